@@ -1,0 +1,6 @@
+export * from "./workspace";
+export * from "./api-key";
+export * from "./rep";
+export * from "./form";
+export * from "./lead";
+export * from "./lead-event";

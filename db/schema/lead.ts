@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { timestamps } from "./columns";
+import { form } from "./form";
+import { rep } from "./rep";
+import { workspace } from "./workspace";
+
+export const LEAD_STATUSES = ["new", "contacted", "qualified", "won", "lost", "unqualified", "spam"] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const LEAD_SOURCES = ["form", "whatsapp", "telegram", "api"] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+
+export const lead = sqliteTable(
+  "lead",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspace.id, { onDelete: "cascade" }),
+    formId: text("form_id").references(() => form.id, { onDelete: "set null" }),
+    source: text("source", { enum: LEAD_SOURCES }).notNull(),
+    status: text("status", { enum: LEAD_STATUSES }).notNull().default("new"),
+    name: text("name"),
+    // Normalized: E.164 phone, lower-cased email. Dedup keys within a workspace.
+    phone: text("phone"),
+    email: text("email"),
+    telegramUserId: text("telegram_user_id"),
+    whatsappId: text("whatsapp_id"),
+    message: text("message"),
+    // Answers to the form's own fields (product interest, budget, ...).
+    fields: text("fields", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    utmTerm: text("utm_term"),
+    utmContent: text("utm_content"),
+    referrer: text("referrer"),
+    pageUrl: text("page_url"),
+    ownerRepId: text("owner_rep_id").references(() => rep.id, { onDelete: "set null" }),
+    score: integer("score"),
+    notes: text("notes"),
+    assignedAt: integer("assigned_at"),
+    firstResponseAt: integer("first_response_at"),
+    lastInboundAt: integer("last_inbound_at").notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    // Dedup on capture: same phone / email / chat identity in a workspace is the same lead.
+    uniqueIndex("lead_workspace_phone_uq").on(t.workspaceId, t.phone).where(sql`phone is not null`),
+    uniqueIndex("lead_workspace_email_uq").on(t.workspaceId, t.email).where(sql`email is not null`),
+    uniqueIndex("lead_workspace_telegram_uq").on(t.workspaceId, t.telegramUserId).where(sql`telegram_user_id is not null`),
+    uniqueIndex("lead_workspace_whatsapp_uq").on(t.workspaceId, t.whatsappId).where(sql`whatsapp_id is not null`),
+    // Leads list: newest first within a workspace, optionally narrowed by status.
+    index("lead_workspace_created_idx").on(t.workspaceId, t.createdAt),
+    index("lead_workspace_status_created_idx").on(t.workspaceId, t.status, t.createdAt),
+    // A rep's open leads (caps, /leads).
+    index("lead_workspace_owner_status_idx").on(t.workspaceId, t.ownerRepId, t.status),
+  ],
+);

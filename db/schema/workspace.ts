@@ -1,0 +1,12 @@
+import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { timestamps } from "./columns";
+
+export const workspace = sqliteTable("workspace", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  // ISO 3166 alpha-2; phones typed without a +country prefix are read in this country.
+  defaultCountry: text("default_country").notNull().default("US"),
+  // IANA zone for quiet hours, digests and working hours that do not set their own.
+  timezone: text("timezone").notNull().default("UTC"),
+  ...timestamps,
+});

@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { offlineWranglerEnv } from "./wrangler-env";
+
+export interface WranglerDev {
+  url: string;
+  pid: number;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** Starts `wrangler dev` offline against the given libSQL URL and resolves when /health answers. */
+export async function startWrangler(opts: {
+  port: number;
+  libsqlUrl: string;
+  dataDir: string;
+  vars?: Record<string, string>;
+  quiet?: boolean;
+}): Promise<WranglerDev> {
+  const url = `http://127.0.0.1:${opts.port}`;
+  const vars = { LIBSQL_URL: opts.libsqlUrl, ...opts.vars };
+  const child = spawn(
+    resolve("node_modules/.bin/wrangler"),
+    [
+      "dev",
+      "--ip", "127.0.0.1",
+      "--port", String(opts.port),
+      "--persist-to", resolve(opts.dataDir, "wrangler"),
+      "--show-interactive-dev-session=false",
+      "--log-level", opts.quiet ? "error" : "warn",
+      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+    ],
+    { env: offlineWranglerEnv(), stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit"] },
+  );
+  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  let dead = false;
+  void exited.then(() => (dead = true));
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (dead) throw new Error("wrangler dev exited before it was ready (is the port free?)");
+    if (Date.now() > deadline) {
+      child.kill("SIGINT");
+      throw new Error(`wrangler dev did not answer on ${url} within 60 s`);
+    }
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+
+  return {
+    url,
+    pid: child.pid ?? -1,
+    exited,
+    async stop() {
+      if (dead) return;
+      // SIGINT to wrangler itself: it stops its workerd children.
+      child.kill("SIGINT");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

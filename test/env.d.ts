@@ -1,0 +1,7 @@
+declare namespace Cloudflare {
+  interface Env {
+    FORM_CACHE_TTL_SECONDS?: string;
+    LIBSQL_AUTH_TOKEN?: string;
+    ADMIN_TOKEN?: string;
+  }
+}

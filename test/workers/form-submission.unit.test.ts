@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_FORM_FIELDS, type Form } from "../../workers/domain/forms";
+import { isHoneypotFilled, submissionToCapture } from "../../workers/domain/form-submission";
+import { AppError } from "../../workers/errors";
+
+const form: Form = {
+  id: "form_1",
+  workspaceId: "ws_1",
+  publicKey: "f_x",
+  name: "F",
+  fields: [...DEFAULT_FORM_FIELDS, { name: "budget", label: "Budget", type: "select", options: ["small", "big"] }],
+  allowedOrigins: [],
+  honeypotField: "company_website",
+  successMessage: "ok",
+  redirectUrl: null,
+  createdAt: 0,
+  updatedAt: 0,
+};
+
+function fieldsOf(fn: () => unknown): Record<string, string> {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err.fields ?? {};
+    throw err;
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("submissionToCapture", () => {
+  it("maps contact fields to lead columns and the rest to fields, UTM from the page URL", () => {
+    const input = submissionToCapture(
+      form,
+      { name: "A", email: "a@b.co", budget: "big", unknown: "ignored", page_url: "https://x.test/?utm_source=fb&utm_campaign=q4" },
+      {},
+    );
+    expect(input).toMatchObject({
+      source: "form",
+      formId: "form_1",
+      name: "A",
+      email: "a@b.co",
+      fields: { budget: "big" },
+      utm: { source: "fb", campaign: "q4" },
+      pageUrl: "https://x.test/?utm_source=fb&utm_campaign=q4",
+    });
+    expect(input.fields).not.toHaveProperty("unknown");
+  });
+
+  it("explicit utm_* fields win over the page URL; Referer header is the page URL fallback", () => {
+    const input = submissionToCapture(form, { name: "A", email: "a@b.co", utm_source: "mail" }, { referer: "https://x.test/?utm_source=fb" });
+    expect(input.utm).toEqual({ source: "mail" });
+    expect(input.pageUrl).toBe("https://x.test/?utm_source=fb");
+  });
+
+  it("reports every bad field at once", () => {
+    const fields = fieldsOf(() => submissionToCapture(form, { email: "a@b.co", budget: "huge", message: "x".repeat(2001), page_url: {} }, {}));
+    expect(Object.keys(fields).sort()).toEqual(["budget", "message", "name", "page_url"]);
+  });
+
+  it("detects the honeypot", () => {
+    expect(isHoneypotFilled(form, { company_website: "x" })).toBe(true);
+    expect(isHoneypotFilled(form, { company_website: "" })).toBe(false);
+    expect(isHoneypotFilled(form, {})).toBe(false);
+  });
+});

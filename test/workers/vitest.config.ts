@@ -1,0 +1,31 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineProject } from "vitest/config";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+// Keep wrangler (used by the pool to read wrangler.toml) offline and its files inside the project.
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_ERROR_REPORTS ??= "false";
+process.env.XDG_CONFIG_HOME ??= `${root}.config`;
+
+export default defineProject({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      main: "./workers/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: { LIBSQL_URL: inject("libsqlUrl") },
+      },
+    })),
+  ],
+  test: {
+    name: "workers",
+    root,
+    include: ["test/workers/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    testTimeout: 30_000,
+    // Files share one libSQL server and some tests count its requests: run files one after another.
+    fileParallelism: false,
+  },
+});

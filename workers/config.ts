@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+// The environment is parsed once per request at the entry point; everything below receives `Config`,
+// never `env`, so tests and scripts can hand in an explicit configuration.
+export const configSchema = z.object({
+  LIBSQL_URL: z.url({ protocol: /^(https?|libsql|wss?)$/ }),
+  LIBSQL_AUTH_TOKEN: z.string().min(1).optional(),
+  // When set, creating a workspace needs `Authorization: Bearer <ADMIN_TOKEN>`; unset = open sign-up.
+  ADMIN_TOKEN: z.string().min(16).optional(),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  WHATSAPP_GRAPH_URL: z.url().default("https://graph.facebook.com/v23.0"),
+  FORM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(32_768),
+  // How long a form's settings are cached in the isolate; edits made through this isolate apply at once.
+  FORM_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: string[] };
+
+export function parseConfig(env: Record<string, unknown>): ConfigResult {
+  // Empty strings (e.g. `LIBSQL_AUTH_TOKEN=` in .dev.vars) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const parsed = configSchema.safeParse(cleaned);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+}

@@ -1,0 +1,21 @@
+import { createClient, type Client } from "@libsql/client/web";
+import type { LibSQLDatabase } from "drizzle-orm/libsql";
+import { drizzle } from "drizzle-orm/libsql/web";
+import * as schema from "../db/schema";
+import type { Config } from "./config";
+
+export type Db = LibSQLDatabase<typeof schema>;
+
+export interface Database {
+  /** Drizzle for typed reads and simple writes. */
+  db: Db;
+  /** The raw client for hand-written batches (capture), where one round trip matters. */
+  client: Client;
+}
+
+// One client per request: @libsql/client/web over HTTP holds no socket between calls, and Workers
+// do not allow I/O objects to be shared across requests. Storage errors are mapped to 503 by `toAppError`.
+export function openDatabase(config: Config): Database {
+  const client = createClient({ url: config.LIBSQL_URL, authToken: config.LIBSQL_AUTH_TOKEN, intMode: "number" });
+  return { client, db: drizzle(client, { schema }) };
+}

@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { LEAD_SOURCES } from "../../db/schema";
+import { AppError, toAppError, type FieldErrors } from "../errors";
+import { normalizeEmail, normalizePhone } from "../lib/contact";
+import { newId } from "../lib/ids";
+import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import { leadFromRow, type Lead } from "./lead-row";
+
+const text = (max: number) => z.string().trim().max(max).optional();
+
+/** What any channel hands to `captureLead` after translating its own payload. */
+export const captureInputSchema = z.object({
+  source: z.enum(LEAD_SOURCES),
+  formId: z.string().optional(),
+  name: text(200),
+  email: text(254),
+  phone: text(40),
+  telegramUserId: text(64),
+  whatsappId: text(64),
+  message: text(5000),
+  fields: z.record(z.string().max(64), z.string().max(2000)).default({}),
+  utm: z
+    .object({ source: text(200), medium: text(200), campaign: text(200), term: text(200), content: text(200) })
+    .default({}),
+  referrer: text(2048),
+  pageUrl: text(2048),
+  // At-least-once channels pass their delivery id: a replay records nothing new.
+  dedupKey: text(200),
+});
+
+export type CaptureInput = z.input<typeof captureInputSchema>;
+
+export interface CaptureResult {
+  lead: Lead;
+  /** false when the contact matched an existing lead of the workspace (a re-inquiry). */
+  created: boolean;
+  /** false when `dedupKey` had been seen already: nothing was written. */
+  recorded: boolean;
+}
+
+/**
+ * The one verb every channel calls. Normalizes the contact, then dedups, writes the lead and its
+ * timeline event in a single atomic libSQL batch (one round trip): the same phone, email or chat
+ * identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
+ */
+export async function captureLead(
+  { ctx, workspace, actor }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor },
+  rawInput: CaptureInput,
+): Promise<CaptureResult> {
+  const parsed = captureInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw AppError.validation(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
+  }
+  const input = parsed.data;
+  const fieldErrors: FieldErrors = {};
+  const blank = (v: string | undefined) => (v === undefined || v === "" ? null : v);
+
+  const phoneRaw = blank(input.phone);
+  const phone = phoneRaw === null ? null : normalizePhone(phoneRaw, workspace.defaultCountry);
+  if (phoneRaw !== null && phone === null) {
+    fieldErrors.phone = `Not a valid phone number (read with default country ${workspace.defaultCountry}).`;
+  }
+  const emailRaw = blank(input.email);
+  const email = emailRaw === null ? null : normalizeEmail(emailRaw);
+  if (emailRaw !== null && email === null) fieldErrors.email = "Not a valid email address.";
+
+  const telegramUserId = blank(input.telegramUserId);
+  const whatsappId = blank(input.whatsappId);
+  if (Object.keys(fieldErrors).length > 0) throw AppError.validation(fieldErrors);
+  if (!phone && !email && !telegramUserId && !whatsappId) {
+    throw AppError.validation({ contact: "A phone number or an email address is required." });
+  }
+
+  const now = ctx.now();
+  const leadId = newId("lead", now);
+  const eventId = newId("evt", now);
+  const args = {
+    ws: workspace.id,
+    id: leadId,
+    phone,
+    email,
+    tg: telegramUserId,
+    wa: whatsappId,
+    name: blank(input.name),
+    now,
+    fields: JSON.stringify(input.fields),
+  };
+  // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identity.
+  const matched = `COALESCE(
+    (SELECT id FROM lead WHERE id = :id),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND phone = :phone),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_id = :wa))`;
+  // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
+  const mergeIfFree = (col: string, arg: string) =>
+    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
+
+  const eventData = {
+    channel: input.source,
+    formId: input.formId ?? null,
+    name: args.name,
+    phone,
+    email,
+    phoneAsTyped: phoneRaw,
+    message: blank(input.message),
+    fields: input.fields,
+    utm: input.utm,
+    referrer: blank(input.referrer),
+    pageUrl: blank(input.pageUrl),
+  };
+
+  let rows;
+  try {
+    const results = await ctx.database.client.batch(
+      [
+        {
+          sql: `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
+                  whatsapp_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+                  page_url, last_inbound_at, created_at, updated_at)
+                VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :message, :fields,
+                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl, :now, :now, :now)
+                ON CONFLICT DO NOTHING`,
+          args: {
+            ...args,
+            formId: input.formId ?? null,
+            source: input.source,
+            message: blank(input.message),
+            utmSource: blank(input.utm.source),
+            utmMedium: blank(input.utm.medium),
+            utmCampaign: blank(input.utm.campaign),
+            utmTerm: blank(input.utm.term),
+            utmContent: blank(input.utm.content),
+            referrer: blank(input.referrer),
+            pageUrl: blank(input.pageUrl),
+          },
+        },
+        {
+          // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
+          sql: `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
+                  ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")},
+                  fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now
+                WHERE id = ${matched} AND id <> :id
+                  AND NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`,
+          args: { ...args, dedupKey: blank(input.dedupKey) },
+        },
+        {
+          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+                SELECT :eventId, :ws, m.id, CASE WHEN m.id = :id THEN 'created' ELSE 're-inquiry' END,
+                  :actorType, :actorId, :data, :dedupKey, :now
+                FROM (SELECT ${matched} AS id) AS m WHERE m.id IS NOT NULL
+                ON CONFLICT DO NOTHING`,
+          args: {
+            ...args,
+            eventId,
+            actorType: actor.type,
+            actorId: actor.id ?? null,
+            data: JSON.stringify(eventData),
+            dedupKey: blank(input.dedupKey),
+          },
+        },
+        {
+          sql: `SELECT lead.*, lead.id = :id AS created,
+                  EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId) AS recorded
+                FROM lead WHERE id = ${matched}`,
+          args: { ...args, eventId },
+        },
+      ],
+      "write",
+    );
+    rows = results[3]?.rows;
+  } catch (err) {
+    throw toAppError(err);
+  }
+  const row = rows?.[0];
+  if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
+  return { lead: leadFromRow(row), created: Number(row.created) === 1, recorded: Number(row.recorded) === 1 };
+}

@@ -1,0 +1,105 @@
+import type { FormField } from "../../db/schema";
+import { AppError, type FieldErrors } from "../errors";
+import type { CaptureInput } from "./capture-lead";
+import type { Form } from "./forms";
+
+/** Lead columns a form field can fill directly; every other field lands in `lead.fields`. */
+const CONTACT_FIELDS = new Set(["name", "email", "phone", "message"]);
+const UTM_KEYS = ["source", "medium", "campaign", "term", "content"] as const;
+
+export type Submission = Record<string, unknown>;
+
+function checkField(field: FormField, value: string): string | null {
+  if (field.maxLength !== undefined && value.length > field.maxLength) return `At most ${field.maxLength} characters.`;
+  switch (field.type) {
+    case "number":
+      return Number.isFinite(Number(value)) ? null : "Must be a number.";
+    case "select":
+      return field.options?.includes(value) ? null : `Must be one of: ${(field.options ?? []).join(", ")}.`;
+    case "checkbox":
+      return ["true", "false", "on", "yes", "no", "1", "0"].includes(value.toLowerCase()) ? null : "Must be a checkbox value.";
+    default:
+      return null;
+  }
+}
+
+function asText(value: unknown): string | undefined | false {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value.trim();
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "boolean") return String(value);
+  return false;
+}
+
+/** UTM parameters from the submission, else from the query string of the page the form was on. */
+function utmFrom(submission: Submission, pageUrl: string | undefined): CaptureInput["utm"] {
+  let query: URLSearchParams | undefined;
+  try {
+    query = pageUrl ? new URL(pageUrl).searchParams : undefined;
+  } catch {
+    query = undefined;
+  }
+  const utm: Record<string, string> = {};
+  for (const key of UTM_KEYS) {
+    const direct = asText(submission[`utm_${key}`]);
+    const value = typeof direct === "string" && direct !== "" ? direct : query?.get(`utm_${key}`) ?? undefined;
+    if (value) utm[key] = value.slice(0, 200);
+  }
+  return utm;
+}
+
+/**
+ * Applies the form's own field rules (required, type, length, options) to a submission and turns it
+ * into a capture input. Every problem is reported at once, keyed by field name; nothing is written.
+ */
+export function submissionToCapture(
+  form: Form,
+  submission: Submission,
+  meta: { referer?: string | undefined },
+): CaptureInput {
+  const errors: FieldErrors = {};
+  const contact: Record<string, string> = {};
+  const fields: Record<string, string> = {};
+
+  for (const field of form.fields) {
+    const value = asText(submission[field.name]);
+    if (value === false) {
+      errors[field.name] = "Must be a single value, not a list or an object.";
+      continue;
+    }
+    if (value === undefined || value === "") {
+      if (field.required) errors[field.name] = `${field.label} is required.`;
+      continue;
+    }
+    const problem = checkField(field, value);
+    if (problem) {
+      errors[field.name] = problem;
+      continue;
+    }
+    if (CONTACT_FIELDS.has(field.name)) contact[field.name] = value;
+    else fields[field.name] = value;
+  }
+  const meta2: Record<string, string> = {};
+  for (const key of ["page_url", "referrer"] as const) {
+    const value = asText(submission[key]);
+    if (value === false || (typeof value === "string" && value.length > 2048)) errors[key] = "At most 2048 characters of text.";
+    else if (value) meta2[key] = value;
+  }
+  if (Object.keys(errors).length > 0) throw AppError.validation(errors);
+
+  const pageUrl = meta2.page_url ?? meta.referer;
+  return {
+    source: "form",
+    formId: form.id,
+    ...contact,
+    fields,
+    utm: utmFrom(submission, pageUrl),
+    pageUrl,
+    referrer: meta2.referrer,
+  };
+}
+
+export function isHoneypotFilled(form: Form, submission: Submission): boolean {
+  const value = submission[form.honeypotField];
+  return value !== undefined && value !== null && value !== "";
+}

@@ -1,0 +1,40 @@
+import type { Row } from "@libsql/client/web";
+import type { lead } from "../../db/schema";
+
+export type Lead = typeof lead.$inferSelect;
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Maps a raw `SELECT * FROM lead` row (hand-written batches) to the same shape drizzle returns. */
+export function leadFromRow(row: Row): Lead {
+  return {
+    id: String(row.id),
+    workspaceId: String(row.workspace_id),
+    formId: str(row.form_id),
+    source: String(row.source) as Lead["source"],
+    status: String(row.status) as Lead["status"],
+    name: str(row.name),
+    phone: str(row.phone),
+    email: str(row.email),
+    telegramUserId: str(row.telegram_user_id),
+    whatsappId: str(row.whatsapp_id),
+    message: str(row.message),
+    fields: JSON.parse(String(row.fields ?? "{}")) as Record<string, string>,
+    utmSource: str(row.utm_source),
+    utmMedium: str(row.utm_medium),
+    utmCampaign: str(row.utm_campaign),
+    utmTerm: str(row.utm_term),
+    utmContent: str(row.utm_content),
+    referrer: str(row.referrer),
+    pageUrl: str(row.page_url),
+    ownerRepId: str(row.owner_rep_id),
+    score: num(row.score),
+    notes: str(row.notes),
+    assignedAt: num(row.assigned_at),
+    firstResponseAt: num(row.first_response_at),
+    lastInboundAt: Number(row.last_inbound_at),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

@@ -1,0 +1,128 @@
+import { and, asc, desc, eq, gte, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { lead, leadEvent, rep, type LeadSource, type LeadStatus } from "../../db/schema";
+import { AppError } from "../errors";
+import { newId } from "../lib/ids";
+import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import type { Lead } from "./lead-row";
+
+export type LeadEvent = typeof leadEvent.$inferSelect;
+
+interface Scope {
+  ctx: DomainContext;
+  workspace: WorkspaceRef;
+}
+
+export interface LeadFilter {
+  status?: LeadStatus[] | undefined;
+  source?: LeadSource[] | undefined;
+  /** a rep id, or "none" for unassigned leads */
+  owner?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  q?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+// Cursor = "<created_at>.<id>" of the last row seen: stable while new leads keep arriving on top.
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  const m = /^(\d{1,16})\.([A-Za-z0-9_]{1,64})$/.exec(cursor);
+  if (!m) throw AppError.validation({ cursor: "Not a cursor returned by this API." });
+  return { createdAt: Number(m[1]), id: m[2]! };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
+  const where: (SQL | undefined)[] = [eq(lead.workspaceId, workspace.id)];
+  if (filter.status?.length) where.push(sql`${lead.status} IN ${filter.status}`);
+  if (filter.source?.length) where.push(sql`${lead.source} IN ${filter.source}`);
+  if (filter.owner) where.push(filter.owner === "none" ? isNull(lead.ownerRepId) : eq(lead.ownerRepId, filter.owner));
+  if (filter.from !== undefined) where.push(gte(lead.createdAt, filter.from));
+  if (filter.to !== undefined) where.push(lt(lead.createdAt, filter.to));
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+    const col = (c: SQL | AnySQLiteColumn) => sql`lower(coalesce(${c}, '')) LIKE ${pattern} ESCAPE '\\'`;
+    where.push(or(col(lead.name), col(lead.email), col(lead.phone), col(lead.message), like(lead.id, pattern)));
+  }
+  if (filter.cursor) {
+    const c = decodeCursor(filter.cursor);
+    where.push(or(lt(lead.createdAt, c.createdAt), and(eq(lead.createdAt, c.createdAt), lt(lead.id, c.id))));
+  }
+  const rows = await ctx.database.db
+    .select()
+    .from(lead)
+    .where(and(...where))
+    .orderBy(desc(lead.createdAt), desc(lead.id))
+    .limit(filter.limit + 1)
+    .all();
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return { data: page, nextCursor: rows.length > filter.limit && last ? `${last.createdAt}.${last.id}` : null };
+}
+
+export async function getLead({ ctx, workspace }: Scope, id: string): Promise<{ lead: Lead; events: LeadEvent[] }> {
+  const { db } = ctx.database;
+  // Both reads in one round trip; the event query is scoped by workspace too, not just by lead id.
+  const [rows, events] = await db.batch([
+    db.select().from(lead).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))),
+    db
+      .select()
+      .from(leadEvent)
+      .where(and(eq(leadEvent.workspaceId, workspace.id), eq(leadEvent.leadId, id)))
+      .orderBy(asc(leadEvent.createdAt), asc(leadEvent.id)),
+  ]);
+  const found = rows[0];
+  if (!found) throw AppError.notFound("Lead");
+  return { lead: found, events };
+}
+
+export interface LeadPatch {
+  status?: LeadStatus | undefined;
+  ownerRepId?: string | null | undefined;
+  notes?: string | null | undefined;
+}
+
+/** Status, owner and notes changes, each recorded on the timeline with its actor, in one batch. */
+export async function updateLead({ ctx, workspace }: Scope, id: string, patch: LeadPatch, actor: Actor) {
+  const { db } = ctx.database;
+  const current = await getLead({ ctx, workspace }, id);
+  const before = current.lead;
+  if (patch.ownerRepId) {
+    const owner = await db
+      .select({ id: rep.id })
+      .from(rep)
+      .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, patch.ownerRepId)))
+      .get();
+    if (!owner) throw AppError.validation({ ownerRepId: "No such rep in this workspace." });
+  }
+  const now = ctx.now();
+  const events: (typeof leadEvent.$inferInsert)[] = [];
+  const event = (type: LeadEvent["type"], data: Record<string, unknown>) =>
+    events.push({ id: newId("evt", now), workspaceId: workspace.id, leadId: id, type, actorType: actor.type, actorId: actor.id ?? null, data, dedupKey: null, createdAt: now });
+
+  const set: Partial<typeof lead.$inferInsert> = { updatedAt: now };
+  if (patch.status !== undefined && patch.status !== before.status) {
+    set.status = patch.status;
+    event("status_changed", { from: before.status, to: patch.status });
+    // First response = the first move out of `new` by a human (contacted, qualified, ...).
+    if (before.firstResponseAt === null && before.status === "new") set.firstResponseAt = now;
+  }
+  if (patch.ownerRepId !== undefined && patch.ownerRepId !== before.ownerRepId) {
+    set.ownerRepId = patch.ownerRepId;
+    set.assignedAt = patch.ownerRepId ? now : null;
+    event("owner_changed", { from: before.ownerRepId, to: patch.ownerRepId, reason: "manual" });
+  }
+  if (patch.notes !== undefined && patch.notes !== before.notes) {
+    set.notes = patch.notes;
+    event("note", { notes: patch.notes });
+  }
+  if (events.length === 0) return current;
+
+  const [updated] = await db.batch([
+    db.update(lead).set(set).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))).returning(),
+    db.insert(leadEvent).values(events),
+  ]);
+  return { lead: updated[0] ?? before, events: [...current.events, ...(events as LeadEvent[])] };
+}

@@ -1,0 +1,81 @@
+import { and, asc, eq } from "drizzle-orm";
+import { rep } from "../../db/schema";
+import { AppError } from "../errors";
+import { normalizeEmail, normalizePhone } from "../lib/contact";
+import { newId } from "../lib/ids";
+import type { DomainContext } from "./context";
+
+export type Rep = typeof rep.$inferSelect;
+
+export interface RepInput {
+  name: string;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  telegramChatId?: string | null | undefined;
+  whatsappPhone?: string | null | undefined;
+  active?: boolean | undefined;
+  paused?: boolean | undefined;
+  weight?: number | undefined;
+  maxOpenLeads?: number | null | undefined;
+  timezone?: string | null | undefined;
+}
+
+interface Scope {
+  ctx: DomainContext;
+  workspace: { id: string; defaultCountry: string };
+}
+
+function normalizeContacts(input: Partial<RepInput>, defaultCountry: string): Partial<RepInput> {
+  const out = { ...input };
+  const errors: Record<string, string> = {};
+  for (const key of ["phone", "whatsappPhone"] as const) {
+    const value = input[key];
+    if (value) {
+      const e164 = normalizePhone(value, defaultCountry);
+      if (e164) out[key] = e164;
+      else errors[key] = "Not a valid phone number.";
+    }
+  }
+  if (input.email) {
+    const email = normalizeEmail(input.email);
+    if (email) out.email = email;
+    else errors.email = "Not a valid email address.";
+  }
+  if (Object.keys(errors).length > 0) throw AppError.validation(errors);
+  return out;
+}
+
+export async function listReps({ ctx, workspace }: Scope): Promise<Rep[]> {
+  return ctx.database.db.select().from(rep).where(eq(rep.workspaceId, workspace.id)).orderBy(asc(rep.createdAt)).all();
+}
+
+export async function getRep({ ctx, workspace }: Scope, id: string): Promise<Rep> {
+  const row = await ctx.database.db
+    .select()
+    .from(rep)
+    .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, id)))
+    .get();
+  if (!row) throw AppError.notFound("Rep");
+  return row;
+}
+
+export async function createRep({ ctx, workspace }: Scope, input: RepInput): Promise<Rep> {
+  const now = ctx.now();
+  const values = { ...normalizeContacts(input, workspace.defaultCountry), name: input.name };
+  return ctx.database.db
+    .insert(rep)
+    .values({ ...values, id: newId("rep", now), workspaceId: workspace.id, createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+}
+
+export async function updateRep({ ctx, workspace }: Scope, id: string, input: Partial<RepInput>): Promise<Rep> {
+  const row = await ctx.database.db
+    .update(rep)
+    .set({ ...normalizeContacts(input, workspace.defaultCountry), updatedAt: ctx.now() })
+    .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, id)))
+    .returning()
+    .get();
+  if (!row) throw AppError.notFound("Rep");
+  return row;
+}

@@ -1,0 +1,86 @@
+import { LibsqlError } from "@libsql/client/web";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 422,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  BAD_ENVIRONMENT: 500,
+  INTERNAL: 500,
+  STORAGE_UNAVAILABLE: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** field path → message, e.g. `{ "phone": "Not a valid phone number for US" }` */
+export type FieldErrors = Record<string, string>;
+
+/**
+ * The one error every layer throws. Domain verbs throw it without knowing the transport;
+ * HTTP renders it as `{ error: { code, message, requestId, fields? } }`, the bots map it to a reply.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fields?: FieldErrors;
+  readonly headers?: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, opts: { fields?: FieldErrors; headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = "AppError";
+    this.code = code;
+    if (opts.fields) this.fields = opts.fields;
+    if (opts.headers) this.headers = opts.headers;
+  }
+
+  get status(): ContentfulStatusCode {
+    return ERROR_STATUS[this.code];
+  }
+
+  static validation(fields: FieldErrors, message = "Some fields are invalid."): AppError {
+    return new AppError("VALIDATION_FAILED", message, { fields });
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError("NOT_FOUND", `${what} not found.`);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; fields?: FieldErrors };
+}
+
+export function errorBody(err: AppError, requestId: string): ErrorBody {
+  return {
+    error: { code: err.code, message: err.message, requestId, ...(err.fields ? { fields: err.fields } : {}) },
+  };
+}
+
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+/**
+ * Any failure → the one error. Errors from libSQL (server down, stream expired, HTTP 5xx, drizzle's
+ * wrapped query errors) become STORAGE_UNAVAILABLE (503) so webhooks and the embed snippet retry;
+ * anything else unexpected is INTERNAL.
+ */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const chain = causes(err);
+  const libsql = chain.find((e): e is LibsqlError => e instanceof LibsqlError);
+  const network = chain.some((e) => e instanceof TypeError && /fetch|network|connect/i.test(e.message));
+  if (libsql || network) {
+    const detail = libsql ? `${libsql.code}: ${libsql.message}` : String(err);
+    return new AppError("STORAGE_UNAVAILABLE", "The database is unavailable; retry shortly.", { cause: new Error(detail) });
+  }
+  return new AppError("INTERNAL", "Something went wrong on our side.", { cause: err });
+}

@@ -1,0 +1,42 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { z } from "zod";
+import type { Config } from "../config";
+import type { DomainContext } from "../domain/context";
+import { AppError, type FieldErrors } from "../errors";
+
+export interface AuthInfo {
+  workspaceId: string;
+  apiKeyId: string;
+  defaultCountry: string;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    config: Config;
+    ctx: DomainContext;
+    requestId: string;
+    auth: AuthInfo;
+  };
+};
+
+/** zod issues → `{ "fields.budget": "..." }`, the `fields` of the one error shape. */
+export function fieldErrorsFromZod(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "body";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+export function newApp() {
+  return new OpenAPIHono<AppEnv>({
+    // Validation failures of every route go through the same error shape as everything else.
+    defaultHook: (result) => {
+      if (!result.success) throw AppError.validation(fieldErrorsFromZod(result.error));
+    },
+  });
+}
+
+export type App = ReturnType<typeof newApp>;

@@ -1,0 +1,46 @@
+import { cors } from "hono/cors";
+import type { Config } from "../config";
+import { openDatabase } from "../db";
+import { AppError } from "../errors";
+import { newApp } from "./app";
+import { renderError } from "./on-error";
+import { registerFormCapture } from "../routes/form-capture";
+import { registerForms } from "../routes/forms";
+import { registerHealth } from "../routes/health";
+import { registerLeads } from "../routes/leads";
+import { registerOpenApi } from "../routes/openapi";
+import { registerReps } from "../routes/reps";
+import { registerWorkspaces } from "../routes/workspaces";
+import { requireApiKey, requireJsonBody } from "./auth";
+
+export function createApp(config: Config, clock: () => number = Date.now) {
+  const app = newApp();
+
+  app.use("*", async (c, next) => {
+    c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
+    c.set("config", config);
+    c.set("ctx", { config, database: openDatabase(config), now: clock });
+    await next();
+    c.header("X-Request-Id", c.get("requestId"));
+  });
+  // The owner API is called from the dashboard and from servers with a bearer key, never with cookies.
+  app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 600 }));
+  app.use("/api/v1/*", requireJsonBody);
+  app.use("/api/v1/*", async (c, next) => {
+    // Creating a workspace is the one owner route without an API key (it is how you get one).
+    if (c.req.method === "POST" && c.req.path === "/api/v1/workspaces") return next();
+    return requireApiKey(c, next);
+  });
+
+  registerHealth(app);
+  registerWorkspaces(app);
+  registerReps(app);
+  registerForms(app);
+  registerLeads(app);
+  registerFormCapture(app);
+  registerOpenApi(app);
+
+  app.notFound((c) => renderError(new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), c));
+  app.onError((err, c) => renderError(err, c));
+  return app;
+}

@@ -1,0 +1,37 @@
+import { parseConfig, type Config } from "./config";
+import { createApp } from "./http/create-app";
+
+type App = ReturnType<typeof createApp>;
+
+// The env object is stable for the life of an isolate; the app is built once per env, not per request.
+const apps = new WeakMap<object, { app: App; config: Config } | { issues: string[] }>();
+
+function appFor(env: Env) {
+  let entry = apps.get(env);
+  if (!entry) {
+    const parsed = parseConfig(env as unknown as Record<string, unknown>);
+    entry = parsed.ok ? { app: createApp(parsed.config), config: parsed.config } : { issues: parsed.issues };
+    apps.set(env, entry);
+  }
+  return entry;
+}
+
+function badEnvironment(issues: string[]): Response {
+  return Response.json(
+    { error: { code: "BAD_ENVIRONMENT", message: `Worker misconfigured: ${issues.join("; ")}`, requestId: "none" } },
+    { status: 500 },
+  );
+}
+
+export default {
+  fetch(request, env, ctx) {
+    const entry = appFor(env);
+    if ("issues" in entry) return badEnvironment(entry.issues);
+    return entry.app.fetch(request, env, ctx);
+  },
+  async scheduled(_controller, env) {
+    const entry = appFor(env);
+    if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
+    // Cron jobs (outbox, follow-ups, SLA sweep) arrive with the Follow-ups and Distribution issues.
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,102 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createForm, deleteForm, getForm, listForms, updateForm } from "../domain/forms";
+import type { App } from "../http/app";
+import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { scope } from "../http/workspace-scope";
+
+const FieldName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _; starts with a letter.");
+
+const FormFieldSchema = z
+  .object({
+    name: FieldName,
+    label: z.string().trim().min(1).max(200),
+    type: z.enum(["text", "email", "tel", "textarea", "select", "number", "checkbox"]),
+    required: z.boolean().optional(),
+    maxLength: z.number().int().min(1).max(5000).optional(),
+    options: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  })
+  .openapi("FormField");
+
+const Origin = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+$/, "An origin such as https://example.com (scheme and host, no path).");
+
+export const FormSchema = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    publicKey: z.string().openapi({ description: "Used by the embed snippet and POST /f/{publicKey}" }),
+    name: z.string(),
+    fields: z.array(FormFieldSchema),
+    allowedOrigins: z.array(z.string()),
+    honeypotField: z.string(),
+    successMessage: z.string(),
+    redirectUrl: z.string().nullable(),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+  })
+  .openapi("Form");
+
+const FormInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  fields: z.array(FormFieldSchema).min(1).max(50).optional(),
+  allowedOrigins: z.array(Origin).max(50).optional(),
+  honeypotField: FieldName.optional(),
+  successMessage: z.string().trim().min(1).max(500).optional(),
+  redirectUrl: z.url({ protocol: /^https?$/ }).nullish(),
+});
+
+const Id = IdParam("form");
+
+const list = createRoute({
+  method: "get",
+  path: "/api/v1/forms",
+  tags: ["forms"],
+  summary: "List the workspace's capture forms",
+  responses: { 200: jsonResponse(z.object({ data: z.array(FormSchema) }), "Forms"), ...commonErrors },
+});
+const create = createRoute({
+  method: "post",
+  path: "/api/v1/forms",
+  tags: ["forms"],
+  summary: "Create a capture form (default fields: name, email, phone, message)",
+  request: { body: jsonBody(FormInput) },
+  responses: { 201: jsonResponse(FormSchema, "Created"), ...commonErrors },
+});
+const get = createRoute({
+  method: "get",
+  path: "/api/v1/forms/{id}",
+  tags: ["forms"],
+  summary: "One form",
+  request: { params: Id },
+  responses: { 200: jsonResponse(FormSchema, "The form"), ...commonErrors },
+});
+const patch = createRoute({
+  method: "patch",
+  path: "/api/v1/forms/{id}",
+  tags: ["forms"],
+  summary: "Update a form",
+  request: { params: Id, body: jsonBody(FormInput.partial()) },
+  responses: { 200: jsonResponse(FormSchema, "Updated"), ...commonErrors },
+});
+const remove = createRoute({
+  method: "delete",
+  path: "/api/v1/forms/{id}",
+  tags: ["forms"],
+  summary: "Delete a form (its leads stay)",
+  request: { params: Id },
+  responses: { 204: { description: "Deleted" }, ...commonErrors },
+});
+
+export function registerForms(app: App) {
+  app.openapi(list, async (c) => c.json({ data: await listForms(scope(c)) }, 200));
+  app.openapi(create, async (c) => c.json(await createForm(scope(c), c.req.valid("json")), 201));
+  app.openapi(get, async (c) => c.json(await getForm(scope(c), c.req.valid("param").id), 200));
+  app.openapi(patch, async (c) => c.json(await updateForm(scope(c), c.req.valid("param").id, c.req.valid("json")), 200));
+  app.openapi(remove, async (c) => {
+    await deleteForm(scope(c), c.req.valid("param").id);
+    return c.body(null, 204);
+  });
+}

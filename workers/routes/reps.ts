@@ -1,0 +1,79 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRep, getRep, listReps, updateRep } from "../domain/reps";
+import type { App } from "../http/app";
+import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { scope } from "../http/workspace-scope";
+import { TimeZone } from "./schemas";
+
+export const RepSchema = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    telegramChatId: z.string().nullable(),
+    whatsappPhone: z.string().nullable(),
+    active: z.boolean(),
+    paused: z.boolean(),
+    weight: z.number().int(),
+    maxOpenLeads: z.number().int().nullable(),
+    timezone: z.string().nullable(),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+  })
+  .openapi("Rep");
+
+const RepInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  email: z.string().trim().max(254).nullish(),
+  phone: z.string().trim().max(40).nullish(),
+  telegramChatId: z.string().trim().regex(/^-?\d{1,20}$/, "A numeric Telegram chat id.").nullish(),
+  whatsappPhone: z.string().trim().max(40).nullish(),
+  active: z.boolean().optional(),
+  paused: z.boolean().optional(),
+  weight: z.number().int().min(0).max(100).optional(),
+  maxOpenLeads: z.number().int().min(0).max(100_000).nullish(),
+  timezone: TimeZone.nullish(),
+});
+
+const Id = IdParam("rep");
+
+const list = createRoute({
+  method: "get",
+  path: "/api/v1/reps",
+  tags: ["reps"],
+  summary: "List the workspace's reps",
+  responses: { 200: jsonResponse(z.object({ data: z.array(RepSchema) }), "Reps"), ...commonErrors },
+});
+const create = createRoute({
+  method: "post",
+  path: "/api/v1/reps",
+  tags: ["reps"],
+  summary: "Add a rep",
+  request: { body: jsonBody(RepInput) },
+  responses: { 201: jsonResponse(RepSchema, "Created"), ...commonErrors },
+});
+const get = createRoute({
+  method: "get",
+  path: "/api/v1/reps/{id}",
+  tags: ["reps"],
+  summary: "One rep",
+  request: { params: Id },
+  responses: { 200: jsonResponse(RepSchema, "The rep"), ...commonErrors },
+});
+const patch = createRoute({
+  method: "patch",
+  path: "/api/v1/reps/{id}",
+  tags: ["reps"],
+  summary: "Update a rep (pause, weight, cap, …); `active: false` takes them out of the rotation",
+  request: { params: Id, body: jsonBody(RepInput.partial()) },
+  responses: { 200: jsonResponse(RepSchema, "Updated"), ...commonErrors },
+});
+
+export function registerReps(app: App) {
+  app.openapi(list, async (c) => c.json({ data: await listReps(scope(c)) }, 200));
+  app.openapi(create, async (c) => c.json(await createRep(scope(c), c.req.valid("json")), 201));
+  app.openapi(get, async (c) => c.json(await getRep(scope(c), c.req.valid("param").id), 200));
+  app.openapi(patch, async (c) => c.json(await updateRep(scope(c), c.req.valid("param").id, c.req.valid("json")), 200));
+}

@@ -1,0 +1,79 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/workspaces";
+import { AppError } from "../errors";
+import type { App } from "../http/app";
+import { bearerToken } from "../http/auth";
+import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { timingSafeEqualText } from "../lib/timing-safe";
+import { Country, TimeZone } from "./schemas";
+
+export const WorkspaceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    defaultCountry: z.string(),
+    timezone: z.string(),
+    createdAt: z.number().int(),
+    updatedAt: z.number().int(),
+  })
+  .openapi("Workspace");
+
+const CreateWorkspace = z.object({
+  name: z.string().trim().min(1).max(120),
+  defaultCountry: Country.optional(),
+  timezone: TimeZone.optional(),
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/api/v1/workspaces",
+  tags: ["workspaces"],
+  summary: "Create a workspace; returns its first API key (shown once)",
+  security: [{}],
+  request: { body: jsonBody(CreateWorkspace) },
+  responses: {
+    201: jsonResponse(
+      z.object({
+        workspace: WorkspaceSchema,
+        apiKey: z.object({ id: z.string(), key: z.string(), prefix: z.string() }),
+      }),
+      "Created. Store `apiKey.key` now: only its hash is kept.",
+    ),
+    ...commonErrors,
+  },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/api/v1/workspace",
+  tags: ["workspaces"],
+  summary: "The workspace of the calling API key",
+  responses: { 200: jsonResponse(WorkspaceSchema, "The workspace"), ...commonErrors },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/api/v1/workspace",
+  tags: ["workspaces"],
+  summary: "Update the workspace of the calling API key",
+  request: { body: jsonBody(CreateWorkspace.partial()) },
+  responses: { 200: jsonResponse(WorkspaceSchema, "Updated"), ...commonErrors },
+});
+
+export function registerWorkspaces(app: App) {
+  app.openapi(create, async (c) => {
+    const { ADMIN_TOKEN } = c.get("config");
+    if (ADMIN_TOKEN) {
+      const token = bearerToken(c.req.header("authorization"));
+      if (!token || !timingSafeEqualText(token, ADMIN_TOKEN)) {
+        throw new AppError("UNAUTHORIZED", "Creating a workspace needs `Authorization: Bearer <ADMIN_TOKEN>`.");
+      }
+    }
+    const created = await createWorkspace({ ctx: c.get("ctx"), input: c.req.valid("json") });
+    return c.json(created, 201);
+  });
+  app.openapi(get, async (c) => c.json(await getWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId }), 200));
+  app.openapi(patch, async (c) =>
+    c.json(await updateWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId, input: c.req.valid("json") }), 200),
+  );
+}
