@@ -3,6 +3,7 @@ import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { drizzle } from "drizzle-orm/libsql/web";
 import * as schema from "../db/schema";
 import type { Config } from "./config";
+import { DatabaseUnreachable } from "./errors";
 
 export type Db = LibSQLDatabase<typeof schema>;
 
@@ -16,6 +17,16 @@ export interface Database {
 // One client per request: @libsql/client/web over HTTP holds no socket between calls, and Workers
 // do not allow I/O objects to be shared across requests. Storage errors are mapped to 503 by `toAppError`.
 export function openDatabase(config: Config): Database {
-  const client = createClient({ url: config.LIBSQL_URL, authToken: config.LIBSQL_AUTH_TOKEN, intMode: "number" });
+  const client = createClient({
+    url: config.LIBSQL_URL,
+    authToken: config.LIBSQL_AUTH_TOKEN,
+    intMode: "number",
+    // workerd reports a refused or dropped connection as a plain Error ("Network connection lost."):
+    // tag it here, where we know it came from the database, so it maps to 503 and not to a 500.
+    fetch: (input: Request | string | URL, init?: RequestInit) =>
+      fetch(input, init).catch((err: unknown) => {
+        throw new DatabaseUnreachable(err);
+      }),
+  });
   return { client, db: drizzle(client, { schema }) };
 }

@@ -62,6 +62,17 @@ export function errorBody(err: AppError, requestId: string): ErrorBody {
   };
 }
 
+/** A network failure between the Worker and libSQL (see `openDatabase`). */
+export class DatabaseUnreachable extends Error {
+  constructor(cause: unknown) {
+    super(`libSQL unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "DatabaseUnreachable";
+  }
+}
+
+// libSQL codes that mean our SQL is wrong, not that the database is unwell: retrying will not help.
+const PROGRAMMING_ERRORS = /^(SQLITE_ERROR|SQLITE_CONSTRAINT.*|SQLITE_MISMATCH|SQLITE_RANGE|SQL_PARSE_ERROR|SQL_INPUT_ERROR|ARGS_INVALID|SQL_NO_STATEMENT|SQL_MANY_STATEMENTS)$/;
+
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
   for (let e = err; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
@@ -69,18 +80,19 @@ function causes(err: unknown): unknown[] {
 }
 
 /**
- * Any failure → the one error. Errors from libSQL (server down, stream expired, HTTP 5xx, drizzle's
- * wrapped query errors) become STORAGE_UNAVAILABLE (503) so webhooks and the embed snippet retry;
- * anything else unexpected is INTERNAL.
+ * Any failure → the one error. An unreachable or unwell database (network, HTTP 5xx, expired stream,
+ * busy) becomes STORAGE_UNAVAILABLE (503) so webhooks and the embed snippet retry; a bad statement or
+ * anything else unexpected is INTERNAL (500) and logged.
  */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const chain = causes(err);
+  const unreachable = chain.find((e) => e instanceof DatabaseUnreachable);
   const libsql = chain.find((e): e is LibsqlError => e instanceof LibsqlError);
-  const network = chain.some((e) => e instanceof TypeError && /fetch|network|connect/i.test(e.message));
-  if (libsql || network) {
-    const detail = libsql ? `${libsql.code}: ${libsql.message}` : String(err);
+  if (unreachable || (libsql && !PROGRAMMING_ERRORS.test(libsql.code))) {
+    const detail = libsql ? `${libsql.code}: ${libsql.message}` : String(unreachable);
     return new AppError("STORAGE_UNAVAILABLE", "The database is unavailable; retry shortly.", { cause: new Error(detail) });
   }
-  return new AppError("INTERNAL", "Something went wrong on our side.", { cause: err });
+  const detail = libsql ? `${libsql.code}: ${libsql.message}` : err;
+  return new AppError("INTERNAL", "Something went wrong on our side.", { cause: detail });
 }

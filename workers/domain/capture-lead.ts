@@ -1,3 +1,4 @@
+import type { InStatement, InValue } from "@libsql/client/web";
 import { z } from "zod";
 import { LEAD_SOURCES } from "../../db/schema";
 import { AppError, toAppError, type FieldErrors } from "../errors";
@@ -5,6 +6,12 @@ import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { leadFromRow, type Lead } from "./lead-row";
+
+/** Named args the statement actually references: libSQL servers reject unused ones. */
+function stmt(sql: string, args: Record<string, InValue>): InStatement {
+  const used = new Set([...sql.matchAll(/:([A-Za-z]\w*)/g)].map((m) => m[1]!));
+  return { sql, args: Object.fromEntries(Object.entries(args).filter(([k]) => used.has(k))) };
+}
 
 const text = (max: number) => z.string().trim().max(max).optional();
 
@@ -114,14 +121,14 @@ export async function captureLead(
   try {
     const results = await ctx.database.client.batch(
       [
-        {
-          sql: `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
+        stmt(
+          `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
                   whatsapp_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
                   page_url, last_inbound_at, created_at, updated_at)
                 VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl, :now, :now, :now)
                 ON CONFLICT DO NOTHING`,
-          args: {
+          {
             ...args,
             formId: input.formId ?? null,
             source: input.source,
@@ -134,23 +141,23 @@ export async function captureLead(
             referrer: blank(input.referrer),
             pageUrl: blank(input.pageUrl),
           },
-        },
-        {
-          // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
-          sql: `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
+        ),
+        // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
+        stmt(
+          `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")},
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now
                 WHERE id = ${matched} AND id <> :id
                   AND NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`,
-          args: { ...args, dedupKey: blank(input.dedupKey) },
-        },
-        {
-          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+          { ...args, dedupKey: blank(input.dedupKey) },
+        ),
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
                 SELECT :eventId, :ws, m.id, CASE WHEN m.id = :id THEN 'created' ELSE 're-inquiry' END,
                   :actorType, :actorId, :data, :dedupKey, :now
                 FROM (SELECT ${matched} AS id) AS m WHERE m.id IS NOT NULL
                 ON CONFLICT DO NOTHING`,
-          args: {
+          {
             ...args,
             eventId,
             actorType: actor.type,
@@ -158,13 +165,13 @@ export async function captureLead(
             data: JSON.stringify(eventData),
             dedupKey: blank(input.dedupKey),
           },
-        },
-        {
-          sql: `SELECT lead.*, lead.id = :id AS created,
+        ),
+        stmt(
+          `SELECT lead.*, lead.id = :id AS created,
                   EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId) AS recorded
                 FROM lead WHERE id = ${matched}`,
-          args: { ...args, eventId },
-        },
+          { ...args, eventId },
+        ),
       ],
       "write",
     );

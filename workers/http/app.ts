@@ -20,11 +20,15 @@ export type AppEnv = {
   };
 };
 
-/** zod issues → `{ "fields.budget": "..." }`, the `fields` of the one error shape. */
-export function fieldErrorsFromZod(error: z.ZodError): FieldErrors {
+/**
+ * zod issues → `{ "fields.1.name": "..." }`, the `fields` of the one error shape. Query and path
+ * parameters are named by the parameter alone (`status`, not `status.0` of its parsed list).
+ */
+export function fieldErrorsFromZod(error: z.ZodError, target: string = "json"): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
-    const key = issue.path.length > 0 ? issue.path.join(".") : "body";
+    const path = target === "query" || target === "param" ? issue.path.slice(0, 1) : issue.path;
+    const key = path.length > 0 ? path.join(".") : "body";
     fields[key] ??= issue.message;
   }
   return fields;
@@ -34,7 +38,7 @@ export function newApp() {
   return new OpenAPIHono<AppEnv>({
     // Validation failures of every route go through the same error shape as everything else.
     defaultHook: (result) => {
-      if (!result.success) throw AppError.validation(fieldErrorsFromZod(result.error));
+      if (!result.success) throw AppError.validation(fieldErrorsFromZod(result.error, result.target));
     },
   });
 }
