@@ -1,0 +1,193 @@
+import Database from "libsql";
+import { isBusyError, isLockError } from "./errors";
+import type { StatementInfo } from "./sql";
+import type { SqlValue } from "./values";
+
+export interface ConnectionOptions {
+  file: string;
+  /** How long a statement keeps retrying while another connection holds the write lock. */
+  busyTimeoutMs: number;
+}
+
+export interface ColumnInfo {
+  name: string;
+  decltype: string | null;
+}
+
+export interface RawResult {
+  columns: ColumnInfo[];
+  rows: SqlValue[][];
+  affectedRowCount: number;
+  lastInsertRowid: bigint;
+  durationMs: number;
+}
+
+type Statement = Database.Statement;
+
+let nextConnectionId = 1;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One libsql connection to the database file. libsql-js is synchronous, so SQLite's own busy handler
+ * (busy_timeout) would freeze the whole event loop, including the request that is about to COMMIT and
+ * release the lock. busy_timeout therefore stays 0 and lock waits happen here, asynchronously.
+ */
+export class Connection {
+  readonly id = nextConnectionId++;
+  private readonly db: Database.Database;
+  private metaStmt: Statement | undefined;
+  private readonlyTx = false;
+  private isClosed = false;
+  /** Ran something with connection-wide effects (PRAGMA, ATTACH, TEMP objects): never hand it on. */
+  private tainted = false;
+  /** A statement may still be active inside SQLite (see settle()): never hand it on either. */
+  private poisoned = false;
+
+  constructor(private readonly opts: ConnectionOptions) {
+    this.db = new Database(opts.file);
+    this.db.exec("PRAGMA busy_timeout = 0");
+    this.db.exec("PRAGMA synchronous = NORMAL");
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get isAutocommit(): boolean {
+    return !this.db.inTransaction;
+  }
+
+  /** Safe to give to another stream: no open transaction and no connection-level leftovers. */
+  get reusable(): boolean {
+    return !this.isClosed && !this.tainted && !this.poisoned && !this.db.inTransaction;
+  }
+
+  /** Switches the database file to WAL so readers never wait for writers (persistent, once per file). */
+  enableWal(): void {
+    this.db.exec("PRAGMA journal_mode = WAL");
+  }
+
+  async execute(sql: string, info: StatementInfo, values: SqlValue[], wantRows: boolean): Promise<RawResult> {
+    const stmt = await this.retry(() => this.db.prepare(sql));
+    const columns = stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
+    const started = performance.now();
+    try {
+      if (stmt.reader) {
+        stmt.raw(true).safeIntegers(true);
+        const rows = (await this.retry(() => stmt.all(values))) as SqlValue[][];
+        const [changes, lastInsertRowid] = this.lastChange();
+        // changes() still holds the count of the last INSERT/UPDATE/DELETE, so only trust it when this
+        // statement was one (`... RETURNING`); a SELECT affects no rows.
+        return { columns, rows: wantRows ? rows : [], affectedRowCount: info.kind === "write" ? changes : 0, lastInsertRowid, durationMs: performance.now() - started };
+      }
+      stmt.safeIntegers(true);
+      const run = await this.retry(() => stmt.run(values));
+      return { columns, rows: [], affectedRowCount: run.changes, lastInsertRowid: BigInt(run.lastInsertRowid), durationMs: performance.now() - started };
+    } catch (e) {
+      if (isLockError(e)) this.settle(stmt, values);
+      throw e;
+    } finally {
+      this.afterStatement(info);
+    }
+  }
+
+  async columnsOf(sql: string): Promise<ColumnInfo[]> {
+    const stmt = await this.retry(() => this.db.prepare(sql));
+    return stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
+  }
+
+  /** Ends whatever transaction a client left open; used before a connection changes hands or closes. */
+  rollback(): void {
+    if (this.isClosed || !this.db.inTransaction) return;
+    try {
+      this.db.exec("ROLLBACK");
+    } catch {
+      this.poisoned = true;
+    }
+    this.afterStatement(undefined);
+  }
+
+  /** Copies the WAL into the database file and empties it (best effort). */
+  checkpoint(): void {
+    if (this.isClosed) return;
+    try {
+      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch {
+      // A reader elsewhere (another process) keeps part of the WAL alive; SQLite will finish later.
+    }
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.rollback();
+    this.isClosed = true;
+    try {
+      this.db.close();
+    } catch {
+      // Closing twice or with unfinalized statements is harmless here; the handle is dropped anyway.
+    }
+  }
+
+  private lastChange(): [number, bigint] {
+    this.metaStmt ??= this.db.prepare("SELECT changes(), last_insert_rowid()").raw(true).safeIntegers(true);
+    const row = (this.metaStmt.all() as [bigint, bigint][])[0];
+    return row ? [Number(row[0]), row[1]] : [0, 0n];
+  }
+
+  // Bookkeeping that must follow every statement, successful or not.
+  private afterStatement(info: StatementInfo | undefined): void {
+    if (this.isClosed) return;
+    if (info?.changesConnectionState) this.tainted = true;
+    const inTx = this.db.inTransaction;
+    if (info?.beginsReadonly && inTx && !this.readonlyTx) {
+      this.readonlyTx = true;
+      this.setQueryOnly(true);
+    } else if (this.readonlyTx && !inTx) {
+      this.readonlyTx = false;
+      this.setQueryOnly(false);
+    }
+  }
+
+  private setQueryOnly(on: boolean): void {
+    try {
+      this.db.exec(`PRAGMA query_only = ${on ? 1 : 0}`);
+    } catch {
+      this.poisoned = true;
+    }
+  }
+
+  /**
+   * Waits out SQLITE_BUSY without blocking the event loop. Re-running the same libsql Statement resets
+   * it first, so a retry does not leave a half-run copy behind.
+   */
+  private async retry<T>(op: () => T): Promise<T> {
+    const deadline = Date.now() + this.opts.busyTimeoutMs;
+    let delay = 1;
+    for (;;) {
+      try {
+        return op();
+      } catch (e) {
+        if (!isBusyError(e) || this.isClosed || Date.now() + delay > deadline) throw e;
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 25);
+    }
+  }
+
+  /**
+   * A statement that failed with SQLITE_BUSY stays "active" inside SQLite until it is reset, and libsql-js
+   * only resets on the next run (or on GC). While active it makes COMMIT fail with "SQL statements in
+   * progress" and keeps the connection inside a transaction. Re-running it under query_only makes it
+   * fail immediately with SQLITE_READONLY, which halts it cleanly without writing anything.
+   */
+  private settle(stmt: Statement, values: SqlValue[]): void {
+    this.setQueryOnly(true);
+    try {
+      stmt.run(values);
+    } catch (e) {
+      if (isLockError(e)) this.poisoned = true;
+    }
+    this.setQueryOnly(this.readonlyTx);
+  }
+}

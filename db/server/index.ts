@@ -1,0 +1,91 @@
+// A local libSQL server speaking Hrana over HTTP (v2 and v3, JSON), for development and tests: the
+// Worker talks to it exactly as it talks to Turso/sqld in production.
+
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ConnectionPool } from "./pool";
+import { createRequestHandler } from "./http";
+import { Stats, type StatsSnapshot } from "./stats";
+import { StreamRegistry } from "./stream";
+
+export interface LibsqlServerOptions {
+  file: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks an ephemeral port. */
+  port?: number;
+  /** When set, every pipeline/cursor request must carry `Authorization: Bearer <token>`. */
+  authToken?: string;
+  /** Streams (and their transactions) left idle this long are rolled back and closed. Default 10 s. */
+  streamIdleTimeoutMs?: number;
+  /** How long a statement waits for another stream's write lock before SQLITE_BUSY. Default 5 s. */
+  busyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface LibsqlServer {
+  /** http://HOST:PORT */
+  url: string;
+  port: number;
+  stats(): StatsSnapshot;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+export type { StatsSnapshot };
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<LibsqlServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const log = opts.log ?? (() => {});
+  const stats = new Stats();
+  const pool = new ConnectionPool({ file: opts.file, busyTimeoutMs: opts.busyTimeoutMs ?? 5_000 });
+
+  // Opening the first connection up front surfaces a bad path now rather than on the first request.
+  const first = pool.acquire();
+  try {
+    first.enableWal();
+  } catch (e) {
+    log(`could not switch ${opts.file} to WAL (${e instanceof Error ? e.message : String(e)}); continuing`);
+  }
+  pool.release(first);
+
+  const registry = new StreamRegistry(pool, stats, opts.streamIdleTimeoutMs ?? 10_000, log);
+  const server = createServer(createRequestHandler({ registry, stats, authToken: opts.authToken, log, maxBodyBytes: MAX_BODY_BYTES }));
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 0, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    pool.closeAll();
+    throw e;
+  }
+
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets (fetch keeps them) would otherwise hold close() open for seconds.
+        server.closeAllConnections();
+        // Rolls back open transactions before the connections go away.
+        registry.closeAll();
+        pool.closeAll();
+      });
+      return closing;
+    },
+  };
+}

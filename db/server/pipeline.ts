@@ -1,0 +1,95 @@
+// The two stream endpoints: /v2|v3/pipeline (a list of requests, one result each) and /v3/cursor
+// (one batch whose results are streamed as NDJSON entries).
+
+import { runBatch } from "./batch";
+import { RequestError, toProtoError } from "./errors";
+import { describeSql, executeSequence, executeStmt, resolveSql } from "./execute";
+import { decodeBatch, decodeRequest, type CursorEntry, type CursorReqBody, type PipelineReqBody, type PipelineRespBody, type StreamResponse, type StreamResult } from "./protocol";
+import type { Stream, StreamRegistry } from "./stream";
+
+// sqld caps stored SQL texts per stream as well; without a cap a client could grow server memory forever.
+const MAX_STORED_SQLS = 1000;
+
+async function handleRequest(stream: Stream, raw: unknown): Promise<StreamResponse> {
+  const req = decodeRequest(raw);
+  if (stream.closed) throw new RequestError("STREAM_CLOSED", "The stream has already been closed");
+  switch (req.type) {
+    case "close":
+      stream.close();
+      return { type: "close" };
+    case "execute":
+      return { type: "execute", result: await executeStmt(stream, req.stmt) };
+    case "batch":
+      return { type: "batch", result: await runBatch(stream, req.batch) };
+    case "sequence":
+      await executeSequence(stream, resolveSql(stream, req.sql, req.sqlId));
+      return { type: "sequence" };
+    case "describe":
+      return { type: "describe", result: await describeSql(stream, resolveSql(stream, req.sql, req.sqlId)) };
+    case "store_sql":
+      if (stream.sqls.has(req.sqlId)) throw new RequestError("SQL_ID_IN_USE", `SQL text id ${req.sqlId} is already in use`);
+      if (stream.sqls.size >= MAX_STORED_SQLS) throw new RequestError("SQL_STORE_FULL", `A stream can hold at most ${MAX_STORED_SQLS} SQL texts`);
+      stream.sqls.set(req.sqlId, req.sql);
+      return { type: "store_sql" };
+    case "close_sql":
+      stream.sqls.delete(req.sqlId);
+      return { type: "close_sql" };
+    case "get_autocommit":
+      return { type: "get_autocommit", is_autocommit: stream.isAutocommit() };
+  }
+}
+
+export async function handlePipeline(registry: StreamRegistry, body: PipelineReqBody): Promise<PipelineRespBody> {
+  const stream = registry.checkout(body.baton);
+  try {
+    return await stream.exclusive(async () => {
+      const results: StreamResult[] = [];
+      // In order, and every request runs even when an earlier one failed (HTTP_V2_SPEC.md).
+      for (const raw of body.requests) {
+        try {
+          results.push({ type: "ok", response: await handleRequest(stream, raw) });
+        } catch (e) {
+          results.push({ type: "error", error: toProtoError(e) });
+        }
+      }
+      return { baton: registry.checkin(stream), base_url: null, results };
+    });
+  } catch (e) {
+    registry.discard(stream);
+    throw e;
+  }
+}
+
+/**
+ * Streams the batch as NDJSON: first the CursorRespBody (with the next baton), then entries. Execution
+ * is synchronous per statement, so each step's rows are written as soon as the step finishes.
+ */
+export async function handleCursor(registry: StreamRegistry, body: CursorReqBody, writeLine: (json: string) => void): Promise<void> {
+  const stream = registry.checkout(body.baton);
+  try {
+    await stream.exclusive(async () => {
+      writeLine(JSON.stringify({ baton: registry.checkin(stream), base_url: null }));
+      const emit = (entry: CursorEntry) => writeLine(JSON.stringify(entry));
+      let batch;
+      try {
+        batch = decodeBatch(body.batch, "batch");
+      } catch (e) {
+        emit({ type: "error", error: toProtoError(e) });
+        return;
+      }
+      await runBatch(stream, batch, (step, outcome) => {
+        if (!outcome.ok) {
+          emit({ type: "step_error", step, error: outcome.error });
+          return;
+        }
+        const { cols, rows, affected_row_count, last_insert_rowid } = outcome.result;
+        emit({ type: "step_begin", step, cols });
+        for (const row of rows) emit({ type: "row", row });
+        emit({ type: "step_end", affected_row_count, last_insert_rowid });
+      });
+    });
+  } catch (e) {
+    registry.discard(stream);
+    throw e;
+  }
+}

@@ -1,0 +1,185 @@
+import { randomBytes } from "node:crypto";
+import type { Connection } from "./connection";
+import { HttpError } from "./errors";
+import type { BatchEnv } from "./batch";
+import type { ConnectionPool } from "./pool";
+import type { Stats } from "./stats";
+
+let nextStreamId = 1;
+
+/**
+ * A Hrana stream: one connection (taken lazily from the pool, so a stream that only stores SQL or
+ * closes costs nothing), the SQL texts stored on it, and a queue that runs its work one piece at a time.
+ */
+export class Stream implements BatchEnv {
+  readonly id = nextStreamId++;
+  readonly sqls = new Map<number, string>();
+  private connection: Connection | undefined;
+  private isClosed = false;
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private onIdle: (() => void) | undefined;
+
+  constructor(
+    private readonly pool: ConnectionPool,
+    private readonly stats: Stats,
+    private readonly idleTimeoutMs: number,
+  ) {}
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  conn(): Connection {
+    if (this.isClosed) throw new Error("Stream is closed");
+    this.connection ??= this.pool.acquire();
+    return this.connection;
+  }
+
+  isAutocommit(): boolean {
+    return this.connection?.isAutocommit ?? true;
+  }
+
+  countStatement(): void {
+    this.stats.statements++;
+  }
+
+  /**
+   * Runs `fn` after everything queued before it. The baton already keeps a well-behaved client to one
+   * request at a time, but a cursor hands out its next baton before it has finished, and the idle timer
+   * must never fire while work is in flight.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
+    this.disarm();
+    const run = this.tail.then(fn);
+    this.tail = run
+      .catch(() => undefined)
+      .finally(() => {
+        this.pending--;
+        this.arm();
+      });
+    return run;
+  }
+
+  /** Waits for the client's next request; `onIdle` runs if none comes within the idle timeout. */
+  park(onIdle: () => void): void {
+    this.onIdle = onIdle;
+    this.arm();
+  }
+
+  unpark(): void {
+    this.onIdle = undefined;
+    this.disarm();
+  }
+
+  /** Closing returns the connection to the pool, which rolls back any transaction left open. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.unpark();
+    this.sqls.clear();
+    const conn = this.connection;
+    this.connection = undefined;
+    if (conn) this.pool.release(conn);
+  }
+
+  private arm(): void {
+    if (this.pending > 0 || this.onIdle === undefined || this.idleTimer !== undefined || this.isClosed) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      const onIdle = this.onIdle;
+      this.onIdle = undefined;
+      onIdle?.();
+    }, this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private disarm(): void {
+    if (this.idleTimer === undefined) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+}
+
+const EXPIRED_MEMORY = 1024;
+
+/**
+ * Batons are random, single-use handles for parked streams. Nothing about a stream can be derived from
+ * its baton, so they cannot be forged, and each one is deleted the moment a request presents it: a
+ * second request with the same baton gets HTTP 400, which also serializes requests on a stream.
+ */
+export class StreamRegistry {
+  private readonly byBaton = new Map<string, Stream>();
+  private readonly streams = new Set<Stream>();
+  // Remembered only to tell "expired" apart from "never existed / already used" in the error.
+  private readonly expired = new Set<string>();
+
+  constructor(
+    private readonly pool: ConnectionPool,
+    private readonly stats: Stats,
+    private readonly idleTimeoutMs: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The stream a request is for: a new one for a null baton, or the parked one the baton names. */
+  checkout(baton: string | null): Stream {
+    if (baton === null) {
+      const stream = new Stream(this.pool, this.stats, this.idleTimeoutMs);
+      this.streams.add(stream);
+      return stream;
+    }
+    const stream = this.byBaton.get(baton);
+    if (stream === undefined || stream.closed) {
+      this.byBaton.delete(baton);
+      if (this.expired.has(baton)) {
+        this.expired.delete(baton);
+        throw new HttpError(400, "STREAM_EXPIRED", "The stream has expired due to inactivity; its transaction was rolled back");
+      }
+      throw new HttpError(400, "BATON_INVALID", "Unknown or already used baton");
+    }
+    this.byBaton.delete(baton);
+    stream.unpark();
+    return stream;
+  }
+
+  /** Parks an open stream under a fresh baton; a closed stream is forgotten and gets none. */
+  checkin(stream: Stream): string | null {
+    if (stream.closed) {
+      this.streams.delete(stream);
+      return null;
+    }
+    const baton = randomBytes(24).toString("base64url");
+    this.byBaton.set(baton, stream);
+    stream.park(() => this.expire(baton, stream));
+    return baton;
+  }
+
+  /** Ends a stream that failed at the HTTP level; the client must consider it gone. */
+  discard(stream: Stream): void {
+    stream.close();
+    this.streams.delete(stream);
+  }
+
+  /** Open streams, parked or busy. */
+  get size(): number {
+    return this.streams.size;
+  }
+
+  closeAll(): void {
+    for (const stream of this.streams) stream.close();
+    this.streams.clear();
+    this.byBaton.clear();
+  }
+
+  private expire(baton: string, stream: Stream): void {
+    if (this.byBaton.get(baton) !== stream) return;
+    this.byBaton.delete(baton);
+    this.expired.add(baton);
+    if (this.expired.size > EXPIRED_MEMORY) this.expired.delete(this.expired.values().next().value as string);
+    const hadTransaction = !stream.isAutocommit();
+    this.discard(stream);
+    this.log(`stream ${stream.id} expired after ${this.idleTimeoutMs} ms idle${hadTransaction ? " (open transaction rolled back)" : ""}`);
+  }
+}
