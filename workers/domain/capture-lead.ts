@@ -1,20 +1,14 @@
-import type { InStatement, InValue } from "@libsql/client/web";
 import { z } from "zod";
 import { LEAD_SOURCES } from "../../db/schema";
 import { AppError, toAppError, type FieldErrors } from "../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../lib/contact";
 import { routeToPool } from "../routing/rules";
 import { newId } from "../lib/ids";
+import { stmt } from "../lib/statement";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { leadFromRow, type Lead } from "./lead-row";
 import { defaultPoolId, loadRoutingContext } from "./routing-context";
-
-/** Named args the statement actually references: libSQL servers reject unused ones. */
-function stmt(sql: string, args: Record<string, InValue>): InStatement {
-  const used = new Set([...sql.matchAll(/:([A-Za-z]\w*)/g)].map((m) => m[1]!));
-  return { sql, args: Object.fromEntries(Object.entries(args).filter(([k]) => used.has(k))) };
-}
 
 const text = (max: number) => z.string().trim().max(max).optional();
 

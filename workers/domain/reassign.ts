@@ -1,4 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
+import { stmt } from "../lib/statement";
 import type { Actor, DomainContext } from "./context";
 import { decideOwner } from "./decide-owner";
 import type { Lead } from "./lead-row";
@@ -51,13 +52,14 @@ export async function reassignLead(
   };
   // Only the run that still sees the lead as it was read moves it (compare-and-set on the count).
   const guard = `workspace_id = :ws AND id = :id AND reassign_count = :count AND owner_rep_id IS :from AND escalated_at IS NULL`;
-  const event = (suffix: string, type: string, data: Record<string, unknown>): InStatement => ({
-    sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+  const event = (suffix: string, type: string, data: Record<string, unknown>): InStatement =>
+    stmt(
+      `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
           SELECT :eventId, :ws, :id, :type, :actorType, :actorId, :data, :now
           WHERE EXISTS (SELECT 1 FROM lead WHERE ${guard})
           ON CONFLICT DO NOTHING`,
-    args: { ...args, eventId: `evt_${lead.id.slice(5)}_${generation}${suffix}`, type, data: JSON.stringify(data) },
-  });
+      { ...args, eventId: `evt_${lead.id.slice(5)}_${generation}${suffix}`, type, data: JSON.stringify(data) },
+    );
 
   const statements: InStatement[] = [];
   if (opts.reason === "pass") statements.push(event("p", "passed", { repId: lead.ownerRepId }));
@@ -65,11 +67,11 @@ export async function reassignLead(
   if (moved) {
     statements.push(
       event("r", "reassigned", { from: lead.ownerRepId, to: moved.ownerRepId, reason: opts.reason, skipped: moved.skipped }),
-      {
-        sql: `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, assigned_at = :now,
+      stmt(
+        `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, assigned_at = :now,
                 sla_due_at = :sla, claimed_at = NULL, updated_at = :now WHERE ${guard}`,
-        args: { ...args, to: moved.ownerRepId, sla: moved.slaDueAt },
-      },
+        { ...args, to: moved.ownerRepId, sla: moved.slaDueAt },
+      ),
     );
     outcome = { kind: "reassigned", toRepId: moved.ownerRepId };
   } else {
@@ -82,11 +84,11 @@ export async function reassignLead(
         reason: budgetLeft ? "no other eligible rep" : `SLA missed after ${lead.reassignCount} reassignments`,
         ...(decision ? { skipped: decision.skipped } : {}),
       }),
-      {
-        sql: `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, escalated_at = :now,
+      stmt(
+        `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, escalated_at = :now,
                 sla_due_at = NULL, updated_at = :now WHERE ${guard}`,
-        args: { ...args, to },
-      },
+        { ...args, to },
+      ),
     );
     outcome = { kind: "escalated", toRepId: to };
   }
