@@ -12,6 +12,7 @@ import { registerOpenApi } from "../routes/openapi";
 import { registerReps } from "../routes/reps";
 import { registerWorkspaces } from "../routes/workspaces";
 import { requireApiKey, requireJsonBody } from "./auth";
+import { preloadJsonBody } from "./json-body";
 
 export function createApp(config: Config, clock: () => number = Date.now) {
   const app = newApp();
@@ -31,6 +32,8 @@ export function createApp(config: Config, clock: () => number = Date.now) {
     if (c.req.method === "POST" && c.req.path === "/api/v1/workspaces") return next();
     return requireApiKey(c, next);
   });
+  // After auth: a caller without a key never gets its body read.
+  app.use("/api/v1/*", preloadJsonBody);
 
   registerHealth(app);
   registerWorkspaces(app);

@@ -5,6 +5,7 @@ import { isHoneypotFilled, submissionToCapture, type Submission } from "../domai
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
 import { readBodyLimited } from "../http/read-body";
+import { assertStorableText } from "../http/text-safety";
 
 const FORM_KEY = /^f_[A-Za-z0-9]{10,40}$/;
 
@@ -80,6 +81,7 @@ export function registerFormCapture(app: App) {
     try {
       const body = await readBodyLimited(c.req.raw, c.get("config").FORM_MAX_BODY_BYTES);
       const submission = parseSubmission(contentType, body);
+      assertStorableText(submission);
       const html = wantsHtml(c, contentType);
       // Bots fill the hidden field: they get the normal answer and nothing is stored.
       if (isHoneypotFilled(form, submission)) return thankYou(c, form, html, cors);
