@@ -13,6 +13,7 @@ import { registerReps } from "../routes/reps";
 import { registerWorkspaces } from "../routes/workspaces";
 import { requireApiKey, requireJsonBody } from "./auth";
 import { preloadJsonBody } from "./json-body";
+import { limitPublicByIp } from "./rate-limit";
 
 export function createApp(config: Config, clock: () => number = Date.now) {
   const app = newApp();
@@ -34,6 +35,8 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   });
   // After auth: a caller without a key never gets its body read.
   app.use("/api/v1/*", preloadJsonBody);
+
+  app.use("/f/*", limitPublicByIp);
 
   registerHealth(app);
   registerWorkspaces(app);

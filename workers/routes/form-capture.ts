@@ -4,6 +4,7 @@ import { findPublicForm, type Form } from "../domain/forms";
 import { isHoneypotFilled, submissionToCapture, type Submission } from "../domain/form-submission";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
+import { limitPublicForm } from "../http/rate-limit";
 import { readBodyLimited } from "../http/read-body";
 import { assertStorableText } from "../http/text-safety";
 
@@ -79,6 +80,7 @@ export function registerFormCapture(app: App) {
     if (cors === null) throw new AppError("FORBIDDEN", "This origin may not post to this form.", { fields: { origin: "Not allowed." } });
     // From here on even errors carry CORS headers, so the snippet can read them.
     try {
+      await limitPublicForm(c, form.publicKey);
       const body = await readBodyLimited(c.req.raw, c.get("config").FORM_MAX_BODY_BYTES);
       const submission = parseSubmission(contentType, body);
       assertStorableText(submission);
