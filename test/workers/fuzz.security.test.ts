@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, callRaw, isErrorShape, leadRows, seedWorkspace, uniqueEmail, type TestWorkspace } from "./harness";
-import { malformedCase, seededRandom } from "./malformed-bodies";
+import { hostileUrlPart, malformedCase, seededRandom } from "./malformed-bodies";
+import { ownerOperations } from "./openapi-routes";
 
 // Fixed seeds: a failure names its case index and replays exactly. Change or add seeds to explore further.
 const FORM_SEEDS = [0x1ead, 0xbad5eed];
@@ -111,6 +112,28 @@ describe("fuzzing the owner API routes", () => {
       }
     }
     expect(routes).toBeGreaterThanOrEqual(Object.keys(valid).length);
+    await expectReadable(ws);
+  });
+});
+
+describe("fuzzing owner API URLs (path ids and query strings)", () => {
+  it("every GET and DELETE route from the OpenAPI document: never a 5xx, one error shape, no lead rows touched", async () => {
+    const ws = await seedWorkspace();
+    await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Keep", email: uniqueEmail() } });
+    const r = seededRandom(API_SEED + 1);
+    const before = await leadRows(ws.id);
+    const ops = (await ownerOperations()).filter((op) => op.method === "GET" || op.method === "DELETE");
+    for (const op of ops) {
+      for (let i = 0; i < API_CASES_PER_ROUTE; i++) {
+        const { id, query } = hostileUrlPart(r);
+        const path = `${op.template.replace("{id}", id)}${query ? `?${query}` : ""}`;
+        const res = await callRaw(op.method, path, "", { authorization: `Bearer ${ws.key}` });
+        const what = `${op.method} ${path.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, what).toBeLessThan(500);
+        if (res.status >= 400) expect(isErrorShape(res.json), what).toBe(true);
+      }
+    }
+    expect(await leadRows(ws.id)).toEqual(before);
     await expectReadable(ws);
   });
 });

@@ -119,8 +119,8 @@ export async function fetchWorker(path: string, init: RequestInit = {}): Promise
 }
 
 /** Raw bytes (or text) with any content type, or none; through `fetchWorker`. */
-export async function callRaw(method: string, path: string, body: Uint8Array | string, headers: Record<string, string> = {}) {
-  const res = await fetchWorker(path, { method, headers, body });
+export async function callRaw(method: string, path: string, body: Uint8Array | string | undefined, headers: Record<string, string> = {}) {
+  const res = await fetchWorker(path, { method, headers, body: method === "GET" || method === "HEAD" ? undefined : body });
   const text = await res.text();
   let json: any = undefined;
   try {

@@ -132,6 +132,22 @@ function invalidUtf8(r: Random): Uint8Array {
   return new Uint8Array([...before, ...bad, ...after]);
 }
 
+/** A hostile path segment or query string (percent-encoded as a client would send it), for URL fuzzing. */
+export function hostileUrlPart(r: Random): { id: string; query: string } {
+  // A lone surrogate cannot be percent-encoded as UTF-8; its encoded-surrogate bytes stand in for it.
+  const encode = (t: string) => {
+    try {
+      return encodeURIComponent(t);
+    } catch {
+      return "%ED%A0%80";
+    }
+  };
+  const text = () => encode(r.next() < 0.1 ? "x".repeat(r.int(5000)) : r.pick(STRINGS)).replace(/%25/g, r.next() < 0.3 ? "%" : "%25");
+  const keys = ["q", "status", "source", "owner", "from", "to", "limit", "cursor", r.pick(KEYS)];
+  const query = Array.from({ length: r.int(4) }, () => `${encode(r.pick(keys))}=${text()}`).join("&");
+  return { id: text() || "%00", query };
+}
+
 const CONTENT_TYPES = [
   "application/json",
   "application/json; charset=utf-8",

@@ -76,3 +76,24 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
     expect(res.status).toBe(415);
   });
 });
+
+describe("the same rule for URLs: a NUL in a path id or query value", () => {
+  it("→ 400 naming the parameter, not a 500 from libSQL refusing the argument", async () => {
+    const ws = await seedWorkspace();
+    for (const [path, field] of [
+      ["/api/v1/leads?q=a%00b", "q"],
+      ["/api/v1/leads?owner=%00", "owner"],
+      ["/api/v1/leads/%00", "path.4"],
+      ["/api/v1/reps/rep%00x", "path.4"],
+      ["/api/v1/forms/%ED%A0%80?x=%F0%9F%98%80", undefined],
+    ] as const) {
+      const res = await call("GET", path, { key: ws.key });
+      expect(res.status, path).toBeLessThan(500);
+      expect(isErrorShape(res.json) || res.status === 200, path).toBe(true);
+      if (field) {
+        expect(res.status, path).toBe(400);
+        expect(res.json.error.fields, path).toHaveProperty([field]);
+      }
+    }
+  });
+});

@@ -14,6 +14,7 @@ import { registerWorkspaces } from "../routes/workspaces";
 import { requireApiKey, requireJsonBody } from "./auth";
 import { preloadJsonBody } from "./json-body";
 import { limitPublicByIp } from "./rate-limit";
+import { rejectUnstorableUrl } from "./text-safety";
 
 export function createApp(config: Config, clock: () => number = Date.now) {
   const app = newApp();
@@ -27,6 +28,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   });
   // The owner API is called from the dashboard and from servers with a bearer key, never with cookies.
   app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 600 }));
+  app.use("/api/v1/*", rejectUnstorableUrl);
   app.use("/api/v1/*", requireJsonBody);
   app.use("/api/v1/*", async (c, next) => {
     // Creating a workspace is the one owner route without an API key (it is how you get one).

@@ -1,3 +1,4 @@
+import { createMiddleware } from "hono/factory";
 import { AppError } from "../errors";
 
 // A lone UTF-16 surrogate (from a JSON escape like "\ud800") cannot be stored as UTF-8: the libSQL engine
@@ -40,3 +41,24 @@ export function assertStorableText(value: unknown): void {
     }
   }
 }
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // malformed escapes stay as typed: routes treat them as unknown ids
+  }
+}
+
+/**
+ * The same rule for the URL: a NUL in a path id or query value reached libSQL as a bound argument, which
+ * the server refuses (a 500). Refused here as a 400 naming the parameter, before any route runs.
+ */
+export const rejectUnstorableUrl = createMiddleware(async (c, next) => {
+  const url = new URL(c.req.url);
+  const params: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) params[key] = value;
+  url.pathname.split("/").forEach((segment, i) => (params[`path.${i}`] = decoded(segment)));
+  assertStorableText(params);
+  await next();
+});
