@@ -6,10 +6,12 @@ import { connect, createServer, type AddressInfo, type Socket } from "node:net";
  * (inside workerd) can meet a database that is down and then comes back, on the same URL:
  * - `up`: bytes pass through;
  * - `down`: every connection, open or new, is cut (the Worker sees "Network connection lost");
- * - `drop-response`: the request reaches libSQL (the batch commits) but the answer is cut off.
+ * - `drop-response`: every request reaches libSQL (a batch commits) but its answer is cut off;
+ * - `drop-write-response`: the same, only for requests that write (hold an INSERT): reads still answer,
+ *   so a capture gets past its routing read and loses the answer of its write batch.
  * Control: `POST <controlUrl>/mode/<mode>`.
  */
-export type FaultMode = "up" | "down" | "drop-response";
+export type FaultMode = "up" | "down" | "drop-response" | "drop-write-response";
 
 export interface FaultProxy {
   url: string;
@@ -38,15 +40,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     };
     client.on("error", drop).on("close", drop);
     upstream.on("error", drop).on("close", drop);
-    client.pipe(upstream);
+    // Whether the request in flight on this connection writes (keep-alive: reset by each answer).
+    let writes = false;
+    client.on("data", (chunk: Buffer) => {
+      if (chunk.includes("INSERT")) writes = true;
+      upstream.write(chunk);
+    });
     upstream.on("data", (chunk: Buffer) => {
-      if (mode !== "up") return drop();
+      if (mode === "down" || mode === "drop-response" || (mode === "drop-write-response" && writes)) return drop();
+      writes = false;
       client.write(chunk);
     });
   });
 
   const control = createHttpServer((req, res) => {
-    const m = /^\/mode\/(up|down|drop-response)$/.exec(req.url ?? "");
+    const m = /^\/mode\/(up|down|drop-response|drop-write-response)$/.exec(req.url ?? "");
     if (req.method !== "POST" || !m) {
       res.writeHead(404).end();
       return;

@@ -25,7 +25,8 @@ describe("forged or missing secrets → 401, no side effect", () => {
   it("every owner route (from the OpenAPI document) refuses every forged credential, writing nothing", async () => {
     const ws = await seedWorkspace();
     const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: "victim@example.com" } })).json.lead;
-    const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id };
+    const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Victim pool" } })).json;
+    const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id, pools: pool.id };
     const before = await allRows();
     let probes = 0;
     for (const op of await ownerOperations()) {
@@ -35,7 +36,7 @@ describe("forged or missing secrets → 401, no side effect", () => {
         const res = await SELF.fetch(`https://leadrelay.test${path}${query ? `?${query}` : ""}`, {
           method: op.method,
           headers: { ...headers, ...(op.hasBody ? { "content-type": "application/json" } : {}) },
-          body: op.hasBody ? JSON.stringify(validBodyFor(op, label)) : undefined,
+          body: op.hasBody ? JSON.stringify(validBodyFor(op, label, { repId: ws.reps[0]!.id, poolId: pool.id })) : undefined,
         });
         const what = `${op.method} ${op.template} with ${label}`;
         expect(res.status, what).toBe(401);

@@ -10,17 +10,17 @@ describe("form fields named like Object.prototype members", () => {
     });
     const res = await submit(ws.form.publicKey, { name: "Bob", email: uniqueEmail() });
     expect(res.status, res.text).toBe(200);
-    expect(await leadRows(ws.id)).toEqual({ leads: 1, events: 1 });
+    expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 1, events: 2 });
   });
 
   it("a honeypot named `constructor` does not swallow every real submission", async () => {
     const ws = await seedWorkspace({ form: { honeypotField: "constructor" } });
     const res = await submit(ws.form.publicKey, { name: "Real Person", email: uniqueEmail() });
     expect(res.status).toBe(200);
-    expect(await leadRows(ws.id)).toEqual({ leads: 1, events: 1 });
+    expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 1, events: 2 });
     // ...and a bot that fills it is still dropped.
     await submit(ws.form.publicKey, { name: "Bot", email: uniqueEmail(), constructor: "x" });
-    expect(await leadRows(ws.id)).toEqual({ leads: 1, events: 1 });
+    expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 1, events: 2 });
   });
 
   it("`__proto__` in a submission or in API `fields` is plain data: no pollution, not stored as a field", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, callRaw, isErrorShape, leadRows, seedWorkspace, uniqueEmail, type TestWorkspace } from "./harness";
 import { hostileUrlPart, malformedCase, seededRandom } from "./malformed-bodies";
-import { ownerOperations } from "./openapi-routes";
+import { ownerOperations, validBodyFor, type Operation } from "./openapi-routes";
 
 // Fixed seeds: a failure names its case index and replays exactly. Change or add seeds to explore further.
 const FORM_SEEDS = [0x1ead, 0xbad5eed];
@@ -11,8 +11,9 @@ const API_CASES_PER_ROUTE = 30;
 const FORM_LIMIT = 32_768; // FORM_MAX_BODY_BYTES default
 const API_LIMIT = 1_048_576; // API_MAX_BODY_BYTES default
 
-type Delta = { leads: number; events: number };
-const delta = (a: Delta, b: Delta): Delta => ({ leads: b.leads - a.leads, events: b.events - a.events });
+type Delta = { leads: number; inquiries: number; events: number };
+const delta = (a: Delta, b: Delta): Delta => ({ leads: b.leads - a.leads, inquiries: b.inquiries - a.inquiries, events: b.events - a.events });
+const NOTHING = { leads: 0, inquiries: 0, events: 0 };
 
 async function send(path: string, method: string, c: { body: Uint8Array; contentType: string | null }, key?: string) {
   const headers: Record<string, string> = {};
@@ -49,12 +50,14 @@ describe("fuzzing the public form route", () => {
       expect(res.status, what).toBeLessThan(500);
       if (res.status >= 400) {
         expect(isErrorShape(res.json), what).toBe(true);
-        expect(d, what).toEqual({ leads: 0, events: 0 });
+        expect(d, what).toEqual(NOTHING);
       } else {
         expect(res.status, what).toBe(200);
-        // Honeypot hits store nothing; otherwise one event, and a new lead only with a `created` event.
-        expect([0, 1], what).toContain(d.events);
-        expect(d.leads, what).toBeLessThanOrEqual(d.events);
+        // Honeypot hits store nothing; otherwise one inquiry event (a new lead only with its `created`
+        // event) plus at most one routing event.
+        expect([0, 1], what).toContain(d.inquiries);
+        expect(d.leads, what).toBeLessThanOrEqual(d.inquiries);
+        expect(d.events, what).toBeLessThanOrEqual(2 * d.inquiries);
       }
     }
     // The generator must exercise both sides, or the test proves nothing.
@@ -69,16 +72,11 @@ describe("fuzzing the owner API routes", () => {
     const ws = await seedWorkspace();
     const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Target", email: uniqueEmail() } })).json.lead;
     const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id };
-    const valid: Record<string, () => Record<string, unknown>> = {
-      "post /api/v1/workspaces": () => ({ name: "Fuzz Co", defaultCountry: "US" }),
-      "patch /api/v1/workspace": () => ({ name: "Fuzz Co", timezone: "Europe/Paris" }),
-      "post /api/v1/reps": () => ({ name: "Rep", email: "rep@example.com", weight: 2 }),
-      "patch /api/v1/reps/{id}": () => ({ paused: true, weight: 1 }),
-      "post /api/v1/forms": () => ({ name: "F", allowedOrigins: ["https://acme.test"] }),
-      "patch /api/v1/forms/{id}": () => ({ successMessage: "ok" }),
-      "post /api/v1/leads": () => ({ name: "L", email: uniqueEmail(), fields: { plan: "pro" } }),
-      "patch /api/v1/leads/{id}": () => ({ status: "contacted", notes: "n" }),
-    };
+    const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Fuzz pool" } })).json;
+    const rule = (await call("POST", "/api/v1/routing-rules", { key: ws.key, body: { name: "R", match: { sources: ["api"] }, poolId: pool.id } })).json;
+    ids.pools = pool.id;
+    ids["routing-rules"] = rule.id;
+    const own = { repId: ws.reps[0]!.id, poolId: pool.id };
     const doc = (await call("GET", "/api/openapi.json")).json;
     const r = seededRandom(API_SEED);
     let routes = 0;
@@ -90,7 +88,7 @@ describe("fuzzing the owner API routes", () => {
         const path = template.replace("{id}", ids[resource] ?? "unknown_0");
         const route = `${method} ${template}`;
         for (let i = 0; i < API_CASES_PER_ROUTE; i++) {
-          const c = malformedCase(r, API_LIMIT, valid[route] ?? (() => ({})));
+          const c = malformedCase(r, API_LIMIT, () => validBodyFor({ method: method.toUpperCase(), template } as Operation, `${i}-${r.int(1e9)}`, own));
           const before = await leadRows(ws.id);
           const res = await send(path, method.toUpperCase(), c, ws.key);
           const d = delta(before, await leadRows(ws.id));
@@ -98,20 +96,24 @@ describe("fuzzing the owner API routes", () => {
           expect(res.status, what).toBeLessThan(500);
           if (res.status >= 400) {
             expect(isErrorShape(res.json), what).toBe(true);
-            expect(d, what).toEqual({ leads: 0, events: 0 });
+            expect(d, what).toEqual(NOTHING);
           } else if (route === "post /api/v1/leads") {
-            expect(d.events, what).toBe(1);
+            // One inquiry; a new lead also gets its routing event.
+            expect(d.inquiries, what).toBe(1);
             expect(d.leads, what).toBeLessThanOrEqual(1);
-          } else if (route === "patch /api/v1/leads/{id}") {
-            expect(d.leads, what).toBe(0);
-            expect(d.events, what).toBeLessThanOrEqual(3);
+            expect(d.events, what).toBeLessThanOrEqual(2);
+          } else if (template.startsWith("/api/v1/leads/{id}")) {
+            // Status, owner, notes changes and claim/pass/assign: timeline events only.
+            expect({ leads: d.leads, inquiries: d.inquiries }, what).toEqual({ leads: 0, inquiries: 0 });
+            expect(d.events, what).toBeLessThanOrEqual(4);
           } else {
-            expect(d, what).toEqual({ leads: 0, events: 0 });
+            // Other resources may reassign leads (a rep paused, a pool changed) but never create or drop one.
+            expect({ leads: d.leads, inquiries: d.inquiries }, what).toEqual({ leads: 0, inquiries: 0 });
           }
         }
       }
     }
-    expect(routes).toBeGreaterThanOrEqual(Object.keys(valid).length);
+    expect(routes).toBeGreaterThanOrEqual(8);
     await expectReadable(ws);
   });
 });

@@ -47,7 +47,9 @@ export interface TestWorkspace {
 }
 
 /** A fresh workspace (own key, one form, two reps): every test owns its data, so tests never see each other's leads. */
-export async function seedWorkspace(opts: { defaultCountry?: string; form?: Record<string, unknown> } = {}): Promise<TestWorkspace> {
+export async function seedWorkspace(
+  opts: { defaultCountry?: string; form?: Record<string, unknown>; reps?: string[] } = {},
+): Promise<TestWorkspace> {
   const created = await call("POST", "/api/v1/workspaces", {
     body: { name: `Acme ${unique()}`, defaultCountry: opts.defaultCountry ?? "US", timezone: "America/New_York" },
   });
@@ -56,7 +58,7 @@ export async function seedWorkspace(opts: { defaultCountry?: string; form?: Reco
   const form = await call("POST", "/api/v1/forms", { key, body: { name: "Contact us", ...opts.form } });
   if (form.status !== 201) throw new Error(`seed form: ${form.status} ${form.text}`);
   const reps = [];
-  for (const name of ["Ana", "Ben"]) {
+  for (const name of opts.reps ?? ["Ana", "Ben"]) {
     const r = await call("POST", "/api/v1/reps", { key, body: { name } });
     if (r.status !== 201) throw new Error(`seed rep: ${r.status} ${r.text}`);
     reps.push({ id: r.json.id, name });
@@ -81,19 +83,25 @@ export async function libsqlStats(): Promise<{ pipelineRequests: number }> {
   return (await res.json()) as { pipelineRequests: number };
 }
 
-/** Lead and timeline rows of one workspace, read in one query: what a request may (not) have written. */
-export async function leadRows(workspaceId: string): Promise<{ leads: number; events: number }> {
+/**
+ * Lead rows and timeline rows of one workspace, read in one query: what a request may (not) have written.
+ * `inquiries` counts the events that record a prospect's contact (`created`, `re-inquiry`): exactly one per
+ * accepted capture. `events` counts all of them, routing ones (`assigned`, `reassigned`, ...) included.
+ */
+export async function leadRows(workspaceId: string): Promise<{ leads: number; inquiries: number; events: number }> {
   const rs = await testDb().execute({
     sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) AS leads,
+                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws AND type IN ('created', 're-inquiry')) AS inquiries,
                  (SELECT count(*) FROM lead_event WHERE workspace_id = :ws) AS events`,
     args: { ws: workspaceId },
   });
-  return { leads: Number(rs.rows[0]?.leads), events: Number(rs.rows[0]?.events) };
+  const row = rs.rows[0];
+  return { leads: Number(row?.leads), inquiries: Number(row?.inquiries), events: Number(row?.events) };
 }
 
 /** Row counts of every table, for "no side effect" checks across workspaces (test files run one at a time). */
 export async function allRows(): Promise<Record<string, number>> {
-  const tables = ["workspace", "api_key", "rep", "form", "lead", "lead_event"];
+  const tables = ["workspace", "api_key", "rep", "form", "lead", "lead_event", "pool", "routing_rule"];
   const rs = await testDb().execute(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`);
   return Object.fromEntries(tables.map((t) => [t, Number(rs.rows[0]?.[t])]));
 }

@@ -32,17 +32,27 @@ export async function ownerOperations(): Promise<Operation[]> {
   return ops;
 }
 
-/** A body the operation would accept, so that the one thing wrong in a probe is the thing under test. */
-export function validBodyFor(op: Operation, unique: string): Record<string, unknown> {
+/**
+ * A body the operation would accept, so that the one thing wrong in a probe is the thing under test.
+ * `own` holds ids of the caller's own workspace some bodies refer to (a rep, a pool).
+ */
+export function validBodyFor(op: Operation, unique: string, own: { repId?: string; poolId?: string } = {}): Record<string, unknown> {
   const bodies: Record<string, Record<string, unknown>> = {
-    "POST workspaces": { name: `Probe ${unique}` },
-    "PATCH workspace": { name: `Probe ${unique}` },
-    "POST reps": { name: "Probe Rep" },
-    "PATCH reps": { paused: true },
-    "POST forms": { name: "Probe Form" },
-    "PATCH forms": { name: "Probe Form" },
-    "POST leads": { email: `probe-${unique}@example.com` },
-    "PATCH leads": { status: "won", notes: "probe" },
+    "POST /api/v1/workspaces": { name: `Probe ${unique}` },
+    "PATCH /api/v1/workspace": { name: `Probe ${unique}` },
+    "POST /api/v1/reps": { name: "Probe Rep" },
+    "PATCH /api/v1/reps/{id}": { paused: true },
+    "POST /api/v1/forms": { name: "Probe Form" },
+    "PATCH /api/v1/forms/{id}": { name: "Probe Form" },
+    "POST /api/v1/leads": { email: `probe-${unique}@example.com` },
+    "PATCH /api/v1/leads/{id}": { status: "won", notes: "probe" },
+    "POST /api/v1/leads/{id}/claim": { repId: own.repId ?? "rep_x" },
+    "POST /api/v1/leads/{id}/pass": { repId: own.repId ?? "rep_x" },
+    "POST /api/v1/leads/{id}/assign": own.repId ? { repId: own.repId } : {},
+    "POST /api/v1/pools": { name: `Probe pool ${unique}` },
+    "PATCH /api/v1/pools/{id}": { slaMinutes: 30 },
+    "POST /api/v1/routing-rules": { name: "Probe rule", match: { sources: ["form"] }, poolId: own.poolId ?? "pool_x" },
+    "PATCH /api/v1/routing-rules/{id}": { name: "Probe rule" },
   };
-  return bodies[`${op.method} ${op.resource}`] ?? {};
+  return bodies[`${op.method} ${op.template}`] ?? {};
 }

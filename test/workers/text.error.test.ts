@@ -11,7 +11,7 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
     expect(res.status).toBe(400);
     expect(isErrorShape(res.json)).toBe(true);
     expect(res.json.error.fields).toHaveProperty("name");
-    expect(await leadRows(ws.id)).toEqual({ leads: 0, events: 0 });
+    expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });
   });
 
   it("a lone surrogate (JSON escape) in a form field or key → 400, nothing stored", async () => {
@@ -22,7 +22,7 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
       expect(res.status, raw).toBe(400);
       expect(isErrorShape(res.json)).toBe(true);
     }
-    expect(await leadRows(ws.id)).toEqual({ leads: 0, events: 0 });
+    expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });
   });
 
   it("a NUL through form encoding (%00) → 400", async () => {
@@ -51,7 +51,7 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
     const lone = await callRaw("PATCH", "/api/v1/workspace", '{"name":"\\udfff"}', { "content-type": "application/json", authorization: `Bearer ${ws.key}` });
     expect(lone.status).toBe(400);
     expect(lone.json.error.fields).toHaveProperty("name");
-    expect(await leadRows(ws.id)).toEqual({ leads: 0, events: 0 });
+    expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });
   });
 
   it("owner API: a body over API_MAX_BODY_BYTES → 413; deep nesting → 400", async () => {
