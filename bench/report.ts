@@ -25,8 +25,9 @@ export function renderMarkdown(opts: { startedAt: Date; durationS: number; rows:
     ...opts.pending.map((s) => `| ${cell(s.title)} | pending ${s.pending} | ${cell(s.plan)} |`),
     "",
     `Capture / raw INSERT ratio: ${opts.ratio}. Capture does more per lead than the raw INSERT: HTTP through`,
-    "wrangler dev and workerd, the rate limiter, body checks, phone/email normalization, and one atomic batch of",
-    "4 statements (dedup lookup, insert, re-inquiry update, timeline event + read-back) instead of one INSERT.",
+    "wrangler dev and workerd, the rate limiter, body checks, phone/email normalization, a routing read (one",
+    "libSQL round trip), a call to the rotation Durable Object, and one atomic write batch (dedup, insert,",
+    "timeline and routing events, read-back) instead of one INSERT.",
     "",
   ];
   return lines.join("\n");

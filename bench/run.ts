@@ -13,7 +13,7 @@ import { Progress } from "./progress";
 import { measureRawInsert } from "./raw-insert";
 import { renderConsole, renderMarkdown } from "./report";
 import type { ResultRow } from "./scenario";
-import { pendingScenarios } from "./scenarios";
+import { scenarios } from "./scenarios";
 import { seedBenchWorkspace } from "./seed";
 import { startStack } from "./stack";
 import { measureStartup } from "./startup-time";
@@ -46,7 +46,7 @@ async function main() {
   const raw = await measureRawInsert(ctx);
   const ratio = `${(capture.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${capture.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)})`;
   rows.push(...capture.rows, ...raw.rows, { metric: "Capture / raw INSERT", value: ratio.split(" ")[0]!, how: "same run, same server, same concurrency" });
-  for (const s of pendingScenarios.filter((p) => p.run && !p.pending)) rows.push(...(await s.run!(ctx)));
+  for (const s of scenarios.filter((p) => p.run && !p.pending)) rows.push(...(await s.run!(ctx)));
   await stack.worker.stop();
 
   rows.push(...(await measureStartup(cleanup, stack.db.url, startupRuns, (i) => progress.update("start-up", `run ${i}/${startupRuns}`))));
@@ -54,7 +54,7 @@ async function main() {
   rows.push(...(await measureBundle(cleanup)));
   progress.done();
 
-  const pending = pendingScenarios.filter((s) => s.pending);
+  const pending = scenarios.filter((s) => s.pending);
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
   writeFileSync(args.out, renderMarkdown({ startedAt, durationS, rows, pending, ratio }));
   console.log(`\nLeadRelay bench (${args.out})\n${renderConsole(rows, pending)}\n`);
