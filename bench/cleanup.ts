@@ -28,10 +28,14 @@ export class Cleanup {
     return this.running;
   }
 
-  /** Ctrl-C and SIGTERM clean up, then exit 130 / 143. */
+  /**
+   * Ctrl-C and SIGTERM clean up, then exit 130 / 143. A second signal (npm forwards the one the terminal
+   * already sent the whole process group) must not kill the process mid-cleanup, so the listener stays.
+   */
   onSignals(): void {
     for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-      process.once(signal, () => {
+      process.on(signal, () => {
+        if (this.running) return;
         console.error(`\n[bench] ${signal}: stopping everything it started`);
         void this.run().then(() => process.exit(code));
       });
