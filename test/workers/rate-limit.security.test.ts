@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { callRaw, isErrorShape, seedWorkspace } from "./harness";
 
-// Limits from wrangler.toml ([[ratelimits]]), read here from the same place the Worker gets them.
+// The limits of wrangler.toml ([[ratelimits]]); keep these in step with it.
 const IP_LIMIT = 120;
 const FORM_LIMIT = 600;
 
