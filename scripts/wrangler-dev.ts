@@ -16,6 +16,10 @@ export async function startWrangler(opts: {
   dataDir: string;
   vars?: Record<string, string>;
   quiet?: boolean;
+  /** Another wrangler config (the bench raises the rate limits in a copy); default ./wrangler.toml. */
+  config?: string;
+  /** Called with the child's kill switch as soon as it is spawned, so a caller can stop it mid-start-up. */
+  onSpawn?: (kill: () => void) => void;
 }): Promise<WranglerDev> {
   const url = `http://127.0.0.1:${opts.port}`;
   const vars = { LIBSQL_URL: opts.libsqlUrl, ...opts.vars };
@@ -23,6 +27,7 @@ export async function startWrangler(opts: {
     resolve("node_modules/.bin/wrangler"),
     [
       "dev",
+      ...(opts.config ? ["--config", opts.config] : []),
       "--ip", "127.0.0.1",
       "--port", String(opts.port),
       "--persist-to", resolve(opts.dataDir, "wrangler"),
@@ -32,6 +37,7 @@ export async function startWrangler(opts: {
     ],
     { env: offlineWranglerEnv(), stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit"] },
   );
+  opts.onSpawn?.(() => child.kill("SIGINT"));
   const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
   let dead = false;
   void exited.then(() => (dead = true));

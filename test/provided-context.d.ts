@@ -4,5 +4,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** URL of the libSQL server started by test/support/global-setup.ts */
     libsqlUrl: string;
+    /** The same server behind test/support/fault-proxy.ts, and the URL that switches it up/down. */
+    faultyLibsqlUrl: string;
+    faultControlUrl: string;
   }
 }

@@ -10,6 +10,8 @@ export const configSchema = z.object({
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   WHATSAPP_GRAPH_URL: z.url().default("https://graph.facebook.com/v23.0"),
   FORM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(32_768),
+  // Largest owner-API JSON body (413 above); a form definition with 50 fields and their options fits.
+  API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
   // How long a form's settings are cached in the isolate; edits made through this isolate apply at once.
   FORM_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });

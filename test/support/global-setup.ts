@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startLibsqlServer } from "../../db/server";
 import { migrateDatabase } from "../../db/scripts/migrate";
+import { startFaultProxy } from "./fault-proxy";
 
 /** One real libSQL server (over a temp file) for the whole workers suite, migrated like production. */
 export default async function setup(project: TestProject) {
@@ -11,7 +12,12 @@ export default async function setup(project: TestProject) {
   const server = await startLibsqlServer({ file: join(dir, "test.db") });
   await migrateDatabase(server.url);
   project.provide("libsqlUrl", server.url);
+  // The same database behind a proxy tests can take down and bring back (storage.error tests).
+  const fault = await startFaultProxy(server.url);
+  project.provide("faultyLibsqlUrl", fault.url);
+  project.provide("faultControlUrl", fault.controlUrl);
   return async () => {
+    await fault.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   };

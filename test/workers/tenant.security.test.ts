@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { ownerOperations, validBodyFor } from "./openapi-routes";
 
 describe("tenant isolation", () => {
   it("a key of workspace A gets 404 for every resource of workspace B, and B is unchanged", async () => {
@@ -58,5 +59,49 @@ describe("tenant isolation", () => {
     expect(la).toHaveLength(1);
     expect(lb).toHaveLength(1);
     expect(la[0].id).not.toBe(lb[0].id);
+  });
+
+  it("every owner route in the OpenAPI document, with A's key on B's ids → 404; the rest leak nothing of B", async () => {
+    const a = await seedWorkspace();
+    const b = await seedWorkspace();
+    const bEmail = uniqueEmail();
+    await submit(b.form.publicKey, { name: "B secret", email: bEmail });
+    const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
+    const bPool = (await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
+    const bRule = (await call("POST", "/api/v1/routing-rules", { key: b.key, body: { name: "B rule", match: { sources: ["api"] }, poolId: bPool.id } })).json;
+    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
+    const own = { repId: a.reps[0]!.id, poolId: aPool.id };
+    const bIds: Record<string, string> = { leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id };
+    const secrets = [bLead.id, bEmail, b.reps[0]!.id, b.form.id, b.form.publicKey, b.id, bPool.id, bRule.id];
+    const bView = async () =>
+      JSON.stringify(
+        await Promise.all(
+          ["/api/v1/workspace", "/api/v1/leads", `/api/v1/leads/${bLead.id}`, "/api/v1/reps", "/api/v1/forms", "/api/v1/pools", "/api/v1/routing-rules"].map(
+            async (p) => (await call("GET", p, { key: b.key })).json,
+          ),
+        ),
+      );
+    const before = await bView();
+    const ops = await ownerOperations();
+    expect(ops.length).toBeGreaterThanOrEqual(12);
+    for (const op of ops) {
+      const what = `${op.method} ${op.template}`;
+      const body = op.hasBody ? { body: validBodyFor(op, "tenant", own) } : {};
+      if (op.needsId) {
+        // A new resource with an {id} needs a B-side fixture above: fail loudly rather than skip it.
+        expect(bIds[op.resource], `${what}: add workspace B's ${op.resource} id to this test`).toBeDefined();
+        const res = await call(op.method, op.template.replace("{id}", bIds[op.resource]!), { key: a.key, ...body });
+        expect(res.status, what).toBe(404);
+        expect(res.json.error.code, what).toBe("NOT_FOUND");
+        for (const s of secrets.slice(1)) expect(res.text, what).not.toContain(s);
+      } else {
+        // Collection routes: B's ids as filters must find nothing.
+        const query = op.method === "GET" && op.resource === "leads" ? `?owner=${bIds.reps}&q=${encodeURIComponent(bEmail)}` : "";
+        const res = await call(op.method, `${op.template}${query}`, { key: a.key, ...body });
+        expect(res.status, what).toBeLessThan(500);
+        for (const s of secrets) expect(res.text, what).not.toContain(s);
+      }
+    }
+    expect(await bView()).toBe(before);
   });
 });

@@ -9,6 +9,14 @@ const UTM_KEYS = ["source", "medium", "campaign", "term", "content"] as const;
 
 export type Submission = Record<string, unknown>;
 
+/**
+ * A submitted value by field name, own properties only: field names may be "constructor" or "toString",
+ * and `submission[name]` would find Object.prototype's function for a field the prospect left out.
+ */
+function valueOf(submission: Submission, name: string): unknown {
+  return Object.hasOwn(submission, name) ? submission[name] : undefined;
+}
+
 function checkField(field: FormField, value: string): string | null {
   if (field.maxLength !== undefined && value.length > field.maxLength) return `At most ${field.maxLength} characters.`;
   switch (field.type) {
@@ -41,7 +49,7 @@ function utmFrom(submission: Submission, pageUrl: string | undefined): CaptureIn
   }
   const utm: Record<string, string> = {};
   for (const key of UTM_KEYS) {
-    const direct = asText(submission[`utm_${key}`]);
+    const direct = asText(valueOf(submission, `utm_${key}`));
     const value = typeof direct === "string" && direct !== "" ? direct : query?.get(`utm_${key}`) ?? undefined;
     if (value) utm[key] = value.slice(0, 200);
   }
@@ -62,7 +70,7 @@ export function submissionToCapture(
   const fields: Record<string, string> = {};
 
   for (const field of form.fields) {
-    const value = asText(submission[field.name]);
+    const value = asText(valueOf(submission, field.name));
     if (value === false) {
       errors[field.name] = "Must be a single value, not a list or an object.";
       continue;
@@ -81,7 +89,7 @@ export function submissionToCapture(
   }
   const meta2: Record<string, string> = {};
   for (const key of ["page_url", "referrer"] as const) {
-    const value = asText(submission[key]);
+    const value = asText(valueOf(submission, key));
     if (value === false || (typeof value === "string" && value.length > 2048)) errors[key] = "At most 2048 characters of text.";
     else if (value) meta2[key] = value;
   }
@@ -100,6 +108,6 @@ export function submissionToCapture(
 }
 
 export function isHoneypotFilled(form: Form, submission: Submission): boolean {
-  const value = submission[form.honeypotField];
+  const value = valueOf(submission, form.honeypotField);
   return value !== undefined && value !== null && value !== "";
 }

@@ -39,7 +39,9 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (["POST", "PATCH", "PUT"].includes(c.req.method)) {
     const type = c.req.header("content-type") ?? "";
-    if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    // The same media types Hono's json validator parses: anything it would skip must not pass as JSON.
+    const mediaType = type.split(";")[0]!.trim();
+    if (!/^application\/([\w.-]+\+)?json$/i.test(mediaType)) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.", {
         fields: { "content-type": `Expected application/json, got ${type || "nothing"}.` },
       });

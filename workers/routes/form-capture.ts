@@ -4,7 +4,9 @@ import { findPublicForm, type Form } from "../domain/forms";
 import { isHoneypotFilled, submissionToCapture, type Submission } from "../domain/form-submission";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
+import { limitPublicForm } from "../http/rate-limit";
 import { readBodyLimited } from "../http/read-body";
+import { assertStorableText } from "../http/text-safety";
 
 const FORM_KEY = /^f_[A-Za-z0-9]{10,40}$/;
 
@@ -78,8 +80,10 @@ export function registerFormCapture(app: App) {
     if (cors === null) throw new AppError("FORBIDDEN", "This origin may not post to this form.", { fields: { origin: "Not allowed." } });
     // From here on even errors carry CORS headers, so the snippet can read them.
     try {
+      await limitPublicForm(c, form.publicKey);
       const body = await readBodyLimited(c.req.raw, c.get("config").FORM_MAX_BODY_BYTES);
       const submission = parseSubmission(contentType, body);
+      assertStorableText(submission);
       const html = wantsHtml(c, contentType);
       // Bots fill the hidden field: they get the normal answer and nothing is stored.
       if (isHoneypotFilled(form, submission)) return thankYou(c, form, html, cors);

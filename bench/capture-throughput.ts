@@ -1,0 +1,52 @@
+import { createClient } from "@libsql/client/web";
+import { percentile, runPool } from "./load";
+import type { BenchContext, ResultRow } from "./scenario";
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+/** Form POSTs through wrangler dev → Worker → local libSQL, at a fixed concurrency. */
+export async function measureCapture(ctx: BenchContext): Promise<{ rows: ResultRow[]; leadsPerSecond: number }> {
+  const url = `${ctx.worker.url}/f/${ctx.workspace.formKey}`;
+  const post = async (tag: string, i: number) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://bench.test" },
+      body: JSON.stringify({ name: `Lead ${tag}${i}`, email: `lead-${tag}${i}@bench.test`, message: "Benchmark lead" }),
+    });
+    await res.arrayBuffer();
+    return res.status === 200;
+  };
+  // Warm-up: the isolate, its form cache and the server's connection pool; not counted.
+  await runPool(64, ctx.concurrency, (i) => post("warm", i));
+  const before = (await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number };
+
+  const { latencies, failed, wallMs } = await runPool(ctx.leads, ctx.concurrency, (i) => post("", i), (done, bad) =>
+    ctx.progress.update("capture", `${done}/${ctx.leads} leads${bad ? `, ${bad} failed` : ""}`),
+  );
+  const after = (await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number };
+  const client = createClient({ url: ctx.db.url, intMode: "number" });
+  const stored = Number(
+    (await client.execute({ sql: "SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND name NOT LIKE 'Lead warm%'", args: [ctx.workspace.id] })).rows[0]?.n,
+  );
+  client.close();
+
+  const leadsPerSecond = (ctx.leads - failed) / (wallMs / 1000);
+  const perLead = (after.pipelineRequests - before.pipelineRequests) / ctx.leads;
+  const how = `${ctx.leads.toLocaleString("en")} form POSTs (JSON, new contact each), concurrency ${ctx.concurrency}, wrangler dev → local libSQL`;
+  return {
+    leadsPerSecond,
+    rows: [
+      { metric: "Capture throughput", value: `${leadsPerSecond.toFixed(0)} leads/s`, how: `${how}; ${failed} failed, ${stored} leads stored` },
+      {
+        metric: "Capture latency p50 / p90 / p99",
+        value: `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 90))} / ${fmt(percentile(latencies, 99))}`,
+        how: "client-side, per POST, same run",
+      },
+      {
+        metric: "libSQL pipeline requests per captured lead",
+        value: perLead.toFixed(2),
+        how: "GET /_stats on the local server before and after the run (form settings cached in the isolate)",
+      },
+    ],
+  };
+}

@@ -1,0 +1,37 @@
+import type { LibsqlServer } from "../db/server";
+import type { WranglerDev } from "../scripts/wrangler-dev";
+import type { Cleanup } from "./cleanup";
+import type { Progress } from "./progress";
+import type { BenchWorkspace } from "./seed";
+
+/** One line of the results table. */
+export interface ResultRow {
+  metric: string;
+  value: string;
+  how: string;
+}
+
+export interface BenchContext {
+  db: LibsqlServer;
+  worker: WranglerDev;
+  workspace: BenchWorkspace;
+  cleanup: Cleanup;
+  progress: Progress;
+  /** Leads per throughput run and in-flight requests (fixed, so runs compare). */
+  leads: number;
+  concurrency: number;
+}
+
+/**
+ * A measurement. New features plug in by adding one to bench/scenarios.ts; until its feature exists a
+ * scenario says `pending` and the report shows its row as such.
+ */
+export interface Scenario {
+  id: string;
+  title: string;
+  /** e.g. "issue 3": the feature it needs has not landed yet. */
+  pending?: string;
+  /** What it will measure (shown while pending). */
+  plan: string;
+  run?(ctx: BenchContext): Promise<ResultRow[]>;
+}

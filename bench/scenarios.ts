@@ -1,0 +1,34 @@
+import { measureFairness } from "./round-robin-fairness";
+import type { Scenario } from "./scenario";
+
+/**
+ * Scenarios beyond capture/raw INSERT/start-up/bundle, including those waiting for their feature. When the feature lands, give the scenario a `run` (it receives
+ * the running stack, the seeded workspace and its reps) and drop `pending`; the report picks it up.
+ * Fake Bot API / Graph API servers for the speed-to-lead runs belong next to it (host-side, loopback).
+ */
+export const scenarios: Scenario[] = [
+  {
+    id: "speed-to-lead-form",
+    title: "Speed to lead: form POST → rep alert received at a fake Telegram Bot API (p50 / p90 / p99, ≥ 1,000 leads)",
+    pending: "issues 5, 6",
+    plan: "TELEGRAM_API_ROOT → a loopback fake that timestamps each sendMessage; latency = alert received − POST sent",
+  },
+  {
+    id: "speed-to-lead-whatsapp",
+    title: "Speed to lead: WhatsApp inbound webhook → auto-reply received at a fake Graph API (p50 / p90 / p99)",
+    pending: "issues 4, 6",
+    plan: "signed fixture webhooks from ../shared/fixtures; WHATSAPP_GRAPH_URL → a loopback fake timestamping /messages",
+  },
+  {
+    id: "round-robin-fairness",
+    title: "Round-robin fairness under 1,000 concurrent captures",
+    plan: "4 equal-weight reps: max − min assignments per rep, and no lead assigned twice",
+    run: measureFairness,
+  },
+  {
+    id: "cron-tick",
+    title: "Cron tick time, 1,000 due rows among 1,000 vs 100,000 leads",
+    pending: "issue 6",
+    plan: "seed outbox/follow-up rows directly in libSQL, fire /cdn-cgi/handler/scheduled, time until the due rows are done",
+  },
+];

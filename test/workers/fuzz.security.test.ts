@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { call, callRaw, isErrorShape, leadRows, seedWorkspace, uniqueEmail, type TestWorkspace } from "./harness";
+import { hostileUrlPart, malformedCase, seededRandom } from "./malformed-bodies";
+import { ownerOperations, validBodyFor, type Operation } from "./openapi-routes";
+
+// Fixed seeds: a failure names its case index and replays exactly. Change or add seeds to explore further.
+const FORM_SEEDS = [0x1ead, 0xbad5eed];
+const API_SEED = 0x5eed;
+const FORM_CASES_PER_SEED = 120;
+const API_CASES_PER_ROUTE = 30;
+const FORM_LIMIT = 32_768; // FORM_MAX_BODY_BYTES default
+const API_LIMIT = 1_048_576; // API_MAX_BODY_BYTES default
+
+type Delta = { leads: number; inquiries: number; events: number };
+const delta = (a: Delta, b: Delta): Delta => ({ leads: b.leads - a.leads, inquiries: b.inquiries - a.inquiries, events: b.events - a.events });
+const NOTHING = { leads: 0, inquiries: 0, events: 0 };
+
+async function send(path: string, method: string, c: { body: Uint8Array; contentType: string | null }, key?: string) {
+  const headers: Record<string, string> = {};
+  if (c.contentType !== null) headers["content-type"] = c.contentType;
+  if (key) headers.authorization = `Bearer ${key}`;
+  return callRaw(method, path, c.body, headers);
+}
+
+/** Every stored lead and timeline reads back: the libSQL engine aborts on reading text that is not UTF-8. */
+async function expectReadable(ws: TestWorkspace) {
+  const list = await call("GET", "/api/v1/leads?limit=200", { key: ws.key });
+  expect(list.status, list.text.slice(0, 300)).toBe(200);
+  for (const lead of list.json.data as { id: string }[]) {
+    const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
+    expect(detail.status, detail.text.slice(0, 300)).toBe(200);
+  }
+  for (const path of ["/api/v1/reps", "/api/v1/forms", "/api/v1/workspace"]) {
+    expect((await call("GET", path, { key: ws.key })).status, path).toBe(200);
+  }
+}
+
+describe("fuzzing the public form route", () => {
+  it.each(FORM_SEEDS)("seed %i: never a 5xx, one error shape, a rejected post writes nothing, an accepted one one lead or event", async (seed) => {
+    const ws = await seedWorkspace();
+    const r = seededRandom(seed);
+    const seen = new Map<number, number>();
+    for (let i = 0; i < FORM_CASES_PER_SEED; i++) {
+      const c = malformedCase(r, FORM_LIMIT, () => ({ name: "Fuzz", email: `fuzz-${seed}-${r.int(40)}@example.com`, message: "hi" }));
+      const before = await leadRows(ws.id);
+      const res = await send(`/f/${ws.form.publicKey}`, "POST", c);
+      const d = delta(before, await leadRows(ws.id));
+      const what = `seed ${seed} case ${i} (${c.label}, ${c.contentType}) → ${res.status} ${res.text.slice(0, 200)}`;
+      seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+      expect(res.status, what).toBeLessThan(500);
+      if (res.status >= 400) {
+        expect(isErrorShape(res.json), what).toBe(true);
+        expect(d, what).toEqual(NOTHING);
+      } else {
+        expect(res.status, what).toBe(200);
+        // Honeypot hits store nothing; otherwise one inquiry event (a new lead only with its `created`
+        // event) plus at most one routing event.
+        expect([0, 1], what).toContain(d.inquiries);
+        expect(d.leads, what).toBeLessThanOrEqual(d.inquiries);
+        expect(d.events, what).toBeLessThanOrEqual(2 * d.inquiries);
+      }
+    }
+    // The generator must exercise both sides, or the test proves nothing.
+    expect(seen.get(200) ?? 0).toBeGreaterThan(0);
+    expect([...seen.keys()].filter((s) => s >= 400).length).toBeGreaterThan(2);
+    await expectReadable(ws);
+  });
+});
+
+describe("fuzzing the owner API routes", () => {
+  it("every route with a JSON body (from the OpenAPI document): never a 5xx, one error shape, no stray lead rows", async () => {
+    const ws = await seedWorkspace();
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Target", email: uniqueEmail() } })).json.lead;
+    const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id };
+    const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Fuzz pool" } })).json;
+    const rule = (await call("POST", "/api/v1/routing-rules", { key: ws.key, body: { name: "R", match: { sources: ["api"] }, poolId: pool.id } })).json;
+    ids.pools = pool.id;
+    ids["routing-rules"] = rule.id;
+    const own = { repId: ws.reps[0]!.id, poolId: pool.id };
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    const r = seededRandom(API_SEED);
+    let routes = 0;
+    for (const [template, ops] of Object.entries<Record<string, { requestBody?: unknown }>>(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (!op.requestBody) continue;
+        routes++;
+        const resource = template.split("/")[3]!;
+        const path = template.replace("{id}", ids[resource] ?? "unknown_0");
+        const route = `${method} ${template}`;
+        for (let i = 0; i < API_CASES_PER_ROUTE; i++) {
+          const c = malformedCase(r, API_LIMIT, () => validBodyFor({ method: method.toUpperCase(), template } as Operation, `${i}-${r.int(1e9)}`, own));
+          const before = await leadRows(ws.id);
+          const res = await send(path, method.toUpperCase(), c, ws.key);
+          const d = delta(before, await leadRows(ws.id));
+          const what = `${route} case ${i} (${c.label}, ${c.contentType}) → ${res.status} ${res.text.slice(0, 200)}`;
+          expect(res.status, what).toBeLessThan(500);
+          if (res.status >= 400) {
+            expect(isErrorShape(res.json), what).toBe(true);
+            expect(d, what).toEqual(NOTHING);
+          } else if (route === "post /api/v1/leads") {
+            // One inquiry; a new lead also gets its routing event.
+            expect(d.inquiries, what).toBe(1);
+            expect(d.leads, what).toBeLessThanOrEqual(1);
+            expect(d.events, what).toBeLessThanOrEqual(2);
+          } else if (template.startsWith("/api/v1/leads/{id}")) {
+            // Status, owner, notes changes and claim/pass/assign: timeline events only.
+            expect({ leads: d.leads, inquiries: d.inquiries }, what).toEqual({ leads: 0, inquiries: 0 });
+            expect(d.events, what).toBeLessThanOrEqual(4);
+          } else {
+            // Other resources may reassign leads (a rep paused, a pool changed) but never create or drop one.
+            expect({ leads: d.leads, inquiries: d.inquiries }, what).toEqual({ leads: 0, inquiries: 0 });
+          }
+        }
+      }
+    }
+    expect(routes).toBeGreaterThanOrEqual(8);
+    await expectReadable(ws);
+  });
+});
+
+describe("fuzzing owner API URLs (path ids and query strings)", () => {
+  it("every GET and DELETE route from the OpenAPI document: never a 5xx, one error shape, no lead rows touched", async () => {
+    const ws = await seedWorkspace();
+    await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Keep", email: uniqueEmail() } });
+    const r = seededRandom(API_SEED + 1);
+    const before = await leadRows(ws.id);
+    const ops = (await ownerOperations()).filter((op) => op.method === "GET" || op.method === "DELETE");
+    for (const op of ops) {
+      for (let i = 0; i < API_CASES_PER_ROUTE; i++) {
+        const { id, query } = hostileUrlPart(r);
+        const path = `${op.template.replace("{id}", id)}${query ? `?${query}` : ""}`;
+        const res = await callRaw(op.method, path, "", { authorization: `Bearer ${ws.key}` });
+        const what = `${op.method} ${path.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, what).toBeLessThan(500);
+        if (res.status >= 400) expect(isErrorShape(res.json), what).toBe(true);
+      }
+    }
+    expect(await leadRows(ws.id)).toEqual(before);
+    await expectReadable(ws);
+  });
+});

@@ -1,0 +1,43 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { AppError } from "../errors";
+import type { AppEnv } from "./app";
+
+/**
+ * Abuse limits on the public, unauthenticated routes, counted by the Workers Rate Limiting binding
+ * (`[[ratelimits]]` in wrangler.toml). Why the binding: it costs no round trip (no database, no Durable
+ * Object on the capture path, where every millisecond is speed to lead) and its counters are shared by every
+ * isolate of a Cloudflare location; an in-isolate counter would be one limit per isolate, i.e. none at all.
+ * Its counts are per location and eventually consistent: right for stopping floods, not for metering.
+ * The limits themselves live in wrangler.toml (the binding's API takes only a key).
+ */
+
+// Equals `simple.period` of both bindings in wrangler.toml: a throttled caller is told to wait one window.
+export const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+async function enforce(limiter: RateLimit | undefined, key: string, what: string, headers: Record<string, string>) {
+  // Absent when an app is built without the binding (scripts, tests with their own env).
+  if (!limiter) return;
+  const { success } = await limiter.limit({ key });
+  if (!success) {
+    throw new AppError("RATE_LIMITED", `Too many requests from this ${what}; retry in ${RATE_LIMIT_PERIOD_SECONDS} s.`, {
+      headers: { ...headers, "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) },
+    });
+  }
+}
+
+/**
+ * Per client IP, before any lookup, so a flood of made-up form keys never reaches the database.
+ * Cloudflare always sets CF-Connecting-IP; a request without it (an in-process test) is not counted.
+ * The 429 carries `Access-Control-Allow-Origin: *` so the embed snippet can read it (it holds no data).
+ */
+export const limitPublicByIp = createMiddleware<AppEnv>(async (c, next) => {
+  const ip = c.req.header("cf-connecting-ip");
+  if (ip) await enforce(c.env?.IP_RATE_LIMITER, ip, "address", { "Access-Control-Allow-Origin": "*" });
+  await next();
+});
+
+/** Per public form key: one noisy site cannot drown the workspace's rotation and reps. */
+export function limitPublicForm(c: Context<AppEnv>, formKey: string): Promise<void> {
+  return enforce(c.env?.FORM_RATE_LIMITER, formKey, "form", {});
+}
