@@ -7,13 +7,6 @@ import { loadRoutingContext, poolSettings, type RoutingContext } from "./routing
 
 export type ReassignReason = "pass" | "sla" | "manual";
 
-/** Keeps the named args a statement references: libSQL servers refuse unused ones ("too many parameters"). */
-function onlyUsedArgs(statement: InStatement): InStatement {
-  if (typeof statement === "string" || Array.isArray(statement.args) || !statement.args) return statement;
-  const used = new Set([...statement.sql.matchAll(/:([A-Za-z]\w*)/g)].map((m) => m[1]!));
-  return { sql: statement.sql, args: Object.fromEntries(Object.entries(statement.args).filter(([k]) => used.has(k))) };
-}
-
 export interface ReassignOutcome {
   kind: "reassigned" | "escalated" | "unchanged";
   toRepId: string | null;
@@ -99,6 +92,6 @@ export async function reassignLead(
     );
     outcome = { kind: "escalated", toRepId: to };
   }
-  const results = await ctx.database.client.batch(statements.map(onlyUsedArgs), "write");
+  const results = await ctx.database.client.batch(statements, "write");
   return results.at(-1)?.rowsAffected ? outcome : { kind: "unchanged", toRepId: lead.ownerRepId };
 }
