@@ -4,5 +4,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** URL of the libSQL server started by test/support/global-setup.ts */
     libsqlUrl: string;
+    /** Root of the fake Telegram Bot API / email API started by test/support/fake-apis-setup.ts */
+    fakeApiUrl: string;
   }
 }

@@ -1,4 +1,5 @@
 import { parseConfig, type Config } from "./config";
+import { runCron } from "./cron/run-cron";
 import { createApp } from "./http/create-app";
 
 type App = ReturnType<typeof createApp>;
@@ -29,9 +30,10 @@ export default {
     if ("issues" in entry) return badEnvironment(entry.issues);
     return entry.app.fetch(request, env, ctx);
   },
-  async scheduled(_controller, env) {
+  async scheduled(controller, env) {
     const entry = appFor(env);
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
-    // Cron jobs (outbox, follow-ups, SLA sweep) arrive with the Follow-ups and Distribution issues.
+    // The tick's own time, not Date.now(): tests drive the clock through `scheduledTime`.
+    await runCron(entry.config, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

@@ -4,3 +4,7 @@ export * from "./rep";
 export * from "./form";
 export * from "./lead";
 export * from "./lead-event";
+export * from "./channel";
+export * from "./outbox";
+export * from "./suppression";
+export * from "./sequence";

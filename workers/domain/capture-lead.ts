@@ -4,6 +4,8 @@ import { LEAD_SOURCES } from "../../db/schema";
 import { AppError, toAppError, type FieldErrors } from "../errors";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
+import { captureOutboxStatements } from "../outbox/capture-statements";
+import { sendSoon } from "../outbox/send-now";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { leadFromRow, type Lead } from "./lead-row";
 
@@ -117,7 +119,13 @@ export async function captureLead(
     pageUrl: blank(input.pageUrl),
   };
 
+  // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
+  const outbox = captureOutboxStatements(ctx.config, {
+    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, email, telegramUserId, now,
+  });
+
   let rows;
+  let outboxIds: string[] = [];
   try {
     const results = await ctx.database.client.batch(
       [
@@ -172,14 +180,17 @@ export async function captureLead(
                 FROM lead WHERE id = ${matched}`,
           { ...args, eventId },
         ),
+        ...outbox.statements,
       ],
       "write",
     );
     rows = results[3]?.rows;
+    outboxIds = outbox.outboxIndexes.flatMap((i) => results[4 + i]?.rows.map((r) => String(r.id)) ?? []);
   } catch (err) {
     throw toAppError(err);
   }
   const row = rows?.[0];
   if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
+  sendSoon(ctx, outboxIds);
   return { lead: leadFromRow(row), created: Number(row.created) === 1, recorded: Number(row.recorded) === 1 };
 }

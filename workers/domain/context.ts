@@ -6,6 +6,8 @@ export interface DomainContext {
   config: Config;
   database: Database;
   now: () => number;
+  /** Work after the response (the outbox's immediate send); absent where nothing outlives the call. */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 export interface Actor {

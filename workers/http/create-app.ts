@@ -10,6 +10,7 @@ import { registerHealth } from "../routes/health";
 import { registerLeads } from "../routes/leads";
 import { registerOpenApi } from "../routes/openapi";
 import { registerReps } from "../routes/reps";
+import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
 import { requireApiKey, requireJsonBody } from "./auth";
 
@@ -19,7 +20,15 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   app.use("*", async (c, next) => {
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
     c.set("config", config);
-    c.set("ctx", { config, database: openDatabase(config), now: clock });
+    // app.request() in tests has no execution context; then outbox rows are left for the cron job.
+    let waitUntil: ((p: Promise<unknown>) => void) | undefined;
+    try {
+      const ec = c.executionCtx;
+      waitUntil = (p) => ec.waitUntil(p);
+    } catch {
+      waitUntil = undefined;
+    }
+    c.set("ctx", { config, database: openDatabase(config), now: clock, waitUntil });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
@@ -37,6 +46,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerReps(app);
   registerForms(app);
   registerLeads(app);
+  registerSequences(app);
   registerFormCapture(app);
   registerOpenApi(app);
 
