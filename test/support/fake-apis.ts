@@ -2,6 +2,7 @@
  * Host-side fakes of the Telegram Bot API and the email API, at the network edge. Tests run inside
  * workerd, so they steer the fake over HTTP:
  *   POST /_script {recipient, responses:["telegram_429","telegram_403","ok",…]}  answers for the next calls
+ *   POST /hook/<name>                                                          an outgoing-webhook receiver
  *   GET  /_calls?recipient=…                                                   every call recorded
  * Error bodies are the real ones from ../shared/fixtures/telegram (read here, in Node, never copied).
  */
@@ -10,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 export interface RecordedCall {
-  api: "telegram" | "email";
+  api: "telegram" | "email" | "webhook";
   path: string;
   recipient: string;
   body: Record<string, unknown>;
@@ -34,6 +35,8 @@ export async function startFakeApis(): Promise<{ url: string; close(): Promise<v
     telegram_403: { status: 403, body: fixture("error_403_bot_blocked_by_user.json") },
     email_500: { status: 500, body: { error: "upstream unavailable" } },
     email_422: { status: 422, body: { error: "invalid recipient" } },
+    http_503: { status: 503, body: { error: "try later" } },
+    http_410: { status: 410, body: { error: "gone" } },
   };
   const scripts = new Map<string, string[]>();
   const calls: RecordedCall[] = [];
@@ -57,16 +60,19 @@ export async function startFakeApis(): Promise<{ url: string; close(): Promise<v
         return send(res, 200, calls.filter((c) => recipient === null || c.recipient === recipient));
       }
       const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
-      if (req.method === "POST" && (telegram || url.pathname === "/email")) {
+      const hook = url.pathname.startsWith("/hook/");
+      if (req.method === "POST" && (telegram || hook || url.pathname === "/email")) {
         const body = await readJson(req);
-        const api = telegram ? "telegram" : "email";
-        const recipient = String(telegram ? body.chat_id : body.to);
+        const api = telegram ? "telegram" : hook ? "webhook" : "email";
+        // Webhook calls are told apart by their path (the row's recipient is the whole URL).
+        const recipient = String(telegram ? body.chat_id : hook ? url.pathname : body.to);
         const scripted = scripts.get(recipient)?.shift();
         const answer = scripted && scripted !== "ok" ? canned[scripted] : undefined;
-        const status = answer?.status ?? 200;
+        const status = answer?.status ?? (hook ? 204 : 200);
         calls.push({ api, path: url.pathname, recipient, body, authorization: req.headers.authorization ?? null, answered: status });
         if (answer) return send(res, answer.status, answer.body);
         const id = ++messageId;
+        if (hook) return send(res, 204, null);
         if (telegram) return send(res, 200, { ok: true, result: { message_id: id, chat: { id: Number(recipient) }, date: 0, text: body.text } });
         return send(res, 200, { id: `email_${id}` });
       }

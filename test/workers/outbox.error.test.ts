@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { captureLead } from "../../workers/domain/capture-lead";
 import { seedWorkspace, testDb } from "./harness";
-import { addTelegramChannel, domainContext, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "./outbox-harness";
+import { addTelegramChannel, domainContext, fakeApiUrl, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "./outbox-harness";
 
 const MIN = 60_000;
 
@@ -55,5 +55,27 @@ describe("outbox permanent failures", () => {
     }
     expect(await fakeCalls(chat)).toHaveLength(MAX_ATTEMPTS);
     expect((await outboxFor(lead.id))[0]).toMatchObject({ state: "dead", attempts: MAX_ATTEMPTS });
+  });
+
+  it("outgoing webhooks: 5xx is retried, 410 is permanent, 2xx is delivered", async () => {
+    const ws = await seedWorkspace();
+    const t0 = Date.now();
+    const hooks = ["/hook/retry-" + uniqueChatId(), "/hook/gone-" + uniqueChatId()];
+    await scriptFake(hooks[0]!, ["http_503"]);
+    await scriptFake(hooks[1]!, ["http_410"]);
+    for (const [i, path] of hooks.entries()) {
+      await testDb().execute({
+        sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at, created_at, updated_at)
+              VALUES (?, ?, 'webhook', 'webhook', ?, ?, ?, ?, ?, ?)`,
+        args: [`obx_hook_${path.slice(6)}`, ws.id, `${fakeApiUrl}${path}`, JSON.stringify({ body: { event: "lead.created", n: i } }), `hook:${path}`, t0, t0, t0],
+      });
+    }
+    await tick(t0);
+    await tick(t0 + 10 * MIN);
+    await tick(t0 + 20 * MIN);
+    expect((await fakeCalls(hooks[0]!)).map((c) => [c.answered, c.body])).toEqual([[503, { event: "lead.created", n: 0 }], [204, { event: "lead.created", n: 0 }]]);
+    expect((await fakeCalls(hooks[1]!)).map((c) => c.answered)).toEqual([410]);
+    const rs = await testDb().execute({ sql: `SELECT recipient, state FROM outbox WHERE workspace_id = ? ORDER BY recipient`, args: [ws.id] });
+    expect(rs.rows.map((r) => r.state)).toEqual(["failed", "sent"]);
   });
 });

@@ -131,6 +131,18 @@ describe("sequences API", () => {
     expect(patched.json.active).toBe(false);
     expect(patched.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "A"], [2, "B"]]);
     expect((await call("GET", "/api/v1/sequences", { key: ws.key })).json.data).toHaveLength(1);
+
+    // Steps one by one: append, edit, remove (later steps move up).
+    const added = await call("POST", `/api/v1/sequences/${id}/steps`, { key: ws.key, body: { delayMinutes: 120, sender: "email", text: "C" } });
+    expect(added.status).toBe(201);
+    expect(added.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "A"], [2, "B"], [3, "C"]]);
+    const edited = await call("PATCH", `/api/v1/sequences/${id}/steps/2`, { key: ws.key, body: { text: "B2", delayMinutes: 30 } });
+    expect(edited.json.steps[1]).toMatchObject({ position: 2, text: "B2", delayMinutes: 30, sender: "telegram" });
+    const removed = await call("DELETE", `/api/v1/sequences/${id}/steps/1`, { key: ws.key });
+    expect(removed.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "B2"], [2, "C"]]);
+    expect((await call("PATCH", `/api/v1/sequences/${id}/steps/9`, { key: ws.key, body: { text: "x" } })).status).toBe(404);
+    expect((await call("POST", `/api/v1/sequences/${id}/steps`, { key: other.key, body: { delayMinutes: 1, sender: "email", text: "x" } })).status).toBe(404);
+
     expect((await call("GET", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
     expect((await call("DELETE", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
     expect((await call("DELETE", `/api/v1/sequences/${id}`, { key: ws.key })).status).toBe(204);

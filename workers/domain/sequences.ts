@@ -141,3 +141,50 @@ export async function deleteSequence({ ctx, workspace }: Scope, id: string): Pro
     .get();
   if (!row) throw AppError.notFound("Sequence");
 }
+
+/** Appends a step after the last one. */
+export async function addStep(scope: Scope, sequenceId: string, input: StepInput): Promise<Sequence> {
+  checkSteps([input]);
+  const current = await getSequence(scope, sequenceId);
+  const now = scope.ctx.now();
+  const [row] = stepRows(scope.workspace.id, sequenceId, [input], now);
+  await scope.ctx.database.db.insert(sequenceStep).values({ ...row!, position: current.steps.length + 1 });
+  return getSequence(scope, sequenceId);
+}
+
+function stepAt(current: Sequence, position: number): SequenceStepRow {
+  const step = current.steps.find((s) => s.position === position);
+  if (!step) throw AppError.notFound("Step");
+  return step;
+}
+
+export async function updateStep(scope: Scope, sequenceId: string, position: number, input: Partial<StepInput>): Promise<Sequence> {
+  const step = stepAt(await getSequence(scope, sequenceId), position);
+  checkSteps([{ ...step, ...input }]);
+  await scope.ctx.database.db
+    .update(sequenceStep)
+    .set({ ...input, updatedAt: scope.ctx.now() })
+    .where(eq(sequenceStep.id, step.id));
+  return getSequence(scope, sequenceId);
+}
+
+/**
+ * Removes a step; the later ones move up one position. Leads enrolled past it keep their position
+ * number, so they skip the step that moved into it (a sequence edit never re-sends a step).
+ */
+export async function deleteStep(scope: Scope, sequenceId: string, position: number): Promise<Sequence> {
+  const current = await getSequence(scope, sequenceId);
+  const step = stepAt(current, position);
+  if (current.steps.length === 1) throw AppError.validation({ position: "A sequence keeps at least one step; delete the sequence instead." });
+  const { client } = scope.ctx.database;
+  // Renumber through negative positions: SQLite checks the (sequence, position) unique index row by row.
+  await client.batch(
+    [
+      { sql: `DELETE FROM sequence_step WHERE id = ?`, args: [step.id] },
+      { sql: `UPDATE sequence_step SET position = -(position - 1) WHERE sequence_id = ? AND position > ?`, args: [sequenceId, position] },
+      { sql: `UPDATE sequence_step SET position = -position WHERE sequence_id = ? AND position < 0`, args: [sequenceId] },
+    ],
+    "write",
+  );
+  return getSequence(scope, sequenceId);
+}

@@ -1,6 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES, STEP_SENDERS } from "../../db/schema";
-import { createSequence, deleteSequence, getSequence, listSequences, updateSequence } from "../domain/sequences";
+import {
+  addStep,
+  createSequence,
+  deleteSequence,
+  deleteStep,
+  getSequence,
+  listSequences,
+  updateSequence,
+  updateStep,
+} from "../domain/sequences";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -99,7 +108,46 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...commonErrors },
 });
 
+const StepParams = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "seq_…" }),
+  position: z.coerce.number().int().min(1).max(20).openapi({ param: { name: "position", in: "path" }, example: 1 }),
+});
+
+const addStepRoute = createRoute({
+  method: "post",
+  path: "/api/v1/sequences/{id}/steps",
+  tags: ["sequences"],
+  summary: "Append a step",
+  request: { params: Id, body: jsonBody(StepInput) },
+  responses: { 201: jsonResponse(SequenceSchema, "The sequence with the new step"), ...commonErrors },
+});
+const patchStepRoute = createRoute({
+  method: "patch",
+  path: "/api/v1/sequences/{id}/steps/{position}",
+  tags: ["sequences"],
+  summary: "Update one step",
+  request: { params: StepParams, body: jsonBody(StepInput.partial()) },
+  responses: { 200: jsonResponse(SequenceSchema, "The sequence"), ...commonErrors },
+});
+const deleteStepRoute = createRoute({
+  method: "delete",
+  path: "/api/v1/sequences/{id}/steps/{position}",
+  tags: ["sequences"],
+  summary: "Remove one step; later steps move up",
+  request: { params: StepParams },
+  responses: { 200: jsonResponse(SequenceSchema, "The sequence"), ...commonErrors },
+});
+
 export function registerSequences(app: App) {
+  app.openapi(addStepRoute, async (c) => c.json(await addStep(scope(c), c.req.valid("param").id, c.req.valid("json")), 201));
+  app.openapi(patchStepRoute, async (c) => {
+    const { id, position } = c.req.valid("param");
+    return c.json(await updateStep(scope(c), id, position, c.req.valid("json")), 200);
+  });
+  app.openapi(deleteStepRoute, async (c) => {
+    const { id, position } = c.req.valid("param");
+    return c.json(await deleteStep(scope(c), id, position), 200);
+  });
   app.openapi(list, async (c) => c.json({ data: await listSequences(scope(c)) }, 200));
   app.openapi(create, async (c) => c.json(await createSequence(scope(c), c.req.valid("json")), 201));
   app.openapi(get, async (c) => c.json(await getSequence(scope(c), c.req.valid("param").id), 200));
