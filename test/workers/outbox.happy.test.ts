@@ -111,6 +111,23 @@ describe("outbox", () => {
     expect((await outboxFor(lead.id))[0]).toMatchObject({ state: "sent", attempts: 2 });
   });
 
+  it("a row whose every attempt died mid-send is marked dead after its last lease, never sent", async () => {
+    const { MAX_ATTEMPTS } = await import("../../workers/outbox/backoff");
+    const ws = await seedWorkspace();
+    await addTelegramChannel(ws.id, { autoReplyText: "Hi" });
+    const chat = uniqueChatId();
+    const lead = await telegramLead(ws.id, chat);
+    let t = Date.now() + MIN;
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      await claimDue(domainContext(() => t), ["telegram"], 500); // a run that claims and dies
+      t += LEASE_MS + MIN;
+    }
+    await tick(t);
+    await tick(t + LEASE_MS + MIN);
+    expect(await fakeCalls(chat)).toHaveLength(0);
+    expect((await outboxFor(lead.id))[0]).toMatchObject({ state: "dead", attempts: MAX_ATTEMPTS, lease_until: null });
+  });
+
   it("snoozing a lead reminds its owner in Telegram when the snooze ends, once", async () => {
     const { snoozeLead } = await import("../../workers/domain/snooze");
     const ws = await seedWorkspace();

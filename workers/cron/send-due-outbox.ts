@@ -1,5 +1,5 @@
 import type { SenderKind } from "../../db/schema";
-import { claimDue } from "../outbox/claim";
+import { claimDue, reapExhausted } from "../outbox/claim";
 import { deliverClaimed } from "../outbox/deliver";
 import type { CronJob } from "./job";
 
@@ -13,7 +13,7 @@ export const sendDueOutbox: CronJob = {
   name: "send-due-outbox",
   async run({ ctx, senders }) {
     const kinds = Object.keys(senders) as SenderKind[];
-    const total = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0 };
+    const total = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, dead: await reapExhausted(ctx) };
     for (let i = 0; i < OUTBOX_MAX_BATCHES; i++) {
       const rows = await claimDue(ctx, kinds, OUTBOX_CLAIM_BATCH);
       total.claimed += rows.length;

@@ -1,6 +1,7 @@
 import type { InStatement, Row } from "@libsql/client/web";
 import type { OutboxKind, OutboxPayload, SenderKind } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
+import { MAX_ATTEMPTS } from "./backoff";
 
 // A claimed row stays invisible to other runs this long. Longer than a send can take (SEND_TIMEOUT_MS
 // per attempt), short enough that a crashed run's rows go out again within minutes.
@@ -46,10 +47,10 @@ function claimStatement(now: number, senders: SenderKind[], filter: string, args
           WHERE id IN (
             SELECT id FROM outbox
             WHERE state = 'pending' AND due_at <= :now AND (lease_until IS NULL OR lease_until <= :now)
-              AND sender IN (SELECT value FROM json_each(:senders)) ${filter}
+              AND attempts < :maxAttempts AND sender IN (SELECT value FROM json_each(:senders)) ${filter}
             ORDER BY due_at LIMIT :limit)
           RETURNING id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, attempts, lease_until`,
-    args: { ...args, now, leaseUntil: now + LEASE_MS, senders: JSON.stringify(senders) },
+    args: { ...args, now, leaseUntil: now + LEASE_MS, senders: JSON.stringify(senders), maxAttempts: MAX_ATTEMPTS },
   };
 }
 
@@ -66,4 +67,18 @@ export async function claimByIds(ctx: DomainContext, senders: SenderKind[], ids:
     claimStatement(ctx.now(), senders, "AND id IN (SELECT value FROM json_each(:ids))", { ids: JSON.stringify(ids), limit: ids.length }),
   );
   return rs.rows.map(fromRow);
+}
+
+/**
+ * A row whose every attempt was claimed by a run that then died (a poison message that crashes the
+ * sender, say) is never claimed again: once its last lease expires it is marked dead here.
+ */
+export async function reapExhausted(ctx: DomainContext): Promise<number> {
+  const rs = await ctx.database.client.execute({
+    sql: `UPDATE outbox SET state = 'dead', lease_until = NULL, updated_at = :now,
+            last_error = COALESCE(last_error || '; ', '') || 'no result recorded for the last attempt'
+          WHERE state = 'pending' AND attempts >= :maxAttempts AND lease_until <= :now`,
+    args: { now: ctx.now(), maxAttempts: MAX_ATTEMPTS },
+  });
+  return rs.rowsAffected;
 }
