@@ -80,7 +80,9 @@ for (const leads of sizes) {
   const parsed = parseConfig({ LIBSQL_URL: server.url, TELEGRAM_API_ROOT: fake.url });
   if (!parsed.ok) throw new Error(parsed.issues.join());
   const config = parsed.config;
-  const ctx = { config, database: openDatabase(config), now: () => T0 };
+  // No SLA deadlines are seeded, so the SLA sweep never asks the rotation for a rep.
+  const rotation = { pick: () => Promise.reject(new Error("no rotation in the bench")) };
+  const ctx = { config, database: openDatabase(config), now: () => T0, rotation };
 
   // The claim query alone (50 rows), repeated; the lease is released after each run.
   const claimTimes: number[] = [];
@@ -96,7 +98,7 @@ for (const leads of sizes) {
   let now = T0;
   for (let i = 0; i < 40; i++) {
     const start = performance.now();
-    const results = (await runCron(config, now)) as Record<string, Record<string, number>>;
+    const results = (await runCron(config, now, rotation)) as Record<string, Record<string, number>>;
     tickTimes.push(ms(start));
     now += 60_000;
     if (!results["send-due-outbox"]?.claimed && !results["schedule-sequence-steps"]?.due) break;

@@ -1,6 +1,9 @@
 import { parseConfig, type Config } from "./config";
 import { runCron } from "./cron/run-cron";
 import { createApp } from "./http/create-app";
+import { rotationService } from "./routing/rotation-service";
+
+export { Rotation } from "./routing/rotation-do";
 
 type App = ReturnType<typeof createApp>;
 
@@ -34,6 +37,6 @@ export default {
     const entry = appFor(env);
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
     // The tick's own time, not Date.now(): tests drive the clock through `scheduledTime`.
-    await runCron(entry.config, controller.scheduledTime);
+    await runCron(entry.config, controller.scheduledTime, rotationService(env.ROTATION));
   },
 } satisfies ExportedHandler<Env>;

@@ -4,6 +4,8 @@ export * from "./rep";
 export * from "./form";
 export * from "./lead";
 export * from "./lead-event";
+export * from "./pool";
+export * from "./routing-rule";
 export * from "./channel";
 export * from "./outbox";
 export * from "./suppression";

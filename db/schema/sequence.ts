@@ -3,6 +3,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 import { timestamps } from "./columns";
 import { form } from "./form";
 import { lead, LEAD_SOURCES } from "./lead";
+import { pool } from "./pool";
 import { workspace } from "./workspace";
 
 export const STEP_SENDERS = ["email", "telegram", "whatsapp"] as const;
@@ -23,8 +24,8 @@ export const sequence = sqliteTable(
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     formId: text("form_id").references(() => form.id, { onDelete: "cascade" }),
     source: text("source", { enum: LEAD_SOURCES }),
-    // Pools arrive with the Distribution issue; enrolment by pool happens when a lead is routed there.
-    poolId: text("pool_id"),
+    // Leads routed to this pool (at capture) are enrolled.
+    poolId: text("pool_id").references(() => pool.id, { onDelete: "cascade" }),
     // Local "HH:MM" in the workspace time zone; a step due inside [start, end) waits for `end`. Null = none.
     quietStart: text("quiet_start").default("21:00"),
     quietEnd: text("quiet_end").default("08:00"),

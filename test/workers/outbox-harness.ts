@@ -4,6 +4,7 @@ import worker from "../../workers/index";
 import { parseConfig } from "../../workers/config";
 import { openDatabase } from "../../workers/db";
 import type { DomainContext } from "../../workers/domain/context";
+import { rotationService } from "../../workers/routing/rotation-service";
 import { testDb } from "./harness";
 
 export const fakeApiUrl = inject("fakeApiUrl");
@@ -18,7 +19,7 @@ export async function tick(scheduledTime: number): Promise<void> {
 export function domainContext(now: () => number = Date.now, waitUntil?: (p: Promise<unknown>) => void): DomainContext {
   const parsed = parseConfig(env as unknown as Record<string, unknown>);
   if (!parsed.ok) throw new Error(parsed.issues.join("; "));
-  return { config: parsed.config, database: openDatabase(parsed.config), now, waitUntil };
+  return { config: parsed.config, database: openDatabase(parsed.config), now, waitUntil, rotation: rotationService(env.ROTATION) };
 }
 
 export interface FakeCall {

@@ -27,14 +27,16 @@ describe("outbox", () => {
       expect(c).toHaveLength(1);
       return c;
     });
+    // {rep_name}: the rep routing assigned in the same capture.
+    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const repName = ws.reps.find((r) => r.id === lead.ownerRepId)!.name;
     expect(calls[0]!.body).toEqual({
       from: "LeadRelay <hello@leadrelay.test>",
       to: email,
       subject: "Thanks Grace",
-      text: "Hi Grace, thanks for contacting us via Contact us. our team will call you.",
+      text: `Hi Grace, thanks for contacting us via Contact us. ${repName} will call you.`,
     });
     expect(calls[0]!.authorization).toBe("Bearer test-email-key");
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     const rows = await eventually(async () => {
       const r = await outboxFor(lead.id);
       expect(r[0]?.state).toBe("sent");

@@ -2,6 +2,20 @@ import { dailyDigest } from "./daily-digest";
 import type { CronJob } from "./job";
 import { scheduleSequenceSteps } from "./schedule-sequence-steps";
 import { sendDueOutbox } from "./send-due-outbox";
+import { slaSweep } from "./sla-sweep";
+
+/** The Distribution issue's SLA sweep (reassign or escalate leads nobody picked up) as a cron job. */
+const slaSweepJob: CronJob = {
+  name: "sla-sweep",
+  async run({ ctx }) {
+    const { checked, outcomes } = await slaSweep(ctx, ctx.now());
+    return {
+      checked,
+      reassigned: outcomes.filter((o) => o.kind === "reassigned").length,
+      escalated: outcomes.filter((o) => o.kind === "escalated").length,
+    };
+  },
+};
 
 /**
  * Every cron tick runs these in order. Jobs that create outbox rows come first, so the rows they
@@ -9,7 +23,8 @@ import { sendDueOutbox } from "./send-due-outbox";
  */
 export const CRON_JOBS: CronJob[] = [
   scheduleSequenceSteps,
-  // SLA sweep slot: the Distribution issue adds `slaSweep` (escalations as outbox rows) here.
+  // SLA sweep: reassignments and escalations (their chat alerts become outbox rows with the Telegram issue).
+  slaSweepJob,
   dailyDigest,
   sendDueOutbox,
 ];

@@ -2,12 +2,15 @@ import type { InStatement, InValue } from "@libsql/client/web";
 import { z } from "zod";
 import { LEAD_SOURCES } from "../../db/schema";
 import { AppError, toAppError, type FieldErrors } from "../errors";
-import { normalizeEmail, normalizePhone } from "../lib/contact";
+import { normalizeEmail, normalizePhone, phoneCountry } from "../lib/contact";
+import { routeToPool } from "../routing/rules";
 import { newId } from "../lib/ids";
 import { captureOutboxStatements } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { leadFromRow, type Lead } from "./lead-row";
+import { defaultPoolId, loadRoutingContext } from "./routing-context";
 
 /** Named args the statement actually references: libSQL servers reject unused ones. */
 function stmt(sql: string, args: Record<string, InValue>): InStatement {
@@ -45,12 +48,14 @@ export interface CaptureResult {
   created: boolean;
   /** false when `dedupKey` had been seen already: nothing was written. */
   recorded: boolean;
+  assignment: OwnerDecision;
 }
 
 /**
- * The one verb every channel calls. Normalizes the contact, then dedups, writes the lead and its
- * timeline event in a single atomic libSQL batch (one round trip): the same phone, email or chat
- * identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
+ * The one verb every channel calls. Normalizes the contact; reads the routing context (one round trip)
+ * and decides the owner (sticky owner, else the pool's rotation Durable Object); then dedups and writes
+ * the lead with its owner and timeline events in a single atomic libSQL batch: the same phone, email or
+ * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
   { ctx, workspace, actor }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor },
@@ -83,6 +88,31 @@ export async function captureLead(
   const now = ctx.now();
   const leadId = newId("lead", now);
   const eventId = newId("evt", now);
+  const assignEventId = newId("evt", now);
+  const identity = { phone, email, tg: telegramUserId, wa: whatsappId };
+
+  // Routing is decided before the write so the lead is stored with its owner in the same batch.
+  const { routing, existing } = await loadRoutingContext(ctx, workspace.id, identity).catch((err: unknown) => {
+    throw toAppError(err);
+  });
+  const { poolId } = routeToPool(
+    routing.rules,
+    { source: input.source, formId: input.formId ?? null, country: phone ? phoneCountry(phone) : null, fields: input.fields },
+    defaultPoolId(routing),
+  );
+  const decision = await decideOwner(ctx, {
+    workspaceId: workspace.id,
+    routing,
+    poolId,
+    // A new lead's own id keys the rotation; a returning lead re-routed is keyed by this delivery.
+    assignmentKey: existing ? `${existing.id}:re:${blank(input.dedupKey) ?? eventId}` : leadId,
+    now,
+    stickyRepId: existing?.ownerRepId ?? null,
+    exclude: new Set(existing?.passedRepIds ?? []),
+  });
+  // For a returning lead: the owner to set when it changes (null = keep whoever owns it).
+  const reOwner = existing && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
+
   const args = {
     ws: workspace.id,
     id: leadId,
@@ -93,6 +123,11 @@ export async function captureLead(
     name: blank(input.name),
     now,
     fields: JSON.stringify(input.fields),
+    owner: decision.ownerRepId,
+    reOwner,
+    pool: decision.poolId,
+    slaDue: decision.slaDueAt,
+    dedupKey: blank(input.dedupKey),
   };
   // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identity.
   const matched = `COALESCE(
@@ -101,6 +136,7 @@ export async function captureLead(
     (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
     (SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg),
     (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_id = :wa))`;
+  const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
   // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
   const mergeIfFree = (col: string, arg: string) =>
     `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
@@ -118,10 +154,16 @@ export async function captureLead(
     referrer: blank(input.referrer),
     pageUrl: blank(input.pageUrl),
   };
+  const assignData = JSON.stringify({
+    repId: decision.ownerRepId,
+    poolId: decision.poolId,
+    reason: decision.reason,
+    ...(Object.keys(decision.skipped).length ? { skipped: decision.skipped } : {}),
+  });
 
   // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
   const outbox = captureOutboxStatements(ctx.config, {
-    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, email, telegramUserId, now,
+    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId, now,
   });
 
   let rows;
@@ -132,9 +174,10 @@ export async function captureLead(
         stmt(
           `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
                   whatsapp_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                  page_url, last_inbound_at, created_at, updated_at)
+                  page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, last_inbound_at, created_at, updated_at)
                 VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :message, :fields,
-                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl, :now, :now, :now)
+                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
+                  :owner, :pool, CASE WHEN :owner IS NULL THEN NULL ELSE :now END, :slaDue, :now, :now, :now)
                 ON CONFLICT DO NOTHING`,
           {
             ...args,
@@ -150,14 +193,26 @@ export async function captureLead(
             pageUrl: blank(input.pageUrl),
           },
         ),
+        // A returning lead whose owner changes: recorded before the update, while the old owner is known.
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+                SELECT :assignEventId, :ws, id, CASE WHEN owner_rep_id IS NULL THEN 'assigned' ELSE 'reassigned' END,
+                  'system', NULL, json_set(:assignData, '$.from', owner_rep_id), :now
+                FROM lead WHERE id = ${matched} AND id <> :id AND :reOwner IS NOT NULL
+                  AND owner_rep_id IS NOT :reOwner AND ${notReplayed}`,
+          { ...args, assignEventId, assignData },
+        ),
         // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
         stmt(
           `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")},
-                  fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now
-                WHERE id = ${matched} AND id <> :id
-                  AND NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`,
-          { ...args, dedupKey: blank(input.dedupKey) },
+                  fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
+                  assigned_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
+                  sla_due_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :slaDue ELSE sla_due_at END,
+                  pool_id = CASE WHEN :reOwner IS NOT NULL THEN :pool ELSE COALESCE(pool_id, :pool) END,
+                  owner_rep_id = COALESCE(:reOwner, owner_rep_id, :owner)
+                WHERE id = ${matched} AND id <> :id AND ${notReplayed}`,
+          args,
         ),
         stmt(
           `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
@@ -171,8 +226,15 @@ export async function captureLead(
             actorType: actor.type,
             actorId: actor.id ?? null,
             data: JSON.stringify(eventData),
-            dedupKey: blank(input.dedupKey),
           },
+        ),
+        // A new lead's assignment (or why nobody got it).
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+                SELECT :assignEventId, :ws, :id, CASE WHEN :owner IS NULL THEN 'unassigned' ELSE 'assigned' END,
+                  'system', NULL, :assignData, :now
+                WHERE EXISTS (SELECT 1 FROM lead WHERE id = :id)`,
+          { ...args, assignEventId, assignData },
         ),
         stmt(
           `SELECT lead.*, lead.id = :id AS created,
@@ -184,13 +246,18 @@ export async function captureLead(
       ],
       "write",
     );
-    rows = results[3]?.rows;
-    outboxIds = outbox.outboxIndexes.flatMap((i) => results[4 + i]?.rows.map((r) => String(r.id)) ?? []);
+    rows = results[5]?.rows;
+    outboxIds = outbox.outboxIndexes.flatMap((i) => results[6 + i]?.rows.map((r) => String(r.id)) ?? []);
   } catch (err) {
     throw toAppError(err);
   }
   const row = rows?.[0];
   if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
   sendSoon(ctx, outboxIds);
-  return { lead: leadFromRow(row), created: Number(row.created) === 1, recorded: Number(row.recorded) === 1 };
+  return {
+    lead: leadFromRow(row),
+    created: Number(row.created) === 1,
+    recorded: Number(row.recorded) === 1,
+    assignment: decision,
+  };
 }

@@ -1,15 +1,19 @@
 import { cors } from "hono/cors";
 import type { Config } from "../config";
 import { openDatabase } from "../db";
+import { rotationService } from "../routing/rotation-service";
 import { AppError } from "../errors";
 import { newApp } from "./app";
 import { renderError } from "./on-error";
 import { registerFormCapture } from "../routes/form-capture";
 import { registerForms } from "../routes/forms";
 import { registerHealth } from "../routes/health";
+import { registerLeadActions } from "../routes/lead-actions";
 import { registerLeads } from "../routes/leads";
 import { registerOpenApi } from "../routes/openapi";
+import { registerPools } from "../routes/pools";
 import { registerReps } from "../routes/reps";
+import { registerRoutingRules } from "../routes/routing-rules";
 import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
 import { requireApiKey, requireJsonBody } from "./auth";
@@ -28,7 +32,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
     } catch {
       waitUntil = undefined;
     }
-    c.set("ctx", { config, database: openDatabase(config), now: clock, waitUntil });
+    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION), waitUntil });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
@@ -46,6 +50,9 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerReps(app);
   registerForms(app);
   registerLeads(app);
+  registerLeadActions(app);
+  registerPools(app);
+  registerRoutingRules(app);
   registerSequences(app);
   registerFormCapture(app);
   registerOpenApi(app);

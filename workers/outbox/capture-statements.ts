@@ -8,6 +8,8 @@ export interface CaptureFacts {
   leadId: string;
   source: LeadSource;
   formId: string | null;
+  /** The pool routing chose (null = no pool / the implicit default). */
+  poolId: string | null;
   email: string | null;
   telegramUserId: string | null;
   now: number;
@@ -56,15 +58,15 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
       args: { ...base, tg: f.telegramUserId },
     });
   }
-  // Enrol the new lead in every active sequence it matches (pool-attached ones enrol on routing).
+  // Enrol the new lead in every active sequence it matches: form, source and the pool it was routed to.
   statements.push({
     sql: `INSERT INTO sequence_enrollment (id, workspace_id, sequence_id, lead_id, next_position, next_due_at, state, enrolled_at, updated_at)
           SELECT 'enr_' || substr(:leadId, 6) || '_' || substr(s.id, 5), :ws, s.id, :leadId, 1, :now + 60000 * st.delay_minutes, 'active', :now, :now
           FROM sequence s JOIN sequence_step st ON st.sequence_id = s.id AND st.position = 1
-          WHERE s.workspace_id = :ws AND s.active = 1 AND s.pool_id IS NULL
+          WHERE s.workspace_id = :ws AND s.active = 1 AND (s.pool_id IS NULL OR s.pool_id = :poolId)
             AND (s.form_id IS NULL OR s.form_id = :formId) AND (s.source IS NULL OR s.source = :source) AND ${CREATED}
           ON CONFLICT DO NOTHING`,
-    args: { ws: f.ws, leadId: f.leadId, now: f.now, formId: f.formId, source: f.source },
+    args: { ws: f.ws, leadId: f.leadId, now: f.now, formId: f.formId, source: f.source, poolId: f.poolId },
   });
   return { statements, outboxIndexes };
 }

@@ -1,9 +1,9 @@
 import type { InStatement } from "@libsql/client/web";
 
 /**
- * Enrols a lead in the active sequences of a pool, starting now. For the Distribution issue: add this
- * statement to the batch that routes a lead to `poolId`, so routing and enrolment are written together.
- * Idempotent per (sequence, lead): a re-route or a replayed request does not enrol twice.
+ * Enrols a lead in the active sequences of a pool, starting now. Capture already enrols a new lead in
+ * its pool's sequences; this is for a lead moved to another pool later (add it to the batch that moves
+ * it). Idempotent per (sequence, lead): a replayed request does not enrol twice.
  */
 export function enrollInPoolSequences(f: { ws: string; leadId: string; poolId: string; now: number }): InStatement {
   return {
