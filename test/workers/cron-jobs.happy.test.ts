@@ -57,4 +57,15 @@ describe("cron jobs", () => {
     expect(await enrollmentsFor(lead.id)).toMatchObject([{ state: "stopped", stop_reason: "opted_out" }]);
     expect((await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.lead.optedOutAt).toBe(first);
   });
+
+  it("runs the SLA sweep in the tick: a lead nobody picked up moves on instead of failing the tick", async () => {
+    const ws = await seedWorkspace();
+    const email = uniqueEmail();
+    await submit(ws.form.publicKey, { name: "Sly", email });
+    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    expect(lead.ownerRepId).not.toBeNull();
+    await tick(Date.now() + 7 * 24 * HOUR); // long past any SLA deadline
+    const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
+    expect(detail.json.events.map((e: { type: string }) => e.type).some((t: string) => t === "reassigned" || t === "escalated")).toBe(true);
+  });
 });
