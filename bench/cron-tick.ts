@@ -68,10 +68,19 @@ const print = console.log.bind(console);
 console.log = () => {};
 
 const fake = await startFakeApis();
+const usedPorts = new Set<number>();
 for (const leads of sizes) {
   const dir = mkdtempSync(join(tmpdir(), "leadrelay-bench-"));
   const file = join(dir, "bench.db");
-  const server = await startLibsqlServer({ file });
+  // Node's fetch keeps idle sockets per origin: a new server on a port used before would meet a stale
+  // socket (ECONNRESET), so every size gets a port of its own.
+  let server = await startLibsqlServer({ file });
+  while (usedPorts.has(server.port)) {
+    const again = await startLibsqlServer({ file });
+    await server.close();
+    server = again;
+  }
+  usedPorts.add(server.port);
   await migrateDatabase(server.url);
   const seedStart = performance.now();
   const plans = seed(file, leads);
@@ -83,6 +92,17 @@ for (const leads of sizes) {
   // No SLA deadlines are seeded, so the SLA sweep never asks the rotation for a rep.
   const rotation = { pick: () => Promise.reject(new Error("no rotation in the bench")) };
   const ctx = { config, database: openDatabase(config), now: () => T0, rotation };
+
+  // Seeding 100,000 rows takes longer than the server's keep-alive timeout (5 s): the first request may
+  // meet a socket the server just closed (ECONNRESET). Warm up, with retries, before timing anything.
+  for (let i = 0; ; i++) {
+    try {
+      await ctx.database.client.execute("SELECT 1");
+      break;
+    } catch (err) {
+      if (i >= 3) throw err;
+    }
+  }
 
   // The claim query alone (50 rows), repeated; the lease is released after each run.
   const claimTimes: number[] = [];
