@@ -52,6 +52,31 @@ describe("outbox", () => {
     expect(await outboxFor(lead.id)).toHaveLength(1);
   });
 
+  it("alerts the rep routing picked, in their Telegram chat, at once and once", async () => {
+    const ws = await seedWorkspace();
+    await addTelegramChannel(ws.id, {});
+    const chats = new Map<string, string>();
+    for (const rep of ws.reps) {
+      const chat = uniqueChatId();
+      chats.set(rep.id, chat);
+      await call("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chat } });
+    }
+    const email = uniqueEmail();
+    await submit(ws.form.publicKey, { name: "Rita", email, phone: "+1 415 555 0142", message: "Call me" });
+    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const ownerChat = chats.get(lead.ownerRepId)!;
+    const calls = await eventually(async () => {
+      const c = await fakeCalls(ownerChat);
+      expect(c).toHaveLength(1);
+      return c;
+    });
+    expect(calls[0]!.body.text).toBe(`New lead (form): Rita\nPhone: +14155550142\nEmail: ${email}\nMessage: Call me`);
+    await submit(ws.form.publicKey, { name: "Rita", email }); // re-inquiry: no second alert
+    await tick(Date.now() + MIN);
+    const all = await Promise.all([...chats.values()].map((c) => fakeCalls(c)));
+    expect(all.flat()).toHaveLength(1);
+  });
+
   it("429 then success: honours retry_after, backs off, and delivers exactly once", async () => {
     const ws = await seedWorkspace();
     await addTelegramChannel(ws.id, { autoReplyText: "Hello {name}!" });
@@ -135,8 +160,9 @@ describe("outbox", () => {
     const ws = await seedWorkspace();
     await addTelegramChannel(ws.id, {});
     const repChat = uniqueChatId();
-    await call("PATCH", `/api/v1/reps/${ws.reps[0]!.id}`, { key: ws.key, body: { telegramChatId: repChat } });
     await submit(ws.form.publicKey, { name: "Sam", email: uniqueEmail() });
+    // Linked after the capture, so this chat sees only the reminder (not the new-lead alert).
+    await call("PATCH", `/api/v1/reps/${ws.reps[0]!.id}`, { key: ws.key, body: { telegramChatId: repChat } });
     const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { ownerRepId: ws.reps[0]!.id } });
 

@@ -13,6 +13,19 @@ export interface CaptureFacts {
   email: string | null;
   telegramUserId: string | null;
   now: number;
+  /** The rep routing picked for a new lead, who gets the alert. */
+  ownerRepId: string | null;
+  /** What the rep alert shows. */
+  alert: { name: string | null; phone: string | null; email: string | null; message: string | null };
+}
+
+/** The rep alert's text: the facts a rep needs to call back now. */
+export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
+  const lines = [`New lead (${source}): ${a.name ?? "no name"}`];
+  if (a.phone) lines.push(`Phone: ${a.phone}`);
+  if (a.email) lines.push(`Email: ${a.email}`);
+  if (a.message) lines.push(`Message: ${a.message.slice(0, 500)}`);
+  return lines.join("\n");
 }
 
 const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)`;
@@ -56,6 +69,24 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
               AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
             ON CONFLICT DO NOTHING RETURNING id`,
       args: { ...base, tg: f.telegramUserId },
+    });
+  }
+  // The owner's alert in their Telegram chat, through the workspace's bot. The Telegram issue adds the
+  // action buttons (payload.replyMarkup) and alerts on reassignment.
+  if (f.ownerRepId) {
+    outboxIndexes.push(statements.length);
+    statements.push({
+      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+            SELECT :alertId, :ws, :leadId, 'rep_alert', 'telegram', c.id, r.telegram_chat_id,
+              json_object('text', :text), :alertKey, 'pending', 0, :now, :now, :now
+            FROM rep r JOIN channel c
+              ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
+            WHERE r.id = :owner AND r.workspace_id = :ws AND r.telegram_chat_id IS NOT NULL AND ${CREATED}
+            ON CONFLICT DO NOTHING RETURNING id`,
+      args: {
+        ws: f.ws, leadId: f.leadId, now: f.now, owner: f.ownerRepId,
+        alertId: `obx_${f.leadId.slice(5)}r`, alertKey: `alert:${f.leadId}:${f.ownerRepId}`, text: repAlertText(f.source, f.alert),
+      },
     });
   }
   // Enrol the new lead in every active sequence it matches: form, source and the pool it was routed to.

@@ -67,6 +67,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       subject: row.payload.subject === undefined ? undefined : renderTemplate(row.payload.subject, vars),
       template: row.payload.template,
       body: row.payload.body,
+      replyMarkup: row.payload.replyMarkup,
       channelConfig: context.channelConfig,
     });
   } catch (err) {

@@ -7,6 +7,8 @@ export interface OutboundMessage {
   subject?: string | undefined;
   template?: string | undefined;
   body?: unknown;
+  /** Telegram inline keyboard etc., passed through as `reply_markup`. */
+  replyMarkup?: unknown;
   channelConfig: ChannelConfig | null;
 }
 

@@ -22,7 +22,8 @@ export function telegramSender(apiRoot: string): Sender {
       const res = await fetchForSend(`${root}/bot${token}/sendMessage`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ chat_id: msg.recipient, text: msg.text }),
+        // reply_markup: inline keyboards (rep actions) supplied by the Telegram issue's payloads.
+        body: JSON.stringify({ chat_id: msg.recipient, text: msg.text, ...(msg.replyMarkup ? { reply_markup: msg.replyMarkup } : {}) }),
       });
       if (!(res instanceof Response)) return res;
       const reply = (await res.json().catch(() => ({ ok: false }))) as TelegramReply;
