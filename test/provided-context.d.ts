@@ -7,5 +7,7 @@ declare module "vitest" {
     /** The same server behind test/support/fault-proxy.ts, and the URL that switches it up/down. */
     faultyLibsqlUrl: string;
     faultControlUrl: string;
+    /** Root of the fake Telegram Bot API / email API started by test/support/fake-apis-setup.ts */
+    fakeApiUrl: string;
   }
 }

@@ -9,6 +9,11 @@ export const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(16).optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   WHATSAPP_GRAPH_URL: z.url().default("https://graph.facebook.com/v23.0"),
+  // Transactional email API for auto-replies and email follow-ups: POST JSON {from,to,subject,text}.
+  // Unset = no email is sent (rows for email wait, form leads get the thank-you response only).
+  EMAIL_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  EMAIL_API_KEY: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).max(254).optional(),
   FORM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(32_768),
   // Largest owner-API JSON body (413 above); a form definition with 50 fields and their options fits.
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),

@@ -1,6 +1,5 @@
 import { parseConfig, type Config } from "./config";
-import { slaSweep } from "./cron/sla-sweep";
-import { openDatabase } from "./db";
+import { runCron } from "./cron/run-cron";
 import { createApp } from "./http/create-app";
 import { rotationService } from "./routing/rotation-service";
 
@@ -37,10 +36,7 @@ export default {
   async scheduled(controller, env) {
     const entry = appFor(env);
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
-    // The tick's own time, not the wall clock: jobs are deterministic and testable with a controlled clock.
-    const now = controller.scheduledTime;
-    const ctx = { config: entry.config, database: openDatabase(entry.config), now: () => now, rotation: rotationService(env.ROTATION) };
-    const sweep = await slaSweep(ctx, now);
-    if (sweep.checked > 0) console.log(JSON.stringify({ job: "sla-sweep", checked: sweep.checked }));
+    // The tick's own time, not Date.now(): tests drive the clock through `scheduledTime`.
+    await runCron(entry.config, controller.scheduledTime, rotationService(env.ROTATION));
   },
 } satisfies ExportedHandler<Env>;

@@ -30,6 +30,9 @@ export const form = sqliteTable(
     honeypotField: text("honeypot_field").notNull().default("company_website"),
     successMessage: text("success_message").notNull().default("Thanks! We will be in touch shortly."),
     redirectUrl: text("redirect_url"),
+    // Instant auto-reply to a new lead ({name}, {rep_name}, {form}); null = the thank-you response only.
+    autoReplyText: text("auto_reply_text"),
+    autoReplySubject: text("auto_reply_subject"),
     ...timestamps,
   },
   (t) => [

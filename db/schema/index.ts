@@ -6,3 +6,7 @@ export * from "./lead";
 export * from "./lead-event";
 export * from "./pool";
 export * from "./routing-rule";
+export * from "./channel";
+export * from "./outbox";
+export * from "./suppression";
+export * from "./sequence";

@@ -51,6 +51,8 @@ export const lead = sqliteTable(
     assignedAt: integer("assigned_at"),
     firstResponseAt: integer("first_response_at"),
     lastInboundAt: integer("last_inbound_at").notNull(),
+    // The prospect asked not to be contacted (STOP, unsubscribe): no auto-reply or follow-up goes out.
+    optedOutAt: integer("opted_out_at"),
     ...timestamps,
   },
   (t) => [

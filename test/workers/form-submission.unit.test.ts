@@ -13,6 +13,8 @@ const form: Form = {
   honeypotField: "company_website",
   successMessage: "ok",
   redirectUrl: null,
+  autoReplyText: null,
+  autoReplySubject: null,
   createdAt: 0,
   updatedAt: 0,
 };

@@ -15,7 +15,14 @@ export default defineProject({
       main: "./workers/index.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: { LIBSQL_URL: inject("libsqlUrl") },
+        bindings: {
+          LIBSQL_URL: inject("libsqlUrl"),
+          // External APIs point at the host-side fakes (test/support/fake-apis.ts).
+          TELEGRAM_API_ROOT: inject("fakeApiUrl"),
+          EMAIL_API_URL: `${inject("fakeApiUrl")}/email`,
+          EMAIL_API_KEY: "test-email-key",
+          EMAIL_FROM: "LeadRelay <hello@leadrelay.test>",
+        },
       },
     })),
   ],
@@ -23,7 +30,7 @@ export default defineProject({
     name: "workers",
     root,
     include: ["test/workers/**/*.test.ts"],
-    globalSetup: ["test/support/global-setup.ts"],
+    globalSetup: ["test/support/global-setup.ts", "test/support/fake-apis-setup.ts"],
     testTimeout: 30_000,
     // Files share one libSQL server and some tests count its requests: run files one after another.
     fileParallelism: false,

@@ -5,6 +5,8 @@ import { normalizeEmail, normalizePhone, phoneCountry } from "../lib/contact";
 import { routeToPool } from "../routing/rules";
 import { newId } from "../lib/ids";
 import { stmt } from "../lib/statement";
+import { captureOutboxStatements } from "../outbox/capture-statements";
+import { sendSoon } from "../outbox/send-now";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { leadFromRow, type Lead } from "./lead-row";
@@ -153,7 +155,14 @@ export async function captureLead(
     ...(Object.keys(decision.skipped).length ? { skipped: decision.skipped } : {}),
   });
 
+  // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
+  const outbox = captureOutboxStatements(ctx.config, {
+    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId, now,
+    ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message) },
+  });
+
   let rows;
+  let outboxIds: string[] = [];
   try {
     const results = await ctx.database.client.batch(
       [
@@ -228,15 +237,18 @@ export async function captureLead(
                 FROM lead WHERE id = ${matched}`,
           { ...args, eventId },
         ),
+        ...outbox.statements,
       ],
       "write",
     );
     rows = results[5]?.rows;
+    outboxIds = outbox.outboxIndexes.flatMap((i) => results[6 + i]?.rows.map((r) => String(r.id)) ?? []);
   } catch (err) {
     throw toAppError(err);
   }
   const row = rows?.[0];
   if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
+  sendSoon(ctx, outboxIds);
   return {
     lead: leadFromRow(row),
     created: Number(row.created) === 1,

@@ -8,6 +8,8 @@ export interface DomainContext {
   database: Database;
   now: () => number;
   rotation: RotationService;
+  /** Work after the response (the outbox's immediate send); absent where nothing outlives the call. */
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 export interface Actor {

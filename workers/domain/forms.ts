@@ -20,6 +20,8 @@ export interface FormInput {
   honeypotField?: string | undefined;
   successMessage?: string | undefined;
   redirectUrl?: string | null | undefined;
+  autoReplyText?: string | null | undefined;
+  autoReplySubject?: string | null | undefined;
 }
 
 interface Scope {

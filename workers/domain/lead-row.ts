@@ -40,6 +40,7 @@ export function leadFromRow(row: Row): Lead {
     assignedAt: num(row.assigned_at),
     firstResponseAt: num(row.first_response_at),
     lastInboundAt: Number(row.last_inbound_at),
+    optedOutAt: num(row.opted_out_at),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

@@ -14,6 +14,7 @@ import { registerOpenApi } from "../routes/openapi";
 import { registerPools } from "../routes/pools";
 import { registerReps } from "../routes/reps";
 import { registerRoutingRules } from "../routes/routing-rules";
+import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
 import { requireApiKey, requireJsonBody } from "./auth";
 import { preloadJsonBody } from "./json-body";
@@ -26,7 +27,15 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   app.use("*", async (c, next) => {
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
     c.set("config", config);
-    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION) });
+    // app.request() in tests has no execution context; then outbox rows are left for the cron job.
+    let waitUntil: ((p: Promise<unknown>) => void) | undefined;
+    try {
+      const ec = c.executionCtx;
+      waitUntil = (p) => ec.waitUntil(p);
+    } catch {
+      waitUntil = undefined;
+    }
+    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION), waitUntil });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
@@ -52,6 +61,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerLeadActions(app);
   registerPools(app);
   registerRoutingRules(app);
+  registerSequences(app);
   registerFormCapture(app);
   registerOpenApi(app);
 

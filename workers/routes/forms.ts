@@ -34,6 +34,8 @@ export const FormSchema = z
     honeypotField: z.string(),
     successMessage: z.string(),
     redirectUrl: z.string().nullable(),
+    autoReplyText: z.string().nullable().openapi({ description: "Instant reply to a new lead; {name}, {rep_name}, {form}" }),
+    autoReplySubject: z.string().nullable(),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -46,6 +48,9 @@ const FormInput = z.object({
   honeypotField: FieldName.optional(),
   successMessage: z.string().trim().min(1).max(500).optional(),
   redirectUrl: z.url({ protocol: /^https?$/ }).nullish(),
+  // Sent by email when an email API is configured and the lead left an address.
+  autoReplyText: z.string().trim().min(1).max(4000).nullish(),
+  autoReplySubject: z.string().trim().min(1).max(200).nullish(),
 });
 
 const Id = IdParam("form");

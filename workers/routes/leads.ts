@@ -39,6 +39,7 @@ export const LeadSchema = z
     assignedAt: z.number().nullable(),
     firstResponseAt: z.number().nullable(),
     lastInboundAt: z.number(),
+    optedOutAt: z.number().nullable().openapi({ description: "When the prospect opted out of messages; null = not" }),
     createdAt: z.number(),
     updatedAt: z.number(),
   })

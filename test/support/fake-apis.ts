@@ -1,0 +1,90 @@
+/**
+ * Host-side fakes of the Telegram Bot API and the email API, at the network edge. Tests run inside
+ * workerd, so they steer the fake over HTTP:
+ *   POST /_script {recipient, responses:["telegram_429","telegram_403","ok",…]}  answers for the next calls
+ *   POST /hook/<name>                                                          an outgoing-webhook receiver
+ *   GET  /_calls?recipient=…                                                   every call recorded
+ * Error bodies are the real ones from ../shared/fixtures/telegram (read here, in Node, never copied).
+ */
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  api: "telegram" | "email" | "webhook";
+  path: string;
+  recipient: string;
+  body: Record<string, unknown>;
+  authorization: string | null;
+  answered: number;
+}
+
+const FIXTURES = new URL("../../../shared/fixtures/telegram/", import.meta.url);
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+export async function startFakeApis(): Promise<{ url: string; close(): Promise<void> }> {
+  const canned: Record<string, { status: number; body: Record<string, unknown> }> = {
+    telegram_429: { status: 429, body: fixture("error_429_too_many_requests.json") },
+    telegram_403: { status: 403, body: fixture("error_403_bot_blocked_by_user.json") },
+    email_500: { status: 500, body: { error: "upstream unavailable" } },
+    email_422: { status: 422, body: { error: "invalid recipient" } },
+    http_503: { status: 503, body: { error: "try later" } },
+    http_410: { status: 410, body: { error: "gone" } },
+  };
+  const scripts = new Map<string, string[]>();
+  const calls: RecordedCall[] = [];
+  let messageId = 1000;
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://fake");
+      if (req.method === "POST" && url.pathname === "/_script") {
+        const { recipient, responses } = (await readJson(req)) as { recipient: string; responses: string[] };
+        scripts.set(String(recipient), [...(scripts.get(String(recipient)) ?? []), ...responses]);
+        return send(res, 204, null);
+      }
+      if (req.method === "GET" && url.pathname === "/_calls") {
+        const recipient = url.searchParams.get("recipient");
+        return send(res, 200, calls.filter((c) => recipient === null || c.recipient === recipient));
+      }
+      const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
+      const hook = url.pathname.startsWith("/hook/");
+      if (req.method === "POST" && (telegram || hook || url.pathname === "/email")) {
+        const body = await readJson(req);
+        const api = telegram ? "telegram" : hook ? "webhook" : "email";
+        // Webhook calls are told apart by their path (the row's recipient is the whole URL).
+        const recipient = String(telegram ? body.chat_id : hook ? url.pathname : body.to);
+        const scripted = scripts.get(recipient)?.shift();
+        const answer = scripted && scripted !== "ok" ? canned[scripted] : undefined;
+        const status = answer?.status ?? (hook ? 204 : 200);
+        calls.push({ api, path: url.pathname, recipient, body, authorization: req.headers.authorization ?? null, answered: status });
+        if (answer) return send(res, answer.status, answer.body);
+        const id = ++messageId;
+        if (hook) return send(res, 204, null);
+        if (telegram) return send(res, 200, { ok: true, result: { message_id: id, chat: { id: Number(recipient) }, date: 0, text: body.text } });
+        return send(res, 200, { id: `email_${id}` });
+      }
+      send(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+    } catch (err) {
+      send(res, 500, { error: String(err) });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

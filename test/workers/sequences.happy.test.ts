@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { localMinuteOfDay } from "../../workers/sequences/quiet-hours";
+import { call, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { enrollmentsFor, fakeCalls, tick } from "./outbox-harness";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+async function leadByEmail(key: string, email: string) {
+  const list = await call("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key });
+  return list.json.data[0] as { id: string };
+}
+
+describe("follow-up sequences through the cron handler", () => {
+  it("runs step by step with its delays, renders variables, and stops when the prospect replies", async () => {
+    const ws = await seedWorkspace();
+    const seq = await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: {
+        name: "New form leads",
+        formId: ws.form.id,
+        quietStart: null, // the clock in this test is not about quiet hours
+        quietEnd: null,
+        steps: [
+          { delayMinutes: 0, sender: "email", text: "Hi {name}, got your message on {form}.", subject: "Welcome {name}" },
+          { delayMinutes: 60, sender: "email", text: "Still interested, {name}?" },
+          { delayMinutes: 1440, sender: "email", text: "Last note from {rep_name}." },
+        ],
+      },
+    });
+    expect(seq.status).toBe(201);
+    const email = uniqueEmail();
+    await submit(ws.form.publicKey, { name: "Ada", email });
+    const lead = await leadByEmail(ws.key, email);
+    expect(await enrollmentsFor(lead.id)).toMatchObject([{ state: "active", next_position: 1 }]);
+    const t0 = Date.now();
+
+    await tick(t0 + MIN);
+    let calls = await fakeCalls(email);
+    expect(calls.map((c) => c.body)).toEqual([
+      { from: "LeadRelay <hello@leadrelay.test>", to: email, subject: "Welcome Ada", text: "Hi Ada, got your message on Contact us." },
+    ]);
+    await tick(t0 + 30 * MIN); // step 2 is not due yet
+    expect(await fakeCalls(email)).toHaveLength(1);
+
+    await tick(t0 + 62 * MIN);
+    await tick(t0 + 63 * MIN); // an extra tick changes nothing
+    calls = await fakeCalls(email);
+    expect(calls.map((c) => c.body.text)).toEqual(["Hi Ada, got your message on Contact us.", "Still interested, Ada?"]);
+    expect(calls[1]!.body.subject).toBe("Following up, Ada");
+
+    // The prospect writes again (a re-inquiry moves last_inbound_at): the last step never goes out.
+    await submit(ws.form.publicKey, { name: "Ada", email, message: "Yes, call me" });
+    await tick(t0 + 3 * 24 * HOUR);
+    expect(await fakeCalls(email)).toHaveLength(2);
+    expect(await enrollmentsFor(lead.id)).toMatchObject([{ state: "stopped", stop_reason: "replied", next_position: 3 }]);
+  });
+
+  it("stops when a rep takes over or the lead is closed", async () => {
+    const ws = await seedWorkspace();
+    await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: { name: "All", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 10, sender: "email", text: "Hi" }] },
+    });
+    const a = uniqueEmail();
+    const b = uniqueEmail();
+    await submit(ws.form.publicKey, { name: "A", email: a });
+    await submit(ws.form.publicKey, { name: "B", email: b });
+    const leadA = await leadByEmail(ws.key, a);
+    const leadB = await leadByEmail(ws.key, b);
+    await call("PATCH", `/api/v1/leads/${leadA.id}`, { key: ws.key, body: { status: "contacted" } });
+    await call("PATCH", `/api/v1/leads/${leadB.id}`, { key: ws.key, body: { status: "lost" } });
+    await tick(Date.now() + 11 * MIN);
+    expect(await fakeCalls(a)).toHaveLength(0);
+    expect(await fakeCalls(b)).toHaveLength(0);
+    expect((await enrollmentsFor(leadA.id))[0]).toMatchObject({ state: "stopped", stop_reason: "rep_took_over" });
+    expect((await enrollmentsFor(leadB.id))[0]).toMatchObject({ state: "stopped", stop_reason: "closed" });
+  });
+
+  it("holds a step that falls due at night until the end of quiet hours in the workspace time zone", async () => {
+    const ws = await seedWorkspace(); // time zone America/New_York
+    await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: { name: "Night", steps: [{ delayMinutes: 0, sender: "email", text: "Good morning {name}" }] }, // default 21:00–08:00
+    });
+    const email = uniqueEmail();
+    await submit(ws.form.publicKey, { name: "Nia", email });
+    const lead = await leadByEmail(ws.key, email);
+
+    // Tomorrow (UTC) at 03:30 UTC is 22:30 or 23:30 in New York: inside quiet hours.
+    const night = new Date(Date.now() + 24 * HOUR);
+    night.setUTCHours(3, 30, 0, 0);
+    const at = night.getTime();
+    expect(localMinuteOfDay(at, "America/New_York")).toBeGreaterThanOrEqual(21 * 60);
+
+    await tick(at);
+    await tick(at + 2 * HOUR);
+    expect(await fakeCalls(email)).toHaveLength(0);
+    const [enrollment] = await enrollmentsFor(lead.id);
+    expect(localMinuteOfDay(enrollment!.next_due_at, "America/New_York")).toBe(8 * 60);
+
+    await tick(enrollment!.next_due_at);
+    const calls = await fakeCalls(email);
+    expect(calls.map((c) => c.body.text)).toEqual(["Good morning Nia"]);
+    expect((await enrollmentsFor(lead.id))[0]).toMatchObject({ state: "done" });
+  });
+});
+
+describe("sequences API", () => {
+  it("creates, reads, replaces steps, lists and deletes, scoped to the workspace", async () => {
+    const ws = await seedWorkspace();
+    const other = await seedWorkspace();
+    const created = await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: {
+        name: "WhatsApp nudges",
+        source: "whatsapp",
+        steps: [{ delayMinutes: 5, sender: "whatsapp", text: "Hi {name}", template: "follow_up_1" }],
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: "WhatsApp nudges", source: "whatsapp", active: true, quietStart: "21:00", quietEnd: "08:00" });
+    expect(created.json.steps).toMatchObject([{ position: 1, delayMinutes: 5, sender: "whatsapp", template: "follow_up_1" }]);
+    const id = created.json.id;
+
+    const patched = await call("PATCH", `/api/v1/sequences/${id}`, {
+      key: ws.key,
+      body: { active: false, steps: [{ delayMinutes: 0, sender: "email", text: "A" }, { delayMinutes: 60, sender: "telegram", text: "B" }] },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json.active).toBe(false);
+    expect(patched.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "A"], [2, "B"]]);
+    expect((await call("GET", "/api/v1/sequences", { key: ws.key })).json.data).toHaveLength(1);
+
+    // Steps one by one: append, edit, remove (later steps move up).
+    const added = await call("POST", `/api/v1/sequences/${id}/steps`, { key: ws.key, body: { delayMinutes: 120, sender: "email", text: "C" } });
+    expect(added.status).toBe(201);
+    expect(added.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "A"], [2, "B"], [3, "C"]]);
+    const edited = await call("PATCH", `/api/v1/sequences/${id}/steps/2`, { key: ws.key, body: { text: "B2", delayMinutes: 30 } });
+    expect(edited.json.steps[1]).toMatchObject({ position: 2, text: "B2", delayMinutes: 30, sender: "telegram" });
+    const removed = await call("DELETE", `/api/v1/sequences/${id}/steps/1`, { key: ws.key });
+    expect(removed.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "B2"], [2, "C"]]);
+    expect((await call("PATCH", `/api/v1/sequences/${id}/steps/9`, { key: ws.key, body: { text: "x" } })).status).toBe(404);
+    expect((await call("POST", `/api/v1/sequences/${id}/steps`, { key: other.key, body: { delayMinutes: 1, sender: "email", text: "x" } })).status).toBe(404);
+
+    expect((await call("GET", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
+    expect((await call("DELETE", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
+    expect((await call("DELETE", `/api/v1/sequences/${id}`, { key: ws.key })).status).toBe(204);
+    expect((await call("GET", `/api/v1/sequences/${id}`, { key: ws.key })).status).toBe(404);
+  });
+
+  it("rejects bad input with the one error shape", async () => {
+    const ws = await seedWorkspace();
+    const other = await seedWorkspace();
+    const noText = await call("POST", "/api/v1/sequences", { key: ws.key, body: { name: "X", steps: [{ delayMinutes: 1, sender: "email" }] } });
+    expect(noText.status).toBe(422);
+    expect(noText.json.error).toMatchObject({ code: "VALIDATION_FAILED", fields: { "steps.0.text": expect.any(String) } });
+    const badTime = await call("POST", "/api/v1/sequences", { key: ws.key, body: { name: "X", quietStart: "25:00", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] } });
+    expect(badTime.status).toBe(422);
+    expect(badTime.json.error.fields).toHaveProperty("quietStart");
+    const foreignForm = await call("POST", "/api/v1/sequences", { key: ws.key, body: { name: "X", formId: other.form.id, steps: [{ delayMinutes: 1, sender: "email", text: "x" }] } });
+    expect(foreignForm.status).toBe(422);
+    expect(foreignForm.json.error.fields).toHaveProperty("formId");
+  });
+});

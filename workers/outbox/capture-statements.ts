@@ -1,0 +1,103 @@
+import type { InStatement } from "@libsql/client/web";
+import type { Config } from "../config";
+import type { LeadSource } from "../../db/schema";
+
+export interface CaptureFacts {
+  ws: string;
+  /** The id this capture would give a new lead; every statement below acts only if that row exists. */
+  leadId: string;
+  source: LeadSource;
+  formId: string | null;
+  /** The pool routing chose (null = no pool / the implicit default). */
+  poolId: string | null;
+  email: string | null;
+  telegramUserId: string | null;
+  now: number;
+  /** The rep routing picked for a new lead, who gets the alert. */
+  ownerRepId: string | null;
+  /** What the rep alert shows. */
+  alert: { name: string | null; phone: string | null; email: string | null; message: string | null };
+}
+
+/** The rep alert's text: the facts a rep needs to call back now. */
+export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
+  const lines = [`New lead (${source}): ${a.name ?? "no name"}`];
+  if (a.phone) lines.push(`Phone: ${a.phone}`);
+  if (a.email) lines.push(`Email: ${a.email}`);
+  if (a.message) lines.push(`Message: ${a.message.slice(0, 500)}`);
+  return lines.join("\n");
+}
+
+const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)`;
+const CREATED = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId)`;
+
+/**
+ * The statements a capture adds to its own batch, so the lead, its event, its auto-reply and its
+ * sequence enrolment are written together or not at all. They act only when this capture created the
+ * lead: a re-inquiry or a replayed webhook gets no second auto-reply and no second enrolment.
+ * `outboxIndexes` are the statements whose RETURNING rows are outbox ids to send at once.
+ */
+export function captureOutboxStatements(config: Config, f: CaptureFacts): { statements: InStatement[]; outboxIndexes: number[] } {
+  const statements: InStatement[] = [];
+  const outboxIndexes: number[] = [];
+  const base = { ws: f.ws, leadId: f.leadId, now: f.now, autoKey: `auto:${f.leadId}`, autoId: `obx_${f.leadId.slice(5)}a` };
+
+  // Form lead with an email and an email API: the form's auto-reply by email.
+  // Hook (WhatsApp issue): a form lead with a phone, in a workspace with a number, gets the form's
+  // approved WhatsApp template instead; add its statement here with sender 'whatsapp'.
+  if (f.source === "form" && f.formId && f.email && config.EMAIL_API_URL && config.EMAIL_FROM) {
+    outboxIndexes.push(statements.length);
+    statements.push({
+      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+            SELECT :autoId, :ws, :leadId, 'auto_reply', 'email', NULL, :email,
+              json_object('text', f.auto_reply_text, 'subject', COALESCE(f.auto_reply_subject, 'Thanks, {name}')),
+              :autoKey, 'pending', 0, :now, :now, :now
+            FROM form f WHERE f.id = :formId AND f.workspace_id = :ws AND f.auto_reply_text IS NOT NULL AND ${CREATED}
+            ON CONFLICT DO NOTHING RETURNING id`,
+      args: { ...base, email: f.email, formId: f.formId },
+    });
+  }
+  // A prospect who writes to the Telegram bot: the bot's configured auto-reply, in that chat.
+  if (f.source === "telegram" && f.telegramUserId) {
+    outboxIndexes.push(statements.length);
+    statements.push({
+      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+            SELECT :autoId, :ws, :leadId, 'auto_reply', 'telegram', c.id, :tg,
+              json_object('text', json_extract(c.config, '$.autoReplyText')), :autoKey, 'pending', 0, :now, :now, :now
+            FROM channel c
+            WHERE c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
+              AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
+            ON CONFLICT DO NOTHING RETURNING id`,
+      args: { ...base, tg: f.telegramUserId },
+    });
+  }
+  // The owner's alert in their Telegram chat, through the workspace's bot. The Telegram issue adds the
+  // action buttons (payload.replyMarkup) and alerts on reassignment.
+  if (f.ownerRepId) {
+    outboxIndexes.push(statements.length);
+    statements.push({
+      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+            SELECT :alertId, :ws, :leadId, 'rep_alert', 'telegram', c.id, r.telegram_chat_id,
+              json_object('text', :text), :alertKey, 'pending', 0, :now, :now, :now
+            FROM rep r JOIN channel c
+              ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
+            WHERE r.id = :owner AND r.workspace_id = :ws AND r.telegram_chat_id IS NOT NULL AND ${CREATED}
+            ON CONFLICT DO NOTHING RETURNING id`,
+      args: {
+        ws: f.ws, leadId: f.leadId, now: f.now, owner: f.ownerRepId,
+        alertId: `obx_${f.leadId.slice(5)}r`, alertKey: `alert:${f.leadId}:${f.ownerRepId}`, text: repAlertText(f.source, f.alert),
+      },
+    });
+  }
+  // Enrol the new lead in every active sequence it matches: form, source and the pool it was routed to.
+  statements.push({
+    sql: `INSERT INTO sequence_enrollment (id, workspace_id, sequence_id, lead_id, next_position, next_due_at, state, enrolled_at, updated_at)
+          SELECT 'enr_' || substr(:leadId, 6) || '_' || substr(s.id, 5), :ws, s.id, :leadId, 1, :now + 60000 * st.delay_minutes, 'active', :now, :now
+          FROM sequence s JOIN sequence_step st ON st.sequence_id = s.id AND st.position = 1
+          WHERE s.workspace_id = :ws AND s.active = 1 AND (s.pool_id IS NULL OR s.pool_id = :poolId)
+            AND (s.form_id IS NULL OR s.form_id = :formId) AND (s.source IS NULL OR s.source = :source) AND ${CREATED}
+          ON CONFLICT DO NOTHING`,
+    args: { ws: f.ws, leadId: f.leadId, now: f.now, formId: f.formId, source: f.source, poolId: f.poolId },
+  });
+  return { statements, outboxIndexes };
+}

@@ -1,0 +1,143 @@
+import type { InStatement } from "@libsql/client/web";
+import type { ChannelConfig, OutboxKind } from "../../db/schema";
+import type { DomainContext } from "../domain/context";
+import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
+import type { ClaimedRow } from "./claim";
+import { renderTemplate } from "./render";
+import type { SendResult, SenderRegistry } from "./sender";
+
+// Workers allow 6 simultaneous outgoing connections per invocation; the database needs one of them.
+const SEND_CONCURRENCY = 4;
+
+// Messages to the prospect honour their opt-out; messages to reps and owners do not depend on it.
+const PROSPECT_KINDS: ReadonlySet<OutboxKind> = new Set(["auto_reply", "follow_up"]);
+
+interface RowContext {
+  leadName: string | null;
+  optedOut: boolean;
+  repName: string | null;
+  formName: string | null;
+  channelConfig: ChannelConfig | null;
+  suppressed: boolean;
+}
+
+/** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
+async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<string, RowContext>> {
+  const rs = await ctx.database.client.execute({
+    sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name, c.config AS channel_config,
+            EXISTS (SELECT 1 FROM suppression s
+                    WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender AND s.address = o.recipient) AS suppressed
+          FROM outbox o
+          LEFT JOIN lead l ON l.id = o.lead_id
+          LEFT JOIN rep r ON r.id = l.owner_rep_id
+          LEFT JOIN form f ON f.id = l.form_id
+          LEFT JOIN channel c ON c.id = o.channel_id
+          WHERE o.id IN (SELECT value FROM json_each(:ids))`,
+    args: { ids: JSON.stringify(ids) },
+  });
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return new Map(
+    rs.rows.map((r) => [
+      String(r.id),
+      {
+        leadName: str(r.lead_name),
+        optedOut: r.opted_out_at !== null,
+        repName: str(r.rep_name),
+        formName: str(r.form_name),
+        channelConfig: r.channel_config === null ? null : (JSON.parse(String(r.channel_config)) as ChannelConfig),
+        suppressed: Number(r.suppressed) === 1,
+      },
+    ]),
+  );
+}
+
+type Outcome = SendResult | { status: "skipped"; reason: string };
+
+async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders: SenderRegistry): Promise<Outcome> {
+  if (!context) return { status: "skipped", reason: "row vanished" };
+  if (context.suppressed) return { status: "skipped", reason: `recipient unreachable on ${row.sender}` };
+  if (PROSPECT_KINDS.has(row.kind) && context.optedOut) return { status: "skipped", reason: "prospect opted out" };
+  const sender = senders[row.sender];
+  if (!sender) return { status: "retry", error: `no ${row.sender} sender` };
+  const vars = { name: context.leadName, repName: context.repName, form: context.formName };
+  try {
+    return await sender.send({
+      recipient: row.recipient,
+      text: renderTemplate(row.payload.text ?? "", vars),
+      subject: row.payload.subject === undefined ? undefined : renderTemplate(row.payload.subject, vars),
+      template: row.payload.template,
+      body: row.payload.body,
+      replyMarkup: row.payload.replyMarkup,
+      channelConfig: context.channelConfig,
+    });
+  } catch (err) {
+    // A sender bug must not leave the row leased with no record of why.
+    return { status: "retry", error: `sender threw: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/**
+ * The result of one send as statements. Each is guarded by our lease, so a run that overran its lease
+ * (and lost the row to another run) cannot overwrite what that run recorded.
+ */
+function record(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
+  const guard = "WHERE id = :id AND lease_until = :lease";
+  const base = { id: row.id, lease: row.leaseUntil, now };
+  switch (outcome.status) {
+    case "ok":
+      return [{ sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL, last_error = NULL, updated_at = :now ${guard}`, args: { ...base, pid: outcome.providerMessageId } }];
+    case "skipped":
+      return [{ sql: `UPDATE outbox SET state = 'skipped', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.reason } }];
+    case "retry": {
+      if (row.attempts >= MAX_ATTEMPTS) {
+        return [{ sql: `UPDATE outbox SET state = 'dead', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.error } }];
+      }
+      const due = nextAttemptAt(now, row.attempts, outcome.retryAfterMs);
+      return [{ sql: `UPDATE outbox SET due_at = :due, last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, due, err: outcome.error } }];
+    }
+    case "permanent": {
+      const out: InStatement[] = [
+        { sql: `UPDATE outbox SET state = 'failed', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.reason } },
+      ];
+      if (outcome.suppress) {
+        // The chat / address is unreachable: later rows to it are skipped, never sent blindly.
+        out.push({
+          sql: `INSERT INTO suppression (workspace_id, sender, address, reason, detail, lead_id, created_at)
+                VALUES (:ws, :sender, :address, :reason, :detail, :lead, :now) ON CONFLICT DO NOTHING`,
+          args: { ws: row.workspaceId, sender: row.sender, address: row.recipient, reason: outcome.suppress, detail: outcome.reason, lead: row.leadId, now },
+        });
+      }
+      return out;
+    }
+  }
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Sends claimed rows (bounded concurrency) and records every outcome in one batch. */
+export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry, rows: ClaimedRow[]): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  if (rows.length === 0) return report;
+  const context = await loadContext(ctx, rows.map((r) => r.id));
+  const statements: InStatement[] = [];
+  let next = 0;
+  async function worker() {
+    while (next < rows.length) {
+      const row = rows[next++]!;
+      const outcome = await sendOne(row, context.get(row.id), senders);
+      statements.push(...record(row, outcome, ctx.now()));
+      if (outcome.status === "ok") report.sent++;
+      else if (outcome.status === "retry") report.retried++;
+      else if (outcome.status === "permanent") report.failed++;
+      else report.skipped++;
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, worker));
+  await ctx.database.client.batch(statements, "write");
+  return report;
+}

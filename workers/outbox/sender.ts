@@ -1,0 +1,48 @@
+import type { ChannelConfig, SenderKind } from "../../db/schema";
+
+/** One message as a sender sees it: already rendered, with the sending channel's config when it has one. */
+export interface OutboundMessage {
+  recipient: string;
+  text: string;
+  subject?: string | undefined;
+  template?: string | undefined;
+  body?: unknown;
+  /** Telegram inline keyboard etc., passed through as `reply_markup`. */
+  replyMarkup?: unknown;
+  channelConfig: ChannelConfig | null;
+}
+
+/**
+ * Every sender classifies the provider's answer, so the outbox never guesses:
+ * ok → sent; retry → again later (not before `retryAfterMs` when the provider said so);
+ * permanent → never again (`suppress`: the address itself is unreachable, e.g. Telegram 403 blocked).
+ */
+export type SendResult =
+  | { status: "ok"; providerMessageId: string | null }
+  | { status: "retry"; retryAfterMs?: number | undefined; error: string }
+  | { status: "permanent"; reason: string; suppress?: "blocked" | "invalid" | undefined };
+
+export interface Sender {
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/** Channel kind → its sender. A kind without a sender (WhatsApp until its issue lands) is left pending, not failed. */
+export type SenderRegistry = Partial<Record<SenderKind, Sender>>;
+
+// A send must finish well inside the outbox lease, or another run could claim the row again.
+export const SEND_TIMEOUT_MS = 10_000;
+
+/** fetch that reports a network failure or timeout as a retry instead of throwing. */
+export async function fetchForSend(url: string, init: RequestInit): Promise<Response | SendResult> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+  } catch (err) {
+    return { status: "retry", error: `network: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** `Retry-After` in seconds (the only form providers send in practice) → ms. */
+export function retryAfterHeader(res: Response): number | undefined {
+  const v = Number(res.headers.get("retry-after"));
+  return Number.isFinite(v) && v > 0 ? v * 1000 : undefined;
+}

@@ -1,0 +1,92 @@
+import type { LeadSource, LeadStatus, OutboxPayload, StepSender, StopReason } from "../../db/schema";
+import { deferPastQuietHours } from "./quiet-hours";
+import { stopReason } from "./stop-conditions";
+import { whatsappStepMode } from "./whatsapp-window";
+
+/** One due enrolment with everything needed to decide about its next step (one joined read). */
+export interface DueEnrollment {
+  id: string;
+  workspaceId: string;
+  leadId: string;
+  position: number;
+  enrolledAt: number;
+  sequenceActive: boolean;
+  quietStart: string | null;
+  quietEnd: string | null;
+  timezone: string;
+  lead: {
+    status: LeadStatus;
+    source: LeadSource;
+    firstResponseAt: number | null;
+    lastInboundAt: number;
+    optedOutAt: number | null;
+    email: string | null;
+    telegramUserId: string | null;
+    whatsappId: string | null;
+    phone: string | null;
+  };
+  /** null when the sequence has no step at this position any more (steps were edited). */
+  step: { sender: StepSender; text: string | null; subject: string | null; template: string | null } | null;
+  /** Delay before the step after this one, null when this is the last. */
+  nextDelayMinutes: number | null;
+  channelId: string | null;
+}
+
+export interface PlannedMessage {
+  sender: StepSender;
+  recipient: string;
+  channelId: string | null;
+  payload: OutboxPayload;
+  /** Set when the step is recorded but deliberately not sent. */
+  skipReason?: string;
+}
+
+export type StepPlan =
+  | { action: "stop"; reason: StopReason }
+  | { action: "defer"; until: number }
+  | { action: "done" }
+  | { action: "send"; message: PlannedMessage; nextDueAt: number | null };
+
+function recipientFor(sender: StepSender, lead: DueEnrollment["lead"]): string | null {
+  if (sender === "email") return lead.email;
+  if (sender === "telegram") return lead.telegramUserId; // a private chat's id is the user's id
+  return lead.whatsappId ?? lead.phone;
+}
+
+/**
+ * The decision for one due enrolment, as a pure function: stop conditions first, then quiet hours,
+ * then what the step may send on its channel. `available` lists senders that exist in this deployment:
+ * a step on any other channel is recorded as skipped rather than queued for a sender that may never come.
+ */
+export function planStep(e: DueEnrollment, now: number, available: ReadonlySet<StepSender>): StepPlan {
+  const reason = stopReason({ ...e.lead, enrolledAt: e.enrolledAt, sequenceActive: e.sequenceActive });
+  if (reason) return { action: "stop", reason };
+  if (!e.step) return { action: "done" };
+  const allowedAt = deferPastQuietHours(now, e.timezone, e.quietStart, e.quietEnd);
+  if (allowedAt > now) return { action: "defer", until: allowedAt };
+
+  const nextDueAt = e.nextDelayMinutes === null ? null : now + e.nextDelayMinutes * 60_000;
+  const { sender } = e.step;
+  const recipient = recipientFor(sender, e.lead);
+  const base = { sender, recipient: recipient ?? "", channelId: sender === "email" ? null : e.channelId };
+  const skip = (why: string): StepPlan => ({ action: "send", nextDueAt, message: { ...base, payload: {}, skipReason: why } });
+  if (!recipient) return skip(`lead has no ${sender} address`);
+  if (!available.has(sender)) return skip(`no ${sender} sender configured`);
+  if (sender === "whatsapp") {
+    // Until the WhatsApp issue records the last WhatsApp message itself, only a lead that came in on
+    // WhatsApp counts its last inbound as a WhatsApp message.
+    const mode = whatsappStepMode({
+      lastWhatsappInboundAt: e.lead.source === "whatsapp" ? e.lead.lastInboundAt : null,
+      now,
+      text: e.step.text,
+      template: e.step.template,
+    });
+    if (mode.mode === "skip") return skip(mode.reason);
+    const payload = mode.mode === "text" ? { text: mode.text } : { template: mode.template };
+    return { action: "send", nextDueAt, message: { ...base, payload } };
+  }
+  if (!e.step.text) return skip("step has no text");
+  const payload: OutboxPayload = { text: e.step.text };
+  if (sender === "email") payload.subject = e.step.subject ?? "Following up, {name}";
+  return { action: "send", nextDueAt, message: { ...base, payload } };
+}
