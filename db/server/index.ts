@@ -53,10 +53,6 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
 
   const registry = new StreamRegistry(pool, stats, opts.streamIdleTimeoutMs ?? 10_000, log);
   const server = createServer(createRequestHandler({ registry, stats, authToken: opts.authToken, log, maxBodyBytes: MAX_BODY_BYTES }));
-  // One request per connection. workerd does not reuse these keep-alive sockets under load: with Node's
-  // 5 s idle timeout a send raced the close ("Network connection lost"), with a long one idle sockets
-  // piled up until new fetches stalled. A loopback handshake per request costs far less than either.
-  server.on("request", (_req, res) => res.setHeader("connection", "close"));
 
   try {
     await new Promise<void>((resolve, reject) => {

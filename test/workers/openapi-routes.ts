@@ -53,6 +53,10 @@ export function validBodyFor(op: Operation, unique: string, own: { repId?: strin
     "PATCH /api/v1/pools/{id}": { slaMinutes: 30 },
     "POST /api/v1/routing-rules": { name: "Probe rule", match: { sources: ["form"] }, poolId: own.poolId ?? "pool_x" },
     "PATCH /api/v1/routing-rules/{id}": { name: "Probe rule" },
+    "POST /api/v1/sequences": { name: `Probe sequence ${unique}`, steps: [{ delayMinutes: 60, sender: "email", text: "Hi {name}" }] },
+    "PATCH /api/v1/sequences/{id}": { active: false },
+    "POST /api/v1/sequences/{id}/steps": { delayMinutes: 120, sender: "email", text: "Still there?" },
+    "PATCH /api/v1/sequences/{id}/steps/{position}": { delayMinutes: 30 },
   };
   return bodies[`${op.method} ${op.template}`] ?? {};
 }

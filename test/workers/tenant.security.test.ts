@@ -71,12 +71,14 @@ describe("tenant isolation", () => {
     const bRule = (await call("POST", "/api/v1/routing-rules", { key: b.key, body: { name: "B rule", match: { sources: ["api"] }, poolId: bPool.id } })).json;
     const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
     const own = { repId: a.reps[0]!.id, poolId: aPool.id };
-    const bIds: Record<string, string> = { leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id };
-    const secrets = [bLead.id, bEmail, b.reps[0]!.id, b.form.id, b.form.publicKey, b.id, bPool.id, bRule.id];
+    const bSeq = (await call("POST", "/api/v1/sequences", { key: b.key, body: validBodyFor({ method: "POST", template: "/api/v1/sequences", resource: "sequences", hasBody: true, needsId: false }, "b") })).json;
+    expect(bSeq.id).toBeTypeOf("string");
+    const bIds: Record<string, string> = { leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id, sequences: bSeq.id };
+    const secrets = [bLead.id, bEmail, b.reps[0]!.id, b.form.id, b.form.publicKey, b.id, bPool.id, bRule.id, bSeq.id];
     const bView = async () =>
       JSON.stringify(
         await Promise.all(
-          ["/api/v1/workspace", "/api/v1/leads", `/api/v1/leads/${bLead.id}`, "/api/v1/reps", "/api/v1/forms", "/api/v1/pools", "/api/v1/routing-rules"].map(
+          ["/api/v1/workspace", "/api/v1/leads", `/api/v1/leads/${bLead.id}`, "/api/v1/reps", "/api/v1/forms", "/api/v1/pools", "/api/v1/routing-rules", "/api/v1/sequences"].map(
             async (p) => (await call("GET", p, { key: b.key })).json,
           ),
         ),
@@ -90,7 +92,7 @@ describe("tenant isolation", () => {
       if (op.needsId) {
         // A new resource with an {id} needs a B-side fixture above: fail loudly rather than skip it.
         expect(bIds[op.resource], `${what}: add workspace B's ${op.resource} id to this test`).toBeDefined();
-        const res = await call(op.method, op.template.replace("{id}", bIds[op.resource]!), { key: a.key, ...body });
+        const res = await call(op.method, op.template.replace("{id}", bIds[op.resource]!).replace("{position}", "1"), { key: a.key, ...body });
         expect(res.status, what).toBe(404);
         expect(res.json.error.code, what).toBe("NOT_FOUND");
         for (const s of secrets.slice(1)) expect(res.text, what).not.toContain(s);
