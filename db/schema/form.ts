@@ -30,6 +30,8 @@ export const form = sqliteTable(
     honeypotField: text("honeypot_field").notNull().default("company_website"),
     successMessage: text("success_message").notNull().default("Thanks! We will be in touch shortly."),
     redirectUrl: text("redirect_url"),
+    // Cloudflare Turnstile site key shown by the embed snippet; verified only when TURNSTILE_SECRET is set.
+    turnstileSiteKey: text("turnstile_site_key"),
     ...timestamps,
   },
   (t) => [

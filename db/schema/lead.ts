@@ -39,6 +39,10 @@ export const lead = sqliteTable(
     pageUrl: text("page_url"),
     ownerRepId: text("owner_rep_id").references(() => rep.id, { onDelete: "set null" }),
     score: integer("score"),
+    // Why the score is what it is: [{ rule, label, points }] (workers/domain/scoring.ts).
+    scoreReasons: text("score_reasons", { mode: "json" }).$type<{ rule: string; label: string; points: number }[]>(),
+    // score >= the workspace's hot threshold when it was scored; alerts and the dashboard flag it.
+    hot: integer("hot", { mode: "boolean" }).notNull().default(false),
     notes: text("notes"),
     assignedAt: integer("assigned_at"),
     firstResponseAt: integer("first_response_at"),

@@ -6,6 +6,7 @@ import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { leadFromRow, type Lead } from "./lead-row";
+import { DEFAULT_SCORING_RULES, scoreLead, type ScoringRules } from "./scoring";
 
 /** Named args the statement actually references: libSQL servers reject unused ones. */
 function stmt(sql: string, args: Record<string, InValue>): InStatement {
@@ -51,7 +52,7 @@ export interface CaptureResult {
  * identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  { ctx, workspace, actor }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor },
+  { ctx, workspace, actor, scoring }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);
@@ -103,6 +104,14 @@ export async function captureLead(
   const mergeIfFree = (col: string, arg: string) =>
     `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
 
+  // Scored in JS before the batch (no extra round trip). A new lead is scored on what it sent; a
+  // re-inquiry's merged row is not known here, so the batch keeps the higher of its stored score and this
+  // one with the engagement bonus (a lower bound of the merged lead's score).
+  const scoreInput = { ...args, source: input.source, whatsappId: whatsappId, utmSource: input.utm.source, fields: input.fields, lastInboundAt: now };
+  const rules = scoring ?? DEFAULT_SCORING_RULES;
+  const fresh = scoreLead(scoreInput, rules, now);
+  const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
+
   const eventData = {
     channel: input.source,
     formId: input.formId ?? null,
@@ -124,9 +133,10 @@ export async function captureLead(
         stmt(
           `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
                   whatsapp_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                  page_url, last_inbound_at, created_at, updated_at)
+                  page_url, score, score_reasons, hot, last_inbound_at, created_at, updated_at)
                 VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :message, :fields,
-                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl, :now, :now, :now)
+                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl, :score, :reasons, :hot,
+                  :now, :now, :now)
                 ON CONFLICT DO NOTHING`,
           {
             ...args,
@@ -140,16 +150,22 @@ export async function captureLead(
             utmContent: blank(input.utm.content),
             referrer: blank(input.referrer),
             pageUrl: blank(input.pageUrl),
+            score: fresh.score,
+            reasons: JSON.stringify(fresh.reasons),
+            hot: fresh.hot ? 1 : 0,
           },
         ),
         // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
         stmt(
           `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")},
-                  fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now
+                  fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
+                  score_reasons = CASE WHEN COALESCE(score, 0) <= :score THEN :reasons ELSE score_reasons END,
+                  hot = CASE WHEN COALESCE(score, 0) <= :score THEN :hot ELSE hot END,
+                  score = MAX(COALESCE(score, 0), :score)
                 WHERE id = ${matched} AND id <> :id
                   AND NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`,
-          { ...args, dedupKey: blank(input.dedupKey) },
+          { ...args, dedupKey: blank(input.dedupKey), score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
         ),
         stmt(
           `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)

@@ -20,6 +20,7 @@ export interface FormInput {
   honeypotField?: string | undefined;
   successMessage?: string | undefined;
   redirectUrl?: string | null | undefined;
+  turnstileSiteKey?: string | null | undefined;
 }
 
 interface Scope {

@@ -30,6 +30,8 @@ export function leadFromRow(row: Row): Lead {
     pageUrl: str(row.page_url),
     ownerRepId: str(row.owner_rep_id),
     score: num(row.score),
+    scoreReasons: row.score_reasons === null || row.score_reasons === undefined ? null : (JSON.parse(String(row.score_reasons)) as Lead["scoreReasons"]),
+    hot: Number(row.hot) === 1,
     notes: str(row.notes),
     assignedAt: num(row.assigned_at),
     firstResponseAt: num(row.first_response_at),

@@ -11,6 +11,11 @@ import { registerLeads } from "../routes/leads";
 import { registerOpenApi } from "../routes/openapi";
 import { registerReps } from "../routes/reps";
 import { registerWorkspaces } from "../routes/workspaces";
+import { registerDashboard } from "../routes/dashboard";
+import { registerEmbed } from "../routes/embed";
+import { registerLeadExport } from "../routes/lead-export";
+import { registerScoring } from "../routes/scoring";
+import { registerWebhooks } from "../routes/webhooks";
 import { requireApiKey, requireJsonBody } from "./auth";
 
 export function createApp(config: Config, clock: () => number = Date.now) {
@@ -36,8 +41,14 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerWorkspaces(app);
   registerReps(app);
   registerForms(app);
+  // Before registerLeads: "/api/v1/leads/export.csv" must not be taken for a lead id.
+  registerLeadExport(app);
   registerLeads(app);
+  registerScoring(app);
+  registerWebhooks(app);
   registerFormCapture(app);
+  registerEmbed(app);
+  registerDashboard(app);
   registerOpenApi(app);
 
   app.notFound((c) => renderError(new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), c));

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { captureLead } from "../domain/capture-lead";
 import { findPublicForm, type Form } from "../domain/forms";
-import { isHoneypotFilled, submissionToCapture, type Submission } from "../domain/form-submission";
+import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/form-submission";
+import { getScoringRules } from "../domain/scoring-rules";
+import { verifyTurnstile } from "../domain/turnstile";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
 import { readBodyLimited } from "../http/read-body";
@@ -71,6 +73,19 @@ export function registerFormCapture(app: App) {
     });
   });
 
+  // What the embed snippet renders: public settings only (no ids, no origins list).
+  app.get("/f/:formKey/schema", async (c) => {
+    const { form } = await loadForm(c);
+    const cors = corsHeaders(form, c.req.header("origin"));
+    if (cors === null) throw new AppError("FORBIDDEN", "This origin may not use this form.", { fields: { origin: "Not allowed." } });
+    const fields = form.fields.map(({ name, label, type, required, maxLength, options }) => ({ name, label, type, required, maxLength, options }));
+    return c.json(
+      { fields, honeypotField: form.honeypotField, successMessage: form.successMessage, redirectUrl: form.redirectUrl, turnstileSiteKey: form.turnstileSiteKey },
+      200,
+      { ...cors, "Cache-Control": "public, max-age=60" },
+    );
+  });
+
   app.post("/f/:formKey", async (c) => {
     const contentType = c.req.header("content-type") ?? "";
     const { form, workspace } = await loadForm(c);
@@ -81,10 +96,12 @@ export function registerFormCapture(app: App) {
       const body = await readBodyLimited(c.req.raw, c.get("config").FORM_MAX_BODY_BYTES);
       const submission = parseSubmission(contentType, body);
       const html = wantsHtml(c, contentType);
-      // Bots fill the hidden field: they get the normal answer and nothing is stored.
-      if (isHoneypotFilled(form, submission)) return thankYou(c, form, html, cors);
-      const input = submissionToCapture(form, submission, { referer: c.req.header("referer") });
-      await captureLead({ ctx: c.get("ctx"), workspace, actor: { type: "prospect" } }, input);
+      // Bots fill the hidden field or post at once: they get the normal answer and nothing is stored.
+      if (isHoneypotFilled(form, submission) || isTooFast(submission)) return thankYou(c, form, html, cors);
+      if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], c.req.header("cf-connecting-ip"));
+      const input = { ...submissionToCapture(form, submission, { referer: c.req.header("referer") }), dedupKey: submissionDedupKey(submission) };
+      const ctx = c.get("ctx");
+      await captureLead({ ctx, workspace, actor: { type: "prospect" }, scoring: await getScoringRules(ctx, workspace.id) }, input);
       return thankYou(c, form, html, cors);
     } catch (err) {
       if (err instanceof AppError) {

@@ -34,6 +34,7 @@ export const FormSchema = z
     honeypotField: z.string(),
     successMessage: z.string(),
     redirectUrl: z.string().nullable(),
+    turnstileSiteKey: z.string().nullable().openapi({ description: "Cloudflare Turnstile site key the embed snippet shows" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -46,6 +47,7 @@ const FormInput = z.object({
   honeypotField: FieldName.optional(),
   successMessage: z.string().trim().min(1).max(500).optional(),
   redirectUrl: z.url({ protocol: /^https?$/ }).nullish(),
+  turnstileSiteKey: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "A Turnstile site key.").nullish(),
 });
 
 const Id = IdParam("form");

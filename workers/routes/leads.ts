@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
 import { captureLead } from "../domain/capture-lead";
 import { getLead, listLeads, updateLead } from "../domain/leads";
+import { getScoringRules } from "../domain/scoring-rules";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -28,7 +29,9 @@ export const LeadSchema = z
     referrer: z.string().nullable(),
     pageUrl: z.string().nullable(),
     ownerRepId: z.string().nullable(),
-    score: z.number().nullable(),
+    score: z.number().nullable().openapi({ description: "1–10, from the workspace's scoring rules" }),
+    scoreReasons: z.array(z.object({ rule: z.string(), label: z.string(), points: z.number() })).nullable(),
+    hot: z.boolean(),
     notes: z.string().nullable(),
     assignedAt: z.number().nullable(),
     firstResponseAt: z.number().nullable(),
@@ -63,7 +66,7 @@ const DateBound = z
   .optional()
   .openapi({ description: "epoch ms, ISO date (UTC midnight) or ISO date-time", type: "string" });
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   status: csvEnum(LEAD_STATUSES).openapi({ type: "string", example: "new,contacted" }),
   source: csvEnum(LEAD_SOURCES).openapi({ type: "string", example: "form" }),
   owner: z.string().max(64).optional().openapi({ description: 'rep id, or "none" for unassigned' }),
@@ -150,8 +153,9 @@ export function registerLeads(app: App) {
   app.openapi(list, async (c) => c.json(await listLeads(scope(c), c.req.valid("query")), 200));
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
+    const s = scope(c);
     const { lead, created } = await captureLead(
-      { ...scope(c), actor: { type: "api", id: c.get("auth").apiKeyId } },
+      { ...s, actor: { type: "api", id: c.get("auth").apiKeyId }, scoring: await getScoringRules(s.ctx, s.workspace.id) },
       { ...body, source: "api" },
     );
     return created ? c.json({ lead, created: true as const }, 201) : c.json({ lead, created: false as const }, 200);
