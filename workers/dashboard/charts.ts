@@ -83,7 +83,7 @@ export function delayBars(name: string, label: string, rows: { label: string; me
   const row = 40;
   const lw = 120;
   const max = Math.max(1, ...rows.map((r) => r.p90 ?? 0));
-  const scale = (v: number | null) => (v === null ? 0 : ((W - lw - 150) * v) / max);
+  const scale = (v: number | null) => (v === null ? 0 : ((W - lw - 210) * v) / max);
   const H = Math.max(row, rows.length * row);
   return html`<svg data-chart="${name}" role="img" aria-label="${label}" viewBox="0 0 ${W} ${H}" class="hbars">
     ${rows.map((r, i) => html`<g>

@@ -23,7 +23,7 @@ header strong{margin-right:1rem}header form{margin-left:auto}main{max-width:1100
 .card{background:#fff;border:1px solid #d0d7de;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}
-th{font-size:.85rem;color:#57606a}.tick,.lbl,.val{font-size:11px;fill:#57606a}.lbl{fill:#1f2328}.axis{stroke:#d0d7de}
+th{font-size:.85rem;color:#57606a}td{overflow-wrap:anywhere}.tick,.lbl,.val{font-size:11px;fill:#57606a}.lbl{fill:#1f2328}.axis{stroke:#d0d7de}
 svg{width:100%;height:auto;display:block}figure{margin:0}figcaption{font-size:.85rem}.key{margin-right:1rem}
 .key i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px;border-radius:2px}
 .hot{background:#cf222e;color:#fff;border-radius:1rem;padding:0 .45rem;font-size:.75rem;font-weight:600}

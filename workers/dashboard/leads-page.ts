@@ -87,7 +87,7 @@ export function leadBody(lead: Lead, events: LeadEvent[], reps: Rep[], timeZone:
     <h2>Score ${lead.score ?? "—"}/10 ${lead.hot ? html`<span class="hot">hot</span>` : ""}</h2>
     ${lead.scoreReasons?.length
       ? html`<table>${lead.scoreReasons.map((r) => html`<tr><td>${r.label}</td><td>${r.points > 0 ? "+" : ""}${r.points}</td></tr>`)}</table>
-        <p class="muted">Plus the base points of the workspace's <a href="/app/scoring">scoring rules</a>; clamped to 1–10.</p>`
+        <p class="muted">Points of the workspace's <a href="/app/scoring">scoring rules</a> that fired, summed and clamped to 1–10.</p>`
       : html`<p class="muted">Not scored.</p>`}
     <h3>Attribution</h3>
     <table>

@@ -89,6 +89,7 @@ export function scoreLead(lead: LeadForScoring, rules: ScoringRules, now: number
     if (pts !== 0) reasons.push({ rule, label, points: pts });
   };
 
+  add("base", "Base points", rules.base);
   if (present(lead.name)) add("contact.name", "Gave a name", rules.contact.name);
   if (present(lead.email)) add("contact.email", "Gave an email address", rules.contact.email);
   // A chat identity is a phone number the prospect already answers on.
@@ -121,7 +122,7 @@ export function scoreLead(lead: LeadForScoring, rules: ScoringRules, now: number
   const window = [...rules.recency].sort((a, b) => a.withinHours - b.withinHours).find((w) => age <= w.withinHours * HOUR);
   if (window) add(`recency.${window.withinHours}h`, `Last heard from within ${window.withinHours} h`, window.points);
 
-  const raw = rules.base + reasons.reduce((sum, r) => sum + r.points, 0);
+  const raw = reasons.reduce((sum, r) => sum + r.points, 0);
   const score = Math.min(10, Math.max(1, Math.round(raw)));
   return { score, hot: score >= rules.hotThreshold, reasons };
 }

@@ -1,4 +1,5 @@
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { loginPage, page } from "../dashboard/layout";
 import { leadBody, leadsBody } from "../dashboard/leads-page";
 import { overviewBody } from "../dashboard/overview-page";
@@ -26,7 +27,15 @@ const clampInt = (v: string | undefined, def: number, min: number, max: number) 
 /** The owner dashboard at /app: server-rendered pages over the same domain verbs as the API. */
 export function registerDashboard(app: App) {
   // Form posts from another site are refused (Origin check) on top of the SameSite=Lax cookie.
-  app.use("/app/*", csrf());
+  const sameOrigin = csrf();
+  app.use("/app/*", async (c, next) => {
+    try {
+      await sameOrigin(c, next);
+    } catch (err) {
+      if (err instanceof HTTPException && err.status === 403) throw new AppError("FORBIDDEN", "Cross-site form posts are refused.");
+      throw err;
+    }
+  });
 
   app.get("/app/login", (c) => c.html(loginPage()));
   app.post("/app/login", async (c) => {
