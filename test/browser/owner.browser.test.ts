@@ -46,7 +46,7 @@ async function openHostPage(query = ""): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.clock.install();
   await page.goto(`${env.hostUrl}/${query}`);
-  await page.getByLabel("Name *").waitFor();
+  await page.getByRole("textbox", { name: "Name", exact: true }).waitFor();
   return page;
 }
 
@@ -61,12 +61,12 @@ describe("embed snippet on a plain HTML page", () => {
   it("renders the form in a Shadow DOM, submits with UTM attribution, and the lead shows in the dashboard", async () => {
     const page = await openHostPage("?utm_source=newsletter&utm_medium=email&utm_campaign=spring");
     // The host's hostile CSS hides every input on its page; ours stay visible inside the shadow root.
-    await expect(page.getByLabel("Name *").isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("textbox", { name: "Name", exact: true }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: `${SHOTS}/host-page-form.png`, fullPage: true });
 
     const email = `grace-${Date.now()}@example.com`;
-    await page.getByLabel("Name *").fill("Grace Hopper");
-    await page.getByLabel("Email *").fill(email);
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Grace Hopper");
+    await page.getByRole("textbox", { name: "Email", exact: true }).fill(email);
     await page.getByLabel("Phone").fill("(415) 555-0132");
     await page.getByLabel("Budget").selectOption("over 10k");
     await page.getByLabel("How can we help?").fill("Leaking pipe in the basement");
@@ -111,8 +111,11 @@ describe("embed snippet on a plain HTML page", () => {
     // Enter in an empty required field: nothing is sent, the error is announced and tied to the field.
     await page.keyboard.press("Enter");
     await page.getByRole("status").filter({ hasText: "Please fix 2 fields." }).waitFor();
-    expect(await page.getByLabel("Name *").getAttribute("aria-invalid")).toBe("true");
-    expect(await page.getByText("Name is required.").isVisible()).toBe(true);
+    expect(await page.getByRole("textbox", { name: "Name", exact: true }).getAttribute("aria-invalid")).toBe("true");
+    const nameBox = page.getByRole("textbox", { name: "Name", exact: true });
+    expect(await nameBox.getAttribute("aria-required")).toBe("true");
+    // The message is the field's accessible description, not just text near it.
+    expect(await page.locator(`#${await nameBox.getAttribute("aria-describedby")}`).textContent()).toBe("Name is required.");
 
     await page.keyboard.type("Katherine Johnson");
     await page.keyboard.press("Tab");
@@ -146,8 +149,8 @@ describe("embed snippet on a plain HTML page", () => {
       return route.continue();
     });
     const email = `retry-${Date.now()}@example.com`;
-    await page.getByLabel("Name *").fill("Retry Person");
-    await page.getByLabel("Email *").fill(email);
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Retry Person");
+    await page.getByRole("textbox", { name: "Email", exact: true }).fill(email);
     await page.clock.fastForward(5_000);
     await page.getByRole("button", { name: "Send" }).click();
     // Backoff timers run on the page's fake clock: move it on until the entry is acknowledged.

@@ -120,7 +120,11 @@ describe("dashboard pages", () => {
     expect(leads.text).toContain(">ads<");
 
     expect((await page(`/app/leads/${aLead.id}`, cookie)).text).toContain("Timeline");
-    expect((await page(`/app/leads/${bLead.id}`, cookie)).status).toBe(404);
+    const foreign = await page(`/app/leads/${bLead.id}`, cookie);
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get("content-type")).toMatch(/text\/html/);
+    expect(foreign.text).toContain("Lead not found.");
+    expect(foreign.text).not.toContain("B secret lead");
     expect((await page(`/app/leads?q=${encodeURIComponent(bLead.email)}`, cookie)).text).toContain("No leads match.");
 
     const csv = await page("/app/leads/export.csv?source=form", cookie);

@@ -6,7 +6,8 @@ import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { leadFromRow, type Lead } from "./lead-row";
-import { DEFAULT_SCORING_RULES, scoreLead, type ScoringRules } from "./scoring";
+import { scoreLead, type ScoringRules } from "./scoring";
+import { getScoringRules } from "./scoring-rules";
 
 /** Named args the statement actually references: libSQL servers reject unused ones. */
 function stmt(sql: string, args: Record<string, InValue>): InStatement {
@@ -108,7 +109,8 @@ export async function captureLead(
   // re-inquiry's merged row is not known here, so the batch keeps the higher of its stored score and this
   // one with the engagement bonus (a lower bound of the merged lead's score).
   const scoreInput = { ...args, source: input.source, whatsappId: whatsappId, utmSource: input.utm.source, fields: input.fields, lastInboundAt: now };
-  const rules = scoring ?? DEFAULT_SCORING_RULES;
+  // Cached per isolate: no round trip once warm. Callers may pass rules they already hold.
+  const rules = scoring ?? (await getScoringRules(ctx, workspace.id));
   const fresh = scoreLead(scoreInput, rules, now);
   const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
 

@@ -28,7 +28,7 @@ export const EMBED_SOURCE = String.raw`
     ".st{margin:.75rem 0 0}.ok{font-weight:600;font-size:1.1rem}";
   var UTM = ["source", "medium", "campaign", "term", "content"];
   // async scripts have currentScript while they run; otherwise mount every tag not mounted yet.
-  var tags = cur && cur.getAttribute("data-form") ? [cur] : d.querySelectorAll("script[data-form]");
+  var tags = cur && cur.getAttribute("data-form") ? [cur] : d.querySelectorAll("script[data-form][src*='/embed.js']");
   for (var i = 0; i < tags.length; i++) mount(tags[i]);
 
   function el(tag, attrs, text) {
@@ -93,7 +93,9 @@ export const EMBED_SOURCE = String.raw`
         if (x.type === "tel") input.setAttribute("inputmode", "tel");
         var err = el("span", { id: id + "e", "class": "er" });
         input.setAttribute("aria-describedby", id + "e");
-        var label = el("label", { "for": id }, x.label + (x.required ? " *" : ""));
+        var label = el("label", { "for": id }, x.label);
+        // The star is for the eye; assistive tech hears "required" from aria-required instead.
+        if (x.required) label.appendChild(el("span", { "aria-hidden": "true" }, " *"));
         if (x.type === "checkbox") { label.insertBefore(input, label.firstChild); box.appendChild(label); }
         else { box.appendChild(label); box.appendChild(input); }
         box.appendChild(err);

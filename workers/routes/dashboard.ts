@@ -1,4 +1,5 @@
 import { csrf } from "hono/csrf";
+import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import { loginPage, page } from "../dashboard/layout";
 import { leadBody, leadsBody } from "../dashboard/leads-page";
@@ -53,6 +54,14 @@ export function registerDashboard(app: App) {
 
   app.use("/app", requireSession);
   app.use("/app/*", requireSession);
+  // A missing lead or a bad filter is a page a person reads, not the API's JSON error.
+  app.use("/app/*", async (c, next) => {
+    await next();
+    const err = c.error;
+    if (c.req.method === "GET" && err instanceof AppError && err.status < 500 && !c.req.path.endsWith(".csv")) {
+      c.res = await c.html(page(err.code === "NOT_FOUND" ? "Not found" : "Cannot show this", "", html`<p class="err" role="alert">${err.message}</p><p><a href="/app/leads">Back to leads</a></p>`), err.status);
+    }
+  });
 
   app.get("/app", async (c) => {
     const days = clampInt(c.req.query("days"), 30, 1, 365);

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import { captureLead } from "../domain/capture-lead";
 import { findPublicForm, type Form } from "../domain/forms";
 import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/form-submission";
-import { getScoringRules } from "../domain/scoring-rules";
 import { verifyTurnstile } from "../domain/turnstile";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
@@ -100,8 +99,7 @@ export function registerFormCapture(app: App) {
       if (isHoneypotFilled(form, submission) || isTooFast(submission)) return thankYou(c, form, html, cors);
       if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], c.req.header("cf-connecting-ip"));
       const input = { ...submissionToCapture(form, submission, { referer: c.req.header("referer") }), dedupKey: submissionDedupKey(submission) };
-      const ctx = c.get("ctx");
-      await captureLead({ ctx, workspace, actor: { type: "prospect" }, scoring: await getScoringRules(ctx, workspace.id) }, input);
+      await captureLead({ ctx: c.get("ctx"), workspace, actor: { type: "prospect" } }, input);
       return thankYou(c, form, html, cors);
     } catch (err) {
       if (err instanceof AppError) {

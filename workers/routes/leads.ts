@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
 import { captureLead } from "../domain/capture-lead";
 import { getLead, listLeads, updateLead } from "../domain/leads";
-import { getScoringRules } from "../domain/scoring-rules";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -153,9 +152,8 @@ export function registerLeads(app: App) {
   app.openapi(list, async (c) => c.json(await listLeads(scope(c), c.req.valid("query")), 200));
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
-    const s = scope(c);
     const { lead, created } = await captureLead(
-      { ...s, actor: { type: "api", id: c.get("auth").apiKeyId }, scoring: await getScoringRules(s.ctx, s.workspace.id) },
+      { ...scope(c), actor: { type: "api", id: c.get("auth").apiKeyId } },
       { ...body, source: "api" },
     );
     return created ? c.json({ lead, created: true as const }, 201) : c.json({ lead, created: false as const }, 200);
