@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -18,6 +18,9 @@ const FLAGS = [
 let browser: Browser;
 
 beforeAll(async () => {
+  if (!existsSync("/usr/bin/chromium")) {
+    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see README, Tests)");
+  }
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
 });
@@ -210,6 +213,11 @@ describe("dashboard", () => {
     expect(await page.locator("[data-snippet]").textContent()).toBe(
       `<script src="${env.workerUrl}/embed.js" data-form="${env.formKey}" async></script>`,
     );
+    // The copy button's script is an external file, so it runs under the CSP that forbids inline scripts.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy snippet" }).click();
+    await page.getByRole("button", { name: "Copied" }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`data-form="${env.formKey}"`);
     await page.screenshot({ path: `${SHOTS}/dashboard-forms.png`, fullPage: true });
     await page.goto(`${env.workerUrl}/app/reps`);
     expect(await page.locator('table[data-table="reps"] tbody tr').count()).toBe(2);

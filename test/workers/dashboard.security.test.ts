@@ -47,6 +47,11 @@ describe("dashboard sessions", () => {
     const home = await page("/app", cookie);
     expect(home.status).toBe(200);
     expect(home.headers.get("cache-control")).toBe("no-store");
+    expect(home.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(home.headers.get("x-frame-options")).toBe("DENY");
+    const forms = await page("/app/forms", cookie);
+    expect(forms.text).not.toMatch(/<script>/);
+    expect((await page("/app/assets/dashboard.js", cookie)).headers.get("content-type")).toMatch(/^text\/javascript/);
     expect(home.text).toContain('data-chart="leads-per-day"');
 
     const out = await call("POST", "/app/logout", { headers: { cookie, origin: BASE } });

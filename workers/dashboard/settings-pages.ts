@@ -1,4 +1,4 @@
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
 import type { Form } from "../domain/forms";
 import type { Rep } from "../domain/reps";
 import type { ScoringRules } from "../domain/scoring";
@@ -26,8 +26,9 @@ export function snippetFor(origin: string, form: Form): string {
   return `<script src="${origin}/embed.js" data-form="${form.publicKey}" async></script>`;
 }
 
-// Copies the snippet from the <pre> next to the button; clipboard access needs a secure context (https or localhost).
-const COPY_JS = `document.addEventListener("click",function(e){var b=e.target.closest("[data-copy]");if(!b)return;
+// Copies the snippet from the <pre> next to the button; clipboard access needs a secure context (https or
+// localhost). Served as a file, not inline, so the dashboard's CSP can forbid inline scripts.
+export const DASHBOARD_JS = `document.addEventListener("click",function(e){var b=e.target.closest("[data-copy]");if(!b)return;
 var t=document.getElementById(b.getAttribute("data-copy")).textContent;navigator.clipboard.writeText(t).then(function(){b.textContent="Copied";},function(){b.textContent="Select and copy";});});`;
 
 export function formsBody(forms: Form[], origin: string) {
@@ -48,7 +49,7 @@ ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
   <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.
   Auto-replies per form arrive with issue 6.</p>
 </section>`)}
-<script>${raw(COPY_JS)}</script>`;
+<script src="/app/assets/dashboard.js"></script>`;
 }
 
 export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: boolean }) {

@@ -55,6 +55,16 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   // Pages hold lead data: never cached by the browser or a proxy, never framed.
   c.header("Cache-Control", "no-store");
+  dashboardHeaders(c);
+});
+
+// No inline or third-party script can run on a page that shows lead data: prospect-typed text is escaped on
+// render, and this is the second line of defence. Inline styles only (SVG colours).
+const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function dashboardHeaders(c: Context<AppEnv>) {
+  c.header("Content-Security-Policy", CSP);
   c.header("X-Frame-Options", "DENY");
   c.header("Referrer-Policy", "same-origin");
-});
+  c.header("X-Content-Type-Options", "nosniff");
+}

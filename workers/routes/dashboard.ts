@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { loginPage, page } from "../dashboard/layout";
 import { leadBody, leadsBody } from "../dashboard/leads-page";
 import { overviewBody } from "../dashboard/overview-page";
-import { formsBody, placeholderBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
+import { DASHBOARD_JS, formsBody, placeholderBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
@@ -16,7 +16,7 @@ import { listWebhooks } from "../domain/webhooks";
 import { getWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
-import { authenticateApiKey, endSession, requireSession, startSession } from "../http/dashboard-session";
+import { authenticateApiKey, dashboardHeaders, endSession, requireSession, startSession } from "../http/dashboard-session";
 import { scope } from "../http/workspace-scope";
 import { ListQuery } from "./leads";
 
@@ -38,8 +38,12 @@ export function registerDashboard(app: App) {
     }
   });
 
-  app.get("/app/login", (c) => c.html(loginPage()));
+  app.get("/app/login", (c) => {
+    dashboardHeaders(c);
+    return c.html(loginPage());
+  });
   app.post("/app/login", async (c) => {
+    dashboardHeaders(c);
     const body = await c.req.parseBody();
     const key = typeof body.apiKey === "string" ? body.apiKey.trim() : "";
     const auth = await authenticateApiKey(c.get("ctx").database.db, key);
@@ -62,6 +66,10 @@ export function registerDashboard(app: App) {
       c.res = await c.html(page(err.code === "NOT_FOUND" ? "Not found" : "Cannot show this", "", html`<p class="err" role="alert">${err.message}</p><p><a href="/app/leads">Back to leads</a></p>`), err.status);
     }
   });
+
+  app.get("/app/assets/dashboard.js", (c) =>
+    c.body(DASHBOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
+  );
 
   app.get("/app", async (c) => {
     const days = clampInt(c.req.query("days"), 30, 1, 365);
