@@ -1,5 +1,10 @@
 import { parseConfig, type Config } from "./config";
+import { slaSweep } from "./cron/sla-sweep";
+import { openDatabase } from "./db";
 import { createApp } from "./http/create-app";
+import { rotationService } from "./routing/rotation-service";
+
+export { Rotation } from "./routing/rotation-do";
 
 type App = ReturnType<typeof createApp>;
 
@@ -29,9 +34,13 @@ export default {
     if ("issues" in entry) return badEnvironment(entry.issues);
     return entry.app.fetch(request, env, ctx);
   },
-  async scheduled(_controller, env) {
+  async scheduled(controller, env) {
     const entry = appFor(env);
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
-    // Cron jobs (outbox, follow-ups, SLA sweep) arrive with the Follow-ups and Distribution issues.
+    // The tick's own time, not the wall clock: jobs are deterministic and testable with a controlled clock.
+    const now = controller.scheduledTime;
+    const ctx = { config: entry.config, database: openDatabase(entry.config), now: () => now, rotation: rotationService(env.ROTATION) };
+    const sweep = await slaSweep(ctx, now);
+    if (sweep.checked > 0) console.log(JSON.stringify({ job: "sla-sweep", checked: sweep.checked }));
   },
 } satisfies ExportedHandler<Env>;

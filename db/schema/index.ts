@@ -4,5 +4,7 @@ export * from "./rep";
 export * from "./form";
 export * from "./lead";
 export * from "./lead-event";
+export * from "./pool";
+export * from "./routing-rule";
 export * from "./scoring-rules";
 export * from "./webhook-endpoint";

@@ -9,6 +9,12 @@ export const LEAD_EVENT_TYPES = [
   "status_changed",
   "owner_changed",
   "note",
+  "assigned",
+  "reassigned",
+  "unassigned",
+  "claimed",
+  "passed",
+  "escalated",
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 

@@ -38,6 +38,14 @@ export const lead = sqliteTable(
     referrer: text("referrer"),
     pageUrl: text("page_url"),
     ownerRepId: text("owner_rep_id").references(() => rep.id, { onDelete: "set null" }),
+    poolId: text("pool_id"),
+    // First-response deadline of the current owner; cleared once they claim or contact the lead.
+    slaDueAt: integer("sla_due_at"),
+    reassignCount: integer("reassign_count").notNull().default(0),
+    // Reps who passed or let the SLA lapse: never offered this lead again.
+    passedRepIds: text("passed_rep_ids", { mode: "json" }).$type<string[]>().notNull().default([]),
+    claimedAt: integer("claimed_at"),
+    escalatedAt: integer("escalated_at"),
     score: integer("score"),
     // Why the score is what it is: [{ rule, label, points }] (workers/domain/scoring.ts).
     scoreReasons: text("score_reasons", { mode: "json" }).$type<{ rule: string; label: string; points: number }[]>(),
@@ -60,5 +68,7 @@ export const lead = sqliteTable(
     index("lead_workspace_status_created_idx").on(t.workspaceId, t.status, t.createdAt),
     // A rep's open leads (caps, /leads).
     index("lead_workspace_owner_status_idx").on(t.workspaceId, t.ownerRepId, t.status),
+    // SLA sweep: leads whose first-response deadline has passed. Partial, so it holds only waiting leads.
+    index("lead_sla_due_idx").on(t.slaDueAt).where(sql`sla_due_at is not null`),
   ],
 );

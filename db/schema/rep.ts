@@ -2,6 +2,12 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
 import { workspace } from "./workspace";
 
+export type WorkingHours = Partial<Record<"0" | "1" | "2" | "3" | "4" | "5" | "6", [string, string][]>>;
+export interface Vacation {
+  from: number;
+  to: number;
+}
+
 export const rep = sqliteTable(
   "rep",
   {
@@ -20,7 +26,12 @@ export const rep = sqliteTable(
     weight: integer("weight").notNull().default(1),
     // Open leads above which the rep is skipped; null = no cap.
     maxOpenLeads: integer("max_open_leads"),
+    // IANA zone of the working hours; null = the workspace's.
     timezone: text("timezone"),
+    // Per weekday (0 = Sunday) lists of ["HH:MM", "HH:MM"] ranges in the rep's zone; null = always on.
+    workingHours: text("working_hours", { mode: "json" }).$type<WorkingHours | null>(),
+    // Absences as epoch-ms ranges [from, to).
+    vacations: text("vacations", { mode: "json" }).$type<Vacation[]>().notNull().default([]),
     ...timestamps,
   },
   (t) => [

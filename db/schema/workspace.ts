@@ -8,5 +8,7 @@ export const workspace = sqliteTable("workspace", {
   defaultCountry: text("default_country").notNull().default("US"),
   // IANA zone for quiet hours, digests and working hours that do not set their own.
   timezone: text("timezone").notNull().default("UTC"),
+  // The rep record of the owner: escalations and the last-resort fallback go there.
+  ownerRepId: text("owner_rep_id"),
   ...timestamps,
 });

@@ -92,15 +92,15 @@ describe("embed snippet on a plain HTML page", () => {
     const row = dash.locator(`tr[data-lead-id="${lead.id}"]`);
     await row.waitFor();
     expect(await row.locator('[data-col="utm-source"]').textContent()).toBe("newsletter");
-    // Routing (issue 3) assigns owners on capture once it lands; until then the column says so.
-    const owner = (await row.locator('[data-col="owner"]').textContent())?.trim();
-    if (lead.ownerRepId) expect(owner).toBe(env.reps.find((r) => r.id === lead.ownerRepId)?.name);
-    else expect(owner).toBe("unassigned");
+    // Routing (issue 3) assigned an owner in the capture itself.
+    expect(env.reps.map((r) => r.id)).toContain(lead.ownerRepId);
+    expect((await row.locator('[data-col="owner"]').textContent())?.trim()).toBe(env.reps.find((r) => r.id === lead.ownerRepId)?.name);
     await dash.screenshot({ path: `${SHOTS}/dashboard-leads.png`, fullPage: true });
 
     await row.getByRole("link").click();
     await dash.getByRole("heading", { name: "Timeline" }).waitFor();
     expect(await dash.locator('[data-section="score"]').textContent()).toContain("Gave a budget");
+    expect(await dash.locator("ol.timeline").textContent()).toMatch(/assigned · .* to (Ava Santos|Ben Okafor)/);
     await dash.screenshot({ path: `${SHOTS}/dashboard-lead.png`, fullPage: true });
     await Promise.all([page.close(), dash.close()]);
   });

@@ -46,7 +46,9 @@ describe("owner API", () => {
   });
 
   it("lists leads with filters: status, source, owner, date range, search, paging", async () => {
-    const ws = await seedWorkspace();
+    // No reps: leads stay unassigned until the PATCH below, so the owner filter is exact.
+    const ws = await seedWorkspace({ reps: [] });
+    const rep = (await call("POST", "/api/v1/reps", { key: ws.key, body: { name: "Solo", paused: true } })).json;
     // Distinct creation milliseconds, so order and date bounds are exact.
     const tick = () => new Promise((r) => setTimeout(r, 5));
     await submit(ws.form.publicKey, { name: "Alice Form", email: "alice@one.test", message: "solar panels" });
@@ -61,7 +63,7 @@ describe("owner API", () => {
     expect(all.json.data.map((l: { name: string }) => l.name)).toEqual(["Carol Api", "Bob Form", "Alice Form"]);
     const alice = all.json.data[2];
 
-    await call("PATCH", `/api/v1/leads/${alice.id}`, { key: ws.key, body: { status: "contacted", ownerRepId: ws.reps[0]!.id } });
+    await call("PATCH", `/api/v1/leads/${alice.id}`, { key: ws.key, body: { status: "contacted", ownerRepId: rep.id } });
 
     const names = async (query: string) =>
       (await call("GET", `/api/v1/leads?${query}`, { key: ws.key })).json.data.map((l: { name: string }) => l.name);
@@ -69,7 +71,7 @@ describe("owner API", () => {
     expect(await names("source=form,api")).toHaveLength(3);
     expect(await names("status=contacted")).toEqual(["Alice Form"]);
     expect(await names("status=new")).toEqual(["Carol Api", "Bob Form"]);
-    expect(await names(`owner=${ws.reps[0]!.id}`)).toEqual(["Alice Form"]);
+    expect(await names(`owner=${rep.id}`)).toEqual(["Alice Form"]);
     expect(await names("owner=none")).toEqual(["Carol Api", "Bob Form"]);
     expect(await names("q=SOLAR")).toEqual(["Alice Form"]);
     expect(await names("q=two.test")).toEqual(["Bob Form"]);
@@ -99,14 +101,15 @@ describe("owner API", () => {
     expect(res.json.lead.firstResponseAt).toBeTypeOf("number");
     expect(res.json.lead.assignedAt).toBeTypeOf("number");
     const detail = await call("GET", `/api/v1/leads/${id}`, { key: ws.key });
-    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "status_changed", "owner_changed", "note"]);
-    expect(detail.json.events[1]).toMatchObject({ actorType: "owner", data: { from: "new", to: "qualified" } });
+    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned", "status_changed", "owner_changed", "note"]);
+    expect(detail.json.events[2]).toMatchObject({ actorType: "owner", data: { from: "new", to: "qualified" } });
+    expect(detail.json.events[3]).toMatchObject({ data: { from: ws.reps[0]!.id, to: ws.reps[1]!.id } });
     // Unassigning is allowed and recorded.
     const un = await call("PATCH", `/api/v1/leads/${id}`, { key: ws.key, body: { ownerRepId: null } });
     expect(un.json.lead.ownerRepId).toBeNull();
     // A no-op patch records nothing.
     await call("PATCH", `/api/v1/leads/${id}`, { key: ws.key, body: { status: "qualified" } });
-    expect((await call("GET", `/api/v1/leads/${id}`, { key: ws.key })).json.events).toHaveLength(5);
+    expect((await call("GET", `/api/v1/leads/${id}`, { key: ws.key })).json.events).toHaveLength(6);
   });
 
   it("serves an OpenAPI document listing every owner route", async () => {

@@ -39,7 +39,8 @@ describe("public form capture", () => {
       pageUrl: "https://acme.test/pricing?utm_source=google&utm_medium=cpc&utm_campaign=spring",
     });
     const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
-    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created"]);
+    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned"]);
+    expect(ws.reps.map((r) => r.id)).toContain(lead.ownerRepId);
     expect(detail.json.events[0]).toMatchObject({ actorType: "prospect", data: { phoneAsTyped: "(415) 555-0132" } });
   });
 
@@ -54,8 +55,9 @@ describe("public form capture", () => {
     // First-touch name kept, the missing email filled in from the re-inquiry.
     expect(lead).toMatchObject({ name: "Ada", phone: "+14155550101", email: "ada@example.com", message: "first" });
     const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
-    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "re-inquiry"]);
-    expect(detail.json.events[1].data.message).toBe("second");
+    // The returning lead stays with its (available) owner: no second assignment.
+    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned", "re-inquiry"]);
+    expect(detail.json.events[2].data.message).toBe("second");
   });
 
   it("dedups by email regardless of case, and keeps separate leads for separate people", async () => {
@@ -66,7 +68,8 @@ describe("public form capture", () => {
     await submit(ws.form.publicKey, { name: "Y", email: uniqueEmail() });
     const db = testDb();
     expect(await countRows(db, "lead", ws.id)).toBe(2);
-    expect(await countRows(db, "lead_event", ws.id)).toBe(3);
+    // created + assigned for each person, one re-inquiry.
+    expect(await countRows(db, "lead_event", ws.id)).toBe(5);
   });
 
   it("accepts application/x-www-form-urlencoded, and answers a plain HTML post with a page", async () => {
@@ -137,7 +140,7 @@ describe("public form capture", () => {
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("costs one libSQL pipeline request per capture once the form is cached", async () => {
+  it("costs two libSQL pipeline requests per capture once the form is cached: routing read + one write batch", async () => {
     const ws = await seedWorkspace();
     await submit(ws.form.publicKey, { name: "warm", email: uniqueEmail() });
     const before = await libsqlStats();
@@ -146,6 +149,6 @@ describe("public form capture", () => {
       expect((await submit(ws.form.publicKey, { name: `p${i}`, email: uniqueEmail() })).status).toBe(200);
     }
     const after = await libsqlStats();
-    expect(after.pipelineRequests - before.pipelineRequests).toBe(n);
+    expect(after.pipelineRequests - before.pipelineRequests).toBe(2 * n);
   });
 });

@@ -46,7 +46,9 @@ export interface TestWorkspace {
 }
 
 /** A fresh workspace (own key, one form, two reps): every test owns its data, so tests never see each other's leads. */
-export async function seedWorkspace(opts: { defaultCountry?: string; form?: Record<string, unknown> } = {}): Promise<TestWorkspace> {
+export async function seedWorkspace(
+  opts: { defaultCountry?: string; form?: Record<string, unknown>; reps?: string[] } = {},
+): Promise<TestWorkspace> {
   const created = await call("POST", "/api/v1/workspaces", {
     body: { name: `Acme ${unique()}`, defaultCountry: opts.defaultCountry ?? "US", timezone: "America/New_York" },
   });
@@ -55,7 +57,7 @@ export async function seedWorkspace(opts: { defaultCountry?: string; form?: Reco
   const form = await call("POST", "/api/v1/forms", { key, body: { name: "Contact us", ...opts.form } });
   if (form.status !== 201) throw new Error(`seed form: ${form.status} ${form.text}`);
   const reps = [];
-  for (const name of ["Ana", "Ben"]) {
+  for (const name of opts.reps ?? ["Ana", "Ben"]) {
     const r = await call("POST", "/api/v1/reps", { key, body: { name } });
     if (r.status !== 201) throw new Error(`seed rep: ${r.status} ${r.text}`);
     reps.push({ id: r.json.id, name });

@@ -42,14 +42,15 @@ describe("lead scoring", () => {
     expect(cold).toMatchObject({ score: 4, hot: false });
   });
 
-  it("a re-inquiry raises the score with the engagement rule, inside the same single request", async () => {
+  it("a re-inquiry raises the score with the engagement rule, without an extra request", async () => {
     const ws = await seedWorkspace();
     const email = uniqueEmail();
     await submit(ws.form.publicKey, { name: "Back", email });
     const first = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     const before = await libsqlStats();
     await submit(ws.form.publicKey, { name: "Back", email, phone: "+1 415 555 0142" });
-    expect((await libsqlStats()).pipelineRequests - before.pipelineRequests).toBe(1);
+    // The routing read and the one write batch (see capture.happy): scoring adds no round trip.
+    expect((await libsqlStats()).pipelineRequests - before.pipelineRequests).toBe(2);
     const again = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     expect(again.id).toBe(first.id);
     expect(again.score).toBeGreaterThan(first.score);
@@ -60,5 +61,17 @@ describe("lead scoring", () => {
     const ws = await seedWorkspace();
     const res = await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail(), phone: "+1 415 555 0143" } });
     expect(res.json.lead).toMatchObject({ score: 6, hot: false });
+  });
+
+  it("a hot lead gets the pool's shorter first-response deadline", async () => {
+    const ws = await seedWorkspace();
+    await submit(ws.form.publicKey, { name: "Warm", email: uniqueEmail() });
+    await call("PUT", "/api/v1/scoring", { key: ws.key, body: { hotThreshold: 1 } });
+    await submit(ws.form.publicKey, { name: "Hot", email: uniqueEmail() });
+    const [hot, warm] = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
+    expect([hot.hot, warm.hot]).toEqual([true, false]);
+    // The implicit pool: 5 minutes for hot leads, 15 for the rest (routing, issue 3).
+    expect(hot.slaDueAt - hot.createdAt).toBe(5 * 60_000);
+    expect(warm.slaDueAt - warm.createdAt).toBe(15 * 60_000);
   });
 });

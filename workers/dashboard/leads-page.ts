@@ -53,7 +53,7 @@ ${opts.error ? html`<p class="err" role="alert">${opts.error}</p>` : ""}
 ${next ? html`<p><a href="/app/leads?${next.toString()}" rel="next">Older leads →</a></p>` : ""}`;
 }
 
-function eventSummary(e: LeadEvent): string {
+function eventSummary(e: LeadEvent, repName: (id: unknown) => string): string {
   const d = e.data as Record<string, unknown>;
   switch (e.type) {
     case "created":
@@ -62,7 +62,16 @@ function eventSummary(e: LeadEvent): string {
     case "status_changed":
       return `${String(d.from)} → ${String(d.to)}`;
     case "owner_changed":
-      return `${String(d.from ?? "nobody")} → ${String(d.to ?? "nobody")}${d.reason ? ` (${String(d.reason)})` : ""}`;
+      return `${repName(d.from)} → ${repName(d.to)}${d.reason ? ` (${String(d.reason)})` : ""}`;
+    case "assigned":
+    case "reassigned":
+    case "unassigned":
+    case "escalated":
+    case "claimed":
+    case "passed":
+      return [d.from !== undefined && `from ${repName(d.from)}`, d.repId !== undefined && `to ${repName(d.repId)}`, d.reason && `(${String(d.reason)})`]
+        .filter(Boolean)
+        .join(" ");
     case "note":
       return String(d.notes ?? "");
     default:
@@ -72,6 +81,7 @@ function eventSummary(e: LeadEvent): string {
 
 export function leadBody(lead: Lead, events: LeadEvent[], reps: Rep[], timeZone: string) {
   const owner = reps.find((r) => r.id === lead.ownerRepId);
+  const repName = (id: unknown) => (typeof id === "string" ? (reps.find((r) => r.id === id)?.name ?? id) : "nobody");
   const fields = Object.entries(lead.fields);
   return html`
 <div class="grid">
@@ -100,7 +110,7 @@ export function leadBody(lead: Lead, events: LeadEvent[], reps: Rep[], timeZone:
 </div>
 <section class="card"><h2>Timeline</h2>
   <ol class="timeline">
-    ${events.map((e) => html`<li><strong>${e.type}</strong> · ${fmtTime(e.createdAt, timeZone)} · <span class="muted">${e.actorType}</span> ${eventSummary(e)}</li>`)}
+    ${events.map((e) => html`<li><strong>${e.type}</strong> · ${fmtTime(e.createdAt, timeZone)} · <span class="muted">${e.actorType}</span> ${eventSummary(e, repName)}</li>`)}
   </ol>
 </section>
 <section class="card"><h2>Conversation</h2>

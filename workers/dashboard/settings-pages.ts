@@ -3,23 +3,36 @@ import type { Form } from "../domain/forms";
 import type { Rep } from "../domain/reps";
 import type { ScoringRules } from "../domain/scoring";
 import type { WebhookEndpoint } from "../domain/webhooks";
+import { skipReason } from "../routing/availability";
 
-export function repsBody(reps: Rep[], open: Map<string, number>) {
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+function hoursSummary(r: Rep): string {
+  if (!r.workingHours) return "always";
+  return DAYS.map((d, i) => {
+    const ranges = r.workingHours?.[String(i) as "0"] ?? [];
+    return ranges.length ? `${d} ${ranges.map(([a, b]) => `${a}–${b}`).join(", ")}` : null;
+  })
+    .filter(Boolean)
+    .join("; ") || "never";
+}
+
+export function repsBody(reps: Rep[], open: Map<string, number>, now: number, workspaceTimeZone: string) {
   return html`
 <table data-table="reps">
-  <thead><tr><th>Rep</th><th>Availability</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th><th>Time zone</th></tr></thead>
+  <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th></tr></thead>
   <tbody>
   ${reps.map((r) => html`<tr>
     <td>${r.name}<br><span class="muted">${r.email ?? ""}</span></td>
-    <td>${!r.active ? "inactive" : r.paused ? "paused" : "available"}</td>
+    <td>${skipReason(r, open.get(r.id) ?? 0, now, workspaceTimeZone) ?? "yes"}</td>
+    <td>${hoursSummary(r)} <span class="muted">(${r.timezone ?? workspaceTimeZone})</span></td>
     <td>${r.weight}</td>
     <td>${open.get(r.id) ?? 0} / ${r.maxOpenLeads ?? "no cap"}</td>
     <td>${r.telegramChatId ? "Telegram" : ""} ${r.whatsappPhone ? "WhatsApp" : ""}</td>
-    <td>${r.timezone ?? "workspace"}</td>
   </tr>`)}
   </tbody>
 </table>
-<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). Invite links for reps to link their chat arrive with the bots (issues 4 and 5); working hours with routing (issue 3).</p>`;
+<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). Invite links for reps to link their chat arrive with the bots (issues 4 and 5); working hours and pools are set through the API (issue 3).</p>`;
 }
 
 export function snippetFor(origin: string, form: Form): string {
@@ -88,5 +101,5 @@ Reject signatures older than 5 minutes. Delivery and retries go through the outb
 }
 
 export function placeholderBody(what: string, issue: string) {
-  return html`<section class="card"><p>${what} arrive with ${issue}. This page will list and edit them.</p></section>`;
+  return html`<section class="card"><p>${what}: ${issue}. This page will list and edit them.</p></section>`;
 }

@@ -2,10 +2,13 @@ import type { InStatement, InValue } from "@libsql/client/web";
 import { z } from "zod";
 import { LEAD_SOURCES } from "../../db/schema";
 import { AppError, toAppError, type FieldErrors } from "../errors";
-import { normalizeEmail, normalizePhone } from "../lib/contact";
+import { normalizeEmail, normalizePhone, phoneCountry } from "../lib/contact";
+import { routeToPool } from "../routing/rules";
 import { newId } from "../lib/ids";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { leadFromRow, type Lead } from "./lead-row";
+import { defaultPoolId, loadRoutingContext } from "./routing-context";
 import { scoreLead, type ScoringRules } from "./scoring";
 import { getScoringRules } from "./scoring-rules";
 
@@ -45,12 +48,14 @@ export interface CaptureResult {
   created: boolean;
   /** false when `dedupKey` had been seen already: nothing was written. */
   recorded: boolean;
+  assignment: OwnerDecision;
 }
 
 /**
- * The one verb every channel calls. Normalizes the contact, then dedups, writes the lead and its
- * timeline event in a single atomic libSQL batch (one round trip): the same phone, email or chat
- * identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
+ * The one verb every channel calls. Normalizes the contact; reads the routing context (one round trip)
+ * and decides the owner (sticky owner, else the pool's rotation Durable Object); then dedups and writes
+ * the lead with its owner and timeline events in a single atomic libSQL batch: the same phone, email or
+ * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
   { ctx, workspace, actor, scoring }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
@@ -83,6 +88,44 @@ export async function captureLead(
   const now = ctx.now();
   const leadId = newId("lead", now);
   const eventId = newId("evt", now);
+  const assignEventId = newId("evt", now);
+  const identity = { phone, email, tg: telegramUserId, wa: whatsappId };
+
+  // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
+  // rules are cached per isolate (no round trip once warm); callers may pass rules they already hold.
+  const [{ routing, existing }, rules] = await Promise.all([
+    loadRoutingContext(ctx, workspace.id, identity),
+    scoring ?? getScoringRules(ctx, workspace.id),
+  ]).catch((err: unknown) => {
+    throw toAppError(err);
+  });
+  // Scored in JS before the batch, and before routing so a hot lead gets the pool's shorter SLA. A new
+  // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
+  // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
+  const scoreInput = {
+    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, fields: input.fields, lastInboundAt: now,
+  };
+  const fresh = scoreLead(scoreInput, rules, now);
+  const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
+  const { poolId } = routeToPool(
+    routing.rules,
+    { source: input.source, formId: input.formId ?? null, country: phone ? phoneCountry(phone) : null, fields: input.fields },
+    defaultPoolId(routing),
+  );
+  const decision = await decideOwner(ctx, {
+    workspaceId: workspace.id,
+    routing,
+    poolId,
+    // A new lead's own id keys the rotation; a returning lead re-routed is keyed by this delivery.
+    assignmentKey: existing ? `${existing.id}:re:${blank(input.dedupKey) ?? eventId}` : leadId,
+    now,
+    stickyRepId: existing?.ownerRepId ?? null,
+    exclude: new Set(existing?.passedRepIds ?? []),
+    hot: existing ? again.hot : fresh.hot,
+  });
+  // For a returning lead: the owner to set when it changes (null = keep whoever owns it).
+  const reOwner = existing && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
+
   const args = {
     ws: workspace.id,
     id: leadId,
@@ -93,6 +136,11 @@ export async function captureLead(
     name: blank(input.name),
     now,
     fields: JSON.stringify(input.fields),
+    owner: decision.ownerRepId,
+    reOwner,
+    pool: decision.poolId,
+    slaDue: decision.slaDueAt,
+    dedupKey: blank(input.dedupKey),
   };
   // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identity.
   const matched = `COALESCE(
@@ -101,18 +149,10 @@ export async function captureLead(
     (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
     (SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg),
     (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_id = :wa))`;
+  const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
   // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
   const mergeIfFree = (col: string, arg: string) =>
     `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
-
-  // Scored in JS before the batch (no extra round trip). A new lead is scored on what it sent; a
-  // re-inquiry's merged row is not known here, so the batch keeps the higher of its stored score and this
-  // one with the engagement bonus (a lower bound of the merged lead's score).
-  const scoreInput = { ...args, source: input.source, whatsappId: whatsappId, utmSource: input.utm.source, fields: input.fields, lastInboundAt: now };
-  // Cached per isolate: no round trip once warm. Callers may pass rules they already hold.
-  const rules = scoring ?? (await getScoringRules(ctx, workspace.id));
-  const fresh = scoreLead(scoreInput, rules, now);
-  const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
 
   const eventData = {
     channel: input.source,
@@ -127,6 +167,12 @@ export async function captureLead(
     referrer: blank(input.referrer),
     pageUrl: blank(input.pageUrl),
   };
+  const assignData = JSON.stringify({
+    repId: decision.ownerRepId,
+    poolId: decision.poolId,
+    reason: decision.reason,
+    ...(Object.keys(decision.skipped).length ? { skipped: decision.skipped } : {}),
+  });
 
   let rows;
   try {
@@ -135,9 +181,11 @@ export async function captureLead(
         stmt(
           `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
                   whatsapp_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                  page_url, score, score_reasons, hot, last_inbound_at, created_at, updated_at)
+                  page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
+                  created_at, updated_at)
                 VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :message, :fields,
-                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl, :score, :reasons, :hot,
+                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
+                  :owner, :pool, CASE WHEN :owner IS NULL THEN NULL ELSE :now END, :slaDue, :score, :reasons, :hot,
                   :now, :now, :now)
                 ON CONFLICT DO NOTHING`,
           {
@@ -157,17 +205,29 @@ export async function captureLead(
             hot: fresh.hot ? 1 : 0,
           },
         ),
+        // A returning lead whose owner changes: recorded before the update, while the old owner is known.
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+                SELECT :assignEventId, :ws, id, CASE WHEN owner_rep_id IS NULL THEN 'assigned' ELSE 'reassigned' END,
+                  'system', NULL, json_set(:assignData, '$.from', owner_rep_id), :now
+                FROM lead WHERE id = ${matched} AND id <> :id AND :reOwner IS NOT NULL
+                  AND owner_rep_id IS NOT :reOwner AND ${notReplayed}`,
+          { ...args, assignEventId, assignData },
+        ),
         // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
         stmt(
           `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")},
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
+                  assigned_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
+                  sla_due_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :slaDue ELSE sla_due_at END,
+                  pool_id = CASE WHEN :reOwner IS NOT NULL THEN :pool ELSE COALESCE(pool_id, :pool) END,
+                  owner_rep_id = COALESCE(:reOwner, owner_rep_id, :owner),
                   score_reasons = CASE WHEN COALESCE(score, 0) <= :score THEN :reasons ELSE score_reasons END,
                   hot = CASE WHEN COALESCE(score, 0) <= :score THEN :hot ELSE hot END,
                   score = MAX(COALESCE(score, 0), :score)
-                WHERE id = ${matched} AND id <> :id
-                  AND NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`,
-          { ...args, dedupKey: blank(input.dedupKey), score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
+                WHERE id = ${matched} AND id <> :id AND ${notReplayed}`,
+          { ...args, score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
         ),
         stmt(
           `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
@@ -181,8 +241,15 @@ export async function captureLead(
             actorType: actor.type,
             actorId: actor.id ?? null,
             data: JSON.stringify(eventData),
-            dedupKey: blank(input.dedupKey),
           },
+        ),
+        // A new lead's assignment (or why nobody got it).
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+                SELECT :assignEventId, :ws, :id, CASE WHEN :owner IS NULL THEN 'unassigned' ELSE 'assigned' END,
+                  'system', NULL, :assignData, :now
+                WHERE EXISTS (SELECT 1 FROM lead WHERE id = :id)`,
+          { ...args, assignEventId, assignData },
         ),
         stmt(
           `SELECT lead.*, lead.id = :id AS created,
@@ -193,11 +260,16 @@ export async function captureLead(
       ],
       "write",
     );
-    rows = results[3]?.rows;
+    rows = results[5]?.rows;
   } catch (err) {
     throw toAppError(err);
   }
   const row = rows?.[0];
   if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
-  return { lead: leadFromRow(row), created: Number(row.created) === 1, recorded: Number(row.recorded) === 1 };
+  return {
+    lead: leadFromRow(row),
+    created: Number(row.created) === 1,
+    recorded: Number(row.recorded) === 1,
+    assignment: decision,
+  };
 }

@@ -106,8 +106,9 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
   if (patch.status !== undefined && patch.status !== before.status) {
     set.status = patch.status;
     event("status_changed", { from: before.status, to: patch.status });
-    // First response = the first move out of `new` by a human (contacted, qualified, ...).
+    // First response = the first move out of `new` by a human (contacted, qualified, ...); it stops the SLA clock.
     if (before.firstResponseAt === null && before.status === "new") set.firstResponseAt = now;
+    if (patch.status !== "new") set.slaDueAt = null;
   }
   if (patch.ownerRepId !== undefined && patch.ownerRepId !== before.ownerRepId) {
     set.ownerRepId = patch.ownerRepId;

@@ -1,9 +1,7 @@
 import { and, count, eq, inArray, isNotNull } from "drizzle-orm";
 import { lead } from "../../db/schema";
 import type { DomainContext, WorkspaceRef } from "./context";
-
-/** Statuses a rep still has to work: what their cap (max open leads) counts. */
-export const OPEN_STATUSES = ["new", "contacted", "qualified"] as const;
+import { OPEN_STATUSES } from "./routing-context";
 
 /** Open leads per rep id, for the reps page (cap usage). */
 export async function openLeadsByRep({ ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef }): Promise<Map<string, number>> {

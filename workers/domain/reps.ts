@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { rep } from "../../db/schema";
+import { rep, type Vacation, type WorkingHours } from "../../db/schema";
 import { AppError } from "../errors";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
@@ -18,6 +18,8 @@ export interface RepInput {
   weight?: number | undefined;
   maxOpenLeads?: number | null | undefined;
   timezone?: string | null | undefined;
+  workingHours?: WorkingHours | null | undefined;
+  vacations?: Vacation[] | undefined;
 }
 
 interface Scope {

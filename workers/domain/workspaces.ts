@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
-import { apiKey, workspace } from "../../db/schema";
+import { and, eq } from "drizzle-orm";
+import { apiKey, rep, workspace } from "../../db/schema";
 import { AppError } from "../errors";
 import { generateApiKey, hashApiKey } from "../lib/api-key";
 import { newId } from "../lib/ids";
@@ -21,6 +21,7 @@ export async function createWorkspace({ ctx, input }: { ctx: DomainContext; inpu
     name: input.name,
     defaultCountry: (input.defaultCountry ?? "US").toUpperCase(),
     timezone: input.timezone ?? "UTC",
+    ownerRepId: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -55,12 +56,21 @@ export async function updateWorkspace({
 }: {
   ctx: DomainContext;
   workspaceId: string;
-  input: Partial<CreateWorkspaceInput>;
+  input: Partial<CreateWorkspaceInput> & { ownerRepId?: string | null | undefined };
 }) {
+  if (input.ownerRepId) {
+    const owner = await ctx.database.db
+      .select({ id: rep.id })
+      .from(rep)
+      .where(and(eq(rep.workspaceId, workspaceId), eq(rep.id, input.ownerRepId)))
+      .get();
+    if (!owner) throw AppError.validation({ ownerRepId: "No such rep in this workspace." });
+  }
   const patch = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.defaultCountry !== undefined ? { defaultCountry: input.defaultCountry.toUpperCase() } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+    ...(input.ownerRepId !== undefined ? { ownerRepId: input.ownerRepId } : {}),
     updatedAt: ctx.now(),
   };
   const row = await ctx.database.db

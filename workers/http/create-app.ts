@@ -1,15 +1,19 @@
 import { cors } from "hono/cors";
 import type { Config } from "../config";
 import { openDatabase } from "../db";
+import { rotationService } from "../routing/rotation-service";
 import { AppError } from "../errors";
 import { newApp } from "./app";
 import { renderError } from "./on-error";
 import { registerFormCapture } from "../routes/form-capture";
 import { registerForms } from "../routes/forms";
 import { registerHealth } from "../routes/health";
+import { registerLeadActions } from "../routes/lead-actions";
 import { registerLeads } from "../routes/leads";
 import { registerOpenApi } from "../routes/openapi";
+import { registerPools } from "../routes/pools";
 import { registerReps } from "../routes/reps";
+import { registerRoutingRules } from "../routes/routing-rules";
 import { registerWorkspaces } from "../routes/workspaces";
 import { registerDashboard } from "../routes/dashboard";
 import { registerEmbed } from "../routes/embed";
@@ -24,7 +28,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   app.use("*", async (c, next) => {
     c.set("requestId", c.req.header("cf-ray") ?? crypto.randomUUID());
     c.set("config", config);
-    c.set("ctx", { config, database: openDatabase(config), now: clock });
+    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION) });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
@@ -44,6 +48,9 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   // Before registerLeads: "/api/v1/leads/export.csv" must not be taken for a lead id.
   registerLeadExport(app);
   registerLeads(app);
+  registerLeadActions(app);
+  registerPools(app);
+  registerRoutingRules(app);
   registerScoring(app);
   registerWebhooks(app);
   registerFormCapture(app);

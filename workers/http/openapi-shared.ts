@@ -27,6 +27,8 @@ export const commonErrors = {
   503: errorResponse("Database unavailable; retry"),
 } as const;
 
+export const conflictError = { 409: errorResponse("Conflicts with the resource's current state") } as const;
+
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: { "application/json": { schema } },

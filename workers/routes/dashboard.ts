@@ -106,8 +106,8 @@ export function registerDashboard(app: App) {
 
   app.get("/app/reps", async (c) => {
     const s = scope(c);
-    const [reps, open] = await Promise.all([listReps(s), openLeadsByRep(s)]);
-    return c.html(page("Reps", "/app/reps", repsBody(reps, open)));
+    const [reps, open, ws] = await Promise.all([listReps(s), openLeadsByRep(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone)));
   });
 
   app.get("/app/forms", async (c) => c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))));
@@ -130,7 +130,7 @@ export function registerDashboard(app: App) {
   });
 
   app.get("/app/webhooks", async (c) => c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))));
-  app.get("/app/routing", (c) => c.html(page("Routing", "/app/routing", placeholderBody("Routing rules and pools", "issue 3 (lead distribution)"))));
+  app.get("/app/routing", (c) => c.html(page("Routing", "/app/routing", placeholderBody("Routing rules and pools", "issue 3 (lead distribution): manage them through GET/POST /api/v1/routing-rules and /api/v1/pools for now"))));
   app.get("/app/sequences", (c) => c.html(page("Sequences", "/app/sequences", placeholderBody("Follow-up sequences and auto-replies", "issue 6 (auto-replies, follow-ups, outbox)"))));
   app.get("/app/channels", (c) => c.html(page("Channels", "/app/channels", placeholderBody("The Telegram bot and the WhatsApp number", "issues 4 (Telegram) and 5 (WhatsApp)"))));
 }

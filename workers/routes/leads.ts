@@ -28,6 +28,12 @@ export const LeadSchema = z
     referrer: z.string().nullable(),
     pageUrl: z.string().nullable(),
     ownerRepId: z.string().nullable(),
+    poolId: z.string().nullable(),
+    slaDueAt: z.number().nullable().openapi({ description: "first-response deadline of the current owner" }),
+    reassignCount: z.number(),
+    passedRepIds: z.array(z.string()),
+    claimedAt: z.number().nullable(),
+    escalatedAt: z.number().nullable(),
     score: z.number().nullable().openapi({ description: "1–10, from the workspace's scoring rules" }),
     scoreReasons: z.array(z.object({ rule: z.string(), label: z.string(), points: z.number() })).nullable(),
     hot: z.boolean(),
@@ -64,6 +70,8 @@ const DateBound = z
   .union([z.string().regex(/^\d{1,16}$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`))])
   .optional()
   .openapi({ description: "epoch ms, ISO date (UTC midnight) or ISO date-time", type: "string" });
+
+export const LeadWithTimeline = z.object({ lead: LeadSchema, events: z.array(LeadEventSchema) }).openapi("LeadWithTimeline");
 
 export const ListQuery = z.object({
   status: csvEnum(LEAD_STATUSES).openapi({ type: "string", example: "new,contacted" }),
@@ -128,7 +136,7 @@ const get = createRoute({
   tags: ["leads"],
   summary: "One lead with its timeline",
   request: { params: Id },
-  responses: { 200: jsonResponse(z.object({ lead: LeadSchema, events: z.array(LeadEventSchema) }), "The lead"), ...commonErrors },
+  responses: { 200: jsonResponse(LeadWithTimeline, "The lead"), ...commonErrors },
 });
 const patch = createRoute({
   method: "patch",
@@ -145,7 +153,7 @@ const patch = createRoute({
       }),
     ),
   },
-  responses: { 200: jsonResponse(z.object({ lead: LeadSchema, events: z.array(LeadEventSchema) }), "Updated"), ...commonErrors },
+  responses: { 200: jsonResponse(LeadWithTimeline, "Updated"), ...commonErrors },
 });
 
 export function registerLeads(app: App) {

@@ -3,7 +3,7 @@ import { createRep, getRep, listReps, updateRep } from "../domain/reps";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-import { TimeZone } from "./schemas";
+import { TimeZone, VacationSchema, WorkingHoursSchema } from "./schemas";
 
 export const RepSchema = z
   .object({
@@ -19,6 +19,8 @@ export const RepSchema = z
     weight: z.number().int(),
     maxOpenLeads: z.number().int().nullable(),
     timezone: z.string().nullable(),
+    workingHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))).nullable(),
+    vacations: z.array(z.object({ from: z.number(), to: z.number() })),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -35,6 +37,8 @@ const RepInput = z.object({
   weight: z.number().int().min(0).max(100).optional(),
   maxOpenLeads: z.number().int().min(0).max(100_000).nullish(),
   timezone: TimeZone.nullish(),
+  workingHours: WorkingHoursSchema.nullish(),
+  vacations: z.array(VacationSchema).max(50).optional(),
 });
 
 const Id = IdParam("rep");
@@ -66,7 +70,7 @@ const patch = createRoute({
   method: "patch",
   path: "/api/v1/reps/{id}",
   tags: ["reps"],
-  summary: "Update a rep (pause, weight, cap, …); `active: false` takes them out of the rotation",
+  summary: "Update a rep: pause/resume, weight, open-lead cap, working hours, vacations; `active: false` takes them out of every rotation",
   request: { params: Id, body: jsonBody(RepInput.partial()) },
   responses: { 200: jsonResponse(RepSchema, "Updated"), ...commonErrors },
 });

@@ -13,6 +13,7 @@ export const WorkspaceSchema = z
     name: z.string(),
     defaultCountry: z.string(),
     timezone: z.string(),
+    ownerRepId: z.string().nullable().openapi({ description: "the owner's rep record: escalations and last-resort fallback" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -56,7 +57,7 @@ const patch = createRoute({
   path: "/api/v1/workspace",
   tags: ["workspaces"],
   summary: "Update the workspace of the calling API key",
-  request: { body: jsonBody(CreateWorkspace.partial()) },
+  request: { body: jsonBody(CreateWorkspace.partial().extend({ ownerRepId: z.string().max(64).nullable().optional() })) },
   responses: { 200: jsonResponse(WorkspaceSchema, "Updated"), ...commonErrors },
 });
 

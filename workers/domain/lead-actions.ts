@@ -1,0 +1,94 @@
+import { and, eq } from "drizzle-orm";
+import { lead, leadEvent, rep } from "../../db/schema";
+import { AppError } from "../errors";
+import { newId } from "../lib/ids";
+import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import { getLead } from "./leads";
+import { reassignLead } from "./reassign";
+
+interface Scope {
+  ctx: DomainContext;
+  workspace: WorkspaceRef;
+}
+
+async function requireRep({ ctx, workspace }: Scope, repId: string, field = "repId") {
+  const found = await ctx.database.db
+    .select({ id: rep.id })
+    .from(rep)
+    .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, repId)))
+    .get();
+  if (!found) throw AppError.validation({ [field]: "No such rep in this workspace." });
+}
+
+/**
+ * A rep takes the lead: it stops the SLA clock. An unowned lead becomes theirs; a lead owned by
+ * someone else cannot be claimed (409) — reassigning is the owner's call.
+ */
+export async function claimLead(scope: Scope, leadId: string, repId: string) {
+  await requireRep(scope, repId);
+  const { lead: current } = await getLead(scope, leadId);
+  if (current.ownerRepId && current.ownerRepId !== repId) {
+    throw new AppError("CONFLICT", "This lead belongs to another rep.", { fields: { repId: "Not the lead's owner." } });
+  }
+  if (current.claimedAt && current.ownerRepId === repId) return getLead(scope, leadId);
+  const now = scope.ctx.now();
+  const { db } = scope.ctx.database;
+  await db.batch([
+    db
+      .update(lead)
+      .set({ ownerRepId: repId, claimedAt: now, slaDueAt: null, assignedAt: current.assignedAt ?? now, updatedAt: now })
+      .where(and(eq(lead.workspaceId, scope.workspace.id), eq(lead.id, leadId))),
+    db.insert(leadEvent).values({
+      id: newId("evt", now),
+      workspaceId: scope.workspace.id,
+      leadId,
+      type: "claimed",
+      actorType: "rep",
+      actorId: repId,
+      data: { repId },
+      createdAt: now,
+    }),
+  ]);
+  return getLead(scope, leadId);
+}
+
+/** The owner hands the lead on at once; they are never offered it again. */
+export async function passLead(scope: Scope, leadId: string, repId: string) {
+  await requireRep(scope, repId);
+  const { lead: current } = await getLead(scope, leadId);
+  if (current.ownerRepId !== repId) {
+    throw new AppError("CONFLICT", "Only the lead's owner can pass it.", { fields: { repId: "Not the lead's owner." } });
+  }
+  await reassignLead(scope.ctx, current, { reason: "pass", actor: { type: "rep", id: repId }, now: scope.ctx.now(), hot: current.hot });
+  return getLead(scope, leadId);
+}
+
+/** Manual reassignment by the owner: to a named rep, or to the pool's next eligible rep. */
+export async function assignLead(scope: Scope, leadId: string, repId: string | undefined, actor: Actor) {
+  const { lead: current } = await getLead(scope, leadId);
+  if (repId === undefined) {
+    await reassignLead(scope.ctx, current, { reason: "manual", actor, now: scope.ctx.now(), hot: current.hot });
+    return getLead(scope, leadId);
+  }
+  await requireRep(scope, repId);
+  if (repId === current.ownerRepId) return getLead(scope, leadId);
+  const now = scope.ctx.now();
+  const { db } = scope.ctx.database;
+  await db.batch([
+    db
+      .update(lead)
+      .set({ ownerRepId: repId, assignedAt: now, claimedAt: null, updatedAt: now })
+      .where(and(eq(lead.workspaceId, scope.workspace.id), eq(lead.id, leadId))),
+    db.insert(leadEvent).values({
+      id: newId("evt", now),
+      workspaceId: scope.workspace.id,
+      leadId,
+      type: "reassigned",
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      data: { from: current.ownerRepId, to: repId, reason: "manual" },
+      createdAt: now,
+    }),
+  ]);
+  return getLead(scope, leadId);
+}

@@ -1,0 +1,75 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { pool, routingRule, type RuleMatch } from "../../db/schema";
+import { AppError } from "../errors";
+import { newId } from "../lib/ids";
+import type { DomainContext, WorkspaceRef } from "./context";
+import type { RoutingRule } from "./routing-context";
+
+interface Scope {
+  ctx: DomainContext;
+  workspace: WorkspaceRef;
+}
+
+export interface RuleInput {
+  name: string;
+  position?: number | undefined;
+  match: RuleMatch;
+  poolId: string;
+}
+
+async function checkPool({ ctx, workspace }: Scope, poolId: string | undefined) {
+  if (!poolId) return;
+  const found = await ctx.database.db
+    .select({ id: pool.id })
+    .from(pool)
+    .where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, poolId)))
+    .get();
+  if (!found) throw AppError.validation({ poolId: "No such pool in this workspace." });
+}
+
+export async function listRules({ ctx, workspace }: Scope): Promise<RoutingRule[]> {
+  return ctx.database.db
+    .select()
+    .from(routingRule)
+    .where(eq(routingRule.workspaceId, workspace.id))
+    .orderBy(asc(routingRule.position), asc(routingRule.id))
+    .all();
+}
+
+export async function createRule(scope: Scope, input: RuleInput): Promise<RoutingRule> {
+  await checkPool(scope, input.poolId);
+  const now = scope.ctx.now();
+  const { db } = scope.ctx.database;
+  // Appended after the last rule unless a position is given.
+  const position =
+    input.position ??
+    Number(
+      (await db.select({ max: sql<number>`coalesce(max(${routingRule.position}), 0)` }).from(routingRule).where(eq(routingRule.workspaceId, scope.workspace.id)).get())?.max ?? 0,
+    ) + 10;
+  return db
+    .insert(routingRule)
+    .values({ ...input, position, id: newId("rule", now), workspaceId: scope.workspace.id, createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+}
+
+export async function updateRule(scope: Scope, id: string, input: Partial<RuleInput>): Promise<RoutingRule> {
+  await checkPool(scope, input.poolId);
+  const row = await scope.ctx.database.db
+    .update(routingRule)
+    .set({ ...input, updatedAt: scope.ctx.now() })
+    .where(and(eq(routingRule.workspaceId, scope.workspace.id), eq(routingRule.id, id)))
+    .returning()
+    .get();
+  if (!row) throw AppError.notFound("Routing rule");
+  return row;
+}
+
+export async function deleteRule({ ctx, workspace }: Scope, id: string): Promise<void> {
+  const row = await ctx.database.db
+    .delete(routingRule)
+    .where(and(eq(routingRule.workspaceId, workspace.id), eq(routingRule.id, id)))
+    .returning({ id: routingRule.id })
+    .get();
+  if (!row) throw AppError.notFound("Routing rule");
+}

@@ -1,0 +1,72 @@
+import { DurableObject } from "cloudflare:workers";
+import { pickNext, type Candidate, type RepRotationState } from "./smooth-wrr";
+
+export interface PickRequest {
+  /** Idempotency key: the lead id, or lead id + reassignment number. A retry returns the same rep. */
+  assignmentKey: string;
+  /** Reps eligible now (the Worker checked activity, pause, vacation, hours, caps). */
+  candidates: Candidate[];
+}
+
+export interface PickResult {
+  repId: string | null;
+  /** true when this key had been assigned before: nothing advanced. */
+  replay: boolean;
+}
+
+// Assignment keys are kept this long for idempotency; webhook platforms retry for at most 36 h.
+const KEEP_ASSIGNMENTS_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * One rotation per workspace + pool. A Durable Object runs one call at a time and `pick` does no I/O
+ * but synchronous SQLite, so two leads arriving together can never get the same turn or skip a rep.
+ */
+export class Rotation extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS rep_state (rep_id TEXT PRIMARY KEY, current REAL NOT NULL, last_seq INTEGER NOT NULL, assigned INTEGER NOT NULL DEFAULT 0)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS assignment (key TEXT PRIMARY KEY, rep_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL)`);
+    this.sql.exec(`CREATE INDEX IF NOT EXISTS assignment_at_idx ON assignment (at)`);
+  }
+
+  pick(request: PickRequest): PickResult {
+    const prior = this.sql.exec<{ rep_id: string }>(`SELECT rep_id FROM assignment WHERE key = ?`, request.assignmentKey).toArray()[0];
+    if (prior) return { repId: prior.rep_id, replay: true };
+
+    const states = new Map<string, RepRotationState>();
+    for (const row of this.sql.exec<{ rep_id: string; current: number; last_seq: number }>(`SELECT rep_id, current, last_seq FROM rep_state`)) {
+      states.set(row.rep_id, { repId: row.rep_id, current: row.current, lastSeq: row.last_seq });
+    }
+    const seq = (this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0) + 1;
+    const picked = pickNext(states, request.candidates, seq);
+    if (!picked) return { repId: null, replay: false };
+
+    const now = Date.now();
+    for (const s of picked.updated) {
+      this.sql.exec(
+        `INSERT INTO rep_state (rep_id, current, last_seq, assigned) VALUES (?, ?, ?, ?)
+         ON CONFLICT (rep_id) DO UPDATE SET current = excluded.current, last_seq = excluded.last_seq,
+           assigned = rep_state.assigned + excluded.assigned`,
+        s.repId,
+        s.current,
+        s.lastSeq,
+        s.repId === picked.repId ? 1 : 0,
+      );
+    }
+    this.sql.exec(`INSERT INTO assignment (key, rep_id, seq, at) VALUES (?, ?, ?, ?)`, request.assignmentKey, picked.repId, seq, now);
+    if (seq % 500 === 0) this.sql.exec(`DELETE FROM assignment WHERE at < ? AND seq < ?`, now - KEEP_ASSIGNMENTS_MS, seq);
+    return { repId: picked.repId, replay: false };
+  }
+
+  /** Assignments per rep made by this rotation (dashboard, benchmark, tests). */
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const row of this.sql.exec<{ rep_id: string; assigned: number }>(`SELECT rep_id, assigned FROM rep_state`)) {
+      out[row.rep_id] = row.assigned;
+    }
+    return out;
+  }
+}

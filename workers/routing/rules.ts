@@ -1,0 +1,34 @@
+import type { RuleMatch } from "../../db/schema";
+
+export interface RoutableLead {
+  source: string;
+  formId: string | null;
+  country: string | null;
+  fields: Record<string, string>;
+}
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+/** True when every criterion the rule lists matches; field values compare case-insensitively. */
+export function ruleMatches(match: RuleMatch, lead: RoutableLead): boolean {
+  if (match.sources?.length && !(match.sources as string[]).includes(lead.source)) return false;
+  if (match.formIds?.length && (!lead.formId || !match.formIds.includes(lead.formId))) return false;
+  if (match.countries?.length && (!lead.country || !match.countries.map((c) => c.toUpperCase()).includes(lead.country))) {
+    return false;
+  }
+  for (const [field, values] of Object.entries(match.fields ?? {})) {
+    const answer = lead.fields[field];
+    if (answer === undefined || !values.map(lower).includes(lower(answer))) return false;
+  }
+  return true;
+}
+
+/** The pool of the first matching rule (rules sorted by position), else the default pool id (may be null). */
+export function routeToPool<R extends { match: RuleMatch; poolId: string }>(
+  rules: R[],
+  lead: RoutableLead,
+  defaultPoolId: string | null,
+): { poolId: string | null; rule: R | null } {
+  const rule = rules.find((r) => ruleMatches(r.match, lead)) ?? null;
+  return { poolId: rule?.poolId ?? defaultPoolId, rule };
+}
