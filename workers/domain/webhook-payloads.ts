@@ -52,15 +52,29 @@ export interface WebhookRequest {
 }
 
 /**
+ * Headers of one delivery attempt. The outbox's webhook sender (issue 6) calls this at send time with the
+ * endpoint's current secret, so every retry carries a fresh `t=` and a rotated secret applies at once.
+ */
+export async function webhookHeaders(secret: string, event: { id: string; type: string }, body: string, nowMs: number): Promise<Record<string, string>> {
+  return {
+    "content-type": "application/json",
+    "user-agent": "LeadRelay-Webhooks/1",
+    "leadrelay-event": event.type,
+    "leadrelay-delivery": event.id,
+    "leadrelay-signature": await signWebhook(secret, body, Math.floor(nowMs / 1000)),
+  };
+}
+
+/**
  * The signed HTTP requests one event fans out to (active endpoints subscribed to its type).
  *
  * INTEGRATION POINT (issue 6, outbox): the caller writes each request as an outbox row (kind "webhook")
- * in the same batch as the event that caused it; the outbox sender POSTs it and retries 429/5xx/network
- * failures with backoff. Sign at send time (call this again, or re-sign `body`) so `t=` is fresh on retries.
+ * in the same batch as the event that caused it (recipient = url, body = payload, plus the endpoint id); the
+ * outbox sender looks the endpoint up, POSTs with `webhookHeaders(...)` and retries 429/5xx/network failures
+ * with backoff. Until then nothing is sent: the endpoints are configured and the payloads are tested.
  */
 export async function webhookRequests(endpoints: WebhookEndpoint[], payload: WebhookPayload, nowMs: number): Promise<WebhookRequest[]> {
   const body = JSON.stringify(payload);
-  const timestamp = Math.floor(nowMs / 1000);
   const targets = endpoints.filter((e) => e.active && e.workspaceId === payload.workspaceId && e.events.includes(payload.type));
   return Promise.all(
     targets.map(async (e) => ({
@@ -68,13 +82,7 @@ export async function webhookRequests(endpoints: WebhookEndpoint[], payload: Web
       url: e.url,
       body,
       idempotencyKey: `webhook:${e.id}:${payload.id}`,
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "LeadRelay-Webhooks/1",
-        "leadrelay-event": payload.type,
-        "leadrelay-delivery": payload.id,
-        "leadrelay-signature": await signWebhook(e.secret, body, timestamp),
-      },
+      headers: await webhookHeaders(e.secret, payload, body, nowMs),
     })),
   );
 }
