@@ -15,6 +15,11 @@ describe("embed snippet endpoints", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/javascript/);
     expect(res.headers.get("cache-control")).toContain("max-age=");
     expect(res.text).toContain("attachShadow");
+    const etag = res.headers.get("etag");
+    expect(etag).toMatch(/^"[0-9a-z]+"$/);
+    const again = await call("GET", "/embed.js", { headers: { "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe("");
   });
 
   it("describes a form publicly: fields and messages, nothing internal; CORS per allowed origin", async () => {
