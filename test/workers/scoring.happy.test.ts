@@ -74,4 +74,26 @@ describe("lead scoring", () => {
     expect(hot.slaDueAt - hot.createdAt).toBe(5 * 60_000);
     expect(warm.slaDueAt - warm.createdAt).toBe(15 * 60_000);
   });
+
+  it("rescoring applies changed rules to open leads only, keeping the engagement signal", async () => {
+    const ws = await seedWorkspace();
+    const email = uniqueEmail();
+    await submit(ws.form.publicKey, { name: "Open", email });
+    await submit(ws.form.publicKey, { name: "Open", email }); // a re-inquiry: "replied"
+    await submit(ws.form.publicKey, { name: "Closed", email: uniqueEmail() });
+    const closed = (await call("GET", "/api/v1/leads?q=Closed", { key: ws.key })).json.data[0];
+    await call("PATCH", `/api/v1/leads/${closed.id}`, { key: ws.key, body: { status: "won" } });
+
+    await call("PUT", "/api/v1/scoring", { key: ws.key, body: { contact: { name: 0, email: 4, phone: 2 }, recency: [] } });
+    const res = await call("POST", "/api/v1/scoring/rescore", { key: ws.key, body: {} });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ rescored: 1, truncated: false });
+
+    const open = (await call("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key: ws.key })).json.data[0];
+    // base 1 + email 4 + replied 2
+    expect(open.score).toBe(7);
+    expect(open.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual(["base", "contact.email", "engagement.replied"]);
+    const after = (await call("GET", `/api/v1/leads/${closed.id}`, { key: ws.key })).json.lead;
+    expect(after.score).toBe(closed.score);
+  });
 });

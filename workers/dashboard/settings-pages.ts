@@ -83,7 +83,7 @@ export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: 
   <label for="rules">Rules (JSON, same as <code>PUT /api/v1/scoring</code>; omitted parts take their defaults)</label>
   <textarea id="rules" name="rules" rows="18" style="width:100%;font-family:monospace" ${saved?.error ? html`aria-invalid="true" aria-describedby="rules-error"` : ""}>${JSON.stringify(rules, null, 2)}</textarea>
   ${saved?.error ? html`<p id="rules-error" class="err" role="alert">${saved.error}</p>` : ""}
-  ${saved?.ok ? html`<p role="status">Saved. New leads are scored with these rules.</p>` : ""}
+  ${saved?.ok ? html`<p role="status">Saved. New leads are scored with these rules; <code>POST /api/v1/scoring/rescore</code> rescores the open ones.</p>` : ""}
   <button type="submit">Save rules</button>
 </form>`;
 }

@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { rescoreOpenLeads } from "../domain/rescore-leads";
 import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
 import type { ScoringRulesInput } from "../domain/scoring";
 import type { App } from "../http/app";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { scope } from "../http/workspace-scope";
 
 // Documented loosely here; the domain's zod schema (workers/domain/scoring.ts) is the one that validates.
 const RulesDoc = z
@@ -30,7 +32,19 @@ const put = createRoute({
   responses: { 200: jsonResponse(RulesDoc, "Saved rules, defaults filled in"), ...commonErrors },
 });
 
+const rescore = createRoute({
+  method: "post",
+  path: "/api/v1/scoring/rescore",
+  tags: ["scoring"],
+  summary: "Score the open leads (new, contacted, qualified) again with the current rules; newest 5 000",
+  responses: {
+    200: jsonResponse(z.object({ rescored: z.number().int(), truncated: z.boolean() }), "How many leads were rescored"),
+    ...commonErrors,
+  },
+});
+
 export function registerScoring(app: App) {
+  app.openapi(rescore, async (c) => c.json(await rescoreOpenLeads(scope(c)), 200));
   app.openapi(get, async (c) => c.json(await getScoringRules(c.get("ctx"), c.get("auth").workspaceId), 200));
   app.openapi(put, async (c) =>
     c.json(await putScoringRules(c.get("ctx"), c.get("auth").workspaceId, c.req.valid("json") as ScoringRulesInput), 200),
