@@ -41,6 +41,8 @@ LeadRelay is running (ready in ${readySeconds} s)
   API docs      ${worker.url}/api/openapi.json
   Demo API key  ${demo.apiKey}
   Demo form     ${demo.formKey}   (POST ${worker.url}/f/${demo.formKey})
+  Dashboard     ${worker.url}/app   (sign in with the demo API key)
+  Embed snippet <script src="${worker.url}/embed.js" data-form="${demo.formKey}" async></script>
 
 Try it:
   curl -s -X POST ${worker.url}/f/${demo.formKey} -H 'content-type: application/json' \\

@@ -19,6 +19,11 @@ export const configSchema = z.object({
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
   // How long a form's settings are cached in the isolate; edits made through this isolate apply at once.
   FORM_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  // Signs dashboard session cookies (HMAC-SHA256). Required unless LIBSQL_URL is local (see sessionSecret()).
+  SESSION_SECRET: z.string().min(32).optional(),
+  // Cloudflare Turnstile: forms with a site key are verified only when the secret is set.
+  TURNSTILE_SECRET: z.string().min(1).optional(),
+  TURNSTILE_VERIFY_URL: z.url().default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
 });
 
 export type Config = z.infer<typeof configSchema>;

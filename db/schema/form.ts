@@ -33,6 +33,8 @@ export const form = sqliteTable(
     // Instant auto-reply to a new lead ({name}, {rep_name}, {form}); null = the thank-you response only.
     autoReplyText: text("auto_reply_text"),
     autoReplySubject: text("auto_reply_subject"),
+    // Cloudflare Turnstile site key shown by the embed snippet; verified only when TURNSTILE_SECRET is set.
+    turnstileSiteKey: text("turnstile_site_key"),
     ...timestamps,
   },
   (t) => [

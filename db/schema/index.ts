@@ -10,3 +10,5 @@ export * from "./channel";
 export * from "./outbox";
 export * from "./suppression";
 export * from "./sequence";
+export * from "./scoring-rules";
+export * from "./webhook-endpoint";

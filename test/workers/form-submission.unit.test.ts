@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FORM_FIELDS, type Form } from "../../workers/domain/forms";
-import { isHoneypotFilled, submissionToCapture } from "../../workers/domain/form-submission";
+import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture } from "../../workers/domain/form-submission";
 import { AppError } from "../../workers/errors";
 
 const form: Form = {
@@ -15,6 +15,7 @@ const form: Form = {
   redirectUrl: null,
   autoReplyText: null,
   autoReplySubject: null,
+  turnstileSiteKey: null,
   createdAt: 0,
   updatedAt: 0,
 };
@@ -63,5 +64,20 @@ describe("submissionToCapture", () => {
     expect(isHoneypotFilled(form, { company_website: "x" })).toBe(true);
     expect(isHoneypotFilled(form, { company_website: "" })).toBe(false);
     expect(isHoneypotFilled(form, {})).toBe(false);
+  });
+
+  it("flags submissions the snippet timed under 2 s; posts without a timing are not judged", () => {
+    expect(isTooFast({ _elapsed_ms: 350 })).toBe(true);
+    expect(isTooFast({ _elapsed_ms: "1999" })).toBe(true);
+    expect(isTooFast({ _elapsed_ms: "soon" })).toBe(true);
+    expect(isTooFast({ _elapsed_ms: 2500 })).toBe(false);
+    expect(isTooFast({})).toBe(false);
+  });
+
+  it("turns the snippet's entry id into a dedup key, ignoring anything malformed", () => {
+    expect(submissionDedupKey({ _sid: "abcDEF123_-x" })).toBe("form:abcDEF123_-x");
+    expect(submissionDedupKey({ _sid: "short" })).toBeUndefined();
+    expect(submissionDedupKey({ _sid: { x: 1 } })).toBeUndefined();
+    expect(submissionDedupKey({})).toBeUndefined();
   });
 });

@@ -27,7 +27,7 @@ export async function slaSweep(ctx: DomainContext, now: number): Promise<{ check
       routing = (await loadRoutingContext(ctx, row.workspaceId)).routing;
       routingByWorkspace.set(row.workspaceId, routing);
     }
-    const outcome = await reassignLead(ctx, row, { reason: "sla", actor: { type: "system" }, now, routing });
+    const outcome = await reassignLead(ctx, row, { reason: "sla", actor: { type: "system" }, now, routing, hot: row.hot });
     // Keep the cap counts current within this run.
     if (outcome.kind !== "unchanged" && outcome.toRepId) {
       routing.openLeads.set(outcome.toRepId, (routing.openLeads.get(outcome.toRepId) ?? 0) + 1);

@@ -11,6 +11,8 @@ import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { leadFromRow, type Lead } from "./lead-row";
 import { defaultPoolId, loadRoutingContext } from "./routing-context";
+import { scoreLead, type ScoringRules } from "./scoring";
+import { getScoringRules } from "./scoring-rules";
 
 const text = (max: number) => z.string().trim().max(max).optional();
 
@@ -52,7 +54,7 @@ export interface CaptureResult {
  * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  { ctx, workspace, actor }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor },
+  { ctx, workspace, actor, scoring }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);
@@ -85,10 +87,22 @@ export async function captureLead(
   const assignEventId = newId("evt", now);
   const identity = { phone, email, tg: telegramUserId, wa: whatsappId };
 
-  // Routing is decided before the write so the lead is stored with its owner in the same batch.
-  const { routing, existing } = await loadRoutingContext(ctx, workspace.id, identity).catch((err: unknown) => {
+  // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
+  // rules are cached per isolate (no round trip once warm); callers may pass rules they already hold.
+  const [{ routing, existing }, rules] = await Promise.all([
+    loadRoutingContext(ctx, workspace.id, identity),
+    scoring ?? getScoringRules(ctx, workspace.id),
+  ]).catch((err: unknown) => {
     throw toAppError(err);
   });
+  // Scored in JS before the batch, and before routing so a hot lead gets the pool's shorter SLA. A new
+  // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
+  // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
+  const scoreInput = {
+    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, fields: input.fields, lastInboundAt: now,
+  };
+  const fresh = scoreLead(scoreInput, rules, now);
+  const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
   const { poolId } = routeToPool(
     routing.rules,
     { source: input.source, formId: input.formId ?? null, country: phone ? phoneCountry(phone) : null, fields: input.fields },
@@ -103,6 +117,7 @@ export async function captureLead(
     now,
     stickyRepId: existing?.ownerRepId ?? null,
     exclude: new Set(existing?.passedRepIds ?? []),
+    hot: existing ? again.hot : fresh.hot,
   });
   // For a returning lead: the owner to set when it changes (null = keep whoever owns it).
   const reOwner = existing && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
@@ -169,10 +184,12 @@ export async function captureLead(
         stmt(
           `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
                   whatsapp_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                  page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, last_inbound_at, created_at, updated_at)
+                  page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
+                  created_at, updated_at)
                 VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
-                  :owner, :pool, CASE WHEN :owner IS NULL THEN NULL ELSE :now END, :slaDue, :now, :now, :now)
+                  :owner, :pool, CASE WHEN :owner IS NULL THEN NULL ELSE :now END, :slaDue, :score, :reasons, :hot,
+                  :now, :now, :now)
                 ON CONFLICT DO NOTHING`,
           {
             ...args,
@@ -186,6 +203,9 @@ export async function captureLead(
             utmContent: blank(input.utm.content),
             referrer: blank(input.referrer),
             pageUrl: blank(input.pageUrl),
+            score: fresh.score,
+            reasons: JSON.stringify(fresh.reasons),
+            hot: fresh.hot ? 1 : 0,
           },
         ),
         // A returning lead whose owner changes: recorded before the update, while the old owner is known.
@@ -205,9 +225,12 @@ export async function captureLead(
                   assigned_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
                   sla_due_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :slaDue ELSE sla_due_at END,
                   pool_id = CASE WHEN :reOwner IS NOT NULL THEN :pool ELSE COALESCE(pool_id, :pool) END,
-                  owner_rep_id = COALESCE(:reOwner, owner_rep_id, :owner)
+                  owner_rep_id = COALESCE(:reOwner, owner_rep_id, :owner),
+                  score_reasons = CASE WHEN COALESCE(score, 0) <= :score THEN :reasons ELSE score_reasons END,
+                  hot = CASE WHEN COALESCE(score, 0) <= :score THEN :hot ELSE hot END,
+                  score = MAX(COALESCE(score, 0), :score)
                 WHERE id = ${matched} AND id <> :id AND ${notReplayed}`,
-          args,
+          { ...args, score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
         ),
         stmt(
           `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)

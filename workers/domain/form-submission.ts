@@ -111,3 +111,26 @@ export function isHoneypotFilled(form: Form, submission: Submission): boolean {
   const value = valueOf(submission, form.honeypotField);
   return value !== undefined && value !== null && value !== "";
 }
+
+/** People take seconds to fill a form; scripts post at once. The embed snippet sends `_elapsed_ms` since render. */
+export const MIN_FILL_MS = 2000;
+
+/**
+ * True when the snippet reported a fill time under MIN_FILL_MS: treated like the honeypot (normal answer,
+ * nothing stored). Posts without `_elapsed_ms` (plain HTML forms, servers) are not judged by it.
+ */
+export function isTooFast(submission: Submission): boolean {
+  const raw = submission._elapsed_ms;
+  if (raw === undefined || raw === null || raw === "") return false;
+  const ms = Number(raw);
+  return !Number.isFinite(ms) || ms < MIN_FILL_MS;
+}
+
+/**
+ * The snippet's own id for one entry (`_sid`), kept across its retries: a retry of a submission that was
+ * stored but whose answer got lost records nothing twice (capture's dedup key).
+ */
+export function submissionDedupKey(submission: Submission): string | undefined {
+  const sid = submission._sid;
+  return typeof sid === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(sid) ? `form:${sid}` : undefined;
+}

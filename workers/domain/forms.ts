@@ -22,6 +22,7 @@ export interface FormInput {
   redirectUrl?: string | null | undefined;
   autoReplyText?: string | null | undefined;
   autoReplySubject?: string | null | undefined;
+  turnstileSiteKey?: string | null | undefined;
 }
 
 interface Scope {

@@ -59,7 +59,7 @@ export async function passLead(scope: Scope, leadId: string, repId: string) {
   if (current.ownerRepId !== repId) {
     throw new AppError("CONFLICT", "Only the lead's owner can pass it.", { fields: { repId: "Not the lead's owner." } });
   }
-  await reassignLead(scope.ctx, current, { reason: "pass", actor: { type: "rep", id: repId }, now: scope.ctx.now() });
+  await reassignLead(scope.ctx, current, { reason: "pass", actor: { type: "rep", id: repId }, now: scope.ctx.now(), hot: current.hot });
   return getLead(scope, leadId);
 }
 
@@ -67,7 +67,7 @@ export async function passLead(scope: Scope, leadId: string, repId: string) {
 export async function assignLead(scope: Scope, leadId: string, repId: string | undefined, actor: Actor) {
   const { lead: current } = await getLead(scope, leadId);
   if (repId === undefined) {
-    await reassignLead(scope.ctx, current, { reason: "manual", actor, now: scope.ctx.now() });
+    await reassignLead(scope.ctx, current, { reason: "manual", actor, now: scope.ctx.now(), hot: current.hot });
     return getLead(scope, leadId);
   }
   await requireRep(scope, repId);

@@ -16,6 +16,11 @@ import { registerReps } from "../routes/reps";
 import { registerRoutingRules } from "../routes/routing-rules";
 import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
+import { registerDashboard } from "../routes/dashboard";
+import { registerEmbed } from "../routes/embed";
+import { registerLeadExport } from "../routes/lead-export";
+import { registerScoring } from "../routes/scoring";
+import { registerWebhooks } from "../routes/webhooks";
 import { requireApiKey, requireJsonBody } from "./auth";
 import { preloadJsonBody } from "./json-body";
 import { limitPublicByIp } from "./rate-limit";
@@ -57,12 +62,18 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerWorkspaces(app);
   registerReps(app);
   registerForms(app);
+  // Before registerLeads: "/api/v1/leads/export.csv" must not be taken for a lead id.
+  registerLeadExport(app);
   registerLeads(app);
   registerLeadActions(app);
   registerPools(app);
   registerRoutingRules(app);
   registerSequences(app);
+  registerScoring(app);
+  registerWebhooks(app);
   registerFormCapture(app);
+  registerEmbed(app);
+  registerDashboard(app);
   registerOpenApi(app);
 
   app.notFound((c) => renderError(new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), c));

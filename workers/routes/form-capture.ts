@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { captureLead } from "../domain/capture-lead";
 import { findPublicForm, type Form } from "../domain/forms";
-import { isHoneypotFilled, submissionToCapture, type Submission } from "../domain/form-submission";
+import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/form-submission";
+import { verifyTurnstile } from "../domain/turnstile";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
 import { limitPublicForm } from "../http/rate-limit";
@@ -73,6 +74,19 @@ export function registerFormCapture(app: App) {
     });
   });
 
+  // What the embed snippet renders: public settings only (no ids, no origins list).
+  app.get("/f/:formKey/schema", async (c) => {
+    const { form } = await loadForm(c);
+    const cors = corsHeaders(form, c.req.header("origin"));
+    if (cors === null) throw new AppError("FORBIDDEN", "This origin may not use this form.", { fields: { origin: "Not allowed." } });
+    const fields = form.fields.map(({ name, label, type, required, maxLength, options }) => ({ name, label, type, required, maxLength, options }));
+    return c.json(
+      { fields, honeypotField: form.honeypotField, successMessage: form.successMessage, redirectUrl: form.redirectUrl, turnstileSiteKey: form.turnstileSiteKey },
+      200,
+      { ...cors, "Cache-Control": "public, max-age=60" },
+    );
+  });
+
   app.post("/f/:formKey", async (c) => {
     const contentType = c.req.header("content-type") ?? "";
     const { form, workspace } = await loadForm(c);
@@ -85,9 +99,10 @@ export function registerFormCapture(app: App) {
       const submission = parseSubmission(contentType, body);
       assertStorableText(submission);
       const html = wantsHtml(c, contentType);
-      // Bots fill the hidden field: they get the normal answer and nothing is stored.
-      if (isHoneypotFilled(form, submission)) return thankYou(c, form, html, cors);
-      const input = submissionToCapture(form, submission, { referer: c.req.header("referer") });
+      // Bots fill the hidden field or post at once: they get the normal answer and nothing is stored.
+      if (isHoneypotFilled(form, submission) || isTooFast(submission)) return thankYou(c, form, html, cors);
+      if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], c.req.header("cf-connecting-ip"));
+      const input = { ...submissionToCapture(form, submission, { referer: c.req.header("referer") }), dedupKey: submissionDedupKey(submission) };
       await captureLead({ ctx: c.get("ctx"), workspace, actor: { type: "prospect" } }, input);
       return thankYou(c, form, html, cors);
     } catch (err) {

@@ -36,6 +36,7 @@ export const FormSchema = z
     redirectUrl: z.string().nullable(),
     autoReplyText: z.string().nullable().openapi({ description: "Instant reply to a new lead; {name}, {rep_name}, {form}" }),
     autoReplySubject: z.string().nullable(),
+    turnstileSiteKey: z.string().nullable().openapi({ description: "Cloudflare Turnstile site key the embed snippet shows" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -51,6 +52,7 @@ const FormInput = z.object({
   // Sent by email when an email API is configured and the lead left an address.
   autoReplyText: z.string().trim().min(1).max(4000).nullish(),
   autoReplySubject: z.string().trim().min(1).max(200).nullish(),
+  turnstileSiteKey: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "A Turnstile site key.").nullish(),
 });
 
 const Id = IdParam("form");

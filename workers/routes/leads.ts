@@ -34,7 +34,9 @@ export const LeadSchema = z
     passedRepIds: z.array(z.string()),
     claimedAt: z.number().nullable(),
     escalatedAt: z.number().nullable(),
-    score: z.number().nullable(),
+    score: z.number().nullable().openapi({ description: "1–10, from the workspace's scoring rules" }),
+    scoreReasons: z.array(z.object({ rule: z.string(), label: z.string(), points: z.number() })).nullable(),
+    hot: z.boolean(),
     notes: z.string().nullable(),
     assignedAt: z.number().nullable(),
     firstResponseAt: z.number().nullable(),
@@ -72,7 +74,7 @@ const DateBound = z
 
 export const LeadWithTimeline = z.object({ lead: LeadSchema, events: z.array(LeadEventSchema) }).openapi("LeadWithTimeline");
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   status: csvEnum(LEAD_STATUSES).openapi({ type: "string", example: "new,contacted" }),
   source: csvEnum(LEAD_SOURCES).openapi({ type: "string", example: "form" }),
   owner: z.string().max(64).optional().openapi({ description: 'rep id, or "none" for unassigned' }),

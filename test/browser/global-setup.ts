@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { migrateDatabase } from "../../db/scripts/migrate";
+import { startLibsqlServer } from "../../db/server";
+import { startWrangler } from "../../scripts/wrangler-dev";
+import { hostPage } from "./host-page";
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function api(base: string, path: string, body?: unknown, key?: string) {
+  const res = await fetch(`${base}${path}`, {
+    method: body ? "POST" : "GET",
+    headers: { ...(body ? { "content-type": "application/json" } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as any;
+}
+
+/** libSQL server → migrations → wrangler dev → a workspace with a form → the host page server. */
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), "leadrelay-browser-"));
+  const db = await startLibsqlServer({ file: join(dir, "browser.db") });
+  await migrateDatabase(db.url);
+  const worker = await startWrangler({ port: await freePort(), libsqlUrl: db.url, dataDir: dir, quiet: true });
+
+  // The host page is served first so its origin can be put on the form's allow list.
+  let html = "";
+  const host = createServer((req, res) => {
+    if (req.url === "/favicon.ico") return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+  });
+  const hostUrl = await listen(host);
+
+  const ws = await api(worker.url, "/api/v1/workspaces", { name: "Acme Plumbing", defaultCountry: "US", timezone: "UTC" });
+  const key: string = ws.apiKey.key;
+  const form = await api(
+    worker.url,
+    "/api/v1/forms",
+    {
+      name: "Website contact form",
+      allowedOrigins: [hostUrl],
+      successMessage: "Thanks! A plumber will call you shortly.",
+      fields: [
+        { name: "name", label: "Name", type: "text", required: true },
+        { name: "email", label: "Email", type: "email", required: true },
+        { name: "phone", label: "Phone", type: "tel" },
+        { name: "budget", label: "Budget", type: "select", options: ["under 1k", "1k-10k", "over 10k"] },
+        { name: "message", label: "How can we help?", type: "textarea" },
+      ],
+    },
+    key,
+  );
+  const reps = [];
+  for (const name of ["Ava Santos", "Ben Okafor"]) reps.push(await api(worker.url, "/api/v1/reps", { name }, key));
+  html = hostPage(worker.url, form.publicKey);
+
+  project.provide("browserEnv", {
+    workerUrl: worker.url,
+    hostUrl,
+    apiKey: key,
+    formKey: form.publicKey,
+    reps: reps.map((r: { id: string; name: string }) => ({ id: r.id, name: r.name })),
+  });
+
+  return async () => {
+    await new Promise((resolve) => host.close(resolve));
+    await worker.stop();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

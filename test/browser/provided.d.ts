@@ -1,0 +1,14 @@
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Set by test/browser/global-setup.ts */
+    browserEnv: {
+      workerUrl: string;
+      hostUrl: string;
+      apiKey: string;
+      formKey: string;
+      reps: { id: string; name: string }[];
+    };
+  }
+}

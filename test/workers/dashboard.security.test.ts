@@ -1,0 +1,163 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../workers/config";
+import { createApp } from "../../workers/http/create-app";
+import { sessionSecret } from "../../workers/http/session";
+import { AppError } from "../../workers/errors";
+import { call, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
+
+const BASE = "https://leadrelay.test";
+
+async function signIn(key: string): Promise<{ cookie: string; setCookie: string }> {
+  const res = await SELF.fetch(`${BASE}/app/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
+    body: new URLSearchParams({ apiKey: key }).toString(),
+    redirect: "manual",
+  });
+  expect(res.status).toBe(303);
+  expect(res.headers.get("location")).toBe("/app");
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  return { cookie: setCookie.split(";")[0]!, setCookie };
+}
+
+function page(path: string, cookie?: string) {
+  return call("GET", path, { headers: cookie ? { cookie } : {} });
+}
+
+describe("dashboard sessions", () => {
+  it("sends visitors without a session to the sign-in page", async () => {
+    for (const path of ["/app", "/app/leads", "/app/forms", "/app/leads/export.csv"]) {
+      const res = await page(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get("location")).toBe("/app/login");
+    }
+    expect((await page("/app/login")).text).toContain("Workspace API key");
+  });
+
+  it("signs in with an API key into an HttpOnly, SameSite=Lax, Secure session cookie scoped to /app", async () => {
+    const ws = await seedWorkspace();
+    const { cookie, setCookie } = await signIn(ws.key);
+    expect(setCookie).toMatch(/^lr_session=[^;]+/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(setCookie).toMatch(/Secure/i);
+    expect(setCookie).toMatch(/Path=\/app/);
+    expect(setCookie).not.toContain(ws.key);
+    const home = await page("/app", cookie);
+    expect(home.status).toBe(200);
+    expect(home.headers.get("cache-control")).toBe("no-store");
+    expect(home.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(home.headers.get("x-frame-options")).toBe("DENY");
+    const forms = await page("/app/forms", cookie);
+    expect(forms.text).not.toMatch(/<script>/);
+    expect((await page("/app/assets/dashboard.js", cookie)).headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(home.text).toContain('data-chart="leads-per-day"');
+
+    const out = await call("POST", "/app/logout", { headers: { cookie, origin: BASE } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("set-cookie")).toMatch(/lr_session=;.*Max-Age=0/i);
+  });
+
+  it("refuses a wrong key, a forged or altered cookie, and a revoked key's session", async () => {
+    const ws = await seedWorkspace();
+    const wrong = await call("POST", "/app/login", {
+      rawBody: `apiKey=lr_${"z".repeat(40)}`,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain("unknown or revoked");
+
+    const { cookie } = await signIn(ws.key);
+    const [name, value] = cookie.split("=");
+    const [keyId, expires, sig] = value!.split(".");
+    const longer = `${name}=${keyId}.${Number(expires) + 10 ** 9}.${sig}`;
+    const flipped = `${name}=${keyId}.${expires}.${sig!.slice(0, -1)}${sig!.endsWith("0") ? "1" : "0"}`;
+    for (const forged of [longer, flipped, `${name}=key_x.99999999999999.${"0".repeat(64)}`]) {
+      expect((await page("/app", forged)).status).toBe(303);
+    }
+
+    await testDb().execute({ sql: "UPDATE api_key SET revoked_at = ? WHERE workspace_id = ?", args: [Date.now(), ws.id] });
+    expect((await page("/app", cookie)).status).toBe(303);
+  });
+
+  it("refuses cross-site form posts (CSRF)", async () => {
+    const ws = await seedWorkspace();
+    const res = await call("POST", "/app/login", {
+      rawBody: `apiKey=${ws.key}`,
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.test" },
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("needs SESSION_SECRET outside a local setup, with a BAD_ENVIRONMENT error naming it", async () => {
+    const remote = parseConfig({ LIBSQL_URL: "libsql://db-org.turso.io" });
+    if (!remote.ok) throw new Error(remote.issues.join());
+    expect(() => sessionSecret(remote.config)).toThrow(AppError);
+    const res = await createApp(remote.config).request("/app", { headers: { cookie: "lr_session=x" } });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "BAD_ENVIRONMENT",
+      message: expect.stringContaining("SESSION_SECRET"),
+    });
+    const withSecret = parseConfig({ LIBSQL_URL: "libsql://db-org.turso.io", SESSION_SECRET: "s".repeat(32) });
+    if (!withSecret.ok) throw new Error(withSecret.issues.join());
+    expect(sessionSecret(withSecret.config)).toBe("s".repeat(32));
+  });
+});
+
+describe("dashboard pages", () => {
+  it("show only the session's workspace, escape what prospects typed, and render every page", async () => {
+    const a = await seedWorkspace();
+    const b = await seedWorkspace();
+    await submit(a.form.publicKey, { name: "<img src=x onerror=alert(1)>", email: uniqueEmail(), page_url: "https://acme.test/?utm_source=ads" });
+    await submit(b.form.publicKey, { name: "B secret lead", email: uniqueEmail() });
+    const aLead = (await call("GET", "/api/v1/leads", { key: a.key })).json.data[0];
+    const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
+    const { cookie } = await signIn(a.key);
+
+    const leads = await page("/app/leads", cookie);
+    expect(leads.status).toBe(200);
+    expect(leads.text).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(leads.text).not.toContain("<img src=x");
+    expect(leads.text).not.toContain("B secret lead");
+    expect(leads.text).toContain(">ads<");
+
+    expect((await page(`/app/leads/${aLead.id}`, cookie)).text).toContain("Timeline");
+    const foreign = await page(`/app/leads/${bLead.id}`, cookie);
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get("content-type")).toMatch(/text\/html/);
+    expect(foreign.text).toContain("Lead not found.");
+    expect(foreign.text).not.toContain("B secret lead");
+    expect((await page(`/app/leads?q=${encodeURIComponent(bLead.email)}`, cookie)).text).toContain("No leads match.");
+
+    const csv = await page("/app/leads/export.csv?source=form", cookie);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.text).toContain(aLead.id);
+    expect(csv.text).not.toContain(bLead.id);
+
+    const forms = await page("/app/forms", cookie);
+    expect(forms.text).toContain(`&lt;script src=&quot;${BASE}/embed.js&quot; data-form=&quot;${a.form.publicKey}&quot; async&gt;&lt;/script&gt;`);
+    for (const path of ["/app/reps", "/app/scoring", "/app/webhooks", "/app/routing", "/app/sequences", "/app/channels", "/app?days=7&sla=5"]) {
+      expect((await page(path, cookie)).status, path).toBe(200);
+    }
+    expect((await page("/app/routing", cookie)).text).toContain("issue 3");
+  });
+
+  it("saves scoring rules from the scoring page", async () => {
+    const ws = await seedWorkspace();
+    const { cookie } = await signIn(ws.key);
+    const post = (rules: string) =>
+      call("POST", "/app/scoring", {
+        rawBody: new URLSearchParams({ rules }).toString(),
+        headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" },
+      });
+    expect((await post("{ not json")).status).toBe(422);
+    const bad = await post('{"hotThreshold": 99}');
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("hotThreshold");
+    expect((await post('{"hotThreshold": 4}')).status).toBe(200);
+    expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.hotThreshold).toBe(4);
+  });
+});

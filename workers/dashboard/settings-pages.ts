@@ -1,0 +1,105 @@
+import { html } from "hono/html";
+import type { Form } from "../domain/forms";
+import type { Rep } from "../domain/reps";
+import type { ScoringRules } from "../domain/scoring";
+import type { WebhookEndpoint } from "../domain/webhooks";
+import { skipReason } from "../routing/availability";
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+function hoursSummary(r: Rep): string {
+  if (!r.workingHours) return "always";
+  return DAYS.map((d, i) => {
+    const ranges = r.workingHours?.[String(i) as "0"] ?? [];
+    return ranges.length ? `${d} ${ranges.map(([a, b]) => `${a}–${b}`).join(", ")}` : null;
+  })
+    .filter(Boolean)
+    .join("; ") || "never";
+}
+
+export function repsBody(reps: Rep[], open: Map<string, number>, now: number, workspaceTimeZone: string) {
+  return html`
+<table data-table="reps">
+  <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th></tr></thead>
+  <tbody>
+  ${reps.map((r) => html`<tr>
+    <td>${r.name}<br><span class="muted">${r.email ?? ""}</span></td>
+    <td>${skipReason(r, open.get(r.id) ?? 0, now, workspaceTimeZone) ?? "yes"}</td>
+    <td>${hoursSummary(r)} <span class="muted">(${r.timezone ?? workspaceTimeZone})</span></td>
+    <td>${r.weight}</td>
+    <td>${open.get(r.id) ?? 0} / ${r.maxOpenLeads ?? "no cap"}</td>
+    <td>${r.telegramChatId ? "Telegram" : ""} ${r.whatsappPhone ? "WhatsApp" : ""}</td>
+  </tr>`)}
+  </tbody>
+</table>
+<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). Invite links for reps to link their chat arrive with the bots (issues 4 and 5); working hours and pools are set through the API (issue 3).</p>`;
+}
+
+export function snippetFor(origin: string, form: Form): string {
+  return `<script src="${origin}/embed.js" data-form="${form.publicKey}" async></script>`;
+}
+
+// Copies the snippet from the <pre> next to the button; clipboard access needs a secure context (https or
+// localhost). Served as a file, not inline, so the dashboard's CSP can forbid inline scripts.
+export const DASHBOARD_JS = `document.addEventListener("click",function(e){var b=e.target.closest("[data-copy]");if(!b)return;
+var t=document.getElementById(b.getAttribute("data-copy")).textContent;navigator.clipboard.writeText(t).then(function(){b.textContent="Copied";},function(){b.textContent="Select and copy";});});`;
+
+export function formsBody(forms: Form[], origin: string) {
+  return html`
+${forms.length === 0 ? html`<p>No forms yet: <code>POST /api/v1/forms</code> creates one.</p>` : ""}
+${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
+  <h2>${f.name}</h2>
+  <h3>Embed snippet</h3>
+  <p class="muted">Paste it where the form should appear. It renders in its own Shadow DOM, so your site's styles do not affect it.</p>
+  <pre id="snippet-${f.id}" data-snippet>${snippetFor(origin, f)}</pre>
+  <button type="button" data-copy="snippet-${f.id}">Copy snippet</button>
+  <h3>Fields</h3>
+  <table><thead><tr><th>Name</th><th>Label</th><th>Type</th><th>Required</th><th>Options</th></tr></thead><tbody>
+    ${f.fields.map((x) => html`<tr><td><code>${x.name}</code></td><td>${x.label}</td><td>${x.type}</td><td>${x.required ? "yes" : ""}</td><td>${(x.options ?? []).join(", ")}</td></tr>`)}
+  </tbody></table>
+  <p>Allowed origins: ${f.allowedOrigins.length ? f.allowedOrigins.join(", ") : html`<span class="muted">any (add your site's origin to lock it down)</span>`}</p>
+  <p>Success message: “${f.successMessage}”${f.redirectUrl ? html` · redirects to ${f.redirectUrl}` : ""}</p>
+  <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.
+  Auto-replies per form arrive with issue 6.</p>
+</section>`)}
+<script src="/app/assets/dashboard.js"></script>`;
+}
+
+export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: boolean }) {
+  return html`
+<section class="card">
+  <p>Every lead gets <strong>${rules.base}</strong> base points plus the points of each rule that fires, clamped to 1–10.
+  Leads at <strong>${rules.hotThreshold}</strong> or more are flagged <span class="hot">hot</span>. Each lead page lists the rules that fired.</p>
+  <ul>
+    <li>Contact: name ${rules.contact.name}, email ${rules.contact.email}, phone ${rules.contact.phone}</li>
+    <li>Source: ${Object.entries(rules.sources).map(([k, v]) => `${k} ${v}`).join(", ") || "—"}</li>
+    <li>Campaign (utm_source): ${Object.entries(rules.utmSources).map(([k, v]) => `${k} ${v}`).join(", ") || "—"}</li>
+    <li>Answers: ${rules.fields.map((f) => `${f.field}${f.equals ? ` ∈ {${f.equals.join(", ")}}` : f.min !== undefined ? ` ≥ ${f.min}` : " answered"} ${f.points}`).join("; ") || "—"}</li>
+    <li>Engagement (came back or replied): ${rules.engagement.replied}</li>
+    <li>Recency: ${rules.recency.map((r) => `within ${r.withinHours} h ${r.points}`).join(", ") || "—"}</li>
+  </ul>
+</section>
+<form class="card" method="post" action="/app/scoring">
+  <label for="rules">Rules (JSON, same as <code>PUT /api/v1/scoring</code>; omitted parts take their defaults)</label>
+  <textarea id="rules" name="rules" rows="18" style="width:100%;font-family:monospace" ${saved?.error ? html`aria-invalid="true" aria-describedby="rules-error"` : ""}>${JSON.stringify(rules, null, 2)}</textarea>
+  ${saved?.error ? html`<p id="rules-error" class="err" role="alert">${saved.error}</p>` : ""}
+  ${saved?.ok ? html`<p role="status">Saved. New leads are scored with these rules; <code>POST /api/v1/scoring/rescore</code> rescores the open ones.</p>` : ""}
+  <button type="submit">Save rules</button>
+</form>`;
+}
+
+export function webhooksBody(endpoints: WebhookEndpoint[]) {
+  return html`
+<table data-table="webhooks"><thead><tr><th>URL</th><th>Events</th><th>Active</th><th>Secret</th></tr></thead><tbody>
+${endpoints.length === 0 ? html`<tr><td colspan="4" class="muted">No endpoints. <code>POST /api/v1/webhooks</code> adds one.</td></tr>` : ""}
+${endpoints.map((e) => html`<tr><td>${e.url}</td><td>${e.events.join(", ")}</td><td>${e.active ? "yes" : "no"}</td><td><code>${e.secret.slice(0, 10)}…</code></td></tr>`)}
+</tbody></table>
+<section class="card"><h2>Verifying a delivery</h2>
+<p>Each POST carries <code>LeadRelay-Event</code>, <code>LeadRelay-Delivery</code> (the event id: deliveries are at least once, dedup on it) and
+<code>LeadRelay-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, where <code>v1 = HMAC-SHA256(secret, t + "." + raw body)</code>.
+Reject signatures older than 5 minutes. Delivery and retries go through the outbox (issue 6).</p></section>`;
+}
+
+export function placeholderBody(what: string, issue: string) {
+  return html`<section class="card"><p>${what}: ${issue}. This page will list and edit them.</p></section>`;
+}

@@ -1,0 +1,140 @@
+import { csrf } from "hono/csrf";
+import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
+import { loginPage, page } from "../dashboard/layout";
+import { leadBody, leadsBody } from "../dashboard/leads-page";
+import { overviewBody } from "../dashboard/overview-page";
+import { DASHBOARD_JS, formsBody, placeholderBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
+import { loadDashboardStats } from "../domain/dashboard-stats";
+import { exportLeadsCsv } from "../domain/lead-export";
+import { listForms } from "../domain/forms";
+import { getLead, listLeads } from "../domain/leads";
+import { openLeadsByRep } from "../domain/rep-load";
+import { listReps } from "../domain/reps";
+import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
+import { listWebhooks } from "../domain/webhooks";
+import { getWorkspace } from "../domain/workspaces";
+import { AppError } from "../errors";
+import type { App } from "../http/app";
+import { authenticateApiKey, dashboardHeaders, endSession, requireSession, startSession } from "../http/dashboard-session";
+import { scope } from "../http/workspace-scope";
+import { ListQuery } from "./leads";
+
+const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= min && n <= max ? n : def;
+};
+
+/** The owner dashboard at /app: server-rendered pages over the same domain verbs as the API. */
+export function registerDashboard(app: App) {
+  // Form posts from another site are refused (Origin check) on top of the SameSite=Lax cookie.
+  const sameOrigin = csrf();
+  app.use("/app/*", async (c, next) => {
+    try {
+      await sameOrigin(c, next);
+    } catch (err) {
+      if (err instanceof HTTPException && err.status === 403) throw new AppError("FORBIDDEN", "Cross-site form posts are refused.");
+      throw err;
+    }
+  });
+
+  app.get("/app/login", (c) => {
+    dashboardHeaders(c);
+    return c.html(loginPage());
+  });
+  app.post("/app/login", async (c) => {
+    dashboardHeaders(c);
+    const body = await c.req.parseBody();
+    const key = typeof body.apiKey === "string" ? body.apiKey.trim() : "";
+    const auth = await authenticateApiKey(c.get("ctx").database.db, key);
+    if (!auth) return c.html(loginPage("That API key is unknown or revoked."), 401);
+    await startSession(c, auth);
+    return c.redirect("/app", 303);
+  });
+  app.post("/app/logout", (c) => {
+    endSession(c);
+    return c.redirect("/app/login", 303);
+  });
+
+  app.use("/app", requireSession);
+  app.use("/app/*", requireSession);
+  // A missing lead or a bad filter is a page a person reads, not the API's JSON error.
+  app.use("/app/*", async (c, next) => {
+    await next();
+    const err = c.error;
+    if (c.req.method === "GET" && err instanceof AppError && err.status < 500 && !c.req.path.endsWith(".csv")) {
+      c.res = await c.html(page(err.code === "NOT_FOUND" ? "Not found" : "Cannot show this", "", html`<p class="err" role="alert">${err.message}</p><p><a href="/app/leads">Back to leads</a></p>`), err.status);
+    }
+  });
+
+  app.get("/app/assets/dashboard.js", (c) =>
+    c.body(DASHBOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
+  );
+
+  app.get("/app", async (c) => {
+    const days = clampInt(c.req.query("days"), 30, 1, 365);
+    const slaMinutes = clampInt(c.req.query("sla"), 15, 1, 10_080);
+    const { stats, truncated, timeZone } = await loadDashboardStats(scope(c), { days, slaMinutes });
+    return c.html(page("Overview", "/app", overviewBody(stats, { days, timeZone, truncated })));
+  });
+
+  app.get("/app/leads/export.csv", async (c) => {
+    const parsed = ListQuery.omit({ limit: true, cursor: true }).safeParse(nonEmpty(c.req.query()));
+    if (!parsed.success) throw AppError.validation({ query: parsed.error.issues[0]?.message ?? "Bad filter." });
+    const { csv } = await exportLeadsCsv(scope(c), parsed.data);
+    return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
+  });
+
+  app.get("/app/leads", async (c) => {
+    const query = nonEmpty(c.req.query());
+    const s = scope(c);
+    const reps = await listReps(s);
+    const parsed = ListQuery.safeParse(query);
+    if (!parsed.success) {
+      const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      return c.html(page("Leads", "/app/leads", leadsBody({ leads: [], reps, query, nextCursor: null, error })), 422);
+    }
+    const { data, nextCursor } = await listLeads(s, parsed.data);
+    return c.html(page("Leads", "/app/leads", leadsBody({ leads: data, reps, query, nextCursor })));
+  });
+
+  app.get("/app/leads/:id", async (c) => {
+    const s = scope(c);
+    const [{ lead, events }, reps, ws] = await Promise.all([getLead(s, c.req.param("id")), listReps(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    return c.html(page(lead.name ?? "Lead", "/app/leads", leadBody(lead, events, reps, ws.timezone)));
+  });
+
+  app.get("/app/reps", async (c) => {
+    const s = scope(c);
+    const [reps, open, ws] = await Promise.all([listReps(s), openLeadsByRep(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone)));
+  });
+
+  app.get("/app/forms", async (c) => c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))));
+
+  app.get("/app/scoring", async (c) => {
+    const rules = await getScoringRules(c.get("ctx"), c.get("auth").workspaceId);
+    return c.html(page("Scoring", "/app/scoring", scoringBody(rules)));
+  });
+  app.post("/app/scoring", async (c) => {
+    const body = await c.req.parseBody();
+    const { ctx, workspace } = scope(c);
+    try {
+      const rules = await putScoringRules(ctx, workspace.id, JSON.parse(String(body.rules ?? "")));
+      return c.html(page("Scoring", "/app/scoring", scoringBody(rules, { ok: true })));
+    } catch (err) {
+      const message = err instanceof SyntaxError ? "Not valid JSON." : err instanceof AppError ? Object.entries(err.fields ?? {}).map(([k, v]) => `${k}: ${v}`).join("; ") || err.message : null;
+      if (message === null) throw err;
+      return c.html(page("Scoring", "/app/scoring", scoringBody(await getScoringRules(ctx, workspace.id), { error: message })), 422);
+    }
+  });
+
+  app.get("/app/webhooks", async (c) => c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))));
+  app.get("/app/routing", (c) => c.html(page("Routing", "/app/routing", placeholderBody("Routing rules and pools", "issue 3 (lead distribution): manage them through GET/POST /api/v1/routing-rules and /api/v1/pools for now"))));
+  app.get("/app/sequences", (c) => c.html(page("Sequences", "/app/sequences", placeholderBody("Follow-up sequences and auto-replies", "issue 6 (auto-replies, follow-ups, outbox)"))));
+  app.get("/app/channels", (c) => c.html(page("Channels", "/app/channels", placeholderBody("The Telegram bot and the WhatsApp number", "issues 4 (Telegram) and 5 (WhatsApp)"))));
+}
+
+function nonEmpty(query: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ""));
+}
