@@ -57,6 +57,10 @@ export function validBodyFor(op: Operation, unique: string, own: { repId?: strin
     "PATCH /api/v1/sequences/{id}": { active: false },
     "POST /api/v1/sequences/{id}/steps": { delayMinutes: 120, sender: "email", text: "Still there?" },
     "PATCH /api/v1/sequences/{id}/steps/{position}": { delayMinutes: 30 },
+    "POST /api/v1/webhooks": { url: "https://hooks.example.com/leadrelay", events: ["lead.created"] },
+    "PATCH /api/v1/webhooks/{id}": { active: false },
+    "PUT /api/v1/scoring": {},
+    "POST /api/v1/scoring/rescore": {},
   };
   return bodies[`${op.method} ${op.template}`] ?? {};
 }

@@ -73,7 +73,9 @@ describe("tenant isolation", () => {
     const own = { repId: a.reps[0]!.id, poolId: aPool.id };
     const bSeq = (await call("POST", "/api/v1/sequences", { key: b.key, body: validBodyFor({ method: "POST", template: "/api/v1/sequences", resource: "sequences", hasBody: true, needsId: false }, "b") })).json;
     expect(bSeq.id).toBeTypeOf("string");
-    const bIds: Record<string, string> = { leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id, sequences: bSeq.id };
+    const bHook = (await call("POST", "/api/v1/webhooks", { key: b.key, body: validBodyFor({ method: "POST", template: "/api/v1/webhooks", resource: "webhooks", hasBody: true, needsId: false }, "b") })).json;
+    expect(bHook.id ?? bHook.endpoint?.id, JSON.stringify(bHook)).toBeTypeOf("string");
+    const bIds: Record<string, string> = { leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id, sequences: bSeq.id, webhooks: bHook.id ?? bHook.endpoint?.id };
     const secrets = [bLead.id, bEmail, b.reps[0]!.id, b.form.id, b.form.publicKey, b.id, bPool.id, bRule.id, bSeq.id];
     const bView = async () =>
       JSON.stringify(

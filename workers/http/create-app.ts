@@ -47,12 +47,13 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   // The owner API is called from the dashboard and from servers with a bearer key, never with cookies.
   app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 600 }));
   app.use("/api/v1/*", rejectUnstorableUrl);
-  app.use("/api/v1/*", requireJsonBody);
   app.use("/api/v1/*", async (c, next) => {
     // Creating a workspace is the one owner route without an API key (it is how you get one).
     if (c.req.method === "POST" && c.req.path === "/api/v1/workspaces") return next();
     return requireApiKey(c, next);
   });
+  // After auth, so a caller without a key learns nothing but 401.
+  app.use("/api/v1/*", requireJsonBody);
   // After auth: a caller without a key never gets its body read.
   app.use("/api/v1/*", preloadJsonBody);
 
