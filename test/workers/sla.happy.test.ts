@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { tick } from "./outbox-harness";
+import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "./outbox-harness";
 
 const MIN = 60_000;
 
@@ -59,6 +59,28 @@ describe("SLA: claim or pass, driven by the scheduled handler with a controlled 
     await tick(t0 + 120 * MIN);
     const types = (await leadWithEvents(ws.key, created.id)).events.map((e) => e.type);
     expect(types).toEqual(["created", "assigned", "reassigned", "reassigned", "escalated"]);
+  });
+
+  it("each move is announced once in the new owner's Telegram chat, the escalation in the owner's", async () => {
+    const { ws, a, b, c, boss } = await setup();
+    await addTelegramChannel(ws.id, {});
+    const chats: Record<string, string> = {};
+    for (const rep of [a, b, c, boss]) {
+      chats[rep] = uniqueChatId();
+      await call("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { telegramChatId: chats[rep] } });
+    }
+    const created = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Rita Lapse", email: uniqueEmail() } })).json.lead;
+    const t0 = created.createdAt as number;
+    for (const minutes of [16, 16, 32, 48, 48]) await tick(t0 + minutes * MIN); // repeated ticks must not resend
+
+    const texts = async (rep: string) => (await fakeCalls(chats[rep]!)).map((call) => String(call.body.text));
+    await eventually(async () => expect(await texts(a)).toHaveLength(1)); // the new-lead alert
+    expect((await texts(b))[0]).toMatch(/^Lead not picked up in time — now yours\nRita Lapse \(api\)/);
+    expect(await texts(b)).toHaveLength(1);
+    expect(await texts(c)).toHaveLength(1);
+    const bossTexts = await texts(boss);
+    expect(bossTexts).toHaveLength(1);
+    expect(bossTexts[0]).toMatch(/^Escalated to you: first response missed 3 times\nRita Lapse/);
   });
 
   it("a claimed or contacted lead is left alone; a pool's own SLA applies", async () => {

@@ -1,11 +1,25 @@
 import type { InStatement } from "@libsql/client/web";
 import { stmt } from "../lib/statement";
+import { repAlertStatement } from "../outbox/capture-statements";
+import { sendSoon } from "../outbox/send-now";
 import type { Actor, DomainContext } from "./context";
 import { decideOwner } from "./decide-owner";
 import type { Lead } from "./lead-row";
 import { loadRoutingContext, poolSettings, type RoutingContext } from "./routing-context";
 
 export type ReassignReason = "pass" | "sla" | "manual";
+
+const REASON_TEXT: Record<ReassignReason, string> = {
+  pass: "passed on by its owner",
+  sla: "not picked up in time",
+  manual: "reassigned by the owner",
+};
+
+const sqlOf = (s: InStatement) => (typeof s === "string" ? s : s.sql);
+
+function contactLine(lead: Pick<Lead, "name" | "phone" | "email" | "source">): string {
+  return [`${lead.name ?? "no name"} (${lead.source})`, lead.phone, lead.email].filter(Boolean).join(" · ");
+}
 
 export interface ReassignOutcome {
   kind: "reassigned" | "escalated" | "unchanged";
@@ -20,7 +34,7 @@ export interface ReassignOutcome {
  */
 export async function reassignLead(
   ctx: DomainContext,
-  lead: Pick<Lead, "id" | "workspaceId" | "ownerRepId" | "poolId" | "reassignCount" | "passedRepIds">,
+  lead: Pick<Lead, "id" | "workspaceId" | "ownerRepId" | "poolId" | "reassignCount" | "passedRepIds" | "name" | "phone" | "email" | "source">,
   opts: { reason: ReassignReason; actor: Actor; now: number; routing?: RoutingContext; hot?: boolean },
 ): Promise<ReassignOutcome> {
   const routing = opts.routing ?? (await loadRoutingContext(ctx, lead.workspaceId)).routing;
@@ -61,12 +75,30 @@ export async function reassignLead(
       { ...args, eventId: `evt_${lead.id.slice(5)}_${generation}${suffix}`, type, data: JSON.stringify(data) },
     );
 
+  // The new owner hears about it in the same batch as the move, and only if the move happens.
+  const alert = (repId: string | null, kind: "rep_alert" | "escalation", headline: string): InStatement[] =>
+    repId
+      ? [
+          repAlertStatement({
+            ws: lead.workspaceId,
+            leadId: lead.id,
+            repId,
+            kind,
+            text: [headline, contactLine(lead)].join("\n"),
+            key: `alert:${lead.id}:${generation}`,
+            now: opts.now,
+            condition: `EXISTS (SELECT 1 FROM lead WHERE ${guard})`,
+            conditionArgs: { id: lead.id, count: lead.reassignCount, from: lead.ownerRepId },
+          }),
+        ]
+      : [];
   const statements: InStatement[] = [];
   if (opts.reason === "pass") statements.push(event("p", "passed", { repId: lead.ownerRepId }));
   let outcome: ReassignOutcome;
   if (moved) {
     statements.push(
       event("r", "reassigned", { from: lead.ownerRepId, to: moved.ownerRepId, reason: opts.reason, skipped: moved.skipped }),
+      ...alert(moved.ownerRepId, "rep_alert", `Lead ${REASON_TEXT[opts.reason]} — now yours`),
       stmt(
         `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, assigned_at = :now,
                 sla_due_at = :sla, claimed_at = NULL, updated_at = :now WHERE ${guard}`,
@@ -78,6 +110,7 @@ export async function reassignLead(
     // Budget spent or nobody else eligible: the owner (or the pool's fallback) takes it from here.
     const to = decision?.ownerRepId ?? routing.ownerRepId ?? lead.ownerRepId;
     statements.push(
+      ...(to ? alert(to, "escalation", `Escalated to you: ${budgetLeft ? "no other rep could take it" : `first response missed ${lead.reassignCount + 1} times`}`) : []),
       event("e", "escalated", {
         from: lead.ownerRepId,
         to,
@@ -93,5 +126,7 @@ export async function reassignLead(
     outcome = { kind: "escalated", toRepId: to };
   }
   const results = await ctx.database.client.batch(statements, "write");
+  const alertIds = results.flatMap((r, i) => (/INSERT INTO outbox/.test(sqlOf(statements[i]!)) ? r.rows.map((row) => String(row.id)) : []));
+  sendSoon(ctx, alertIds);
   return results.at(-1)?.rowsAffected ? outcome : { kind: "unchanged", toRepId: lead.ownerRepId };
 }

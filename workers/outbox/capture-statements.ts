@@ -1,5 +1,6 @@
-import type { InStatement } from "@libsql/client/web";
+import type { InStatement, InValue } from "@libsql/client/web";
 import type { Config } from "../config";
+import { newId } from "../lib/ids";
 import type { LeadSource } from "../../db/schema";
 
 export interface CaptureFacts {
@@ -29,6 +30,46 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
 }
 
 const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)`;
+
+/**
+ * An alert to a rep's Telegram chat through the workspace's bot, as an outbox row; nothing when the rep
+ * has no linked chat or the workspace no bot. `condition` (SQL) must hold for the row to be written,
+ * so the alert rides in the same batch as the change it announces and only if that change happens.
+ */
+export function repAlertStatement(a: {
+  ws: string;
+  leadId: string;
+  repId: string;
+  kind: "rep_alert" | "escalation";
+  text: string;
+  /** unique per announced change: a retried batch writes no second alert */
+  key: string;
+  now: number;
+  condition: string;
+  conditionArgs?: Record<string, InValue>;
+}): InStatement {
+  return {
+    sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+          SELECT :alertId, :ws, :leadId, :kind, 'telegram', c.id, r.telegram_chat_id,
+            json_object('text', :text), :alertKey, 'pending', 0, :now, :now, :now
+          FROM rep r JOIN channel c
+            ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
+          WHERE r.id = :repId AND r.workspace_id = :ws AND r.telegram_chat_id IS NOT NULL AND ${a.condition}
+          ON CONFLICT DO NOTHING RETURNING id`,
+    args: {
+      ...a.conditionArgs,
+      ws: a.ws,
+      leadId: a.leadId,
+      repId: a.repId,
+      kind: a.kind,
+      text: a.text,
+      now: a.now,
+      alertKey: a.key,
+      // A retry draws a new id, but the idempotency key's unique index makes it write nothing.
+      alertId: newId("obx", a.now),
+    },
+  };
+}
 const CREATED = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId)`;
 
 /**
