@@ -17,15 +17,22 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   authorization: string | null;
   answered: number;
+  /** webhooks: the exact bytes and the signature header, so tests can verify the HMAC */
+  raw?: string;
+  signature?: string | null;
 }
 
 const FIXTURES = new URL("../../../shared/fixtures/telegram/", import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const text = await readText(req);
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
@@ -62,14 +69,23 @@ export async function startFakeApis(): Promise<{ url: string; close(): Promise<v
       const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
       const hook = url.pathname.startsWith("/hook/");
       if (req.method === "POST" && (telegram || hook || url.pathname === "/email")) {
-        const body = await readJson(req);
+        const raw = await readText(req);
+        const body = (raw ? JSON.parse(raw) : {}) as Record<string, any>;
         const api = telegram ? "telegram" : hook ? "webhook" : "email";
         // Webhook calls are told apart by their path (the row's recipient is the whole URL).
         const recipient = String(telegram ? body.chat_id : hook ? url.pathname : body.to);
         const scripted = scripts.get(recipient)?.shift();
         const answer = scripted && scripted !== "ok" ? canned[scripted] : undefined;
         const status = answer?.status ?? (hook ? 204 : 200);
-        calls.push({ api, path: url.pathname, recipient, body, authorization: req.headers.authorization ?? null, answered: status });
+        calls.push({
+          api,
+          path: url.pathname,
+          recipient,
+          body,
+          authorization: req.headers.authorization ?? null,
+          answered: status,
+          ...(hook ? { raw, signature: (req.headers["leadrelay-signature"] as string | undefined) ?? null } : {}),
+        });
         if (answer) return send(res, answer.status, answer.body);
         const id = ++messageId;
         if (hook) return send(res, 204, null);

@@ -23,7 +23,9 @@ export function domainContext(now: () => number = Date.now, waitUntil?: (p: Prom
 }
 
 export interface FakeCall {
-  api: "telegram" | "email";
+  api: "telegram" | "email" | "webhook";
+  raw?: string;
+  signature?: string | null;
   path: string;
   recipient: string;
   body: Record<string, any>;

@@ -7,6 +7,7 @@ import { newId } from "../lib/ids";
 import { stmt } from "../lib/statement";
 import { captureOutboxStatements } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
+import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { leadFromRow, type Lead } from "./lead-row";
@@ -261,11 +262,23 @@ export async function captureLead(
           { ...args, eventId },
         ),
         ...outbox.statements,
+        // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
+        webhookStatement({ ws: workspace.id, leadId, type: "lead.created", eventId, now }),
+        webhookStatement({
+          ws: workspace.id,
+          leadId,
+          type: "lead.assigned",
+          eventId: assignEventId,
+          now,
+          extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
+          condition: "l.owner_rep_id IS NOT NULL",
+        }),
       ],
       "write",
     );
     rows = results[5]?.rows;
-    outboxIds = outbox.outboxIndexes.flatMap((i) => results[6 + i]?.rows.map((r) => String(r.id)) ?? []);
+    const webhookAt = 6 + outbox.statements.length;
+    outboxIds = returnedIds(results, [...outbox.outboxIndexes.map((i) => 6 + i), webhookAt, webhookAt + 1]);
   } catch (err) {
     throw toAppError(err);
   }

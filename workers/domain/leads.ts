@@ -4,7 +4,10 @@ import { lead, leadEvent, rep, type LeadSource, type LeadStatus } from "../../db
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
-import type { Lead } from "./lead-row";
+import type { InStatement, InValue } from "@libsql/client/web";
+import { sendSoon } from "../outbox/send-now";
+import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
+import { leadFromRow, type Lead } from "./lead-row";
 
 export type LeadEvent = typeof leadEvent.$inferSelect;
 
@@ -121,9 +124,30 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
   }
   if (events.length === 0) return current;
 
-  const [updated] = await db.batch([
-    db.update(lead).set(set).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))).returning(),
-    db.insert(leadEvent).values(events),
-  ]);
-  return { lead: updated[0] ?? before, events: [...current.events, ...(events as LeadEvent[])] };
+  // Drizzle builds the update and the events; the webhook rows are raw SQL. All go in one batch.
+  const built = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement => {
+    const { sql: text, params } = q.toSQL();
+    return { sql: text, args: params as InValue[] };
+  };
+  const statusEvent = events.find((e) => e.type === "status_changed");
+  const ownerEvent = events.find((e) => e.type === "owner_changed");
+  const webhooks = [
+    ...(statusEvent
+      ? [webhookStatement({ ws: workspace.id, leadId: id, type: "lead.status_changed", eventId: statusEvent.id, now, extraData: `'from', :from, 'to', l.status`, args: { from: before.status } })]
+      : []),
+    ...(ownerEvent && set.ownerRepId
+      ? [webhookStatement({ ws: workspace.id, leadId: id, type: "lead.assigned", eventId: ownerEvent.id, now, extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`, args: { from: before.ownerRepId } })]
+      : []),
+  ];
+  const results = await ctx.database.client.batch(
+    [
+      built(db.update(lead).set(set).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))).returning()),
+      built(db.insert(leadEvent).values(events)),
+      ...webhooks,
+    ],
+    "write",
+  );
+  sendSoon(ctx, returnedIds(results, webhooks.map((_, i) => 2 + i)));
+  const row = results[0]?.rows[0];
+  return { lead: row ? leadFromRow(row) : before, events: [...current.events, ...(events as LeadEvent[])] };
 }

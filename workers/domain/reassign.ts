@@ -2,6 +2,7 @@ import type { InStatement } from "@libsql/client/web";
 import { stmt } from "../lib/statement";
 import { repAlertStatement } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
+import { webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext } from "./context";
 import { decideOwner } from "./decide-owner";
 import type { Lead } from "./lead-row";
@@ -125,8 +126,24 @@ export async function reassignLead(
     );
     outcome = { kind: "escalated", toRepId: to };
   }
+  if (outcome.toRepId && outcome.toRepId !== lead.ownerRepId) {
+    statements.push(
+      webhookStatement({
+        ws: lead.workspaceId,
+        leadId: lead.id,
+        type: "lead.assigned",
+        eventId: `evt_${lead.id.slice(5)}_${generation}${outcome.kind === "reassigned" ? "r" : "e"}`,
+        now: opts.now,
+        extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`,
+        // After the UPDATE: only if this run made the move.
+        condition: "l.reassign_count = :count + 1 AND l.owner_rep_id IS :to",
+        args: { count: lead.reassignCount, from: lead.ownerRepId, to: outcome.toRepId },
+      }),
+    );
+  }
+  const moveAt = statements.length - (outcome.toRepId && outcome.toRepId !== lead.ownerRepId ? 2 : 1);
   const results = await ctx.database.client.batch(statements, "write");
   const alertIds = results.flatMap((r, i) => (/INSERT INTO outbox/.test(sqlOf(statements[i]!)) ? r.rows.map((row) => String(row.id)) : []));
   sendSoon(ctx, alertIds);
-  return results.at(-1)?.rowsAffected ? outcome : { kind: "unchanged", toRepId: lead.ownerRepId };
+  return results[moveAt]?.rowsAffected ? outcome : { kind: "unchanged", toRepId: lead.ownerRepId };
 }

@@ -28,3 +28,17 @@ export async function verifyWebhookSignature(
   if (!Number.isInteger(t) || !parts.v1 || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
   return timingSafeEqualText(await hmacSha256Hex(secret, `${t}.${body}`), parts.v1);
 }
+
+/**
+ * Headers of one delivery attempt, signed at send time so every retry carries a fresh `t=`. The secret
+ * is the one copied into the outbox row when the event was queued.
+ */
+export async function webhookHeaders(secret: string, event: { id: string; type: string }, body: string, nowMs: number): Promise<Record<string, string>> {
+  return {
+    "content-type": "application/json",
+    "user-agent": "LeadRelay-Webhooks/1",
+    "leadrelay-event": event.type,
+    "leadrelay-delivery": event.id,
+    "leadrelay-signature": await signWebhook(secret, body, Math.floor(nowMs / 1000)),
+  };
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { verifyWebhookSignature } from "../../workers/lib/webhook-signature";
+import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { eventually, fakeApiUrl, fakeCalls, tick } from "./outbox-harness";
+
+const SECRET = "whsec_test_0123456789abcdef0123456789";
+
+/** An endpoint on the fake API (the API itself only accepts https URLs, hence the direct insert). */
+async function endpoint(workspaceId: string, events: string[]) {
+  const path = `/hook/${Math.random().toString(36).slice(2)}`;
+  await testDb().execute({
+    sql: `INSERT INTO webhook_endpoint (id, workspace_id, url, secret, events, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
+    args: [`wh_${path.slice(6)}`, workspaceId, `${fakeApiUrl}${path}`, SECRET, JSON.stringify(events), Date.now(), Date.now()],
+  });
+  return path;
+}
+
+describe("outgoing webhooks through the outbox", () => {
+  it("lead.created, lead.assigned and lead.status_changed arrive once each, signed", async () => {
+    const ws = await seedWorkspace();
+    const path = await endpoint(ws.id, ["lead.created", "lead.assigned", "lead.status_changed"]);
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hook", email: uniqueEmail() } })).json.lead;
+    await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
+    await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { notes: "no webhook for notes" } });
+    // A tick sends anything the at-once path left behind; nothing may go out twice.
+    await tick(Date.now() + 60_000);
+
+    const calls = await eventually(async () => {
+      const got = await fakeCalls(path);
+      expect(got).toHaveLength(3);
+      return got;
+    });
+    const types = calls.map((c) => c.body.type).sort();
+    expect(types).toEqual(["lead.assigned", "lead.created", "lead.status_changed"]);
+    for (const c of calls) {
+      expect(await verifyWebhookSignature(SECRET, c.raw!, c.signature!, Math.floor(Date.now() / 1000))).toBe(true);
+      expect(await verifyWebhookSignature("wrong-secret", c.raw!, c.signature!, Math.floor(Date.now() / 1000))).toBe(false);
+      expect(c.body).toMatchObject({ workspaceId: ws.id, data: { lead: { id: lead.id } } });
+      expect(JSON.stringify(c.body)).not.toContain(SECRET);
+    }
+    const assigned = calls.find((c) => c.body.type === "lead.assigned")!;
+    expect(assigned.body.data).toMatchObject({ repId: lead.ownerRepId, previousRepId: null });
+    const changed = calls.find((c) => c.body.type === "lead.status_changed")!;
+    expect(changed.body.data).toMatchObject({ from: "new", to: "contacted", lead: { status: "contacted" } });
+    // Delivery ids are the timeline event ids: receivers can dedup on them.
+    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events as { id: string; type: string }[];
+    expect(calls.find((c) => c.body.type === "lead.created")!.body.id).toBe(events.find((e) => e.type === "created")!.id);
+  });
+
+  it("only active endpoints of the lead's workspace subscribed to the event; a re-inquiry sends no second lead.created", async () => {
+    const ws = await seedWorkspace();
+    const other = await seedWorkspace();
+    const path = await endpoint(ws.id, ["lead.created"]);
+    const otherPath = await endpoint(other.id, ["lead.created", "lead.assigned"]);
+    const inactivePath = await endpoint(ws.id, ["lead.created"]);
+    await testDb().execute({ sql: `UPDATE webhook_endpoint SET active = 0 WHERE url LIKE ?`, args: [`%${inactivePath}`] });
+    const email = uniqueEmail();
+    await call("POST", "/api/v1/leads", { key: ws.key, body: { email } });
+    await call("POST", "/api/v1/leads", { key: ws.key, body: { email } });
+    await tick(Date.now() + 60_000);
+    await eventually(async () => expect(await fakeCalls(path)).toHaveLength(1));
+    const [only] = await fakeCalls(path);
+    expect(only!.body.type).toBe("lead.created");
+    expect(only!.body.data.lead).not.toHaveProperty("notes");
+    expect(await fakeCalls(otherPath)).toEqual([]);
+    expect(await fakeCalls(inactivePath)).toEqual([]);
+  });
+});
