@@ -70,7 +70,9 @@ describe("outbox", () => {
       expect(c).toHaveLength(1);
       return c;
     });
-    expect(calls[0]!.body.text).toBe(`New lead (form): Rita\nPhone: +14155550142\nEmail: ${email}\nMessage: Call me`);
+    // Name, phone, email and message all given: a hot lead under the default scoring rules, flagged first.
+    expect(lead.hot).toBe(true);
+    expect(calls[0]!.body.text).toBe(`HOT New lead (form): Rita · score ${lead.score}/10\nPhone: +14155550142\nEmail: ${email}\nMessage: Call me`);
     await submit(ws.form.publicKey, { name: "Rita", email }); // re-inquiry: no second alert
     await tick(Date.now() + MIN);
     const all = await Promise.all([...chats.values()].map((c) => fakeCalls(c)));

@@ -174,7 +174,7 @@ export async function captureLead(
   // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
   const outbox = captureOutboxStatements(ctx.config, {
     ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId, now,
-    ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message) },
+    ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
   });
 
   let rows;

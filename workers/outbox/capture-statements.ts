@@ -17,12 +17,13 @@ export interface CaptureFacts {
   /** The rep routing picked for a new lead, who gets the alert. */
   ownerRepId: string | null;
   /** What the rep alert shows. */
-  alert: { name: string | null; phone: string | null; email: string | null; message: string | null };
+  alert: { name: string | null; phone: string | null; email: string | null; message: string | null; score?: number | null; hot?: boolean };
 }
 
 /** The rep alert's text: the facts a rep needs to call back now. */
 export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
-  const lines = [`New lead (${source}): ${a.name ?? "no name"}`];
+  // Hot leads say so first: the rep decides what to call back now from the first line.
+  const lines = [`${a.hot ? "HOT " : ""}New lead (${source}): ${a.name ?? "no name"}${a.score ? ` · score ${a.score}/10` : ""}`];
   if (a.phone) lines.push(`Phone: ${a.phone}`);
   if (a.email) lines.push(`Email: ${a.email}`);
   if (a.message) lines.push(`Message: ${a.message.slice(0, 500)}`);
