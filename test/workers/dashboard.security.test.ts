@@ -142,7 +142,17 @@ describe("dashboard pages", () => {
     for (const path of ["/app/reps", "/app/scoring", "/app/webhooks", "/app/routing", "/app/sequences", "/app/channels", "/app?days=7&sla=5"]) {
       expect((await page(path, cookie)).status, path).toBe(200);
     }
-    expect((await page("/app/routing", cookie)).text).toContain("issue 3");
+    // Routing and sequences pages list this workspace's own rules, pools and sequences, not B's.
+    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A solar pool", slaMinutes: 20 } })).json;
+    await call("POST", "/api/v1/routing-rules", { key: a.key, body: { name: "A solar rule", match: { fields: { product: ["solar"] } }, poolId: aPool.id } });
+    await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B secret pool" } });
+    await call("POST", "/api/v1/sequences", { key: a.key, body: { name: "A nurture", steps: [{ delayMinutes: 60, sender: "email", text: "Hi {name}" }] } });
+    const routing = (await page("/app/routing", cookie)).text;
+    expect(routing).toContain("A solar rule");
+    expect(routing).toContain("product = solar");
+    expect(routing).toContain("20 min");
+    expect(routing).not.toContain("B secret pool");
+    expect((await page("/app/sequences", cookie)).text).toContain("after 60 min · email: Hi {name}");
   });
 
   it("saves scoring rules from the scoring page", async () => {

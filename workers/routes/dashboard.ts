@@ -4,6 +4,10 @@ import { HTTPException } from "hono/http-exception";
 import { loginPage, page } from "../dashboard/layout";
 import { leadBody, leadsBody } from "../dashboard/leads-page";
 import { overviewBody } from "../dashboard/overview-page";
+import { routingBody, sequencesBody } from "../dashboard/routing-pages";
+import { listPools } from "../domain/pools";
+import { listRules } from "../domain/routing-rules";
+import { listSequences } from "../domain/sequences";
 import { DASHBOARD_JS, formsBody, placeholderBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
@@ -130,8 +134,12 @@ export function registerDashboard(app: App) {
   });
 
   app.get("/app/webhooks", async (c) => c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))));
-  app.get("/app/routing", (c) => c.html(page("Routing", "/app/routing", placeholderBody("Routing rules and pools", "issue 3 (lead distribution): manage them through GET/POST /api/v1/routing-rules and /api/v1/pools for now"))));
-  app.get("/app/sequences", (c) => c.html(page("Sequences", "/app/sequences", placeholderBody("Follow-up sequences and auto-replies", "issue 6 (auto-replies, follow-ups, outbox)"))));
+  app.get("/app/routing", async (c) => {
+    const s = scope(c);
+    const [pools, rules, reps] = await Promise.all([listPools(s), listRules(s), listReps(s)]);
+    return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
+  });
+  app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
   app.get("/app/channels", (c) => c.html(page("Channels", "/app/channels", placeholderBody("The Telegram bot and the WhatsApp number", "issues 4 (Telegram) and 5 (WhatsApp)"))));
 }
 
