@@ -35,7 +35,7 @@ export function benchWranglerConfig(): string {
 }
 
 /** libSQL server on a temp file + migrations + wrangler dev on free loopback ports; all registered for cleanup. */
-export async function startStack(cleanup: Cleanup, onStep: (step: string) => void): Promise<Stack> {
+export async function startStack(cleanup: Cleanup, onStep: (step: string) => void, vars?: Record<string, string>): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "leadrelay-bench-"));
   cleanup.add("temp dir", () => rmSync(dir, { recursive: true, force: true }));
   onStep("libSQL server");
@@ -44,16 +44,17 @@ export async function startStack(cleanup: Cleanup, onStep: (step: string) => voi
   onStep("migrations");
   await migrateDatabase(db.url);
   onStep("wrangler dev");
-  const worker = await startWorker(cleanup, db.url, dir);
+  const worker = await startWorker(cleanup, db.url, dir, vars);
   return { db, worker, dir };
 }
 
-export async function startWorker(cleanup: Cleanup, libsqlUrl: string, dir: string): Promise<WranglerDev> {
+export async function startWorker(cleanup: Cleanup, libsqlUrl: string, dir: string, vars?: Record<string, string>): Promise<WranglerDev> {
   let forget: () => void = () => {};
   const worker = await startWrangler({
     port: await freePort(),
     libsqlUrl,
     dataDir: dir,
+    vars,
     quiet: true,
     config: benchWranglerConfig(),
     onSpawn: (kill) => (forget = cleanup.add("wrangler dev (starting)", kill)),
