@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startLibsqlServer, type LibsqlServer } from "../db/server";
@@ -30,7 +30,9 @@ export function benchWranglerConfig(): string {
   if (!raised.includes("limit = 1000000000")) throw new Error("bench: no [[ratelimits]] found in wrangler.toml to raise");
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, "wrangler.bench.toml");
-  writeFileSync(file, raised);
+  // A running wrangler dev watches this file: rewriting it (truncate, then write) while the bench stack's
+  // Worker runs made that one read an empty config and log "Missing entry-point". Write only on change.
+  if (!existsSync(file) || readFileSync(file, "utf8") !== raised) writeFileSync(file, raised);
   return file;
 }
 
