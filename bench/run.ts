@@ -2,10 +2,12 @@
  * `npm run bench`: starts its own local stack (libSQL server on a temp file, migrations, wrangler dev on
  * free loopback ports), seeds a workspace through the API, measures, and writes bench/results.md.
  * Everything it starts is stopped at the end, on error, and on Ctrl-C.
- * Options: --leads N (default 2000), --concurrency N (default 16), --startup-runs N (default 3).
+ * Options: --leads N (default 2000), --concurrency N (default 16), --startup-runs N (default 3),
+ * --cron-leads N,M (default 1000,100000: lead counts of the cron tick runs).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { startFakeApis, type RecordedCall } from "../test/support/fake-apis";
 import { measureBundle } from "./bundle-size";
 import { measureCapture } from "./capture-throughput";
 import { Cleanup } from "./cleanup";
@@ -23,12 +25,14 @@ const { values: args } = parseArgs({
     leads: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "16" },
     "startup-runs": { type: "string", default: "3" },
+    "cron-leads": { type: "string", default: "1000,100000" },
     out: { type: "string", default: "bench/results.md" },
   },
 });
 const leads = Math.max(1000, Math.min(100_000, Number(args.leads)));
 const concurrency = Math.max(1, Math.min(256, Number(args.concurrency)));
 const startupRuns = Math.max(1, Math.min(10, Number(args["startup-runs"])));
+const cronLeads = args["cron-leads"].split(",").map((n) => Math.max(1000, Math.min(100_000, Number(n))));
 
 const cleanup = new Cleanup();
 cleanup.onSignals();
@@ -37,10 +41,16 @@ const startedAt = new Date();
 
 async function main() {
   const rows: ResultRow[] = [];
-  const stack = await startStack(cleanup, (step) => progress.update("starting", step));
+  // Every Worker the bench starts sends Telegram messages here (loopback), never to api.telegram.org.
+  const listeners = new Set<(call: RecordedCall) => void>();
+  const fakeApis = await startFakeApis({ onCall: (call) => listeners.forEach((fn) => fn(call)) });
+  cleanup.add("fake Bot API", () => fakeApis.close());
+  const fake = { url: fakeApis.url, listen: (fn: (call: RecordedCall) => void) => (listeners.add(fn), () => void listeners.delete(fn)) };
+  const vars = { TELEGRAM_API_ROOT: fake.url };
+  const stack = await startStack(cleanup, (step) => progress.update("starting", step), vars);
   progress.update("seeding", "workspace, form, 4 reps through the API");
   const workspace = await seedBenchWorkspace(stack.worker.url);
-  const ctx = { db: stack.db, worker: stack.worker, workspace, cleanup, progress, leads, concurrency };
+  const ctx = { db: stack.db, worker: stack.worker, workspace, cleanup, progress, fake, vars, cronLeads, leads, concurrency };
 
   const capture = await measureCapture(ctx);
   const raw = await measureRawInsert(ctx);

@@ -1,4 +1,5 @@
 import type { LibsqlServer } from "../db/server";
+import type { RecordedCall } from "../test/support/fake-apis";
 import type { WranglerDev } from "../scripts/wrangler-dev";
 import type { Cleanup } from "./cleanup";
 import type { Progress } from "./progress";
@@ -11,12 +12,24 @@ export interface ResultRow {
   how: string;
 }
 
+/** The host-side fake Telegram Bot API / email API that the bench's Workers send to. */
+export interface FakeApi {
+  url: string;
+  /** Sees every call on arrival until the returned function is called. */
+  listen(fn: (call: RecordedCall) => void): () => void;
+}
+
 export interface BenchContext {
   db: LibsqlServer;
   worker: WranglerDev;
   workspace: BenchWorkspace;
   cleanup: Cleanup;
   progress: Progress;
+  fake: FakeApi;
+  /** Worker vars of the bench stack (TELEGRAM_API_ROOT → the fake), for scenarios that start their own. */
+  vars: Record<string, string>;
+  /** Lead counts for the cron tick runs (each in a fresh database). */
+  cronLeads: number[];
   /** Leads per throughput run and in-flight requests (fixed, so runs compare). */
   leads: number;
   concurrency: number;

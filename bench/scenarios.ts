@@ -1,22 +1,25 @@
+import { measureCronTick } from "./cron-tick-worker";
 import { measureFairness } from "./round-robin-fairness";
+import { measureSpeedToLead } from "./speed-to-lead";
 import type { Scenario } from "./scenario";
 
 /**
  * Scenarios beyond capture/raw INSERT/start-up/bundle, including those waiting for their feature. When the feature lands, give the scenario a `run` (it receives
  * the running stack, the seeded workspace and its reps) and drop `pending`; the report picks it up.
- * Fake Bot API / Graph API servers for the speed-to-lead runs belong next to it (host-side, loopback).
+ * run.ts starts the fake Bot API (test/support/fake-apis.ts, loopback) and points every bench Worker at it
+ * (`ctx.fake`, `ctx.vars`); a fake Graph API for the WhatsApp run belongs next to it.
  */
 export const scenarios: Scenario[] = [
   {
     id: "speed-to-lead-form",
     title: "Speed to lead: form POST → rep alert received at a fake Telegram Bot API (p50 / p90 / p99, ≥ 1,000 leads)",
-    pending: "issues 5, 6",
     plan: "TELEGRAM_API_ROOT → a loopback fake that timestamps each sendMessage; latency = alert received − POST sent",
+    run: measureSpeedToLead,
   },
   {
     id: "speed-to-lead-whatsapp",
     title: "Speed to lead: WhatsApp inbound webhook → auto-reply received at a fake Graph API (p50 / p90 / p99)",
-    pending: "issues 4, 6",
+    pending: "issue 5",
     plan: "signed fixture webhooks from ../shared/fixtures; WHATSAPP_GRAPH_URL → a loopback fake timestamping /messages",
   },
   {
@@ -28,7 +31,7 @@ export const scenarios: Scenario[] = [
   {
     id: "cron-tick",
     title: "Cron tick time, 1,000 due rows among 1,000 vs 100,000 leads",
-    pending: "issue 6",
-    plan: "seed outbox/follow-up rows directly in libSQL, fire /cdn-cgi/handler/scheduled, time until the due rows are done",
+    plan: "seed outbox rows directly in libSQL, fire /cdn-cgi/handler/scheduled, time until the due rows are done",
+    run: measureCronTick,
   },
 ];

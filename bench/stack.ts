@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startLibsqlServer, type LibsqlServer } from "../db/server";
@@ -30,12 +30,14 @@ export function benchWranglerConfig(): string {
   if (!raised.includes("limit = 1000000000")) throw new Error("bench: no [[ratelimits]] found in wrangler.toml to raise");
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, "wrangler.bench.toml");
-  writeFileSync(file, raised);
+  // A running wrangler dev watches this file: rewriting it (truncate, then write) while the bench stack's
+  // Worker runs made that one read an empty config and log "Missing entry-point". Write only on change.
+  if (!existsSync(file) || readFileSync(file, "utf8") !== raised) writeFileSync(file, raised);
   return file;
 }
 
 /** libSQL server on a temp file + migrations + wrangler dev on free loopback ports; all registered for cleanup. */
-export async function startStack(cleanup: Cleanup, onStep: (step: string) => void): Promise<Stack> {
+export async function startStack(cleanup: Cleanup, onStep: (step: string) => void, vars?: Record<string, string>): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "leadrelay-bench-"));
   cleanup.add("temp dir", () => rmSync(dir, { recursive: true, force: true }));
   onStep("libSQL server");
@@ -44,16 +46,17 @@ export async function startStack(cleanup: Cleanup, onStep: (step: string) => voi
   onStep("migrations");
   await migrateDatabase(db.url);
   onStep("wrangler dev");
-  const worker = await startWorker(cleanup, db.url, dir);
+  const worker = await startWorker(cleanup, db.url, dir, vars);
   return { db, worker, dir };
 }
 
-export async function startWorker(cleanup: Cleanup, libsqlUrl: string, dir: string): Promise<WranglerDev> {
+export async function startWorker(cleanup: Cleanup, libsqlUrl: string, dir: string, vars?: Record<string, string>): Promise<WranglerDev> {
   let forget: () => void = () => {};
   const worker = await startWrangler({
     port: await freePort(),
     libsqlUrl,
     dataDir: dir,
+    vars,
     quiet: true,
     config: benchWranglerConfig(),
     onSpawn: (kill) => (forget = cleanup.add("wrangler dev (starting)", kill)),

@@ -36,7 +36,11 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-export async function startFakeApis(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * `onCall` sees each call once its body is read, before it is answered: the bench timestamps rep alerts there
+ * (it runs in the same process), where polling /_calls would add its own delay to the figure.
+ */
+export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => void } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const canned: Record<string, { status: number; body: Record<string, unknown> }> = {
     telegram_429: { status: 429, body: fixture("error_429_too_many_requests.json") },
     telegram_403: { status: 403, body: fixture("error_403_bot_blocked_by_user.json") },
@@ -77,7 +81,7 @@ export async function startFakeApis(): Promise<{ url: string; close(): Promise<v
         const scripted = scripts.get(recipient)?.shift();
         const answer = scripted && scripted !== "ok" ? canned[scripted] : undefined;
         const status = answer?.status ?? (hook ? 204 : 200);
-        calls.push({
+        const call: RecordedCall = {
           api,
           path: url.pathname,
           recipient,
@@ -85,7 +89,9 @@ export async function startFakeApis(): Promise<{ url: string; close(): Promise<v
           authorization: req.headers.authorization ?? null,
           answered: status,
           ...(hook ? { raw, signature: (req.headers["leadrelay-signature"] as string | undefined) ?? null } : {}),
-        });
+        };
+        calls.push(call);
+        opts.onCall?.(call);
         if (answer) return send(res, answer.status, answer.body);
         const id = ++messageId;
         if (hook) return send(res, 204, null);
