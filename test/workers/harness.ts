@@ -17,6 +17,18 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** Status, headers, text and — when the body is JSON — the parsed body. */
+async function readResult(res: Response) {
+  const text = await res.text();
+  let json: any = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
 export async function call(method: string, path: string, opts: CallOptions = {}) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
@@ -26,14 +38,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
     headers["content-type"] ??= "application/json";
   }
   const res = await SELF.fetch(`https://leadrelay.test${path}`, { method, headers, body, redirect: "manual" });
-  const text = await res.text();
-  let json: any = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
+  return readResult(res);
 }
 
 let counter = 0;
@@ -129,12 +134,5 @@ export async function fetchWorker(path: string, init: RequestInit = {}): Promise
 /** Raw bytes (or text) with any content type, or none; through `fetchWorker`. */
 export async function callRaw(method: string, path: string, body: Uint8Array | string | undefined, headers: Record<string, string> = {}) {
   const res = await fetchWorker(path, { method, headers, body: method === "GET" || method === "HEAD" ? undefined : body });
-  const text = await res.text();
-  let json: any = undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
+  return readResult(res);
 }
