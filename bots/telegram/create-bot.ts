@@ -2,8 +2,10 @@ import { Bot, BotError, type Middleware } from "grammy";
 import { toAppError } from "../../workers/errors";
 import type { BotContext, BotDeps } from "./context";
 import { linkingComposer } from "./linking";
+import { membershipComposer } from "./membership";
 import { prospectComposer } from "./prospect";
 import { repActionsComposer } from "./rep-actions";
+import { repRepliesComposer } from "./rep-replies";
 
 /**
  * One bot per webhook call (cheap: `botInfo` comes from the channel row, so grammY never calls getMe).
@@ -23,8 +25,10 @@ export function createBot(token: string, deps: BotDeps) {
       if (appErr.code === "STORAGE_UNAVAILABLE") throw appErr;
       console.error(JSON.stringify({ bot: "telegram", update: err.ctx.update.update_id, code: appErr.code, error: appErr.message }));
     },
+    membershipComposer(),
     linkingComposer(),
     repActionsComposer(),
+    repRepliesComposer(),
     prospectComposer(),
   );
   // Catch-all last: updates nobody handles (edits, group chatter, service messages) are acknowledged.

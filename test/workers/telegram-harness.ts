@@ -17,9 +17,9 @@ export async function fixtureUpdate(name: string): Promise<Update> {
 export function retarget(update: Update, userId: string, updateId: number): Update {
   const u = structuredClone(update);
   u.update_id = updateId;
-  const body = u.message ?? u.callback_query;
+  const body = u.message ?? u.callback_query ?? u.my_chat_member;
   body.from.id = Number(userId);
-  const chat = u.message?.chat ?? u.callback_query?.message?.chat;
+  const chat = u.message?.chat ?? u.callback_query?.message?.chat ?? u.my_chat_member?.chat;
   if (chat) chat.id = Number(userId);
   if (u.message?.contact?.user_id !== undefined) u.message.contact.user_id = Number(userId);
   return u;

@@ -142,6 +142,37 @@ describe("telegram: prospect intake", () => {
   });
 });
 
+describe("telegram: blocked bot", () => {
+  it("my_chat_member kicked suppresses the chat (later sends are skipped, not attempted); member lifts it", async () => {
+    const bot = await workspaceWithBot();
+    const user = uniqueChatId();
+    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+    await sentTo(user, 1);
+    const blocked = retarget(await fixtureUpdate("my_chat_member_bot_blocked_by_user"), user, nextUpdateId());
+    expect((await postUpdate(bot, blocked, bot.secret)).status).toBe(200);
+    const suppressed = async () =>
+      (await testDb().execute({ sql: `SELECT reason FROM suppression WHERE workspace_id = ? AND sender = 'telegram' AND address = ?`, args: [bot.ws.id, user] })).rows;
+    expect((await suppressed()).map((r) => r.reason)).toEqual(["blocked"]);
+
+    // The prospect's next message (sent before the block reached us, say) gets no reply attempt.
+    const before = (await fakeCalls(user)).length;
+    const start = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    expect((await postUpdate(bot, start, bot.secret)).status).toBe(200);
+    await eventually(async () => {
+      const rows = await testDb().execute({ sql: `SELECT state FROM outbox WHERE recipient = ? AND idempotency_key LIKE ?`, args: [user, `tg:${bot.channelId}:${start.update_id}:%`] });
+      expect(rows.rows.map((r) => r.state)).toEqual(["skipped"]);
+    });
+    expect((await fakeCalls(user)).length).toBe(before);
+
+    const back = structuredClone(blocked);
+    back.update_id = nextUpdateId();
+    back.my_chat_member.old_chat_member.status = "kicked";
+    back.my_chat_member.new_chat_member.status = "member";
+    expect((await postUpdate(bot, back, bot.secret)).status).toBe(200);
+    expect(await suppressed()).toEqual([]);
+  });
+});
+
 describe("telegram: reps", () => {
   it("an owner's invite links the rep's chat once; the code cannot be reused", async () => {
     const bot = await workspaceWithBot();
@@ -226,6 +257,43 @@ describe("telegram: reps", () => {
     const refused = await tap("lost", otherChat);
     expect((await leadsOf(bot.ws.id))[0]!.status).toBe("won");
     expect((await fakeCalls(refused))[0]!.body).toMatchObject({ show_alert: true, text: "This lead belongs to another rep." });
+  });
+
+  it("a rep's Telegram reply to an alert goes to the prospect, is recorded, and counts as the first response", async () => {
+    const bot = await workspaceWithBot();
+    const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
+    const user = uniqueChatId();
+    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+    const [lead] = await leadsOf(bot.ws.id);
+    const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id);
+    const ownerChat = repChats[ownerIdx]!;
+    const alertId = await eventually(async () => {
+      const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
+      expect(rs.rows).toHaveLength(1);
+      return Number(rs.rows[0]!.provider_message_id);
+    });
+    const before = (await fakeCalls(user)).length;
+
+    const reply = retarget(await fixtureUpdate("official_message_reply"), ownerChat, nextUpdateId());
+    reply.message.text = "Hi! I can call you at 3pm, does that work?";
+    reply.message.reply_to_message.message_id = alertId;
+    reply.message.reply_to_message.chat.id = Number(ownerChat);
+    expect((await postUpdate(bot, reply, bot.secret)).status).toBe(200);
+    const sends = await sentTo(user, before + 1);
+    expect(sends.at(-1)!.body.text).toBe("Hi! I can call you at 3pm, does that work?");
+    const after = (await leadsOf(bot.ws.id))[0]!;
+    expect(after.first_response_at).not.toBeNull();
+    expect(after.sla_due_at).toBeNull();
+    const out = (await eventsOf(lead!.id)).find((e) => e.type === "message" && e.actor_type === "rep");
+    expect(JSON.parse(out!.data)).toMatchObject({ direction: "out", text: reply.message.text });
+
+    // The other rep replying to their own (unrelated) message reaches nobody.
+    const otherChat = repChats[1 - ownerIdx]!;
+    const stray = retarget(reply, otherChat, nextUpdateId());
+    stray.message.reply_to_message.message_id = alertId;
+    expect((await postUpdate(bot, stray, bot.secret)).status).toBe(200);
+    expect((await sentTo(otherChat, 1)).at(-1)!.body.text).toMatch(/Reply to one of your own lead alerts/);
+    expect((await fakeCalls(user)).length).toBe(before + 1);
   });
 
   it("Snooze 1h schedules a reminder; Claim stops the SLA clock", async () => {
