@@ -5,6 +5,7 @@ import { linkingComposer } from "./linking";
 import { membershipComposer } from "./membership";
 import { prospectComposer } from "./prospect";
 import { repActionsComposer } from "./rep-actions";
+import { repCommandsComposer } from "./rep-commands";
 import { repRepliesComposer } from "./rep-replies";
 
 /**
@@ -29,6 +30,7 @@ export function createBot(token: string, deps: BotDeps) {
     linkingComposer(),
     repActionsComposer(),
     repRepliesComposer(),
+    repCommandsComposer(),
     prospectComposer(),
   );
   // Catch-all last: updates nobody handles (edits, group chatter, service messages) are acknowledged.

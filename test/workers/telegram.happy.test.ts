@@ -296,6 +296,35 @@ describe("telegram: reps", () => {
     expect((await fakeCalls(user)).length).toBe(before + 1);
   });
 
+  it("/pause, /resume and /leads from a linked rep", async () => {
+    const bot = await workspaceWithBot();
+    const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
+    const user = uniqueChatId();
+    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+    const [lead] = await leadsOf(bot.ws.id);
+    const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id);
+    const ownerChat = repChats[ownerIdx]!;
+    const command = async (text: string) => {
+      const u = retarget(await fixtureUpdate("official_message_start"), ownerChat, nextUpdateId());
+      u.message.text = text;
+      u.message.entities = [{ offset: 0, length: text.length, type: "bot_command" }];
+      u.message.chat.type = "private";
+      expect((await postUpdate(bot, u, bot.secret)).status).toBe(200);
+    };
+    const repState = async () => (await call("GET", `/api/v1/reps/${lead!.owner_rep_id}`, { key: bot.ws.key })).json.paused;
+    await sentTo(ownerChat, 1); // the alert
+    await command("/pause");
+    expect(await repState()).toBe(true);
+    expect((await sentTo(ownerChat, 2)).at(-1)!.body.text).toMatch(/^Paused/);
+    await command("/resume");
+    expect(await repState()).toBe(false);
+    await command("/leads");
+    const list = (await sentTo(ownerChat, 4)).at(-1)!.body.text as string;
+    expect(list).toContain(`Test Firstname Test Lastname \u00b7 new (${lead!.id})`);
+    // Nobody else gets to pause a rep: a prospect's /pause does nothing to reps.
+    expect(await leadsOf(bot.ws.id)).toHaveLength(1);
+  });
+
   it("Snooze 1h schedules a reminder; Claim stops the SLA clock", async () => {
     const bot = await workspaceWithBot();
     const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
