@@ -8,6 +8,9 @@ export const configSchema = z.object({
   // When set, creating a workspace needs `Authorization: Bearer <ADMIN_TOKEN>`; unset = open sign-up.
   ADMIN_TOKEN: z.string().min(16).optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  // Public origin the Telegram webhook is registered at (https://leads.example.com); unset = the origin of
+  // the request that connects the bot.
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   WHATSAPP_GRAPH_URL: z.url().default("https://graph.facebook.com/v23.0"),
   // Transactional email API for auto-replies and email follow-ups: POST JSON {from,to,subject,text}.
   // Unset = no email is sent (rows for email wait, form leads get the thank-you response only).

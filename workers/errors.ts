@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   BAD_ENVIRONMENT: 500,
   INTERNAL: 500,
   STORAGE_UNAVAILABLE: 503,
+  // A platform we call (Telegram Bot API) failed or could not be reached; retry later.
+  UPSTREAM_UNAVAILABLE: 502,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -12,3 +12,4 @@ export * from "./suppression";
 export * from "./sequence";
 export * from "./scoring-rules";
 export * from "./webhook-endpoint";
+export * from "./telegram";

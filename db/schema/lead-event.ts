@@ -15,6 +15,8 @@ export const LEAD_EVENT_TYPES = [
   "claimed",
   "passed",
   "escalated",
+  // A prospect's message after capture (Telegram chat), `data.text`.
+  "message",
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 

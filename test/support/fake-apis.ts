@@ -4,6 +4,10 @@
  *   POST /_script {recipient, responses:["telegram_429","telegram_403","ok",…]}  answers for the next calls
  *   POST /hook/<name>                                                          an outgoing-webhook receiver
  *   GET  /_calls?recipient=…                                                   every call recorded
+ *   GET  /_fixtures/telegram/<name>.json                                       a real update from ../shared/fixtures
+ * Bot API methods besides sendMessage (getMe, setWebhook, answerCallbackQuery, editMessageText) answer
+ * success; a token whose secret part starts with "REVOKED" gets Telegram's 401. Calls are recorded under
+ * `chat_id`, else `callback_query_id`, else `bot<id>` (the token's numeric part).
  * Error bodies are the real ones from ../shared/fixtures/telegram (read here, in Node, never copied).
  */
 import { readFileSync } from "node:fs";
@@ -69,6 +73,27 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
       if (req.method === "GET" && url.pathname === "/_calls") {
         const recipient = url.searchParams.get("recipient");
         return send(res, 200, calls.filter((c) => recipient === null || c.recipient === recipient));
+      }
+      const fixtureName = /^\/_fixtures\/telegram\/([A-Za-z0-9_]+\.json)$/.exec(url.pathname)?.[1];
+      if (req.method === "GET" && fixtureName) return send(res, 200, fixture(fixtureName));
+      const botMethod = /^\/bot(\d+):([^/]+)\/(getMe|setWebhook|answerCallbackQuery|editMessageText)$/.exec(url.pathname);
+      if (req.method === "POST" && botMethod) {
+        const [, botId, secret, method] = botMethod;
+        const body = await readJson(req);
+        const recipient = String(body.chat_id ?? body.callback_query_id ?? `bot${botId}`);
+        const revoked = secret!.startsWith("REVOKED");
+        calls.push({ api: "telegram", path: url.pathname, recipient, body, authorization: null, answered: revoked ? 401 : 200 });
+        if (revoked) return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+        if (method === "getMe") {
+          return send(res, 200, {
+            ok: true,
+            result: { id: Number(botId), is_bot: true, first_name: "Lead Desk", username: `leaddesk_${botId}_bot`, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false },
+          });
+        }
+        if (method === "editMessageText") {
+          return send(res, 200, { ok: true, result: { message_id: body.message_id, chat: { id: Number(body.chat_id), type: "private" }, date: 0, text: body.text } });
+        }
+        return send(res, 200, { ok: true, result: true });
       }
       const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
       const hook = url.pathname.startsWith("/hook/");

@@ -2,6 +2,7 @@ import type { InStatement, InValue } from "@libsql/client/web";
 import type { Config } from "../config";
 import { newId } from "../lib/ids";
 import type { LeadSource } from "../../db/schema";
+import { leadActionsKeyboard } from "../../bots/telegram/callback-data";
 
 export interface CaptureFacts {
   ws: string;
@@ -113,14 +114,14 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
       args: { ...base, tg: f.telegramUserId },
     });
   }
-  // The owner's alert in their Telegram chat, through the workspace's bot. The Telegram issue adds the
-  // action buttons (payload.replyMarkup) and alerts on reassignment.
+  // The owner's alert in their Telegram chat, through the workspace's bot, with the one-tap action buttons
+  // (bots/telegram/rep-actions.ts handles the taps). Alerts on reassignment are still to come.
   if (f.ownerRepId) {
     outboxIndexes.push(statements.length);
     statements.push({
       sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
             SELECT :alertId, :ws, :leadId, 'rep_alert', 'telegram', c.id, r.telegram_chat_id,
-              json_object('text', :text), :alertKey, 'pending', 0, :now, :now, :now
+              json_object('text', :text, 'replyMarkup', json(:markup)), :alertKey, 'pending', 0, :now, :now, :now
             FROM rep r JOIN channel c
               ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
             WHERE r.id = :owner AND r.workspace_id = :ws AND r.telegram_chat_id IS NOT NULL AND ${CREATED}
@@ -128,6 +129,7 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
       args: {
         ws: f.ws, leadId: f.leadId, now: f.now, owner: f.ownerRepId,
         alertId: `obx_${f.leadId.slice(5)}r`, alertKey: `alert:${f.leadId}:${f.ownerRepId}`, text: repAlertText(f.source, f.alert),
+        markup: JSON.stringify(leadActionsKeyboard(f.leadId)),
       },
     });
   }

@@ -10,7 +10,7 @@ import type { SendResult, SenderRegistry } from "./sender";
 const SEND_CONCURRENCY = 4;
 
 // Messages to the prospect honour their opt-out; messages to reps and owners do not depend on it.
-const PROSPECT_KINDS: ReadonlySet<OutboxKind> = new Set(["auto_reply", "follow_up"]);
+const PROSPECT_KINDS: ReadonlySet<OutboxKind> = new Set(["auto_reply", "follow_up", "rep_reply"]);
 
 interface RowContext {
   leadName: string | null;

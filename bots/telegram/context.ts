@@ -1,0 +1,18 @@
+import type { Context } from "grammy";
+import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
+import type { TelegramChannel } from "../../workers/domain/telegram-channels";
+
+/** What `createBot` needs besides the token: the domain context and which bot/workspace this is. */
+export interface BotDeps {
+  ctx: DomainContext;
+  channel: TelegramChannel;
+  workspace: WorkspaceRef;
+}
+
+export interface LinkedRep {
+  id: string;
+  name: string;
+}
+
+/** grammY's context plus ours: the deps, and the rep this private chat is linked to (null = a prospect). */
+export type BotContext = Context & { deps: BotDeps; rep: LinkedRep | null };

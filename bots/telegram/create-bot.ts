@@ -1,0 +1,60 @@
+import { Bot, BotError, type Middleware } from "grammy";
+import { toAppError } from "../../workers/errors";
+import type { BotContext, BotDeps } from "./context";
+import { linkingComposer } from "./linking";
+import { membershipComposer } from "./membership";
+import { prospectComposer } from "./prospect";
+import { repActionsComposer } from "./rep-actions";
+import { repCommandsComposer } from "./rep-commands";
+import { repRepliesComposer } from "./rep-replies";
+
+/**
+ * One bot per webhook call (cheap: `botInfo` comes from the channel row, so grammY never calls getMe).
+ * Order: linking before intake, so `/start rep_<code>` is never taken for a prospect's deep link.
+ */
+export function createBot(token: string, deps: BotDeps) {
+  const bot = new Bot<BotContext>(token, {
+    botInfo: deps.channel.config.botInfo,
+    client: { apiRoot: deps.ctx.config.TELEGRAM_API_ROOT.replace(/\/+$/, "") },
+  });
+  bot.use(attachDeps(deps));
+  bot.errorBoundary(
+    (err) => {
+      // Storage failures must reach the webhook route (5xx, so Telegram redelivers the update); anything
+      // else is a bug or a bad update: logged and acknowledged, or Telegram would retry it for hours.
+      const appErr = toAppError(err instanceof BotError ? err.error : err);
+      if (appErr.code === "STORAGE_UNAVAILABLE") throw appErr;
+      console.error(JSON.stringify({ bot: "telegram", update: err.ctx.update.update_id, code: appErr.code, error: appErr.message }));
+    },
+    membershipComposer(),
+    linkingComposer(),
+    repActionsComposer(),
+    repRepliesComposer(),
+    repCommandsComposer(),
+    prospectComposer(),
+  );
+  // Catch-all last: updates nobody handles (edits, group chatter, service messages) are acknowledged.
+  bot.use(() => {});
+  return bot;
+}
+
+/** Puts the deps on the context and, in private chats, which rep (if any) this chat is linked to. */
+function attachDeps(deps: BotDeps): Middleware<BotContext> {
+  return async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.rep = null;
+    if (ctx.chat?.type === "private") {
+      try {
+        const rs = await deps.ctx.database.client.execute({
+          sql: `SELECT id, name FROM rep WHERE workspace_id = ? AND telegram_chat_id = ? AND active = 1`,
+          args: [deps.workspace.id, String(ctx.chat.id)],
+        });
+        const row = rs.rows[0];
+        if (row) ctx.rep = { id: String(row.id), name: String(row.name) };
+      } catch (err) {
+        throw toAppError(err);
+      }
+    }
+    await next();
+  };
+}

@@ -1,0 +1,84 @@
+import { call, seedWorkspace, testDb, type TestWorkspace } from "./harness";
+import { eventually, fakeApiUrl, fakeCalls, uniqueChatId } from "./outbox-harness";
+
+export type Update = Record<string, any>;
+
+/**
+ * A real update from ../shared/fixtures/telegram, fetched from the fake API server (workerd cannot read
+ * files). Fixture user ids are fixed, so tests re-address them to their own ids with `retarget`.
+ */
+export async function fixtureUpdate(name: string): Promise<Update> {
+  const res = await fetch(`${fakeApiUrl}/_fixtures/telegram/${name}.json`);
+  if (!res.ok) throw new Error(`fixture ${name}: ${res.status}`);
+  return (await res.json()) as Update;
+}
+
+/** The update as sent by (and in a private chat with) `userId`, with its own update id. */
+export function retarget(update: Update, userId: string, updateId: number): Update {
+  const u = structuredClone(update);
+  u.update_id = updateId;
+  const body = u.message ?? u.callback_query ?? u.my_chat_member;
+  body.from.id = Number(userId);
+  const chat = u.message?.chat ?? u.callback_query?.message?.chat ?? u.my_chat_member?.chat;
+  if (chat) chat.id = Number(userId);
+  if (u.message?.contact?.user_id !== undefined) u.message.contact.user_id = Number(userId);
+  return u;
+}
+
+let updateCounter = 500_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
+export const nextUpdateId = () => updateCounter++;
+
+export interface TestBot {
+  ws: TestWorkspace;
+  channelId: string;
+  token: string;
+  secret: string;
+  botId: string;
+}
+
+/** A workspace with a bot connected through the API (getMe + setWebhook against the fake). */
+export async function workspaceWithBot(config: { autoReplyText?: string } = {}): Promise<TestBot> {
+  const ws = await seedWorkspace();
+  const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
+  const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;
+  const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token, ...config } });
+  if (res.status !== 201) throw new Error(`connect bot: ${res.status} ${res.text}`);
+  const rs = await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [res.json.id] });
+  const secret = JSON.parse(String(rs.rows[0]!.config)).secretToken as string;
+  return { ws, channelId: res.json.id, token, secret, botId };
+}
+
+export function postUpdate(bot: Pick<TestBot, "channelId">, update: Update, secret: string | null) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
+  return call("POST", `/hooks/telegram/${bot.channelId}`, { rawBody: JSON.stringify(update), headers });
+}
+
+/** A rep of the workspace linked to a fresh Telegram chat (through the owner API). */
+export async function linkRep(bot: TestBot, repId: string): Promise<string> {
+  const chat = uniqueChatId();
+  const res = await call("PATCH", `/api/v1/reps/${repId}`, { key: bot.ws.key, body: { telegramChatId: chat } });
+  if (res.status !== 200) throw new Error(`link rep: ${res.status} ${res.text}`);
+  return chat;
+}
+
+export async function leadsOf(workspaceId: string) {
+  const rs = await testDb().execute({ sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`, args: [workspaceId] });
+  return rs.rows as Record<string, any>[];
+}
+
+export async function eventsOf(leadId: string) {
+  const rs = await testDb().execute({ sql: `SELECT * FROM lead_event WHERE lead_id = ? ORDER BY created_at, id`, args: [leadId] });
+  return rs.rows as Record<string, any>[];
+}
+
+/** The sends the fake Bot API received for a chat, once there are `n` of them. */
+export function sentTo(chatId: string, n: number) {
+  return eventually(async () => {
+    const calls = (await fakeCalls(chatId)).filter((c) => c.path.endsWith("/sendMessage"));
+    if (calls.length < n) throw new Error(`expected ${n} sends to ${chatId}, got ${calls.length}`);
+    return calls;
+  });
+}
+
+export { fakeCalls, uniqueChatId };

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { testDb } from "./harness";
+import { appBehindFaultProxy, setDatabase } from "./fault";
+import { fakeApiUrl } from "./outbox-harness";
+import { fixtureUpdate, leadsOf, nextUpdateId, retarget, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "./telegram-harness";
+
+const app = () => appBehindFaultProxy({ TELEGRAM_API_ROOT: fakeApiUrl });
+const post = (bot: TestBot, update: Update) =>
+  app().request(`/hooks/telegram/${bot.channelId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": bot.secret },
+    body: JSON.stringify(update),
+  });
+
+async function state(bot: TestBot) {
+  const rs = await testDb().execute({
+    sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) AS leads,
+                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws AND type IN ('created', 're-inquiry')) AS inquiries,
+                 (SELECT count(*) FROM outbox WHERE workspace_id = :ws AND kind = 'bot_reply') AS replies,
+                 (SELECT count(*) FROM telegram_update WHERE channel_id = :ch) AS updates`,
+    args: { ws: bot.ws.id, ch: bot.channelId },
+  });
+  return Object.fromEntries(Object.entries(rs.rows[0]!).map(([k, v]) => [k, Number(v)]));
+}
+
+describe("telegram webhook when storage fails", () => {
+  afterEach(() => setDatabase("up"));
+
+  it("database down → 503 (Telegram redelivers), nothing stored; the redelivery is handled once", async () => {
+    const bot = await workspaceWithBot();
+    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), uniqueChatId(), nextUpdateId());
+    await setDatabase("down");
+    expect((await post(bot, update)).status).toBe(503);
+    await setDatabase("up");
+    expect(await state(bot)).toEqual({ leads: 0, inquiries: 0, replies: 0, updates: 0 });
+    expect((await post(bot, update)).status).toBe(200);
+    expect(await state(bot)).toEqual({ leads: 1, inquiries: 1, replies: 1, updates: 1 });
+  });
+
+  it("the capture commits but its answer is lost → 5xx; the redelivery completes without a second lead or event", async () => {
+    const bot = await workspaceWithBot();
+    const user = uniqueChatId();
+    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    await setDatabase("drop-write-response");
+    expect((await post(bot, update)).status).toBeGreaterThanOrEqual(500);
+    await setDatabase("up");
+    // The lead is there (the batch committed), but the update is not marked as handled.
+    expect(await state(bot)).toMatchObject({ leads: 1, inquiries: 1, updates: 0 });
+    expect((await post(bot, update)).status).toBe(200);
+    expect(await state(bot)).toEqual({ leads: 1, inquiries: 1, replies: 1, updates: 1 });
+    expect((await leadsOf(bot.ws.id))[0]!.telegram_user_id).toBe(user);
+  });
+});
