@@ -183,3 +183,24 @@ describe("outbox", () => {
     expect(calls[0]!.body.text).toBe(`Reminder: snoozed lead Sam (${lead.id}) is back.`);
   });
 });
+
+describe("what the outbox renders", () => {
+  it("relays and alerts arrive exactly as typed; only the owner's templates take variables", async () => {
+    const ws = await seedWorkspace();
+    const channelId = await addTelegramChannel(ws.id, {});
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Ada", email: uniqueEmail() } })).json.lead;
+    const relayChat = uniqueChatId();
+    const templateChat = uniqueChatId();
+    const row = (id: string, kind: string, chat: string, text: string) =>
+      testDb().execute({
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+              VALUES (?, ?, ?, ?, 'telegram', ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+        args: [id, ws.id, lead.id, kind, channelId, chat, JSON.stringify({ text }), `test:${id}`, Date.now(), Date.now(), Date.now()],
+      });
+    await row(`obx_t${relayChat}`, "relay", relayChat, "Prospect wrote: use {name} as the salutation");
+    await row(`obx_t${templateChat}`, "follow_up", templateChat, "Hi {name}!");
+    await tick(Date.now() + MIN);
+    await eventually(async () => expect((await fakeCalls(relayChat))[0]?.body.text).toBe("Prospect wrote: use {name} as the salutation"));
+    await eventually(async () => expect((await fakeCalls(templateChat))[0]?.body.text).toBe("Hi Ada!"));
+  });
+});

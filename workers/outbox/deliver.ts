@@ -10,6 +10,7 @@ import type { SendResult, SenderRegistry } from "./sender";
 const SEND_CONCURRENCY = 4;
 
 // Messages to the prospect honour their opt-out; messages to reps and owners do not depend on it.
+const TEMPLATED_KINDS: ReadonlySet<string> = new Set(["auto_reply", "follow_up", "reminder"]);
 const PROSPECT_KINDS: ReadonlySet<OutboxKind> = new Set(["auto_reply", "follow_up", "rep_reply"]);
 
 interface RowContext {
@@ -60,11 +61,14 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
   const sender = senders[row.sender];
   if (!sender) return { status: "retry", error: `no ${row.sender} sender` };
   const vars = { name: context.leadName, repName: context.repName, form: context.formName };
+  // Only templates (the owner's auto-replies and follow-ups, our reminder) take variables; alerts, relays and replies carry text a prospect or
+  // rep typed, which must arrive exactly as written ("{name}" included).
+  const render = (text: string) => (TEMPLATED_KINDS.has(row.kind) ? renderTemplate(text, vars) : text);
   try {
     return await sender.send({
       recipient: row.recipient,
-      text: renderTemplate(row.payload.text ?? "", vars),
-      subject: row.payload.subject === undefined ? undefined : renderTemplate(row.payload.subject, vars),
+      text: render(row.payload.text ?? ""),
+      subject: row.payload.subject === undefined ? undefined : render(row.payload.subject),
       template: row.payload.template,
       body: row.payload.body,
       replyMarkup: row.payload.replyMarkup,
