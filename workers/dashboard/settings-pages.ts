@@ -17,8 +17,16 @@ function hoursSummary(r: Rep): string {
     .join("; ") || "never";
 }
 
-export function repsBody(reps: Rep[], open: Map<string, number>, now: number, workspaceTimeZone: string) {
+export interface InviteNotice {
+  repId: string;
+  deepLink?: string;
+  error?: string;
+}
+
+export function repsBody(reps: Rep[], open: Map<string, number>, now: number, workspaceTimeZone: string, invite?: InviteNotice) {
   return html`
+${invite?.deepLink ? html`<section class="card" role="status"><p>Send this one-time link to ${reps.find((r) => r.id === invite.repId)?.name ?? "the rep"} (valid 7 days): <code data-invite-link>${invite.deepLink}</code></p></section>` : ""}
+${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p></section>` : ""}
 <table data-table="reps">
   <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th></tr></thead>
   <tbody>
@@ -28,11 +36,12 @@ export function repsBody(reps: Rep[], open: Map<string, number>, now: number, wo
     <td>${hoursSummary(r)} <span class="muted">(${r.timezone ?? workspaceTimeZone})</span></td>
     <td>${r.weight}</td>
     <td>${open.get(r.id) ?? 0} / ${r.maxOpenLeads ?? "no cap"}</td>
-    <td>${r.telegramChatId ? "Telegram" : ""} ${r.whatsappPhone ? "WhatsApp" : ""}</td>
+    <td>${r.telegramChatId ? "Telegram" : ""} ${r.whatsappPhone ? "WhatsApp" : ""}
+      <form method="post" action="/app/reps/${r.id}/telegram-invite"><button type="submit">${r.telegramChatId ? "New Telegram link" : "Telegram invite link"}</button></form></td>
   </tr>`)}
   </tbody>
 </table>
-<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). Invite links for reps to link their chat arrive with the bots (issues 4 and 5); working hours and pools are set through the API (issue 3).</p>`;
+<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). An invite link lets a rep link their Telegram chat to get alerts and act on leads (WhatsApp reps come with issue 5); working hours and pools are set through the API.</p>`;
 }
 
 export function snippetFor(origin: string, form: Form): string {
@@ -100,6 +109,13 @@ ${endpoints.map((e) => html`<tr><td>${e.url}</td><td>${e.events.join(", ")}</td>
 Reject signatures older than 5 minutes. Delivery and retries go through the outbox (issue 6).</p></section>`;
 }
 
-export function placeholderBody(what: string, issue: string) {
-  return html`<section class="card"><p>${what}: ${issue}. This page will list and edit them.</p></section>`;
+
+export function channelsBody(bots: { id: string; botUsername: string; webhookUrl: string; createdAt: number }[]) {
+  return html`
+${bots.length === 0
+  ? html`<p class="muted">No Telegram bot connected yet.</p>`
+  : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Connected</th></tr></thead><tbody>
+  ${bots.map((b) => html`<tr><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td><td>${new Date(b.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
+  </tbody></table>`}
+<p class="muted">Connect a bot with <code>POST /api/v1/channels/telegram</code> (its token); see the README's "Telegram bot". The WhatsApp number comes with issue 5.</p>`;
 }

@@ -8,7 +8,9 @@ import { routingBody, sequencesBody } from "../dashboard/routing-pages";
 import { listPools } from "../domain/pools";
 import { listRules } from "../domain/routing-rules";
 import { listSequences } from "../domain/sequences";
-import { DASHBOARD_JS, formsBody, placeholderBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
+import { createRepTelegramInvite } from "../domain/rep-invites";
+import { listTelegramChannels } from "../domain/telegram-channels";
+import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
@@ -113,6 +115,21 @@ export function registerDashboard(app: App) {
     const [reps, open, ws] = await Promise.all([listReps(s), openLeadsByRep(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
     return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone)));
   });
+  app.post("/app/reps/:id/telegram-invite", async (c) => {
+    const s = scope(c);
+    const repId = c.req.param("id");
+    let invite: InviteNotice;
+    let status: 200 | 404 | 409 = 200;
+    try {
+      invite = { repId, deepLink: (await createRepTelegramInvite(s, repId)).deepLink };
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.code !== "NOT_FOUND" && err.code !== "CONFLICT")) throw err;
+      invite = { repId, error: err.message };
+      status = err.code === "NOT_FOUND" ? 404 : 409;
+    }
+    const [reps, open, ws] = await Promise.all([listReps(s), openLeadsByRep(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone, invite)), status);
+  });
 
   app.get("/app/forms", async (c) => c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))));
 
@@ -140,7 +157,7 @@ export function registerDashboard(app: App) {
     return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
   });
   app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
-  app.get("/app/channels", (c) => c.html(page("Channels", "/app/channels", placeholderBody("The Telegram bot and the WhatsApp number", "issues 4 (Telegram) and 5 (WhatsApp)"))));
+  app.get("/app/channels", async (c) => c.html(page("Channels", "/app/channels", channelsBody(await listTelegramChannels(scope(c))))));
 }
 
 function nonEmpty(query: Record<string, string>): Record<string, string> {

@@ -1,0 +1,59 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { call, seedWorkspace } from "./harness";
+import { workspaceWithBot } from "./telegram-harness";
+
+const BASE = "https://leadrelay.test";
+
+async function signIn(key: string): Promise<string> {
+  const res = await SELF.fetch(`${BASE}/app/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
+    body: new URLSearchParams({ apiKey: key }).toString(),
+    redirect: "manual",
+  });
+  expect(res.status).toBe(303);
+  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+}
+
+const post = (path: string, cookie: string) => call("POST", path, { rawBody: "", headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" } });
+
+describe("dashboard: rep invite links and channels", () => {
+  it("creates a one-time Telegram invite link for a rep and lists the connected bot", async () => {
+    const bot = await workspaceWithBot();
+    const cookie = await signIn(bot.ws.key);
+    const rep = bot.ws.reps[0]!;
+    const res = await post(`/app/reps/${rep.id}/telegram-invite`, cookie);
+    expect(res.status).toBe(200);
+    const link = /data-invite-link>(https:\/\/t\.me\/[^<]+)</.exec(res.text)?.[1];
+    expect(link).toMatch(/\?start=rep_[A-Za-z0-9]{32}$/);
+    expect(res.text).toContain(rep.name);
+    // A second link is a different one-time code.
+    const again = /data-invite-link>([^<]+)</.exec((await post(`/app/reps/${rep.id}/telegram-invite`, cookie)).text)?.[1];
+    expect(again).not.toBe(link);
+
+    const channels = await call("GET", "/app/channels", { headers: { cookie } });
+    expect(channels.status).toBe(200);
+    expect(channels.text).toContain(`/hooks/telegram/${bot.channelId}`);
+    expect(channels.text).not.toContain(bot.token);
+    expect(channels.text).not.toContain(bot.secret);
+  });
+
+  it("says to connect a bot first when there is none; another workspace's rep is not found; cross-site posts are refused", async () => {
+    const ws = await seedWorkspace();
+    const other = await seedWorkspace();
+    const cookie = await signIn(ws.key);
+    const none = await post(`/app/reps/${ws.reps[0]!.id}/telegram-invite`, cookie);
+    expect(none.status).toBe(409);
+    expect(none.text).toContain("Connect a Telegram bot first");
+    const foreign = await post(`/app/reps/${other.reps[0]!.id}/telegram-invite`, cookie);
+    expect(foreign.status).toBe(404);
+    expect(foreign.text).toContain("Rep not found");
+    const crossSite = await call("POST", `/app/reps/${ws.reps[0]!.id}/telegram-invite`, {
+      rawBody: "",
+      headers: { cookie, origin: "https://evil.test", "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await call("GET", "/app/channels", { headers: { cookie } })).text).toContain("No Telegram bot connected yet.");
+  });
+});
