@@ -286,6 +286,14 @@ describe("telegram: reps", () => {
     expect(after.sla_due_at).toBeNull();
     const out = (await eventsOf(lead!.id)).find((e) => e.type === "message" && e.actor_type === "rep");
     expect(JSON.parse(out!.data)).toMatchObject({ direction: "out", text: reply.message.text });
+    // The owner sees the conversation on the lead's dashboard page.
+    const login = await call("POST", "/app/login", {
+      rawBody: new URLSearchParams({ apiKey: bot.ws.key }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://leadrelay.test" },
+    });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const page = await call("GET", `/app/leads/${lead!.id}`, { headers: { cookie } });
+    expect(page.text).toContain(`${bot.ws.reps[ownerIdx]!.name} → “Hi! I can call you at 3pm, does that work?” (telegram)`);
 
     // The other rep replying to their own (unrelated) message reaches nobody.
     const otherChat = repChats[1 - ownerIdx]!;
