@@ -55,5 +55,8 @@ describe("dashboard: rep invite links and channels", () => {
     });
     expect(crossSite.status).toBe(403);
     expect((await call("GET", "/app/channels", { headers: { cookie } })).text).toContain("No Telegram bot connected yet.");
+    // The forms page shows each form's auto-reply.
+    await call("PATCH", `/api/v1/forms/${ws.form.id}`, { key: ws.key, body: { autoReplyText: "Thanks {name}, we call back within the hour." } });
+    expect((await call("GET", "/app/forms", { headers: { cookie } })).text).toContain("Auto-reply: “Thanks {name}, we call back within the hour.”");
   });
 });

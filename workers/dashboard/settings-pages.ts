@@ -68,6 +68,7 @@ ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
   </tbody></table>
   <p>Allowed origins: ${f.allowedOrigins.length ? f.allowedOrigins.join(", ") : html`<span class="muted">any (add your site's origin to lock it down)</span>`}</p>
   <p>Success message: “${f.successMessage}”${f.redirectUrl ? html` · redirects to ${f.redirectUrl}` : ""}</p>
+  <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none — set <code>autoReplyText</code> with <code>PATCH /api/v1/forms/{id}</code></span>`}</p>
   <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.
   Auto-replies per form arrive with issue 6.</p>
 </section>`)}
