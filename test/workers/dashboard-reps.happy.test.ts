@@ -1,20 +1,10 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace } from "./harness";
+import { call, dashboardSession, seedWorkspace } from "./harness";
 import { workspaceWithBot } from "./telegram-harness";
 
 const BASE = "https://leadrelay.test";
 
-async function signIn(key: string): Promise<string> {
-  const res = await SELF.fetch(`${BASE}/app/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-    body: new URLSearchParams({ apiKey: key }).toString(),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-}
+const signIn = async (key: string) => (await dashboardSession(key)).cookie;
 
 const post = (path: string, cookie: string) => call("POST", path, { rawBody: "", headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" } });
 

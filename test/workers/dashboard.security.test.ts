@@ -1,25 +1,11 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { sessionSecret } from "../../workers/http/session";
 import { AppError } from "../../workers/errors";
-import { call, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
+import { call, dashboardSession, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
 
 const BASE = "https://leadrelay.test";
-
-async function signIn(key: string): Promise<{ cookie: string; setCookie: string }> {
-  const res = await SELF.fetch(`${BASE}/app/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-    body: new URLSearchParams({ apiKey: key }).toString(),
-    redirect: "manual",
-  });
-  expect(res.status).toBe(303);
-  expect(res.headers.get("location")).toBe("/app");
-  const setCookie = res.headers.get("set-cookie") ?? "";
-  return { cookie: setCookie.split(";")[0]!, setCookie };
-}
 
 function page(path: string, cookie?: string) {
   return call("GET", path, { headers: cookie ? { cookie } : {} });
@@ -37,7 +23,7 @@ describe("dashboard sessions", () => {
 
   it("signs in with an API key into an HttpOnly, SameSite=Lax, Secure session cookie scoped to /app", async () => {
     const ws = await seedWorkspace();
-    const { cookie, setCookie } = await signIn(ws.key);
+    const { cookie, setCookie } = await dashboardSession(ws.key);
     expect(setCookie).toMatch(/^lr_session=[^;]+/);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
@@ -68,7 +54,7 @@ describe("dashboard sessions", () => {
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain("unknown or revoked");
 
-    const { cookie } = await signIn(ws.key);
+    const { cookie } = await dashboardSession(ws.key);
     const [name, value] = cookie.split("=");
     const [keyId, expires, sig] = value!.split(".");
     const longer = `${name}=${keyId}.${Number(expires) + 10 ** 9}.${sig}`;
@@ -115,7 +101,7 @@ describe("dashboard pages", () => {
     await submit(b.form.publicKey, { name: "B secret lead", email: uniqueEmail() });
     const aLead = (await call("GET", "/api/v1/leads", { key: a.key })).json.data[0];
     const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
-    const { cookie } = await signIn(a.key);
+    const { cookie } = await dashboardSession(a.key);
 
     const leads = await page("/app/leads", cookie);
     expect(leads.status).toBe(200);
@@ -157,7 +143,7 @@ describe("dashboard pages", () => {
 
   it("saves scoring rules from the scoring page", async () => {
     const ws = await seedWorkspace();
-    const { cookie } = await signIn(ws.key);
+    const { cookie } = await dashboardSession(ws.key);
     const post = (rules: string) =>
       call("POST", "/app/scoring", {
         rawBody: new URLSearchParams({ rules }).toString(),

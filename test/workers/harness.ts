@@ -136,3 +136,14 @@ export async function callRaw(method: string, path: string, body: Uint8Array | s
   const res = await fetchWorker(path, { method, headers, body: method === "GET" || method === "HEAD" ? undefined : body });
   return readResult(res);
 }
+
+/** Signs in to the dashboard with an API key, as a browser on the Worker's own origin would; returns the cookie. */
+export async function dashboardSession(key: string): Promise<{ cookie: string; setCookie: string }> {
+  const res = await call("POST", "/app/login", {
+    rawBody: new URLSearchParams({ apiKey: key }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://leadrelay.test" },
+  });
+  if (res.status !== 303 || res.headers.get("location") !== "/app") throw new Error(`dashboard sign-in: ${res.status}`);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  return { cookie: setCookie.split(";")[0]!, setCookie };
+}

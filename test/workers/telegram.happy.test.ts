@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, testDb, uniquePhone } from "./harness";
+import { call, dashboardSession, testDb, uniquePhone } from "./harness";
 import { eventually, fakeCalls } from "./outbox-harness";
 import {
   eventsOf, fixtureUpdate, leadsOf, linkRep, nextUpdateId, postUpdate, retarget, sentTo, uniqueChatId, workspaceWithBot,
@@ -287,11 +287,7 @@ describe("telegram: reps", () => {
     const out = (await eventsOf(lead!.id)).find((e) => e.type === "message" && e.actor_type === "rep");
     expect(JSON.parse(out!.data)).toMatchObject({ direction: "out", text: reply.message.text });
     // The owner sees the conversation on the lead's dashboard page.
-    const login = await call("POST", "/app/login", {
-      rawBody: new URLSearchParams({ apiKey: bot.ws.key }).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://leadrelay.test" },
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const { cookie } = await dashboardSession(bot.ws.key);
     const page = await call("GET", `/app/leads/${lead!.id}`, { headers: { cookie } });
     expect(page.text).toContain(`${bot.ws.reps[ownerIdx]!.name} → “Hi! I can call you at 3pm, does that work?” (telegram)`);
 
