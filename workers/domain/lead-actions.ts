@@ -1,31 +1,24 @@
 import { and, eq } from "drizzle-orm";
-import { lead, leadEvent, rep } from "../../db/schema";
+import { lead, leadEvent } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { getLead } from "./leads";
 import { reassignLead } from "./reassign";
+import { requireWorkspaceRep } from "./reps";
 
 interface Scope {
   ctx: DomainContext;
   workspace: WorkspaceRef;
 }
 
-async function requireRep({ ctx, workspace }: Scope, repId: string, field = "repId") {
-  const found = await ctx.database.db
-    .select({ id: rep.id })
-    .from(rep)
-    .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, repId)))
-    .get();
-  if (!found) throw AppError.validation({ [field]: "No such rep in this workspace." });
-}
 
 /**
  * A rep takes the lead: it stops the SLA clock. An unowned lead becomes theirs; a lead owned by
  * someone else cannot be claimed (409) — reassigning is the owner's call.
  */
 export async function claimLead(scope: Scope, leadId: string, repId: string) {
-  await requireRep(scope, repId);
+  await requireWorkspaceRep(scope.ctx, scope.workspace.id, repId);
   const { lead: current } = await getLead(scope, leadId);
   if (current.ownerRepId && current.ownerRepId !== repId) {
     throw new AppError("CONFLICT", "This lead belongs to another rep.", { fields: { repId: "Not the lead's owner." } });
@@ -54,7 +47,7 @@ export async function claimLead(scope: Scope, leadId: string, repId: string) {
 
 /** The owner hands the lead on at once; they are never offered it again. */
 export async function passLead(scope: Scope, leadId: string, repId: string) {
-  await requireRep(scope, repId);
+  await requireWorkspaceRep(scope.ctx, scope.workspace.id, repId);
   const { lead: current } = await getLead(scope, leadId);
   if (current.ownerRepId !== repId) {
     throw new AppError("CONFLICT", "Only the lead's owner can pass it.", { fields: { repId: "Not the lead's owner." } });
@@ -70,7 +63,7 @@ export async function assignLead(scope: Scope, leadId: string, repId: string | u
     await reassignLead(scope.ctx, current, { reason: "manual", actor, now: scope.ctx.now(), hot: current.hot });
     return getLead(scope, leadId);
   }
-  await requireRep(scope, repId);
+  await requireWorkspaceRep(scope.ctx, scope.workspace.id, repId);
   if (repId === current.ownerRepId) return getLead(scope, leadId);
   const now = scope.ctx.now();
   const { db } = scope.ctx.database;

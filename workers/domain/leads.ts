@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import { lead, leadEvent, rep, type LeadSource, type LeadStatus } from "../../db/schema";
+import { lead, leadEvent, type LeadSource, type LeadStatus } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
@@ -8,6 +8,7 @@ import type { InStatement, InValue } from "@libsql/client/web";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import { leadFromRow, type Lead } from "./lead-row";
+import { requireWorkspaceRep } from "./reps";
 
 export type LeadEvent = typeof leadEvent.$inferSelect;
 
@@ -92,14 +93,7 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
   const { db } = ctx.database;
   const current = await getLead({ ctx, workspace }, id);
   const before = current.lead;
-  if (patch.ownerRepId) {
-    const owner = await db
-      .select({ id: rep.id })
-      .from(rep)
-      .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, patch.ownerRepId)))
-      .get();
-    if (!owner) throw AppError.validation({ ownerRepId: "No such rep in this workspace." });
-  }
+  if (patch.ownerRepId) await requireWorkspaceRep(ctx, workspace.id, patch.ownerRepId, "ownerRepId");
   const now = ctx.now();
   const events: (typeof leadEvent.$inferInsert)[] = [];
   const event = (type: LeadEvent["type"], data: Record<string, unknown>) =>

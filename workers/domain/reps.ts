@@ -47,6 +47,16 @@ function normalizeContacts(input: Partial<RepInput>, defaultCountry: string): Pa
   return out;
 }
 
+/** A rep id given as input must belong to the workspace; otherwise a 422 naming the field. */
+export async function requireWorkspaceRep(ctx: DomainContext, workspaceId: string, repId: string, field = "repId"): Promise<void> {
+  const found = await ctx.database.db
+    .select({ id: rep.id })
+    .from(rep)
+    .where(and(eq(rep.workspaceId, workspaceId), eq(rep.id, repId)))
+    .get();
+  if (!found) throw AppError.validation({ [field]: "No such rep in this workspace." });
+}
+
 export async function listReps({ ctx, workspace }: Scope): Promise<Rep[]> {
   return ctx.database.db.select().from(rep).where(eq(rep.workspaceId, workspace.id)).orderBy(asc(rep.createdAt)).all();
 }

@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
-import { apiKey, rep, workspace } from "../../db/schema";
+import { eq } from "drizzle-orm";
+import { apiKey, workspace } from "../../db/schema";
 import { AppError } from "../errors";
 import { generateApiKey, hashApiKey } from "../lib/api-key";
 import { newId } from "../lib/ids";
 import type { DomainContext } from "./context";
+import { requireWorkspaceRep } from "./reps";
 
 export type Workspace = typeof workspace.$inferSelect;
 
@@ -58,14 +59,7 @@ export async function updateWorkspace({
   workspaceId: string;
   input: Partial<CreateWorkspaceInput> & { ownerRepId?: string | null | undefined };
 }) {
-  if (input.ownerRepId) {
-    const owner = await ctx.database.db
-      .select({ id: rep.id })
-      .from(rep)
-      .where(and(eq(rep.workspaceId, workspaceId), eq(rep.id, input.ownerRepId)))
-      .get();
-    if (!owner) throw AppError.validation({ ownerRepId: "No such rep in this workspace." });
-  }
+  if (input.ownerRepId) await requireWorkspaceRep(ctx, workspaceId, input.ownerRepId, "ownerRepId");
   const patch = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.defaultCountry !== undefined ? { defaultCountry: input.defaultCountry.toUpperCase() } : {}),
