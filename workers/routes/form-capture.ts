@@ -11,11 +11,11 @@ import { assertStorableText } from "../http/text-safety";
 
 const FORM_KEY = /^f_[A-Za-z0-9]{10,40}$/;
 
-/** CORS for one form: only its allowed origins (any origin when the list is empty). */
-function corsHeaders(form: Form, origin: string | undefined): Record<string, string> | null {
+/** CORS for one form: only its allowed origins (any origin when the list is empty); others get a 403. */
+function corsHeaders(form: Form, origin: string | undefined, verb: "post to" | "use"): Record<string, string> {
   if (!origin) return {};
   const allowed = form.allowedOrigins.length === 0 || form.allowedOrigins.includes(origin);
-  if (!allowed) return null;
+  if (!allowed) throw new AppError("FORBIDDEN", `This origin may not ${verb} this form.`, { fields: { origin: "Not allowed." } });
   return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
 }
 
@@ -64,8 +64,7 @@ function thankYou(c: Context<AppEnv>, form: Form, html: boolean, headers: Record
 export function registerFormCapture(app: App) {
   app.options("/f/:formKey", async (c) => {
     const { form } = await loadForm(c);
-    const cors = corsHeaders(form, c.req.header("origin"));
-    if (cors === null) throw new AppError("FORBIDDEN", "This origin may not post to this form.", { fields: { origin: "Not allowed." } });
+    const cors = corsHeaders(form, c.req.header("origin"), "post to");
     return c.body(null, 204, {
       ...cors,
       "Access-Control-Allow-Methods": "POST, OPTIONS",
@@ -77,8 +76,7 @@ export function registerFormCapture(app: App) {
   // What the embed snippet renders: public settings only (no ids, no origins list).
   app.get("/f/:formKey/schema", async (c) => {
     const { form } = await loadForm(c);
-    const cors = corsHeaders(form, c.req.header("origin"));
-    if (cors === null) throw new AppError("FORBIDDEN", "This origin may not use this form.", { fields: { origin: "Not allowed." } });
+    const cors = corsHeaders(form, c.req.header("origin"), "use");
     const fields = form.fields.map(({ name, label, type, required, maxLength, options }) => ({ name, label, type, required, maxLength, options }));
     return c.json(
       { fields, honeypotField: form.honeypotField, successMessage: form.successMessage, redirectUrl: form.redirectUrl, turnstileSiteKey: form.turnstileSiteKey },
@@ -90,8 +88,7 @@ export function registerFormCapture(app: App) {
   app.post("/f/:formKey", async (c) => {
     const contentType = c.req.header("content-type") ?? "";
     const { form, workspace } = await loadForm(c);
-    const cors = corsHeaders(form, c.req.header("origin"));
-    if (cors === null) throw new AppError("FORBIDDEN", "This origin may not post to this form.", { fields: { origin: "Not allowed." } });
+    const cors = corsHeaders(form, c.req.header("origin"), "post to");
     // From here on even errors carry CORS headers, so the snippet can read them.
     try {
       await limitPublicForm(c, form.publicKey);
