@@ -50,3 +50,33 @@ describe("rate limits on the public form route", () => {
     expect((await submit(other.form.publicKey, { company_website: "bot" })).status).toBe(200);
   });
 });
+
+// HOOK_RATE_LIMITER in wrangler.toml.
+const HOOK_LIMIT = 3000;
+
+describe("rate limit on the platform webhooks", () => {
+  it(`per channel: after ${HOOK_LIMIT} deliveries in a window → 429 with Retry-After, before any lookup; other channels unaffected`, async () => {
+    // Unknown channel ids: below the limit each delivery is looked up (404), above it the limiter answers first.
+    const flooded = `chn_flood${crypto.randomUUID().replaceAll("-", "")}`;
+    const post = (channelId: string) =>
+      callRaw("POST", `/hooks/telegram/${channelId}`, JSON.stringify({ update_id: 1 }), { "content-type": "application/json" });
+    let accepted = 0;
+    let limited: Awaited<ReturnType<typeof post>> | undefined;
+    // Fixed windows: a boundary in the middle restarts the count, so the first 429 comes before 2 × limit + 1.
+    for (let i = 0; i <= 2 * HOOK_LIMIT + 1 && !limited; i += 50) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => post(flooded)));
+      for (const res of batch) {
+        if (res.status === 429) limited ??= res;
+        else {
+          expect(res.status).toBe(404);
+          accepted++;
+        }
+      }
+    }
+    expect(limited, "never limited").toBeDefined();
+    expect(accepted).toBeGreaterThanOrEqual(HOOK_LIMIT);
+    expect(limited!.headers.get("retry-after")).toBe("60");
+    expect(limited!.json.error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/channel/) });
+    expect((await post(`chn_other${crypto.randomUUID().replaceAll("-", "")}`)).status).toBe(404);
+  });
+});

@@ -26,7 +26,7 @@ import { registerTelegramHook } from "../routes/telegram-hook";
 import { registerRepTelegramInvite } from "../routes/rep-telegram-invite";
 import { requireApiKey, requireJsonBody } from "./auth";
 import { preloadJsonBody } from "./json-body";
-import { limitPublicByIp } from "./rate-limit";
+import { limitHookByChannel, limitPublicByIp } from "./rate-limit";
 import { rejectUnstorableUrl } from "./text-safety";
 
 export function createApp(config: Config, clock: () => number = Date.now) {
@@ -61,6 +61,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   app.use("/api/v1/*", preloadJsonBody);
 
   app.use("/f/*", limitPublicByIp);
+  app.use("/hooks/:platform/:channelId", limitHookByChannel);
 
   registerHealth(app);
   registerWorkspaces(app);

@@ -41,3 +41,14 @@ export const limitPublicByIp = createMiddleware<AppEnv>(async (c, next) => {
 export function limitPublicForm(c: Context<AppEnv>, formKey: string): Promise<void> {
   return enforce(c.env?.FORM_RATE_LIMITER, formKey, "form", {});
 }
+
+/**
+ * Per connected bot or number, on `/hooks/<platform>/<channelId>`, before the channel lookup: a flood of
+ * forged deliveries (each would cost a database read before its secret or signature fails) stops here. Not per
+ * IP: Telegram and Meta deliver from a few shared addresses. The limit sits far above what one business's
+ * chat traffic produces; a throttled platform redelivers later (both retry non-2xx answers), so nothing is lost.
+ */
+export const limitHookByChannel = createMiddleware<AppEnv>(async (c, next) => {
+  await enforce(c.env?.HOOK_RATE_LIMITER, c.req.param("channelId") ?? c.req.path, "channel", {});
+  await next();
+});
