@@ -8,7 +8,7 @@ export function machine(): string {
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
 
-export function renderMarkdown(opts: { startedAt: Date; durationS: number; rows: ResultRow[]; pending: Scenario[]; ratio: string }): string {
+export function renderMarkdown(opts: { startedAt: Date; durationS: number; rows: ResultRow[]; pending: Scenario[]; ratio?: string }): string {
   const lines = [
     "# LeadRelay benchmarks",
     "",
@@ -24,10 +24,14 @@ export function renderMarkdown(opts: { startedAt: Date; durationS: number; rows:
     ...opts.rows.map((r) => `| ${cell(r.metric)} | ${cell(r.value)} | ${cell(r.how)} |`),
     ...opts.pending.map((s) => `| ${cell(s.title)} | pending ${s.pending} | ${cell(s.plan)} |`),
     "",
-    `Capture / raw INSERT ratio: ${opts.ratio}. Capture does more per lead than the raw INSERT: HTTP through`,
-    "wrangler dev and workerd, the rate limiter, body checks, phone/email normalization, a routing read (one",
-    "libSQL round trip), a call to the rotation Durable Object, and one atomic write batch (dedup, insert,",
-    "timeline and routing events, read-back) instead of one INSERT.",
+    ...(opts.ratio
+      ? [
+          `Capture / raw INSERT ratio: ${opts.ratio}. Capture does more per lead than the raw INSERT: HTTP through`,
+          "wrangler dev and workerd, the rate limiter, body checks, phone/email normalization, a routing read (one",
+          "libSQL round trip), a call to the rotation Durable Object, and one atomic write batch (dedup, insert,",
+          "timeline and routing events, read-back) instead of one INSERT.",
+        ]
+      : []),
     "",
   ];
   return lines.join("\n");

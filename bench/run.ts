@@ -3,7 +3,9 @@
  * free loopback ports), seeds a workspace through the API, measures, and writes bench/results.md.
  * Everything it starts is stopped at the end, on error, and on Ctrl-C.
  * Options: --leads N (default 2000), --concurrency N (default 16), --startup-runs N (default 3),
- * --cron-leads N,M (default 1000,100000: lead counts of the cron tick runs).
+ * --cron-leads N,M (default 1000,100000: lead counts of the cron tick runs),
+ * --only id,id (measure just these: capture, startup, bundle or a scenario id of bench/scenarios.ts; the
+ * table then goes to bench/out/results.partial.md unless --out says otherwise, so results.md stays whole).
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -26,9 +28,20 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "16" },
     "startup-runs": { type: "string", default: "3" },
     "cron-leads": { type: "string", default: "1000,100000" },
-    out: { type: "string", default: "bench/results.md" },
+    only: { type: "string" },
+    out: { type: "string" },
   },
 });
+const known = ["capture", "startup", "bundle", ...scenarios.map((s) => s.id)];
+const only = args.only ? new Set(args.only.split(",").map((id) => id.trim())) : undefined;
+for (const id of only ?? []) {
+  if (!known.includes(id)) {
+    console.error(`[bench] --only: unknown "${id}"; one of ${known.join(", ")}`);
+    process.exit(2);
+  }
+}
+const wanted = (id: string) => !only || only.has(id);
+const out = args.out ?? (only ? "bench/out/results.partial.md" : "bench/results.md");
 const leads = Math.max(1000, Math.min(100_000, Number(args.leads)));
 const concurrency = Math.max(1, Math.min(256, Number(args.concurrency)));
 const startupRuns = Math.max(1, Math.min(10, Number(args["startup-runs"])));
@@ -52,22 +65,29 @@ async function main() {
   const workspace = await seedBenchWorkspace(stack.worker.url);
   const ctx = { db: stack.db, worker: stack.worker, workspace, cleanup, progress, fake, vars, cronLeads, leads, concurrency };
 
-  const capture = await measureCapture(ctx);
-  const raw = await measureRawInsert(ctx);
-  const ratio = `${(capture.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${capture.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)})`;
-  rows.push(...capture.rows, ...raw.rows, { metric: "Capture / raw INSERT", value: ratio.split(" ")[0]!, how: "same run, same server, same concurrency" });
-  for (const s of scenarios.filter((p) => p.run && !p.pending)) rows.push(...(await s.run!(ctx)));
+  let ratio: string | undefined;
+  if (wanted("capture")) {
+    const capture = await measureCapture(ctx);
+    const raw = await measureRawInsert(ctx);
+    ratio = `${(capture.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${capture.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)})`;
+    rows.push(...capture.rows, ...raw.rows, { metric: "Capture / raw INSERT", value: ratio.split(" ")[0]!, how: "same run, same server, same concurrency" });
+  }
+  for (const s of scenarios.filter((p) => p.run && !p.pending && wanted(p.id))) rows.push(...(await s.run!(ctx)));
   await stack.worker.stop();
 
-  rows.push(...(await measureStartup(cleanup, stack.db.url, startupRuns, (i) => progress.update("start-up", `run ${i}/${startupRuns}`))));
-  progress.update("bundle", "wrangler deploy --dry-run --minify");
-  rows.push(...(await measureBundle(cleanup)));
+  if (wanted("startup")) {
+    rows.push(...(await measureStartup(cleanup, stack.db.url, startupRuns, (i) => progress.update("start-up", `run ${i}/${startupRuns}`))));
+  }
+  if (wanted("bundle")) {
+    progress.update("bundle", "wrangler deploy --dry-run --minify");
+    rows.push(...(await measureBundle(cleanup)));
+  }
   progress.done();
 
   const pending = scenarios.filter((s) => s.pending);
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
-  writeFileSync(args.out, renderMarkdown({ startedAt, durationS, rows, pending, ratio }));
-  console.log(`\nLeadRelay bench (${args.out})\n${renderConsole(rows, pending)}\n`);
+  writeFileSync(out, renderMarkdown({ startedAt, durationS, rows, pending, ratio }));
+  console.log(`\nLeadRelay bench (${out})\n${renderConsole(rows, pending)}\n`);
 }
 
 main()
