@@ -28,7 +28,6 @@ describe("replaying the same submission 3×", () => {
     expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 3, events: 4 });
   });
 
-  // Webhook replays arrive with the channels; each fixture under ../shared/fixtures gets replayed 3× here.
-  it.todo("Telegram webhook: every fixture update replayed 3× → one lead, one event, one send (issue 5)");
+  // Webhook replays: every Telegram fixture update is replayed 3× in telegram-hook.security.test.ts.
   it.todo("WhatsApp webhook: every fixture message and status replayed 3× → one lead, one event, one send (issue 4)");
 });
