@@ -60,7 +60,7 @@ async function snapshot(bot: TestBot, recipients: string[]) {
     args: { ws: bot.ws.id, channel: bot.channelId },
   });
   const calls = (await Promise.all(recipients.map(fakeCalls))).flat().length;
-  return { ...rs.rows[0], calls };
+  return { ...(rs.rows[0] as Record<string, unknown>), calls };
 }
 
 /** Waits until the sends the delivery caused are done (they go out under waitUntil, after the 200). */
