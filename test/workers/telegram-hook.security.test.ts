@@ -60,7 +60,11 @@ async function snapshot(bot: TestBot, recipients: string[]) {
     args: { ws: bot.ws.id, channel: bot.channelId },
   });
   const calls = (await Promise.all(recipients.map(fakeCalls))).flat().length;
-  return { ...(rs.rows[0] as Record<string, unknown>), calls };
+  const row = rs.rows[0]!;
+  return {
+    leads: Number(row.leads), events: Number(row.events), outbox: Number(row.outbox), suppressions: Number(row.suppressions),
+    updates: Number(row.updates), leadState: String(row.leadState ?? ""), calls,
+  };
 }
 
 /** Waits until the sends the delivery caused are done (they go out under waitUntil, after the 200). */
