@@ -54,7 +54,7 @@ const startedAt = new Date();
 
 async function main() {
   const rows: ResultRow[] = [];
-  // Every Worker the bench starts sends Telegram messages here (loopback), never to api.telegram.org.
+  // Every Worker the bench starts sends Telegram and WhatsApp messages here (loopback), never to the real APIs.
   const listeners = new Set<(call: RecordedCall) => void>();
   const fakeApis = await startFakeApis({ onCall: (call) => listeners.forEach((fn) => fn(call)) });
   cleanup.add("fake Bot API", () => fakeApis.close());

@@ -1,0 +1,88 @@
+import { createClient } from "@libsql/client/web";
+import type { RecordedCall } from "../test/support/fake-apis";
+import { percentile, runPool } from "./load";
+import type { BenchContext } from "./scenario";
+
+/** After the last request, how long the messages may still take before the rest count as missing. */
+const DRAIN_MS = 30_000;
+/** Then a short extra wait, so a late duplicate is seen too. */
+const GRACE_MS = 2_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+export interface Arrivals {
+  latencies: number[];
+  received: number;
+  missing: number;
+  duplicated: number;
+  failed: number;
+}
+
+/**
+ * Speed to lead, channel-agnostic: sends `total` requests at the bench's concurrency and times each one
+ * from sending it to the first call at the fake API that `match` attributes to it (by index). Calls seen
+ * twice for one index count as duplicated; indexes never seen after a drain window count as missing.
+ */
+export async function measureArrivals(
+  ctx: BenchContext,
+  o: { label: string; total: number; send(i: number): Promise<boolean>; match(call: RecordedCall): number | null },
+): Promise<Arrivals> {
+  const sentAt = new Map<number, number>();
+  const arrivals = new Map<number, number[]>();
+  const stop = ctx.fake.listen((call) => {
+    const i = o.match(call);
+    if (i === null || !sentAt.has(i)) return;
+    arrivals.set(i, [...(arrivals.get(i) ?? []), performance.now()]);
+  });
+  let lastSent = 0;
+  try {
+    const { failed } = await runPool(
+      o.total,
+      ctx.concurrency,
+      async (i) => {
+        sentAt.set(i, performance.now());
+        const ok = await o.send(i);
+        lastSent = performance.now();
+        return ok;
+      },
+      (done) => ctx.progress.update(o.label, `${done}/${o.total} sent, ${arrivals.size} received`),
+    );
+    const expected = o.total - failed;
+    while (arrivals.size < expected && performance.now() - lastSent < DRAIN_MS) {
+      ctx.progress.update(o.label, `waiting: ${arrivals.size}/${expected} received`);
+      await sleep(100);
+    }
+    await sleep(GRACE_MS);
+    return {
+      latencies: [...arrivals].map(([i, times]) => times[0]! - sentAt.get(i)!),
+      received: arrivals.size,
+      missing: o.total - failed - arrivals.size,
+      duplicated: [...arrivals.values()].filter((t) => t.length > 1).length,
+      failed,
+    };
+  } finally {
+    stop();
+  }
+}
+
+/** p50 / p90 / p99, or a plain statement when nothing arrived (a matcher out of step with the message, not NaN). */
+export function percentiles(latencies: number[]): string {
+  if (latencies.length === 0) return "nothing received (see how)";
+  return `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 90))} / ${fmt(percentile(latencies, 99))}`;
+}
+
+/** "sent 1000, failed 2": the outbox rows of `kind` in the workspace, by state. */
+export async function outboxStates(ctx: BenchContext, workspaceId: string, kind: string): Promise<string> {
+  // A fresh client: a long-lived one's socket may have outlived the server's keep-alive during the run.
+  const client = createClient({ url: ctx.db.url, intMode: "number" });
+  try {
+    const states = await client.execute({
+      sql: `SELECT state, count(*) AS n FROM outbox WHERE workspace_id = ? AND kind = ? GROUP BY state`,
+      args: [workspaceId, kind],
+    });
+    return states.rows.map((r) => `${r.state} ${r.n}`).join(", ") || "none";
+  } finally {
+    client.close();
+  }
+}
