@@ -60,19 +60,21 @@ export function retarget(
 ): Payload {
   const p = structuredClone(payload);
   const ts = String(Math.floor(at / 1000));
+  // Fixtures share one BSUID across senders: give each sender its own, or they are all one person.
+  const userId = who.userId ?? (who.waId ? `US.${who.waId}` : undefined);
   for (const entry of p.entry ?? []) {
     for (const change of entry.changes ?? []) {
       const v = change.value ?? {};
       if (v.metadata) v.metadata.phone_number_id = num.phoneNumberId;
       for (const c of v.contacts ?? []) {
         if (who.waId && c.wa_id !== "") c.wa_id = who.waId;
-        if (who.userId) c.user_id = who.userId;
+        if (userId && (c.user_id !== undefined || who.userId)) c.user_id = userId;
       }
       for (const m of v.messages ?? []) {
         m.id = `${m.id}.${tag}`;
         if (m.timestamp !== undefined) m.timestamp = ts;
         if (who.waId && m.from !== "") m.from = who.waId;
-        if (who.userId && m.from_user_id !== undefined) m.from_user_id = who.userId;
+        if (userId && m.from_user_id !== undefined) m.from_user_id = userId;
       }
       for (const s of v.statuses ?? []) {
         s.id = `${s.id}.${tag}`;

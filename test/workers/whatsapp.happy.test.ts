@@ -30,7 +30,7 @@ describe("whatsapp: intake", () => {
     expect(res.status).toBe(200);
     const [lead, ...rest] = await waLeads(num.ws.id);
     expect(rest).toHaveLength(0);
-    expect(lead).toMatchObject({ source: "whatsapp", name: "Test Name", whatsapp_id: wa, phone: `+${wa}`, whatsapp_user_id: "US.13491208655302741918", message: "Body Text", utm_source: "whatsapp" });
+    expect(lead).toMatchObject({ source: "whatsapp", name: "Test Name", whatsapp_id: wa, phone: `+${wa}`, whatsapp_user_id: `US.${wa}`, message: "Body Text", utm_source: "whatsapp" });
     const created = (await waEvents(lead!.id)).find((e) => e.type === "created")!;
     const msgId = payload.entry[0].changes[0].value.messages[0].id;
     expect(created.dedup_key).toBe(`wa:${msgId}`);
