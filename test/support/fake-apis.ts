@@ -111,13 +111,15 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
           const body = await readJson(req);
           const recipient = String(body.to);
           const scripted = scripts.get(recipient)?.shift();
-          const answer = revoked ? expired : scripted && scripted !== "ok" ? canned[scripted] : undefined;
+          // "wamid:<id>" answers success with that message id (tests that deliver a status before the send).
+          const fixedId = scripted?.startsWith("wamid:") ? scripted.slice(6) : undefined;
+          const answer = revoked ? expired : scripted && scripted !== "ok" && !fixedId ? canned[scripted] : undefined;
           const call: RecordedCall = { api: "whatsapp", path: url.pathname, recipient, body, authorization, answered: answer?.status ?? 200 };
           calls.push(call);
           opts.onCall?.(call);
           if (answer) return send(res, answer.status, answer.body);
           // The shape of meta-docs-examples/text-messages__ex1.json, with a fresh message id.
-          return send(res, 200, { messaging_product: "whatsapp", contacts: [{ input: recipient, wa_id: recipient }], messages: [{ id: `wamid.FAKE${++messageId}${Math.random().toString(36).slice(2, 8)}` }] });
+          return send(res, 200, { messaging_product: "whatsapp", contacts: [{ input: recipient, wa_id: recipient }], messages: [{ id: fixedId ?? `wamid.FAKE${++messageId}${Math.random().toString(36).slice(2, 8)}` }] });
         }
       }
       const botMethod = /^\/bot(\d+):([^/]+)\/(getMe|setWebhook|answerCallbackQuery|editMessageText)$/.exec(url.pathname);

@@ -36,6 +36,7 @@ function toDue(r: Row): DueEnrollment {
     step: r.sender === null ? null : { sender: String(r.sender) as StepSender, text: str(r.text), subject: str(r.subject), template: str(r.template) },
     nextDelayMinutes: num(r.next_delay),
     channelId: str(r.channel_id),
+    followUpTemplate: str(r.follow_up_template),
   };
 }
 
@@ -58,7 +59,9 @@ export const scheduleSequenceSteps: CronJob = {
               (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = st.sender ORDER BY created_at LIMIT 1) AS channel_id,
               (SELECT MAX(w.last_inbound_at) FROM whatsapp_window w
                 WHERE w.channel_id = (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)
-                  AND w.address IN (l.whatsapp_id, l.whatsapp_user_id, ltrim(l.phone, '+'))) AS wa_inbound_at
+                  AND w.address IN (l.whatsapp_id, l.whatsapp_user_id, ltrim(l.phone, '+'))) AS wa_inbound_at,
+              (SELECT json_extract(config, '$.templates.follow_up.name') FROM channel
+                WHERE workspace_id = e.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1) AS follow_up_template
             FROM sequence_enrollment e
             JOIN sequence s ON s.id = e.sequence_id
             JOIN workspace w ON w.id = e.workspace_id

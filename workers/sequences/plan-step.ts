@@ -33,6 +33,8 @@ export interface DueEnrollment {
   /** Delay before the step after this one, null when this is the last. */
   nextDelayMinutes: number | null;
   channelId: string | null;
+  /** The WhatsApp number's approved template configured for follow-ups (channel config), if any. */
+  followUpTemplate?: string | null;
 }
 
 export interface PlannedMessage {
@@ -83,7 +85,8 @@ export function planStep(e: DueEnrollment, now: number, available: ReadonlySet<S
       lastWhatsappInboundAt: e.lead.whatsappInboundAt ?? null,
       now,
       text: e.step.text,
-      template: e.step.template,
+      // A step without its own template falls back to the number's configured `follow_up` template.
+      template: e.step.template ?? e.followUpTemplate ?? null,
     });
     if (mode.mode === "skip") return skip(mode.reason);
     const payload = mode.mode === "text" ? { text: mode.text } : { template: mode.template };
