@@ -2,58 +2,9 @@ import { describe, expect, it } from "vitest";
 import { testDb } from "./harness";
 import { fakeCalls } from "./outbox-harness";
 import {
-  graphSendsTo, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waState, workspaceWithNumber,
+  MESSAGE_FIXTURES, graphSendsTo, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waState, workspaceWithNumber,
 } from "./whatsapp-harness";
 
-// Every inbound message type in ../shared/fixtures/whatsapp (README "Scenario → file map"), with what the
-// timeline must show. Each is delivered twice from one contact: the first creates the lead through
-// captureLead, the second (another message id) is a `message` event on the same lead.
-const MESSAGE_FIXTURES: [fixture: string, type: string, text: string | RegExp][] = [
-  ["pywa/message__text", "text", "Body Text"],
-  ["meta-docs-examples/text__ex1", "text", /./],
-  ["pywa/message__reply", "text", /./],
-  ["pywa/message__forwarded", "text", /./],
-  ["pywa/message__forwarded_many_times", "text", /./],
-  ["pywa/callback_button__button", "interactive", "title"],
-  ["meta-docs-examples/interactive-reply-buttons-messages__ex3", "interactive", /./],
-  ["pywa/callback_selection__callback", "interactive", "title"],
-  ["pywa/callback_selection__description", "interactive", "title"],
-  ["meta-docs-examples/interactive-list-messages__ex3", "interactive", "Priority Mail Express"],
-  ["pywa/callback_button__quick_reply", "button", "title"],
-  ["pywa/callback_button__quick_reply_without_context", "button", "title"],
-  ["pywa/message__image", "image", "[image]"],
-  ["pywa/message__media_with_url", "image", "[image]"],
-  ["meta-docs-examples/image__ex1", "image", "[image]"],
-  ["pywa/message__document", "document", "[document filename.pdf] caption"],
-  ["pywa/message__audio", "audio", /^\[(audio|voice message)\]/],
-  ["pywa/message__voice", "audio", /^\[(audio|voice message)\]/],
-  ["pywa/message__video", "video", "[video"],
-  ["pywa/message__static_sticker", "sticker", "[sticker]"],
-  ["pywa/message__animated_sticker", "sticker", "[sticker]"],
-  ["pywa/message__current_location", "location", "[location]"],
-  ["pywa/message__chosen_location", "location", "[location]"],
-  ["meta-docs-examples/location__ex1", "location", "[location]"],
-  ["pywa/message__contacts", "contacts", "[contact card] Chandler Bing +1 555-555-5555; Monica +1 666-666-6666; Rachel Green +1 777-777-7777"],
-  ["meta-docs-examples/contacts__ex1", "contacts", "[contact card]"],
-  ["pywa/message__reaction", "reaction", "[reaction \u{1F62E}]"],
-  ["meta-docs-examples/reaction__ex1", "reaction", "[reaction"],
-  ["pywa/message__unreaction_empty", "reaction", "[reaction removed]"],
-  ["pywa/message__unreaction_no_emoji", "reaction", "[reaction removed]"],
-  ["pywa/message__referral", "text", "BODY"],
-  ["meta-docs-examples/text__ex2", "text", "Can I get more info about this?"],
-  ["pywa/message__order", "order", "[order] 3\u00d7 HAMBURGER, 2\u00d7 FRENCH_FRIES, 2\u00d7 SODA"],
-  ["pywa/message__unsupported", "unsupported", "[unsupported message"],
-  ["pywa/message__unsupported_with_type", "unsupported", "[unsupported message: pool]"],
-  ["meta-docs-examples/unsupported__ex1", "unsupported", "[unsupported message"],
-  ["pywa/message__interactive_message_with_err", "interactive", "[interactive]"],
-  ["pywa/system__phone_number_change", "system", "[system] User A changed from"],
-  ["pywa/system__identity_change", "system", "[system]"],
-  ["meta-docs-examples/system__ex2", "system", "[system]"],
-  ["pywa/deleted_message__revoke", "revoke", "[revoke]"],
-  ["pywa/edited_message__image", "edit", "[edit]"],
-  ["pywa/flow_completion__completion", "interactive", "[form reply]"],
-  ["pywa/call_permission_update__accept", "interactive", "[interactive call_permission_reply]"],
-];
 
 describe("whatsapp intake: every message type of the fixtures", () => {
   it("creates the lead from the first message and records the second on it, with its type, text and raw message", async () => {
