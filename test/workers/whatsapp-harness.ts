@@ -112,6 +112,15 @@ export function graphSendsTo(to: string, n: number) {
   });
 }
 
+/** The first Graph API send to `to` matching `match`, once it arrived (sends run after the response). */
+export function graphSendMatching(to: string, match: (body: Record<string, any>) => boolean) {
+  return eventually(async () => {
+    const found = (await fakeCalls(to)).find((c) => c.api === "whatsapp" && c.path.endsWith("/messages") && match(c.body));
+    if (!found) throw new Error(`no matching WhatsApp send to ${to}`);
+    return found;
+  });
+}
+
 export async function waLeads(workspaceId: string) {
   const rs = await testDb().execute({ sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`, args: [workspaceId] });
   return rs.rows as Record<string, any>[];
