@@ -59,7 +59,7 @@ async function main() {
   const fakeApis = await startFakeApis({ onCall: (call) => listeners.forEach((fn) => fn(call)) });
   cleanup.add("fake Bot API", () => fakeApis.close());
   const fake = { url: fakeApis.url, listen: (fn: (call: RecordedCall) => void) => (listeners.add(fn), () => void listeners.delete(fn)) };
-  const vars = { TELEGRAM_API_ROOT: fake.url };
+  const vars = { TELEGRAM_API_ROOT: fake.url, WHATSAPP_GRAPH_URL: `${fake.url}/graph` };
   const stack = await startStack(cleanup, (step) => progress.update("starting", step), vars);
   progress.update("seeding", "workspace, form, 4 reps through the API");
   const workspace = await seedBenchWorkspace(stack.worker.url);

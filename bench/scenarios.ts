@@ -1,13 +1,14 @@
 import { measureCronTick } from "./cron-tick-worker";
 import { measureFairness } from "./round-robin-fairness";
 import { measureSpeedToLead } from "./speed-to-lead";
+import { measureSpeedToLeadWhatsapp } from "./speed-to-lead-whatsapp";
 import type { Scenario } from "./scenario";
 
 /**
  * Scenarios beyond capture/raw INSERT/start-up/bundle, including those waiting for their feature. When the feature lands, give the scenario a `run` (it receives
  * the running stack, the seeded workspace and its reps) and drop `pending`; the report picks it up.
- * run.ts starts the fake Bot API (test/support/fake-apis.ts, loopback) and points every bench Worker at it
- * (`ctx.fake`, `ctx.vars`); a fake Graph API for the WhatsApp run belongs next to it.
+ * run.ts starts the fake Bot API and Graph API (test/support/fake-apis.ts, loopback) and points every bench
+ * Worker at them (`ctx.fake`, `ctx.vars`).
  */
 export const scenarios: Scenario[] = [
   {
@@ -19,8 +20,8 @@ export const scenarios: Scenario[] = [
   {
     id: "speed-to-lead-whatsapp",
     title: "Speed to lead: WhatsApp inbound webhook → auto-reply received at a fake Graph API (p50 / p90 / p99)",
-    pending: "issue 5",
     plan: "signed fixture webhooks from ../shared/fixtures; WHATSAPP_GRAPH_URL → a loopback fake timestamping /messages",
+    run: measureSpeedToLeadWhatsapp,
   },
   {
     id: "round-robin-fairness",

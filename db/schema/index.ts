@@ -13,3 +13,5 @@ export * from "./sequence";
 export * from "./scoring-rules";
 export * from "./webhook-endpoint";
 export * from "./telegram";
+export * from "./whatsapp";
+export * from "./consent";

@@ -26,7 +26,11 @@ export const lead = sqliteTable(
     phone: text("phone"),
     email: text("email"),
     telegramUserId: text("telegram_user_id"),
+    // wa_id: the WhatsApp user's phone number in digits (may be empty for username adopters).
     whatsappId: text("whatsapp_id"),
+    // WhatsApp business-scoped user id (BSUID, `user_id`): sent for every user, the only id of those
+    // who adopted a username and hide their number.
+    whatsappUserId: text("whatsapp_user_id"),
     message: text("message"),
     // Answers to the form's own fields (product interest, budget, ...).
     fields: text("fields", { mode: "json" }).$type<Record<string, string>>().notNull(),
@@ -65,6 +69,7 @@ export const lead = sqliteTable(
     uniqueIndex("lead_workspace_email_uq").on(t.workspaceId, t.email).where(sql`email is not null`),
     uniqueIndex("lead_workspace_telegram_uq").on(t.workspaceId, t.telegramUserId).where(sql`telegram_user_id is not null`),
     uniqueIndex("lead_workspace_whatsapp_uq").on(t.workspaceId, t.whatsappId).where(sql`whatsapp_id is not null`),
+    uniqueIndex("lead_workspace_whatsapp_user_uq").on(t.workspaceId, t.whatsappUserId).where(sql`whatsapp_user_id is not null`),
     // Leads list: newest first within a workspace, optionally narrowed by status.
     index("lead_workspace_created_idx").on(t.workspaceId, t.createdAt),
     index("lead_workspace_status_created_idx").on(t.workspaceId, t.status, t.createdAt),

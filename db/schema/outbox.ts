@@ -56,6 +56,12 @@ export const outbox = sqliteTable(
     leaseUntil: integer("lease_until"),
     lastError: text("last_error"),
     providerMessageId: text("provider_message_id"),
+    // What the provider reported after accepting it (WhatsApp statuses): sent → delivered → read (→ played),
+    // or failed. Only ever moves up that order, so a late `sent` never overwrites `read`.
+    deliveryStatus: text("delivery_status"),
+    deliveryStatusAt: integer("delivery_status_at"),
+    // A failed status's `errors[]`, as the provider sent them.
+    deliveryError: text("delivery_error"),
     sentAt: integer("sent_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -66,5 +72,7 @@ export const outbox = sqliteTable(
     index("outbox_pending_due_idx").on(t.dueAt).where(sql`state = 'pending'`),
     // A lead's messages (timeline, "did we already write to them?").
     index("outbox_lead_idx").on(t.leadId),
+    // Status webhooks and rep replies find the row by the provider's message id. Partial: unsent rows have none.
+    index("outbox_provider_message_idx").on(t.providerMessageId).where(sql`provider_message_id is not null`),
   ],
 );

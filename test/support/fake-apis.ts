@@ -1,5 +1,5 @@
 /**
- * Host-side fakes of the Telegram Bot API and the email API, at the network edge. Tests run inside
+ * Host-side fakes of the Telegram Bot API, the WhatsApp Graph API (under /graph) and the email API, at the network edge. Tests run inside
  * workerd, so they steer the fake over HTTP:
  *   POST /_script {recipient, responses:["telegram_429","telegram_403","ok",…]}  answers for the next calls
  *   POST /hook/<name>                                                          an outgoing-webhook receiver
@@ -9,13 +9,17 @@
  * success; a token whose secret part starts with "REVOKED" gets Telegram's 401. Calls are recorded under
  * `chat_id`, else `callback_query_id`, else `bot<id>` (the token's numeric part).
  * Error bodies are the real ones from ../shared/fixtures/telegram (read here, in Node, never copied).
+ * Graph API: GET /graph/<phone-number-id> (the connect check) and POST /graph/<phone-number-id>/messages,
+ * recorded under the message's `to`; a bearer token starting with "REVOKED" gets Meta's 401 / code 190.
+ * Scripted answers "wa_131047", "wa_131056" (the sync envelopes from ../shared/fixtures/whatsapp/errors),
+ * "wa_130429", "wa_190", "wa_500". GET /_fixtures/whatsapp/<folder>/<name>.json serves those fixtures.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedCall {
-  api: "telegram" | "email" | "webhook";
+  api: "telegram" | "email" | "webhook" | "whatsapp";
   path: string;
   recipient: string;
   body: Record<string, unknown>;
@@ -28,6 +32,13 @@ export interface RecordedCall {
 
 const FIXTURES = new URL("../../../shared/fixtures/telegram/", import.meta.url);
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
+const WA_FIXTURES = new URL("../../../shared/fixtures/whatsapp/", import.meta.url);
+const waFixture = (name: string) => JSON.parse(readFileSync(new URL(name, WA_FIXTURES), "utf8")) as Record<string, unknown>;
+
+/** A sync Graph error envelope for an error Meta documents only as a webhook error object (errors/README). */
+function graphEnvelope(error: { code: number; title: string; details: string }, extra: Record<string, unknown> = {}) {
+  return { error: { message: `(#${error.code}) ${error.title}`, type: "OAuthException", code: error.code, error_data: { messaging_product: "whatsapp", details: error.details }, fbtrace_id: "AfakeTrace", ...extra } };
+}
 
 async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -52,6 +63,13 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
     email_422: { status: 422, body: { error: "invalid recipient" } },
     http_503: { status: 503, body: { error: "try later" } },
     http_410: { status: 410, body: { error: "gone" } },
+    wa_131047: { status: 400, body: waFixture("errors/sync_graph_error_envelope_131047.json") },
+    wa_131056: { status: 400, body: waFixture("errors/sync_graph_error_envelope_131056_pair_rate.json") },
+    // Reconstructed: the 130429 error object of meta-docs-examples/errors__ex1.json in the sync envelope shape.
+    wa_130429: { status: 400, body: graphEnvelope({ code: 130429, title: "Rate limit hit", details: "Message failed to send because there were too many messages sent from this phone number in a short period of time" }) },
+    // Reconstructed: Graph's expired-token answer (code 190, subcode 463).
+    wa_190: { status: 401, body: { error: { message: "Error validating access token: Session has expired.", type: "OAuthException", code: 190, error_subcode: 463, fbtrace_id: "AfakeTrace" } } },
+    wa_500: { status: 500, body: { error: { message: "An unknown error has occurred.", type: "OAuthException", code: 1, fbtrace_id: "AfakeTrace" } } },
   };
   const scripts = new Map<string, string[]>();
   const calls: RecordedCall[] = [];
@@ -76,6 +94,34 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
       }
       const fixtureName = /^\/_fixtures\/telegram\/([A-Za-z0-9_]+\.json)$/.exec(url.pathname)?.[1];
       if (req.method === "GET" && fixtureName) return send(res, 200, fixture(fixtureName));
+      const waFixtureName = /^\/_fixtures\/whatsapp\/((?:pywa|meta-docs-examples|signature|errors)\/[A-Za-z0-9_.-]+\.json)$/.exec(url.pathname)?.[1];
+      if (req.method === "GET" && waFixtureName) return send(res, 200, waFixture(waFixtureName));
+      const graph = /^\/graph\/(\d+)(\/messages)?$/.exec(url.pathname);
+      if (graph) {
+        const [, phoneNumberId, messages] = graph;
+        const authorization = req.headers.authorization ?? null;
+        const revoked = (authorization ?? "").startsWith("Bearer REVOKED");
+        const expired = { status: 401, body: canned.wa_190!.body };
+        if (req.method === "GET" && !messages) {
+          calls.push({ api: "whatsapp", path: url.pathname, recipient: `pn${phoneNumberId}`, body: {}, authorization, answered: revoked ? 401 : 200 });
+          if (revoked) return send(res, expired.status, expired.body);
+          return send(res, 200, { display_phone_number: "15550783881", verified_name: "Lucky Shrub", id: phoneNumberId });
+        }
+        if (req.method === "POST" && messages) {
+          const body = await readJson(req);
+          const recipient = String(body.to);
+          const scripted = scripts.get(recipient)?.shift();
+          // "wamid:<id>" answers success with that message id (tests that deliver a status before the send).
+          const fixedId = scripted?.startsWith("wamid:") ? scripted.slice(6) : undefined;
+          const answer = revoked ? expired : scripted && scripted !== "ok" && !fixedId ? canned[scripted] : undefined;
+          const call: RecordedCall = { api: "whatsapp", path: url.pathname, recipient, body, authorization, answered: answer?.status ?? 200 };
+          calls.push(call);
+          opts.onCall?.(call);
+          if (answer) return send(res, answer.status, answer.body);
+          // The shape of meta-docs-examples/text-messages__ex1.json, with a fresh message id.
+          return send(res, 200, { messaging_product: "whatsapp", contacts: [{ input: recipient, wa_id: recipient }], messages: [{ id: fixedId ?? `wamid.FAKE${++messageId}${Math.random().toString(36).slice(2, 8)}` }] });
+        }
+      }
       const botMethod = /^\/bot(\d+):([^/]+)\/(getMe|setWebhook|answerCallbackQuery|editMessageText)$/.exec(url.pathname);
       if (req.method === "POST" && botMethod) {
         const [, botId, secret, method] = botMethod;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, callRaw, isErrorShape, leadRows, seedWorkspace, uniqueEmail, type TestWorkspace } from "./harness";
+import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail, type TestWorkspace } from "./harness";
+import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "./whatsapp-harness";
 import { hostileUrlPart, malformedCase, seededRandom } from "./malformed-bodies";
 import { ownerOperations, validBodyFor, type Operation } from "./openapi-routes";
 
@@ -10,6 +11,7 @@ const FORM_CASES_PER_SEED = 120;
 const API_CASES_PER_ROUTE = 30;
 const FORM_LIMIT = 32_768; // FORM_MAX_BODY_BYTES default
 const API_LIMIT = 1_048_576; // API_MAX_BODY_BYTES default
+const WHATSAPP_CASES = 120;
 
 type Delta = { leads: number; inquiries: number; events: number };
 const delta = (a: Delta, b: Delta): Delta => ({ leads: b.leads - a.leads, inquiries: b.inquiries - a.inquiries, events: b.events - a.events });
@@ -137,5 +139,43 @@ describe("fuzzing owner API URLs (path ids and query strings)", () => {
     }
     expect(await leadRows(ws.id)).toEqual(before);
     await expectReadable(ws);
+  });
+});
+
+describe("fuzzing the WhatsApp webhook (validly signed bodies)", () => {
+  it("malformed JSON, shapes and text under a valid signature: never a 5xx, one error shape, never a partial lead", async () => {
+    const num = await workspaceWithNumber();
+    const text = await waFixture("pywa/message__text");
+    const r = seededRandom(0x3a11);
+    const seen = new Map<number, number>();
+    for (let i = 0; i < WHATSAPP_CASES; i++) {
+      const c = malformedCase(r, 64 * 1024, () => retarget(text, num, { waId: uniqueWaId() }, `fz${i}`));
+      const before = await leadRows(num.ws.id);
+      const res = await callRaw("POST", `/hooks/whatsapp/${num.channelId}`, c.body, {
+        ...(c.contentType ? { "content-type": c.contentType } : {}),
+        "x-hub-signature-256": await sign(c.body, num.appSecret),
+      });
+      const d = delta(before, await leadRows(num.ws.id));
+      const what = `case ${i} (${c.label}) → ${res.status} ${res.text.slice(0, 200)}`;
+      seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+      expect(res.status, what).toBeLessThan(500);
+      if (res.status >= 400) {
+        expect(isErrorShape(res.json), what).toBe(true);
+        expect(d, what).toEqual(NOTHING);
+      } else {
+        // At most the one message of the payload: a new lead always with its created event.
+        expect(d.leads, what).toBeLessThanOrEqual(1);
+        expect(d.inquiries, what).toBe(d.leads);
+      }
+    }
+    // No lead without its `created` event: nothing half-written.
+    const orphans = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM lead l WHERE l.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM lead_event e WHERE e.lead_id = l.id AND e.type IN ('created', 're-inquiry'))`,
+      args: [num.ws.id],
+    });
+    expect(Number(orphans.rows[0]!.n)).toBe(0);
+    expect(seen.get(200) ?? 0).toBeGreaterThan(0);
+    expect([...seen.keys()].some((s) => s >= 400)).toBe(true);
+    await expectReadable(num.ws);
   });
 });

@@ -61,6 +61,7 @@ export function validBodyFor(op: Operation, unique: string, own: { repId?: strin
     "PATCH /api/v1/webhooks/{id}": { active: false },
     "PUT /api/v1/scoring": {},
     "POST /api/v1/scoring/rescore": {},
+    "POST /api/v1/channels/whatsapp": { phoneNumberId: "106540352242922", accessToken: `EAAGprobe${unique}xxxxxxxxxxxxxxxx`.replace(/[^\x21-\x7e]/g, "x"), appSecret: "probe-app-secret-0001", verifyToken: "probe-verify" },
   };
   return bodies[`${op.method} ${op.template}`] ?? {};
 }

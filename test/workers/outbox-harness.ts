@@ -23,7 +23,7 @@ export function domainContext(now: () => number = Date.now, waitUntil?: (p: Prom
 }
 
 export interface FakeCall {
-  api: "telegram" | "email" | "webhook";
+  api: "telegram" | "email" | "webhook" | "whatsapp";
   raw?: string;
   signature?: string | null;
   path: string;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { fakeCalls, tick } from "./outbox-harness";
+import { MESSAGE_FIXTURES, STATUS_FIXTURES, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "./whatsapp-harness";
 
 /**
  * Replays. A web form has no delivery id: posting the same submission again is, by design, the same
@@ -28,6 +30,32 @@ describe("replaying the same submission 3×", () => {
     expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 3, events: 4 });
   });
 
-  // Webhook replays: every Telegram fixture update is replayed 3× in telegram-hook.security.test.ts.
-  it.todo("WhatsApp webhook: every fixture message and status replayed 3× → one lead, one event, one send (issue 4)");
+  // Telegram: every fixture update is replayed 3× in telegram-hook.security.test.ts.
+
+  it("WhatsApp webhook: every fixture message and status replayed 3× → one lead, one event, one send", async () => {
+    const num = await workspaceWithNumber({ autoReplyText: "Thanks {name}!" });
+    await repOnWhatsapp(num, num.ws.reps[0]!.id);
+    await repOnWhatsapp(num, num.ws.reps[1]!.id);
+    const fixtures = [...MESSAGE_FIXTURES.map(([name]) => name), "meta-docs-examples/business-scoped-user-ids__ex4", ...STATUS_FIXTURES];
+    // Everything a delivery can write, and every Graph call, for one contact.
+    const snapshot = async (wa: string) => ({ rows: await waState(num), calls: (await fakeCalls(wa)).length });
+    for (const name of fixtures) {
+      const wa = uniqueWaId();
+      const bsuid = name.includes("business-scoped") ? `US.${uniqueSuffix()}` : undefined;
+      const payload = retarget(await waFixture(name), num, { waId: wa, ...(bsuid ? { userId: bsuid } : {}) }, uniqueSuffix());
+      expect((await postWebhook(num, payload)).status, name).toBe(200);
+      // Let the first delivery's sends finish (they run after the response).
+      await tick(Date.now());
+      const first = await snapshot(wa);
+      for (let i = 0; i < 3; i++) {
+        const res = await postWebhook(num, payload);
+        expect(res.status, name).toBe(200);
+      }
+      await tick(Date.now());
+      expect(await snapshot(wa), name).toEqual(first);
+    }
+    const { leads } = await waState(num);
+    // One lead per message fixture (status fixtures create none).
+    expect(leads).toBe(MESSAGE_FIXTURES.length + 1);
+  });
 });

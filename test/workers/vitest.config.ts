@@ -19,6 +19,7 @@ export default defineProject({
           LIBSQL_URL: inject("libsqlUrl"),
           // External APIs point at the host-side fakes (test/support/fake-apis.ts).
           TELEGRAM_API_ROOT: inject("fakeApiUrl"),
+          WHATSAPP_GRAPH_URL: `${inject("fakeApiUrl")}/graph`,
           EMAIL_API_URL: `${inject("fakeApiUrl")}/email`,
           EMAIL_API_KEY: "test-email-key",
           EMAIL_FROM: "LeadRelay <hello@leadrelay.test>",

@@ -1,10 +1,121 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { verifyHubSignature } from "../../workers/lib/hub-signature";
+import { call, isErrorShape } from "./harness";
+import { fakeCalls } from "./outbox-harness";
+import { postWebhook, retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "./whatsapp-harness";
 
-// The place for webhook authentication tests: each forged or missing secret → 401 and nothing stored,
-// nothing sent. Telegram's are in telegram.security.test.ts; WhatsApp's arrive with its issue, the names say
-// what each must prove.
-describe("webhook signatures and secrets", () => {
-  it.todo("WhatsApp: missing X-Hub-Signature-256 → 401, no side effect (issue 4)");
-  it.todo("WhatsApp: signature over a different body / with another app secret → 401, no side effect (issue 4)");
-  it.todo("WhatsApp: GET verification with a wrong hub.verify_token → 403, challenge not echoed (issue 4)");
+// Webhook authentication: each forged or missing secret → 401 and nothing stored, nothing sent.
+// Telegram's are in telegram.security.test.ts.
+describe("webhook signatures and secrets: WhatsApp", () => {
+  it("the X-Hub-Signature-256 test vector verifies over the raw (\\u-escaped) bytes, and not over a re-encoded body", async () => {
+    const v = await waFixture("signature/whatsapp-api-js_signature_vector");
+    const escaped = new TextEncoder().encode(v.raw_body_unicode_escaped);
+    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256_header)).toBe(true);
+    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256_header.toUpperCase().replace("SHA256=", "sha256="))).toBe(true);
+    // The same text as literal UTF-8 (what a re-serialized body would be) has another MAC.
+    const utf8 = new TextEncoder().encode(v.raw_body_as_in_test);
+    expect(await verifyHubSignature(v.app_secret, utf8, v.x_hub_signature_256_header)).toBe(false);
+    expect(await verifyHubSignature(v.app_secret, utf8, `sha256=${v.hmac_sha256_hex_of_utf8_raw_body}`)).toBe(true);
+    expect(await verifyHubSignature("another secret", escaped, v.x_hub_signature_256_header)).toBe(false);
+    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256_header.replace("sha256=", "sha1="))).toBe(false);
+    expect(await verifyHubSignature(v.app_secret, escaped, null)).toBe(false);
+  });
+
+  it("a webhook body with non-ASCII escaped as Meta sends it is accepted as signed over those exact bytes", async () => {
+    const num = await workspaceWithNumber();
+    const payload = retarget(await waFixture("pywa/message__text"), num, { waId: uniqueWaId() }, uniqueSuffix());
+    payload.entry[0].changes[0].value.messages[0].text.body = "J'ai mangé des pâtes みどりいろ";
+    const escaped = JSON.stringify(payload).replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    expect((await postWebhook(num, escaped)).status).toBe(200);
+    const { waLeads } = await import("./whatsapp-harness");
+    expect((await waLeads(num.ws.id))[0]!.message).toBe("J'ai mangé des pâtes みどりいろ");
+  });
+
+  it("missing X-Hub-Signature-256 → 401, no side effect", async () => {
+    const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
+    const wa = uniqueWaId();
+    const payload = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const before = await waState(num);
+    for (const sig of [null, "", "sha256=", "sha256"]) {
+      const res = await postWebhook(num, payload, sig);
+      expect(res.status).toBe(401);
+      expect(isErrorShape(res.json)).toBe(true);
+    }
+    expect(await waState(num)).toEqual(before);
+    expect(await fakeCalls(wa)).toEqual([]);
+  });
+
+  it("signature over a different body / with another app secret → 401, no side effect; then the real one is handled", async () => {
+    const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
+    const other = await workspaceWithNumber();
+    const wa = uniqueWaId();
+    const payload = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const raw = JSON.stringify(payload);
+    const good = await sign(raw, num.appSecret);
+    const before = await waState(num);
+    const forged = [
+      await sign(raw, other.appSecret),
+      await sign(raw, num.verifyToken),
+      await sign(`${raw} `, num.appSecret),
+      await sign(JSON.stringify(payload, null, 1), num.appSecret),
+      good.slice(0, -1) + (good.endsWith("0") ? "1" : "0"),
+      good.replace("sha256=", "sha1="),
+      `${good}00`,
+    ];
+    for (const sig of forged) {
+      const res = await postWebhook(num, raw, sig);
+      expect(res.status, sig).toBe(401);
+      expect(isErrorShape(res.json)).toBe(true);
+    }
+    // The same signature on another number's webhook (another app secret).
+    expect((await postWebhook(other, raw, good)).status).toBe(401);
+    expect(await waState(num)).toEqual(before);
+    expect(await fakeCalls(wa)).toEqual([]);
+    expect((await postWebhook(num, raw, good)).status).toBe(200);
+    expect((await waState(num)).leads).toBe(1);
+  });
+
+  it("GET verification: the right hub.verify_token echoes hub.challenge; a wrong one → 403, challenge not echoed", async () => {
+    const v = await waFixture("signature/webhook_verification_GET");
+    const num = await workspaceWithNumber({ verifyToken: v.query["hub.verify_token"] });
+    const q = (params: Record<string, string>) => `/hooks/whatsapp/${num.channelId}?${new URLSearchParams(params)}`;
+    const ok = await call("GET", q(v.query));
+    expect(ok.status).toBe(v.expected_response.status);
+    expect(ok.text).toBe(v.expected_response.body);
+    for (const bad of [
+      { ...v.query, "hub.verify_token": "wrong" },
+      { ...v.query, "hub.verify_token": `${v.query["hub.verify_token"]}x` },
+      { ...v.query, "hub.verify_token": "" },
+      { ...v.query, "hub.mode": "unsubscribe" },
+      { "hub.mode": "subscribe", "hub.challenge": v.query["hub.challenge"] },
+    ]) {
+      const res = await call("GET", q(bad));
+      expect(res.status).toBe(403);
+      expect(res.text).not.toContain(v.query["hub.challenge"]);
+      expect(isErrorShape(res.json)).toBe(true);
+    }
+    expect((await call("GET", `/hooks/whatsapp/chan_nope?${new URLSearchParams(v.query)}`)).status).toBe(404);
+  });
+
+  it("an unknown channel → 404; a signed body that is not a webhook → 400; secrets never listed, rejected tokens 422", async () => {
+    const num = await workspaceWithNumber();
+    expect((await postWebhook({ channelId: "chan_nope", appSecret: num.appSecret }, { object: "x", entry: [] })).status).toBe(404);
+    for (const body of ["not json", "[]", '{"hello":1}', '{"object":"whatsapp_business_account","entry":{}}']) {
+      const res = await postWebhook(num, body);
+      expect(res.status, body).toBe(400);
+      expect(isErrorShape(res.json)).toBe(true);
+    }
+    const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
+    for (const s of [num.accessToken, num.appSecret, num.verifyToken]) expect(list.text).not.toContain(s);
+    const bad = await call("POST", "/api/v1/channels/whatsapp", {
+      key: num.ws.key,
+      body: { phoneNumberId: "12345678", accessToken: "REVOKEDxxxxxxxxxxxxxxxxxxxx", appSecret: "0123456789abcdef", verifyToken: "verify-me" },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.fields.accessToken).toMatch(/Meta rejected this access token/);
+    const missing = await call("POST", "/api/v1/channels/whatsapp", { key: num.ws.key, body: { phoneNumberId: "abc" } });
+    expect(missing.status).toBe(422);
+    expect(Object.keys(missing.json.error.fields).sort()).toEqual(["accessToken", "appSecret", "phoneNumberId", "verifyToken"]);
+    expect((await call("GET", "/api/v1/channels/whatsapp")).status).toBe(401);
+  });
 });

@@ -29,11 +29,14 @@ function toDue(r: Row): DueEnrollment {
       email: str(r.email),
       telegramUserId: str(r.telegram_user_id),
       whatsappId: str(r.whatsapp_id),
+      whatsappUserId: str(r.whatsapp_user_id),
       phone: str(r.phone),
+      whatsappInboundAt: num(r.wa_inbound_at),
     },
     step: r.sender === null ? null : { sender: String(r.sender) as StepSender, text: str(r.text), subject: str(r.subject), template: str(r.template) },
     nextDelayMinutes: num(r.next_delay),
     channelId: str(r.channel_id),
+    followUpTemplate: str(r.follow_up_template),
   };
 }
 
@@ -50,10 +53,15 @@ export const scheduleSequenceSteps: CronJob = {
     const rs = await client.execute({
       sql: `SELECT e.id, e.workspace_id, e.lead_id, e.next_position, e.enrolled_at,
               s.active AS seq_active, s.quiet_start, s.quiet_end, w.timezone,
-              l.status, l.source, l.first_response_at, l.last_inbound_at, l.opted_out_at, l.email, l.telegram_user_id, l.whatsapp_id, l.phone,
+              l.status, l.source, l.first_response_at, l.last_inbound_at, l.opted_out_at, l.email, l.telegram_user_id, l.whatsapp_id, l.whatsapp_user_id, l.phone,
               st.sender, st.text, st.subject, st.template,
               (SELECT delay_minutes FROM sequence_step WHERE sequence_id = e.sequence_id AND position = e.next_position + 1) AS next_delay,
-              (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = st.sender ORDER BY created_at LIMIT 1) AS channel_id
+              (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = st.sender ORDER BY created_at LIMIT 1) AS channel_id,
+              (SELECT MAX(w.last_inbound_at) FROM whatsapp_window w
+                WHERE w.channel_id = (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)
+                  AND w.address IN (l.whatsapp_id, l.whatsapp_user_id, ltrim(l.phone, '+'))) AS wa_inbound_at,
+              (SELECT json_extract(config, '$.templates.follow_up.name') FROM channel
+                WHERE workspace_id = e.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1) AS follow_up_template
             FROM sequence_enrollment e
             JOIN sequence s ON s.id = e.sequence_id
             JOIN workspace w ON w.id = e.workspace_id

@@ -111,12 +111,20 @@ Reject signatures older than 5 minutes. Delivery and retries go through the outb
 }
 
 
-export function channelsBody(bots: { id: string; botUsername: string; webhookUrl: string; createdAt: number }[]) {
+export function channelsBody(
+  bots: { id: string; botUsername: string; webhookUrl: string; createdAt: number }[],
+  numbers: { id: string; phoneNumberId: string; displayPhoneNumber: string | null; verifiedName: string | null; webhookUrl: string; verifyToken: string; lastError: { code: number | null; title: string | null } | null; createdAt: number }[] = [],
+) {
   return html`
 ${bots.length === 0
   ? html`<p class="muted">No Telegram bot connected yet.</p>`
   : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Connected</th></tr></thead><tbody>
   ${bots.map((b) => html`<tr><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td><td>${new Date(b.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
   </tbody></table>`}
-<p class="muted">Connect a bot with <code>POST /api/v1/channels/telegram</code> (its token); see the README's "Telegram bot". The WhatsApp number comes with issue 5.</p>`;
+${numbers.length === 0
+  ? html`<p class="muted">No WhatsApp number connected yet.</p>`
+  : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
+  ${numbers.map((n) => html`<tr><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td><td>${n.lastError ? `${n.lastError.code ?? ""} ${n.lastError.title ?? ""}` : html`<span class="muted">none</span>`}</td><td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
+  </tbody></table>`}
+<p class="muted">Connect a bot with <code>POST /api/v1/channels/telegram</code> (its token) and a WhatsApp number with <code>POST /api/v1/channels/whatsapp</code>; see the README's "Telegram bot" and "WhatsApp".</p>`;
 }

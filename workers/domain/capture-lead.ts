@@ -26,6 +26,10 @@ export const captureInputSchema = z.object({
   phone: text(40),
   telegramUserId: text(64),
   whatsappId: text(64),
+  // WhatsApp business-scoped user id (BSUID): the only WhatsApp identity of users who hide their number.
+  whatsappUserId: text(128),
+  // The bot or number the prospect wrote to: its auto-reply goes out through the same one.
+  channelId: text(64),
   message: text(5000),
   fields: z.record(z.string().max(64), z.string().max(2000)).default({}),
   utm: z
@@ -35,6 +39,9 @@ export const captureInputSchema = z.object({
   pageUrl: text(2048),
   // At-least-once channels pass their delivery id: a replay records nothing new.
   dedupKey: text(200),
+  // What the channel received beyond the lead's columns (a WhatsApp message's type, media id, raw object),
+  // kept on the timeline event so nothing the prospect sent is lost.
+  channelData: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type CaptureInput = z.input<typeof captureInputSchema>;
@@ -77,8 +84,9 @@ export async function captureLead(
 
   const telegramUserId = blank(input.telegramUserId);
   const whatsappId = blank(input.whatsappId);
+  const whatsappUserId = blank(input.whatsappUserId);
   if (Object.keys(fieldErrors).length > 0) throw AppError.validation(fieldErrors);
-  if (!phone && !email && !telegramUserId && !whatsappId) {
+  if (!phone && !email && !telegramUserId && !whatsappId && !whatsappUserId) {
     throw AppError.validation({ contact: "A phone number or an email address is required." });
   }
 
@@ -86,7 +94,7 @@ export async function captureLead(
   const leadId = newId("lead", now);
   const eventId = newId("evt", now);
   const assignEventId = newId("evt", now);
-  const identity = { phone, email, tg: telegramUserId, wa: whatsappId };
+  const identity = { phone, email, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId };
 
   // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
   // rules are cached per isolate (no round trip once warm); callers may pass rules they already hold.
@@ -130,6 +138,7 @@ export async function captureLead(
     email,
     tg: telegramUserId,
     wa: whatsappId,
+    waUser: whatsappUserId,
     name: blank(input.name),
     now,
     fields: JSON.stringify(input.fields),
@@ -139,13 +148,14 @@ export async function captureLead(
     slaDue: decision.slaDueAt,
     dedupKey: blank(input.dedupKey),
   };
-  // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identity.
+  // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identities.
   const matched = `COALESCE(
     (SELECT id FROM lead WHERE id = :id),
     (SELECT id FROM lead WHERE workspace_id = :ws AND phone = :phone),
     (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
     (SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg),
-    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_id = :wa))`;
+    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_id = :wa),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_user_id = :waUser))`;
   const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
   // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
   const mergeIfFree = (col: string, arg: string) =>
@@ -163,6 +173,7 @@ export async function captureLead(
     utm: input.utm,
     referrer: blank(input.referrer),
     pageUrl: blank(input.pageUrl),
+    ...(input.channelData ? { channelData: input.channelData } : {}),
   };
   const assignData = JSON.stringify({
     repId: decision.ownerRepId,
@@ -174,6 +185,7 @@ export async function captureLead(
   // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
   const outbox = captureOutboxStatements(ctx.config, {
     ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId, now,
+    phone, whatsappRecipient: whatsappId ?? whatsappUserId, channelId: blank(input.channelId),
     ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
   });
 
@@ -184,10 +196,10 @@ export async function captureLead(
       [
         stmt(
           `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
-                  whatsapp_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+                  whatsapp_id, whatsapp_user_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
                   page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
                   created_at, updated_at)
-                VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :message, :fields,
+                VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :waUser, :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
                   :owner, :pool, CASE WHEN :owner IS NULL THEN NULL ELSE :now END, :slaDue, :score, :reasons, :hot,
                   :now, :now, :now)
@@ -221,7 +233,7 @@ export async function captureLead(
         // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
         stmt(
           `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
-                  ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")},
+                  ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")},
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
                   assigned_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
                   sla_due_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :slaDue ELSE sla_due_at END,

@@ -19,6 +19,7 @@ export function leadFromRow(row: Row): Lead {
     email: str(row.email),
     telegramUserId: str(row.telegram_user_id),
     whatsappId: str(row.whatsapp_id),
+    whatsappUserId: str(row.whatsapp_user_id),
     message: str(row.message),
     fields: JSON.parse(String(row.fields ?? "{}")) as Record<string, string>,
     utmSource: str(row.utm_source),

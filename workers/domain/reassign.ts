@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import { stmt } from "../lib/statement";
-import { repAlertStatement } from "../outbox/capture-statements";
+import { repAlertStatement, repWhatsappAlertStatement } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
 import { webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext } from "./context";
@@ -77,22 +77,22 @@ export async function reassignLead(
     );
 
   // The new owner hears about it in the same batch as the move, and only if the move happens.
-  const alert = (repId: string | null, kind: "rep_alert" | "escalation", headline: string): InStatement[] =>
-    repId
-      ? [
-          repAlertStatement({
-            ws: lead.workspaceId,
-            leadId: lead.id,
-            repId,
-            kind,
-            text: [headline, contactLine(lead)].join("\n"),
-            key: `alert:${lead.id}:${generation}`,
-            now: opts.now,
-            condition: `EXISTS (SELECT 1 FROM lead WHERE ${guard})`,
-            conditionArgs: { id: lead.id, count: lead.reassignCount, from: lead.ownerRepId },
-          }),
-        ]
-      : [];
+  const alert = (repId: string | null, kind: "rep_alert" | "escalation", headline: string): InStatement[] => {
+    if (!repId) return [];
+    const a = {
+      ws: lead.workspaceId,
+      leadId: lead.id,
+      repId,
+      kind,
+      text: [headline, contactLine(lead)].join("\n"),
+      key: `alert:${lead.id}:${generation}`,
+      now: opts.now,
+      condition: `EXISTS (SELECT 1 FROM lead WHERE ${guard})`,
+      conditionArgs: { id: lead.id, count: lead.reassignCount, from: lead.ownerRepId },
+    };
+    // Telegram for reps with a linked chat, WhatsApp for the others (each statement checks which applies).
+    return [repAlertStatement(a), repWhatsappAlertStatement(a)];
+  };
   const statements: InStatement[] = [];
   if (opts.reason === "pass") statements.push(event("p", "passed", { repId: lead.ownerRepId }));
   let outcome: ReassignOutcome;

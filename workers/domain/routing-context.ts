@@ -36,10 +36,10 @@ export interface ExistingLeadRef {
 export async function loadRoutingContext(
   ctx: DomainContext,
   workspaceId: string,
-  identity?: { phone: string | null; email: string | null; tg: string | null; wa: string | null },
+  identity?: { phone: string | null; email: string | null; tg: string | null; wa: string | null; waUser?: string | null },
 ): Promise<{ routing: RoutingContext; existing: ExistingLeadRef | null }> {
   const { db } = ctx.database;
-  const id = identity ?? { phone: null, email: null, tg: null, wa: null };
+  const id = { phone: null, email: null, tg: null, wa: null, waUser: null, ...identity };
   const [ws, reps, pools, members, rules, counts, existing] = await db.batch([
     db.select({ timezone: workspace.timezone, ownerRepId: workspace.ownerRepId }).from(workspace).where(eq(workspace.id, workspaceId)),
     db.select().from(rep).where(eq(rep.workspaceId, workspaceId)).orderBy(asc(rep.createdAt)),
@@ -51,17 +51,17 @@ export async function loadRoutingContext(
       .from(lead)
       .where(and(eq(lead.workspaceId, workspaceId), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])))
       .groupBy(lead.ownerRepId),
-    // Same precedence as captureLead's dedup: phone, email, Telegram, WhatsApp.
+    // Same precedence as captureLead's dedup: phone, email, Telegram, WhatsApp wa_id, WhatsApp BSUID.
     db
       .select({ id: lead.id, ownerRepId: lead.ownerRepId, reassignCount: lead.reassignCount, passedRepIds: lead.passedRepIds, status: lead.status })
       .from(lead)
       .where(
         sql`${lead.workspaceId} = ${workspaceId} AND (${lead.phone} = ${id.phone} OR ${lead.email} = ${id.email}
-          OR ${lead.telegramUserId} = ${id.tg} OR ${lead.whatsappId} = ${id.wa})`,
+          OR ${lead.telegramUserId} = ${id.tg} OR ${lead.whatsappId} = ${id.wa} OR ${lead.whatsappUserId} = ${id.waUser})`,
       )
       .orderBy(
         sql`CASE WHEN ${lead.phone} = ${id.phone} THEN 0 WHEN ${lead.email} = ${id.email} THEN 1
-          WHEN ${lead.telegramUserId} = ${id.tg} THEN 2 ELSE 3 END`,
+          WHEN ${lead.telegramUserId} = ${id.tg} THEN 2 WHEN ${lead.whatsappId} = ${id.wa} THEN 3 ELSE 4 END`,
       )
       .limit(1),
   ]);

@@ -1,10 +1,11 @@
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
+import { REP_ON_WHATSAPP } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
 import type { DomainContext, WorkspaceRef } from "./context";
 
 /**
- * A rep's "Snooze 1h" (Telegram button): a reminder to the lead's owner, as an outbox row due at
+ * A rep's "Snooze 1h" (Telegram or WhatsApp button): a reminder to the lead's owner, as an outbox row due at
  * `until`, sent by the cron job like any other message. Keyed `snooze:<lead>:<until>`, so a double tap
  * or a replayed callback makes one reminder. Returns the outbox row id.
  */
@@ -17,7 +18,7 @@ export async function snoozeLead(
   const dueAt = Math.max(until, now);
   const key = `snooze:${leadId}:${until}`;
   const { client } = ctx.database;
-  const [inserted, found] = await client.batch(
+  const [insertedTelegram, insertedWhatsapp, found] = await client.batch(
     [
       {
         sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
@@ -28,6 +29,18 @@ export async function snoozeLead(
                 :key, 'pending', 0, :due, :now, :now
               FROM lead l JOIN rep r ON r.id = l.owner_rep_id
               WHERE l.workspace_id = :ws AND l.id = :lead AND r.telegram_chat_id IS NOT NULL
+              ON CONFLICT DO NOTHING`,
+        args: { oid: newId("obx", now), ws: workspace.id, lead: leadId, key, due: dueAt, now },
+      },
+      // Reps without Telegram get it on WhatsApp, from the workspace's number (same key: one reminder).
+      {
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+              SELECT :oid, l.workspace_id, l.id, 'reminder', 'whatsapp', c.id, substr(r.whatsapp_phone, 2),
+                json_object('text', 'Reminder: snoozed lead {name} (' || l.id || ') is back.'),
+                :key, 'pending', 0, :due, :now, :now
+              FROM lead l JOIN rep r ON r.id = l.owner_rep_id
+                JOIN channel c ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)
+              WHERE l.workspace_id = :ws AND l.id = :lead AND ${REP_ON_WHATSAPP}
               ON CONFLICT DO NOTHING`,
         args: { oid: newId("obx", now), ws: workspace.id, lead: leadId, key, due: dueAt, now },
       },
@@ -43,9 +56,9 @@ export async function snoozeLead(
   const row = found?.rows[0];
   if (!row || Number(row.lead_exists) !== 1) throw AppError.notFound("Lead");
   if (row.id === null) {
-    throw AppError.validation({ leadId: row.owner === null ? "The lead has no owner to remind." : "The owner has no Telegram chat linked." });
+    throw AppError.validation({ leadId: row.owner === null ? "The lead has no owner to remind." : "The owner has no Telegram chat or WhatsApp phone linked." });
   }
   // A snooze "until now" (or in the past) goes out at once, like any other row.
-  if (dueAt <= now && (inserted?.rowsAffected ?? 0) > 0) sendSoon(ctx, [String(row.id)]);
+  if (dueAt <= now && (insertedTelegram?.rowsAffected ?? 0) + (insertedWhatsapp?.rowsAffected ?? 0) > 0) sendSoon(ctx, [String(row.id)]);
   return { outboxId: String(row.id), dueAt: Number(row.due_at) };
 }

@@ -24,6 +24,8 @@ import { registerWebhooks } from "../routes/webhooks";
 import { registerChannels } from "../routes/channels";
 import { registerTelegramHook } from "../routes/telegram-hook";
 import { registerRepTelegramInvite } from "../routes/rep-telegram-invite";
+import { registerWhatsappChannels } from "../routes/whatsapp-channels";
+import { registerWhatsappHook } from "../routes/whatsapp-hook";
 import { requireApiKey, requireJsonBody } from "./auth";
 import { preloadJsonBody } from "./json-body";
 import { limitHookByChannel, limitPublicByIp } from "./rate-limit";
@@ -79,6 +81,8 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerChannels(app);
   registerRepTelegramInvite(app);
   registerTelegramHook(app);
+  registerWhatsappChannels(app);
+  registerWhatsappHook(app);
   registerFormCapture(app);
   registerEmbed(app);
   registerDashboard(app);

@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import { newId } from "../lib/ids";
 import type { LeadSource } from "../../db/schema";
 import { leadActionsKeyboard } from "../../bots/telegram/callback-data";
+import { alertButtons } from "../../bots/whatsapp/alert-actions";
 
 export interface CaptureFacts {
   ws: string;
@@ -14,6 +15,12 @@ export interface CaptureFacts {
   poolId: string | null;
   email: string | null;
   telegramUserId: string | null;
+  /** E.164; a form lead with a phone can get the WhatsApp auto-reply template. */
+  phone?: string | null;
+  /** wa_id or BSUID of a prospect who wrote on WhatsApp. */
+  whatsappRecipient?: string | null;
+  /** The bot / number the prospect wrote to (replies go out through it). */
+  channelId?: string | null;
   now: number;
   /** The rep routing picked for a new lead, who gets the alert. */
   ownerRepId: string | null;
@@ -32,6 +39,46 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
 }
 
 const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)`;
+
+/** The workspace's WhatsApp number that sends (the one the prospect wrote to, else the first connected). */
+const WHATSAPP_CHANNEL = `COALESCE(
+  (SELECT id FROM channel WHERE id = :channelId AND workspace_id = :ws AND kind = 'whatsapp'),
+  (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp' ORDER BY created_at LIMIT 1))`;
+
+/**
+ * Reps on WhatsApp are those without Telegram: a rep with a linked Telegram chat (and a bot to reach it)
+ * gets alerts there only, so nobody is alerted twice. `r` is the rep row.
+ */
+export const REP_ON_WHATSAPP = `r.whatsapp_phone IS NOT NULL AND NOT (r.telegram_chat_id IS NOT NULL
+  AND EXISTS (SELECT 1 FROM channel WHERE workspace_id = r.workspace_id AND kind = 'telegram'))`;
+
+/**
+ * The WhatsApp twin of \`repAlertStatement\`: the same alert, with the action buttons, to a rep on WhatsApp
+ * through the workspace's number (to their E.164 phone without the "+", as Meta writes wa_ids).
+ */
+export function repWhatsappAlertStatement(a: Parameters<typeof repAlertStatement>[0] & { channelId?: string | null }): InStatement {
+  return {
+    sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+          SELECT :alertId, :ws, :leadId, :kind, 'whatsapp', c.id, substr(r.whatsapp_phone, 2),
+            json_object('text', :text, 'interactive', json(:interactive)), :alertKey, 'pending', 0, :now, :now, :now
+          FROM rep r JOIN channel c ON c.id = ${WHATSAPP_CHANNEL}
+          WHERE r.id = :repId AND r.workspace_id = :ws AND ${REP_ON_WHATSAPP} AND ${a.condition}
+          ON CONFLICT DO NOTHING RETURNING id`,
+    args: {
+      ...a.conditionArgs,
+      ws: a.ws,
+      leadId: a.leadId,
+      repId: a.repId,
+      kind: a.kind,
+      text: a.text,
+      now: a.now,
+      channelId: a.channelId ?? null,
+      alertKey: `${a.key}:wa`,
+      interactive: JSON.stringify(alertButtons(a.leadId)),
+      alertId: newId("obx", a.now),
+    },
+  };
+}
 
 /**
  * An alert to a rep's Telegram chat through the workspace's bot, as an outbox row; nothing when the rep
@@ -85,9 +132,24 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
   const outboxIndexes: number[] = [];
   const base = { ws: f.ws, leadId: f.leadId, now: f.now, autoKey: `auto:${f.leadId}`, autoId: `obx_${f.leadId.slice(5)}a` };
 
+  // Form lead with a phone, in a workspace whose WhatsApp number has an approved `auto_reply` template:
+  // the auto-reply goes out on WhatsApp instead of email. The prospect never wrote to the number, so the
+  // sender can only use the template (the form's text rides along for when a window happens to be open).
+  // Written before the email row: both carry the key `auto:<lead>`, so the first that applies wins.
+  if (f.source === "form" && f.phone) {
+    outboxIndexes.push(statements.length);
+    statements.push({
+      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+            SELECT :autoId, :ws, :leadId, 'auto_reply', 'whatsapp', c.id, :to,
+              json_object('text', (SELECT auto_reply_text FROM form WHERE id = :formId AND workspace_id = :ws)),
+              :autoKey, 'pending', 0, :now, :now, :now
+            FROM channel c
+            WHERE c.id = ${WHATSAPP_CHANNEL} AND json_extract(c.config, '$.templates.auto_reply.name') IS NOT NULL AND ${CREATED}
+            ON CONFLICT DO NOTHING RETURNING id`,
+      args: { ...base, to: f.phone.replace(/^\+/, ""), formId: f.formId, channelId: null },
+    });
+  }
   // Form lead with an email and an email API: the form's auto-reply by email.
-  // Hook (WhatsApp issue): a form lead with a phone, in a workspace with a number, gets the form's
-  // approved WhatsApp template instead; add its statement here with sender 'whatsapp'.
   if (f.source === "form" && f.formId && f.email && config.EMAIL_API_URL && config.EMAIL_FROM) {
     outboxIndexes.push(statements.length);
     statements.push({
@@ -114,6 +176,19 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
       args: { ...base, tg: f.telegramUserId },
     });
   }
+  // A prospect who writes to the WhatsApp number: its configured auto-reply, from that number.
+  if (f.source === "whatsapp" && f.whatsappRecipient) {
+    outboxIndexes.push(statements.length);
+    statements.push({
+      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
+            SELECT :autoId, :ws, :leadId, 'auto_reply', 'whatsapp', c.id, :to,
+              json_object('text', json_extract(c.config, '$.autoReplyText')), :autoKey, 'pending', 0, :now, :now, :now
+            FROM channel c
+            WHERE c.id = ${WHATSAPP_CHANNEL} AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
+            ON CONFLICT DO NOTHING RETURNING id`,
+      args: { ...base, to: f.whatsappRecipient, channelId: f.channelId ?? null },
+    });
+  }
   // The owner's alert in their Telegram chat, through the workspace's bot, with the one-tap action buttons
   // (bots/telegram/rep-actions.ts handles the taps). Alerts on reassignment are still to come.
   if (f.ownerRepId) {
@@ -132,6 +207,16 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
         markup: JSON.stringify(leadActionsKeyboard(f.leadId)),
       },
     });
+  }
+  // Or on WhatsApp, for a rep without Telegram: the same facts with reply buttons (bots/whatsapp/rep-actions.ts).
+  if (f.ownerRepId) {
+    outboxIndexes.push(statements.length);
+    statements.push(
+      repWhatsappAlertStatement({
+        ws: f.ws, leadId: f.leadId, repId: f.ownerRepId, kind: "rep_alert", text: repAlertText(f.source, f.alert),
+        key: `alert:${f.leadId}:${f.ownerRepId}`, now: f.now, condition: CREATED, channelId: f.channelId ?? null,
+      }),
+    );
   }
   // Enrol the new lead in every active sequence it matches: form, source and the pool it was routed to.
   statements.push({

@@ -5,6 +5,8 @@ import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
 import type { ClaimedRow } from "./claim";
 import { renderTemplate } from "./render";
 import type { SendResult, SenderRegistry } from "./sender";
+import { windowOpen } from "./whatsapp-mode";
+import { statusRank } from "./delivery-status";
 
 // Workers allow 6 simultaneous outgoing connections per invocation; the database needs one of them.
 const SEND_CONCURRENCY = 4;
@@ -20,6 +22,8 @@ interface RowContext {
   formName: string | null;
   channelConfig: ChannelConfig | null;
   suppressed: boolean;
+  /** WhatsApp: the recipient's last message to the sending number (opens the 24-hour window). */
+  whatsappInboundAt: number | null;
 }
 
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
@@ -27,7 +31,9 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
   const rs = await ctx.database.client.execute({
     sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name, c.config AS channel_config,
             EXISTS (SELECT 1 FROM suppression s
-                    WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender AND s.address = o.recipient) AS suppressed
+                    WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender AND s.address = o.recipient) AS suppressed,
+            CASE WHEN o.sender = 'whatsapp' THEN (SELECT w.last_inbound_at FROM whatsapp_window w
+                    WHERE w.channel_id = o.channel_id AND w.address = ltrim(o.recipient, '+')) END AS wa_inbound_at
           FROM outbox o
           LEFT JOIN lead l ON l.id = o.lead_id
           LEFT JOIN rep r ON r.id = l.owner_rep_id
@@ -47,6 +53,7 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
         formName: str(r.form_name),
         channelConfig: r.channel_config === null ? null : (JSON.parse(String(r.channel_config)) as ChannelConfig),
         suppressed: Number(r.suppressed) === 1,
+        whatsappInboundAt: r.wa_inbound_at === null || r.wa_inbound_at === undefined ? null : Number(r.wa_inbound_at),
       },
     ]),
   );
@@ -54,7 +61,7 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
 
 type Outcome = SendResult | { status: "skipped"; reason: string };
 
-async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders: SenderRegistry): Promise<Outcome> {
+async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders: SenderRegistry, now: number): Promise<Outcome> {
   if (!context) return { status: "skipped", reason: "row vanished" };
   if (context.suppressed) return { status: "skipped", reason: `recipient unreachable on ${row.sender}` };
   if (PROSPECT_KINDS.has(row.kind) && context.optedOut) return { status: "skipped", reason: "prospect opted out" };
@@ -72,6 +79,11 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       template: row.payload.template,
       body: row.payload.body,
       replyMarkup: row.payload.replyMarkup,
+      interactive: row.payload.interactive,
+      kind: row.kind,
+      windowOpen: row.sender === "whatsapp" ? windowOpen(context.whatsappInboundAt, now) : undefined,
+      // Template parameters are owner-written templates too, whatever the row's kind.
+      render: (text: string) => renderTemplate(text.replaceAll("{lead_id}", row.leadId ?? ""), vars),
       channelConfig: context.channelConfig,
     });
   } catch (err) {
@@ -88,8 +100,13 @@ function record(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
   const guard = "WHERE id = :id AND lease_until = :lease";
   const base = { id: row.id, lease: row.leaseUntil, now };
   switch (outcome.status) {
-    case "ok":
-      return [{ sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL, last_error = NULL, updated_at = :now ${guard}`, args: { ...base, pid: outcome.providerMessageId } }];
+    case "ok": {
+      const sent: InStatement[] = [{ sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL, last_error = NULL, updated_at = :now ${guard}`, args: { ...base, pid: outcome.providerMessageId } }];
+      // Meta may report `sent`/`delivered` before this send's answer reached us: the statuses stored by the
+      // webhook for this message id apply now (the highest one; see bots/whatsapp/statuses.ts).
+      if (row.sender === "whatsapp" && outcome.providerMessageId) sent.push(applyStoredStatuses(row.id, row.channelId, outcome.providerMessageId));
+      return sent;
+    }
     case "skipped":
       return [{ sql: `UPDATE outbox SET state = 'skipped', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.reason } }];
     case "retry": {
@@ -116,6 +133,16 @@ function record(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
   }
 }
 
+function applyStoredStatuses(id: string, channelId: string | null, messageId: string): InStatement {
+  return {
+    sql: `UPDATE outbox SET (delivery_status, delivery_status_at, delivery_error) = (
+            SELECT s.status, s.status_at, s.errors FROM whatsapp_status s
+            WHERE s.channel_id = :ch AND s.message_id = :mid ORDER BY ${statusRank("s.status")} DESC LIMIT 1)
+          WHERE id = :id AND EXISTS (SELECT 1 FROM whatsapp_status WHERE channel_id = :ch AND message_id = :mid)`,
+    args: { id, ch: channelId, mid: messageId },
+  };
+}
+
 export interface DeliveryReport {
   sent: number;
   retried: number;
@@ -133,7 +160,7 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
   async function worker() {
     while (next < rows.length) {
       const row = rows[next++]!;
-      const outcome = await sendOne(row, context.get(row.id), senders);
+      const outcome = await sendOne(row, context.get(row.id), senders, ctx.now());
       statements.push(...record(row, outcome, ctx.now()));
       if (outcome.status === "ok") report.sent++;
       else if (outcome.status === "retry") report.retried++;

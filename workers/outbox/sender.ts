@@ -1,4 +1,4 @@
-import type { ChannelConfig, SenderKind } from "../../db/schema";
+import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
 
 /** One message as a sender sees it: already rendered, with the sending channel's config when it has one. */
 export interface OutboundMessage {
@@ -9,6 +9,14 @@ export interface OutboundMessage {
   body?: unknown;
   /** Telegram inline keyboard etc., passed through as `reply_markup`. */
   replyMarkup?: unknown;
+  /** WhatsApp interactive message (reply buttons, list) without its body: `text` is the body. */
+  interactive?: unknown;
+  /** What the message is for: picks the WhatsApp template configured for that use. */
+  kind?: OutboxKind | undefined;
+  /** WhatsApp: whether the recipient's 24-hour customer service window is open now. */
+  windowOpen?: boolean | undefined;
+  /** Fills {name}, {rep_name}, {form}, {lead_id} in template parameters. */
+  render?: ((text: string) => string) | undefined;
   channelConfig: ChannelConfig | null;
 }
 
@@ -20,13 +28,15 @@ export interface OutboundMessage {
 export type SendResult =
   | { status: "ok"; providerMessageId: string | null }
   | { status: "retry"; retryAfterMs?: number | undefined; error: string }
-  | { status: "permanent"; reason: string; suppress?: "blocked" | "invalid" | undefined };
+  | { status: "permanent"; reason: string; suppress?: "blocked" | "invalid" | undefined }
+  // Not sent on purpose, decided by the sender (a WhatsApp message outside the window with no template).
+  | { status: "skipped"; reason: string };
 
 export interface Sender {
   send(message: OutboundMessage): Promise<SendResult>;
 }
 
-/** Channel kind → its sender. A kind without a sender (WhatsApp until its issue lands) is left pending, not failed. */
+/** Channel kind → its sender. A kind without a sender (email without an email API) is left pending, not failed. */
 export type SenderRegistry = Partial<Record<SenderKind, Sender>>;
 
 // A send must finish well inside the outbox lease, or another run could claim the row again.

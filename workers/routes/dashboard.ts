@@ -10,6 +10,7 @@ import { listRules } from "../domain/routing-rules";
 import { listSequences } from "../domain/sequences";
 import { createRepTelegramInvite } from "../domain/rep-invites";
 import { listTelegramChannels } from "../domain/telegram-channels";
+import { listWhatsappChannels } from "../domain/whatsapp-channels";
 import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
@@ -157,7 +158,10 @@ export function registerDashboard(app: App) {
     return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
   });
   app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
-  app.get("/app/channels", async (c) => c.html(page("Channels", "/app/channels", channelsBody(await listTelegramChannels(scope(c))))));
+  app.get("/app/channels", async (c) => {
+    const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
+    return c.html(page("Channels", "/app/channels", channelsBody(bots, numbers)));
+  });
 }
 
 function nonEmpty(query: Record<string, string>): Record<string, string> {

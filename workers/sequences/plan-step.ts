@@ -23,13 +23,18 @@ export interface DueEnrollment {
     email: string | null;
     telegramUserId: string | null;
     whatsappId: string | null;
+    whatsappUserId?: string | null;
     phone: string | null;
+    /** The prospect's last message to the workspace's WhatsApp number (whatsapp_window), null if never. */
+    whatsappInboundAt?: number | null;
   };
   /** null when the sequence has no step at this position any more (steps were edited). */
   step: { sender: StepSender; text: string | null; subject: string | null; template: string | null } | null;
   /** Delay before the step after this one, null when this is the last. */
   nextDelayMinutes: number | null;
   channelId: string | null;
+  /** The WhatsApp number's approved template configured for follow-ups (channel config), if any. */
+  followUpTemplate?: string | null;
 }
 
 export interface PlannedMessage {
@@ -50,7 +55,7 @@ export type StepPlan =
 function recipientFor(sender: StepSender, lead: DueEnrollment["lead"]): string | null {
   if (sender === "email") return lead.email;
   if (sender === "telegram") return lead.telegramUserId; // a private chat's id is the user's id
-  return lead.whatsappId ?? lead.phone;
+  return lead.whatsappId ?? lead.whatsappUserId ?? lead.phone;
 }
 
 /**
@@ -73,13 +78,15 @@ export function planStep(e: DueEnrollment, now: number, available: ReadonlySet<S
   if (!recipient) return skip(`lead has no ${sender} address`);
   if (!available.has(sender)) return skip(`no ${sender} sender configured`);
   if (sender === "whatsapp") {
-    // Until the WhatsApp issue records the last WhatsApp message itself, only a lead that came in on
-    // WhatsApp counts its last inbound as a WhatsApp message.
+    // The window counts from the prospect's last message to the number itself (whatsapp_window), not
+    // lead.last_inbound_at, which form re-inquiries and Telegram messages move too. The outbox checks
+    // the window again at send time (a row may wait for a retry).
     const mode = whatsappStepMode({
-      lastWhatsappInboundAt: e.lead.source === "whatsapp" ? e.lead.lastInboundAt : null,
+      lastWhatsappInboundAt: e.lead.whatsappInboundAt ?? null,
       now,
       text: e.step.text,
-      template: e.step.template,
+      // A step without its own template falls back to the number's configured `follow_up` template.
+      template: e.step.template ?? e.followUpTemplate ?? null,
     });
     if (mode.mode === "skip") return skip(mode.reason);
     const payload = mode.mode === "text" ? { text: mode.text } : { template: mode.template };

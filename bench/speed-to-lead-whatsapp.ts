@@ -1,0 +1,84 @@
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { measureArrivals, outboxStates, percentiles } from "./arrivals";
+import type { BenchContext, ResultRow } from "./scenario";
+import { seedBenchWorkspace } from "./seed";
+
+const LEADS = 1000;
+const PHONE_NUMBER_ID = "106540352242922";
+const APP_SECRET = "bench-app-secret-0123456789";
+/** The real inbound text webhook (pywa's fixture, Meta's current shape with BSUID fields). */
+const FIXTURE = new URL("../../shared/fixtures/whatsapp/pywa/message__text.json", import.meta.url);
+
+/** Prospect i's wa_id: a distinct, valid-looking US number per lead. */
+const waId = (i: number) => `1555${String(3_000_000 + i).padStart(7, "0")}`;
+
+/**
+ * A prospect's first WhatsApp message, as Meta would deliver it: the fixture re-addressed to this number
+ * and prospect, with its own message id, signed over the exact bytes sent (X-Hub-Signature-256).
+ */
+function inbound(template: any, i: number): { body: string; signature: string } {
+  const u = structuredClone(template);
+  const value = u.entry[0].changes[0].value;
+  value.metadata.phone_number_id = PHONE_NUMBER_ID;
+  value.contacts[0].wa_id = waId(i);
+  value.contacts[0].user_id = `US.bench${i}`;
+  value.contacts[0].profile.name = `WA ${i}`;
+  value.messages[0].from = waId(i);
+  value.messages[0].id = `wamid.BENCH${i}x${Date.now()}`;
+  value.messages[0].timestamp = String(Math.floor(Date.now() / 1000));
+  value.messages[0].text.body = "Hi, how much for a quote?";
+  const body = JSON.stringify(u);
+  return { body, signature: `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}` };
+}
+
+/**
+ * WhatsApp inbound → the instant auto-reply arriving at the fake Graph API, per lead. The auto-reply row is
+ * written in the capture batch the webhook's 200 waits for, and sent under waitUntil; each prospect has its
+ * own wa_id, which is the `to` of the reply: that is how an arrival is matched to its webhook.
+ */
+export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<ResultRow[]> {
+  const ws = await seedBenchWorkspace(ctx.worker.url, 4);
+  const connected = await fetch(`${ctx.worker.url}/api/v1/channels/whatsapp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ws.key}` },
+    body: JSON.stringify({
+      phoneNumberId: PHONE_NUMBER_ID,
+      accessToken: "EAAbenchACCESStoken0123456789",
+      appSecret: APP_SECRET,
+      verifyToken: "bench-verify-token",
+      autoReplyText: "Thanks {name}! A rep will call you within minutes.",
+    }),
+  });
+  const channel = (await connected.json()) as { id?: string };
+  if (connected.status !== 201 || !channel.id) throw new Error(`bench: POST /api/v1/channels/whatsapp: ${connected.status} ${JSON.stringify(channel)}`);
+
+  const template = JSON.parse(readFileSync(FIXTURE, "utf8"));
+  const url = `${ctx.worker.url}/hooks/whatsapp/${channel.id}`;
+  const index = new Map(Array.from({ length: LEADS }, (_, i) => [waId(i), i]));
+  const run = await measureArrivals(ctx, {
+    label: "speed to lead (WhatsApp)",
+    total: LEADS,
+    async send(i) {
+      const { body, signature } = inbound(template, i);
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body });
+      await res.arrayBuffer();
+      return res.status === 200;
+    },
+    match(call) {
+      if (call.api !== "whatsapp" || call.body.type !== "text") return null;
+      return index.get(String(call.body.to)) ?? null;
+    },
+  });
+  return [
+    {
+      metric: `Speed to lead: WhatsApp inbound webhook → auto-reply received at the fake Graph API, p50 / p90 / p99 (${LEADS.toLocaleString("en")} leads)`,
+      value: percentiles(run.latencies),
+      how:
+        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ${ctx.concurrency}, number connected ` +
+        `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving POST /<phone-number-id>/messages ` +
+        `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
+        `${run.failed} webhooks failed; auto_reply rows: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
+    },
+  ];
+}

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { AppError } from "../../workers/errors";
+
+/**
+ * The parts of a WhatsApp Cloud API webhook LeadRelay acts on, read leniently: Meta adds fields often
+ * (BSUIDs, usernames, new message types), so unknown fields and types pass through, and one malformed
+ * message is skipped (logged) instead of failing a batch of up to 1,000 updates.
+ */
+export interface InboundContact {
+  /** wa_id: phone digits; null when Meta sends it empty (username adopters). */
+  waId: string | null;
+  /** BSUID (`user_id`). */
+  userId: string | null;
+  name: string | null;
+}
+
+export interface InboundMessage {
+  id: string;
+  /** The sender's wa_id (phone digits); null when empty. */
+  from: string | null;
+  /** The sender's BSUID (`from_user_id`, else the matching contact's `user_id`). */
+  fromUserId: string | null;
+  /** Meta's timestamp (epoch ms); null when missing or unreadable. */
+  timestampMs: number | null;
+  type: string;
+  contact: InboundContact | null;
+  /** The message object as Meta sent it. */
+  raw: Record<string, unknown>;
+}
+
+export interface InboundStatus {
+  id: string;
+  status: string;
+  timestampMs: number | null;
+  recipientId: string | null;
+  errors: unknown[] | null;
+}
+
+export interface PlatformError {
+  code: number | null;
+  title: string | null;
+  details: string | null;
+}
+
+export interface WebhookBatch {
+  messages: InboundMessage[];
+  statuses: InboundStatus[];
+  errors: PlatformError[];
+  /** Changes for other numbers or other fields, and malformed entries: acknowledged, not acted on. */
+  skipped: string[];
+}
+
+// wa_ids are phone digits; BSUIDs look like "US.13491208655302741918" or "user.9373…".
+const ID = z.string().trim().max(128);
+const optionalId = z.union([ID, z.number().transform(String)]).nullish();
+const timestamp = z.union([z.string(), z.number()]).nullish();
+
+const contactSchema = z.looseObject({
+  wa_id: optionalId,
+  user_id: optionalId,
+  profile: z.looseObject({ name: z.string().max(1000).nullish() }).nullish(),
+});
+
+const messageSchema = z.looseObject({
+  id: z.string().min(1).max(256),
+  from: optionalId,
+  from_user_id: optionalId,
+  timestamp,
+  type: z.string().min(1).max(64),
+});
+
+const statusSchema = z.looseObject({
+  id: z.string().min(1).max(256),
+  status: z.string().min(1).max(32),
+  timestamp,
+  recipient_id: optionalId,
+  errors: z.array(z.unknown()).nullish(),
+});
+
+const errorSchema = z.looseObject({
+  code: z.number().nullish(),
+  title: z.string().nullish(),
+  message: z.string().nullish(),
+  error_data: z.looseObject({ details: z.string().nullish() }).nullish(),
+});
+
+const envelopeSchema = z.looseObject({
+  object: z.string(),
+  entry: z.array(z.unknown()).max(1000),
+});
+
+const changeSchema = z.looseObject({
+  field: z.string(),
+  value: z.looseObject({
+    metadata: z.looseObject({ phone_number_id: z.union([z.string(), z.number()]).transform(String) }).nullish(),
+    contacts: z.array(z.unknown()).nullish(),
+    messages: z.array(z.unknown()).nullish(),
+    statuses: z.array(z.unknown()).nullish(),
+    errors: z.array(z.unknown()).nullish(),
+  }),
+});
+
+const entrySchema = z.looseObject({ changes: z.array(z.unknown()).nullish() });
+
+const blank = (v: string | null | undefined) => (v === null || v === undefined || v.trim() === "" ? null : v.trim());
+
+/** Epoch ms from Meta's unix-seconds string; null when absent or not a plausible time. */
+export function metaTimestamp(v: string | number | null | undefined): number | null {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,12}$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) && n > 0 ? n * 1000 : null;
+}
+
+/**
+ * Everything in the webhook for this channel's number. Throws 400 only when the body is not a WhatsApp
+ * webhook at all; the rest is acknowledged, and what cannot be read is listed in `skipped`.
+ */
+export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch {
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) throw new AppError("BAD_REQUEST", "Not a WhatsApp webhook (needs `object` and an `entry` array).", { fields: { entry: "Missing or not an array." } });
+  const batch: WebhookBatch = { messages: [], statuses: [], errors: [], skipped: [] };
+  envelope.data.entry.forEach((rawEntry, e) => {
+    const entry = entrySchema.safeParse(rawEntry);
+    if (!entry.success) return void batch.skipped.push(`entry ${e}: malformed`);
+    (entry.data.changes ?? []).forEach((rawChange, c) => {
+      const where = `entry ${e} change ${c}`;
+      const change = changeSchema.safeParse(rawChange);
+      if (!change.success) return void batch.skipped.push(`${where}: malformed`);
+      const { field, value } = change.data;
+      if (field !== "messages") return void batch.skipped.push(`${where}: field ${field}`);
+      // One Meta app delivers every number it serves to the same callback URL: act only on this channel's.
+      if (value.metadata?.phone_number_id !== phoneNumberId) {
+        return void batch.skipped.push(`${where}: phone_number_id ${value.metadata?.phone_number_id ?? "missing"} is not this channel's`);
+      }
+      const contacts = (value.contacts ?? []).flatMap((raw) => {
+        const parsed = contactSchema.safeParse(raw);
+        if (!parsed.success) return [];
+        return [{ waId: blank(parsed.data.wa_id), userId: blank(parsed.data.user_id), name: blank(parsed.data.profile?.name)?.slice(0, 200) ?? null }];
+      });
+      (value.messages ?? []).forEach((raw, m) => {
+        const parsed = messageSchema.safeParse(raw);
+        if (!parsed.success) return void batch.skipped.push(`${where} message ${m}: malformed`);
+        const msg = parsed.data;
+        const from = blank(msg.from);
+        const contact =
+          contacts.find((k) => (from !== null && k.waId === from) || (blank(msg.from_user_id) !== null && k.userId === blank(msg.from_user_id))) ??
+          (contacts.length === 1 ? contacts[0]! : null);
+        const fromUserId = blank(msg.from_user_id) ?? contact?.userId ?? null;
+        if (from === null && fromUserId === null) return void batch.skipped.push(`${where} message ${m}: no sender`);
+        batch.messages.push({ id: msg.id, from, fromUserId, timestampMs: metaTimestamp(msg.timestamp), type: msg.type, contact, raw: msg });
+      });
+      (value.statuses ?? []).forEach((raw, s) => {
+        const parsed = statusSchema.safeParse(raw);
+        if (!parsed.success) return void batch.skipped.push(`${where} status ${s}: malformed`);
+        const st = parsed.data;
+        batch.statuses.push({ id: st.id, status: st.status.toLowerCase(), timestampMs: metaTimestamp(st.timestamp), recipientId: blank(st.recipient_id), errors: st.errors ?? null });
+      });
+      (value.errors ?? []).forEach((raw) => {
+        const parsed = errorSchema.safeParse(raw);
+        if (!parsed.success) return void batch.skipped.push(`${where}: malformed error`);
+        batch.errors.push({ code: parsed.data.code ?? null, title: parsed.data.title ?? parsed.data.message ?? null, details: parsed.data.error_data?.details ?? null });
+      });
+    });
+  });
+  return batch;
+}

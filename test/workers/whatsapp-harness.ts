@@ -1,0 +1,220 @@
+import { call, seedWorkspace, testDb, type TestWorkspace } from "./harness";
+import { eventually, fakeApiUrl, fakeCalls } from "./outbox-harness";
+
+export type Payload = Record<string, any>;
+
+/**
+ * A real payload from ../shared/fixtures/whatsapp (`pywa/message__text`, `meta-docs-examples/status__ex3`),
+ * fetched from the fake API server (workerd cannot read files).
+ */
+export async function waFixture(name: string): Promise<Payload> {
+  const res = await fetch(`${fakeApiUrl}/_fixtures/whatsapp/${name}.json`);
+  if (!res.ok) throw new Error(`fixture ${name}: ${res.status}`);
+  return (await res.json()) as Payload;
+}
+
+let counter = Math.floor(Math.random() * 9000);
+/** A wa_id (US phone digits, valid for libphonenumber) no other test of this run uses. */
+export const uniqueWaId = () => `1415555${String(1000 + (counter++ % 9000)).padStart(4, "0")}`;
+/** A rep's phone in E.164, from another range than the prospects'. */
+export const uniqueRepPhone = () => `+1628555${String(1000 + (counter++ % 9000)).padStart(4, "0")}`;
+const uniqueNumberId = () => String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
+let idCounter = 0;
+export const uniqueSuffix = () => `${Date.now().toString(36)}${(idCounter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export interface TestNumber {
+  ws: TestWorkspace;
+  channelId: string;
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+}
+
+/** A workspace with a WhatsApp number connected through the API (the connect check runs against the fake). */
+export async function workspaceWithNumber(config: Record<string, unknown> = {}, ws?: TestWorkspace): Promise<TestNumber> {
+  const workspace = ws ?? (await seedWorkspace());
+  const n = {
+    phoneNumberId: uniqueNumberId(),
+    accessToken: `EAAG${uniqueSuffix()}TESTTOKENxxxxxxxx`,
+    appSecret: `appsecret-${uniqueSuffix()}`,
+    verifyToken: `verify-${uniqueSuffix()}`,
+  };
+  const res = await call("POST", "/api/v1/channels/whatsapp", { key: workspace.key, body: { ...n, ...config } });
+  if (res.status !== 201) throw new Error(`connect number: ${res.status} ${res.text}`);
+  return { ws: workspace, channelId: res.json.id, ...n };
+}
+
+/**
+ * The fixture as delivered to this number, from `waId` (and/or a BSUID), with message and status ids made
+ * unique by `tag` (fixtures reuse "wamid.xyzxyz"). `from` of an empty-wa_id contact stays empty.
+ * Timestamps become `at` (default now): fixtures date from 2023–2025, and the 24-hour window counts from
+ * the message's own timestamp.
+ */
+export function retarget(
+  payload: Payload,
+  num: Pick<TestNumber, "phoneNumberId">,
+  who: { waId?: string; userId?: string },
+  tag: string,
+  at: number = Date.now(),
+): Payload {
+  const p = structuredClone(payload);
+  const ts = String(Math.floor(at / 1000));
+  // Fixtures share one BSUID across senders: give each sender its own, or they are all one person.
+  const userId = who.userId ?? (who.waId ? `US.${who.waId}` : undefined);
+  for (const entry of p.entry ?? []) {
+    for (const change of entry.changes ?? []) {
+      const v = change.value ?? {};
+      if (v.metadata) v.metadata.phone_number_id = num.phoneNumberId;
+      for (const c of v.contacts ?? []) {
+        if (who.waId && c.wa_id !== "") c.wa_id = who.waId;
+        if (userId && (c.user_id !== undefined || who.userId)) c.user_id = userId;
+      }
+      for (const m of v.messages ?? []) {
+        m.id = `${m.id}.${tag}`;
+        if (m.timestamp !== undefined) m.timestamp = ts;
+        if (who.waId && m.from !== "") m.from = who.waId;
+        if (userId && m.from_user_id !== undefined) m.from_user_id = userId;
+      }
+      for (const s of v.statuses ?? []) {
+        s.id = `${s.id}.${tag}`;
+        if (s.timestamp !== undefined) s.timestamp = ts;
+        if (who.waId) s.recipient_id = who.waId;
+      }
+    }
+  }
+  return p;
+}
+
+/** `sha256=<hex>` of exactly these bytes under the app secret, as Meta signs. */
+export async function sign(body: string | Uint8Array, appSecret: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, bytes));
+  return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** POSTs a webhook to the number, signed with its app secret unless `signature` says otherwise (null = no header). */
+export async function postWebhook(num: Pick<TestNumber, "channelId" | "appSecret">, payload: Payload | string, signature?: string | null) {
+  const raw = typeof payload === "string" ? payload : JSON.stringify(payload);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const sig = signature === undefined ? await sign(raw, num.appSecret) : signature;
+  if (sig !== null) headers["x-hub-signature-256"] = sig;
+  return call("POST", `/hooks/whatsapp/${num.channelId}`, { rawBody: raw, headers });
+}
+
+/** Graph API sends the fake received for a recipient (wa_id), once there are `n` of them. */
+export function graphSendsTo(to: string, n: number) {
+  return eventually(async () => {
+    const calls = (await fakeCalls(to)).filter((c) => c.api === "whatsapp" && c.path.endsWith("/messages"));
+    if (calls.length < n) throw new Error(`expected ${n} WhatsApp sends to ${to}, got ${calls.length}`);
+    return calls;
+  });
+}
+
+/** The first Graph API send to `to` matching `match`, once it arrived (sends run after the response). */
+export function graphSendMatching(to: string, match: (body: Record<string, any>) => boolean) {
+  return eventually(async () => {
+    const found = (await fakeCalls(to)).find((c) => c.api === "whatsapp" && c.path.endsWith("/messages") && match(c.body));
+    if (!found) throw new Error(`no matching WhatsApp send to ${to}`);
+    return found;
+  });
+}
+
+export async function waLeads(workspaceId: string) {
+  const rs = await testDb().execute({ sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`, args: [workspaceId] });
+  return rs.rows as Record<string, any>[];
+}
+
+export async function waEvents(leadId: string) {
+  const rs = await testDb().execute({ sql: `SELECT * FROM lead_event WHERE lead_id = ? ORDER BY created_at, id`, args: [leadId] });
+  return rs.rows.map((r) => ({ ...r, data: JSON.parse(String(r.data)) })) as Record<string, any>[];
+}
+
+export async function waOutbox(workspaceId: string) {
+  const rs = await testDb().execute({ sql: `SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id`, args: [workspaceId] });
+  return rs.rows.map((r) => ({ ...r, payload: JSON.parse(String(r.payload)) })) as Record<string, any>[];
+}
+
+/** Rows a webhook may write, for "nothing happened" and "nothing doubled" checks. */
+export async function waState(num: Pick<TestNumber, "ws" | "channelId">) {
+  const rs = await testDb().execute({
+    sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) AS leads,
+                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws) AS events,
+                 (SELECT count(*) FROM outbox WHERE workspace_id = :ws) AS outbox,
+                 (SELECT count(*) FROM whatsapp_inbound WHERE channel_id = :ch) AS inbound,
+                 (SELECT count(*) FROM whatsapp_status WHERE channel_id = :ch) AS statuses,
+                 (SELECT count(*) FROM whatsapp_window WHERE channel_id = :ch) AS windows,
+                 (SELECT count(*) FROM consent_event WHERE workspace_id = :ws) AS consent`,
+    args: { ws: num.ws.id, ch: num.channelId },
+  });
+  return Object.fromEntries(Object.entries(rs.rows[0]!).map(([k, v]) => [k, Number(v)]));
+}
+
+/** A rep of the workspace on WhatsApp (through the owner API). */
+export async function repOnWhatsapp(num: TestNumber, repId: string): Promise<string> {
+  const phone = uniqueRepPhone();
+  const res = await call("PATCH", `/api/v1/reps/${repId}`, { key: num.ws.key, body: { whatsappPhone: phone } });
+  if (res.status !== 200) throw new Error(`rep phone: ${res.status} ${res.text}`);
+  return phone.slice(1);
+}
+
+// Every inbound message type in ../shared/fixtures/whatsapp (README "Scenario → file map"), with what the
+// timeline must show. Each is delivered twice from one contact: the first creates the lead through
+// captureLead, the second (another message id) is a `message` event on the same lead.
+export const MESSAGE_FIXTURES: [fixture: string, type: string, text: string | RegExp][] = [
+  ["pywa/message__text", "text", "Body Text"],
+  ["meta-docs-examples/text__ex1", "text", /./],
+  ["pywa/message__reply", "text", /./],
+  ["pywa/message__forwarded", "text", /./],
+  ["pywa/message__forwarded_many_times", "text", /./],
+  ["pywa/callback_button__button", "interactive", "title"],
+  ["meta-docs-examples/interactive-reply-buttons-messages__ex3", "interactive", /./],
+  ["pywa/callback_selection__callback", "interactive", "title"],
+  ["pywa/callback_selection__description", "interactive", "title"],
+  ["meta-docs-examples/interactive-list-messages__ex3", "interactive", "Priority Mail Express"],
+  ["pywa/callback_button__quick_reply", "button", "title"],
+  ["pywa/callback_button__quick_reply_without_context", "button", "title"],
+  ["pywa/message__image", "image", "[image]"],
+  ["pywa/message__media_with_url", "image", "[image]"],
+  ["meta-docs-examples/image__ex1", "image", "[image]"],
+  ["pywa/message__document", "document", "[document filename.pdf] caption"],
+  ["pywa/message__audio", "audio", /^\[(audio|voice message)\]/],
+  ["pywa/message__voice", "audio", /^\[(audio|voice message)\]/],
+  ["pywa/message__video", "video", "[video"],
+  ["pywa/message__static_sticker", "sticker", "[sticker]"],
+  ["pywa/message__animated_sticker", "sticker", "[sticker]"],
+  ["pywa/message__current_location", "location", "[location]"],
+  ["pywa/message__chosen_location", "location", "[location]"],
+  ["meta-docs-examples/location__ex1", "location", "[location]"],
+  ["pywa/message__contacts", "contacts", "[contact card] Chandler Bing +1 555-555-5555; Monica +1 666-666-6666; Rachel Green +1 777-777-7777"],
+  ["meta-docs-examples/contacts__ex1", "contacts", "[contact card]"],
+  ["pywa/message__reaction", "reaction", "[reaction \u{1F62E}]"],
+  ["meta-docs-examples/reaction__ex1", "reaction", "[reaction"],
+  ["pywa/message__unreaction_empty", "reaction", "[reaction removed]"],
+  ["pywa/message__unreaction_no_emoji", "reaction", "[reaction removed]"],
+  ["pywa/message__referral", "text", "BODY"],
+  ["meta-docs-examples/text__ex2", "text", "Can I get more info about this?"],
+  ["pywa/message__order", "order", "[order] 3\u00d7 HAMBURGER, 2\u00d7 FRENCH_FRIES, 2\u00d7 SODA"],
+  ["pywa/message__unsupported", "unsupported", "[unsupported message"],
+  ["pywa/message__unsupported_with_type", "unsupported", "[unsupported message: pool]"],
+  ["meta-docs-examples/unsupported__ex1", "unsupported", "[unsupported message"],
+  ["pywa/message__interactive_message_with_err", "interactive", "[interactive]"],
+  ["pywa/system__phone_number_change", "system", "[system] User A changed from"],
+  ["pywa/system__identity_change", "system", "[system]"],
+  ["meta-docs-examples/system__ex2", "system", "[system]"],
+  ["pywa/deleted_message__revoke", "revoke", "[revoke]"],
+  ["pywa/edited_message__image", "edit", "[edit]"],
+  ["pywa/flow_completion__completion", "interactive", "[form reply]"],
+  ["pywa/call_permission_update__accept", "interactive", "[interactive call_permission_reply]"],
+];
+
+/** Every status webhook in the fixtures. */
+export const STATUS_FIXTURES = [
+  "pywa/message_status__sent", "pywa/message_status__delivered", "pywa/message_status__read", "pywa/message_status__played",
+  "pywa/message_status__failed", "pywa/message_status__group", "pywa/message_status__with_tracker",
+  "meta-docs-examples/status__ex1", "meta-docs-examples/status__ex2", "meta-docs-examples/status__ex3", "meta-docs-examples/messages__ex1",
+  "meta-docs-examples/business-scoped-user-ids__ex2", "meta-docs-examples/business-scoped-user-ids__ex3",
+];
+
+export { fakeCalls };

@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { testDb } from "./harness";
+import { fakeCalls } from "./outbox-harness";
+import {
+  MESSAGE_FIXTURES, graphSendsTo, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waState, workspaceWithNumber,
+} from "./whatsapp-harness";
+
+
+describe("whatsapp intake: every message type of the fixtures", () => {
+  it("creates the lead from the first message and records the second on it, with its type, text and raw message", async () => {
+    const num = await workspaceWithNumber();
+    for (const [name, type, text] of MESSAGE_FIXTURES) {
+      const wa = uniqueWaId();
+      const fixture = await waFixture(name);
+      const first = retarget(fixture, num, { waId: wa }, uniqueSuffix());
+      const second = retarget(fixture, num, { waId: wa }, uniqueSuffix());
+      expect((await postWebhook(num, first)).status, name).toBe(200);
+      expect((await postWebhook(num, second)).status, name).toBe(200);
+      const leads = (await waLeads(num.ws.id)).filter((l) => l.whatsapp_id === wa);
+      expect(leads, name).toHaveLength(1);
+      const events = await waEvents(leads[0]!.id);
+      const created = events.find((e) => e.type === "created")!;
+      const message = events.find((e) => e.type === "message")!;
+      const firstMsg = first.entry[0].changes[0].value.messages[0];
+      expect(created.dedup_key, name).toBe(`wa:${firstMsg.id}`);
+      expect(created.data.channelData, name).toMatchObject({ type, raw: firstMsg });
+      expect(message, name).toMatchObject({ actor_type: "prospect", dedup_key: `wa:${second.entry[0].changes[0].value.messages[0].id}` });
+      expect(message.data.type, name).toBe(type);
+      if (typeof text === "string") expect(message.data.text, name).toContain(text);
+      else expect(message.data.text, name).toMatch(text);
+      expect(leads[0]!.source, name).toBe("whatsapp");
+    }
+  });
+
+  it("keeps media ids (image, document, audio) on the event", async () => {
+    const num = await workspaceWithNumber();
+    for (const [name, id, mime] of [
+      ["pywa/message__image", "65463453", "image/jpeg"],
+      ["pywa/message__document", "1234567890987654321", "application/pdf"],
+    ] as const) {
+      const wa = uniqueWaId();
+      await postWebhook(num, retarget(await waFixture(name), num, { waId: wa }, uniqueSuffix()));
+      const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
+      const created = (await waEvents(lead.id)).find((e) => e.type === "created")!;
+      expect(created.data.channelData.media, name).toMatchObject({ id, mimeType: mime });
+    }
+    const wa = uniqueWaId();
+    const audio = await waFixture("pywa/message__audio");
+    await postWebhook(num, retarget(audio, num, { waId: wa }, uniqueSuffix()));
+    const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
+    const created = (await waEvents(lead.id)).find((e) => e.type === "created")!;
+    expect(created.data.channelData.media.id).toBe(audio.entry[0].changes[0].value.messages[0].audio.id);
+  });
+
+  it("a click-to-WhatsApp ad is the lead's source: campaign, headline, URL and ctwa_clid", async () => {
+    const num = await workspaceWithNumber();
+    const wa = uniqueWaId();
+    const payload = retarget(await waFixture("meta-docs-examples/text__ex2"), num, { waId: wa }, uniqueSuffix());
+    expect((await postWebhook(num, payload)).status).toBe(200);
+    const [lead] = await waLeads(num.ws.id);
+    expect(lead).toMatchObject({
+      name: "Sheena Nelson", utm_source: "whatsapp", utm_medium: "ctwa_ad", utm_campaign: "120226305854810726", utm_content: "Chat with us",
+      referrer: "https://fb.me/3cr4Wqqkv", message: "Can I get more info about this?",
+    });
+    expect(JSON.parse(lead!.fields).ctwa_clid).toMatch(/^Aff-n8ZTODiE79/);
+  });
+
+  it("a contact with an empty wa_id and only a BSUID is a lead by BSUID; when the number shows up later it is the same lead", async () => {
+    const num = await workspaceWithNumber();
+    const bsuid = `US.${uniqueSuffix()}`;
+    const first = retarget(await waFixture("meta-docs-examples/business-scoped-user-ids__ex4"), num, { userId: bsuid }, uniqueSuffix());
+    expect(first.entry[0].changes[0].value.contacts[0].wa_id).toBe("");
+    expect((await postWebhook(num, first)).status).toBe(200);
+    let leads = await waLeads(num.ws.id);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ whatsapp_id: null, whatsapp_user_id: bsuid, phone: null, name: "Sheena Nelson", message: "Does it come in another color?" });
+
+    // The same user, now with a wa_id (pywa fixtures carry both).
+    const wa = uniqueWaId();
+    const later = retarget(await waFixture("pywa/message__text"), num, { waId: wa, userId: bsuid }, uniqueSuffix());
+    expect((await postWebhook(num, later)).status).toBe(200);
+    leads = await waLeads(num.ws.id);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ whatsapp_id: wa, whatsapp_user_id: bsuid });
+    expect((await waEvents(leads[0]!.id)).map((e) => e.type)).toContain("message");
+  });
+
+  it("a WhatsApp message from a form lead's phone is that lead (dedup by phone), not a new one", async () => {
+    const num = await workspaceWithNumber();
+    const wa = uniqueWaId();
+    const { submit } = await import("./harness");
+    expect((await submit(num.ws.form.publicKey, { name: "Form Person", phone: `+${wa}` })).status).toBe(200);
+    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
+    const leads = await waLeads(num.ws.id);
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ source: "form", name: "Form Person", whatsapp_id: wa });
+    expect((await waEvents(leads[0]!.id)).map((e) => e.type)).toContain("re-inquiry");
+  });
+
+  it("a batched delivery (several entries, contacts, messages and statuses) is handled in order, each message once", async () => {
+    const num = await workspaceWithNumber({ autoReplyText: "Thanks!" });
+    const [a, b] = [uniqueWaId(), uniqueWaId()];
+    const text = await waFixture("pywa/message__text");
+    const image = await waFixture("pywa/message__image");
+    const location = await waFixture("meta-docs-examples/location__ex1");
+    const status = await waFixture("pywa/message_status__delivered");
+    const parts = [
+      retarget(text, num, { waId: a }, uniqueSuffix()),
+      retarget(image, num, { waId: a }, uniqueSuffix()),
+      retarget(location, num, { waId: b }, uniqueSuffix()),
+      retarget(status, num, { waId: b }, uniqueSuffix()),
+    ];
+    // Two entries; the first holds two changes.
+    const batched = {
+      object: "whatsapp_business_account",
+      entry: [
+        { id: "1", changes: [...parts[0]!.entry[0].changes, ...parts[1]!.entry[0].changes] },
+        { id: "2", changes: [...parts[2]!.entry[0].changes, ...parts[3]!.entry[0].changes] },
+      ],
+    };
+    const res = await postWebhook(num, batched);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ handled: 3, duplicates: 0, statuses: 1 });
+    const leads = await waLeads(num.ws.id);
+    expect(leads.map((l) => l.whatsapp_id).sort()).toEqual([a, b].sort());
+    const leadA = leads.find((l) => l.whatsapp_id === a)!;
+    expect((await waEvents(leadA.id)).filter((e) => e.type === "created" || e.type === "message").map((e) => e.data.type ?? e.data.channelData?.type)).toEqual(["text", "image"]);
+    await graphSendsTo(a, 1);
+    await graphSendsTo(b, 1);
+    expect(await waState(num)).toMatchObject({ leads: 2, inbound: 3, statuses: 1 });
+  });
+
+  it("changes for another number of the same app, and non-message fields, are acknowledged and ignored", async () => {
+    const num = await workspaceWithNumber();
+    const other = retarget(await waFixture("pywa/message__text"), { phoneNumberId: "999999999" }, { waId: uniqueWaId() }, uniqueSuffix());
+    for (const p of [other, await waFixture("pywa/account_update__account_deleted"), await waFixture("pywa/template_status_update__approved"), await waFixture("pywa/outgoing_message__text"), await waFixture("meta-docs-examples/webhooks__ex1")]) {
+      expect((await postWebhook(num, p)).status).toBe(200);
+    }
+    expect(await waState(num)).toMatchObject({ leads: 0, events: 0, outbox: 0, inbound: 0 });
+  });
+
+  it("an out-of-band error (value.errors, 130429) is kept on the channel and shown in its listing", async () => {
+    const num = await workspaceWithNumber();
+    const payload = retarget(await waFixture("meta-docs-examples/errors__ex1"), num, {}, uniqueSuffix());
+    expect((await postWebhook(num, payload)).status).toBe(200);
+    const { call } = await import("./harness");
+    const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
+    expect(list.json.data[0].lastError).toMatchObject({ code: 130429, title: "Rate limit hit" });
+  });
+
+  it("a later message is relayed to the owner rep on WhatsApp (a rep without Telegram) and on the timeline", async () => {
+    const num = await workspaceWithNumber();
+    const repPhones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
+    const wa = uniqueWaId();
+    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
+    const [lead] = await waLeads(num.ws.id);
+    const ownerPhone = repPhones[num.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id)]!;
+    // The rep's alert: interactive reply buttons (3 at most), sent outside the rep's window only as a template,
+    // so the rep writes first (as a rep who just joined would).
+    const [alert] = await eventually(async () => {
+      const rows = (await testDb().execute({ sql: `SELECT state, last_error FROM outbox WHERE lead_id = ? AND kind = 'rep_alert'`, args: [lead!.id] })).rows;
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(alert).toMatchObject({ state: "skipped" });
+    expect(String(alert!.last_error)).toMatch(/24-hour window.*"rep_alert" template/);
+    // The rep writes to the number (opens their window), then the prospect's next message is relayed.
+    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: ownerPhone }, uniqueSuffix()));
+    const next = retarget(await waFixture("pywa/message__image"), num, { waId: wa }, uniqueSuffix());
+    await postWebhook(num, next);
+    const sends = await graphSendsTo(ownerPhone, 2);
+    const relay = sends.find((c) => c.body.type === "text" && String(c.body.text.body).startsWith("Message from"))!;
+    expect(relay.body.text.body).toBe(`Message from Test Name (${lead!.id}):\n[image]`);
+    expect((await fakeCalls(ownerPhone)).every((c) => c.path === `/graph/${num.phoneNumberId}/messages`)).toBe(true);
+  });
+});
+
+import { eventually } from "./outbox-harness";

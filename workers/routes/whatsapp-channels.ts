@@ -1,0 +1,70 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { connectWhatsappNumber, listWhatsappChannels, whatsappTemplatesSchema } from "../domain/whatsapp-channels";
+import type { App } from "../http/app";
+import { commonErrors, ErrorSchema, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { scope } from "../http/workspace-scope";
+
+const TemplateSchema = z.object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) });
+
+const ChannelSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal("whatsapp"),
+    phoneNumberId: z.string(),
+    displayPhoneNumber: z.string().nullable(),
+    verifiedName: z.string().nullable(),
+    webhookUrl: z.string().openapi({ description: "Callback URL to enter in the Meta app's WhatsApp webhook settings" }),
+    accessToken: z.string().openapi({ description: "masked" }),
+    appSecret: z.string().openapi({ description: "masked" }),
+    verifyToken: z.string().openapi({ description: "masked" }),
+    autoReplyText: z.string().nullable(),
+    templates: z.record(z.string(), TemplateSchema),
+    lastError: z.object({ code: z.number().nullable(), title: z.string().nullable(), details: z.string().nullable(), at: z.number() }).nullable(),
+    createdAt: z.number().int(),
+  })
+  .openapi("WhatsappChannel");
+
+const secret = (min: number) => z.string().trim().min(min).max(512).regex(/^[\x21-\x7e]+$/, "Printable ASCII without spaces.");
+
+const connect = createRoute({
+  method: "post",
+  path: "/api/v1/channels/whatsapp",
+  tags: ["channels"],
+  summary: "Connect a WhatsApp Business number (Cloud API): checks the number and token with the Graph API, stores the channel",
+  request: {
+    body: jsonBody(
+      z.object({
+        phoneNumberId: z.string().trim().regex(/^\d{5,32}$/, "The numeric phone number id from the WhatsApp Manager / API setup page."),
+        accessToken: secret(20),
+        appSecret: secret(16),
+        verifyToken: secret(8),
+        autoReplyText: z.string().trim().min(1).max(4096).optional(),
+        templates: whatsappTemplatesSchema.optional().openapi({
+          description: "Approved templates per use (auto_reply, follow_up, rep_alert, relay, rep_reply, reminder, escalation, bot_reply), sent outside the 24-hour window",
+        }),
+      }),
+    ),
+  },
+  responses: {
+    201: jsonResponse(ChannelSchema, "Connected"),
+    502: jsonResponse(ErrorSchema, "The Graph API failed or was unreachable; retry"),
+    ...commonErrors,
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/api/v1/channels/whatsapp",
+  tags: ["channels"],
+  summary: "The workspace's WhatsApp numbers (secrets masked)",
+  responses: { 200: jsonResponse(z.object({ data: z.array(ChannelSchema) }), "Numbers"), ...commonErrors },
+});
+
+export function registerWhatsappChannels(app: App) {
+  app.openapi(connect, async (c) => {
+    const input = c.req.valid("json");
+    const publicOrigin = c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin;
+    return c.json(await connectWhatsappNumber(scope(c), { ...input, publicOrigin }), 201);
+  });
+  app.openapi(list, async (c) => c.json({ data: await listWhatsappChannels(scope(c)) }, 200));
+}

@@ -1,0 +1,63 @@
+import { handleWebhook } from "../../bots/whatsapp/handle-webhook";
+import { readWebhook } from "../../bots/whatsapp/webhook-payload";
+import { findWhatsappChannel } from "../domain/whatsapp-channels";
+import { AppError, toAppError } from "../errors";
+import type { App } from "../http/app";
+import { readBytesLimited } from "../http/read-body";
+import { assertStorableText } from "../http/text-safety";
+import { timingSafeEqualText } from "../lib/timing-safe";
+import { verifyHubSignature } from "../lib/hub-signature";
+
+// Meta batches up to 1,000 updates per POST, each a few hundred bytes to a few KB.
+const MAX_WEBHOOK_BYTES = 8 * 1_048_576;
+
+async function channelOr404(ctx: Parameters<typeof findWhatsappChannel>[0], id: string) {
+  const found = await findWhatsappChannel(ctx, id).catch((err: unknown) => {
+    throw toAppError(err);
+  });
+  if (!found) throw AppError.notFound("Channel");
+  return found;
+}
+
+/**
+ * Meta's webhook for one connected number.
+ * GET: the subscription check — answers `hub.challenge` only for `hub.mode=subscribe` and this channel's
+ * verify token (constant-time); anything else is 403 and echoes nothing.
+ * POST: checks, in order and before any write: the channel exists (404), X-Hub-Signature-256 is the app
+ * secret's HMAC of the raw bytes (401), the body is a WhatsApp webhook (400). Then every message, status
+ * and error in it is handled (bots/whatsapp/handle-webhook.ts) and the answer is 200 only once stored.
+ */
+export function registerWhatsappHook(app: App) {
+  app.get("/hooks/whatsapp/:channelId", async (c) => {
+    const found = await channelOr404(c.get("ctx"), c.req.param("channelId"));
+    const mode = c.req.query("hub.mode");
+    const token = c.req.query("hub.verify_token") ?? "";
+    const challenge = c.req.query("hub.challenge") ?? "";
+    if (mode !== "subscribe" || !timingSafeEqualText(token, found.channel.config.verifyToken)) {
+      throw new AppError("FORBIDDEN", "Wrong hub.mode or hub.verify_token.");
+    }
+    // Meta sends a number; anything longer or stranger is not echoed into a response we serve.
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(challenge)) throw new AppError("BAD_REQUEST", "Missing or malformed hub.challenge.", { fields: { "hub.challenge": "Expected Meta's challenge value." } });
+    return c.text(challenge, 200);
+  });
+
+  app.post("/hooks/whatsapp/:channelId", async (c) => {
+    const ctx = c.get("ctx");
+    const found = await channelOr404(ctx, c.req.param("channelId"));
+    const bytes = await readBytesLimited(c.req.raw, MAX_WEBHOOK_BYTES);
+    if (!(await verifyHubSignature(found.channel.config.appSecret, bytes, c.req.header("x-hub-signature-256")))) {
+      throw new AppError("UNAUTHORIZED", "Missing or wrong X-Hub-Signature-256.");
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+    } catch {
+      throw new AppError("INVALID_JSON", "The body is not JSON.", { fields: { body: "Not valid JSON." } });
+    }
+    assertStorableText(body);
+    const batch = readWebhook(body, found.channel.config.phoneNumberId);
+    if (batch.skipped.length > 0) console.warn(JSON.stringify({ bot: "whatsapp", channel: found.channel.id, skipped: batch.skipped.slice(0, 20) }));
+    const report = await handleWebhook({ ctx, channel: found.channel, workspace: found.workspace }, batch);
+    return c.json({ ok: true, ...report }, 200);
+  });
+}
