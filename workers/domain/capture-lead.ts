@@ -35,6 +35,8 @@ export const captureInputSchema = z.object({
   pageUrl: text(2048),
   // At-least-once channels pass their delivery id: a replay records nothing new.
   dedupKey: text(200),
+  // The bot the prospect wrote to (a workspace may connect several): the auto-reply goes out through it.
+  channelId: text(64),
 });
 
 export type CaptureInput = z.input<typeof captureInputSchema>;
@@ -173,7 +175,8 @@ export async function captureLead(
 
   // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
   const outbox = captureOutboxStatements(ctx.config, {
-    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId, now,
+    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId,
+    channelId: blank(input.channelId), now,
     ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
   });
 

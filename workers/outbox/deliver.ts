@@ -72,6 +72,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       template: row.payload.template,
       body: row.payload.body,
       replyMarkup: row.payload.replyMarkup,
+      copyOf: row.payload.copyOf,
       channelConfig: context.channelConfig,
     });
   } catch (err) {

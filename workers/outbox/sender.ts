@@ -1,4 +1,4 @@
-import type { ChannelConfig, SenderKind } from "../../db/schema";
+import type { ChannelConfig, CopyOf, SenderKind } from "../../db/schema";
 
 /** One message as a sender sees it: already rendered, with the sending channel's config when it has one. */
 export interface OutboundMessage {
@@ -9,6 +9,8 @@ export interface OutboundMessage {
   body?: unknown;
   /** Telegram inline keyboard etc., passed through as `reply_markup`. */
   replyMarkup?: unknown;
+  /** Telegram: copy a prospect's message (media relay) instead of sending `text`. */
+  copyOf?: CopyOf | undefined;
   channelConfig: ChannelConfig | null;
 }
 
