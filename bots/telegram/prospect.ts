@@ -181,10 +181,12 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
     const typed = text.trim();
     if (step === "name") {
       await capture(u, { name: typed.slice(0, 200) });
-      // captureLead fills a missing name only; the name they typed replaces the one from their profile,
-      // never a name the business entered.
+      // captureLead fills a missing name only; the name they typed replaces the one Telegram's profile gave
+      // (now, or when the chat made the lead), never a name the business or a form entered.
       extra.push(
-        stmt(`UPDATE lead SET name = :name, updated_at = :now WHERE workspace_id = :ws AND id = :lead AND (name IS NULL OR name IS :profile)`, {
+        stmt(`UPDATE lead SET name = :name, updated_at = :now WHERE workspace_id = :ws AND id = :lead
+                AND (name IS NULL OR name IS :profile OR name IS (SELECT json_extract(data, '$.name') FROM lead_event
+                  WHERE workspace_id = :ws AND lead_id = :lead AND type = 'created' AND json_extract(data, '$.channel') = 'telegram'))`, {
           name: typed.slice(0, 200), now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId, profile: profileName(u.from) ?? null,
         }),
       );
