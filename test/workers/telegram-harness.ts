@@ -38,7 +38,11 @@ export interface TestBot {
 
 /** A workspace with a bot connected through the API (getMe + setWebhook against the fake). */
 export async function workspaceWithBot(config: { autoReplyText?: string } = {}): Promise<TestBot> {
-  const ws = await seedWorkspace();
+  return connectBot(await seedWorkspace(), config);
+}
+
+/** Connects a (further) bot to a workspace through the API. */
+export async function connectBot(ws: TestWorkspace, config: { autoReplyText?: string } = {}): Promise<TestBot> {
   const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
   const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;
   const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token, ...config } });

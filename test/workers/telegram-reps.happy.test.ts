@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { call, testDb } from "./harness";
 import { eventually, fakeCalls, tick } from "./outbox-harness";
 import {
-  deliver, eventsOf, fixtureUpdate, leadsOf, linkBothReps, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom, workspaceWithBot,
+  connectBot, deliver, eventsOf, fixtureUpdate, leadsOf, linkBothReps, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom, uniqueChatId, workspaceWithBot,
   type TestBot,
 } from "./telegram-harness";
 
@@ -146,5 +146,39 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     const escalation = (await outboxOf(bot.ws.id)).find((o) => o.kind === "escalation");
     expect(escalation).toBeDefined();
     expect(buttonsOf({ reply_markup: JSON.parse(escalation!.payload).replyMarkup })).toContain(`l:claim:${lead.id}`);
+  });
+});
+
+describe("telegram: two bots in one workspace", () => {
+  it("the same update id on each bot is two updates; a prospect is answered by their bot, reps by the first one", async () => {
+    const first = await workspaceWithBot({ autoReplyText: "Hi from the first bot" });
+    const second = await connectBot(first.ws, { autoReplyText: "Hi from the second bot" });
+    const reps = await linkBothReps(first);
+    // Telegram counts update ids per bot: both bots may send update n.
+    const id = nextUpdateId();
+    const [a, b] = [uniqueChatId(), uniqueChatId()];
+    await deliver(first, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), a, id));
+    await deliver(second, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), b, id));
+    const leads = await leadsOf(first.ws.id);
+    expect(leads.map((l) => l.telegram_user_id).sort()).toEqual([a, b].sort());
+    const leadB = leads.find((l) => l.telegram_user_id === b)!;
+
+    const viaBot = (c: { path: string }) => c.path.split("/")[1]!.slice(3).split(":")[0];
+    const toB = await sentTo(b, 2);
+    expect(toB.map(viaBot)).toEqual([second.botId, second.botId]);
+    expect(toB.map((c) => c.body.text)).toContain("Hi from the second bot");
+    // The owner's alert comes from the first bot (where reps are linked); their reply reaches B through the second.
+    const ownerChat = reps.chatOf(leadB.owner_rep_id);
+    const alert = (await sentTo(ownerChat, 1)).find((c) => c.body.text.includes("New lead"))!;
+    expect(viaBot(alert)).toBe(first.botId);
+    const alertId = await eventually(async () => {
+      const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [leadB.id] });
+      expect(rs.rows).toHaveLength(1);
+      return Number(rs.rows[0]!.provider_message_id);
+    });
+    await deliver(first, await textFrom(ownerChat, "Hello from your rep", replyTo(alertId, ownerChat)));
+    const reply = (await sentTo(b, 3)).at(-1)!;
+    expect(reply.body.text).toBe("Hello from your rep");
+    expect(viaBot(reply)).toBe(second.botId);
   });
 });
