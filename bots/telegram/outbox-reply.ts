@@ -1,5 +1,5 @@
 import type { InStatement, ResultSet } from "@libsql/client/web";
-import type { OutboxKind } from "../../db/schema";
+import type { CopyOf, OutboxKind } from "../../db/schema";
 import { newId } from "../../workers/lib/ids";
 import type { BotDeps } from "./context";
 
@@ -8,7 +8,11 @@ export interface QueuedMessage {
   chatId: string | number;
   text: string;
   replyMarkup?: unknown;
+  /** Send as copyMessage of this message (media), `text` becoming its caption when it takes one. */
+  copyOf?: CopyOf;
   leadId?: string | null;
+  /** Another bot of the workspace than the one handling the update (a rep's answer goes out on the prospect's bot). */
+  channelId?: string;
   /**
    * Derived from the update that causes the message (`tg:<channel>:<update_id>:<n>`): a replayed update
    * inserts nothing new, so a prospect never gets the same answer twice.
@@ -31,9 +35,9 @@ export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
       ws: deps.workspace.id,
       leadId: m.leadId ?? null,
       kind: m.kind,
-      channelId: deps.channel.id,
+      channelId: m.channelId ?? deps.channel.id,
       recipient: String(m.chatId),
-      payload: JSON.stringify({ text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}) }),
+      payload: JSON.stringify({ text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) }),
       key: m.key,
       now,
     },
@@ -44,6 +48,21 @@ export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
 export function insertedIds(results: ResultSet[]): string[] {
   return results.flatMap((r) => r.rows.map((row) => row.id)).filter((id): id is string => typeof id === "string" && id.startsWith("obx_"));
 }
+
+/**
+ * Dedup key of the lead event an update records (captureLead's `dedupKey`, messages, notes). Update ids are
+ * counted per bot, so the channel is part of the key: two bots of one workspace may both send update 7.
+ */
+export function eventKey(deps: BotDeps, updateId: number): string {
+  return `tg:${deps.channel.id}:${updateId}`;
+}
+
+/**
+ * The bot that talks to reps: the workspace's first connected bot, where rep invites point (a rep has only
+ * started that one; a bot may not open a chat, so any other would get 403). Prospects are answered by the
+ * bot they wrote to.
+ */
+export const REP_BOT_SQL = `(SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)`;
 
 /** Idempotency key of the n-th message caused by the update being handled. */
 export function updateKey(deps: BotDeps, updateId: number, n: number): string {

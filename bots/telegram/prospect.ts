@@ -1,188 +1,293 @@
 import { Composer } from "grammy";
-import type { User } from "grammy/types";
-import { captureLead } from "../../workers/domain/capture-lead";
+import type { Message, User } from "grammy/types";
+import type { InStatement } from "@libsql/client/web";
+import { captureLead, type CaptureInput } from "../../workers/domain/capture-lead";
+import { mergeTelegramLead } from "../../workers/domain/merge-telegram-lead";
 import { AppError, toAppError } from "../../workers/errors";
-import { newId } from "../../workers/lib/ids";
+import { normalizePhone } from "../../workers/lib/contact";
+import { stmt } from "../../workers/lib/statement";
 import { sendSoon } from "../../workers/outbox/send-now";
 import type { BotContext, BotDeps } from "./context";
-import { insertedIds, outboxInsert, updateKey } from "./outbox-reply";
+import {
+  advance, captureSteps, captureSummary, conversationReply, DONE_TEXT, loadProspectState, question, saveConversation, SHARE_PHONE_BUTTON, SKIP,
+  type Conversation, type ProspectState,
+} from "./conversation";
+import { inboundContent, type InboundContent } from "./media";
+import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
+import { recordProspectMessage } from "./prospect-messages";
 import { queue } from "./queue";
 
 // Telegram's own rule for deep-link payloads: up to 64 characters of A-Z a-z 0-9 _ -.
 const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
 
-const SHARE_PHONE = {
-  keyboard: [[{ text: "Share my phone number", request_contact: true }]],
-  one_time_keyboard: true,
-  resize_keyboard: true,
-  input_field_placeholder: "Or just type your question",
-};
-
 const profileName = (u: User) => [u.first_name, u.last_name].filter(Boolean).join(" ").slice(0, 200) || undefined;
 
+type Update = { deps: BotDeps; chatId: string; from: User; updateId: number };
+
 /**
- * Prospect intake, private chats with anyone who is not a linked rep: `/start [payload]` captures the lead
- * (source/campaign from the deep link), a shared contact adds the phone, any later text is stored on the
- * lead and relayed to its owner. Each step calls the one `captureLead`, deduplicated by the update id.
+ * Prospect intake, in private chats with anyone who is not a linked rep. The lead is captured at the first
+ * contact — `/start [payload]` (source/campaign from the deep link) or a first message — so routing and the
+ * rep alert never wait for a questionnaire; a short conversational capture then enriches it: name → what
+ * they need → phone (a `request_contact` button), each skippable, each answer through the one
+ * `captureLead`. Text typed while a question is open is its answer; after the last one, messages (text,
+ * media, edits) are stored on the lead and relayed to its owner rep.
  */
 export function prospectComposer() {
   const composer = new Composer<BotContext>();
   const prospect = composer.chatType("private").filter((ctx) => ctx.rep === null && ctx.from !== undefined && !ctx.from.is_bot);
+  const update = (ctx: BotContext & { chat: { id: number }; from: User }): Update => ({
+    deps: ctx.deps,
+    chatId: String(ctx.chat.id),
+    from: ctx.from,
+    updateId: ctx.update.update_id,
+  });
 
   prospect.command("start", async (ctx, next) => {
     const payload = ctx.match.trim();
     // `rep_<code>` deep links belong to the linking composer.
     if (payload.startsWith("rep_")) return next();
-    const { deps } = ctx;
+    const u = update(ctx);
+    const state = await load(u);
+    if (state.conversation?.lastUpdateId === u.updateId) return;
     const campaign = START_PAYLOAD.test(payload) ? payload : undefined;
-    const { lead } = await captureLead(
-      { ctx: deps.ctx, workspace: deps.workspace, actor: { type: "prospect" } },
-      {
-        source: "telegram",
-        telegramUserId: String(ctx.from.id),
-        name: profileName(ctx.from),
-        utm: { source: "telegram", ...(campaign ? { campaign } : {}) },
-        fields: campaign ? { start: campaign } : {},
-        dedupKey: `tg:${ctx.update.update_id}`,
-      },
-    );
-    await queue(deps, [
-      outboxInsert(deps, {
-        kind: "bot_reply",
-        chatId: ctx.chat.id,
-        leadId: lead.id,
-        key: updateKey(deps, ctx.update.update_id, 0),
-        text: "Thanks for reaching out! Tell us what you need, and share your phone number if you'd like a call back.",
-        replyMarkup: SHARE_PHONE,
-      }),
-    ]);
+    const { lead } = await capture(u, {
+      name: profileName(u.from),
+      utm: { source: "telegram", ...(campaign ? { campaign } : {}) },
+      fields: campaign ? { start: campaign } : {},
+    });
+    // A /start (again) begins the questions anew, on the lead as it is now.
+    await startConversation(u, lead.id, captureSteps({ needKnown: false, hasPhone: lead.phone !== null }));
+  });
+
+  prospect.command("skip", async (ctx) => {
+    const u = update(ctx);
+    const state = await load(u);
+    const c = state.conversation;
+    if (c?.step && c.lastUpdateId !== u.updateId) await answer(u, state, c, null);
   });
 
   prospect.on("message:contact", async (ctx) => {
-    const { deps } = ctx;
+    const u = update(ctx);
+    const state = await load(u);
+    if (state.conversation?.lastUpdateId === u.updateId) return;
     const contact = ctx.message.contact;
     // Only the sender's own number (the request_contact button sends it with their user_id); a forwarded
     // card of somebody else is not this prospect's phone.
-    if (contact.user_id !== ctx.from.id) {
-      await queue(deps, [
-        outboxInsert(deps, {
+    if (contact.user_id !== u.from.id) {
+      await queue(u.deps, [
+        outboxInsert(u.deps, {
           kind: "bot_reply",
-          chatId: ctx.chat.id,
-          key: updateKey(deps, ctx.update.update_id, 0),
+          chatId: u.chatId,
+          key: updateKey(u.deps, u.updateId, 0),
           text: "Please use the \u201cShare my phone number\u201d button to send your own number.",
-          replyMarkup: SHARE_PHONE,
+          replyMarkup: { keyboard: [[SHARE_PHONE_BUTTON], [SKIP]], one_time_keyboard: true, resize_keyboard: true },
         }),
       ]);
       return;
     }
-    let text = "Thanks, we have your number. Someone will be in touch shortly.";
-    let leadId: string | null = null;
-    try {
-      const { lead } = await captureLead(
-        { ctx: deps.ctx, workspace: deps.workspace, actor: { type: "prospect" } },
-        {
-          source: "telegram",
-          telegramUserId: String(ctx.from.id),
-          name: profileName(ctx.from),
-          // Telegram sends the sender's own number in international form, usually without the "+"; read
-          // with the workspace's default country it would be taken for a national number.
-          phone: /^\d+$/.test(contact.phone_number) ? `+${contact.phone_number}` : contact.phone_number,
-          dedupKey: `tg:${ctx.update.update_id}`,
-        },
-      );
-      leadId = lead.id;
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== "VALIDATION_FAILED") throw err;
-      text = "Sorry, we could not read that phone number. You can type it instead.";
-    }
-    await queue(deps, [
-      outboxInsert(deps, {
-        kind: "bot_reply",
-        chatId: ctx.chat.id,
-        leadId,
-        key: updateKey(deps, ctx.update.update_id, 0),
-        text,
-        replyMarkup: { remove_keyboard: true },
-      }),
-    ]);
+    await sharedPhone(u, state, contact.phone_number);
   });
 
   prospect.on("message:text", async (ctx, next) => {
     if (ctx.message.text.startsWith("/")) return next();
-    const { deps } = ctx;
-    const recorded = await recordMessage(deps, {
-      telegramUserId: String(ctx.from.id),
-      updateId: ctx.update.update_id,
-      text: ctx.message.text,
-    });
-    if (recorded) return;
-    // First contact without /start: the message itself is the inquiry.
-    await captureLead(
-      { ctx: deps.ctx, workspace: deps.workspace, actor: { type: "prospect" } },
-      {
-        source: "telegram",
-        telegramUserId: String(ctx.from.id),
-        name: profileName(ctx.from),
-        message: ctx.message.text.slice(0, 5000),
-        utm: { source: "telegram" },
-        dedupKey: `tg:${ctx.update.update_id}`,
-      },
-    );
+    await inbound(update(ctx), ctx.message);
+  });
+
+  // Photos, voice notes, documents, stickers, locations, …
+  prospect.on("message", async (ctx, next) => {
+    if (ctx.message.text !== undefined) return next();
+    await inbound(update(ctx), ctx.message);
+  });
+
+  prospect.on("edited_message", async (ctx) => {
+    const content = inboundContent(ctx.editedMessage);
+    if (!content) return;
+    const u = update(ctx);
+    // An edit of a message from before the lead existed has nothing to attach to; the original made the lead.
+    await recordProspectMessage(u.deps, { telegramUserId: String(u.from.id), chatId: u.chatId, updateId: u.updateId, messageId: ctx.editedMessage.message_id, content, edited: true });
   });
 
   return composer;
 }
 
-/**
- * A known prospect's message: a `message` event on the lead, `last_inbound_at`, and a relay to the owner
- * rep's chat, in one batch. Returns false when this Telegram user has no lead yet.
- */
-async function recordMessage(deps: BotDeps, m: { telegramUserId: string; updateId: number; text: string }): Promise<boolean> {
-  const now = deps.ctx.now();
-  const args = {
-    ws: deps.workspace.id,
-    tg: m.telegramUserId,
-    now,
-    eventId: newId("evt", now),
-    obxId: newId("obx", now),
-    dedupKey: `tg:${m.updateId}`,
-    relayKey: updateKey(deps, m.updateId, 0),
-    channelId: deps.channel.id,
-    data: JSON.stringify({ channel: "telegram", text: m.text.slice(0, 5000) }),
-    text: m.text.slice(0, 3500),
-  };
-  const lead = `(SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg)`;
+const load = (u: Update) => loadProspectState(u.deps, u.chatId, String(u.from.id), u.updateId);
+
+/** captureLead for this chat's Telegram identity, keyed by the update (a redelivery records nothing new). */
+function capture(u: Update, input: Omit<CaptureInput, "source" | "telegramUserId" | "dedupKey" | "channelId">) {
+  return captureLead(
+    { ctx: u.deps.ctx, workspace: u.deps.workspace, actor: { type: "prospect" } },
+    { source: "telegram", telegramUserId: String(u.from.id), dedupKey: eventKey(u.deps, u.updateId), channelId: u.deps.channel.id, ...input },
+  );
+}
+
+/** Writes the batch of a conversation step and sends what it queued. */
+async function commit(u: Update, statements: InStatement[]) {
   try {
-    const results = await deps.ctx.database.client.batch(
-      [
-        {
-          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
-                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l WHERE l.id = ${lead}
-                ON CONFLICT DO NOTHING`,
-          args: { ws: args.ws, tg: args.tg, eventId: args.eventId, data: args.data, dedupKey: args.dedupKey, now },
-        },
-        {
-          sql: `UPDATE lead SET last_inbound_at = :now, updated_at = :now WHERE id = ${lead}`,
-          args: { ws: args.ws, tg: args.tg, now },
-        },
-        // The relay reaches the owner only if they linked Telegram; the outbox key makes a replay a no-op.
-        {
-          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
-                SELECT :obxId, :ws, l.id, 'relay', 'telegram', :channelId, r.telegram_chat_id,
-                  json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || '):' || char(10) || :text),
-                  :relayKey, 'pending', 0, :now, :now, :now
-                FROM lead l JOIN rep r ON r.id = l.owner_rep_id
-                WHERE l.id = ${lead} AND r.telegram_chat_id IS NOT NULL
-                ON CONFLICT DO NOTHING RETURNING id`,
-          args: { ws: args.ws, tg: args.tg, obxId: args.obxId, channelId: args.channelId, text: args.text, relayKey: args.relayKey, now },
-        },
-        { sql: `SELECT ${lead} AS id`, args: { ws: args.ws, tg: args.tg } },
-      ],
-      "write",
-    );
-    sendSoon(deps.ctx, insertedIds(results.slice(2, 3)));
-    return results[3]?.rows[0]?.id !== null && results[3]?.rows[0]?.id !== undefined;
+    const results = await u.deps.ctx.database.client.batch(statements, "write");
+    sendSoon(u.deps.ctx, insertedIds(results));
   } catch (err) {
     throw toAppError(err);
   }
+}
+
+async function startConversation(u: Update, leadId: string, steps: ReturnType<typeof captureSteps>) {
+  const [step, ...later] = steps;
+  await commit(u, [
+    saveConversation(u.deps, { chatId: u.chatId, leadId, step: step!, later, updateId: u.updateId, expectedUpdateId: null }),
+    conversationReply(u.deps, { chatId: u.chatId, leadId, updateId: u.updateId, n: 0, ...question(step!, profileName(u.from)) }),
+  ]);
+}
+
+/**
+ * A text, photo, voice note… from a prospect: the answer to the open question, else a message on their
+ * lead (stored and relayed), else their first contact (the message is the inquiry; the questions follow).
+ */
+async function inbound(u: Update, message: Message) {
+  const content = inboundContent(message);
+  if (!content) return;
+  const state = await load(u);
+  const c = state.conversation;
+  if (c?.lastUpdateId === u.updateId) return;
+  if (c?.step && message.text !== undefined) return answer(u, state, c, message.text);
+  // A first contact whose capture committed but whose conversation did not (redelivery) continues as one.
+  if (state.lead && state.recorded !== "created") {
+    await recordProspectMessage(u.deps, { telegramUserId: String(u.from.id), chatId: u.chatId, updateId: u.updateId, messageId: message.message_id, content, edited: false });
+    return;
+  }
+  await firstContact(u, message, content);
+}
+
+async function firstContact(u: Update, message: Message, content: InboundContent) {
+  const { lead } = await capture(u, { name: profileName(u.from), message: content.text, utm: { source: "telegram" } });
+  // They said what they need; the questions ask who they are (and the phone).
+  await startConversation(u, lead.id, captureSteps({ needKnown: true, hasPhone: lead.phone !== null }));
+  if (content.media) {
+    // The alert only describes the photo or voice note; the rep gets the thing itself as a relay.
+    await recordProspectMessage(u.deps, { telegramUserId: String(u.from.id), chatId: u.chatId, updateId: u.updateId, messageId: message.message_id, content, edited: false, keySuffix: "media", firstN: 5 });
+  }
+}
+
+const isSkip = (text: string) => text.trim().toLowerCase() === SKIP.toLowerCase();
+
+/** The prospect's answer to the open question (`null` = /skip). */
+async function answer(u: Update, state: ProspectState, c: Conversation, text: string | null) {
+  const { deps } = u;
+  const step = c.step;
+  if (!step) return;
+  const extra: InStatement[] = [];
+  let hasPhone = state.lead?.phone !== null && state.lead?.phone !== undefined;
+  let again: string | null = null;
+  if (text !== null && !isSkip(text)) {
+    const typed = text.trim();
+    if (step === "name") {
+      await capture(u, { name: typed.slice(0, 200) });
+      // captureLead fills a missing name only; the name they typed replaces the one Telegram's profile gave
+      // (now, or when the chat made the lead), never a name the business or a form entered.
+      extra.push(
+        stmt(`UPDATE lead SET name = :name, updated_at = :now WHERE workspace_id = :ws AND id = :lead
+                AND (name IS NULL OR name IS :profile OR name IS (SELECT json_extract(data, '$.name') FROM lead_event
+                  WHERE workspace_id = :ws AND lead_id = :lead AND type = 'created' AND json_extract(data, '$.channel') = 'telegram'))`, {
+          name: typed.slice(0, 200), now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId, profile: profileName(u.from) ?? null,
+        }),
+      );
+    } else if (step === "need") {
+      await capture(u, { message: typed.slice(0, 5000) });
+      extra.push(
+        stmt(`UPDATE lead SET message = COALESCE(message, :message), updated_at = :now WHERE workspace_id = :ws AND id = :lead`, {
+          message: typed.slice(0, 5000), now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId,
+        }),
+      );
+    } else {
+      const phone = normalizePhone(typed, deps.workspace.defaultCountry);
+      if (!phone) again = "That does not look like a phone number.";
+      else if (await phoneIsFreeFor(deps, phone, c.leadId)) {
+        await capture(u, { phone });
+        hasPhone = true;
+      } else {
+        // A typed number that is another lead's is a claim Telegram did not verify: kept on this lead as
+        // typed, never used to move this chat onto the other lead (the share button would be).
+        await capture(u, { fields: { phone_typed: phone } });
+      }
+    }
+  }
+  const next = again ? { step, later: c.later } : advance(c.later, hasPhone);
+  const ask = next.step ? question(next.step, profileName(u.from)) : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
+  await commit(u, [
+    ...extra,
+    saveConversation(deps, { chatId: u.chatId, leadId: c.leadId, ...next, updateId: u.updateId, expectedUpdateId: c.lastUpdateId }),
+    conversationReply(deps, { chatId: u.chatId, leadId: c.leadId, updateId: u.updateId, n: 0, ...ask, text: again ? `${again} ${ask.text}` : ask.text }),
+    ...(next.step ? [] : [captureSummary(deps, { chatId: u.chatId, leadId: c.leadId, updateId: u.updateId, n: 1 })]),
+  ]);
+}
+
+async function phoneIsFreeFor(deps: BotDeps, phone: string, leadId: string): Promise<boolean> {
+  try {
+    const rs = await deps.ctx.database.client.execute({
+      sql: `SELECT id FROM lead WHERE workspace_id = ? AND phone = ?`,
+      args: [deps.workspace.id, phone],
+    });
+    const owner = rs.rows[0]?.id;
+    return owner === undefined || owner === leadId;
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/**
+ * Their own number, shared with the button (Telegram vouches it is theirs). Through captureLead like
+ * every answer; when the phone is another lead's (their earlier form, say), this chat's lead is merged
+ * into that one (see mergeTelegramLead).
+ */
+async function sharedPhone(u: Update, state: ProspectState, rawPhone: string) {
+  const { deps } = u;
+  let leadId: string;
+  try {
+    const { lead } = await capture(u, {
+      name: profileName(u.from),
+      // Telegram sends the sender's own number in international form, usually without the "+"; read
+      // with the workspace's default country it would be taken for a national number.
+      phone: /^\d+$/.test(rawPhone) ? `+${rawPhone}` : rawPhone,
+    });
+    leadId = lead.id;
+    if (state.lead && state.lead.id !== lead.id) {
+      const merged = await mergeTelegramLead(
+        { ctx: deps.ctx, workspace: deps.workspace },
+        { fromLeadId: state.lead.id, into: lead, telegramUserId: String(u.from.id), dedupKey: eventKey(deps, u.updateId) },
+      );
+      if (!merged) leadId = state.lead.id;
+    }
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== "VALIDATION_FAILED") throw err;
+    await queue(deps, [
+      outboxInsert(deps, {
+        kind: "bot_reply",
+        chatId: u.chatId,
+        key: updateKey(deps, u.updateId, 0),
+        text: "Sorry, we could not read that phone number. You can type it instead.",
+      }),
+    ]);
+    return;
+  }
+  const c = state.conversation;
+  if (!c?.step) {
+    await queue(deps, [
+      outboxInsert(deps, {
+        kind: "bot_reply",
+        chatId: u.chatId,
+        leadId,
+        key: updateKey(deps, u.updateId, 0),
+        text: "Thanks, we have your number. Someone will be in touch shortly.",
+        replyMarkup: { remove_keyboard: true },
+      }),
+    ]);
+    return;
+  }
+  // The phone question is answered whenever they share it; any other open question stays open.
+  const next = c.step === "phone" ? advance(c.later, true) : { step: c.step, later: c.later.filter((s) => s !== "phone") };
+  const ask = next.step ? question(next.step, profileName(u.from)) : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
+  await commit(u, [
+    saveConversation(deps, { chatId: u.chatId, leadId, ...next, updateId: u.updateId, expectedUpdateId: c.lastUpdateId }),
+    conversationReply(deps, { chatId: u.chatId, leadId, updateId: u.updateId, n: 0, ...ask, text: c.step === "phone" ? ask.text : `Thanks, we have your number. ${ask.text}` }),
+    ...(next.step ? [] : [captureSummary(deps, { chatId: u.chatId, leadId, updateId: u.updateId, n: 1 })]),
+  ]);
 }

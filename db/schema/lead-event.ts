@@ -15,8 +15,12 @@ export const LEAD_EVENT_TYPES = [
   "claimed",
   "passed",
   "escalated",
-  // A prospect's message after capture (Telegram chat), `data.text`.
+  // A prospect's message after capture (Telegram chat), `data.text`; `data.media` for photos, voice, …;
+  // `data.edited` when it is an edit of an earlier message.
   "message",
+  // Another lead of the same person was folded into this one (`data.from`): e.g. a Telegram chat whose
+  // verified phone matched a form lead.
+  "merged",
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 

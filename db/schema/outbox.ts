@@ -19,6 +19,16 @@ export type SenderKind = (typeof SENDER_KINDS)[number];
 export const OUTBOX_STATES = ["pending", "sent", "failed", "dead", "skipped"] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
+/**
+ * Telegram media relay: the sender copies this message (copyMessage) instead of sending text, so a rep
+ * sees and hears the prospect's photo or voice note itself; `text` becomes its caption when `caption`.
+ */
+export interface CopyOf {
+  fromChatId: string;
+  messageId: number;
+  caption: boolean;
+}
+
 /** What a row asks its sender to deliver; `text` may hold {name}, {rep_name}, {form}. */
 export interface OutboxPayload {
   text?: string;
@@ -27,6 +37,7 @@ export interface OutboxPayload {
   template?: string;
   /** Webhook rows: the JSON body to POST. */
   body?: unknown;
+  copyOf?: CopyOf;
   [key: string]: unknown;
 }
 

@@ -1,5 +1,6 @@
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { channel } from "./channel";
+import { lead } from "./lead";
 import { rep } from "./rep";
 import { workspace } from "./workspace";
 
@@ -36,3 +37,40 @@ export const repInvite = sqliteTable("rep_invite", {
   usedBy: text("used_by"),
   createdAt: integer("created_at").notNull(),
 });
+
+export const CAPTURE_STEPS = ["name", "need", "phone"] as const;
+export type CaptureStep = (typeof CAPTURE_STEPS)[number];
+
+// Where a prospect's chat with a bot stands in the conversational capture (name → need → phone). Workers
+// keep no memory between webhook calls, so the step lives here. The lead exists from the first contact;
+// this row only says which question the prospect's next text answers.
+export const telegramConversation = sqliteTable(
+  "telegram_conversation",
+  {
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channel.id, { onDelete: "cascade" }),
+    // The prospect's private chat (= their Telegram user id).
+    chatId: text("chat_id").notNull(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspace.id, { onDelete: "cascade" }),
+    leadId: text("lead_id")
+      .notNull()
+      .references(() => lead.id, { onDelete: "cascade" }),
+    // The question the next text answers; null once the capture is over (texts are then relayed).
+    step: text("step", { enum: CAPTURE_STEPS }),
+    // The questions still to come after `step`, in order.
+    later: text("later", { mode: "json" }).$type<CaptureStep[]>().notNull(),
+    // The last update applied to this row: a redelivery of it (its effects already stored) changes nothing.
+    lastUpdateId: integer("last_update_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    // The primary key serves the lookup on every prospect update (which bot, which chat).
+    primaryKey({ columns: [t.channelId, t.chatId] }),
+    // A merge moves a lead's conversations onto the surviving lead; rep replies find the lead's bot.
+    index("telegram_conversation_lead_idx").on(t.leadId),
+  ],
+);

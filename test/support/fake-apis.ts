@@ -141,7 +141,8 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
         }
         return send(res, 200, { ok: true, result: true });
       }
-      const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
+      // copyMessage (media relays) answers like sendMessage: a new message id in the recipient's chat.
+      const telegram = /^\/bot([^/]+)\/(?:sendMessage|copyMessage)$/.exec(url.pathname);
       const hook = url.pathname.startsWith("/hook/");
       if (req.method === "POST" && (telegram || hook || url.pathname === "/email")) {
         const raw = await readText(req);

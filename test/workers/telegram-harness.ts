@@ -17,9 +17,9 @@ export async function fixtureUpdate(name: string): Promise<Update> {
 export function retarget(update: Update, userId: string, updateId: number): Update {
   const u = structuredClone(update);
   u.update_id = updateId;
-  const body = u.message ?? u.callback_query ?? u.my_chat_member;
+  const body = u.message ?? u.edited_message ?? u.callback_query ?? u.my_chat_member;
   body.from.id = Number(userId);
-  const chat = u.message?.chat ?? u.callback_query?.message?.chat ?? u.my_chat_member?.chat;
+  const chat = (u.message ?? u.edited_message)?.chat ?? u.callback_query?.message?.chat ?? u.my_chat_member?.chat;
   if (chat) chat.id = Number(userId);
   if (u.message?.contact?.user_id !== undefined) u.message.contact.user_id = Number(userId);
   return u;
@@ -38,7 +38,11 @@ export interface TestBot {
 
 /** A workspace with a bot connected through the API (getMe + setWebhook against the fake). */
 export async function workspaceWithBot(config: { autoReplyText?: string } = {}): Promise<TestBot> {
-  const ws = await seedWorkspace();
+  return connectBot(await seedWorkspace(), config);
+}
+
+/** Connects a (further) bot to a workspace through the API. */
+export async function connectBot(ws: TestWorkspace, config: { autoReplyText?: string } = {}): Promise<TestBot> {
   const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
   const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;
   const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token, ...config } });
@@ -69,6 +73,53 @@ export async function leadsOf(workspaceId: string) {
 
 export async function eventsOf(leadId: string) {
   const rs = await testDb().execute({ sql: `SELECT * FROM lead_event WHERE lead_id = ? ORDER BY created_at, id`, args: [leadId] });
+  return rs.rows as Record<string, any>[];
+}
+
+/** A prospect's (or rep's) private text, from the real private_text_message fixture. */
+export async function textFrom(chat: string, text: string, extra: Record<string, unknown> = {}): Promise<Update> {
+  const u = retarget(await fixtureUpdate("private_text_message"), chat, nextUpdateId());
+  u.message.text = text;
+  u.message.message_id = u.update_id % 1_000_000;
+  if (text.startsWith("/")) u.message.entities = [{ offset: 0, length: text.split(" ")[0]!.length, type: "bot_command" }];
+  Object.assign(u.message, extra);
+  return u;
+}
+
+/** A deep-link /start from a fresh prospect, through the bot; returns the prospect's chat id. */
+export async function startFrom(bot: TestBot, user = uniqueChatId()): Promise<string> {
+  const res = await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+  if (res.status !== 200) throw new Error(`/start: ${res.status} ${res.text}`);
+  return user;
+}
+
+/** Posts an update and expects Telegram's 200. */
+export async function deliver(bot: TestBot, update: Update): Promise<void> {
+  const res = await postUpdate(bot, update, bot.secret);
+  if (res.status !== 200) throw new Error(`update ${update.update_id}: ${res.status} ${res.text}`);
+}
+
+/** Both reps of the workspace linked; the chat of the lead's owner and of the other rep. */
+export async function linkBothReps(bot: TestBot) {
+  const chats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
+  return {
+    chats,
+    chatOf: (repId: string) => chats[bot.ws.reps.findIndex((r) => r.id === repId)]!,
+    otherThan: (repId: string) => chats[1 - bot.ws.reps.findIndex((r) => r.id === repId)]!,
+  };
+}
+
+/** Every message the fake Bot API received for a chat (sendMessage and copyMessage), once there are `n`. */
+export function messagesTo(chatId: string, n: number) {
+  return eventually(async () => {
+    const calls = (await fakeCalls(chatId)).filter((c) => /\/(sendMessage|copyMessage)$/.test(c.path));
+    if (calls.length < n) throw new Error(`expected ${n} messages to ${chatId}, got ${calls.length}`);
+    return calls;
+  });
+}
+
+export async function outboxOf(workspaceId: string) {
+  const rs = await testDb().execute({ sql: `SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id`, args: [workspaceId] });
   return rs.rows as Record<string, any>[];
 }
 

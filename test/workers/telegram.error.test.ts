@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { testDb } from "./harness";
 import { appBehindFaultProxy, setDatabase } from "./fault";
 import { fakeApiUrl } from "./outbox-harness";
-import { fixtureUpdate, leadsOf, nextUpdateId, retarget, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "./telegram-harness";
+import { eventsOf, fixtureUpdate, leadsOf, nextUpdateId, retarget, textFrom, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "./telegram-harness";
 
 const app = () => appBehindFaultProxy({ TELEGRAM_API_ROOT: fakeApiUrl });
 const post = (bot: TestBot, update: Update) =>
@@ -49,5 +49,27 @@ describe("telegram webhook when storage fails", () => {
     expect((await post(bot, update)).status).toBe(200);
     expect(await state(bot)).toEqual({ leads: 1, inquiries: 1, replies: 1, updates: 1 });
     expect((await leadsOf(bot.ws.id))[0]!.telegram_user_id).toBe(user);
+  });
+
+  it("an answer whose capture committed but whose reply was lost → 5xx; the redelivery moves the step once and asks once", async () => {
+    const bot = await workspaceWithBot();
+    const user = uniqueChatId();
+    expect((await post(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()))).status).toBe(200);
+    const name = await textFrom(user, "Jane Doe");
+    const step = async () =>
+      (await testDb().execute({ sql: `SELECT step FROM telegram_conversation WHERE channel_id = ? AND chat_id = ?`, args: [bot.channelId, user] })).rows[0]!.step;
+    await setDatabase("drop-write-response");
+    expect((await post(bot, name)).status).toBeGreaterThanOrEqual(500);
+    await setDatabase("up");
+    // The answer is stored on the lead (captureLead's batch committed); the question has not moved on.
+    const [lead] = await leadsOf(bot.ws.id);
+    expect((await eventsOf(lead!.id)).filter((e) => e.type === "re-inquiry")).toHaveLength(1);
+    expect(await step()).toBe("name");
+    expect((await post(bot, name)).status).toBe(200);
+    expect(await step()).toBe("need");
+    expect((await leadsOf(bot.ws.id))[0]!.name).toBe("Jane Doe");
+    expect((await eventsOf(lead!.id)).filter((e) => e.type === "re-inquiry")).toHaveLength(1);
+    const asked = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE idempotency_key LIKE ?`, args: [`tg:${bot.channelId}:${name.update_id}:%`] });
+    expect(Number(asked.rows[0]!.n)).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { call, dashboardSession, testDb, uniquePhone } from "./harness";
 import { eventually, fakeCalls } from "./outbox-harness";
 import {
-  eventsOf, fixtureUpdate, leadsOf, linkRep, nextUpdateId, postUpdate, retarget, sentTo, uniqueChatId, workspaceWithBot,
+  deliver, eventsOf, fixtureUpdate, leadsOf, linkRep, nextUpdateId, postUpdate, retarget, sentTo, textFrom, uniqueChatId, workspaceWithBot,
 } from "./telegram-harness";
 
 describe("telegram: connecting a bot", () => {
@@ -25,7 +25,7 @@ describe("telegram: connecting a bot", () => {
 });
 
 describe("telegram: prospect intake", () => {
-  it("a deep-link /start captures the lead with its campaign and profile name, and asks for the phone", async () => {
+  it("a deep-link /start captures the lead at once (campaign, profile name, owner) and asks the first question", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi {name}, thanks for writing!" });
     const user = uniqueChatId();
     const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
@@ -40,12 +40,14 @@ describe("telegram: prospect intake", () => {
     expect(JSON.parse(lead!.fields)).toEqual({ start: "lead_src-fb_ad42" });
     expect(lead!.owner_rep_id).toMatch(/^rep_/);
     const events = await eventsOf(lead!.id);
-    expect(events.find((e) => e.type === "created")?.dedup_key).toBe(`tg:${update.update_id}`);
+    // Update ids are counted per bot: the event's dedup key names the bot.
+    expect(events.find((e) => e.type === "created")?.dedup_key).toBe(`tg:${bot.channelId}:${update.update_id}`);
 
-    // Auto-reply (the channel's text) and the contact prompt, both through the outbox.
+    // Auto-reply (the channel's text) and the first question of the capture, both through the outbox.
     const sends = await sentTo(user, 2);
     const prompt = sends.find((c) => c.body.reply_markup)!;
-    expect(prompt.body.reply_markup.keyboard[0][0]).toEqual({ text: "Share my phone number", request_contact: true });
+    expect(prompt.body.text).toMatch(/What's your name\? \(Skip keeps “Test Firstname Test Lastname”\.\)$/);
+    expect(prompt.body.reply_markup.keyboard).toEqual([["Skip"]]);
     expect(sends.map((c) => c.body.text)).toContain("Hi Test Firstname Test Lastname, thanks for writing!");
     const outbox = await testDb().execute({ sql: `SELECT kind, state FROM outbox WHERE lead_id = ? AND recipient = ? ORDER BY kind`, args: [lead!.id, user] });
     expect(outbox.rows.map((r) => r.kind)).toEqual(["auto_reply", "bot_reply"]);
@@ -80,8 +82,9 @@ describe("telegram: prospect intake", () => {
     expect(leads).toHaveLength(1);
     expect(leads[0]).toMatchObject({ telegram_user_id: user, phone });
     expect((await eventsOf(leads[0]!.id)).map((e) => e.type)).toContain("re-inquiry");
+    // The phone is answered whenever it is shared; the open question (the name) is asked again.
     const sends = await sentTo(user, 3);
-    expect(sends.at(-1)!.body).toMatchObject({ text: "Thanks, we have your number. Someone will be in touch shortly.", reply_markup: { remove_keyboard: true } });
+    expect(sends.at(-1)!.body.text).toMatch(/^Thanks, we have your number\. A few quick questions.*What's your name\?/);
   });
 
   it("someone else's contact card is not taken as the prospect's phone", async () => {
@@ -120,15 +123,17 @@ describe("telegram: prospect intake", () => {
     const [lead] = await leadsOf(bot.ws.id);
     const ownerChat = repChats[bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id)]!;
 
+    // The capture's questions skipped (name, need, phone): texts from now on are messages.
+    for (const skip of ["Skip", "/skip", "skip"]) await deliver(bot, await textFrom(user, skip));
     const text = retarget(await fixtureUpdate("private_text_message"), user, nextUpdateId());
     expect((await postUpdate(bot, text, bot.secret)).status).toBe(200);
     const message = (await eventsOf(lead!.id)).find((e) => e.type === "message");
-    expect(message).toMatchObject({ actor_type: "prospect", dedup_key: `tg:${text.update_id}` });
+    expect(message).toMatchObject({ actor_type: "prospect", dedup_key: `tg:${bot.channelId}:${text.update_id}` });
     expect(JSON.parse(message!.data).text).toBe("hello there");
-    // The alert (with buttons) and then the relay.
-    const sends = await sentTo(ownerChat, 2);
+    // The alert (with buttons), the capture's summary and then the relay.
+    const sends = await sentTo(ownerChat, 3);
     expect(sends[0]!.body.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain(`l:claim:${lead!.id}`);
-    expect(sends[1]!.body.text).toBe(`Message from Test Firstname Test Lastname (${lead!.id}):\nhello there`);
+    expect(sends[2]!.body.text).toBe(`Message from Test Firstname Test Lastname (${lead!.id}):\nhello there`);
   });
 
   it("a first message without /start is itself the inquiry", async () => {

@@ -76,7 +76,7 @@ function eventSummary(e: LeadEvent, repName: (id: unknown) => string): string {
       return String(d.notes ?? "");
     // The conversation: the prospect's messages and the reps' replies, in the channel they used.
     case "message":
-      return `${d.direction === "out" ? `${repName(e.actorId)} →` : "prospect →"} “${String(d.text ?? "")}”${d.channel ? ` (${String(d.channel)})` : ""}`;
+      return `${d.direction === "out" ? `${repName(e.actorId)} →` : "prospect →"} “${String(d.text ?? "")}”${d.edited ? " (edited)" : ""}${d.channel ? ` (${String(d.channel)})` : ""}`;
     default:
       return JSON.stringify(d);
   }

@@ -1,11 +1,20 @@
+import type { InStatement, InValue } from "@libsql/client/web";
 import { and, eq } from "drizzle-orm";
 import { lead, leadEvent } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
+import { sendSoon } from "../outbox/send-now";
+import { returnedIds } from "../outbox/webhook-statements";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { getLead } from "./leads";
-import { reassignLead } from "./reassign";
+import { ownerAlertStatement, reassignLead } from "./reassign";
 import { requireWorkspaceRep } from "./reps";
+
+// Drizzle builds the statements; the alert is raw SQL; all go in one libSQL batch.
+const built = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement => {
+  const { sql, params } = q.toSQL();
+  return { sql, args: params as InValue[] };
+};
 
 interface Scope {
   ctx: DomainContext;
@@ -67,21 +76,32 @@ export async function assignLead(scope: Scope, leadId: string, repId: string | u
   if (repId === current.ownerRepId) return getLead(scope, leadId);
   const now = scope.ctx.now();
   const { db } = scope.ctx.database;
-  await db.batch([
-    db
-      .update(lead)
-      .set({ ownerRepId: repId, assignedAt: now, claimedAt: null, updatedAt: now })
-      .where(and(eq(lead.workspaceId, scope.workspace.id), eq(lead.id, leadId))),
-    db.insert(leadEvent).values({
-      id: newId("evt", now),
-      workspaceId: scope.workspace.id,
-      leadId,
-      type: "reassigned",
-      actorType: actor.type,
-      actorId: actor.id ?? null,
-      data: { from: current.ownerRepId, to: repId, reason: "manual" },
-      createdAt: now,
-    }),
-  ]);
+  const eventId = newId("evt", now);
+  const results = await scope.ctx.database.client.batch(
+    [
+      built(
+        db
+          .update(lead)
+          .set({ ownerRepId: repId, assignedAt: now, claimedAt: null, updatedAt: now })
+          .where(and(eq(lead.workspaceId, scope.workspace.id), eq(lead.id, leadId))),
+      ),
+      built(
+        db.insert(leadEvent).values({
+          id: eventId,
+          workspaceId: scope.workspace.id,
+          leadId,
+          type: "reassigned",
+          actorType: actor.type,
+          actorId: actor.id ?? null,
+          data: { from: current.ownerRepId, to: repId, reason: "manual" },
+          createdAt: now,
+        }),
+      ),
+      // The new owner hears about it, with the buttons, in the batch of the move.
+      ownerAlertStatement({ ws: scope.workspace.id, lead: current, repId, key: `alert:${leadId}:${eventId}`, now }),
+    ],
+    "write",
+  );
+  sendSoon(scope.ctx, returnedIds(results, [2]));
   return getLead(scope, leadId);
 }

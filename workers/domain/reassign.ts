@@ -22,6 +22,23 @@ function contactLine(lead: Pick<Lead, "name" | "phone" | "email" | "source">): s
   return [`${lead.name ?? "no name"} (${lead.source})`, lead.phone, lead.email].filter(Boolean).join(" · ");
 }
 
+/**
+ * The alert to a rep the owner handed a lead to by name (assign to a rep, or PATCH ownerRepId), in the
+ * batch of that change and only if the lead is theirs after it.
+ */
+export function ownerAlertStatement(a: { ws: string; lead: Pick<Lead, "id" | "name" | "phone" | "email" | "source">; repId: string; key: string; now: number }): InStatement {
+  return repAlertStatement({
+    ws: a.ws,
+    leadId: a.lead.id,
+    repId: a.repId,
+    kind: "rep_alert",
+    text: [`Lead ${REASON_TEXT.manual} \u2014 now yours`, contactLine(a.lead)].join("\n"),
+    key: a.key,
+    now: a.now,
+    condition: `EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND id = :leadId AND owner_rep_id = :repId)`,
+  });
+}
+
 export interface ReassignOutcome {
   kind: "reassigned" | "escalated" | "unchanged";
   toRepId: string | null;

@@ -77,7 +77,7 @@ export async function connectTelegramBot(
   if (existing) await db.update(channel).set({ config }).where(eq(channel.id, id));
   else await db.insert(channel).values({ id, workspaceId: workspace.id, kind: "telegram", config, createdAt: now });
   await telegramCall(() =>
-    api.setWebhook(webhookUrl, { secret_token: secretToken, allowed_updates: ["message", "callback_query", "my_chat_member"] }),
+    api.setWebhook(webhookUrl, { secret_token: secretToken, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] }),
   );
   return channelView({ id, workspaceId: workspace.id, config, createdAt: existing?.createdAt ?? now });
 }

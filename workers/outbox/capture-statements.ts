@@ -81,7 +81,7 @@ export function repWhatsappAlertStatement(a: Parameters<typeof repAlertStatement
 }
 
 /**
- * An alert to a rep's Telegram chat through the workspace's bot, as an outbox row; nothing when the rep
+ * An alert (with the lead's action buttons) to a rep's Telegram chat through the workspace's bot, as an outbox row; nothing when the rep
  * has no linked chat or the workspace no bot. `condition` (SQL) must hold for the row to be written,
  * so the alert rides in the same batch as the change it announces and only if that change happens.
  */
@@ -100,7 +100,7 @@ export function repAlertStatement(a: {
   return {
     sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
           SELECT :alertId, :ws, :leadId, :kind, 'telegram', c.id, r.telegram_chat_id,
-            json_object('text', :text), :alertKey, 'pending', 0, :now, :now, :now
+            json_object('text', :text, 'replyMarkup', json(:markup)), :alertKey, 'pending', 0, :now, :now, :now
           FROM rep r JOIN channel c
             ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
           WHERE r.id = :repId AND r.workspace_id = :ws AND r.telegram_chat_id IS NOT NULL AND ${a.condition}
@@ -114,6 +114,8 @@ export function repAlertStatement(a: {
       text: a.text,
       now: a.now,
       alertKey: a.key,
+      // The same one-tap buttons as a new lead's alert: whoever the lead lands on can work it from here.
+      markup: JSON.stringify(leadActionsKeyboard(a.leadId)),
       // A retry draws a new id, but the idempotency key's unique index makes it write nothing.
       alertId: newId("obx", a.now),
     },
@@ -170,10 +172,11 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
             SELECT :autoId, :ws, :leadId, 'auto_reply', 'telegram', c.id, :tg,
               json_object('text', json_extract(c.config, '$.autoReplyText')), :autoKey, 'pending', 0, :now, :now, :now
             FROM channel c
-            WHERE c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
+            WHERE c.id = COALESCE((SELECT id FROM channel WHERE workspace_id = :ws AND id = :channelId AND kind = 'telegram'),
+                (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1))
               AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
             ON CONFLICT DO NOTHING RETURNING id`,
-      args: { ...base, tg: f.telegramUserId },
+      args: { ...base, tg: f.telegramUserId, channelId: f.channelId ?? null },
     });
   }
   // A prospect who writes to the WhatsApp number: its configured auto-reply, from that number.
@@ -190,7 +193,7 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
     });
   }
   // The owner's alert in their Telegram chat, through the workspace's bot, with the one-tap action buttons
-  // (bots/telegram/rep-actions.ts handles the taps). Alerts on reassignment are still to come.
+  // (bots/telegram/rep-actions.ts handles the taps). Reassignments alert through repAlertStatement.
   if (f.ownerRepId) {
     outboxIndexes.push(statements.length);
     statements.push({

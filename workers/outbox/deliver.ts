@@ -84,6 +84,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       windowOpen: row.sender === "whatsapp" ? windowOpen(context.whatsappInboundAt, now) : undefined,
       // Template parameters are owner-written templates too, whatever the row's kind.
       render: (text: string) => renderTemplate(text.replaceAll("{lead_id}", row.leadId ?? ""), vars),
+      copyOf: row.payload.copyOf,
       channelConfig: context.channelConfig,
     });
   } catch (err) {

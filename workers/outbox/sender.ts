@@ -1,4 +1,4 @@
-import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
+import type { ChannelConfig, CopyOf, OutboxKind, SenderKind } from "../../db/schema";
 
 /** One message as a sender sees it: already rendered, with the sending channel's config when it has one. */
 export interface OutboundMessage {
@@ -17,6 +17,8 @@ export interface OutboundMessage {
   windowOpen?: boolean | undefined;
   /** Fills {name}, {rep_name}, {form}, {lead_id} in template parameters. */
   render?: ((text: string) => string) | undefined;
+  /** Telegram: copy a prospect's message (media relay) instead of sending `text`. */
+  copyOf?: CopyOf | undefined;
   channelConfig: ChannelConfig | null;
 }
 

@@ -10,8 +10,8 @@ interface TelegramReply {
 }
 
 /**
- * Plain `sendMessage` over fetch. The Telegram issue builds grammY bot logic on top; the outbox only
- * needs to send a text and classify the answer (see ../shared/fixtures/telegram/error_*.json).
+ * `sendMessage` (or `copyMessage` for a relayed media message) over fetch; the outbox only needs to send
+ * and classify the answer (see ../shared/fixtures/telegram/error_*.json). Both answer `{message_id}`.
  */
 export function telegramSender(apiRoot: string): Sender {
   const root = apiRoot.replace(/\/+$/, "");
@@ -19,11 +19,17 @@ export function telegramSender(apiRoot: string): Sender {
     async send(msg: OutboundMessage): Promise<SendResult> {
       const token = msg.channelConfig?.token;
       if (!token) return { status: "permanent", reason: "no Telegram bot token configured for this channel" };
-      const res = await fetchForSend(`${root}/bot${token}/sendMessage`, {
+      const markup = msg.replyMarkup ? { reply_markup: msg.replyMarkup } : {};
+      const copy = msg.copyOf;
+      // A relayed photo, voice note or document is copied, so the rep gets the thing itself (a bot cannot
+      // hand out a download link without exposing its token); the header rides as its caption.
+      const [method, body] = copy
+        ? ["copyMessage", { chat_id: msg.recipient, from_chat_id: copy.fromChatId, message_id: copy.messageId, ...(copy.caption ? { caption: msg.text } : {}), ...markup }]
+        : ["sendMessage", { chat_id: msg.recipient, text: msg.text, ...markup }];
+      const res = await fetchForSend(`${root}/bot${token}/${method}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        // reply_markup: inline keyboards (rep actions) supplied by the Telegram issue's payloads.
-        body: JSON.stringify({ chat_id: msg.recipient, text: msg.text, ...(msg.replyMarkup ? { reply_markup: msg.replyMarkup } : {}) }),
+        body: JSON.stringify(body),
       });
       if (!(res instanceof Response)) return res;
       const reply = (await res.json().catch(() => ({ ok: false }))) as TelegramReply;
