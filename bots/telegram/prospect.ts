@@ -88,8 +88,9 @@ export function prospectComposer() {
     await sharedPhone(u, state, contact.phone_number);
   });
 
-  prospect.on("message:text", async (ctx, next) => {
-    if (ctx.message.text.startsWith("/")) return next();
+  // Any other text, including commands the bot does not know ("/price", or "/start" typed without Telegram's
+  // command entity): the prospect wrote it, so it is stored and relayed like any message, never dropped.
+  prospect.on("message:text", async (ctx) => {
     await inbound(update(ctx), ctx.message);
   });
 

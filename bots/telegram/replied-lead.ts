@@ -4,10 +4,7 @@ import type { BotDeps } from "./context";
 export interface RepliedLead {
   id: string;
   name: string | null;
-  telegramUserId: string | null;
   ownerRepId: string | null;
-  /** The bot the prospect talks to (their conversation's), if they wrote to one of the workspace's bots. */
-  prospectChannelId: string | null;
 }
 
 /**
@@ -18,10 +15,7 @@ export interface RepliedLead {
 export async function repliedLead(deps: BotDeps, chatId: string, replyToMessageId: number): Promise<RepliedLead | null> {
   try {
     const rs = await deps.ctx.database.client.execute({
-      sql: `SELECT l.id, l.name, l.telegram_user_id, l.owner_rep_id,
-              (SELECT c.channel_id FROM telegram_conversation c
-               WHERE c.workspace_id = l.workspace_id AND c.lead_id = l.id AND c.chat_id = l.telegram_user_id
-               ORDER BY c.updated_at DESC LIMIT 1) AS prospect_channel
+      sql: `SELECT l.id, l.name, l.owner_rep_id
             FROM outbox o JOIN lead l ON l.id = o.lead_id AND l.workspace_id = o.workspace_id
             WHERE o.workspace_id = :ws AND o.channel_id = :ch AND o.recipient = :chat AND o.provider_message_id = :mid
             LIMIT 1`,
@@ -30,7 +24,7 @@ export async function repliedLead(deps: BotDeps, chatId: string, replyToMessageI
     const r = rs.rows[0];
     if (!r) return null;
     const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-    return { id: String(r.id), name: str(r.name), telegramUserId: str(r.telegram_user_id), ownerRepId: str(r.owner_rep_id), prospectChannelId: str(r.prospect_channel) };
+    return { id: String(r.id), name: str(r.name), ownerRepId: str(r.owner_rep_id) };
   } catch (err) {
     throw toAppError(err);
   }

@@ -25,6 +25,21 @@ describe("telegram: connecting a bot", () => {
 });
 
 describe("telegram: prospect intake", () => {
+  it("a text that looks like a command the bot does not know is the prospect's message, not dropped", async () => {
+    const bot = await workspaceWithBot();
+    const user = uniqueChatId();
+    const price = retarget(await fixtureUpdate("private_text_message"), user, nextUpdateId());
+    price.message.text = "/price for 3 rooms?";
+    expect((await postUpdate(bot, price, bot.secret)).status).toBe(200);
+    const [lead, ...rest] = await leadsOf(bot.ws.id);
+    expect(rest).toHaveLength(0);
+    expect(lead).toMatchObject({ telegram_user_id: user, source: "telegram", message: "/price for 3 rooms?" });
+    // "/start" typed without Telegram's command entity (the docs' own fixture) is not lost either.
+    const other = uniqueChatId();
+    expect((await postUpdate(bot, retarget(await fixtureUpdate("official_message_start"), other, nextUpdateId()), bot.secret)).status).toBe(200);
+    expect((await leadsOf(bot.ws.id)).map((l) => l.telegram_user_id)).toContain(other);
+  });
+
   it("a deep-link /start captures the lead at once (campaign, profile name, owner) and asks the first question", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi {name}, thanks for writing!" });
     const user = uniqueChatId();

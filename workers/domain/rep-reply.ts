@@ -1,0 +1,85 @@
+import type { InStatement } from "@libsql/client/web";
+import { toAppError } from "../errors";
+import { newId } from "../lib/ids";
+import type { DomainContext } from "./context";
+
+/** Where an answer to the prospect goes: the chat app they wrote from, the bot or number they wrote to. */
+export interface ProspectRoute {
+  sender: "telegram" | "whatsapp";
+  channelId: string;
+  /** Telegram chat id, or WhatsApp wa_id / BSUID. */
+  recipient: string;
+}
+
+/**
+ * How a rep's reply reaches a lead, whichever app the rep replied in: a rep on Telegram answering a
+ * WhatsApp prospect writes through the WhatsApp number, and the other way round. The prospect's own
+ * channel wins (the lead's source), else any chat identity the lead has; null when the lead never wrote
+ * to us in a chat app (a form lead without Telegram or WhatsApp), so the rep is told to call or email.
+ * The bot or number is the one the prospect last wrote to, else the workspace's first of that kind.
+ */
+export async function prospectRoute(ctx: DomainContext, workspaceId: string, leadId: string): Promise<ProspectRoute | null> {
+  try {
+    const rs = await ctx.database.client.execute({
+      sql: `SELECT l.source, l.telegram_user_id AS tg, COALESCE(l.whatsapp_id, l.whatsapp_user_id) AS wa,
+              COALESCE(
+                (SELECT c.channel_id FROM telegram_conversation c
+                 WHERE c.workspace_id = l.workspace_id AND c.lead_id = l.id AND c.chat_id = l.telegram_user_id
+                 ORDER BY c.updated_at DESC LIMIT 1),
+                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'telegram' ORDER BY created_at LIMIT 1)) AS tg_channel,
+              COALESCE(
+                (SELECT w.channel_id FROM whatsapp_window w JOIN channel ch ON ch.id = w.channel_id AND ch.workspace_id = l.workspace_id
+                 WHERE w.address = COALESCE(l.whatsapp_id, l.whatsapp_user_id) ORDER BY w.last_inbound_at DESC LIMIT 1),
+                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)) AS wa_channel
+            FROM lead l WHERE l.workspace_id = :ws AND l.id = :lead`,
+      args: { ws: workspaceId, lead: leadId },
+    });
+    const r = rs.rows[0];
+    if (!r) return null;
+    const routes: ProspectRoute[] = [];
+    if (r.tg && r.tg_channel) routes.push({ sender: "telegram", channelId: String(r.tg_channel), recipient: String(r.tg) });
+    if (r.wa && r.wa_channel) routes.push({ sender: "whatsapp", channelId: String(r.wa_channel), recipient: String(r.wa) });
+    return routes.find((route) => route.sender === r.source) ?? routes[0] ?? null;
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/**
+ * A rep's answer, in one batch: the `rep_reply` outbox row to the prospect (the outbox honours opt-outs
+ * and the WhatsApp window), a `message` event with the rep as actor, and the first response (it stops
+ * the SLA clock). `key` makes a redelivered reply insert nothing; `dedupKey` does the same for the event.
+ */
+export function repReplyStatements(r: {
+  workspaceId: string;
+  leadId: string;
+  repId: string;
+  route: ProspectRoute;
+  text: string;
+  key: string;
+  dedupKey: string;
+  /** The app the rep replied in, when it is not the prospect's (shown on the timeline). */
+  via: "telegram" | "whatsapp";
+  extra?: Record<string, unknown>;
+  now: number;
+}): InStatement[] {
+  const data = { channel: r.route.sender, ...(r.via !== r.route.sender ? { via: r.via } : {}), direction: "out", text: r.text, ...r.extra };
+  return [
+    {
+      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+            VALUES (:id, :ws, :lead, 'rep_reply', :sender, :channel, :recipient, json_object('text', :text), :key, 'pending', 0, :now, :now, :now)
+            ON CONFLICT DO NOTHING RETURNING id`,
+      args: { id: newId("obx", r.now), ws: r.workspaceId, lead: r.leadId, sender: r.route.sender, channel: r.route.channelId, recipient: r.route.recipient, text: r.text, key: r.key, now: r.now },
+    },
+    {
+      sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+            VALUES (:id, :ws, :lead, 'message', 'rep', :rep, :data, :dedup, :now) ON CONFLICT DO NOTHING`,
+      args: { id: newId("evt", r.now), ws: r.workspaceId, lead: r.leadId, rep: r.repId, data: JSON.stringify(data), dedup: r.dedupKey, now: r.now },
+    },
+    {
+      sql: `UPDATE lead SET first_response_at = COALESCE(first_response_at, :now), sla_due_at = NULL, updated_at = :now
+            WHERE workspace_id = :ws AND id = :lead`,
+      args: { ws: r.workspaceId, lead: r.leadId, now: r.now },
+    },
+  ];
+}
