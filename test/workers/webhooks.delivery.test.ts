@@ -47,6 +47,26 @@ describe("outgoing webhooks through the outbox", () => {
     expect(calls.find((c) => c.body.type === "lead.created")!.body.id).toBe(events.find((e) => e.type === "created")!.id);
   });
 
+  it("assigning a lead to a named rep sends lead.assigned once, like PATCH ownerRepId", async () => {
+    const ws = await seedWorkspace();
+    const path = await endpoint(ws.id, ["lead.assigned"]);
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hand over", email: uniqueEmail() } })).json.lead;
+    const to = ws.reps.find((r) => r.id !== lead.ownerRepId)!.id;
+    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(200);
+    // The same again is no change: no second event.
+    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(200);
+    await tick(Date.now() + 60_000);
+    const calls = await eventually(async () => {
+      const got = await fakeCalls(path);
+      expect(got).toHaveLength(2);
+      return got;
+    });
+    expect(calls.map((c) => c.body.data)).toEqual([
+      expect.objectContaining({ repId: lead.ownerRepId, previousRepId: null }),
+      expect.objectContaining({ repId: to, previousRepId: lead.ownerRepId }),
+    ]);
+  });
+
   it("only active endpoints of the lead's workspace subscribed to the event; a re-inquiry sends no second lead.created", async () => {
     const ws = await seedWorkspace();
     const other = await seedWorkspace();

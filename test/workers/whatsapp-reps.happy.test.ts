@@ -93,6 +93,14 @@ describe("whatsapp: reps without Telegram", () => {
     await eventually(async () => expect((await fakeCalls(owner)).filter((c) => String(c.body.text?.body).startsWith("Tap the buttons of a lead alert")).length).toBe(2));
   });
 
+  it("a lead the owner hands to a named rep alerts that rep on WhatsApp, with the buttons", async () => {
+    const { num, lead, other } = await setup();
+    const to = num.ws.reps.find((r) => r.id !== lead.owner_rep_id)!;
+    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: num.ws.key, body: { repId: to.id } })).status).toBe(200);
+    const alert = await graphSendMatching(other, (b) => b.type === "interactive" && /now yours/.test(String(b.interactive?.body?.text)));
+    expect(alert.body.interactive.action.buttons[0].reply.id).toBe(`l:claim:${lead.id}`);
+  });
+
   it("a rep with a linked Telegram chat is alerted on Telegram only", async () => {
     const num = await workspaceWithNumber();
     const { uniqueChatId, addTelegramChannel } = await import("./outbox-harness");

@@ -4,10 +4,10 @@ import { lead, leadEvent } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { sendSoon } from "../outbox/send-now";
-import { returnedIds } from "../outbox/webhook-statements";
+import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { getLead } from "./leads";
-import { ownerAlertStatement, reassignLead } from "./reassign";
+import { ownerAlertStatements, reassignLead } from "./reassign";
 import { requireWorkspaceRep } from "./reps";
 
 // Drizzle builds the statements; the alert is raw SQL; all go in one libSQL batch.
@@ -98,10 +98,15 @@ export async function assignLead(scope: Scope, leadId: string, repId: string | u
         }),
       ),
       // The new owner hears about it, with the buttons, in the batch of the move.
-      ownerAlertStatement({ ws: scope.workspace.id, lead: current, repId, key: `alert:${leadId}:${eventId}`, now }),
+      ...ownerAlertStatements({ ws: scope.workspace.id, lead: current, repId, key: `alert:${leadId}:${eventId}`, now }),
+      // Receivers hear of a hand-over by name as of any other (PATCH ownerRepId sends the same event).
+      webhookStatement({
+        ws: scope.workspace.id, leadId, type: "lead.assigned", eventId, now,
+        extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`, args: { from: current.ownerRepId },
+      }),
     ],
     "write",
   );
-  sendSoon(scope.ctx, returnedIds(results, [2]));
+  sendSoon(scope.ctx, returnedIds(results, [2, 3, 4]));
   return getLead(scope, leadId);
 }

@@ -8,7 +8,7 @@ import type { InStatement, InValue } from "@libsql/client/web";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import { leadFromRow, type Lead } from "./lead-row";
-import { ownerAlertStatement } from "./reassign";
+import { ownerAlertStatements } from "./reassign";
 import { requireWorkspaceRep } from "./reps";
 
 export type LeadEvent = typeof leadEvent.$inferSelect;
@@ -134,8 +134,8 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
       ? [webhookStatement({ ws: workspace.id, leadId: id, type: "lead.assigned", eventId: ownerEvent.id, now, extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`, args: { from: before.ownerRepId } })]
       : []),
   ];
-  // A new owner is alerted in Telegram (with the buttons) like any other reassignment.
-  const alerts = ownerEvent && set.ownerRepId ? [ownerAlertStatement({ ws: workspace.id, lead: before, repId: set.ownerRepId, key: `alert:${id}:${ownerEvent.id}`, now })] : [];
+  // A new owner is alerted in their app (with the buttons) like any other reassignment.
+  const alerts = ownerEvent && set.ownerRepId ? ownerAlertStatements({ ws: workspace.id, lead: before, repId: set.ownerRepId, key: `alert:${id}:${ownerEvent.id}`, now }) : [];
   const results = await ctx.database.client.batch(
     [
       built(db.update(lead).set(set).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))).returning()),

@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import { stmt } from "../lib/statement";
-import { repAlertStatement, repWhatsappAlertStatement } from "../outbox/capture-statements";
+import { repAlertStatements } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
 import { webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext } from "./context";
@@ -26,8 +26,8 @@ function contactLine(lead: Pick<Lead, "name" | "phone" | "email" | "source">): s
  * The alert to a rep the owner handed a lead to by name (assign to a rep, or PATCH ownerRepId), in the
  * batch of that change and only if the lead is theirs after it.
  */
-export function ownerAlertStatement(a: { ws: string; lead: Pick<Lead, "id" | "name" | "phone" | "email" | "source">; repId: string; key: string; now: number }): InStatement {
-  return repAlertStatement({
+export function ownerAlertStatements(a: { ws: string; lead: Pick<Lead, "id" | "name" | "phone" | "email" | "source">; repId: string; key: string; now: number }): InStatement[] {
+  return repAlertStatements({
     ws: a.ws,
     leadId: a.lead.id,
     repId: a.repId,
@@ -108,7 +108,7 @@ export async function reassignLead(
       conditionArgs: { id: lead.id, count: lead.reassignCount, from: lead.ownerRepId },
     };
     // Telegram for reps with a linked chat, WhatsApp for the others (each statement checks which applies).
-    return [repAlertStatement(a), repWhatsappAlertStatement(a)];
+    return repAlertStatements(a);
   };
   const statements: InStatement[] = [];
   if (opts.reason === "pass") statements.push(event("p", "passed", { repId: lead.ownerRepId }));

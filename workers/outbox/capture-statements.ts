@@ -121,6 +121,14 @@ export function repAlertStatement(a: {
     },
   };
 }
+/**
+ * The alert to a rep in the app they use: Telegram when their chat is linked (and the workspace has a bot),
+ * else WhatsApp when they have a phone there. Each statement checks which applies, so at most one writes.
+ */
+export function repAlertStatements(a: Parameters<typeof repWhatsappAlertStatement>[0]): InStatement[] {
+  return [repAlertStatement(a), repWhatsappAlertStatement(a)];
+}
+
 const CREATED = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId)`;
 
 /**
@@ -192,34 +200,18 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
       args: { ...base, to: f.whatsappRecipient, channelId: f.channelId ?? null },
     });
   }
-  // The owner's alert in their Telegram chat, through the workspace's bot, with the one-tap action buttons
-  // (bots/telegram/rep-actions.ts handles the taps). Reassignments alert through repAlertStatement.
+  // The owner's alert with the one-tap action buttons, in their Telegram chat through the workspace's bot
+  // (bots/telegram/rep-actions.ts handles the taps), or on WhatsApp for a rep without Telegram
+  // (bots/whatsapp/rep-actions.ts). Reassignments alert through the same statements.
   if (f.ownerRepId) {
-    outboxIndexes.push(statements.length);
-    statements.push({
-      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-            SELECT :alertId, :ws, :leadId, 'rep_alert', 'telegram', c.id, r.telegram_chat_id,
-              json_object('text', :text, 'replyMarkup', json(:markup)), :alertKey, 'pending', 0, :now, :now, :now
-            FROM rep r JOIN channel c
-              ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
-            WHERE r.id = :owner AND r.workspace_id = :ws AND r.telegram_chat_id IS NOT NULL AND ${CREATED}
-            ON CONFLICT DO NOTHING RETURNING id`,
-      args: {
-        ws: f.ws, leadId: f.leadId, now: f.now, owner: f.ownerRepId,
-        alertId: `obx_${f.leadId.slice(5)}r`, alertKey: `alert:${f.leadId}:${f.ownerRepId}`, text: repAlertText(f.source, f.alert),
-        markup: JSON.stringify(leadActionsKeyboard(f.leadId)),
-      },
+    const alerts = repAlertStatements({
+      ws: f.ws, leadId: f.leadId, repId: f.ownerRepId, kind: "rep_alert", text: repAlertText(f.source, f.alert),
+      key: `alert:${f.leadId}:${f.ownerRepId}`, now: f.now, condition: CREATED, channelId: f.channelId ?? null,
     });
-  }
-  // Or on WhatsApp, for a rep without Telegram: the same facts with reply buttons (bots/whatsapp/rep-actions.ts).
-  if (f.ownerRepId) {
-    outboxIndexes.push(statements.length);
-    statements.push(
-      repWhatsappAlertStatement({
-        ws: f.ws, leadId: f.leadId, repId: f.ownerRepId, kind: "rep_alert", text: repAlertText(f.source, f.alert),
-        key: `alert:${f.leadId}:${f.ownerRepId}`, now: f.now, condition: CREATED, channelId: f.channelId ?? null,
-      }),
-    );
+    for (const alert of alerts) {
+      outboxIndexes.push(statements.length);
+      statements.push(alert);
+    }
   }
   // Enrol the new lead in every active sequence it matches: form, source and the pool it was routed to.
   statements.push({
