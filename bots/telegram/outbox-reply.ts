@@ -1,6 +1,6 @@
-import type { InStatement, ResultSet } from "@libsql/client/web";
+import type { InStatement } from "@libsql/client/web";
 import type { CopyOf, OutboxKind } from "../../db/schema";
-import { newId } from "../../workers/lib/ids";
+import { insertedIds, outboxRowInsert } from "../../workers/outbox/outbox-row";
 import type { BotDeps } from "./context";
 
 export interface QueuedMessage {
@@ -25,29 +25,20 @@ export interface QueuedMessage {
  * handlers only add this statement to their batch, then `sendSoon` the returned ids.
  */
 export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
-  const now = deps.ctx.now();
-  return {
-    sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
-          VALUES (:id, :ws, :leadId, :kind, 'telegram', :channelId, :recipient, :payload, :key, 'pending', 0, :now, :now, :now)
-          ON CONFLICT DO NOTHING RETURNING id`,
-    args: {
-      id: newId("obx", now),
-      ws: deps.workspace.id,
-      leadId: m.leadId ?? null,
-      kind: m.kind,
-      channelId: m.channelId ?? deps.channel.id,
-      recipient: String(m.chatId),
-      payload: JSON.stringify({ text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) }),
-      key: m.key,
-      now,
-    },
-  };
+  return outboxRowInsert({
+    workspaceId: deps.workspace.id,
+    leadId: m.leadId ?? null,
+    kind: m.kind,
+    sender: "telegram",
+    channelId: m.channelId ?? deps.channel.id,
+    recipient: String(m.chatId),
+    payload: { text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) },
+    key: m.key,
+    now: deps.ctx.now(),
+  });
 }
 
-/** Outbox ids returned by the `outboxInsert` statements of a batch (others return no rows). */
-export function insertedIds(results: ResultSet[]): string[] {
-  return results.flatMap((r) => r.rows.map((row) => row.id)).filter((id): id is string => typeof id === "string" && id.startsWith("obx_"));
-}
+export { insertedIds };
 
 /**
  * Dedup key of the lead event an update records (captureLead's `dedupKey`, messages, notes). Update ids are

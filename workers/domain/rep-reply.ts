@@ -1,6 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import { toAppError } from "../errors";
 import { newId } from "../lib/ids";
+import { outboxRowInsert } from "../outbox/outbox-row";
 import type { DomainContext } from "./context";
 
 /** Where an answer to the prospect goes: the chat app they wrote from, the bot or number they wrote to. */
@@ -65,12 +66,10 @@ export function repReplyStatements(r: {
 }): InStatement[] {
   const data = { channel: r.route.sender, ...(r.via !== r.route.sender ? { via: r.via } : {}), direction: "out", text: r.text, ...r.extra };
   return [
-    {
-      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
-            VALUES (:id, :ws, :lead, 'rep_reply', :sender, :channel, :recipient, json_object('text', :text), :key, 'pending', 0, :now, :now, :now)
-            ON CONFLICT DO NOTHING RETURNING id`,
-      args: { id: newId("obx", r.now), ws: r.workspaceId, lead: r.leadId, sender: r.route.sender, channel: r.route.channelId, recipient: r.route.recipient, text: r.text, key: r.key, now: r.now },
-    },
+    outboxRowInsert({
+      workspaceId: r.workspaceId, leadId: r.leadId, kind: "rep_reply", sender: r.route.sender, channelId: r.route.channelId,
+      recipient: r.route.recipient, payload: { text: r.text }, key: r.key, now: r.now,
+    }),
     {
       sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
             VALUES (:id, :ws, :lead, 'message', 'rep', :rep, :data, :dedup, :now) ON CONFLICT DO NOTHING`,

@@ -52,40 +52,7 @@ const WHATSAPP_CHANNEL = `COALESCE(
 export const REP_ON_WHATSAPP = `r.whatsapp_phone IS NOT NULL AND NOT (r.telegram_chat_id IS NOT NULL
   AND EXISTS (SELECT 1 FROM channel WHERE workspace_id = r.workspace_id AND kind = 'telegram'))`;
 
-/**
- * The WhatsApp twin of \`repAlertStatement\`: the same alert, with the action buttons, to a rep on WhatsApp
- * through the workspace's number (to their E.164 phone without the "+", as Meta writes wa_ids).
- */
-export function repWhatsappAlertStatement(a: Parameters<typeof repAlertStatement>[0] & { channelId?: string | null }): InStatement {
-  return {
-    sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-          SELECT :alertId, :ws, :leadId, :kind, 'whatsapp', c.id, substr(r.whatsapp_phone, 2),
-            json_object('text', :text, 'interactive', json(:interactive)), :alertKey, 'pending', 0, :now, :now, :now
-          FROM rep r JOIN channel c ON c.id = ${WHATSAPP_CHANNEL}
-          WHERE r.id = :repId AND r.workspace_id = :ws AND ${REP_ON_WHATSAPP} AND ${a.condition}
-          ON CONFLICT DO NOTHING RETURNING id`,
-    args: {
-      ...a.conditionArgs,
-      ws: a.ws,
-      leadId: a.leadId,
-      repId: a.repId,
-      kind: a.kind,
-      text: a.text,
-      now: a.now,
-      channelId: a.channelId ?? null,
-      alertKey: `${a.key}:wa`,
-      interactive: JSON.stringify(alertButtons(a.leadId)),
-      alertId: newId("obx", a.now),
-    },
-  };
-}
-
-/**
- * An alert (with the lead's action buttons) to a rep's Telegram chat through the workspace's bot, as an outbox row; nothing when the rep
- * has no linked chat or the workspace no bot. `condition` (SQL) must hold for the row to be written,
- * so the alert rides in the same batch as the change it announces and only if that change happens.
- */
-export function repAlertStatement(a: {
+export interface RepAlert {
   ws: string;
   leadId: string;
   repId: string;
@@ -96,36 +63,75 @@ export function repAlertStatement(a: {
   now: number;
   condition: string;
   conditionArgs?: Record<string, InValue>;
-}): InStatement {
+  /** The WhatsApp number the prospect wrote to (alerts to WhatsApp reps go out from it); else the first. */
+  channelId?: string | null;
+}
+
+/**
+ * An alert to a rep as an outbox row, through one app: written only if the rep is reachable there and
+ * `condition` (SQL) holds, so the alert rides in the same batch as the change it announces and only if
+ * that change happens. A retry draws a new id, but the idempotency key's unique index makes it write nothing.
+ */
+function alertRow(
+  a: RepAlert,
+  via: { sender: "telegram" | "whatsapp"; channel: string; reachable: string; recipient: string; payload: string; key: string; args: Record<string, InValue> },
+): InStatement {
   return {
     sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-          SELECT :alertId, :ws, :leadId, :kind, 'telegram', c.id, r.telegram_chat_id,
-            json_object('text', :text, 'replyMarkup', json(:markup)), :alertKey, 'pending', 0, :now, :now, :now
-          FROM rep r JOIN channel c
-            ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
-          WHERE r.id = :repId AND r.workspace_id = :ws AND r.telegram_chat_id IS NOT NULL AND ${a.condition}
+          SELECT :alertId, :ws, :leadId, :kind, '${via.sender}', c.id, ${via.recipient}, ${via.payload}, :alertKey, 'pending', 0, :now, :now, :now
+          FROM rep r JOIN channel c ON c.id = ${via.channel}
+          WHERE r.id = :repId AND r.workspace_id = :ws AND ${via.reachable} AND ${a.condition}
           ON CONFLICT DO NOTHING RETURNING id`,
     args: {
       ...a.conditionArgs,
+      ...via.args,
       ws: a.ws,
       leadId: a.leadId,
       repId: a.repId,
       kind: a.kind,
       text: a.text,
       now: a.now,
-      alertKey: a.key,
-      // The same one-tap buttons as a new lead's alert: whoever the lead lands on can work it from here.
-      markup: JSON.stringify(leadActionsKeyboard(a.leadId)),
-      // A retry draws a new id, but the idempotency key's unique index makes it write nothing.
+      alertKey: via.key,
       alertId: newId("obx", a.now),
     },
   };
 }
+
+/** The alert in the rep's Telegram chat through the workspace's bot, with the lead's one-tap buttons. */
+export function repAlertStatement(a: RepAlert): InStatement {
+  return alertRow(a, {
+    sender: "telegram",
+    channel: `(SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)`,
+    reachable: `r.telegram_chat_id IS NOT NULL`,
+    recipient: `r.telegram_chat_id`,
+    payload: `json_object('text', :text, 'replyMarkup', json(:markup))`,
+    key: a.key,
+    // The same one-tap buttons as a new lead's alert: whoever the lead lands on can work it from here.
+    args: { markup: JSON.stringify(leadActionsKeyboard(a.leadId)) },
+  });
+}
+
+/**
+ * The WhatsApp twin: the same alert with reply buttons, to a rep on WhatsApp through the workspace's number
+ * (to their E.164 phone without the "+", as Meta writes wa_ids).
+ */
+export function repWhatsappAlertStatement(a: RepAlert): InStatement {
+  return alertRow(a, {
+    sender: "whatsapp",
+    channel: WHATSAPP_CHANNEL,
+    reachable: REP_ON_WHATSAPP,
+    recipient: `substr(r.whatsapp_phone, 2)`,
+    payload: `json_object('text', :text, 'interactive', json(:interactive))`,
+    key: `${a.key}:wa`,
+    args: { channelId: a.channelId ?? null, interactive: JSON.stringify(alertButtons(a.leadId)) },
+  });
+}
+
 /**
  * The alert to a rep in the app they use: Telegram when their chat is linked (and the workspace has a bot),
  * else WhatsApp when they have a phone there. Each statement checks which applies, so at most one writes.
  */
-export function repAlertStatements(a: Parameters<typeof repWhatsappAlertStatement>[0]): InStatement[] {
+export function repAlertStatements(a: RepAlert): InStatement[] {
   return [repAlertStatement(a), repWhatsappAlertStatement(a)];
 }
 
