@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyWebhookSignature } from "../../workers/lib/webhook-signature";
 import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { eventually, fakeApiUrl, fakeCalls, tick } from "./outbox-harness";
+import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "./outbox-harness";
 
 const SECRET = "whsec_test_0123456789abcdef0123456789";
 
@@ -65,6 +65,42 @@ describe("outgoing webhooks through the outbox", () => {
       expect.objectContaining({ repId: lead.ownerRepId, previousRepId: null }),
       expect.objectContaining({ repId: to, previousRepId: lead.ownerRepId }),
     ]);
+  });
+
+  it("queued deliveries never store the secret: a rotated secret signs the retry, a deactivated endpoint gets nothing more", async () => {
+    const ws = await seedWorkspace();
+    const path = await endpoint(ws.id, ["lead.created"]);
+    // The receiver is down for the first attempt, so the delivery waits in the outbox for a retry.
+    await scriptFake(path, ["http_503"]);
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Queued", email: uniqueEmail() } })).json.lead;
+    const row = await eventually(async () => {
+      const rs = await testDb().execute({ sql: `SELECT payload, state, attempts FROM outbox WHERE lead_id = ? AND kind = 'webhook'`, args: [lead.id] });
+      expect(rs.rows[0]).toMatchObject({ state: "pending", attempts: 1 });
+      return rs.rows[0]!;
+    });
+    expect(String(row.payload)).not.toContain(SECRET);
+
+    const rotated = "whsec_rotated_abcdefabcdefabcdefabcdef";
+    await testDb().execute({ sql: `UPDATE webhook_endpoint SET secret = ? WHERE url LIKE ?`, args: [rotated, `%${path}`] });
+    await tick(Date.now() + 3_600_000);
+    const [failed, delivered] = await eventually(async () => {
+      const got = await fakeCalls(path);
+      expect(got).toHaveLength(2);
+      return got;
+    });
+    expect(failed!.answered).toBe(503);
+    expect(await verifyWebhookSignature(rotated, delivered!.raw!, delivered!.signature!, Math.floor(Date.now() / 1000))).toBe(true);
+    expect(await verifyWebhookSignature(SECRET, delivered!.raw!, delivered!.signature!, Math.floor(Date.now() / 1000))).toBe(false);
+
+    // Deactivated while a delivery waits: it is skipped, not sent.
+    await scriptFake(path, ["http_503"]);
+    const second = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Second", email: uniqueEmail() } })).json.lead;
+    await eventually(async () => expect((await fakeCalls(path)).length).toBe(3));
+    await testDb().execute({ sql: `UPDATE webhook_endpoint SET active = 0 WHERE url LIKE ?`, args: [`%${path}`] });
+    await tick(Date.now() + 3_600_000);
+    const skipped = await testDb().execute({ sql: `SELECT state, last_error FROM outbox WHERE lead_id = ? AND kind = 'webhook'`, args: [second.id] });
+    expect(skipped.rows[0]).toMatchObject({ state: "skipped", last_error: expect.stringMatching(/deactivated/) });
+    expect(await fakeCalls(path)).toHaveLength(3);
   });
 
   it("only active endpoints of the lead's workspace subscribed to the event; a re-inquiry sends no second lead.created", async () => {

@@ -24,6 +24,8 @@ interface RowContext {
   suppressed: boolean;
   /** WhatsApp: the recipient's last message to the sending number (opens the 24-hour window). */
   whatsappInboundAt: number | null;
+  /** Webhook rows: the endpoint's signing secret now; null once it is deleted or deactivated. */
+  webhookSecret: string | null;
 }
 
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
@@ -33,7 +35,9 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
             EXISTS (SELECT 1 FROM suppression s
                     WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender AND s.address = o.recipient) AS suppressed,
             CASE WHEN o.sender = 'whatsapp' THEN (SELECT w.last_inbound_at FROM whatsapp_window w
-                    WHERE w.channel_id = o.channel_id AND w.address = ltrim(o.recipient, '+')) END AS wa_inbound_at
+                    WHERE w.channel_id = o.channel_id AND w.address = ltrim(o.recipient, '+')) END AS wa_inbound_at,
+            CASE WHEN o.sender = 'webhook' THEN (SELECT e.secret FROM webhook_endpoint e
+                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id AND e.active = 1) END AS webhook_secret
           FROM outbox o
           LEFT JOIN lead l ON l.id = o.lead_id
           LEFT JOIN rep r ON r.id = l.owner_rep_id
@@ -54,6 +58,7 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
         channelConfig: r.channel_config === null ? null : (JSON.parse(String(r.channel_config)) as ChannelConfig),
         suppressed: Number(r.suppressed) === 1,
         whatsappInboundAt: r.wa_inbound_at === null || r.wa_inbound_at === undefined ? null : Number(r.wa_inbound_at),
+        webhookSecret: str(r.webhook_secret),
       },
     ]),
   );
@@ -65,6 +70,8 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
   if (!context) return { status: "skipped", reason: "row vanished" };
   if (context.suppressed) return { status: "skipped", reason: `recipient unreachable on ${row.sender}` };
   if (PROSPECT_KINDS.has(row.kind) && context.optedOut) return { status: "skipped", reason: "prospect opted out" };
+  const endpointId = row.sender === "webhook" ? (row.payload.body as { endpointId?: unknown } | undefined)?.endpointId : undefined;
+  if (endpointId !== undefined && context.webhookSecret === null) return { status: "skipped", reason: "webhook endpoint deleted or deactivated" };
   const sender = senders[row.sender];
   if (!sender) return { status: "retry", error: `no ${row.sender} sender` };
   const vars = { name: context.leadName, repName: context.repName, form: context.formName };
@@ -86,6 +93,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       render: (text: string) => renderTemplate(text.replaceAll("{lead_id}", row.leadId ?? ""), vars),
       copyOf: row.payload.copyOf,
       channelConfig: context.channelConfig,
+      signingSecret: context.webhookSecret ?? undefined,
     });
   } catch (err) {
     // A sender bug must not leave the row leased with no record of why.

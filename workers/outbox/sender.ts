@@ -20,6 +20,8 @@ export interface OutboundMessage {
   /** Telegram: copy a prospect's message (media relay) instead of sending `text`. */
   copyOf?: CopyOf | undefined;
   channelConfig: ChannelConfig | null;
+  /** Webhook rows: the endpoint's current secret, read at send time (rows never store it). */
+  signingSecret?: string | undefined;
 }
 
 /**

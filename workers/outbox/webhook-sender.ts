@@ -2,13 +2,13 @@ import { webhookHeaders } from "../lib/webhook-signature";
 import type { OutboundMessage, SendResult, Sender } from "./sender";
 import { fetchForSend, retryAfterHeader } from "./sender";
 
-interface SignedEvent {
-  secret: string;
+interface EndpointEvent {
+  endpointId: string;
   event: { id: string; type: string };
 }
 
-const isSignedEvent = (body: unknown): body is SignedEvent =>
-  typeof body === "object" && body !== null && "secret" in body && "event" in body;
+const isEndpointEvent = (body: unknown): body is EndpointEvent =>
+  typeof body === "object" && body !== null && "endpointId" in body && "event" in body;
 
 /**
  * Outgoing webhooks: POST the event to its URL, signed per attempt (`leadrelay-signature: t=…,v1=…`, a fresh
@@ -17,10 +17,12 @@ const isSignedEvent = (body: unknown): body is SignedEvent =>
 export function webhookSender(): Sender {
   return {
     async send(msg: OutboundMessage): Promise<SendResult> {
-      const signed = isSignedEvent(msg.body) ? msg.body : null;
+      const signed = isEndpointEvent(msg.body) ? msg.body : null;
+      // deliver.ts skips an endpoint event whose endpoint is gone, so a signed event always has its secret here.
+      if (signed && !msg.signingSecret) return { status: "permanent", reason: "no signing secret for the endpoint" };
       const body = JSON.stringify(signed ? signed.event : (msg.body ?? { text: msg.text }));
       const headers = signed
-        ? await webhookHeaders(signed.secret, signed.event, body, Date.now())
+        ? await webhookHeaders(msg.signingSecret!, signed.event, body, Date.now())
         : { "content-type": "application/json", "user-agent": "LeadRelay-Webhooks/1" };
       const res = await fetchForSend(msg.recipient, { method: "POST", headers, body });
       if (!(res instanceof Response)) return res;

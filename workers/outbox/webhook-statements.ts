@@ -11,8 +11,9 @@ const LEAD_JSON = `json_object('id', l.id, 'workspaceId', l.workspace_id, 'formI
 
 /**
  * One outbox row per active endpoint subscribed to `type`, written in the batch of the change it reports
- * and only when `condition` holds there. The row carries the event and the endpoint's secret; the webhook
- * sender signs each attempt (HMAC-SHA256, fresh timestamp). Idempotency key = endpoint + event id, so a
+ * and only when `condition` holds there. The row carries the event and the endpoint's id, never its secret:
+ * each attempt reads the secret of the endpoint as it is then (a rotated secret signs queued deliveries, a
+ * deleted or deactivated endpoint gets nothing more) and signs it (HMAC-SHA256, fresh timestamp). Idempotency key = endpoint + event id, so a
  * retried batch queues nothing twice and receivers dedup on the event id.
  */
 export function webhookStatement(w: {
@@ -31,7 +32,7 @@ export function webhookStatement(w: {
     sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
             state, attempts, due_at, created_at, updated_at)
           SELECT 'obx_' || lower(hex(randomblob(10))), :ws, l.id, 'webhook', 'webhook', NULL, e.url,
-            json_object('body', json_object('secret', e.secret, 'event', json_object('id', :whEventId, 'type', :whType,
+            json_object('body', json_object('endpointId', e.id, 'event', json_object('id', :whEventId, 'type', :whType,
               'createdAt', strftime('%Y-%m-%dT%H:%M:%fZ', :now / 1000.0, 'unixepoch'), 'workspaceId', :ws,
               'data', json_object('lead', ${LEAD_JSON}${w.extraData ? `, ${w.extraData}` : ""})))),
             'webhook:' || e.id || ':' || :whEventId, 'pending', 0, :now, :now, :now
