@@ -2,6 +2,7 @@ import { measureCronTick } from "./cron-tick-worker";
 import { measureFairness } from "./round-robin-fairness";
 import { measureSpeedToLead } from "./speed-to-lead";
 import { measureSpeedToLeadWhatsapp } from "./speed-to-lead-whatsapp";
+import { measureWhatsappBatch } from "./whatsapp-batch";
 import type { Scenario } from "./scenario";
 
 /**
@@ -22,6 +23,12 @@ export const scenarios: Scenario[] = [
     title: "Speed to lead: WhatsApp inbound webhook → auto-reply received at a fake Graph API (p50 / p90 / p99)",
     plan: "signed fixture webhooks from ../shared/fixtures; WHATSAPP_GRAPH_URL → a loopback fake timestamping /messages",
     run: measureSpeedToLeadWhatsapp,
+  },
+  {
+    id: "whatsapp-batch",
+    title: "WhatsApp batched delivery: time to answer one webhook holding many first messages",
+    plan: "one signed POST with 200 new prospects; time until the 200 (everything stored)",
+    run: measureWhatsappBatch,
   },
   {
     id: "round-robin-fairness",

@@ -9,6 +9,9 @@ import { handleRepMessage } from "./rep-replies";
 import { statusStatements } from "./statuses";
 import type { InboundMessage, WebhookBatch } from "./webhook-payload";
 
+/** Contacts handled side by side within one delivery. */
+const CONTACTS_AT_ONCE = 6;
+
 export interface WebhookReport {
   handled: number;
   duplicates: number;
@@ -20,7 +23,8 @@ export interface WebhookReport {
  * One webhook delivery, possibly batched. Order of work:
  * 1. One round trip: open the 24-hour window for every sender (before any reply is queued, so the auto-reply
  *    sees it), read which message ids were handled before, and which senders are reps of the workspace.
- * 2. Each new message in order (the first from a contact creates the lead, the next ones find it).
+ * 2. Each new message: a contact's in order (the first creates the lead, the next ones find it), several
+ *    contacts at once.
  * 3. One batch: statuses, out-of-band errors, and the handled message ids — recorded after their effects,
  *    so a 2xx means stored, and a storage failure (5xx) makes Meta redeliver what is not recorded yet.
  * A message that cannot be handled for any other reason (a bug, a message we cannot read) is logged and
@@ -66,24 +70,44 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
     throw toAppError(err);
   }
 
+  // Each contact's messages in order (the first creates the lead, the next ones find it); different contacts
+  // side by side, a few at a time: a batch of 1,000 updates one after another would keep Meta waiting for
+  // tens of seconds. Six matches the simultaneous connections a Worker invocation may open.
   const handled: string[] = [];
+  const byContact = new Map<string, InboundMessage[]>();
   for (const m of batch.messages) {
     if (seen.has(m.id)) {
       report.duplicates++;
       continue;
     }
     seen.add(m.id);
-    try {
-      await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined);
-      report.handled++;
-    } catch (err) {
-      const appErr = toAppError(err);
-      if (appErr.code === "STORAGE_UNAVAILABLE") throw appErr;
-      report.dropped++;
-      console.error(JSON.stringify({ bot: "whatsapp", channel: deps.channel.id, message: m.id, code: appErr.code, error: appErr.message, cause: String(appErr.cause ?? "") }));
-    }
-    handled.push(m.id);
+    const contact = m.from || m.fromUserId || m.id;
+    byContact.set(contact, [...(byContact.get(contact) ?? []), m]);
   }
+  const queue = [...byContact.values()];
+  let storageFailure: unknown;
+  const worker = async () => {
+    for (let next = queue.shift(); next && !storageFailure; next = queue.shift()) {
+      for (const m of next) {
+        try {
+          await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined);
+          report.handled++;
+        } catch (err) {
+          const appErr = toAppError(err);
+          // Stop this contact's later messages too: Meta redelivers the whole batch, effects are keyed by message id.
+          if (appErr.code === "STORAGE_UNAVAILABLE") {
+            storageFailure ??= appErr;
+            return;
+          }
+          report.dropped++;
+          console.error(JSON.stringify({ bot: "whatsapp", channel: deps.channel.id, message: m.id, code: appErr.code, error: appErr.message, cause: String(appErr.cause ?? "") }));
+        }
+        handled.push(m.id);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONTACTS_AT_ONCE, queue.length) }, worker));
+  if (storageFailure) throw storageFailure;
 
   const finish: InStatement[] = batch.statuses.flatMap((s) => statusStatements(deps, s));
   const lastError = batch.errors.at(-1);

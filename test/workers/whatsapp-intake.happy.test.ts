@@ -130,6 +130,32 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect(await waState(num)).toMatchObject({ leads: 2, inbound: 3, statuses: 1 });
   });
 
+  it("a large batch: 40 new contacts handled side by side, each a lead once; one contact's 5 messages stay in order", async () => {
+    const num = await workspaceWithNumber({ autoReplyText: "Thanks!" });
+    const text = await waFixture("pywa/message__text");
+    const talker = uniqueWaId();
+    const changes = [];
+    for (let i = 0; i < 40; i++) {
+      // The talker's messages are spread through the batch, between other contacts' first messages.
+      if (i % 8 === 0) {
+        const p = retarget(text, num, { waId: talker }, uniqueSuffix());
+        p.entry[0].changes[0].value.messages[0].text.body = `part ${i / 8 + 1}`;
+        changes.push(...p.entry[0].changes);
+      }
+      changes.push(...retarget(text, num, { waId: uniqueWaId() }, uniqueSuffix()).entry[0].changes);
+    }
+    const res = await postWebhook(num, { object: "whatsapp_business_account", entry: [{ id: "1", changes }] });
+    expect(res.status).toBe(200);
+    const contacts = new Set(changes.map((c: any) => c.value.messages[0].from)).size;
+    expect(res.json).toMatchObject({ handled: 45, duplicates: 0, dropped: 0 });
+    expect(await waState(num)).toMatchObject({ leads: contacts, inbound: 45 });
+    const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === talker)!;
+    const said = (await waEvents(lead.id)).filter((e) => e.type === "created" || e.type === "message").map((e) => e.data.text ?? lead.message);
+    expect(said).toEqual(["part 1", "part 2", "part 3", "part 4", "part 5"]);
+    // Redelivered whole: nothing new.
+    expect((await postWebhook(num, { object: "whatsapp_business_account", entry: [{ id: "1", changes }] })).json).toMatchObject({ handled: 0, duplicates: 45 });
+  });
+
   it("changes for another number of the same app, and non-message fields, are acknowledged and ignored", async () => {
     const num = await workspaceWithNumber();
     const other = retarget(await waFixture("pywa/message__text"), { phoneNumberId: "999999999" }, { waId: uniqueWaId() }, uniqueSuffix());
