@@ -1,12 +1,10 @@
 import { Composer } from "grammy";
-import { claimLead, passLead } from "../../workers/domain/lead-actions";
-import { getLead, updateLead } from "../../workers/domain/leads";
-import { snoozeLead } from "../../workers/domain/snooze";
+import { applyRepLeadAction, repActionState } from "../../workers/domain/lead-actions";
+import { getLead } from "../../workers/domain/leads";
 import { AppError } from "../../workers/errors";
 import { actionLabel, decodeLeadAction, leadActionsKeyboard, type LeadAction } from "./callback-data";
 import type { BotContext } from "./context";
 
-const SNOOZE_MS = 3_600_000;
 // Below the alert's facts, the state line the bot rewrites on every tap.
 const STATE_MARK = "\n\n\u2014 ";
 // After these the lead is out of this rep's hands: the buttons go.
@@ -33,16 +31,8 @@ export function repActionsComposer() {
     }
     const { action, leadId } = decoded;
     const scope = { ctx: deps.ctx, workspace: deps.workspace };
-    const actor = { type: "rep" as const, id: rep.id };
     try {
-      if (action === "claim") await claimLead(scope, leadId, rep.id);
-      else if (action === "pass") await passLead(scope, leadId, rep.id);
-      else {
-        const { lead } = await getLead(scope, leadId);
-        if (lead.ownerRepId !== rep.id) throw new AppError("CONFLICT", "This lead belongs to another rep.");
-        if (action === "snooze") await snoozeLead(scope, leadId, deps.ctx.now() + SNOOZE_MS);
-        else await updateLead(scope, leadId, { status: action }, actor);
-      }
+      await applyRepLeadAction(scope, rep.id, leadId, action);
     } catch (err) {
       // The rep's mistake or a stale alert (lead passed on, not theirs): tell them, change nothing.
       if (err instanceof AppError && err.status < 500) {
@@ -54,8 +44,7 @@ export function repActionsComposer() {
     const { lead } = await getLead(scope, leadId);
     await answer(`${actionLabel(action)} \u2713`);
     const base = (ctx.callbackQuery.message?.text ?? "").split(STATE_MARK)[0];
-    const state = action === "snooze" ? "snoozed 1h" : action === "pass" ? "passed on" : lead.status;
-    const text = `${base}${STATE_MARK}${actionLabel(action)} by ${rep.name} \u00b7 status: ${state}`;
+    const text = `${base}${STATE_MARK}${actionLabel(action)} by ${rep.name} \u00b7 status: ${repActionState(action, lead.status)}`;
     await ctx
       .editMessageText(text, FINAL.has(action) ? {} : { reply_markup: leadActionsKeyboard(leadId) })
       .catch((err: unknown) => logApiError("editMessageText", err));

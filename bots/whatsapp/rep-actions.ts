@@ -1,14 +1,11 @@
 import { actionLabel } from "../telegram/callback-data";
-import { claimLead, passLead } from "../../workers/domain/lead-actions";
-import { getLead, updateLead } from "../../workers/domain/leads";
-import { snoozeLead } from "../../workers/domain/snooze";
+import { applyRepLeadAction, repActionState } from "../../workers/domain/lead-actions";
+import { getLead } from "../../workers/domain/leads";
 import { AppError } from "../../workers/errors";
 import { alertActionList, type AlertReply } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";
 import { messageKey } from "./outbox-reply";
 import { queueWhatsapp } from "./queue";
-
-const SNOOZE_MS = 3_600_000;
 
 /**
  * A rep's tap on an alert's reply button or list row. The lead changes through the same domain verbs as the
@@ -27,14 +24,7 @@ export async function handleRepAction(deps: WhatsappDeps, rep: WhatsappRep, to: 
   }
   const { action } = reply;
   try {
-    if (action === "claim") await claimLead(scope, leadId, rep.id);
-    else if (action === "pass") await passLead(scope, leadId, rep.id);
-    else {
-      const { lead } = await getLead(scope, leadId);
-      if (lead.ownerRepId !== rep.id) throw new AppError("CONFLICT", "This lead belongs to another rep.");
-      if (action === "snooze") await snoozeLead(scope, leadId, deps.ctx.now() + SNOOZE_MS);
-      else await updateLead(scope, leadId, { status: action }, { type: "rep", id: rep.id });
-    }
+    await applyRepLeadAction(scope, rep.id, leadId, action);
   } catch (err) {
     // The rep's mistake or a stale alert (lead passed on, not theirs, gone): tell them, change nothing.
     if (err instanceof AppError && err.status < 500) {
@@ -44,6 +34,5 @@ export async function handleRepAction(deps: WhatsappDeps, rep: WhatsappRep, to: 
     throw err;
   }
   const { lead } = await getLead(scope, leadId);
-  const state = action === "snooze" ? "snoozed 1h" : action === "pass" ? "passed on" : lead.status;
-  await queueWhatsapp(deps, [{ kind: "bot_reply", to, key, leadId, text: `${actionLabel(action)} \u2713 ${lead.name ?? leadId} \u00b7 status: ${state}` }]);
+  await queueWhatsapp(deps, [{ kind: "bot_reply", to, key, leadId, text: `${actionLabel(action)} \u2713 ${lead.name ?? leadId} \u00b7 status: ${repActionState(action, lead.status)}` }]);
 }

@@ -6,9 +6,10 @@ import { newId } from "../lib/ids";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
-import { getLead } from "./leads";
+import { getLead, updateLead } from "./leads";
 import { ownerAlertStatements, reassignLead } from "./reassign";
 import { requireWorkspaceRep } from "./reps";
+import { snoozeLead } from "./snooze";
 
 // Drizzle builds the statements; the alert is raw SQL; all go in one libSQL batch.
 const built = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement => {
@@ -109,4 +110,28 @@ export async function assignLead(scope: Scope, leadId: string, repId: string | u
   );
   sendSoon(scope.ctx, returnedIds(results, [2, 3, 4]));
   return getLead(scope, leadId);
+}
+
+/** What a rep can do from a lead alert (the buttons: bots/telegram/callback-data.ts LEAD_ACTIONS). */
+export type RepLeadAction = "claim" | "contacted" | "qualified" | "won" | "lost" | "snooze" | "pass";
+
+const SNOOZE_MS = 3_600_000;
+
+/**
+ * A rep's one-tap action from an alert, through the same verbs as the owner API: claim and pass, else (on
+ * their own lead only) snooze 1h or a status change with the rep as actor. The verbs' 4xx AppErrors (not
+ * theirs, passed on, gone) reach the bot, which tells the rep and changes nothing.
+ */
+export async function applyRepLeadAction(scope: Scope, repId: string, leadId: string, action: RepLeadAction): Promise<void> {
+  if (action === "claim") return void (await claimLead(scope, leadId, repId));
+  if (action === "pass") return void (await passLead(scope, leadId, repId));
+  const { lead } = await getLead(scope, leadId);
+  if (lead.ownerRepId !== repId) throw new AppError("CONFLICT", "This lead belongs to another rep.");
+  if (action === "snooze") await snoozeLead(scope, leadId, scope.ctx.now() + SNOOZE_MS);
+  else await updateLead(scope, leadId, { status: action }, { type: "rep", id: repId });
+}
+
+/** The state an action's confirmation shows: the lead's status, or what the action did to it. */
+export function repActionState(action: RepLeadAction, status: string): string {
+  return action === "snooze" ? "snoozed 1h" : action === "pass" ? "passed on" : status;
 }
