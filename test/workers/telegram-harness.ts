@@ -109,6 +109,19 @@ export async function linkBothReps(bot: TestBot) {
   };
 }
 
+/**
+ * Both reps linked, then a prospect's deep-link `/start`: the lead, its owner's index and chat, the other
+ * rep's chat. Each test gets its own prospect chat.
+ */
+export async function leadWithLinkedReps(bot: TestBot) {
+  const reps = await linkBothReps(bot);
+  const user = uniqueChatId();
+  await deliver(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()));
+  const lead = (await leadsOf(bot.ws.id))[0]!;
+  const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead.owner_rep_id);
+  return { repChats: reps.chats, user, lead, ownerIdx, ownerChat: reps.chatOf(lead.owner_rep_id), otherChat: reps.otherThan(lead.owner_rep_id) };
+}
+
 /** Every message the fake Bot API received for a chat (sendMessage and copyMessage), once there are `n`. */
 export function messagesTo(chatId: string, n: number) {
   return eventually(async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { call, dashboardSession, testDb, uniquePhone } from "./harness";
 import { eventually, fakeCalls } from "./outbox-harness";
 import {
-  deliver, eventsOf, fixtureUpdate, leadsOf, linkRep, nextUpdateId, postUpdate, retarget, sentTo, textFrom, uniqueChatId, workspaceWithBot,
+  deliver, eventsOf, fixtureUpdate, leadsOf, leadWithLinkedReps, nextUpdateId, postUpdate, retarget, sentTo, textFrom, uniqueChatId, workspaceWithBot,
 } from "./telegram-harness";
 
 describe("telegram: connecting a bot", () => {
@@ -132,11 +132,7 @@ describe("telegram: prospect intake", () => {
 
   it("a later text message is stored on the lead and relayed to the owner rep", async () => {
     const bot = await workspaceWithBot();
-    const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
-    const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
-    const [lead] = await leadsOf(bot.ws.id);
-    const ownerChat = repChats[bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id)]!;
+    const { user, lead, ownerChat } = await leadWithLinkedReps(bot);
 
     // The capture's questions skipped (name, need, phone): texts from now on are messages.
     for (const skip of ["Skip", "/skip", "skip"]) await deliver(bot, await textFrom(user, skip));
@@ -233,12 +229,7 @@ describe("telegram: reps", () => {
 
   it("a tap on an alert button updates the lead, answers the callback and edits the alert", async () => {
     const bot = await workspaceWithBot();
-    const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
-    const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
-    const [lead] = await leadsOf(bot.ws.id);
-    const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id);
-    const ownerChat = repChats[ownerIdx]!;
+    const { lead, ownerIdx, ownerChat, otherChat } = await leadWithLinkedReps(bot);
     const [alert] = await sentTo(ownerChat, 1);
 
     const tap = async (action: string, chat = ownerChat) => {
@@ -273,7 +264,6 @@ describe("telegram: reps", () => {
     expect(lastEdit.body.reply_markup).toBeUndefined();
 
     // The other rep cannot work this lead: told so, nothing changes.
-    const otherChat = repChats[1 - ownerIdx]!;
     const refused = await tap("lost", otherChat);
     expect((await leadsOf(bot.ws.id))[0]!.status).toBe("won");
     expect((await fakeCalls(refused))[0]!.body).toMatchObject({ show_alert: true, text: "This lead belongs to another rep." });
@@ -281,12 +271,7 @@ describe("telegram: reps", () => {
 
   it("a rep's Telegram reply to an alert goes to the prospect, is recorded, and counts as the first response", async () => {
     const bot = await workspaceWithBot();
-    const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
-    const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
-    const [lead] = await leadsOf(bot.ws.id);
-    const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id);
-    const ownerChat = repChats[ownerIdx]!;
+    const { user, lead, ownerIdx, ownerChat, otherChat } = await leadWithLinkedReps(bot);
     const alertId = await eventually(async () => {
       const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
       expect(rs.rows).toHaveLength(1);
@@ -312,7 +297,6 @@ describe("telegram: reps", () => {
     expect(page.text).toContain(`${bot.ws.reps[ownerIdx]!.name} → “Hi! I can call you at 3pm, does that work?” (telegram)`);
 
     // The other rep replying to their own (unrelated) message reaches nobody.
-    const otherChat = repChats[1 - ownerIdx]!;
     const stray = retarget(reply, otherChat, nextUpdateId());
     stray.message.reply_to_message.message_id = alertId;
     expect((await postUpdate(bot, stray, bot.secret)).status).toBe(200);
@@ -322,12 +306,7 @@ describe("telegram: reps", () => {
 
   it("/pause, /resume and /leads from a linked rep", async () => {
     const bot = await workspaceWithBot();
-    const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
-    const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
-    const [lead] = await leadsOf(bot.ws.id);
-    const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id);
-    const ownerChat = repChats[ownerIdx]!;
+    const { lead, ownerChat } = await leadWithLinkedReps(bot);
     const command = async (text: string) => {
       const u = retarget(await fixtureUpdate("official_message_start"), ownerChat, nextUpdateId());
       u.message.text = text;
@@ -351,11 +330,7 @@ describe("telegram: reps", () => {
 
   it("Snooze 1h schedules a reminder; Claim stops the SLA clock", async () => {
     const bot = await workspaceWithBot();
-    const repChats = [await linkRep(bot, bot.ws.reps[0]!.id), await linkRep(bot, bot.ws.reps[1]!.id)];
-    const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
-    const [lead] = await leadsOf(bot.ws.id);
-    const ownerChat = repChats[bot.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id)]!;
+    const { lead, ownerChat } = await leadWithLinkedReps(bot);
     for (const action of ["claim", "snooze"]) {
       const u = retarget(await fixtureUpdate("callback_query_with_message"), ownerChat, nextUpdateId());
       u.callback_query.data = `l:${action}:${lead!.id}`;
