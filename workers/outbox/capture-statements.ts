@@ -40,10 +40,11 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
 
 const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)`;
 
-/** The workspace's WhatsApp number that sends (the one the prospect wrote to, else the first connected). */
-const WHATSAPP_CHANNEL = `COALESCE(
-  (SELECT id FROM channel WHERE id = :channelId AND workspace_id = :ws AND kind = 'whatsapp'),
-  (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp' ORDER BY created_at LIMIT 1))`;
+/** The bot or number that sends: the one the prospect wrote to (`:channelId`), else the workspace's first of its kind. */
+const sendingChannel = (kind: "telegram" | "whatsapp") => `COALESCE(
+  (SELECT id FROM channel WHERE id = :channelId AND workspace_id = :ws AND kind = '${kind}'),
+  (SELECT id FROM channel WHERE workspace_id = :ws AND kind = '${kind}' ORDER BY created_at LIMIT 1))`;
+const WHATSAPP_CHANNEL = sendingChannel("whatsapp");
 
 /**
  * Reps on WhatsApp are those without Telegram: a rep with a linked Telegram chat (and a bot to reach it)
@@ -178,32 +179,19 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
       args: { ...base, email: f.email, formId: f.formId },
     });
   }
-  // A prospect who writes to the Telegram bot: the bot's configured auto-reply, in that chat.
-  if (f.source === "telegram" && f.telegramUserId) {
+  // A prospect who writes to the Telegram bot or the WhatsApp number: its configured auto-reply, in that
+  // chat, from the bot or number they wrote to.
+  const chat = f.source === "telegram" ? f.telegramUserId : f.source === "whatsapp" ? f.whatsappRecipient : null;
+  if ((f.source === "telegram" || f.source === "whatsapp") && chat) {
     outboxIndexes.push(statements.length);
     statements.push({
       sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-            SELECT :autoId, :ws, :leadId, 'auto_reply', 'telegram', c.id, :tg,
+            SELECT :autoId, :ws, :leadId, 'auto_reply', :sender, c.id, :to,
               json_object('text', json_extract(c.config, '$.autoReplyText')), :autoKey, 'pending', 0, :now, :now, :now
             FROM channel c
-            WHERE c.id = COALESCE((SELECT id FROM channel WHERE workspace_id = :ws AND id = :channelId AND kind = 'telegram'),
-                (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1))
-              AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
+            WHERE c.id = ${sendingChannel(f.source)} AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
             ON CONFLICT DO NOTHING RETURNING id`,
-      args: { ...base, tg: f.telegramUserId, channelId: f.channelId ?? null },
-    });
-  }
-  // A prospect who writes to the WhatsApp number: its configured auto-reply, from that number.
-  if (f.source === "whatsapp" && f.whatsappRecipient) {
-    outboxIndexes.push(statements.length);
-    statements.push({
-      sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-            SELECT :autoId, :ws, :leadId, 'auto_reply', 'whatsapp', c.id, :to,
-              json_object('text', json_extract(c.config, '$.autoReplyText')), :autoKey, 'pending', 0, :now, :now, :now
-            FROM channel c
-            WHERE c.id = ${WHATSAPP_CHANNEL} AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
-            ON CONFLICT DO NOTHING RETURNING id`,
-      args: { ...base, to: f.whatsappRecipient, channelId: f.channelId ?? null },
+      args: { ...base, sender: f.source, to: chat, channelId: f.channelId ?? null },
     });
   }
   // The owner's alert with the one-tap action buttons, in their Telegram chat through the workspace's bot
