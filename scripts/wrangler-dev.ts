@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { localSessionSecretFile } from "./session-secret";
 import { offlineWranglerEnv } from "./wrangler-env";
 
 export interface WranglerDev {
@@ -31,6 +32,7 @@ export async function startWrangler(opts: {
       "--ip", "127.0.0.1",
       "--port", String(opts.port),
       "--persist-to", resolve(opts.dataDir, "wrangler"),
+      "--env-file", localSessionSecretFile(opts.dataDir),
       "--show-interactive-dev-session=false",
       "--log-level", opts.quiet ? "error" : "warn",
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),

@@ -13,9 +13,12 @@ const NAV = [
   ["/app/routing", "Routing"],
   ["/app/sequences", "Sequences"],
   ["/app/channels", "Channels"],
+  ["/app/people", "People"],
+  ["/app/keys", "API keys"],
+  ["/app/account", "Account"],
 ] as const;
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;background:#f6f8fa}
 a{color:#0969da}header{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;padding:.6rem 1rem;background:#24292f;color:#fff}
 header a{color:#fff;text-decoration:none;padding:.2rem .4rem;border-radius:.3rem}header a[aria-current=page]{background:#57606a}
@@ -57,23 +60,6 @@ ${body}
 </main>
 </body>
 </html>`;
-}
-
-export function loginPage(error?: string) {
-  return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Sign in · LeadRelay</title><style>${CSS}</style></head>
-<body><main style="max-width:28rem">
-<h1>LeadRelay</h1>
-<form method="post" action="/app/login" class="card">
-  <label for="apiKey">Workspace API key</label>
-  <input id="apiKey" name="apiKey" type="password" autocomplete="current-password" required style="width:100%;margin:.3rem 0 .8rem"
-    ${error ? html`aria-invalid="true" aria-describedby="login-error"` : ""}>
-  ${error ? html`<p id="login-error" class="err" role="alert">${error}</p>` : ""}
-  <button type="submit">Sign in</button>
-  <p class="muted">The key (<code>lr_…</code>) was shown once when the workspace was created. The session lasts 7 days.</p>
-</form>
-</main></body></html>`;
 }
 
 export const fmtTime = (ms: number | null, timeZone = "UTC") =>

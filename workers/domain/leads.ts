@@ -26,8 +26,25 @@ export interface LeadFilter {
   from?: number | undefined;
   to?: number | undefined;
   q?: string | undefined;
+  /** A rep signed in to the console: their own leads only (and nobody's, when the workspace allows). */
+  visibleTo?: LeadVisibility | undefined;
   limit: number;
   cursor?: string | undefined;
+}
+
+export interface LeadVisibility {
+  repId: string | null;
+  unassigned: boolean;
+}
+
+/** The leads a rep may see and work: theirs, plus the unassigned queue when the workspace allows it. */
+export function visibleLeadsWhere(v: LeadVisibility): SQL | undefined {
+  const mine = v.repId ? eq(lead.ownerRepId, v.repId) : sql`0`;
+  return v.unassigned ? or(mine, isNull(lead.ownerRepId)) : mine;
+}
+
+export function leadVisible(v: LeadVisibility | undefined, l: { ownerRepId: string | null }): boolean {
+  return !v || (v.repId !== null && l.ownerRepId === v.repId) || (v.unassigned && l.ownerRepId === null);
 }
 
 // Cursor = "<created_at>.<id>" of the last row seen: stable while new leads keep arriving on top.
@@ -44,6 +61,7 @@ export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
   if (filter.status?.length) where.push(sql`${lead.status} IN ${filter.status}`);
   if (filter.source?.length) where.push(sql`${lead.source} IN ${filter.source}`);
   if (filter.owner) where.push(filter.owner === "none" ? isNull(lead.ownerRepId) : eq(lead.ownerRepId, filter.owner));
+  if (filter.visibleTo) where.push(visibleLeadsWhere(filter.visibleTo));
   if (filter.from !== undefined) where.push(gte(lead.createdAt, filter.from));
   if (filter.to !== undefined) where.push(lt(lead.createdAt, filter.to));
   if (filter.q) {

@@ -1,7 +1,7 @@
 import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
-import { loginPage, page } from "../dashboard/layout";
+import { page } from "../dashboard/layout";
 import { leadBody, leadsBody } from "../dashboard/leads-page";
 import { overviewBody } from "../dashboard/overview-page";
 import { routingBody, sequencesBody } from "../dashboard/routing-pages";
@@ -23,7 +23,11 @@ import { listWebhooks } from "../domain/webhooks";
 import { getWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
-import { authenticateApiKey, dashboardHeaders, endSession, requireSession, startSession } from "../http/dashboard-session";
+import { requireSession } from "../http/dashboard-session";
+import { requireLeadVisible, leadVisibility } from "../http/lead-visibility";
+import { askForPassword, limitReps } from "../http/console-roles";
+import { registerDashboardSignIn } from "./dashboard-sign-in";
+import { registerDashboardTeam } from "./dashboard-team";
 import { scope } from "../http/workspace-scope";
 import { ListQuery } from "./leads";
 
@@ -45,26 +49,13 @@ export function registerDashboard(app: App) {
     }
   });
 
-  app.get("/app/login", (c) => {
-    dashboardHeaders(c);
-    return c.html(loginPage());
-  });
-  app.post("/app/login", async (c) => {
-    dashboardHeaders(c);
-    const body = await c.req.parseBody();
-    const key = typeof body.apiKey === "string" ? body.apiKey.trim() : "";
-    const auth = await authenticateApiKey(c.get("ctx").database.db, key);
-    if (!auth) return c.html(loginPage("That API key is unknown or revoked."), 401);
-    await startSession(c, auth);
-    return c.redirect("/app", 303);
-  });
-  app.post("/app/logout", (c) => {
-    endSession(c);
-    return c.redirect("/app/login", 303);
-  });
+  registerDashboardSignIn(app);
 
   app.use("/app", requireSession);
   app.use("/app/*", requireSession);
+  app.use("/app", limitReps);
+  app.use("/app/*", limitReps);
+  app.use("/app/*", askForPassword);
   // A missing lead or a bad filter is a page a person reads, not the API's JSON error.
   app.use("/app/*", async (c, next) => {
     await next();
@@ -88,7 +79,7 @@ export function registerDashboard(app: App) {
   app.get("/app/leads/export.csv", async (c) => {
     const parsed = ListQuery.omit({ limit: true, cursor: true }).safeParse(nonEmpty(c.req.query()));
     if (!parsed.success) throw AppError.validation({ query: parsed.error.issues[0]?.message ?? "Bad filter." });
-    const { csv } = await exportLeadsCsv(scope(c), parsed.data);
+    const { csv } = await exportLeadsCsv(scope(c), { ...parsed.data, visibleTo: leadVisibility(c) });
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
   });
 
@@ -101,13 +92,14 @@ export function registerDashboard(app: App) {
       const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
       return c.html(page("Leads", "/app/leads", leadsBody({ leads: [], reps, query, nextCursor: null, error })), 422);
     }
-    const { data, nextCursor } = await listLeads(s, parsed.data);
+    const { data, nextCursor } = await listLeads(s, { ...parsed.data, visibleTo: leadVisibility(c) });
     return c.html(page("Leads", "/app/leads", leadsBody({ leads: data, reps, query, nextCursor })));
   });
 
   app.get("/app/leads/:id", async (c) => {
     const s = scope(c);
     const [{ lead, events }, reps, ws] = await Promise.all([getLead(s, c.req.param("id")), listReps(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    requireLeadVisible(c, lead);
     return c.html(page(lead.name ?? "Lead", "/app/leads", leadBody(lead, events, reps, ws.timezone)));
   });
 
@@ -158,6 +150,7 @@ export function registerDashboard(app: App) {
     return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
   });
   app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
+  registerDashboardTeam(app);
   app.get("/app/channels", async (c) => {
     const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
     return c.html(page("Channels", "/app/channels", channelsBody(bots, numbers)));
