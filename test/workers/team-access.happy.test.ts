@@ -125,6 +125,7 @@ describe("people, roles and invites", () => {
     const keyId = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data[0].id;
     const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events;
     expect(events.find((e: { type: string }) => e.type === "status_changed")).toMatchObject({ actorType: "api", actorId: keyId });
+    expect((await page(`/app/leads/${lead.id}`, ownerCookie)).text).toContain("key “default”");
     const created = await formPost("/app/keys", { name: "Zapier", scope: "read" }, admin.cookie);
     expect(created.status).toBe(201);
     const listed = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data.find((k: { name: string }) => k.name === "Zapier");

@@ -82,7 +82,7 @@ function eventSummary(e: LeadEvent, repName: (id: unknown) => string): string {
   }
 }
 
-export function leadBody(lead: Lead, events: LeadEvent[], reps: Rep[], timeZone: string) {
+export function leadBody(lead: Lead, events: LeadEvent[], reps: Rep[], timeZone: string, actorNames?: Map<string, string>) {
   const owner = reps.find((r) => r.id === lead.ownerRepId);
   const repName = (id: unknown) => (typeof id === "string" ? (reps.find((r) => r.id === id)?.name ?? id) : "nobody");
   const fields = Object.entries(lead.fields);
@@ -113,7 +113,7 @@ export function leadBody(lead: Lead, events: LeadEvent[], reps: Rep[], timeZone:
 </div>
 <section class="card"><h2>Timeline</h2>
   <ol class="timeline">
-    ${events.map((e) => html`<li><strong>${e.type}</strong> · ${fmtTime(e.createdAt, timeZone)} · <span class="muted">${e.actorType}</span> ${eventSummary(e, repName)}</li>`)}
+    ${events.map((e) => html`<li><strong>${e.type}</strong> · ${fmtTime(e.createdAt, timeZone)} · <span class="muted">${(e.actorId && actorNames?.get(e.actorId)) || e.actorType}</span> ${eventSummary(e, repName)}</li>`)}
   </ol>
 </section>
 <section class="card"><h2>Conversation</h2>

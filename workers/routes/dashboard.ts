@@ -16,6 +16,7 @@ import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
 import { getLead, listLeads } from "../domain/leads";
+import { actorNames } from "../domain/actor-names";
 import { openLeadsByRep } from "../domain/rep-load";
 import { listReps } from "../domain/reps";
 import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
@@ -98,9 +99,14 @@ export function registerDashboard(app: App) {
 
   app.get("/app/leads/:id", async (c) => {
     const s = scope(c);
-    const [{ lead, events }, reps, ws] = await Promise.all([getLead(s, c.req.param("id")), listReps(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    const [{ lead, events }, reps, ws, names] = await Promise.all([
+      getLead(s, c.req.param("id")),
+      listReps(s),
+      getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
+      actorNames(s.ctx, s.workspace.id),
+    ]);
     requireLeadVisible(c, lead);
-    return c.html(page(lead.name ?? "Lead", "/app/leads", leadBody(lead, events, reps, ws.timezone)));
+    return c.html(page(lead.name ?? "Lead", "/app/leads", leadBody(lead, events, reps, ws.timezone, names)));
   });
 
   app.get("/app/reps", async (c) => {
