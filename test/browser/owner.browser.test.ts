@@ -56,7 +56,7 @@ async function openHostPage(query = ""): Promise<Page> {
 async function signIn(page: Page) {
   await page.goto(`${env.workerUrl}/app/login`);
   await page.getByLabel("Workspace API key").fill(env.apiKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Use the API key" }).click();
   await page.waitForURL(`${env.workerUrl}/app`);
 }
 
@@ -176,7 +176,7 @@ describe("dashboard", () => {
     await page.goto(`${env.workerUrl}/app/leads`);
     expect(page.url()).toBe(`${env.workerUrl}/app/login`);
     await page.getByLabel("Workspace API key").fill(`lr_${"x".repeat(40)}`);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Use the API key" }).click();
     await page.getByRole("alert").filter({ hasText: "unknown or revoked" }).waitFor();
     await page.close();
   });
