@@ -1,41 +1,21 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromium, workerApi } from "./chromium";
 
 const env = inject("browserEnv");
 const SHOTS = "test-results/browser";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync("/usr/bin/chromium")) {
-    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see README, Tests)");
-  }
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
 });
 
-async function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  const res = await fetch(`${env.workerUrl}${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${env.apiKey}`, ...(init.body ? { "content-type": "application/json" } : {}) },
-    body: init.body ? JSON.stringify(init.body) : undefined,
-  });
-  return (await res.json()) as any;
-}
+const api = (path: string, init: { method?: string; body?: unknown } = {}) => workerApi(env, path, init);
 
 async function leadByEmail(email: string) {
   return (await api(`/api/v1/leads?q=${encodeURIComponent(email)}`)).data[0];
