@@ -63,8 +63,11 @@ describe("people, roles and invites", () => {
     }
     expect((await formPost("/app/keys", { name: "rep's key", scope: "write" }, cookie)).status).toBe(403);
 
-    // The unassigned queue, when the workspace allows it.
-    expect((await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { repsSeeUnassigned: true } })).status).toBe(200);
+    // The unassigned queue, when the workspace allows it (set by the owner on the People page).
+    const { cookie: ownerCookie } = await dashboardSession(ws.key);
+    expect((await formPost("/app/people/unassigned-queue", { repsSeeUnassigned: "on" }, cookie)).status).toBe(403);
+    expect((await formPost("/app/people/unassigned-queue", { repsSeeUnassigned: "on" }, ownerCookie)).status).toBe(200);
+    expect((await call("GET", "/api/v1/workspace", { key: ws.key })).json.repsSeeUnassigned).toBe(true);
     expect((await page("/app/leads", cookie)).text).toContain(freeLead.email);
     expect((await page(`/app/leads/${freeLead.id}`, cookie)).status).toBe(200);
     expect((await page(`/app/leads/${benLead.id}`, cookie)).status).toBe(404);

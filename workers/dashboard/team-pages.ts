@@ -22,7 +22,7 @@ ${n.secret ? html`<section class="card" role="status"><p>${n.secret.label} It is
 const repOptions = (reps: Rep[], selected: string | null) =>
   html`<option value="">— none —</option>${reps.map((r) => html`<option value="${r.id}" ${r.id === selected ? "selected" : ""}>${r.name}</option>`)}`;
 
-export function peopleBody(people: PublicPerson[], reps: Rep[], viewer: SignedInPerson, notice?: Notice) {
+export function peopleBody(people: PublicPerson[], reps: Rep[], viewer: SignedInPerson, repsSeeUnassigned: boolean, notice?: Notice) {
   const repName = (id: string | null) => reps.find((r) => r.id === id)?.name ?? "";
   const isOwner = viewer.role === "owner";
   return html`${noticeBlock(notice)}
@@ -46,6 +46,14 @@ export function peopleBody(people: PublicPerson[], reps: Rep[], viewer: SignedIn
   </tr>`)}
   </tbody>
 </table>
+<section class="card">
+<h2>What reps see</h2>
+<form method="post" action="/app/people/unassigned-queue">
+  <label><input type="checkbox" name="repsSeeUnassigned" value="on" ${repsSeeUnassigned ? "checked" : ""}>
+    Reps also see leads nobody owns (the unassigned queue)</label>
+  <button type="submit">Save</button>
+</form>
+</section>
 <section class="card">
 <h2>Invite someone</h2>
 <form method="post" action="/app/people/invite" class="filters">

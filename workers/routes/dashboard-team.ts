@@ -6,7 +6,7 @@ import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "../domain
 import { changePassword, invitePerson, listPeople, revokePerson, updatePerson } from "../domain/people";
 import { listReps } from "../domain/reps";
 import { endSessionsStatement } from "../domain/sessions";
-import { getWorkspace } from "../domain/workspaces";
+import { getWorkspace, updateWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
 import { principalOf } from "../http/actor";
@@ -35,8 +35,8 @@ function me(c: Context<AppEnv>) {
 export function registerDashboardTeam(app: App) {
   const peoplePage = async (c: Context<AppEnv>, notice?: Notice, status: 200 | 201 | 403 | 404 | 409 | 422 = 200) => {
     const s = scope(c);
-    const [people, reps] = await Promise.all([listPeople(s), listReps(s)]);
-    return c.html(page("People", "/app/people", peopleBody(people, reps, me(c), notice)), status);
+    const [people, reps, ws] = await Promise.all([listPeople(s), listReps(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    return c.html(page("People", "/app/people", peopleBody(people, reps, me(c), ws.repsSeeUnassigned, notice)), status);
   };
   app.get("/app/people", (c) => peoplePage(c));
   app.post("/app/people/invite", async (c) => {
@@ -52,6 +52,13 @@ export function registerDashboardTeam(app: App) {
       const { notice, status } = asNotice(err);
       return peoplePage(c, notice, status);
     }
+  });
+  // Before "/app/people/:id", which would take this path for a person id.
+  app.post("/app/people/unassigned-queue", async (c) => {
+    const get = await text(c);
+    const on = get("repsSeeUnassigned") === "on";
+    await updateWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId, input: { repsSeeUnassigned: on } });
+    return peoplePage(c, { ok: on ? "Reps now also see unassigned leads." : "Reps now see only their own leads." });
   });
   app.post("/app/people/:id", async (c) => {
     const get = await text(c);
