@@ -12,7 +12,8 @@ ${body}
 </main></body></html>`;
 }
 
-const errorLine = (id: string, error?: string) => (error ? html`<p id="${id}" class="err" role="alert">${error}</p>` : "");
+const errorLine = (id: string, error?: string) =>
+  error ? html`<p id="${id}" class="err" role="alert">${error}</p>` : "";
 const field = "width:100%;margin:.3rem 0 .8rem";
 
 export interface SignInState {
@@ -42,7 +43,8 @@ export function signInPage(s: SignInState = {}) {
   <label for="code-email">Email</label>
   <input id="code-email" name="email" type="email" value="${s.email ?? ""}" required style="${field}">
   ${s.codeSent ? html`<p role="status">If that address has a linked chat, a code is on its way (valid 10 minutes).</p>
-  <label for="code">Code</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" style="${field}">` : ""}
+  <label for="code">Code</label>
+  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" style="${field}">` : ""}
   ${errorLine("code-error", err("code"))}
   <button type="submit">${s.codeSent ? "Sign in with the code" : "Send me a code"}</button>
 </form>
@@ -63,8 +65,8 @@ export function invitePage(invite: { token: string; name: string; email: string 
     html`<form method="post" action="/app/invite/${invite.token}" class="card">
   <p>Welcome, ${invite.name}. Choose a password for <strong>${invite.email ?? ""}</strong>.</p>
   <label for="password">Password (10+ characters)</label>
-  <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required style="${field}"
-    ${error ? html`aria-invalid="true" aria-describedby="invite-error"` : ""}>
+  <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required
+    style="${field}" ${error ? html`aria-invalid="true" aria-describedby="invite-error"` : ""}>
   ${errorLine("invite-error", error)}
   <button type="submit">Set password and sign in</button>
 </form>`,

@@ -16,13 +16,22 @@ export function noticeBlock(n: Notice = {}) {
   return html`${n.ok ? html`<section class="card" role="status"><p>${n.ok}</p></section>` : ""}
 ${n.error ? html`<section class="card" role="alert"><p class="err">${n.error}</p></section>` : ""}
 ${n.secret ? html`<section class="card" role="status"><p>${n.secret.label} It is shown only now:</p>
-<pre id="shown-once" data-secret>${n.secret.value}</pre><button type="button" data-copy="shown-once">Copy</button></section>` : ""}`;
+<pre id="shown-once" data-secret>${n.secret.value}</pre>
+<button type="button" data-copy="shown-once">Copy</button></section>` : ""}`;
 }
 
 const repOptions = (reps: Rep[], selected: string | null) =>
-  html`<option value="">— none —</option>${reps.map((r) => html`<option value="${r.id}" ${r.id === selected ? "selected" : ""}>${r.name}</option>`)}`;
+  html`<option value="">— none —</option>${reps.map(
+    (r) => html`<option value="${r.id}" ${r.id === selected ? "selected" : ""}>${r.name}</option>`,
+  )}`;
 
-export function peopleBody(people: PublicPerson[], reps: Rep[], viewer: SignedInPerson, repsSeeUnassigned: boolean, notice?: Notice) {
+export function peopleBody(
+  people: PublicPerson[],
+  reps: Rep[],
+  viewer: SignedInPerson,
+  repsSeeUnassigned: boolean,
+  notice?: Notice,
+) {
   const repName = (id: string | null) => reps.find((r) => r.id === id)?.name ?? "";
   const isOwner = viewer.role === "owner";
   return html`${noticeBlock(notice)}
@@ -37,7 +46,9 @@ export function peopleBody(people: PublicPerson[], reps: Rep[], viewer: SignedIn
     <td>${p.role === "owner" || p.status === "revoked" ? "" : html`
       <form method="post" action="/app/people/${p.id}" class="filters">
         <label>Role <select name="role">
-          ${(isOwner ? ["rep", "admin", "owner"] : ["rep", "admin"]).map((r) => html`<option ${r === p.role ? "selected" : ""}>${r}</option>`)}
+          ${(isOwner ? ["rep", "admin", "owner"] : ["rep", "admin"]).map(
+            (r) => html`<option ${r === p.role ? "selected" : ""}>${r}</option>`,
+          )}
         </select></label>
         <label>Rep <select name="repId">${repOptions(reps, p.repId)}</select></label>
         <button type="submit">Save</button>
@@ -71,7 +82,8 @@ WhatsApp chat, and by email when email is configured. Reps see only their own le
 export function keysBody(keys: PublicApiKey[], timeZone: string, notice?: Notice) {
   return html`${noticeBlock(notice)}
 <table data-table="api-keys">
-  <thead><tr><th>Name</th><th>Key</th><th>Scope</th><th>Created</th><th>Last used</th><th>Status</th><th></th></tr></thead>
+  <thead><tr><th>Name</th><th>Key</th><th>Scope</th><th>Created</th><th>Last used</th><th>Status</th><th></th></tr>
+  </thead>
   <tbody>
   ${keys.map((k) => html`<tr data-key-id="${k.id}">
     <td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope}</td>
@@ -97,8 +109,8 @@ is refused on its very next request.</p>
 
 export function accountBody(me: SignedInPerson, notice?: Notice) {
   return html`${noticeBlock(notice)}
-${me.hasPassword ? "" : html`<p class="card" role="status">Set your email and a password: after that you sign in with them,
-and the API key opens the API only.</p>`}
+${me.hasPassword ? "" : html`<p class="card" role="status">Set your email and a password: after that you sign in
+with them, and the API key opens the API only.</p>`}
 <section class="card">
 <h2>${me.hasPassword ? "Change password" : "Set email and password"}</h2>
 <form method="post" action="/app/account/password">

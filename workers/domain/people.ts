@@ -93,11 +93,22 @@ export async function invitePerson(s: Scope, input: InviteInput, by: Principal, 
     updatedAt: now,
   };
   const inviteUrl = `${origin}/app/invite/${token}`;
-  const text = `You are invited to LeadRelay as ${input.role}. Set your password here (valid 7 days, once): ${inviteUrl}`;
+  const text = `You are invited to LeadRelay as ${input.role}. ` + `Set your password here (valid 7 days, once): ${inviteUrl}`;
   const messages: InStatement[] = [
     ...(row.repId ? personMessageStatements({ ws: workspace.id, repId: row.repId, text, key: `invite:${row.id}`, now }) : []),
     ...(ctx.config.EMAIL_API_URL
-      ? [outboxRowInsert({ workspaceId: workspace.id, kind: "sign_in", sender: "email", channelId: null, recipient: email, payload: { subject: "Your LeadRelay invite", text }, key: `invite:${row.id}:email`, now })]
+      ? [
+          outboxRowInsert({
+            workspaceId: workspace.id,
+            kind: "sign_in",
+            sender: "email",
+            channelId: null,
+            recipient: email,
+            payload: { subject: "Your LeadRelay invite", text },
+            key: `invite:${row.id}:email`,
+            now,
+          }),
+        ]
       : []),
   ];
   const { db, client } = ctx.database;

@@ -8,7 +8,14 @@ import { verifyPassword } from "../lib/password";
 import { personMessageStatements } from "../outbox/person-message";
 import { insertedIds } from "../outbox/outbox-row";
 import { sendSoon } from "../outbox/send-now";
-import { checkThrottle, clearThrottle, countAttempt, signInByAccount, signInByIp, type ThrottleRule } from "./auth-throttle";
+import {
+  checkThrottle,
+  clearThrottle,
+  countAttempt,
+  signInByAccount,
+  signInByIp,
+  type ThrottleRule,
+} from "./auth-throttle";
 import type { DomainContext } from "./context";
 import type { Person } from "./people";
 
@@ -20,14 +27,18 @@ function rulesFor(account: string, ip: string | null): ThrottleRule[] {
 }
 
 async function activePerson(ctx: DomainContext, email: string): Promise<Person | null> {
-  return (await ctx.database.db.select().from(person).where(and(eq(person.email, email), isNull(person.revokedAt))).get()) ?? null;
+  const where = and(eq(person.email, email), isNull(person.revokedAt));
+  return (await ctx.database.db.select().from(person).where(where).get()) ?? null;
 }
 
 /**
  * Email + password → the person, or UNAUTHORIZED. Failures count per account and per address: past the limit
  * the answer is 429 with Retry-After, before any password is checked, so guessing stops there.
  */
-export async function signInWithPassword(ctx: DomainContext, input: { email: string; password: string; ip: string | null }): Promise<Person> {
+export async function signInWithPassword(
+  ctx: DomainContext,
+  input: { email: string; password: string; ip: string | null },
+): Promise<Person> {
   const email = normalizeEmail(input.email) ?? input.email.trim().toLowerCase().slice(0, 254);
   const rules = rulesFor(email, input.ip);
   await checkThrottle(ctx, rules, "failed sign-ins");
@@ -54,14 +65,20 @@ export async function sendSignInCode(ctx: DomainContext, input: { email: string;
   const code = String(crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000).padStart(6, "0");
   const now = ctx.now();
   const { db, client } = ctx.database;
-  await db.update(person).set({ codeHash: await sha256Hex(`${found.id}:${code}`), codeExpiresAt: now + CODE_TTL_MS }).where(eq(person.id, found.id));
-  const text = `Your LeadRelay sign-in code: ${code} (valid 10 minutes, once). If you did not ask for it, ignore this message.`;
-  const ids = insertedIds(await client.batch(personMessageStatements({ ws: found.workspaceId, repId: found.repId, text, key: `code:${found.id}:${now}`, now }), "write"));
+  const codeHash = await sha256Hex(`${found.id}:${code}`);
+  await db.update(person).set({ codeHash, codeExpiresAt: now + CODE_TTL_MS }).where(eq(person.id, found.id));
+  const text = `Your LeadRelay sign-in code: ${code} (valid 10 minutes, once). If you did not ask for it, ignore this.`;
+  const key = `code:${found.id}:${now}`;
+  const message = personMessageStatements({ ws: found.workspaceId, repId: found.repId, text, key, now });
+  const ids = insertedIds(await client.batch(message, "write"));
   sendSoon(ctx, ids);
 }
 
 /** The code from the chat → the person; it works once, for ten minutes, and wrong codes count as failed sign-ins. */
-export async function signInWithCode(ctx: DomainContext, input: { email: string; code: string; ip: string | null }): Promise<Person> {
+export async function signInWithCode(
+  ctx: DomainContext,
+  input: { email: string; code: string; ip: string | null },
+): Promise<Person> {
   const email = normalizeEmail(input.email) ?? input.email.trim().toLowerCase().slice(0, 254);
   const rules = rulesFor(email, input.ip);
   await checkThrottle(ctx, rules, "failed sign-ins");

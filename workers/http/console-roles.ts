@@ -12,7 +12,8 @@ export const limitReps = createMiddleware<AppEnv>(async (c, next) => {
   if (p.kind !== "person" || p.role !== "rep") return next();
   if (c.req.path === "/app") return c.redirect("/app/leads", 303);
   if (REP_PAGES.some((re) => re.test(c.req.path))) return next();
-  const body = html`<p class="err" role="alert">This page is for the owner and admins.</p><p><a href="/app/leads">Your leads</a></p>`;
+  const body = html`<p class="err" role="alert">This page is for the owner and admins.</p>
+<p><a href="/app/leads">Your leads</a></p>`;
   return c.html(page("Not available", "", body), 403);
 });
 

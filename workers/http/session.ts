@@ -12,7 +12,8 @@ export function sessionSecret(config: Config): string {
   if (config.SESSION_SECRET) return config.SESSION_SECRET;
   throw new AppError(
     "BAD_ENVIRONMENT",
-    "SESSION_SECRET is not set: the console needs it to sign session cookies (wrangler secret put SESSION_SECRET, 32+ random characters; npm start generates one).",
+    "SESSION_SECRET is not set: the console needs it to sign session cookies " +
+      "(wrangler secret put SESSION_SECRET, 32+ random characters; npm start generates one).",
   );
 }
 

@@ -46,7 +46,8 @@ export function registerDashboardTeam(app: App) {
       const origin = c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin;
       const input = { email: get("email"), name: get("name").slice(0, 120) || get("email"), role, repId: get("repId") || null } as const;
       const invited = await invitePerson(scope(c), input, principalOf(c), origin);
-      const label = `Invite link for ${invited.person.name}, valid 7 days, works once${invited.sentTo ? " (also sent to their chat)" : ""}.`;
+      const sent = invited.sentTo ? " (also sent to their chat)" : "";
+      const label = `Invite link for ${invited.person.name}, valid 7 days, works once${sent}.`;
       return peoplePage(c, { secret: { label, value: invited.inviteUrl } }, 201);
     } catch (err) {
       const { notice, status } = asNotice(err);

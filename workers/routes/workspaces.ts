@@ -80,7 +80,8 @@ export function registerWorkspaces(app: App) {
       // Fail closed: a deployed Worker without ADMIN_TOKEN would let anyone on the internet create workspaces.
       throw new AppError(
         "FORBIDDEN",
-        "Workspace sign-up is disabled: set ADMIN_TOKEN (wrangler secret put ADMIN_TOKEN, 16+ characters) and send it as `Authorization: Bearer <ADMIN_TOKEN>`.",
+        "Workspace sign-up is disabled: set ADMIN_TOKEN (wrangler secret put ADMIN_TOKEN, 16+ characters) " +
+          "and send it as `Authorization: Bearer <ADMIN_TOKEN>`.",
       );
     }
     const ctx = c.get("ctx");
