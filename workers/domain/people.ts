@@ -1,4 +1,4 @@
-import type { InStatement } from "@libsql/client/web";
+import type { InStatement, InValue } from "@libsql/client/web";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { person, type PersonRole } from "../../db/schema";
 import { AppError } from "../errors";
@@ -112,16 +112,20 @@ export async function invitePerson(s: Scope, input: InviteInput, by: Principal, 
       : []),
   ];
   const { db, client } = ctx.database;
-  const taken = await db.select({ id: person.id }).from(person).where(eq(person.email, email)).get();
-  if (taken) throw new AppError("CONFLICT", "Someone with this email already has an account.", { fields: { email: "Already in use." } });
+  const inUse = () =>
+    new AppError("CONFLICT", "Someone with this email already has an account.", { fields: { email: "Already in use." } });
+  if (await db.select({ id: person.id }).from(person).where(eq(person.email, email)).get()) throw inUse();
+  // The person and their invite messages in one batch: no invited person whose link went nowhere, and the reverse.
+  const insert = db.insert(person).values(row).toSQL();
+  let results;
   try {
-    await db.insert(person).values(row);
+    results = await client.batch([{ sql: insert.sql, args: insert.params as InValue[] }, ...messages], "write");
   } catch (err) {
     // Two invites for one address at once: the unique index decides, the loser gets the same 409.
-    if (String(err).includes("UNIQUE")) throw new AppError("CONFLICT", "Someone with this email already has an account.", { fields: { email: "Already in use." } });
+    if (String(err).includes("UNIQUE")) throw inUse();
     throw err;
   }
-  const sent = messages.length ? insertedIds(await client.batch(messages, "write")) : [];
+  const sent = insertedIds(results);
   sendSoon(ctx, sent);
   return { person: publicPerson(row), inviteUrl, sentTo: sent.length };
 }
