@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, testDb } from "./harness";
+import { call } from "./harness";
 import { fakeCalls } from "./outbox-harness";
 import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, workspaceWithNumber } from "./whatsapp-harness";
 
