@@ -6,7 +6,7 @@ import { graphSendMatching, postWebhook, repOnWhatsapp, retarget as waRetarget, 
 
 /**
  * A workspace with both a Telegram bot and a WhatsApp number: a rep answers in the app they use, and the
- * answer reaches the prospect in the app the prospect used (issue 4: "relayed to the prospect on the lead's channel").
+ * answer reaches the prospect in the app the prospect used ("relayed to the prospect on the lead's channel").
  */
 
 /** The sent alert of a lead, with the message id its app gave it (what a reply points at). */

@@ -5,7 +5,7 @@ import { MESSAGE_FIXTURES, STATUS_FIXTURES, postWebhook, repOnWhatsapp, retarget
 
 /**
  * Replays. A web form has no delivery id: posting the same submission again is, by design, the same
- * person asking again, so it is one lead with a `re-inquiry` event per repeat (README "Form capture").
+ * person asking again, so it is one lead with a `re-inquiry` event per repeat (docs/api.md "Form capture").
  * Webhooks are different: Telegram's update_id and WhatsApp's message id make a replay record nothing.
  */
 describe("replaying the same submission 3×", () => {
