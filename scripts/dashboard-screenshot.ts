@@ -6,11 +6,11 @@
  * bar), then signs in to /app in Chromium (/usr/bin/chromium) and saves the overview.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createClient } from "@libsql/client";
 import { chromium } from "playwright-core";
+import { freePort } from "../bench/free-port";
 import { migrateDatabase } from "../db/scripts/migrate";
 import { startLibsqlServer } from "../db/server";
 import { ensureDemoWorkspace } from "./demo-seed";
@@ -18,15 +18,20 @@ import { startWrangler } from "./wrangler-dev";
 
 const out = resolve(process.argv[2] ?? "docs/dashboard.png");
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
-}
-
-const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim", "Hedy", "Linus"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Frances",
+  "Ken",
+  "Radia",
+  "Tim",
+  "Hedy",
+  "Linus",
+];
 const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Perlman", "Lee"];
 const SOURCES = ["google", "facebook", "newsletter", "google", "linkedin", "google"];
 const STATUSES = ["contacted", "qualified", "won", "contacted", "lost", "qualified", "won"];
@@ -55,16 +60,21 @@ try {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
-          name, email, phone: `+1 415 555 ${String(1000 + i)}`, message: "Could you send me a quote?",
+          name,
+          email,
+          phone: `+1 415 555 ${String(1000 + i)}`,
+          message: "Could you send me a quote?",
           page_url: `https://example.com/pricing?utm_source=${source}&utm_campaign=spring`,
         }),
       });
       if (!res.ok) throw new Error(`form capture: ${res.status} ${await res.text()}`);
     }
     if (!id) {
-      const list = (await (await fetch(`${worker.url}/api/v1/leads?q=${encodeURIComponent(email)}`, {
-        headers: { authorization: `Bearer ${demo.apiKey}` },
-      })).json()) as { data: { id: string }[] };
+      const list = (await (
+        await fetch(`${worker.url}/api/v1/leads?q=${encodeURIComponent(email)}`, {
+          headers: { authorization: `Bearer ${demo.apiKey}` },
+        })
+      ).json()) as { data: { id: string }[] };
       id = list.data[0]?.id;
     }
     const status = STATUSES[i % STATUSES.length];

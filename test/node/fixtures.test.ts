@@ -4,13 +4,17 @@ import { describe, expect, it } from "vitest";
 
 const dir = new URL("../fixtures/", import.meta.url);
 const read = (path: string) => JSON.parse(readFileSync(new URL(path, dir), "utf8")) as Record<string, any>;
-const hmac = (secret: string, body: string) => createHmac("sha256", secret).update(Buffer.from(body, "utf8")).digest("hex");
+const hmac = (secret: string, body: string) =>
+  createHmac("sha256", secret).update(Buffer.from(body, "utf8")).digest("hex");
 
 describe("test/fixtures", () => {
   it("the X-Hub-Signature-256 vector is what Node's HMAC computes over the escaped bytes, not the UTF-8 text", () => {
     const v = read("whatsapp/signature_vector.json");
     // Meta escapes non-ASCII as lowercase \uXXXX in the body it signs and sends.
-    const escaped = v.raw_body_utf8.replace(/[^\0-~]/g, (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const escaped = v.raw_body_utf8.replace(
+      /[^\0-~]/g,
+      (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
     expect(escaped).toBe(v.raw_body_escaped);
     expect(v.x_hub_signature_256).toBe(`sha256=${hmac(v.app_secret, v.raw_body_escaped)}`);
     expect(v.hmac_sha256_hex_of_utf8_body).toBe(hmac(v.app_secret, v.raw_body_utf8));

@@ -1,19 +1,11 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { freePort } from "../../bench/free-port";
 import { PASSED_FROM_ENV, workerVarsFromEnv } from "../../scripts/worker-vars";
-import { startFakeApis, type RecordedCall } from "../support/fake-apis";
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+import { type RecordedCall, startFakeApis } from "../support/fake-apis";
 
 describe("npm start: Worker settings from the environment", () => {
   it("passes the listed names that are set, and nothing else (no LIBSQL_URL, no empty values)", () => {
@@ -24,22 +16,34 @@ describe("npm start: Worker settings from the environment", () => {
       LIBSQL_URL: "http://elsewhere:8080",
       HOME: "/root",
     });
-    expect(vars).toEqual({ TELEGRAM_API_ROOT: "http://127.0.0.1:9001", WHATSAPP_GRAPH_URL: "http://127.0.0.1:9001/graph" });
-    expect(PASSED_FROM_ENV).toEqual(expect.arrayContaining([
-      "PUBLIC_URL", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_FROM", "TURNSTILE_SECRET", "TURNSTILE_VERIFY_URL",
-    ]));
+    expect(vars).toEqual({
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9001",
+      WHATSAPP_GRAPH_URL: "http://127.0.0.1:9001/graph",
+    });
+    expect(PASSED_FROM_ENV).toEqual(
+      expect.arrayContaining([
+        "PUBLIC_URL",
+        "EMAIL_API_URL",
+        "EMAIL_API_KEY",
+        "EMAIL_FROM",
+        "TURNSTILE_SECRET",
+        "TURNSTILE_VERIFY_URL",
+      ]),
+    );
   });
 
   it("a bot connected on `npm start` with TELEGRAM_API_ROOT and PUBLIC_URL set talks to that root, hooks at that URL", async () => {
     const fake = await startFakeApis();
     const dataDir = mkdtempSync(join(tmpdir(), "leadrelay-start-"));
     const port = await freePort();
-    const child = spawn("node_modules/.bin/tsx", [
-      "scripts/start.ts", "--port", String(port), "--db-port", String(await freePort()), "--data-dir", dataDir,
-    ], {
-      env: { ...process.env, TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: "https://leads.example.test" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      "node_modules/.bin/tsx",
+      ["scripts/start.ts", "--port", String(port), "--db-port", String(await freePort()), "--data-dir", dataDir],
+      {
+        env: { ...process.env, TELEGRAM_API_ROOT: fake.url, PUBLIC_URL: "https://leads.example.test" },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
       let out = "";

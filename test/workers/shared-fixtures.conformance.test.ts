@@ -1,8 +1,21 @@
 import { describe, expect, inject, it } from "vitest";
 import { fakeApiUrl } from "./outbox-harness";
-import { nextUpdateId, postUpdate, retarget as retargetUpdate, uniqueChatId, workspaceWithBot } from "./telegram-harness";
 import {
-  postWebhook, retarget, uniqueSuffix, uniqueWaId, waEvents, waLeads, workspaceWithNumber, type Payload,
+  nextUpdateId,
+  postUpdate,
+  retarget as retargetUpdate,
+  uniqueChatId,
+  workspaceWithBot,
+} from "./telegram-harness";
+import {
+  type Payload,
+  postWebhook,
+  retarget,
+  uniqueSuffix,
+  uniqueWaId,
+  waEvents,
+  waLeads,
+  workspaceWithNumber,
 } from "./whatsapp-harness";
 
 /**
@@ -68,25 +81,47 @@ const WHATSAPP_MESSAGES: [fixture: string, type: string, text: string | RegExp][
 ];
 
 const WHATSAPP_STATUSES = [
-  "pywa/message_status__sent", "pywa/message_status__delivered", "pywa/message_status__read",
-  "pywa/message_status__played", "pywa/message_status__failed", "pywa/message_status__group",
-  "pywa/message_status__with_tracker", "meta-docs-examples/status__ex1", "meta-docs-examples/status__ex2",
-  "meta-docs-examples/status__ex3", "meta-docs-examples/messages__ex1",
-  "meta-docs-examples/business-scoped-user-ids__ex2", "meta-docs-examples/business-scoped-user-ids__ex3",
+  "pywa/message_status__sent",
+  "pywa/message_status__delivered",
+  "pywa/message_status__read",
+  "pywa/message_status__played",
+  "pywa/message_status__failed",
+  "pywa/message_status__group",
+  "pywa/message_status__with_tracker",
+  "meta-docs-examples/status__ex1",
+  "meta-docs-examples/status__ex2",
+  "meta-docs-examples/status__ex3",
+  "meta-docs-examples/messages__ex1",
+  "meta-docs-examples/business-scoped-user-ids__ex2",
+  "meta-docs-examples/business-scoped-user-ids__ex3",
 ];
 
 // Webhooks that carry no inbound message for a lead: accepted (200) and ignored.
 const WHATSAPP_OTHER = [
-  "pywa/account_update__account_deleted", "pywa/template_status_update__approved", "pywa/outgoing_message__text",
+  "pywa/account_update__account_deleted",
+  "pywa/template_status_update__approved",
+  "pywa/outgoing_message__text",
   "meta-docs-examples/webhooks__ex1",
 ];
 
 const TELEGRAM_UPDATES = [
-  "callback_query_with_message", "contact_request_contact_private__DERIVED", "contact_shared_in_supergroup",
-  "group_supergroup_command_reply", "group_supergroup_pinned_message", "group_supergroup_text_message",
-  "message_start_deeplink__DERIVED", "my_chat_member_bot_blocked_by_user", "official_callback_query_inline_message",
-  "official_edited_message", "official_message_document", "official_message_forwarded", "official_message_reply",
-  "official_message_start", "official_message_start_minimal", "official_message_voice", "private_text_message",
+  "callback_query_with_message",
+  "contact_request_contact_private__DERIVED",
+  "contact_shared_in_supergroup",
+  "group_supergroup_command_reply",
+  "group_supergroup_pinned_message",
+  "group_supergroup_text_message",
+  "message_start_deeplink__DERIVED",
+  "my_chat_member_bot_blocked_by_user",
+  "official_callback_query_inline_message",
+  "official_edited_message",
+  "official_message_document",
+  "official_message_forwarded",
+  "official_message_reply",
+  "official_message_start",
+  "official_message_start_minimal",
+  "official_message_voice",
+  "private_text_message",
   "private_text_message_2",
 ];
 
