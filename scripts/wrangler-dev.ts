@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { localSessionSecretFile } from "./session-secret";
+import { localSessionSecret } from "./session-secret";
 import { offlineWranglerEnv } from "./wrangler-env";
 
 export interface WranglerDev {
@@ -23,7 +23,7 @@ export async function startWrangler(opts: {
   onSpawn?: (kill: () => void) => void;
 }): Promise<WranglerDev> {
   const url = `http://127.0.0.1:${opts.port}`;
-  const vars = { LIBSQL_URL: opts.libsqlUrl, ...opts.vars };
+  const vars = { LIBSQL_URL: opts.libsqlUrl, ...localSessionSecret(opts.dataDir, opts.vars), ...opts.vars };
   const child = spawn(
     resolve("node_modules/.bin/wrangler"),
     [
@@ -32,7 +32,6 @@ export async function startWrangler(opts: {
       "--ip", "127.0.0.1",
       "--port", String(opts.port),
       "--persist-to", resolve(opts.dataDir, "wrangler"),
-      "--env-file", localSessionSecretFile(opts.dataDir),
       "--show-interactive-dev-session=false",
       "--log-level", opts.quiet ? "error" : "warn",
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),

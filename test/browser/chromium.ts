@@ -15,7 +15,7 @@ const FLAGS = [
 /** Debian's Chromium, offline and headless, for every browser test file. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync("/usr/bin/chromium")) {
-    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see README, Tests)");
+    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see docs/testing.md)");
   }
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
 }

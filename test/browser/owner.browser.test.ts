@@ -72,7 +72,7 @@ describe("embed snippet on a plain HTML page", () => {
     const row = dash.locator(`tr[data-lead-id="${lead.id}"]`);
     await row.waitFor();
     expect(await row.locator('[data-col="utm-source"]').textContent()).toBe("newsletter");
-    // Routing (issue 3) assigned an owner in the capture itself.
+    // Routing assigned an owner in the capture itself.
     expect(env.reps.map((r) => r.id)).toContain(lead.ownerRepId);
     expect((await row.locator('[data-col="owner"]').textContent())?.trim()).toBe(env.reps.find((r) => r.id === lead.ownerRepId)?.name);
     await dash.screenshot({ path: `${SHOTS}/dashboard-leads.png`, fullPage: true });
