@@ -21,7 +21,11 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** The owner API of the test Worker with the workspace's key; JSON in, JSON out. */
-export async function workerApi(env: { workerUrl: string; apiKey: string }, path: string, init: { method?: string; body?: unknown } = {}) {
+export async function workerApi(
+  env: { workerUrl: string; apiKey: string },
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+) {
   const res = await fetch(`${env.workerUrl}${path}`, {
     method: init.method ?? "GET",
     headers: { authorization: `Bearer ${env.apiKey}`, ...(init.body ? { "content-type": "application/json" } : {}) },

@@ -11,7 +11,12 @@ describe("API keys", () => {
     const ws = await seedWorkspace();
     const created = await post(ws.key, "/api/v1/api-keys", { name: "CRM sync", scope: "write" });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: "CRM sync", scope: "write", revokedAt: null, key: expect.stringMatching(/^lr_/) });
+    expect(created.json).toMatchObject({
+      name: "CRM sync",
+      scope: "write",
+      revokedAt: null,
+      key: expect.stringMatching(/^lr_/),
+    });
     const key2: string = created.json.key;
     expect((await call("GET", "/api/v1/leads", { key: key2 })).status).toBe(200);
 
@@ -20,7 +25,8 @@ describe("API keys", () => {
     expect(list.text).not.toContain(key2);
     expect(list.text).not.toContain(ws.key);
     expect(list.json.data[1].lastUsedAt).toBeTypeOf("number");
-    const hash = (await testDb().execute({ sql: "SELECT hash FROM api_key WHERE id = ?", args: [created.json.id] })).rows[0]!.hash;
+    const hash = (await testDb().execute({ sql: "SELECT hash FROM api_key WHERE id = ?", args: [created.json.id] }))
+      .rows[0]!.hash;
     expect(list.text).not.toContain(String(hash));
 
     const revoked = await call("DELETE", `/api/v1/api-keys/${created.json.id}`, { key: ws.key });
@@ -83,7 +89,9 @@ describe("API keys", () => {
     const fresh = /data-secret>(lr_[A-Za-z0-9]+)</.exec(rotated.text)?.[1];
     expect((await post(secret!, "/api/v1/leads", { email: uniqueEmail() })).status).toBe(401);
     expect((await post(fresh!, "/api/v1/leads", { email: uniqueEmail() })).status).toBe(201);
-    const newId = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data.find((k: { name: string; revokedAt: number | null }) => k.name === "Zapier" && !k.revokedAt).id;
+    const newId = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data.find(
+      (k: { name: string; revokedAt: number | null }) => k.name === "Zapier" && !k.revokedAt,
+    ).id;
     expect((await formPost(`/app/keys/${newId}/revoke`, {}, cookie)).status).toBe(200);
     expect((await post(fresh!, "/api/v1/leads", { email: uniqueEmail() })).status).toBe(401);
     // Another workspace's key id is not found from this console.
@@ -97,13 +105,18 @@ describe("API keys", () => {
     const ws = await seedWorkspace();
     const ip = { "cf-connecting-ip": `192.0.2.${Math.floor(Math.random() * 250)}` };
     const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) statuses.push((await call("GET", "/api/v1/leads", { key: `lr_${String(i).padStart(40, "q")}`, headers: ip })).status);
+    for (let i = 0; i < 21; i++)
+      statuses.push(
+        (await call("GET", "/api/v1/leads", { key: `lr_${String(i).padStart(40, "q")}`, headers: ip })).status,
+      );
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses[20]).toBe(429);
     const limited = await call("GET", "/api/v1/leads", { key: ws.key, headers: ip });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await call("GET", "/api/v1/leads", { key: ws.key, headers: { "cf-connecting-ip": "192.0.2.251" } })).status).toBe(200);
+    expect(
+      (await call("GET", "/api/v1/leads", { key: ws.key, headers: { "cf-connecting-ip": "192.0.2.251" } })).status,
+    ).toBe(200);
   });
 });
 
@@ -126,8 +139,16 @@ describe("workspace sign-up fails closed", () => {
   it("sign-ups per address → 429 after 10 an hour", async () => {
     const ip = { "cf-connecting-ip": `198.18.0.${Math.floor(Math.random() * 250)}` };
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await call("POST", "/api/v1/workspaces", { body: { name: `Flood ${i}` }, headers: ip })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await call("POST", "/api/v1/workspaces", { body: { name: `Flood ${i}` }, headers: ip })).status);
     expect(statuses).toEqual([...Array(10).fill(201), 429]);
-    expect((await call("POST", "/api/v1/workspaces", { body: { name: "Elsewhere" }, headers: { "cf-connecting-ip": "198.18.1.1" } })).status).toBe(201);
+    expect(
+      (
+        await call("POST", "/api/v1/workspaces", {
+          body: { name: "Elsewhere" },
+          headers: { "cf-connecting-ip": "198.18.1.1" },
+        })
+      ).status,
+    ).toBe(201);
   });
 });

@@ -13,8 +13,12 @@ function configOf(vars: Record<string, unknown>) {
 
 async function hmacHex(secret: string, data: string) {
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return [...new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(data)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  return [...new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(data)))]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
 }
 
 describe("console sessions", () => {
@@ -36,9 +40,17 @@ describe("console sessions", () => {
     const laptop = cookieOf(await signIn(admin.email));
     const phone = cookieOf(await signIn(admin.email));
 
-    const wrongCurrent = await formPost("/app/account/password", { current: "not it at all", password: "a brand new passphrase" }, phone);
+    const wrongCurrent = await formPost(
+      "/app/account/password",
+      { current: "not it at all", password: "a brand new passphrase" },
+      phone,
+    );
     expect(wrongCurrent.status).toBe(422);
-    const changed = await formPost("/app/account/password", { current: PASSWORD, password: "a brand new passphrase" }, phone);
+    const changed = await formPost(
+      "/app/account/password",
+      { current: PASSWORD, password: "a brand new passphrase" },
+      phone,
+    );
     expect(changed.status).toBe(200);
     expect((await page("/app/people", phone)).status).toBe(200);
     for (const other of [admin.cookie, laptop]) expect((await page("/app/people", other)).status).toBe(401);
@@ -65,7 +77,10 @@ describe("console sessions", () => {
     expect((await at(11 * 3_600_000 + 11 * 3_600_000)).status).toBe(200);
     expect((await at(22 * 3_600_000 + 12 * 3_600_000 + 1)).status).toBe(401);
     expect((await page("/app/leads", cookie)).status).toBe(401);
-    const left = await testDb().execute({ sql: "SELECT count(*) AS n FROM session s JOIN person p ON p.id = s.person_id WHERE p.workspace_id = ?", args: [ws.id] });
+    const left = await testDb().execute({
+      sql: "SELECT count(*) AS n FROM session s JOIN person p ON p.id = s.person_id WHERE p.workspace_id = ?",
+      args: [ws.id],
+    });
     expect(Number(left.rows[0]!.n)).toBe(0);
   });
 
@@ -79,7 +94,10 @@ describe("console sessions", () => {
     const far = Date.now() + 10 ** 9;
     const forged: string[] = [];
     for (const id of [ws.id, person.id, key.id, key.prefix, ws.form.publicKey]) {
-      const token = id.replace(/[^A-Za-z0-9]/g, "").padEnd(43, "0").slice(0, 43);
+      const token = id
+        .replace(/[^A-Za-z0-9]/g, "")
+        .padEnd(43, "0")
+        .slice(0, 43);
       forged.push(
         id,
         `${id}.${far}.${await hmacHex(`session:${oldDevSecret}`, `${id}.${far}`)}`,
@@ -89,11 +107,15 @@ describe("console sessions", () => {
     }
     const modes = {
       "this Worker": (c: string) => call("GET", "/app", { headers: { cookie: c } }),
-      "local database, no SESSION_SECRET": (c: string) => createApp(configOf({ LIBSQL_URL: libsqlUrl })).request("/app", { headers: { cookie: c } }),
+      "local database, no SESSION_SECRET": (c: string) =>
+        createApp(configOf({ LIBSQL_URL: libsqlUrl })).request("/app", { headers: { cookie: c } }),
       "deployed database, no SESSION_SECRET": (c: string) =>
         createApp(configOf({ LIBSQL_URL: "libsql://db-org.turso.io" })).request("/app", { headers: { cookie: c } }),
       "deployed database, SESSION_SECRET set": (c: string) =>
-        createApp(configOf({ LIBSQL_URL: "libsql://db-org.turso.io", SESSION_SECRET: "x".repeat(40) })).request("/app", { headers: { cookie: c } }),
+        createApp(configOf({ LIBSQL_URL: "libsql://db-org.turso.io", SESSION_SECRET: "x".repeat(40) })).request(
+          "/app",
+          { headers: { cookie: c } },
+        ),
     };
     for (const [mode, get] of Object.entries(modes)) {
       for (const value of forged) expect((await get(`lr_session=${value}`)).status, `${mode}: ${value}`).toBe(401);
@@ -108,7 +130,8 @@ describe("sign-in throttling", () => {
   it("6 wrong passwords → 429 with Retry-After, even for the right one, until the window passes", async () => {
     const ws = await seedWorkspace();
     const admin = await invitedPerson(ws.key, { role: "admin" });
-    for (let i = 1; i <= 5; i++) expect((await signIn(admin.email, `wrong password ${i}`)).status, `try ${i}`).toBe(401);
+    for (let i = 1; i <= 5; i++)
+      expect((await signIn(admin.email, `wrong password ${i}`)).status, `try ${i}`).toBe(401);
     const sixth = await signIn(admin.email, "wrong password 6");
     expect(sixth.status).toBe(429);
     expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -149,7 +172,13 @@ describe("CSRF", () => {
   it("refuses cross-site posts to every new console form", async () => {
     const ws = await seedWorkspace();
     const { cookie } = await dashboardSession(ws.key);
-    for (const path of ["/app/people/invite", "/app/keys", "/app/account/password", "/app/account/sign-out-everywhere", "/app/login/code"]) {
+    for (const path of [
+      "/app/people/invite",
+      "/app/keys",
+      "/app/account/password",
+      "/app/account/sign-out-everywhere",
+      "/app/login/code",
+    ]) {
       const res = await call("POST", path, {
         rawBody: "name=x&scope=write&email=a%40b.test&role=admin",
         headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://evil.test", cookie },

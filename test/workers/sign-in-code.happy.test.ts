@@ -14,13 +14,20 @@ describe("invites and one-time codes through the linked chat", () => {
     await addTelegramChannel(ws.id, {});
     const chatId = uniqueChatId();
     const rep = ws.reps[0]!;
-    expect((await call("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chatId } })).status).toBe(200);
+    expect(
+      (await call("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chatId } })).status,
+    ).toBe(200);
 
     const email = uniqueEmail();
-    const invited = await call("POST", "/api/v1/people", { key: ws.key, body: { email, name: "Ana", role: "rep", repId: rep.id } });
+    const invited = await call("POST", "/api/v1/people", {
+      key: ws.key,
+      body: { email, name: "Ana", role: "rep", repId: rep.id },
+    });
     expect(invited.status).toBe(201);
     expect(invited.json.sentTo).toBe(2);
-    await eventually(async () => expect((await chatTexts(chatId)).some((t) => t.includes(invited.json.inviteUrl))).toBe(true));
+    await eventually(async () =>
+      expect((await chatTexts(chatId)).some((t) => t.includes(invited.json.inviteUrl))).toBe(true),
+    );
     await eventually(async () => expect(JSON.stringify(await fakeCalls(email))).toContain(invited.json.inviteUrl));
     expect((await formPost(new URL(invited.json.inviteUrl).pathname, { password: PASSWORD })).status).toBe(303);
 

@@ -19,7 +19,10 @@ describe("people, roles and invites", () => {
     const freeLead = await leadOwnedBy(ws.key, null);
 
     const email = uniqueEmail();
-    const invited = await call("POST", "/api/v1/people", { key: ws.key, body: { email, name: "Ana", role: "rep", repId: ana!.id } });
+    const invited = await call("POST", "/api/v1/people", {
+      key: ws.key,
+      body: { email, name: "Ana", role: "rep", repId: ana!.id },
+    });
     expect(invited.status).toBe(201);
     expect(invited.json.person).toMatchObject({ role: "rep", repId: ana!.id, status: "invited", email });
     const invitePath = new URL(invited.json.inviteUrl).pathname;
@@ -35,7 +38,10 @@ describe("people, roles and invites", () => {
     expect((await page(invitePath)).status).toBe(404);
 
     // Stored as PBKDF2-SHA256 with 100,000 iterations, never in clear.
-    const stored = await testDb().execute({ sql: "SELECT password_hash, invite_hash FROM person WHERE email = ?", args: [email] });
+    const stored = await testDb().execute({
+      sql: "SELECT password_hash, invite_hash FROM person WHERE email = ?",
+      args: [email],
+    });
     expect(String(stored.rows[0]!.password_hash)).toMatch(/^pbkdf2-sha256\$100000\$/);
     expect(String(stored.rows[0]!.password_hash)).not.toContain(PASSWORD);
     expect(stored.rows[0]!.invite_hash).toBeNull();
@@ -118,26 +124,41 @@ describe("people, roles and invites", () => {
     const byKey = await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { role: "owner" } });
     expect(byKey.status).toBe(403);
     expect(byKey.json.error.code).toBe("FORBIDDEN");
-    expect((await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { role: "rep", repId: null } })).status).toBe(422);
-    expect((await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { repId: "rep_elsewhere" } })).json.error.fields).toHaveProperty("repId");
-    expect((await call("POST", "/api/v1/people", { key: ws.key, body: { email: admin.email, name: "Dup", role: "admin" } })).status).toBe(409);
+    expect(
+      (await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { role: "rep", repId: null } })).status,
+    ).toBe(422);
+    expect(
+      (await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { repId: "rep_elsewhere" } })).json.error
+        .fields,
+    ).toHaveProperty("repId");
+    expect(
+      (await call("POST", "/api/v1/people", { key: ws.key, body: { email: admin.email, name: "Dup", role: "admin" } }))
+        .status,
+    ).toBe(409);
 
     // A change made in the console names the person; one made with a key names the key.
     const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
     await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
     const keyId = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data[0].id;
     const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events;
-    expect(events.find((e: { type: string }) => e.type === "status_changed")).toMatchObject({ actorType: "api", actorId: keyId });
+    expect(events.find((e: { type: string }) => e.type === "status_changed")).toMatchObject({
+      actorType: "api",
+      actorId: keyId,
+    });
     expect((await page(`/app/leads/${lead.id}`, ownerCookie)).text).toContain("key “default”");
     const created = await formPost("/app/keys", { name: "Zapier", scope: "read" }, admin.cookie);
     expect(created.status).toBe(201);
-    const listed = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data.find((k: { name: string }) => k.name === "Zapier");
+    const listed = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data.find(
+      (k: { name: string }) => k.name === "Zapier",
+    );
     expect(listed.createdBy).toEqual({ type: "person", id: admin.id });
 
     // The owner hands ownership over: one owner afterwards, the old one an admin.
     expect((await formPost(`/app/people/${admin.id}`, { role: "owner", repId: "" }, ownerCookie)).status).toBe(303);
     const after = (await call("GET", "/api/v1/people", { key: ws.key })).json.data;
-    expect(after.filter((p: { role: string }) => p.role === "owner").map((p: { id: string }) => p.id)).toEqual([admin.id]);
+    expect(after.filter((p: { role: string }) => p.role === "owner").map((p: { id: string }) => p.id)).toEqual([
+      admin.id,
+    ]);
     expect(after.find((p: { id: string }) => p.id === owner.id).role).toBe("admin");
   });
 });

@@ -3,10 +3,20 @@ import { call, uniqueEmail } from "./harness";
 export const BASE = "https://leadrelay.test";
 
 /** A same-origin HTML form post, as the console's own pages send it. */
-export function formPost(path: string, fields: Record<string, string>, cookie?: string, headers: Record<string, string> = {}) {
+export function formPost(
+  path: string,
+  fields: Record<string, string>,
+  cookie?: string,
+  headers: Record<string, string> = {},
+) {
   return call("POST", path, {
     rawBody: new URLSearchParams(fields).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE, ...(cookie ? { cookie } : {}), ...headers },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      origin: BASE,
+      ...(cookie ? { cookie } : {}),
+      ...headers,
+    },
   });
 }
 

@@ -42,9 +42,13 @@ export function signInPage(s: SignInState = {}) {
   <p>Or get a one-time code in your Telegram or WhatsApp chat.</p>
   <label for="code-email">Email</label>
   <input id="code-email" name="email" type="email" value="${s.email ?? ""}" required style="${field}">
-  ${s.codeSent ? html`<p role="status">If that address has a linked chat, a code is on its way (valid 10 minutes).</p>
+  ${
+    s.codeSent
+      ? html`<p role="status">If that address has a linked chat, a code is on its way (valid 10 minutes).</p>
   <label for="code">Code</label>
-  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" style="${field}">` : ""}
+  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" style="${field}">`
+      : ""
+  }
   ${errorLine("code-error", err("code"))}
   <button type="submit">${s.codeSent ? "Sign in with the code" : "Send me a code"}</button>
 </form>

@@ -15,9 +15,13 @@ export interface Notice {
 export function noticeBlock(n: Notice = {}) {
   return html`${n.ok ? html`<section class="card" role="status"><p>${n.ok}</p></section>` : ""}
 ${n.error ? html`<section class="card" role="alert"><p class="err">${n.error}</p></section>` : ""}
-${n.secret ? html`<section class="card" role="status"><p>${n.secret.label} It is shown only now:</p>
+${
+  n.secret
+    ? html`<section class="card" role="status"><p>${n.secret.label} It is shown only now:</p>
 <pre id="shown-once" data-secret>${n.secret.value}</pre>
-<button type="button" data-copy="shown-once">Copy</button></section>` : ""}`;
+<button type="button" data-copy="shown-once">Copy</button></section>`
+    : ""
+}`;
 }
 
 const repOptions = (reps: Rep[], selected: string | null) =>
@@ -38,12 +42,16 @@ export function peopleBody(
 <table data-table="people">
   <thead><tr><th>Person</th><th>Role</th><th>Rep record</th><th>Status</th><th>Change</th></tr></thead>
   <tbody>
-  ${people.map((p) => html`<tr data-person-id="${p.id}">
+  ${people.map(
+    (p) => html`<tr data-person-id="${p.id}">
     <td>${p.name}<br><span class="muted">${p.email ?? "no email yet"}</span></td>
     <td>${p.role}</td>
     <td>${repName(p.repId)}</td>
     <td>${p.status}</td>
-    <td>${p.role === "owner" || p.status === "revoked" ? "" : html`
+    <td>${
+      p.role === "owner" || p.status === "revoked"
+        ? ""
+        : html`
       <form method="post" action="/app/people/${p.id}" class="filters">
         <label>Role <select name="role">
           ${(isOwner ? ["rep", "admin", "owner"] : ["rep", "admin"]).map(
@@ -53,8 +61,10 @@ export function peopleBody(
         <label>Rep <select name="repId">${repOptions(reps, p.repId)}</select></label>
         <button type="submit">Save</button>
       </form>
-      <form method="post" action="/app/people/${p.id}/revoke"><button type="submit">Remove access</button></form>`}</td>
-  </tr>`)}
+      <form method="post" action="/app/people/${p.id}/revoke"><button type="submit">Remove access</button></form>`
+    }</td>
+  </tr>`,
+  )}
   </tbody>
 </table>
 <section class="card">
@@ -85,14 +95,20 @@ export function keysBody(keys: PublicApiKey[], timeZone: string, notice?: Notice
   <thead><tr><th>Name</th><th>Key</th><th>Scope</th><th>Created</th><th>Last used</th><th>Status</th><th></th></tr>
   </thead>
   <tbody>
-  ${keys.map((k) => html`<tr data-key-id="${k.id}">
+  ${keys.map(
+    (k) => html`<tr data-key-id="${k.id}">
     <td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope}</td>
     <td>${fmtTime(k.createdAt, timeZone)}</td><td>${fmtTime(k.lastUsedAt, timeZone)}</td>
     <td>${k.revokedAt === null ? "active" : html`revoked ${fmtTime(k.revokedAt, timeZone)}`}</td>
-    <td>${k.revokedAt === null ? html`
+    <td>${
+      k.revokedAt === null
+        ? html`
       <form method="post" action="/app/keys/${k.id}/rotate"><button type="submit">Rotate</button></form>
-      <form method="post" action="/app/keys/${k.id}/revoke"><button type="submit">Revoke</button></form>` : ""}</td>
-  </tr>`)}
+      <form method="post" action="/app/keys/${k.id}/revoke"><button type="submit">Revoke</button></form>`
+        : ""
+    }</td>
+  </tr>`,
+  )}
   </tbody>
 </table>
 <section class="card">
@@ -109,15 +125,27 @@ is refused on its very next request.</p>
 
 export function accountBody(me: SignedInPerson, notice?: Notice) {
   return html`${noticeBlock(notice)}
-${me.hasPassword ? "" : html`<p class="card" role="status">Set your email and a password: after that you sign in
-with them, and the API key opens the API only.</p>`}
+${
+  me.hasPassword
+    ? ""
+    : html`<p class="card" role="status">Set your email and a password: after that you sign in
+with them, and the API key opens the API only.</p>`
+}
 <section class="card">
 <h2>${me.hasPassword ? "Change password" : "Set email and password"}</h2>
 <form method="post" action="/app/account/password">
-  ${me.email ? html`<p>Signed in as <strong>${me.email}</strong> (${me.role}).</p>` : html`
-  <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>`}
-  ${me.hasPassword ? html`<label for="current">Current password</label>
-  <input id="current" name="current" type="password" autocomplete="current-password" required>` : ""}
+  ${
+    me.email
+      ? html`<p>Signed in as <strong>${me.email}</strong> (${me.role}).</p>`
+      : html`
+  <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>`
+  }
+  ${
+    me.hasPassword
+      ? html`<label for="current">Current password</label>
+  <input id="current" name="current" type="password" autocomplete="current-password" required>`
+      : ""
+  }
   <label for="password">New password (10+ characters)</label>
   <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required>
   <p><button type="submit">Save password</button></p>

@@ -9,5 +9,8 @@ export async function actorNames(ctx: DomainContext, workspaceId: string): Promi
     db.select({ id: person.id, name: person.name }).from(person).where(eq(person.workspaceId, workspaceId)),
     db.select({ id: apiKey.id, name: apiKey.name }).from(apiKey).where(eq(apiKey.workspaceId, workspaceId)),
   ]);
-  return new Map([...people.map((p) => [p.id, p.name] as const), ...keys.map((k) => [k.id, `key “${k.name}”`] as const)]);
+  return new Map([
+    ...people.map((p) => [p.id, p.name] as const),
+    ...keys.map((k) => [k.id, `key “${k.name}”`] as const),
+  ]);
 }

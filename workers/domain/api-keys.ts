@@ -21,7 +21,11 @@ export function publicApiKey(k: ApiKeyRow) {
     prefix: k.prefix,
     scope: k.scope,
     createdAt: k.createdAt,
-    createdBy: k.createdByPersonId ? { type: "person" as const, id: k.createdByPersonId } : k.createdByKeyId ? { type: "api" as const, id: k.createdByKeyId } : null,
+    createdBy: k.createdByPersonId
+      ? { type: "person" as const, id: k.createdByPersonId }
+      : k.createdByKeyId
+        ? { type: "api" as const, id: k.createdByKeyId }
+        : null,
     lastUsedAt: k.lastUsedAt,
     revokedAt: k.revokedAt,
   };
@@ -33,7 +37,12 @@ function requireManager(by: Principal) {
 }
 
 export async function listApiKeys({ ctx, workspace }: Scope): Promise<PublicApiKey[]> {
-  const rows = await ctx.database.db.select().from(apiKey).where(eq(apiKey.workspaceId, workspace.id)).orderBy(asc(apiKey.createdAt)).all();
+  const rows = await ctx.database.db
+    .select()
+    .from(apiKey)
+    .where(eq(apiKey.workspaceId, workspace.id))
+    .orderBy(asc(apiKey.createdAt))
+    .all();
   return rows.map(publicApiKey);
 }
 
@@ -56,7 +65,11 @@ async function newKeyRow(ws: string, name: string, scope: ApiKeyScope, by: Princ
 }
 
 /** A named, scoped key; the secret is in this answer only. */
-export async function createApiKey({ ctx, workspace }: Scope, input: { name: string; scope: ApiKeyScope }, by: Principal) {
+export async function createApiKey(
+  { ctx, workspace }: Scope,
+  input: { name: string; scope: ApiKeyScope },
+  by: Principal,
+) {
   requireManager(by);
   const { row, key } = await newKeyRow(workspace.id, input.name, input.scope, by, ctx.now());
   await ctx.database.db.insert(apiKey).values(row);
@@ -64,7 +77,11 @@ export async function createApiKey({ ctx, workspace }: Scope, input: { name: str
 }
 
 async function liveKey({ ctx, workspace }: Scope, id: string): Promise<ApiKeyRow> {
-  const row = await ctx.database.db.select().from(apiKey).where(and(eq(apiKey.workspaceId, workspace.id), eq(apiKey.id, id))).get();
+  const row = await ctx.database.db
+    .select()
+    .from(apiKey)
+    .where(and(eq(apiKey.workspaceId, workspace.id), eq(apiKey.id, id)))
+    .get();
   if (!row) throw AppError.notFound("API key");
   return row;
 }
@@ -92,7 +109,11 @@ export async function rotateApiKey(s: Scope, id: string, by: Principal, name?: s
   const { row, key } = await newKeyRow(s.workspace.id, name ?? old.name, old.scope, by, now);
   const { db } = s.ctx.database;
   const [revoked] = await db.batch([
-    db.update(apiKey).set({ revokedAt: now }).where(and(eq(apiKey.id, id), isNull(apiKey.revokedAt))).returning({ id: apiKey.id }),
+    db
+      .update(apiKey)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKey.id, id), isNull(apiKey.revokedAt)))
+      .returning({ id: apiKey.id }),
     db.insert(apiKey).values(row),
   ]);
   // Rotated twice at once: the first batch revoked it; undo this second key rather than leave two live copies.

@@ -12,7 +12,11 @@ export interface ThrottleRule {
 const FIVE_MINUTES = 5 * 60_000;
 
 // Five wrong passwords per account per five minutes; more per address, where an office shares one IP.
-export const signInByAccount = (account: string): ThrottleRule => ({ key: `signin-account:${account}`, limit: 5, windowMs: FIVE_MINUTES });
+export const signInByAccount = (account: string): ThrottleRule => ({
+  key: `signin-account:${account}`,
+  limit: 5,
+  windowMs: FIVE_MINUTES,
+});
 export const signInByIp = (ip: string): ThrottleRule => ({ key: `signin-ip:${ip}`, limit: 20, windowMs: FIVE_MINUTES });
 export const badKeysByIp = (ip: string): ThrottleRule => ({ key: `key-ip:${ip}`, limit: 20, windowMs: FIVE_MINUTES });
 export const signUpsByIp = (ip: string): ThrottleRule => ({ key: `signup-ip:${ip}`, limit: 10, windowMs: 3_600_000 });
@@ -42,7 +46,9 @@ export function enforceThrottle(
   }
   if (waitMs > 0) {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    throw new AppError("RATE_LIMITED", `Too many ${what}; retry in ${seconds} s.`, { headers: { "Retry-After": String(seconds) } });
+    throw new AppError("RATE_LIMITED", `Too many ${what}; retry in ${seconds} s.`, {
+      headers: { "Retry-After": String(seconds) },
+    });
   }
 }
 

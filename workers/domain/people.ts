@@ -1,4 +1,4 @@
-import type { InStatement, InValue } from "@libsql/client/web";
+import type { InStatement, InValue, ResultSet } from "@libsql/client/web";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { person, type PersonRole } from "../../db/schema";
 import { AppError } from "../errors";
@@ -42,12 +42,21 @@ function requireManager(by: Principal) {
 }
 
 export async function listPeople({ ctx, workspace }: Scope): Promise<PublicPerson[]> {
-  const rows = await ctx.database.db.select().from(person).where(eq(person.workspaceId, workspace.id)).orderBy(asc(person.createdAt)).all();
+  const rows = await ctx.database.db
+    .select()
+    .from(person)
+    .where(eq(person.workspaceId, workspace.id))
+    .orderBy(asc(person.createdAt))
+    .all();
   return rows.map(publicPerson);
 }
 
 async function getPersonRow({ ctx, workspace }: Scope, id: string): Promise<Person> {
-  const row = await ctx.database.db.select().from(person).where(and(eq(person.workspaceId, workspace.id), eq(person.id, id))).get();
+  const row = await ctx.database.db
+    .select()
+    .from(person)
+    .where(and(eq(person.workspaceId, workspace.id), eq(person.id, id)))
+    .get();
   if (!row) throw AppError.notFound("Person");
   return row;
 }
@@ -72,7 +81,8 @@ export async function invitePerson(s: Scope, input: InviteInput, by: Principal, 
   const { ctx, workspace } = s;
   const email = normalizeEmail(input.email);
   if (!email) throw AppError.validation({ email: "Not a valid email address." });
-  if (input.role === "rep" && !input.repId) throw AppError.validation({ repId: "A rep person needs the rep record whose leads they work." });
+  if (input.role === "rep" && !input.repId)
+    throw AppError.validation({ repId: "A rep person needs the rep record whose leads they work." });
   if (input.repId) await requireWorkspaceRep(ctx, workspace.id, input.repId, "repId");
   const now = ctx.now();
   const token = randomToken(32);
@@ -93,9 +103,12 @@ export async function invitePerson(s: Scope, input: InviteInput, by: Principal, 
     updatedAt: now,
   };
   const inviteUrl = `${origin}/app/invite/${token}`;
-  const text = `You are invited to LeadRelay as ${input.role}. ` + `Set your password here (valid 7 days, once): ${inviteUrl}`;
+  const text =
+    `You are invited to LeadRelay as ${input.role}. ` + `Set your password here (valid 7 days, once): ${inviteUrl}`;
   const messages: InStatement[] = [
-    ...(row.repId ? personMessageStatements({ ws: workspace.id, repId: row.repId, text, key: `invite:${row.id}`, now }) : []),
+    ...(row.repId
+      ? personMessageStatements({ ws: workspace.id, repId: row.repId, text, key: `invite:${row.id}`, now })
+      : []),
     ...(ctx.config.EMAIL_API_URL
       ? [
           outboxRowInsert({
@@ -113,11 +126,13 @@ export async function invitePerson(s: Scope, input: InviteInput, by: Principal, 
   ];
   const { db, client } = ctx.database;
   const inUse = () =>
-    new AppError("CONFLICT", "Someone with this email already has an account.", { fields: { email: "Already in use." } });
+    new AppError("CONFLICT", "Someone with this email already has an account.", {
+      fields: { email: "Already in use." },
+    });
   if (await db.select({ id: person.id }).from(person).where(eq(person.email, email)).get()) throw inUse();
   // The person and their invite messages in one batch: no invited person whose link went nowhere, and the reverse.
   const insert = db.insert(person).values(row).toSQL();
-  let results;
+  let results: ResultSet[];
   try {
     results = await client.batch([{ sql: insert.sql, args: insert.params as InValue[] }, ...messages], "write");
   } catch (err) {
@@ -137,7 +152,8 @@ export async function findInvite(ctx: DomainContext, token: string): Promise<Per
     .from(person)
     .where(and(eq(person.inviteHash, await sha256Hex(token)), isNull(person.revokedAt)))
     .get();
-  if (!row || (row.inviteExpiresAt ?? 0) <= ctx.now()) throw new AppError("NOT_FOUND", "This invite link is unknown, already used or expired.");
+  if (!row || (row.inviteExpiresAt ?? 0) <= ctx.now())
+    throw new AppError("NOT_FOUND", "This invite link is unknown, already used or expired.");
   return row;
 }
 
@@ -184,7 +200,8 @@ export async function updatePerson(s: Scope, id: string, patch: PersonPatch, by:
   if (patch.repId) await requireWorkspaceRep(ctx, workspace.id, patch.repId, "repId");
   const role = patch.role ?? target.role;
   const repId = patch.repId !== undefined ? patch.repId : target.repId;
-  if (role === "rep" && !repId) throw AppError.validation({ repId: "A rep person needs the rep record whose leads they work." });
+  if (role === "rep" && !repId)
+    throw AppError.validation({ repId: "A rep person needs the rep record whose leads they work." });
   const now = ctx.now();
   const { db } = ctx.database;
   const update = db
@@ -193,7 +210,10 @@ export async function updatePerson(s: Scope, id: string, patch: PersonPatch, by:
     .where(and(eq(person.workspaceId, workspace.id), eq(person.id, id)))
     .returning();
   if (patch.role === "owner" && target.role !== "owner" && by.kind === "person") {
-    const demote = db.update(person).set({ role: "admin", updatedAt: now }).where(and(eq(person.workspaceId, workspace.id), eq(person.id, by.personId)));
+    const demote = db
+      .update(person)
+      .set({ role: "admin", updatedAt: now })
+      .where(and(eq(person.workspaceId, workspace.id), eq(person.id, by.personId)));
     // Demote first: the one-owner unique index is checked statement by statement.
     const [, rows] = await db.batch([demote, update]);
     return publicPerson(rows[0]!);
@@ -206,13 +226,21 @@ export async function revokePerson(s: Scope, id: string, by: Principal): Promise
   requireManager(by);
   const { ctx, workspace } = s;
   const target = await getPersonRow(s, id);
-  if (target.role === "owner") throw new AppError("FORBIDDEN", "The owner cannot be removed; transfer ownership first.");
+  if (target.role === "owner")
+    throw new AppError("FORBIDDEN", "The owner cannot be removed; transfer ownership first.");
   const now = ctx.now();
   const { db } = ctx.database;
   const [rows] = await db.batch([
     db
       .update(person)
-      .set({ revokedAt: target.revokedAt ?? now, inviteHash: null, inviteExpiresAt: null, codeHash: null, codeExpiresAt: null, updatedAt: now })
+      .set({
+        revokedAt: target.revokedAt ?? now,
+        inviteHash: null,
+        inviteExpiresAt: null,
+        codeHash: null,
+        codeExpiresAt: null,
+        updatedAt: now,
+      })
       .where(and(eq(person.workspaceId, workspace.id), eq(person.id, id)))
       .returning(),
     endSessionsStatement(ctx, id),
@@ -241,11 +269,15 @@ export async function changePassword(
     email = normalizeEmail(input.email ?? "");
     if (!email) throw AppError.validation({ email: "Not a valid email address." });
     const taken = await ctx.database.db.select({ id: person.id }).from(person).where(eq(person.email, email)).get();
-    if (taken && taken.id !== row.id) throw AppError.validation({ email: "Someone else already signs in with this address." });
+    if (taken && taken.id !== row.id)
+      throw AppError.validation({ email: "Someone else already signs in with this address." });
   }
   const { db } = ctx.database;
   await db.batch([
-    db.update(person).set({ passwordHash: await hashPassword(input.password), email, updatedAt: ctx.now() }).where(eq(person.id, row.id)),
+    db
+      .update(person)
+      .set({ passwordHash: await hashPassword(input.password), email, updatedAt: ctx.now() })
+      .where(eq(person.id, row.id)),
     endSessionsStatement(ctx, row.id, who.sessionId),
   ]);
 }
@@ -253,7 +285,11 @@ export async function changePassword(
 /** The owner behind the workspace's API key on the first console sign-in (the upgrade path). */
 export async function ownerForKeySignIn(ctx: DomainContext, workspaceId: string): Promise<Person | null> {
   const { db } = ctx.database;
-  const owner = await db.select().from(person).where(and(eq(person.workspaceId, workspaceId), eq(person.role, "owner"))).get();
+  const owner = await db
+    .select()
+    .from(person)
+    .where(and(eq(person.workspaceId, workspaceId), eq(person.role, "owner")))
+    .get();
   // Once the owner has a password, the key opens the API only: the console is for people.
   if (owner) return owner.passwordHash || owner.revokedAt !== null ? null : owner;
   const now = ctx.now();
@@ -275,5 +311,11 @@ export async function ownerForKeySignIn(ctx: DomainContext, workspaceId: string)
   };
   await db.insert(person).values(row).onConflictDoNothing();
   // Another first sign-in may have won the race: whoever is the owner now.
-  return (await db.select().from(person).where(and(eq(person.workspaceId, workspaceId), eq(person.role, "owner"))).get()) ?? null;
+  return (
+    (await db
+      .select()
+      .from(person)
+      .where(and(eq(person.workspaceId, workspaceId), eq(person.role, "owner")))
+      .get()) ?? null
+  );
 }

@@ -24,7 +24,10 @@ export interface SignedInPerson {
 }
 
 /** A new session row; the returned token goes into the cookie and only its hash is stored. */
-export async function createSession(ctx: DomainContext, p: { workspaceId: string; personId: string; userAgent?: string | null }) {
+export async function createSession(
+  ctx: DomainContext,
+  p: { workspaceId: string; personId: string; userAgent?: string | null },
+) {
   const token = randomToken(43);
   const now = ctx.now();
   await ctx.database.db.insert(session).values({
@@ -69,7 +72,8 @@ export async function findSession(ctx: DomainContext, token: string): Promise<Si
     await db.delete(session).where(eq(session.id, id));
     return null;
   }
-  if (row.lastSeenAt + TOUCH_EVERY_MS <= now) await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, id));
+  if (row.lastSeenAt + TOUCH_EVERY_MS <= now)
+    await db.update(session).set({ lastSeenAt: now }).where(eq(session.id, id));
   const { passwordHash, revokedAt, createdAt, lastSeenAt, ...rest } = row;
   return { ...rest, hasPassword: passwordHash !== null };
 }
@@ -80,6 +84,8 @@ export async function endSession(ctx: DomainContext, sessionId: string) {
 
 /** Every session of a person, or every one but the caller's (a password change keeps the device that made it). */
 export function endSessionsStatement(ctx: DomainContext, personId: string, exceptSessionId?: string) {
-  const where = exceptSessionId ? and(eq(session.personId, personId), ne(session.id, exceptSessionId)) : eq(session.personId, personId);
+  const where = exceptSessionId
+    ? and(eq(session.personId, personId), ne(session.id, exceptSessionId))
+    : eq(session.personId, personId);
   return ctx.database.db.delete(session).where(where);
 }

@@ -66,7 +66,10 @@ export async function sendSignInCode(ctx: DomainContext, input: { email: string;
   const now = ctx.now();
   const { db, client } = ctx.database;
   const codeHash = await sha256Hex(`${found.id}:${code}`);
-  await db.update(person).set({ codeHash, codeExpiresAt: now + CODE_TTL_MS }).where(eq(person.id, found.id));
+  await db
+    .update(person)
+    .set({ codeHash, codeExpiresAt: now + CODE_TTL_MS })
+    .where(eq(person.id, found.id));
   const text = `Your LeadRelay sign-in code: ${code} (valid 10 minutes, once). If you did not ask for it, ignore this.`;
   const key = `code:${found.id}:${now}`;
   const message = personMessageStatements({ ws: found.workspaceId, repId: found.repId, text, key, now });

@@ -14,7 +14,8 @@ const text = (body: Form, name: string) => (typeof body[name] === "string" ? bod
 
 /** A refused sign-in as the page a person reads: 401 / 422 / 429 (with Retry-After) and the reason next to the form. */
 function refused(c: Context<AppEnv>, err: unknown, state: SignInState) {
-  if (!(err instanceof AppError) || !["UNAUTHORIZED", "RATE_LIMITED", "VALIDATION_FAILED"].includes(err.code)) throw err;
+  if (!(err instanceof AppError) || !["UNAUTHORIZED", "RATE_LIMITED", "VALIDATION_FAILED"].includes(err.code))
+    throw err;
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
   const detail = Object.values(err.fields ?? {})[0];
   return c.html(signInPage({ ...state, error: detail ?? err.message }), err.status as 401 | 422 | 429);
@@ -46,7 +47,11 @@ export function registerDashboardSignIn(app: App) {
         }
         // The upgrade path: the key signs in the workspace's owner until they have a password.
         const owner = await ownerForKeySignIn(ctx, workspaceId);
-        if (!owner) throw new AppError("UNAUTHORIZED", "This workspace's people sign in with email and password; the key opens the API only.");
+        if (!owner)
+          throw new AppError(
+            "UNAUTHORIZED",
+            "This workspace's people sign in with email and password; the key opens the API only.",
+          );
         await startSession(c, { workspaceId, personId: owner.id });
         return c.redirect("/app", 303);
       } catch (err) {
@@ -55,7 +60,11 @@ export function registerDashboardSignIn(app: App) {
     }
     const email = text(body, "email");
     try {
-      const person = await signInWithPassword(ctx, { email, password: typeof body.password === "string" ? body.password : "", ip });
+      const person = await signInWithPassword(ctx, {
+        email,
+        password: typeof body.password === "string" ? body.password : "",
+        ip,
+      });
       await startSession(c, { workspaceId: person.workspaceId, personId: person.id });
       return c.redirect("/app", 303);
     } catch (err) {

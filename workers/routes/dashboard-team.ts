@@ -20,8 +20,11 @@ const text = async (c: Context<AppEnv>) => {
 
 /** A refused console action as a notice on the page it came from, with the status the API would answer. */
 function asNotice(err: unknown): { notice: Notice; status: 403 | 404 | 409 | 422 } {
-  if (!(err instanceof AppError) || !["FORBIDDEN", "NOT_FOUND", "CONFLICT", "VALIDATION_FAILED"].includes(err.code)) throw err;
-  const fields = Object.entries(err.fields ?? {}).map(([k, v]) => `${k}: ${v}`).join("; ");
+  if (!(err instanceof AppError) || !["FORBIDDEN", "NOT_FOUND", "CONFLICT", "VALIDATION_FAILED"].includes(err.code))
+    throw err;
+  const fields = Object.entries(err.fields ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join("; ");
   return { notice: { error: fields || err.message }, status: err.status as 403 | 404 | 409 | 422 };
 }
 
@@ -35,7 +38,11 @@ function me(c: Context<AppEnv>) {
 export function registerDashboardTeam(app: App) {
   const peoplePage = async (c: Context<AppEnv>, notice?: Notice, status: 200 | 201 | 403 | 404 | 409 | 422 = 200) => {
     const s = scope(c);
-    const [people, reps, ws] = await Promise.all([listPeople(s), listReps(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    const [people, reps, ws] = await Promise.all([
+      listPeople(s),
+      listReps(s),
+      getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
+    ]);
     return c.html(page("People", "/app/people", peopleBody(people, reps, me(c), ws.repsSeeUnassigned, notice)), status);
   };
   app.get("/app/people", (c) => peoplePage(c));
@@ -44,7 +51,12 @@ export function registerDashboardTeam(app: App) {
     const role = get("role") === "admin" ? "admin" : "rep";
     try {
       const origin = c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin;
-      const input = { email: get("email"), name: get("name").slice(0, 120) || get("email"), role, repId: get("repId") || null } as const;
+      const input = {
+        email: get("email"),
+        name: get("name").slice(0, 120) || get("email"),
+        role,
+        repId: get("repId") || null,
+      } as const;
       const invited = await invitePerson(scope(c), input, principalOf(c), origin);
       const sent = invited.sentTo ? " (also sent to their chat)" : "";
       const label = `Invite link for ${invited.person.name}, valid 7 days, works once${sent}.`;
@@ -58,7 +70,11 @@ export function registerDashboardTeam(app: App) {
   app.post("/app/people/unassigned-queue", async (c) => {
     const get = await text(c);
     const on = get("repsSeeUnassigned") === "on";
-    await updateWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId, input: { repsSeeUnassigned: on } });
+    await updateWorkspace({
+      ctx: c.get("ctx"),
+      workspaceId: c.get("auth").workspaceId,
+      input: { repsSeeUnassigned: on },
+    });
     return peoplePage(c, { ok: on ? "Reps now also see unassigned leads." : "Reps now see only their own leads." });
   });
   app.post("/app/people/:id", async (c) => {
@@ -129,10 +145,16 @@ export function registerDashboardTeam(app: App) {
     const get = await text(c);
     const person = me(c);
     try {
-      const input = { current: get("current", true), password: get("password", true), email: get("email") || undefined };
+      const input = {
+        current: get("current", true),
+        password: get("password", true),
+        email: get("email") || undefined,
+      };
       await changePassword(c.get("ctx"), person, input);
       const fresh = { ...person, hasPassword: true, email: person.email ?? input.email ?? null };
-      return c.html(page("Account", "/app/account", accountBody(fresh, { ok: "Password saved; your other sessions ended." })));
+      return c.html(
+        page("Account", "/app/account", accountBody(fresh, { ok: "Password saved; your other sessions ended." })),
+      );
     } catch (err) {
       const { notice, status } = asNotice(err);
       return c.html(page("Account", "/app/account", accountBody(person, notice)), status);

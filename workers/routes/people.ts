@@ -28,7 +28,7 @@ const Invite = z.object({
 
 const Patch = z.object({
   name: z.string().trim().min(1).max(120).optional(),
-  role: z.enum(PERSON_ROLES).optional().openapi({ description: "\"owner\" transfers ownership (owner only)" }),
+  role: z.enum(PERSON_ROLES).optional().openapi({ description: '"owner" transfers ownership (owner only)' }),
   repId: z.string().max(64).nullable().optional(),
 });
 
@@ -37,7 +37,13 @@ const tags = ["people"];
 
 export function registerPeople(app: App) {
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/people", tags, summary: "People who sign in to the console", responses: { 200: jsonResponse(z.object({ data: z.array(PersonSchema) }), "People"), ...commonErrors } }),
+    createRoute({
+      method: "get",
+      path: "/api/v1/people",
+      tags,
+      summary: "People who sign in to the console",
+      responses: { 200: jsonResponse(z.object({ data: z.array(PersonSchema) }), "People"), ...commonErrors },
+    }),
     async (c) => c.json({ data: await listPeople(scope(c)) }, 200),
   );
   app.openapi(
@@ -48,7 +54,10 @@ export function registerPeople(app: App) {
       summary: "Invite a person; the one-time link is in this answer only (also sent to their linked chat and email)",
       request: { body: jsonBody(Invite) },
       responses: {
-        201: jsonResponse(z.object({ person: PersonSchema, inviteUrl: z.string(), sentTo: z.number().int() }), "Invited"),
+        201: jsonResponse(
+          z.object({ person: PersonSchema, inviteUrl: z.string(), sentTo: z.number().int() }),
+          "Invited",
+        ),
         ...conflictError,
         ...commonErrors,
       },
@@ -59,15 +68,37 @@ export function registerPeople(app: App) {
     },
   );
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/people/{id}", tags, summary: "One person", request: { params: Id }, responses: { 200: jsonResponse(PersonSchema, "The person"), ...commonErrors } }),
+    createRoute({
+      method: "get",
+      path: "/api/v1/people/{id}",
+      tags,
+      summary: "One person",
+      request: { params: Id },
+      responses: { 200: jsonResponse(PersonSchema, "The person"), ...commonErrors },
+    }),
     async (c) => c.json(await getPerson(scope(c), c.req.valid("param").id), 200),
   );
   app.openapi(
-    createRoute({ method: "patch", path: "/api/v1/people/{id}", tags, summary: "Change name, role or rep record", request: { params: Id, body: jsonBody(Patch) }, responses: { 200: jsonResponse(PersonSchema, "Updated"), ...conflictError, ...commonErrors } }),
-    async (c) => c.json(await updatePerson(scope(c), c.req.valid("param").id, c.req.valid("json"), principalOf(c)), 200),
+    createRoute({
+      method: "patch",
+      path: "/api/v1/people/{id}",
+      tags,
+      summary: "Change name, role or rep record",
+      request: { params: Id, body: jsonBody(Patch) },
+      responses: { 200: jsonResponse(PersonSchema, "Updated"), ...conflictError, ...commonErrors },
+    }),
+    async (c) =>
+      c.json(await updatePerson(scope(c), c.req.valid("param").id, c.req.valid("json"), principalOf(c)), 200),
   );
   app.openapi(
-    createRoute({ method: "delete", path: "/api/v1/people/{id}", tags, summary: "Remove access: sessions end at once, sign-in is refused", request: { params: Id }, responses: { 200: jsonResponse(PersonSchema, "Revoked"), ...commonErrors } }),
+    createRoute({
+      method: "delete",
+      path: "/api/v1/people/{id}",
+      tags,
+      summary: "Remove access: sessions end at once, sign-in is refused",
+      request: { params: Id },
+      responses: { 200: jsonResponse(PersonSchema, "Revoked"), ...commonErrors },
+    }),
     async (c) => c.json(await revokePerson(scope(c), c.req.valid("param").id, principalOf(c)), 200),
   );
 }
