@@ -2,7 +2,6 @@ import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import { loginPage, page } from "../dashboard/layout";
-import { leadBody, leadsBody } from "../dashboard/leads-page";
 import { overviewBody } from "../dashboard/overview-page";
 import { routingBody, sequencesBody } from "../dashboard/routing-pages";
 import { listPools } from "../domain/pools";
@@ -15,7 +14,6 @@ import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, sco
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
-import { getLead, listLeads } from "../domain/leads";
 import { openLeadsByRep } from "../domain/rep-load";
 import { listReps } from "../domain/reps";
 import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
@@ -25,6 +23,7 @@ import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { authenticateApiKey, dashboardHeaders, endSession, requireSession, startSession } from "../http/dashboard-session";
 import { scope } from "../http/workspace-scope";
+import { registerConsole } from "./console";
 import { ListQuery } from "./leads";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
@@ -74,6 +73,8 @@ export function registerDashboard(app: App) {
     }
   });
 
+  registerConsole(app);
+
   app.get("/app/assets/dashboard.js", (c) =>
     c.body(DASHBOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
   );
@@ -90,25 +91,6 @@ export function registerDashboard(app: App) {
     if (!parsed.success) throw AppError.validation({ query: parsed.error.issues[0]?.message ?? "Bad filter." });
     const { csv } = await exportLeadsCsv(scope(c), parsed.data);
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
-  });
-
-  app.get("/app/leads", async (c) => {
-    const query = nonEmpty(c.req.query());
-    const s = scope(c);
-    const reps = await listReps(s);
-    const parsed = ListQuery.safeParse(query);
-    if (!parsed.success) {
-      const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      return c.html(page("Leads", "/app/leads", leadsBody({ leads: [], reps, query, nextCursor: null, error })), 422);
-    }
-    const { data, nextCursor } = await listLeads(s, parsed.data);
-    return c.html(page("Leads", "/app/leads", leadsBody({ leads: data, reps, query, nextCursor })));
-  });
-
-  app.get("/app/leads/:id", async (c) => {
-    const s = scope(c);
-    const [{ lead, events }, reps, ws] = await Promise.all([getLead(s, c.req.param("id")), listReps(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
-    return c.html(page(lead.name ?? "Lead", "/app/leads", leadBody(lead, events, reps, ws.timezone)));
   });
 
   app.get("/app/reps", async (c) => {
