@@ -189,7 +189,7 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await page.getByLabel("Reply on WhatsApp").fill("Calling you now");
     await page.getByRole("button", { name: "Send on WhatsApp" }).click();
     await page.getByRole("status").filter({ hasText: "Reply queued" }).waitFor();
-    const row = page.locator(`[data-queue="failed"] tr`).filter({ hasText: `Fail ${width}` });
+    const row = page.locator(`[data-queue="failed"] tr:has(a[href="/app/leads/${lead.id}"])`);
     await expect.poll(async () => {
       await page.goto(`${env.workerUrl}/app/queues`);
       return row.count();
