@@ -183,18 +183,19 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
   it("retries a failed delivery from the queue through the outbox", async () => {
     const waId = `1557${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
     const lead = await whatsappMessage(waId, `Fail ${width}`, "Call me");
-    await fetch(`${env.fakeApiUrl}/_script`, { method: "POST", body: JSON.stringify({ recipient: waId, responses: ["wa_131047"] }) });
+    await fetch(`${env.fakeApiUrl}/_script`, { method: "POST", body: JSON.stringify({ recipient: waId, responses: ["wa_190"] }) });
     const page = await consolePage(width);
     await page.goto(`${env.workerUrl}/app/leads/${lead.id}`);
     await page.getByLabel("Reply on WhatsApp").fill("Calling you now");
     await page.getByRole("button", { name: "Send on WhatsApp" }).click();
     await page.getByRole("status").filter({ hasText: "Reply queued" }).waitFor();
+    await expect.poll(async () => (await fakeCalls(waId)).map((c: any) => c.answered)).toEqual([401]);
     const row = page.locator(`[data-queue="failed"] tr:has(a[href="/app/leads/${lead.id}"])`);
     await expect.poll(async () => {
       await page.goto(`${env.workerUrl}/app/queues`);
       return row.count();
     }).toBe(1);
-    expect(await row.locator('[data-col="error"]').textContent()).toMatch(/131047|24/);
+    expect(await row.locator('[data-col="error"]').textContent()).toMatch(/access token/);
     expect(Number(await page.locator('[data-nav-count="queues"]').textContent())).toBeGreaterThanOrEqual(1);
     await checkFits(page, width);
     await shot(page, "queues", width);
