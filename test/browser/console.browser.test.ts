@@ -259,6 +259,18 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await page.close();
   });
 
+  it("links a chart bar of the overview to its leads", async () => {
+    const page = await consolePage(width);
+    const bar = page.locator('svg[data-chart="leads-per-day"] a').last();
+    const href = (await bar.getAttribute("href"))!;
+    expect(href).toMatch(/^\/app\/leads\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&source=\w+$/);
+    const count = Number(await bar.locator("title").textContent().then((t) => t!.split(": ").pop()));
+    await page.goto(`${env.workerUrl}${href}`);
+    expect(await page.locator("[data-total] strong").textContent()).toBe(String(count));
+    expect(await page.locator('[data-nav-count="queues"]').count()).toBe(1);
+    await page.close();
+  });
+
   it("fits every page in the screen", async () => {
     const page = await consolePage(width);
     for (const path of ["/app", "/app/leads", "/app/board", "/app/queues", "/app/reps", "/app/forms", "/app/scoring", "/app/webhooks",

@@ -23,7 +23,7 @@ button.secondary{background:#eaeef2;color:#1f2328;border:1px solid #8c959f}
   table{display:block;overflow-x:auto}
   table.cards{display:block}table.cards thead{display:none}table.cards tbody,table.cards tr,table.cards td{display:block}
   table.cards tr{border:1px solid #d0d7de;border-radius:.5rem;margin:0 0 .6rem;padding:.3rem .5rem;background:#fff}
-  table.cards td{border:0;padding:.15rem 0}table.cards td[data-label]::before{content:attr(data-label) ": ";color:#57606a;font-size:.85rem}
+  table.cards td{border:0;padding:.15rem 0}table.cards td[data-label]::before{content:attr(data-label);display:block;color:#57606a;font-size:.8rem}
   .board{grid-template-columns:1fr}.thread li{max-width:95%}.grid{grid-template-columns:1fr}
   .board .moves button{min-height:44px;padding:0 .6rem}
 }

@@ -117,9 +117,8 @@ function consoleFilter(query: Record<string, string>, timeZone: string) {
 const BULK_WORDS = (n: number, failed: number) =>
   `${n} ${n === 1 ? "lead" : "leads"} changed.${failed ? ` ${failed} could not be changed (see each lead).` : ""}`;
 
-/** The console for working leads: lead actions, conversation and reply, list, board, queues. */
-export function registerConsole(app: App) {
-  // Every console page shows the queue counts in the navigation, without each handler loading them.
+/** Every console page shows the queue counts in the navigation, without each handler loading them. Register before the pages. */
+export function registerQueueCountsInNav(app: App) {
   app.use("/app/*", async (c, next) => {
     await next();
     if (c.req.method !== "GET" || !c.get("auth") || !c.res.headers.get("content-type")?.startsWith("text/html")) return;
@@ -133,6 +132,10 @@ export function registerConsole(app: App) {
     c.res = new Response(text.replace(QUEUE_COUNTS_SLOT, counts), c.res);
   });
 
+}
+
+/** The console for working leads: lead actions, conversation and reply, list, board, queues. */
+export function registerConsole(app: App) {
   app.get("/app/assets/console.js", (c) =>
     c.body(CONSOLE_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
   );

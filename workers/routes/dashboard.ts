@@ -23,7 +23,7 @@ import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { authenticateApiKey, dashboardHeaders, endSession, requireSession, startSession } from "../http/dashboard-session";
 import { scope } from "../http/workspace-scope";
-import { registerConsole } from "./console";
+import { registerConsole, registerQueueCountsInNav } from "./console";
 import { ListQuery } from "./leads";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
@@ -73,7 +73,7 @@ export function registerDashboard(app: App) {
     }
   });
 
-  registerConsole(app);
+  registerQueueCountsInNav(app);
 
   app.get("/app/assets/dashboard.js", (c) =>
     c.body(DASHBOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
@@ -92,6 +92,9 @@ export function registerDashboard(app: App) {
     const { csv } = await exportLeadsCsv(scope(c), parsed.data);
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
   });
+
+  // After the CSV export: the console's /app/leads/:id would otherwise answer /app/leads/export.csv.
+  registerConsole(app);
 
   app.get("/app/reps", async (c) => {
     const s = scope(c);
