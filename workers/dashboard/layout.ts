@@ -80,5 +80,11 @@ export function loginPage(error?: string) {
 </main></body></html>`;
 }
 
-export const fmtTime = (ms: number | null, timeZone = "UTC") =>
-  ms === null ? "—" : new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(ms);
+// Building a formatter costs far more than using one; a board or list formats hundreds of times per page.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+export const fmtTime = (ms: number | null, timeZone = "UTC") => {
+  if (ms === null) return "—";
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" })));
+  return f.format(ms);
+};

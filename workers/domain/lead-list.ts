@@ -1,7 +1,8 @@
-import { and, asc, desc, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { lead } from "../../db/schema";
 import { toAppError } from "../errors";
 import type { DomainContext, WorkspaceRef } from "./context";
+import type { Lead } from "./lead-row";
 import { leadConditions, type LeadFilter } from "./leads";
 
 export const LEAD_SORTS = { newest: "Newest", score: "Highest score", waiting: "Waiting longest" } as const;
@@ -38,6 +39,25 @@ export async function listLeadsPage({ ctx, workspace }: { ctx: DomainContext; wo
       db.select({ n: sql<number>`count(*)` }).from(lead).where(and(...where)),
     ]);
     return { leads: rows, total: Number(total[0]?.n ?? 0) };
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/** The board: the newest `perColumn` leads of each status, every column in one round trip. */
+export async function listBoardColumns<S extends string>(
+  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  statuses: readonly S[],
+  perColumn: number,
+): Promise<Record<S, Lead[]>> {
+  const { db } = ctx.database;
+  const query = (status: S) =>
+    db.select().from(lead).where(and(eq(lead.workspaceId, workspace.id), eq(lead.status, status as Lead["status"])))
+      .orderBy(desc(lead.createdAt), desc(lead.id)).limit(perColumn);
+  try {
+    const [first, ...rest] = statuses.map(query);
+    const columns = first ? await db.batch([first, ...rest]) : [];
+    return Object.fromEntries(statuses.map((s, i) => [s, columns[i] ?? []])) as Record<S, Lead[]>;
   } catch (err) {
     throw toAppError(err);
   }

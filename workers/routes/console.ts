@@ -8,7 +8,7 @@ import { leadPageBody, type LeadPageErrors } from "../dashboard/lead-page";
 import { BOARD_STATUSES, boardBody, leadListBody, queuesBody } from "../dashboard/work-pages";
 import { assignLead, claimLead } from "../domain/lead-actions";
 import { loadConversation, replyOptions, sendConsoleReply } from "../domain/lead-conversation";
-import { LEAD_SORTS, listLeadsPage, type LeadSort } from "../domain/lead-list";
+import { LEAD_SORTS, listBoardColumns, listLeadsPage, type LeadSort } from "../domain/lead-list";
 import { addLeadNote } from "../domain/lead-notes";
 import { getLead, updateLead } from "../domain/leads";
 import { ownerCandidates } from "../domain/owner-candidates";
@@ -198,11 +198,7 @@ export function registerConsole(app: App) {
 
   app.get("/app/board", async (c) => {
     const s = scope(c);
-    const [reps, timeZone] = await Promise.all([listReps(s), zoneOf(s)]);
-    const lists = await Promise.all(
-      BOARD_STATUSES.map((status) => listLeadsPage(s, { status: [status], sort: "newest", page: 1, pageSize: BOARD_COLUMN_LIMIT })),
-    );
-    const columns = Object.fromEntries(BOARD_STATUSES.map((st, i) => [st, lists[i]!.leads]));
+    const [reps, timeZone, columns] = await Promise.all([listReps(s), zoneOf(s), listBoardColumns(s, BOARD_STATUSES, BOARD_COLUMN_LIMIT)]);
     const body = html`${boardBody({ columns, reps, timeZone, now: s.ctx.now() })}<script src="/app/assets/console.js"></script>`;
     return c.html(page("Board", "/app/board", body));
   });
