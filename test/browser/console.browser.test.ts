@@ -175,6 +175,7 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await page.getByRole("button", { name: "Send template on WhatsApp" }).click();
     await page.getByRole("status").filter({ hasText: "Reply queued" }).waitFor();
     await expect.poll(async () => (await fakeCalls(waId)).map((c: any) => c.body?.template?.name)).toContain("follow_up_hello");
+    expect(await page.locator("ol.timeline").textContent()).toContain("to the prospect: template “follow_up_hello”");
     await checkFits(page, width);
     await shot(page, "lead-template", width);
     await page.close();

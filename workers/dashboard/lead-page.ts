@@ -40,7 +40,7 @@ function eventText(e: LeadEvent, repName: (id: unknown) => string): string {
     case "note":
       return String(d.notes ?? "");
     case "message":
-      return `${d.direction === "out" ? "to the prospect" : "from the prospect"}: “${String(d.text ?? "")}”${d.edited ? " (edited)" : ""}`;
+      return `${d.direction === "out" ? "to the prospect" : "from the prospect"}: ${d.template ? `template “${String(d.template)}”` : `“${String(d.text ?? "")}”`}${d.edited ? " (edited)" : ""}`;
     default:
       return [d.from !== undefined && `from ${repName(d.from)}`, (d.to ?? d.repId) !== undefined && `to ${repName(d.to ?? d.repId)}`,
         typeof d.reason === "string" && d.reason !== "rotation" && `(${d.reason})`].filter(Boolean).join(" ");

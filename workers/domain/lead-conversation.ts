@@ -151,6 +151,7 @@ export async function sendConsoleReply(
     workspaceId: s.workspace.id, leadId, repId: actor.id ?? "owner", route: options.route,
     text: options.mode === "template" ? "" : text, template: options.mode === "template" ? input.template : undefined,
     key: `console:${leadId}:${input.nonce}`, dedupKey: `console:${leadId}:${input.nonce}`, via: "console", actor, now,
+    extra: options.mode === "template" ? { template: input.template } : undefined,
   });
   try {
     const results = await s.ctx.database.client.batch(statements, "write");
