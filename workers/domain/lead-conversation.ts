@@ -3,14 +3,9 @@ import { AppError, toAppError } from "../errors";
 import { insertedIds } from "../outbox/outbox-row";
 import { sendSoon } from "../outbox/send-now";
 import { windowOpen } from "../outbox/whatsapp-mode";
-import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import type { Actor, Scope } from "./context";
 import { getLead } from "./leads";
 import { prospectRoute, repReplyStatements, type ProspectRoute } from "./rep-reply";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 export interface ThreadMessage {
   at: number;

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { lead } from "../../db/schema";
 import { toAppError } from "../errors";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 import type { Lead } from "./lead-row";
 import { leadConditions, type LeadFilter } from "./leads";
 
@@ -28,7 +28,7 @@ const ORDER: Record<LeadSort, SQL[]> = {
  * The console's lead list: the API's filters plus hot and waiting, a sort, numbered pages (people jump
  * between pages; the API's cursor suits machines) and the total, in one round trip.
  */
-export async function listLeadsPage({ ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef }, f: ConsoleLeadFilter) {
+export async function listLeadsPage({ ctx, workspace }: Scope, f: ConsoleLeadFilter) {
   const where = leadConditions(workspace.id, f);
   if (f.hot) where.push(sql`${lead.hot} = 1`);
   if (f.waiting) where.push(isNull(lead.firstResponseAt), sql`${lead.status} = 'new'`);
@@ -46,7 +46,7 @@ export async function listLeadsPage({ ctx, workspace }: { ctx: DomainContext; wo
 
 /** The board: the newest `perColumn` leads of each status, every column in one round trip. */
 export async function listBoardColumns<S extends string>(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   statuses: readonly S[],
   perColumn: number,
 ): Promise<Record<S, Lead[]>> {

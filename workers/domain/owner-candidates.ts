@@ -1,5 +1,5 @@
 import { eligibleReps, type SkipReason } from "../routing/availability";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 import type { Lead } from "./lead-row";
 import { loadRoutingContext, poolReps } from "./routing-context";
 
@@ -24,7 +24,7 @@ export interface OwnerCandidates {
  * reps who passed it): the console offers only these, and says for the others why not.
  */
 export async function ownerCandidates(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   lead: Pick<Lead, "poolId" | "passedRepIds" | "ownerRepId">,
 ): Promise<OwnerCandidates> {
   const { routing } = await loadRoutingContext(ctx, workspace.id);

@@ -1,13 +1,8 @@
 import { AppError, toAppError } from "../errors";
 import { sendSoon } from "../outbox/send-now";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 import { SKIP_REASON_TEXT } from "./owner-candidates";
 import type { SkipReason } from "../routing/availability";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 // Leads a person still has to work: closed ones (won, lost, spam, unqualified) never sit in a queue.
 const OPEN = `l.status IN ('new', 'contacted', 'qualified')`;
