@@ -80,7 +80,7 @@ describe("embed snippet on a plain HTML page", () => {
     await row.getByRole("link").click();
     await dash.getByRole("heading", { name: "Timeline" }).waitFor();
     expect(await dash.locator('[data-section="score"]').textContent()).toContain("Gave a budget");
-    expect(await dash.locator("ol.timeline").textContent()).toMatch(/assigned · .* to (Ava Santos|Ben Okafor)/);
+    expect(await dash.locator("ol.timeline").textContent()).toMatch(/Assigned · .* to (Ava Santos|Ben Okafor)/);
     await dash.screenshot({ path: `${SHOTS}/dashboard-lead.png`, fullPage: true });
     await Promise.all([page.close(), dash.close()]);
   });

@@ -51,8 +51,9 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
-  const where: (SQL | undefined)[] = [eq(lead.workspaceId, workspace.id)];
+/** The WHERE of a lead list (API and console share it), always scoped to the workspace. */
+export function leadConditions(workspaceId: string, filter: Omit<LeadFilter, "limit" | "cursor">): (SQL | undefined)[] {
+  const where: (SQL | undefined)[] = [eq(lead.workspaceId, workspaceId)];
   if (filter.status?.length) where.push(sql`${lead.status} IN ${filter.status}`);
   if (filter.source?.length) where.push(sql`${lead.source} IN ${filter.source}`);
   if (filter.owner) where.push(filter.owner === "none" ? isNull(lead.ownerRepId) : eq(lead.ownerRepId, filter.owner));
@@ -64,6 +65,11 @@ export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
     const col = (c: SQL | AnySQLiteColumn) => sql`lower(coalesce(${c}, '')) LIKE ${pattern} ESCAPE '\\'`;
     where.push(or(col(lead.name), col(lead.email), col(lead.phone), col(lead.message), like(lead.id, pattern)));
   }
+  return where;
+}
+
+export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
+  const where = leadConditions(workspace.id, filter);
   if (filter.cursor) {
     const c = decodeCursor(filter.cursor);
     where.push(or(lt(lead.createdAt, c.createdAt), and(eq(lead.createdAt, c.createdAt), lt(lead.id, c.id))));

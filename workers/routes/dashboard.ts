@@ -2,7 +2,6 @@ import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import { page } from "../dashboard/layout";
-import { leadBody, leadsBody } from "../dashboard/leads-page";
 import { overviewBody } from "../dashboard/overview-page";
 import { routingBody, sequencesBody } from "../dashboard/routing-pages";
 import { listPools } from "../domain/pools";
@@ -15,8 +14,6 @@ import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, sco
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
-import { getLead, listLeads } from "../domain/leads";
-import { actorNames } from "../domain/actor-names";
 import { openLeadsByRep } from "../domain/rep-load";
 import { listReps } from "../domain/reps";
 import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
@@ -25,11 +22,12 @@ import { getWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { requireSession } from "../http/dashboard-session";
-import { requireLeadVisible, leadVisibility } from "../http/lead-visibility";
+import { leadVisibility } from "../http/lead-visibility";
 import { askForPassword, limitReps } from "../http/console-roles";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
 import { scope } from "../http/workspace-scope";
+import { registerConsole, registerQueueCountsInNav } from "./console";
 import { ListQuery } from "./leads";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
@@ -66,6 +64,8 @@ export function registerDashboard(app: App) {
     }
   });
 
+  registerQueueCountsInNav(app);
+
   app.get("/app/assets/dashboard.js", (c) =>
     c.body(DASHBOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
   );
@@ -84,30 +84,8 @@ export function registerDashboard(app: App) {
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
   });
 
-  app.get("/app/leads", async (c) => {
-    const query = nonEmpty(c.req.query());
-    const s = scope(c);
-    const reps = await listReps(s);
-    const parsed = ListQuery.safeParse(query);
-    if (!parsed.success) {
-      const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      return c.html(page("Leads", "/app/leads", leadsBody({ leads: [], reps, query, nextCursor: null, error })), 422);
-    }
-    const { data, nextCursor } = await listLeads(s, { ...parsed.data, visibleTo: leadVisibility(c) });
-    return c.html(page("Leads", "/app/leads", leadsBody({ leads: data, reps, query, nextCursor })));
-  });
-
-  app.get("/app/leads/:id", async (c) => {
-    const s = scope(c);
-    const [{ lead, events }, reps, ws, names] = await Promise.all([
-      getLead(s, c.req.param("id")),
-      listReps(s),
-      getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
-      actorNames(s.ctx, s.workspace.id),
-    ]);
-    requireLeadVisible(c, lead);
-    return c.html(page(lead.name ?? "Lead", "/app/leads", leadBody(lead, events, reps, ws.timezone, names)));
-  });
+  // After the CSV export: the console's /app/leads/:id would otherwise answer /app/leads/export.csv.
+  registerConsole(app);
 
   app.get("/app/reps", async (c) => {
     const s = scope(c);
