@@ -76,9 +76,19 @@ export async function connectTelegramBot(
   // that update must find the secret it carries.
   if (existing) await db.update(channel).set({ config }).where(eq(channel.id, id));
   else await db.insert(channel).values({ id, workspaceId: workspace.id, kind: "telegram", config, createdAt: now });
-  await telegramCall(() =>
-    api.setWebhook(webhookUrl, { secret_token: secretToken, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] }),
-  );
+  try {
+    await api.setWebhook(webhookUrl, { secret_token: secretToken, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] });
+  } catch (err) {
+    // A refused webhook leaves no channel behind: the bot would never receive an update.
+    if (existing) await db.update(channel).set({ config: existing.config }).where(eq(channel.id, id));
+    else await db.delete(channel).where(and(eq(channel.id, id), eq(channel.workspaceId, workspace.id)));
+    if (err instanceof GrammyError && err.error_code === 400) {
+      throw AppError.validation({
+        webhookUrl: `Telegram refused the webhook URL ${webhookUrl}: ${err.description}. Telegram only calls public https URLs: set PUBLIC_URL to one.`,
+      });
+    }
+    throw telegramError(err);
+  }
   return channelView({ id, workspaceId: workspace.id, config, createdAt: existing?.createdAt ?? now });
 }
 
@@ -114,13 +124,14 @@ async function telegramCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
-      throw AppError.validation({ token: `Telegram rejected this token: ${err.description}` });
-    }
-    if (err instanceof GrammyError && err.error_code === 400) {
-      throw AppError.validation({ token: `Telegram refused the webhook: ${err.description}` });
-    }
-    const message = err instanceof GrammyError ? err.description : err instanceof HttpError ? err.message : String(err);
-    throw new AppError("UPSTREAM_UNAVAILABLE", `Telegram Bot API unreachable: ${message}`, { cause: err });
+    throw telegramError(err);
   }
+}
+
+function telegramError(err: unknown): AppError {
+  if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+    return AppError.validation({ token: `Telegram rejected this token: ${err.description}` });
+  }
+  const message = err instanceof GrammyError ? err.description : err instanceof HttpError ? err.message : String(err);
+  return new AppError("UPSTREAM_UNAVAILABLE", `Telegram Bot API unreachable: ${message}`, { cause: err });
 }
