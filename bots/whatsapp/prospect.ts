@@ -97,7 +97,8 @@ async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data:
   // Relays only for a message recorded now: a redelivery whose lead was created by this very message
   // (the alert already told the rep) relays nothing.
   const fresh = `EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId)`;
-  const relayText = data.text.slice(0, 3500);
+  // Relayed whole: a sender cuts what is over its chat's limit visibly, pointing to the lead.
+  const relayText = data.text;
   const mergeIfFree = (col: string, arg: string) =>
     `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
   try {

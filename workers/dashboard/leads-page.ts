@@ -77,6 +77,8 @@ function eventSummary(e: LeadEvent, repName: (id: unknown) => string): string {
     // The conversation: the prospect's messages and the reps' replies, in the channel they used.
     case "message":
       return `${d.direction === "out" ? `${repName(e.actorId)} →` : "prospect →"} “${String(d.text ?? "")}”${d.edited ? " (edited)" : ""}${d.channel ? ` (${String(d.channel)})` : ""}`;
+    case "delivery_failed":
+      return `not delivered (${String(d.channel ?? "")}): ${String(d.error ?? "")} “${String(d.text ?? "")}”`;
     default:
       return JSON.stringify(d);
   }

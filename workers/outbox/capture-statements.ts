@@ -1,6 +1,7 @@
 import type { InStatement, InValue } from "@libsql/client/web";
 import type { Config } from "../config";
 import { newId } from "../lib/ids";
+import { fitText } from "./fit-text";
 import type { LeadSource } from "../../db/schema";
 import { leadActionsKeyboard } from "../../bots/telegram/callback-data";
 import { alertButtons } from "../../bots/whatsapp/alert-actions";
@@ -34,7 +35,7 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
   const lines = [`${a.hot ? "HOT " : ""}New lead (${source}): ${a.name ?? "no name"}${a.score ? ` · score ${a.score}/10` : ""}`];
   if (a.phone) lines.push(`Phone: ${a.phone}`);
   if (a.email) lines.push(`Email: ${a.email}`);
-  if (a.message) lines.push(`Message: ${a.message.slice(0, 500)}`);
+  if (a.message) lines.push(`Message: ${fitText(a.message, 500)}`);
   return lines.join("\n");
 }
 

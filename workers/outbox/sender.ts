@@ -22,6 +22,8 @@ export interface OutboundMessage {
   channelConfig: ChannelConfig | null;
   /** Webhook rows: the endpoint's current secret, read at send time (rows never store it). */
   signingSecret?: string | undefined;
+  /** What a text cut at the platform's limit ends with (where the whole text is), besides "…". */
+  cutNote?: string | undefined;
 }
 
 /**
