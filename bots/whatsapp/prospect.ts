@@ -10,6 +10,7 @@ import type { WhatsappDeps } from "./context";
 import type { DescribedMessage, Referral } from "./describe-message";
 import { insertedIds, messageKey, whatsappOutboxInsert } from "./outbox-reply";
 import type { InboundMessage } from "./webhook-payload";
+import { repTelegramBot } from "../../workers/domain/rep-bot";
 
 const CONSENT_REPLY = {
   opt_out: "You are unsubscribed and will get no more messages from us. Reply START to subscribe again.",
@@ -122,7 +123,7 @@ async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data:
                   json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || ') on WhatsApp:' || char(10) || :text),
                   :key, 'pending', 0, :now, :now, :now
                 FROM lead l JOIN rep r ON r.id = l.owner_rep_id
-                  JOIN channel c ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
+                  JOIN channel c ON c.id = ${repTelegramBot("r")}
                 WHERE l.id = ${lead} AND r.telegram_chat_id IS NOT NULL AND ${fresh}
                 ON CONFLICT DO NOTHING RETURNING id`,
           args: { ...who, obxId: newId("obx", now), eventId, text: relayText, key: messageKey(deps, msg.id, "relay"), now },

@@ -1,6 +1,7 @@
 import type { InStatement, InValue } from "@libsql/client/web";
 import type { Config } from "../config";
 import { newId } from "../lib/ids";
+import { repTelegramBot } from "../domain/rep-bot";
 import { fitText } from "./fit-text";
 import type { LeadSource } from "../../db/schema";
 import { leadActionsKeyboard } from "../../bots/telegram/callback-data";
@@ -99,11 +100,11 @@ function alertRow(
   };
 }
 
-/** The alert in the rep's Telegram chat through the workspace's bot, with the lead's one-tap buttons. */
+/** The alert in the rep's Telegram chat through the bot they started, with the lead's one-tap buttons. */
 export function repAlertStatement(a: RepAlert): InStatement {
   return alertRow(a, {
     sender: "telegram",
-    channel: `(SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)`,
+    channel: repTelegramBot("r"),
     reachable: `r.telegram_chat_id IS NOT NULL`,
     recipient: `r.telegram_chat_id`,
     payload: `json_object('text', :text, 'replyMarkup', json(:markup))`,
