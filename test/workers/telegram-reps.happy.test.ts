@@ -145,7 +145,15 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     await deliver(bot, tap);
     const escalation = (await outboxOf(bot.ws.id)).find((o) => o.kind === "escalation");
     expect(escalation).toBeDefined();
-    expect(buttonsOf({ reply_markup: JSON.parse(escalation!.payload).replyMarkup })).toContain(`l:claim:${lead.id}`);
+    // The row stores neutral actions; the Telegram sender renders them as this keyboard.
+    expect(JSON.parse(escalation!.payload).actions).toEqual({ leadId: lead.id });
+    const sent = await eventually(async () => {
+      const text = JSON.parse(escalation!.payload).text;
+      const found = (await fakeCalls(String(escalation!.recipient))).find((c) => c.body.text === text);
+      if (!found) throw new Error("escalation not sent yet");
+      return found;
+    });
+    expect(buttonsOf(sent.body)).toContain(`l:claim:${lead.id}`);
   });
 });
 

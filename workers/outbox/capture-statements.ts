@@ -1,11 +1,10 @@
 import type { InStatement, InValue } from "@libsql/client/web";
 import type { Config } from "../config";
 import { newId } from "../lib/ids";
+import type { LeadActionsRef } from "../domain/lead-action-names";
 import { repTelegramBot } from "../domain/rep-bot";
 import { fitText } from "./fit-text";
 import type { LeadSource } from "../../db/schema";
-import { leadActionsKeyboard } from "../../bots/telegram/callback-data";
-import { alertButtons } from "../../bots/whatsapp/alert-actions";
 
 export interface CaptureFacts {
   ws: string;
@@ -107,10 +106,10 @@ export function repAlertStatement(a: RepAlert): InStatement {
     channel: repTelegramBot("r"),
     reachable: `r.telegram_chat_id IS NOT NULL`,
     recipient: `r.telegram_chat_id`,
-    payload: `json_object('text', :text, 'replyMarkup', json(:markup))`,
+    payload: `json_object('text', :text, 'actions', json(:actions))`,
     key: a.key,
     // The same one-tap buttons as a new lead's alert: whoever the lead lands on can work it from here.
-    args: { markup: JSON.stringify(leadActionsKeyboard(a.leadId)) },
+    args: { actions: JSON.stringify({ leadId: a.leadId } satisfies LeadActionsRef) },
   });
 }
 
@@ -124,9 +123,9 @@ export function repWhatsappAlertStatement(a: RepAlert): InStatement {
     channel: WHATSAPP_CHANNEL,
     reachable: REP_ON_WHATSAPP,
     recipient: `substr(r.whatsapp_phone, 2)`,
-    payload: `json_object('text', :text, 'interactive', json(:interactive))`,
+    payload: `json_object('text', :text, 'actions', json(:actions))`,
     key: `${a.key}:wa`,
-    args: { channelId: a.channelId ?? null, interactive: JSON.stringify(alertButtons(a.leadId)) },
+    args: { channelId: a.channelId ?? null, actions: JSON.stringify({ leadId: a.leadId } satisfies LeadActionsRef) },
   });
 }
 

@@ -1,6 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
+import type { LeadActionsRef } from "../domain/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
 import { claimByIds, type ClaimedRow } from "./claim";
 import { insertedIds } from "./outbox-row";
@@ -91,6 +92,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       body: row.payload.body,
       replyMarkup: row.payload.replyMarkup,
       interactive: row.payload.interactive,
+      actions: row.payload.actions as LeadActionsRef | undefined,
       kind: row.kind,
       windowOpen: row.sender === "whatsapp" ? windowOpen(context.whatsappInboundAt, now) : undefined,
       // Template parameters are owner-written templates too, whatever the row's kind.

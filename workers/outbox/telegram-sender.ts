@@ -1,6 +1,7 @@
 import type { OutboundMessage, SendResult, Sender } from "./sender";
 import { fetchForSend } from "./sender";
 import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
+import { leadActionsKeyboard } from "./telegram-actions";
 
 // Telegram refuses a longer caption ("message caption is too long").
 const CAPTION_LIMIT = 1024;
@@ -23,7 +24,8 @@ export function telegramSender(apiRoot: string): Sender {
     async send(msg: OutboundMessage): Promise<SendResult> {
       const token = msg.channelConfig?.token;
       if (!token) return { status: "permanent", reason: "no Telegram bot token configured for this channel" };
-      const markup = msg.replyMarkup ? { reply_markup: msg.replyMarkup } : {};
+      const replyMarkup = msg.actions ? leadActionsKeyboard(msg.actions.leadId) : msg.replyMarkup;
+      const markup = replyMarkup ? { reply_markup: replyMarkup } : {};
       const copy = msg.copyOf;
       // A relayed photo, voice note or document is copied, so the rep gets the thing itself (a bot cannot
       // hand out a download link without exposing its token); the header rides as its caption.

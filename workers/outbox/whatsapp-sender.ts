@@ -2,6 +2,7 @@ import type { OutboxKind } from "../../db/schema";
 import type { WhatsappChannelConfig } from "../domain/whatsapp-channels";
 import { fetchForSend, retryAfterHeader, type OutboundMessage, type SendResult, type Sender } from "./sender";
 import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
+import { alertButtons } from "./whatsapp-actions";
 import { templateParameters, whatsappSendMode, type WhatsappSendMode } from "./whatsapp-mode";
 
 interface GraphReply {
@@ -89,7 +90,8 @@ export function whatsappSender(graphUrl: string): Sender {
       const kind: OutboxKind = msg.kind ?? "bot_reply";
       const templates = config.templates ?? {};
       const render = msg.render ?? ((p: string) => p);
-      const mode = whatsappSendMode({ windowOpen: msg.windowOpen ?? false, kind, text: msg.text, interactive: msg.interactive, template: msg.template, templates });
+      const interactive = msg.actions ? alertButtons(msg.actions.leadId) : msg.interactive;
+      const mode = whatsappSendMode({ windowOpen: msg.windowOpen ?? false, kind, text: msg.text, interactive, template: msg.template, templates });
       if (mode.mode === "skip") return { status: "skipped", reason: mode.reason };
       const first = await classify(await post(config, msg.recipient, mode, render, msg.text, msg.cutNote), mode.mode);
       if (first.code !== 131047 || mode.mode === "template") return stripCode(first);
