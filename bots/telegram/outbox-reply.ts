@@ -1,7 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import type { CopyOf, OutboxKind } from "../../db/schema";
 import { repTelegramBot } from "../../workers/domain/rep-bot";
-import { insertedIds, outboxRowInsert } from "../../workers/outbox/outbox-row";
+import { chatReplyInsert, insertedIds } from "../../workers/outbox/outbox-row";
 import type { BotDeps } from "./context";
 
 export interface QueuedMessage {
@@ -26,17 +26,8 @@ export interface QueuedMessage {
  * handlers only add this statement to their batch, then `sendSoon` the returned ids.
  */
 export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
-  return outboxRowInsert({
-    workspaceId: deps.workspace.id,
-    leadId: m.leadId ?? null,
-    kind: m.kind,
-    sender: "telegram",
-    channelId: m.channelId ?? deps.channel.id,
-    recipient: String(m.chatId),
-    payload: { text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) },
-    key: m.key,
-    now: deps.ctx.now(),
-  });
+  const payload = { text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) };
+  return chatReplyInsert(deps, "telegram", { ...m, recipient: String(m.chatId), payload });
 }
 
 export { insertedIds };

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { call, testDb } from "./harness";
 import { eventually, scriptFake } from "./outbox-harness";
-import { deliver, eventsOf, leadsOf, linkBothReps, sentTo, startFrom, textFrom, workspaceWithBot } from "./telegram-harness";
-import {
-  graphSendMatching, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber,
-} from "./whatsapp-harness";
+import { deliver, eventsOf, leadsOf, leadWithAlert, sentTo, textFrom, workspaceWithBot } from "./telegram-harness";
+import { graphSendMatching, leadWithWhatsappReps, postWebhook, retarget, uniqueSuffix, waFixture, waLeads } from "./whatsapp-harness";
 
 /** Every outbox row to `recipient` has left `pending` (the bot's prompts after /start, say). */
 const settledTo = (recipient: string) =>
@@ -23,33 +21,25 @@ const replyRow = (leadId: string) =>
 describe("a rep's reply that cannot be delivered", () => {
   it("Telegram 403 (the prospect blocked the bot): failed, not a first response, on the timeline, and the rep is told", async () => {
     const bot = await workspaceWithBot();
-    const reps = await linkBothReps(bot);
-    const user = await startFrom(bot);
-    const [lead] = await leadsOf(bot.ws.id);
-    const ownerChat = reps.chatOf(lead!.owner_rep_id);
-    const alertId = await eventually(async () => {
-      const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
-      if (!rs.rows[0]) throw new Error("no alert yet");
-      return Number(rs.rows[0].provider_message_id);
-    });
+    const { user, lead, ownerChat, alertMessageId: alertId } = await leadWithAlert(bot);
     await settledTo(user);
     await scriptFake(user, ["telegram_403"]);
-    const slaBefore = lead!.sla_due_at;
+    const slaBefore = lead.sla_due_at;
 
     const reply = await textFrom(ownerChat, "Hi! When can I call you?", {
       reply_to_message: { message_id: alertId, date: 0, chat: { id: Number(ownerChat), type: "private" } },
     });
     await deliver(bot, reply);
-    expect(await replyRow(lead!.id)).toMatchObject({ state: "failed" });
-    const after = (await leadsOf(bot.ws.id)).find((l) => l.id === lead!.id)!;
+    expect(await replyRow(lead.id)).toMatchObject({ state: "failed" });
+    const after = (await leadsOf(bot.ws.id)).find((l) => l.id === lead.id)!;
     expect(after.first_response_at).toBeNull();
     expect(after.sla_due_at).toBe(slaBefore);
-    const failed = (await eventsOf(lead!.id)).filter((e) => e.type === "delivery_failed");
+    const failed = (await eventsOf(lead.id)).filter((e) => e.type === "delivery_failed");
     expect(failed).toHaveLength(1);
     expect(JSON.parse(failed[0]!.data)).toMatchObject({ channel: "telegram", text: "Hi! When can I call you?", error: expect.stringMatching(/blocked/) });
     const notice = (await sentTo(ownerChat, 2)).find((c) => /NOT delivered/.test(c.body.text ?? ""));
     expect(notice!.body.text).toMatch(/^Your reply to .+ was NOT delivered \(.*blocked.*\)/);
-    const messages = (await call("GET", `/api/v1/leads/${lead!.id}`, { key: bot.ws.key })).json.messages;
+    const messages = (await call("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key })).json.messages;
     expect(messages.find((m: any) => m.kind === "rep_reply")).toMatchObject({ status: "failed", error: expect.stringMatching(/blocked/) });
 
     // Redelivering the reply's update neither sends nor tells anything twice.
@@ -59,13 +49,7 @@ describe("a rep's reply that cannot be delivered", () => {
   });
 
   it("WhatsApp window closed and no template: skipped, not a first response, the rep on WhatsApp is told", async () => {
-    const num = await workspaceWithNumber();
-    const phones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
-    for (const p of phones) await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: p }, uniqueSuffix()));
-    const wa = uniqueWaId();
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
-    const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
-    const owner = phones[num.ws.reps.findIndex((r) => r.id === lead.owner_rep_id)]!;
+    const { num, wa, lead, owner } = await leadWithWhatsappReps();
     const alert = await eventually(async () => {
       const row = (await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead.id] })).rows[0];
       if (!row) throw new Error("alert not sent yet");
@@ -89,21 +73,13 @@ describe("a rep's reply that cannot be delivered", () => {
 
   it("a delivered reply is the first response, from when the rep wrote it", async () => {
     const bot = await workspaceWithBot();
-    const reps = await linkBothReps(bot);
-    await startFrom(bot);
-    const [lead] = await leadsOf(bot.ws.id);
-    const ownerChat = reps.chatOf(lead!.owner_rep_id);
-    const alertId = await eventually(async () => {
-      const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
-      if (!rs.rows[0]) throw new Error("no alert yet");
-      return Number(rs.rows[0].provider_message_id);
-    });
+    const { lead, ownerChat, alertMessageId: alertId } = await leadWithAlert(bot);
     const before = Date.now();
     await deliver(bot, await textFrom(ownerChat, "Hello!", { reply_to_message: { message_id: alertId, date: 0, chat: { id: Number(ownerChat), type: "private" } } }));
-    const row = await replyRow(lead!.id);
+    const row = await replyRow(lead.id);
     expect(row.state).toBe("sent");
     const after = await eventually(async () => {
-      const l = (await leadsOf(bot.ws.id)).find((x) => x.id === lead!.id)!;
+      const l = (await leadsOf(bot.ws.id)).find((x) => x.id === lead.id)!;
       if (l.first_response_at === null) throw new Error("no first response yet");
       return l;
     });
@@ -115,13 +91,7 @@ describe("a rep's reply that cannot be delivered", () => {
 
 describe("long texts", () => {
   it("a prospect's long WhatsApp message reaches the rep cut visibly, pointing to the lead", async () => {
-    const num = await workspaceWithNumber();
-    const phones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
-    for (const p of phones) await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: p }, uniqueSuffix()));
-    const wa = uniqueWaId();
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
-    const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
-    const owner = phones[num.ws.reps.findIndex((r) => r.id === lead.owner_rep_id)]!;
+    const { num, wa, lead, owner } = await leadWithWhatsappReps();
     const long = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
     long.entry[0].changes[0].value.messages[0].text.body = `START ${"details ".repeat(600)}END`;
     expect((await postWebhook(num, long)).status).toBe(200);

@@ -1,9 +1,10 @@
 import { Api, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { channel, type ChannelConfig } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId, randomToken } from "../lib/ids";
+import { findChannelRow, listChannelRows } from "./channel-rows";
 import type { DomainContext, WorkspaceRef } from "./context";
 
 interface Scope {
@@ -92,31 +93,13 @@ export async function connectTelegramBot(
   return channelView({ id, workspaceId: workspace.id, config, createdAt: existing?.createdAt ?? now });
 }
 
-export async function listTelegramChannels({ ctx, workspace }: Scope) {
-  const rows = await ctx.database.db
-    .select()
-    .from(channel)
-    .where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "telegram")))
-    .orderBy(asc(channel.createdAt))
-    .all();
-  return rows.map((r) => channelView({ id: r.id, workspaceId: r.workspaceId, config: r.config as TelegramChannelConfig, createdAt: r.createdAt }));
+export async function listTelegramChannels(scope: Scope) {
+  return (await listChannelRows<TelegramChannelConfig>(scope, "telegram")).map(channelView);
 }
 
 /** The webhook's lookup: by id alone (the secret in the request proves which workspace it is). */
-export async function findTelegramChannel(ctx: DomainContext, id: string) {
-  const rs = await ctx.database.client.execute({
-    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w ON w.id = c.workspace_id
-          WHERE c.id = ? AND c.kind = 'telegram'`,
-    args: [id],
-  });
-  const row = rs.rows[0];
-  if (!row) return null;
-  const config = JSON.parse(String(row.config)) as TelegramChannelConfig;
-  if (!config.token || !config.secretToken || !config.botInfo) return null;
-  return {
-    channel: { id: String(row.id), workspaceId: String(row.workspace_id), config } satisfies TelegramChannel,
-    workspace: { id: String(row.workspace_id), defaultCountry: String(row.default_country) } satisfies WorkspaceRef,
-  };
+export function findTelegramChannel(ctx: DomainContext, id: string) {
+  return findChannelRow<TelegramChannelConfig>(ctx, id, "telegram", (c) => Boolean(c.token && c.secretToken && c.botInfo));
 }
 
 /** Telegram's answer to a connect call, as our error shape: a bad token is the caller's mistake, an outage is not. */

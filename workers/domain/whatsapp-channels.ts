@@ -1,8 +1,9 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { channel, OUTBOX_KINDS, type ChannelConfig, type OutboxKind } from "../../db/schema";
 import { AppError, toAppError } from "../errors";
 import { newId } from "../lib/ids";
+import { findChannelRow, listChannelRows } from "./channel-rows";
 import type { DomainContext, WorkspaceRef } from "./context";
 
 interface Scope {
@@ -128,31 +129,13 @@ export async function connectWhatsappNumber({ ctx, workspace }: Scope, input: Co
   return whatsappChannelView({ id, workspaceId: workspace.id, config, createdAt: existing?.createdAt ?? now });
 }
 
-export async function listWhatsappChannels({ ctx, workspace }: Scope) {
-  const rows = await ctx.database.db
-    .select()
-    .from(channel)
-    .where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "whatsapp")))
-    .orderBy(asc(channel.createdAt))
-    .all();
-  return rows.map((r) => whatsappChannelView({ id: r.id, workspaceId: r.workspaceId, config: r.config as WhatsappChannelConfig, createdAt: r.createdAt }));
+export async function listWhatsappChannels(scope: Scope) {
+  return (await listChannelRows<WhatsappChannelConfig>(scope, "whatsapp")).map(whatsappChannelView);
 }
 
 /** The webhook's lookup: by id alone (the signature or verify token in the request proves the rest). */
-export async function findWhatsappChannel(ctx: DomainContext, id: string) {
-  const rs = await ctx.database.client.execute({
-    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w ON w.id = c.workspace_id
-          WHERE c.id = ? AND c.kind = 'whatsapp'`,
-    args: [id],
-  });
-  const row = rs.rows[0];
-  if (!row) return null;
-  const config = JSON.parse(String(row.config)) as WhatsappChannelConfig;
-  if (!config.phoneNumberId || !config.appSecret || !config.verifyToken) return null;
-  return {
-    channel: { id: String(row.id), workspaceId: String(row.workspace_id), config } satisfies WhatsappChannel,
-    workspace: { id: String(row.workspace_id), defaultCountry: String(row.default_country) } satisfies WorkspaceRef,
-  };
+export function findWhatsappChannel(ctx: DomainContext, id: string) {
+  return findChannelRow<WhatsappChannelConfig>(ctx, id, "whatsapp", (c) => Boolean(c.phoneNumberId && c.appSecret && c.verifyToken));
 }
 
 interface GraphPhoneNumber {
