@@ -60,7 +60,7 @@ describe("a rep's reply that cannot be delivered", () => {
       sql: `UPDATE whatsapp_window SET last_inbound_at = ? WHERE channel_id = ? AND address = ?`,
       args: [Date.now() - 25 * 3_600_000, num.channelId, wa],
     });
-    const reply = retarget(await waFixture("pywa/message__reply"), num, { waId: owner }, uniqueSuffix());
+    const reply = retarget(await waFixture("message_reply"), num, { waId: owner }, uniqueSuffix());
     reply.entry[0].changes[0].value.messages[0].context.id = alert.provider_message_id;
     reply.entry[0].changes[0].value.messages[0].text.body = "Still interested?";
     expect((await postWebhook(num, reply)).status).toBe(200);
@@ -92,7 +92,7 @@ describe("a rep's reply that cannot be delivered", () => {
 describe("long texts", () => {
   it("a prospect's long WhatsApp message reaches the rep cut visibly, pointing to the lead", async () => {
     const { num, wa, lead, owner } = await leadWithWhatsappReps();
-    const long = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const long = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     long.entry[0].changes[0].value.messages[0].text.body = `START ${"details ".repeat(600)}END`;
     expect((await postWebhook(num, long)).status).toBe(200);
     const relay = await graphSendMatching(owner, (b) => String(b.text?.body).startsWith("Message from"));

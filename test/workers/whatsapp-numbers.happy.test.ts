@@ -12,7 +12,7 @@ describe("whatsapp: several numbers of one Meta app", () => {
     const a = { ...(await workspaceWithNumber({ appSecret, autoReplyText: "Hi from A" })), appSecret };
     const b = { ...(await workspaceWithNumber({ appSecret, autoReplyText: "Hi from B" }, a.ws)), appSecret };
     const wa = uniqueWaId();
-    const forB = retarget(await waFixture("pywa/message__text"), b, { waId: wa }, uniqueSuffix());
+    const forB = retarget(await waFixture("message_text"), b, { waId: wa }, uniqueSuffix());
 
     // Meta calls the app's one callback URL (A's), signed with the app secret.
     const res = await postWebhook(a, forB);
@@ -32,7 +32,7 @@ describe("whatsapp: several numbers of one Meta app", () => {
 
     // A number of the app that this workspace never connected: recorded on A's status, not silently dropped.
     const unknown = { phoneNumberId: "109876543210987" };
-    const forUnknown = retarget(await waFixture("pywa/message__text"), unknown, { waId: uniqueWaId() }, uniqueSuffix());
+    const forUnknown = retarget(await waFixture("message_text"), unknown, { waId: uniqueWaId() }, uniqueSuffix());
     const res2 = await postWebhook(a, forUnknown);
     expect(res2.status).toBe(200);
     expect(res2.json.unknownNumbers).toEqual([unknown.phoneNumberId]);
@@ -46,7 +46,7 @@ describe("whatsapp: several numbers of one Meta app", () => {
     const a = await workspaceWithNumber();
     const c = await workspaceWithNumber({}, a.ws);
     const wa = uniqueWaId();
-    const res = await postWebhook(a, retarget(await waFixture("pywa/message__text"), c, { waId: wa }, uniqueSuffix()));
+    const res = await postWebhook(a, retarget(await waFixture("message_text"), c, { waId: wa }, uniqueSuffix()));
     expect(res.status).toBe(200);
     expect(res.json.unknownNumbers).toEqual([c.phoneNumberId]);
     expect((await waLeads(a.ws.id)).some((l) => l.whatsapp_id === wa)).toBe(false);

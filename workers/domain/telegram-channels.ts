@@ -5,12 +5,7 @@ import { channel, type ChannelConfig } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId, randomToken } from "../lib/ids";
 import { findChannelRow, listChannelRows } from "./channel-rows";
-import type { DomainContext, WorkspaceRef } from "./context";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
+import type { DomainContext, Scope } from "./context";
 
 /** What a Telegram channel keeps in its config JSON (the token and secret never leave the server). */
 export interface TelegramChannelConfig extends ChannelConfig {

@@ -4,12 +4,7 @@ import { channel, OUTBOX_KINDS, type ChannelConfig, type OutboxKind } from "../.
 import { AppError, toAppError } from "../errors";
 import { newId } from "../lib/ids";
 import { findChannelRow, listChannelRows } from "./channel-rows";
-import type { DomainContext, WorkspaceRef } from "./context";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
+import type { DomainContext, Scope } from "./context";
 
 /**
  * An approved message template for one use (an outbox kind: auto_reply, follow_up, rep_alert, …), sent
