@@ -18,6 +18,8 @@ export const LEAD_EVENT_TYPES = [
   // A prospect's message after capture (Telegram chat), `data.text`; `data.media` for photos, voice, …;
   // `data.edited` when it is an edit of an earlier message.
   "message",
+  // A message to the prospect that could not be delivered (`data.outboxId`, `data.error`, `data.text`).
+  "delivery_failed",
   // Another lead of the same person was folded into this one (`data.from`): e.g. a Telegram chat whose
   // verified phone matched a form lead.
   "merged",

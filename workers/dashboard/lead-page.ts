@@ -24,6 +24,7 @@ const EVENT_WORDS: Record<string, string> = {
   created: "Captured", "re-inquiry": "Wrote again", status_changed: "Status changed", owner_changed: "Owner changed",
   assigned: "Assigned", unassigned: "Left unassigned", reassigned: "Reassigned", escalated: "Escalated", claimed: "Claimed",
   passed: "Passed on", note: "Note", message: "Message", opted_out: "Opted out", opted_in: "Opted back in",
+  delivery_failed: "Not delivered",
 };
 
 const ACTOR_WORDS: Record<string, string> = {
@@ -48,6 +49,8 @@ function eventText(e: LeadEvent, repName: (id: unknown) => string): string {
       return String(d.notes ?? "");
     case "message":
       return `${d.direction === "out" ? "to the prospect" : "from the prospect"}: ${d.template ? `template “${String(d.template)}”` : `“${String(d.text ?? "")}”`}${d.edited ? " (edited)" : ""}`;
+    case "delivery_failed":
+      return `${String(d.channel ?? "")}: ${String(d.error ?? "")} · “${String(d.text ?? "")}”`;
     default:
       return [d.from !== undefined && `from ${repName(d.from)}`, (d.to ?? d.repId) !== undefined && `to ${repName(d.to ?? d.repId)}`,
         typeof d.reason === "string" && d.reason !== "rotation" && `(${d.reason})`].filter(Boolean).join(" ");

@@ -142,7 +142,7 @@ export async function sendConsoleReply(
     throw AppError.validation({ text: "Write a message first." });
   }
   const now = s.ctx.now();
-  const statements = repReplyStatements({
+  const { statements, outboxCount } = repReplyStatements({
     workspaceId: s.workspace.id, leadId, repId: actor.id ?? "owner", route: options.route,
     text: options.mode === "template" ? "" : text, template: options.mode === "template" ? input.template : undefined,
     key: `console:${leadId}:${input.nonce}`, dedupKey: `console:${leadId}:${input.nonce}`, via: "console", actor, now,
@@ -150,7 +150,7 @@ export async function sendConsoleReply(
   });
   try {
     const results = await s.ctx.database.client.batch(statements, "write");
-    sendSoon(s.ctx, insertedIds(results.slice(0, 1)));
+    sendSoon(s.ctx, insertedIds(results.slice(0, outboxCount)));
   } catch (err) {
     throw toAppError(err);
   }

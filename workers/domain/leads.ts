@@ -7,6 +7,7 @@ import type { Actor, Scope } from "./context";
 import type { InStatement, InValue } from "@libsql/client/web";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
+import { leadMessages, outboundMessagesQuery, type LeadMessage } from "./lead-messages";
 import { leadFromRow, type Lead } from "./lead-row";
 import { ownerAlertStatements } from "./reassign";
 import { requireWorkspaceRep } from "./reps";
@@ -86,20 +87,24 @@ export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
   return { data: page, nextCursor: rows.length > filter.limit && last ? `${last.createdAt}.${last.id}` : null };
 }
 
-export async function getLead({ ctx, workspace }: Scope, id: string): Promise<{ lead: Lead; events: LeadEvent[] }> {
+export async function getLead(
+  { ctx, workspace }: Scope,
+  id: string,
+): Promise<{ lead: Lead; events: LeadEvent[]; messages: LeadMessage[] }> {
   const { db } = ctx.database;
-  // Both reads in one round trip; the event query is scoped by workspace too, not just by lead id.
-  const [rows, events] = await db.batch([
+  // All reads in one round trip; the event and message queries are scoped by workspace too, not just by lead id.
+  const [rows, events, sent] = await db.batch([
     db.select().from(lead).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))),
     db
       .select()
       .from(leadEvent)
       .where(and(eq(leadEvent.workspaceId, workspace.id), eq(leadEvent.leadId, id)))
       .orderBy(asc(leadEvent.createdAt), asc(leadEvent.id)),
+    outboundMessagesQuery(ctx, workspace.id, id),
   ]);
   const found = rows[0];
   if (!found) throw AppError.notFound("Lead");
-  return { lead: found, events };
+  return { lead: found, events, messages: leadMessages(found.source, events, sent) };
 }
 
 export interface LeadPatch {

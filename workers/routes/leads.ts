@@ -74,7 +74,24 @@ const DateBound = z
   .optional()
   .openapi({ description: "epoch ms, ISO date (UTC midnight) or ISO date-time", type: "string" });
 
-export const LeadWithTimeline = z.object({ lead: LeadSchema, events: z.array(LeadEventSchema) }).openapi("LeadWithTimeline");
+const LeadMessageSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(["in", "out"]),
+    channel: z.string().openapi({ example: "whatsapp" }),
+    kind: z.string().openapi({ description: "message (inbound), or what we sent: auto_reply, follow_up, rep_reply, bot_reply" }),
+    text: z.string().nullable(),
+    status: z.string().openapi({
+      description: "in: received; out: pending, sent, delivered, read, played, failed, not_sent (skipped on purpose)",
+    }),
+    error: z.string().nullable().openapi({ description: "Why an outbound message failed or was not sent" }),
+    at: z.number(),
+  })
+  .openapi("LeadMessage");
+
+export const LeadWithTimeline = z
+  .object({ lead: LeadSchema, events: z.array(LeadEventSchema), messages: z.array(LeadMessageSchema).optional() })
+  .openapi("LeadWithTimeline");
 
 export const ListQuery = z.object({
   status: csvEnum(LEAD_STATUSES).openapi({ type: "string", example: "new,contacted" }),
