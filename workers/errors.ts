@@ -21,6 +21,10 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+// Seconds a client is told to wait after a 503: long enough for a libSQL restart or a failover, short enough that
+// a form's visitor (the embed snippet retries) or a platform's redelivery is not held up for minutes.
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
 /** field path → message, e.g. `{ "phone": "Not a valid phone number for US" }` */
 export type FieldErrors = Record<string, string>;
 
@@ -39,6 +43,10 @@ export class AppError extends Error {
     this.code = code;
     if (opts.fields) this.fields = opts.fields;
     if (opts.headers) this.headers = opts.headers;
+    // Every "retry shortly" answer says when: clients and platforms that honour Retry-After back off that long.
+    if (code === "STORAGE_UNAVAILABLE" && !this.headers?.["Retry-After"]) {
+      this.headers = { ...this.headers, "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) };
+    }
   }
 
   get status(): ContentfulStatusCode {
