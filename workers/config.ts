@@ -27,6 +27,9 @@ export const configSchema = z.object({
   // Cloudflare Turnstile: forms with a site key are verified only when the secret is set.
   TURNSTILE_SECRET: z.string().min(1).optional(),
   TURNSTILE_VERIFY_URL: z.url().default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+  // Development and tests only: let outgoing webhooks reach loopback receivers (127.0.0.1, ::1, localhost), also
+  // over plain http. Off by default; production never needs it (workers/lib/outbound-url.ts, docs/security.md).
+  OUTBOUND_ALLOW_LOOPBACK: z.union([z.boolean(), z.stringbool()]).default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -23,6 +23,8 @@ export default defineProject({
           EMAIL_API_URL: `${inject("fakeApiUrl")}/email`,
           EMAIL_API_KEY: "test-email-key",
           EMAIL_FROM: "LeadRelay <hello@leadrelay.test>",
+          // The fakes listen on 127.0.0.1: outgoing webhooks may reach them only because of this test-only setting.
+          OUTBOUND_ALLOW_LOOPBACK: "true",
         },
       },
     })),
