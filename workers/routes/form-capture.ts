@@ -3,6 +3,7 @@ import { captureLead } from "../domain/capture-lead";
 import { findPublicForm, type Form } from "../domain/forms";
 import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/form-submission";
 import { verifyTurnstile } from "../domain/turnstile";
+import { clientIp } from "../http/client-ip";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
 import { limitPublicForm } from "../http/rate-limit";
@@ -98,7 +99,7 @@ export function registerFormCapture(app: App) {
       const html = wantsHtml(c, contentType);
       // Bots fill the hidden field or post at once: they get the normal answer and nothing is stored.
       if (isHoneypotFilled(form, submission) || isTooFast(submission)) return thankYou(c, form, html, cors);
-      if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], c.req.header("cf-connecting-ip"));
+      if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], clientIp(c, c.get("config")) ?? undefined);
       const input = { ...submissionToCapture(form, submission, { referer: c.req.header("referer") }), dedupKey: submissionDedupKey(submission) };
       await captureLead({ ctx: c.get("ctx"), workspace, actor: { type: "prospect" } }, input);
       return thankYou(c, form, html, cors);
