@@ -103,6 +103,11 @@ export function toAppError(err: unknown): AppError {
     const detail = libsql ? `${libsql.code}: ${libsql.message}` : String(unreachable);
     return new AppError("STORAGE_UNAVAILABLE", "The database is unavailable; retry shortly.", { cause: new Error(detail) });
   }
+  // A body id that passed its workspace check but whose row went away before the write (deleted in between):
+  // the caller's input is wrong now, not our code. Over HTTP only the message tells this constraint apart.
+  if (libsql && /^SQLITE_CONSTRAINT/.test(libsql.code) && /FOREIGN KEY constraint failed/i.test(libsql.message)) {
+    return new AppError("VALIDATION_FAILED", "A record this request refers to does not exist (any more) in this workspace.", { cause: libsql });
+  }
   const detail = libsql ? `${libsql.code}: ${libsql.message}` : err;
   return new AppError("INTERNAL", "Something went wrong on our side.", { cause: detail });
 }
