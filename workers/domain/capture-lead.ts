@@ -10,6 +10,7 @@ import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
+import { liftErasedSuppression } from "./lead-erasure";
 import { leadFromRow, type Lead } from "./lead-row";
 import { defaultPoolId, loadRoutingContext } from "./routing-context";
 import { scoreLead, type ScoringRules } from "./scoring";
@@ -289,6 +290,8 @@ export async function captureLead(
           extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
           condition: "l.owner_rep_id IS NOT NULL",
         }),
+        // Last, so the indexes above stay put: a person who writes again may be answered again.
+        ...(actor.type === "prospect" ? [liftErasedSuppression(workspace.id, { email, phone, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId })] : []),
       ],
       "write",
     );

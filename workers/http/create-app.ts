@@ -18,6 +18,7 @@ import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
 import { registerDashboard } from "../routes/dashboard";
 import { registerEmbed } from "../routes/embed";
+import { registerLeadErasure } from "../routes/lead-erasure";
 import { registerLeadExport } from "../routes/lead-export";
 import { registerScoring } from "../routes/scoring";
 import { registerWebhooks } from "../routes/webhooks";
@@ -72,6 +73,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   // Before registerLeads: "/api/v1/leads/export.csv" must not be taken for a lead id.
   registerLeadExport(app);
   registerLeads(app);
+  registerLeadErasure(app);
   registerLeadActions(app);
   registerPools(app);
   registerRoutingRules(app);
