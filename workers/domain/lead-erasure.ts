@@ -3,13 +3,8 @@ import { AppError, toAppError } from "../errors";
 import { newId } from "../lib/ids";
 import { stmt } from "../lib/statement";
 import { webhookStatement } from "../outbox/webhook-statements";
-import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import type { Actor, Scope } from "./context";
 import { LEAD_PERSONAL_SET, PERSONAL_TABLES } from "./lead-personal-data";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 interface Addresses {
   email: string | null;
