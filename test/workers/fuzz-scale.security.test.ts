@@ -60,7 +60,10 @@ describe("fuzzing at scale", () => {
     const totalWeight = targets.reduce((n, [w]) => n + w, 0);
     const pickTarget = () => {
       let x = r.int(totalWeight);
-      for (const [w, t] of targets) if ((x -= w) < 0) return t;
+      for (const [w, t] of targets) {
+        x -= w;
+        if (x < 0) return t;
+      }
       return targets[0]![1];
     };
 
