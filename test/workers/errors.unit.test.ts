@@ -8,7 +8,9 @@ describe("mapping failures to the one error", () => {
     const wrapped = new Error("Failed query: insert into sequence ...", { cause: fk });
     for (const err of [fk, wrapped]) expect(toAppError(err)).toMatchObject({ code: "VALIDATION_FAILED", status: 422 });
     // Other constraint failures are still our bug: logged as a 500.
-    expect(toAppError(new LibsqlError("SQLITE_CONSTRAINT: UNIQUE constraint failed: lead.id", "SQLITE_CONSTRAINT")).status).toBe(500);
+    expect(
+      toAppError(new LibsqlError("SQLITE_CONSTRAINT: UNIQUE constraint failed: lead.id", "SQLITE_CONSTRAINT")).status,
+    ).toBe(500);
   });
 
   it("storage unavailable always says when to retry", () => {

@@ -3,13 +3,17 @@ import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEma
 
 const urlencoded = (formKey: string, body: string, contentType = "application/x-www-form-urlencoded") =>
   callRaw("POST", `/f/${formKey}`, body, { "content-type": contentType });
-const json = (formKey: string, body: string) => callRaw("POST", `/f/${formKey}`, body, { "content-type": "application/json" });
+const json = (formKey: string, body: string) =>
+  callRaw("POST", `/f/${formKey}`, body, { "content-type": "application/json" });
 
 describe("form submissions at the edges", () => {
   it("_elapsed_ms as an object (even one with toString/valueOf) → 422 naming the field, nothing stored", async () => {
     const ws = await seedWorkspace();
     for (const elapsed of [{}, { toString: 1, valueOf: 1 }, { valueOf: "5000" }, [5000]]) {
-      const res = await json(ws.form.publicKey, JSON.stringify({ name: "Obj", email: uniqueEmail(), _elapsed_ms: elapsed }));
+      const res = await json(
+        ws.form.publicKey,
+        JSON.stringify({ name: "Obj", email: uniqueEmail(), _elapsed_ms: elapsed }),
+      );
       expect(res.status, JSON.stringify(elapsed)).toBe(422);
       expect(isErrorShape(res.json)).toBe(true);
       expect(res.json.error.fields).toHaveProperty("_elapsed_ms");
@@ -52,9 +56,15 @@ describe("form submissions at the edges", () => {
     expect(lead.message).toBe("€ 5");
 
     // UTF-8, declared or not, as before.
-    const utf8 = await urlencoded(ws.form.publicKey, `name=${encodeURIComponent("Zoë")}&email=${encodeURIComponent(uniqueEmail())}`, "application/x-www-form-urlencoded; charset=utf-8");
+    const utf8 = await urlencoded(
+      ws.form.publicKey,
+      `name=${encodeURIComponent("Zoë")}&email=${encodeURIComponent(uniqueEmail())}`,
+      "application/x-www-form-urlencoded; charset=utf-8",
+    );
     expect(utf8.status).toBe(200);
-    expect((await call("GET", "/api/v1/leads?q=Zo", { key: ws.key })).json.data.map((l: { name: string }) => l.name)).toContain("Zoë");
+    expect(
+      (await call("GET", "/api/v1/leads?q=Zo", { key: ws.key })).json.data.map((l: { name: string }) => l.name),
+    ).toContain("Zoë");
 
     const unknown = await urlencoded(ws.form.publicKey, "name=x", "application/x-www-form-urlencoded; charset=koi8-r");
     expect(unknown.status).toBe(415);

@@ -16,9 +16,35 @@ const enc = new TextEncoder();
 /** Values of the wrong type for any field: numbers for strings and back, objects that pose as primitives. */
 function confused(r: Random): unknown {
   return r.pick<unknown>([
-    0, -1, 1e308, 2 ** 53 + 1, 3.14, "42", "-0", "1e309", "NaN", "Infinity", true, "true", null, [], ["a"], {},
-    { toString: "x", valueOf: 1 }, { toString: null }, { valueOf: "5000" }, { toJSON: 1 }, { __proto__: { polluted: 1 } },
-    { length: 3 }, "constructor", "__proto__", "", " ", "\u202e", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "a".repeat(5000),
+    0,
+    -1,
+    1e308,
+    2 ** 53 + 1,
+    3.14,
+    "42",
+    "-0",
+    "1e309",
+    "NaN",
+    "Infinity",
+    true,
+    "true",
+    null,
+    [],
+    ["a"],
+    {},
+    { toString: "x", valueOf: 1 },
+    { toString: null },
+    { valueOf: "5000" },
+    { toJSON: 1 },
+    { __proto__: { polluted: 1 } },
+    { length: 3 },
+    "constructor",
+    "__proto__",
+    "",
+    " ",
+    "\u202e",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "a".repeat(5000),
   ]);
 }
 
@@ -27,7 +53,12 @@ function typeConfused(r: Random, valid: Record<string, unknown>): MalformedCase 
   const body: Record<string, unknown> = { ...valid };
   const keys = Object.keys(valid).concat(["_elapsed_ms", "_sid", "toString", "valueOf", "constructor", "__proto__"]);
   for (let n = 1 + r.int(3); n > 0; n--) {
-    Object.defineProperty(body, r.pick(keys), { value: confused(r), enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(body, r.pick(keys), {
+      value: confused(r),
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
   }
   return { label: "type-confused", body: enc.encode(JSON.stringify(body)), contentType: "application/json" };
 }
@@ -42,20 +73,91 @@ describe("fuzzing at scale", () => {
     // Endpoints the owner-route cases create are inactive: no lead event may go out to the internet from a test.
     const num = await workspaceWithNumber({}, await seedWorkspace());
     const bot = await connectBot(await seedWorkspace());
-    const waText = await waFixture("pywa/message__text");
+    const waText = await waFixture("message_text");
     const r = seededRandom(SEED);
     const workspaces = [ws.id, num.ws.id, bot.ws.id];
 
-    type Target = { path: string; method: string; headers: (body: Uint8Array) => Promise<Record<string, string>>; valid: (i: number) => Record<string, unknown> };
+    type Target = {
+      path: string;
+      method: string;
+      headers: (body: Uint8Array) => Promise<Record<string, string>>;
+      valid: (i: number) => Record<string, unknown>;
+    };
     const auth = async () => ({ authorization: `Bearer ${ws.key}` });
     const targets: [weight: number, Target][] = [
-      [45, { path: `/f/${ws.form.publicKey}`, method: "POST", headers: async () => ({}), valid: (i) => ({ name: `Fuzz ${i}`, email: `fz-${i % 300}@example.com`, message: "hi", _elapsed_ms: 5000, _sid: `fzsid${i % 50}xx` }) }],
-      [20, { path: `/hooks/whatsapp/${num.channelId}`, method: "POST", headers: async (b) => ({ "x-hub-signature-256": await sign(b, num.appSecret) }), valid: (i) => retarget(waText, num, { waId: uniqueWaId() }, `fs${i}`) }],
-      [15, { path: `/hooks/telegram/${bot.channelId}`, method: "POST", headers: async () => ({ "x-telegram-bot-api-secret-token": bot.secret }), valid: (i) => ({ update_id: 500_000 + i, message: { message_id: i, date: Math.floor(Date.now() / 1000), chat: { id: 9_000_000 + (i % 200), type: "private" }, from: { id: 9_000_000 + (i % 200), is_bot: false, first_name: "Fz" }, text: `hello ${i}` } }) }],
-      [10, { path: "/api/v1/leads", method: "POST", headers: auth, valid: (i) => ({ name: `Api ${i}`, email: uniqueEmail(), phone: "+14155550123", message: "m" }) }],
-      [4, { path: "/api/v1/pools", method: "POST", headers: auth, valid: (i) => ({ name: `Pool ${i}`, slaMinutes: 15 }) }],
-      [3, { path: "/api/v1/sequences", method: "POST", headers: auth, valid: (i) => ({ name: `Seq ${i}`, steps: [{ delayMinutes: 5, sender: "email", text: "x" }] }) }],
-      [3, { path: "/api/v1/webhooks", method: "POST", headers: auth, valid: () => ({ url: "https://hooks.example.com/x", events: ["lead.created"], active: false }) }],
+      [
+        45,
+        {
+          path: `/f/${ws.form.publicKey}`,
+          method: "POST",
+          headers: async () => ({}),
+          valid: (i) => ({
+            name: `Fuzz ${i}`,
+            email: `fz-${i % 300}@example.com`,
+            message: "hi",
+            _elapsed_ms: 5000,
+            _sid: `fzsid${i % 50}xx`,
+          }),
+        },
+      ],
+      [
+        20,
+        {
+          path: `/hooks/whatsapp/${num.channelId}`,
+          method: "POST",
+          headers: async (b) => ({ "x-hub-signature-256": await sign(b, num.appSecret) }),
+          valid: (i) => retarget(waText, num, { waId: uniqueWaId() }, `fs${i}`),
+        },
+      ],
+      [
+        15,
+        {
+          path: `/hooks/telegram/${bot.channelId}`,
+          method: "POST",
+          headers: async () => ({ "x-telegram-bot-api-secret-token": bot.secret }),
+          valid: (i) => ({
+            update_id: 500_000 + i,
+            message: {
+              message_id: i,
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: 9_000_000 + (i % 200), type: "private" },
+              from: { id: 9_000_000 + (i % 200), is_bot: false, first_name: "Fz" },
+              text: `hello ${i}`,
+            },
+          }),
+        },
+      ],
+      [
+        10,
+        {
+          path: "/api/v1/leads",
+          method: "POST",
+          headers: auth,
+          valid: (i) => ({ name: `Api ${i}`, email: uniqueEmail(), phone: "+14155550123", message: "m" }),
+        },
+      ],
+      [
+        4,
+        { path: "/api/v1/pools", method: "POST", headers: auth, valid: (i) => ({ name: `Pool ${i}`, slaMinutes: 15 }) },
+      ],
+      [
+        3,
+        {
+          path: "/api/v1/sequences",
+          method: "POST",
+          headers: auth,
+          valid: (i) => ({ name: `Seq ${i}`, steps: [{ delayMinutes: 5, sender: "email", text: "x" }] }),
+        },
+      ],
+      [
+        3,
+        {
+          path: "/api/v1/webhooks",
+          method: "POST",
+          headers: auth,
+          valid: () => ({ url: "https://hooks.example.com/x", events: ["lead.created"], active: false }),
+        },
+      ],
     ];
     const totalWeight = targets.reduce((n, [w]) => n + w, 0);
     const pickTarget = () => {
@@ -80,7 +182,8 @@ describe("fuzzing at scale", () => {
           const headers = { ...(c.contentType ? { "content-type": c.contentType } : {}), ...(await t.headers(c.body)) };
           const res = await callRaw(t.method, t.path, c.body, headers);
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          if (res.status >= 500) failures.push(`case ${i} ${t.method} ${t.path} (${c.label}) → ${res.status} ${res.text.slice(0, 200)}`);
+          if (res.status >= 500)
+            failures.push(`case ${i} ${t.method} ${t.path} (${c.label}) → ${res.status} ${res.text.slice(0, 200)}`);
         }),
       );
     }

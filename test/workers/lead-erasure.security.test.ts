@@ -19,15 +19,28 @@ async function rowsMentioning(workspaceId: string, needles: string[]) {
 }
 
 async function erasedLeadSetup() {
-  const ws = await seedWorkspace({ form: { autoReplyText: "Thanks {name}, we will call you.", autoReplySubject: "Thanks" } });
+  const ws = await seedWorkspace({
+    form: { autoReplyText: "Thanks {name}, we will call you.", autoReplySubject: "Thanks" },
+  });
   const hook = `/hook/erase-${crypto.randomUUID()}`;
-  const endpoint = await call("POST", "/api/v1/webhooks", { key: ws.key, body: { url: `${fakeApiUrl}${hook}`, events: ["lead.erased"] } });
+  const endpoint = await call("POST", "/api/v1/webhooks", {
+    key: ws.key,
+    body: { url: `${fakeApiUrl}${hook}`, events: ["lead.erased"] },
+  });
   expect(endpoint.status).toBe(201);
   const email = uniqueEmail();
-  const person = { name: "Zelda Quarterfield", email, phone: "+14155550199", message: "Call me about the loft on Elm St" };
+  const person = {
+    name: "Zelda Quarterfield",
+    email,
+    phone: "+14155550199",
+    message: "Call me about the loft on Elm St",
+  };
   expect((await submit(ws.form.publicKey, person)).status).toBe(200);
   const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
-  await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { notes: "Zelda prefers evenings", status: "contacted" } });
+  await call("PATCH", `/api/v1/leads/${lead.id}`, {
+    key: ws.key,
+    body: { notes: "Zelda prefers evenings", status: "contacted" },
+  });
   return { ws, hook, email, person, lead };
 }
 
@@ -36,9 +49,21 @@ describe("erasing and exporting a person", () => {
     const { ws, email, person, lead } = await erasedLeadSetup();
     const res = await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
     expect(res.status).toBe(200);
-    expect(res.json.lead).toMatchObject({ id: lead.id, name: person.name, email, phone: person.phone, message: person.message, notes: "Zelda prefers evenings" });
-    expect(res.json.lead_event.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(["created", "assigned", "status_changed"]));
-    expect(res.json.lead_event.find((e: { type: string }) => e.type === "created").data).toMatchObject({ name: person.name, email });
+    expect(res.json.lead).toMatchObject({
+      id: lead.id,
+      name: person.name,
+      email,
+      phone: person.phone,
+      message: person.message,
+      notes: "Zelda prefers evenings",
+    });
+    expect(res.json.lead_event.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(["created", "assigned", "status_changed"]),
+    );
+    expect(res.json.lead_event.find((e: { type: string }) => e.type === "created").data).toMatchObject({
+      name: person.name,
+      email,
+    });
     expect(res.json.outbox.some((o: { recipient: string }) => o.recipient === email)).toBe(true);
     for (const table of TABLES.slice(1)) expect(Array.isArray(res.json[table]), table).toBe(true);
     expect(JSON.stringify(res.json)).not.toContain(ws.key);
@@ -53,13 +78,30 @@ describe("erasing and exporting a person", () => {
 
     expect(await rowsMentioning(ws.id, [email, "Zelda", "5550199", "Elm St"])).toEqual([]);
     const after = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json;
-    expect(after.lead).toMatchObject({ name: null, email: null, phone: null, message: null, notes: null, fields: {}, status: "contacted", source: "form" });
+    expect(after.lead).toMatchObject({
+      name: null,
+      email: null,
+      phone: null,
+      message: null,
+      notes: null,
+      fields: {},
+      status: "contacted",
+      source: "form",
+    });
     // Counts stay: the lead, its events (one more: `erased`), its status history.
     expect(await leadRows(ws.id)).toEqual({ ...before, events: before.events + 1 });
-    expect(after.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(["created", "status_changed", "erased"]));
-    expect(after.events.find((e: { type: string }) => e.type === "status_changed").data).toMatchObject({ from: "new", to: "contacted" });
+    expect(after.events.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(["created", "status_changed", "erased"]),
+    );
+    expect(after.events.find((e: { type: string }) => e.type === "status_changed").data).toMatchObject({
+      from: "new",
+      to: "contacted",
+    });
 
-    const suppressed = await testDb().execute({ sql: "SELECT sender, reason FROM suppression WHERE workspace_id = ? AND address = ?", args: [ws.id, email] });
+    const suppressed = await testDb().execute({
+      sql: "SELECT sender, reason FROM suppression WHERE workspace_id = ? AND address = ?",
+      args: [ws.id, email],
+    });
     expect(suppressed.rows.map((r) => [r.sender, r.reason])).toEqual([["email", "erased"]]);
 
     await tick(Date.now() + 60_000);
@@ -68,7 +110,10 @@ describe("erasing and exporting a person", () => {
       expect(got).toHaveLength(1);
       return got[0]!;
     });
-    expect(delivered.body).toMatchObject({ type: "lead.erased", data: { lead: { id: lead.id, email: null, name: null } } });
+    expect(delivered.body).toMatchObject({
+      type: "lead.erased",
+      data: { lead: { id: lead.id, email: null, name: null } },
+    });
     expect(delivered.raw).not.toContain(email);
     expect(delivered.raw).not.toContain(person.name);
 
@@ -76,7 +121,10 @@ describe("erasing and exporting a person", () => {
     expect((await call("DELETE", `/api/v1/leads/${lead.id}`, { key: ws.key })).status).toBe(204);
     await tick(Date.now() + 120_000);
     expect(await fakeCalls(hook)).toHaveLength(1);
-    expect((await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key })).json.lead).toMatchObject({ email: null, name: null });
+    expect((await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key })).json.lead).toMatchObject({
+      email: null,
+      name: null,
+    });
   });
 
   it("nothing is sent to an erased address until the person writes first; then they are a new lead and answered", async () => {
@@ -99,7 +147,10 @@ describe("erasing and exporting a person", () => {
     const leads = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
     expect(leads).toHaveLength(2);
     expect(leads.find((l: { id: string }) => l.id === lead.id).email).toBeNull();
-    const left = await testDb().execute({ sql: "SELECT count(*) AS n FROM suppression WHERE workspace_id = ? AND address = ?", args: [ws.id, email] });
+    const left = await testDb().execute({
+      sql: "SELECT count(*) AS n FROM suppression WHERE workspace_id = ? AND address = ?",
+      args: [ws.id, email],
+    });
     expect(Number(left.rows[0]!.n)).toBe(0);
   });
 

@@ -59,10 +59,16 @@ describe("outbound URL policy", () => {
   });
 
   it("refuses credentials in the URL, plain http to the internet and other schemes", () => {
-    expect(checkOutboundUrl("https://user:pass@hooks.example.com/", production)).toMatchObject({ ok: false, reason: expect.stringMatching(/Credentials/) });
+    expect(checkOutboundUrl("https://user:pass@hooks.example.com/", production)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/Credentials/),
+    });
     expect(checkOutboundUrl("https://user@hooks.example.com/", production).ok).toBe(false);
     for (const policy of [production, development]) {
-      expect(checkOutboundUrl("http://hooks.example.com/", policy)).toMatchObject({ ok: false, reason: expect.stringMatching(/https/) });
+      expect(checkOutboundUrl("http://hooks.example.com/", policy)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/https/),
+      });
       expect(checkOutboundUrl("ftp://hooks.example.com/", policy).ok).toBe(false);
       expect(checkOutboundUrl("not a url", policy).ok).toBe(false);
     }
@@ -72,7 +78,14 @@ describe("outbound URL policy", () => {
   });
 
   it("accepts public https receivers, by name or by public address", () => {
-    for (const url of ["https://hooks.example.com/leadrelay", "https://hooks.example.com:8443/x?y=1", "https://93.184.215.14/", "https://[2606:4700::1111]/", "https://172.32.0.1/", "https://internal.example.com/"]) {
+    for (const url of [
+      "https://hooks.example.com/leadrelay",
+      "https://hooks.example.com:8443/x?y=1",
+      "https://93.184.215.14/",
+      "https://[2606:4700::1111]/",
+      "https://172.32.0.1/",
+      "https://internal.example.com/",
+    ]) {
       expect(checkOutboundUrl(url, production), url).toMatchObject({ ok: true });
     }
   });

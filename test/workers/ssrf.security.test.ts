@@ -12,7 +12,15 @@ function productionApp() {
   expect(parsed.config.OUTBOUND_ALLOW_LOOPBACK).toBe(false);
   const app = createApp(parsed.config);
   return (method: string, path: string, key: string, body: unknown) =>
-    app.request(path, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) }, env);
+    app.request(
+      path,
+      {
+        method,
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      },
+      env,
+    );
 }
 
 const HOSTILE = [
@@ -32,7 +40,10 @@ const HOSTILE = [
 ];
 
 async function endpointRows(workspaceId: string) {
-  const rs = await testDb().execute({ sql: "SELECT url FROM webhook_endpoint WHERE workspace_id = ?", args: [workspaceId] });
+  const rs = await testDb().execute({
+    sql: "SELECT url FROM webhook_endpoint WHERE workspace_id = ?",
+    args: [workspaceId],
+  });
   return rs.rows.map((r) => String(r.url));
 }
 
@@ -49,7 +60,10 @@ describe("outgoing webhooks never reach private networks", () => {
     }
     expect(await endpointRows(ws.id)).toEqual([]);
 
-    const ok = await request("POST", "/api/v1/webhooks", ws.key, { url: "https://hooks.example.com/in", events: ["lead.created"] });
+    const ok = await request("POST", "/api/v1/webhooks", ws.key, {
+      url: "https://hooks.example.com/in",
+      events: ["lead.created"],
+    });
     expect(ok.status).toBe(201);
     const { id } = (await ok.json()) as { id: string };
     for (const url of ["https://169.254.169.254/", "https://[::ffff:127.0.0.1]/"]) {
@@ -70,7 +84,10 @@ describe("outgoing webhooks never reach private networks", () => {
     const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
     await tick(Date.now() + 60_000);
     const row = await eventually(async () => {
-      const rs = await testDb().execute({ sql: "SELECT state, last_error FROM outbox WHERE lead_id = ? AND sender = 'webhook'", args: [lead.id] });
+      const rs = await testDb().execute({
+        sql: "SELECT state, last_error FROM outbox WHERE lead_id = ? AND sender = 'webhook'",
+        args: [lead.id],
+      });
       expect(rs.rows[0]?.state).toBe("failed");
       return rs.rows[0]!;
     });
@@ -82,14 +99,20 @@ describe("outgoing webhooks never reach private networks", () => {
     const path = `/hook/bounce-${crypto.randomUUID()}`;
     const target = `${path}-target`;
     await scriptFake(path, [`redirect:${target}`]);
-    const created = await call("POST", "/api/v1/webhooks", { key: ws.key, body: { url: `${fakeApiUrl}${path}`, events: ["lead.created"] } });
+    const created = await call("POST", "/api/v1/webhooks", {
+      key: ws.key,
+      body: { url: `${fakeApiUrl}${path}`, events: ["lead.created"] },
+    });
     expect(created.status).toBe(201);
     const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
     await tick(Date.now() + 60_000);
     await eventually(async () => expect((await fakeCalls(path)).map((c) => c.answered)).toEqual([307]));
     await tick(Date.now() + 3_600_000);
     expect(await fakeCalls(target)).toEqual([]);
-    const rs = await testDb().execute({ sql: "SELECT state, last_error FROM outbox WHERE lead_id = ? AND sender = 'webhook'", args: [lead.id] });
+    const rs = await testDb().execute({
+      sql: "SELECT state, last_error FROM outbox WHERE lead_id = ? AND sender = 'webhook'",
+      args: [lead.id],
+    });
     expect(rs.rows[0]).toMatchObject({ state: "failed", last_error: expect.stringMatching(/redirect/) });
   });
 });

@@ -18,7 +18,8 @@ async function loadAddresses({ ctx, workspace }: Scope, leadId: string): Promise
   const rs = await ctx.database.client
     .execute({
       sql: `SELECT email, phone, telegram_user_id AS tg, whatsapp_id AS wa, whatsapp_user_id AS waUser,
-              EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = l.workspace_id AND e.lead_id = l.id AND e.type = 'erased') AS erased
+              EXISTS (SELECT 1 FROM lead_event e
+                      WHERE e.workspace_id = l.workspace_id AND e.lead_id = l.id AND e.type = 'erased') AS erased
             FROM lead l WHERE l.workspace_id = :ws AND l.id = :id`,
       args: { ws: workspace.id, id: leadId },
     })
@@ -28,7 +29,14 @@ async function loadAddresses({ ctx, workspace }: Scope, leadId: string): Promise
   const row = rs.rows[0];
   if (!row) throw AppError.notFound("Lead");
   const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
-  return { email: str(row.email), phone: str(row.phone), tg: str(row.tg), wa: str(row.wa), waUser: str(row.waUser), erased: Number(row.erased) === 1 };
+  return {
+    email: str(row.email),
+    phone: str(row.phone),
+    tg: str(row.tg),
+    wa: str(row.wa),
+    waUser: str(row.waUser),
+    erased: Number(row.erased) === 1,
+  };
 }
 
 /** The (sender, address) pairs this person can be written to at: what the suppression list must hold. */
@@ -70,13 +78,19 @@ export async function eraseLead(scope: Scope, leadId: string, actor: Actor): Pro
     {
       sql: `DELETE FROM whatsapp_window WHERE address IN (SELECT value FROM json_each(:addresses))
               AND channel_id IN (SELECT id FROM channel WHERE workspace_id = :ws)`,
-      args: { ws: workspace.id, addresses: JSON.stringify(suppress.filter(([s]) => s === "whatsapp").map(([, a]) => a)) },
+      args: {
+        ws: workspace.id,
+        addresses: JSON.stringify(suppress.filter(([s]) => s === "whatsapp").map(([, a]) => a)),
+      },
     },
     ...PERSONAL_TABLES.flatMap(({ table, erase, dropWhere }) => {
       const where = `workspace_id = :ws AND lead_id = :id`;
       return [
         ...(dropWhere ? [stmt(`DELETE FROM ${table} WHERE ${where} AND ${dropWhere}`, args)] : []),
-        stmt(erase === "delete" ? `DELETE FROM ${table} WHERE ${where}` : `UPDATE ${table} SET ${erase} WHERE ${where}`, args),
+        stmt(
+          erase === "delete" ? `DELETE FROM ${table} WHERE ${where}` : `UPDATE ${table} SET ${erase} WHERE ${where}`,
+          args,
+        ),
       ];
     }),
     stmt(`UPDATE lead SET ${LEAD_PERSONAL_SET}, updated_at = :now WHERE workspace_id = :ws AND id = :id`, args),
@@ -134,7 +148,9 @@ export async function exportLeadData(scope: Scope, leadId: string): Promise<Reco
     const results = await ctx.database.client.batch(
       [
         stmt(`SELECT * FROM lead WHERE workspace_id = :ws AND id = :id`, args),
-        ...PERSONAL_TABLES.map(({ table }) => stmt(`SELECT * FROM ${table} WHERE workspace_id = :ws AND lead_id = :id ORDER BY rowid`, args)),
+        ...PERSONAL_TABLES.map(({ table }) =>
+          stmt(`SELECT * FROM ${table} WHERE workspace_id = :ws AND lead_id = :id ORDER BY rowid`, args),
+        ),
         {
           sql: `SELECT sender, address, reason, created_at FROM suppression WHERE workspace_id = :ws
                   AND (lead_id = :id OR address IN (SELECT value FROM json_each(:addresses)))`,

@@ -20,7 +20,11 @@ const eventDataKept = `json_object(${EVENT_DATA_KEPT.map((k) => `'${k}', json_ex
 export const PERSONAL_TABLES: PersonalTable[] = [
   { table: "lead_event", erase: `data = ${eventDataKept}` },
   // Sent and failed messages stay counted; their text, payload and address go. Unsent ones are dropped.
-  { table: "outbox", dropWhere: "state = 'pending'", erase: `recipient = 'erased', payload = '{}', last_error = NULL, delivery_error = NULL` },
+  {
+    table: "outbox",
+    dropWhere: "state = 'pending'",
+    erase: `recipient = 'erased', payload = '{}', last_error = NULL, delivery_error = NULL`,
+  },
   { table: "consent_event", erase: `address = NULL, text = NULL, message_id = NULL` },
   { table: "sequence_enrollment", erase: "delete" },
   { table: "telegram_conversation", erase: "delete" },

@@ -17,7 +17,16 @@ export interface OutboundPolicy {
 export type OutboundVerdict = { ok: true; url: URL } | { ok: false; reason: string };
 
 // Names that only mean something inside a network: never a receiver on the internet.
-const INTERNAL_SUFFIXES = [".localhost", ".local", ".localdomain", ".internal", ".intranet", ".lan", ".home.arpa", ".corp"];
+const INTERNAL_SUFFIXES = [
+  ".localhost",
+  ".local",
+  ".localdomain",
+  ".internal",
+  ".intranet",
+  ".lan",
+  ".home.arpa",
+  ".corp",
+];
 
 function ipv4Parts(host: string): number[] | null {
   // The WHATWG URL parser has already normalised 2130706433, 0x7f.1 and 127.1 to dotted quads.
@@ -84,7 +93,8 @@ export function checkOutboundUrl(raw: string, policy: OutboundPolicy): OutboundV
   } catch {
     return { ok: false, reason: "Not a valid URL." };
   }
-  if (url.username || url.password) return { ok: false, reason: "Credentials in the URL are not allowed; use the signing secret." };
+  if (url.username || url.password)
+    return { ok: false, reason: "Credentials in the URL are not allowed; use the signing secret." };
   const kind = hostClass(url.hostname);
   if (kind === "private" || (kind === "loopback" && !policy.allowLoopback)) {
     return { ok: false, reason: "The URL points at a private, loopback or internal address; use a public https URL." };

@@ -20,7 +20,10 @@ const exportRoute = createRoute({
   tags: ["leads"],
   summary: "Everything stored about the person behind a lead, as JSON (GDPR access and portability)",
   request: { params: Id },
-  responses: { 200: jsonResponse(z.record(z.string(), z.unknown()).openapi("LeadDataExport"), "The data"), ...commonErrors },
+  responses: {
+    200: jsonResponse(z.record(z.string(), z.unknown()).openapi("LeadDataExport"), "The data"),
+    ...commonErrors,
+  },
 });
 
 export function registerLeadErasure(app: App) {
