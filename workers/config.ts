@@ -30,6 +30,17 @@ export const configSchema = z.object({
   // Cloudflare Turnstile: forms with a site key are verified only when the secret is set.
   TURNSTILE_SECRET: z.string().min(1).optional(),
   TURNSTILE_VERIFY_URL: z.url().default("https://challenges.cloudflare.com/turnstile/v0/siteverify"),
+  // The request header that carries the visitor's address, set by the proxy in front (Cloudflare's edge sets
+  // cf-connecting-ip; behind another proxy, its header, e.g. x-forwarded-for). Unset = not trusted: the per-IP
+  // limit is off and only the per-form limit applies (workers/http/client-ip.ts, docs/security.md).
+  CLIENT_IP_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/)
+    .transform((v) => v.toLowerCase())
+    .optional(),
+  // Development and tests only: let outgoing webhooks reach loopback receivers (127.0.0.1, ::1, localhost), also
+  // over plain http. Off by default; production never needs it (workers/lib/outbound-url.ts, docs/security.md).
+  OUTBOUND_ALLOW_LOOPBACK: z.union([z.boolean(), z.stringbool()]).default(false),
 });
 
 export type Config = z.infer<typeof configSchema>;

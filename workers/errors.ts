@@ -21,6 +21,10 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+// Seconds a client is told to wait after a 503: long enough for a libSQL restart or a failover, short enough that
+// a form's visitor (the embed snippet retries) or a platform's redelivery is not held up for minutes.
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
 /** field path → message, e.g. `{ "phone": "Not a valid phone number for US" }` */
 export type FieldErrors = Record<string, string>;
 
@@ -39,6 +43,10 @@ export class AppError extends Error {
     this.code = code;
     if (opts.fields) this.fields = opts.fields;
     if (opts.headers) this.headers = opts.headers;
+    // Every "retry shortly" answer says when: clients and platforms that honour Retry-After back off that long.
+    if (code === "STORAGE_UNAVAILABLE" && !this.headers?.["Retry-After"]) {
+      this.headers = { ...this.headers, "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) };
+    }
   }
 
   get status(): ContentfulStatusCode {
@@ -94,6 +102,11 @@ export function toAppError(err: unknown): AppError {
   if (unreachable || (libsql && !PROGRAMMING_ERRORS.test(libsql.code))) {
     const detail = libsql ? `${libsql.code}: ${libsql.message}` : String(unreachable);
     return new AppError("STORAGE_UNAVAILABLE", "The database is unavailable; retry shortly.", { cause: new Error(detail) });
+  }
+  // A body id that passed its workspace check but whose row went away before the write (deleted in between):
+  // the caller's input is wrong now, not our code. Over HTTP only the message tells this constraint apart.
+  if (libsql && /^SQLITE_CONSTRAINT/.test(libsql.code) && /FOREIGN KEY constraint failed/i.test(libsql.message)) {
+    return new AppError("VALIDATION_FAILED", "A record this request refers to does not exist (any more) in this workspace.", { cause: libsql });
   }
   const detail = libsql ? `${libsql.code}: ${libsql.message}` : err;
   return new AppError("INTERNAL", "Something went wrong on our side.", { cause: detail });

@@ -23,6 +23,8 @@ export const LEAD_EVENT_TYPES = [
   // Another lead of the same person was folded into this one (`data.from`): e.g. a Telegram chat whose
   // verified phone matched a form lead.
   "merged",
+  // The person's data was erased on request (GDPR/CCPA): the lead stays as an anonymous count.
+  "erased",
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 

@@ -2,7 +2,8 @@ import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core"
 import { SENDER_KINDS } from "./outbox";
 import { workspace } from "./workspace";
 
-export const SUPPRESSION_REASONS = ["blocked", "invalid", "opt_out"] as const;
+// `erased`: the person had their data erased; lifted when they write to the workspace again.
+export const SUPPRESSION_REASONS = ["blocked", "invalid", "opt_out", "erased"] as const;
 
 // An address we must not write to again on that channel (Telegram 403 blocked, a bounced email, ...).
 // Keyed by address, not lead: a rep's chat that blocked the bot is unreachable too.

@@ -2,7 +2,7 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
 import { workspace } from "./workspace";
 
-export const WEBHOOK_EVENTS = ["lead.created", "lead.assigned", "lead.status_changed"] as const;
+export const WEBHOOK_EVENTS = ["lead.created", "lead.assigned", "lead.status_changed", "lead.erased"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 /** An owner's HTTPS endpoint that receives lead events, signed with its own secret (HMAC-SHA256). */

@@ -160,8 +160,10 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
         // Webhook calls are told apart by their path (the row's recipient is the whole URL).
         const recipient = String(telegram ? body.chat_id : hook ? url.pathname : body.to);
         const scripted = scripts.get(recipient)?.shift();
-        const answer = scripted && scripted !== "ok" ? canned[scripted] : undefined;
-        const status = answer?.status ?? (hook ? 204 : 200);
+        // "redirect:<path>" answers 307 to that path on this server (a receiver trying to bounce the Worker).
+        const redirectTo = scripted?.startsWith("redirect:") ? scripted.slice(9) : undefined;
+        const answer = scripted && scripted !== "ok" && !redirectTo ? canned[scripted] : undefined;
+        const status = redirectTo ? 307 : (answer?.status ?? (hook ? 204 : 200));
         const call: RecordedCall = {
           api,
           path: url.pathname,
@@ -173,6 +175,10 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
         };
         calls.push(call);
         opts.onCall?.(call);
+        if (redirectTo) {
+          res.writeHead(307, { location: redirectTo });
+          return res.end();
+        }
         if (answer) return send(res, answer.status, answer.body);
         const id = ++messageId;
         if (hook) return send(res, 204, null);

@@ -75,9 +75,19 @@ describe("submissionToCapture", () => {
   });
 
   it("turns the snippet's entry id into a dedup key, ignoring anything malformed", () => {
-    expect(submissionDedupKey({ _sid: "abcDEF123_-x" })).toBe("form:abcDEF123_-x");
+    expect(submissionDedupKey({ _sid: "abcDEF123_-x" })).toMatch(/^form:abcDEF123_-x:/);
     expect(submissionDedupKey({ _sid: "short" })).toBeUndefined();
     expect(submissionDedupKey({ _sid: { x: 1 } })).toBeUndefined();
     expect(submissionDedupKey({})).toBeUndefined();
+    // Retries of one entry share the key even with a new fill time or anti-bot token; other data does not.
+    const entry = { _sid: "abcDEF123_-x", name: "Ana", email: "ana@example.com" };
+    expect(submissionDedupKey({ ...entry, _elapsed_ms: 9000, "cf-turnstile-response": "t2" })).toBe(submissionDedupKey(entry));
+    expect(submissionDedupKey({ ...entry, email: "bo@example.com" })).not.toBe(submissionDedupKey(entry));
+  });
+
+  it("refuses a fill time that is not a number or a string, whatever its toString/valueOf", () => {
+    for (const raw of [{}, { valueOf: 1, toString: 1 }, [5000], true]) {
+      expect(() => isTooFast({ _elapsed_ms: raw }), JSON.stringify(raw)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", fields: { _elapsed_ms: expect.any(String) } }));
+    }
   });
 });

@@ -1,4 +1,7 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../workers/config";
+import { createApp } from "../../workers/http/create-app";
 import { callRaw, isErrorShape, seedWorkspace } from "./harness";
 
 // The limits of wrangler.toml ([[ratelimits]]); keep these in step with it.
@@ -48,6 +51,49 @@ describe("rate limits on the public form route", () => {
     expect(res.json.error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringMatching(/form/) });
     expect(res.headers.get("access-control-allow-origin")).toBe("https://acme.test");
     expect((await submit(other.form.publicKey, { company_website: "bot" })).status).toBe(200);
+  });
+});
+
+/** The app with CLIENT_IP_HEADER as given (undefined = not behind a proxy that sets one), real bindings. */
+function appTrusting(header: string | undefined) {
+  const parsed = parseConfig({ ...(env as unknown as Record<string, unknown>), CLIENT_IP_HEADER: header });
+  if (!parsed.ok) throw new Error(parsed.issues.join());
+  const app = createApp(parsed.config);
+  return (formKey: string, headers: Record<string, string>) =>
+    app.request(`/f/${formKey}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ company_website: "bot" }) }, env);
+}
+
+describe("which client address the per-IP limit counts", () => {
+  it("no trusted header configured: a client-sent CF-Connecting-IP is ignored, not used as the caller's address", async () => {
+    const ws = await seedWorkspace();
+    const post = appTrusting(undefined);
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    // Past the point where the same address would be limited if the header were believed.
+    for (let i = 0; i <= 2 * IP_LIMIT + 1; i++) {
+      const res = await post(ws.form.publicKey, { "cf-connecting-ip": ip });
+      expect(res.status, `post ${i}`).toBe(200);
+    }
+  });
+
+  it("behind a proxy that appends to X-Forwarded-For: only the proxy's entry counts, a client-chosen prefix changes nothing", async () => {
+    const ws = await seedWorkspace();
+    const post = appTrusting("X-Forwarded-For");
+    const real = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    let limited: Response | undefined;
+    let accepted = 0;
+    for (let i = 0; i <= 2 * IP_LIMIT + 1 && !limited; i++) {
+      // A fresh made-up address each time, as an attacker would send; the proxy adds the real one last.
+      const res = await post(ws.form.publicKey, { "x-forwarded-for": `10.9.${i % 250}.${i % 7}, ${real}`, "cf-connecting-ip": `192.0.2.${i % 250}` });
+      if (res.status === 429) limited = res;
+      else accepted++;
+    }
+    expect(limited, "never limited").toBeDefined();
+    expect(accepted).toBeGreaterThanOrEqual(IP_LIMIT);
+    expect(((await limited!.json()) as { error: { message: string } }).error.message).toMatch(/address/);
+  });
+
+  it("the configured header name is validated at start-up", () => {
+    expect(parseConfig({ LIBSQL_URL: "http://127.0.0.1:1", CLIENT_IP_HEADER: "x forwarded: for" }).ok).toBe(false);
   });
 });
 

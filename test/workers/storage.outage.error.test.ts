@@ -22,6 +22,7 @@ describe("database down during capture, then back", () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const res = await post(app, ws.form.publicKey, body);
       expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
       const json = await res.json();
       expect(isErrorShape(json)).toBe(true);
       expect((json as { error: { code: string } }).error.code).toBe("STORAGE_UNAVAILABLE");
@@ -39,6 +40,7 @@ describe("database down during capture, then back", () => {
     await setDatabase("down");
     const res = await post(app, ws.form.publicKey, { name: "Cold", email: uniqueEmail() });
     expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     await setDatabase("up");
     expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });
   });
@@ -68,9 +70,12 @@ describe("database down during capture, then back", () => {
     const app = appBehindFaultProxy();
     await setDatabase("down");
     const headers = { authorization: `Bearer ${ws.key}`, "content-type": "application/json" };
-    expect((await app.request("/api/v1/leads", { headers })).status).toBe(503);
+    const read = await app.request("/api/v1/leads", { headers });
+    expect(read.status).toBe(503);
+    expect(read.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     const create = await app.request("/api/v1/leads", { method: "POST", headers, body: JSON.stringify({ email: uniqueEmail() }) });
     expect(create.status).toBe(503);
+    expect(create.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     await setDatabase("up");
     expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });
   });

@@ -167,6 +167,7 @@ describe("telegram webhook: database down during an update, then back", () => {
     await setDatabase("down");
     const down = await deliver(app, bot, update);
     expect(down.status).toBe(503);
+    expect(down.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     expect(isErrorShape(await down.json())).toBe(true);
     expect(await snapshot(bot, [])).toEqual(before);
 

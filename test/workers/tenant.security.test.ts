@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { call, isErrorShape, seedWorkspace, submit, uniqueEmail } from "./harness";
 import { ownerOperations, validBodyFor } from "./openapi-routes";
 
 describe("tenant isolation", () => {
@@ -115,5 +115,87 @@ describe("tenant isolation", () => {
     // B's keys: none revoked, none added (last-used times move, so they are not in bView).
     const bKeys = (await call("GET", "/api/v1/api-keys", { key: b.key })).json.data;
     expect(bKeys.map((k: { id: string; revokedAt: number | null }) => [k.id, k.revokedAt])).toEqual([[expect.any(String), null], [bKey.id, null]]);
+  });
+});
+
+type JsonSchema = { $ref?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; allOf?: JsonSchema[] };
+
+/** Every property path named `…Id` or `…Ids` in an operation's JSON body, from the OpenAPI document. */
+function idFields(doc: any, schema: JsonSchema | undefined, prefix = "", depth = 0): string[] {
+  if (!schema || depth > 6) return [];
+  if (schema.$ref) return idFields(doc, doc.components.schemas[schema.$ref.split("/").pop()!], prefix, depth + 1);
+  const nested = [...(schema.anyOf ?? []), ...(schema.allOf ?? [])].flatMap((s) => idFields(doc, s, prefix, depth + 1));
+  const own = Object.entries(schema.properties ?? {}).flatMap(([name, child]) => {
+    const path = prefix ? `${prefix}.${name}` : name;
+    return [...(/Ids?$/.test(name) ? [path] : []), ...idFields(doc, child, path, depth + 1)];
+  });
+  return [...new Set([...own, ...nested])];
+}
+
+describe("tenant isolation of ids inside request bodies", () => {
+  it("every body id of another workspace, or of none, → 422 on that field, never a 500; B's deletes never reach A", async () => {
+    const a = await seedWorkspace();
+    const b = await seedWorkspace();
+    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
+    const bPool = (await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
+    const aRule = (await call("POST", "/api/v1/routing-rules", { key: a.key, body: { name: "A rule", match: { sources: ["api"] }, poolId: aPool.id } })).json;
+    const steps = [{ delayMinutes: 60, sender: "email", text: "Hi" }];
+    const aSeq = (await call("POST", "/api/v1/sequences", { key: a.key, body: { name: "A seq", steps } })).json;
+    const aLead = (await call("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } })).json.lead;
+    const bRep = b.reps[0]!.id;
+
+    // [method, path, body, the field the 422 must name]; `X` stands for the id under test.
+    const probes: [string, string, (id: string) => Record<string, unknown>, string][] = [
+      ["POST", "/api/v1/sequences", (id) => ({ name: "S", steps, poolId: id }), "poolId"],
+      ["POST", "/api/v1/sequences", (id) => ({ name: "S", steps, formId: id }), "formId"],
+      ["PATCH", `/api/v1/sequences/${aSeq.id}`, (id) => ({ poolId: id }), "poolId"],
+      ["PATCH", `/api/v1/sequences/${aSeq.id}`, (id) => ({ formId: id }), "formId"],
+      ["POST", "/api/v1/routing-rules", (id) => ({ name: "R", match: {}, poolId: id }), "poolId"],
+      ["POST", "/api/v1/routing-rules", (id) => ({ name: "R", match: { formIds: [id] }, poolId: aPool.id }), "match.formIds.0"],
+      ["PATCH", `/api/v1/routing-rules/${aRule.id}`, (id) => ({ poolId: id }), "poolId"],
+      ["PATCH", `/api/v1/routing-rules/${aRule.id}`, (id) => ({ match: { formIds: [a.form.id, id] } }), "match.formIds.1"],
+      ["POST", "/api/v1/pools", (id) => ({ name: "P", repIds: [id] }), "repIds.0"],
+      ["POST", "/api/v1/pools", (id) => ({ name: "P", fallbackRepId: id }), "fallbackRepId"],
+      ["PATCH", `/api/v1/pools/${aPool.id}`, (id) => ({ fallbackRepId: id }), "fallbackRepId"],
+      ["PATCH", `/api/v1/pools/${aPool.id}`, (id) => ({ repIds: [a.reps[0]!.id, id] }), "repIds.1"],
+      ["PATCH", `/api/v1/leads/${aLead.id}`, (id) => ({ ownerRepId: id }), "ownerRepId"],
+      ["POST", `/api/v1/leads/${aLead.id}/claim`, (id) => ({ repId: id }), "repId"],
+      ["POST", `/api/v1/leads/${aLead.id}/pass`, (id) => ({ repId: id }), "repId"],
+      ["POST", `/api/v1/leads/${aLead.id}/assign`, (id) => ({ repId: id }), "repId"],
+      ["PATCH", "/api/v1/workspace", (id) => ({ ownerRepId: id }), "ownerRepId"],
+    ];
+    const foreign: Record<string, string> = { pool: bPool.id, form: b.form.id, rep: bRep };
+    const kindOf = (field: string) => (/pool/i.test(field) ? "pool" : /form/i.test(field) ? "form" : "rep");
+    const before = JSON.stringify(await Promise.all(["/api/v1/sequences", "/api/v1/routing-rules", "/api/v1/pools", `/api/v1/leads/${aLead.id}`].map(async (p) => (await call("GET", p, { key: a.key })).json)));
+    for (const [method, path, body, field] of probes) {
+      for (const id of [foreign[kindOf(field)]!, `${kindOf(field)}_doesnotexist0000`]) {
+        const res = await call(method, path, { key: a.key, body: body(id) });
+        const what = `${method} ${path} ${field}=${id} → ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, what).toBe(422);
+        expect(isErrorShape(res.json), what).toBe(true);
+        expect(Object.keys(res.json.error.fields ?? {}), what).toContain(field);
+      }
+    }
+    // Nothing of A changed, so nothing of A can hang off B's rows: B deleting them leaves A whole.
+    expect((await call("DELETE", `/api/v1/pools/${bPool.id}`, { key: b.key })).status).toBe(204);
+    expect((await call("DELETE", `/api/v1/forms/${b.form.id}`, { key: b.key })).status).toBe(204);
+    const after = JSON.stringify(await Promise.all(["/api/v1/sequences", "/api/v1/routing-rules", "/api/v1/pools", `/api/v1/leads/${aLead.id}`].map(async (p) => (await call("GET", p, { key: a.key })).json)));
+    expect(after).toBe(before);
+
+    // A body id field added later must be probed above: the list is checked against the OpenAPI document.
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    const covered = new Set(probes.map(([m, p, , f]) => `${m} ${p.replace(/\/(seq|rule|pool|lead)_[^/]+/, "/{id}")} ${f.replace(/\.\d+$/, "")}`));
+    // Ids on the platforms' side (a chat, a number, a bot), not rows of a workspace.
+    const platformId = /(^|\.)(telegramChatId|telegramUserId|phoneNumberId|botId|whatsappId|whatsappUserId)$/;
+    for (const [template, ops] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const schema = op.requestBody?.content?.["application/json"]?.schema;
+        for (const field of idFields(doc, schema)) {
+          const key = `${method.toUpperCase()} ${template} ${field}`;
+          if (platformId.test(field)) continue;
+          expect(covered.has(key), `${key}: add a probe for this body id`).toBe(true);
+        }
+      }
+    }
   });
 });

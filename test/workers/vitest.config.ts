@@ -25,6 +25,8 @@ export default defineProject({
           EMAIL_FROM: "LeadRelay <hello@leadrelay.test>",
           // A fresh random secret per run: no test can depend on a known value to mint a session.
           SESSION_SECRET: crypto.randomUUID() + crypto.randomUUID(),
+          // The fakes listen on 127.0.0.1: outgoing webhooks may reach them only because of this test-only setting.
+          OUTBOUND_ALLOW_LOOPBACK: "true",
         },
       },
     })),

@@ -10,6 +10,7 @@ import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
+import { liftErasedSuppression } from "./lead-erasure";
 import { leadFromRow, type Lead } from "./lead-row";
 import { defaultPoolId, loadRoutingContext } from "./routing-context";
 import { scoreLead, type ScoringRules } from "./scoring";
@@ -148,7 +149,9 @@ export async function captureLead(
     slaDue: decision.slaDueAt,
     dedupKey: blank(input.dedupKey),
   };
-  // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identities.
+  // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identities. A replayed
+  // delivery id writes no lead either (its `created` event could not be written: no lead without its event);
+  // it answers with the lead that delivery recorded.
   const matched = `COALESCE(
     (SELECT id FROM lead WHERE id = :id),
     (SELECT id FROM lead WHERE workspace_id = :ws AND phone = :phone),
@@ -199,10 +202,11 @@ export async function captureLead(
                   whatsapp_id, whatsapp_user_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
                   page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
                   created_at, updated_at)
-                VALUES (:id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :waUser, :message, :fields,
+                SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :waUser, :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
                   :owner, :pool, CASE WHEN :owner IS NULL THEN NULL ELSE :now END, :slaDue, :score, :reasons, :hot,
-                  :now, :now, :now)
+                  :now, :now, :now
+                WHERE ${notReplayed}
                 ON CONFLICT DO NOTHING`,
           {
             ...args,
@@ -270,7 +274,8 @@ export async function captureLead(
         stmt(
           `SELECT lead.*, lead.id = :id AS created,
                   EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId) AS recorded
-                FROM lead WHERE id = ${matched}`,
+                FROM lead WHERE id = COALESCE(${matched},
+                  (SELECT lead_id FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey))`,
           { ...args, eventId },
         ),
         ...outbox.statements,
@@ -285,6 +290,8 @@ export async function captureLead(
           extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
           condition: "l.owner_rep_id IS NOT NULL",
         }),
+        // Last, so the indexes above stay put: a person who writes again may be answered again.
+        ...(actor.type === "prospect" ? [liftErasedSuppression(workspace.id, { email, phone, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId })] : []),
       ],
       "write",
     );

@@ -117,20 +117,41 @@ export const MIN_FILL_MS = 2000;
 
 /**
  * True when the snippet reported a fill time under MIN_FILL_MS: treated like the honeypot (normal answer,
- * nothing stored). Posts without `_elapsed_ms` (plain HTML forms, servers) are not judged by it.
+ * nothing stored). Posts without `_elapsed_ms` (plain HTML forms, servers) are not judged by it. Only a
+ * number or a string is read: Number() on an object runs its `valueOf`/`toString`, which a JSON body can
+ * set to non-functions (a TypeError, formerly a 500), so anything else is a 422 on the field.
  */
 export function isTooFast(submission: Submission): boolean {
-  const raw = submission._elapsed_ms;
+  const raw = valueOf(submission, "_elapsed_ms");
   if (raw === undefined || raw === null || raw === "") return false;
+  if (typeof raw !== "number" && typeof raw !== "string") {
+    throw AppError.validation({ _elapsed_ms: "Must be a number of milliseconds." });
+  }
   const ms = Number(raw);
   return !Number.isFinite(ms) || ms < MIN_FILL_MS;
 }
 
+// Keys that may differ between the snippet's retries of one entry (fill time, a fresh anti-bot token).
+const VOLATILE_KEYS = new Set(["_elapsed_ms", "_sid", "cf-turnstile-response"]);
+
+/** FNV-1a, 32 bits: tells two submissions apart, not a security boundary (the key is scoped to one workspace). */
+function fingerprint(submission: Submission): string {
+  const entries = Object.entries(submission)
+    .filter(([k]) => !VOLATILE_KEYS.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const text = JSON.stringify(entries);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36);
+}
+
 /**
  * The snippet's own id for one entry (`_sid`), kept across its retries: a retry of a submission that was
- * stored but whose answer got lost records nothing twice (capture's dedup key).
+ * stored but whose answer got lost records nothing twice (capture's dedup key). The key includes what was
+ * sent, so a different submission reusing an earlier `_sid` (a buggy page, a replay with other data) is a
+ * submission of its own rather than being swallowed as a retry.
  */
 export function submissionDedupKey(submission: Submission): string | undefined {
-  const sid = submission._sid;
-  return typeof sid === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(sid) ? `form:${sid}` : undefined;
+  const sid = valueOf(submission, "_sid");
+  return typeof sid === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(sid) ? `form:${sid}:${fingerprint(submission)}` : undefined;
 }

@@ -1,5 +1,5 @@
-import { and, asc, eq, sql } from "drizzle-orm";
-import { pool, routingRule, type RuleMatch } from "../../db/schema";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { form, pool, routingRule, type RuleMatch } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import type { Scope } from "./context";
@@ -12,14 +12,21 @@ export interface RuleInput {
   poolId: string;
 }
 
-async function checkPool({ ctx, workspace }: Scope, poolId: string | undefined) {
-  if (!poolId) return;
-  const found = await ctx.database.db
-    .select({ id: pool.id })
-    .from(pool)
-    .where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, poolId)))
-    .get();
-  if (!found) throw AppError.validation({ poolId: "No such pool in this workspace." });
+/** The pool and any forms a rule names must be the caller's (422 on the field), checked in one round trip. */
+async function checkRefs({ ctx, workspace }: Scope, input: { poolId?: string | undefined; match?: RuleMatch | undefined }) {
+  const formIds = input.match?.formIds ?? [];
+  if (!input.poolId && formIds.length === 0) return;
+  const { db } = ctx.database;
+  const [pools, forms] = await db.batch([
+    db.select({ id: pool.id }).from(pool).where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, input.poolId ?? ""))),
+    db.select({ id: form.id }).from(form).where(and(eq(form.workspaceId, workspace.id), inArray(form.id, formIds.length ? formIds : [""]))),
+  ]);
+  const errors: Record<string, string> = {};
+  if (input.poolId && pools.length === 0) errors.poolId = "No such pool in this workspace.";
+  const known = new Set(forms.map((f) => f.id));
+  const missing = formIds.findIndex((id) => !known.has(id));
+  if (missing >= 0) errors[`match.formIds.${missing}`] = "No such form in this workspace.";
+  if (Object.keys(errors).length > 0) throw AppError.validation(errors);
 }
 
 export async function listRules({ ctx, workspace }: Scope): Promise<RoutingRule[]> {
@@ -32,7 +39,7 @@ export async function listRules({ ctx, workspace }: Scope): Promise<RoutingRule[
 }
 
 export async function createRule(scope: Scope, input: RuleInput): Promise<RoutingRule> {
-  await checkPool(scope, input.poolId);
+  await checkRefs(scope, input);
   const now = scope.ctx.now();
   const { db } = scope.ctx.database;
   // Appended after the last rule unless a position is given.
@@ -49,7 +56,7 @@ export async function createRule(scope: Scope, input: RuleInput): Promise<Routin
 }
 
 export async function updateRule(scope: Scope, id: string, input: Partial<RuleInput>): Promise<RoutingRule> {
-  await checkPool(scope, input.poolId);
+  await checkRefs(scope, input);
   const row = await scope.ctx.database.db
     .update(routingRule)
     .set({ ...input, updatedAt: scope.ctx.now() })

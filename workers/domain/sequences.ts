@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { form, sequence, sequenceStep, type LeadSource, type StepSender } from "../../db/schema";
+import { form, pool, sequence, sequenceStep, type LeadSource, type StepSender } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import type { Scope } from "./context";
@@ -37,14 +37,23 @@ function checkSteps(steps: StepInput[]) {
   }
 }
 
-async function checkForm({ ctx, workspace }: Scope, formId: string | null | undefined) {
-  if (!formId) return;
-  const found = await ctx.database.db
-    .select({ id: form.id })
-    .from(form)
-    .where(and(eq(form.workspaceId, workspace.id), eq(form.id, formId)))
-    .get();
-  if (!found) throw AppError.validation({ formId: "No such form in this workspace." });
+/**
+ * The form and pool a sequence names must be the caller's: a foreign id would otherwise be stored (and B
+ * deleting its pool would cascade into A's sequence). Both looked up in one round trip; each miss is a 422 on
+ * its own field.
+ */
+async function checkRefs({ ctx, workspace }: Scope, input: { formId?: string | null | undefined; poolId?: string | null | undefined }) {
+  const formId = input.formId || null;
+  const poolId = input.poolId || null;
+  if (!formId && !poolId) return;
+  const [forms, pools] = await ctx.database.db.batch([
+    ctx.database.db.select({ id: form.id }).from(form).where(and(eq(form.workspaceId, workspace.id), eq(form.id, formId ?? ""))),
+    ctx.database.db.select({ id: pool.id }).from(pool).where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, poolId ?? ""))),
+  ]);
+  const errors: Record<string, string> = {};
+  if (formId && forms.length === 0) errors.formId = "No such form in this workspace.";
+  if (poolId && pools.length === 0) errors.poolId = "No such pool in this workspace.";
+  if (Object.keys(errors).length > 0) throw AppError.validation(errors);
 }
 
 function stepRows(workspaceId: string, sequenceId: string, steps: StepInput[], now: number) {
@@ -89,7 +98,7 @@ export async function getSequence({ ctx, workspace }: Scope, id: string): Promis
 
 export async function createSequence(scope: Scope, input: SequenceInput): Promise<Sequence> {
   checkSteps(input.steps);
-  await checkForm(scope, input.formId);
+  await checkRefs(scope, input);
   const { ctx, workspace } = scope;
   const now = ctx.now();
   const id = newId("seq", now);
@@ -109,7 +118,7 @@ export async function createSequence(scope: Scope, input: SequenceInput): Promis
 export async function updateSequence(scope: Scope, id: string, input: Partial<SequenceInput>): Promise<Sequence> {
   const { ctx, workspace } = scope;
   if (input.steps) checkSteps(input.steps);
-  await checkForm(scope, input.formId);
+  await checkRefs(scope, input);
   const current = await getSequence(scope, id);
   const now = ctx.now();
   const { steps, ...fields } = input;

@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { webhookEndpoint, type WebhookEventType } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId, randomToken } from "../lib/ids";
+import { checkOutboundUrl } from "../lib/outbound-url";
 import type { DomainContext, WorkspaceRef } from "./context";
 
 export type WebhookEndpoint = typeof webhookEndpoint.$inferSelect;
@@ -26,8 +27,16 @@ export async function listWebhooks({ ctx, workspace }: Scope): Promise<WebhookEn
   return ctx.database.db.select().from(webhookEndpoint).where(eq(webhookEndpoint.workspaceId, workspace.id)).orderBy(asc(webhookEndpoint.createdAt)).all();
 }
 
+/** Refuses URLs that point into private networks (422 on `url`); the sender checks again before each send. */
+function assertReachableUrl(ctx: DomainContext, url: string | undefined): void {
+  if (url === undefined) return;
+  const verdict = checkOutboundUrl(url, { allowLoopback: ctx.config.OUTBOUND_ALLOW_LOOPBACK });
+  if (!verdict.ok) throw AppError.validation({ url: verdict.reason });
+}
+
 /** Creates an endpoint with a fresh signing secret, returned once here. */
 export async function createWebhook({ ctx, workspace }: Scope, input: WebhookInput): Promise<WebhookEndpoint> {
+  assertReachableUrl(ctx, input.url);
   const now = ctx.now();
   return ctx.database.db
     .insert(webhookEndpoint)
@@ -37,6 +46,7 @@ export async function createWebhook({ ctx, workspace }: Scope, input: WebhookInp
 }
 
 export async function updateWebhook({ ctx, workspace }: Scope, id: string, input: Partial<WebhookInput>): Promise<WebhookEndpoint> {
+  assertReachableUrl(ctx, input.url);
   const row = await ctx.database.db
     .update(webhookEndpoint)
     .set({ ...input, updatedAt: ctx.now() })

@@ -20,6 +20,7 @@ import { registerPeople } from "../routes/people";
 import { registerApiKeys } from "../routes/api-keys";
 import { registerDashboard } from "../routes/dashboard";
 import { registerEmbed } from "../routes/embed";
+import { registerLeadErasure } from "../routes/lead-erasure";
 import { registerLeadExport } from "../routes/lead-export";
 import { registerScoring } from "../routes/scoring";
 import { registerWebhooks } from "../routes/webhooks";
@@ -76,6 +77,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   // Before registerLeads: "/api/v1/leads/export.csv" must not be taken for a lead id.
   registerLeadExport(app);
   registerLeads(app);
+  registerLeadErasure(app);
   registerLeadActions(app);
   registerPools(app);
   registerRoutingRules(app);

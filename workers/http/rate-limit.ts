@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { AppError } from "../errors";
+import { clientIp } from "./client-ip";
 import type { AppEnv } from "./app";
 
 /**
@@ -27,12 +28,13 @@ async function enforce(limiter: RateLimit | undefined, key: string, what: string
 }
 
 /**
- * Per client IP, before any lookup, so a flood of made-up form keys never reaches the database.
- * Cloudflare always sets CF-Connecting-IP; a request without it (an in-process test) is not counted.
+ * Per client IP, before any lookup, so a flood of made-up form keys never reaches the database. The address
+ * comes only from the header the deployment trusts (CLIENT_IP_HEADER); without one, or a request without it
+ * (an in-process test), the request is not counted here and the per-form limit still applies.
  * The 429 carries `Access-Control-Allow-Origin: *` so the embed snippet can read it (it holds no data).
  */
 export const limitPublicByIp = createMiddleware<AppEnv>(async (c, next) => {
-  const ip = c.req.header("cf-connecting-ip");
+  const ip = clientIp(c, c.get("config"));
   if (ip) await enforce(c.env?.IP_RATE_LIMITER, ip, "address", { "Access-Control-Allow-Origin": "*" });
   await next();
 });

@@ -12,7 +12,7 @@ import { whatsappSender } from "./whatsapp-sender";
 export function createSenders(config: Config): SenderRegistry {
   const registry: SenderRegistry = {
     telegram: telegramSender(config.TELEGRAM_API_ROOT),
-    webhook: webhookSender(),
+    webhook: webhookSender({ allowLoopback: config.OUTBOUND_ALLOW_LOOPBACK }),
     whatsapp: whatsappSender(config.WHATSAPP_GRAPH_URL),
   };
   if (config.EMAIL_API_URL && config.EMAIL_FROM) {

@@ -3,10 +3,12 @@ import { captureLead } from "../domain/capture-lead";
 import { findPublicForm, type Form } from "../domain/forms";
 import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/form-submission";
 import { verifyTurnstile } from "../domain/turnstile";
+import { clientIp } from "../http/client-ip";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
 import { limitPublicForm } from "../http/rate-limit";
-import { readBodyLimited } from "../http/read-body";
+import { decodeJsonBytes, declaredCharset, parseUrlencoded } from "../http/form-charset";
+import { readBytesLimited } from "../http/read-body";
 import { assertStorableText } from "../http/text-safety";
 
 const FORM_KEY = /^f_[A-Za-z0-9]{10,40}$/;
@@ -25,11 +27,12 @@ async function loadForm(c: Context<AppEnv>) {
   return findPublicForm(c.get("ctx"), key);
 }
 
-function parseSubmission(contentType: string, body: string): Submission {
+function parseSubmission(contentType: string, body: Uint8Array): Submission {
   if (/^application\/json\b/i.test(contentType)) {
+    const text = decodeJsonBytes(body, declaredCharset(contentType));
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = JSON.parse(text);
     } catch {
       throw new AppError("INVALID_JSON", "The request body is not valid JSON.", { fields: { body: "Malformed JSON." } });
     }
@@ -39,7 +42,8 @@ function parseSubmission(contentType: string, body: string): Submission {
     return parsed as Submission;
   }
   if (/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
-    return Object.fromEntries(new URLSearchParams(body));
+    // Pages served as ISO-8859-1 post in it: honoured when declared, refused (not mangled) when it is not.
+    return parseUrlencoded(body, declaredCharset(contentType));
   }
   throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the form as application/json or application/x-www-form-urlencoded.", {
     fields: { "content-type": `Unsupported: ${contentType || "nothing"}.` },
@@ -92,13 +96,13 @@ export function registerFormCapture(app: App) {
     // From here on even errors carry CORS headers, so the snippet can read them.
     try {
       await limitPublicForm(c, form.publicKey);
-      const body = await readBodyLimited(c.req.raw, c.get("config").FORM_MAX_BODY_BYTES);
+      const body = await readBytesLimited(c.req.raw, c.get("config").FORM_MAX_BODY_BYTES);
       const submission = parseSubmission(contentType, body);
       assertStorableText(submission);
       const html = wantsHtml(c, contentType);
       // Bots fill the hidden field or post at once: they get the normal answer and nothing is stored.
       if (isHoneypotFilled(form, submission) || isTooFast(submission)) return thankYou(c, form, html, cors);
-      if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], c.req.header("cf-connecting-ip"));
+      if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], clientIp(c, c.get("config")) ?? undefined);
       const input = { ...submissionToCapture(form, submission, { referer: c.req.header("referer") }), dedupKey: submissionDedupKey(submission) };
       await captureLead({ ctx: c.get("ctx"), workspace, actor: { type: "prospect" } }, input);
       return thankYou(c, form, html, cors);

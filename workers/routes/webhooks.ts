@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../../db/schema";
+import { checkOutboundUrl } from "../lib/outbound-url";
 import { createWebhook, deleteWebhook, listWebhooks, updateWebhook, withoutSecret } from "../domain/webhooks";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
@@ -20,8 +21,15 @@ const CreatedWebhookSchema = Base.extend({
 }).openapi("CreatedWebhook");
 
 const WebhookInput = z.object({
-  // Receivers get lead data: plain http would expose it in transit.
-  url: z.url({ protocol: /^https$/ }).max(2048),
+  // https only, public addresses only (workers/lib/outbound-url.ts). Judged here with the other fields; loopback
+  // passes this step and is refused by the domain verb unless OUTBOUND_ALLOW_LOOPBACK is on.
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .superRefine((url, ctx) => {
+      const verdict = checkOutboundUrl(url, { allowLoopback: true });
+      if (!verdict.ok) ctx.addIssue({ code: "custom", message: verdict.reason });
+    }),
   events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
   active: z.boolean().optional(),
 });
