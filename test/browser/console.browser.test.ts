@@ -123,8 +123,13 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
 
     const { lead: after, events } = await api(`/api/v1/leads/${lead.id}`);
     expect(after).toMatchObject({ status: "contacted", ownerRepId: other.id });
-    expect(events.filter((e: any) => e.type === "note").map((e: any) => [e.actorType, e.data.notes])).toEqual([["owner", "Wants a quote by Friday"]]);
-    expect(events.find((e: any) => e.type === "status_changed")).toMatchObject({ actorType: "owner", data: { from: "new", to: "contacted" } });
+    // The owner signed in as a person (the first key sign-in creates them): each change names that person.
+    const notes = events.filter((e: any) => e.type === "note");
+    expect(notes.map((e: any) => [e.actorType, e.data.notes])).toEqual([["person", "Wants a quote by Friday"]]);
+    const owner = (await api("/api/v1/people")).data.find((p: any) => p.role === "owner");
+    expect(notes[0].actorId).toBe(owner.id);
+    const statusEvent = events.find((e: any) => e.type === "status_changed");
+    expect(statusEvent).toMatchObject({ actorType: "person", actorId: notes[0].actorId, data: { from: "new", to: "contacted" } });
     const timeline = await page.locator("ol.timeline").textContent();
     expect(timeline).not.toContain("status_changed");
     expect(timeline).toContain("New → Contacted");
