@@ -7,6 +7,7 @@ declare module "vitest" {
       workerUrl: string;
       hostUrl: string;
       apiKey: string;
+      libsqlUrl: string;
       formKey: string;
       reps: { id: string; name: string }[];
     };

@@ -23,6 +23,7 @@ export interface FormInput {
   autoReplyText?: string | null | undefined;
   autoReplySubject?: string | null | undefined;
   turnstileSiteKey?: string | null | undefined;
+  consentText?: string | null | undefined;
 }
 
 interface Scope {

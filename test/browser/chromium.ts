@@ -1,0 +1,47 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+export const SHOTS = "test-results/browser";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Debian's Chromium, headless; the screenshots folder exists afterwards. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync("/usr/bin/chromium")) {
+    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see README, Tests)");
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+}
+
+/** Calls the Worker's API with the seeded workspace's key (setup that is not what a test is about). */
+export async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
+  const env = inject("browserEnv");
+  const res = await fetch(`${env.workerUrl}${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      authorization: `Bearer ${init.key ?? env.apiKey}`,
+      ...(init.body ? { "content-type": "application/json" } : {}),
+    },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  return (await res.json()) as any;
+}
+
+/** Signs the page in to the console with an API key. */
+export async function signIn(page: Page, key = inject("browserEnv").apiKey) {
+  const { workerUrl } = inject("browserEnv");
+  await page.goto(`${workerUrl}/app/login`);
+  await page.getByLabel("Workspace API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${workerUrl}/app`);
+}
