@@ -45,3 +45,16 @@ export async function signIn(page: Page, key = inject("browserEnv").apiKey) {
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${workerUrl}/app`);
 }
+
+/** A workspace of the test's own (no reps, no form), so what it adds never shows in another test's pages. */
+export async function newWorkspace(name = "Own Workspace"): Promise<{ id: string; key: string }> {
+  const { workerUrl } = inject("browserEnv");
+  const res = await fetch(`${workerUrl}/api/v1/workspaces`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, defaultCountry: "US", timezone: "UTC" }),
+  });
+  if (res.status !== 201) throw new Error(`new workspace: ${res.status} ${await res.text()}`);
+  const json = (await res.json()) as any;
+  return { id: json.workspace.id, key: json.apiKey.key };
+}

@@ -1,17 +1,22 @@
 import { createClient } from "@libsql/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, launchChromium, SHOTS } from "./chromium";
+import { api, launchChromium, newWorkspace, SHOTS } from "./chromium";
 
 const env = inject("browserEnv");
 let browser: Browser;
 // A form like the default one: name required, email and phone each optional (either will do).
 let openForm: { publicKey: string };
+let key: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
+  const ws = await newWorkspace("Callback Co");
+  key = ws.key;
+  await api("/api/v1/reps", { method: "POST", key: ws.key, body: { name: "Dee" } });
   openForm = await api("/api/v1/forms", {
     method: "POST",
+    key: ws.key,
     body: { name: "Callback form", consentText: "Send me offers and news by email." },
   });
 });
@@ -110,7 +115,7 @@ describe("embed snippet on hostile pages", () => {
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByText("Thanks! We will be in touch shortly.").waitFor();
 
-    const lead = (await api(`/api/v1/leads?q=${encodeURIComponent(email)}`)).data[0];
+    const lead = (await api(`/api/v1/leads?q=${encodeURIComponent(email)}`, { key })).data[0];
     expect(lead.name).toBe("ليلى حداد");
     const db = createClient({ url: env.libsqlUrl, intMode: "number" });
     const rows = await db.execute({ sql: "SELECT action, source, text FROM consent_event WHERE lead_id = ?", args: [lead.id] });

@@ -31,7 +31,7 @@ ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p>
   <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th></tr></thead>
   <tbody>
   ${reps.map((r) => html`<tr>
-    <td>${r.name}<br><span class="muted">${r.email ?? ""}</span></td>
+    <td><a href="/app/reps/${r.id}">${r.name}</a><br><span class="muted">${r.email ?? ""}</span></td>
     <td>${skipReason(r, open.get(r.id) ?? 0, now, workspaceTimeZone) ?? "yes"}</td>
     <td>${hoursSummary(r)} <span class="muted">(${r.timezone ?? workspaceTimeZone})</span></td>
     <td>${r.weight}</td>
@@ -41,7 +41,9 @@ ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p>
   </tr>`)}
   </tbody>
 </table>
-<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). An invite link lets a rep link their Telegram chat to get alerts and act on leads (WhatsApp reps come with issue 5); working hours and pools are set through the API.</p>`;
+<p><a href="/app/reps/new">Add a rep</a></p>
+<p class="muted">An invite link lets a rep link their Telegram chat to get alerts and act on leads; open a rep to change
+their hours, cap, weight or vacations, pause or remove them.</p>`;
 }
 
 export function snippetFor(origin: string, form: Form): string {

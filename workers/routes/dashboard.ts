@@ -26,6 +26,7 @@ import type { App } from "../http/app";
 import { authenticateApiKey, dashboardHeaders, endSession, requireSession, startSession } from "../http/dashboard-session";
 import { scope } from "../http/workspace-scope";
 import { ListQuery } from "./leads";
+import { registerRepPages } from "./dashboard-reps";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
   const n = Number(v);
@@ -131,6 +132,8 @@ export function registerDashboard(app: App) {
     const [reps, open, ws] = await Promise.all([listReps(s), openLeadsByRep(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
     return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone, invite)), status);
   });
+
+  registerRepPages(app);
 
   app.get("/app/forms", async (c) => c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))));
 
