@@ -57,9 +57,10 @@ var t=document.getElementById(b.getAttribute("data-copy")).textContent;navigator
 
 export function formsBody(forms: Form[], origin: string) {
   return html`
-${forms.length === 0 ? html`<p>No forms yet: <code>POST /api/v1/forms</code> creates one.</p>` : ""}
+<p><a href="/app/forms/new">New form</a></p>
+${forms.length === 0 ? html`<p>No forms yet: create one, then paste its snippet into your site.</p>` : ""}
 ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
-  <h2>${f.name}</h2>
+  <h2>${f.name} <a href="/app/forms/${f.id}" style="font-size:1rem">Edit</a></h2>
   <h3>Embed snippet</h3>
   <p class="muted">Paste it where the form should appear. It renders in its own Shadow DOM, so your site's styles do not affect it.</p>
   <pre id="snippet-${f.id}" data-snippet>${snippetFor(origin, f)}</pre>
@@ -70,9 +71,8 @@ ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
   </tbody></table>
   <p>Allowed origins: ${f.allowedOrigins.length ? f.allowedOrigins.join(", ") : html`<span class="muted">any (add your site's origin to lock it down)</span>`}</p>
   <p>Success message: “${f.successMessage}”${f.redirectUrl ? html` · redirects to ${f.redirectUrl}` : ""}</p>
-  <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none — set <code>autoReplyText</code> with <code>PATCH /api/v1/forms/{id}</code></span>`}</p>
-  <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.
-  Auto-replies per form arrive with issue 6.</p>
+  <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none (Edit to add one)</span>`}</p>
+  <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.</p>
 </section>`)}
 <script src="/app/assets/dashboard.js"></script>`;
 }

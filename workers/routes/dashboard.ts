@@ -27,6 +27,7 @@ import { authenticateApiKey, dashboardHeaders, endSession, requireSession, start
 import { scope } from "../http/workspace-scope";
 import { ListQuery } from "./leads";
 import { registerRepPages } from "./dashboard-reps";
+import { registerFormPages } from "./dashboard-forms";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
   const n = Number(v);
@@ -134,6 +135,7 @@ export function registerDashboard(app: App) {
   });
 
   registerRepPages(app);
+  registerFormPages(app);
 
   app.get("/app/forms", async (c) => c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))));
 

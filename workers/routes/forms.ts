@@ -43,7 +43,7 @@ export const FormSchema = z
   })
   .openapi("Form");
 
-const FormInput = z.object({
+export const FormInput = z.object({
   name: z.string().trim().min(1).max(120),
   fields: z.array(FormFieldSchema).min(1).max(50).optional(),
   allowedOrigins: z.array(Origin).max(50).optional(),
