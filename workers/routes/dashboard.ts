@@ -27,6 +27,8 @@ import { authenticateApiKey, dashboardHeaders, endSession, requireSession, start
 import { scope } from "../http/workspace-scope";
 import { ListQuery } from "./leads";
 import { registerRepPages } from "./dashboard-reps";
+import { onboardingChecklist } from "../dashboard/onboarding-checklist";
+import { onboardingState, sendTestLead } from "../domain/onboarding";
 import { registerFormPages } from "./dashboard-forms";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
@@ -83,8 +85,15 @@ export function registerDashboard(app: App) {
   app.get("/app", async (c) => {
     const days = clampInt(c.req.query("days"), 30, 1, 365);
     const slaMinutes = clampInt(c.req.query("sla"), 15, 1, 10_080);
-    const { stats, truncated, timeZone } = await loadDashboardStats(scope(c), { days, slaMinutes });
-    return c.html(page("Overview", "/app", overviewBody(stats, { days, timeZone, truncated })));
+    const [{ stats, truncated, timeZone }, setup] = await Promise.all([
+      loadDashboardStats(scope(c), { days, slaMinutes }),
+      onboardingState(scope(c)),
+    ]);
+    return c.html(page("Overview", "/app", html`${onboardingChecklist(setup)}${overviewBody(stats, { days, timeZone, truncated })}`));
+  });
+  app.post("/app/onboarding/test-lead", async (c) => {
+    const { lead } = await sendTestLead(scope(c));
+    return c.redirect(`/app/leads/${lead.id}`, 303);
   });
 
   app.get("/app/leads/export.csv", async (c) => {
