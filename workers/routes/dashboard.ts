@@ -11,7 +11,7 @@ import { listSequences } from "../domain/sequences";
 import { createRepTelegramInvite } from "../domain/rep-invites";
 import { listTelegramChannels } from "../domain/telegram-channels";
 import { listWhatsappChannels } from "../domain/whatsapp-channels";
-import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
+import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhookInputFrom, webhooksBody } from "../dashboard/settings-pages";
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
@@ -19,7 +19,9 @@ import { getLead, listLeads } from "../domain/leads";
 import { openLeadsByRep } from "../domain/rep-load";
 import { listReps } from "../domain/reps";
 import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
-import { listWebhooks } from "../domain/webhooks";
+import { createWebhook, deleteWebhook, listWebhooks } from "../domain/webhooks";
+import { formValues, judge } from "../dashboard/field-errors";
+import { WebhookInput } from "./webhooks";
 import { getWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
@@ -166,6 +168,17 @@ export function registerDashboard(app: App) {
   });
 
   app.get("/app/webhooks", async (c) => c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))));
+  app.post("/app/webhooks", async (c) => {
+    const values = await formValues(c.req);
+    const result = await judge(WebhookInput, webhookInputFrom(values), (path) => path.split(".")[0] ?? "form", (data) => createWebhook(scope(c), data));
+    const list = await listWebhooks(scope(c));
+    if ("errors" in result) return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { values, errors: result.errors })), 422);
+    return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { created: result.saved })), 201);
+  });
+  app.post("/app/webhooks/:id/delete", async (c) => {
+    await deleteWebhook(scope(c), c.req.param("id"));
+    return c.redirect("/app/webhooks", 303);
+  });
   app.get("/app/routing", async (c) => {
     const s = scope(c);
     const [pools, rules, reps] = await Promise.all([listPools(s), listRules(s), listReps(s)]);

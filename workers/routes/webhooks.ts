@@ -19,7 +19,7 @@ const CreatedWebhookSchema = Base.extend({
   secret: z.string().openapi({ description: "Signing secret, shown once. Verify `LeadRelay-Signature` with it." }),
 }).openapi("CreatedWebhook");
 
-const WebhookInput = z.object({
+export const WebhookInput = z.object({
   // Receivers get lead data: plain http would expose it in transit.
   url: z.url({ protocol: /^https$/ }).max(2048),
   events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
