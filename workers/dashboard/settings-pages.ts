@@ -5,6 +5,7 @@ import type { ScoringRules } from "../domain/scoring";
 import type { WebhookEndpoint } from "../domain/webhooks";
 import { WEBHOOK_EVENTS } from "../../db/schema";
 import { skipReason } from "../routing/availability";
+import { channelConnectForms, type ConnectState } from "./channel-connect";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -143,6 +144,8 @@ export function webhookInputFrom(v: Record<string, string>) {
 export function channelsBody(
   bots: { id: string; botUsername: string; webhookUrl: string; createdAt: number }[],
   numbers: { id: string; phoneNumberId: string; displayPhoneNumber: string | null; verifiedName: string | null; webhookUrl: string; verifyToken: string; lastError: { code: number | null; title: string | null } | null; createdAt: number }[] = [],
+  connect: ConnectState = {},
+  verifyTokenSuggestion = "",
 ) {
   return html`
 ${bots.length === 0
@@ -155,5 +158,5 @@ ${numbers.length === 0
   : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
   ${numbers.map((n) => html`<tr><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td><td>${n.lastError ? `${n.lastError.code ?? ""} ${n.lastError.title ?? ""}` : html`<span class="muted">none</span>`}</td><td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
   </tbody></table>`}
-<p class="muted">Connect a bot with <code>POST /api/v1/channels/telegram</code> (its token) and a WhatsApp number with <code>POST /api/v1/channels/whatsapp</code>; see the README's "Telegram bot" and "WhatsApp".</p>`;
+${channelConnectForms(connect, verifyTokenSuggestion)}`;
 }

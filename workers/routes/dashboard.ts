@@ -9,9 +9,7 @@ import { listPools } from "../domain/pools";
 import { listRules } from "../domain/routing-rules";
 import { listSequences } from "../domain/sequences";
 import { createRepTelegramInvite } from "../domain/rep-invites";
-import { listTelegramChannels } from "../domain/telegram-channels";
-import { listWhatsappChannels } from "../domain/whatsapp-channels";
-import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhookInputFrom, webhooksBody } from "../dashboard/settings-pages";
+import { type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhookInputFrom, webhooksBody } from "../dashboard/settings-pages";
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
@@ -29,6 +27,7 @@ import { authenticateApiKey, dashboardHeaders, endSession, requireSession, start
 import { scope } from "../http/workspace-scope";
 import { ListQuery } from "./leads";
 import { registerRepPages } from "./dashboard-reps";
+import { registerChannelPages } from "./dashboard-channels";
 import { onboardingChecklist } from "../dashboard/onboarding-checklist";
 import { onboardingState, sendTestLead } from "../domain/onboarding";
 import { registerFormPages } from "./dashboard-forms";
@@ -185,10 +184,7 @@ export function registerDashboard(app: App) {
     return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
   });
   app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
-  app.get("/app/channels", async (c) => {
-    const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
-    return c.html(page("Channels", "/app/channels", channelsBody(bots, numbers)));
-  });
+  registerChannelPages(app);
 }
 
 function nonEmpty(query: Record<string, string>): Record<string, string> {
