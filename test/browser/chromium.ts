@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 
 export const SHOTS = "test-results/browser";
 const FLAGS = [
@@ -57,4 +57,17 @@ export async function newWorkspace(name = "Own Workspace"): Promise<{ id: string
   if (res.status !== 201) throw new Error(`new workspace: ${res.status} ${await res.text()}`);
   const json = (await res.json()) as any;
   return { id: json.workspace.id, key: json.apiKey.key };
+}
+
+/** Chromium plus a workspace of the file's own for its tests, closed afterwards. */
+export function browserWithWorkspace(name: string): { browser: Browser; key: string } {
+  const state = {} as { browser: Browser; key: string };
+  beforeAll(async () => {
+    state.browser = await launchChromium();
+    state.key = (await newWorkspace(name)).key;
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  return state;
 }

@@ -1,18 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, launchChromium, newWorkspace, SHOTS, signIn } from "./chromium";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { api, browserWithWorkspace, SHOTS, signIn } from "./chromium";
 
 const env = inject("browserEnv");
-let browser: Browser;
-let key: string;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  key = (await newWorkspace("Fresh Desk")).key;
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const own = browserWithWorkspace("Fresh Desk");
 
 const done = async (page: Page) => {
   await page.goto(`${env.workerUrl}/app`);
@@ -24,8 +15,8 @@ const done = async (page: Page) => {
 
 describe("onboarding checklist", () => {
   it("starts empty on a new workspace and ticks itself as the owner sets the desk up in the console", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, key);
+    const page = await own.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, own.key);
     expect(await done(page)).toEqual({ reps: "no", chat: "no", form: "no", channel: "no", lead: "no" });
     // No leads: the charts say so instead of drawing empty axes.
     expect(await page.locator('[data-chart-empty="leads-per-day"]').textContent()).toBe("No leads in this range yet.");
@@ -48,9 +39,9 @@ describe("onboarding checklist", () => {
 
     await page.getByRole("button", { name: "Send a test lead" }).click();
     await page.getByRole("heading", { name: "Test lead" }).waitFor();
-    const lead = (await api("/api/v1/leads?q=test-lead", { key })).data[0];
+    const lead = (await api("/api/v1/leads?q=test-lead", { key: own.key })).data[0];
     expect(lead).toMatchObject({ name: "Test lead", status: "new" });
-    expect(lead.ownerRepId).toBe((await api("/api/v1/reps", { key })).data[0].id);
+    expect(lead.ownerRepId).toBe((await api("/api/v1/reps", { key: own.key })).data[0].id);
     expect(await done(page)).toEqual({ reps: "yes", chat: "yes", form: "yes", channel: "no", lead: "yes" });
     expect(await page.locator('svg[data-chart="leads-per-day"] rect').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/onboarding-progress.png`, fullPage: true });

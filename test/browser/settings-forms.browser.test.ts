@@ -1,25 +1,15 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, launchChromium, newWorkspace, SHOTS, signIn } from "./chromium";
+import { describe, expect, inject, it } from "vitest";
+import { api, browserWithWorkspace, SHOTS, signIn } from "./chromium";
 
 const env = inject("browserEnv");
-let browser: Browser;
-let key: string;
+const own = browserWithWorkspace("Forms Co");
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  key = (await newWorkspace("Forms Co")).key;
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const forms = async () => (await api("/api/v1/forms", { key })).data as any[];
+const forms = async () => (await api("/api/v1/forms", { key: own.key })).data as any[];
 
 describe("forms settings page", () => {
   it("creates a form with its own field, shows a field problem on its row, edits it and deletes it", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, key);
+    const page = await own.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, own.key);
     await page.goto(`${env.workerUrl}/app/forms`);
     await page.getByRole("link", { name: "New form" }).click();
     await page.getByLabel("Form name").fill("Quote form");

@@ -1,25 +1,15 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, launchChromium, newWorkspace, SHOTS, signIn } from "./chromium";
+import { describe, expect, inject, it } from "vitest";
+import { api, browserWithWorkspace, SHOTS, signIn } from "./chromium";
 
 const env = inject("browserEnv");
-let browser: Browser;
-let key: string;
+const own = browserWithWorkspace("Reps Co");
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  key = (await newWorkspace("Reps Co")).key;
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const repNamed = async (name: string) => ((await api("/api/v1/reps", { key })).data as any[]).find((r) => r.name === name);
+const repNamed = async (name: string) => ((await api("/api/v1/reps", { key: own.key })).data as any[]).find((r) => r.name === name);
 
 describe("reps settings page", () => {
   it("adds a rep with a week of hours, shows a bad range next to its day, edits and removes them", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, key);
+    const page = await own.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, own.key);
     await page.goto(`${env.workerUrl}/app/reps`);
     await page.getByRole("link", { name: "Add a rep" }).click();
     const name = `Chloe ${Date.now()}`;

@@ -1,25 +1,15 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, launchChromium, newWorkspace, SHOTS, signIn } from "./chromium";
+import { describe, expect, inject, it } from "vitest";
+import { api, browserWithWorkspace, SHOTS, signIn } from "./chromium";
 
 const env = inject("browserEnv");
-let browser: Browser;
-let key: string;
+const own = browserWithWorkspace("Hooks Co");
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  key = (await newWorkspace("Hooks Co")).key;
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const endpoints = async () => (await api("/api/v1/webhooks", { key })).data as any[];
+const endpoints = async () => (await api("/api/v1/webhooks", { key: own.key })).data as any[];
 
 describe("webhooks settings page", () => {
   it("refuses a plain-http URL next to its field, adds an endpoint showing its secret once, and deletes it", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signIn(page, key);
+    const page = await own.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, own.key);
     await page.goto(`${env.workerUrl}/app/webhooks`);
     await page.getByLabel("HTTPS URL").fill("http://crm.example/hooks");
     await page.getByLabel("lead.assigned").check();
