@@ -15,19 +15,25 @@ function field(name: string, label: string, s: ConnectState, kind: ConnectState[
   const errors = s.kind === kind ? (s.errors ?? {}) : {};
   const value = s.kind === kind ? (s.values?.[name] ?? "") : "";
   return html`<p><label for="${kind}-${name}">${label}</label>
-  <input id="${kind}-${name}" name="${name}" value="${value}" style="width:100%" autocomplete="off" ${attrs} ${invalidAttrs(errors, name)}>${errorFor(errors, name)}</p>`;
+  <input id="${kind}-${name}" name="${name}" value="${value}" style="width:100%" autocomplete="off" ${attrs}
+    ${invalidAttrs(errors, name)}>${errorFor(errors, name)}</p>`;
 }
 
 /** Connect forms: a Telegram bot by its token, a WhatsApp number in the steps Meta's side needs. */
 export function channelConnectForms(s: ConnectState, verifyTokenSuggestion: string) {
   const wa = s.kind === "whatsapp" ? (s.values ?? {}) : {};
+  const waErrors = s.kind === "whatsapp" ? (s.errors ?? {}) : {};
   const formError = s.errors?.form;
   return html`
-${s.telegramDone ? html`<section class="card" role="status"><p>Connected @${s.telegramDone.botUsername}. Its webhook is registered.</p></section>` : ""}
+${s.telegramDone
+  ? html`<section class="card" role="status">
+  <p>Connected @${s.telegramDone.botUsername}. Its webhook is registered.</p></section>`
+  : ""}
 ${s.whatsappDone
   ? html`<section class="card" role="status" data-section="whatsapp-next">
   <h2>Last step, at Meta</h2>
-  <p>In your Meta app: WhatsApp → Configuration → Webhook → Edit. Paste these two values, save, then subscribe to <strong>messages</strong>.</p>
+  <p>In your Meta app: WhatsApp → Configuration → Webhook → Edit. Paste these two values, save, then subscribe
+  to <strong>messages</strong>.</p>
   <p>Callback URL: <code data-callback-url>${s.whatsappDone.webhookUrl}</code></p>
   <p>Verify token: <code data-verify-token>${s.whatsappDone.verifyToken}</code></p></section>`
   : ""}
@@ -43,15 +49,16 @@ ${formError ? html`<p class="card err" role="alert">${formError}</p>` : ""}
   <ol>
     <li>In Meta for Developers, open your app's WhatsApp → API Setup: copy the <strong>phone number ID</strong> and a
       permanent <strong>access token</strong> (a system user token with whatsapp_business_messaging).</li>
-    <li>In App settings → Basic, copy the <strong>app secret</strong>: it checks that webhooks really come from Meta.</li>
+    <li>In App settings → Basic, copy the <strong>app secret</strong>: it checks that webhooks really come from
+      Meta.</li>
     <li>Keep the verify token below (or choose your own); you paste it at Meta after connecting.</li>
   </ol>
   ${field("phoneNumberId", "Phone number ID", s, "whatsapp", html`inputmode="numeric"`)}
   ${field("accessToken", "Access token", s, "whatsapp")}
   ${field("appSecret", "App secret", s, "whatsapp")}
   <p><label for="whatsapp-verifyToken">Verify token</label>
-  <input id="whatsapp-verifyToken" name="verifyToken" value="${wa.verifyToken ?? verifyTokenSuggestion}" style="width:100%" autocomplete="off"
-    ${invalidAttrs(s.kind === "whatsapp" ? (s.errors ?? {}) : {}, "verifyToken")}>${errorFor(s.kind === "whatsapp" ? (s.errors ?? {}) : {}, "verifyToken")}</p>
+  <input id="whatsapp-verifyToken" name="verifyToken" value="${wa.verifyToken ?? verifyTokenSuggestion}"
+    style="width:100%" autocomplete="off" ${invalidAttrs(waErrors, "verifyToken")}>${errorFor(waErrors, "verifyToken")}</p>
   <button type="submit">Connect number</button>
 </form>`;
 }

@@ -20,13 +20,14 @@ export const NEW_FORM: Values = {
 /** A saved form as the page's control values (the same shape a post of the page sends back). */
 export function formValuesOf(f: Form): Values {
   const v: Values = {
-    name: f.name, allowedOrigins: f.allowedOrigins.join("\n"), successMessage: f.successMessage, redirectUrl: f.redirectUrl ?? "",
-    autoReplyText: f.autoReplyText ?? "", autoReplySubject: f.autoReplySubject ?? "", turnstileSiteKey: f.turnstileSiteKey ?? "",
-    consentText: f.consentText ?? "",
+    name: f.name, allowedOrigins: f.allowedOrigins.join("\n"), successMessage: f.successMessage,
+    redirectUrl: f.redirectUrl ?? "", autoReplyText: f.autoReplyText ?? "", autoReplySubject: f.autoReplySubject ?? "",
+    turnstileSiteKey: f.turnstileSiteKey ?? "", consentText: f.consentText ?? "",
   };
   f.fields.forEach((x, i) => {
     Object.assign(v, {
-      [`fieldName${i}`]: x.name, [`fieldLabel${i}`]: x.label, [`fieldType${i}`]: x.type, [`fieldRequired${i}`]: x.required ? "on" : "",
+      [`fieldName${i}`]: x.name, [`fieldLabel${i}`]: x.label, [`fieldType${i}`]: x.type,
+      [`fieldRequired${i}`]: x.required ? "on" : "",
       [`fieldOptions${i}`]: (x.options ?? []).join(", "), [`fieldMax${i}`]: x.maxLength ? String(x.maxLength) : "",
     });
   });
@@ -73,11 +74,18 @@ function textInput(v: Values, errors: PageErrors, name: string, label: string, h
 
 function textArea(v: Values, errors: PageErrors, name: string, label: string, hint = "") {
   return html`<p><label for="${name}">${label}</label>
-  <textarea id="${name}" name="${name}" rows="3" style="width:100%" ${invalidAttrs(errors, name)}>${v[name] ?? ""}</textarea>
+  <textarea id="${name}" name="${name}" rows="3" style="width:100%" ${invalidAttrs(errors, name)}
+  >${v[name] ?? ""}</textarea>
   ${hint ? html`<span class="muted">${hint}</span>` : ""}${errorFor(errors, name)}</p>`;
 }
 
-export function formEditBody(opts: { form?: Form; origin: string; values: Values; errors?: PageErrors; saved?: boolean }) {
+export function formEditBody(opts: {
+  form?: Form;
+  origin: string;
+  values: Values;
+  errors?: PageErrors;
+  saved?: boolean;
+}) {
   const { form, values: v } = opts;
   const errors = opts.errors ?? {};
   let used = 0;
@@ -92,27 +100,38 @@ ${form
   <pre id="snippet-${form.id}" data-snippet>${snippetFor(opts.origin, form)}</pre>
   <button type="button" data-copy="snippet-${form.id}">Copy snippet</button></section>`
   : ""}
-<form method="post" action="${form ? `/app/forms/${form.id}` : "/app/forms"}" class="card" data-form="form" novalidate>
+<form method="post" action="${form ? `/app/forms/${form.id}` : "/app/forms"}" class="card" data-form="form"
+  novalidate>
   ${textInput(v, errors, "name", "Form name")}
   <fieldset><legend>Fields</legend>${errorFor(errors, "fields")}
-  <table data-table="fields"><thead><tr><th>Name</th><th>Label</th><th>Type</th><th>Required</th><th>Options (select)</th></tr></thead><tbody>
+  <table data-table="fields"><thead><tr>
+    <th>Name</th><th>Label</th><th>Type</th><th>Required</th><th>Options (select)</th>
+  </tr></thead><tbody>
   ${Array.from({ length: rows }, (_, i) => html`<tr data-row="${i}">
-    <td><input name="fieldName${i}" aria-label="Field ${i + 1} name" value="${v[`fieldName${i}`] ?? ""}" ${invalidAttrs(errors, `field${i}`)}>
+    <td><input name="fieldName${i}" aria-label="Field ${i + 1} name" value="${v[`fieldName${i}`] ?? ""}"
+      ${invalidAttrs(errors, `field${i}`)}>
       <input type="hidden" name="fieldMax${i}" value="${v[`fieldMax${i}`] ?? ""}"></td>
     <td><input name="fieldLabel${i}" aria-label="Field ${i + 1} label" value="${v[`fieldLabel${i}`] ?? ""}"></td>
-    <td><select name="fieldType${i}" aria-label="Field ${i + 1} type">${TYPES.map((t) => html`<option ${v[`fieldType${i}`] === t ? "selected" : ""}>${t}</option>`)}</select></td>
-    <td><input type="checkbox" name="fieldRequired${i}" aria-label="Field ${i + 1} required" ${v[`fieldRequired${i}`] === "on" ? "checked" : ""}></td>
-    <td><input name="fieldOptions${i}" aria-label="Field ${i + 1} options" value="${v[`fieldOptions${i}`] ?? ""}">${errorFor(errors, `field${i}`)}</td></tr>`)}
+    <td><select name="fieldType${i}" aria-label="Field ${i + 1} type">
+      ${TYPES.map((t) => html`<option ${v[`fieldType${i}`] === t ? "selected" : ""}>${t}</option>`)}</select></td>
+    <td><input type="checkbox" name="fieldRequired${i}" aria-label="Field ${i + 1} required"
+      ${v[`fieldRequired${i}`] === "on" ? "checked" : ""}></td>
+    <td><input name="fieldOptions${i}" aria-label="Field ${i + 1} options" value="${v[`fieldOptions${i}`] ?? ""}">
+      ${errorFor(errors, `field${i}`)}</td></tr>`)}
   </tbody></table>
-  <p class="muted">Names are lower-case (name, email, phone and message fill the lead; others are kept as answers). Empty rows are ignored.</p>
+  <p class="muted">Names are lower-case (name, email, phone and message fill the lead; others are kept as answers).
+  Empty rows are ignored.</p>
   </fieldset>
-  ${textArea(v, errors, "allowedOrigins", "Allowed origins", "One per line, such as https://example.com. Empty: any site may embed the form.")}
+  ${textArea(v, errors, "allowedOrigins", "Allowed origins",
+    "One per line, such as https://example.com. Empty: any site may embed the form.")}
   ${textInput(v, errors, "successMessage", "Success message")}
   ${textInput(v, errors, "redirectUrl", "Redirect after sending (instead of the message)")}
   ${textInput(v, errors, "autoReplySubject", "Auto-reply subject")}
-  ${textArea(v, errors, "autoReplyText", "Auto-reply", "Sent by email to a new lead; {name}, {rep_name} and {form} are filled in.")}
+  ${textArea(v, errors, "autoReplyText", "Auto-reply",
+    "Sent by email to a new lead; {name}, {rep_name} and {form} are filled in.")}
   ${textInput(v, errors, "turnstileSiteKey", "Cloudflare Turnstile site key")}
-  ${textInput(v, errors, "consentText", "Consent checkbox text", "Optional; the answer is kept in the consent ledger.")}
+  ${textInput(v, errors, "consentText", "Consent checkbox text",
+    "Optional; the answer is kept in the consent ledger.")}
   <button type="submit">${form ? "Save form" : "Create form"}</button> <a href="/app/forms">Back to forms</a>
 </form>
 ${form

@@ -3,7 +3,10 @@ import type { Rep } from "../domain/reps";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 
 /** Monday first, as people read a work week; the values are the API's weekday keys (0 = Sunday). */
-const WEEK = [["1", "Monday"], ["2", "Tuesday"], ["3", "Wednesday"], ["4", "Thursday"], ["5", "Friday"], ["6", "Saturday"], ["0", "Sunday"]] as const;
+const WEEK = [
+  ["1", "Monday"], ["2", "Tuesday"], ["3", "Wednesday"], ["4", "Thursday"],
+  ["5", "Friday"], ["6", "Saturday"], ["0", "Sunday"],
+] as const;
 const DAY_MS = 86_400_000;
 /** Empty vacation rows offered under the saved ones. */
 const SPARE_VACATIONS = 2;
@@ -15,7 +18,8 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function repValues(r: Rep): Values {
   const v: Values = {
     name: r.name, email: r.email ?? "", phone: r.phone ?? "", whatsappPhone: r.whatsappPhone ?? "",
-    weight: String(r.weight), maxOpenLeads: r.maxOpenLeads === null ? "" : String(r.maxOpenLeads), timezone: r.timezone ?? "",
+    weight: String(r.weight), maxOpenLeads: r.maxOpenLeads === null ? "" : String(r.maxOpenLeads),
+    timezone: r.timezone ?? "",
     paused: r.paused ? "on" : "", active: r.active ? "on" : "", alwaysOn: r.workingHours ? "" : "on",
   };
   for (const [day] of WEEK) {
@@ -41,7 +45,9 @@ export function repInputFrom(v: Values) {
   const workingHours =
     v.alwaysOn === "on"
       ? null
-      : Object.fromEntries(WEEK.map(([d]) => [d, v[`from${d}`] || v[`to${d}`] ? [[v[`from${d}`] ?? "", v[`to${d}`] ?? ""]] : []]));
+      : Object.fromEntries(
+          WEEK.map(([d]) => [d, v[`from${d}`] || v[`to${d}`] ? [[v[`from${d}`] ?? "", v[`to${d}`] ?? ""]] : []]),
+        );
   const vacations = [];
   const vacRow: number[] = [];
   for (let i = 0; v[`vacFrom${i}`] !== undefined; i++) {
@@ -68,7 +74,8 @@ export function repInputFrom(v: Values) {
 
 function input(v: Values, errors: PageErrors, name: string, label: string, attrs = html``) {
   return html`<p><label for="${name}">${label}</label>
-  <input id="${name}" name="${name}" value="${v[name] ?? ""}" ${attrs} ${invalidAttrs(errors, name)}>${errorFor(errors, name)}</p>`;
+  <input id="${name}" name="${name}" value="${v[name] ?? ""}" ${attrs} ${invalidAttrs(errors, name)}>
+  ${errorFor(errors, name)}</p>`;
 }
 
 export function repFormBody(opts: { rep?: Rep; values: Values; errors?: PageErrors; saved?: boolean }) {
@@ -94,28 +101,36 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
     ${input(v, errors, "timezone", "Time zone (blank: the workspace's)", html`placeholder="Europe/Berlin"`)}
   </div>
   <p><label><input type="checkbox" name="active" ${v.active === "on" ? "checked" : ""}> Active (in the rotation)</label>
-  <label><input type="checkbox" name="paused" ${v.paused === "on" ? "checked" : ""}> Paused (gets no new leads for now)</label></p>
+  <label><input type="checkbox" name="paused" ${v.paused === "on" ? "checked" : ""}>
+    Paused (gets no new leads for now)</label></p>
   <fieldset><legend>Working hours</legend>
-    <label><input type="checkbox" name="alwaysOn" ${v.alwaysOn === "on" ? "checked" : ""} ${invalidAttrs(errors, "alwaysOn")}>
+    <label><input type="checkbox" name="alwaysOn" ${v.alwaysOn === "on" ? "checked" : ""}
+      ${invalidAttrs(errors, "alwaysOn")}>
       Always available (ignore the week below)</label>${errorFor(errors, "alwaysOn")}
     <table data-table="week"><thead><tr><th>Day</th><th>From</th><th>To</th></tr></thead><tbody>
     ${WEEK.map(([d, day]) => html`<tr data-day="${d}"><th scope="row">${day}</th>
-      <td><input type="time" name="from${d}" aria-label="${day} from" value="${v[`from${d}`] ?? ""}" ${invalidAttrs(errors, `hours${d}`)}></td>
-      <td><input type="time" name="to${d}" aria-label="${day} to" value="${v[`to${d}`] ?? ""}">${errorFor(errors, `hours${d}`)}</td></tr>`)}
+      <td><input type="time" name="from${d}" aria-label="${day} from" value="${v[`from${d}`] ?? ""}"
+        ${invalidAttrs(errors, `hours${d}`)}></td>
+      <td><input type="time" name="to${d}" aria-label="${day} to" value="${v[`to${d}`] ?? ""}">
+        ${errorFor(errors, `hours${d}`)}</td></tr>`)}
     </tbody></table>
     <p class="muted">Leave a day empty for a day off.</p>
   </fieldset>
   <fieldset><legend>Vacations (first and last day off)</legend>
     ${Array.from({ length: vacRows }, (_, i) => html`<p>
-      <input type="date" name="vacFrom${i}" aria-label="Vacation ${i + 1} first day" value="${v[`vacFrom${i}`] ?? ""}" ${invalidAttrs(errors, `vacation${i}`)}>
-      – <input type="date" name="vacTo${i}" aria-label="Vacation ${i + 1} last day" value="${v[`vacTo${i}`] ?? ""}">${errorFor(errors, `vacation${i}`)}</p>`)}
+      <input type="date" name="vacFrom${i}" aria-label="Vacation ${i + 1} first day" value="${v[`vacFrom${i}`] ?? ""}"
+        ${invalidAttrs(errors, `vacation${i}`)}>
+      – <input type="date" name="vacTo${i}" aria-label="Vacation ${i + 1} last day" value="${v[`vacTo${i}`] ?? ""}">
+      ${errorFor(errors, `vacation${i}`)}</p>`)}
   </fieldset>
   <button type="submit">${rep ? "Save rep" : "Add rep"}</button> <a href="/app/reps">Back to reps</a>
 </form>
 ${rep
   ? html`<section class="card"><h2>Chat</h2>
-  <p>Telegram: ${rep.telegramChatId ? "linked" : "not linked"} · WhatsApp: ${rep.whatsappPhone ? `alerts to ${rep.whatsappPhone}` : "no number"}</p>
-  <form method="post" action="/app/reps/${rep.id}/telegram-invite"><button type="submit">${rep.telegramChatId ? "New Telegram link" : "Telegram invite link"}</button></form></section>
+  <p>Telegram: ${rep.telegramChatId ? "linked" : "not linked"} ·
+    WhatsApp: ${rep.whatsappPhone ? `alerts to ${rep.whatsappPhone}` : "no number"}</p>
+  <form method="post" action="/app/reps/${rep.id}/telegram-invite">
+    <button type="submit">${rep.telegramChatId ? "New Telegram link" : "Telegram invite link"}</button></form></section>
 <form method="post" action="/app/reps/${rep.id}/delete" class="card">
   <p>Removing a rep keeps the history of their closed leads. A rep who still owns open leads cannot be removed.</p>
   <button type="submit" style="background:#cf222e">Remove rep</button>
