@@ -1,5 +1,5 @@
 import { captureLead } from "./capture-lead";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 
 export interface OnboardingState {
   reps: number;
@@ -8,11 +8,6 @@ export interface OnboardingState {
   forms: number;
   channels: number;
   leads: number;
-}
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
 }
 
 /** What a new workspace has set up so far, counted from the rows themselves (one round trip). */
