@@ -39,11 +39,22 @@ function insideStyles(page: Page) {
     const pick = (sel: string) => {
       const s = getComputedStyle(root.querySelector(sel)!);
       return {
-        fontSize: s.fontSize, color: s.color, lineHeight: s.lineHeight, letterSpacing: s.letterSpacing,
-        padding: s.padding, border: s.borderTopWidth, fontFamily: s.fontFamily,
+        fontSize: s.fontSize,
+        color: s.color,
+        lineHeight: s.lineHeight,
+        letterSpacing: s.letterSpacing,
+        padding: s.padding,
+        border: s.borderTopWidth,
+        fontFamily: s.fontFamily,
       };
     };
-    return { label: pick("label"), input: pick("input"), button: pick("button"), wrapper: pick("div"), field: pick(".f") };
+    return {
+      label: pick("label"),
+      input: pick("input"),
+      button: pick("button"),
+      wrapper: pick("div"),
+      field: pick(".f"),
+    };
   });
 }
 
@@ -118,7 +129,10 @@ describe("embed snippet on hostile pages", () => {
     const lead = (await api(`/api/v1/leads?q=${encodeURIComponent(email)}`, { key })).data[0];
     expect(lead.name).toBe("ليلى حداد");
     const db = createClient({ url: env.libsqlUrl, intMode: "number" });
-    const rows = await db.execute({ sql: "SELECT action, source, text FROM consent_event WHERE lead_id = ?", args: [lead.id] });
+    const rows = await db.execute({
+      sql: "SELECT action, source, text FROM consent_event WHERE lead_id = ?",
+      args: [lead.id],
+    });
     db.close();
     expect(rows.rows.map((r) => ({ ...r }))).toEqual([
       { action: "consent_given", source: "form", text: "Send me offers and news by email." },

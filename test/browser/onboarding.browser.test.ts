@@ -9,7 +9,8 @@ const done = async (page: Page) => {
   await page.goto(`${env.workerUrl}/app`);
   const steps = page.locator("[data-section=onboarding] li[data-step]");
   const out: Record<string, string> = {};
-  for (const li of await steps.all()) out[(await li.getAttribute("data-step"))!] = (await li.getAttribute("data-done"))!;
+  for (const li of await steps.all())
+    out[(await li.getAttribute("data-step"))!] = (await li.getAttribute("data-done"))!;
   return out;
 };
 

@@ -33,8 +33,18 @@ describe("forms settings page", () => {
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     const [created] = await forms();
     expect(created).toMatchObject({
-      name: "Quote form", allowedOrigins: ["https://acme.example"], consentText: "Send me the newsletter.",
-      fields: expect.arrayContaining([{ name: "budget", label: "Budget", type: "select", required: false, options: ["under 1k", "1k-10k", "over 10k"] }]),
+      name: "Quote form",
+      allowedOrigins: ["https://acme.example"],
+      consentText: "Send me the newsletter.",
+      fields: expect.arrayContaining([
+        {
+          name: "budget",
+          label: "Budget",
+          type: "select",
+          required: false,
+          options: ["under 1k", "1k-10k", "over 10k"],
+        },
+      ]),
     });
     expect(created.fields).toHaveLength(5);
     expect(await page.locator("[data-snippet]").textContent()).toContain(`data-form="${created.publicKey}"`);
@@ -47,7 +57,9 @@ describe("forms settings page", () => {
     expect(edited.successMessage).toBe("Thanks, we will send a quote today.");
     expect(edited.fields.find((f: any) => f.name === "phone").required).toBe(true);
     // Untouched settings of the fields survive a save from the page.
-    expect(edited.fields.find((f: any) => f.name === "name")).toEqual(created.fields.find((f: any) => f.name === "name"));
+    expect(edited.fields.find((f: any) => f.name === "name")).toEqual(
+      created.fields.find((f: any) => f.name === "name"),
+    );
 
     await page.getByRole("button", { name: "Delete form" }).click();
     await page.waitForURL(`${env.workerUrl}/app/forms`);

@@ -4,7 +4,8 @@ import { api, browserWithWorkspace, SHOTS, signIn } from "./chromium";
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Reps Co");
 
-const repNamed = async (name: string) => ((await api("/api/v1/reps", { key: own.key })).data as any[]).find((r) => r.name === name);
+const repNamed = async (name: string) =>
+  ((await api("/api/v1/reps", { key: own.key })).data as any[]).find((r) => r.name === name);
 
 describe("reps settings page", () => {
   it("adds a rep with a week of hours, shows a bad range next to its day, edits and removes them", async () => {
@@ -41,7 +42,11 @@ describe("reps settings page", () => {
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     const created = await repNamed(name);
     expect(created).toMatchObject({
-      email: "chloe@example.com", maxOpenLeads: 5, timezone: "Europe/Berlin", active: true, paused: false,
+      email: "chloe@example.com",
+      maxOpenLeads: 5,
+      timezone: "Europe/Berlin",
+      active: true,
+      paused: false,
       workingHours: { "1": [["09:00", "17:00"]], "2": [["08:00", "12:00"]], "3": [], "0": [] },
       vacations: [{ from: Date.parse("2030-07-01T00:00:00Z"), to: Date.parse("2030-07-15T00:00:00Z") }],
     });
@@ -52,7 +57,11 @@ describe("reps settings page", () => {
     await page.getByRole("button", { name: "Save rep" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     expect(await page.getByLabel("Vacation 1 last day").inputValue()).toBe("2030-07-14");
-    expect(await repNamed(name)).toMatchObject({ weight: 3, paused: true, workingHours: { "1": [["09:00", "17:00"]] } });
+    expect(await repNamed(name)).toMatchObject({
+      weight: 3,
+      paused: true,
+      workingHours: { "1": [["09:00", "17:00"]] },
+    });
     await page.goto(`${env.workerUrl}/app/reps`);
     expect(await page.locator("table[data-table=reps]").textContent()).toContain("paused");
 

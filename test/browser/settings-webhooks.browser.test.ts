@@ -23,7 +23,11 @@ describe("webhooks settings page", () => {
     const secret = (await page.locator("[data-secret]").textContent())!;
     expect(secret).toMatch(/^whsec_/);
     const [created] = await endpoints();
-    expect(created).toMatchObject({ url: "https://crm.example/hooks", events: ["lead.created", "lead.assigned"], active: true });
+    expect(created).toMatchObject({
+      url: "https://crm.example/hooks",
+      events: ["lead.created", "lead.assigned"],
+      active: true,
+    });
     expect(secret.startsWith(created.secretPrefix)).toBe(true);
     // Listed afterwards without the secret.
     await page.goto(`${env.workerUrl}/app/webhooks`);

@@ -12,7 +12,12 @@ async function postForm(path: string, cookie: string, fields: Record<string, str
 }
 
 const channels = async (workspaceId: string) =>
-  (await testDb().execute({ sql: "SELECT kind FROM channel WHERE workspace_id = ? ORDER BY kind", args: [workspaceId] })).rows.map((r) => r.kind);
+  (
+    await testDb().execute({
+      sql: "SELECT kind FROM channel WHERE workspace_id = ? ORDER BY kind",
+      args: [workspaceId],
+    })
+  ).rows.map((r) => r.kind);
 
 describe("channels page: connecting without the API", () => {
   it("connects a Telegram bot by its token; a malformed token is refused next to the field", async () => {
@@ -51,14 +56,20 @@ describe("channels page: connecting without the API", () => {
     expect(missing.text).toMatch(/data-error-for="appSecret"/);
     expect(await channels(ws.id)).toEqual([]);
 
-    const ok = await postForm("/app/channels/whatsapp", cookie, { ...fields, appSecret: `appsecret-${uniqueSuffix()}` });
+    const ok = await postForm("/app/channels/whatsapp", cookie, {
+      ...fields,
+      appSecret: `appsecret-${uniqueSuffix()}`,
+    });
     expect(ok.status).toBe(201);
     const url = /data-callback-url>([^<]+)</.exec(ok.text)?.[1];
     expect(url).toMatch(/^https:\/\/leadrelay\.test\/hooks\/whatsapp\/chan_/);
     expect(/data-verify-token>([^<]+)</.exec(ok.text)?.[1]).toBe(suggested);
     expect(await channels(ws.id)).toEqual(["whatsapp"]);
     // Meta's verification handshake succeeds with exactly those two values.
-    const challenge = await call("GET", `${new URL(url!).pathname}?hub.mode=subscribe&hub.verify_token=${suggested}&hub.challenge=42`);
+    const challenge = await call(
+      "GET",
+      `${new URL(url!).pathname}?hub.mode=subscribe&hub.verify_token=${suggested}&hub.challenge=42`,
+    );
     expect(challenge.status).toBe(200);
     expect(challenge.text).toBe("42");
   });

@@ -8,7 +8,9 @@ describe("removing a rep", () => {
     const ws = await seedWorkspace({ reps: ["Owner Of Leads"] });
     const other = await seedWorkspace();
     const [busy] = ws.reps;
-    expect((await submit(ws.form.publicKey, { name: "Open Lead", email: uniqueEmail(), _elapsed_ms: 5000 })).status).toBe(200);
+    expect(
+      (await submit(ws.form.publicKey, { name: "Open Lead", email: uniqueEmail(), _elapsed_ms: 5000 })).status,
+    ).toBe(200);
     const idle = (await call("POST", "/api/v1/reps", { key: ws.key, body: { name: "Idle" } })).json;
 
     const refused = await call("DELETE", `/api/v1/reps/${busy!.id}`, { key: ws.key });
@@ -32,13 +34,21 @@ describe("removing a rep", () => {
   it("a console post with a bad value is refused next to its field and saves nothing", async () => {
     const ws = await seedWorkspace();
     const { cookie } = await dashboardSession(ws.key);
-    const body = new URLSearchParams({ name: "Zed", timezone: "Mars/Olympus", weight: "1", active: "on", alwaysOn: "on" });
+    const body = new URLSearchParams({
+      name: "Zed",
+      timezone: "Mars/Olympus",
+      weight: "1",
+      active: "on",
+      alwaysOn: "on",
+    });
     const res = await call("POST", "/app/reps", {
       rawBody: body.toString(),
       headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" },
     });
     expect(res.status).toBe(422);
     expect(res.text).toMatch(/data-error-for="timezone">Unknown IANA time zone\./);
-    expect(((await call("GET", "/api/v1/reps", { key: ws.key })).json.data as { name: string }[]).map((r) => r.name)).not.toContain("Zed");
+    expect(
+      ((await call("GET", "/api/v1/reps", { key: ws.key })).json.data as { name: string }[]).map((r) => r.name),
+    ).not.toContain("Zed");
   });
 });

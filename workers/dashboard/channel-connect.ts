@@ -25,18 +25,22 @@ export function channelConnectForms(s: ConnectState, verifyTokenSuggestion: stri
   const waErrors = s.kind === "whatsapp" ? (s.errors ?? {}) : {};
   const formError = s.errors?.form;
   return html`
-${s.telegramDone
-  ? html`<section class="card" role="status">
+${
+  s.telegramDone
+    ? html`<section class="card" role="status">
   <p>Connected @${s.telegramDone.botUsername}. Its webhook is registered.</p></section>`
-  : ""}
-${s.whatsappDone
-  ? html`<section class="card" role="status" data-section="whatsapp-next">
+    : ""
+}
+${
+  s.whatsappDone
+    ? html`<section class="card" role="status" data-section="whatsapp-next">
   <h2>Last step, at Meta</h2>
   <p>In your Meta app: WhatsApp → Configuration → Webhook → Edit. Paste these two values, save, then subscribe
   to <strong>messages</strong>.</p>
   <p>Callback URL: <code data-callback-url>${s.whatsappDone.webhookUrl}</code></p>
   <p>Verify token: <code data-verify-token>${s.whatsappDone.verifyToken}</code></p></section>`
-  : ""}
+    : ""
+}
 ${formError ? html`<p class="card err" role="alert">${formError}</p>` : ""}
 <form method="post" action="/app/channels/telegram" class="card" novalidate>
   <h2>Connect a Telegram bot</h2>

@@ -30,7 +30,9 @@ export function invalidAttrs(errors: PageErrors, name: string) {
 }
 
 /** A form post's text values (files and repeated keys are not part of these pages). */
-export async function formValues(req: { parseBody(): Promise<Record<string, unknown>> }): Promise<Record<string, string>> {
+export async function formValues(req: {
+  parseBody(): Promise<Record<string, unknown>>;
+}): Promise<Record<string, string>> {
   const body = await req.parseBody();
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string"));
 }

@@ -4,8 +4,13 @@ import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 
 /** Monday first, as people read a work week; the values are the API's weekday keys (0 = Sunday). */
 const WEEK = [
-  ["1", "Monday"], ["2", "Tuesday"], ["3", "Wednesday"], ["4", "Thursday"],
-  ["5", "Friday"], ["6", "Saturday"], ["0", "Sunday"],
+  ["1", "Monday"],
+  ["2", "Tuesday"],
+  ["3", "Wednesday"],
+  ["4", "Thursday"],
+  ["5", "Friday"],
+  ["6", "Saturday"],
+  ["0", "Sunday"],
 ] as const;
 const DAY_MS = 86_400_000;
 /** Empty vacation rows offered under the saved ones. */
@@ -17,10 +22,16 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** A saved rep as the page's control values (the same shape a post of the page sends back). */
 export function repValues(r: Rep): Values {
   const v: Values = {
-    name: r.name, email: r.email ?? "", phone: r.phone ?? "", whatsappPhone: r.whatsappPhone ?? "",
-    weight: String(r.weight), maxOpenLeads: r.maxOpenLeads === null ? "" : String(r.maxOpenLeads),
+    name: r.name,
+    email: r.email ?? "",
+    phone: r.phone ?? "",
+    whatsappPhone: r.whatsappPhone ?? "",
+    weight: String(r.weight),
+    maxOpenLeads: r.maxOpenLeads === null ? "" : String(r.maxOpenLeads),
     timezone: r.timezone ?? "",
-    paused: r.paused ? "on" : "", active: r.active ? "on" : "", alwaysOn: r.workingHours ? "" : "on",
+    paused: r.paused ? "on" : "",
+    active: r.active ? "on" : "",
+    alwaysOn: r.workingHours ? "" : "on",
   };
   for (const [day] of WEEK) {
     const range = r.workingHours?.[day]?.[0];
@@ -65,9 +76,17 @@ export function repInputFrom(v: Values) {
     return head ?? "form";
   };
   const input = {
-    name: v.name ?? "", email: text("email"), phone: text("phone"), whatsappPhone: text("whatsappPhone"),
-    weight: num("weight"), maxOpenLeads: num("maxOpenLeads") ?? null, timezone: text("timezone"),
-    paused: v.paused === "on", active: v.active === "on", workingHours, vacations,
+    name: v.name ?? "",
+    email: text("email"),
+    phone: text("phone"),
+    whatsappPhone: text("whatsappPhone"),
+    weight: num("weight"),
+    maxOpenLeads: num("maxOpenLeads") ?? null,
+    timezone: text("timezone"),
+    paused: v.paused === "on",
+    active: v.active === "on",
+    workingHours,
+    vacations,
   };
   return { input, control };
 }
@@ -108,25 +127,31 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
       ${invalidAttrs(errors, "alwaysOn")}>
       Always available (ignore the week below)</label>${errorFor(errors, "alwaysOn")}
     <table data-table="week"><thead><tr><th>Day</th><th>From</th><th>To</th></tr></thead><tbody>
-    ${WEEK.map(([d, day]) => html`<tr data-day="${d}"><th scope="row">${day}</th>
+    ${WEEK.map(
+      ([d, day]) => html`<tr data-day="${d}"><th scope="row">${day}</th>
       <td><input type="time" name="from${d}" aria-label="${day} from" value="${v[`from${d}`] ?? ""}"
         ${invalidAttrs(errors, `hours${d}`)}></td>
       <td><input type="time" name="to${d}" aria-label="${day} to" value="${v[`to${d}`] ?? ""}">
-        ${errorFor(errors, `hours${d}`)}</td></tr>`)}
+        ${errorFor(errors, `hours${d}`)}</td></tr>`,
+    )}
     </tbody></table>
     <p class="muted">Leave a day empty for a day off.</p>
   </fieldset>
   <fieldset><legend>Vacations (first and last day off)</legend>
-    ${Array.from({ length: vacRows }, (_, i) => html`<p>
+    ${Array.from(
+      { length: vacRows },
+      (_, i) => html`<p>
       <input type="date" name="vacFrom${i}" aria-label="Vacation ${i + 1} first day" value="${v[`vacFrom${i}`] ?? ""}"
         ${invalidAttrs(errors, `vacation${i}`)}>
       – <input type="date" name="vacTo${i}" aria-label="Vacation ${i + 1} last day" value="${v[`vacTo${i}`] ?? ""}">
-      ${errorFor(errors, `vacation${i}`)}</p>`)}
+      ${errorFor(errors, `vacation${i}`)}</p>`,
+    )}
   </fieldset>
   <button type="submit">${rep ? "Save rep" : "Add rep"}</button> <a href="/app/reps">Back to reps</a>
 </form>
-${rep
-  ? html`<section class="card"><h2>Chat</h2>
+${
+  rep
+    ? html`<section class="card"><h2>Chat</h2>
   <p>Telegram: ${rep.telegramChatId ? "linked" : "not linked"} ·
     WhatsApp: ${rep.whatsappPhone ? `alerts to ${rep.whatsappPhone}` : "no number"}</p>
   <form method="post" action="/app/reps/${rep.id}/telegram-invite">
@@ -135,5 +160,6 @@ ${rep
   <p>Removing a rep keeps the history of their closed leads. A rep who still owns open leads cannot be removed.</p>
   <button type="submit" style="background:#cf222e">Remove rep</button>
 </form>`
-  : ""}`;
+    : ""
+}`;
 }

@@ -24,7 +24,13 @@ export async function onboardingState({ ctx, workspace }: Scope): Promise<Onboar
   });
   const row: Record<string, unknown> = rs.rows[0] ?? {};
   const n = (k: string) => Number(row[k] ?? 0);
-  return { reps: n("reps"), linkedReps: n("linkedReps"), forms: n("forms"), channels: n("channels"), leads: n("leads") };
+  return {
+    reps: n("reps"),
+    linkedReps: n("linkedReps"),
+    forms: n("forms"),
+    channels: n("channels"),
+    leads: n("leads"),
+  };
 }
 
 /**

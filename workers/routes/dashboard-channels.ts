@@ -14,7 +14,10 @@ import { WhatsappConnectInput } from "./whatsapp-channels";
 async function channelsPage(c: Context<AppEnv>, connect: ConnectState, status: 200 | 201 | 422 | 502 = 200) {
   const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
   // A fresh suggestion per view: the owner may keep it, it only has to match what they paste at Meta.
-  return c.html(page("Channels", "/app/channels", channelsBody(bots, numbers, connect, `lr-${randomToken(24)}`)), status);
+  return c.html(
+    page("Channels", "/app/channels", channelsBody(bots, numbers, connect, `lr-${randomToken(24)}`)),
+    status,
+  );
 }
 
 const origin = (c: Context<AppEnv>) => c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin;
@@ -36,13 +39,19 @@ export function registerChannelPages(app: App) {
   app.post("/app/channels/whatsapp", async (c) => {
     const values = await formValues(c.req);
     const input = {
-      phoneNumberId: values.phoneNumberId ?? "", accessToken: values.accessToken ?? "", appSecret: values.appSecret ?? "",
+      phoneNumberId: values.phoneNumberId ?? "",
+      accessToken: values.accessToken ?? "",
+      appSecret: values.appSecret ?? "",
       verifyToken: values.verifyToken ?? "",
     };
     const result = await judge(WhatsappConnectInput, input, topLevel, (data) =>
       connectWhatsappNumber(scope(c), { ...data, publicOrigin: origin(c) }),
     );
     if ("errors" in result) return channelsPage(c, { kind: "whatsapp", values, errors: result.errors }, 422);
-    return channelsPage(c, { whatsappDone: { webhookUrl: result.saved.webhookUrl, verifyToken: input.verifyToken.trim() } }, 201);
+    return channelsPage(
+      c,
+      { whatsappDone: { webhookUrl: result.saved.webhookUrl, verifyToken: input.verifyToken.trim() } },
+      201,
+    );
   });
 }

@@ -10,21 +10,31 @@ import { FormInput } from "./forms";
 export function registerFormPages(app: App) {
   const origin = (url: string) => new URL(url).origin;
 
-  app.get("/app/forms/new", (c) => c.html(page("New form", "/app/forms", formEditBody({ origin: origin(c.req.url), values: NEW_FORM }))));
+  app.get("/app/forms/new", (c) =>
+    c.html(page("New form", "/app/forms", formEditBody({ origin: origin(c.req.url), values: NEW_FORM }))),
+  );
 
   app.post("/app/forms", async (c) => {
     const values = await formValues(c.req);
     const { input, control } = formInputFrom(values);
     const result = await judge(FormInput, input, control, (data) => createForm(scope(c), data));
     if ("errors" in result) {
-      return c.html(page("New form", "/app/forms", formEditBody({ origin: origin(c.req.url), values, errors: result.errors })), 422);
+      return c.html(
+        page("New form", "/app/forms", formEditBody({ origin: origin(c.req.url), values, errors: result.errors })),
+        422,
+      );
     }
     return c.redirect(`/app/forms/${result.saved.id}?saved=1`, 303);
   });
 
   app.get("/app/forms/:id", async (c) => {
     const form = await getForm(scope(c), c.req.param("id"));
-    const body = formEditBody({ form, origin: origin(c.req.url), values: formValuesOf(form), saved: c.req.query("saved") === "1" });
+    const body = formEditBody({
+      form,
+      origin: origin(c.req.url),
+      values: formValuesOf(form),
+      saved: c.req.query("saved") === "1",
+    });
     return c.html(page(form.name, "/app/forms", body));
   });
 
@@ -35,7 +45,10 @@ export function registerFormPages(app: App) {
     const { input, control } = formInputFrom(values);
     const result = await judge(FormInput, input, control, (data) => updateForm(s, form.id, data));
     if ("errors" in result) {
-      return c.html(page(form.name, "/app/forms", formEditBody({ form, origin: origin(c.req.url), values, errors: result.errors })), 422);
+      return c.html(
+        page(form.name, "/app/forms", formEditBody({ form, origin: origin(c.req.url), values, errors: result.errors })),
+        422,
+      );
     }
     return c.redirect(`/app/forms/${form.id}?saved=1`, 303);
   });

@@ -21,13 +21,16 @@ export function registerRepPages(app: App) {
     const values = await formValues(c.req);
     const { input, control } = repInputFrom(values);
     const result = await judge(RepInput, input, control, (data) => createRep(scope(c), data));
-    if ("errors" in result) return c.html(page("Add a rep", "/app/reps", repFormBody({ values, errors: result.errors })), 422);
+    if ("errors" in result)
+      return c.html(page("Add a rep", "/app/reps", repFormBody({ values, errors: result.errors })), 422);
     return c.redirect(`/app/reps/${result.saved.id}?saved=1`, 303);
   });
 
   app.get("/app/reps/:id", async (c) => {
     const rep = await getRep(scope(c), c.req.param("id"));
-    return c.html(page(rep.name, "/app/reps", repFormBody({ rep, values: repValues(rep), saved: c.req.query("saved") === "1" })));
+    return c.html(
+      page(rep.name, "/app/reps", repFormBody({ rep, values: repValues(rep), saved: c.req.query("saved") === "1" })),
+    );
   });
 
   app.post("/app/reps/:id", async (c) => {
@@ -36,7 +39,8 @@ export function registerRepPages(app: App) {
     const values = await formValues(c.req);
     const { input, control } = repInputFrom(values);
     const result = await judge(RepInput, input, control, (data) => updateRep(s, rep.id, data));
-    if ("errors" in result) return c.html(page(rep.name, "/app/reps", repFormBody({ rep, values, errors: result.errors })), 422);
+    if ("errors" in result)
+      return c.html(page(rep.name, "/app/reps", repFormBody({ rep, values, errors: result.errors })), 422);
     return c.redirect(`/app/reps/${rep.id}?saved=1`, 303);
   });
 
