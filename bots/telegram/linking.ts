@@ -15,7 +15,7 @@ export function linkingComposer() {
     if (!payload.startsWith("rep_")) return next();
     const { deps } = ctx;
     const code = INVITE.exec(payload)?.[1];
-    const linked = code ? await redeemRepInvite({ ctx: deps.ctx, workspace: deps.workspace }, code, String(ctx.chat.id)) : null;
+    const linked = code ? await redeemRepInvite({ ctx: deps.ctx, workspace: deps.workspace }, code, String(ctx.chat.id), deps.channel.id) : null;
     await queue(deps, [
       outboxInsert(deps, {
         kind: "bot_reply",

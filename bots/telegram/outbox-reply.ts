@@ -1,6 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import type { CopyOf, OutboxKind } from "../../db/schema";
-import { insertedIds, outboxRowInsert } from "../../workers/outbox/outbox-row";
+import { repTelegramBot } from "../../workers/domain/rep-bot";
+import { chatReplyInsert, insertedIds } from "../../workers/outbox/outbox-row";
 import type { BotDeps } from "./context";
 
 export interface QueuedMessage {
@@ -25,17 +26,8 @@ export interface QueuedMessage {
  * handlers only add this statement to their batch, then `sendSoon` the returned ids.
  */
 export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
-  return outboxRowInsert({
-    workspaceId: deps.workspace.id,
-    leadId: m.leadId ?? null,
-    kind: m.kind,
-    sender: "telegram",
-    channelId: m.channelId ?? deps.channel.id,
-    recipient: String(m.chatId),
-    payload: { text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) },
-    key: m.key,
-    now: deps.ctx.now(),
-  });
+  const payload = { text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) };
+  return chatReplyInsert(deps, "telegram", { ...m, recipient: String(m.chatId), payload });
 }
 
 export { insertedIds };
@@ -49,11 +41,10 @@ export function eventKey(deps: BotDeps, updateId: number): string {
 }
 
 /**
- * The bot that talks to reps: the workspace's first connected bot, where rep invites point (a rep has only
- * started that one; a bot may not open a chat, so any other would get 403). Prospects are answered by the
- * bot they wrote to.
+ * The bot that talks to rep `r`: the one they started (workers/domain/rep-bot.ts). Prospects are answered
+ * by the bot they wrote to.
  */
-export const REP_BOT_SQL = `(SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)`;
+export const REP_BOT_SQL = repTelegramBot("r");
 
 /** Idempotency key of the n-th message caused by the update being handled. */
 export function updateKey(deps: BotDeps, updateId: number, n: number): string {

@@ -14,6 +14,7 @@ import {
 } from "./conversation";
 import { inboundContent, type InboundContent } from "./media";
 import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
+import { readNameAnswer } from "./name-answer";
 import { recordProspectMessage } from "./prospect-messages";
 import { queue } from "./queue";
 
@@ -178,27 +179,45 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
   const extra: InStatement[] = [];
   let hasPhone = state.lead?.phone !== null && state.lead?.phone !== undefined;
   let again: string | null = null;
+  let later = c.later;
+  const need = (message: string) => {
+    extra.push(
+      stmt(`UPDATE lead SET message = COALESCE(message, :message), updated_at = :now WHERE workspace_id = :ws AND id = :lead`, {
+        message, now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId,
+      }),
+    );
+  };
   if (text !== null && !isSkip(text)) {
     const typed = text.trim();
-    if (step === "name") {
-      await capture(u, { name: typed.slice(0, 200) });
+    const said = step === "name" ? readNameAnswer(typed) : null;
+    if (said) {
+      // One capture per update (its dedup key is the update's): the name, the inquiry, or both.
+      await capture(u, {
+        ...(said.name ? { name: said.name.slice(0, 200) } : {}),
+        ...(said.inquiry ? { message: said.inquiry.slice(0, 5000) } : {}),
+      });
+    }
+    if (said?.inquiry) {
+      // A sentence answering "What's your name?" is what they need: kept as the inquiry, the need question
+      // is not asked again, and the name is asked again unless the sentence said it ("I'm Sam and …").
+      need(said.inquiry.slice(0, 5000));
+      later = later.filter((s) => s !== "need");
+      if (!said.name) again = "Thanks, noted.";
+    }
+    if (said?.name) {
       // captureLead fills a missing name only; the name they typed replaces the one Telegram's profile gave
       // (now, or when the chat made the lead), never a name the business or a form entered.
       extra.push(
         stmt(`UPDATE lead SET name = :name, updated_at = :now WHERE workspace_id = :ws AND id = :lead
                 AND (name IS NULL OR name IS :profile OR name IS (SELECT json_extract(data, '$.name') FROM lead_event
                   WHERE workspace_id = :ws AND lead_id = :lead AND type = 'created' AND json_extract(data, '$.channel') = 'telegram'))`, {
-          name: typed.slice(0, 200), now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId, profile: profileName(u.from) ?? null,
+          name: said.name.slice(0, 200), now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId, profile: profileName(u.from) ?? null,
         }),
       );
     } else if (step === "need") {
       await capture(u, { message: typed.slice(0, 5000) });
-      extra.push(
-        stmt(`UPDATE lead SET message = COALESCE(message, :message), updated_at = :now WHERE workspace_id = :ws AND id = :lead`, {
-          message: typed.slice(0, 5000), now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId,
-        }),
-      );
-    } else {
+      need(typed.slice(0, 5000));
+    } else if (step === "phone") {
       const phone = normalizePhone(typed, deps.workspace.defaultCountry);
       if (!phone) again = "That does not look like a phone number.";
       else if (await phoneIsFreeFor(deps, phone, c.leadId)) {
@@ -211,7 +230,7 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
       }
     }
   }
-  const next = again ? { step, later: c.later } : advance(c.later, hasPhone);
+  const next = again ? { step, later } : advance(later, hasPhone);
   const ask = next.step ? question(next.step, profileName(u.from)) : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
   await commit(u, [
     ...extra,

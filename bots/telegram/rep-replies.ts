@@ -37,13 +37,14 @@ export function repRepliesComposer() {
       ]);
       return;
     }
-    const statements = repReplyStatements({
-      workspaceId: deps.workspace.id, leadId: lead.id, repId: rep.id, route, text: ctx.message.text.slice(0, 4000),
+    const { statements, outboxCount } = repReplyStatements({
+      workspaceId: deps.workspace.id, leadId: lead.id, repId: rep.id, route, text: ctx.message.text,
       key, dedupKey: eventKey(deps, ctx.update.update_id), via: "telegram", now: deps.ctx.now(),
+      replyFrom: { sender: "telegram", channelId: deps.channel.id, recipient: String(ctx.chat.id) },
     });
     try {
       const results = await deps.ctx.database.client.batch(statements, "write");
-      sendSoon(deps.ctx, insertedIds(results.slice(0, 1)));
+      sendSoon(deps.ctx, insertedIds(results.slice(0, outboxCount)));
     } catch (err) {
       throw toAppError(err);
     }

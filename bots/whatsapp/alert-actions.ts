@@ -1,11 +1,14 @@
-import { actionLabel, decodeLeadAction, encodeLeadAction, LEAD_ACTIONS, type LeadAction } from "../telegram/callback-data";
+import {
+  actionLabel, decodeLeadAction, encodeLeadAction, LEAD_ACTIONS, type LeadAction,
+} from "../../workers/domain/lead-action-names";
+import { alertButtons, MORE_ACTIONS } from "../../workers/outbox/whatsapp-actions";
 
 /**
  * The rep alert's actions on WhatsApp. Reply ids use the Telegram buttons' encoding (`l:<action>:<leadId>`),
  * so both bots act through the same verbs. WhatsApp allows at most 3 reply buttons per message: the alert
  * carries Claim, Contacted and "More actions", which answers with a list of the full set.
  */
-const MORE = "more";
+const MORE = MORE_ACTIONS;
 const MORE_PATTERN = /^l:more:(lead_[A-Za-z0-9]{1,40})$/;
 
 export type AlertReply = { action: LeadAction; leadId: string } | { action: typeof MORE; leadId: string };
@@ -17,21 +20,7 @@ export function decodeAlertReply(id: string | null): AlertReply | null {
   return decodeLeadAction(id);
 }
 
-const reply = (id: string, title: string) => ({ type: "reply", reply: { id, title } });
-
-/** The alert's three reply buttons (interactive `button`, without its body: the outbox adds the text). */
-export function alertButtons(leadId: string) {
-  return {
-    type: "button",
-    action: {
-      buttons: [
-        reply(encodeLeadAction("claim", leadId), actionLabel("claim")),
-        reply(encodeLeadAction("contacted", leadId), actionLabel("contacted")),
-        reply(`l:${MORE}:${leadId}`, "More actions"),
-      ],
-    },
-  };
-}
+export { alertButtons };
 
 /** Every action as an interactive `list` (row titles ≤ 24 characters, the list button ≤ 20). */
 export function alertActionList(leadId: string) {

@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import type { OutboxKind } from "../../db/schema";
-import { insertedIds, outboxRowInsert } from "../../workers/outbox/outbox-row";
+import { chatReplyInsert, insertedIds } from "../../workers/outbox/outbox-row";
 import type { WhatsappDeps } from "./context";
 
 export interface QueuedWhatsapp {
@@ -20,17 +20,8 @@ export interface QueuedWhatsapp {
  * one send per key): handlers add this statement to their batch, then `sendSoon` the returned ids.
  */
 export function whatsappOutboxInsert(deps: WhatsappDeps, m: QueuedWhatsapp): InStatement {
-  return outboxRowInsert({
-    workspaceId: deps.workspace.id,
-    leadId: m.leadId ?? null,
-    kind: m.kind,
-    sender: "whatsapp",
-    channelId: deps.channel.id,
-    recipient: m.to,
-    payload: { text: m.text, ...(m.interactive ? { interactive: m.interactive } : {}) },
-    key: m.key,
-    now: deps.ctx.now(),
-  });
+  const payload = { text: m.text, ...(m.interactive ? { interactive: m.interactive } : {}) };
+  return chatReplyInsert(deps, "whatsapp", { kind: m.kind, leadId: m.leadId, key: m.key, recipient: m.to, payload });
 }
 
 export { insertedIds };

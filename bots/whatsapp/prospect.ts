@@ -10,6 +10,7 @@ import type { WhatsappDeps } from "./context";
 import type { DescribedMessage, Referral } from "./describe-message";
 import { insertedIds, messageKey, whatsappOutboxInsert } from "./outbox-reply";
 import type { InboundMessage } from "./webhook-payload";
+import { repTelegramBot } from "../../workers/domain/rep-bot";
 
 const CONSENT_REPLY = {
   opt_out: "You are unsubscribed and will get no more messages from us. Reply START to subscribe again.",
@@ -97,7 +98,8 @@ async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data:
   // Relays only for a message recorded now: a redelivery whose lead was created by this very message
   // (the alert already told the rep) relays nothing.
   const fresh = `EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId)`;
-  const relayText = data.text.slice(0, 3500);
+  // Relayed whole: a sender cuts what is over its chat's limit visibly, pointing to the lead.
+  const relayText = data.text;
   const mergeIfFree = (col: string, arg: string) =>
     `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
   try {
@@ -121,7 +123,7 @@ async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data:
                   json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || ') on WhatsApp:' || char(10) || :text),
                   :key, 'pending', 0, :now, :now, :now
                 FROM lead l JOIN rep r ON r.id = l.owner_rep_id
-                  JOIN channel c ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)
+                  JOIN channel c ON c.id = ${repTelegramBot("r")}
                 WHERE l.id = ${lead} AND r.telegram_chat_id IS NOT NULL AND ${fresh}
                 ON CONFLICT DO NOTHING RETURNING id`,
           args: { ...who, obxId: newId("obx", now), eventId, text: relayText, key: messageKey(deps, msg.id, "relay"), now },

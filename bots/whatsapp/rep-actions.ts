@@ -1,4 +1,4 @@
-import { actionLabel } from "../telegram/callback-data";
+import { actionLabel } from "../../workers/domain/lead-action-names";
 import { applyRepLeadAction, repActionState } from "../../workers/domain/lead-actions";
 import { getLead } from "../../workers/domain/leads";
 import { AppError } from "../../workers/errors";

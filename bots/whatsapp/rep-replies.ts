@@ -45,12 +45,13 @@ export async function handleRepMessage(deps: WhatsappDeps, rep: WhatsappRep, msg
       ]);
       return;
     }
-    const statements = repReplyStatements({
-      workspaceId: deps.workspace.id, leadId, repId: rep.id, route, text: d.text.slice(0, 4000),
+    const { statements, outboxCount } = repReplyStatements({
+      workspaceId: deps.workspace.id, leadId, repId: rep.id, route, text: d.text,
       key, dedupKey: `wa:${msg.id}`, via: "whatsapp", extra: { messageId: msg.id }, now: deps.ctx.now(),
+      replyFrom: { sender: "whatsapp", channelId: deps.channel.id, recipient: to },
     });
     const results = await deps.ctx.database.client.batch(statements, "write");
-    sendSoon(deps.ctx, insertedIds(results.slice(0, 1)));
+    sendSoon(deps.ctx, insertedIds(results.slice(0, outboxCount)));
   } catch (err) {
     throw toAppError(err);
   }

@@ -163,3 +163,26 @@ export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch 
   });
   return batch;
 }
+
+/**
+ * How many messages and statuses each business number has in the webhook. One Meta app sends every number
+ * it serves to the same callback URL, so a delivery to one channel's URL may carry another number's changes.
+ */
+export function webhookNumbers(body: unknown): Map<string, { messages: number; statuses: number }> {
+  const numbers = new Map<string, { messages: number; statuses: number }>();
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) return numbers;
+  for (const rawEntry of envelope.data.entry) {
+    const entry = entrySchema.safeParse(rawEntry);
+    for (const rawChange of entry.success ? (entry.data.changes ?? []) : []) {
+      const change = changeSchema.safeParse(rawChange);
+      const id = change.success && change.data.field === "messages" ? change.data.value.metadata?.phone_number_id : undefined;
+      if (!change.success || id === undefined) continue;
+      const seen = numbers.get(id) ?? { messages: 0, statuses: 0 };
+      seen.messages += change.data.value.messages?.length ?? 0;
+      seen.statuses += change.data.value.statuses?.length ?? 0;
+      numbers.set(id, seen);
+    }
+  }
+  return numbers;
+}

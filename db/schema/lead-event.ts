@@ -18,13 +18,15 @@ export const LEAD_EVENT_TYPES = [
   // A prospect's message after capture (Telegram chat), `data.text`; `data.media` for photos, voice, …;
   // `data.edited` when it is an edit of an earlier message.
   "message",
+  // A message to the prospect that could not be delivered (`data.outboxId`, `data.error`, `data.text`).
+  "delivery_failed",
   // Another lead of the same person was folded into this one (`data.from`): e.g. a Telegram chat whose
   // verified phone matched a form lead.
   "merged",
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 
-export const ACTOR_TYPES = ["system", "owner", "rep", "prospect", "api"] as const;
+export const ACTOR_TYPES = ["system", "owner", "rep", "prospect", "api", "person"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 export const leadEvent = sqliteTable(

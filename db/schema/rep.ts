@@ -19,6 +19,10 @@ export const rep = sqliteTable(
     email: text("email"),
     phone: text("phone"),
     telegramChatId: text("telegram_chat_id"),
+    // The bot the rep started (a bot may only write to chats that started it): alerts go out through it.
+    // Null (linked by the owner API): the workspace's first bot. No foreign key, so removing a bot never
+    // fails on it; a removed bot's id simply matches no channel and the first bot is used.
+    telegramChannelId: text("telegram_channel_id"),
     whatsappPhone: text("whatsapp_phone"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     paused: integer("paused", { mode: "boolean" }).notNull().default(false),

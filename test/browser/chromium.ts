@@ -14,27 +14,33 @@ const FLAGS = [
   "--no-first-run",
 ];
 
-/** Debian's Chromium, headless; the screenshots folder exists afterwards. */
+/** Debian's Chromium, offline and headless, for every browser test file. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync("/usr/bin/chromium")) {
-    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see README, Tests)");
+    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see docs/testing.md)");
   }
   mkdirSync(SHOTS, { recursive: true });
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
 }
 
-/** Calls the Worker's API with the seeded workspace's key (setup that is not what a test is about). */
-export async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
-  const env = inject("browserEnv");
+/** The owner API of the test Worker with the workspace's key; JSON in, JSON out. */
+export async function workerApi(
+  env: { workerUrl: string; apiKey: string },
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+) {
   const res = await fetch(`${env.workerUrl}${path}`, {
     method: init.method ?? "GET",
-    headers: {
-      authorization: `Bearer ${init.key ?? env.apiKey}`,
-      ...(init.body ? { "content-type": "application/json" } : {}),
-    },
+    headers: { authorization: `Bearer ${env.apiKey}`, ...(init.body ? { "content-type": "application/json" } : {}) },
     body: init.body ? JSON.stringify(init.body) : undefined,
   });
   return (await res.json()) as any;
+}
+
+/** The owner API with the seeded workspace's key, or another workspace's (setup a test is not about). */
+export async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
+  const env = inject("browserEnv");
+  return workerApi({ workerUrl: env.workerUrl, apiKey: init.key ?? env.apiKey }, path, init);
 }
 
 /** Signs the page in to the console with an API key. */
@@ -42,7 +48,7 @@ export async function signIn(page: Page, key = inject("browserEnv").apiKey) {
   const { workerUrl } = inject("browserEnv");
   await page.goto(`${workerUrl}/app/login`);
   await page.getByLabel("Workspace API key").fill(key);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Use the API key" }).click();
   await page.waitForURL(`${workerUrl}/app`);
 }
 

@@ -9,6 +9,8 @@ declare module "vitest" {
       apiKey: string;
       libsqlUrl: string;
       formKey: string;
+      fakeApiUrl: string;
+      libsqlUrl: string;
       reps: { id: string; name: string }[];
     };
   }

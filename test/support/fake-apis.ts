@@ -7,7 +7,8 @@
  *   GET  /_fixtures/<telegram|whatsapp>/<name>.json                             a payload from test/fixtures
  *   GET  /_shared-fixtures/<path>.json            a third-party payload from ../shared/fixtures (404 when absent)
  * Bot API methods besides sendMessage (getMe, setWebhook, answerCallbackQuery, editMessageText) answer
- * success; a token whose secret part starts with "REVOKED" gets Telegram's 401. Calls are recorded under
+ * success (setWebhook refuses the URL when "telegram_bad_webhook" is scripted for `bot<id>`); a token whose secret
+ * part starts with "REVOKED" gets Telegram's 401. Calls are recorded under
  * `chat_id`, else `callback_query_id`, else `bot<id>` (the token's numeric part).
  * Error bodies are the project's own, in test/fixtures (read here, in Node: workerd cannot read files).
  * Graph API: GET /graph/<phone-number-id> (the connect check) and POST /graph/<phone-number-id>/messages,
@@ -133,6 +134,11 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
         const revoked = secret!.startsWith("REVOKED");
         calls.push({ api: "telegram", path: url.pathname, recipient, body, authorization: null, answered: revoked ? 401 : 200 });
         if (revoked) return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
+        // Telegram refuses a webhook URL that is not https (scripted per bot: "telegram_bad_webhook").
+        if (method === "setWebhook" && scripts.get(`bot${botId}`)?.[0] === "telegram_bad_webhook") {
+          scripts.get(`bot${botId}`)!.shift();
+          return send(res, 400, { ok: false, error_code: 400, description: "Bad Request: bad webhook: An HTTPS URL must be provided for webhook" });
+        }
         if (method === "getMe") {
           return send(res, 200, {
             ok: true,

@@ -21,6 +21,31 @@ async function contactFrom(user: string, phone: string) {
 const kinds = (rows: Record<string, any>[]) => rows.map((r) => r.kind).sort();
 
 describe("telegram: conversational capture", () => {
+
+  it("a sentence given as the name is the inquiry: kept as the message, the name asked again (or taken from it)", async () => {
+    const bot = await workspaceWithBot();
+    await linkBothReps(bot);
+    const user = await startFrom(bot);
+    const [created] = await leadsOf(bot.ws.id);
+    await deliver(bot, await textFrom(user, "I need pricing for 100 units"));
+    const again = (await sentTo(user, 2)).at(-1)!.body.text as string;
+    expect(again).toMatch(/^Thanks, noted\. .*What's your name\?/);
+    let lead = (await leadsOf(bot.ws.id)).find((l) => l.id === created!.id)!;
+    expect(lead).toMatchObject({ name: created!.name, message: "I need pricing for 100 units" });
+    expect((await conversationOf(bot, user))!.step).toBe("name");
+    await deliver(bot, await textFrom(user, "Sam Lee"));
+    // The need question is not asked: the sentence answered it. Next is the phone.
+    expect((await conversationOf(bot, user))!.step).toBe("phone");
+    lead = (await leadsOf(bot.ws.id)).find((l) => l.id === created!.id)!;
+    expect(lead).toMatchObject({ name: "Sam Lee", message: "I need pricing for 100 units" });
+
+    // "I'm Sam and I need …": the name and the inquiry in one answer.
+    const other = await startFrom(bot);
+    await deliver(bot, await textFrom(other, "Hello, I'm Sam and I need pricing for 100 units"));
+    const second = (await leadsOf(bot.ws.id)).find((l) => l.telegram_user_id === other)!;
+    expect(second).toMatchObject({ name: "Sam", message: "Hello, I'm Sam and I need pricing for 100 units" });
+    expect((await conversationOf(bot, other))!.step).toBe("phone");
+  });
   it("/start makes the lead at once; name → need → phone enrich it; the rep is alerted once and gets the answers", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi {name}, thanks for writing!" });
     const reps = await linkBothReps(bot);

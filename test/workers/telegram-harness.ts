@@ -122,6 +122,20 @@ export async function leadWithLinkedReps(bot: TestBot) {
   return { repChats: reps.chats, user, lead, ownerIdx, ownerChat: reps.chatOf(lead.owner_rep_id), otherChat: reps.otherThan(lead.owner_rep_id) };
 }
 
+/** A lead from a Telegram /start, its owner's chat and the alert the owner got (with its Telegram message id). */
+export async function leadWithAlert(bot: TestBot) {
+  const reps = await linkBothReps(bot);
+  const user = await startFrom(bot);
+  const [lead] = await leadsOf(bot.ws.id);
+  const ownerChat = reps.chatOf(lead!.owner_rep_id);
+  const alertMessageId = await eventually(async () => {
+    const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
+    if (rs.rows.length !== 1) throw new Error(`expected one sent alert, got ${rs.rows.length}`);
+    return Number(rs.rows[0]!.provider_message_id);
+  });
+  return { reps, user, lead: lead!, ownerChat, alertMessageId };
+}
+
 /** Every message the fake Bot API received for a chat (sendMessage and copyMessage), once there are `n`. */
 export function messagesTo(chatId: string, n: number) {
   return eventually(async () => {

@@ -2,23 +2,10 @@ import { describe, expect, it } from "vitest";
 import { call, testDb } from "./harness";
 import { eventually, fakeCalls, tick } from "./outbox-harness";
 import {
-  connectBot, deliver, eventsOf, fixtureUpdate, leadsOf, linkBothReps, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom, uniqueChatId, workspaceWithBot,
+  connectBot, deliver, leadWithAlert, eventsOf, fixtureUpdate, leadsOf, linkBothReps, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom, uniqueChatId, workspaceWithBot,
   type TestBot,
 } from "./telegram-harness";
 
-/** A lead from a Telegram /start, its owner's chat and the alert the owner got (with its Telegram message id). */
-async function leadWithAlert(bot: TestBot) {
-  const reps = await linkBothReps(bot);
-  await startFrom(bot);
-  const [lead] = await leadsOf(bot.ws.id);
-  const ownerChat = reps.chatOf(lead!.owner_rep_id);
-  const alertMessageId = await eventually(async () => {
-    const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
-    expect(rs.rows).toHaveLength(1);
-    return Number(rs.rows[0]!.provider_message_id);
-  });
-  return { reps, lead: lead!, ownerChat, alertMessageId };
-}
 
 const replyTo = (messageId: number, chat: string) => ({ reply_to_message: { message_id: messageId, date: 0, chat: { id: Number(chat), type: "private" } } });
 
@@ -145,7 +132,15 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     await deliver(bot, tap);
     const escalation = (await outboxOf(bot.ws.id)).find((o) => o.kind === "escalation");
     expect(escalation).toBeDefined();
-    expect(buttonsOf({ reply_markup: JSON.parse(escalation!.payload).replyMarkup })).toContain(`l:claim:${lead.id}`);
+    // The row stores neutral actions; the Telegram sender renders them as this keyboard.
+    expect(JSON.parse(escalation!.payload).actions).toEqual({ leadId: lead.id });
+    const sent = await eventually(async () => {
+      const text = JSON.parse(escalation!.payload).text;
+      const found = (await fakeCalls(String(escalation!.recipient))).find((c) => c.body.text === text);
+      if (!found) throw new Error("escalation not sent yet");
+      return found;
+    });
+    expect(buttonsOf(sent.body)).toContain(`l:claim:${lead.id}`);
   });
 });
 

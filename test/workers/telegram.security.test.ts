@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, isErrorShape, seedWorkspace, testDb } from "./harness";
+import { scriptFake } from "./outbox-harness";
 import { fixtureUpdate, nextUpdateId, postUpdate, retarget, uniqueChatId, workspaceWithBot } from "./telegram-harness";
 
 async function sideEffects(workspaceId: string, channelId: string) {
@@ -68,6 +69,27 @@ describe("telegram webhook security", () => {
     expect(res.json.error.fields.token).toMatch(/Telegram rejected/);
     expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
     expect((await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token: "not-a-token" } })).status).toBe(422);
+  });
+
+  it("a webhook URL Telegram refuses → 422 naming `webhookUrl` and the cause, nothing stored or changed", async () => {
+    const ws = await seedWorkspace();
+    const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
+    const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;
+    await scriptFake(`bot${botId}`, ["telegram_bad_webhook"]);
+    const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token } });
+    expect(res.status).toBe(422);
+    expect(isErrorShape(res.json)).toBe(true);
+    expect(res.json.error.fields.token).toBeUndefined();
+    expect(res.json.error.fields.webhookUrl).toMatch(/HTTPS URL must be provided.*PUBLIC_URL/);
+    expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
+    // Reconnecting a working bot with a refused URL keeps the working one as it was (its secret too).
+    const bot = await workspaceWithBot();
+    const before = (await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [bot.channelId] })).rows[0]!.config;
+    await scriptFake(`bot${bot.botId}`, ["telegram_bad_webhook"]);
+    const again = await call("POST", "/api/v1/channels/telegram", { key: bot.ws.key, body: { token: bot.token } });
+    expect(again.status).toBe(422);
+    const after = (await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [bot.channelId] })).rows[0]!.config;
+    expect(after).toBe(before);
   });
 
   it("the channel API needs the workspace key", async () => {

@@ -159,6 +159,18 @@ export async function repOnWhatsapp(num: TestNumber, repId: string): Promise<str
   return phone.slice(1);
 }
 
+/** Both reps on WhatsApp, both have written to the number (their windows are open); a prospect writes. */
+export async function leadWithWhatsappReps() {
+  const num = await workspaceWithNumber();
+  const phones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
+  for (const p of phones) await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
+  const wa = uniqueWaId();
+  await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
+  const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
+  const idx = num.ws.reps.findIndex((r) => r.id === lead.owner_rep_id);
+  return { num, wa, lead, owner: phones[idx]!, other: phones[1 - idx]!, ownerRep: num.ws.reps[idx]! };
+}
+
 // Every inbound message type in test/fixtures/whatsapp, with what the timeline must show. Each is delivered
 // twice from one contact: the first creates the lead through captureLead, the second (another message id) is a
 // `message` event on the same lead.

@@ -2,20 +2,10 @@ import { describe, expect, it } from "vitest";
 import { call, testDb } from "./harness";
 import { eventually, fakeCalls, tick } from "./outbox-harness";
 import {
-  graphSendMatching, graphSendsTo, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waOutbox, waState, workspaceWithNumber, type TestNumber,
+  graphSendMatching, graphSendsTo, leadWithWhatsappReps, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waOutbox, waState, workspaceWithNumber, type TestNumber,
 } from "./whatsapp-harness";
 
-/** Both reps on WhatsApp, both have written to the number (their windows are open); a prospect writes. */
-async function setup() {
-  const num = await workspaceWithNumber();
-  const phones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
-  for (const p of phones) await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
-  const wa = uniqueWaId();
-  await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
-  const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
-  const idx = num.ws.reps.findIndex((r) => r.id === lead.owner_rep_id);
-  return { num, wa, lead, owner: phones[idx]!, other: phones[1 - idx]!, ownerRep: num.ws.reps[idx]! };
-}
+const setup = () => leadWithWhatsappReps();
 
 /** The rep taps a reply button / list row (the fixture with our reply id). */
 async function tap(num: TestNumber, from: string, fixture: string, replyId: string) {

@@ -6,6 +6,7 @@ import { newId } from "../lib/ids";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, Scope } from "./context";
+import type { LeadAction } from "./lead-action-names";
 import { getLead, updateLead } from "./leads";
 import { ownerAlertStatements, reassignLead } from "./reassign";
 import { requireWorkspaceRep } from "./reps";
@@ -106,8 +107,8 @@ export async function assignLead(scope: Scope, leadId: string, repId: string | u
   return getLead(scope, leadId);
 }
 
-/** What a rep can do from a lead alert (the buttons: bots/telegram/callback-data.ts LEAD_ACTIONS). */
-export type RepLeadAction = "claim" | "contacted" | "qualified" | "won" | "lost" | "snooze" | "pass";
+/** What a rep can do from a lead alert (the buttons: ./lead-action-names.ts LEAD_ACTIONS). */
+export type RepLeadAction = LeadAction;
 
 const SNOOZE_MS = 3_600_000;
 

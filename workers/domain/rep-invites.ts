@@ -12,15 +12,20 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** A one-time code that links a Telegram chat to this rep, and the bot deep link that carries it. */
-export async function createRepTelegramInvite({ ctx, workspace }: Scope, repId: string) {
+/**
+ * A one-time code that links a Telegram chat to this rep, and the deep link of the bot that carries it (the
+ * given bot of the workspace, else its first): the bot the rep starts is the one their alerts come from.
+ */
+export async function createRepTelegramInvite({ ctx, workspace }: Scope, repId: string, channelId?: string) {
   const found = await ctx.database.db
     .select({ id: rep.id })
     .from(rep)
     .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, repId)))
     .get();
   if (!found) throw AppError.notFound("Rep");
-  const [bot] = await listTelegramChannels({ ctx, workspace });
+  const bots = await listTelegramChannels({ ctx, workspace });
+  const bot = channelId === undefined ? bots[0] : bots.find((b) => b.id === channelId);
+  if (channelId !== undefined && !bot) throw AppError.validation({ channelId: "Not a Telegram bot of this workspace." });
   if (!bot) throw new AppError("CONFLICT", "Connect a Telegram bot first (POST /api/v1/channels/telegram).");
   // 32 base62 chars ≈ 190 bits; `rep_` + code stays inside the 64-char deep-link payload limit.
   const code = randomToken(32);
@@ -41,6 +46,8 @@ export async function redeemRepInvite(
   { ctx, workspace }: Scope,
   code: string,
   chatId: string,
+  /** The bot the invite was opened in: the rep started it, so it is the one that can write to them. */
+  channelId: string,
 ): Promise<{ id: string; name: string } | null> {
   const now = ctx.now();
   const hash = await sha256Hex(code);
@@ -54,14 +61,15 @@ export async function redeemRepInvite(
           args: { hash, ws: workspace.id, now, chat: chatId },
         },
         {
-          sql: `UPDATE rep SET telegram_chat_id = NULL, updated_at = :now
+          sql: `UPDATE rep SET telegram_chat_id = NULL, telegram_channel_id = NULL, updated_at = :now
                 WHERE workspace_id = :ws AND telegram_chat_id = :chat AND id <> COALESCE(${claimed}, '') AND ${claimed} IS NOT NULL`,
           args: { hash, ws: workspace.id, now, chat: chatId },
         },
         {
-          sql: `UPDATE rep SET telegram_chat_id = :chat, updated_at = :now WHERE workspace_id = :ws AND id = ${claimed}
+          sql: `UPDATE rep SET telegram_chat_id = :chat, telegram_channel_id = :bot, updated_at = :now
+                WHERE workspace_id = :ws AND id = ${claimed}
                 RETURNING id, name`,
-          args: { hash, ws: workspace.id, now, chat: chatId },
+          args: { hash, ws: workspace.id, now, chat: chatId, bot: channelId },
         },
       ],
       "write",

@@ -1,13 +1,15 @@
 import type { InStatement } from "@libsql/client/web";
 import { toAppError } from "../errors";
 import { newId } from "../lib/ids";
+import { splitText } from "../outbox/fit-text";
 import { outboxRowInsert } from "../outbox/outbox-row";
-import type { DomainContext } from "./context";
+import type { Actor, DomainContext } from "./context";
 
 /** Where an answer to the prospect goes: the chat app they wrote from, the bot or number they wrote to. */
 export interface ProspectRoute {
-  sender: "telegram" | "whatsapp";
-  channelId: string;
+  /** email: the console's reply to a lead who only left an address (chat apps never route there). */
+  sender: "telegram" | "whatsapp" | "email";
+  channelId: string | null;
   /** Telegram chat id, or WhatsApp wa_id / BSUID. */
   recipient: string;
 }
@@ -46,10 +48,20 @@ export async function prospectRoute(ctx: DomainContext, workspaceId: string, lea
   }
 }
 
+/** Where the rep who replied is told when their reply cannot be delivered: their own chat, on the app they used. */
+export interface ReplyFrom {
+  sender: "telegram" | "whatsapp";
+  channelId: string;
+  recipient: string;
+}
+
 /**
- * A rep's answer, in one batch: the `rep_reply` outbox row to the prospect (the outbox honours opt-outs
- * and the WhatsApp window), a `message` event with the rep as actor, and the first response (it stops
- * the SLA clock). `key` makes a redelivered reply insert nothing; `dedupKey` does the same for the event.
+ * A rep's answer, in one batch: the `rep_reply` outbox rows to the prospect (one per part when the text is
+ * longer than a chat message; the outbox honours opt-outs and the WhatsApp window), and a `message` event
+ * naming who wrote it. The first response (which stops the SLA clock) is recorded when a part is
+ * delivered, not here: an undeliverable reply is no response (see outbox/reply-outcome.ts). `key` makes a
+ * redelivered reply insert nothing; `dedupKey` does the same for the event. The outbox rows come first
+ * in the returned list, `outboxCount` of them.
  */
 export function repReplyStatements(r: {
   workspaceId: string;
@@ -60,25 +72,40 @@ export function repReplyStatements(r: {
   key: string;
   dedupKey: string;
   /** The app the rep replied in, when it is not the prospect's (shown on the timeline). */
-  via: "telegram" | "whatsapp";
+  via: "telegram" | "whatsapp" | "console";
+  /** The rep's chat that sent it: told there when the reply cannot be delivered (the console shows it instead). */
+  replyFrom?: ReplyFrom;
   extra?: Record<string, unknown>;
+  /** Who wrote it when not the rep in a chat app (a person in the console); the timeline shows them. */
+  actor?: Actor;
+  /** An approved WhatsApp template to send instead of the text (outside the 24-hour window). */
+  template?: string;
   now: number;
-}): InStatement[] {
+}): { statements: InStatement[]; outboxCount: number } {
   const data = { channel: r.route.sender, ...(r.via !== r.route.sender ? { via: r.via } : {}), direction: "out", text: r.text, ...r.extra };
-  return [
+  // Email has no message-size limit worth splitting at; a template is one message whatever its text.
+  const parts = r.template || r.route.sender === "email" ? [r.text] : splitText(r.text);
+  const rows = parts.map((text, i) =>
     outboxRowInsert({
       workspaceId: r.workspaceId, leadId: r.leadId, kind: "rep_reply", sender: r.route.sender, channelId: r.route.channelId,
-      recipient: r.route.recipient, payload: { text: r.text }, key: r.key, now: r.now,
+      recipient: r.route.recipient,
+      payload: { text, replyKey: r.key, ...(r.replyFrom ? { replyFrom: r.replyFrom } : {}), ...(r.template ? { template: r.template } : {}) },
+      key: i === 0 ? r.key : `${r.key}:part${i + 1}`,
+      now: r.now,
     }),
-    {
-      sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
-            VALUES (:id, :ws, :lead, 'message', 'rep', :rep, :data, :dedup, :now) ON CONFLICT DO NOTHING`,
-      args: { id: newId("evt", r.now), ws: r.workspaceId, lead: r.leadId, rep: r.repId, data: JSON.stringify(data), dedup: r.dedupKey, now: r.now },
-    },
-    {
-      sql: `UPDATE lead SET first_response_at = COALESCE(first_response_at, :now), sla_due_at = NULL, updated_at = :now
-            WHERE workspace_id = :ws AND id = :lead`,
-      args: { ws: r.workspaceId, lead: r.leadId, now: r.now },
-    },
-  ];
+  );
+  return {
+    outboxCount: rows.length,
+    statements: [
+      ...rows,
+      {
+        sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+              VALUES (:id, :ws, :lead, 'message', :actorType, :actorId, :data, :dedup, :now) ON CONFLICT DO NOTHING`,
+        args: {
+          id: newId("evt", r.now), ws: r.workspaceId, lead: r.leadId, actorType: r.actor?.type ?? "rep",
+          actorId: r.actor ? (r.actor.id ?? null) : r.repId, data: JSON.stringify(data), dedup: r.dedupKey, now: r.now,
+        },
+      },
+    ],
+  };
 }

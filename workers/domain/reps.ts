@@ -80,7 +80,12 @@ export async function createRep({ ctx, workspace }: Scope, input: RepInput): Pro
 export async function updateRep({ ctx, workspace }: Scope, id: string, input: Partial<RepInput>): Promise<Rep> {
   const row = await ctx.database.db
     .update(rep)
-    .set({ ...normalizeContacts(input, workspace.defaultCountry), updatedAt: ctx.now() })
+    .set({
+      ...normalizeContacts(input, workspace.defaultCountry),
+      // A chat set by hand was not linked through a known bot: alerts use the workspace's first one.
+      ...(input.telegramChatId !== undefined ? { telegramChannelId: null } : {}),
+      updatedAt: ctx.now(),
+    })
     .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, id)))
     .returning()
     .get();

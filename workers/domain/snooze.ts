@@ -3,6 +3,7 @@ import { newId } from "../lib/ids";
 import { REP_ON_WHATSAPP } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
 import type { DomainContext, WorkspaceRef } from "./context";
+import { repTelegramBot } from "./rep-bot";
 
 /**
  * A rep's "Snooze 1h" (Telegram or WhatsApp button): a reminder to the lead's owner, as an outbox row due at
@@ -23,7 +24,7 @@ export async function snoozeLead(
       {
         sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
               SELECT :oid, l.workspace_id, l.id, 'reminder', 'telegram',
-                (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1),
+                ${repTelegramBot("r")},
                 r.telegram_chat_id,
                 json_object('text', 'Reminder: snoozed lead {name} (' || l.id || ') is back.'),
                 :key, 'pending', 0, :due, :now, :now

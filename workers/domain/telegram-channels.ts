@@ -1,10 +1,11 @@
 import { Api, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { channel, type ChannelConfig } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId, randomToken } from "../lib/ids";
-import type { DomainContext, Scope, WorkspaceRef } from "./context";
+import { findChannelRow, listChannelRows } from "./channel-rows";
+import type { DomainContext, Scope } from "./context";
 
 /** What a Telegram channel keeps in its config JSON (the token and secret never leave the server). */
 export interface TelegramChannelConfig extends ChannelConfig {
@@ -71,37 +72,29 @@ export async function connectTelegramBot(
   // that update must find the secret it carries.
   if (existing) await db.update(channel).set({ config }).where(eq(channel.id, id));
   else await db.insert(channel).values({ id, workspaceId: workspace.id, kind: "telegram", config, createdAt: now });
-  await telegramCall(() =>
-    api.setWebhook(webhookUrl, { secret_token: secretToken, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] }),
-  );
+  try {
+    await api.setWebhook(webhookUrl, { secret_token: secretToken, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] });
+  } catch (err) {
+    // A refused webhook leaves no channel behind: the bot would never receive an update.
+    if (existing) await db.update(channel).set({ config: existing.config }).where(eq(channel.id, id));
+    else await db.delete(channel).where(and(eq(channel.id, id), eq(channel.workspaceId, workspace.id)));
+    if (err instanceof GrammyError && err.error_code === 400) {
+      throw AppError.validation({
+        webhookUrl: `Telegram refused the webhook URL ${webhookUrl}: ${err.description}. Telegram only calls public https URLs: set PUBLIC_URL to one.`,
+      });
+    }
+    throw telegramError(err);
+  }
   return channelView({ id, workspaceId: workspace.id, config, createdAt: existing?.createdAt ?? now });
 }
 
-export async function listTelegramChannels({ ctx, workspace }: Scope) {
-  const rows = await ctx.database.db
-    .select()
-    .from(channel)
-    .where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "telegram")))
-    .orderBy(asc(channel.createdAt))
-    .all();
-  return rows.map((r) => channelView({ id: r.id, workspaceId: r.workspaceId, config: r.config as TelegramChannelConfig, createdAt: r.createdAt }));
+export async function listTelegramChannels(scope: Scope) {
+  return (await listChannelRows<TelegramChannelConfig>(scope, "telegram")).map(channelView);
 }
 
 /** The webhook's lookup: by id alone (the secret in the request proves which workspace it is). */
-export async function findTelegramChannel(ctx: DomainContext, id: string) {
-  const rs = await ctx.database.client.execute({
-    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w ON w.id = c.workspace_id
-          WHERE c.id = ? AND c.kind = 'telegram'`,
-    args: [id],
-  });
-  const row = rs.rows[0];
-  if (!row) return null;
-  const config = JSON.parse(String(row.config)) as TelegramChannelConfig;
-  if (!config.token || !config.secretToken || !config.botInfo) return null;
-  return {
-    channel: { id: String(row.id), workspaceId: String(row.workspace_id), config } satisfies TelegramChannel,
-    workspace: { id: String(row.workspace_id), defaultCountry: String(row.default_country) } satisfies WorkspaceRef,
-  };
+export function findTelegramChannel(ctx: DomainContext, id: string) {
+  return findChannelRow<TelegramChannelConfig>(ctx, id, "telegram", (c) => Boolean(c.token && c.secretToken && c.botInfo));
 }
 
 /** Telegram's answer to a connect call, as our error shape: a bad token is the caller's mistake, an outage is not. */
@@ -109,13 +102,14 @@ async function telegramCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
-      throw AppError.validation({ token: `Telegram rejected this token: ${err.description}` });
-    }
-    if (err instanceof GrammyError && err.error_code === 400) {
-      throw AppError.validation({ token: `Telegram refused the webhook: ${err.description}` });
-    }
-    const message = err instanceof GrammyError ? err.description : err instanceof HttpError ? err.message : String(err);
-    throw new AppError("UPSTREAM_UNAVAILABLE", `Telegram Bot API unreachable: ${message}`, { cause: err });
+    throw telegramError(err);
   }
+}
+
+function telegramError(err: unknown): AppError {
+  if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+    return AppError.validation({ token: `Telegram rejected this token: ${err.description}` });
+  }
+  const message = err instanceof GrammyError ? err.description : err instanceof HttpError ? err.message : String(err);
+  return new AppError("UPSTREAM_UNAVAILABLE", `Telegram Bot API unreachable: ${message}`, { cause: err });
 }

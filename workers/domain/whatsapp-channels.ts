@@ -1,9 +1,10 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { channel, OUTBOX_KINDS, type ChannelConfig, type OutboxKind } from "../../db/schema";
-import { AppError } from "../errors";
+import { AppError, toAppError } from "../errors";
 import { newId } from "../lib/ids";
-import type { DomainContext, Scope, WorkspaceRef } from "./context";
+import { findChannelRow, listChannelRows } from "./channel-rows";
+import type { DomainContext, Scope } from "./context";
 
 /**
  * An approved message template for one use (an outbox kind: auto_reply, follow_up, rep_alert, …), sent
@@ -35,6 +36,17 @@ export interface WhatsappChannelConfig extends ChannelConfig {
   templates: Partial<Record<OutboxKind, WhatsappTemplate>>;
   /** The last out-of-band error Meta reported for this number (`value.errors` webhooks, e.g. 130429). */
   lastError?: { code: number | null; title: string | null; details: string | null; at: number } | undefined;
+  /**
+   * Numbers of the same Meta app that reached this URL but are not connected in the workspace: what they
+   * carried is not acted on, so it is counted here and shown, until the owner connects the number.
+   */
+  unknownNumbers?: Record<string, UnknownNumber> | undefined;
+}
+
+export interface UnknownNumber {
+  messages: number;
+  statuses: number;
+  lastAt: number;
 }
 
 export interface WhatsappChannel {
@@ -63,6 +75,7 @@ export function whatsappChannelView(c: WhatsappChannel & { createdAt: number }) 
     autoReplyText: c.config.autoReplyText ?? null,
     templates: c.config.templates ?? {},
     lastError: c.config.lastError ?? null,
+    unknownNumbers: Object.entries(c.config.unknownNumbers ?? {}).map(([phoneNumberId, seen]) => ({ phoneNumberId, ...seen })),
     createdAt: c.createdAt,
   };
 }
@@ -111,31 +124,13 @@ export async function connectWhatsappNumber({ ctx, workspace }: Scope, input: Co
   return whatsappChannelView({ id, workspaceId: workspace.id, config, createdAt: existing?.createdAt ?? now });
 }
 
-export async function listWhatsappChannels({ ctx, workspace }: Scope) {
-  const rows = await ctx.database.db
-    .select()
-    .from(channel)
-    .where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "whatsapp")))
-    .orderBy(asc(channel.createdAt))
-    .all();
-  return rows.map((r) => whatsappChannelView({ id: r.id, workspaceId: r.workspaceId, config: r.config as WhatsappChannelConfig, createdAt: r.createdAt }));
+export async function listWhatsappChannels(scope: Scope) {
+  return (await listChannelRows<WhatsappChannelConfig>(scope, "whatsapp")).map(whatsappChannelView);
 }
 
 /** The webhook's lookup: by id alone (the signature or verify token in the request proves the rest). */
-export async function findWhatsappChannel(ctx: DomainContext, id: string) {
-  const rs = await ctx.database.client.execute({
-    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w ON w.id = c.workspace_id
-          WHERE c.id = ? AND c.kind = 'whatsapp'`,
-    args: [id],
-  });
-  const row = rs.rows[0];
-  if (!row) return null;
-  const config = JSON.parse(String(row.config)) as WhatsappChannelConfig;
-  if (!config.phoneNumberId || !config.appSecret || !config.verifyToken) return null;
-  return {
-    channel: { id: String(row.id), workspaceId: String(row.workspace_id), config } satisfies WhatsappChannel,
-    workspace: { id: String(row.workspace_id), defaultCountry: String(row.default_country) } satisfies WorkspaceRef,
-  };
+export function findWhatsappChannel(ctx: DomainContext, id: string) {
+  return findChannelRow<WhatsappChannelConfig>(ctx, id, "whatsapp", (c) => Boolean(c.phoneNumberId && c.appSecret && c.verifyToken));
 }
 
 interface GraphPhoneNumber {
@@ -164,4 +159,45 @@ async function graphLookup(url: string, token: string): Promise<GraphPhoneNumber
     throw AppError.validation({ phoneNumberId: `Meta does not know this phone number id for this token: ${message}` });
   }
   throw new AppError("UPSTREAM_UNAVAILABLE", `WhatsApp Graph API failed: ${message}`);
+}
+
+/**
+ * The workspace's other numbers among `phoneNumberIds` that share this channel's app secret: the same Meta
+ * app, whose webhook reaches every number's URL. A number under another secret is not trusted by this
+ * signature.
+ */
+export async function findSiblingNumbers(ctx: DomainContext, of: WhatsappChannel, phoneNumberIds: string[]): Promise<WhatsappChannel[]> {
+  const rs = await ctx.database.client.execute({
+    sql: `SELECT id, workspace_id, config FROM channel
+          WHERE workspace_id = :ws AND kind = 'whatsapp' AND id <> :id
+            AND json_extract(config, '$.phoneNumberId') IN (SELECT value FROM json_each(:numbers))
+            AND json_extract(config, '$.appSecret') = :secret`,
+    args: { ws: of.workspaceId, id: of.id, numbers: JSON.stringify(phoneNumberIds), secret: of.config.appSecret },
+  });
+  return rs.rows.map((r) => ({ id: String(r.id), workspaceId: String(r.workspace_id), config: JSON.parse(String(r.config)) as WhatsappChannelConfig }));
+}
+
+/** Counts what unconnected numbers sent to this channel's URL (see `unknownNumbers`). */
+export async function recordUnknownNumbers(
+  ctx: DomainContext,
+  channelId: string,
+  seen: { phoneNumberId: string; messages: number; statuses: number }[],
+): Promise<void> {
+  const now = ctx.now();
+  const statements = seen.map((n) => {
+    // JSON path key: Meta's ids are digits; anything else is reduced to safe characters.
+    const path = `$.unknownNumbers."${n.phoneNumberId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 64)}"`;
+    return {
+      sql: `UPDATE channel SET config = json_set(config, :path, json_object(
+              'messages', COALESCE(json_extract(config, :path || '.messages'), 0) + :messages,
+              'statuses', COALESCE(json_extract(config, :path || '.statuses'), 0) + :statuses, 'lastAt', :now))
+            WHERE id = :id`,
+      args: { id: channelId, path, messages: n.messages, statuses: n.statuses, now },
+    };
+  });
+  try {
+    await ctx.database.client.batch(statements, "write");
+  } catch (err) {
+    throw toAppError(err);
+  }
 }

@@ -1,9 +1,10 @@
 import type { InStatement, InValue } from "@libsql/client/web";
 import type { Config } from "../config";
 import { newId } from "../lib/ids";
+import type { LeadActionsRef } from "../domain/lead-action-names";
+import { repTelegramBot } from "../domain/rep-bot";
+import { fitText } from "./fit-text";
 import type { LeadSource } from "../../db/schema";
-import { leadActionsKeyboard } from "../../bots/telegram/callback-data";
-import { alertButtons } from "../../bots/whatsapp/alert-actions";
 
 export interface CaptureFacts {
   ws: string;
@@ -34,7 +35,7 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
   const lines = [`${a.hot ? "HOT " : ""}New lead (${source}): ${a.name ?? "no name"}${a.score ? ` · score ${a.score}/10` : ""}`];
   if (a.phone) lines.push(`Phone: ${a.phone}`);
   if (a.email) lines.push(`Email: ${a.email}`);
-  if (a.message) lines.push(`Message: ${a.message.slice(0, 500)}`);
+  if (a.message) lines.push(`Message: ${fitText(a.message, 500)}`);
   return lines.join("\n");
 }
 
@@ -98,17 +99,17 @@ function alertRow(
   };
 }
 
-/** The alert in the rep's Telegram chat through the workspace's bot, with the lead's one-tap buttons. */
+/** The alert in the rep's Telegram chat through the bot they started, with the lead's one-tap buttons. */
 export function repAlertStatement(a: RepAlert): InStatement {
   return alertRow(a, {
     sender: "telegram",
-    channel: `(SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'telegram' ORDER BY created_at LIMIT 1)`,
+    channel: repTelegramBot("r"),
     reachable: `r.telegram_chat_id IS NOT NULL`,
     recipient: `r.telegram_chat_id`,
-    payload: `json_object('text', :text, 'replyMarkup', json(:markup))`,
+    payload: `json_object('text', :text, 'actions', json(:actions))`,
     key: a.key,
     // The same one-tap buttons as a new lead's alert: whoever the lead lands on can work it from here.
-    args: { markup: JSON.stringify(leadActionsKeyboard(a.leadId)) },
+    args: { actions: JSON.stringify({ leadId: a.leadId } satisfies LeadActionsRef) },
   });
 }
 
@@ -122,9 +123,9 @@ export function repWhatsappAlertStatement(a: RepAlert): InStatement {
     channel: WHATSAPP_CHANNEL,
     reachable: REP_ON_WHATSAPP,
     recipient: `substr(r.whatsapp_phone, 2)`,
-    payload: `json_object('text', :text, 'interactive', json(:interactive))`,
+    payload: `json_object('text', :text, 'actions', json(:actions))`,
     key: `${a.key}:wa`,
-    args: { channelId: a.channelId ?? null, interactive: JSON.stringify(alertButtons(a.leadId)) },
+    args: { channelId: a.channelId ?? null, actions: JSON.stringify({ leadId: a.leadId } satisfies LeadActionsRef) },
   });
 }
 

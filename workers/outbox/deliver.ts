@@ -1,8 +1,11 @@
 import type { InStatement } from "@libsql/client/web";
-import type { ChannelConfig, OutboxKind } from "../../db/schema";
+import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
+import type { LeadActionsRef } from "../domain/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
-import type { ClaimedRow } from "./claim";
+import { claimByIds, type ClaimedRow } from "./claim";
+import { insertedIds } from "./outbox-row";
+import { replyOutcomeStatements } from "./reply-outcome";
 import { renderTemplate } from "./render";
 import type { SendResult, SenderRegistry } from "./sender";
 import { windowOpen } from "./whatsapp-mode";
@@ -14,6 +17,8 @@ const SEND_CONCURRENCY = 4;
 // Messages to the prospect honour their opt-out; messages to reps and owners do not depend on it.
 const TEMPLATED_KINDS: ReadonlySet<string> = new Set(["auto_reply", "follow_up", "reminder"]);
 const PROSPECT_KINDS: ReadonlySet<OutboxKind> = new Set(["auto_reply", "follow_up", "rep_reply"]);
+// Messages to a rep about a lead: one cut at the platform's limit says where the whole text is.
+const ABOUT_LEAD_KINDS: ReadonlySet<OutboxKind> = new Set(["rep_alert", "relay", "escalation"]);
 
 interface RowContext {
   leadName: string | null;
@@ -87,6 +92,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       body: row.payload.body,
       replyMarkup: row.payload.replyMarkup,
       interactive: row.payload.interactive,
+      actions: row.payload.actions as LeadActionsRef | undefined,
       kind: row.kind,
       windowOpen: row.sender === "whatsapp" ? windowOpen(context.whatsappInboundAt, now) : undefined,
       // Template parameters are owner-written templates too, whatever the row's kind.
@@ -94,6 +100,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       copyOf: row.payload.copyOf,
       channelConfig: context.channelConfig,
       signingSecret: context.webhookSecret ?? undefined,
+      cutNote: row.leadId && ABOUT_LEAD_KINDS.has(row.kind) ? `cut at the chat limit; the full text is on lead ${row.leadId}` : undefined,
     });
   } catch (err) {
     // A sender bug must not leave the row leased with no record of why.
@@ -105,7 +112,17 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
  * The result of one send as statements. Each is guarded by our lease, so a run that overran its lease
  * (and lost the row to another run) cannot overwrite what that run recorded.
  */
-function record(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
+function record(row: ClaimedRow, outcome: Outcome, now: number, leadName: string | null): InStatement[] {
+  const failure =
+    outcome.status === "permanent" ? outcome.reason
+    : outcome.status === "skipped" ? outcome.reason
+    : outcome.status === "retry" && row.attempts >= MAX_ATTEMPTS ? `gave up after ${row.attempts} attempts: ${outcome.error}`
+    : null;
+  if (outcome.status === "retry" && failure === null) return recordRow(row, outcome, now);
+  return [...recordRow(row, outcome, now), ...replyOutcomeStatements(row, failure, leadName, now)];
+}
+
+function recordRow(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
   const guard = "WHERE id = :id AND lease_until = :lease";
   const base = { id: row.id, lease: row.leaseUntil, now };
   switch (outcome.status) {
@@ -170,7 +187,7 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
     while (next < rows.length) {
       const row = rows[next++]!;
       const outcome = await sendOne(row, context.get(row.id), senders, ctx.now());
-      statements.push(...record(row, outcome, ctx.now()));
+      statements.push(...record(row, outcome, ctx.now(), context.get(row.id)?.leadName ?? null));
       if (outcome.status === "ok") report.sent++;
       else if (outcome.status === "retry") report.retried++;
       else if (outcome.status === "permanent") report.failed++;
@@ -178,6 +195,15 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
     }
   }
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, worker));
-  await ctx.database.client.batch(statements, "write");
+  const results = await ctx.database.client.batch(statements, "write");
+  // Notices the outcomes queued (a rep told their reply was not delivered) go out now, not at the next tick.
+  const notices = insertedIds(results);
+  if (notices.length > 0) {
+    const more = await deliverClaimed(ctx, senders, await claimByIds(ctx, Object.keys(senders) as SenderKind[], notices));
+    report.sent += more.sent;
+    report.retried += more.retried;
+    report.failed += more.failed;
+    report.skipped += more.skipped;
+  }
   return report;
 }

@@ -46,3 +46,32 @@ export function outboxRowInsert(r: OutboxRow): InStatement {
 export function insertedIds(results: ResultSet[]): string[] {
   return results.flatMap((r) => r.rows.map((row) => row.id)).filter((id): id is string => typeof id === "string" && id.startsWith("obx_"));
 }
+
+/** What a chat handler knows when it answers: its workspace, the bot or number it runs as, the clock. */
+export interface ChatScope {
+  ctx: { now(): number };
+  workspace: { id: string };
+  channel: { id: string };
+}
+
+/**
+ * A chat handler's reply as an outbox row: from the bot or number handling the update (or `channelId`,
+ * another of the workspace's), to `recipient`, keyed by the update that caused it.
+ */
+export function chatReplyInsert(
+  scope: ChatScope,
+  sender: SenderKind,
+  m: { kind: OutboxKind; recipient: string; payload: OutboxPayload; key: string; leadId?: string | null | undefined; channelId?: string },
+): InStatement {
+  return outboxRowInsert({
+    workspaceId: scope.workspace.id,
+    leadId: m.leadId ?? null,
+    kind: m.kind,
+    sender,
+    channelId: m.channelId ?? scope.channel.id,
+    recipient: m.recipient,
+    payload: m.payload,
+    key: m.key,
+    now: scope.ctx.now(),
+  });
+}

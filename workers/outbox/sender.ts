@@ -1,4 +1,5 @@
 import type { ChannelConfig, CopyOf, OutboxKind, SenderKind } from "../../db/schema";
+import type { LeadActionsRef } from "../domain/lead-action-names";
 
 /** One message as a sender sees it: already rendered, with the sending channel's config when it has one. */
 export interface OutboundMessage {
@@ -11,6 +12,8 @@ export interface OutboundMessage {
   replyMarkup?: unknown;
   /** WhatsApp interactive message (reply buttons, list) without its body: `text` is the body. */
   interactive?: unknown;
+  /** A lead's action buttons, neutral: each sender renders them its own way. */
+  actions?: LeadActionsRef | undefined;
   /** What the message is for: picks the WhatsApp template configured for that use. */
   kind?: OutboxKind | undefined;
   /** WhatsApp: whether the recipient's 24-hour customer service window is open now. */
@@ -22,6 +25,8 @@ export interface OutboundMessage {
   channelConfig: ChannelConfig | null;
   /** Webhook rows: the endpoint's current secret, read at send time (rows never store it). */
   signingSecret?: string | undefined;
+  /** What a text cut at the platform's limit ends with (where the whole text is), besides "…". */
+  cutNote?: string | undefined;
 }
 
 /**

@@ -1,5 +1,10 @@
 import type { OutboundMessage, SendResult, Sender } from "./sender";
 import { fetchForSend } from "./sender";
+import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
+import { leadActionsKeyboard } from "./telegram-actions";
+
+// Telegram refuses a longer caption ("message caption is too long").
+const CAPTION_LIMIT = 1024;
 
 interface TelegramReply {
   ok: boolean;
@@ -19,13 +24,20 @@ export function telegramSender(apiRoot: string): Sender {
     async send(msg: OutboundMessage): Promise<SendResult> {
       const token = msg.channelConfig?.token;
       if (!token) return { status: "permanent", reason: "no Telegram bot token configured for this channel" };
-      const markup = msg.replyMarkup ? { reply_markup: msg.replyMarkup } : {};
+      const replyMarkup = msg.actions ? leadActionsKeyboard(msg.actions.leadId) : msg.replyMarkup;
+      const markup = replyMarkup ? { reply_markup: replyMarkup } : {};
       const copy = msg.copyOf;
       // A relayed photo, voice note or document is copied, so the rep gets the thing itself (a bot cannot
       // hand out a download link without exposing its token); the header rides as its caption.
       const [method, body] = copy
-        ? ["copyMessage", { chat_id: msg.recipient, from_chat_id: copy.fromChatId, message_id: copy.messageId, ...(copy.caption ? { caption: msg.text } : {}), ...markup }]
-        : ["sendMessage", { chat_id: msg.recipient, text: msg.text, ...markup }];
+        ? [
+            "copyMessage",
+            {
+              chat_id: msg.recipient, from_chat_id: copy.fromChatId, message_id: copy.messageId,
+              ...(copy.caption ? { caption: fitText(msg.text, CAPTION_LIMIT, msg.cutNote) } : {}), ...markup,
+            },
+          ]
+        : ["sendMessage", { chat_id: msg.recipient, text: fitText(msg.text, CHAT_TEXT_LIMIT, msg.cutNote), ...markup }];
       const res = await fetchForSend(`${root}/bot${token}/${method}`, {
         method: "POST",
         headers: { "content-type": "application/json" },

@@ -1,6 +1,8 @@
 import type { OutboxKind } from "../../db/schema";
 import type { WhatsappChannelConfig } from "../domain/whatsapp-channels";
 import { fetchForSend, retryAfterHeader, type OutboundMessage, type SendResult, type Sender } from "./sender";
+import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
+import { alertButtons } from "./whatsapp-actions";
 import { templateParameters, whatsappSendMode, type WhatsappSendMode } from "./whatsapp-mode";
 
 interface GraphReply {
@@ -12,6 +14,8 @@ interface GraphReply {
 // a burst borrows from the next minutes; the throughput limit clears within seconds to a minute.
 const PAIR_RATE_WAIT_MS = 60_000;
 const THROUGHPUT_WAIT_MS = 30_000;
+// An interactive message's body (the alert with reply buttons) stops at 1,024 characters.
+const INTERACTIVE_BODY_LIMIT = 1024;
 
 // Codes after which the same request can never succeed (the recipient, the content or the account is wrong).
 const PERMANENT_CODES = new Set([100, 131008, 131009, 131021, 131026, 131045, 131049, 131051, 131052, 132000, 132001, 132005, 132007, 132012, 132015, 132016, 132018, 133010, 130472]);
@@ -29,13 +33,16 @@ const ACCOUNT_CODES = new Set([190, 10, 200, 368, 131031, 131042]);
  */
 export function whatsappSender(graphUrl: string): Sender {
   const root = graphUrl.replace(/\/+$/, "");
-  async function post(config: WhatsappChannelConfig, to: string, mode: Exclude<WhatsappSendMode, { mode: "skip" }>, render: (p: string) => string, text: string) {
+  async function post(
+    config: WhatsappChannelConfig, to: string, mode: Exclude<WhatsappSendMode, { mode: "skip" }>, render: (p: string) => string, text: string,
+    cutNote?: string,
+  ) {
     const base = { messaging_product: "whatsapp", recipient_type: "individual", to };
     const body =
       mode.mode === "text"
-        ? { ...base, type: "text", text: { body: mode.text.slice(0, 4096), preview_url: false } }
+        ? { ...base, type: "text", text: { body: fitText(mode.text, CHAT_TEXT_LIMIT, cutNote), preview_url: false } }
         : mode.mode === "interactive"
-          ? { ...base, type: "interactive", interactive: { ...mode.interactive, body: { text: mode.text.slice(0, 1024) } } }
+          ? { ...base, type: "interactive", interactive: { ...mode.interactive, body: { text: fitText(mode.text, INTERACTIVE_BODY_LIMIT, cutNote) } } }
           : {
               ...base,
               type: "template",
@@ -83,9 +90,10 @@ export function whatsappSender(graphUrl: string): Sender {
       const kind: OutboxKind = msg.kind ?? "bot_reply";
       const templates = config.templates ?? {};
       const render = msg.render ?? ((p: string) => p);
-      const mode = whatsappSendMode({ windowOpen: msg.windowOpen ?? false, kind, text: msg.text, interactive: msg.interactive, template: msg.template, templates });
+      const interactive = msg.actions ? alertButtons(msg.actions.leadId) : msg.interactive;
+      const mode = whatsappSendMode({ windowOpen: msg.windowOpen ?? false, kind, text: msg.text, interactive, template: msg.template, templates });
       if (mode.mode === "skip") return { status: "skipped", reason: mode.reason };
-      const first = await classify(await post(config, msg.recipient, mode, render, msg.text), mode.mode);
+      const first = await classify(await post(config, msg.recipient, mode, render, msg.text, msg.cutNote), mode.mode);
       if (first.code !== 131047 || mode.mode === "template") return stripCode(first);
       // Meta says the window is closed (our record of the user's last message disagreed): the template, if any.
       const fallback = whatsappSendMode({ windowOpen: false, kind, text: msg.text, template: msg.template, templates });

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { assignLead, claimLead, passLead } from "../domain/lead-actions";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { actorOf } from "../http/actor";
 import { scope } from "../http/workspace-scope";
 import { LeadWithTimeline } from "./leads";
 
@@ -43,6 +44,6 @@ export function registerLeadActions(app: App) {
       responses: ok,
     }),
     async (c) =>
-      c.json(await assignLead(scope(c), c.req.valid("param").id, c.req.valid("json").repId, { type: "owner", id: c.get("auth").apiKeyId }), 200),
+      c.json(await assignLead(scope(c), c.req.valid("param").id, c.req.valid("json").repId, actorOf(c)), 200),
   );
 }

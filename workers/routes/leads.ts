@@ -4,6 +4,7 @@ import { captureLead } from "../domain/capture-lead";
 import { getLead, listLeads, updateLead } from "../domain/leads";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { actorOf } from "../http/actor";
 import { scope } from "../http/workspace-scope";
 
 export const LeadSchema = z
@@ -73,7 +74,24 @@ const DateBound = z
   .optional()
   .openapi({ description: "epoch ms, ISO date (UTC midnight) or ISO date-time", type: "string" });
 
-export const LeadWithTimeline = z.object({ lead: LeadSchema, events: z.array(LeadEventSchema) }).openapi("LeadWithTimeline");
+const LeadMessageSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(["in", "out"]),
+    channel: z.string().openapi({ example: "whatsapp" }),
+    kind: z.string().openapi({ description: "message (inbound), or what we sent: auto_reply, follow_up, rep_reply, bot_reply" }),
+    text: z.string().nullable(),
+    status: z.string().openapi({
+      description: "in: received; out: pending, sent, delivered, read, played, failed, not_sent (skipped on purpose)",
+    }),
+    error: z.string().nullable().openapi({ description: "Why an outbound message failed or was not sent" }),
+    at: z.number(),
+  })
+  .openapi("LeadMessage");
+
+export const LeadWithTimeline = z
+  .object({ lead: LeadSchema, events: z.array(LeadEventSchema), messages: z.array(LeadMessageSchema).optional() })
+  .openapi("LeadWithTimeline");
 
 export const ListQuery = z.object({
   status: csvEnum(LEAD_STATUSES).openapi({ type: "string", example: "new,contacted" }),
@@ -163,7 +181,7 @@ export function registerLeads(app: App) {
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
     const { lead, created } = await captureLead(
-      { ...scope(c), actor: { type: "api", id: c.get("auth").apiKeyId } },
+      { ...scope(c), actor: actorOf(c) },
       { ...body, source: "api" },
     );
     return created ? c.json({ lead, created: true as const }, 201) : c.json({ lead, created: false as const }, 200);
@@ -171,7 +189,7 @@ export function registerLeads(app: App) {
   app.openapi(get, async (c) => c.json(await getLead(scope(c), c.req.valid("param").id), 200));
   app.openapi(patch, async (c) =>
     c.json(
-      await updateLead(scope(c), c.req.valid("param").id, c.req.valid("json"), { type: "owner", id: c.get("auth").apiKeyId }),
+      await updateLead(scope(c), c.req.valid("param").id, c.req.valid("json"), actorOf(c)),
       200,
     ),
   );

@@ -9,8 +9,17 @@ const invite = createRoute({
   path: "/api/v1/reps/{id}/telegram-invite",
   tags: ["reps"],
   summary: "A one-time Telegram deep link (valid 7 days) that links the rep's Telegram chat to the workspace bot",
-  // Every owner POST is JSON (415 otherwise); this one takes no options yet: send `{}`.
-  request: { params: IdParam("rep"), body: jsonBody(z.object({})) },
+  // Every owner POST is JSON (415 otherwise): `{}` for the workspace's first bot.
+  request: {
+    params: IdParam("rep"),
+    body: jsonBody(
+      z.object({
+        channelId: z.string().trim().min(1).max(64).optional().openapi({
+          description: "The bot to link through (the rep starts it, and alerts come from it); default the first bot",
+        }),
+      }),
+    ),
+  },
   responses: {
     201: jsonResponse(
       z.object({ code: z.string(), deepLink: z.string(), expiresAt: z.number().int() }).openapi("RepTelegramInvite"),
@@ -22,5 +31,7 @@ const invite = createRoute({
 });
 
 export function registerRepTelegramInvite(app: App) {
-  app.openapi(invite, async (c) => c.json(await createRepTelegramInvite(scope(c), c.req.valid("param").id), 201));
+  app.openapi(invite, async (c) =>
+    c.json(await createRepTelegramInvite(scope(c), c.req.valid("param").id, c.req.valid("json").channelId), 201),
+  );
 }

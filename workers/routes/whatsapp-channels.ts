@@ -20,6 +20,9 @@ const ChannelSchema = z
     autoReplyText: z.string().nullable(),
     templates: z.record(z.string(), TemplateSchema),
     lastError: z.object({ code: z.number().nullable(), title: z.string().nullable(), details: z.string().nullable(), at: z.number() }).nullable(),
+    unknownNumbers: z
+      .array(z.object({ phoneNumberId: z.string(), messages: z.number(), statuses: z.number(), lastAt: z.number() }))
+      .openapi({ description: "Numbers of the same Meta app whose webhooks reached this URL but are not connected here" }),
     createdAt: z.number().int(),
   })
   .openapi("WhatsappChannel");

@@ -1,5 +1,4 @@
-import { handleWebhook } from "../../bots/whatsapp/handle-webhook";
-import { readWebhook } from "../../bots/whatsapp/webhook-payload";
+import { handleDelivery } from "../../bots/whatsapp/handle-delivery";
 import { findWhatsappChannel } from "../domain/whatsapp-channels";
 import { AppError, toAppError } from "../errors";
 import type { App } from "../http/app";
@@ -25,7 +24,8 @@ async function channelOr404(ctx: Parameters<typeof findWhatsappChannel>[0], id: 
  * verify token (constant-time); anything else is 403 and echoes nothing.
  * POST: checks, in order and before any write: the channel exists (404), X-Hub-Signature-256 is the app
  * secret's HMAC of the raw bytes (401), the body is a WhatsApp webhook (400). Then every message, status
- * and error in it is handled (bots/whatsapp/handle-webhook.ts) and the answer is 200 only once stored.
+ * and error in it is handled, for this number and the workspace's other numbers of the same Meta app
+ * (bots/whatsapp/handle-delivery.ts), and the answer is 200 only once stored.
  */
 export function registerWhatsappHook(app: App) {
   app.get("/hooks/whatsapp/:channelId", async (c) => {
@@ -55,9 +55,7 @@ export function registerWhatsappHook(app: App) {
       throw new AppError("INVALID_JSON", "The body is not JSON.", { fields: { body: "Not valid JSON." } });
     }
     assertStorableText(body);
-    const batch = readWebhook(body, found.channel.config.phoneNumberId);
-    if (batch.skipped.length > 0) console.warn(JSON.stringify({ bot: "whatsapp", channel: found.channel.id, skipped: batch.skipped.slice(0, 20) }));
-    const report = await handleWebhook({ ctx, channel: found.channel, workspace: found.workspace }, batch);
+    const report = await handleDelivery(ctx, found, body);
     return c.json({ ok: true, ...report }, 200);
   });
 }

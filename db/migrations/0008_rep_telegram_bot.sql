@@ -1,0 +1,1 @@
+ALTER TABLE `rep` ADD `telegram_channel_id` text;
