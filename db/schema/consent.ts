@@ -5,6 +5,8 @@ import { workspace } from "./workspace";
 
 export const CONSENT_ACTIONS = ["opt_out", "opt_in"] as const;
 export type ConsentAction = (typeof CONSENT_ACTIONS)[number];
+// A form's consent checkbox, answered at capture: recorded only, it changes nothing about sending.
+export const FORM_CONSENT_ACTIONS = ["consent_given", "consent_declined"] as const;
 
 // The consent ledger: every opt-out and opt-in, append-only (nothing updates or deletes a row), with
 // where it came from and the message that caused it. `lead.opted_out_at` is the current state; this is
@@ -19,7 +21,7 @@ export const consentEvent = sqliteTable(
     leadId: text("lead_id")
       .notNull()
       .references(() => lead.id, { onDelete: "cascade" }),
-    action: text("action", { enum: CONSENT_ACTIONS }).notNull(),
+    action: text("action", { enum: [...CONSENT_ACTIONS, ...FORM_CONSENT_ACTIONS] }).notNull(),
     // whatsapp, telegram, api, …: the channel the request came through.
     source: text("source").notNull(),
     // Who asked, as that channel knows them (wa_id, chat id); null for the owner API.

@@ -35,6 +35,8 @@ export const form = sqliteTable(
     autoReplySubject: text("auto_reply_subject"),
     // Cloudflare Turnstile site key shown by the embed snippet; verified only when TURNSTILE_SECRET is set.
     turnstileSiteKey: text("turnstile_site_key"),
+    // An optional checkbox under the fields; its text and the visitor's answer go to the consent ledger.
+    consentText: text("consent_text"),
     ...timestamps,
   },
   (t) => [

@@ -1,6 +1,8 @@
-import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { existsSync, mkdirSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, inject } from "vitest";
 
+export const SHOTS = "test-results/browser";
 const FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -17,6 +19,7 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync("/usr/bin/chromium")) {
     throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see docs/testing.md)");
   }
+  mkdirSync(SHOTS, { recursive: true });
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
 }
 
@@ -32,4 +35,45 @@ export async function workerApi(
     body: init.body ? JSON.stringify(init.body) : undefined,
   });
   return (await res.json()) as any;
+}
+
+/** The owner API with the seeded workspace's key, or another workspace's (setup a test is not about). */
+export async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
+  const env = inject("browserEnv");
+  return workerApi({ workerUrl: env.workerUrl, apiKey: init.key ?? env.apiKey }, path, init);
+}
+
+/** Signs the page in to the console with an API key. */
+export async function signIn(page: Page, key = inject("browserEnv").apiKey) {
+  const { workerUrl } = inject("browserEnv");
+  await page.goto(`${workerUrl}/app/login`);
+  await page.getByLabel("Workspace API key").fill(key);
+  await page.getByRole("button", { name: "Use the API key" }).click();
+  await page.waitForURL(`${workerUrl}/app`);
+}
+
+/** A workspace of the test's own (no reps, no form), so what it adds never shows in another test's pages. */
+export async function newWorkspace(name = "Own Workspace"): Promise<{ id: string; key: string }> {
+  const { workerUrl } = inject("browserEnv");
+  const res = await fetch(`${workerUrl}/api/v1/workspaces`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name, defaultCountry: "US", timezone: "UTC" }),
+  });
+  if (res.status !== 201) throw new Error(`new workspace: ${res.status} ${await res.text()}`);
+  const json = (await res.json()) as any;
+  return { id: json.workspace.id, key: json.apiKey.key };
+}
+
+/** Chromium plus a workspace of the file's own for its tests, closed afterwards. */
+export function browserWithWorkspace(name: string): { browser: Browser; key: string } {
+  const state = {} as { browser: Browser; key: string };
+  beforeAll(async () => {
+    state.browser = await launchChromium();
+    state.key = (await newWorkspace(name)).key;
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+  return state;
 }

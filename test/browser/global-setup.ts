@@ -8,7 +8,7 @@ import { migrateDatabase } from "../../db/scripts/migrate";
 import { startLibsqlServer } from "../../db/server";
 import { startWrangler } from "../../scripts/wrangler-dev";
 import { startFakeApis } from "../support/fake-apis";
-import { hostPage } from "./host-page";
+import { hostPage, INHERITING } from "./host-page";
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -47,9 +47,16 @@ export default async function setup(project: TestProject) {
 
   // The host page is served first so its origin can be put on the form's allow list.
   let html = "";
+  // `/?form=<key>&css=none|inheriting` embeds another form, on a page without styles or with styles that
+  // reach the host element; plain `/` is the default form on the hostile page.
   const host = createServer((req, res) => {
     if (req.url === "/favicon.ico") return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+    const q = new URL(req.url ?? "/", "http://host").searchParams;
+    const css = q.get("css");
+    const body = q.has("form") || css
+      ? hostPage(worker.url, q.get("form") ?? form.publicKey, css === "none" ? "" : css === "inheriting" ? INHERITING : undefined)
+      : html;
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
   });
   const hostUrl = await listen(host);
 

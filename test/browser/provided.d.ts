@@ -7,6 +7,7 @@ declare module "vitest" {
       workerUrl: string;
       hostUrl: string;
       apiKey: string;
+      libsqlUrl: string;
       formKey: string;
       fakeApiUrl: string;
       libsqlUrl: string;

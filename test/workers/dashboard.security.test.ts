@@ -38,7 +38,8 @@ describe("dashboard sessions", () => {
     const forms = await page("/app/forms", cookie);
     expect(forms.text).not.toMatch(/<script>/);
     expect((await page("/app/assets/dashboard.js", cookie)).headers.get("content-type")).toMatch(/^text\/javascript/);
-    expect(home.text).toContain('data-chart="leads-per-day"');
+    // No leads yet: a sentence in place of the chart, not an empty 0–1 axis.
+    expect(home.text).toContain('data-chart-empty="leads-per-day"');
 
     const out = await call("POST", "/app/logout", { headers: { cookie, origin: BASE } });
     expect(out.status).toBe(303);

@@ -33,6 +33,7 @@ describe("embed snippet endpoints", () => {
       successMessage: "Merci !",
       redirectUrl: null,
       turnstileSiteKey: null,
+      consentText: null,
     });
     expect(res.text).not.toContain(ws.id);
     const denied = await call("GET", `/f/${ws.form.publicKey}/schema`, { headers: { origin: "https://evil.test" } });
@@ -58,6 +59,40 @@ describe("embed snippet endpoints", () => {
     expect((await submit(ws.form.publicKey, body)).status).toBe(200);
     expect(await countRows(testDb(), "lead", ws.id)).toBe(1);
     expect(await countRows(testDb(), "lead_event", ws.id)).toBe(events);
+  });
+});
+
+describe("what a visitor sees and agrees to", () => {
+  it("a name-only entry names the contact fields it needs and stores nothing", async () => {
+    const ws = await seedWorkspace();
+    const res = await submit(ws.form.publicKey, { name: "Only A Name", _elapsed_ms: 5000 });
+    expect(res.status).toBe(422);
+    expect(res.json.error.fields).toMatchObject({
+      email: "Enter an email or a phone number so we can reply.",
+      phone: "Enter an email or a phone number so we can reply.",
+    });
+    const badPhone = await submit(ws.form.publicKey, { name: "A", phone: "12", _elapsed_ms: 5000 });
+    expect(badPhone.json.error.fields.phone).not.toMatch(/default country|read with/);
+    expect(await countRows(testDb(), "lead", ws.id)).toBe(0);
+  });
+
+  it("records the consent checkbox's text and answer in the consent ledger, once per entry", async () => {
+    const consentText = "Send me offers by email.";
+    const ws = await seedWorkspace({ form: { consentText } });
+    expect((await call("GET", `/f/${ws.form.publicKey}/schema`)).json.consentText).toBe(consentText);
+    const yes = { name: "Yes", email: uniqueEmail(), _consent: "yes", _elapsed_ms: 5000, _sid: "lrconsent01" };
+    expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
+    expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
+    expect((await submit(ws.form.publicKey, { name: "No", email: uniqueEmail(), _consent: "no", _elapsed_ms: 5000 })).status).toBe(200);
+    const rows = await testDb().execute({
+      sql: `SELECT l.name, c.action, c.source, c.text FROM consent_event c JOIN lead l ON l.id = c.lead_id
+            WHERE c.workspace_id = ? ORDER BY l.name`,
+      args: [ws.id],
+    });
+    expect(rows.rows.map((r) => ({ ...r }))).toEqual([
+      { name: "No", action: "consent_declined", source: "form", text: consentText },
+      { name: "Yes", action: "consent_given", source: "form", text: consentText },
+    ]);
   });
 });
 

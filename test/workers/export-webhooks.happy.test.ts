@@ -1,3 +1,4 @@
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace, submit, uniqueEmail } from "./harness";
 
@@ -12,6 +13,9 @@ describe("CSV export", () => {
     expect(all.status).toBe(200);
     expect(all.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(all.headers.get("content-disposition")).toMatch(/^attachment; filename="leads-\d{4}-\d{2}-\d{2}\.csv"$/);
+    // The byte-order mark lets Excel read the file as UTF-8 (Response.text() strips it, so check the bytes).
+    const raw = await SELF.fetch("https://leadrelay.test/api/v1/leads/export.csv", { headers: { authorization: `Bearer ${ws.key}` } });
+    expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = all.text.split("\r\n");
     expect(lines[0]).toMatch(/^id,created_at,name,email,phone,source,status,score,hot,owner,/);
     expect(all.text).toContain(`"'=cmd|' /C calc'!A0"`.slice(1, -1));

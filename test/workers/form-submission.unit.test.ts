@@ -10,6 +10,7 @@ const form: Form = {
   name: "F",
   fields: [...DEFAULT_FORM_FIELDS, { name: "budget", label: "Budget", type: "select", options: ["small", "big"] }],
   allowedOrigins: [],
+  consentText: null,
   honeypotField: "company_website",
   successMessage: "ok",
   redirectUrl: null,

@@ -9,6 +9,11 @@ import { html } from "hono/html";
 export const SOURCE_COLORS: Record<string, string> = { form: "#0969da", whatsapp: "#1a7f37", telegram: "#8250df", api: "#bf8700" };
 const color = (key: string) => SOURCE_COLORS[key] ?? "#6e7781";
 
+/** In place of a chart with nothing to draw: a sentence, not an empty 0–1 axis. */
+function emptyChart(name: string) {
+  return html`<p class="muted" data-chart-empty="${name}">No leads in this range yet.</p>`;
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null) return "—";
   // Times are whole milliseconds: 0 means it took less than one, which "0 ms" misstates.
@@ -29,6 +34,7 @@ export function stackedDays(
   /** Where a bar segment leads: that day's leads of that source. */
   linkFor?: (day: string, key: string) => string,
 ) {
+  if (!days.some((d) => Object.values(d.bySource).some((v) => v > 0))) return emptyChart(name);
   const W = 720;
   const H = 200;
   const pad = { l: 32, b: 24, t: 8 };
@@ -74,6 +80,8 @@ const link = (href: string | undefined, bar: ReturnType<typeof html>) => (href ?
 
 /** Horizontal bars (funnel, conversion): one row per label, scaled to `max` or the largest value. */
 export function hbars(name: string, label: string, rows: BarRow[], max?: number) {
+  // Shares (max 1) of a range with leads stay drawn: a 0 % bar says something; counts of nothing do not.
+  if (rows.length === 0 || (!rows.some((r) => r.value > 0) && !(max && max > 0))) return emptyChart(name);
   const W = 520;
   const row = 28;
   const lw = 120;

@@ -3,7 +3,10 @@ import type { Form } from "../domain/forms";
 import type { Rep } from "../domain/reps";
 import type { ScoringRules } from "../domain/scoring";
 import type { WebhookEndpoint } from "../domain/webhooks";
+import { WEBHOOK_EVENTS } from "../../db/schema";
 import { skipReason } from "../routing/availability";
+import { channelConnectForms, type ConnectState } from "./channel-connect";
+import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
@@ -31,7 +34,7 @@ ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p>
   <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th></tr></thead>
   <tbody>
   ${reps.map((r) => html`<tr>
-    <td>${r.name}<br><span class="muted">${r.email ?? ""}</span></td>
+    <td><a href="/app/reps/${r.id}">${r.name}</a><br><span class="muted">${r.email ?? ""}</span></td>
     <td>${skipReason(r, open.get(r.id) ?? 0, now, workspaceTimeZone) ?? "yes"}</td>
     <td>${hoursSummary(r)} <span class="muted">(${r.timezone ?? workspaceTimeZone})</span></td>
     <td>${r.weight}</td>
@@ -41,7 +44,9 @@ ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p>
   </tr>`)}
   </tbody>
 </table>
-<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). An invite link lets a rep link their Telegram chat to get alerts and act on leads (or set their <code>whatsappPhone</code> to get them on WhatsApp); working hours and pools are set through the API.</p>`;
+<p><a href="/app/reps/new">Add a rep</a></p>
+<p class="muted">An invite link lets a rep link their Telegram chat to get alerts and act on leads; open a rep to change
+their hours, cap, weight or vacations, pause or remove them.</p>`;
 }
 
 export function snippetFor(origin: string, form: Form): string {
@@ -55,9 +60,10 @@ var t=document.getElementById(b.getAttribute("data-copy")).textContent;navigator
 
 export function formsBody(forms: Form[], origin: string) {
   return html`
-${forms.length === 0 ? html`<p>No forms yet: <code>POST /api/v1/forms</code> creates one.</p>` : ""}
+<p><a href="/app/forms/new">New form</a></p>
+${forms.length === 0 ? html`<p>No forms yet: create one, then paste its snippet into your site.</p>` : ""}
 ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
-  <h2>${f.name}</h2>
+  <h2>${f.name} <a href="/app/forms/${f.id}" style="font-size:1rem">Edit</a></h2>
   <h3>Embed snippet</h3>
   <p class="muted">Paste it where the form should appear. It renders in its own Shadow DOM, so your site's styles do not affect it.</p>
   <pre id="snippet-${f.id}" data-snippet>${snippetFor(origin, f)}</pre>
@@ -68,7 +74,7 @@ ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
   </tbody></table>
   <p>Allowed origins: ${f.allowedOrigins.length ? f.allowedOrigins.join(", ") : html`<span class="muted">any (add your site's origin to lock it down)</span>`}</p>
   <p>Success message: “${f.successMessage}”${f.redirectUrl ? html` · redirects to ${f.redirectUrl}` : ""}</p>
-  <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none — set <code>autoReplyText</code> with <code>PATCH /api/v1/forms/{id}</code></span>`}</p>
+  <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none (Edit to add one)</span>`}</p>
   <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.</p>
 </section>`)}
 <script src="/app/assets/dashboard.js"></script>`;
@@ -97,22 +103,49 @@ export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: 
 </form>`;
 }
 
-export function webhooksBody(endpoints: WebhookEndpoint[]) {
+export function webhooksBody(
+  endpoints: WebhookEndpoint[],
+  opts: { created?: WebhookEndpoint; values?: Record<string, string>; errors?: PageErrors } = {},
+) {
+  const v = opts.values ?? { "event_lead.created": "on" };
+  const errors = opts.errors ?? {};
   return html`
-<table data-table="webhooks"><thead><tr><th>URL</th><th>Events</th><th>Active</th><th>Secret</th></tr></thead><tbody>
-${endpoints.length === 0 ? html`<tr><td colspan="4" class="muted">No endpoints. <code>POST /api/v1/webhooks</code> adds one.</td></tr>` : ""}
-${endpoints.map((e) => html`<tr><td>${e.url}</td><td>${e.events.join(", ")}</td><td>${e.active ? "yes" : "no"}</td><td><code>${e.secret.slice(0, 10)}…</code></td></tr>`)}
+${opts.created
+  ? html`<section class="card" role="status"><p>Endpoint added. Its signing secret, shown this once:</p>
+  <pre id="new-secret" data-secret>${opts.created.secret}</pre><button type="button" data-copy="new-secret">Copy secret</button></section>`
+  : ""}
+<table data-table="webhooks"><thead><tr><th>URL</th><th>Events</th><th>Active</th><th>Secret</th><th></th></tr></thead><tbody>
+${endpoints.length === 0 ? html`<tr><td colspan="5" class="muted">No endpoints yet.</td></tr>` : ""}
+${endpoints.map((e) => html`<tr data-webhook-id="${e.id}"><td>${e.url}</td><td>${e.events.join(", ")}</td><td>${e.active ? "yes" : "no"}</td>
+  <td><code>${e.secret.slice(0, 10)}…</code></td>
+  <td><form method="post" action="/app/webhooks/${e.id}/delete"><button type="submit" aria-label="Delete ${e.url}">Delete</button></form></td></tr>`)}
 </tbody></table>
+<form method="post" action="/app/webhooks" class="card" novalidate>
+  <h2>Add an endpoint</h2>
+  <p><label for="url">HTTPS URL</label><input id="url" name="url" value="${v.url ?? ""}" style="width:100%" ${invalidAttrs(errors, "url")}>${errorFor(errors, "url")}</p>
+  <fieldset ${invalidAttrs(errors, "events")}><legend>Events</legend>
+  ${WEBHOOK_EVENTS.map((ev) => html`<label><input type="checkbox" name="event_${ev}" ${v[`event_${ev}`] === "on" ? "checked" : ""}> ${ev}</label>`)}
+  ${errorFor(errors, "events")}</fieldset>
+  <button type="submit">Add endpoint</button>
+</form>
 <section class="card"><h2>Verifying a delivery</h2>
 <p>Each POST carries <code>LeadRelay-Event</code>, <code>LeadRelay-Delivery</code> (the event id: deliveries are at least once, dedup on it) and
 <code>LeadRelay-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, where <code>v1 = HMAC-SHA256(secret, t + "." + raw body)</code>.
-Reject signatures older than 5 minutes. Delivery and retries go through the outbox.</p></section>`;
+Reject signatures older than 5 minutes. Failed deliveries are retried.</p></section>
+<script src="/app/assets/dashboard.js"></script>`;
+}
+
+/** The add-endpoint form's controls as the API's webhook input. */
+export function webhookInputFrom(v: Record<string, string>) {
+  return { url: (v.url ?? "").trim(), events: WEBHOOK_EVENTS.filter((ev) => v[`event_${ev}`] === "on") };
 }
 
 
 export function channelsBody(
   bots: { id: string; botUsername: string; webhookUrl: string; createdAt: number }[],
   numbers: { id: string; phoneNumberId: string; displayPhoneNumber: string | null; verifiedName: string | null; webhookUrl: string; verifyToken: string; lastError: { code: number | null; title: string | null } | null; createdAt: number }[] = [],
+  connect: ConnectState = {},
+  verifyTokenSuggestion = "",
 ) {
   return html`
 ${bots.length === 0
@@ -125,5 +158,5 @@ ${numbers.length === 0
   : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
   ${numbers.map((n) => html`<tr><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td><td>${n.lastError ? `${n.lastError.code ?? ""} ${n.lastError.title ?? ""}` : html`<span class="muted">none</span>`}</td><td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
   </tbody></table>`}
-<p class="muted">Connect a bot with <code>POST /api/v1/channels/telegram</code> (its token) and a WhatsApp number with <code>POST /api/v1/channels/whatsapp</code>; see docs/telegram.md and docs/whatsapp.md in the repository.</p>`;
+${channelConnectForms(connect, verifyTokenSuggestion)}`;
 }

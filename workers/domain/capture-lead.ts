@@ -43,6 +43,8 @@ export const captureInputSchema = z.object({
   // What the channel received beyond the lead's columns (a WhatsApp message's type, media id, raw object),
   // kept on the timeline event so nothing the prospect sent is lost.
   channelData: z.record(z.string(), z.unknown()).optional(),
+  // A form's consent checkbox: its text as shown and the answer, recorded in the consent ledger.
+  consent: z.object({ text: z.string().max(500), given: z.boolean() }).optional(),
 });
 
 export type CaptureInput = z.input<typeof captureInputSchema>;
@@ -77,7 +79,7 @@ export async function captureLead(
   const phoneRaw = blank(input.phone);
   const phone = phoneRaw === null ? null : normalizePhone(phoneRaw, workspace.defaultCountry);
   if (phoneRaw !== null && phone === null) {
-    fieldErrors.phone = `Not a valid phone number (read with default country ${workspace.defaultCountry}).`;
+    fieldErrors.phone = "Not a valid phone number. Check the digits, or start with + and the country code.";
   }
   const emailRaw = blank(input.email);
   const email = emailRaw === null ? null : normalizeEmail(emailRaw);
@@ -290,6 +292,17 @@ export async function captureLead(
           extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
           condition: "l.owner_rep_id IS NOT NULL",
         }),
+        // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
+        ...(input.consent
+          ? [stmt(
+              `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, text, created_at)
+                SELECT :cid, :ws, lead_id, :action, 'form', :text, :now FROM lead_event WHERE id = :eventId`,
+              {
+                cid: newId("cns", now), ws: workspace.id, eventId, now, text: input.consent.text,
+                action: input.consent.given ? "consent_given" : "consent_declined",
+              },
+            )]
+          : []),
         // Last, so the indexes above stay put: a person who writes again may be answered again.
         ...(actor.type === "prospect" ? [liftErasedSuppression(workspace.id, { email, phone, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId })] : []),
       ],

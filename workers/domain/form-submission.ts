@@ -93,6 +93,12 @@ export function submissionToCapture(
     if (value === false || (typeof value === "string" && value.length > 2048)) errors[key] = "At most 2048 characters of text.";
     else if (value) meta2[key] = value;
   }
+  // A lead must be reachable: the visitor sees which fields can fix that, not a message about the form.
+  const reach = form.fields.filter((f) => f.name === "email" || f.name === "phone");
+  if (reach.length > 0 && !contact.email && !contact.phone && !reach.some((f) => errors[f.name])) {
+    for (const f of reach) errors[f.name] = reach.length > 1 ? CONTACT_NEEDED : `${f.label} is required.`;
+    errors.contact = "A phone number or an email address is required.";
+  }
   if (Object.keys(errors).length > 0) throw AppError.validation(errors);
 
   const pageUrl = meta2.page_url ?? meta.referer;
@@ -104,8 +110,13 @@ export function submissionToCapture(
     utm: utmFrom(submission, pageUrl),
     pageUrl,
     referrer: meta2.referrer,
+    ...(form.consentText ? { consent: { text: form.consentText, given: isYes(valueOf(submission, "_consent")) } } : {}),
   };
 }
+
+const isYes = (v: unknown) => v === true || (typeof v === "string" && ["yes", "on", "true", "1"].includes(v.toLowerCase()));
+
+export const CONTACT_NEEDED = "Enter an email or a phone number so we can reply.";
 
 export function isHoneypotFilled(form: Form, submission: Submission): boolean {
   const value = valueOf(submission, form.honeypotField);

@@ -23,6 +23,7 @@ export interface FormInput {
   autoReplyText?: string | null | undefined;
   autoReplySubject?: string | null | undefined;
   turnstileSiteKey?: string | null | undefined;
+  consentText?: string | null | undefined;
 }
 
 // Public form settings are read on every capture; caching them per isolate saves a round trip so a

@@ -12,6 +12,9 @@ const HEADER = [
   "message", "fields",
 ];
 
+// Excel reads a CSV without a byte-order mark in the system's legacy code page, garbling non-Latin names.
+const UTF8_BOM = "\uFEFF";
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The leads matching the list filters (newest first, all pages up to EXPORT_MAX_ROWS) as CSV text. */
@@ -31,5 +34,5 @@ export async function exportLeadsCsv(scope: { ctx: DomainContext; workspace: Wor
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor && rows.length < EXPORT_MAX_ROWS);
-  return { csv: toCsv(HEADER, rows.slice(0, EXPORT_MAX_ROWS)), count: Math.min(rows.length, EXPORT_MAX_ROWS), truncated: Boolean(cursor) };
+  return { csv: UTF8_BOM + toCsv(HEADER, rows.slice(0, EXPORT_MAX_ROWS)), count: Math.min(rows.length, EXPORT_MAX_ROWS), truncated: Boolean(cursor) };
 }

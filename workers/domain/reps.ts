@@ -1,9 +1,10 @@
-import { and, asc, eq } from "drizzle-orm";
-import { rep, type Vacation, type WorkingHours } from "../../db/schema";
+import { and, asc, eq, inArray, notExists } from "drizzle-orm";
+import { lead, rep, type Vacation, type WorkingHours } from "../../db/schema";
 import { AppError } from "../errors";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
 import type { DomainContext, Scope } from "./context";
+import { OPEN_STATUSES } from "./routing-context";
 
 export type Rep = typeof rep.$inferSelect;
 
@@ -90,4 +91,24 @@ export async function updateRep({ ctx, workspace }: Scope, id: string, input: Pa
     .get();
   if (!row) throw AppError.notFound("Rep");
   return row;
+}
+
+/**
+ * Removes a rep who owns no open lead (closed leads keep their history, owner cleared by the foreign key).
+ * A rep with open leads is refused, in the same statement, so no lead is left owned by nobody unnoticed.
+ */
+export async function deleteRep({ ctx, workspace }: Scope, id: string): Promise<void> {
+  const db = ctx.database.db;
+  const openLeads = db
+    .select({ id: lead.id })
+    .from(lead)
+    .where(and(eq(lead.workspaceId, workspace.id), eq(lead.ownerRepId, id), inArray(lead.status, [...OPEN_STATUSES])));
+  const gone = await db
+    .delete(rep)
+    .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, id), notExists(openLeads)))
+    .returning({ id: rep.id })
+    .get();
+  if (gone) return;
+  await getRep({ ctx, workspace }, id);
+  throw new AppError("CONFLICT", "This rep still owns open leads: reassign them or pause the rep instead.");
 }

@@ -16,18 +16,18 @@ const ChannelSchema = z
   })
   .openapi("TelegramChannel");
 
+export const TelegramConnectInput = z.object({
+  token: z.string().trim().min(1).max(200),
+  autoReplyText: z.string().trim().min(1).max(4000).optional(),
+});
+
 const connect = createRoute({
   method: "post",
   path: "/api/v1/channels/telegram",
   tags: ["channels"],
   summary: "Connect a Telegram bot: checks the token (getMe), registers the webhook with a secret, stores the bot",
   request: {
-    body: jsonBody(
-      z.object({
-        token: z.string().trim().min(1).max(200),
-        autoReplyText: z.string().trim().min(1).max(4000).optional(),
-      }),
-    ),
+    body: jsonBody(TelegramConnectInput),
   },
   responses: {
     201: jsonResponse(ChannelSchema, "Connected"),

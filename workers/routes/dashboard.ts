@@ -8,16 +8,16 @@ import { listPools } from "../domain/pools";
 import { listRules } from "../domain/routing-rules";
 import { listSequences } from "../domain/sequences";
 import { createRepTelegramInvite } from "../domain/rep-invites";
-import { listTelegramChannels } from "../domain/telegram-channels";
-import { listWhatsappChannels } from "../domain/whatsapp-channels";
-import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhooksBody } from "../dashboard/settings-pages";
+import { type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhookInputFrom, webhooksBody } from "../dashboard/settings-pages";
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
 import { openLeadsByRep } from "../domain/rep-load";
 import { listReps } from "../domain/reps";
 import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
-import { listWebhooks } from "../domain/webhooks";
+import { createWebhook, deleteWebhook, listWebhooks } from "../domain/webhooks";
+import { formValues, judge } from "../dashboard/field-errors";
+import { WebhookInput } from "./webhooks";
 import { getWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
@@ -29,6 +29,11 @@ import { registerDashboardTeam } from "./dashboard-team";
 import { scope } from "../http/workspace-scope";
 import { registerConsole, registerQueueCountsInNav } from "./console";
 import { ListQuery } from "./leads";
+import { registerRepPages } from "./dashboard-reps";
+import { registerChannelPages } from "./dashboard-channels";
+import { onboardingChecklist } from "../dashboard/onboarding-checklist";
+import { onboardingState, sendTestLead } from "../domain/onboarding";
+import { registerFormPages } from "./dashboard-forms";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
   const n = Number(v);
@@ -73,8 +78,15 @@ export function registerDashboard(app: App) {
   app.get("/app", async (c) => {
     const days = clampInt(c.req.query("days"), 30, 1, 365);
     const slaMinutes = clampInt(c.req.query("sla"), 15, 1, 10_080);
-    const { stats, truncated, timeZone } = await loadDashboardStats(scope(c), { days, slaMinutes });
-    return c.html(page("Overview", "/app", overviewBody(stats, { days, timeZone, truncated })));
+    const [{ stats, truncated, timeZone }, setup] = await Promise.all([
+      loadDashboardStats(scope(c), { days, slaMinutes }),
+      onboardingState(scope(c)),
+    ]);
+    return c.html(page("Overview", "/app", html`${onboardingChecklist(setup)}${overviewBody(stats, { days, timeZone, truncated })}`));
+  });
+  app.post("/app/onboarding/test-lead", async (c) => {
+    const { lead } = await sendTestLead(scope(c));
+    return c.redirect(`/app/leads/${lead.id}`, 303);
   });
 
   app.get("/app/leads/export.csv", async (c) => {
@@ -108,6 +120,9 @@ export function registerDashboard(app: App) {
     return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone, invite)), status);
   });
 
+  registerRepPages(app);
+  registerFormPages(app);
+
   app.get("/app/forms", async (c) => c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))));
 
   app.get("/app/scoring", async (c) => {
@@ -128,6 +143,17 @@ export function registerDashboard(app: App) {
   });
 
   app.get("/app/webhooks", async (c) => c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))));
+  app.post("/app/webhooks", async (c) => {
+    const values = await formValues(c.req);
+    const result = await judge(WebhookInput, webhookInputFrom(values), (path) => path.split(".")[0] ?? "form", (data) => createWebhook(scope(c), data));
+    const list = await listWebhooks(scope(c));
+    if ("errors" in result) return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { values, errors: result.errors })), 422);
+    return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { created: result.saved })), 201);
+  });
+  app.post("/app/webhooks/:id/delete", async (c) => {
+    await deleteWebhook(scope(c), c.req.param("id"));
+    return c.redirect("/app/webhooks", 303);
+  });
   app.get("/app/routing", async (c) => {
     const s = scope(c);
     const [pools, rules, reps] = await Promise.all([listPools(s), listRules(s), listReps(s)]);
@@ -135,10 +161,7 @@ export function registerDashboard(app: App) {
   });
   app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
   registerDashboardTeam(app);
-  app.get("/app/channels", async (c) => {
-    const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
-    return c.html(page("Channels", "/app/channels", channelsBody(bots, numbers)));
-  });
+  registerChannelPages(app);
 }
 
 function nonEmpty(query: Record<string, string>): Record<string, string> {

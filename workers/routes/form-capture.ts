@@ -83,7 +83,10 @@ export function registerFormCapture(app: App) {
     const cors = corsHeaders(form, c.req.header("origin"), "use");
     const fields = form.fields.map(({ name, label, type, required, maxLength, options }) => ({ name, label, type, required, maxLength, options }));
     return c.json(
-      { fields, honeypotField: form.honeypotField, successMessage: form.successMessage, redirectUrl: form.redirectUrl, turnstileSiteKey: form.turnstileSiteKey },
+      {
+        fields, honeypotField: form.honeypotField, successMessage: form.successMessage, redirectUrl: form.redirectUrl,
+        turnstileSiteKey: form.turnstileSiteKey, consentText: form.consentText,
+      },
       200,
       { ...cors, "Cache-Control": "public, max-age=60" },
     );

@@ -37,12 +37,13 @@ export const FormSchema = z
     autoReplyText: z.string().nullable().openapi({ description: "Instant reply to a new lead; {name}, {rep_name}, {form}" }),
     autoReplySubject: z.string().nullable(),
     turnstileSiteKey: z.string().nullable().openapi({ description: "Cloudflare Turnstile site key the embed snippet shows" }),
+    consentText: z.string().nullable().openapi({ description: "Optional consent checkbox; its answer goes to the consent ledger" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
   .openapi("Form");
 
-const FormInput = z.object({
+export const FormInput = z.object({
   name: z.string().trim().min(1).max(120),
   fields: z.array(FormFieldSchema).min(1).max(50).optional(),
   allowedOrigins: z.array(Origin).max(50).optional(),
@@ -53,6 +54,7 @@ const FormInput = z.object({
   autoReplyText: z.string().trim().min(1).max(4000).nullish(),
   autoReplySubject: z.string().trim().min(1).max(200).nullish(),
   turnstileSiteKey: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "A Turnstile site key.").nullish(),
+  consentText: z.string().trim().min(1).max(500).nullish(),
 });
 
 const Id = IdParam("form");

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRep, getRep, listReps, updateRep } from "../domain/reps";
+import { createRep, deleteRep, getRep, listReps, updateRep } from "../domain/reps";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -26,7 +26,7 @@ export const RepSchema = z
   })
   .openapi("Rep");
 
-const RepInput = z.object({
+export const RepInput = z.object({
   name: z.string().trim().min(1).max(120),
   email: z.string().trim().max(254).nullish(),
   phone: z.string().trim().max(40).nullish(),
@@ -75,9 +75,22 @@ const patch = createRoute({
   responses: { 200: jsonResponse(RepSchema, "Updated"), ...commonErrors },
 });
 
+const remove = createRoute({
+  method: "delete",
+  path: "/api/v1/reps/{id}",
+  tags: ["reps"],
+  summary: "Remove a rep who owns no open lead (409 otherwise: reassign them or pause the rep)",
+  request: { params: Id },
+  responses: { 204: { description: "Removed" }, ...commonErrors },
+});
+
 export function registerReps(app: App) {
   app.openapi(list, async (c) => c.json({ data: await listReps(scope(c)) }, 200));
   app.openapi(create, async (c) => c.json(await createRep(scope(c), c.req.valid("json")), 201));
   app.openapi(get, async (c) => c.json(await getRep(scope(c), c.req.valid("param").id), 200));
   app.openapi(patch, async (c) => c.json(await updateRep(scope(c), c.req.valid("param").id, c.req.valid("json")), 200));
+  app.openapi(remove, async (c) => {
+    await deleteRep(scope(c), c.req.valid("param").id);
+    return c.body(null, 204);
+  });
 }

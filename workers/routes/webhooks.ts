@@ -20,7 +20,7 @@ const CreatedWebhookSchema = Base.extend({
   secret: z.string().openapi({ description: "Signing secret, shown once. Verify `LeadRelay-Signature` with it." }),
 }).openapi("CreatedWebhook");
 
-const WebhookInput = z.object({
+export const WebhookInput = z.object({
   // https only, public addresses only (workers/lib/outbound-url.ts). Judged here with the other fields; loopback
   // passes this step and is refused by the domain verb unless OUTBOUND_ALLOW_LOOPBACK is on.
   url: z

@@ -29,6 +29,17 @@ const ChannelSchema = z
 
 const secret = (min: number) => z.string().trim().min(min).max(512).regex(/^[\x21-\x7e]+$/, "Printable ASCII without spaces.");
 
+export const WhatsappConnectInput = z.object({
+  phoneNumberId: z.string().trim().regex(/^\d{5,32}$/, "The numeric phone number id from the WhatsApp Manager / API setup page."),
+  accessToken: secret(20),
+  appSecret: secret(16),
+  verifyToken: secret(8),
+  autoReplyText: z.string().trim().min(1).max(4096).optional(),
+  templates: whatsappTemplatesSchema.optional().openapi({
+    description: "Approved templates per use (auto_reply, follow_up, rep_alert, relay, rep_reply, reminder, escalation, bot_reply), sent outside the 24-hour window",
+  }),
+});
+
 const connect = createRoute({
   method: "post",
   path: "/api/v1/channels/whatsapp",
@@ -36,16 +47,7 @@ const connect = createRoute({
   summary: "Connect a WhatsApp Business number (Cloud API): checks the number and token with the Graph API, stores the channel",
   request: {
     body: jsonBody(
-      z.object({
-        phoneNumberId: z.string().trim().regex(/^\d{5,32}$/, "The numeric phone number id from the WhatsApp Manager / API setup page."),
-        accessToken: secret(20),
-        appSecret: secret(16),
-        verifyToken: secret(8),
-        autoReplyText: z.string().trim().min(1).max(4096).optional(),
-        templates: whatsappTemplatesSchema.optional().openapi({
-          description: "Approved templates per use (auto_reply, follow_up, rep_alert, relay, rep_reply, reminder, escalation, bot_reply), sent outside the 24-hour window",
-        }),
-      }),
+      WhatsappConnectInput,
     ),
   },
   responses: {

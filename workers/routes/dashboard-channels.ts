@@ -1,0 +1,57 @@
+import type { Context } from "hono";
+import type { ConnectState } from "../dashboard/channel-connect";
+import { formValues, judge } from "../dashboard/field-errors";
+import { page } from "../dashboard/layout";
+import { channelsBody } from "../dashboard/settings-pages";
+import { connectTelegramBot, listTelegramChannels } from "../domain/telegram-channels";
+import { connectWhatsappNumber, listWhatsappChannels } from "../domain/whatsapp-channels";
+import { randomToken } from "../lib/ids";
+import type { App, AppEnv } from "../http/app";
+import { scope } from "../http/workspace-scope";
+import { TelegramConnectInput } from "./channels";
+import { WhatsappConnectInput } from "./whatsapp-channels";
+
+async function channelsPage(c: Context<AppEnv>, connect: ConnectState, status: 200 | 201 | 422 | 502 = 200) {
+  const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
+  // A fresh suggestion per view: the owner may keep it, it only has to match what they paste at Meta.
+  return c.html(
+    page("Channels", "/app/channels", channelsBody(bots, numbers, connect, `lr-${randomToken(24)}`)),
+    status,
+  );
+}
+
+const origin = (c: Context<AppEnv>) => c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin;
+const topLevel = (path: string) => path.split(".")[0] || "form";
+
+/** Connect a Telegram bot or a WhatsApp number from the console, through the API's schemas and verbs. */
+export function registerChannelPages(app: App) {
+  app.get("/app/channels", (c) => channelsPage(c, {}));
+
+  app.post("/app/channels/telegram", async (c) => {
+    const values = await formValues(c.req);
+    const result = await judge(TelegramConnectInput, { token: values.token ?? "" }, topLevel, (data) =>
+      connectTelegramBot(scope(c), { ...data, publicOrigin: origin(c) }),
+    );
+    if ("errors" in result) return channelsPage(c, { kind: "telegram", values, errors: result.errors }, 422);
+    return channelsPage(c, { telegramDone: { botUsername: result.saved.botUsername } }, 201);
+  });
+
+  app.post("/app/channels/whatsapp", async (c) => {
+    const values = await formValues(c.req);
+    const input = {
+      phoneNumberId: values.phoneNumberId ?? "",
+      accessToken: values.accessToken ?? "",
+      appSecret: values.appSecret ?? "",
+      verifyToken: values.verifyToken ?? "",
+    };
+    const result = await judge(WhatsappConnectInput, input, topLevel, (data) =>
+      connectWhatsappNumber(scope(c), { ...data, publicOrigin: origin(c) }),
+    );
+    if ("errors" in result) return channelsPage(c, { kind: "whatsapp", values, errors: result.errors }, 422);
+    return channelsPage(
+      c,
+      { whatsappDone: { webhookUrl: result.saved.webhookUrl, verifyToken: input.verifyToken.trim() } },
+      201,
+    );
+  });
+}
