@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, isErrorShape, seedWorkspace, submit, uniqueEmail } from "./harness";
 import { ownerOperations, validBodyFor } from "./openapi-routes";
+import { connectBot } from "./telegram-harness";
 
 describe("tenant isolation", () => {
   it("a key of workspace A gets 404 for every resource of workspace B, and B is unchanged", async () => {
@@ -143,6 +144,8 @@ describe("tenant isolation of ids inside request bodies", () => {
     const aSeq = (await call("POST", "/api/v1/sequences", { key: a.key, body: { name: "A seq", steps } })).json;
     const aLead = (await call("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } })).json.lead;
     const bRep = b.reps[0]!.id;
+    const aPerson = (await call("POST", "/api/v1/people", { key: a.key, body: { email: uniqueEmail(), name: "A admin", role: "admin" } })).json;
+    const bChannel = (await connectBot(b)).channelId;
 
     // [method, path, body, the field the 422 must name]; `X` stands for the id under test.
     const probes: [string, string, (id: string) => Record<string, unknown>, string][] = [
@@ -163,9 +166,13 @@ describe("tenant isolation of ids inside request bodies", () => {
       ["POST", `/api/v1/leads/${aLead.id}/pass`, (id) => ({ repId: id }), "repId"],
       ["POST", `/api/v1/leads/${aLead.id}/assign`, (id) => ({ repId: id }), "repId"],
       ["PATCH", "/api/v1/workspace", (id) => ({ ownerRepId: id }), "ownerRepId"],
+      ["POST", "/api/v1/people", (id) => ({ email: uniqueEmail(), name: "R", role: "rep", repId: id }), "repId"],
+      ["PATCH", `/api/v1/people/${aPerson.person?.id ?? aPerson.id}`, (id) => ({ repId: id }), "repId"],
+      ["POST", `/api/v1/reps/${a.reps[0]!.id}/telegram-invite`, (id) => ({ channelId: id }), "channelId"],
     ];
-    const foreign: Record<string, string> = { pool: bPool.id, form: b.form.id, rep: bRep };
-    const kindOf = (field: string) => (/pool/i.test(field) ? "pool" : /form/i.test(field) ? "form" : "rep");
+    const foreign: Record<string, string> = { pool: bPool.id, form: b.form.id, rep: bRep, channel: bChannel };
+    const kindOf = (field: string) =>
+      /pool/i.test(field) ? "pool" : /form/i.test(field) ? "form" : /channel/i.test(field) ? "channel" : "rep";
     const before = JSON.stringify(await Promise.all(["/api/v1/sequences", "/api/v1/routing-rules", "/api/v1/pools", `/api/v1/leads/${aLead.id}`].map(async (p) => (await call("GET", p, { key: a.key })).json)));
     for (const [method, path, body, field] of probes) {
       for (const id of [foreign[kindOf(field)]!, `${kindOf(field)}_doesnotexist0000`]) {
@@ -184,7 +191,7 @@ describe("tenant isolation of ids inside request bodies", () => {
 
     // A body id field added later must be probed above: the list is checked against the OpenAPI document.
     const doc = (await call("GET", "/api/openapi.json")).json;
-    const covered = new Set(probes.map(([m, p, , f]) => `${m} ${p.replace(/\/(seq|rule|pool|lead)_[^/]+/, "/{id}")} ${f.replace(/\.\d+$/, "")}`));
+    const covered = new Set(probes.map(([m, p, , f]) => `${m} ${p.replace(/\/(seq|rule|pool|lead|psn|rep)_[^/]+/, "/{id}")} ${f.replace(/\.\d+$/, "")}`));
     // Ids on the platforms' side (a chat, a number, a bot), not rows of a workspace.
     const platformId = /(^|\.)(telegramChatId|telegramUserId|phoneNumberId|botId|whatsappId|whatsappUserId)$/;
     for (const [template, ops] of Object.entries<Record<string, any>>(doc.paths)) {
