@@ -5,6 +5,7 @@ import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
 import type { ClaimedRow } from "./claim";
 import { renderTemplate } from "./render";
 import type { SendResult, SenderRegistry } from "./sender";
+import { scheduleRetries } from "./retry-queue";
 import { windowOpen } from "./whatsapp-mode";
 import { statusRank } from "./delivery-status";
 
@@ -105,7 +106,7 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
  * The result of one send as statements. Each is guarded by our lease, so a run that overran its lease
  * (and lost the row to another run) cannot overwrite what that run recorded.
  */
-function record(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
+function record(row: ClaimedRow, outcome: Outcome, now: number, retryAt: number): InStatement[] {
   const guard = "WHERE id = :id AND lease_until = :lease";
   const base = { id: row.id, lease: row.leaseUntil, now };
   switch (outcome.status) {
@@ -122,8 +123,7 @@ function record(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
       if (row.attempts >= MAX_ATTEMPTS) {
         return [{ sql: `UPDATE outbox SET state = 'dead', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.error } }];
       }
-      const due = nextAttemptAt(now, row.attempts, outcome.retryAfterMs);
-      return [{ sql: `UPDATE outbox SET due_at = :due, last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, due, err: outcome.error } }];
+      return [{ sql: `UPDATE outbox SET due_at = :due, last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, due: retryAt, err: outcome.error } }];
     }
     case "permanent": {
       const out: InStatement[] = [
@@ -165,12 +165,16 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
   if (rows.length === 0) return report;
   const context = await loadContext(ctx, rows.map((r) => r.id));
   const statements: InStatement[] = [];
+  const retries = new Map<number, string[]>();
   let next = 0;
   async function worker() {
     while (next < rows.length) {
       const row = rows[next++]!;
       const outcome = await sendOne(row, context.get(row.id), senders, ctx.now());
-      statements.push(...record(row, outcome, ctx.now()));
+      const now = ctx.now();
+      const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
+      if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS) retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
+      statements.push(...record(row, outcome, now, retryAt));
       if (outcome.status === "ok") report.sent++;
       else if (outcome.status === "retry") report.retried++;
       else if (outcome.status === "permanent") report.failed++;
@@ -179,5 +183,7 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
   }
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, worker));
   await ctx.database.client.batch(statements, "write");
+  // Only once the new due times are stored: a message that came first would find the rows still leased.
+  await scheduleRetries(ctx.scheduleRetry, retries);
   return report;
 }
