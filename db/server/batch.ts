@@ -47,7 +47,7 @@ export async function runBatch(env: BatchEnv, batch: Batch, onStep?: (step: numb
     }
     outcomes.push(outcome);
     onStep?.(i, outcome);
-    await pause();
+    await pause(!env.isAutocommit());
   }
   return {
     step_results: outcomes.map((o) => (o?.ok ? o.result : null)),

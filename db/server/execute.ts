@@ -91,7 +91,7 @@ export async function executeSequence(env: ExecEnv, sql: string): Promise<void> 
   for (const text of statementsOf(sql)) {
     env.countStatement();
     await env.conn().execute(text, statementInfo(text), [], false);
-    await pause();
+    await pause(!env.conn().isAutocommit);
   }
 }
 
