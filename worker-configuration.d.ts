@@ -13,6 +13,7 @@ declare namespace Cloudflare {
 		TELEGRAM_API_ROOT: string;
 		WHATSAPP_GRAPH_URL: string;
 		ROTATION: DurableObjectNamespace<import("./workers/index").Rotation>;
+		OUTBOX_RETRY: Queue;
 	}
 }
 interface Env extends Cloudflare.Env {}

@@ -1,6 +1,8 @@
 import { measureConsolePages } from "./console-pages";
 import { measureCronTick } from "./cron-tick-worker";
 import { measureFairness } from "./round-robin-fairness";
+import { measureRetryPunctuality } from "./retry-punctuality";
+import { measureServerInsert } from "./server-insert";
 import { measureSpeedToLead } from "./speed-to-lead";
 import { measureSpeedToLeadWhatsapp } from "./speed-to-lead-whatsapp";
 import { measureWhatsappBatch } from "./whatsapp-batch";
@@ -36,6 +38,18 @@ export const scenarios: Scenario[] = [
     title: "Round-robin fairness under 1,000 concurrent captures",
     plan: "4 equal-weight reps: max − min assignments per rep, and no lead assigned twice",
     run: measureFairness,
+  },
+  {
+    id: "retry-punctuality",
+    title: "Retry punctuality: a 429 with retry_after=3 → the resend, through the retry queue",
+    plan: "fake Bot API answers each rep chat's first alert with 429 retry_after=3; time to the second call",
+    run: measureRetryPunctuality,
+  },
+  {
+    id: "server-insert",
+    title: "Local libSQL server: single-row INSERT requests/s beside the same engine in-process",
+    plan: "fresh server + file; @libsql/client/web at the bench concurrency, then libsql in-process on the same file",
+    run: measureServerInsert,
   },
   {
     id: "cron-tick",

@@ -26,6 +26,8 @@ export function benchWranglerConfig(): string {
   const original = readFileSync("wrangler.toml", "utf8");
   const raised = original
     .replace(/^main = "(.+)"$/m, (_m, main: string) => `main = "${resolve(main)}"`)
+    // [alias] targets resolve against the config's folder too.
+    .replace(/^("[^"]+" = )"(\.\/[^"]+)"$/gm, (_m, key: string, path: string) => `${key}"${resolve(path)}"`)
     .replace(/simple = \{ limit = \d+, period = 60 \}/g, "simple = { limit = 1000000000, period = 60 }");
   if (!raised.includes("limit = 1000000000")) throw new Error("bench: no [[ratelimits]] found in wrangler.toml to raise");
   mkdirSync(OUT_DIR, { recursive: true });

@@ -1,6 +1,8 @@
 import { parseConfig, type Config } from "./config";
 import { runCron } from "./cron/run-cron";
+import { openDatabase } from "./db";
 import { createApp } from "./http/create-app";
+import { consumeOutboxRetries, queueRetries, type OutboxRetryMessage } from "./outbox/retry-queue";
 import { rotationService } from "./routing/rotation-service";
 
 export { Rotation } from "./routing/rotation-do";
@@ -37,6 +39,15 @@ export default {
     const entry = appFor(env);
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
     // The tick's own time, not Date.now(): tests drive the clock through `scheduledTime`.
-    await runCron(entry.config, controller.scheduledTime, rotationService(env.ROTATION));
+    const tickTime = () => controller.scheduledTime;
+    await runCron(entry.config, controller.scheduledTime, rotationService(env.ROTATION), undefined, queueRetries(env.OUTBOX_RETRY, tickTime));
+  },
+  async queue(batch, env) {
+    const entry = appFor(env);
+    if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
+    const { config } = entry;
+    const scheduleRetry = queueRetries(env.OUTBOX_RETRY, Date.now);
+    const ctx = { config, database: openDatabase(config), now: Date.now, rotation: rotationService(env.ROTATION), scheduleRetry };
+    await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
   },
 } satisfies ExportedHandler<Env>;

@@ -5,6 +5,7 @@
 import { toProtoError, type ProtoError } from "./errors";
 import { executeStmt, type ExecEnv } from "./execute";
 import type { Batch, BatchCond, BatchResult, StmtResult } from "./protocol";
+import { timeSlicer } from "./yield-slice";
 
 export type StepOutcome = { ok: true; result: StmtResult } | { ok: false; error: ProtoError };
 
@@ -32,6 +33,7 @@ function evalCond(cond: BatchCond, outcomes: readonly (StepOutcome | null)[], en
 /** Runs the batch; `onStep` sees each executed step as it finishes (the cursor streams from it). */
 export async function runBatch(env: BatchEnv, batch: Batch, onStep?: (step: number, outcome: StepOutcome) => void): Promise<BatchResult> {
   const outcomes: (StepOutcome | null)[] = [];
+  const pause = timeSlicer();
   for (const [i, step] of batch.steps.entries()) {
     if (step.condition !== undefined && !evalCond(step.condition, outcomes, env)) {
       outcomes.push(null);
@@ -45,6 +47,7 @@ export async function runBatch(env: BatchEnv, batch: Batch, onStep?: (step: numb
     }
     outcomes.push(outcome);
     onStep?.(i, outcome);
+    await pause(!env.isAutocommit());
   }
   return {
     step_results: outcomes.map((o) => (o?.ok ? o.result : null)),

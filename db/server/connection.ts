@@ -18,13 +18,23 @@ export interface RawResult {
   columns: ColumnInfo[];
   rows: SqlValue[][];
   affectedRowCount: number;
-  lastInsertRowid: bigint;
+  /** The row this statement inserted (the last one, for several); null when it inserted none. */
+  lastInsertRowid: bigint | null;
   durationMs: number;
 }
 
 type Statement = Database.Statement;
 
 let nextConnectionId = 1;
+
+/**
+ * last_insert_rowid() is per connection and survives statements that insert nothing, so a pooled
+ * connection would hand one stream's rowid to the next stream's INSERT OR IGNORE. Before each write the
+ * value is parked on this sentinel (an insert into a private TEMP table, in memory); a write reports a
+ * rowid only when it moved the value away from it.
+ */
+const NO_ROWID = -9223372036854775808n;
+const PARK_ROWID_SQL = "REPLACE INTO temp.leadrelay_rowid_sentinel (rowid) VALUES (?)";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -37,6 +47,9 @@ export class Connection {
   readonly id = nextConnectionId++;
   private readonly db: Database.Database;
   private metaStmt: Statement | undefined;
+  private parkStmt: Statement | undefined;
+  /** last_insert_rowid() as of the end of the previous statement (0 on a fresh connection). */
+  private knownRowid = 0n;
   private readonlyTx = false;
   private isClosed = false;
   /** Ran something with connection-wide effects (PRAGMA, ATTACH, TEMP objects): never hand it on. */
@@ -48,6 +61,8 @@ export class Connection {
     this.db = new Database(opts.file);
     this.db.exec("PRAGMA busy_timeout = 0");
     this.db.exec("PRAGMA synchronous = NORMAL");
+    // Created here, outside any client transaction, so no ROLLBACK can take it away again.
+    this.db.exec("CREATE TEMP TABLE leadrelay_rowid_sentinel (x)");
   }
 
   get closed(): boolean {
@@ -72,6 +87,11 @@ export class Connection {
     const stmt = await this.retry(() => this.db.prepare(sql));
     const columns = stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
     const started = performance.now();
+    const before = info.kind === "write" ? this.parkRowid() : this.knownRowid;
+    const own = (after: bigint): bigint | null => {
+      this.knownRowid = after;
+      return after === before ? null : after;
+    };
     try {
       if (stmt.reader) {
         stmt.raw(true).safeIntegers(true);
@@ -79,11 +99,11 @@ export class Connection {
         const [changes, lastInsertRowid] = this.lastChange();
         // changes() still holds the count of the last INSERT/UPDATE/DELETE, so only trust it when this
         // statement was one (`... RETURNING`); a SELECT affects no rows.
-        return { columns, rows: wantRows ? rows : [], affectedRowCount: info.kind === "write" ? changes : 0, lastInsertRowid, durationMs: performance.now() - started };
+        return { columns, rows: wantRows ? rows : [], affectedRowCount: info.kind === "write" ? changes : 0, lastInsertRowid: own(lastInsertRowid), durationMs: performance.now() - started };
       }
       stmt.safeIntegers(true);
       const run = await this.retry(() => stmt.run(values));
-      return { columns, rows: [], affectedRowCount: run.changes, lastInsertRowid: BigInt(run.lastInsertRowid), durationMs: performance.now() - started };
+      return { columns, rows: [], affectedRowCount: run.changes, lastInsertRowid: own(BigInt(run.lastInsertRowid)), durationMs: performance.now() - started };
     } catch (e) {
       if (isLockError(e)) this.settle(stmt, values);
       throw e;
@@ -127,6 +147,21 @@ export class Connection {
     } catch {
       // Closing twice or with unfinalized statements is harmless here; the handle is dropped anyway.
     }
+  }
+
+  /** Moves last_insert_rowid() to the sentinel; returns the value a write must move to count as an insert. */
+  private parkRowid(): bigint {
+    if (this.knownRowid === NO_ROWID || this.readonlyTx) return this.knownRowid;
+    try {
+      this.parkStmt ??= this.db.prepare(PARK_ROWID_SQL).safeIntegers(true);
+      this.parkStmt.run([NO_ROWID]);
+      this.knownRowid = NO_ROWID;
+    } catch {
+      // A client's own PRAGMA query_only, say: compare against the current value instead, which only
+      // misses an insert that happens to land on the very same rowid.
+      this.knownRowid = this.lastChange()[1];
+    }
+    return this.knownRowid;
   }
 
   private lastChange(): [number, bigint] {

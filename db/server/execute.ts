@@ -6,6 +6,7 @@ import { RequestError } from "./errors";
 import type { DescribeResult, Stmt, StmtResult } from "./protocol";
 import { statementInfo, statementsOf, type StatementInfo } from "./sql";
 import { encodeValue, type SqlValue } from "./values";
+import { timeSlicer } from "./yield-slice";
 
 /** What statement execution needs from a stream. */
 export interface ExecEnv {
@@ -72,7 +73,7 @@ export async function executeStmt(env: ExecEnv, stmt: Stmt): Promise<StmtResult>
     cols: raw.columns,
     rows: raw.rows.map((row) => row.map(encodeValue)),
     affected_row_count: raw.affectedRowCount,
-    last_insert_rowid: raw.lastInsertRowid.toString(),
+    last_insert_rowid: raw.lastInsertRowid?.toString() ?? null,
     // libsql-js exposes no sqlite3_stmt_status(); rows returned / rows changed are the honest stand-ins.
     rows_read: raw.rows.length,
     rows_written: raw.affectedRowCount,
@@ -86,9 +87,11 @@ export async function executeStmt(env: ExecEnv, stmt: Stmt): Promise<StmtResult>
  */
 export async function executeSequence(env: ExecEnv, sql: string): Promise<void> {
   checkSqlText(sql);
+  const pause = timeSlicer();
   for (const text of statementsOf(sql)) {
     env.countStatement();
     await env.conn().execute(text, statementInfo(text), [], false);
+    await pause(!env.conn().isAutocommit);
   }
 }
 

@@ -130,10 +130,6 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
   };
 
   return (req, res) => {
-    // One request per connection. Node closes idle keep-alive sockets after 5 s, and a client (workerd)
-    // that sends on one just as it closes sees "Network connection lost"; under a burst of captures that
-    // race turned into 503s. A loopback handshake per request is far cheaper than a retried capture.
-    res.setHeader("connection", "close");
     // A client that hangs up mid-cursor must not turn into an unhandled 'error' event.
     res.on("error", () => {});
     const path = (req.url ?? "/").split("?")[0]!.replace(/\/+$/, "") || "/";

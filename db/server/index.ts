@@ -68,6 +68,11 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
     throw e;
   }
 
+  // Connections stay open between requests (a new TCP connection per query cost a third of the request
+  // rate here). Node would close idle ones after 5 s, and a client (workerd) that sends on one just as it
+  // closes sees "Network connection lost" (a burst of captures turned that race into 503s); idle
+  // connections are therefore kept far longer than any client pool keeps them, so the client closes first.
+  server.keepAliveTimeout = 10 * 60_000;
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   let closing: Promise<void> | undefined;

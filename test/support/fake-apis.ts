@@ -58,6 +58,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => void } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const canned: Record<string, { status: number; body: Record<string, unknown> }> = {
     telegram_429: { status: 429, body: fixture("telegram/error_429.json") },
+    // The same 429 with a shorter wait, for tests and the retry punctuality bench.
+    telegram_429_after_1s: { status: 429, body: { ...fixture("telegram/error_429.json"), description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } } },
+    telegram_429_after_3s: { status: 429, body: { ...fixture("telegram/error_429.json"), description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } } },
     telegram_403: { status: 403, body: fixture("telegram/error_403_blocked.json") },
     email_500: { status: 500, body: { error: "upstream unavailable" } },
     email_422: { status: 422, body: { error: "invalid recipient" } },

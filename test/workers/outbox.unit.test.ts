@@ -3,13 +3,26 @@ import { BACKOFF_BASE_MS, BACKOFF_MAX_MS, nextAttemptAt } from "../../workers/ou
 import { renderTemplate } from "../../workers/outbox/render";
 
 describe("backoff", () => {
-  it("doubles from the base, caps, and never undercuts the provider's retry_after", () => {
-    expect(nextAttemptAt(0, 1)).toBe(BACKOFF_BASE_MS);
-    expect(nextAttemptAt(0, 2)).toBe(2 * BACKOFF_BASE_MS);
-    expect(nextAttemptAt(0, 4)).toBe(8 * BACKOFF_BASE_MS);
-    expect(nextAttemptAt(0, 30)).toBe(BACKOFF_MAX_MS);
+  it("doubles from the base and caps, jittered between half and all of the step", () => {
+    const lowest = () => 0;
+    const highest = () => 1;
+    expect(nextAttemptAt(0, 1, undefined, highest)).toBe(BACKOFF_BASE_MS);
+    expect(nextAttemptAt(0, 1, undefined, lowest)).toBe(BACKOFF_BASE_MS / 2);
+    expect(nextAttemptAt(0, 2, undefined, highest)).toBe(2 * BACKOFF_BASE_MS);
+    expect(nextAttemptAt(0, 4, undefined, highest)).toBe(8 * BACKOFF_BASE_MS);
+    expect(nextAttemptAt(0, 30, undefined, highest)).toBe(BACKOFF_MAX_MS);
+    expect(nextAttemptAt(0, 30, undefined, lowest)).toBe(BACKOFF_MAX_MS / 2);
+    // Bounded sample of the real random source: always inside the band.
+    for (let i = 0; i < 200; i++) {
+      const at = nextAttemptAt(0, 3);
+      expect(at).toBeGreaterThanOrEqual(2 * BACKOFF_BASE_MS);
+      expect(at).toBeLessThanOrEqual(4 * BACKOFF_BASE_MS);
+    }
+  });
+
+  it("takes the provider's retry time exactly, shorter or longer than the backoff", () => {
     expect(nextAttemptAt(1000, 1, 120_000)).toBe(121_000);
-    expect(nextAttemptAt(0, 3, 5_000)).toBe(4 * BACKOFF_BASE_MS);
+    expect(nextAttemptAt(0, 3, 3_000)).toBe(3_000);
   });
 });
 

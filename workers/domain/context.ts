@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { Database } from "../db";
+import type { ScheduleRetry } from "../outbox/retry-queue";
 import type { RotationService } from "../routing/rotation-service";
 
 /** What every domain verb receives: no `env`, no request, so any transport (HTTP, bots, cron) can call it. */
@@ -10,6 +11,8 @@ export interface DomainContext {
   rotation: RotationService;
   /** Work after the response (the outbox's immediate send); absent where nothing outlives the call. */
   waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /** Brings failed sends back at their retry time (a delayed queue message); absent: the cron job retries. */
+  scheduleRetry?: ScheduleRetry | undefined;
 }
 
 export interface Actor {

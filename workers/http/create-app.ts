@@ -30,6 +30,7 @@ import { registerRepTelegramInvite } from "../routes/rep-telegram-invite";
 import { registerWhatsappChannels } from "../routes/whatsapp-channels";
 import { registerWhatsappHook } from "../routes/whatsapp-hook";
 import { requireApiKey, requireJsonBody } from "./auth";
+import { queueRetries } from "../outbox/retry-queue";
 import { preloadJsonBody } from "./json-body";
 import { limitHookByChannel, limitPublicByIp } from "./rate-limit";
 import { rejectUnstorableUrl } from "./text-safety";
@@ -48,7 +49,8 @@ export function createApp(config: Config, clock: () => number = Date.now) {
     } catch {
       waitUntil = undefined;
     }
-    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION), waitUntil });
+    const scheduleRetry = queueRetries(c.env?.OUTBOX_RETRY, clock);
+    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION), waitUntil, scheduleRetry });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });

@@ -1,4 +1,9 @@
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { parsePhoneNumberFromString as parseWith, type CountryCode, type MetadataJson } from "libphonenumber-js/core";
+import leanMetadata from "./phone-metadata.json";
+
+// libphonenumber's "min" metadata without formatting rules (scripts/phone-metadata.ts): a smaller Worker.
+const metadata = leanMetadata as unknown as MetadataJson;
+const parsePhoneNumberFromString = (text: string, defaultCountry?: CountryCode) => parseWith(text, { defaultCountry }, metadata);
 
 /** E.164 (`+14155550123`) or null when the input is not a valid number. */
 export function normalizePhone(input: string, defaultCountry: string): string | null {

@@ -8,6 +8,7 @@ import { insertedIds } from "./outbox-row";
 import { replyOutcomeStatements } from "./reply-outcome";
 import { renderTemplate } from "./render";
 import type { SendResult, SenderRegistry } from "./sender";
+import { scheduleRetries } from "./retry-queue";
 import { windowOpen } from "./whatsapp-mode";
 import { statusRank } from "./delivery-status";
 
@@ -112,17 +113,17 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
  * The result of one send as statements. Each is guarded by our lease, so a run that overran its lease
  * (and lost the row to another run) cannot overwrite what that run recorded.
  */
-function record(row: ClaimedRow, outcome: Outcome, now: number, leadName: string | null): InStatement[] {
+function record(row: ClaimedRow, outcome: Outcome, now: number, retryAt: number, leadName: string | null): InStatement[] {
   const failure =
     outcome.status === "permanent" ? outcome.reason
     : outcome.status === "skipped" ? outcome.reason
     : outcome.status === "retry" && row.attempts >= MAX_ATTEMPTS ? `gave up after ${row.attempts} attempts: ${outcome.error}`
     : null;
-  if (outcome.status === "retry" && failure === null) return recordRow(row, outcome, now);
-  return [...recordRow(row, outcome, now), ...replyOutcomeStatements(row, failure, leadName, now)];
+  if (outcome.status === "retry" && failure === null) return recordRow(row, outcome, now, retryAt);
+  return [...recordRow(row, outcome, now, retryAt), ...replyOutcomeStatements(row, failure, leadName, now)];
 }
 
-function recordRow(row: ClaimedRow, outcome: Outcome, now: number): InStatement[] {
+function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: number): InStatement[] {
   const guard = "WHERE id = :id AND lease_until = :lease";
   const base = { id: row.id, lease: row.leaseUntil, now };
   switch (outcome.status) {
@@ -139,8 +140,7 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number): InStatement[
       if (row.attempts >= MAX_ATTEMPTS) {
         return [{ sql: `UPDATE outbox SET state = 'dead', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.error } }];
       }
-      const due = nextAttemptAt(now, row.attempts, outcome.retryAfterMs);
-      return [{ sql: `UPDATE outbox SET due_at = :due, last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, due, err: outcome.error } }];
+      return [{ sql: `UPDATE outbox SET due_at = :due, last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, due: retryAt, err: outcome.error } }];
     }
     case "permanent": {
       const out: InStatement[] = [
@@ -182,12 +182,16 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
   if (rows.length === 0) return report;
   const context = await loadContext(ctx, rows.map((r) => r.id));
   const statements: InStatement[] = [];
+  const retries = new Map<number, string[]>();
   let next = 0;
   async function worker() {
     while (next < rows.length) {
       const row = rows[next++]!;
       const outcome = await sendOne(row, context.get(row.id), senders, ctx.now());
-      statements.push(...record(row, outcome, ctx.now(), context.get(row.id)?.leadName ?? null));
+      const now = ctx.now();
+      const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
+      if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS) retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
+      statements.push(...record(row, outcome, now, retryAt, context.get(row.id)?.leadName ?? null));
       if (outcome.status === "ok") report.sent++;
       else if (outcome.status === "retry") report.retried++;
       else if (outcome.status === "permanent") report.failed++;
@@ -196,6 +200,8 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
   }
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, worker));
   const results = await ctx.database.client.batch(statements, "write");
+  // Only once the new due times are stored: a message that came first would find the rows still leased.
+  await scheduleRetries(ctx.scheduleRetry, retries);
   // Notices the outcomes queued (a rep told their reply was not delivered) go out now, not at the next tick.
   const notices = insertedIds(results);
   if (notices.length > 0) {
