@@ -1,4 +1,4 @@
-import { sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
 
 export const workspace = sqliteTable("workspace", {
@@ -10,5 +10,7 @@ export const workspace = sqliteTable("workspace", {
   timezone: text("timezone").notNull().default("UTC"),
   // The rep record of the owner: escalations and the last-resort fallback go there.
   ownerRepId: text("owner_rep_id"),
+  // The unassigned queue drains hot leads first (else strictly oldest first).
+  queueHotFirst: integer("queue_hot_first", { mode: "boolean" }).notNull().default(false),
   ...timestamps,
 });

@@ -97,14 +97,17 @@ describe("lead distribution", () => {
     expect(next.map((l) => l.ownerRepId).sort()).toEqual([open, paused].sort());
   });
 
-  it("nobody eligible: the pool's fallback rep gets the lead, else it stays unassigned with the reason", async () => {
+  it("nobody eligible: the available last resort gets the lead, else it waits unassigned with the reason", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const [paused, boss] = await addReps(ws.key, [{ name: "Paused", paused: true }, { name: "Boss", active: false }]);
     const none = await capture(ws.key);
     expect(none.ownerRepId).toBeNull();
     expect((await eventsOf(ws.key, none.id))[1]).toMatchObject({ type: "unassigned", data: { reason: "none", skipped: { [paused!]: "paused" } } });
 
+    // A deactivated owner is no last resort; an available one (weight 0: outside the rotation) is.
     await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+    expect((await capture(ws.key)).ownerRepId).toBeNull();
+    await call("PATCH", `/api/v1/reps/${boss}`, { key: ws.key, body: { active: true, weight: 0 } });
     const toOwner = await capture(ws.key);
     expect(toOwner.ownerRepId).toBe(boss);
     expect((await eventsOf(ws.key, toOwner.id))[1]).toMatchObject({ type: "assigned", data: { reason: "fallback" } });

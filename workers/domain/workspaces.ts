@@ -23,6 +23,7 @@ export async function createWorkspace({ ctx, input }: { ctx: DomainContext; inpu
     defaultCountry: (input.defaultCountry ?? "US").toUpperCase(),
     timezone: input.timezone ?? "UTC",
     ownerRepId: null,
+    queueHotFirst: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -57,7 +58,7 @@ export async function updateWorkspace({
 }: {
   ctx: DomainContext;
   workspaceId: string;
-  input: Partial<CreateWorkspaceInput> & { ownerRepId?: string | null | undefined };
+  input: Partial<CreateWorkspaceInput> & { ownerRepId?: string | null | undefined; queueHotFirst?: boolean | undefined };
 }) {
   if (input.ownerRepId) await requireWorkspaceRep(ctx, workspaceId, input.ownerRepId, "ownerRepId");
   const patch = {
@@ -65,6 +66,7 @@ export async function updateWorkspace({
     ...(input.defaultCountry !== undefined ? { defaultCountry: input.defaultCountry.toUpperCase() } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.ownerRepId !== undefined ? { ownerRepId: input.ownerRepId } : {}),
+    ...(input.queueHotFirst !== undefined ? { queueHotFirst: input.queueHotFirst } : {}),
     updatedAt: ctx.now(),
   };
   const row = await ctx.database.db

@@ -13,6 +13,8 @@ import { registerLeads } from "../routes/leads";
 import { registerOpenApi } from "../routes/openapi";
 import { registerPools } from "../routes/pools";
 import { registerReps } from "../routes/reps";
+import { registerRepLoad } from "../routes/rep-load";
+import { registerRoutingPreview } from "../routes/routing-preview";
 import { registerRoutingRules } from "../routes/routing-rules";
 import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
@@ -75,6 +77,8 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerLeadActions(app);
   registerPools(app);
   registerRoutingRules(app);
+  registerRoutingPreview(app);
+  registerRepLoad(app);
   registerSequences(app);
   registerScoring(app);
   registerWebhooks(app);

@@ -14,6 +14,7 @@ export const WorkspaceSchema = z
     defaultCountry: z.string(),
     timezone: z.string(),
     ownerRepId: z.string().nullable().openapi({ description: "the owner's rep record: escalations and last-resort fallback" }),
+    queueHotFirst: z.boolean().openapi({ description: "the unassigned queue hands out hot leads first" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -57,7 +58,12 @@ const patch = createRoute({
   path: "/api/v1/workspace",
   tags: ["workspaces"],
   summary: "Update the workspace of the calling API key",
-  request: { body: jsonBody(CreateWorkspace.partial().extend({ ownerRepId: z.string().max(64).nullable().optional() })) },
+  request: { body: jsonBody(
+      CreateWorkspace.partial().extend({
+        ownerRepId: z.string().max(64).nullable().optional(),
+        queueHotFirst: z.boolean().optional(),
+      }),
+    ) },
   responses: { 200: jsonResponse(WorkspaceSchema, "Updated"), ...commonErrors },
 });
 

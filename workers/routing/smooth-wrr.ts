@@ -9,6 +9,15 @@ export interface RepRotationState {
 export interface Candidate {
   repId: string;
   weight: number;
+  /** open leads now; the least-loaded strategy picks among the reps with the fewest */
+  open?: number;
+}
+
+/** Least-loaded: only the reps with the fewest open leads stay in the running; the rotation breaks ties. */
+export function leastLoaded(candidates: Candidate[]): Candidate[] {
+  const live = candidates.filter((c) => c.weight > 0);
+  const fewest = Math.min(...live.map((c) => c.open ?? 0));
+  return live.filter((c) => (c.open ?? 0) === fewest);
 }
 
 const EPSILON = 1e-9;
