@@ -13,6 +13,7 @@ declare namespace Cloudflare {
 		TELEGRAM_API_ROOT: string;
 		WHATSAPP_GRAPH_URL: string;
 		ROTATION: DurableObjectNamespace<import("./workers/index").Rotation>;
+		SLA_TIMER: DurableObjectNamespace<import("./workers/index").SlaTimer>;
 	}
 }
 interface Env extends Cloudflare.Env {}

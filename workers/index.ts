@@ -4,6 +4,7 @@ import { createApp } from "./http/create-app";
 import { rotationService } from "./routing/rotation-service";
 
 export { Rotation } from "./routing/rotation-do";
+export { SlaTimer } from "./routing/sla-timer-do";
 
 type App = ReturnType<typeof createApp>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eligibleReps, isWithinWorkingHours, localTime, skipReason, type RepAvailability } from "../../workers/routing/availability";
 import { routeToPool, ruleMatches } from "../../workers/routing/rules";
-import { pickNext, type RepRotationState } from "../../workers/routing/smooth-wrr";
+import { leastLoaded, pickNext, type RepRotationState } from "../../workers/routing/smooth-wrr";
 
 function rotate(candidatesAt: (i: number) => { repId: string; weight: number }[], n: number) {
   const states = new Map<string, RepRotationState>();
@@ -108,5 +108,19 @@ describe("routing rules", () => {
     expect(routeToPool(rules, lead, "default").poolId).toBe("lusophone");
     expect(routeToPool(rules, { ...lead, source: "api", fields: {} }, "default").poolId).toBe("default");
     expect(routeToPool([], lead, null).poolId).toBeNull();
+  });
+});
+
+describe("least-loaded", () => {
+  it("takes the fewest open leads; ties go to the least recently assigned, whatever the weights", () => {
+    const states = new Map<string, RepRotationState>([
+      ["a", { repId: "a", current: -5, lastSeq: 7 }],
+      ["b", { repId: "b", current: 3, lastSeq: 2 }],
+    ]);
+    const c = (repId: string, open: number, weight = 1) => ({ repId, open, weight });
+    expect(leastLoaded(states, [c("a", 1), c("b", 2), c("c", 3)])).toEqual([c("a", 1)]);
+    expect(leastLoaded(states, [c("a", 1, 5), c("b", 1)])).toEqual([c("b", 1)]);
+    expect(leastLoaded(states, [c("a", 1), c("b", 1), c("c", 1)])).toEqual([c("c", 1)]); // never assigned
+    expect(leastLoaded(states, [c("a", 0, 0)])).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { LEAD_SOURCES } from "../../db/schema";
 import { AppError, toAppError, type FieldErrors } from "../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../lib/contact";
 import { routeToPool } from "../routing/rules";
+import { armSlaSoon } from "../routing/sla-clock";
 import { newId } from "../lib/ids";
 import { stmt } from "../lib/statement";
 import { captureOutboxStatements } from "../outbox/capture-statements";
@@ -327,6 +328,7 @@ export async function captureLead(
   let row = rows?.[0];
   if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
   sendSoon(ctx, outboxIds);
+  armSlaSoon(ctx, workspace.id, row.sla_due_at === null ? null : Number(row.sla_due_at));
   // The rep the rotation offered reached their cap before this write: the lead joined the queue; place it now.
   if (decision.ownerRepId && Number(row.created) === 1 && row.owner_rep_id === null) {
     await drainUnassigned(ctx, workspace.id).catch((err: unknown) => {

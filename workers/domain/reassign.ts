@@ -1,5 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import { stmt } from "../lib/statement";
+import { armSlaSoon } from "../routing/sla-clock";
 import { sendSoon } from "../outbox/send-now";
 import { webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext } from "./context";
@@ -170,5 +171,6 @@ export async function reassignLead(
   const results = await ctx.database.client.batch(statements, "write");
   const alertIds = results.flatMap((r, i) => (/INSERT INTO outbox/.test(sqlOf(statements[i]!)) ? r.rows.map((row) => String(row.id)) : []));
   sendSoon(ctx, alertIds);
+  if (moved && results[moveAt]?.rowsAffected) armSlaSoon(ctx, lead.workspaceId, moved.slaDueAt);
   return results[moveAt]?.rowsAffected ? outcome : { kind: "unchanged", toRepId: lead.ownerRepId };
 }

@@ -2,6 +2,7 @@ import { cors } from "hono/cors";
 import type { Config } from "../config";
 import { openDatabase } from "../db";
 import { rotationService } from "../routing/rotation-service";
+import { slaClock } from "../routing/sla-clock";
 import { AppError } from "../errors";
 import { newApp } from "./app";
 import { renderError } from "./on-error";
@@ -47,7 +48,14 @@ export function createApp(config: Config, clock: () => number = Date.now) {
     } catch {
       waitUntil = undefined;
     }
-    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION), waitUntil });
+    c.set("ctx", {
+      config,
+      database: openDatabase(config),
+      now: clock,
+      rotation: rotationService(c.env?.ROTATION),
+      slaClock: slaClock(c.env?.SLA_TIMER),
+      waitUntil,
+    });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });

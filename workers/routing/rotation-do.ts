@@ -70,7 +70,7 @@ export class Rotation extends DurableObject<Env> {
       states.set(row.rep_id, { repId: row.rep_id, current: row.current, lastSeq: row.last_seq });
     }
     const seq = (this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0) + 1;
-    const candidates = request.strategy === "least-loaded" ? leastLoaded(request.candidates) : request.candidates;
+    const candidates = request.strategy === "least-loaded" ? leastLoaded(states, request.candidates) : request.candidates;
     return { picked: pickNext(states, candidates, seq), seq };
   }
 
