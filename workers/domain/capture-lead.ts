@@ -115,7 +115,8 @@ export async function captureLead(
   // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
   // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
   const scoreInput = {
-    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, fields: input.fields, lastInboundAt: now,
+    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, utmMedium: input.utm.medium, fields: input.fields,
+    lastInboundAt: now,
   };
   const fresh = scoreLead(scoreInput, rules, now);
   const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
