@@ -1,4 +1,5 @@
 import { measureCronTick } from "./cron-tick-worker";
+import { measureCappedFairness } from "./capped-fairness";
 import { measureFairness } from "./round-robin-fairness";
 import { measureSpeedToLead } from "./speed-to-lead";
 import { measureSpeedToLeadWhatsapp } from "./speed-to-lead-whatsapp";
@@ -35,6 +36,12 @@ export const scenarios: Scenario[] = [
     title: "Round-robin fairness under 1,000 concurrent captures",
     plan: "4 equal-weight reps: max − min assignments per rep, and no lead assigned twice",
     run: measureFairness,
+  },
+  {
+    id: "capped-fairness",
+    title: "Caps and weights under 1,000 captures (200 in flight), and the unassigned queue draining",
+    plan: "5 reps 1:1:2:3:3 with caps = shares: cap overshoot, share error, unassigned; then queue drain time",
+    run: measureCappedFairness,
   },
   {
     id: "cron-tick",

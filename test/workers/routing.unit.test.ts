@@ -124,3 +124,23 @@ describe("least-loaded", () => {
     expect(leastLoaded(states, [c("a", 0, 0)])).toEqual([]);
   });
 });
+
+describe("territories and OR-groups", () => {
+  const lead = (fields: Record<string, string>) => ({ source: "form", formId: null, country: "US", fields });
+  it("matches regions and postal-code prefixes from the form's fields, case and spaces ignored", () => {
+    expect(ruleMatches({ regions: ["CA", "Texas"] }, lead({ state: "texas" }))).toBe(true);
+    expect(ruleMatches({ regions: ["CA"] }, lead({ region: "NY" }))).toBe(false);
+    expect(ruleMatches({ regions: ["CA"] }, lead({}))).toBe(false);
+    expect(ruleMatches({ postalPrefixes: ["941", "sw1"] }, lead({ zip: "94107" }))).toBe(true);
+    expect(ruleMatches({ postalPrefixes: ["SW1"] }, lead({ postcode: "sw1a 1aa" }))).toBe(true);
+    expect(ruleMatches({ postalPrefixes: ["941"] }, lead({ postal_code: "10001" }))).toBe(false);
+  });
+
+  it("needs every top-level criterion and, with OR-groups, one group in full", () => {
+    const match = { countries: ["US"], any: [{ regions: ["CA"] }, { postalPrefixes: ["100"], fields: { product: ["solar"] } }] };
+    expect(ruleMatches(match, lead({ state: "CA" }))).toBe(true);
+    expect(ruleMatches(match, lead({ zip: "10001", product: "Solar" }))).toBe(true);
+    expect(ruleMatches(match, lead({ zip: "10001" }))).toBe(false);
+    expect(ruleMatches(match, { ...lead({ state: "CA" }), country: "MX" })).toBe(false);
+  });
+});

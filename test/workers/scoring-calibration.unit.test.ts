@@ -59,7 +59,8 @@ describe("default scoring calibration", () => {
     expect(scoreLead(chat, DEFAULT_SCORING_RULES, NOW).hot).toBe(false);
 
     const bare: LeadForScoring = { source: "form", email: "c@d.co", lastInboundAt: NOW };
-    for (const intent of [{ fields: { budget: "10k" } }, { fields: { timeline: "May" } }, { utmMedium: "CPC" }, { replied: true }]) {
+    const intents: Partial<LeadForScoring>[] = [{ fields: { budget: "10k" } }, { fields: { timeline: "May" } }, { utmMedium: "CPC" }, { replied: true }];
+    for (const intent of intents) {
       const s = scoreLead({ ...bare, ...intent }, DEFAULT_SCORING_RULES, NOW);
       expect(s.hot, JSON.stringify(intent)).toBe(true);
     }

@@ -49,10 +49,12 @@ export async function drainUnassigned(ctx: DomainContext, workspaceId: string, g
   const now = ctx.now();
   const result: DrainResult = { assigned: 0, waiting: 0 };
   const alerts: InStatement[] = [];
+  // Reps who lost a cap race in this drain, and pools where nobody could take a lead: later leads skip them.
+  const full = new Set<string>();
+  const exhausted = new Set<string | null>();
   for (const row of queued) {
-    const full = new Set<string>();
     let placed = false;
-    for (let attempt = 0; attempt < ATTEMPTS && !placed; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS && !placed && !exhausted.has(row.poolId); attempt++) {
       const decision = await decideOwner(ctx, {
         workspaceId,
         routing,
@@ -62,10 +64,16 @@ export async function drainUnassigned(ctx: DomainContext, workspaceId: string, g
         exclude: new Set([...row.passedRepIds, ...full]),
         hot: row.hot,
       });
-      if (!decision.ownerRepId) break;
-      placed = await assignQueued(ctx, row, decision.ownerRepId, now);
+      if (!decision.ownerRepId) {
+        // Nobody at all (not merely passed reps of this lead): the pool's other queued leads cannot move either.
+        if (row.passedRepIds.length === 0) exhausted.add(row.poolId);
+        break;
+      }
+      const outcome = await assignQueued(ctx, row, decision.ownerRepId, now);
+      placed = outcome === "assigned";
       if (placed) routing.openLeads.set(decision.ownerRepId, (routing.openLeads.get(decision.ownerRepId) ?? 0) + 1);
-      else full.add(decision.ownerRepId);
+      else if (outcome === "at-cap") full.add(decision.ownerRepId);
+      else break; // a concurrent drain or a person took it
     }
     if (placed) result.assigned++;
     else {
@@ -82,7 +90,12 @@ export async function drainUnassigned(ctx: DomainContext, workspaceId: string, g
 }
 
 /** One queued lead to one rep, if it is still unowned and open and the rep is still under their cap. */
-async function assignQueued(ctx: DomainContext, row: typeof lead.$inferSelect, repId: string, now: number): Promise<boolean> {
+async function assignQueued(
+  ctx: DomainContext,
+  row: typeof lead.$inferSelect,
+  repId: string,
+  now: number,
+): Promise<"assigned" | "at-cap" | "taken"> {
   const eventId = newId("evt", now);
   const args = { ws: row.workspaceId, id: row.id, rep: repId, now, eventId };
   const owned = (id: string, rep: string) => `id = ${id} AND owner_rep_id = ${rep} AND assigned_at = :now`;
@@ -113,10 +126,12 @@ async function assignQueued(ctx: DomainContext, row: typeof lead.$inferSelect, r
       condition: `l.owner_rep_id = :whRep AND l.assigned_at = :now`,
       args: { whRep: repId },
     }),
+    stmt(`SELECT owner_rep_id IS NULL AND status IN ${OPEN_STATUS_LIST} AS waiting FROM lead WHERE id = :id`, args),
   ];
   const results = await ctx.database.client.batch(statements, "write");
   sendSoon(ctx, returnedIds(results, [2, 3, 4]));
-  return (results[0]?.rowsAffected ?? 0) > 0;
+  if ((results[0]?.rowsAffected ?? 0) > 0) return "assigned";
+  return Number(results[5]?.rows[0]?.waiting ?? 0) === 1 ? "at-cap" : "taken";
 }
 
 /** Workspaces with a non-empty unassigned queue (the cron tick drains them: working hours may have begun). */
