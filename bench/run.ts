@@ -56,9 +56,17 @@ async function main() {
   const rows: ResultRow[] = [];
   // Every Worker the bench starts sends Telegram and WhatsApp messages here (loopback), never to the real APIs.
   const listeners = new Set<(call: RecordedCall) => void>();
-  const fakeApis = await startFakeApis({ onCall: (call) => listeners.forEach((fn) => fn(call)) });
+  const fakeApis = await startFakeApis({
+    onCall: (call) => {
+      for (const fn of listeners) fn(call);
+    },
+  });
   cleanup.add("fake Bot API", () => fakeApis.close());
-  const fake = { url: fakeApis.url, listen: (fn: (call: RecordedCall) => void) => (listeners.add(fn), () => void listeners.delete(fn)) };
+  const listen = (fn: (call: RecordedCall) => void) => {
+    listeners.add(fn);
+    return () => void listeners.delete(fn);
+  };
+  const fake = { url: fakeApis.url, listen };
   const vars = { TELEGRAM_API_ROOT: fake.url, WHATSAPP_GRAPH_URL: `${fake.url}/graph` };
   const stack = await startStack(cleanup, (step) => progress.update("starting", step), vars);
   progress.update("seeding", "workspace, form, 4 reps through the API");

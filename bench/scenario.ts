@@ -42,7 +42,7 @@ export interface BenchContext {
 export interface Scenario {
   id: string;
   title: string;
-  /** e.g. "issue 3": the feature it needs has not landed yet. */
+  /** Why it cannot run yet (e.g. "needs the queue consumer"): the feature it measures has not landed. */
   pending?: string;
   /** What it will measure (shown while pending). */
   plan: string;

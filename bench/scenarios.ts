@@ -22,7 +22,7 @@ export const scenarios: Scenario[] = [
   {
     id: "speed-to-lead-whatsapp",
     title: "Speed to lead: WhatsApp inbound webhook → auto-reply received at a fake Graph API (p50 / p90 / p99)",
-    plan: "signed fixture webhooks from ../shared/fixtures; WHATSAPP_GRAPH_URL → a loopback fake timestamping /messages",
+    plan: "signed fixture webhooks from test/fixtures; WHATSAPP_GRAPH_URL → a loopback fake timestamping /messages",
     run: measureSpeedToLeadWhatsapp,
   },
   {

@@ -7,8 +7,8 @@ import { seedBenchWorkspace } from "./seed";
 const LEADS = 1000;
 const PHONE_NUMBER_ID = "106540352242922";
 const APP_SECRET = "bench-app-secret-0123456789";
-/** The real inbound text webhook (pywa's fixture, Meta's current shape with BSUID fields). */
-const FIXTURE = new URL("../../shared/fixtures/whatsapp/pywa/message__text.json", import.meta.url);
+/** The inbound text webhook fixture (Meta's current shape, with BSUID fields). */
+const FIXTURE = new URL("../test/fixtures/whatsapp/message_text.json", import.meta.url);
 
 /** Prospect i's wa_id: a distinct, valid-looking US number per lead. */
 const waId = (i: number) => `1555${String(3_000_000 + i).padStart(7, "0")}`;

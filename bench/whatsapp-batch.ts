@@ -8,7 +8,7 @@ const MESSAGES = 200;
 const RUNS = 3;
 const PHONE_NUMBER_ID = "106540352242923";
 const APP_SECRET = "bench-batch-secret-0123456789";
-const FIXTURE = new URL("../../shared/fixtures/whatsapp/pywa/message__text.json", import.meta.url);
+const FIXTURE = new URL("../test/fixtures/whatsapp/message_text.json", import.meta.url);
 
 /**
  * Meta batches up to 1,000 updates in one POST and waits for the answer: the time to a 200 for one delivery

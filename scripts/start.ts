@@ -2,6 +2,8 @@
  * `npm start`: the whole product locally, no account, no network.
  * libSQL server (file under the data dir) → migrations → `wrangler dev` → idempotent demo workspace,
  * then a cron tick every minute (wrangler dev does not fire cron triggers by itself). Ctrl-C stops all.
+ * Worker settings such as TELEGRAM_API_ROOT or EMAIL_API_URL come from the environment (scripts/worker-vars.ts)
+ * or from `.dev.vars`.
  */
 import { parseArgs } from "node:util";
 import { mkdirSync } from "node:fs";
@@ -9,6 +11,7 @@ import { resolve } from "node:path";
 import { startLibsqlServer } from "../db/server";
 import { migrateDatabase } from "../db/scripts/migrate";
 import { ensureDemoWorkspace } from "./demo-seed";
+import { workerVarsFromEnv } from "./worker-vars";
 import { startWrangler } from "./wrangler-dev";
 
 const { values: args } = parseArgs({
@@ -29,7 +32,10 @@ step(`libSQL server on ${db.url} (file ${resolve(dataDir, "leadrelay.db")})`);
 await migrateDatabase(db.url);
 step("migrations applied");
 
-const worker = await startWrangler({ port: Number(args.port), libsqlUrl: db.url, dataDir });
+const vars = workerVarsFromEnv(process.env);
+const passed = Object.keys(vars);
+if (passed.length > 0) step(`from the environment: ${passed.join(", ")}`);
+const worker = await startWrangler({ port: Number(args.port), libsqlUrl: db.url, dataDir, vars });
 step(`worker ready on ${worker.url}`);
 const demo = await ensureDemoWorkspace(worker.url, dataDir);
 

@@ -36,7 +36,14 @@ async function callApi<T>(o: BridgeOptions, method: string, body: Record<string,
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /** Runs until `signal` aborts. Returns the number of updates delivered. */

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 
-/** Keeps wrangler offline and its config/logs inside the project (see ../shared/TOOLCHAIN.md). */
+/** Keeps wrangler offline and its config/logs inside the project (see docs/testing.md). */
 export function offlineWranglerEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,

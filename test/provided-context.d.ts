@@ -9,5 +9,7 @@ declare module "vitest" {
     faultControlUrl: string;
     /** Root of the fake Telegram Bot API / email API started by test/support/fake-apis-setup.ts */
     fakeApiUrl: string;
+    /** Whether ../shared/fixtures (third-party payloads, outside the repository) is beside this clone. */
+    sharedFixtures: boolean;
   }
 }

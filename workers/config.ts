@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-// The environment is parsed once per request at the entry point; everything below receives `Config`,
-// never `env`, so tests and scripts can hand in an explicit configuration.
+// The environment is parsed once per isolate at the entry point (workers/index.ts keeps the parsed config
+// per env object); everything below receives `Config`, never `env`, so tests and scripts can hand in an
+// explicit configuration.
 export const configSchema = z.object({
   LIBSQL_URL: z.url({ protocol: /^(https?|libsql|wss?)$/ }),
   LIBSQL_AUTH_TOKEN: z.string().min(1).optional(),

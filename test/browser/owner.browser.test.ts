@@ -19,7 +19,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync("/usr/bin/chromium")) {
-    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see README, Tests)");
+    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see docs/testing.md)");
   }
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
@@ -92,7 +92,7 @@ describe("embed snippet on a plain HTML page", () => {
     const row = dash.locator(`tr[data-lead-id="${lead.id}"]`);
     await row.waitFor();
     expect(await row.locator('[data-col="utm-source"]').textContent()).toBe("newsletter");
-    // Routing (issue 3) assigned an owner in the capture itself.
+    // Routing assigned an owner in the capture itself.
     expect(env.reps.map((r) => r.id)).toContain(lead.ownerRepId);
     expect((await row.locator('[data-col="owner"]').textContent())?.trim()).toBe(env.reps.find((r) => r.id === lead.ownerRepId)?.name);
     await dash.screenshot({ path: `${SHOTS}/dashboard-leads.png`, fullPage: true });

@@ -4,17 +4,18 @@
  *   POST /_script {recipient, responses:["telegram_429","telegram_403","ok",…]}  answers for the next calls
  *   POST /hook/<name>                                                          an outgoing-webhook receiver
  *   GET  /_calls?recipient=…                                                   every call recorded
- *   GET  /_fixtures/telegram/<name>.json                                       a real update from ../shared/fixtures
+ *   GET  /_fixtures/<telegram|whatsapp>/<name>.json                             a payload from test/fixtures
+ *   GET  /_shared-fixtures/<path>.json            a third-party payload from ../shared/fixtures (404 when absent)
  * Bot API methods besides sendMessage (getMe, setWebhook, answerCallbackQuery, editMessageText) answer
  * success; a token whose secret part starts with "REVOKED" gets Telegram's 401. Calls are recorded under
  * `chat_id`, else `callback_query_id`, else `bot<id>` (the token's numeric part).
- * Error bodies are the real ones from ../shared/fixtures/telegram (read here, in Node, never copied).
+ * Error bodies are the project's own, in test/fixtures (read here, in Node: workerd cannot read files).
  * Graph API: GET /graph/<phone-number-id> (the connect check) and POST /graph/<phone-number-id>/messages,
  * recorded under the message's `to`; a bearer token starting with "REVOKED" gets Meta's 401 / code 190.
- * Scripted answers "wa_131047", "wa_131056" (the sync envelopes from ../shared/fixtures/whatsapp/errors),
- * "wa_130429", "wa_190", "wa_500". GET /_fixtures/whatsapp/<folder>/<name>.json serves those fixtures.
+ * Scripted answers "wa_131047", "wa_131056", "wa_130429", "wa_190", "wa_500" are the Graph error envelopes in
+ * test/fixtures/whatsapp.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -30,15 +31,13 @@ export interface RecordedCall {
   signature?: string | null;
 }
 
-const FIXTURES = new URL("../../../shared/fixtures/telegram/", import.meta.url);
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
-const WA_FIXTURES = new URL("../../../shared/fixtures/whatsapp/", import.meta.url);
-const waFixture = (name: string) => JSON.parse(readFileSync(new URL(name, WA_FIXTURES), "utf8")) as Record<string, unknown>;
+const FIXTURES = new URL("../fixtures/", import.meta.url);
+/** Third-party payloads kept beside the repository, not in it; only the conformance test replays them. */
+export const SHARED_FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+export const hasSharedFixtures = () => existsSync(SHARED_FIXTURES);
 
-/** A sync Graph error envelope for an error Meta documents only as a webhook error object (errors/README). */
-function graphEnvelope(error: { code: number; title: string; details: string }, extra: Record<string, unknown> = {}) {
-  return { error: { message: `(#${error.code}) ${error.title}`, type: "OAuthException", code: error.code, error_data: { messaging_product: "whatsapp", details: error.details }, fbtrace_id: "AfakeTrace", ...extra } };
-}
+const readJsonFile = (url: URL) => JSON.parse(readFileSync(url, "utf8")) as Record<string, unknown>;
+const fixture = (path: string) => readJsonFile(new URL(path, FIXTURES));
 
 async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -57,19 +56,18 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  */
 export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => void } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const canned: Record<string, { status: number; body: Record<string, unknown> }> = {
-    telegram_429: { status: 429, body: fixture("error_429_too_many_requests.json") },
-    telegram_403: { status: 403, body: fixture("error_403_bot_blocked_by_user.json") },
+    telegram_429: { status: 429, body: fixture("telegram/error_429.json") },
+    telegram_403: { status: 403, body: fixture("telegram/error_403_blocked.json") },
     email_500: { status: 500, body: { error: "upstream unavailable" } },
     email_422: { status: 422, body: { error: "invalid recipient" } },
     http_503: { status: 503, body: { error: "try later" } },
     http_410: { status: 410, body: { error: "gone" } },
-    wa_131047: { status: 400, body: waFixture("errors/sync_graph_error_envelope_131047.json") },
-    wa_131056: { status: 400, body: waFixture("errors/sync_graph_error_envelope_131056_pair_rate.json") },
-    // Reconstructed: the 130429 error object of meta-docs-examples/errors__ex1.json in the sync envelope shape.
-    wa_130429: { status: 400, body: graphEnvelope({ code: 130429, title: "Rate limit hit", details: "Message failed to send because there were too many messages sent from this phone number in a short period of time" }) },
-    // Reconstructed: Graph's expired-token answer (code 190, subcode 463).
-    wa_190: { status: 401, body: { error: { message: "Error validating access token: Session has expired.", type: "OAuthException", code: 190, error_subcode: 463, fbtrace_id: "AfakeTrace" } } },
-    wa_500: { status: 500, body: { error: { message: "An unknown error has occurred.", type: "OAuthException", code: 1, fbtrace_id: "AfakeTrace" } } },
+    wa_131047: { status: 400, body: fixture("whatsapp/graph_error_131047.json") },
+    wa_131056: { status: 400, body: fixture("whatsapp/graph_error_131056.json") },
+    wa_130429: { status: 400, body: fixture("whatsapp/graph_error_130429.json") },
+    // Graph's expired-token answer (code 190, subcode 463).
+    wa_190: { status: 401, body: fixture("whatsapp/graph_error_190.json") },
+    wa_500: { status: 500, body: fixture("whatsapp/graph_error_500.json") },
   };
   const scripts = new Map<string, string[]>();
   const calls: RecordedCall[] = [];
@@ -92,10 +90,15 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
         const recipient = url.searchParams.get("recipient");
         return send(res, 200, calls.filter((c) => recipient === null || c.recipient === recipient));
       }
-      const fixtureName = /^\/_fixtures\/telegram\/([A-Za-z0-9_]+\.json)$/.exec(url.pathname)?.[1];
+      const fixtureName = /^\/_fixtures\/((?:telegram|whatsapp)\/[A-Za-z0-9_]+\.json)$/.exec(url.pathname)?.[1];
       if (req.method === "GET" && fixtureName) return send(res, 200, fixture(fixtureName));
-      const waFixtureName = /^\/_fixtures\/whatsapp\/((?:pywa|meta-docs-examples|signature|errors)\/[A-Za-z0-9_.-]+\.json)$/.exec(url.pathname)?.[1];
-      if (req.method === "GET" && waFixtureName) return send(res, 200, waFixture(waFixtureName));
+      // Names are restricted to one folder level of plain characters, so no path can leave the fixtures folder.
+      const shared = /^\/_shared-fixtures\/((?:telegram|whatsapp)\/(?:[A-Za-z0-9_-]+\/)?[A-Za-z0-9_.-]+\.json)$/.exec(url.pathname)?.[1];
+      if (req.method === "GET" && shared) {
+        const file = new URL(shared, SHARED_FIXTURES);
+        if (!existsSync(file)) return send(res, 404, { error: `no shared fixture ${shared}` });
+        return send(res, 200, readJsonFile(file));
+      }
       const graph = /^\/graph\/(\d+)(\/messages)?$/.exec(url.pathname);
       if (graph) {
         const [, phoneNumberId, messages] = graph;
@@ -118,7 +121,7 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
           calls.push(call);
           opts.onCall?.(call);
           if (answer) return send(res, answer.status, answer.body);
-          // The shape of meta-docs-examples/text-messages__ex1.json, with a fresh message id.
+          // The shape of test/fixtures/whatsapp/send_ok.json, with a fresh message id.
           return send(res, 200, { messaging_product: "whatsapp", contacts: [{ input: recipient, wa_id: recipient }], messages: [{ id: fixedId ?? `wamid.FAKE${++messageId}${Math.random().toString(36).slice(2, 8)}` }] });
         }
       }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { call, countRows, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
+import { call, countRows, type ErrorBody, seedWorkspace, submit, testDb, type TestResponse, uniqueEmail } from "./harness";
 
 /** Every bad submission: a 4xx naming the field, and not a single row written. */
 async function expectRejected(
   ws: { id: string },
-  res: { status: number; json: any },
+  res: Pick<TestResponse<ErrorBody>, "status" | "json">,
   status: number,
   field: string,
 ) {

@@ -6,7 +6,7 @@ import { graphSendMatching, postWebhook, repOnWhatsapp, retarget as waRetarget, 
 
 /**
  * A workspace with both a Telegram bot and a WhatsApp number: a rep answers in the app they use, and the
- * answer reaches the prospect in the app the prospect used (issue 4: "relayed to the prospect on the lead's channel").
+ * answer reaches the prospect in the app the prospect used ("relayed to the prospect on the lead's channel").
  */
 
 /** The sent alert of a lead, with the message id its app gave it (what a reply points at). */
@@ -23,12 +23,12 @@ describe("rep replies across channels", () => {
     const num = await workspaceWithNumber({}, bot.ws);
     for (const rep of bot.ws.reps) await linkRep(bot, rep.id);
     const wa = uniqueWaId();
-    expect((await postWebhook(num, waRetarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()))).status).toBe(200);
+    expect((await postWebhook(num, waRetarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()))).status).toBe(200);
     const lead = (await leadsOf(bot.ws.id)).find((l) => l.whatsapp_id === wa)!;
     const alert = await sentAlert(lead.id);
     expect(alert.sender).toBe("telegram");
 
-    const reply = tgRetarget(await fixtureUpdate("official_message_reply"), alert.recipient, nextUpdateId());
+    const reply = tgRetarget(await fixtureUpdate("reply"), alert.recipient, nextUpdateId());
     reply.message.text = "Hello from Telegram, calling you at 3pm";
     reply.message.reply_to_message.message_id = Number(alert.provider_message_id);
     reply.message.reply_to_message.chat.id = Number(alert.recipient);
@@ -51,15 +51,15 @@ describe("rep replies across channels", () => {
     const num = await workspaceWithNumber({}, bot.ws);
     // Reps on WhatsApp only, each with an open 24-hour window (they wrote to the number), so alerts reach them.
     const phones = [await repOnWhatsapp(num, bot.ws.reps[0]!.id), await repOnWhatsapp(num, bot.ws.reps[1]!.id)];
-    for (const p of phones) await postWebhook(num, waRetarget(await waFixture("pywa/message__text"), num, { waId: p }, uniqueSuffix()));
+    for (const p of phones) await postWebhook(num, waRetarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
     const user = uniqueChatId();
-    expect((await postUpdate(bot, tgRetarget(await fixtureUpdate("official_message_start"), user, nextUpdateId()), bot.secret)).status).toBe(200);
+    expect((await postUpdate(bot, tgRetarget(await fixtureUpdate("start"), user, nextUpdateId()), bot.secret)).status).toBe(200);
     const lead = (await leadsOf(bot.ws.id)).find((l) => l.telegram_user_id === user)!;
     const alert = await sentAlert(lead.id);
     expect(alert.sender).toBe("whatsapp");
 
     const before = (await sentTo(user, 1)).length;
-    const reply = waRetarget(await waFixture("pywa/message__reply"), num, { waId: alert.recipient }, uniqueSuffix());
+    const reply = waRetarget(await waFixture("message_reply"), num, { waId: alert.recipient }, uniqueSuffix());
     reply.entry[0].changes[0].value.messages[0].context.id = alert.provider_message_id;
     reply.entry[0].changes[0].value.messages[0].text.body = "Hello from WhatsApp";
     expect((await postWebhook(num, reply)).status).toBe(200);

@@ -30,8 +30,11 @@ async function capture(key: string, body: Record<string, unknown> = {}): Promise
 /** `n` captures, all in flight at once. */
 const captureConcurrently = (key: string, n: number) => Promise.all(Array.from({ length: n }, () => capture(key)));
 
-const tally = (leads: Lead[]) =>
-  leads.reduce<Record<string, number>>((acc, l) => ({ ...acc, [l.ownerRepId ?? "none"]: (acc[l.ownerRepId ?? "none"] ?? 0) + 1 }), {});
+function tally(leads: Lead[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const l of leads) counts[l.ownerRepId ?? "none"] = (counts[l.ownerRepId ?? "none"] ?? 0) + 1;
+  return counts;
+}
 
 async function eventsOf(key: string, id: string) {
   return (await call("GET", `/api/v1/leads/${id}`, { key })).json.events as { type: string; data: Record<string, unknown> }[];

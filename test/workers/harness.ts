@@ -17,19 +17,32 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Status, headers, text and — when the body is JSON — the parsed body. */
-async function readResult(res: Response) {
+/**
+ * A parsed JSON body as tests read it, field by field (`res.json.data[0].id`). Tests that want the compiler to
+ * check a shape pass it: `call<{ data: Lead[] }>(…)`.
+ */
+export type ResponseJson = any;
+
+/** Status, headers, text and — when the body is JSON — the parsed body (else undefined). */
+export interface TestResponse<T = ResponseJson> {
+  status: number;
+  headers: Headers;
+  json: T;
+  text: string;
+}
+
+async function readResult<T>(res: Response): Promise<TestResponse<T>> {
   const text = await res.text();
-  let json: any = undefined;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, json, text };
+  return { status: res.status, headers: res.headers, json: json as T, text };
 }
 
-export async function call(method: string, path: string, opts: CallOptions = {}) {
+export async function call<T = ResponseJson>(method: string, path: string, opts: CallOptions = {}): Promise<TestResponse<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   let body: string | undefined = opts.rawBody;
@@ -38,7 +51,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
     headers["content-type"] ??= "application/json";
   }
   const res = await SELF.fetch(`https://leadrelay.test${path}`, { method, headers, body, redirect: "manual" });
-  return readResult(res);
+  return readResult<T>(res);
 }
 
 let counter = 0;
@@ -111,14 +124,22 @@ export async function allRows(): Promise<Record<string, number>> {
   return Object.fromEntries(tables.map((t) => [t, Number(rs.rows[0]?.[t])]));
 }
 
+/** The one error shape every route answers with. */
+export interface ErrorBody {
+  error: { code: string; message: string; requestId: string; fields?: Record<string, string> };
+}
+
 /** The one error shape, and nothing else in the body. */
-export function isErrorShape(json: any): boolean {
+export function isErrorShape(json: unknown): boolean {
   if (!json || typeof json !== "object" || Object.keys(json).join() !== "error") return false;
-  const e = json.error;
+  const e = (json as { error: unknown }).error;
+  if (!e || typeof e !== "object") return false;
   const keysOk = Object.keys(e).every((k) => ["code", "message", "requestId", "fields"].includes(k));
   const fieldsOk =
-    e.fields === undefined || (typeof e.fields === "object" && Object.values(e.fields).every((v) => typeof v === "string"));
-  return keysOk && fieldsOk && typeof e.code === "string" && typeof e.message === "string" && typeof e.requestId === "string";
+    !("fields" in e) ||
+    (typeof e.fields === "object" && e.fields !== null && Object.values(e.fields).every((v) => typeof v === "string"));
+  const { code, message, requestId } = e as Record<string, unknown>;
+  return keysOk && fieldsOk && typeof code === "string" && typeof message === "string" && typeof requestId === "string";
 }
 
 /**
@@ -132,9 +153,14 @@ export async function fetchWorker(path: string, init: RequestInit = {}): Promise
 }
 
 /** Raw bytes (or text) with any content type, or none; through `fetchWorker`. */
-export async function callRaw(method: string, path: string, body: Uint8Array | string | undefined, headers: Record<string, string> = {}) {
+export async function callRaw<T = ResponseJson>(
+  method: string,
+  path: string,
+  body: Uint8Array | string | undefined,
+  headers: Record<string, string> = {},
+): Promise<TestResponse<T>> {
   const res = await fetchWorker(path, { method, headers, body: method === "GET" || method === "HEAD" ? undefined : body });
-  return readResult(res);
+  return readResult<T>(res);
 }
 
 /** Signs in to the dashboard with an API key, as a browser on the Worker's own origin would; returns the cookie. */

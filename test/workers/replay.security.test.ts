@@ -5,7 +5,7 @@ import { MESSAGE_FIXTURES, STATUS_FIXTURES, postWebhook, repOnWhatsapp, retarget
 
 /**
  * Replays. A web form has no delivery id: posting the same submission again is, by design, the same
- * person asking again, so it is one lead with a `re-inquiry` event per repeat (README "Form capture").
+ * person asking again, so it is one lead with a `re-inquiry` event per repeat (docs/api.md "Form capture").
  * Webhooks are different: Telegram's update_id and WhatsApp's message id make a replay record nothing.
  */
 describe("replaying the same submission 3×", () => {
@@ -36,12 +36,12 @@ describe("replaying the same submission 3×", () => {
     const num = await workspaceWithNumber({ autoReplyText: "Thanks {name}!" });
     await repOnWhatsapp(num, num.ws.reps[0]!.id);
     await repOnWhatsapp(num, num.ws.reps[1]!.id);
-    const fixtures = [...MESSAGE_FIXTURES.map(([name]) => name), "meta-docs-examples/business-scoped-user-ids__ex4", ...STATUS_FIXTURES];
+    const fixtures = [...MESSAGE_FIXTURES.map(([name]) => name), "message_username_only", ...STATUS_FIXTURES];
     // Everything a delivery can write, and every Graph call, for one contact.
     const snapshot = async (wa: string) => ({ rows: await waState(num), calls: (await fakeCalls(wa)).length });
     for (const name of fixtures) {
       const wa = uniqueWaId();
-      const bsuid = name.includes("business-scoped") ? `US.${uniqueSuffix()}` : undefined;
+      const bsuid = name === "message_username_only" ? `US.${uniqueSuffix()}` : undefined;
       const payload = retarget(await waFixture(name), num, { waId: wa, ...(bsuid ? { userId: bsuid } : {}) }, uniqueSuffix());
       expect((await postWebhook(num, payload)).status, name).toBe(200);
       // Let the first delivery's sends finish (they run after the response).

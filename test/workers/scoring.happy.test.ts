@@ -70,7 +70,7 @@ describe("lead scoring", () => {
     await submit(ws.form.publicKey, { name: "Hot", email: uniqueEmail() });
     const [hot, warm] = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
     expect([hot.hot, warm.hot]).toEqual([true, false]);
-    // The implicit pool: 5 minutes for hot leads, 15 for the rest (routing, issue 3).
+    // The implicit pool: 5 minutes for hot leads, 15 for the rest (routing).
     expect(hot.slaDueAt - hot.createdAt).toBe(5 * 60_000);
     expect(warm.slaDueAt - warm.createdAt).toBe(15 * 60_000);
   });

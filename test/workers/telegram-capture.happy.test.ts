@@ -11,9 +11,9 @@ async function conversationOf(bot: TestBot, chat: string) {
   return rs.rows[0] as Record<string, any> | undefined;
 }
 
-/** The prospect's own number, shared with the request_contact button (the real fixture, re-addressed). */
+/** The prospect's own number, shared with the request_contact button (the fixture, re-addressed). */
 async function contactFrom(user: string, phone: string) {
-  const u = retarget(await fixtureUpdate("contact_request_contact_private__DERIVED"), user, nextUpdateId());
+  const u = retarget(await fixtureUpdate("contact_own_phone"), user, nextUpdateId());
   u.message.contact.phone_number = phone.slice(1); // Telegram usually sends it without the "+"
   return u;
 }
@@ -28,9 +28,9 @@ describe("telegram: conversational capture", () => {
 
     // No lead waits for the questions: created, routed and alerted on /start.
     const [created] = await leadsOf(bot.ws.id);
-    expect(created).toMatchObject({ name: "Test Firstname Test Lastname", utm_campaign: "lead_src-fb_ad42", message: null, phone: null });
+    expect(created).toMatchObject({ name: "Mira Solberg", utm_campaign: "lead_src-ig_spring26", message: null, phone: null });
     const ownerChat = reps.chatOf(created!.owner_rep_id);
-    expect((await sentTo(ownerChat, 1))[0]!.body.text).toMatch(/^New lead \(telegram\): Test Firstname Test Lastname/);
+    expect((await sentTo(ownerChat, 1))[0]!.body.text).toMatch(/^New lead \(telegram\): Mira Solberg/);
     expect(await conversationOf(bot, user)).toMatchObject({ lead_id: created!.id, step: "name", later: JSON.stringify(["need", "phone"]) });
 
     await deliver(bot, await textFrom(user, "Jane Doe"));
@@ -72,7 +72,7 @@ describe("telegram: conversational capture", () => {
     const user = await startFrom(bot);
     for (const skip of ["Skip", "/skip", "SKIP"]) await deliver(bot, await textFrom(user, skip));
     const [lead] = await leadsOf(bot.ws.id);
-    expect(lead).toMatchObject({ name: "Test Firstname Test Lastname", message: null, phone: null });
+    expect(lead).toMatchObject({ name: "Mira Solberg", message: null, phone: null });
     expect((await eventsOf(lead!.id)).map((e) => e.type).sort()).toEqual(["assigned", "created"]);
     const sends = await sentTo(user, 4);
     expect(sends.map((s) => s.body.text.slice(0, 20))).toEqual([
@@ -86,7 +86,7 @@ describe("telegram: conversational capture", () => {
   it("a first message without /start is the inquiry: the need is not asked again", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    const first = retarget(await fixtureUpdate("private_text_message_2"), user, nextUpdateId());
+    const first = retarget(await fixtureUpdate("private_text_2"), user, nextUpdateId());
     await deliver(bot, first);
     const [lead] = await leadsOf(bot.ws.id);
     expect(lead).toMatchObject({ message: first.message.text });
@@ -150,14 +150,14 @@ describe("telegram: a shared phone that is another lead's", () => {
     expect(leads).toHaveLength(1);
     // The form lead keeps its attribution, name, message and owner, and gains the Telegram identity.
     expect(leads[0]).toMatchObject({ id: formLead!.id, source: "form", name: "Jane Form", message: "Price list please", phone, telegram_user_id: user, owner_rep_id: formLead!.owner_rep_id });
-    expect(JSON.parse(leads[0]!.fields)).toMatchObject({ start: "lead_src-fb_ad42" });
+    expect(JSON.parse(leads[0]!.fields)).toMatchObject({ start: "lead_src-ig_spring26" });
     const events = await eventsOf(formLead!.id);
     expect(events.find((e) => e.type === "merged")).toMatchObject({ actor_type: "prospect" });
     expect(JSON.parse(events.find((e) => e.type === "merged")!.data).from).toBe(telegramLead.id);
     // What the prospect sent on Telegram moved over (the first contact now a re-inquiry); nothing of it was lost.
     const inquiries = events.filter((e) => e.type === "re-inquiry").map((e) => JSON.parse(e.data));
     expect(inquiries.map((d) => d.message ?? d.phone ?? null)).toEqual(expect.arrayContaining(["Chairs, 20 of them", phone]));
-    expect(inquiries.some((d) => d.utm?.campaign === "lead_src-fb_ad42")).toBe(true);
+    expect(inquiries.some((d) => d.utm?.campaign === "lead_src-ig_spring26")).toBe(true);
     expect(await eventsOf(telegramLead.id)).toEqual([]);
 
     // The form lead's owner is told, with the buttons; the conversation now belongs to that lead.

@@ -4,8 +4,8 @@ import { eventually, fakeApiUrl, fakeCalls, uniqueChatId } from "./outbox-harnes
 export type Update = Record<string, any>;
 
 /**
- * A real update from ../shared/fixtures/telegram, fetched from the fake API server (workerd cannot read
- * files). Fixture user ids are fixed, so tests re-address them to their own ids with `retarget`.
+ * An update from test/fixtures/telegram, fetched from the fake API server (workerd cannot read files).
+ * Fixture user ids are fixed, so tests re-address them to their own ids with `retarget`.
  */
 export async function fixtureUpdate(name: string): Promise<Update> {
   const res = await fetch(`${fakeApiUrl}/_fixtures/telegram/${name}.json`);
@@ -76,9 +76,9 @@ export async function eventsOf(leadId: string) {
   return rs.rows as Record<string, any>[];
 }
 
-/** A prospect's (or rep's) private text, from the real private_text_message fixture. */
+/** A prospect's (or rep's) private text, from the private_text fixture. */
 export async function textFrom(chat: string, text: string, extra: Record<string, unknown> = {}): Promise<Update> {
-  const u = retarget(await fixtureUpdate("private_text_message"), chat, nextUpdateId());
+  const u = retarget(await fixtureUpdate("private_text"), chat, nextUpdateId());
   u.message.text = text;
   u.message.message_id = u.update_id % 1_000_000;
   if (text.startsWith("/")) u.message.entities = [{ offset: 0, length: text.split(" ")[0]!.length, type: "bot_command" }];
@@ -88,7 +88,7 @@ export async function textFrom(chat: string, text: string, extra: Record<string,
 
 /** A deep-link /start from a fresh prospect, through the bot; returns the prospect's chat id. */
 export async function startFrom(bot: TestBot, user = uniqueChatId()): Promise<string> {
-  const res = await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+  const res = await postUpdate(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()), bot.secret);
   if (res.status !== 200) throw new Error(`/start: ${res.status} ${res.text}`);
   return user;
 }
@@ -116,7 +116,7 @@ export async function linkBothReps(bot: TestBot) {
 export async function leadWithLinkedReps(bot: TestBot) {
   const reps = await linkBothReps(bot);
   const user = uniqueChatId();
-  await deliver(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()));
+  await deliver(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()));
   const lead = (await leadsOf(bot.ws.id))[0]!;
   const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead.owner_rep_id);
   return { repChats: reps.chats, user, lead, ownerIdx, ownerChat: reps.chatOf(lead.owner_rep_id), otherChat: reps.otherThan(lead.owner_rep_id) };

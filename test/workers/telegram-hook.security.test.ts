@@ -6,32 +6,32 @@ import { eventually, fakeApiUrl, fakeCalls, tick } from "./outbox-harness";
 import { fixtureUpdate, linkRep, nextUpdateId, postUpdate, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "./telegram-harness";
 
 /**
- * Hardening of `/hooks/telegram/:channelId` (issue 8): every real update replayed 3×, generated malformed
+ * Hardening of `/hooks/telegram/:channelId`: every fixture update replayed 3×, generated malformed
  * deliveries with the right secret, and the database failing in the middle of an update. Telegram delivers
  * at least once and redelivers on any non-2xx, so each case checks that a repeat changes nothing and that
  * a failed delivery leaves nothing half-written.
  */
 
-/** Every update fixture in ../shared/fixtures/telegram (the rest are API answers and error bodies). */
+/** Every update fixture in test/fixtures/telegram (the rest are API answers and error bodies). */
 const UPDATE_FIXTURES = [
-  "callback_query_with_message",
-  "contact_request_contact_private__DERIVED",
-  "contact_shared_in_supergroup",
-  "group_supergroup_command_reply",
-  "group_supergroup_pinned_message",
-  "group_supergroup_text_message",
-  "message_start_deeplink__DERIVED",
-  "my_chat_member_bot_blocked_by_user",
-  "official_callback_query_inline_message",
-  "official_edited_message",
-  "official_message_document",
-  "official_message_forwarded",
-  "official_message_reply",
-  "official_message_start",
-  "official_message_start_minimal",
-  "official_message_voice",
-  "private_text_message",
-  "private_text_message_2",
+  "callback_query",
+  "contact_own_phone",
+  "group_contact",
+  "group_command_reply",
+  "group_pinned_message",
+  "group_text",
+  "start_deeplink",
+  "bot_blocked",
+  "callback_query_inline",
+  "edited_message",
+  "document",
+  "forwarded",
+  "reply",
+  "start",
+  "start_minimal",
+  "voice",
+  "private_text",
+  "private_text_2",
 ];
 
 /** The fixture as if `userId` sent it (in a private chat with the bot, unless it is a group update). */
@@ -84,7 +84,7 @@ describe("telegram webhook: replaying every fixture update 3×", () => {
     const repChat = await linkRep(bot, bot.ws.reps[0]!.id);
     const user = uniqueChatId();
     // The prospect has written before, so later updates meet a lead (relays, edits) as in real use.
-    const start = asUser(await fixtureUpdate("official_message_start"), user, nextUpdateId());
+    const start = asUser(await fixtureUpdate("start"), user, nextUpdateId());
     expect((await postUpdate(bot, start, bot.secret)).status).toBe(200);
     await settled(bot);
 
@@ -109,7 +109,7 @@ describe("telegram webhook: fuzzing with the right secret", () => {
   it("never a 5xx; a rejected delivery is one error shape and writes nothing; every lead stays whole", async () => {
     const bot = await workspaceWithBot();
     const r = seededRandom(SEED);
-    const message = (await fixtureUpdate("private_text_message")).message as Update;
+    const message = (await fixtureUpdate("private_text")).message as Update;
     const seen = new Map<number, number>();
     for (let i = 0; i < CASES; i++) {
       // Half the cases break the update itself, half break the message inside a well-formed update.
@@ -161,7 +161,7 @@ describe("telegram webhook: database down during an update, then back", () => {
   it("down → 503 so Telegram redelivers, nothing written; after recovery the redelivery is stored once", async () => {
     const bot = await workspaceWithBot();
     const app = appBehindFaultProxy({ TELEGRAM_API_ROOT: fakeApiUrl });
-    const update = asUser(await fixtureUpdate("message_start_deeplink__DERIVED"), uniqueChatId(), nextUpdateId());
+    const update = asUser(await fixtureUpdate("start_deeplink"), uniqueChatId(), nextUpdateId());
     const before = await snapshot(bot, []);
 
     await setDatabase("down");
@@ -183,7 +183,7 @@ describe("telegram webhook: database down during an update, then back", () => {
     const bot = await workspaceWithBot();
     const app = appBehindFaultProxy({ TELEGRAM_API_ROOT: fakeApiUrl });
     const user = uniqueChatId();
-    const update = asUser(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    const update = asUser(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
 
     await setDatabase("drop-write-response");
     expect((await deliver(app, bot, update)).status).toBeGreaterThanOrEqual(500);

@@ -20,32 +20,32 @@ async function capturedProspect(bot: TestBot) {
 const messages = async (leadId: string) => (await eventsOf(leadId)).filter((e) => e.type === "message").map((e) => ({ ...e, data: JSON.parse(e.data) }));
 
 describe("telegram: media from prospects", () => {
-  it("a document (real fixture) is stored with its file_id and copied to the owner with a header caption", async () => {
+  it("a document (fixture) is stored with its file_id and copied to the owner with a header caption", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerChat } = await capturedProspect(bot);
-    const doc = retarget(await fixtureUpdate("official_message_document"), user, nextUpdateId());
+    const doc = retarget(await fixtureUpdate("document"), user, nextUpdateId());
     await deliver(bot, doc);
     const [event] = await messages(lead.id);
     expect(event!.data).toMatchObject({
       channel: "telegram",
-      text: "[document Testfile.pdf]",
+      text: "[document floor-plan.pdf]",
       messageId: doc.message.message_id,
-      media: { type: "document", fileId: doc.message.document.file_id, fileName: "Testfile.pdf", mimeType: "application/pdf" },
+      media: { type: "document", fileId: doc.message.document.file_id, fileName: "floor-plan.pdf", mimeType: "application/pdf" },
     });
     const copy = (await messagesTo(ownerChat, 3))[2]!;
     expect(copy.path).toMatch(/\/copyMessage$/);
-    expect(copy.body).toEqual({ chat_id: ownerChat, from_chat_id: user, message_id: doc.message.message_id, caption: `Document from Test Firstname Test Lastname (${lead.id})` });
+    expect(copy.body).toEqual({ chat_id: ownerChat, from_chat_id: user, message_id: doc.message.message_id, caption: `Document from Mira Solberg (${lead.id})` });
   });
 
-  it("a voice note (real fixture) with a caption: copied, the caption under the header; the rep can reply to the copy", async () => {
+  it("a voice note (fixture) with a caption: copied, the caption under the header; the rep can reply to the copy", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerChat } = await capturedProspect(bot);
-    const voice = retarget(await fixtureUpdate("official_message_voice"), user, nextUpdateId());
+    const voice = retarget(await fixtureUpdate("voice"), user, nextUpdateId());
     voice.message.caption = "listen to this";
     await deliver(bot, voice);
-    expect((await messages(lead.id))[0]!.data).toMatchObject({ text: "[voice 5s] listen to this", media: { type: "voice", duration: 5 } });
+    expect((await messages(lead.id))[0]!.data).toMatchObject({ text: "[voice 7s] listen to this", media: { type: "voice", duration: 7 } });
     const copy = (await messagesTo(ownerChat, 3))[2]!;
-    expect(copy.body.caption).toBe(`Voice message from Test Firstname Test Lastname (${lead.id}):\nlisten to this`);
+    expect(copy.body.caption).toBe(`Voice message from Mira Solberg (${lead.id}):\nlisten to this`);
 
     // The copy's message id was kept: a reply to it reaches the prospect.
     const copyId = await eventually(async () => {
@@ -76,8 +76,8 @@ describe("telegram: media from prospects", () => {
     const sent = (await messagesTo(ownerChat, 5)).slice(2);
     const texts = sent.filter((c) => c.path.endsWith("/sendMessage")).map((c) => c.body.text);
     expect(texts).toEqual(expect.arrayContaining([
-      `Sticker from Test Firstname Test Lastname (${lead.id}):\n\ud83d\udc4d`,
-      `Location from Test Firstname Test Lastname (${lead.id}):\nhttps://maps.google.com/?q=52.52,13.405`,
+      `Sticker from Mira Solberg (${lead.id}):\n\ud83d\udc4d`,
+      `Location from Mira Solberg (${lead.id}):\nhttps://maps.google.com/?q=52.52,13.405`,
     ]));
     const copies = sent.filter((c) => c.path.endsWith("/copyMessage"));
     expect(copies.map((c) => c.body)).toEqual([{ chat_id: ownerChat, from_chat_id: user, message_id: sticker.message.message_id }]);
@@ -100,19 +100,19 @@ describe("telegram: media from prospects", () => {
     expect((await messages(lead!.id))[0]!.data.media).toMatchObject({ type: "photo", fileId: "large" });
     const ownerChat = reps.chatOf(lead!.owner_rep_id);
     const sent = await messagesTo(ownerChat, 2);
-    expect(sent.find((c) => c.path.endsWith("/copyMessage"))!.body.caption).toBe(`Photo from Waffle (${lead!.id}):\nthis one, in blue`);
+    expect(sent.find((c) => c.path.endsWith("/copyMessage"))!.body.caption).toBe(`Photo from Jonas (${lead!.id}):\nthis one, in blue`);
     // The capture starts (the photo was the inquiry): the name is asked.
     await eventually(async () => expect((await fakeCalls(user)).map((c) => c.body.text)).toEqual([expect.stringMatching(/What's your name\?/)]));
   });
 });
 
 describe("telegram: edited messages", () => {
-  it("an edit (real fixture) is stored as an edit and relayed once, marked as edited", async () => {
+  it("an edit (fixture) is stored as an edit and relayed once, marked as edited", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerChat } = await capturedProspect(bot);
     const original = await textFrom(user, "Original text");
     await deliver(bot, original);
-    const edit = retarget(await fixtureUpdate("official_edited_message"), user, nextUpdateId());
+    const edit = retarget(await fixtureUpdate("edited_message"), user, nextUpdateId());
     edit.edited_message.message_id = original.message.message_id;
     await deliver(bot, edit);
     // Telegram redelivers; nothing doubles.
@@ -122,22 +122,22 @@ describe("telegram: edited messages", () => {
     const events = await messages(lead.id);
     expect(events.map((e) => e.data)).toEqual([
       { channel: "telegram", text: "Original text", messageId: original.message.message_id },
-      { channel: "telegram", text: "Edited text", messageId: original.message.message_id, edited: true },
+      { channel: "telegram", text: "Actually, Sunday works better", messageId: original.message.message_id, edited: true },
     ]);
     const relays = (await messagesTo(ownerChat, 4)).slice(2).map((c) => c.body.text);
-    expect(relays).toEqual([`Message from Test Firstname Test Lastname (${lead.id}):\nOriginal text`, `Edited message from Test Firstname Test Lastname (${lead.id}):\nEdited text`]);
+    expect(relays).toEqual([`Message from Mira Solberg (${lead.id}):\nOriginal text`, `Edited message from Mira Solberg (${lead.id}):\nActually, Sunday works better`]);
     const rows = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE lead_id = ? AND kind = 'relay'`, args: [lead.id] });
     expect(Number(rows.rows[0]!.n)).toBe(3); // the capture's summary, the message, the edit
     // The lead page shows both, the edit marked.
     const { cookie } = await dashboardSession(bot.ws.key);
     const page = await call("GET", `/app/leads/${lead.id}`, { headers: { cookie } });
     expect(page.text).toContain("prospect → “Original text” (telegram)");
-    expect(page.text).toContain("prospect → “Edited text” (edited) (telegram)");
+    expect(page.text).toContain("prospect → “Actually, Sunday works better” (edited) (telegram)");
   });
 
   it("an edit from someone with no lead changes nothing", async () => {
     const bot = await workspaceWithBot();
-    const edit = retarget(await fixtureUpdate("official_edited_message"), uniqueChatId(), nextUpdateId());
+    const edit = retarget(await fixtureUpdate("edited_message"), uniqueChatId(), nextUpdateId());
     await deliver(bot, edit);
     expect(await leadsOf(bot.ws.id)).toEqual([]);
   });

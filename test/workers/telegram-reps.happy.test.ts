@@ -32,7 +32,7 @@ describe("telegram: /note", () => {
     const note = (await eventsOf(lead.id)).find((e) => e.type === "note");
     expect(note).toMatchObject({ actor_type: "rep", actor_id: lead.owner_rep_id });
     expect(JSON.parse(note!.data)).toEqual({ notes: "wants a call after 5pm", via: "telegram" });
-    expect((await sentTo(ownerChat, 2)).at(-1)!.body.text).toBe(`Noted on Test Firstname Test Lastname (${lead.id}).`);
+    expect((await sentTo(ownerChat, 2)).at(-1)!.body.text).toBe(`Noted on Mira Solberg (${lead.id}).`);
     // The owner sees it on the lead's timeline.
     const timeline = await call("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key });
     expect(timeline.json.events.find((e: any) => e.type === "note").data.notes).toBe("wants a call after 5pm");
@@ -94,15 +94,15 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
   it("Pass hands the lead to the next rep, whose alert has the same buttons", async () => {
     const bot = await workspaceWithBot();
     const { reps, lead, ownerChat } = await leadWithAlert(bot);
-    const tap = retarget(await fixtureUpdate("callback_query_with_message"), ownerChat, nextUpdateId());
+    const tap = retarget(await fixtureUpdate("callback_query"), ownerChat, nextUpdateId());
     tap.callback_query.data = `l:pass:${lead.id}`;
     await deliver(bot, tap);
     const next = reps.otherThan(lead.owner_rep_id);
     const [alert] = await sentTo(next, 1);
-    expect(alert!.body.text).toMatch(/^Lead passed on by its owner — now yours\nTest Firstname Test Lastname \(telegram\)/);
+    expect(alert!.body.text).toMatch(/^Lead passed on by its owner — now yours\nMira Solberg \(telegram\)/);
     expect(buttonsOf(alert!.body)).toEqual(["claim", "contacted", "qualified", "won", "lost", "snooze", "pass"].map((a) => `l:${a}:${lead.id}`));
     // The new owner's tap works from that alert.
-    const claim = retarget(await fixtureUpdate("callback_query_with_message"), next, nextUpdateId());
+    const claim = retarget(await fixtureUpdate("callback_query"), next, nextUpdateId());
     claim.callback_query.data = `l:claim:${lead.id}`;
     await deliver(bot, claim);
     expect((await leadsOf(bot.ws.id))[0]!.claimed_at).not.toBeNull();
@@ -140,7 +140,7 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     const other = bot.ws.reps.find((r) => r.id !== lead.owner_rep_id)!;
     await call("PATCH", `/api/v1/reps/${other.id}`, { key: bot.ws.key, body: { paused: true } });
     await call("PATCH", "/api/v1/workspace", { key: bot.ws.key, body: { ownerRepId: other.id } });
-    const tap = retarget(await fixtureUpdate("callback_query_with_message"), ownerChat, nextUpdateId());
+    const tap = retarget(await fixtureUpdate("callback_query"), ownerChat, nextUpdateId());
     tap.callback_query.data = `l:pass:${lead.id}`;
     await deliver(bot, tap);
     const escalation = (await outboxOf(bot.ws.id)).find((o) => o.kind === "escalation");
@@ -157,8 +157,8 @@ describe("telegram: two bots in one workspace", () => {
     // Telegram counts update ids per bot: both bots may send update n.
     const id = nextUpdateId();
     const [a, b] = [uniqueChatId(), uniqueChatId()];
-    await deliver(first, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), a, id));
-    await deliver(second, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), b, id));
+    await deliver(first, retarget(await fixtureUpdate("start_deeplink"), a, id));
+    await deliver(second, retarget(await fixtureUpdate("start_deeplink"), b, id));
     const leads = await leadsOf(first.ws.id);
     expect(leads.map((l) => l.telegram_user_id).sort()).toEqual([a, b].sort());
     const leadB = leads.find((l) => l.telegram_user_id === b)!;

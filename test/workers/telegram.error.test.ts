@@ -28,7 +28,7 @@ describe("telegram webhook when storage fails", () => {
 
   it("database down → 503 (Telegram redelivers), nothing stored; the redelivery is handled once", async () => {
     const bot = await workspaceWithBot();
-    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), uniqueChatId(), nextUpdateId());
+    const update = retarget(await fixtureUpdate("start_deeplink"), uniqueChatId(), nextUpdateId());
     await setDatabase("down");
     expect((await post(bot, update)).status).toBe(503);
     await setDatabase("up");
@@ -40,7 +40,7 @@ describe("telegram webhook when storage fails", () => {
   it("the capture commits but its answer is lost → 5xx; the redelivery completes without a second lead or event", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    const update = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
     await setDatabase("drop-write-response");
     expect((await post(bot, update)).status).toBeGreaterThanOrEqual(500);
     await setDatabase("up");
@@ -54,7 +54,7 @@ describe("telegram webhook when storage fails", () => {
   it("an answer whose capture committed but whose reply was lost → 5xx; the redelivery moves the step once and asks once", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    expect((await post(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()))).status).toBe(200);
+    expect((await post(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()))).status).toBe(200);
     const name = await textFrom(user, "Jane Doe");
     const step = async () =>
       (await testDb().execute({ sql: `SELECT step FROM telegram_conversation WHERE channel_id = ? AND chat_id = ?`, args: [bot.channelId, user] })).rows[0]!.step;

@@ -18,7 +18,7 @@ describe("telegram: connecting a bot", () => {
     expect(list.json.data[0]).toMatchObject({ id: bot.channelId, botUsername: `leaddesk_${bot.botId}_bot`, webhookUrl: setWebhook.url });
 
     // Updates do not call getMe again (botInfo is cached on the channel).
-    const update = retarget(await fixtureUpdate("private_text_message"), uniqueChatId(), nextUpdateId());
+    const update = retarget(await fixtureUpdate("private_text"), uniqueChatId(), nextUpdateId());
     expect((await postUpdate(bot, update, bot.secret)).status).toBe(200);
     expect((await fakeCalls(`bot${bot.botId}`)).length).toBe(2);
   });
@@ -28,7 +28,7 @@ describe("telegram: prospect intake", () => {
   it("a text that looks like a command the bot does not know is the prospect's message, not dropped", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    const price = retarget(await fixtureUpdate("private_text_message"), user, nextUpdateId());
+    const price = retarget(await fixtureUpdate("private_text"), user, nextUpdateId());
     price.message.text = "/price for 3 rooms?";
     expect((await postUpdate(bot, price, bot.secret)).status).toBe(200);
     const [lead, ...rest] = await leadsOf(bot.ws.id);
@@ -36,23 +36,23 @@ describe("telegram: prospect intake", () => {
     expect(lead).toMatchObject({ telegram_user_id: user, source: "telegram", message: "/price for 3 rooms?" });
     // "/start" typed without Telegram's command entity (the docs' own fixture) is not lost either.
     const other = uniqueChatId();
-    expect((await postUpdate(bot, retarget(await fixtureUpdate("official_message_start"), other, nextUpdateId()), bot.secret)).status).toBe(200);
+    expect((await postUpdate(bot, retarget(await fixtureUpdate("start"), other, nextUpdateId()), bot.secret)).status).toBe(200);
     expect((await leadsOf(bot.ws.id)).map((l) => l.telegram_user_id)).toContain(other);
   });
 
   it("a deep-link /start captures the lead at once (campaign, profile name, owner) and asks the first question", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi {name}, thanks for writing!" });
     const user = uniqueChatId();
-    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    const update = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
     const res = await postUpdate(bot, update, bot.secret);
     expect(res.status).toBe(200);
 
     const [lead, ...rest] = await leadsOf(bot.ws.id);
     expect(rest).toHaveLength(0);
     expect(lead).toMatchObject({
-      source: "telegram", telegram_user_id: user, name: "Test Firstname Test Lastname", utm_source: "telegram", utm_campaign: "lead_src-fb_ad42",
+      source: "telegram", telegram_user_id: user, name: "Mira Solberg", utm_source: "telegram", utm_campaign: "lead_src-ig_spring26",
     });
-    expect(JSON.parse(lead!.fields)).toEqual({ start: "lead_src-fb_ad42" });
+    expect(JSON.parse(lead!.fields)).toEqual({ start: "lead_src-ig_spring26" });
     expect(lead!.owner_rep_id).toMatch(/^rep_/);
     const events = await eventsOf(lead!.id);
     // Update ids are counted per bot: the event's dedup key names the bot.
@@ -61,9 +61,9 @@ describe("telegram: prospect intake", () => {
     // Auto-reply (the channel's text) and the first question of the capture, both through the outbox.
     const sends = await sentTo(user, 2);
     const prompt = sends.find((c) => c.body.reply_markup)!;
-    expect(prompt.body.text).toMatch(/What's your name\? \(Skip keeps “Test Firstname Test Lastname”\.\)$/);
+    expect(prompt.body.text).toMatch(/What's your name\? \(Skip keeps “Mira Solberg”\.\)$/);
     expect(prompt.body.reply_markup.keyboard).toEqual([["Skip"]]);
-    expect(sends.map((c) => c.body.text)).toContain("Hi Test Firstname Test Lastname, thanks for writing!");
+    expect(sends.map((c) => c.body.text)).toContain("Hi Mira Solberg, thanks for writing!");
     const outbox = await testDb().execute({ sql: `SELECT kind, state FROM outbox WHERE lead_id = ? AND recipient = ? ORDER BY kind`, args: [lead!.id, user] });
     expect(outbox.rows.map((r) => r.kind)).toEqual(["auto_reply", "bot_reply"]);
   });
@@ -71,7 +71,7 @@ describe("telegram: prospect intake", () => {
   it("a payload that is not a valid deep-link parameter is not recorded as a campaign", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    const update = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
     update.message.text = `/start ${"x".repeat(65)}`;
     expect((await postUpdate(bot, update, bot.secret)).status).toBe(200);
     const [lead] = await leadsOf(bot.ws.id);
@@ -81,15 +81,15 @@ describe("telegram: prospect intake", () => {
   it("a contact shared with the request_contact button adds the phone to the same lead", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+    await postUpdate(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()), bot.secret);
     // The fixture's +1 555 123 4567 is a fictional number (area code 555): refused politely, nothing stored.
-    const fictional = retarget(await fixtureUpdate("contact_request_contact_private__DERIVED"), user, nextUpdateId());
+    const fictional = retarget(await fixtureUpdate("contact_own_phone"), user, nextUpdateId());
     expect((await postUpdate(bot, fictional, bot.secret)).status).toBe(200);
     expect((await sentTo(user, 2)).at(-1)!.body.text).toMatch(/could not read that phone number/);
     expect((await leadsOf(bot.ws.id))[0]!.phone).toBeNull();
 
     const phone = uniquePhone();
-    const contact = retarget(await fixtureUpdate("contact_request_contact_private__DERIVED"), user, nextUpdateId());
+    const contact = retarget(await fixtureUpdate("contact_own_phone"), user, nextUpdateId());
     contact.message.contact.phone_number = phone.slice(1); // Telegram often sends it without the "+"
     expect((await postUpdate(bot, contact, bot.secret)).status).toBe(200);
 
@@ -105,8 +105,8 @@ describe("telegram: prospect intake", () => {
   it("someone else's contact card is not taken as the prospect's phone", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
-    const contact = retarget(await fixtureUpdate("contact_request_contact_private__DERIVED"), user, nextUpdateId());
+    await postUpdate(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()), bot.secret);
+    const contact = retarget(await fixtureUpdate("contact_own_phone"), user, nextUpdateId());
     contact.message.contact.user_id = 42;
     expect((await postUpdate(bot, contact, bot.secret)).status).toBe(200);
     expect((await leadsOf(bot.ws.id))[0]!.phone).toBeNull();
@@ -115,7 +115,7 @@ describe("telegram: prospect intake", () => {
   it("a replayed update is acknowledged and changes nothing", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi!" });
     const user = uniqueChatId();
-    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    const update = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
     expect((await postUpdate(bot, update, bot.secret)).status).toBe(200);
     await sentTo(user, 2);
     const count = async () =>
@@ -136,21 +136,21 @@ describe("telegram: prospect intake", () => {
 
     // The capture's questions skipped (name, need, phone): texts from now on are messages.
     for (const skip of ["Skip", "/skip", "skip"]) await deliver(bot, await textFrom(user, skip));
-    const text = retarget(await fixtureUpdate("private_text_message"), user, nextUpdateId());
+    const text = retarget(await fixtureUpdate("private_text"), user, nextUpdateId());
     expect((await postUpdate(bot, text, bot.secret)).status).toBe(200);
     const message = (await eventsOf(lead!.id)).find((e) => e.type === "message");
     expect(message).toMatchObject({ actor_type: "prospect", dedup_key: `tg:${bot.channelId}:${text.update_id}` });
-    expect(JSON.parse(message!.data).text).toBe("hello there");
+    expect(JSON.parse(message!.data).text).toBe("hello, are you open on Saturdays?");
     // The alert (with buttons), the capture's summary and then the relay.
     const sends = await sentTo(ownerChat, 3);
     expect(sends[0]!.body.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain(`l:claim:${lead!.id}`);
-    expect(sends[2]!.body.text).toBe(`Message from Test Firstname Test Lastname (${lead!.id}):\nhello there`);
+    expect(sends[2]!.body.text).toBe(`Message from Mira Solberg (${lead!.id}):\nhello, are you open on Saturdays?`);
   });
 
   it("a first message without /start is itself the inquiry", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    const text = retarget(await fixtureUpdate("private_text_message_2"), user, nextUpdateId());
+    const text = retarget(await fixtureUpdate("private_text_2"), user, nextUpdateId());
     expect((await postUpdate(bot, text, bot.secret)).status).toBe(200);
     const leads = await leadsOf(bot.ws.id);
     expect(leads).toHaveLength(1);
@@ -162,9 +162,9 @@ describe("telegram: blocked bot", () => {
   it("my_chat_member kicked suppresses the chat (later sends are skipped, not attempted); member lifts it", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+    await postUpdate(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()), bot.secret);
     await sentTo(user, 1);
-    const blocked = retarget(await fixtureUpdate("my_chat_member_bot_blocked_by_user"), user, nextUpdateId());
+    const blocked = retarget(await fixtureUpdate("bot_blocked"), user, nextUpdateId());
     expect((await postUpdate(bot, blocked, bot.secret)).status).toBe(200);
     const suppressed = async () =>
       (await testDb().execute({ sql: `SELECT reason FROM suppression WHERE workspace_id = ? AND sender = 'telegram' AND address = ?`, args: [bot.ws.id, user] })).rows;
@@ -172,7 +172,7 @@ describe("telegram: blocked bot", () => {
 
     // The prospect's next message (sent before the block reached us, say) gets no reply attempt.
     const before = (await fakeCalls(user)).length;
-    const start = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId());
+    const start = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
     expect((await postUpdate(bot, start, bot.secret)).status).toBe(200);
     await eventually(async () => {
       const rows = await testDb().execute({ sql: `SELECT state FROM outbox WHERE recipient = ? AND idempotency_key LIKE ?`, args: [user, `tg:${bot.channelId}:${start.update_id}:%`] });
@@ -200,7 +200,7 @@ describe("telegram: reps", () => {
     expect(stored.rows[0]!.code_hash).not.toContain(invite.json.code);
 
     const chat = uniqueChatId();
-    const start = retarget(await fixtureUpdate("official_message_start"), chat, nextUpdateId());
+    const start = retarget(await fixtureUpdate("start"), chat, nextUpdateId());
     start.message.text = `/start rep_${invite.json.code}`;
     start.message.entities = [{ offset: 0, length: 6, type: "bot_command" }];
     start.message.chat.type = "private";
@@ -233,7 +233,7 @@ describe("telegram: reps", () => {
     const [alert] = await sentTo(ownerChat, 1);
 
     const tap = async (action: string, chat = ownerChat) => {
-      const u = retarget(await fixtureUpdate("callback_query_with_message"), chat, nextUpdateId());
+      const u = retarget(await fixtureUpdate("callback_query"), chat, nextUpdateId());
       u.callback_query.id = `cbq${u.update_id}`;
       u.callback_query.data = `l:${action}:${lead!.id}`;
       u.callback_query.message.text = alert!.body.text;
@@ -279,7 +279,7 @@ describe("telegram: reps", () => {
     });
     const before = (await fakeCalls(user)).length;
 
-    const reply = retarget(await fixtureUpdate("official_message_reply"), ownerChat, nextUpdateId());
+    const reply = retarget(await fixtureUpdate("reply"), ownerChat, nextUpdateId());
     reply.message.text = "Hi! I can call you at 3pm, does that work?";
     reply.message.reply_to_message.message_id = alertId;
     reply.message.reply_to_message.chat.id = Number(ownerChat);
@@ -308,7 +308,7 @@ describe("telegram: reps", () => {
     const bot = await workspaceWithBot();
     const { lead, ownerChat } = await leadWithLinkedReps(bot);
     const command = async (text: string) => {
-      const u = retarget(await fixtureUpdate("official_message_start"), ownerChat, nextUpdateId());
+      const u = retarget(await fixtureUpdate("start"), ownerChat, nextUpdateId());
       u.message.text = text;
       u.message.entities = [{ offset: 0, length: text.length, type: "bot_command" }];
       u.message.chat.type = "private";
@@ -323,7 +323,7 @@ describe("telegram: reps", () => {
     expect(await repState()).toBe(false);
     await command("/leads");
     const list = (await sentTo(ownerChat, 4)).at(-1)!.body.text as string;
-    expect(list).toContain(`Test Firstname Test Lastname \u00b7 new (${lead!.id})`);
+    expect(list).toContain(`Mira Solberg \u00b7 new (${lead!.id})`);
     // Nobody else gets to pause a rep: a prospect's /pause does nothing to reps.
     expect(await leadsOf(bot.ws.id)).toHaveLength(1);
   });
@@ -332,7 +332,7 @@ describe("telegram: reps", () => {
     const bot = await workspaceWithBot();
     const { lead, ownerChat } = await leadWithLinkedReps(bot);
     for (const action of ["claim", "snooze"]) {
-      const u = retarget(await fixtureUpdate("callback_query_with_message"), ownerChat, nextUpdateId());
+      const u = retarget(await fixtureUpdate("callback_query"), ownerChat, nextUpdateId());
       u.callback_query.data = `l:${action}:${lead!.id}`;
       expect((await postUpdate(bot, u, bot.secret)).status).toBe(200);
     }
@@ -348,9 +348,9 @@ describe("telegram: reps", () => {
   it("a tap from a chat that is not a linked rep changes nothing", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
-    await postUpdate(bot, retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), user, nextUpdateId()), bot.secret);
+    await postUpdate(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()), bot.secret);
     const [lead] = await leadsOf(bot.ws.id);
-    const u = retarget(await fixtureUpdate("callback_query_with_message"), user, nextUpdateId());
+    const u = retarget(await fixtureUpdate("callback_query"), user, nextUpdateId());
     u.callback_query.data = `l:won:${lead!.id}`;
     expect((await postUpdate(bot, u, bot.secret)).status).toBe(200);
     expect((await leadsOf(bot.ws.id))[0]!.status).toBe("new");

@@ -15,7 +15,7 @@ async function sideEffects(workspaceId: string, channelId: string) {
 describe("telegram webhook security", () => {
   it("a missing or wrong secret token → 401 in the error shape, and nothing is written", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi!" });
-    const update = retarget(await fixtureUpdate("message_start_deeplink__DERIVED"), uniqueChatId(), nextUpdateId());
+    const update = retarget(await fixtureUpdate("start_deeplink"), uniqueChatId(), nextUpdateId());
     const before = await sideEffects(bot.ws.id, bot.channelId);
     const oneOff = `${bot.secret.slice(0, -1)}${bot.secret.endsWith("a") ? "b" : "a"}`;
     for (const secret of [null, "", "wrong", oneOff, bot.secret.slice(0, -1), `${bot.secret}x`, bot.secret.toLowerCase() === bot.secret ? "X" : bot.secret.toLowerCase()]) {
@@ -32,13 +32,13 @@ describe("telegram webhook security", () => {
   it("another bot's secret does not open this bot's webhook", async () => {
     const a = await workspaceWithBot();
     const b = await workspaceWithBot();
-    const update = retarget(await fixtureUpdate("private_text_message"), uniqueChatId(), nextUpdateId());
+    const update = retarget(await fixtureUpdate("private_text"), uniqueChatId(), nextUpdateId());
     expect((await postUpdate(a, update, b.secret)).status).toBe(401);
     expect((await sideEffects(a.ws.id, a.channelId))!.leads).toBe(0);
   });
 
   it("an unknown channel → 404", async () => {
-    const update = await fixtureUpdate("private_text_message");
+    const update = await fixtureUpdate("private_text");
     const res = await postUpdate({ channelId: "chan_doesnotexist" }, update, "whatever");
     expect(res.status).toBe(404);
     expect(isErrorShape(res.json)).toBe(true);

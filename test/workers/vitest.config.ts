@@ -32,7 +32,8 @@ export default defineProject({
     root,
     include: ["test/workers/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts", "test/support/fake-apis-setup.ts"],
-    testTimeout: 30_000,
+    // Loops are bounded by counts; the timeout only catches a hang, so a busy 2-core machine never fails a test.
+    testTimeout: 120_000,
     // Files share one libSQL server and some tests count its requests: run files one after another.
     fileParallelism: false,
   },

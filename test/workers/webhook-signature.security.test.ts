@@ -8,22 +8,22 @@ import { postWebhook, retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waSta
 // Telegram's are in telegram.security.test.ts.
 describe("webhook signatures and secrets: WhatsApp", () => {
   it("the X-Hub-Signature-256 test vector verifies over the raw (\\u-escaped) bytes, and not over a re-encoded body", async () => {
-    const v = await waFixture("signature/whatsapp-api-js_signature_vector");
-    const escaped = new TextEncoder().encode(v.raw_body_unicode_escaped);
-    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256_header)).toBe(true);
-    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256_header.toUpperCase().replace("SHA256=", "sha256="))).toBe(true);
+    const v = await waFixture("signature_vector");
+    const escaped = new TextEncoder().encode(v.raw_body_escaped);
+    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256)).toBe(true);
+    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256.toUpperCase().replace("SHA256=", "sha256="))).toBe(true);
     // The same text as literal UTF-8 (what a re-serialized body would be) has another MAC.
-    const utf8 = new TextEncoder().encode(v.raw_body_as_in_test);
-    expect(await verifyHubSignature(v.app_secret, utf8, v.x_hub_signature_256_header)).toBe(false);
-    expect(await verifyHubSignature(v.app_secret, utf8, `sha256=${v.hmac_sha256_hex_of_utf8_raw_body}`)).toBe(true);
-    expect(await verifyHubSignature("another secret", escaped, v.x_hub_signature_256_header)).toBe(false);
-    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256_header.replace("sha256=", "sha1="))).toBe(false);
+    const utf8 = new TextEncoder().encode(v.raw_body_utf8);
+    expect(await verifyHubSignature(v.app_secret, utf8, v.x_hub_signature_256)).toBe(false);
+    expect(await verifyHubSignature(v.app_secret, utf8, `sha256=${v.hmac_sha256_hex_of_utf8_body}`)).toBe(true);
+    expect(await verifyHubSignature("another secret", escaped, v.x_hub_signature_256)).toBe(false);
+    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256.replace("sha256=", "sha1="))).toBe(false);
     expect(await verifyHubSignature(v.app_secret, escaped, null)).toBe(false);
   });
 
   it("a webhook body with non-ASCII escaped as Meta sends it is accepted as signed over those exact bytes", async () => {
     const num = await workspaceWithNumber();
-    const payload = retarget(await waFixture("pywa/message__text"), num, { waId: uniqueWaId() }, uniqueSuffix());
+    const payload = retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix());
     payload.entry[0].changes[0].value.messages[0].text.body = "J'ai mangé des pâtes みどりいろ";
     const escaped = JSON.stringify(payload).replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
     expect((await postWebhook(num, escaped)).status).toBe(200);
@@ -34,7 +34,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
   it("missing X-Hub-Signature-256 → 401, no side effect", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const wa = uniqueWaId();
-    const payload = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const payload = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     const before = await waState(num);
     for (const sig of [null, "", "sha256=", "sha256"]) {
       const res = await postWebhook(num, payload, sig);
@@ -49,7 +49,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const other = await workspaceWithNumber();
     const wa = uniqueWaId();
-    const payload = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const payload = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     const raw = JSON.stringify(payload);
     const good = await sign(raw, num.appSecret);
     const before = await waState(num);
@@ -76,7 +76,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
   });
 
   it("GET verification: the right hub.verify_token echoes hub.challenge; a wrong one → 403, challenge not echoed", async () => {
-    const v = await waFixture("signature/webhook_verification_GET");
+    const v = await waFixture("webhook_verification");
     const num = await workspaceWithNumber({ verifyToken: v.query["hub.verify_token"] });
     const q = (params: Record<string, string>) => `/hooks/whatsapp/${num.channelId}?${new URLSearchParams(params)}`;
     const ok = await call("GET", q(v.query));

@@ -4,8 +4,8 @@ import { eventually, fakeApiUrl, fakeCalls } from "./outbox-harness";
 export type Payload = Record<string, any>;
 
 /**
- * A real payload from ../shared/fixtures/whatsapp (`pywa/message__text`, `meta-docs-examples/status__ex3`),
- * fetched from the fake API server (workerd cannot read files).
+ * A payload from test/fixtures/whatsapp (`message_text`, `status_failed`), fetched from the fake API server
+ * (workerd cannot read files).
  */
 export async function waFixture(name: string): Promise<Payload> {
   const res = await fetch(`${fakeApiUrl}/_fixtures/whatsapp/${name}.json`);
@@ -159,62 +159,43 @@ export async function repOnWhatsapp(num: TestNumber, repId: string): Promise<str
   return phone.slice(1);
 }
 
-// Every inbound message type in ../shared/fixtures/whatsapp (README "Scenario → file map"), with what the
-// timeline must show. Each is delivered twice from one contact: the first creates the lead through
-// captureLead, the second (another message id) is a `message` event on the same lead.
+// Every inbound message type in test/fixtures/whatsapp, with what the timeline must show. Each is delivered
+// twice from one contact: the first creates the lead through captureLead, the second (another message id) is a
+// `message` event on the same lead.
 export const MESSAGE_FIXTURES: [fixture: string, type: string, text: string | RegExp][] = [
-  ["pywa/message__text", "text", "Body Text"],
-  ["meta-docs-examples/text__ex1", "text", /./],
-  ["pywa/message__reply", "text", /./],
-  ["pywa/message__forwarded", "text", /./],
-  ["pywa/message__forwarded_many_times", "text", /./],
-  ["pywa/callback_button__button", "interactive", "title"],
-  ["meta-docs-examples/interactive-reply-buttons-messages__ex3", "interactive", /./],
-  ["pywa/callback_selection__callback", "interactive", "title"],
-  ["pywa/callback_selection__description", "interactive", "title"],
-  ["meta-docs-examples/interactive-list-messages__ex3", "interactive", "Priority Mail Express"],
-  ["pywa/callback_button__quick_reply", "button", "title"],
-  ["pywa/callback_button__quick_reply_without_context", "button", "title"],
-  ["pywa/message__image", "image", "[image]"],
-  ["pywa/message__media_with_url", "image", "[image]"],
-  ["meta-docs-examples/image__ex1", "image", "[image]"],
-  ["pywa/message__document", "document", "[document filename.pdf] caption"],
-  ["pywa/message__audio", "audio", /^\[(audio|voice message)\]/],
-  ["pywa/message__voice", "audio", /^\[(audio|voice message)\]/],
-  ["pywa/message__video", "video", "[video"],
-  ["pywa/message__static_sticker", "sticker", "[sticker]"],
-  ["pywa/message__animated_sticker", "sticker", "[sticker]"],
-  ["pywa/message__current_location", "location", "[location]"],
-  ["pywa/message__chosen_location", "location", "[location]"],
-  ["meta-docs-examples/location__ex1", "location", "[location]"],
-  ["pywa/message__contacts", "contacts", "[contact card] Chandler Bing +1 555-555-5555; Monica +1 666-666-6666; Rachel Green +1 777-777-7777"],
-  ["meta-docs-examples/contacts__ex1", "contacts", "[contact card]"],
-  ["pywa/message__reaction", "reaction", "[reaction \u{1F62E}]"],
-  ["meta-docs-examples/reaction__ex1", "reaction", "[reaction"],
-  ["pywa/message__unreaction_empty", "reaction", "[reaction removed]"],
-  ["pywa/message__unreaction_no_emoji", "reaction", "[reaction removed]"],
-  ["pywa/message__referral", "text", "BODY"],
-  ["meta-docs-examples/text__ex2", "text", "Can I get more info about this?"],
-  ["pywa/message__order", "order", "[order] 3\u00d7 HAMBURGER, 2\u00d7 FRENCH_FRIES, 2\u00d7 SODA"],
-  ["pywa/message__unsupported", "unsupported", "[unsupported message"],
-  ["pywa/message__unsupported_with_type", "unsupported", "[unsupported message: pool]"],
-  ["meta-docs-examples/unsupported__ex1", "unsupported", "[unsupported message"],
-  ["pywa/message__interactive_message_with_err", "interactive", "[interactive]"],
-  ["pywa/system__phone_number_change", "system", "[system] User A changed from"],
-  ["pywa/system__identity_change", "system", "[system]"],
-  ["meta-docs-examples/system__ex2", "system", "[system]"],
-  ["pywa/deleted_message__revoke", "revoke", "[revoke]"],
-  ["pywa/edited_message__image", "edit", "[edit]"],
-  ["pywa/flow_completion__completion", "interactive", "[form reply]"],
-  ["pywa/call_permission_update__accept", "interactive", "[interactive call_permission_reply]"],
+  ["message_text", "text", "Do you install garden lighting?"],
+  ["message_reply", "text", "Yes, Tuesday works."],
+  ["message_forwarded", "text", "My neighbour recommended you."],
+  ["message_forwarded_many", "text", "Spring discount"],
+  ["interactive_button_reply", "interactive", "Tuesday morning"],
+  ["interactive_list_reply", "interactive", "Full garden redesign"],
+  ["button_quick_reply", "button", "Tell me more"],
+  ["message_image", "image", "[image] Our backyard today"],
+  ["message_document", "document", "[document site-plan.pdf] Site plan"],
+  ["message_audio", "audio", "[audio]"],
+  ["message_voice", "audio", "[voice message]"],
+  ["message_video", "video", "[video] The slope we mean"],
+  ["message_sticker", "sticker", "[sticker]"],
+  ["message_location", "location", "[location] Laurelhurst Park, SE Cesar E Chavez Blvd, Portland, OR (45.5231, -122.6765)"],
+  ["message_contacts", "contacts", "[contact card] Maya Chen +1 555 010 4321; Leo Park +1 555 010 8765"],
+  ["message_reaction", "reaction", "[reaction \u{1F44D}]"],
+  ["message_unreaction", "reaction", "[reaction removed]"],
+  ["message_from_ad", "text", "Is the spring offer still on?"],
+  ["message_order", "order", "[order] 2\u00d7 PLANTER-L, 3\u00d7 SOIL-20L Deliver Friday"],
+  ["message_unsupported", "unsupported", "[unsupported message]"],
+  ["message_unsupported_poll", "unsupported", "[unsupported message: poll]"],
+  ["message_interactive_without_body", "interactive", "[interactive]"],
+  ["message_system_number_change", "system", "[system] User Dana Reyes changed from"],
+  ["message_revoke", "revoke", "[revoke]"],
+  ["message_edit", "edit", "[edit]"],
+  ["message_flow_reply", "interactive", /^\[form reply\] \{.*"garden_size":"medium"/],
+  ["message_call_permission_reply", "interactive", "[interactive call_permission_reply]"],
 ];
 
 /** Every status webhook in the fixtures. */
 export const STATUS_FIXTURES = [
-  "pywa/message_status__sent", "pywa/message_status__delivered", "pywa/message_status__read", "pywa/message_status__played",
-  "pywa/message_status__failed", "pywa/message_status__group", "pywa/message_status__with_tracker",
-  "meta-docs-examples/status__ex1", "meta-docs-examples/status__ex2", "meta-docs-examples/status__ex3", "meta-docs-examples/messages__ex1",
-  "meta-docs-examples/business-scoped-user-ids__ex2", "meta-docs-examples/business-scoped-user-ids__ex3",
+  "status_sent", "status_delivered", "status_read", "status_played", "status_with_tracker", "status_failed",
+  "status_failed_window", "status_group",
 ];
 
 export { fakeCalls };

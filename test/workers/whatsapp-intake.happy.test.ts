@@ -35,8 +35,8 @@ describe("whatsapp intake: every message type of the fixtures", () => {
   it("keeps media ids (image, document, audio) on the event", async () => {
     const num = await workspaceWithNumber();
     for (const [name, id, mime] of [
-      ["pywa/message__image", "65463453", "image/jpeg"],
-      ["pywa/message__document", "1234567890987654321", "application/pdf"],
+      ["message_image", "880011223344", "image/jpeg"],
+      ["message_document", "880011223355", "application/pdf"],
     ] as const) {
       const wa = uniqueWaId();
       await postWebhook(num, retarget(await waFixture(name), num, { waId: wa }, uniqueSuffix()));
@@ -45,7 +45,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
       expect(created.data.channelData.media, name).toMatchObject({ id, mimeType: mime });
     }
     const wa = uniqueWaId();
-    const audio = await waFixture("pywa/message__audio");
+    const audio = await waFixture("message_audio");
     await postWebhook(num, retarget(audio, num, { waId: wa }, uniqueSuffix()));
     const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
     const created = (await waEvents(lead.id)).find((e) => e.type === "created")!;
@@ -55,29 +55,29 @@ describe("whatsapp intake: every message type of the fixtures", () => {
   it("a click-to-WhatsApp ad is the lead's source: campaign, headline, URL and ctwa_clid", async () => {
     const num = await workspaceWithNumber();
     const wa = uniqueWaId();
-    const payload = retarget(await waFixture("meta-docs-examples/text__ex2"), num, { waId: wa }, uniqueSuffix());
+    const payload = retarget(await waFixture("message_from_ad"), num, { waId: wa }, uniqueSuffix());
     expect((await postWebhook(num, payload)).status).toBe(200);
     const [lead] = await waLeads(num.ws.id);
     expect(lead).toMatchObject({
-      name: "Sheena Nelson", utm_source: "whatsapp", utm_medium: "ctwa_ad", utm_campaign: "120226305854810726", utm_content: "Chat with us",
-      referrer: "https://fb.me/3cr4Wqqkv", message: "Can I get more info about this?",
+      name: "Dana Reyes", utm_source: "whatsapp", utm_medium: "ctwa_ad", utm_campaign: "120200000000000042",
+      utm_content: "Book a garden visit", referrer: "https://fb.me/greenleafSpring", message: "Is the spring offer still on?",
     });
-    expect(JSON.parse(lead!.fields).ctwa_clid).toMatch(/^Aff-n8ZTODiE79/);
+    expect(JSON.parse(lead!.fields).ctwa_clid).toBe("ARAkLgreenleafCtwaClid0001");
   });
 
   it("a contact with an empty wa_id and only a BSUID is a lead by BSUID; when the number shows up later it is the same lead", async () => {
     const num = await workspaceWithNumber();
     const bsuid = `US.${uniqueSuffix()}`;
-    const first = retarget(await waFixture("meta-docs-examples/business-scoped-user-ids__ex4"), num, { userId: bsuid }, uniqueSuffix());
+    const first = retarget(await waFixture("message_username_only"), num, { userId: bsuid }, uniqueSuffix());
     expect(first.entry[0].changes[0].value.contacts[0].wa_id).toBe("");
     expect((await postWebhook(num, first)).status).toBe(200);
     let leads = await waLeads(num.ws.id);
     expect(leads).toHaveLength(1);
-    expect(leads[0]).toMatchObject({ whatsapp_id: null, whatsapp_user_id: bsuid, phone: null, name: "Sheena Nelson", message: "Does it come in another color?" });
+    expect(leads[0]).toMatchObject({ whatsapp_id: null, whatsapp_user_id: bsuid, phone: null, name: "Priya Natarajan", message: "Do you have this planter in oak?" });
 
-    // The same user, now with a wa_id (pywa fixtures carry both).
+    // The same user, now with a wa_id (message_text carries both).
     const wa = uniqueWaId();
-    const later = retarget(await waFixture("pywa/message__text"), num, { waId: wa, userId: bsuid }, uniqueSuffix());
+    const later = retarget(await waFixture("message_text"), num, { waId: wa, userId: bsuid }, uniqueSuffix());
     expect((await postWebhook(num, later)).status).toBe(200);
     leads = await waLeads(num.ws.id);
     expect(leads).toHaveLength(1);
@@ -90,7 +90,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     const wa = uniqueWaId();
     const { submit } = await import("./harness");
     expect((await submit(num.ws.form.publicKey, { name: "Form Person", phone: `+${wa}` })).status).toBe(200);
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
     const leads = await waLeads(num.ws.id);
     expect(leads).toHaveLength(1);
     expect(leads[0]).toMatchObject({ source: "form", name: "Form Person", whatsapp_id: wa });
@@ -100,10 +100,10 @@ describe("whatsapp intake: every message type of the fixtures", () => {
   it("a batched delivery (several entries, contacts, messages and statuses) is handled in order, each message once", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Thanks!" });
     const [a, b] = [uniqueWaId(), uniqueWaId()];
-    const text = await waFixture("pywa/message__text");
-    const image = await waFixture("pywa/message__image");
-    const location = await waFixture("meta-docs-examples/location__ex1");
-    const status = await waFixture("pywa/message_status__delivered");
+    const text = await waFixture("message_text");
+    const image = await waFixture("message_image");
+    const location = await waFixture("message_location");
+    const status = await waFixture("status_delivered");
     const parts = [
       retarget(text, num, { waId: a }, uniqueSuffix()),
       retarget(image, num, { waId: a }, uniqueSuffix()),
@@ -132,7 +132,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
 
   it("a large batch: 40 new contacts handled side by side, each a lead once; one contact's 5 messages stay in order", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Thanks!" });
-    const text = await waFixture("pywa/message__text");
+    const text = await waFixture("message_text");
     const talker = uniqueWaId();
     const changes = [];
     for (let i = 0; i < 40; i++) {
@@ -158,8 +158,8 @@ describe("whatsapp intake: every message type of the fixtures", () => {
 
   it("changes for another number of the same app, and non-message fields, are acknowledged and ignored", async () => {
     const num = await workspaceWithNumber();
-    const other = retarget(await waFixture("pywa/message__text"), { phoneNumberId: "999999999" }, { waId: uniqueWaId() }, uniqueSuffix());
-    for (const p of [other, await waFixture("pywa/account_update__account_deleted"), await waFixture("pywa/template_status_update__approved"), await waFixture("pywa/outgoing_message__text"), await waFixture("meta-docs-examples/webhooks__ex1")]) {
+    const other = retarget(await waFixture("message_text"), { phoneNumberId: "999999999" }, { waId: uniqueWaId() }, uniqueSuffix());
+    for (const p of [other, await waFixture("account_deleted"), await waFixture("template_status_approved"), await waFixture("message_echo_text"), await waFixture("group_settings_update")]) {
       expect((await postWebhook(num, p)).status).toBe(200);
     }
     expect(await waState(num)).toMatchObject({ leads: 0, events: 0, outbox: 0, inbound: 0 });
@@ -167,7 +167,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
 
   it("an out-of-band error (value.errors, 130429) is kept on the channel and shown in its listing", async () => {
     const num = await workspaceWithNumber();
-    const payload = retarget(await waFixture("meta-docs-examples/errors__ex1"), num, {}, uniqueSuffix());
+    const payload = retarget(await waFixture("errors_rate_limit"), num, {}, uniqueSuffix());
     expect((await postWebhook(num, payload)).status).toBe(200);
     const { call } = await import("./harness");
     const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
@@ -178,7 +178,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     const num = await workspaceWithNumber();
     const repPhones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
     const wa = uniqueWaId();
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
     const [lead] = await waLeads(num.ws.id);
     const ownerPhone = repPhones[num.ws.reps.findIndex((r) => r.id === lead!.owner_rep_id)]!;
     // The rep's alert: interactive reply buttons (3 at most), sent outside the rep's window only as a template,
@@ -191,12 +191,12 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect(alert).toMatchObject({ state: "skipped" });
     expect(String(alert!.last_error)).toMatch(/24-hour window.*"rep_alert" template/);
     // The rep writes to the number (opens their window), then the prospect's next message is relayed.
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: ownerPhone }, uniqueSuffix()));
-    const next = retarget(await waFixture("pywa/message__image"), num, { waId: wa }, uniqueSuffix());
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: ownerPhone }, uniqueSuffix()));
+    const next = retarget(await waFixture("message_image"), num, { waId: wa }, uniqueSuffix());
     await postWebhook(num, next);
     const sends = await graphSendsTo(ownerPhone, 2);
     const relay = sends.find((c) => c.body.type === "text" && String(c.body.text.body).startsWith("Message from"))!;
-    expect(relay.body.text.body).toBe(`Message from Test Name (${lead!.id}):\n[image]`);
+    expect(relay.body.text.body).toBe(`Message from Dana Reyes (${lead!.id}):\n[image] Our backyard today`);
     expect((await fakeCalls(ownerPhone)).every((c) => c.path === `/graph/${num.phoneNumberId}/messages`)).toBe(true);
   });
 });

@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { call, submit, testDb } from "./harness";
 import { eventually, fakeCalls, scriptFake, tick } from "./outbox-harness";
 import {
-  graphSendsTo, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, waOutbox, workspaceWithNumber, type TestNumber,
+  graphSendsTo, postWebhook, repOnWhatsapp, STATUS_FIXTURES, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, waOutbox, workspaceWithNumber, type TestNumber,
 } from "./whatsapp-harness";
 
 const HOUR = 3_600_000;
 
 /** A prospect writes (opens the window, creates the lead); returns the lead and the auto-reply row once settled. */
 async function prospectWrites(num: TestNumber, wa = uniqueWaId()) {
-  const payload = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+  const payload = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
   expect((await postWebhook(num, payload)).status).toBe(200);
   const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
   return { wa, lead };
@@ -34,7 +34,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     expect(sends[0]).toMatchObject({ answered: 400, body: { type: "text" } });
     expect(sends[1]!.body).toEqual({
       messaging_product: "whatsapp", recipient_type: "individual", to: wa, type: "template",
-      template: { name: "welcome_back", language: { code: "en_US" }, components: [{ type: "body", parameters: [{ type: "text", text: "Test Name" }] }] },
+      template: { name: "welcome_back", language: { code: "en_US" }, components: [{ type: "body", parameters: [{ type: "text", text: "Dana Reyes" }] }] },
     });
     expect(await autoReply(lead.id)).toMatchObject({ state: "sent" });
   });
@@ -103,7 +103,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     expect(sent!.body.type).toBe("template");
     expect(sent!.body.template.name).toBe("still_interested");
     expect(sent!.body.template.language).toEqual({ code: "pt_BR" });
-    expect(sent!.body.template.components[0].parameters[0]).toEqual({ type: "text", text: "Test Name" });
+    expect(sent!.body.template.components[0].parameters[0]).toEqual({ type: "text", text: "Dana Reyes" });
     // The owner when the step went out (the SLA sweep of that tick may have moved the lead).
     const owner = (await waLeads(num2.ws.id))[0]!.owner_rep_id;
     const repName = num2.ws.reps.find((r) => r.id === owner)!.name;
@@ -116,7 +116,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     const { wa } = await prospectWrites(num);
     await tick(Date.now() + 2 * HOUR);
     const [sent] = await graphSendsTo(wa, 1);
-    expect(sent!.body).toMatchObject({ type: "text", text: { body: "Any questions, Test Name?" } });
+    expect(sent!.body).toMatchObject({ type: "text", text: { body: "Any questions, Dana Reyes?" } });
   });
 
   it("the send-time window check: a free-text row that waited past the window is skipped, not sent into a 131047", async () => {
@@ -154,8 +154,8 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     expect(sent!.body.template.name).toBe("new_lead");
     const param = sent!.body.template.components[0].parameters[0].text as string;
     expect(param).not.toMatch(/\n/);
-    expect(param).toContain("New lead (whatsapp): Test Name");
-    expect(param).toContain(" \u00b7 Message: Body Text");
+    expect(param).toContain("New lead (whatsapp): Dana Reyes");
+    expect(param).toContain(" \u00b7 Message: Do you install garden lighting?");
   });
 });
 
@@ -172,7 +172,7 @@ describe("whatsapp statuses", () => {
     const row = await autoReply(lead.id);
     const mid = String(row.provider_message_id);
     expect(mid).toMatch(/^wamid\./);
-    for (const f of ["pywa/message_status__read", "pywa/message_status__delivered", "pywa/message_status__sent", "pywa/message_status__read"]) {
+    for (const f of ["status_read", "status_delivered", "status_sent", "status_read"]) {
       expect((await postWebhook(num, await statusFor(num, f, mid, wa))).status).toBe(200);
     }
     const after = await autoReply(lead.id);
@@ -185,8 +185,8 @@ describe("whatsapp statuses", () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const { lead, wa } = await prospectWrites(num);
     const mid = String((await autoReply(lead.id)).provider_message_id);
-    await postWebhook(num, await statusFor(num, "meta-docs-examples/status__ex3", mid, wa));
-    await postWebhook(num, await statusFor(num, "pywa/message_status__delivered", mid, wa));
+    await postWebhook(num, await statusFor(num, "status_failed", mid, wa));
+    await postWebhook(num, await statusFor(num, "status_delivered", mid, wa));
     const row = await autoReply(lead.id);
     expect(row.delivery_status).toBe("failed");
     expect(JSON.parse(row.delivery_error)[0]).toMatchObject({ code: 131049 });
@@ -201,20 +201,20 @@ describe("whatsapp statuses", () => {
     const { lead } = await prospectWrites(num, wa);
     expect((await autoReply(lead.id)).state).toBe("pending");
     // Meta's `delivered` for the retry's message races ahead of our record of the send.
-    expect((await postWebhook(num, await statusFor(num, "pywa/message_status__delivered", mid, wa))).status).toBe(200);
+    expect((await postWebhook(num, await statusFor(num, "status_delivered", mid, wa))).status).toBe(200);
     await tick(Date.now() + HOUR);
     expect(await autoReply(lead.id)).toMatchObject({ state: "sent", provider_message_id: mid, delivery_status: "delivered" });
   });
 
   it("every status fixture is accepted (played, group, with tracker; BSUID recipients)", async () => {
     const num = await workspaceWithNumber();
-    for (const f of ["pywa/message_status__played", "pywa/message_status__group", "pywa/message_status__with_tracker", "pywa/message_status__failed", "meta-docs-examples/status__ex1", "meta-docs-examples/status__ex2", "meta-docs-examples/messages__ex1", "meta-docs-examples/business-scoped-user-ids__ex2", "meta-docs-examples/business-scoped-user-ids__ex3"]) {
+    for (const f of STATUS_FIXTURES) {
       const p = retarget(await waFixture(f), num, {}, uniqueSuffix());
       const res = await postWebhook(num, p);
       expect(res.status, f).toBe(200);
       expect(res.json.statuses, f).toBe(1);
     }
     const n = await testDb().execute({ sql: `SELECT count(*) AS n FROM whatsapp_status WHERE channel_id = ?`, args: [num.channelId] });
-    expect(Number(n.rows[0]!.n)).toBe(9);
+    expect(Number(n.rows[0]!.n)).toBe(STATUS_FIXTURES.length);
   });
 });

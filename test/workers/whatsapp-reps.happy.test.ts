@@ -9,9 +9,9 @@ import {
 async function setup() {
   const num = await workspaceWithNumber();
   const phones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
-  for (const p of phones) await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: p }, uniqueSuffix()));
+  for (const p of phones) await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
   const wa = uniqueWaId();
-  await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
+  await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
   const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
   const idx = num.ws.reps.findIndex((r) => r.id === lead.owner_rep_id);
   return { num, wa, lead, owner: phones[idx]!, other: phones[1 - idx]!, ownerRep: num.ws.reps[idx]! };
@@ -39,35 +39,35 @@ describe("whatsapp: reps without Telegram", () => {
     // (Each rep's first message got the help text; the alert is the interactive message.)
     const alert = await graphSendMatching(owner, (b) => b.type === "interactive");
     expect(alert.body.interactive.type).toBe("button");
-    expect(alert.body.interactive.body.text).toMatch(/New lead \(whatsapp\): Test Name/);
+    expect(alert.body.interactive.body.text).toMatch(/New lead \(whatsapp\): Dana Reyes/);
     expect(alert.body.interactive.action.buttons.map((b: any) => [b.reply.id, b.reply.title])).toEqual([
       [`l:claim:${lead.id}`, "Claim"], [`l:contacted:${lead.id}`, "Contacted"], [`l:more:${lead.id}`, "More actions"],
     ]);
 
-    await tap(num, owner, "pywa/callback_button__button", `l:contacted:${lead.id}`);
+    await tap(num, owner, "interactive_button_reply", `l:contacted:${lead.id}`);
     const after = (await waLeads(num.ws.id)).find((l) => l.id === lead.id)!;
     expect(after.status).toBe("contacted");
     expect(after.first_response_at).not.toBeNull();
     expect((await waEvents(lead.id)).find((e) => e.type === "status_changed")).toMatchObject({ actor_type: "rep", actor_id: ownerRep.id });
-    await graphSendMatching(owner, (b) => b.text?.body === "Contacted \u2713 Test Name \u00b7 status: contacted");
+    await graphSendMatching(owner, (b) => b.text?.body === "Contacted \u2713 Dana Reyes \u00b7 status: contacted");
 
-    await tap(num, owner, "meta-docs-examples/interactive-reply-buttons-messages__ex3", `l:more:${lead.id}`);
+    await tap(num, owner, "interactive_button_reply", `l:more:${lead.id}`);
     const list = (await graphSendMatching(owner, (b) => b.interactive?.type === "list")).body.interactive;
     expect(list.type).toBe("list");
     expect(list.action.sections[0].rows.map((r: any) => r.title)).toEqual(["Claim", "Contacted", "Qualified", "Won", "Lost", "Snooze 1h", "Pass"]);
     expect(list.action.sections[0].rows.every((r: any) => r.title.length <= 24 && r.id.length <= 200)).toBe(true);
 
-    await tap(num, owner, "pywa/callback_selection__callback", `l:won:${lead.id}`);
+    await tap(num, owner, "interactive_list_reply", `l:won:${lead.id}`);
     expect((await waLeads(num.ws.id)).find((l) => l.id === lead.id)!.status).toBe("won");
 
-    await tap(num, owner, "pywa/callback_selection__description", `l:snooze:${lead.id}`);
+    await tap(num, owner, "interactive_list_reply", `l:snooze:${lead.id}`);
     const reminder = (await waOutbox(num.ws.id)).find((r) => r.kind === "reminder")!;
     expect(reminder).toMatchObject({ sender: "whatsapp", recipient: owner, state: "pending" });
   });
 
   it("another rep's tap changes nothing and is told why", async () => {
     const { num, lead, other } = await setup();
-    await tap(num, other, "pywa/callback_button__button", `l:qualified:${lead.id}`);
+    await tap(num, other, "interactive_button_reply", `l:qualified:${lead.id}`);
     expect((await waLeads(num.ws.id)).find((l) => l.id === lead.id)!.status).toBe("new");
     await graphSendMatching(other, (b) => b.text?.body === "Qualified: not done. This lead belongs to another rep.");
   });
@@ -75,7 +75,7 @@ describe("whatsapp: reps without Telegram", () => {
   it("a rep's reply to the alert (context.id) goes to the prospect, is recorded, and is the first response", async () => {
     const { num, wa, lead, owner, ownerRep } = await setup();
     const alert = await alertOf(lead.id);
-    const reply = retarget(await waFixture("pywa/message__reply"), num, { waId: owner }, uniqueSuffix());
+    const reply = retarget(await waFixture("message_reply"), num, { waId: owner }, uniqueSuffix());
     reply.entry[0].changes[0].value.messages[0].context.id = alert.provider_message_id;
     reply.entry[0].changes[0].value.messages[0].text.body = "Hi! I can call you at 3pm {name}.";
     expect((await postWebhook(num, reply)).status).toBe(200);
@@ -88,7 +88,7 @@ describe("whatsapp: reps without Telegram", () => {
     expect(after.first_response_at).not.toBeNull();
     expect(after.sla_due_at).toBeNull();
     // Anything else from a rep gets the help text.
-    await postWebhook(num, retarget(await waFixture("pywa/message__image"), num, { waId: owner }, uniqueSuffix()));
+    await postWebhook(num, retarget(await waFixture("message_image"), num, { waId: owner }, uniqueSuffix()));
     // Once for the rep's first message (setup), once for the image.
     await eventually(async () => expect((await fakeCalls(owner)).filter((c) => String(c.body.text?.body).startsWith("Tap the buttons of a lead alert")).length).toBe(2));
   });
@@ -109,7 +109,7 @@ describe("whatsapp: reps without Telegram", () => {
       await repOnWhatsapp(num, r.id);
       await call("PATCH", `/api/v1/reps/${r.id}`, { key: num.ws.key, body: { telegramChatId: uniqueChatId() } });
     }
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: uniqueWaId() }, uniqueSuffix()));
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix()));
     const alerts = (await waOutbox(num.ws.id)).filter((r) => r.kind === "rep_alert");
     expect(alerts.map((a) => a.sender)).toEqual(["telegram"]);
   });
@@ -120,9 +120,9 @@ describe("whatsapp: STOP and the consent ledger", () => {
     const num = await workspaceWithNumber();
     await call("POST", "/api/v1/sequences", { key: num.ws.key, body: { name: "Nudge", source: "whatsapp", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 60, sender: "whatsapp", text: "Still there?" }] } });
     const wa = uniqueWaId();
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
     const [lead] = await waLeads(num.ws.id);
-    const stop = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const stop = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     stop.entry[0].changes[0].value.messages[0].text.body = " Stop. ";
     expect((await postWebhook(num, stop)).status).toBe(200);
 
@@ -147,7 +147,7 @@ describe("whatsapp: STOP and the consent ledger", () => {
     await tick(Date.now() + 1000);
     expect((await waOutbox(num.ws.id)).find((r) => r.kind === "follow_up")).toMatchObject({ state: "skipped", last_error: "prospect opted out" });
 
-    const start = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const start = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     start.entry[0].changes[0].value.messages[0].text.body = "START";
     await postWebhook(num, start);
     expect((await ledger()).map((r) => r.action)).toEqual(["opt_out", "opt_in"]);
@@ -157,8 +157,8 @@ describe("whatsapp: STOP and the consent ledger", () => {
   it("the template's Unsubscribe quick-reply button opts out", async () => {
     const num = await workspaceWithNumber();
     const wa = uniqueWaId();
-    await postWebhook(num, retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
-    expect((await postWebhook(num, retarget(await waFixture("meta-docs-examples/button__ex1"), num, { waId: wa }, uniqueSuffix()))).status).toBe(200);
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
+    expect((await postWebhook(num, retarget(await waFixture("button_unsubscribe"), num, { waId: wa }, uniqueSuffix()))).status).toBe(200);
     const [lead] = await waLeads(num.ws.id);
     expect(lead!.opted_out_at).not.toBeNull();
     const rows = await testDb().execute({ sql: `SELECT action, text FROM consent_event WHERE lead_id = ?`, args: [lead!.id] });
@@ -168,7 +168,7 @@ describe("whatsapp: STOP and the consent ledger", () => {
   it("STOP as the very first message: the lead is recorded and opted out, and gets no auto-reply", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const wa = uniqueWaId();
-    const stop = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const stop = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     stop.entry[0].changes[0].value.messages[0].text.body = "STOP";
     expect((await postWebhook(num, stop)).status).toBe(200);
     await tick(Date.now() + 1000);

@@ -28,7 +28,7 @@ describe("whatsapp webhook when storage fails", () => {
 
   it("database down → 503 (Meta redelivers), nothing stored; the redelivery is handled once", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
-    const raw = JSON.stringify(retarget(await waFixture("pywa/message__text"), num, { waId: uniqueWaId() }, uniqueSuffix()));
+    const raw = JSON.stringify(retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix()));
     await setDatabase("down");
     const res = await post(num, raw);
     expect(res.status).toBe(503);
@@ -44,7 +44,7 @@ describe("whatsapp webhook when storage fails", () => {
   it("the capture commits but its answer is lost → 5xx; the redelivery completes without a second lead, event or reply", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const wa = uniqueWaId();
-    const raw = JSON.stringify(retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix()));
+    const raw = JSON.stringify(retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
     await setDatabase("drop-write-response");
     expect((await post(num, raw)).status).toBeGreaterThanOrEqual(500);
     await setDatabase("up");

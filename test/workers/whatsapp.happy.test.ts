@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, testDb } from "./harness";
+import { call } from "./harness";
 import { fakeCalls } from "./outbox-harness";
 import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, workspaceWithNumber } from "./whatsapp-harness";
 
@@ -25,17 +25,17 @@ describe("whatsapp: intake", () => {
   it("a first text creates the lead with the profile name, wa_id, phone and BSUID, and auto-replies in the window", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi {name}, thanks for writing!" });
     const wa = uniqueWaId();
-    const payload = retarget(await waFixture("pywa/message__text"), num, { waId: wa }, uniqueSuffix());
+    const payload = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     const res = await postWebhook(num, payload);
     expect(res.status).toBe(200);
     const [lead, ...rest] = await waLeads(num.ws.id);
     expect(rest).toHaveLength(0);
-    expect(lead).toMatchObject({ source: "whatsapp", name: "Test Name", whatsapp_id: wa, phone: `+${wa}`, whatsapp_user_id: `US.${wa}`, message: "Body Text", utm_source: "whatsapp" });
+    expect(lead).toMatchObject({ source: "whatsapp", name: "Dana Reyes", whatsapp_id: wa, phone: `+${wa}`, whatsapp_user_id: `US.${wa}`, message: "Do you install garden lighting?", utm_source: "whatsapp" });
     const created = (await waEvents(lead!.id)).find((e) => e.type === "created")!;
     const msgId = payload.entry[0].changes[0].value.messages[0].id;
     expect(created.dedup_key).toBe(`wa:${msgId}`);
     const [reply] = await graphSendsTo(wa, 1);
     expect(reply!.path).toBe(`/graph/${num.phoneNumberId}/messages`);
-    expect(reply!.body).toEqual({ messaging_product: "whatsapp", recipient_type: "individual", to: wa, type: "text", text: { body: "Hi Test Name, thanks for writing!", preview_url: false } });
+    expect(reply!.body).toEqual({ messaging_product: "whatsapp", recipient_type: "individual", to: wa, type: "text", text: { body: "Hi Dana Reyes, thanks for writing!", preview_url: false } });
   });
 });

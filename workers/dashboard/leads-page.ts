@@ -117,7 +117,7 @@ export function leadBody(lead: Lead, events: LeadEvent[], reps: Rep[], timeZone:
   </ol>
 </section>
 <section class="card"><h2>Conversation</h2>
-  <p class="muted">Messages with this lead appear here once the Telegram and WhatsApp channels store them (issues 4 and 5).</p>
+  <p class="muted">Messages with this lead, in and out, are on the timeline above.</p>
 </section>
 ${lead.notes ? html`<section class="card"><h2>Notes</h2><p>${lead.notes}</p></section>` : ""}`;
 }

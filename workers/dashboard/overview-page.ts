@@ -44,7 +44,7 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
       <div><h3>System delay</h3>${delayBars("system-delay", "System delay per rep, median and p90", reps.map((r) => ({ label: r.name, ...r.systemDelay })))}</div>
       <div><h3>Rep delay</h3>${delayBars("rep-delay", "Rep delay per rep, median and p90", reps.map((r) => ({ label: r.name, ...r.repDelay })))}</div>
     </div>`
-    : html`<p class="muted">No assigned leads in this range yet (routing: issue 3).</p>`}
+    : html`<p class="muted">No assigned leads in this range yet.</p>`}
 </section>
 <section class="card"><h2>SLA breaches</h2>
   <p class="muted">Leads whose first response came (or is still missing) more than ${s.sla.minutes} minutes after capture; spam and unqualified leads are not counted.</p>

@@ -41,7 +41,7 @@ ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p>
   </tr>`)}
   </tbody>
 </table>
-<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). An invite link lets a rep link their Telegram chat to get alerts and act on leads (WhatsApp reps come with issue 5); working hours and pools are set through the API.</p>`;
+<p class="muted">Change reps with <code>PATCH /api/v1/reps/{id}</code> (weight, cap, paused, active). An invite link lets a rep link their Telegram chat to get alerts and act on leads (or set their <code>whatsappPhone</code> to get them on WhatsApp); working hours and pools are set through the API.</p>`;
 }
 
 export function snippetFor(origin: string, form: Form): string {
@@ -69,8 +69,7 @@ ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
   <p>Allowed origins: ${f.allowedOrigins.length ? f.allowedOrigins.join(", ") : html`<span class="muted">any (add your site's origin to lock it down)</span>`}</p>
   <p>Success message: “${f.successMessage}”${f.redirectUrl ? html` · redirects to ${f.redirectUrl}` : ""}</p>
   <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none — set <code>autoReplyText</code> with <code>PATCH /api/v1/forms/{id}</code></span>`}</p>
-  <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.
-  Auto-replies per form arrive with issue 6.</p>
+  <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.</p>
 </section>`)}
 <script src="/app/assets/dashboard.js"></script>`;
 }
@@ -107,7 +106,7 @@ ${endpoints.map((e) => html`<tr><td>${e.url}</td><td>${e.events.join(", ")}</td>
 <section class="card"><h2>Verifying a delivery</h2>
 <p>Each POST carries <code>LeadRelay-Event</code>, <code>LeadRelay-Delivery</code> (the event id: deliveries are at least once, dedup on it) and
 <code>LeadRelay-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, where <code>v1 = HMAC-SHA256(secret, t + "." + raw body)</code>.
-Reject signatures older than 5 minutes. Delivery and retries go through the outbox (issue 6).</p></section>`;
+Reject signatures older than 5 minutes. Delivery and retries go through the outbox.</p></section>`;
 }
 
 
@@ -126,5 +125,5 @@ ${numbers.length === 0
   : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
   ${numbers.map((n) => html`<tr><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td><td>${n.lastError ? `${n.lastError.code ?? ""} ${n.lastError.title ?? ""}` : html`<span class="muted">none</span>`}</td><td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
   </tbody></table>`}
-<p class="muted">Connect a bot with <code>POST /api/v1/channels/telegram</code> (its token) and a WhatsApp number with <code>POST /api/v1/channels/whatsapp</code>; see the README's "Telegram bot" and "WhatsApp".</p>`;
+<p class="muted">Connect a bot with <code>POST /api/v1/channels/telegram</code> (its token) and a WhatsApp number with <code>POST /api/v1/channels/whatsapp</code>; see docs/telegram.md and docs/whatsapp.md in the repository.</p>`;
 }

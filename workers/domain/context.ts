@@ -24,3 +24,9 @@ export interface WorkspaceRef {
   id: string;
   defaultCountry: string;
 }
+
+/** What a workspace-scoped verb receives: the context and the caller's workspace, which every query filters by. */
+export interface Scope {
+  ctx: DomainContext;
+  workspace: WorkspaceRef;
+}

@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { form, workspace, type FormField } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId, randomToken } from "../lib/ids";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { DomainContext, Scope, WorkspaceRef } from "./context";
 
 export type Form = typeof form.$inferSelect;
 
@@ -23,11 +23,6 @@ export interface FormInput {
   autoReplyText?: string | null | undefined;
   autoReplySubject?: string | null | undefined;
   turnstileSiteKey?: string | null | undefined;
-}
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
 }
 
 // Public form settings are read on every capture; caching them per isolate saves a round trip so a

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
-import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import type { Actor, Scope } from "./context";
 import { getLead, updateLead } from "./leads";
 import { ownerAlertStatements, reassignLead } from "./reassign";
 import { requireAssignable } from "./assignable";
@@ -17,12 +17,6 @@ const built = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement 
   const { sql, params } = q.toSQL();
   return { sql, args: params as InValue[] };
 };
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
-
 
 /**
  * A rep takes the lead: it stops the SLA clock. An unowned lead becomes theirs; a lead owned by

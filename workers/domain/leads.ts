@@ -3,7 +3,7 @@ import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { lead, leadEvent, type LeadSource, type LeadStatus } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
-import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import type { Actor, Scope } from "./context";
 import type { InStatement, InValue } from "@libsql/client/web";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
@@ -14,11 +14,6 @@ import { isOpenStatus } from "./routing-context";
 import { drainUnassigned } from "./unassigned-queue";
 
 export type LeadEvent = typeof leadEvent.$inferSelect;
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 export interface LeadFilter {
   status?: LeadStatus[] | undefined;

@@ -2,13 +2,8 @@ import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { pool, poolMember, rep, type PoolStrategy } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 import type { Pool } from "./routing-context";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 export interface PoolInput {
   name: string;

@@ -2,13 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { rep, repInvite } from "../../db/schema";
 import { AppError, toAppError } from "../errors";
 import { randomToken } from "../lib/ids";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 import { listTelegramChannels } from "./telegram-channels";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 

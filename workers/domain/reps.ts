@@ -3,7 +3,7 @@ import { lead, rep, type Vacation, type WorkingHours } from "../../db/schema";
 import { AppError } from "../errors";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
-import type { DomainContext } from "./context";
+import type { DomainContext, Scope } from "./context";
 import { reassignLead } from "./reassign";
 import { loadRoutingContext, OPEN_STATUSES } from "./routing-context";
 import { drainUnassigned } from "./unassigned-queue";
@@ -23,11 +23,6 @@ export interface RepInput {
   timezone?: string | null | undefined;
   workingHours?: WorkingHours | null | undefined;
   vacations?: Vacation[] | undefined;
-}
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: { id: string; defaultCountry: string };
 }
 
 function normalizeContacts(input: Partial<RepInput>, defaultCountry: string): Partial<RepInput> {

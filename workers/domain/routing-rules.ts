@@ -2,13 +2,8 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { pool, routingRule, type RuleMatch } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 import type { RoutingRule } from "./routing-context";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 export interface RuleInput {
   name: string;

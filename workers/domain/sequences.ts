@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { form, sequence, sequenceStep, type LeadSource, type StepSender } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
-import type { DomainContext, WorkspaceRef } from "./context";
+import type { Scope } from "./context";
 
 export type SequenceRow = typeof sequence.$inferSelect;
 export type SequenceStepRow = typeof sequenceStep.$inferSelect;
@@ -25,11 +25,6 @@ export interface SequenceInput {
   quietStart?: string | null | undefined;
   quietEnd?: string | null | undefined;
   steps: StepInput[];
-}
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
 }
 
 function checkSteps(steps: StepInput[]) {

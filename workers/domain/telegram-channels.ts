@@ -4,12 +4,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { channel, type ChannelConfig } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId, randomToken } from "../lib/ids";
-import type { DomainContext, WorkspaceRef } from "./context";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
+import type { DomainContext, Scope, WorkspaceRef } from "./context";
 
 /** What a Telegram channel keeps in its config JSON (the token and secret never leave the server). */
 export interface TelegramChannelConfig extends ChannelConfig {

@@ -3,12 +3,7 @@ import { z } from "zod";
 import { channel, OUTBOX_KINDS, type ChannelConfig, type OutboxKind } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
-import type { DomainContext, WorkspaceRef } from "./context";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
+import type { DomainContext, Scope, WorkspaceRef } from "./context";
 
 /**
  * An approved message template for one use (an outbox kind: auto_reply, follow_up, rep_alert, …), sent
