@@ -21,12 +21,18 @@ const MAX_POLLS = 600;
  */
 export async function measureCappedFairness(ctx: BenchContext): Promise<ResultRow[]> {
   const base = ctx.worker.url;
-  const created = await api(base, "/api/v1/workspaces", { name: "Bench capped", defaultCountry: "US", timezone: "UTC" });
+  const created = await api(base, "/api/v1/workspaces", {
+    name: "Bench capped",
+    defaultCountry: "US",
+    timezone: "UTC",
+  });
   const key: string = created.apiKey.key;
   const wsId: string = created.workspace.id;
   const reps: string[] = [];
   for (const [i, r] of REPS.entries()) {
-    reps.push((await api(base, "/api/v1/reps", { name: `Capped ${i + 1}`, weight: r.weight, maxOpenLeads: r.cap }, key)).id);
+    reps.push(
+      (await api(base, "/api/v1/reps", { name: `Capped ${i + 1}`, weight: r.weight, maxOpenLeads: r.cap }, key)).id,
+    );
   }
   const capture = async (i: number) => {
     for (let attempt = 0; attempt < 4; attempt++) {
@@ -55,7 +61,9 @@ export async function measureCappedFairness(ctx: BenchContext): Promise<ResultRo
   };
   const counts = await owners();
   const overshoot = REPS.reduce((sum, r, i) => sum + Math.max(0, (counts.get(reps[i]!) ?? 0) - r.cap), 0);
-  const worstShare = Math.max(...REPS.map((r, i) => Math.abs((counts.get(reps[i]!) ?? 0) / CAPTURES - r.weight / 10) * 100));
+  const worstShare = Math.max(
+    ...REPS.map((r, i) => Math.abs((counts.get(reps[i]!) ?? 0) / CAPTURES - r.weight / 10) * 100),
+  );
   const unassigned = counts.get("") ?? 0;
 
   // Everyone is at cap now: these wait in the queue.
@@ -94,7 +102,10 @@ export async function measureCappedFairness(ctx: BenchContext): Promise<ResultRo
     },
     {
       metric: `Unassigned queue drain: ${FREED} queued leads, ${FREED} leads closed`,
-      value: drainedMs === null ? `not drained after ${(MAX_POLLS * POLL_MS) / 1000} s` : `${(drainedMs / 1000).toFixed(2)} s to drain ${queuedBefore}`,
+      value:
+        drainedMs === null
+          ? `not drained after ${(MAX_POLLS * POLL_MS) / 1000} s`
+          : `${(drainedMs / 1000).toFixed(2)} s to drain ${queuedBefore}`,
       how: `PATCH status=won ×${FREED} at once, then poll libSQL every ${POLL_MS} ms until no lead is unowned; overshoot after: ${finalOvershoot}`,
     },
   ];

@@ -1,25 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, fetchWorker, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { addRep, captureLead as capture, type CapturedLead as Lead } from "./routing-harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "./outbox-harness";
-
-type Lead = { id: string; ownerRepId: string | null };
-
-async function addRep(key: string, body: Record<string, unknown>): Promise<string> {
-  const res = await call("POST", "/api/v1/reps", { key, body });
-  expect(res.status, res.text).toBe(201);
-  return res.json.id;
-}
-
-async function capture(key: string, body: Record<string, unknown> = {}): Promise<Lead> {
-  const res = await fetchWorker("/api/v1/leads", {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ email: uniqueEmail(), ...body }),
-  });
-  const json = (await res.json()) as { lead: Lead };
-  expect([200, 201], JSON.stringify(json)).toContain(res.status);
-  return json.lead;
-}
 
 async function ownerCounts(workspaceId: string, status = "'new'") {
   const rs = await testDb().execute({
@@ -29,14 +11,22 @@ async function ownerCounts(workspaceId: string, status = "'new'") {
   return Object.fromEntries(rs.rows.map((r) => [String(r.rep), Number(r.n)]));
 }
 
-const setStatus = (key: string, id: string, status: string) => call("PATCH", `/api/v1/leads/${id}`, { key, body: { status } });
+const setStatus = (key: string, id: string, status: string) =>
+  call("PATCH", `/api/v1/leads/${id}`, { key, body: { status } });
 
 describe("caps hold and the unassigned queue drains", () => {
-  it("3 reps capped at 5, 40 captures 20 at a time: exactly 5 each, the rest queued, then drained as leads close", { timeout: 120_000 }, async () => {
+  it("3 reps capped at 5, 40 captures 20 at a time: exactly 5 each, the rest queued, then drained as leads close", {
+    timeout: 120_000,
+  }, async () => {
     const ws = await seedWorkspace({ reps: [] });
-    const reps = [await addRep(ws.key, { name: "A", maxOpenLeads: 5 }), await addRep(ws.key, { name: "B", maxOpenLeads: 5 }), await addRep(ws.key, { name: "C", maxOpenLeads: 5 })];
+    const reps = [
+      await addRep(ws.key, { name: "A", maxOpenLeads: 5 }),
+      await addRep(ws.key, { name: "B", maxOpenLeads: 5 }),
+      await addRep(ws.key, { name: "C", maxOpenLeads: 5 }),
+    ];
     const leads: Lead[] = [];
-    for (let wave = 0; wave < 2; wave++) leads.push(...(await Promise.all(Array.from({ length: 20 }, () => capture(ws.key)))));
+    for (let wave = 0; wave < 2; wave++)
+      leads.push(...(await Promise.all(Array.from({ length: 20 }, () => capture(ws.key)))));
 
     const counts = await ownerCounts(ws.id);
     for (const rep of reps) expect(counts[rep], `rep ${rep}`).toBe(5);
@@ -49,7 +39,12 @@ describe("caps hold and the unassigned queue drains", () => {
     expect(Object.fromEntries(events.rows.map((r) => [r.type, Number(r.n)]))).toEqual({ assigned: 15, unassigned: 25 });
 
     // A closed lead frees a slot: the oldest queued lead takes it at once.
-    const queued = (await testDb().execute({ sql: `SELECT id FROM lead WHERE workspace_id = ? AND owner_rep_id IS NULL ORDER BY created_at, id LIMIT 1`, args: [ws.id] })).rows[0]!.id;
+    const queued = (
+      await testDb().execute({
+        sql: `SELECT id FROM lead WHERE workspace_id = ? AND owner_rep_id IS NULL ORDER BY created_at, id LIMIT 1`,
+        args: [ws.id],
+      })
+    ).rows[0]!.id;
     const aLead = leads.find((l) => l.ownerRepId === reps[0])!;
     expect((await setStatus(ws.key, aLead.id, "won")).status).toBe(200);
     const moved = await call("GET", `/api/v1/leads/${queued}`, { key: ws.key });
@@ -70,7 +65,11 @@ describe("caps hold and the unassigned queue drains", () => {
     const boss = await addRep(ws.key, { name: "Boss", weight: 0, paused: true });
     await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss, queueHotFirst: true } });
     const cold = await capture(ws.key);
-    const hot = await capture(ws.key, { phone: "+14155550199", name: "Hot", fields: { budget: "50000", timeline: "this month" } });
+    const hot = await capture(ws.key, {
+      phone: "+14155550199",
+      name: "Hot",
+      fields: { budget: "50000", timeline: "this month" },
+    });
     expect([cold.ownerRepId, hot.ownerRepId]).toEqual([null, null]);
     const created = (await call("GET", `/api/v1/leads/${cold.id}`, { key: ws.key })).json.lead;
     expect(created.slaDueAt).toBe(created.createdAt + 15 * 60_000); // the SLA clock runs while it waits
@@ -133,7 +132,8 @@ describe("caps hold and the unassigned queue drains", () => {
     const full = await addRep(ws.key, { name: "Full", maxOpenLeads: 0 });
     const lead = await capture(ws.key);
     expect(lead.ownerRepId).toBe(open);
-    const assign = (body: Record<string, unknown>) => call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body });
+    const assign = (body: Record<string, unknown>) =>
+      call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body });
 
     const inactive = await assign({ repId: gone, force: true });
     expect(inactive.status).toBe(422);

@@ -1,9 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rotationName } from "../../workers/routing/rotation-service";
-import { call, fetchWorker, seedWorkspace, testDb, uniqueEmail } from "./harness";
-
-type Lead = { id: string; ownerRepId: string | null };
+import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { captureLead as capture, type CapturedLead as Lead } from "./routing-harness";
 
 async function addReps(key: string, reps: Record<string, unknown>[]) {
   const ids: string[] = [];
@@ -13,18 +12,6 @@ async function addReps(key: string, reps: Record<string, unknown>[]) {
     ids.push(res.json.id);
   }
   return ids;
-}
-
-// Straight into the Worker's fetch handler: SELF.fetch slows down with every call a file makes.
-async function capture(key: string, body: Record<string, unknown> = {}): Promise<Lead> {
-  const res = await fetchWorker("/api/v1/leads", {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ email: uniqueEmail(), ...body }),
-  });
-  const json = (await res.json()) as { lead: Lead };
-  expect([200, 201], JSON.stringify(json)).toContain(res.status);
-  return json.lead;
 }
 
 /** `n` captures, all in flight at once. */

@@ -1,25 +1,10 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, fetchWorker, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { call, seedWorkspace, testDb } from "./harness";
+import { addRep, captureLead as capture, type CapturedLead as Lead } from "./routing-harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "./outbox-harness";
 
 const MIN = 60_000;
-type Lead = { id: string; ownerRepId: string | null; createdAt: number; slaDueAt: number | null };
-
-async function addRep(key: string, body: Record<string, unknown>): Promise<string> {
-  const res = await call("POST", "/api/v1/reps", { key, body });
-  expect(res.status, res.text).toBe(201);
-  return res.json.id;
-}
-
-async function capture(key: string, body: Record<string, unknown> = {}): Promise<Lead> {
-  const res = await fetchWorker("/api/v1/leads", {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ email: uniqueEmail(), ...body }),
-  });
-  return ((await res.json()) as { lead: Lead }).lead;
-}
 
 async function addPool(key: string, body: Record<string, unknown>): Promise<string> {
   const res = await call("POST", "/api/v1/pools", { key, body });
@@ -40,7 +25,12 @@ describe("routing preview, strategies, per-rep load", () => {
     ];
     const solar = await addPool(ws.key, { name: "Solar", repIds: [a, b, p] });
     await addPool(ws.key, { name: "General", repIds: [other], isDefault: true });
-    const rule = (await call("POST", "/api/v1/routing-rules", { key: ws.key, body: { name: "Solar interest", match: { fields: { product: ["solar"] } }, poolId: solar } })).json;
+    const rule = (
+      await call("POST", "/api/v1/routing-rules", {
+        key: ws.key,
+        body: { name: "Solar interest", match: { fields: { product: ["solar"] } }, poolId: solar },
+      })
+    ).json;
 
     const preview = (body: Record<string, unknown>) => call("POST", "/api/v1/routing/preview", { key: ws.key, body });
     const first = await preview({ fields: { product: "Solar" } });
@@ -56,12 +46,20 @@ describe("routing preview, strategies, per-rep load", () => {
     expect((await preview({ fields: { product: "solar" } })).json.rep.id).toBe(a); // nothing advanced
     expect((await capture(ws.key, { fields: { product: "solar" } })).ownerRepId).toBe(a); // the real capture agrees
     expect((await preview({ fields: { product: "solar" } })).json.rep.id).toBe(b);
-    expect((await preview({ fields: { product: "wind" }, hot: true })).json).toMatchObject({ pool: { name: "General" }, rule: null, rep: { id: other }, slaMinutes: 5 });
+    expect((await preview({ fields: { product: "wind" }, hot: true })).json).toMatchObject({
+      pool: { name: "General" },
+      rule: null,
+      rep: { id: other },
+      slaMinutes: 5,
+    });
 
     const bad = await preview({ phone: "not a phone" });
     expect(bad.status).toBe(422);
     expect(bad.json.error.fields.phone).toBeTruthy();
-    const counts = await testDb().execute({ sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = ?`, args: [ws.id] });
+    const counts = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = ?`,
+      args: [ws.id],
+    });
     expect(counts.rows[0]!.n).toBe(1);
   });
 
@@ -91,10 +89,19 @@ describe("routing preview, strategies, per-rep load", () => {
     const a = await addRep(ws.key, { name: "A" });
     const away = await addRep(ws.key, { name: "Away", paused: true, weight: 0 });
     const lead2 = await addRep(ws.key, { name: "Lead", weight: 0 });
-    await addPool(ws.key, { name: "Main", isDefault: true, repIds: [a], maxReassignments: 0, escalationRepIds: [away, lead2] });
+    await addPool(ws.key, {
+      name: "Main",
+      isDefault: true,
+      repIds: [a],
+      maxReassignments: 0,
+      escalationRepIds: [away, lead2],
+    });
     const first = await capture(ws.key);
     expect(first.ownerRepId).toBe(a);
-    await testDb().execute({ sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`, args: [ws.id] });
+    await testDb().execute({
+      sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`,
+      args: [ws.id],
+    });
     await tick(first.createdAt + 16 * MIN);
     expect((await lead(ws.key, first.id)).lead).toMatchObject({ ownerRepId: lead2, passedRepIds: [a] });
 
@@ -121,14 +128,18 @@ describe("routing preview, strategies, per-rep load", () => {
     expect(created.ownerRepId).toBe(a);
     const stub = env.SLA_TIMER.get(env.SLA_TIMER.idFromName(ws.id));
     // The capture armed the alarm at the lead's deadline.
-    await eventually(async () => expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(created.slaDueAt));
+    await eventually(async () =>
+      expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(created.slaDueAt),
+    );
 
     const past = Date.now() - 1_000;
     await testDb().execute({ sql: `UPDATE lead SET sla_due_at = ? WHERE id = ?`, args: [past, created.id] });
     // An alarm set in the past fires at once.
     await stub.arm(ws.id, past);
     await runDurableObjectAlarm(stub);
-    await eventually(async () => expect((await lead(ws.key, created.id)).lead).toMatchObject({ ownerRepId: b, reassignCount: 1 }));
+    await eventually(async () =>
+      expect((await lead(ws.key, created.id)).lead).toMatchObject({ ownerRepId: b, reassignCount: 1 }),
+    );
     await eventually(async () => {
       const texts = (await fakeCalls(chats[1]!)).map((c) => String(c.body.text));
       expect(texts.some((t) => t.startsWith("Lead not picked up in time — now yours\nTina Timer"))).toBe(true);
@@ -138,12 +149,17 @@ describe("routing preview, strategies, per-rep load", () => {
     expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).toBe(next);
   });
 
-  it("one workspace with many lapsed leads does not hold up another's in the cron sweep", { timeout: 60_000 }, async () => {
+  it("one workspace with many lapsed leads does not hold up another's in the cron sweep", {
+    timeout: 60_000,
+  }, async () => {
     const busy = await seedWorkspace({ reps: ["A", "B"] });
     const quiet = await seedWorkspace({ reps: ["C", "D"] });
     const now = Date.now();
     const db = testDb();
-    await db.execute({ sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id NOT IN (?, ?) AND sla_due_at IS NOT NULL`, args: [busy.id, quiet.id] });
+    await db.execute({
+      sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id NOT IN (?, ?) AND sla_due_at IS NOT NULL`,
+      args: [busy.id, quiet.id],
+    });
     // 150 lapsed leads in the busy workspace, all older than the quiet one's.
     await db.execute({
       sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150)
@@ -155,7 +171,10 @@ describe("routing preview, strategies, per-rep load", () => {
     await db.execute({ sql: `UPDATE lead SET sla_due_at = ? WHERE id = ?`, args: [now - MIN, q.id] });
     await tick(now);
     expect((await lead(quiet.key, q.id)).lead.reassignCount).toBe(1);
-    const moved = await db.execute({ sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND reassign_count > 0`, args: [busy.id] });
+    const moved = await db.execute({
+      sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND reassign_count > 0`,
+      args: [busy.id],
+    });
     expect(Number(moved.rows[0]!.n)).toBe(10);
   });
 });

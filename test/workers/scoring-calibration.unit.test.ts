@@ -53,13 +53,30 @@ describe("default scoring calibration", () => {
   });
 
   it("contact details alone are never hot; one intent signal on a fresh lead is", () => {
-    const full: LeadForScoring = { source: "form", name: "Ada", email: "a@b.co", phone: "+14155550101", lastInboundAt: NOW };
+    const full: LeadForScoring = {
+      source: "form",
+      name: "Ada",
+      email: "a@b.co",
+      phone: "+14155550101",
+      lastInboundAt: NOW,
+    };
     expect(scoreLead(full, DEFAULT_SCORING_RULES, NOW)).toMatchObject({ score: 4, hot: false });
-    const chat: LeadForScoring = { source: "whatsapp", name: "Bo", phone: "+14155550102", whatsappId: "14155550102", lastInboundAt: NOW };
+    const chat: LeadForScoring = {
+      source: "whatsapp",
+      name: "Bo",
+      phone: "+14155550102",
+      whatsappId: "14155550102",
+      lastInboundAt: NOW,
+    };
     expect(scoreLead(chat, DEFAULT_SCORING_RULES, NOW).hot).toBe(false);
 
     const bare: LeadForScoring = { source: "form", email: "c@d.co", lastInboundAt: NOW };
-    const intents: Partial<LeadForScoring>[] = [{ fields: { budget: "10k" } }, { fields: { timeline: "May" } }, { utmMedium: "CPC" }, { replied: true }];
+    const intents: Partial<LeadForScoring>[] = [
+      { fields: { budget: "10k" } },
+      { fields: { timeline: "May" } },
+      { utmMedium: "CPC" },
+      { replied: true },
+    ];
     for (const intent of intents) {
       const s = scoreLead({ ...bare, ...intent }, DEFAULT_SCORING_RULES, NOW);
       expect(s.hot, JSON.stringify(intent)).toBe(true);

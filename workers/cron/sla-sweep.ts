@@ -45,7 +45,13 @@ export async function slaSweep(
       routing = (await loadRoutingContext(ctx, row.workspaceId)).routing;
       routingByWorkspace.set(row.workspaceId, routing);
     }
-    const outcome = await reassignLead(ctx, row, { reason: "sla", actor: { type: "system" }, now, routing, hot: row.hot });
+    const outcome = await reassignLead(ctx, row, {
+      reason: "sla",
+      actor: { type: "system" },
+      now,
+      routing,
+      hot: row.hot,
+    });
     // Keep the cap counts current within this run.
     if (outcome.kind !== "unchanged" && outcome.toRepId) {
       routing.openLeads.set(outcome.toRepId, (routing.openLeads.get(outcome.toRepId) ?? 0) + 1);
@@ -60,7 +66,15 @@ export async function nextSlaDue(ctx: DomainContext, workspaceId: string): Promi
   const row = await ctx.database.db
     .select({ at: min(lead.slaDueAt) })
     .from(lead)
-    .where(and(eq(lead.workspaceId, workspaceId), isNotNull(lead.slaDueAt), isNull(lead.claimedAt), isNull(lead.firstResponseAt), eq(lead.status, "new")))
+    .where(
+      and(
+        eq(lead.workspaceId, workspaceId),
+        isNotNull(lead.slaDueAt),
+        isNull(lead.claimedAt),
+        isNull(lead.firstResponseAt),
+        eq(lead.status, "new"),
+      ),
+    )
     .get();
   return row?.at ?? null;
 }

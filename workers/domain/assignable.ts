@@ -20,6 +20,10 @@ export async function requireAssignable(
   if (!rep.active) throw AppError.validation({ [field]: "This rep is deactivated and cannot own leads." });
   const reason = skipReason(rep, routing.openLeads.get(rep.id) ?? 0, ctx.now(), routing.timezone);
   if (opts.force || (reason !== "paused" && reason !== "at-cap" && reason !== "on-vacation")) return;
-  const why = { paused: "is paused", "at-cap": `is at their cap of ${rep.maxOpenLeads} open leads`, "on-vacation": "is on vacation" }[reason];
+  const why = {
+    paused: "is paused",
+    "at-cap": `is at their cap of ${rep.maxOpenLeads} open leads`,
+    "on-vacation": "is on vacation",
+  }[reason];
   throw AppError.validation({ [field]: `This rep ${why}; send "force": true to assign anyway.` });
 }

@@ -48,7 +48,8 @@ export function firstAvailable(
   for (const id of repIds) {
     const rep = id ? routing.reps.find((r) => r.id === id) : undefined;
     if (!rep || exclude.has(rep.id)) continue;
-    if (skipReason({ ...rep, weight: 1 }, routing.openLeads.get(rep.id) ?? 0, now, routing.timezone) === null) return rep.id;
+    if (skipReason({ ...rep, weight: 1 }, routing.openLeads.get(rep.id) ?? 0, now, routing.timezone) === null)
+      return rep.id;
   }
   return null;
 }
@@ -69,7 +70,13 @@ export async function decideOwner(ctx: DomainContext, input: DecideOwnerInput): 
     return { ownerRepId: sticky.id, poolId, reason: "sticky", skipped: {}, slaDueAt: sla };
   }
 
-  const { eligible, skipped } = eligibleReps(poolReps(routing, poolId), routing.openLeads, now, routing.timezone, exclude);
+  const { eligible, skipped } = eligibleReps(
+    poolReps(routing, poolId),
+    routing.openLeads,
+    now,
+    routing.timezone,
+    exclude,
+  );
   if (eligible.length > 0) {
     const request = {
       candidates: eligible.map((c) => ({ ...c, open: routing.openLeads.get(c.repId) ?? 0 })),
@@ -80,7 +87,12 @@ export async function decideOwner(ctx: DomainContext, input: DecideOwnerInput): 
       : (await ctx.rotation.pick(input.workspaceId, poolId, { ...request, assignmentKey: input.assignmentKey })).repId;
     if (repId) return { ownerRepId: repId, poolId, reason: "rotation", skipped, slaDueAt: sla };
   }
-  const fallback = firstAvailable(routing, [poolSettings(routing, poolId).fallbackRepId, routing.ownerRepId], now, exclude);
+  const fallback = firstAvailable(
+    routing,
+    [poolSettings(routing, poolId).fallbackRepId, routing.ownerRepId],
+    now,
+    exclude,
+  );
   if (fallback) return { ownerRepId: fallback, poolId, reason: "fallback", skipped, slaDueAt: sla };
   return { ownerRepId: null, poolId, reason: "none", skipped, slaDueAt: sla };
 }

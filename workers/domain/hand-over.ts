@@ -55,7 +55,12 @@ export function handOverStatements(a: {
  * The alert to the workspace owner that a lead waits with nobody able to take it, once per lead (the key),
  * and only while it is still unowned.
  */
-export function queuedAlertStatements(a: { ws: string; lead: LeadFacts; ownerRepId: string; now: number }): InStatement[] {
+export function queuedAlertStatements(a: {
+  ws: string;
+  lead: LeadFacts;
+  ownerRepId: string;
+  now: number;
+}): InStatement[] {
   return handOverStatements({
     ...a,
     repId: a.ownerRepId,

@@ -36,19 +36,31 @@ export interface RoutingPreview {
  * with its reason — through the same decision code as a capture, asking the rotation who is next without
  * advancing it. Nothing is written. The API route and the console's routing page both call this.
  */
-export async function previewRouting({ ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef }, raw: RoutingSample): Promise<RoutingPreview> {
+export async function previewRouting(
+  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  raw: RoutingSample,
+): Promise<RoutingPreview> {
   const parsed = routingSampleSchema.safeParse(raw);
-  if (!parsed.success) throw AppError.validation(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
+  if (!parsed.success)
+    throw AppError.validation(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
   const sample = parsed.data;
   const phone = sample.phone ? normalizePhone(sample.phone, workspace.defaultCountry) : null;
-  if (sample.phone && !phone) throw AppError.validation({ phone: `Not a valid phone number (read with default country ${workspace.defaultCountry}).` });
+  if (sample.phone && !phone)
+    throw AppError.validation({
+      phone: `Not a valid phone number (read with default country ${workspace.defaultCountry}).`,
+    });
   const email = sample.email ? normalizeEmail(sample.email) : null;
   if (sample.email && !email) throw AppError.validation({ email: "Not a valid email address." });
 
   const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email, tg: null, wa: null });
   const { poolId, rule } = routeToPool(
     routing.rules,
-    { source: sample.source, formId: sample.formId ?? null, country: phone ? phoneCountry(phone) : null, fields: sample.fields },
+    {
+      source: sample.source,
+      formId: sample.formId ?? null,
+      country: phone ? phoneCountry(phone) : null,
+      fields: sample.fields,
+    },
     defaultPoolId(routing),
   );
   const now = ctx.now();

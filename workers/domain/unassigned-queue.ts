@@ -32,7 +32,11 @@ export interface DrainResult {
  * re-checks the cap and that the lead is still unowned, so concurrent drains never assign a lead twice.
  * A lead nobody can take stays queued and the workspace owner is alerted once.
  */
-export async function drainUnassigned(ctx: DomainContext, workspaceId: string, given?: RoutingContext): Promise<DrainResult> {
+export async function drainUnassigned(
+  ctx: DomainContext,
+  workspaceId: string,
+  given?: RoutingContext,
+): Promise<DrainResult> {
   const { db } = ctx.database;
   const queued = await db
     .select()
@@ -78,13 +82,20 @@ export async function drainUnassigned(ctx: DomainContext, workspaceId: string, g
     if (placed) result.assigned++;
     else {
       result.waiting++;
-      if (routing.ownerRepId) alerts.push(...queuedAlertStatements({ ws: workspaceId, lead: row, ownerRepId: routing.ownerRepId, now }));
+      if (routing.ownerRepId)
+        alerts.push(...queuedAlertStatements({ ws: workspaceId, lead: row, ownerRepId: routing.ownerRepId, now }));
     }
   }
   // One write for every waiting lead's alert; each is keyed per lead, so only the first drain writes it.
   if (alerts.length > 0) {
     const results = await ctx.database.client.batch(alerts, "write");
-    sendSoon(ctx, returnedIds(results, alerts.map((_, i) => i)));
+    sendSoon(
+      ctx,
+      returnedIds(
+        results,
+        alerts.map((_, i) => i),
+      ),
+    );
   }
   return result;
 }
@@ -102,12 +113,14 @@ async function assignQueued(
   const statements: InStatement[] = [
     stmt(
       `UPDATE lead SET owner_rep_id = :rep, assigned_at = :now, claimed_at = NULL, updated_at = :now
-       WHERE workspace_id = :ws AND id = :id AND owner_rep_id IS NULL AND status IN ${OPEN_STATUS_LIST} AND ${underCap(":rep")}`,
+       WHERE workspace_id = :ws AND id = :id AND owner_rep_id IS NULL AND status IN ${OPEN_STATUS_LIST}
+         AND ${underCap(":rep")}`,
       args,
     ),
     stmt(
       `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
-       SELECT :eventId, :ws, :id, 'assigned', 'system', NULL, json_object('repId', :rep, 'poolId', pool_id, 'reason', 'queue'), :now
+       SELECT :eventId, :ws, :id, 'assigned', 'system', NULL,
+         json_object('repId', :rep, 'poolId', pool_id, 'reason', 'queue'), :now
        FROM lead WHERE ${owned(":id", ":rep")}`,
       args,
     ),
@@ -121,7 +134,11 @@ async function assignQueued(
       condition: `EXISTS (SELECT 1 FROM lead WHERE ${owned(":leadId", ":repId")})`,
     }),
     webhookStatement({
-      ws: row.workspaceId, leadId: row.id, type: "lead.assigned", eventId, now,
+      ws: row.workspaceId,
+      leadId: row.id,
+      type: "lead.assigned",
+      eventId,
+      now,
       extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
       condition: `l.owner_rep_id = :whRep AND l.assigned_at = :now`,
       args: { whRep: repId },

@@ -20,7 +20,10 @@ const Preview = z
   .object({
     pool: z.object({ id: z.string().nullable(), name: z.string() }),
     rule: z.object({ id: z.string(), name: z.string() }).nullable(),
-    rep: z.object({ id: z.string(), name: z.string() }).nullable().openapi({ description: "null: it would wait unassigned" }),
+    rep: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: "null: it would wait unassigned" }),
     reason: z.enum(["sticky", "rotation", "fallback", "none"]),
     skipped: z.array(z.object({ repId: z.string(), name: z.string(), reason: z.enum(SKIP_REASONS) })),
     existingLeadId: z.string().nullable(),
@@ -34,7 +37,8 @@ export function registerRoutingPreview(app: App) {
       method: "post",
       path: "/api/v1/routing/preview",
       tags: ["routing"],
-      summary: "Where a sample lead would go now (pool, rule, rep, skipped reps and why), without advancing the rotation",
+      summary:
+        "Where a sample lead would go now (pool, rule, rep, skipped reps and why), without advancing the rotation",
       request: { body: jsonBody(Sample) },
       responses: { 200: jsonResponse(Preview, "The routing decision"), ...commonErrors },
     }),

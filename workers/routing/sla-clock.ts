@@ -9,7 +9,10 @@ export interface SlaClock {
 // later than a new deadline, that alarm will fire first and re-arm for the next due lead: no call needed.
 const armed = new Map<string, number>();
 
-export function slaClock(namespace: DurableObjectNamespace<SlaTimer> | undefined, now: () => number = Date.now): SlaClock | undefined {
+export function slaClock(
+  namespace: DurableObjectNamespace<SlaTimer> | undefined,
+  now: () => number = Date.now,
+): SlaClock | undefined {
   if (!namespace) return undefined;
   return {
     async arm(workspaceId, dueAt) {
@@ -33,7 +36,13 @@ export function armSlaSoon(
   if (dueAt === null || dueAt === undefined || !ctx.slaClock || !ctx.waitUntil) return;
   ctx.waitUntil(
     ctx.slaClock.arm(workspaceId, dueAt).catch((err: unknown) => {
-      console.warn(JSON.stringify({ slaTimer: "arm failed", workspaceId, error: err instanceof Error ? err.message : String(err) }));
+      console.warn(
+        JSON.stringify({
+          slaTimer: "arm failed",
+          workspaceId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     }),
   );
 }
