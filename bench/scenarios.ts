@@ -1,3 +1,4 @@
+import { measureConsolePages } from "./console-pages";
 import { measureCronTick } from "./cron-tick-worker";
 import { measureCappedFairness } from "./capped-fairness";
 import { measureFairness } from "./round-robin-fairness";
@@ -48,5 +49,11 @@ export const scenarios: Scenario[] = [
     title: "Cron tick time, 1,000 due rows among 1,000 vs 100,000 leads",
     plan: "seed outbox rows directly in libSQL, fire /cdn-cgi/handler/scheduled, time until the due rows are done",
     run: measureCronTick,
+  },
+  {
+    id: "console-pages",
+    title: "Owner console server time with 10,000 leads: list, board, overview (goal < 300 ms each)",
+    plan: "10,000 leads seeded in libSQL; median of 10 signed-in GETs per page after a warm-up",
+    run: measureConsolePages,
   },
 ];

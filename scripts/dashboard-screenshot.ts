@@ -107,7 +107,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1180 }, deviceScaleFactor: 1 });
   await page.goto(`${worker.url}/app/login`);
   await page.getByLabel("Workspace API key").fill(demo.apiKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Use the API key" }).click();
   await page.waitForURL(/\/app(\/)?$/);
   await page.screenshot({ path: out, fullPage: false });
   await browser.close();

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { localSessionSecret } from "./session-secret";
 import { offlineWranglerEnv } from "./wrangler-env";
 
 export interface WranglerDev {
@@ -22,7 +23,7 @@ export async function startWrangler(opts: {
   onSpawn?: (kill: () => void) => void;
 }): Promise<WranglerDev> {
   const url = `http://127.0.0.1:${opts.port}`;
-  const vars = { LIBSQL_URL: opts.libsqlUrl, ...opts.vars };
+  const vars = { LIBSQL_URL: opts.libsqlUrl, ...localSessionSecret(opts.dataDir, opts.vars), ...opts.vars };
   const child = spawn(
     resolve("node_modules/.bin/wrangler"),
     [

@@ -6,7 +6,8 @@ import { z } from "zod";
 export const configSchema = z.object({
   LIBSQL_URL: z.url({ protocol: /^(https?|libsql|wss?)$/ }),
   LIBSQL_AUTH_TOKEN: z.string().min(1).optional(),
-  // When set, creating a workspace needs `Authorization: Bearer <ADMIN_TOKEN>`; unset = open sign-up.
+  // When set, creating a workspace needs `Authorization: Bearer <ADMIN_TOKEN>`. Unset = open sign-up only when
+  // the database is on this machine (npm start, tests); a deployed Worker without it refuses sign-up.
   ADMIN_TOKEN: z.string().min(16).optional(),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   // Public origin the Telegram webhook is registered at (https://leads.example.com); unset = the origin of
@@ -23,7 +24,8 @@ export const configSchema = z.object({
   API_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
   // How long a form's settings are cached in the isolate; edits made through this isolate apply at once.
   FORM_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  // Signs dashboard session cookies (HMAC-SHA256). Required unless LIBSQL_URL is local (see sessionSecret()).
+  // Signs console session cookies (HMAC-SHA256). The console refuses to sign anyone in without it, even locally:
+  // `npm start` generates one into its data folder.
   SESSION_SECRET: z.string().min(32).optional(),
   // Cloudflare Turnstile: forms with a site key are verified only when the secret is set.
   TURNSTILE_SECRET: z.string().min(1).optional(),
@@ -40,4 +42,10 @@ export function parseConfig(env: Record<string, unknown>): ConfigResult {
   const parsed = configSchema.safeParse(cleaned);
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+}
+
+/** The database is on this machine (npm start, tests): the only setup where sign-up may be open. */
+export function isLocalDatabase(config: Config): boolean {
+  const host = new URL(config.LIBSQL_URL).hostname;
+  return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
 }

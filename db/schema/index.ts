@@ -15,3 +15,6 @@ export * from "./webhook-endpoint";
 export * from "./telegram";
 export * from "./whatsapp";
 export * from "./consent";
+export * from "./person";
+export * from "./session";
+export * from "./auth-throttle";

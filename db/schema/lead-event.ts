@@ -24,7 +24,7 @@ export const LEAD_EVENT_TYPES = [
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 
-export const ACTOR_TYPES = ["system", "owner", "rep", "prospect", "api"] as const;
+export const ACTOR_TYPES = ["system", "owner", "rep", "prospect", "api", "person"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 export const leadEvent = sqliteTable(

@@ -12,5 +12,7 @@ export const workspace = sqliteTable("workspace", {
   ownerRepId: text("owner_rep_id"),
   // The unassigned queue drains hot leads first (else strictly oldest first).
   queueHotFirst: integer("queue_hot_first", { mode: "boolean" }).notNull().default(false),
+  // Reps signed in to the console also see (and can claim) leads nobody owns.
+  repsSeeUnassigned: integer("reps_see_unassigned", { mode: "boolean" }).notNull().default(false),
   ...timestamps,
 });

@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../../db/scripts/migrate";
 import { startLibsqlServer } from "../../db/server";
 import { startWrangler } from "../../scripts/wrangler-dev";
+import { startFakeApis } from "../support/fake-apis";
 import { hostPage } from "./host-page";
 
 async function freePort(): Promise<number> {
@@ -37,7 +38,12 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "leadrelay-browser-"));
   const db = await startLibsqlServer({ file: join(dir, "browser.db") });
   await migrateDatabase(db.url);
-  const worker = await startWrangler({ port: await freePort(), libsqlUrl: db.url, dataDir: dir, quiet: true });
+  // Telegram and WhatsApp are faked at the network edge, as in the workerd tests.
+  const fake = await startFakeApis();
+  const worker = await startWrangler({
+    port: await freePort(), libsqlUrl: db.url, dataDir: dir, quiet: true,
+    vars: { TELEGRAM_API_ROOT: fake.url, WHATSAPP_GRAPH_URL: `${fake.url}/graph` },
+  });
 
   // The host page is served first so its origin can be put on the form's allow list.
   let html = "";
@@ -75,12 +81,15 @@ export default async function setup(project: TestProject) {
     hostUrl,
     apiKey: key,
     formKey: form.publicKey,
+    fakeApiUrl: fake.url,
+    libsqlUrl: db.url,
     reps: reps.map((r: { id: string; name: string }) => ({ id: r.id, name: r.name })),
   });
 
   return async () => {
     await new Promise((resolve) => host.close(resolve));
     await worker.stop();
+    await fake.close();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   };

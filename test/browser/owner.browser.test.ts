@@ -1,41 +1,21 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromium, workerApi } from "./chromium";
 
 const env = inject("browserEnv");
 const SHOTS = "test-results/browser";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync("/usr/bin/chromium")) {
-    throw new Error("Chromium is missing: apt-get install -y --no-install-recommends chromium (see docs/testing.md)");
-  }
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
 });
 
-async function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  const res = await fetch(`${env.workerUrl}${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${env.apiKey}`, ...(init.body ? { "content-type": "application/json" } : {}) },
-    body: init.body ? JSON.stringify(init.body) : undefined,
-  });
-  return (await res.json()) as any;
-}
+const api = (path: string, init: { method?: string; body?: unknown } = {}) => workerApi(env, path, init);
 
 async function leadByEmail(email: string) {
   return (await api(`/api/v1/leads?q=${encodeURIComponent(email)}`)).data[0];
@@ -56,7 +36,7 @@ async function openHostPage(query = ""): Promise<Page> {
 async function signIn(page: Page) {
   await page.goto(`${env.workerUrl}/app/login`);
   await page.getByLabel("Workspace API key").fill(env.apiKey);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Use the API key" }).click();
   await page.waitForURL(`${env.workerUrl}/app`);
 }
 
@@ -100,7 +80,7 @@ describe("embed snippet on a plain HTML page", () => {
     await row.getByRole("link").click();
     await dash.getByRole("heading", { name: "Timeline" }).waitFor();
     expect(await dash.locator('[data-section="score"]').textContent()).toContain("Gave a budget");
-    expect(await dash.locator("ol.timeline").textContent()).toMatch(/assigned · .* to (Ava Santos|Ben Okafor)/);
+    expect(await dash.locator("ol.timeline").textContent()).toMatch(/Assigned · .* to (Ava Santos|Ben Okafor)/);
     await dash.screenshot({ path: `${SHOTS}/dashboard-lead.png`, fullPage: true });
     await Promise.all([page.close(), dash.close()]);
   });
@@ -176,7 +156,7 @@ describe("dashboard", () => {
     await page.goto(`${env.workerUrl}/app/leads`);
     expect(page.url()).toBe(`${env.workerUrl}/app/login`);
     await page.getByLabel("Workspace API key").fill(`lr_${"x".repeat(40)}`);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Use the API key" }).click();
     await page.getByRole("alert").filter({ hasText: "unknown or revoked" }).waitFor();
     await page.close();
   });

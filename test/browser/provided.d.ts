@@ -8,6 +8,8 @@ declare module "vitest" {
       hostUrl: string;
       apiKey: string;
       formKey: string;
+      fakeApiUrl: string;
+      libsqlUrl: string;
       reps: { id: string; name: string }[];
     };
   }

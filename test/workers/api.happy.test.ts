@@ -102,7 +102,7 @@ describe("owner API", () => {
     expect(res.json.lead.assignedAt).toBeTypeOf("number");
     const detail = await call("GET", `/api/v1/leads/${id}`, { key: ws.key });
     expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned", "status_changed", "owner_changed", "note"]);
-    expect(detail.json.events[2]).toMatchObject({ actorType: "owner", data: { from: "new", to: "qualified" } });
+    expect(detail.json.events[2]).toMatchObject({ actorType: "api", actorId: expect.stringMatching(/^key_/), data: { from: "new", to: "qualified" } });
     expect(detail.json.events[3]).toMatchObject({ data: { from: ws.reps[0]!.id, to: ws.reps[1]!.id } });
     // Unassigning is allowed and recorded.
     const un = await call("PATCH", `/api/v1/leads/${id}`, { key: ws.key, body: { ownerRepId: null } });

@@ -1,8 +1,7 @@
-import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { allRows, call, isErrorShape, libsqlUrl, seedWorkspace, testDb } from "./harness";
+import { allRows, call, fetchWorker, isErrorShape, libsqlUrl, seedWorkspace, testDb, uniqueEmail } from "./harness";
 import { ownerOperations, validBodyFor } from "./openapi-routes";
 
 /** Authorization headers that must never open the owner API. */
@@ -26,14 +25,17 @@ describe("forged or missing secrets → 401, no side effect", () => {
     const ws = await seedWorkspace();
     const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: "victim@example.com" } })).json.lead;
     const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Victim pool" } })).json;
-    const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id, pools: pool.id };
+    const person = (await call("POST", "/api/v1/people", { key: ws.key, body: { email: uniqueEmail(), name: "Victim", role: "admin" } })).json.person;
+    const otherKey = (await call("POST", "/api/v1/api-keys", { key: ws.key, body: { name: "victim", scope: "read" } })).json;
+    const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id, pools: pool.id, people: person.id, "api-keys": otherKey.id };
     const before = await allRows();
     let probes = 0;
     for (const op of await ownerOperations()) {
       if (op.method === "POST" && op.resource === "workspaces") continue; // open sign-up unless ADMIN_TOKEN: below
       const path = op.template.replace("{id}", ids[op.resource] ?? "x_1");
       for (const [label, headers, query] of forgeries(ws.key)) {
-        const res = await SELF.fetch(`https://leadrelay.test${path}${query ? `?${query}` : ""}`, {
+        // fetchWorker, not SELF.fetch: hundreds of probes, and SELF.fetch slows down with every call made.
+        const res = await fetchWorker(`${path}${query ? `?${query}` : ""}`, {
           method: op.method,
           headers: { ...headers, ...(op.hasBody ? { "content-type": "application/json" } : {}) },
           body: op.hasBody ? JSON.stringify(validBodyFor(op, label, { repId: ws.reps[0]!.id, poolId: pool.id })) : undefined,

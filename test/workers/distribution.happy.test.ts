@@ -183,7 +183,7 @@ describe("lead distribution", () => {
     const manual = await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: a } });
     expect(manual.json.lead.ownerRepId).toBe(a);
     const last = manual.json.events.at(-1);
-    expect(last).toMatchObject({ type: "reassigned", actorType: "owner", data: { to: a, reason: "manual" } });
+    expect(last).toMatchObject({ type: "reassigned", actorType: "api", data: { to: a, reason: "manual" } });
     expect(last.actorId).toMatch(/^key_/);
     expect(manual.json.events.filter((e: { type: string }) => e.type === "passed")).toHaveLength(2);
   });

@@ -119,7 +119,7 @@ export async function leadRows(workspaceId: string): Promise<{ leads: number; in
 
 /** Row counts of every table, for "no side effect" checks across workspaces (test files run one at a time). */
 export async function allRows(): Promise<Record<string, number>> {
-  const tables = ["workspace", "api_key", "rep", "form", "lead", "lead_event", "pool", "routing_rule"];
+  const tables = ["workspace", "api_key", "rep", "form", "lead", "lead_event", "pool", "routing_rule", "person", "session"];
   const rs = await testDb().execute(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`);
   return Object.fromEntries(tables.map((t) => [t, Number(rs.rows[0]?.[t])]));
 }

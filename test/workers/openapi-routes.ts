@@ -60,6 +60,10 @@ export function validBodyFor(op: Operation, unique: string, own: { repId?: strin
     "POST /api/v1/webhooks": { url: "https://hooks.example.com/leadrelay", events: ["lead.created"] },
     "PATCH /api/v1/webhooks/{id}": { active: false },
     "PUT /api/v1/scoring": {},
+    "POST /api/v1/people": { email: `probe-${unique}@example.com`.toLowerCase().replace(/[^a-z0-9@.-]/g, "x"), name: "Probe Person", role: "admin" },
+    "PATCH /api/v1/people/{id}": { role: "admin" },
+    "POST /api/v1/api-keys": { name: `Probe key ${unique}`, scope: "read" },
+    "POST /api/v1/api-keys/{id}/rotate": {},
     "POST /api/v1/scoring/rescore": {},
     "POST /api/v1/channels/whatsapp": { phoneNumberId: "106540352242922", accessToken: `EAAGprobe${unique}xxxxxxxxxxxxxxxx`.replace(/[^\x21-\x7e]/g, "x"), appSecret: "probe-app-secret-0001", verifyToken: "probe-verify" },
   };

@@ -75,12 +75,17 @@ describe("tenant isolation", () => {
     expect(bSeq.id).toBeTypeOf("string");
     const bHook = (await call("POST", "/api/v1/webhooks", { key: b.key, body: validBodyFor({ method: "POST", template: "/api/v1/webhooks", resource: "webhooks", hasBody: true, needsId: false }, "b") })).json;
     expect(bHook.id ?? bHook.endpoint?.id, JSON.stringify(bHook)).toBeTypeOf("string");
-    const bIds: Record<string, string> = { leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id, sequences: bSeq.id, webhooks: bHook.id ?? bHook.endpoint?.id };
-    const secrets = [bLead.id, bEmail, b.reps[0]!.id, b.form.id, b.form.publicKey, b.id, bPool.id, bRule.id, bSeq.id];
+    const bPerson = (await call("POST", "/api/v1/people", { key: b.key, body: { email: uniqueEmail(), name: "B admin", role: "admin" } })).json.person;
+    const bKey = (await call("POST", "/api/v1/api-keys", { key: b.key, body: { name: "B read key", scope: "read" } })).json;
+    const bIds: Record<string, string> = {
+      leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id, sequences: bSeq.id,
+      webhooks: bHook.id ?? bHook.endpoint?.id, people: bPerson.id, "api-keys": bKey.id,
+    };
+    const secrets = [bLead.id, bEmail, b.reps[0]!.id, b.form.id, b.form.publicKey, b.id, bPool.id, bRule.id, bSeq.id, bPerson.id, bPerson.email, bKey.id, bKey.prefix];
     const bView = async () =>
       JSON.stringify(
         await Promise.all(
-          ["/api/v1/workspace", "/api/v1/leads", `/api/v1/leads/${bLead.id}`, "/api/v1/reps", "/api/v1/forms", "/api/v1/pools", "/api/v1/routing-rules", "/api/v1/sequences"].map(
+          ["/api/v1/workspace", "/api/v1/people", "/api/v1/leads", `/api/v1/leads/${bLead.id}`, "/api/v1/reps", "/api/v1/forms", "/api/v1/pools", "/api/v1/routing-rules", "/api/v1/sequences"].map(
             async (p) => (await call("GET", p, { key: b.key })).json,
           ),
         ),
@@ -107,5 +112,8 @@ describe("tenant isolation", () => {
       }
     }
     expect(await bView()).toBe(before);
+    // B's keys: none revoked, none added (last-used times move, so they are not in bView).
+    const bKeys = (await call("GET", "/api/v1/api-keys", { key: b.key })).json.data;
+    expect(bKeys.map((k: { id: string; revokedAt: number | null }) => [k.id, k.revokedAt])).toEqual([[expect.any(String), null], [bKey.id, null]]);
   });
 });

@@ -23,6 +23,8 @@ export default defineProject({
           EMAIL_API_URL: `${inject("fakeApiUrl")}/email`,
           EMAIL_API_KEY: "test-email-key",
           EMAIL_FROM: "LeadRelay <hello@leadrelay.test>",
+          // A fresh random secret per run: no test can depend on a known value to mint a session.
+          SESSION_SECRET: crypto.randomUUID() + crypto.randomUUID(),
         },
       },
     })),

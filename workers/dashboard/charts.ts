@@ -11,6 +11,8 @@ const color = (key: string) => SOURCE_COLORS[key] ?? "#6e7781";
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return "—";
+  // Times are whole milliseconds: 0 means it took less than one, which "0 ms" misstates.
+  if (ms < 1) return "under 1 ms";
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
@@ -19,7 +21,14 @@ export function formatDuration(ms: number | null): string {
 }
 
 /** Leads per day, one stacked bar per day, one colour per source. */
-export function stackedDays(name: string, label: string, days: { day: string; bySource: Record<string, number> }[], keys: readonly string[]) {
+export function stackedDays(
+  name: string,
+  label: string,
+  days: { day: string; bySource: Record<string, number> }[],
+  keys: readonly string[],
+  /** Where a bar segment leads: that day's leads of that source. */
+  linkFor?: (day: string, key: string) => string,
+) {
   const W = 720;
   const H = 200;
   const pad = { l: 32, b: 24, t: 8 };
@@ -40,7 +49,8 @@ export function stackedDays(name: string, label: string, days: { day: string; by
           ${keys.filter((k) => (d.bySource[k] ?? 0) > 0).map((k) => {
             const h = y(d.bySource[k]!);
             base -= h;
-            return html`<rect x="${x.toFixed(1)}" y="${base.toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${color(k)}" data-source="${k}"><title>${d.day} · ${k}: ${d.bySource[k]}</title></rect>`;
+            const bar = html`<rect x="${x.toFixed(1)}" y="${base.toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${color(k)}" data-source="${k}"><title>${d.day} · ${k}: ${d.bySource[k]}</title></rect>`;
+            return linkFor ? html`<a href="${linkFor(d.day, k)}">${bar}</a>` : bar;
           })}
           ${i % labelEvery === 0 ? html`<text x="${(x + bw / 2).toFixed(1)}" y="${H - 6}" text-anchor="middle" class="tick">${d.day.slice(5)}</text>` : ""}
         </g>`;
@@ -56,7 +66,11 @@ export interface BarRow {
   /** Text after the bar; defaults to the value. */
   note?: string;
   color?: string;
+  /** Where the bar leads (its leads in the list). */
+  href?: string;
 }
+
+const link = (href: string | undefined, bar: ReturnType<typeof html>) => (href ? html`<a href="${href}">${bar}</a>` : bar);
 
 /** Horizontal bars (funnel, conversion): one row per label, scaled to `max` or the largest value. */
 export function hbars(name: string, label: string, rows: BarRow[], max?: number) {
@@ -70,7 +84,7 @@ export function hbars(name: string, label: string, rows: BarRow[], max?: number)
       const w = ((W - lw - 110) * r.value) / top;
       return html`<g>
         <text x="${lw - 6}" y="${i * row + 18}" text-anchor="end" class="lbl">${r.label}</text>
-        <rect x="${lw}" y="${i * row + 5}" width="${Math.max(r.value > 0 ? 2 : 0, w).toFixed(1)}" height="${row - 10}" fill="${r.color ?? "#0969da"}"><title>${r.label}: ${r.note ?? r.value}</title></rect>
+        ${link(r.href, html`<rect x="${lw}" y="${i * row + 5}" width="${Math.max(r.value > 0 ? 2 : 0, w).toFixed(1)}" height="${row - 10}" fill="${r.color ?? "#0969da"}"><title>${r.label}: ${r.note ?? r.value}</title></rect>`)}
         <text x="${(lw + w + 6).toFixed(1)}" y="${i * row + 18}" class="val">${r.note ?? String(r.value)}</text>
       </g>`;
     })}

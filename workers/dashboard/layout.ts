@@ -1,4 +1,5 @@
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
+import { CONSOLE_CSS, QUEUE_COUNTS_SLOT } from "./console-style";
 import type { HtmlEscapedString } from "hono/utils/html";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -6,6 +7,8 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 const NAV = [
   ["/app", "Overview"],
   ["/app/leads", "Leads"],
+  ["/app/board", "Board"],
+  ["/app/queues", "Queues"],
   ["/app/reps", "Reps"],
   ["/app/forms", "Forms"],
   ["/app/scoring", "Scoring"],
@@ -13,9 +16,12 @@ const NAV = [
   ["/app/routing", "Routing"],
   ["/app/sequences", "Sequences"],
   ["/app/channels", "Channels"],
+  ["/app/people", "People"],
+  ["/app/keys", "API keys"],
+  ["/app/account", "Account"],
 ] as const;
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;background:#f6f8fa}
 a{color:#0969da}header{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;padding:.6rem 1rem;background:#24292f;color:#fff}
 header a{color:#fff;text-decoration:none;padding:.2rem .4rem;border-radius:.3rem}header a[aria-current=page]{background:#57606a}
@@ -32,7 +38,7 @@ form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display
 input,select,textarea,button{font:inherit;padding:.35rem .5rem;border:1px solid #8c959f;border-radius:.35rem}
 button{background:#0969da;color:#fff;border:0;cursor:pointer}pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
 .big{font-size:1.8rem;font-weight:600}.err{color:#cf222e}ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.3rem 0}
-`;
+${CONSOLE_CSS}`;
 
 export function page(title: string, path: string, body: Html, opts: { workspaceName?: string } = {}) {
   return html`<!doctype html>
@@ -46,8 +52,9 @@ export function page(title: string, path: string, body: Html, opts: { workspaceN
 <body>
 <header>
   <strong>LeadRelay${opts.workspaceName ? html` · ${opts.workspaceName}` : ""}</strong>
+  <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-label="Show the menu"><label for="nav-toggle" class="nav-button">Menu</label>
   <nav aria-label="Dashboard">
-    ${NAV.map(([href, label]) => html`<a href="${href}" ${href === path ? html`aria-current="page"` : ""}>${label}</a>`)}
+    ${NAV.map(([href, label]) => html`<a href="${href}" ${href === path ? html`aria-current="page"` : ""}>${label}${href === "/app/queues" ? html`${raw(QUEUE_COUNTS_SLOT)}` : ""}</a>`)}
   </nav>
   <form method="post" action="/app/logout"><button type="submit">Sign out</button></form>
 </header>
@@ -59,22 +66,11 @@ ${body}
 </html>`;
 }
 
-export function loginPage(error?: string) {
-  return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Sign in · LeadRelay</title><style>${CSS}</style></head>
-<body><main style="max-width:28rem">
-<h1>LeadRelay</h1>
-<form method="post" action="/app/login" class="card">
-  <label for="apiKey">Workspace API key</label>
-  <input id="apiKey" name="apiKey" type="password" autocomplete="current-password" required style="width:100%;margin:.3rem 0 .8rem"
-    ${error ? html`aria-invalid="true" aria-describedby="login-error"` : ""}>
-  ${error ? html`<p id="login-error" class="err" role="alert">${error}</p>` : ""}
-  <button type="submit">Sign in</button>
-  <p class="muted">The key (<code>lr_…</code>) was shown once when the workspace was created. The session lasts 7 days.</p>
-</form>
-</main></body></html>`;
-}
-
-export const fmtTime = (ms: number | null, timeZone = "UTC") =>
-  ms === null ? "—" : new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(ms);
+// Building a formatter costs far more than using one; a board or list formats hundreds of times per page.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+export const fmtTime = (ms: number | null, timeZone = "UTC") => {
+  if (ms === null) return "—";
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" })));
+  return f.format(ms);
+};

@@ -3,11 +3,13 @@ import { LEAD_SOURCES } from "../../db/schema";
 import type { DashboardStats } from "../domain/dashboard-stats";
 import { delayBars, formatDuration, hbars, SOURCE_COLORS, stackedDays } from "./charts";
 import { fmtTime } from "./layout";
+import { STATUS_WORDS } from "./lead-page";
 
 const pct = (won: number, total: number) => (total === 0 ? "—" : `${Math.round((100 * won) / total)}% (${won}/${total})`);
 
 export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: string; truncated: boolean }) {
   const reps = s.reps.filter((r) => r.assigned > 0);
+  const firstDay = s.days[0]?.day ?? "";
   return html`
 <form class="filters" method="get" action="/app">
   <div><label for="days">Range</label><select id="days" name="days">
@@ -19,16 +21,17 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
 </form>
 <div class="grid" style="margin-top:1rem">
   <div class="card"><div class="muted">Leads</div><div class="big" data-stat="total">${s.total}</div></div>
-  <div class="card"><div class="muted">Median system delay (created → assigned)</div><div class="big">${formatDuration(s.systemDelay.median)}</div><div class="muted">p90 ${formatDuration(s.systemDelay.p90)}</div></div>
+  <div class="card"><div class="muted">Median system delay (capture → first owner)</div><div class="big">${formatDuration(s.systemDelay.median)}</div><div class="muted">p90 ${formatDuration(s.systemDelay.p90)}</div></div>
   <div class="card"><div class="muted">Median rep delay (assigned → first response)</div><div class="big">${formatDuration(s.repDelay.median)}</div><div class="muted">p90 ${formatDuration(s.repDelay.p90)}</div></div>
   <div class="card"><div class="muted">SLA breaches (&gt; ${s.sla.minutes} min)</div><div class="big" data-stat="sla-breaches">${s.sla.breached}</div><div class="muted">${s.sla.open} still waiting</div></div>
 </div>
-<section class="card"><h2>Leads per day by source</h2>${stackedDays("leads-per-day", "Leads per day, stacked by source", s.days, LEAD_SOURCES)}</section>
+<section class="card"><h2>Leads per day by source</h2>${stackedDays("leads-per-day", "Leads per day, stacked by source", s.days, LEAD_SOURCES, (day, source) => `/app/leads?from=${day}&to=${day}&source=${source}`)}</section>
 <div class="grid">
   <section class="card"><h2>Funnel</h2>
     ${hbars("funnel", "Funnel: captured, responded, qualified, won", s.funnel.map((f) => ({ label: f.stage, value: f.count })), s.total)}
     <h3>By status</h3>
-    ${hbars("statuses", "Leads by status", Object.entries(s.statuses).map(([label, value]) => ({ label, value, color: "#57606a" })))}
+    ${hbars("statuses", "Leads by status", Object.entries(s.statuses).map(([status, value]) => ({
+      label: STATUS_WORDS[status] ?? status, value, color: "#57606a", href: `/app/leads?status=${status}&from=${firstDay}` })))}
   </section>
   <section class="card"><h2>Conversion</h2>
     <h3>By source</h3>
@@ -38,7 +41,7 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
   </section>
 </div>
 <section class="card"><h2>Speed to lead per rep</h2>
-  <p class="muted">Dark bar: median; light bar: p90. System delay is routing (created → assigned); rep delay is the human (assigned → first response).</p>
+  <p class="muted">Dark bar: median; light bar: p90. System delay is routing (capture → first owner; later hand-overs do not count); rep delay is the human (assigned → first response).</p>
   ${reps.length
     ? html`<div class="grid">
       <div><h3>System delay</h3>${delayBars("system-delay", "System delay per rep, median and p90", reps.map((r) => ({ label: r.name, ...r.systemDelay })))}</div>

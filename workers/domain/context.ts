@@ -16,7 +16,8 @@ export interface DomainContext {
 }
 
 export interface Actor {
-  type: "system" | "owner" | "rep" | "prospect" | "api";
+  // "person": someone signed in to the console (id = person id); "api": an API key (id = key id).
+  type: "system" | "owner" | "rep" | "prospect" | "api" | "person";
   id?: string | null;
 }
 

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte } from "drizzle-orm";
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import { zoneDay, zoneMidnight } from "../lib/zone-time";
 import { lead, LEAD_SOURCES, LEAD_STATUSES, rep, workspace } from "../../db/schema";
 import type { DomainContext, WorkspaceRef } from "./context";
 
@@ -11,6 +12,8 @@ export interface StatLead {
   ownerRepId: string | null;
   createdAt: number;
   assignedAt: number | null;
+  /** The first time the lead got an owner; a later hand-over (SLA, pass, manual) does not move it. */
+  firstAssignedAt?: number | null;
   firstResponseAt: number | null;
 }
 
@@ -60,7 +63,7 @@ const NO_RESPONSE_EXPECTED = new Set(["spam", "unqualified"]);
 
 /**
  * Everything the overview charts show, from one list of leads (pure, unit-tested). Speed to lead is split:
- * system delay = created → assigned (routing), rep delay = assigned → first response (the human).
+ * system delay = created → first assigned (routing), rep delay = assigned → first response (the human).
  */
 export function buildDashboardStats(
   leads: StatLead[],
@@ -100,9 +103,12 @@ export function buildDashboardStats(
       r.assigned++;
       if (l.status === "won") r.won++;
     }
+    const firstAssigned = l.firstAssignedAt ?? l.assignedAt;
+    if (firstAssigned !== null) {
+      sys.push(firstAssigned - l.createdAt);
+      r?.sys.push(firstAssigned - l.createdAt);
+    }
     if (l.assignedAt !== null) {
-      sys.push(l.assignedAt - l.createdAt);
-      r?.sys.push(l.assignedAt - l.createdAt);
       if (l.firstResponseAt !== null) {
         human.push(l.firstResponseAt - l.assignedAt);
         r?.rep.push(l.firstResponseAt - l.assignedAt);
@@ -152,8 +158,9 @@ export async function loadDashboardStats(
 ) {
   const { db } = ctx.database;
   const now = ctx.now();
-  const from = now - (opts.days - 1) * 86_400_000;
-  const [leads, reps, wsRows] = await db.batch([
+  // Read from a day early, then keep the N whole calendar days of the workspace's zone (known after the read).
+  const readFrom = now - opts.days * 86_400_000;
+  const [rows, reps, wsRows] = await db.batch([
     db
       .select({
         id: lead.id,
@@ -163,15 +170,20 @@ export async function loadDashboardStats(
         ownerRepId: lead.ownerRepId,
         createdAt: lead.createdAt,
         assignedAt: lead.assignedAt,
+        firstAssignedAt: sql<number | null>`(SELECT min(e.created_at) FROM lead_event e WHERE e.lead_id = ${lead.id}
+          AND e.type IN ('assigned', 'owner_changed', 'reassigned', 'escalated')
+          AND COALESCE(json_extract(e.data, '$.repId'), json_extract(e.data, '$.to')) IS NOT NULL)`,
         firstResponseAt: lead.firstResponseAt,
       })
       .from(lead)
-      .where(and(eq(lead.workspaceId, ws.id), gte(lead.createdAt, from)))
+      .where(and(eq(lead.workspaceId, ws.id), gte(lead.createdAt, readFrom)))
       .orderBy(desc(lead.createdAt))
       .limit(STATS_MAX_LEADS),
     db.select({ id: rep.id, name: rep.name }).from(rep).where(eq(rep.workspaceId, ws.id)).orderBy(asc(rep.createdAt)),
     db.select({ timezone: workspace.timezone }).from(workspace).where(eq(workspace.id, ws.id)),
   ]);
   const timeZone = wsRows[0]?.timezone ?? "UTC";
-  return { stats: buildDashboardStats(leads, reps, { from, now, timeZone, slaMinutes: opts.slaMinutes }), truncated: leads.length >= STATS_MAX_LEADS, timeZone };
+  const from = zoneMidnight(zoneDay(now - (opts.days - 1) * 86_400_000, timeZone), timeZone);
+  const leads = rows.filter((l) => l.createdAt >= from);
+  return { stats: buildDashboardStats(leads, reps, { from, now, timeZone, slaMinutes: opts.slaMinutes }), truncated: rows.length >= STATS_MAX_LEADS, timeZone };
 }

@@ -23,8 +23,25 @@ export interface LeadFilter {
   from?: number | undefined;
   to?: number | undefined;
   q?: string | undefined;
+  /** A rep signed in to the console: their own leads only (and nobody's, when the workspace allows). */
+  visibleTo?: LeadVisibility | undefined;
   limit: number;
   cursor?: string | undefined;
+}
+
+export interface LeadVisibility {
+  repId: string | null;
+  unassigned: boolean;
+}
+
+/** The leads a rep may see and work: theirs, plus the unassigned queue when the workspace allows it. */
+export function visibleLeadsWhere(v: LeadVisibility): SQL | undefined {
+  const mine = v.repId ? eq(lead.ownerRepId, v.repId) : sql`0`;
+  return v.unassigned ? or(mine, isNull(lead.ownerRepId)) : mine;
+}
+
+export function leadVisible(v: LeadVisibility | undefined, l: { ownerRepId: string | null }): boolean {
+  return !v || (v.repId !== null && l.ownerRepId === v.repId) || (v.unassigned && l.ownerRepId === null);
 }
 
 // Cursor = "<created_at>.<id>" of the last row seen: stable while new leads keep arriving on top.
@@ -36,11 +53,13 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
-  const where: (SQL | undefined)[] = [eq(lead.workspaceId, workspace.id)];
+/** The WHERE of a lead list (API and console share it), always scoped to the workspace. */
+export function leadConditions(workspaceId: string, filter: Omit<LeadFilter, "limit" | "cursor">): (SQL | undefined)[] {
+  const where: (SQL | undefined)[] = [eq(lead.workspaceId, workspaceId)];
   if (filter.status?.length) where.push(sql`${lead.status} IN ${filter.status}`);
   if (filter.source?.length) where.push(sql`${lead.source} IN ${filter.source}`);
   if (filter.owner) where.push(filter.owner === "none" ? isNull(lead.ownerRepId) : eq(lead.ownerRepId, filter.owner));
+  if (filter.visibleTo) where.push(visibleLeadsWhere(filter.visibleTo));
   if (filter.from !== undefined) where.push(gte(lead.createdAt, filter.from));
   if (filter.to !== undefined) where.push(lt(lead.createdAt, filter.to));
   if (filter.q) {
@@ -48,6 +67,11 @@ export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
     const col = (c: SQL | AnySQLiteColumn) => sql`lower(coalesce(${c}, '')) LIKE ${pattern} ESCAPE '\\'`;
     where.push(or(col(lead.name), col(lead.email), col(lead.phone), col(lead.message), like(lead.id, pattern)));
   }
+  return where;
+}
+
+export async function listLeads({ ctx, workspace }: Scope, filter: LeadFilter) {
+  const where = leadConditions(workspace.id, filter);
   if (filter.cursor) {
     const c = decodeCursor(filter.cursor);
     where.push(or(lt(lead.createdAt, c.createdAt), and(eq(lead.createdAt, c.createdAt), lt(lead.id, c.id))));

@@ -2,12 +2,13 @@ import type { InStatement } from "@libsql/client/web";
 import { toAppError } from "../errors";
 import { newId } from "../lib/ids";
 import { outboxRowInsert } from "../outbox/outbox-row";
-import type { DomainContext } from "./context";
+import type { Actor, DomainContext } from "./context";
 
 /** Where an answer to the prospect goes: the chat app they wrote from, the bot or number they wrote to. */
 export interface ProspectRoute {
-  sender: "telegram" | "whatsapp";
-  channelId: string;
+  /** email: the console's reply to a lead who only left an address (chat apps never route there). */
+  sender: "telegram" | "whatsapp" | "email";
+  channelId: string | null;
   /** Telegram chat id, or WhatsApp wa_id / BSUID. */
   recipient: string;
 }
@@ -60,20 +61,27 @@ export function repReplyStatements(r: {
   key: string;
   dedupKey: string;
   /** The app the rep replied in, when it is not the prospect's (shown on the timeline). */
-  via: "telegram" | "whatsapp";
+  via: "telegram" | "whatsapp" | "console";
   extra?: Record<string, unknown>;
+  /** Who wrote it when not the rep in a chat app (the owner in the console); the timeline shows them. */
+  actor?: Actor;
+  /** An approved WhatsApp template to send instead of the text (outside the 24-hour window). */
+  template?: string;
   now: number;
 }): InStatement[] {
   const data = { channel: r.route.sender, ...(r.via !== r.route.sender ? { via: r.via } : {}), direction: "out", text: r.text, ...r.extra };
   return [
     outboxRowInsert({
       workspaceId: r.workspaceId, leadId: r.leadId, kind: "rep_reply", sender: r.route.sender, channelId: r.route.channelId,
-      recipient: r.route.recipient, payload: { text: r.text }, key: r.key, now: r.now,
+      recipient: r.route.recipient, payload: { text: r.text, ...(r.template ? { template: r.template } : {}) }, key: r.key, now: r.now,
     }),
     {
       sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
-            VALUES (:id, :ws, :lead, 'message', 'rep', :rep, :data, :dedup, :now) ON CONFLICT DO NOTHING`,
-      args: { id: newId("evt", r.now), ws: r.workspaceId, lead: r.leadId, rep: r.repId, data: JSON.stringify(data), dedup: r.dedupKey, now: r.now },
+            VALUES (:id, :ws, :lead, 'message', :actorType, :rep, :data, :dedup, :now) ON CONFLICT DO NOTHING`,
+      args: {
+        id: newId("evt", r.now), ws: r.workspaceId, lead: r.leadId, actorType: r.actor?.type ?? "rep", rep: r.actor ? (r.actor.id ?? null) : r.repId,
+        data: JSON.stringify(data), dedup: r.dedupKey, now: r.now,
+      },
     },
     {
       sql: `UPDATE lead SET first_response_at = COALESCE(first_response_at, :now), sla_due_at = NULL, updated_at = :now

@@ -24,6 +24,7 @@ export async function createWorkspace({ ctx, input }: { ctx: DomainContext; inpu
     timezone: input.timezone ?? "UTC",
     ownerRepId: null,
     queueHotFirst: false,
+    repsSeeUnassigned: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -58,7 +59,11 @@ export async function updateWorkspace({
 }: {
   ctx: DomainContext;
   workspaceId: string;
-  input: Partial<CreateWorkspaceInput> & { ownerRepId?: string | null | undefined; queueHotFirst?: boolean | undefined };
+  input: Partial<CreateWorkspaceInput> & {
+    ownerRepId?: string | null | undefined;
+    repsSeeUnassigned?: boolean | undefined;
+    queueHotFirst?: boolean | undefined;
+  };
 }) {
   if (input.ownerRepId) await requireWorkspaceRep(ctx, workspaceId, input.ownerRepId, "ownerRepId");
   const patch = {
@@ -67,6 +72,7 @@ export async function updateWorkspace({
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.ownerRepId !== undefined ? { ownerRepId: input.ownerRepId } : {}),
     ...(input.queueHotFirst !== undefined ? { queueHotFirst: input.queueHotFirst } : {}),
+    ...(input.repsSeeUnassigned !== undefined ? { repsSeeUnassigned: input.repsSeeUnassigned } : {}),
     updatedAt: ctx.now(),
   };
   const row = await ctx.database.db

@@ -2,12 +2,18 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
 import type { Config } from "../config";
 import type { DomainContext } from "../domain/context";
+import type { Principal } from "../domain/principal";
+import type { SignedInPerson } from "../domain/sessions";
 import { AppError, type FieldErrors } from "../errors";
 
 export interface AuthInfo {
   workspaceId: string;
-  apiKeyId: string;
+  /** The calling key; null for a person signed in to the console (see `principal`). */
+  apiKeyId: string | null;
   defaultCountry: string;
+  principal: Principal;
+  /** Set for console sessions: whose leads a rep sees, whether they still need a password. */
+  person?: SignedInPerson;
 }
 
 export type AppEnv = {

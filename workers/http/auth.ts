@@ -1,37 +1,87 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { apiKey, workspace } from "../../db/schema";
+import { apiKey, workspace, type ApiKeyScope } from "../../db/schema";
+import { badKeysByIp, countAttempt, enforceThrottle, throttleRead } from "../domain/auth-throttle";
 import { AppError } from "../errors";
 import { hashApiKey, looksLikeApiKey } from "../lib/api-key";
 import type { AppEnv } from "./app";
+
+// last_used_at is written at most once a minute per key: most requests cost no write.
+const LAST_USED_EVERY_MS = 60_000;
 
 export function bearerToken(header: string | undefined): string | null {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1] ?? null;
 }
 
-/** Resolves `Authorization: Bearer <api key>` to its workspace; every owner route is scoped by it. */
+/** The caller's address as Cloudflare reports it; absent in in-process tests, which are then not counted. */
+export function clientIp(c: Context<AppEnv>): string | null {
+  return c.req.header("cf-connecting-ip") ?? null;
+}
+
+const unauthorized = (message: string, error?: string) =>
+  new AppError("UNAUTHORIZED", message, {
+    headers: { "WWW-Authenticate": `Bearer realm="leadrelay"${error ? `, error="${error}"` : ""}` },
+  });
+
+/** What each scope may call: read = GET only; capture = creating leads only; write = everything. */
+function scopeAllows(scope: ApiKeyScope, method: string, path: string): boolean {
+  if (scope === "write") return true;
+  if (scope === "read") return method === "GET" || method === "HEAD";
+  return method === "POST" && path === "/api/v1/leads";
+}
+
+/**
+ * Resolves `Authorization: Bearer <api key>` to its workspace; every owner route is scoped by it. Failed keys
+ * count per client address (read in the same round trip as the key): past the limit, 429 with Retry-After.
+ */
 export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
+  const ctx = c.get("ctx");
+  const ip = clientIp(c);
+  const rules = ip ? [badKeysByIp(ip)] : [];
   const token = bearerToken(c.req.header("authorization"));
   if (!token || !looksLikeApiKey(token)) {
-    throw new AppError("UNAUTHORIZED", "Send an API key as `Authorization: Bearer lr_…`.", {
-      headers: { "WWW-Authenticate": 'Bearer realm="leadrelay"' },
-    });
+    if (rules.length) {
+      enforceThrottle(ctx, rules, await throttleRead(ctx, rules).all(), "failed API keys");
+      await countAttempt(ctx, rules);
+    }
+    throw unauthorized("Send an API key as `Authorization: Bearer lr_…`.");
   }
-  const hash = await hashApiKey(token);
-  const { db } = c.get("ctx").database;
-  const found = await db
-    .select({ id: apiKey.id, workspaceId: apiKey.workspaceId, defaultCountry: workspace.defaultCountry })
+  const { db } = ctx.database;
+  const lookup = db
+    .select({ id: apiKey.id, scope: apiKey.scope, lastUsedAt: apiKey.lastUsedAt, workspaceId: apiKey.workspaceId, defaultCountry: workspace.defaultCountry })
     .from(apiKey)
     .innerJoin(workspace, eq(workspace.id, apiKey.workspaceId))
-    .where(and(eq(apiKey.hash, hash), isNull(apiKey.revokedAt)))
-    .get();
+    .where(and(eq(apiKey.hash, await hashApiKey(token)), isNull(apiKey.revokedAt)));
+  // With an address, its counter is read in the same round trip as the key.
+  const [keys, counters] = rules.length ? await db.batch([lookup, throttleRead(ctx, rules)]) : [await lookup.all(), []];
+  enforceThrottle(ctx, rules, counters, "failed API keys");
+  const found = keys[0];
   if (!found) {
-    throw new AppError("UNAUTHORIZED", "Unknown or revoked API key.", {
-      headers: { "WWW-Authenticate": 'Bearer realm="leadrelay", error="invalid_token"' },
-    });
+    await countAttempt(ctx, rules);
+    throw unauthorized("Unknown or revoked API key.", "invalid_token");
   }
-  c.set("auth", { workspaceId: found.workspaceId, apiKeyId: found.id, defaultCountry: found.defaultCountry });
+  if (!scopeAllows(found.scope, c.req.method, c.req.path)) {
+    throw new AppError("FORBIDDEN", `This key's scope is "${found.scope}": it cannot call ${c.req.method} ${c.req.path}.`);
+  }
+  const now = ctx.now();
+  if (found.lastUsedAt === null || found.lastUsedAt + LAST_USED_EVERY_MS <= now) {
+    const touch = db
+      .update(apiKey)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKey.id, found.id), or(isNull(apiKey.lastUsedAt), lt(apiKey.lastUsedAt, now - LAST_USED_EVERY_MS))))
+      .then(() => undefined);
+    // After the response where the platform allows it; a lost update only makes "last used" a minute older.
+    if (ctx.waitUntil) ctx.waitUntil(touch.catch(() => undefined));
+    else await touch;
+  }
+  c.set("auth", {
+    workspaceId: found.workspaceId,
+    apiKeyId: found.id,
+    defaultCountry: found.defaultCountry,
+    principal: { kind: "key", keyId: found.id, scope: found.scope },
+  });
   await next();
 });
 

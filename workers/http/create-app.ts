@@ -19,6 +19,8 @@ import { registerRoutingPreview } from "../routes/routing-preview";
 import { registerRoutingRules } from "../routes/routing-rules";
 import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
+import { registerPeople } from "../routes/people";
+import { registerApiKeys } from "../routes/api-keys";
 import { registerDashboard } from "../routes/dashboard";
 import { registerEmbed } from "../routes/embed";
 import { registerLeadExport } from "../routes/lead-export";
@@ -77,6 +79,8 @@ export function createApp(config: Config, clock: () => number = Date.now) {
 
   registerHealth(app);
   registerWorkspaces(app);
+  registerPeople(app);
+  registerApiKeys(app);
   registerReps(app);
   registerForms(app);
   // Before registerLeads: "/api/v1/leads/export.csv" must not be taken for a lead id.

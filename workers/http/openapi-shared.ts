@@ -21,9 +21,11 @@ const errorResponse = (description: string) => ({
 export const commonErrors = {
   400: errorResponse("Malformed request (e.g. invalid JSON)"),
   401: errorResponse("Missing or invalid API key"),
+  403: errorResponse("The key's scope (read, capture) or the caller's role does not allow this"),
   404: errorResponse("Not found in this workspace"),
   415: errorResponse("Body is not application/json"),
   422: errorResponse("Validation failed; `fields` names each bad field"),
+  429: errorResponse("Too many failed keys from this address; retry after `Retry-After` seconds"),
   503: errorResponse("Database unavailable; retry"),
 } as const;
 

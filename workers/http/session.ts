@@ -3,23 +3,17 @@ import { AppError } from "../errors";
 import { timingSafeEqualText } from "../lib/timing-safe";
 
 export const SESSION_COOKIE = "lr_session";
-export const SESSION_TTL_MS = 7 * 24 * 3_600_000;
 
-// Only for a Worker whose database is on this machine (npm start, tests): a deployed Worker must set its own.
-const LOCAL_DEV_SECRET = "leadrelay-local-development-session-secret-not-for-production";
-
-function isLocal(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
-}
-
-/** The cookie signing secret, or a BAD_ENVIRONMENT error naming SESSION_SECRET when a deployed Worker lacks it. */
+/**
+ * The cookie signing secret, or a BAD_ENVIRONMENT error naming SESSION_SECRET. There is no built-in fallback,
+ * not even for a local database: `npm start` generates one into its data folder, tests pass their own.
+ */
 export function sessionSecret(config: Config): string {
   if (config.SESSION_SECRET) return config.SESSION_SECRET;
-  if (isLocal(config.LIBSQL_URL)) return LOCAL_DEV_SECRET;
   throw new AppError(
     "BAD_ENVIRONMENT",
-    "SESSION_SECRET is not set: the dashboard needs it to sign session cookies (wrangler secret put SESSION_SECRET, 32+ characters).",
+    "SESSION_SECRET is not set: the console needs it to sign session cookies " +
+      "(wrangler secret put SESSION_SECRET, 32+ random characters; npm start generates one).",
   );
 }
 
@@ -30,23 +24,16 @@ async function hmacHex(secret: string, data: string): Promise<string> {
   return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export interface Session {
-  apiKeyId: string;
-  expires: number;
+// "<random token>.<hmac>": the token names a session row on the server (ending the row ends every copy of the
+// cookie); the signature lets a forged cookie be refused without a database read.
+export async function signSessionCookie(secret: string, token: string): Promise<string> {
+  return `${token}.${await hmacHex(`session:${secret}`, token)}`;
 }
 
-// "<apiKeyId>.<expires>.<hmac>": the key id is not secret; the cookie is only as good as its signature,
-// and the key is looked up again on every request, so revoking the key ends its sessions.
-export async function signSession(secret: string, session: Session): Promise<string> {
-  const payload = `${session.apiKeyId}.${session.expires}`;
-  return `${payload}.${await hmacHex(`session:${secret}`, payload)}`;
-}
-
-export async function verifySession(secret: string, value: string | undefined, now: number): Promise<Session | null> {
-  const m = value ? /^([A-Za-z0-9_]{1,64})\.(\d{1,16})\.([0-9a-f]{64})$/.exec(value) : null;
+/** The session token inside a cookie value whose signature holds, else null. */
+export async function verifySessionCookie(secret: string, value: string | undefined): Promise<string | null> {
+  const m = value ? /^([A-Za-z0-9]{43})\.([0-9a-f]{64})$/.exec(value) : null;
   if (!m) return null;
-  const expected = await hmacHex(`session:${secret}`, `${m[1]}.${m[2]}`);
-  if (!timingSafeEqualText(expected, m[3]!)) return null;
-  const expires = Number(m[2]);
-  return expires > now ? { apiKeyId: m[1]!, expires } : null;
+  const expected = await hmacHex(`session:${secret}`, m[1]!);
+  return timingSafeEqualText(expected, m[2]!) ? m[1]! : null;
 }

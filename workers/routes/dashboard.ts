@@ -1,8 +1,7 @@
 import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
-import { loginPage, page } from "../dashboard/layout";
-import { leadBody, leadsBody } from "../dashboard/leads-page";
+import { page } from "../dashboard/layout";
 import { overviewBody } from "../dashboard/overview-page";
 import { routingBody, sequencesBody } from "../dashboard/routing-pages";
 import { listPools } from "../domain/pools";
@@ -15,7 +14,6 @@ import { channelsBody, type InviteNotice, DASHBOARD_JS, formsBody, repsBody, sco
 import { loadDashboardStats } from "../domain/dashboard-stats";
 import { exportLeadsCsv } from "../domain/lead-export";
 import { listForms } from "../domain/forms";
-import { getLead, listLeads } from "../domain/leads";
 import { openLeadsByRep } from "../domain/rep-load";
 import { listReps } from "../domain/reps";
 import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
@@ -23,8 +21,13 @@ import { listWebhooks } from "../domain/webhooks";
 import { getWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
-import { authenticateApiKey, dashboardHeaders, endSession, requireSession, startSession } from "../http/dashboard-session";
+import { requireSession } from "../http/dashboard-session";
+import { leadVisibility } from "../http/lead-visibility";
+import { askForPassword, limitReps } from "../http/console-roles";
+import { registerDashboardSignIn } from "./dashboard-sign-in";
+import { registerDashboardTeam } from "./dashboard-team";
 import { scope } from "../http/workspace-scope";
+import { registerConsole, registerQueueCountsInNav } from "./console";
 import { ListQuery } from "./leads";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
@@ -45,26 +48,13 @@ export function registerDashboard(app: App) {
     }
   });
 
-  app.get("/app/login", (c) => {
-    dashboardHeaders(c);
-    return c.html(loginPage());
-  });
-  app.post("/app/login", async (c) => {
-    dashboardHeaders(c);
-    const body = await c.req.parseBody();
-    const key = typeof body.apiKey === "string" ? body.apiKey.trim() : "";
-    const auth = await authenticateApiKey(c.get("ctx").database.db, key);
-    if (!auth) return c.html(loginPage("That API key is unknown or revoked."), 401);
-    await startSession(c, auth);
-    return c.redirect("/app", 303);
-  });
-  app.post("/app/logout", (c) => {
-    endSession(c);
-    return c.redirect("/app/login", 303);
-  });
+  registerDashboardSignIn(app);
 
   app.use("/app", requireSession);
   app.use("/app/*", requireSession);
+  app.use("/app", limitReps);
+  app.use("/app/*", limitReps);
+  app.use("/app/*", askForPassword);
   // A missing lead or a bad filter is a page a person reads, not the API's JSON error.
   app.use("/app/*", async (c, next) => {
     await next();
@@ -73,6 +63,8 @@ export function registerDashboard(app: App) {
       c.res = await c.html(page(err.code === "NOT_FOUND" ? "Not found" : "Cannot show this", "", html`<p class="err" role="alert">${err.message}</p><p><a href="/app/leads">Back to leads</a></p>`), err.status);
     }
   });
+
+  registerQueueCountsInNav(app);
 
   app.get("/app/assets/dashboard.js", (c) =>
     c.body(DASHBOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
@@ -88,28 +80,12 @@ export function registerDashboard(app: App) {
   app.get("/app/leads/export.csv", async (c) => {
     const parsed = ListQuery.omit({ limit: true, cursor: true }).safeParse(nonEmpty(c.req.query()));
     if (!parsed.success) throw AppError.validation({ query: parsed.error.issues[0]?.message ?? "Bad filter." });
-    const { csv } = await exportLeadsCsv(scope(c), parsed.data);
+    const { csv } = await exportLeadsCsv(scope(c), { ...parsed.data, visibleTo: leadVisibility(c) });
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
   });
 
-  app.get("/app/leads", async (c) => {
-    const query = nonEmpty(c.req.query());
-    const s = scope(c);
-    const reps = await listReps(s);
-    const parsed = ListQuery.safeParse(query);
-    if (!parsed.success) {
-      const error = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      return c.html(page("Leads", "/app/leads", leadsBody({ leads: [], reps, query, nextCursor: null, error })), 422);
-    }
-    const { data, nextCursor } = await listLeads(s, parsed.data);
-    return c.html(page("Leads", "/app/leads", leadsBody({ leads: data, reps, query, nextCursor })));
-  });
-
-  app.get("/app/leads/:id", async (c) => {
-    const s = scope(c);
-    const [{ lead, events }, reps, ws] = await Promise.all([getLead(s, c.req.param("id")), listReps(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
-    return c.html(page(lead.name ?? "Lead", "/app/leads", leadBody(lead, events, reps, ws.timezone)));
-  });
+  // After the CSV export: the console's /app/leads/:id would otherwise answer /app/leads/export.csv.
+  registerConsole(app);
 
   app.get("/app/reps", async (c) => {
     const s = scope(c);
@@ -158,6 +134,7 @@ export function registerDashboard(app: App) {
     return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
   });
   app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
+  registerDashboardTeam(app);
   app.get("/app/channels", async (c) => {
     const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
     return c.html(page("Channels", "/app/channels", channelsBody(bots, numbers)));

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { assignLead, claimLead, passLead } from "../domain/lead-actions";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { actorOf } from "../http/actor";
 import { scope } from "../http/workspace-scope";
 import { LeadWithTimeline } from "./leads";
 
@@ -52,8 +53,7 @@ export function registerLeadActions(app: App) {
     }),
     async (c) => {
       const { repId, force } = c.req.valid("json");
-      const actor = { type: "owner" as const, id: c.get("auth").apiKeyId };
-      return c.json(await assignLead(scope(c), c.req.valid("param").id, repId, actor, force), 200);
+      return c.json(await assignLead(scope(c), c.req.valid("param").id, repId, actorOf(c), force), 200);
     },
   );
 }

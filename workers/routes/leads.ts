@@ -4,6 +4,7 @@ import { captureLead } from "../domain/capture-lead";
 import { getLead, listLeads, updateLead } from "../domain/leads";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { actorOf } from "../http/actor";
 import { scope } from "../http/workspace-scope";
 
 export const LeadSchema = z
@@ -164,7 +165,7 @@ export function registerLeads(app: App) {
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
     const { lead, created } = await captureLead(
-      { ...scope(c), actor: { type: "api", id: c.get("auth").apiKeyId } },
+      { ...scope(c), actor: actorOf(c) },
       { ...body, source: "api" },
     );
     return created ? c.json({ lead, created: true as const }, 201) : c.json({ lead, created: false as const }, 200);
@@ -172,7 +173,7 @@ export function registerLeads(app: App) {
   app.openapi(get, async (c) => c.json(await getLead(scope(c), c.req.valid("param").id), 200));
   app.openapi(patch, async (c) =>
     c.json(
-      await updateLead(scope(c), c.req.valid("param").id, c.req.valid("json"), { type: "owner", id: c.get("auth").apiKeyId }),
+      await updateLead(scope(c), c.req.valid("param").id, c.req.valid("json"), actorOf(c)),
       200,
     ),
   );

@@ -2,7 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
-import { bearerToken } from "../http/auth";
+import { bearerToken, clientIp } from "../http/auth";
+import { isLocalDatabase } from "../config";
+import { checkThrottle, countAttempt, signUpsByIp } from "../domain/auth-throttle";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { timingSafeEqualText } from "../lib/timing-safe";
 import { Country, TimeZone } from "./schemas";
@@ -15,6 +17,7 @@ export const WorkspaceSchema = z
     timezone: z.string(),
     ownerRepId: z.string().nullable().openapi({ description: "the owner's rep record: escalations and last-resort fallback" }),
     queueHotFirst: z.boolean().openapi({ description: "the unassigned queue hands out hot leads first" }),
+    repsSeeUnassigned: z.boolean().openapi({ description: "reps signed in to the console also see unassigned leads" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -58,25 +61,40 @@ const patch = createRoute({
   path: "/api/v1/workspace",
   tags: ["workspaces"],
   summary: "Update the workspace of the calling API key",
-  request: { body: jsonBody(
+  request: {
+    body: jsonBody(
       CreateWorkspace.partial().extend({
         ownerRepId: z.string().max(64).nullable().optional(),
+        repsSeeUnassigned: z.boolean().optional(),
         queueHotFirst: z.boolean().optional(),
       }),
-    ) },
+    ),
+  },
   responses: { 200: jsonResponse(WorkspaceSchema, "Updated"), ...commonErrors },
 });
 
 export function registerWorkspaces(app: App) {
   app.openapi(create, async (c) => {
-    const { ADMIN_TOKEN } = c.get("config");
-    if (ADMIN_TOKEN) {
+    const config = c.get("config");
+    if (config.ADMIN_TOKEN) {
       const token = bearerToken(c.req.header("authorization"));
-      if (!token || !timingSafeEqualText(token, ADMIN_TOKEN)) {
+      if (!token || !timingSafeEqualText(token, config.ADMIN_TOKEN)) {
         throw new AppError("UNAUTHORIZED", "Creating a workspace needs `Authorization: Bearer <ADMIN_TOKEN>`.");
       }
+    } else if (!isLocalDatabase(config)) {
+      // Fail closed: a deployed Worker without ADMIN_TOKEN would let anyone on the internet create workspaces.
+      throw new AppError(
+        "FORBIDDEN",
+        "Workspace sign-up is disabled: set ADMIN_TOKEN (wrangler secret put ADMIN_TOKEN, 16+ characters) " +
+          "and send it as `Authorization: Bearer <ADMIN_TOKEN>`.",
+      );
     }
-    const created = await createWorkspace({ ctx: c.get("ctx"), input: c.req.valid("json") });
+    const ctx = c.get("ctx");
+    const ip = clientIp(c);
+    const rules = ip ? [signUpsByIp(ip)] : [];
+    await checkThrottle(ctx, rules, "workspace sign-ups from this address");
+    const created = await createWorkspace({ ctx, input: c.req.valid("json") });
+    await countAttempt(ctx, rules);
     return c.json(created, 201);
   });
   app.openapi(get, async (c) => c.json(await getWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId }), 200));
