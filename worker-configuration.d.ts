@@ -14,6 +14,7 @@ declare namespace Cloudflare {
 		WHATSAPP_GRAPH_URL: string;
 		ROTATION: DurableObjectNamespace<import("./workers/index").Rotation>;
 		OUTBOX_RETRY: Queue;
+		SLA_TIMER: DurableObjectNamespace<import("./workers/index").SlaTimer>;
 	}
 }
 interface Env extends Cloudflare.Env {}

@@ -1,5 +1,6 @@
 import { measureConsolePages } from "./console-pages";
 import { measureCronTick } from "./cron-tick-worker";
+import { measureCappedFairness } from "./capped-fairness";
 import { measureFairness } from "./round-robin-fairness";
 import { measureRetryPunctuality } from "./retry-punctuality";
 import { measureServerInsert } from "./server-insert";
@@ -50,6 +51,12 @@ export const scenarios: Scenario[] = [
     title: "Local libSQL server: single-row INSERT requests/s beside the same engine in-process",
     plan: "fresh server + file; @libsql/client/web at the bench concurrency, then libsql in-process on the same file",
     run: measureServerInsert,
+  },
+  {
+    id: "capped-fairness",
+    title: "Caps and weights under 1,000 captures (200 in flight), and the unassigned queue draining",
+    plan: "5 reps 1:1:2:3:3 with caps = shares: cap overshoot, share error, unassigned; then queue drain time",
+    run: measureCappedFairness,
   },
   {
     id: "cron-tick",

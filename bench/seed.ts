@@ -6,7 +6,7 @@ export interface BenchWorkspace {
   repIds: string[];
 }
 
-async function api(base: string, path: string, body: unknown, key?: string) {
+export async function api(base: string, path: string, body: unknown, key?: string) {
   const res = await fetch(`${base}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },

@@ -6,6 +6,7 @@ import { consumeOutboxRetries, queueRetries, type OutboxRetryMessage } from "./o
 import { rotationService } from "./routing/rotation-service";
 
 export { Rotation } from "./routing/rotation-do";
+export { SlaTimer } from "./routing/sla-timer-do";
 
 type App = ReturnType<typeof createApp>;
 

@@ -75,6 +75,10 @@ export const lead = sqliteTable(
     index("lead_workspace_status_created_idx").on(t.workspaceId, t.status, t.createdAt),
     // A rep's open leads (caps, /leads).
     index("lead_workspace_owner_status_idx").on(t.workspaceId, t.ownerRepId, t.status),
+    // Unassigned queue: open leads without an owner, drained oldest first. Partial: the queue is usually empty.
+    index("lead_unassigned_idx")
+      .on(t.workspaceId, t.createdAt)
+      .where(sql`owner_rep_id is null and status in ('new', 'contacted', 'qualified')`),
     // SLA sweep: leads whose first-response deadline has passed. Partial, so it holds only waiting leads.
     index("lead_sla_due_idx").on(t.slaDueAt).where(sql`sla_due_at is not null`),
   ],

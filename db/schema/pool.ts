@@ -3,6 +3,9 @@ import { timestamps } from "./columns";
 import { rep } from "./rep";
 import { workspace } from "./workspace";
 
+export const POOL_STRATEGIES = ["weighted", "least-loaded"] as const;
+export type PoolStrategy = (typeof POOL_STRATEGIES)[number];
+
 /** A group of reps sharing one rotation and one first-response SLA. */
 export const pool = sqliteTable(
   "pool",
@@ -21,6 +24,10 @@ export const pool = sqliteTable(
     maxReassignments: integer("max_reassignments").notNull().default(2),
     // Who gets the lead when no member is eligible; null = the workspace owner rep.
     fallbackRepId: text("fallback_rep_id").references(() => rep.id, { onDelete: "set null" }),
+    // How the next rep is chosen: weighted round robin, or the fewest open leads (ties by the rotation).
+    strategy: text("strategy", { enum: POOL_STRATEGIES }).notNull().default("weighted"),
+    // Who an SLA escalation goes to, tried in order (first one available); then the fallback, then the owner.
+    escalationRepIds: text("escalation_rep_ids", { mode: "json" }).$type<string[]>().notNull().default([]),
     ...timestamps,
   },
   (t) => [

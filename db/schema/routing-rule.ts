@@ -11,6 +11,12 @@ export interface RuleMatch {
   countries?: string[];
   /** form/field answers, e.g. { "product": ["solar", "battery"], "language": ["es"] } */
   fields?: Record<string, string[]>;
+  /** region / state / province as the form asked it (field region, state or province), e.g. ["CA", "Texas"] */
+  regions?: string[];
+  /** postal-code prefixes (field zip, postal_code, postcode), e.g. ["941", "SW1"]; spaces and case ignored */
+  postalPrefixes?: string[];
+  /** OR-groups: besides the criteria above, at least one of these groups must match in full */
+  any?: Omit<RuleMatch, "any">[];
 }
 
 export const routingRule = sqliteTable(

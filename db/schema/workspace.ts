@@ -10,6 +10,8 @@ export const workspace = sqliteTable("workspace", {
   timezone: text("timezone").notNull().default("UTC"),
   // The rep record of the owner: escalations and the last-resort fallback go there.
   ownerRepId: text("owner_rep_id"),
+  // The unassigned queue drains hot leads first (else strictly oldest first).
+  queueHotFirst: integer("queue_hot_first", { mode: "boolean" }).notNull().default(false),
   // Reps signed in to the console also see (and can claim) leads nobody owns.
   repsSeeUnassigned: integer("reps_see_unassigned", { mode: "boolean" }).notNull().default(false),
   ...timestamps,

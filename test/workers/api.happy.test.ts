@@ -63,7 +63,7 @@ describe("owner API", () => {
     expect(all.json.data.map((l: { name: string }) => l.name)).toEqual(["Carol Api", "Bob Form", "Alice Form"]);
     const alice = all.json.data[2];
 
-    await call("PATCH", `/api/v1/leads/${alice.id}`, { key: ws.key, body: { status: "contacted", ownerRepId: rep.id } });
+    await call("PATCH", `/api/v1/leads/${alice.id}`, { key: ws.key, body: { status: "contacted", ownerRepId: rep.id, force: true } });
 
     const names = async (query: string) =>
       (await call("GET", `/api/v1/leads?${query}`, { key: ws.key })).json.data.map((l: { name: string }) => l.name);

@@ -1,9 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rotationName } from "../../workers/routing/rotation-service";
-import { call, fetchWorker, seedWorkspace, testDb, uniqueEmail } from "./harness";
-
-type Lead = { id: string; ownerRepId: string | null };
+import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { captureLead as capture, type CapturedLead as Lead } from "./routing-harness";
 
 async function addReps(key: string, reps: Record<string, unknown>[]) {
   const ids: string[] = [];
@@ -13,18 +12,6 @@ async function addReps(key: string, reps: Record<string, unknown>[]) {
     ids.push(res.json.id);
   }
   return ids;
-}
-
-// Straight into the Worker's fetch handler: SELF.fetch slows down with every call a file makes.
-async function capture(key: string, body: Record<string, unknown> = {}): Promise<Lead> {
-  const res = await fetchWorker("/api/v1/leads", {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ email: uniqueEmail(), ...body }),
-  });
-  const json = (await res.json()) as { lead: Lead };
-  expect([200, 201], JSON.stringify(json)).toContain(res.status);
-  return json.lead;
 }
 
 /** `n` captures, all in flight at once. */
@@ -100,14 +87,17 @@ describe("lead distribution", () => {
     expect(next.map((l) => l.ownerRepId).sort()).toEqual([open, paused].sort());
   });
 
-  it("nobody eligible: the pool's fallback rep gets the lead, else it stays unassigned with the reason", async () => {
+  it("nobody eligible: the available last resort gets the lead, else it waits unassigned with the reason", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const [paused, boss] = await addReps(ws.key, [{ name: "Paused", paused: true }, { name: "Boss", active: false }]);
     const none = await capture(ws.key);
     expect(none.ownerRepId).toBeNull();
     expect((await eventsOf(ws.key, none.id))[1]).toMatchObject({ type: "unassigned", data: { reason: "none", skipped: { [paused!]: "paused" } } });
 
+    // A deactivated owner is no last resort; an available one (weight 0: outside the rotation) is.
     await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+    expect((await capture(ws.key)).ownerRepId).toBeNull();
+    await call("PATCH", `/api/v1/reps/${boss}`, { key: ws.key, body: { active: true, weight: 0 } });
     const toOwner = await capture(ws.key);
     expect(toOwner.ownerRepId).toBe(boss);
     expect((await eventsOf(ws.key, toOwner.id))[1]).toMatchObject({ type: "assigned", data: { reason: "fallback" } });

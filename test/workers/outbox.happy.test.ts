@@ -62,7 +62,9 @@ describe("outbox", () => {
       await call("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chat } });
     }
     const email = uniqueEmail();
-    await submit(ws.form.publicKey, { name: "Rita", email, phone: "+1 415 555 0142", message: "Call me" });
+    await submit(ws.form.publicKey, {
+      name: "Rita", email, phone: "+1 415 555 0142", message: "Call me", page_url: "https://acme.test/?utm_medium=cpc",
+    });
     const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     const ownerChat = chats.get(lead.ownerRepId)!;
     const calls = await eventually(async () => {
@@ -70,7 +72,7 @@ describe("outbox", () => {
       expect(c).toHaveLength(1);
       return c;
     });
-    // Name, phone, email and message all given: a hot lead under the default scoring rules, flagged first.
+    // A paid-ad click is intent: a hot lead under the default scoring rules, flagged first.
     expect(lead.hot).toBe(true);
     expect(calls[0]!.body.text).toBe(`HOT New lead (form): Rita · score ${lead.score}/10\nPhone: +14155550142\nEmail: ${email}\nMessage: Call me`);
     await submit(ws.form.publicKey, { name: "Rita", email }); // re-inquiry: no second alert

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eligibleReps, isWithinWorkingHours, localTime, skipReason, type RepAvailability } from "../../workers/routing/availability";
 import { routeToPool, ruleMatches } from "../../workers/routing/rules";
-import { pickNext, type RepRotationState } from "../../workers/routing/smooth-wrr";
+import { leastLoaded, pickNext, type RepRotationState } from "../../workers/routing/smooth-wrr";
 
 function rotate(candidatesAt: (i: number) => { repId: string; weight: number }[], n: number) {
   const states = new Map<string, RepRotationState>();
@@ -108,5 +108,39 @@ describe("routing rules", () => {
     expect(routeToPool(rules, lead, "default").poolId).toBe("lusophone");
     expect(routeToPool(rules, { ...lead, source: "api", fields: {} }, "default").poolId).toBe("default");
     expect(routeToPool([], lead, null).poolId).toBeNull();
+  });
+});
+
+describe("least-loaded", () => {
+  it("takes the fewest open leads; ties go to the least recently assigned, whatever the weights", () => {
+    const states = new Map<string, RepRotationState>([
+      ["a", { repId: "a", current: -5, lastSeq: 7 }],
+      ["b", { repId: "b", current: 3, lastSeq: 2 }],
+    ]);
+    const c = (repId: string, open: number, weight = 1) => ({ repId, open, weight });
+    expect(leastLoaded(states, [c("a", 1), c("b", 2), c("c", 3)])).toEqual([c("a", 1)]);
+    expect(leastLoaded(states, [c("a", 1, 5), c("b", 1)])).toEqual([c("b", 1)]);
+    expect(leastLoaded(states, [c("a", 1), c("b", 1), c("c", 1)])).toEqual([c("c", 1)]); // never assigned
+    expect(leastLoaded(states, [c("a", 0, 0)])).toEqual([]);
+  });
+});
+
+describe("territories and OR-groups", () => {
+  const lead = (fields: Record<string, string>) => ({ source: "form", formId: null, country: "US", fields });
+  it("matches regions and postal-code prefixes from the form's fields, case and spaces ignored", () => {
+    expect(ruleMatches({ regions: ["CA", "Texas"] }, lead({ state: "texas" }))).toBe(true);
+    expect(ruleMatches({ regions: ["CA"] }, lead({ region: "NY" }))).toBe(false);
+    expect(ruleMatches({ regions: ["CA"] }, lead({}))).toBe(false);
+    expect(ruleMatches({ postalPrefixes: ["941", "sw1"] }, lead({ zip: "94107" }))).toBe(true);
+    expect(ruleMatches({ postalPrefixes: ["SW1"] }, lead({ postcode: "sw1a 1aa" }))).toBe(true);
+    expect(ruleMatches({ postalPrefixes: ["941"] }, lead({ postal_code: "10001" }))).toBe(false);
+  });
+
+  it("needs every top-level criterion and, with OR-groups, one group in full", () => {
+    const match = { countries: ["US"], any: [{ regions: ["CA"] }, { postalPrefixes: ["100"], fields: { product: ["solar"] } }] };
+    expect(ruleMatches(match, lead({ state: "CA" }))).toBe(true);
+    expect(ruleMatches(match, lead({ zip: "10001", product: "Solar" }))).toBe(true);
+    expect(ruleMatches(match, lead({ zip: "10001" }))).toBe(false);
+    expect(ruleMatches(match, { ...lead({ state: "CA" }), country: "MX" })).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ describe("lead scoring", () => {
     const ws = await seedWorkspace();
     const defaults = await call("GET", "/api/v1/scoring", { key: ws.key });
     expect(defaults.status).toBe(200);
-    expect(defaults.json).toMatchObject({ base: 1, hotThreshold: 7, contact: { phone: 2 } });
+    expect(defaults.json).toMatchObject({ base: 1, hotThreshold: 7, contact: { phone: 1 } });
 
     const put = await call("PUT", "/api/v1/scoring", { key: ws.key, body: { hotThreshold: 5, utmSources: { google: 3 } } });
     expect(put.status).toBe(200);
@@ -35,11 +35,11 @@ describe("lead scoring", () => {
     await submit(ws.form.publicKey, { name: "Hot", email: uniqueEmail(), budget: "big", page_url: "https://acme.test/?utm_source=google" });
     await submit(ws.form.publicKey, { email: uniqueEmail(), budget: "small" });
     const [cold, hot] = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
-    // base 1 + name 1 + email 1 + google 3 + big budget 2 + fresh 2 = 10
-    expect(hot).toMatchObject({ score: 10, hot: true });
-    expect(hot.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual(["base", "contact.name", "contact.email", "utm.google", "field.budget", "recency.1h"]);
-    // base 1 + email 1 + fresh 2 = 4
-    expect(cold).toMatchObject({ score: 4, hot: false });
+    // base 1 + email 1 + google 3 + big budget 2 + fresh 1 = 8 (a name is worth 0 by default)
+    expect(hot).toMatchObject({ score: 8, hot: true });
+    expect(hot.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual(["base", "contact.email", "utm.google", "field.budget", "recency.1h"]);
+    // base 1 + email 1 + fresh 1 = 3
+    expect(cold).toMatchObject({ score: 3, hot: false });
   });
 
   it("a re-inquiry raises the score with the engagement rule, without an extra request", async () => {
@@ -60,7 +60,7 @@ describe("lead scoring", () => {
   it("scores leads captured through the API too", async () => {
     const ws = await seedWorkspace();
     const res = await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail(), phone: "+1 415 555 0143" } });
-    expect(res.json.lead).toMatchObject({ score: 6, hot: false });
+    expect(res.json.lead).toMatchObject({ score: 4, hot: false });
   });
 
   it("a hot lead gets the pool's shorter first-response deadline", async () => {
@@ -90,8 +90,8 @@ describe("lead scoring", () => {
     expect(res.json).toEqual({ rescored: 1, truncated: false });
 
     const open = (await call("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key: ws.key })).json.data[0];
-    // base 1 + email 4 + replied 2
-    expect(open.score).toBe(7);
+    // base 1 + email 4 + replied 5
+    expect(open.score).toBe(10);
     expect(open.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual(["base", "contact.email", "engagement.replied"]);
     const after = (await call("GET", `/api/v1/leads/${closed.id}`, { key: ws.key })).json.lead;
     expect(after.score).toBe(closed.score);

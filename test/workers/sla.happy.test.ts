@@ -22,8 +22,8 @@ async function setup() {
   const ws = await seedWorkspace({ reps: [] });
   const rep = async (body: Record<string, unknown>) => (await call("POST", "/api/v1/reps", { key: ws.key, body })).json.id as string;
   const [a, b, c] = [await rep({ name: "A" }), await rep({ name: "B" }), await rep({ name: "C" })];
-  // The owner is not in the rotation; escalations land with them.
-  const boss = await rep({ name: "Boss", active: false });
+  // The owner is not in the rotation (weight 0) but available: escalations land with them.
+  const boss = await rep({ name: "Boss", weight: 0 });
   await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
   await onlyThisWorkspaceDue(ws.id);
   return { ws, a: a!, b: b!, c: c!, boss };

@@ -3,6 +3,28 @@ import type { CronJob } from "./job";
 import { scheduleSequenceSteps } from "./schedule-sequence-steps";
 import { sendDueOutbox } from "./send-due-outbox";
 import { slaSweep } from "./sla-sweep";
+import { drainUnassigned, workspacesWithQueue } from "../domain/unassigned-queue";
+
+// Workspaces whose queue one tick drains; the rest wait a minute (any capacity change drains at once anyway).
+const QUEUE_WORKSPACES_PER_TICK = 50;
+
+/**
+ * The safety net of the unassigned queue: whatever no trigger placed (working hours that began, a missed
+ * drain) is handed out within a minute.
+ */
+const unassignedQueueJob: CronJob = {
+  name: "unassigned-queue",
+  async run({ ctx }) {
+    let assigned = 0;
+    let waiting = 0;
+    for (const ws of await workspacesWithQueue(ctx, QUEUE_WORKSPACES_PER_TICK)) {
+      const r = await drainUnassigned(ctx, ws);
+      assigned += r.assigned;
+      waiting += r.waiting;
+    }
+    return { assigned, waiting };
+  },
+};
 
 /** The Distribution issue's SLA sweep (reassign or escalate leads nobody picked up) as a cron job. */
 const slaSweepJob: CronJob = {
@@ -23,6 +45,7 @@ const slaSweepJob: CronJob = {
  */
 export const CRON_JOBS: CronJob[] = [
   scheduleSequenceSteps,
+  unassignedQueueJob,
   // SLA sweep: reassignments and escalations (their chat alerts become outbox rows with the Telegram issue).
   slaSweepJob,
   dailyDigest,

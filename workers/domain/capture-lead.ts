@@ -3,18 +3,25 @@ import { LEAD_SOURCES } from "../../db/schema";
 import { AppError, toAppError, type FieldErrors } from "../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../lib/contact";
 import { routeToPool } from "../routing/rules";
+import { armSlaSoon } from "../routing/sla-clock";
 import { newId } from "../lib/ids";
 import { stmt } from "../lib/statement";
 import { captureOutboxStatements } from "../outbox/capture-statements";
 import { sendSoon } from "../outbox/send-now";
 import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext, WorkspaceRef } from "./context";
+import { underCap } from "./assignment-guard";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { liftErasedSuppression } from "./lead-erasure";
+import { handOverStatements, queuedAlertStatements } from "./hand-over";
 import { leadFromRow, type Lead } from "./lead-row";
 import { defaultPoolId, loadRoutingContext } from "./routing-context";
 import { scoreLead, type ScoringRules } from "./scoring";
 import { getScoringRules } from "./scoring-rules";
+import { drainUnassigned } from "./unassigned-queue";
+
+// The routed owner, stored only if still under their cap inside the write (else the lead joins the queue).
+const OWNER_IF_UNDER_CAP = `CASE WHEN :owner IS NOT NULL AND ${underCap(":owner")} THEN :owner END`;
 
 const text = (max: number) => z.string().trim().max(max).optional();
 
@@ -111,7 +118,8 @@ export async function captureLead(
   // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
   // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
   const scoreInput = {
-    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, fields: input.fields, lastInboundAt: now,
+    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, utmMedium: input.utm.medium, fields: input.fields,
+    lastInboundAt: now,
   };
   const fresh = scoreLead(scoreInput, rules, now);
   const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
@@ -194,6 +202,22 @@ export async function captureLead(
     ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
   });
 
+  const leadFacts = { name: args.name, phone, email, source: input.source };
+  const handOvers = [
+    // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
+    ...(!decision.ownerRepId && routing.ownerRepId
+      ? queuedAlertStatements({ ws: workspace.id, lead: { id: leadId, ...leadFacts }, ownerRepId: routing.ownerRepId, now })
+      : []),
+    // A returning lead moved on from an owner who is gone: its new owner is alerted like any hand-over.
+    ...(existing && reOwner && existing.ownerRepId
+      ? handOverStatements({
+          ws: workspace.id, lead: { id: existing.id, ...leadFacts }, repId: reOwner, reason: "owner-gone",
+          key: `alert:${existing.id}:${assignEventId}`, now,
+          condition: `EXISTS (SELECT 1 FROM lead_event WHERE id = :handOverEvent AND lead_id = :leadId)`,
+          conditionArgs: { handOverEvent: assignEventId },
+        })
+      : []),
+  ];
   let rows;
   let outboxIds: string[] = [];
   try {
@@ -206,7 +230,8 @@ export async function captureLead(
                   created_at, updated_at)
                 SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :waUser, :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
-                  :owner, :pool, CASE WHEN :owner IS NULL THEN NULL ELSE :now END, :slaDue, :score, :reasons, :hot,
+                  ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END, :slaDue,
+                  :score, :reasons, :hot,
                   :now, :now, :now
                 WHERE ${notReplayed}
                 ON CONFLICT DO NOTHING`,
@@ -265,12 +290,13 @@ export async function captureLead(
             data: JSON.stringify(eventData),
           },
         ),
-        // A new lead's assignment (or why nobody got it).
+        // A new lead's assignment (or why nobody got it: also a rep who reached their cap meanwhile).
         stmt(
           `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
-                SELECT :assignEventId, :ws, :id, CASE WHEN :owner IS NULL THEN 'unassigned' ELSE 'assigned' END,
-                  'system', NULL, :assignData, :now
-                WHERE EXISTS (SELECT 1 FROM lead WHERE id = :id)`,
+                SELECT :assignEventId, :ws, :id, CASE WHEN owner_rep_id IS NULL THEN 'unassigned' ELSE 'assigned' END,
+                  'system', NULL, CASE WHEN owner_rep_id IS NOT :owner
+                    THEN json_set(:assignData, '$.repId', NULL, '$.reason', 'at-cap') ELSE :assignData END, :now
+                FROM lead WHERE id = :id`,
           { ...args, assignEventId, assignData },
         ),
         stmt(
@@ -292,6 +318,7 @@ export async function captureLead(
           extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
           condition: "l.owner_rep_id IS NOT NULL",
         }),
+        ...handOvers,
         // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
         ...(input.consent
           ? [stmt(
@@ -310,13 +337,27 @@ export async function captureLead(
     );
     rows = results[5]?.rows;
     const webhookAt = 6 + outbox.statements.length;
-    outboxIds = returnedIds(results, [...outbox.outboxIndexes.map((i) => 6 + i), webhookAt, webhookAt + 1]);
+    outboxIds = returnedIds(results, [
+      ...outbox.outboxIndexes.map((i) => 6 + i),
+      webhookAt,
+      webhookAt + 1,
+      ...handOvers.map((_, i) => webhookAt + 2 + i),
+    ]);
   } catch (err) {
     throw toAppError(err);
   }
-  const row = rows?.[0];
+  let row = rows?.[0];
   if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
   sendSoon(ctx, outboxIds);
+  armSlaSoon(ctx, workspace.id, row.sla_due_at === null ? null : Number(row.sla_due_at));
+  // The rep the rotation offered reached their cap before this write: the lead joined the queue; place it now.
+  if (decision.ownerRepId && Number(row.created) === 1 && row.owner_rep_id === null) {
+    await drainUnassigned(ctx, workspace.id).catch((err: unknown) => {
+      throw toAppError(err);
+    });
+    const placed = await ctx.database.client.execute({ sql: `SELECT *, 1 AS created, 1 AS recorded FROM lead WHERE id = ?`, args: [leadId] });
+    row = placed.rows[0] ?? row;
+  }
   return {
     lead: leadFromRow(row),
     created: Number(row.created) === 1,

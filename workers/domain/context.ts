@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { Database } from "../db";
 import type { ScheduleRetry } from "../outbox/retry-queue";
 import type { RotationService } from "../routing/rotation-service";
+import type { SlaClock } from "../routing/sla-clock";
 
 /** What every domain verb receives: no `env`, no request, so any transport (HTTP, bots, cron) can call it. */
 export interface DomainContext {
@@ -9,6 +10,8 @@ export interface DomainContext {
   database: Database;
   now: () => number;
   rotation: RotationService;
+  /** Arms the workspace's SLA alarm for a new deadline; absent = the cron sweep alone. */
+  slaClock?: SlaClock | undefined;
   /** Work after the response (the outbox's immediate send); absent where nothing outlives the call. */
   waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
   /** Brings failed sends back at their retry time (a delayed queue message); absent: the cron job retries. */

@@ -9,6 +9,7 @@ export interface OwnerDecision {
   reason: "sticky" | "rotation" | "fallback" | "none";
   /** rep id → why they were skipped (the timeline shows it when nobody was eligible) */
   skipped: Record<string, SkipReason>;
+  /** The first-response deadline; it runs from capture even while nobody owns the lead. */
   slaDueAt: number | null;
 }
 
@@ -24,6 +25,8 @@ export interface DecideOwnerInput {
   /** reps who passed or let the SLA lapse */
   exclude?: ReadonlySet<string>;
   hot?: boolean;
+  /** ask the rotation who is next without advancing it (the routing preview) */
+  dryRun?: boolean;
 }
 
 export function slaDeadline(routing: RoutingContext, poolId: string | null, now: number, hot: boolean): number {
@@ -31,7 +34,31 @@ export function slaDeadline(routing: RoutingContext, poolId: string | null, now:
   return now + (hot ? pool.hotSlaMinutes : pool.slaMinutes) * 60_000;
 }
 
-/** Who owns a lead now: sticky owner, else the pool's rotation among eligible reps, else the fallback. */
+/**
+ * The first of `repIds` who can take a lead now (active, not paused, on duty, under their cap) and is not
+ * excluded: the last resort and the escalation chain respect availability like the rotation does. Weight
+ * is not asked: weight 0 is how an owner stays out of the rotation while still catching what it cannot place.
+ */
+export function firstAvailable(
+  routing: RoutingContext,
+  repIds: (string | null | undefined)[],
+  now: number,
+  exclude: ReadonlySet<string> = new Set(),
+): string | null {
+  for (const id of repIds) {
+    const rep = id ? routing.reps.find((r) => r.id === id) : undefined;
+    if (!rep || exclude.has(rep.id)) continue;
+    if (skipReason({ ...rep, weight: 1 }, routing.openLeads.get(rep.id) ?? 0, now, routing.timezone) === null)
+      return rep.id;
+  }
+  return null;
+}
+
+/**
+ * Who owns a lead now: sticky owner, else the pool's rotation among eligible reps, else the fallback if
+ * available, else nobody (the lead waits in the unassigned queue). The write that stores the owner re-checks
+ * the cap inside the database (assignment-guard.ts), so what is decided here can never overshoot it.
+ */
 export async function decideOwner(ctx: DomainContext, input: DecideOwnerInput): Promise<OwnerDecision> {
   const { routing, poolId, now } = input;
   const exclude = input.exclude ?? new Set<string>();
@@ -43,12 +70,29 @@ export async function decideOwner(ctx: DomainContext, input: DecideOwnerInput): 
     return { ownerRepId: sticky.id, poolId, reason: "sticky", skipped: {}, slaDueAt: sla };
   }
 
-  const { eligible, skipped } = eligibleReps(poolReps(routing, poolId), routing.openLeads, now, routing.timezone, exclude);
+  const { eligible, skipped } = eligibleReps(
+    poolReps(routing, poolId),
+    routing.openLeads,
+    now,
+    routing.timezone,
+    exclude,
+  );
   if (eligible.length > 0) {
-    const picked = await ctx.rotation.pick(input.workspaceId, poolId, { assignmentKey: input.assignmentKey, candidates: eligible });
-    if (picked.repId) return { ownerRepId: picked.repId, poolId, reason: "rotation", skipped, slaDueAt: sla };
+    const request = {
+      candidates: eligible.map((c) => ({ ...c, open: routing.openLeads.get(c.repId) ?? 0 })),
+      strategy: poolSettings(routing, poolId).strategy,
+    };
+    const repId = input.dryRun
+      ? await ctx.rotation.peek(input.workspaceId, poolId, request)
+      : (await ctx.rotation.pick(input.workspaceId, poolId, { ...request, assignmentKey: input.assignmentKey })).repId;
+    if (repId) return { ownerRepId: repId, poolId, reason: "rotation", skipped, slaDueAt: sla };
   }
-  const fallback = poolSettings(routing, poolId).fallbackRepId ?? routing.ownerRepId;
-  if (fallback && !exclude.has(fallback)) return { ownerRepId: fallback, poolId, reason: "fallback", skipped, slaDueAt: sla };
-  return { ownerRepId: null, poolId, reason: "none", skipped, slaDueAt: null };
+  const fallback = firstAvailable(
+    routing,
+    [poolSettings(routing, poolId).fallbackRepId, routing.ownerRepId],
+    now,
+    exclude,
+  );
+  if (fallback) return { ownerRepId: fallback, poolId, reason: "fallback", skipped, slaDueAt: sla };
+  return { ownerRepId: null, poolId, reason: "none", skipped, slaDueAt: sla };
 }

@@ -9,6 +9,7 @@ import type { Actor, Scope } from "./context";
 import type { LeadAction } from "./lead-action-names";
 import { getLead, updateLead } from "./leads";
 import { ownerAlertStatements, reassignLead } from "./reassign";
+import { requireAssignable } from "./assignable";
 import { requireWorkspaceRep } from "./reps";
 import { snoozeLead } from "./snooze";
 
@@ -61,15 +62,18 @@ export async function passLead(scope: Scope, leadId: string, repId: string) {
   return getLead(scope, leadId);
 }
 
-/** Manual reassignment by the owner: to a named rep, or to the pool's next eligible rep. */
-export async function assignLead(scope: Scope, leadId: string, repId: string | undefined, actor: Actor) {
+/**
+ * Manual reassignment by the owner: to a named rep (who must be active, and available unless `force`),
+ * or to the pool's next eligible rep.
+ */
+export async function assignLead(scope: Scope, leadId: string, repId: string | undefined, actor: Actor, force?: boolean) {
   const { lead: current } = await getLead(scope, leadId);
   if (repId === undefined) {
     await reassignLead(scope.ctx, current, { reason: "manual", actor, now: scope.ctx.now(), hot: current.hot });
     return getLead(scope, leadId);
   }
-  await requireWorkspaceRep(scope.ctx, scope.workspace.id, repId);
   if (repId === current.ownerRepId) return getLead(scope, leadId);
+  await requireAssignable(scope.ctx, scope.workspace.id, repId, { force });
   const now = scope.ctx.now();
   const { db } = scope.ctx.database;
   const eventId = newId("evt", now);

@@ -10,7 +10,9 @@ import { returnedIds, webhookStatement } from "../outbox/webhook-statements";
 import { leadMessages, outboundMessagesQuery, type LeadMessage } from "./lead-messages";
 import { leadFromRow, type Lead } from "./lead-row";
 import { ownerAlertStatements } from "./reassign";
-import { requireWorkspaceRep } from "./reps";
+import { requireAssignable } from "./assignable";
+import { isOpenStatus } from "./routing-context";
+import { drainUnassigned } from "./unassigned-queue";
 
 export type LeadEvent = typeof leadEvent.$inferSelect;
 
@@ -111,6 +113,8 @@ export interface LeadPatch {
   status?: LeadStatus | undefined;
   ownerRepId?: string | null | undefined;
   notes?: string | null | undefined;
+  /** hand the lead to a paused, away or at-cap rep anyway */
+  force?: boolean | undefined;
 }
 
 /** Status, owner and notes changes, each recorded on the timeline with its actor, in one batch. */
@@ -118,7 +122,9 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
   const { db } = ctx.database;
   const current = await getLead({ ctx, workspace }, id);
   const before = current.lead;
-  if (patch.ownerRepId) await requireWorkspaceRep(ctx, workspace.id, patch.ownerRepId, "ownerRepId");
+  if (patch.ownerRepId && patch.ownerRepId !== before.ownerRepId) {
+    await requireAssignable(ctx, workspace.id, patch.ownerRepId, { force: patch.force, field: "ownerRepId" });
+  }
   const now = ctx.now();
   const events: (typeof leadEvent.$inferInsert)[] = [];
   const event = (type: LeadEvent["type"], data: Record<string, unknown>) =>
@@ -170,6 +176,8 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
     "write",
   );
   sendSoon(ctx, returnedIds(results, [...webhooks, ...alerts].map((_, i) => 2 + i)));
+  // A closed lead frees a slot under its owner's cap: the unassigned queue may move.
+  if (set.status && !isOpenStatus(set.status) && before.ownerRepId) await drainUnassigned(ctx, workspace.id);
   const row = results[0]?.rows[0];
   return { lead: row ? leadFromRow(row) : before, events: [...current.events, ...(events as LeadEvent[])] };
 }

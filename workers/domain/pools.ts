@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
-import { pool, poolMember, rep } from "../../db/schema";
+import { pool, poolMember, rep, type PoolStrategy } from "../../db/schema";
 import { AppError } from "../errors";
 import { newId } from "../lib/ids";
 import type { Scope } from "./context";
@@ -12,6 +12,9 @@ export interface PoolInput {
   hotSlaMinutes?: number | undefined;
   maxReassignments?: number | undefined;
   fallbackRepId?: string | null | undefined;
+  strategy?: PoolStrategy | undefined;
+  /** who SLA escalations go to, in order, the first available */
+  escalationRepIds?: string[] | undefined;
   /** members; empty = every rep of the workspace */
   repIds?: string[] | undefined;
 }
@@ -19,7 +22,9 @@ export interface PoolInput {
 export type PoolWithMembers = Pool & { repIds: string[] };
 
 async function checkReps({ ctx, workspace }: Scope, input: Partial<PoolInput>) {
-  const wanted = [...new Set([...(input.repIds ?? []), ...(input.fallbackRepId ? [input.fallbackRepId] : [])])];
+  const wanted = [
+    ...new Set([...(input.repIds ?? []), ...(input.escalationRepIds ?? []), ...(input.fallbackRepId ? [input.fallbackRepId] : [])]),
+  ];
   if (wanted.length === 0) return;
   const found = await ctx.database.db
     .select({ id: rep.id })
@@ -29,6 +34,8 @@ async function checkReps({ ctx, workspace }: Scope, input: Partial<PoolInput>) {
   const known = new Set(found.map((r) => r.id));
   const missing = (input.repIds ?? []).findIndex((id) => !known.has(id));
   if (missing >= 0) throw AppError.validation({ [`repIds.${missing}`]: "No such rep in this workspace." });
+  const badChain = (input.escalationRepIds ?? []).findIndex((id) => !known.has(id));
+  if (badChain >= 0) throw AppError.validation({ [`escalationRepIds.${badChain}`]: "No such rep in this workspace." });
   if (input.fallbackRepId && !known.has(input.fallbackRepId)) throw AppError.validation({ fallbackRepId: "No such rep in this workspace." });
 }
 

@@ -1,40 +1,33 @@
 import type { InStatement } from "@libsql/client/web";
 import { stmt } from "../lib/statement";
-import { repAlertStatements } from "../outbox/capture-statements";
+import { armSlaSoon } from "../routing/sla-clock";
 import { sendSoon } from "../outbox/send-now";
 import { webhookStatement } from "../outbox/webhook-statements";
 import type { Actor, DomainContext } from "./context";
-import { decideOwner } from "./decide-owner";
+import { underCap } from "./assignment-guard";
+import { decideOwner, firstAvailable } from "./decide-owner";
+import { handOverStatements } from "./hand-over";
 import type { Lead } from "./lead-row";
 import { loadRoutingContext, poolSettings, type RoutingContext } from "./routing-context";
 
-export type ReassignReason = "pass" | "sla" | "manual";
-
-const REASON_TEXT: Record<ReassignReason, string> = {
-  pass: "passed on by its owner",
-  sla: "not picked up in time",
-  manual: "reassigned by the owner",
-};
+export type ReassignReason = "pass" | "sla" | "manual" | "deactivated";
 
 const sqlOf = (s: InStatement) => (typeof s === "string" ? s : s.sql);
-
-function contactLine(lead: Pick<Lead, "name" | "phone" | "email" | "source">): string {
-  return [`${lead.name ?? "no name"} (${lead.source})`, lead.phone, lead.email].filter(Boolean).join(" · ");
-}
 
 /**
  * The alert to a rep the owner handed a lead to by name (assign to a rep, or PATCH ownerRepId), in the
  * batch of that change and only if the lead is theirs after it.
  */
-export function ownerAlertStatements(a: { ws: string; lead: Pick<Lead, "id" | "name" | "phone" | "email" | "source">; repId: string; key: string; now: number }): InStatement[] {
-  return repAlertStatements({
-    ws: a.ws,
-    leadId: a.lead.id,
-    repId: a.repId,
-    kind: "rep_alert",
-    text: [`Lead ${REASON_TEXT.manual} \u2014 now yours`, contactLine(a.lead)].join("\n"),
-    key: a.key,
-    now: a.now,
+export function ownerAlertStatements(a: {
+  ws: string;
+  lead: Pick<Lead, "id" | "name" | "phone" | "email" | "source">;
+  repId: string;
+  key: string;
+  now: number;
+}): InStatement[] {
+  return handOverStatements({
+    ...a,
+    reason: "manual",
     condition: `EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND id = :leadId AND owner_rep_id = :repId)`,
   });
 }
@@ -46,8 +39,9 @@ export interface ReassignOutcome {
 
 /**
  * Moves a lead on to the next eligible rep of its pool — never one who already passed or let the SLA
- * lapse — or, once the pool's reassignment budget is spent or nobody else can take it, escalates it to
- * the workspace owner. Keyed by the lead's reassignment number: the rotation and the deterministic event
+ * lapse — or, once the pool's reassignment budget is spent or nobody else can take it, escalates it along
+ * the pool's escalation chain (then its fallback, then the workspace owner), to the first one available.
+ * Nobody available: the lead waits unowned in the unassigned queue and the workspace owner is alerted. Keyed by the lead's reassignment number: the rotation and the deterministic event
  * ids make a retried or concurrent run a no-op instead of a second move.
  */
 export async function reassignLead(
@@ -72,6 +66,11 @@ export async function reassignLead(
       })
     : null;
   const moved = decision && decision.reason === "rotation" ? decision : null;
+  const pool = poolSettings(routing, lead.poolId);
+  // Never back to a rep who passed or let the deadline lapse, even when they head the chain.
+  const escalateTo = moved
+    ? null
+    : firstAvailable(routing, [...pool.escalationRepIds, pool.fallbackRepId, routing.ownerRepId], opts.now, new Set(passed));
   const args = {
     ws: lead.workspaceId,
     id: lead.id,
@@ -81,9 +80,13 @@ export async function reassignLead(
     now: opts.now,
     actorType: opts.actor.type,
     actorId: opts.actor.id ?? null,
+    to: moved?.ownerRepId ?? escalateTo,
   };
   // Only the run that still sees the lead as it was read moves it (compare-and-set on the count).
-  const guard = `workspace_id = :ws AND id = :id AND reassign_count = :count AND owner_rep_id IS :from AND escalated_at IS NULL`;
+  // A move to a rep also re-checks their cap inside the write (assignment-guard.ts).
+  const guard = `workspace_id = :ws AND id = :id AND reassign_count = :count AND owner_rep_id IS :from AND escalated_at IS NULL${
+    moved ? ` AND ${underCap(":to")}` : ""
+  }`;
   const event = (suffix: string, type: string, data: Record<string, unknown>): InStatement =>
     stmt(
       `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
@@ -94,21 +97,23 @@ export async function reassignLead(
     );
 
   // The new owner hears about it in the same batch as the move, and only if the move happens.
-  const alert = (repId: string | null, kind: "rep_alert" | "escalation", headline: string): InStatement[] => {
+  const alert = (repId: string | null, kind: "rep_alert" | "escalation", headline?: string): InStatement[] => {
     if (!repId) return [];
-    const a = {
+    return handOverStatements({
       ws: lead.workspaceId,
-      leadId: lead.id,
+      lead,
       repId,
+      reason: opts.reason,
       kind,
-      text: [headline, contactLine(lead)].join("\n"),
-      key: `alert:${lead.id}:${generation}`,
+      ...(headline ? { headline } : {}),
+      // Waiting with nobody available: one alert per lead, shared with the unassigned queue's.
+      key: kind === "escalation" && !escalateTo ? `queued:${lead.id}` : `alert:${lead.id}:${generation}`,
       now: opts.now,
       condition: `EXISTS (SELECT 1 FROM lead WHERE ${guard})`,
-      conditionArgs: { id: lead.id, count: lead.reassignCount, from: lead.ownerRepId },
-    };
-    // Telegram for reps with a linked chat, WhatsApp for the others (each statement checks which applies).
-    return repAlertStatements(a);
+      conditionArgs: moved
+        ? { id: lead.id, count: lead.reassignCount, from: lead.ownerRepId, to: moved.ownerRepId }
+        : { id: lead.id, count: lead.reassignCount, from: lead.ownerRepId },
+    });
   };
   const statements: InStatement[] = [];
   if (opts.reason === "pass") statements.push(event("p", "passed", { repId: lead.ownerRepId }));
@@ -116,7 +121,7 @@ export async function reassignLead(
   if (moved) {
     statements.push(
       event("r", "reassigned", { from: lead.ownerRepId, to: moved.ownerRepId, reason: opts.reason, skipped: moved.skipped }),
-      ...alert(moved.ownerRepId, "rep_alert", `Lead ${REASON_TEXT[opts.reason]} — now yours`),
+      ...alert(moved.ownerRepId, "rep_alert"),
       stmt(
         `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, assigned_at = :now,
                 sla_due_at = :sla, claimed_at = NULL, updated_at = :now WHERE ${guard}`,
@@ -125,10 +130,13 @@ export async function reassignLead(
     );
     outcome = { kind: "reassigned", toRepId: moved.ownerRepId };
   } else {
-    // Budget spent or nobody else eligible: the owner (or the pool's fallback) takes it from here.
-    const to = decision?.ownerRepId ?? routing.ownerRepId ?? lead.ownerRepId;
+    // Budget spent or nobody else eligible: the escalation chain takes it from here, or it waits unowned
+    // (SLA clock stopped: it has been missed) while the workspace owner hears of it.
+    const to = escalateTo;
+    const why = budgetLeft ? "no other rep could take it" : `first response missed ${lead.reassignCount + 1} times`;
+    const alertTo = to ?? routing.ownerRepId;
     statements.push(
-      ...(to ? alert(to, "escalation", `Escalated to you: ${budgetLeft ? "no other rep could take it" : `first response missed ${lead.reassignCount + 1} times`}`) : []),
+      ...alert(alertTo, "escalation", to ? `Escalated to you: ${why}` : `Lead waiting, nobody available: ${why}`),
       event("e", "escalated", {
         from: lead.ownerRepId,
         to,
@@ -137,7 +145,8 @@ export async function reassignLead(
       }),
       stmt(
         `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, escalated_at = :now,
-                sla_due_at = NULL, updated_at = :now WHERE ${guard}`,
+                assigned_at = CASE WHEN :to IS NULL THEN assigned_at ELSE :now END, sla_due_at = NULL, updated_at = :now
+         WHERE ${guard}`,
         { ...args, to },
       ),
     );
@@ -162,5 +171,6 @@ export async function reassignLead(
   const results = await ctx.database.client.batch(statements, "write");
   const alertIds = results.flatMap((r, i) => (/INSERT INTO outbox/.test(sqlOf(statements[i]!)) ? r.rows.map((row) => String(row.id)) : []));
   sendSoon(ctx, alertIds);
+  if (moved && results[moveAt]?.rowsAffected) armSlaSoon(ctx, lead.workspaceId, moved.slaDueAt);
   return results[moveAt]?.rowsAffected ? outcome : { kind: "unchanged", toRepId: lead.ownerRepId };
 }

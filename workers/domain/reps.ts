@@ -4,7 +4,9 @@ import { AppError } from "../errors";
 import { normalizeEmail, normalizePhone } from "../lib/contact";
 import { newId } from "../lib/ids";
 import type { DomainContext, Scope } from "./context";
-import { OPEN_STATUSES } from "./routing-context";
+import { reassignLead } from "./reassign";
+import { loadRoutingContext, OPEN_STATUSES } from "./routing-context";
+import { drainUnassigned } from "./unassigned-queue";
 
 export type Rep = typeof rep.$inferSelect;
 
@@ -67,17 +69,27 @@ export async function getRep({ ctx, workspace }: Scope, id: string): Promise<Rep
   return row;
 }
 
+
 export async function createRep({ ctx, workspace }: Scope, input: RepInput): Promise<Rep> {
   const now = ctx.now();
   const values = { ...normalizeContacts(input, workspace.defaultCountry), name: input.name };
-  return ctx.database.db
+  const row = await ctx.database.db
     .insert(rep)
     .values({ ...values, id: newId("rep", now), workspaceId: workspace.id, createdAt: now, updatedAt: now })
     .returning()
     .get();
+  // A new rep may take what waits in the unassigned queue.
+  await drainUnassigned(ctx, workspace.id);
+  return row;
 }
 
+// Changes that can let a rep take more leads (or fewer, which the queue then respects).
+const AVAILABILITY_FIELDS = ["active", "paused", "weight", "maxOpenLeads", "timezone", "workingHours", "vacations"] as const;
+// Open leads moved off a deactivated rep in one request, bounded to stay inside a Worker's limits.
+const REDISTRIBUTE_BATCH = 500;
+
 export async function updateRep({ ctx, workspace }: Scope, id: string, input: Partial<RepInput>): Promise<Rep> {
+  const before = input.active === false ? await getRep({ ctx, workspace }, id) : null;
   const row = await ctx.database.db
     .update(rep)
     .set({
@@ -90,6 +102,8 @@ export async function updateRep({ ctx, workspace }: Scope, id: string, input: Pa
     .returning()
     .get();
   if (!row) throw AppError.notFound("Rep");
+  if (before?.active && !row.active) await redistributeOpenLeads(ctx, workspace.id, id);
+  if (AVAILABILITY_FIELDS.some((f) => input[f] !== undefined)) await drainUnassigned(ctx, workspace.id);
   return row;
 }
 
@@ -112,3 +126,26 @@ export async function deleteRep({ ctx, workspace }: Scope, id: string): Promise<
   await getRep({ ctx, workspace }, id);
   throw new AppError("CONFLICT", "This rep still owns open leads: reassign them or pause the rep instead.");
 }
+
+/**
+ * A deactivated rep's open leads go back through the rotation, each to the next eligible rep (who is
+ * alerted like any hand-over) or, when nobody can take it, along the escalation chain or into the queue.
+ */
+async function redistributeOpenLeads(ctx: DomainContext, workspaceId: string, repId: string): Promise<void> {
+  const open = await ctx.database.db
+    .select()
+    .from(lead)
+    .where(and(eq(lead.workspaceId, workspaceId), eq(lead.ownerRepId, repId), inArray(lead.status, [...OPEN_STATUSES])))
+    .orderBy(asc(lead.createdAt))
+    .limit(REDISTRIBUTE_BATCH)
+    .all();
+  if (open.length === 0) return;
+  const { routing } = await loadRoutingContext(ctx, workspaceId);
+  for (const row of open) {
+    const outcome = await reassignLead(ctx, row, { reason: "deactivated", actor: { type: "system" }, now: ctx.now(), routing, hot: row.hot });
+    if (outcome.kind !== "unchanged" && outcome.toRepId) {
+      routing.openLeads.set(outcome.toRepId, (routing.openLeads.get(outcome.toRepId) ?? 0) + 1);
+    }
+  }
+}
+

@@ -7,13 +7,22 @@ export type Pool = typeof pool.$inferSelect;
 export type RoutingRule = typeof routingRule.$inferSelect;
 
 export const OPEN_STATUSES = ["new", "contacted", "qualified"] as const;
+export const isOpenStatus = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
 
 // Used when a workspace has defined no pool: every rep, these SLA settings.
-export const IMPLICIT_POOL = { slaMinutes: 15, hotSlaMinutes: 5, maxReassignments: 2, fallbackRepId: null } as const;
+export const IMPLICIT_POOL = {
+  slaMinutes: 15,
+  hotSlaMinutes: 5,
+  maxReassignments: 2,
+  fallbackRepId: null,
+  strategy: "weighted",
+  escalationRepIds: [] as string[],
+} as const;
 
 export interface RoutingContext {
   timezone: string;
   ownerRepId: string | null;
+  queueHotFirst: boolean;
   reps: (RepAvailability & { name: string })[];
   pools: Pool[];
   members: Map<string, string[]>;
@@ -41,7 +50,7 @@ export async function loadRoutingContext(
   const { db } = ctx.database;
   const id = { phone: null, email: null, tg: null, wa: null, waUser: null, ...identity };
   const [ws, reps, pools, members, rules, counts, existing] = await db.batch([
-    db.select({ timezone: workspace.timezone, ownerRepId: workspace.ownerRepId }).from(workspace).where(eq(workspace.id, workspaceId)),
+    db.select({ timezone: workspace.timezone, ownerRepId: workspace.ownerRepId, queueHotFirst: workspace.queueHotFirst }).from(workspace).where(eq(workspace.id, workspaceId)),
     db.select().from(rep).where(eq(rep.workspaceId, workspaceId)).orderBy(asc(rep.createdAt)),
     db.select().from(pool).where(eq(pool.workspaceId, workspaceId)),
     db.select().from(poolMember).where(eq(poolMember.workspaceId, workspaceId)),
@@ -71,6 +80,7 @@ export async function loadRoutingContext(
     routing: {
       timezone: ws[0]?.timezone ?? "UTC",
       ownerRepId: ws[0]?.ownerRepId ?? null,
+      queueHotFirst: ws[0]?.queueHotFirst ?? false,
       reps,
       pools,
       members: memberMap,

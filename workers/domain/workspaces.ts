@@ -23,6 +23,7 @@ export async function createWorkspace({ ctx, input }: { ctx: DomainContext; inpu
     defaultCountry: (input.defaultCountry ?? "US").toUpperCase(),
     timezone: input.timezone ?? "UTC",
     ownerRepId: null,
+    queueHotFirst: false,
     repsSeeUnassigned: false,
     createdAt: now,
     updatedAt: now,
@@ -58,7 +59,11 @@ export async function updateWorkspace({
 }: {
   ctx: DomainContext;
   workspaceId: string;
-  input: Partial<CreateWorkspaceInput> & { ownerRepId?: string | null | undefined; repsSeeUnassigned?: boolean | undefined };
+  input: Partial<CreateWorkspaceInput> & {
+    ownerRepId?: string | null | undefined;
+    repsSeeUnassigned?: boolean | undefined;
+    queueHotFirst?: boolean | undefined;
+  };
 }) {
   if (input.ownerRepId) await requireWorkspaceRep(ctx, workspaceId, input.ownerRepId, "ownerRepId");
   const patch = {
@@ -66,6 +71,7 @@ export async function updateWorkspace({
     ...(input.defaultCountry !== undefined ? { defaultCountry: input.defaultCountry.toUpperCase() } : {}),
     ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
     ...(input.ownerRepId !== undefined ? { ownerRepId: input.ownerRepId } : {}),
+    ...(input.queueHotFirst !== undefined ? { queueHotFirst: input.queueHotFirst } : {}),
     ...(input.repsSeeUnassigned !== undefined ? { repsSeeUnassigned: input.repsSeeUnassigned } : {}),
     updatedAt: ctx.now(),
   };

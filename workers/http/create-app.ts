@@ -2,6 +2,7 @@ import { cors } from "hono/cors";
 import type { Config } from "../config";
 import { openDatabase } from "../db";
 import { rotationService } from "../routing/rotation-service";
+import { slaClock } from "../routing/sla-clock";
 import { AppError } from "../errors";
 import { newApp } from "./app";
 import { renderError } from "./on-error";
@@ -13,6 +14,8 @@ import { registerLeads } from "../routes/leads";
 import { registerOpenApi } from "../routes/openapi";
 import { registerPools } from "../routes/pools";
 import { registerReps } from "../routes/reps";
+import { registerRepLoad } from "../routes/rep-load";
+import { registerRoutingPreview } from "../routes/routing-preview";
 import { registerRoutingRules } from "../routes/routing-rules";
 import { registerSequences } from "../routes/sequences";
 import { registerWorkspaces } from "../routes/workspaces";
@@ -50,7 +53,15 @@ export function createApp(config: Config, clock: () => number = Date.now) {
       waitUntil = undefined;
     }
     const scheduleRetry = queueRetries(c.env?.OUTBOX_RETRY, clock);
-    c.set("ctx", { config, database: openDatabase(config), now: clock, rotation: rotationService(c.env?.ROTATION), waitUntil, scheduleRetry });
+    c.set("ctx", {
+      config,
+      database: openDatabase(config),
+      now: clock,
+      rotation: rotationService(c.env?.ROTATION),
+      slaClock: slaClock(c.env?.SLA_TIMER),
+      waitUntil,
+      scheduleRetry,
+    });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
@@ -83,6 +94,8 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerLeadActions(app);
   registerPools(app);
   registerRoutingRules(app);
+  registerRoutingPreview(app);
+  registerRepLoad(app);
   registerSequences(app);
   registerScoring(app);
   registerWebhooks(app);

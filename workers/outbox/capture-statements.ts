@@ -201,7 +201,9 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
   if (f.ownerRepId) {
     const alerts = repAlertStatements({
       ws: f.ws, leadId: f.leadId, repId: f.ownerRepId, kind: "rep_alert", text: repAlertText(f.source, f.alert),
-      key: `alert:${f.leadId}:${f.ownerRepId}`, now: f.now, condition: CREATED, channelId: f.channelId ?? null,
+      key: `alert:${f.leadId}:${f.ownerRepId}`, now: f.now, channelId: f.channelId ?? null,
+      // Only if the lead was stored with this owner (the write re-checks the rep's cap).
+      condition: `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id = :repId)`,
     });
     for (const alert of alerts) {
       outboxIndexes.push(statements.length);

@@ -40,10 +40,20 @@ export function registerLeadActions(app: App) {
       path: "/api/v1/leads/{id}/assign",
       tags,
       summary: "Reassign manually: to `repId`, or (without it) to the pool's next eligible rep",
-      request: { params: Id, body: jsonBody(z.object({ repId: z.string().min(1).max(64).optional() })) },
+      request: {
+        params: Id,
+        body: jsonBody(
+          z.object({
+            repId: z.string().min(1).max(64).optional(),
+            force: z.boolean().optional().openapi({ description: "assign to a paused, away or at-cap rep anyway" }),
+          }),
+        ),
+      },
       responses: ok,
     }),
-    async (c) =>
-      c.json(await assignLead(scope(c), c.req.valid("param").id, c.req.valid("json").repId, actorOf(c)), 200),
+    async (c) => {
+      const { repId, force } = c.req.valid("json");
+      return c.json(await assignLead(scope(c), c.req.valid("param").id, repId, actorOf(c), force), 200);
+    },
   );
 }

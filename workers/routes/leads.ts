@@ -170,6 +170,7 @@ const patch = createRoute({
         status: z.enum(LEAD_STATUSES).optional(),
         ownerRepId: z.string().max(64).nullable().optional(),
         notes: z.string().max(10_000).nullable().optional(),
+        force: z.boolean().optional().openapi({ description: "assign to a paused, away or at-cap rep anyway" }),
       }),
     ),
   },

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { POOL_STRATEGIES } from "../../db/schema";
 import { createPool, deletePool, getPool, listPools, updatePool } from "../domain/pools";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
@@ -14,6 +15,8 @@ const PoolSchema = z
     hotSlaMinutes: z.number().int(),
     maxReassignments: z.number().int(),
     fallbackRepId: z.string().nullable(),
+    strategy: z.enum(POOL_STRATEGIES),
+    escalationRepIds: z.array(z.string()).openapi({ description: "SLA escalations go to the first available, in order" }),
     repIds: z.array(z.string()).openapi({ description: "members; empty = every rep of the workspace" }),
     createdAt: z.number(),
     updatedAt: z.number(),
@@ -27,6 +30,8 @@ const PoolInput = z.object({
   hotSlaMinutes: z.number().int().min(1).max(10_080).optional(),
   maxReassignments: z.number().int().min(0).max(20).optional(),
   fallbackRepId: z.string().max(64).nullish(),
+  strategy: z.enum(POOL_STRATEGIES).optional().openapi({ description: "weighted round robin, or fewest open leads first" }),
+  escalationRepIds: z.array(z.string().max(64)).max(20).optional(),
   repIds: z.array(z.string().max(64)).max(500).optional(),
 });
 

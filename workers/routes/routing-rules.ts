@@ -5,14 +5,18 @@ import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
 
-const Match = z
-  .object({
-    sources: z.array(z.enum(LEAD_SOURCES)).max(10).optional(),
-    formIds: z.array(z.string().max(64)).max(100).optional(),
-    countries: z.array(z.string().regex(/^[A-Za-z]{2}$/, "ISO alpha-2 country code.")).max(250).optional(),
-    fields: z.record(z.string().max(64), z.array(z.string().max(200)).min(1).max(100)).optional(),
-  })
-  .openapi("RuleMatch", { description: "all listed criteria must match; any value within one criterion" });
+const Criteria = z.object({
+  sources: z.array(z.enum(LEAD_SOURCES)).max(10).optional(),
+  formIds: z.array(z.string().max(64)).max(100).optional(),
+  countries: z.array(z.string().regex(/^[A-Za-z]{2}$/, "ISO alpha-2 country code.")).max(250).optional(),
+  fields: z.record(z.string().max(64), z.array(z.string().max(200)).min(1).max(100)).optional(),
+  regions: z.array(z.string().trim().min(1).max(100)).max(200).optional().openapi({ description: "form field region/state/province" }),
+  postalPrefixes: z.array(z.string().trim().min(1).max(12)).max(500).optional().openapi({ description: "form field zip/postal_code/postcode" }),
+});
+
+const Match = Criteria.extend({
+  any: z.array(Criteria).max(20).optional().openapi({ description: "OR-groups: one of them must match in full too" }),
+}).openapi("RuleMatch", { description: "all listed criteria must match; any value within one criterion" });
 
 const RuleSchema = z
   .object({

@@ -16,6 +16,7 @@ export const WorkspaceSchema = z
     defaultCountry: z.string(),
     timezone: z.string(),
     ownerRepId: z.string().nullable().openapi({ description: "the owner's rep record: escalations and last-resort fallback" }),
+    queueHotFirst: z.boolean().openapi({ description: "the unassigned queue hands out hot leads first" }),
     repsSeeUnassigned: z.boolean().openapi({ description: "reps signed in to the console also see unassigned leads" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
@@ -62,7 +63,11 @@ const patch = createRoute({
   summary: "Update the workspace of the calling API key",
   request: {
     body: jsonBody(
-      CreateWorkspace.partial().extend({ ownerRepId: z.string().max(64).nullable().optional(), repsSeeUnassigned: z.boolean().optional() }),
+      CreateWorkspace.partial().extend({
+        ownerRepId: z.string().max(64).nullable().optional(),
+        repsSeeUnassigned: z.boolean().optional(),
+        queueHotFirst: z.boolean().optional(),
+      }),
     ),
   },
   responses: { 200: jsonResponse(WorkspaceSchema, "Updated"), ...commonErrors },

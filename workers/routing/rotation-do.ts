@@ -1,11 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { pickNext, type Candidate, type RepRotationState } from "./smooth-wrr";
+import type { PoolStrategy } from "../../db/schema";
+import { leastLoaded, pickNext, type Candidate, type RepRotationState } from "./smooth-wrr";
 
 export interface PickRequest {
   /** Idempotency key: the lead id, or lead id + reassignment number. A retry returns the same rep. */
   assignmentKey: string;
   /** Reps eligible now (the Worker checked activity, pause, vacation, hours, caps). */
   candidates: Candidate[];
+  /** weighted (default): smooth weighted round robin · least-loaded: fewest open leads, ties by rotation */
+  strategy?: PoolStrategy;
 }
 
 export interface PickResult {
@@ -36,12 +39,7 @@ export class Rotation extends DurableObject<Env> {
     const prior = this.sql.exec<{ rep_id: string }>(`SELECT rep_id FROM assignment WHERE key = ?`, request.assignmentKey).toArray()[0];
     if (prior) return { repId: prior.rep_id, replay: true };
 
-    const states = new Map<string, RepRotationState>();
-    for (const row of this.sql.exec<{ rep_id: string; current: number; last_seq: number }>(`SELECT rep_id, current, last_seq FROM rep_state`)) {
-      states.set(row.rep_id, { repId: row.rep_id, current: row.current, lastSeq: row.last_seq });
-    }
-    const seq = (this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0) + 1;
-    const picked = pickNext(states, request.candidates, seq);
+    const { picked, seq } = this.next(request);
     if (!picked) return { repId: null, replay: false };
 
     const now = Date.now();
@@ -59,6 +57,21 @@ export class Rotation extends DurableObject<Env> {
     this.sql.exec(`INSERT INTO assignment (key, rep_id, seq, at) VALUES (?, ?, ?, ?)`, request.assignmentKey, picked.repId, seq, now);
     if (seq % 500 === 0) this.sql.exec(`DELETE FROM assignment WHERE at < ? AND seq < ?`, now - KEEP_ASSIGNMENTS_MS, seq);
     return { repId: picked.repId, replay: false };
+  }
+
+  /** Who `pick` would choose now, without advancing anything (the routing preview). */
+  peek(request: Omit<PickRequest, "assignmentKey">): string | null {
+    return this.next(request).picked?.repId ?? null;
+  }
+
+  private next(request: Omit<PickRequest, "assignmentKey">) {
+    const states = new Map<string, RepRotationState>();
+    for (const row of this.sql.exec<{ rep_id: string; current: number; last_seq: number }>(`SELECT rep_id, current, last_seq FROM rep_state`)) {
+      states.set(row.rep_id, { repId: row.rep_id, current: row.current, lastSeq: row.last_seq });
+    }
+    const seq = (this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0) + 1;
+    const candidates = request.strategy === "least-loaded" ? leastLoaded(states, request.candidates) : request.candidates;
+    return { picked: pickNext(states, candidates, seq), seq };
   }
 
   /** Assignments per rep made by this rotation (dashboard, benchmark, tests). */

@@ -9,8 +9,29 @@ export interface RoutableLead {
 
 const lower = (s: string) => s.trim().toLowerCase();
 
-/** True when every criterion the rule lists matches; field values compare case-insensitively. */
+const REGION_FIELDS = ["region", "state", "province"];
+const POSTAL_FIELDS = ["zip", "postal_code", "postcode", "postal"];
+const compact = (s: string) => s.replace(/[\s-]/g, "").toUpperCase();
+const answer = (lead: RoutableLead, names: string[]) => names.map((n) => lead.fields[n]).find((v) => v !== undefined && v.trim() !== "");
+
+/**
+ * True when every criterion the rule lists matches and, if it has OR-groups, one group matches in full;
+ * field values, regions and postal codes compare case-insensitively.
+ */
 export function ruleMatches(match: RuleMatch, lead: RoutableLead): boolean {
+  if (!criteriaMatch(match, lead)) return false;
+  return !match.any?.length || match.any.some((group) => criteriaMatch(group, lead));
+}
+
+function criteriaMatch(match: Omit<RuleMatch, "any">, lead: RoutableLead): boolean {
+  if (match.regions?.length) {
+    const region = answer(lead, REGION_FIELDS);
+    if (!region || !match.regions.map(lower).includes(lower(region))) return false;
+  }
+  if (match.postalPrefixes?.length) {
+    const postal = answer(lead, POSTAL_FIELDS);
+    if (!postal || !match.postalPrefixes.some((p) => compact(postal).startsWith(compact(p)))) return false;
+  }
   if (match.sources?.length && !(match.sources as string[]).includes(lead.source)) return false;
   if (match.formIds?.length && (!lead.formId || !match.formIds.includes(lead.formId))) return false;
   if (match.countries?.length && (!lead.country || !match.countries.map((c) => c.toUpperCase()).includes(lead.country))) {

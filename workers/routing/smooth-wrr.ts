@@ -9,6 +9,23 @@ export interface RepRotationState {
 export interface Candidate {
   repId: string;
   weight: number;
+  /** open leads now; the least-loaded strategy picks among the reps with the fewest */
+  open?: number;
+}
+
+/**
+ * Least-loaded: the rep with the fewest open leads; among equals the least recently assigned, then the
+ * rep id — a strict rotation among ties, whatever the weights did before.
+ */
+export function leastLoaded(states: ReadonlyMap<string, RepRotationState>, candidates: Candidate[]): Candidate[] {
+  const live = candidates.filter((c) => c.weight > 0);
+  if (live.length === 0) return [];
+  const key = (c: Candidate) => [c.open ?? 0, states.get(c.repId)?.lastSeq ?? -1] as const;
+  const best = live.reduce((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return kb[0] < ka[0] || (kb[0] === ka[0] && (kb[1] < ka[1] || (kb[1] === ka[1] && b.repId < a.repId))) ? b : a;
+  });
+  return [best];
 }
 
 const EPSILON = 1e-9;

@@ -1,0 +1,47 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { LEAD_SOURCES } from "../../db/schema";
+import { previewRouting } from "../domain/routing-preview";
+import type { App } from "../http/app";
+import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
+import { scope } from "../http/workspace-scope";
+
+const Sample = z.object({
+  source: z.enum(LEAD_SOURCES).optional(),
+  formId: z.string().max(64).optional(),
+  phone: z.string().max(40).optional(),
+  email: z.string().max(254).optional(),
+  fields: z.record(z.string().max(64), z.string().max(2000)).optional(),
+  hot: z.boolean().optional().openapi({ description: "preview the hot SLA" }),
+});
+
+const SKIP_REASONS = ["inactive", "paused", "zero-weight", "on-vacation", "off-hours", "at-cap", "passed"] as const;
+
+const Preview = z
+  .object({
+    pool: z.object({ id: z.string().nullable(), name: z.string() }),
+    rule: z.object({ id: z.string(), name: z.string() }).nullable(),
+    rep: z
+      .object({ id: z.string(), name: z.string() })
+      .nullable()
+      .openapi({ description: "null: it would wait unassigned" }),
+    reason: z.enum(["sticky", "rotation", "fallback", "none"]),
+    skipped: z.array(z.object({ repId: z.string(), name: z.string(), reason: z.enum(SKIP_REASONS) })),
+    existingLeadId: z.string().nullable(),
+    slaMinutes: z.number().int(),
+  })
+  .openapi("RoutingPreview");
+
+export function registerRoutingPreview(app: App) {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/v1/routing/preview",
+      tags: ["routing"],
+      summary:
+        "Where a sample lead would go now (pool, rule, rep, skipped reps and why), without advancing the rotation",
+      request: { body: jsonBody(Sample) },
+      responses: { 200: jsonResponse(Preview, "The routing decision"), ...commonErrors },
+    }),
+    async (c) => c.json(await previewRouting(scope(c), c.req.valid("json")), 200),
+  );
+}
