@@ -1,5 +1,5 @@
 // The vocabulary lives in the domain and the keyboard with the sender; re-exported for this bot's handlers.
 export {
   actionLabel, decodeLeadAction, encodeLeadAction, LEAD_ACTIONS, type LeadAction,
-} from "../../workers/domain/lead-action-names";
+} from "../../workers/domain/leads/lead-action-names";
 export { leadActionsKeyboard } from "../../workers/outbox/telegram-actions";

@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import { redeemRepInvite } from "../../workers/domain/rep-invites";
+import { redeemRepInvite } from "../../workers/domain/team/rep-invites";
 import type { BotContext } from "./context";
 import { queue } from "./queue";
 import { outboxInsert, updateKey } from "./outbox-reply";

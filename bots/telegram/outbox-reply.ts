@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import type { CopyOf, OutboxKind } from "../../db/schema";
-import { repTelegramBot } from "../../workers/domain/rep-bot";
+import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
 import { chatReplyInsert, insertedIds } from "../../workers/outbox/outbox-row";
 import type { BotDeps } from "./context";
 
@@ -41,7 +41,7 @@ export function eventKey(deps: BotDeps, updateId: number): string {
 }
 
 /**
- * The bot that talks to rep `r`: the one they started (workers/domain/rep-bot.ts). Prospects are answered
+ * The bot that talks to rep `r`: the one they started (workers/domain/channels/rep-bot.ts). Prospects are answered
  * by the bot they wrote to.
  */
 export const REP_BOT_SQL = repTelegramBot("r");

@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
 import type { Message, User } from "grammy/types";
 import type { InStatement } from "@libsql/client/web";
-import { captureLead, type CaptureInput } from "../../workers/domain/capture-lead";
-import { mergeTelegramLead } from "../../workers/domain/merge-telegram-lead";
+import { captureLead, type CaptureInput } from "../../workers/domain/capture/capture-lead";
+import { mergeTelegramLead } from "../../workers/domain/capture/merge-telegram-lead";
 import { AppError, toAppError } from "../../workers/errors";
 import { normalizePhone } from "../../workers/lib/contact";
 import { stmt } from "../../workers/lib/statement";

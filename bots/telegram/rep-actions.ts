@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
-import { applyRepLeadAction, repActionState } from "../../workers/domain/lead-actions";
-import { getLead } from "../../workers/domain/leads";
+import { applyRepLeadAction, repActionState } from "../../workers/domain/leads/lead-actions";
+import { getLead } from "../../workers/domain/leads/leads";
 import { AppError } from "../../workers/errors";
 import { actionLabel, decodeLeadAction, leadActionsKeyboard, type LeadAction } from "./callback-data";
 import type { BotContext } from "./context";

@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
-import { addLeadNote } from "../../workers/domain/lead-notes";
-import { listLeads } from "../../workers/domain/leads";
-import { repStats, type RepNumbers } from "../../workers/domain/rep-stats";
-import { updateRep } from "../../workers/domain/reps";
+import { addLeadNote } from "../../workers/domain/leads/lead-notes";
+import { listLeads } from "../../workers/domain/leads/leads";
+import { repStats, type RepNumbers } from "../../workers/domain/reports/rep-stats";
+import { updateRep } from "../../workers/domain/team/reps";
 import type { BotContext } from "./context";
 import { eventKey, outboxInsert, updateKey } from "./outbox-reply";
 import { queue } from "./queue";

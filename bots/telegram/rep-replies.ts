@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { toAppError } from "../../workers/errors";
-import { prospectRoute, repReplyStatements } from "../../workers/domain/rep-reply";
+import { prospectRoute, repReplyStatements } from "../../workers/domain/leads/rep-reply";
 import { sendSoon } from "../../workers/outbox/send-now";
 import type { BotContext } from "./context";
 import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
@@ -10,7 +10,7 @@ import { repliedLead } from "./replied-lead";
 /**
  * A rep answers a lead by replying (Telegram "reply") to its alert or to a relayed message: the text goes to
  * the prospect through the outbox (as `rep_reply`, which honours an opt-out) on the prospect's own channel
- * (the bot they talk to, or the WhatsApp number they wrote to: workers/domain/rep-reply.ts), is recorded on
+ * (the bot they talk to, or the WhatsApp number they wrote to: workers/domain/leads/rep-reply.ts), is recorded on
  * the lead, and counts as the first response. Only the lead's owner can answer.
  */
 export function repRepliesComposer() {

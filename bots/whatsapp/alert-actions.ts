@@ -1,6 +1,6 @@
 import {
   actionLabel, decodeLeadAction, encodeLeadAction, LEAD_ACTIONS, type LeadAction,
-} from "../../workers/domain/lead-action-names";
+} from "../../workers/domain/leads/lead-action-names";
 import { alertButtons, MORE_ACTIONS } from "../../workers/outbox/whatsapp-actions";
 
 /**

@@ -1,5 +1,5 @@
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
-import { findSiblingNumbers, recordUnknownNumbers, type WhatsappChannel } from "../../workers/domain/whatsapp-channels";
+import { findSiblingNumbers, recordUnknownNumbers, type WhatsappChannel } from "../../workers/domain/channels/whatsapp-channels";
 import { handleWebhook, type WebhookReport } from "./handle-webhook";
 import { readWebhook, webhookNumbers } from "./webhook-payload";
 

@@ -1,6 +1,6 @@
-import { captureLead } from "../../workers/domain/capture-lead";
-import { consentKeyword } from "../../workers/domain/consent-keywords";
-import { consentStatements } from "../../workers/domain/opt-out";
+import { captureLead } from "../../workers/domain/capture/capture-lead";
+import { consentKeyword } from "../../workers/domain/capture/consent-keywords";
+import { consentStatements } from "../../workers/domain/capture/opt-out";
 import { toAppError } from "../../workers/errors";
 import { normalizePhone } from "../../workers/lib/contact";
 import { newId } from "../../workers/lib/ids";
@@ -10,7 +10,7 @@ import type { WhatsappDeps } from "./context";
 import type { DescribedMessage, Referral } from "./describe-message";
 import { insertedIds, messageKey, whatsappOutboxInsert } from "./outbox-reply";
 import type { InboundMessage } from "./webhook-payload";
-import { repTelegramBot } from "../../workers/domain/rep-bot";
+import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
 
 const CONSENT_REPLY = {
   opt_out: "You are unsubscribed and will get no more messages from us. Reply START to subscribe again.",

@@ -1,6 +1,6 @@
-import { actionLabel } from "../../workers/domain/lead-action-names";
-import { applyRepLeadAction, repActionState } from "../../workers/domain/lead-actions";
-import { getLead } from "../../workers/domain/leads";
+import { actionLabel } from "../../workers/domain/leads/lead-action-names";
+import { applyRepLeadAction, repActionState } from "../../workers/domain/leads/lead-actions";
+import { getLead } from "../../workers/domain/leads/leads";
 import { AppError } from "../../workers/errors";
 import { alertActionList, type AlertReply } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";

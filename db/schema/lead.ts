@@ -51,7 +51,7 @@ export const lead = sqliteTable(
     claimedAt: integer("claimed_at"),
     escalatedAt: integer("escalated_at"),
     score: integer("score"),
-    // Why the score is what it is: [{ rule, label, points }] (workers/domain/scoring.ts).
+    // Why the score is what it is: [{ rule, label, points }] (workers/domain/capture/scoring.ts).
     scoreReasons: text("score_reasons", { mode: "json" }).$type<{ rule: string; label: string; points: number }[]>(),
     // score >= the workspace's hot threshold when it was scored; alerts and the dashboard flag it.
     hot: integer("hot", { mode: "boolean" }).notNull().default(false),

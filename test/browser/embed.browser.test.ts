@@ -1,7 +1,7 @@
 import { createClient } from "@libsql/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { api, launchChromium, newWorkspace, SHOTS } from "./chromium";
+import { api, launchChromium, newWorkspace, SHOTS } from "../support/browser/chromium";
 
 const env = inject("browserEnv");
 let browser: Browser;

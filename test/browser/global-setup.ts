@@ -8,7 +8,7 @@ import { migrateDatabase } from "../../db/scripts/migrate";
 import { startLibsqlServer } from "../../db/server";
 import { startWrangler } from "../../scripts/wrangler-dev";
 import { startFakeApis } from "../support/fake-apis";
-import { hostPage, INHERITING } from "./host-page";
+import { hostPage, INHERITING } from "../support/browser/host-page";
 
 async function freePort(): Promise<number> {
   const probe = createServer();

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { api, browserWithWorkspace, SHOTS, signIn } from "./chromium";
+import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Fresh Desk");

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, workerApi } from "./chromium";
+import { launchChromium, workerApi } from "../support/browser/chromium";
 
 const env = inject("browserEnv");
 const SHOTS = "test-results/browser";

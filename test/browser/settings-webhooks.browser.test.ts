@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { api, browserWithWorkspace, SHOTS, signIn } from "./chromium";
+import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Hooks Co");

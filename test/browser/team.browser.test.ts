@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchChromium, workerApi } from "./chromium";
+import { launchChromium, workerApi } from "../support/browser/chromium";
 
 const env = inject("browserEnv");
 

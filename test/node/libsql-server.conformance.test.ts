@@ -7,7 +7,7 @@ import { createClient, LibsqlBatchError, LibsqlError, type Client, type Config }
 import { createClient as createWebClient } from "@libsql/client/web";
 import * as hrana from "@libsql/hrana-client";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { close, exec, float, int, postJson, startTestServer, text, type TestServer } from "./libsql-server.helpers";
+import { close, exec, float, int, postJson, startTestServer, text, type TestServer } from "../support/node/libsql-server";
 
 function client(server: TestServer, config: Partial<Config> = {}): Client {
   const c = createClient({ url: server.url, ...config });

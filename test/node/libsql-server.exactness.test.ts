@@ -3,7 +3,7 @@
 
 import { createClient, type Client } from "@libsql/client";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { exec, postJson, startTestServer, text } from "./libsql-server.helpers";
+import { exec, postJson, startTestServer, text } from "../support/node/libsql-server";
 
 function client(url: string): Client {
   const c = createClient({ url });

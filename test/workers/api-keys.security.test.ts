@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { allRows, call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { formPost } from "./team-harness";
+import { allRows, call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { formPost } from "../support/workers/team-harness";
 
 const post = (key: string, path: string, body: unknown) => call("POST", path, { key, body });
 

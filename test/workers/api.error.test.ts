@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace } from "./harness";
+import { call, seedWorkspace } from "../support/workers/harness";
 
 describe("owner API errors have one shape and name the field", () => {
   it("no key, a malformed key and an unknown key → 401", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { call, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 describe("owner API", () => {
   it("creates a workspace and returns its key once; the key works, only its hash is stored", async () => {

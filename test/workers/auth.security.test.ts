@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { allRows, call, fetchWorker, isErrorShape, libsqlUrl, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { ownerOperations, validBodyFor } from "./openapi-routes";
+import { allRows, call, fetchWorker, isErrorShape, libsqlUrl, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { ownerOperations, validBodyFor } from "../support/workers/openapi-routes";
 
 /** Authorization headers that must never open the owner API. */
 function forgeries(realKey: string): [string, Record<string, string>, string?][] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, countRows, type ErrorBody, seedWorkspace, submit, testDb, type TestResponse, uniqueEmail } from "./harness";
+import { call, countRows, type ErrorBody, seedWorkspace, submit, testDb, type TestResponse, uniqueEmail } from "../support/workers/harness";
 
 /** Every bad submission: a 4xx naming the field, and not a single row written. */
 async function expectRejected(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, countRows, libsqlStats, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
+import { call, countRows, libsqlStats, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 describe("public form capture", () => {
   it("creates a lead with normalized contact, attribution and a created event", async () => {

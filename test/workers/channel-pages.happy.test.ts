@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, seedWorkspace, testDb } from "./harness";
-import { uniqueSuffix } from "./whatsapp-harness";
+import { call, dashboardSession, seedWorkspace, testDb } from "../support/workers/harness";
+import { uniqueSuffix } from "../support/workers/whatsapp-harness";
 
 const BASE = "https://leadrelay.test";
 

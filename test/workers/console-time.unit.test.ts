@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration } from "../../workers/dashboard/charts";
-import { buildDashboardStats } from "../../workers/domain/dashboard-stats";
+import { buildDashboardStats } from "../../workers/domain/reports/dashboard-stats";
 import { relativeTime, zoneDay, zoneMidnight } from "../../workers/lib/zone-time";
 
 const MIN = 60_000;

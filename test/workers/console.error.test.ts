@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { eventually, fakeCalls } from "./outbox-harness";
+import { call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 
 const ORIGIN = "https://leadrelay.test";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { dailyDigest } from "../../workers/cron/daily-digest";
-import { optOutLead } from "../../workers/domain/opt-out";
+import { optOutLead } from "../../workers/domain/capture/opt-out";
 import { createSenders } from "../../workers/outbox/senders";
-import { call, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
-import { addTelegramChannel, domainContext, enrollmentsFor, fakeCalls, tick, uniqueChatId } from "./outbox-harness";
+import { call, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
+import { addTelegramChannel, domainContext, enrollmentsFor, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 
 const HOUR = 3_600_000;
 

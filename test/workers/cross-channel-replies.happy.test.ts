@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { testDb } from "./harness";
-import { eventually, tick } from "./outbox-harness";
-import { eventsOf, fixtureUpdate, leadsOf, linkRep, nextUpdateId, postUpdate, retarget as tgRetarget, sentTo, uniqueChatId, workspaceWithBot } from "./telegram-harness";
-import { graphSendMatching, postWebhook, repOnWhatsapp, retarget as waRetarget, uniqueSuffix, uniqueWaId, waFixture, workspaceWithNumber } from "./whatsapp-harness";
+import { testDb } from "../support/workers/harness";
+import { eventually, tick } from "../support/workers/outbox-harness";
+import { eventsOf, fixtureUpdate, leadsOf, linkRep, nextUpdateId, postUpdate, retarget as tgRetarget, sentTo, uniqueChatId, workspaceWithBot } from "../support/workers/telegram-harness";
+import { graphSendMatching, postWebhook, repOnWhatsapp, retarget as waRetarget, uniqueSuffix, uniqueWaId, waFixture, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 /**
  * A workspace with both a Telegram bot and a WhatsApp number: a rep answers in the app they use, and the

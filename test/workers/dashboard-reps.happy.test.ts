@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, seedWorkspace } from "./harness";
-import { workspaceWithBot } from "./telegram-harness";
+import { call, dashboardSession, seedWorkspace } from "../support/workers/harness";
+import { workspaceWithBot } from "../support/workers/telegram-harness";
 
 const BASE = "https://leadrelay.test";
 

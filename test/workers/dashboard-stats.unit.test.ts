@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildDashboardStats, percentile, type StatLead } from "../../workers/domain/dashboard-stats";
+import { buildDashboardStats, percentile, type StatLead } from "../../workers/domain/reports/dashboard-stats";
 
 const DAY = 86_400_000;
 const MIN = 60_000;

@@ -3,7 +3,7 @@ import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { sessionSecret } from "../../workers/http/session";
 import { AppError } from "../../workers/errors";
-import { call, dashboardSession, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
+import { call, dashboardSession, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 const BASE = "https://leadrelay.test";
 

@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rotationName } from "../../workers/routing/rotation-service";
-import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { captureLead as capture, type CapturedLead as Lead } from "./routing-harness";
+import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { captureLead as capture, type CapturedLead as Lead } from "../support/workers/routing-harness";
 
 async function addReps(key: string, reps: Record<string, unknown>[]) {
   const ids: string[] = [];

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { call, countRows, libsqlUrl, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
+import { call, countRows, libsqlUrl, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { call, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 describe("CSV export", () => {
   it("exports the filtered leads with escaping and the formula guard", async () => {

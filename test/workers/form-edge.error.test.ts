@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 
 const urlencoded = (formKey: string, body: string, contentType = "application/x-www-form-urlencoded") =>
   callRaw("POST", `/f/${formKey}`, body, { "content-type": contentType });

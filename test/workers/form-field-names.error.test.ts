@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 // Found by fuzzing with prototype keys: a form field (or honeypot) may be named like an Object.prototype
 // member ("constructor", "toString", ...), and reading `submission[name]` then found the inherited function.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_FORM_FIELDS, type Form } from "../../workers/domain/forms";
-import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture } from "../../workers/domain/form-submission";
+import { DEFAULT_FORM_FIELDS, type Form } from "../../workers/domain/capture/forms";
+import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture } from "../../workers/domain/capture/form-submission";
 import { AppError } from "../../workers/errors";
 
 const form: Form = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { callRaw, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { malformedCase, seededRandom, type MalformedCase, type Random } from "./malformed-bodies";
-import { connectBot } from "./telegram-harness";
-import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "./whatsapp-harness";
+import { callRaw, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { malformedCase, seededRandom, type MalformedCase, type Random } from "../support/workers/malformed-bodies";
+import { connectBot } from "../support/workers/telegram-harness";
+import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 // 10,000 generated bodies, bounded by count: forms, both platform webhooks (validly signed, so the bodies reach
 // the parsers) and owner routes. Per-case row checks live in fuzz.security.test.ts; at this scale the test

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail, type TestWorkspace } from "./harness";
-import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "./whatsapp-harness";
-import { hostileUrlPart, malformedCase, seededRandom } from "./malformed-bodies";
-import { ownerOperations, validBodyFor, type Operation } from "./openapi-routes";
+import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail, type TestWorkspace } from "../support/workers/harness";
+import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "../support/workers/whatsapp-harness";
+import { hostileUrlPart, malformedCase, seededRandom } from "../support/workers/malformed-bodies";
+import { ownerOperations, validBodyFor, type Operation } from "../support/workers/openapi-routes";
 
 // Fixed seeds: a failure names its case index and replays exactly. Change or add seeds to explore further.
 const FORM_SEEDS = [0x1ead, 0xbad5eed];

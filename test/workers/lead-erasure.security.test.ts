@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, leadRows, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
-import { eventually, fakeApiUrl, fakeCalls, tick } from "./outbox-harness";
+import { call, leadRows, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
+import { eventually, fakeApiUrl, fakeCalls, tick } from "../support/workers/outbox-harness";
 
 // Tables that may hold something about a person; after erasure none of them may (suppression excepted: it keeps
 // the address precisely so the person is not written to again).

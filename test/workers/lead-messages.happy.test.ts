@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace } from "./harness";
-import { eventually, scriptFake } from "./outbox-harness";
-import { postWebhook, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber } from "./whatsapp-harness";
+import { call, seedWorkspace } from "../support/workers/harness";
+import { eventually, scriptFake } from "../support/workers/outbox-harness";
+import { postWebhook, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 /** The lead as the API returns it, once its outbound messages have settled (sent or failed). */
 async function settledLead(key: string, leadId: string) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { captureLead } from "../../workers/domain/capture-lead";
-import { addTelegramChannel, domainContext, eventually, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "./outbox-harness";
+import { captureLead } from "../../workers/domain/capture/capture-lead";
+import { addTelegramChannel, domainContext, eventually, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "../support/workers/outbox-harness";
 
 describe("outbox retries on time", () => {
   it("a 429 with retry_after is sent again through the retry queue once that time has passed, with no cron tick", async () => {
-    const { seedWorkspace } = await import("./harness");
+    const { seedWorkspace } = await import("../support/workers/harness");
     const ws = await seedWorkspace();
     await addTelegramChannel(ws.id, { autoReplyText: "Hi" });
     const chat = uniqueChatId();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { captureLead } from "../../workers/domain/capture-lead";
-import { seedWorkspace, testDb } from "./harness";
-import { addTelegramChannel, domainContext, fakeApiUrl, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "./outbox-harness";
+import { captureLead } from "../../workers/domain/capture/capture-lead";
+import { seedWorkspace, testDb } from "../support/workers/harness";
+import { addTelegramChannel, domainContext, fakeApiUrl, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 

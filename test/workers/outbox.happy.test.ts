@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { captureLead } from "../../workers/domain/capture-lead";
+import { captureLead } from "../../workers/domain/capture/capture-lead";
 import { claimDue, LEASE_MS } from "../../workers/outbox/claim";
-import { call, seedWorkspace, submit, testDb, uniqueEmail } from "./harness";
-import { addTelegramChannel, domainContext, eventually, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "./outbox-harness";
+import { call, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
+import { addTelegramChannel, domainContext, eventually, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 
@@ -160,7 +160,7 @@ describe("outbox", () => {
   });
 
   it("snoozing a lead reminds its owner in Telegram when the snooze ends, once", async () => {
-    const { snoozeLead } = await import("../../workers/domain/snooze");
+    const { snoozeLead } = await import("../../workers/domain/leads/snooze");
     const ws = await seedWorkspace();
     await addTelegramChannel(ws.id, {});
     const repChat = uniqueChatId();

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { callRaw, isErrorShape, seedWorkspace } from "./harness";
+import { callRaw, isErrorShape, seedWorkspace } from "../support/workers/harness";
 
 // The limits of wrangler.toml ([[ratelimits]]); keep these in step with it.
 const IP_LIMIT = 120;

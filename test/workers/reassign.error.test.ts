@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, uniqueEmail } from "./harness";
+import { call, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 
 // Found by fuzzing the owner API after the Distribution issue landed: every reassignment (pass, assign
 // without a rep, the SLA sweep) sent named arguments its statements do not use, which libSQL servers

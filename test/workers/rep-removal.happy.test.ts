@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { call, dashboardSession, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 const BASE = "https://leadrelay.test";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, statsText } from "../../bots/telegram/rep-commands";
-import { localBoundaries, summarizeRepStats } from "../../workers/domain/rep-stats";
+import { localBoundaries, summarizeRepStats } from "../../workers/domain/reports/rep-stats";
 
 const MIN = 60_000;
 // Wednesday 2026-03-11 15:30:00 UTC = 11:30 in New York (EDT since March 8).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "./harness";
-import { fakeCalls, tick } from "./outbox-harness";
-import { MESSAGE_FIXTURES, STATUS_FIXTURES, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "./whatsapp-harness";
+import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import { fakeCalls, tick } from "../support/workers/outbox-harness";
+import { MESSAGE_FIXTURES, STATUS_FIXTURES, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 /**
  * Replays. A web form has no delivery id: posting the same submission again is, by design, the same

@@ -1,8 +1,8 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, testDb } from "./harness";
-import { addRep, captureLead as capture, type CapturedLead as Lead } from "./routing-harness";
-import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "./outbox-harness";
+import { call, seedWorkspace, testDb } from "../support/workers/harness";
+import { addRep, captureLead as capture, type CapturedLead as Lead } from "../support/workers/routing-harness";
+import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 

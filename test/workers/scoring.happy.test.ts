@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, libsqlStats, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { call, libsqlStats, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 describe("lead scoring", () => {
   it("serves the default rules, saves new ones and rejects bad ones field by field", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCORING_RULES, scoreLead, scoringRulesSchema, type LeadForScoring } from "../../workers/domain/scoring";
+import { DEFAULT_SCORING_RULES, scoreLead, scoringRulesSchema, type LeadForScoring } from "../../workers/domain/capture/scoring";
 
 const NOW = 1_800_000_000_000;
 const HOUR = 3_600_000;

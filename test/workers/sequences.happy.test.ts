@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { localMinuteOfDay } from "../../workers/sequences/quiet-hours";
-import { call, seedWorkspace, submit, uniqueEmail } from "./harness";
-import { enrollmentsFor, fakeCalls, tick } from "./outbox-harness";
+import { call, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import { enrollmentsFor, fakeCalls, tick } from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -1,12 +1,12 @@
 import { describe, expect, inject, it } from "vitest";
-import { fakeApiUrl } from "./outbox-harness";
+import { fakeApiUrl } from "../support/workers/outbox-harness";
 import {
   nextUpdateId,
   postUpdate,
   retarget as retargetUpdate,
   uniqueChatId,
   workspaceWithBot,
-} from "./telegram-harness";
+} from "../support/workers/telegram-harness";
 import {
   type Payload,
   postWebhook,
@@ -16,7 +16,7 @@ import {
   waEvents,
   waLeads,
   workspaceWithNumber,
-} from "./whatsapp-harness";
+} from "../support/workers/whatsapp-harness";
 
 /**
  * Conformance: third-party payloads (Telegram's and Meta's documentation, pywa's and teloxide's test data)

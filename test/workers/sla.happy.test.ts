@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "./outbox-harness";
+import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 

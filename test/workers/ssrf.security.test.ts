@@ -2,8 +2,8 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { call, isErrorShape, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "./outbox-harness";
+import { call, isErrorShape, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 
 /** The app as deployed: the test-only OUTBOUND_ALLOW_LOOPBACK left at its default (off). */
 function productionApp() {

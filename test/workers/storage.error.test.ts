@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { call, countRows, seedWorkspace, testDb, uniqueEmail } from "./harness";
+import { call, countRows, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 
 // The real app, built with a config whose database is unreachable (nothing listens on port 9).
 function appWithDeadDatabase() {

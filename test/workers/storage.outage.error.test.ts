@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { appBehindFaultProxy, setDatabase } from "./fault";
-import { call, isErrorShape, leadRows, seedWorkspace, uniqueEmail } from "./harness";
+import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
+import { call, isErrorShape, leadRows, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 
 // The app under test reaches the shared test database through test/support/fault-proxy.ts, which a test
 // switches down and up; rows are counted directly on the database, not through the proxy.

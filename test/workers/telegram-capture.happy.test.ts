@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { submit, testDb, uniquePhone } from "./harness";
-import { eventually, fakeCalls } from "./outbox-harness";
+import { submit, testDb, uniquePhone } from "../support/workers/harness";
+import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
   deliver, eventsOf, fixtureUpdate, leadsOf, linkBothReps, messagesTo, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom,
   uniqueChatId, workspaceWithBot, type TestBot,
-} from "./telegram-harness";
+} from "../support/workers/telegram-harness";
 
 async function conversationOf(bot: TestBot, chat: string) {
   const rs = await testDb().execute({ sql: `SELECT * FROM telegram_conversation WHERE channel_id = ? AND chat_id = ?`, args: [bot.channelId, chat] });

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { appBehindFaultProxy, setDatabase } from "./fault";
-import { callRaw, isErrorShape, testDb } from "./harness";
-import { malformedCase, seededRandom } from "./malformed-bodies";
-import { eventually, fakeApiUrl, fakeCalls, tick } from "./outbox-harness";
-import { fixtureUpdate, linkRep, nextUpdateId, postUpdate, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "./telegram-harness";
+import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
+import { callRaw, isErrorShape, testDb } from "../support/workers/harness";
+import { malformedCase, seededRandom } from "../support/workers/malformed-bodies";
+import { eventually, fakeApiUrl, fakeCalls, tick } from "../support/workers/outbox-harness";
+import { fixtureUpdate, linkRep, nextUpdateId, postUpdate, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "../support/workers/telegram-harness";
 
 /**
  * Hardening of `/hooks/telegram/:channelId`: every fixture update replayed 3×, generated malformed

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, testDb } from "./harness";
-import { eventually, fakeCalls } from "./outbox-harness";
+import { call, dashboardSession, testDb } from "../support/workers/harness";
+import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
   deliver, eventsOf, fixtureUpdate, leadsOf, linkBothReps, messagesTo, nextUpdateId, postUpdate, retarget, startFrom, textFrom, uniqueChatId,
   workspaceWithBot, type TestBot,
-} from "./telegram-harness";
+} from "../support/workers/telegram-harness";
 
 /** A prospect past the capture (every question skipped), their lead, and the owner's chat. */
 async function capturedProspect(bot: TestBot) {

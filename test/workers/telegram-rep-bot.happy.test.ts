@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace } from "./harness";
-import { eventually, fakeCalls, uniqueChatId } from "./outbox-harness";
-import { connectBot, deliver, leadsOf, textFrom, type TestBot } from "./telegram-harness";
+import { call, seedWorkspace } from "../support/workers/harness";
+import { eventually, fakeCalls, uniqueChatId } from "../support/workers/outbox-harness";
+import { connectBot, deliver, leadsOf, textFrom, type TestBot } from "../support/workers/telegram-harness";
 
 /** The rep opens an invite of `bot` and starts it: linked through that bot. */
 async function linkThrough(bot: TestBot, repId: string): Promise<string> {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { call, testDb } from "./harness";
-import { eventually, fakeCalls, tick } from "./outbox-harness";
+import { call, testDb } from "../support/workers/harness";
+import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
   connectBot, deliver, leadWithAlert, eventsOf, fixtureUpdate, leadsOf, linkBothReps, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom, uniqueChatId, workspaceWithBot,
   type TestBot,
-} from "./telegram-harness";
+} from "../support/workers/telegram-harness";
 
 
 const replyTo = (messageId: number, chat: string) => ({ reply_to_message: { message_id: messageId, date: 0, chat: { id: Number(chat), type: "private" } } });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { testDb } from "./harness";
-import { appBehindFaultProxy, setDatabase } from "./fault";
-import { fakeApiUrl } from "./outbox-harness";
-import { eventsOf, fixtureUpdate, leadsOf, nextUpdateId, retarget, textFrom, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "./telegram-harness";
+import { testDb } from "../support/workers/harness";
+import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
+import { fakeApiUrl } from "../support/workers/outbox-harness";
+import { eventsOf, fixtureUpdate, leadsOf, nextUpdateId, retarget, textFrom, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "../support/workers/telegram-harness";
 
 const app = () => appBehindFaultProxy({ TELEGRAM_API_ROOT: fakeApiUrl });
 const post = (bot: TestBot, update: Update) =>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, testDb, uniquePhone } from "./harness";
-import { eventually, fakeCalls } from "./outbox-harness";
+import { call, dashboardSession, testDb, uniquePhone } from "../support/workers/harness";
+import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
   deliver, eventsOf, fixtureUpdate, leadsOf, leadWithLinkedReps, nextUpdateId, postUpdate, retarget, sentTo, textFrom, uniqueChatId, workspaceWithBot,
-} from "./telegram-harness";
+} from "../support/workers/telegram-harness";
 
 describe("telegram: connecting a bot", () => {
   it("calls getMe and setWebhook (URL with the channel id, a random secret), stores botInfo, lists the bot", async () => {
@@ -221,7 +221,7 @@ describe("telegram: reps", () => {
   it("invites need a connected bot and a rep of the workspace", async () => {
     const bot = await workspaceWithBot();
     expect((await call("POST", `/api/v1/reps/rep_nope/telegram-invite`, { key: bot.ws.key, body: {} })).status).toBe(404);
-    const { seedWorkspace } = await import("./harness");
+    const { seedWorkspace } = await import("../support/workers/harness");
     const bare = await seedWorkspace();
     expect((await call("POST", `/api/v1/reps/${bare.reps[0]!.id}/telegram-invite`, { key: bare.key, body: {} })).status).toBe(409);
     expect((await call("POST", `/api/v1/reps/${bare.reps[0]!.id}/telegram-invite`, { key: bot.ws.key, body: {} })).status).toBe(404);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, isErrorShape, seedWorkspace, testDb } from "./harness";
-import { scriptFake } from "./outbox-harness";
-import { fixtureUpdate, nextUpdateId, postUpdate, retarget, uniqueChatId, workspaceWithBot } from "./telegram-harness";
+import { call, isErrorShape, seedWorkspace, testDb } from "../support/workers/harness";
+import { scriptFake } from "../support/workers/outbox-harness";
+import { fixtureUpdate, nextUpdateId, postUpdate, retarget, uniqueChatId, workspaceWithBot } from "../support/workers/telegram-harness";
 
 async function sideEffects(workspaceId: string, channelId: string) {
   const rs = await testDb().execute({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, isErrorShape, seedWorkspace, submit, uniqueEmail } from "./harness";
-import { ownerOperations, validBodyFor } from "./openapi-routes";
-import { connectBot } from "./telegram-harness";
+import { call, isErrorShape, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import { ownerOperations, validBodyFor } from "../support/workers/openapi-routes";
+import { connectBot } from "../support/workers/telegram-harness";
 
 describe("tenant isolation", () => {
   it("a key of workspace A gets 404 for every resource of workspace B, and B is unchanged", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, callRaw, isErrorShape, leadRows, seedWorkspace, submit, uniqueEmail } from "./harness";
+import { call, callRaw, isErrorShape, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 // Found by fuzzing (fuzz.security.test.ts): the libSQL engine turns a lone surrogate into U+FFFD and
 // reads text back only up to a NUL, and `request.json()` turns invalid UTF-8 into U+FFFD. Each of these

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { call, testDb } from "./harness";
-import { eventually, scriptFake } from "./outbox-harness";
-import { deliver, eventsOf, leadsOf, leadWithAlert, sentTo, textFrom, workspaceWithBot } from "./telegram-harness";
-import { graphSendMatching, leadWithWhatsappReps, postWebhook, retarget, uniqueSuffix, waFixture, waLeads } from "./whatsapp-harness";
+import { call, testDb } from "../support/workers/harness";
+import { eventually, scriptFake } from "../support/workers/outbox-harness";
+import { deliver, eventsOf, leadsOf, leadWithAlert, sentTo, textFrom, workspaceWithBot } from "../support/workers/telegram-harness";
+import { graphSendMatching, leadWithWhatsappReps, postWebhook, retarget, uniqueSuffix, waFixture, waLeads } from "../support/workers/whatsapp-harness";
 
 /** Every outbox row to `recipient` has left `pending` (the bot's prompts after /start, say). */
 const settledTo = (recipient: string) =>

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { verifyHubSignature } from "../../workers/lib/hub-signature";
-import { call, isErrorShape } from "./harness";
-import { fakeCalls } from "./outbox-harness";
-import { postWebhook, retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "./whatsapp-harness";
+import { call, isErrorShape } from "../support/workers/harness";
+import { fakeCalls } from "../support/workers/outbox-harness";
+import { postWebhook, retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 // Webhook authentication: each forged or missing secret → 401 and nothing stored, nothing sent.
 // Telegram's are in telegram.security.test.ts.
@@ -27,7 +27,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     payload.entry[0].changes[0].value.messages[0].text.body = "J'ai mangé des pâtes みどりいろ";
     const escaped = JSON.stringify(payload).replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
     expect((await postWebhook(num, escaped)).status).toBe(200);
-    const { waLeads } = await import("./whatsapp-harness");
+    const { waLeads } = await import("../support/workers/whatsapp-harness");
     expect((await waLeads(num.ws.id))[0]!.message).toBe("J'ai mangé des pâtes みどりいろ");
   });
 

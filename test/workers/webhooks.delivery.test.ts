@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyWebhookSignature } from "../../workers/lib/webhook-signature";
-import { call, seedWorkspace, testDb, uniqueEmail } from "./harness";
-import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "./outbox-harness";
+import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 
 const SECRET = "whsec_test_0123456789abcdef0123456789";
 

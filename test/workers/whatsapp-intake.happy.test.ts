@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { testDb } from "./harness";
-import { fakeCalls } from "./outbox-harness";
+import { testDb } from "../support/workers/harness";
+import { fakeCalls } from "../support/workers/outbox-harness";
 import {
   MESSAGE_FIXTURES, graphSendsTo, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waState, workspaceWithNumber,
-} from "./whatsapp-harness";
+} from "../support/workers/whatsapp-harness";
 
 
 describe("whatsapp intake: every message type of the fixtures", () => {
@@ -88,7 +88,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
   it("a WhatsApp message from a form lead's phone is that lead (dedup by phone), not a new one", async () => {
     const num = await workspaceWithNumber();
     const wa = uniqueWaId();
-    const { submit } = await import("./harness");
+    const { submit } = await import("../support/workers/harness");
     expect((await submit(num.ws.form.publicKey, { name: "Form Person", phone: `+${wa}` })).status).toBe(200);
     await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
     const leads = await waLeads(num.ws.id);
@@ -169,7 +169,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     const num = await workspaceWithNumber();
     const payload = retarget(await waFixture("errors_rate_limit"), num, {}, uniqueSuffix());
     expect((await postWebhook(num, payload)).status).toBe(200);
-    const { call } = await import("./harness");
+    const { call } = await import("../support/workers/harness");
     const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
     expect(list.json.data[0].lastError).toMatchObject({ code: 130429, title: "Rate limit hit" });
   });
@@ -201,4 +201,4 @@ describe("whatsapp intake: every message type of the fixtures", () => {
   });
 });
 
-import { eventually } from "./outbox-harness";
+import { eventually } from "../support/workers/outbox-harness";

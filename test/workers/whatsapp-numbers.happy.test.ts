@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, testDb } from "./harness";
-import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber } from "./whatsapp-harness";
+import { call, testDb } from "../support/workers/harness";
+import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 const inboundOf = async (channelId: string) =>
   Number((await testDb().execute({ sql: `SELECT count(*) AS n FROM whatsapp_inbound WHERE channel_id = ?`, args: [channelId] })).rows[0]!.n);

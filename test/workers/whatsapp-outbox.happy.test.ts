@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { call, submit, testDb } from "./harness";
-import { eventually, fakeCalls, scriptFake, tick } from "./outbox-harness";
+import { call, submit, testDb } from "../support/workers/harness";
+import { eventually, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 import {
   graphSendsTo, postWebhook, repOnWhatsapp, STATUS_FIXTURES, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, waOutbox, workspaceWithNumber, type TestNumber,
-} from "./whatsapp-harness";
+} from "../support/workers/whatsapp-harness";
 
 const HOUR = 3_600_000;
 

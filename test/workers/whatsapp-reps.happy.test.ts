@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { call, testDb } from "./harness";
-import { eventually, fakeCalls, tick } from "./outbox-harness";
+import { call, testDb } from "../support/workers/harness";
+import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
   graphSendMatching, graphSendsTo, leadWithWhatsappReps, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waOutbox, waState, workspaceWithNumber, type TestNumber,
-} from "./whatsapp-harness";
+} from "../support/workers/whatsapp-harness";
 
 const setup = () => leadWithWhatsappReps();
 
@@ -93,7 +93,7 @@ describe("whatsapp: reps without Telegram", () => {
 
   it("a rep with a linked Telegram chat is alerted on Telegram only", async () => {
     const num = await workspaceWithNumber();
-    const { uniqueChatId, addTelegramChannel } = await import("./outbox-harness");
+    const { uniqueChatId, addTelegramChannel } = await import("../support/workers/outbox-harness");
     await addTelegramChannel(num.ws.id, {});
     for (const r of num.ws.reps) {
       await repOnWhatsapp(num, r.id);

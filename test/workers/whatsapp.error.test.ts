@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { testDb } from "./harness";
-import { appBehindFaultProxy, setDatabase } from "./fault";
-import { fakeApiUrl } from "./outbox-harness";
-import { retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber, type TestNumber } from "./whatsapp-harness";
+import { testDb } from "../support/workers/harness";
+import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
+import { fakeApiUrl } from "../support/workers/outbox-harness";
+import { retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber, type TestNumber } from "../support/workers/whatsapp-harness";
 
 const app = () => appBehindFaultProxy({ WHATSAPP_GRAPH_URL: `${fakeApiUrl}/graph` });
 const post = async (num: TestNumber, raw: string) =>

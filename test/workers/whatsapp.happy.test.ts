@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call } from "./harness";
-import { fakeCalls } from "./outbox-harness";
-import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, workspaceWithNumber } from "./whatsapp-harness";
+import { call } from "../support/workers/harness";
+import { fakeCalls } from "../support/workers/outbox-harness";
+import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 describe("whatsapp: connecting a number", () => {
   it("checks the number with the Graph API, stores it, lists it with masked secrets and the webhook URL", async () => {

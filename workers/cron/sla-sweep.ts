@@ -1,9 +1,9 @@
 import { and, eq, isNotNull, isNull, min } from "drizzle-orm";
 import { lead } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
-import { leadFromRow } from "../domain/lead-row";
-import { reassignLead, type ReassignOutcome } from "../domain/reassign";
-import { loadRoutingContext, type RoutingContext } from "../domain/routing-context";
+import { leadFromRow } from "../domain/leads/lead-row";
+import { reassignLead, type ReassignOutcome } from "../domain/routing/reassign";
+import { loadRoutingContext, type RoutingContext } from "../domain/routing/routing-context";
 
 // Bounded per run so a tick stays well inside the Worker's limits; the rest waits for the next minute.
 export const SLA_SWEEP_BATCH = 100;

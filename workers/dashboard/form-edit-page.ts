@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { Form } from "../domain/forms";
+import type { Form } from "../domain/capture/forms";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 import { snippetFor } from "./settings-pages";
 

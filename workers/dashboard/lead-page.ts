@@ -1,10 +1,10 @@
 import { html } from "hono/html";
 import { LEAD_STATUSES } from "../../db/schema";
-import type { ReplyOptions, ThreadMessage } from "../domain/lead-conversation";
-import type { Lead } from "../domain/lead-row";
-import type { LeadEvent } from "../domain/leads";
-import type { OwnerCandidates } from "../domain/owner-candidates";
-import type { Rep } from "../domain/reps";
+import type { ReplyOptions, ThreadMessage } from "../domain/leads/lead-conversation";
+import type { Lead } from "../domain/leads/lead-row";
+import type { LeadEvent } from "../domain/leads/leads";
+import type { OwnerCandidates } from "../domain/routing/owner-candidates";
+import type { Rep } from "../domain/team/reps";
 import { fmtTime } from "./layout";
 import { when } from "./when";
 

@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { OnboardingState } from "../domain/onboarding";
+import type { OnboardingState } from "../domain/reports/onboarding";
 
 /** The steps a new workspace goes through, each ticked from the workspace's own rows. */
 export function checklistSteps(s: OnboardingState) {

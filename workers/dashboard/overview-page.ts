@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import { LEAD_SOURCES } from "../../db/schema";
-import type { DashboardStats } from "../domain/dashboard-stats";
+import type { DashboardStats } from "../domain/reports/dashboard-stats";
 import { delayBars, formatDuration, hbars, SOURCE_COLORS, stackedDays } from "./charts";
 import { fmtTime } from "./layout";
 import { STATUS_WORDS } from "./lead-page";

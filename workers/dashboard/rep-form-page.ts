@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { Rep } from "../domain/reps";
+import type { Rep } from "../domain/team/reps";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 
 /** Monday first, as people read a work week; the values are the API's weekday keys (0 = Sunday). */

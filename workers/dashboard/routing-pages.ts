@@ -1,8 +1,8 @@
 import { html } from "hono/html";
-import type { PoolWithMembers } from "../domain/pools";
-import type { Rep } from "../domain/reps";
-import type { RoutingRule } from "../domain/routing-context";
-import type { Sequence } from "../domain/sequences";
+import type { PoolWithMembers } from "../domain/routing/pools";
+import type { Rep } from "../domain/team/reps";
+import type { RoutingRule } from "../domain/routing/routing-context";
+import type { Sequence } from "../domain/leads/sequences";
 
 function matchSummary(rule: RoutingRule): string {
   const m = rule.match;

@@ -1,8 +1,8 @@
 import { html } from "hono/html";
-import type { Form } from "../domain/forms";
-import type { Rep } from "../domain/reps";
-import type { ScoringRules } from "../domain/scoring";
-import type { WebhookEndpoint } from "../domain/webhooks";
+import type { Form } from "../domain/capture/forms";
+import type { Rep } from "../domain/team/reps";
+import type { ScoringRules } from "../domain/capture/scoring";
+import type { WebhookEndpoint } from "../domain/channels/webhooks";
 import { WEBHOOK_EVENTS } from "../../db/schema";
 import { skipReason } from "../routing/availability";
 import { channelConnectForms, type ConnectState } from "./channel-connect";

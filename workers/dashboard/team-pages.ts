@@ -1,8 +1,8 @@
 import { html } from "hono/html";
-import type { PublicApiKey } from "../domain/api-keys";
-import type { PublicPerson } from "../domain/people";
-import type { Rep } from "../domain/reps";
-import type { SignedInPerson } from "../domain/sessions";
+import type { PublicApiKey } from "../domain/team/api-keys";
+import type { PublicPerson } from "../domain/team/people";
+import type { Rep } from "../domain/team/reps";
+import type { SignedInPerson } from "../domain/team/sessions";
 import { fmtTime } from "./layout";
 
 export interface Notice {

@@ -1,9 +1,9 @@
 import { html } from "hono/html";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
-import { LEAD_SORTS } from "../domain/lead-list";
-import type { Lead } from "../domain/lead-row";
-import type { Rep } from "../domain/reps";
-import type { FailedDelivery, QueueCounts, QueueLead } from "../domain/work-queues";
+import { LEAD_SORTS } from "../domain/leads/lead-list";
+import type { Lead } from "../domain/leads/lead-row";
+import type { Rep } from "../domain/team/reps";
+import type { FailedDelivery, QueueCounts, QueueLead } from "../domain/leads/work-queues";
 import { STATUS_WORDS } from "./lead-page";
 import { when } from "./when";
 

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { Actor } from "../domain/context";
-import type { Principal } from "../domain/principal";
+import type { Principal } from "../domain/team/principal";
 import type { AppEnv } from "./app";
 
 /**

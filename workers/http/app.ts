@@ -2,8 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
 import type { Config } from "../config";
 import type { DomainContext } from "../domain/context";
-import type { Principal } from "../domain/principal";
-import type { SignedInPerson } from "../domain/sessions";
+import type { Principal } from "../domain/team/principal";
+import type { SignedInPerson } from "../domain/team/sessions";
 import { AppError, type FieldErrors } from "../errors";
 
 export interface AuthInfo {

@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { apiKey, workspace, type ApiKeyScope } from "../../db/schema";
-import { badKeysByIp, countAttempt, enforceThrottle, throttleRead } from "../domain/auth-throttle";
+import { badKeysByIp, countAttempt, enforceThrottle, throttleRead } from "../domain/team/auth-throttle";
 import { AppError } from "../errors";
 import { hashApiKey, looksLikeApiKey } from "../lib/api-key";
 import type { AppEnv } from "./app";

@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { apiKey } from "../../db/schema";
 import type { Db } from "../db";
-import { createSession, endSession, findSession, SESSION_MAX_MS, type SignedInPerson } from "../domain/sessions";
+import { createSession, endSession, findSession, SESSION_MAX_MS, type SignedInPerson } from "../domain/team/sessions";
 import { hashApiKey, looksLikeApiKey } from "../lib/api-key";
 import { signInPage } from "../dashboard/sign-in-pages";
 import type { AppEnv } from "./app";

@@ -1,8 +1,8 @@
 import type { InStatement, InValue } from "@libsql/client/web";
 import type { Config } from "../config";
 import { newId } from "../lib/ids";
-import type { LeadActionsRef } from "../domain/lead-action-names";
-import { repTelegramBot } from "../domain/rep-bot";
+import type { LeadActionsRef } from "../domain/leads/lead-action-names";
+import { repTelegramBot } from "../domain/channels/rep-bot";
 import { fitText } from "./fit-text";
 import type { LeadSource } from "../../db/schema";
 

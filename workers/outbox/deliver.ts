@@ -1,7 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
-import type { LeadActionsRef } from "../domain/lead-action-names";
+import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
 import { claimByIds, type ClaimedRow } from "./claim";
 import { insertedIds } from "./outbox-row";

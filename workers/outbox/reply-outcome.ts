@@ -1,5 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
-import type { ReplyFrom } from "../domain/rep-reply";
+import type { ReplyFrom } from "../domain/leads/rep-reply";
 import { newId } from "../lib/ids";
 import type { ClaimedRow } from "./claim";
 import { outboxRowInsert } from "./outbox-row";

@@ -1,5 +1,5 @@
 import type { ChannelConfig, CopyOf, OutboxKind, SenderKind } from "../../db/schema";
-import type { LeadActionsRef } from "../domain/lead-action-names";
+import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 
 /** One message as a sender sees it: already rendered, with the sending channel's config when it has one. */
 export interface OutboundMessage {

@@ -1,5 +1,5 @@
 import type { OutboxKind } from "../../db/schema";
-import type { WhatsappTemplate } from "../domain/whatsapp-channels";
+import type { WhatsappTemplate } from "../domain/channels/whatsapp-channels";
 import { WHATSAPP_WINDOW_MS } from "../sequences/whatsapp-window";
 
 export type WhatsappSendMode =

@@ -1,5 +1,5 @@
 import type { OutboxKind } from "../../db/schema";
-import type { WhatsappChannelConfig } from "../domain/whatsapp-channels";
+import type { WhatsappChannelConfig } from "../domain/channels/whatsapp-channels";
 import { fetchForSend, retryAfterHeader, type OutboundMessage, type SendResult, type Sender } from "./sender";
 import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
 import { alertButtons } from "./whatsapp-actions";

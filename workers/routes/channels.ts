@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { connectTelegramBot, listTelegramChannels } from "../domain/telegram-channels";
+import { connectTelegramBot, listTelegramChannels } from "../domain/channels/telegram-channels";
 import type { App } from "../http/app";
 import { commonErrors, ErrorSchema, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,7 +1,7 @@
 import { formValues, judge } from "../dashboard/field-errors";
 import { formEditBody, formInputFrom, formValuesOf, NEW_FORM } from "../dashboard/form-edit-page";
 import { page } from "../dashboard/layout";
-import { createForm, deleteForm, getForm, updateForm } from "../domain/forms";
+import { createForm, deleteForm, getForm, updateForm } from "../domain/capture/forms";
 import type { App } from "../http/app";
 import { scope } from "../http/workspace-scope";
 import { FormInput } from "./forms";

@@ -1,7 +1,7 @@
 import { page } from "../dashboard/layout";
 import { formValues, judge } from "../dashboard/field-errors";
 import { repFormBody, repInputFrom, repValues } from "../dashboard/rep-form-page";
-import { createRep, deleteRep, getRep, updateRep } from "../domain/reps";
+import { createRep, deleteRep, getRep, updateRep } from "../domain/team/reps";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { scope } from "../http/workspace-scope";

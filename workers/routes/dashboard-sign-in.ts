@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { inviteGonePage, invitePage, signInPage, type SignInState } from "../dashboard/sign-in-pages";
-import { badKeysByIp, checkThrottle, countAttempt } from "../domain/auth-throttle";
-import { acceptInvite, findInvite, ownerForKeySignIn } from "../domain/people";
-import { sendSignInCode, signInWithCode, signInWithPassword } from "../domain/sign-in";
+import { badKeysByIp, checkThrottle, countAttempt } from "../domain/team/auth-throttle";
+import { acceptInvite, findInvite, ownerForKeySignIn } from "../domain/team/people";
+import { sendSignInCode, signInWithCode, signInWithPassword } from "../domain/team/sign-in";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
 import { clientIp } from "../http/auth";

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import { captureLead } from "../domain/capture-lead";
-import { findPublicForm, type Form } from "../domain/forms";
-import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/form-submission";
-import { verifyTurnstile } from "../domain/turnstile";
+import { captureLead } from "../domain/capture/capture-lead";
+import { findPublicForm, type Form } from "../domain/capture/forms";
+import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/capture/form-submission";
+import { verifyTurnstile } from "../domain/capture/turnstile";
 import { clientIp } from "../http/client-ip";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createForm, deleteForm, getForm, listForms, updateForm } from "../domain/forms";
+import { createForm, deleteForm, getForm, listForms, updateForm } from "../domain/capture/forms";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { assignLead, claimLead, passLead } from "../domain/lead-actions";
+import { assignLead, claimLead, passLead } from "../domain/leads/lead-actions";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { actorOf } from "../http/actor";

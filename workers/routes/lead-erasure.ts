@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eraseLead, exportLeadData } from "../domain/lead-erasure";
+import { eraseLead, exportLeadData } from "../domain/leads/lead-erasure";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { exportLeadsCsv } from "../domain/lead-export";
+import { exportLeadsCsv } from "../domain/leads/lead-export";
 import type { App } from "../http/app";
 import { commonErrors } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
-import { captureLead } from "../domain/capture-lead";
-import { getLead, listLeads, updateLead } from "../domain/leads";
+import { captureLead } from "../domain/capture/capture-lead";
+import { getLead, listLeads, updateLead } from "../domain/leads/leads";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { actorOf } from "../http/actor";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { POOL_STRATEGIES } from "../../db/schema";
-import { createPool, deletePool, getPool, listPools, updatePool } from "../domain/pools";
+import { createPool, deletePool, getPool, listPools, updatePool } from "../domain/routing/pools";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

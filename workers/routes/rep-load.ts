@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { repLoads } from "../domain/rep-load";
+import { repLoads } from "../domain/routing/rep-load";
 import type { App } from "../http/app";
 import { commonErrors, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRep, deleteRep, getRep, listReps, updateRep } from "../domain/reps";
+import { createRep, deleteRep, getRep, listReps, updateRep } from "../domain/team/reps";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES } from "../../db/schema";
-import { previewRouting } from "../domain/routing-preview";
+import { previewRouting } from "../domain/routing/routing-preview";
 import type { App } from "../http/app";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES } from "../../db/schema";
-import { createRule, deleteRule, listRules, updateRule } from "../domain/routing-rules";
+import { createRule, deleteRule, listRules, updateRule } from "../domain/routing/routing-rules";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { rescoreOpenLeads } from "../domain/rescore-leads";
-import { getScoringRules, putScoringRules } from "../domain/scoring-rules";
-import type { ScoringRulesInput } from "../domain/scoring";
+import { rescoreOpenLeads } from "../domain/capture/rescore-leads";
+import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
+import type { ScoringRulesInput } from "../domain/capture/scoring";
 import type { App } from "../http/app";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
 
-// Documented loosely here; the domain's zod schema (workers/domain/scoring.ts) is the one that validates.
+// Documented loosely here; the domain's zod schema (workers/domain/capture/scoring.ts) is the one that validates.
 const RulesDoc = z
   .record(z.string(), z.unknown())
   .openapi("ScoringRules", {

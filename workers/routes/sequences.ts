@@ -9,7 +9,7 @@ import {
   listSequences,
   updateSequence,
   updateStep,
-} from "../domain/sequences";
+} from "../domain/leads/sequences";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

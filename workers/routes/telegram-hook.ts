@@ -1,6 +1,6 @@
 import { BotError, webhookCallback } from "grammy";
 import { createBot } from "../../bots/telegram/create-bot";
-import { findTelegramChannel } from "../domain/telegram-channels";
+import { findTelegramChannel } from "../domain/channels/telegram-channels";
 import { AppError, toAppError } from "../errors";
 import type { App } from "../http/app";
 import { timingSafeEqualText } from "../lib/timing-safe";

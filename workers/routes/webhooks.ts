@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../../db/schema";
 import { checkOutboundUrl } from "../lib/outbound-url";
-import { createWebhook, deleteWebhook, listWebhooks, updateWebhook, withoutSecret } from "../domain/webhooks";
+import { createWebhook, deleteWebhook, listWebhooks, updateWebhook, withoutSecret } from "../domain/channels/webhooks";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

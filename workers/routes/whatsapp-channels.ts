@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { connectWhatsappNumber, listWhatsappChannels, whatsappTemplatesSchema } from "../domain/whatsapp-channels";
+import { connectWhatsappNumber, listWhatsappChannels, whatsappTemplatesSchema } from "../domain/channels/whatsapp-channels";
 import type { App } from "../http/app";
 import { commonErrors, ErrorSchema, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";

@@ -1,5 +1,5 @@
 import { handleDelivery } from "../../bots/whatsapp/handle-delivery";
-import { findWhatsappChannel } from "../domain/whatsapp-channels";
+import { findWhatsappChannel } from "../domain/channels/whatsapp-channels";
 import { AppError, toAppError } from "../errors";
 import type { App } from "../http/app";
 import { readBytesLimited } from "../http/read-body";

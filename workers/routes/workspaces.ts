@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/workspaces";
+import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { bearerToken, clientIp } from "../http/auth";
 import { isLocalDatabase } from "../config";
-import { checkThrottle, countAttempt, signUpsByIp } from "../domain/auth-throttle";
+import { checkThrottle, countAttempt, signUpsByIp } from "../domain/team/auth-throttle";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { timingSafeEqualText } from "../lib/timing-safe";
 import { Country, TimeZone } from "./schemas";

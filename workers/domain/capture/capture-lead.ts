@@ -1,0 +1,367 @@
+import { z } from "zod";
+import { LEAD_SOURCES } from "../../../db/schema";
+import { AppError, toAppError, type FieldErrors } from "../../errors";
+import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
+import { routeToPool } from "../../routing/rules";
+import { armSlaSoon } from "../../routing/sla-clock";
+import { newId } from "../../lib/ids";
+import { stmt } from "../../lib/statement";
+import { captureOutboxStatements } from "../../outbox/capture-statements";
+import { sendSoon } from "../../outbox/send-now";
+import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
+import type { Actor, DomainContext, WorkspaceRef } from "../context";
+import { underCap } from "../routing/assignment-guard";
+import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
+import { liftErasedSuppression } from "../leads/lead-erasure";
+import { handOverStatements, queuedAlertStatements } from "../routing/hand-over";
+import { leadFromRow, type Lead } from "../leads/lead-row";
+import { defaultPoolId, loadRoutingContext } from "../routing/routing-context";
+import { scoreLead, type ScoringRules } from "./scoring";
+import { getScoringRules } from "./scoring-rules";
+import { drainUnassigned } from "../routing/unassigned-queue";
+
+// The routed owner, stored only if still under their cap inside the write (else the lead joins the queue).
+const OWNER_IF_UNDER_CAP = `CASE WHEN :owner IS NOT NULL AND ${underCap(":owner")} THEN :owner END`;
+
+const text = (max: number) => z.string().trim().max(max).optional();
+
+/** What any channel hands to `captureLead` after translating its own payload. */
+export const captureInputSchema = z.object({
+  source: z.enum(LEAD_SOURCES),
+  formId: z.string().optional(),
+  name: text(200),
+  email: text(254),
+  phone: text(40),
+  telegramUserId: text(64),
+  whatsappId: text(64),
+  // WhatsApp business-scoped user id (BSUID): the only WhatsApp identity of users who hide their number.
+  whatsappUserId: text(128),
+  // The bot or number the prospect wrote to: its auto-reply goes out through the same one.
+  channelId: text(64),
+  message: text(5000),
+  fields: z.record(z.string().max(64), z.string().max(2000)).default({}),
+  utm: z
+    .object({ source: text(200), medium: text(200), campaign: text(200), term: text(200), content: text(200) })
+    .default({}),
+  referrer: text(2048),
+  pageUrl: text(2048),
+  // At-least-once channels pass their delivery id: a replay records nothing new.
+  dedupKey: text(200),
+  // What the channel received beyond the lead's columns (a WhatsApp message's type, media id, raw object),
+  // kept on the timeline event so nothing the prospect sent is lost.
+  channelData: z.record(z.string(), z.unknown()).optional(),
+  // A form's consent checkbox: its text as shown and the answer, recorded in the consent ledger.
+  consent: z.object({ text: z.string().max(500), given: z.boolean() }).optional(),
+});
+
+export type CaptureInput = z.input<typeof captureInputSchema>;
+
+export interface CaptureResult {
+  lead: Lead;
+  /** false when the contact matched an existing lead of the workspace (a re-inquiry). */
+  created: boolean;
+  /** false when `dedupKey` had been seen already: nothing was written. */
+  recorded: boolean;
+  assignment: OwnerDecision;
+}
+
+/**
+ * The one verb every channel calls. Normalizes the contact; reads the routing context (one round trip)
+ * and decides the owner (sticky owner, else the pool's rotation Durable Object); then dedups and writes
+ * the lead with its owner and timeline events in a single atomic libSQL batch: the same phone, email or
+ * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
+ */
+export async function captureLead(
+  { ctx, workspace, actor, scoring }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
+  rawInput: CaptureInput,
+): Promise<CaptureResult> {
+  const parsed = captureInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw AppError.validation(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
+  }
+  const input = parsed.data;
+  const fieldErrors: FieldErrors = {};
+  const blank = (v: string | undefined) => (v === undefined || v === "" ? null : v);
+
+  const phoneRaw = blank(input.phone);
+  const phone = phoneRaw === null ? null : normalizePhone(phoneRaw, workspace.defaultCountry);
+  if (phoneRaw !== null && phone === null) {
+    fieldErrors.phone = "Not a valid phone number. Check the digits, or start with + and the country code.";
+  }
+  const emailRaw = blank(input.email);
+  const email = emailRaw === null ? null : normalizeEmail(emailRaw);
+  if (emailRaw !== null && email === null) fieldErrors.email = "Not a valid email address.";
+
+  const telegramUserId = blank(input.telegramUserId);
+  const whatsappId = blank(input.whatsappId);
+  const whatsappUserId = blank(input.whatsappUserId);
+  if (Object.keys(fieldErrors).length > 0) throw AppError.validation(fieldErrors);
+  if (!phone && !email && !telegramUserId && !whatsappId && !whatsappUserId) {
+    throw AppError.validation({ contact: "A phone number or an email address is required." });
+  }
+
+  const now = ctx.now();
+  const leadId = newId("lead", now);
+  const eventId = newId("evt", now);
+  const assignEventId = newId("evt", now);
+  const identity = { phone, email, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId };
+
+  // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
+  // rules are cached per isolate (no round trip once warm); callers may pass rules they already hold.
+  const [{ routing, existing }, rules] = await Promise.all([
+    loadRoutingContext(ctx, workspace.id, identity),
+    scoring ?? getScoringRules(ctx, workspace.id),
+  ]).catch((err: unknown) => {
+    throw toAppError(err);
+  });
+  // Scored in JS before the batch, and before routing so a hot lead gets the pool's shorter SLA. A new
+  // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
+  // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
+  const scoreInput = {
+    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, utmMedium: input.utm.medium, fields: input.fields,
+    lastInboundAt: now,
+  };
+  const fresh = scoreLead(scoreInput, rules, now);
+  const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
+  const { poolId } = routeToPool(
+    routing.rules,
+    { source: input.source, formId: input.formId ?? null, country: phone ? phoneCountry(phone) : null, fields: input.fields },
+    defaultPoolId(routing),
+  );
+  const decision = await decideOwner(ctx, {
+    workspaceId: workspace.id,
+    routing,
+    poolId,
+    // A new lead's own id keys the rotation; a returning lead re-routed is keyed by this delivery.
+    assignmentKey: existing ? `${existing.id}:re:${blank(input.dedupKey) ?? eventId}` : leadId,
+    now,
+    stickyRepId: existing?.ownerRepId ?? null,
+    exclude: new Set(existing?.passedRepIds ?? []),
+    hot: existing ? again.hot : fresh.hot,
+  });
+  // For a returning lead: the owner to set when it changes (null = keep whoever owns it).
+  const reOwner = existing && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
+
+  const args = {
+    ws: workspace.id,
+    id: leadId,
+    phone,
+    email,
+    tg: telegramUserId,
+    wa: whatsappId,
+    waUser: whatsappUserId,
+    name: blank(input.name),
+    now,
+    fields: JSON.stringify(input.fields),
+    owner: decision.ownerRepId,
+    reOwner,
+    pool: decision.poolId,
+    slaDue: decision.slaDueAt,
+    dedupKey: blank(input.dedupKey),
+  };
+  // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identities. A replayed
+  // delivery id writes no lead either (its `created` event could not be written: no lead without its event);
+  // it answers with the lead that delivery recorded.
+  const matched = `COALESCE(
+    (SELECT id FROM lead WHERE id = :id),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND phone = :phone),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_id = :wa),
+    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_user_id = :waUser))`;
+  const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
+  // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
+  const mergeIfFree = (col: string, arg: string) =>
+    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
+
+  const eventData = {
+    channel: input.source,
+    formId: input.formId ?? null,
+    name: args.name,
+    phone,
+    email,
+    phoneAsTyped: phoneRaw,
+    message: blank(input.message),
+    fields: input.fields,
+    utm: input.utm,
+    referrer: blank(input.referrer),
+    pageUrl: blank(input.pageUrl),
+    ...(input.channelData ? { channelData: input.channelData } : {}),
+  };
+  const assignData = JSON.stringify({
+    repId: decision.ownerRepId,
+    poolId: decision.poolId,
+    reason: decision.reason,
+    ...(Object.keys(decision.skipped).length ? { skipped: decision.skipped } : {}),
+  });
+
+  // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
+  const outbox = captureOutboxStatements(ctx.config, {
+    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId, now,
+    phone, whatsappRecipient: whatsappId ?? whatsappUserId, channelId: blank(input.channelId),
+    ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
+  });
+
+  const leadFacts = { name: args.name, phone, email, source: input.source };
+  const handOvers = [
+    // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
+    ...(!decision.ownerRepId && routing.ownerRepId
+      ? queuedAlertStatements({ ws: workspace.id, lead: { id: leadId, ...leadFacts }, ownerRepId: routing.ownerRepId, now })
+      : []),
+    // A returning lead moved on from an owner who is gone: its new owner is alerted like any hand-over.
+    ...(existing && reOwner && existing.ownerRepId
+      ? handOverStatements({
+          ws: workspace.id, lead: { id: existing.id, ...leadFacts }, repId: reOwner, reason: "owner-gone",
+          key: `alert:${existing.id}:${assignEventId}`, now,
+          condition: `EXISTS (SELECT 1 FROM lead_event WHERE id = :handOverEvent AND lead_id = :leadId)`,
+          conditionArgs: { handOverEvent: assignEventId },
+        })
+      : []),
+  ];
+  let rows;
+  let outboxIds: string[] = [];
+  try {
+    const results = await ctx.database.client.batch(
+      [
+        stmt(
+          `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
+                  whatsapp_id, whatsapp_user_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+                  page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
+                  created_at, updated_at)
+                SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :waUser, :message, :fields,
+                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
+                  ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END, :slaDue,
+                  :score, :reasons, :hot,
+                  :now, :now, :now
+                WHERE ${notReplayed}
+                ON CONFLICT DO NOTHING`,
+          {
+            ...args,
+            formId: input.formId ?? null,
+            source: input.source,
+            message: blank(input.message),
+            utmSource: blank(input.utm.source),
+            utmMedium: blank(input.utm.medium),
+            utmCampaign: blank(input.utm.campaign),
+            utmTerm: blank(input.utm.term),
+            utmContent: blank(input.utm.content),
+            referrer: blank(input.referrer),
+            pageUrl: blank(input.pageUrl),
+            score: fresh.score,
+            reasons: JSON.stringify(fresh.reasons),
+            hot: fresh.hot ? 1 : 0,
+          },
+        ),
+        // A returning lead whose owner changes: recorded before the update, while the old owner is known.
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+                SELECT :assignEventId, :ws, id, CASE WHEN owner_rep_id IS NULL THEN 'assigned' ELSE 'reassigned' END,
+                  'system', NULL, json_set(:assignData, '$.from', owner_rep_id), :now
+                FROM lead WHERE id = ${matched} AND id <> :id AND :reOwner IS NOT NULL
+                  AND owner_rep_id IS NOT :reOwner AND ${notReplayed}`,
+          { ...args, assignEventId, assignData },
+        ),
+        // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
+        stmt(
+          `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
+                  ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")},
+                  fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
+                  assigned_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
+                  sla_due_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :slaDue ELSE sla_due_at END,
+                  pool_id = CASE WHEN :reOwner IS NOT NULL THEN :pool ELSE COALESCE(pool_id, :pool) END,
+                  owner_rep_id = COALESCE(:reOwner, owner_rep_id, :owner),
+                  score_reasons = CASE WHEN COALESCE(score, 0) <= :score THEN :reasons ELSE score_reasons END,
+                  hot = CASE WHEN COALESCE(score, 0) <= :score THEN :hot ELSE hot END,
+                  score = MAX(COALESCE(score, 0), :score)
+                WHERE id = ${matched} AND id <> :id AND ${notReplayed}`,
+          { ...args, score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
+        ),
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+                SELECT :eventId, :ws, m.id, CASE WHEN m.id = :id THEN 'created' ELSE 're-inquiry' END,
+                  :actorType, :actorId, :data, :dedupKey, :now
+                FROM (SELECT ${matched} AS id) AS m WHERE m.id IS NOT NULL
+                ON CONFLICT DO NOTHING`,
+          {
+            ...args,
+            eventId,
+            actorType: actor.type,
+            actorId: actor.id ?? null,
+            data: JSON.stringify(eventData),
+          },
+        ),
+        // A new lead's assignment (or why nobody got it: also a rep who reached their cap meanwhile).
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+                SELECT :assignEventId, :ws, :id, CASE WHEN owner_rep_id IS NULL THEN 'unassigned' ELSE 'assigned' END,
+                  'system', NULL, CASE WHEN owner_rep_id IS NOT :owner
+                    THEN json_set(:assignData, '$.repId', NULL, '$.reason', 'at-cap') ELSE :assignData END, :now
+                FROM lead WHERE id = :id`,
+          { ...args, assignEventId, assignData },
+        ),
+        stmt(
+          `SELECT lead.*, lead.id = :id AS created,
+                  EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId) AS recorded
+                FROM lead WHERE id = COALESCE(${matched},
+                  (SELECT lead_id FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey))`,
+          { ...args, eventId },
+        ),
+        ...outbox.statements,
+        // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
+        webhookStatement({ ws: workspace.id, leadId, type: "lead.created", eventId, now }),
+        webhookStatement({
+          ws: workspace.id,
+          leadId,
+          type: "lead.assigned",
+          eventId: assignEventId,
+          now,
+          extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
+          condition: "l.owner_rep_id IS NOT NULL",
+        }),
+        ...handOvers,
+        // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
+        ...(input.consent
+          ? [stmt(
+              `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, text, created_at)
+                SELECT :cid, :ws, lead_id, :action, 'form', :text, :now FROM lead_event WHERE id = :eventId`,
+              {
+                cid: newId("cns", now), ws: workspace.id, eventId, now, text: input.consent.text,
+                action: input.consent.given ? "consent_given" : "consent_declined",
+              },
+            )]
+          : []),
+        // Last, so the indexes above stay put: a person who writes again may be answered again.
+        ...(actor.type === "prospect" ? [liftErasedSuppression(workspace.id, { email, phone, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId })] : []),
+      ],
+      "write",
+    );
+    rows = results[5]?.rows;
+    const webhookAt = 6 + outbox.statements.length;
+    outboxIds = returnedIds(results, [
+      ...outbox.outboxIndexes.map((i) => 6 + i),
+      webhookAt,
+      webhookAt + 1,
+      ...handOvers.map((_, i) => webhookAt + 2 + i),
+    ]);
+  } catch (err) {
+    throw toAppError(err);
+  }
+  let row = rows?.[0];
+  if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
+  sendSoon(ctx, outboxIds);
+  armSlaSoon(ctx, workspace.id, row.sla_due_at === null ? null : Number(row.sla_due_at));
+  // The rep the rotation offered reached their cap before this write: the lead joined the queue; place it now.
+  if (decision.ownerRepId && Number(row.created) === 1 && row.owner_rep_id === null) {
+    await drainUnassigned(ctx, workspace.id).catch((err: unknown) => {
+      throw toAppError(err);
+    });
+    const placed = await ctx.database.client.execute({ sql: `SELECT *, 1 AS created, 1 AS recorded FROM lead WHERE id = ?`, args: [leadId] });
+    row = placed.rows[0] ?? row;
+  }
+  return {
+    lead: leadFromRow(row),
+    created: Number(row.created) === 1,
+    recorded: Number(row.recorded) === 1,
+    assignment: decision,
+  };
+}

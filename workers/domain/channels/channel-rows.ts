@@ -1,0 +1,50 @@
+import { and, asc, eq } from "drizzle-orm";
+import { channel, type ChannelConfig, type ChannelKind } from "../../../db/schema";
+import type { DomainContext, WorkspaceRef } from "../context";
+
+/** A connected channel of one kind, with its config as that kind keeps it. */
+export interface ChannelRow<C extends ChannelConfig> {
+  id: string;
+  workspaceId: string;
+  config: C;
+  createdAt: number;
+}
+
+/** A workspace's channels of one kind, oldest first (the first is the default sender of its kind). */
+export async function listChannelRows<C extends ChannelConfig>(
+  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  kind: ChannelKind,
+): Promise<ChannelRow<C>[]> {
+  const rows = await ctx.database.db
+    .select()
+    .from(channel)
+    .where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, kind)))
+    .orderBy(asc(channel.createdAt))
+    .all();
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspaceId, config: r.config as C, createdAt: r.createdAt }));
+}
+
+/**
+ * A webhook's lookup: the channel by id alone (the secret or signature in the request proves the rest),
+ * with its workspace; null when unknown, of another kind, or missing what its webhook needs (`complete`).
+ */
+export async function findChannelRow<C extends ChannelConfig>(
+  ctx: DomainContext,
+  id: string,
+  kind: ChannelKind,
+  complete: (config: C) => boolean,
+): Promise<{ channel: { id: string; workspaceId: string; config: C }; workspace: WorkspaceRef } | null> {
+  const rs = await ctx.database.client.execute({
+    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w ON w.id = c.workspace_id
+          WHERE c.id = ? AND c.kind = ?`,
+    args: [id, kind],
+  });
+  const row = rs.rows[0];
+  if (!row) return null;
+  const config = JSON.parse(String(row.config)) as C;
+  if (!complete(config)) return null;
+  return {
+    channel: { id: String(row.id), workspaceId: String(row.workspace_id), config },
+    workspace: { id: String(row.workspace_id), defaultCountry: String(row.default_country) },
+  };
+}

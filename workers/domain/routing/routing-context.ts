@@ -1,0 +1,106 @@
+import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { lead, pool, poolMember, rep, routingRule, workspace } from "../../../db/schema";
+import type { RepAvailability } from "../../routing/availability";
+import type { DomainContext } from "../context";
+
+export type Pool = typeof pool.$inferSelect;
+export type RoutingRule = typeof routingRule.$inferSelect;
+
+export const OPEN_STATUSES = ["new", "contacted", "qualified"] as const;
+export const isOpenStatus = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
+
+// Used when a workspace has defined no pool: every rep, these SLA settings.
+export const IMPLICIT_POOL = {
+  slaMinutes: 15,
+  hotSlaMinutes: 5,
+  maxReassignments: 2,
+  fallbackRepId: null,
+  strategy: "weighted",
+  escalationRepIds: [] as string[],
+} as const;
+
+export interface RoutingContext {
+  timezone: string;
+  ownerRepId: string | null;
+  queueHotFirst: boolean;
+  reps: (RepAvailability & { name: string })[];
+  pools: Pool[];
+  members: Map<string, string[]>;
+  rules: RoutingRule[];
+  openLeads: Map<string, number>;
+}
+
+export interface ExistingLeadRef {
+  id: string;
+  ownerRepId: string | null;
+  reassignCount: number;
+  passedRepIds: string[];
+  status: string;
+}
+
+/**
+ * Everything routing needs, in one libSQL round trip: reps, pools, members, rules, open-lead counts
+ * (for caps), the workspace's settings and — when identifiers are given — the lead they already match.
+ */
+export async function loadRoutingContext(
+  ctx: DomainContext,
+  workspaceId: string,
+  identity?: { phone: string | null; email: string | null; tg: string | null; wa: string | null; waUser?: string | null },
+): Promise<{ routing: RoutingContext; existing: ExistingLeadRef | null }> {
+  const { db } = ctx.database;
+  const id = { phone: null, email: null, tg: null, wa: null, waUser: null, ...identity };
+  const [ws, reps, pools, members, rules, counts, existing] = await db.batch([
+    db.select({ timezone: workspace.timezone, ownerRepId: workspace.ownerRepId, queueHotFirst: workspace.queueHotFirst }).from(workspace).where(eq(workspace.id, workspaceId)),
+    db.select().from(rep).where(eq(rep.workspaceId, workspaceId)).orderBy(asc(rep.createdAt)),
+    db.select().from(pool).where(eq(pool.workspaceId, workspaceId)),
+    db.select().from(poolMember).where(eq(poolMember.workspaceId, workspaceId)),
+    db.select().from(routingRule).where(eq(routingRule.workspaceId, workspaceId)).orderBy(asc(routingRule.position), asc(routingRule.id)),
+    db
+      .select({ repId: lead.ownerRepId, n: sql<number>`count(*)` })
+      .from(lead)
+      .where(and(eq(lead.workspaceId, workspaceId), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])))
+      .groupBy(lead.ownerRepId),
+    // Same precedence as captureLead's dedup: phone, email, Telegram, WhatsApp wa_id, WhatsApp BSUID.
+    db
+      .select({ id: lead.id, ownerRepId: lead.ownerRepId, reassignCount: lead.reassignCount, passedRepIds: lead.passedRepIds, status: lead.status })
+      .from(lead)
+      .where(
+        sql`${lead.workspaceId} = ${workspaceId} AND (${lead.phone} = ${id.phone} OR ${lead.email} = ${id.email}
+          OR ${lead.telegramUserId} = ${id.tg} OR ${lead.whatsappId} = ${id.wa} OR ${lead.whatsappUserId} = ${id.waUser})`,
+      )
+      .orderBy(
+        sql`CASE WHEN ${lead.phone} = ${id.phone} THEN 0 WHEN ${lead.email} = ${id.email} THEN 1
+          WHEN ${lead.telegramUserId} = ${id.tg} THEN 2 WHEN ${lead.whatsappId} = ${id.wa} THEN 3 ELSE 4 END`,
+      )
+      .limit(1),
+  ]);
+  const memberMap = new Map<string, string[]>();
+  for (const m of members) memberMap.set(m.poolId, [...(memberMap.get(m.poolId) ?? []), m.repId]);
+  return {
+    routing: {
+      timezone: ws[0]?.timezone ?? "UTC",
+      ownerRepId: ws[0]?.ownerRepId ?? null,
+      queueHotFirst: ws[0]?.queueHotFirst ?? false,
+      reps,
+      pools,
+      members: memberMap,
+      rules,
+      openLeads: new Map(counts.map((c) => [c.repId ?? "", Number(c.n)])),
+    },
+    existing: existing[0] ?? null,
+  };
+}
+
+export function poolSettings(routing: RoutingContext, poolId: string | null) {
+  return routing.pools.find((p) => p.id === poolId) ?? IMPLICIT_POOL;
+}
+
+/** A pool's reps; a pool without members (or the implicit default) rotates over every rep. */
+export function poolReps(routing: RoutingContext, poolId: string | null) {
+  const ids = poolId ? routing.members.get(poolId) : undefined;
+  return ids?.length ? routing.reps.filter((r) => ids.includes(r.id)) : routing.reps;
+}
+
+export function defaultPoolId(routing: RoutingContext): string | null {
+  return routing.pools.find((p) => p.isDefault)?.id ?? null;
+}

@@ -1,0 +1,77 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { form, pool, routingRule, type RuleMatch } from "../../../db/schema";
+import { AppError } from "../../errors";
+import { newId } from "../../lib/ids";
+import type { Scope } from "../context";
+import type { RoutingRule } from "./routing-context";
+
+export interface RuleInput {
+  name: string;
+  position?: number | undefined;
+  match: RuleMatch;
+  poolId: string;
+}
+
+/** The pool and any forms a rule names must be the caller's (422 on the field), checked in one round trip. */
+async function checkRefs({ ctx, workspace }: Scope, input: { poolId?: string | undefined; match?: RuleMatch | undefined }) {
+  const formIds = input.match?.formIds ?? [];
+  if (!input.poolId && formIds.length === 0) return;
+  const { db } = ctx.database;
+  const [pools, forms] = await db.batch([
+    db.select({ id: pool.id }).from(pool).where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, input.poolId ?? ""))),
+    db.select({ id: form.id }).from(form).where(and(eq(form.workspaceId, workspace.id), inArray(form.id, formIds.length ? formIds : [""]))),
+  ]);
+  const errors: Record<string, string> = {};
+  if (input.poolId && pools.length === 0) errors.poolId = "No such pool in this workspace.";
+  const known = new Set(forms.map((f) => f.id));
+  const missing = formIds.findIndex((id) => !known.has(id));
+  if (missing >= 0) errors[`match.formIds.${missing}`] = "No such form in this workspace.";
+  if (Object.keys(errors).length > 0) throw AppError.validation(errors);
+}
+
+export async function listRules({ ctx, workspace }: Scope): Promise<RoutingRule[]> {
+  return ctx.database.db
+    .select()
+    .from(routingRule)
+    .where(eq(routingRule.workspaceId, workspace.id))
+    .orderBy(asc(routingRule.position), asc(routingRule.id))
+    .all();
+}
+
+export async function createRule(scope: Scope, input: RuleInput): Promise<RoutingRule> {
+  await checkRefs(scope, input);
+  const now = scope.ctx.now();
+  const { db } = scope.ctx.database;
+  // Appended after the last rule unless a position is given.
+  const position =
+    input.position ??
+    Number(
+      (await db.select({ max: sql<number>`coalesce(max(${routingRule.position}), 0)` }).from(routingRule).where(eq(routingRule.workspaceId, scope.workspace.id)).get())?.max ?? 0,
+    ) + 10;
+  return db
+    .insert(routingRule)
+    .values({ ...input, position, id: newId("rule", now), workspaceId: scope.workspace.id, createdAt: now, updatedAt: now })
+    .returning()
+    .get();
+}
+
+export async function updateRule(scope: Scope, id: string, input: Partial<RuleInput>): Promise<RoutingRule> {
+  await checkRefs(scope, input);
+  const row = await scope.ctx.database.db
+    .update(routingRule)
+    .set({ ...input, updatedAt: scope.ctx.now() })
+    .where(and(eq(routingRule.workspaceId, scope.workspace.id), eq(routingRule.id, id)))
+    .returning()
+    .get();
+  if (!row) throw AppError.notFound("Routing rule");
+  return row;
+}
+
+export async function deleteRule({ ctx, workspace }: Scope, id: string): Promise<void> {
+  const row = await ctx.database.db
+    .delete(routingRule)
+    .where(and(eq(routingRule.workspaceId, workspace.id), eq(routingRule.id, id)))
+    .returning({ id: routingRule.id })
+    .get();
+  if (!row) throw AppError.notFound("Routing rule");
+}

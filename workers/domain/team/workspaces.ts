@@ -1,0 +1,86 @@
+import { eq } from "drizzle-orm";
+import { apiKey, workspace } from "../../../db/schema";
+import { AppError } from "../../errors";
+import { generateApiKey, hashApiKey } from "../../lib/api-key";
+import { newId } from "../../lib/ids";
+import type { DomainContext } from "../context";
+import { requireWorkspaceRep } from "./reps";
+
+export type Workspace = typeof workspace.$inferSelect;
+
+export interface CreateWorkspaceInput {
+  name: string;
+  defaultCountry?: string | undefined;
+  timezone?: string | undefined;
+}
+
+/** Creates a workspace and its first API key in one batch; the key is returned once and stored hashed. */
+export async function createWorkspace({ ctx, input }: { ctx: DomainContext; input: CreateWorkspaceInput }) {
+  const now = ctx.now();
+  const ws: Workspace = {
+    id: newId("ws", now),
+    name: input.name,
+    defaultCountry: (input.defaultCountry ?? "US").toUpperCase(),
+    timezone: input.timezone ?? "UTC",
+    ownerRepId: null,
+    queueHotFirst: false,
+    repsSeeUnassigned: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const { key, prefix } = generateApiKey();
+  const keyRow = {
+    id: newId("key", now),
+    workspaceId: ws.id,
+    name: "default",
+    prefix,
+    hash: await hashApiKey(key),
+    createdAt: now,
+  };
+  const { db } = ctx.database;
+  await db.batch([db.insert(workspace).values(ws), db.insert(apiKey).values(keyRow)]);
+  return { workspace: ws, apiKey: { id: keyRow.id, key, prefix } };
+}
+
+export async function getWorkspace({ ctx, workspaceId }: { ctx: DomainContext; workspaceId: string }) {
+  const row = await ctx.database.db
+    .select()
+    .from(workspace)
+    .where(eq(workspace.id, workspaceId))
+    .get();
+  if (!row) throw AppError.notFound("Workspace");
+  return row;
+}
+
+export async function updateWorkspace({
+  ctx,
+  workspaceId,
+  input,
+}: {
+  ctx: DomainContext;
+  workspaceId: string;
+  input: Partial<CreateWorkspaceInput> & {
+    ownerRepId?: string | null | undefined;
+    repsSeeUnassigned?: boolean | undefined;
+    queueHotFirst?: boolean | undefined;
+  };
+}) {
+  if (input.ownerRepId) await requireWorkspaceRep(ctx, workspaceId, input.ownerRepId, "ownerRepId");
+  const patch = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.defaultCountry !== undefined ? { defaultCountry: input.defaultCountry.toUpperCase() } : {}),
+    ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+    ...(input.ownerRepId !== undefined ? { ownerRepId: input.ownerRepId } : {}),
+    ...(input.queueHotFirst !== undefined ? { queueHotFirst: input.queueHotFirst } : {}),
+    ...(input.repsSeeUnassigned !== undefined ? { repsSeeUnassigned: input.repsSeeUnassigned } : {}),
+    updatedAt: ctx.now(),
+  };
+  const row = await ctx.database.db
+    .update(workspace)
+    .set(patch)
+    .where(eq(workspace.id, workspaceId))
+    .returning()
+    .get();
+  if (!row) throw AppError.notFound("Workspace");
+  return row;
+}
