@@ -20,13 +20,21 @@ export async function measureCapture(ctx: BenchContext): Promise<{ rows: ResultR
   await runPool(64, ctx.concurrency, (i) => post("warm", i));
   const before = (await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number };
 
-  const { latencies, failed, wallMs } = await runPool(ctx.leads, ctx.concurrency, (i) => post("", i), (done, bad) =>
-    ctx.progress.update("capture", `${done}/${ctx.leads} leads${bad ? `, ${bad} failed` : ""}`),
+  const { latencies, failed, wallMs } = await runPool(
+    ctx.leads,
+    ctx.concurrency,
+    (i) => post("", i),
+    (done, bad) => ctx.progress.update("capture", `${done}/${ctx.leads} leads${bad ? `, ${bad} failed` : ""}`),
   );
   const after = (await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number };
   const client = createClient({ url: ctx.db.url, intMode: "number" });
   const stored = Number(
-    (await client.execute({ sql: "SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND name NOT LIKE 'Lead warm%'", args: [ctx.workspace.id] })).rows[0]?.n,
+    (
+      await client.execute({
+        sql: "SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND name NOT LIKE 'Lead warm%'",
+        args: [ctx.workspace.id],
+      })
+    ).rows[0]?.n,
   );
   client.close();
 
@@ -36,7 +44,11 @@ export async function measureCapture(ctx: BenchContext): Promise<{ rows: ResultR
   return {
     leadsPerSecond,
     rows: [
-      { metric: "Capture throughput", value: `${leadsPerSecond.toFixed(0)} leads/s`, how: `${how}; ${failed} failed, ${stored} leads stored` },
+      {
+        metric: "Capture throughput",
+        value: `${leadsPerSecond.toFixed(0)} leads/s`,
+        how: `${how}; ${failed} failed, ${stored} leads stored`,
+      },
       {
         metric: "Capture latency p50 / p90 / p99",
         value: `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 90))} / ${fmt(percentile(latencies, 99))}`,

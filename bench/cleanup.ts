@@ -33,7 +33,10 @@ export class Cleanup {
    * already sent the whole process group) must not kill the process mid-cleanup, so the listener stays.
    */
   onSignals(): void {
-    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    for (const [signal, code] of [
+      ["SIGINT", 130],
+      ["SIGTERM", 143],
+    ] as const) {
       process.on(signal, () => {
         if (this.running) return;
         console.error(`\n[bench] ${signal}: stopping everything it started`);

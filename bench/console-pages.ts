@@ -20,8 +20,21 @@ async function seedLeads(ctx: BenchContext) {
         sql: `INSERT INTO lead (id, workspace_id, source, status, name, email, fields, owner_rep_id, score, hot, assigned_at,
                 first_response_at, last_inbound_at, created_at, updated_at)
               VALUES (?, ?, 'form', ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?)`,
-        args: [`lead_console_${i}`, ctx.workspace.id, STATUSES[i % STATUSES.length]!, `Bench lead ${i}`, `console-${i}@bench.test`,
-          owner, (i % 10) + 1, i % 10 >= 7 ? 1 : 0, owner ? created + 40 : null, i % 3 === 0 ? null : created + 600_000, created, created, created],
+        args: [
+          `lead_console_${i}`,
+          ctx.workspace.id,
+          STATUSES[i % STATUSES.length]!,
+          `Bench lead ${i}`,
+          `console-${i}@bench.test`,
+          owner,
+          (i % 10) + 1,
+          i % 10 >= 7 ? 1 : 0,
+          owner ? created + 40 : null,
+          i % 3 === 0 ? null : created + 600_000,
+          created,
+          created,
+          created,
+        ],
       });
     }
     await db.batch(batch, "write");
@@ -31,7 +44,10 @@ async function seedLeads(ctx: BenchContext) {
 
 async function signIn(ctx: BenchContext): Promise<string> {
   const res = await fetch(`${ctx.worker.url}/app/login`, {
-    method: "POST", redirect: "manual", headers: { origin: ctx.worker.url }, body: new URLSearchParams({ apiKey: ctx.workspace.key }),
+    method: "POST",
+    redirect: "manual",
+    headers: { origin: ctx.worker.url },
+    body: new URLSearchParams({ apiKey: ctx.workspace.key }),
   });
   const cookie = res.headers.get("set-cookie")?.split(";")[0];
   if (!cookie) throw new Error(`bench console sign-in: ${res.status}`);
@@ -47,7 +63,11 @@ export async function measureConsolePages(ctx: BenchContext): Promise<ResultRow[
   await seedLeads(ctx);
   const cookie = await signIn(ctx);
   const rows: ResultRow[] = [];
-  for (const [name, path] of [["list", "/app/leads"], ["board", "/app/board"], ["overview", "/app?days=30"]] as const) {
+  for (const [name, path] of [
+    ["list", "/app/leads"],
+    ["board", "/app/board"],
+    ["overview", "/app?days=30"],
+  ] as const) {
     const times: number[] = [];
     for (let i = 0; i <= RUNS; i++) {
       const t0 = performance.now();

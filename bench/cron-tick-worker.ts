@@ -1,9 +1,9 @@
-import { createClient, type Client } from "@libsql/client/web";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startLibsqlServer } from "../db/server";
+import { type Client, createClient } from "@libsql/client/web";
 import { migrateDatabase } from "../db/scripts/migrate";
+import { startLibsqlServer } from "../db/server";
 import { median } from "./load";
 import type { BenchContext, ResultRow } from "./scenario";
 import { startWorker } from "./stack";
@@ -22,31 +22,40 @@ const WS = "ws_cronbench";
 async function seed(client: Client, leads: number, onProgress: (done: number) => void): Promise<void> {
   const now = Date.now();
   await client.batch([
-    { sql: `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at) VALUES (?, 'Cron bench', 'US', 'UTC', ?, ?)`, args: [WS, now, now] },
-    { sql: `INSERT INTO channel (id, workspace_id, kind, config, created_at) VALUES ('chan_cronbench', ?, 'telegram', ?, ?)`, args: [WS, JSON.stringify({ token: "1:cron" }), now] },
+    {
+      sql: `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at) VALUES (?, 'Cron bench', 'US', 'UTC', ?, ?)`,
+      args: [WS, now, now],
+    },
+    {
+      sql: `INSERT INTO channel (id, workspace_id, kind, config, created_at) VALUES ('chan_cronbench', ?, 'telegram', ?, ?)`,
+      args: [WS, JSON.stringify({ token: "1:cron" }), now],
+    },
   ]);
   for (let from = 0; from < leads; from += CHUNK) {
     const to = Math.min(leads, from + CHUNK) - 1;
     const counter = `WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to})`;
     const args = { ws: WS, now, leads };
-    await client.batch([
-      {
-        sql: `INSERT INTO lead (id, workspace_id, source, status, name, telegram_user_id, fields, last_inbound_at, created_at, updated_at)
+    await client.batch(
+      [
+        {
+          sql: `INSERT INTO lead (id, workspace_id, source, status, name, telegram_user_id, fields, last_inbound_at, created_at, updated_at)
               ${counter} SELECT printf('lead_%07d', i), :ws, 'telegram', 'new', 'Lead ' || i, CAST(100000000 + i AS TEXT), '{}',
                 :now - (:leads - i) * 1000, :now - (:leads - i) * 1000, :now - (:leads - i) * 1000 FROM n`,
-        args,
-      },
-      {
-        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, sent_at, created_at, updated_at)
+          args,
+        },
+        {
+          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, sent_at, created_at, updated_at)
               ${counter} SELECT printf('obx_%07d', i), :ws, printf('lead_%07d', i), 'auto_reply', 'telegram', 'chan_cronbench',
                 CAST(100000000 + i AS TEXT), '{"text":"Hi {name}"}', printf('auto:lead_%07d', i),
                 CASE WHEN i >= :firstDue THEN 'pending' ELSE 'sent' END, CASE WHEN i >= :firstDue THEN 0 ELSE 1 END,
                 CASE WHEN i >= :firstDue THEN :now - 60000 ELSE :now - (:leads - i) * 1000 END,
                 CASE WHEN i >= :firstDue THEN NULL ELSE :now - (:leads - i) * 1000 END,
                 :now - (:leads - i) * 1000, :now - (:leads - i) * 1000 FROM n`,
-        args: { ...args, firstDue: leads - DUE },
-      },
-    ], "write");
+          args: { ...args, firstDue: leads - DUE },
+        },
+      ],
+      "write",
+    );
     onProgress(to + 1);
   }
 }
@@ -86,7 +95,8 @@ export async function measureCronTick(ctx: BenchContext): Promise<ResultRow[]> {
         }
       }
     };
-    const pending = async () => Number((await query(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)).rows[0]?.n);
+    const pending = async () =>
+      Number((await query(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)).rows[0]?.n);
     const ticks: number[] = [];
     try {
       while (ticks.length < MAX_TICKS && (await pending()) > 0) {
@@ -97,7 +107,9 @@ export async function measureCronTick(ctx: BenchContext): Promise<ResultRow[]> {
         ticks.push(performance.now() - start);
         if (!res.ok) throw new Error(`bench: scheduled tick answered ${res.status} ${body.slice(0, 200)}`);
       }
-      const states = await query(`SELECT state, count(*) AS n FROM outbox WHERE id >= printf('obx_%07d', ${leads - DUE}) GROUP BY state`);
+      const states = await query(
+        `SELECT state, count(*) AS n FROM outbox WHERE id >= printf('obx_%07d', ${leads - DUE}) GROUP BY state`,
+      );
       const left = states.rows.map((r) => `${r.state} ${r.n}`).join(", ");
       rows.push({
         metric: `Cron tick, ${DUE.toLocaleString("en")} due outbox rows among ${leads.toLocaleString("en")} leads: first tick / median`,

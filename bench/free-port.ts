@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 
 /** A port the OS just handed out on loopback (never a fixed one: other stacks run on this machine too). */
 export function freePort(): Promise<number> {

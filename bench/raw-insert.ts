@@ -13,7 +13,15 @@ export async function measureRawInsert(ctx: BenchContext): Promise<{ rows: Resul
     await client.execute({
       sql: `INSERT INTO lead (id, workspace_id, source, status, name, email, fields, last_inbound_at, created_at, updated_at)
             VALUES (?, ?, 'api', 'new', ?, ?, '{}', ?, ?, ?)`,
-      args: [`lead_raw${String(i).padStart(8, "0")}`, ctx.workspace.id, `Raw ${i}`, `raw-${i}@bench.test`, now, now, now],
+      args: [
+        `lead_raw${String(i).padStart(8, "0")}`,
+        ctx.workspace.id,
+        `Raw ${i}`,
+        `raw-${i}@bench.test`,
+        now,
+        now,
+        now,
+      ],
     });
     return true;
   };

@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, platform, arch, totalmem } from "node:os";
+import { arch, availableParallelism, cpus, platform, totalmem } from "node:os";
 import type { ResultRow, Scenario } from "./scenario";
 
 export function machine(): string {
@@ -8,7 +8,13 @@ export function machine(): string {
 
 const cell = (s: string) => s.replace(/\|/g, "\\|");
 
-export function renderMarkdown(opts: { startedAt: Date; durationS: number; rows: ResultRow[]; pending: Scenario[]; ratio?: string }): string {
+export function renderMarkdown(opts: {
+  startedAt: Date;
+  durationS: number;
+  rows: ResultRow[];
+  pending: Scenario[];
+  ratio?: string;
+}): string {
   const lines = [
     "# LeadRelay benchmarks",
     "",
@@ -38,7 +44,10 @@ export function renderMarkdown(opts: { startedAt: Date; durationS: number; rows:
 }
 
 export function renderConsole(rows: ResultRow[], pending: Scenario[]): string {
-  const all = [...rows.map((r) => [r.metric, r.value] as const), ...pending.map((s) => [s.title.split(" (")[0]!, `pending ${s.pending}`] as const)];
+  const all = [
+    ...rows.map((r) => [r.metric, r.value] as const),
+    ...pending.map((s) => [s.title.split(" (")[0]!, `pending ${s.pending}`] as const),
+  ];
   const width = Math.max(...all.map(([m]) => m.length));
   return all.map(([m, v]) => `  ${m.padEnd(width)}  ${v}`).join("\n");
 }

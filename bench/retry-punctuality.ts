@@ -32,7 +32,8 @@ export async function measureRetryPunctuality(ctx: BenchContext): Promise<Result
     headers: { "content-type": "application/json", authorization: `Bearer ${ws.key}` },
     body: JSON.stringify({ token: "7000002:BENCHbenchBENCHbench0002" }),
   });
-  if (connected.status !== 201) throw new Error(`bench: POST /api/v1/channels/telegram: ${connected.status} ${await connected.text()}`);
+  if (connected.status !== 201)
+    throw new Error(`bench: POST /api/v1/channels/telegram: ${connected.status} ${await connected.text()}`);
 
   const arrivals = new Map<number, number[]>();
   const stop = ctx.fake.listen((call) => {
@@ -50,7 +51,10 @@ export async function measureRetryPunctuality(ctx: BenchContext): Promise<Result
     }
     // Bounded: at most 300 × 100 ms for every lead's second call.
     for (let i = 0; i < 300 && [...arrivals.values()].filter((a) => a.length >= 2).length < LEADS; i++) {
-      ctx.progress.update("retry punctuality", `${[...arrivals.values()].filter((a) => a.length >= 2).length}/${LEADS} resent`);
+      ctx.progress.update(
+        "retry punctuality",
+        `${[...arrivals.values()].filter((a) => a.length >= 2).length}/${LEADS} resent`,
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
@@ -61,7 +65,9 @@ export async function measureRetryPunctuality(ctx: BenchContext): Promise<Result
   return [
     {
       metric: `Retry punctuality: rep alert refused with 429 retry_after=${RETRY_AFTER_S} → resent after (median; min–max)`,
-      value: gaps.length ? `${median(gaps).toFixed(2)} s (${Math.min(...gaps).toFixed(2)}–${Math.max(...gaps).toFixed(2)} s)` : "none resent",
+      value: gaps.length
+        ? `${median(gaps).toFixed(2)} s (${Math.min(...gaps).toFixed(2)}–${Math.max(...gaps).toFixed(2)} s)`
+        : "none resent",
       how: `${LEADS} form leads, each to its own rep whose chat the fake answers once with 429; ${gaps.length}/${LEADS} resent, ${onTime} within ${RETRY_AFTER_S}–${RETRY_AFTER_S + 1} s; no cron (wrangler dev), so every resend came from the retry queue`,
     },
   ];

@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startFakeApis, type RecordedCall } from "../test/support/fake-apis";
+import { type RecordedCall, startFakeApis } from "../test/support/fake-apis";
 import { measureBundle } from "./bundle-size";
 import { measureCapture } from "./capture-throughput";
 import { Cleanup } from "./cleanup";
@@ -71,20 +71,39 @@ async function main() {
   const stack = await startStack(cleanup, (step) => progress.update("starting", step), vars);
   progress.update("seeding", "workspace, form, 4 reps through the API");
   const workspace = await seedBenchWorkspace(stack.worker.url);
-  const ctx = { db: stack.db, worker: stack.worker, workspace, cleanup, progress, fake, vars, cronLeads, leads, concurrency };
+  const ctx = {
+    db: stack.db,
+    worker: stack.worker,
+    workspace,
+    cleanup,
+    progress,
+    fake,
+    vars,
+    cronLeads,
+    leads,
+    concurrency,
+  };
 
   let ratio: string | undefined;
   if (wanted("capture")) {
     const capture = await measureCapture(ctx);
     const raw = await measureRawInsert(ctx);
     ratio = `${(capture.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${capture.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)})`;
-    rows.push(...capture.rows, ...raw.rows, { metric: "Capture / raw INSERT", value: ratio.split(" ")[0]!, how: "same run, same server, same concurrency" });
+    rows.push(...capture.rows, ...raw.rows, {
+      metric: "Capture / raw INSERT",
+      value: ratio.split(" ")[0]!,
+      how: "same run, same server, same concurrency",
+    });
   }
   for (const s of scenarios.filter((p) => p.run && !p.pending && wanted(p.id))) rows.push(...(await s.run!(ctx)));
   await stack.worker.stop();
 
   if (wanted("startup")) {
-    rows.push(...(await measureStartup(cleanup, stack.db.url, startupRuns, (i) => progress.update("start-up", `run ${i}/${startupRuns}`))));
+    rows.push(
+      ...(await measureStartup(cleanup, stack.db.url, startupRuns, (i) =>
+        progress.update("start-up", `run ${i}/${startupRuns}`),
+      )),
+    );
   }
   if (wanted("bundle")) {
     progress.update("bundle", "wrangler deploy --dry-run --minify");

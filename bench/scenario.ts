@@ -1,6 +1,6 @@
 import type { LibsqlServer } from "../db/server";
-import type { RecordedCall } from "../test/support/fake-apis";
 import type { WranglerDev } from "../scripts/wrangler-dev";
+import type { RecordedCall } from "../test/support/fake-apis";
 import type { Cleanup } from "./cleanup";
 import type { Progress } from "./progress";
 import type { BenchWorkspace } from "./seed";

@@ -1,13 +1,13 @@
+import { measureCappedFairness } from "./capped-fairness";
 import { measureConsolePages } from "./console-pages";
 import { measureCronTick } from "./cron-tick-worker";
-import { measureCappedFairness } from "./capped-fairness";
-import { measureFairness } from "./round-robin-fairness";
 import { measureRetryPunctuality } from "./retry-punctuality";
+import { measureFairness } from "./round-robin-fairness";
+import type { Scenario } from "./scenario";
 import { measureServerInsert } from "./server-insert";
 import { measureSpeedToLead } from "./speed-to-lead";
 import { measureSpeedToLeadWhatsapp } from "./speed-to-lead-whatsapp";
 import { measureWhatsappBatch } from "./whatsapp-batch";
-import type { Scenario } from "./scenario";
 
 /**
  * Scenarios beyond capture/raw INSERT/start-up/bundle, including those waiting for their feature. When the feature lands, give the scenario a `run` (it receives

@@ -22,6 +22,7 @@ export async function seedBenchWorkspace(base: string, reps = 4): Promise<BenchW
   const key: string = created.apiKey.key;
   const form = await api(base, "/api/v1/forms", { name: "Bench form" }, key);
   const repIds: string[] = [];
-  for (let i = 0; i < reps; i++) repIds.push((await api(base, "/api/v1/reps", { name: `Rep ${i + 1}`, weight: 1 }, key)).id);
+  for (let i = 0; i < reps; i++)
+    repIds.push((await api(base, "/api/v1/reps", { name: `Rep ${i + 1}`, weight: 1 }, key)).id);
   return { id: created.workspace.id, key, formKey: form.publicKey, repIds };
 }

@@ -23,10 +23,15 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
   const forgetServer = ctx.cleanup.add("server insert libSQL server", () => server.close());
   const client = createClient({ url: server.url, intMode: "number" });
   await client.execute(TABLE);
-  const overHttp = await runPool(ctx.leads, ctx.concurrency, async (i) => {
-    await client.execute({ sql: INSERT, args: [`http ${i}`, `http-${i}@bench.test`, i] });
-    return true;
-  }, (done) => ctx.progress.update("server INSERT", `${done}/${ctx.leads} requests`));
+  const overHttp = await runPool(
+    ctx.leads,
+    ctx.concurrency,
+    async (i) => {
+      await client.execute({ sql: INSERT, args: [`http ${i}`, `http-${i}@bench.test`, i] });
+      return true;
+    },
+    (done) => ctx.progress.update("server INSERT", `${done}/${ctx.leads} requests`),
+  );
   client.close();
   await server.close();
   forgetServer();

@@ -51,19 +51,25 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
     }),
   });
   const channel = (await connected.json()) as { id?: string };
-  if (connected.status !== 201 || !channel.id) throw new Error(`bench: POST /api/v1/channels/whatsapp: ${connected.status} ${JSON.stringify(channel)}`);
+  if (connected.status !== 201 || !channel.id)
+    throw new Error(`bench: POST /api/v1/channels/whatsapp: ${connected.status} ${JSON.stringify(channel)}`);
 
   const template = JSON.parse(readFileSync(FIXTURE, "utf8"));
   const url = `${ctx.worker.url}/hooks/whatsapp/${channel.id}`;
   const index = new Map(Array.from({ length: LEADS }, (_, i) => [waId(i), i]));
-  const stats = async () => ((await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number }).pipelineRequests;
+  const stats = async () =>
+    ((await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number }).pipelineRequests;
   const before = await stats();
   const run = await measureArrivals(ctx, {
     label: "speed to lead (WhatsApp)",
     total: LEADS,
     async send(i) {
       const { body, signature } = inbound(template, i);
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+        body,
+      });
       await res.arrayBuffer();
       return res.status === 200;
     },

@@ -26,7 +26,8 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
     headers: { "content-type": "application/json", authorization: `Bearer ${ws.key}` },
     body: JSON.stringify({ token: "7000001:BENCHbenchBENCHbench0001" }),
   });
-  if (connected.status !== 201) throw new Error(`bench: POST /api/v1/channels/telegram: ${connected.status} ${await connected.text()}`);
+  if (connected.status !== 201)
+    throw new Error(`bench: POST /api/v1/channels/telegram: ${connected.status} ${await connected.text()}`);
 
   const url = `${ctx.worker.url}/f/${ws.formKey}`;
   const run = await measureArrivals(ctx, {
@@ -43,7 +44,8 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
     },
     match(call) {
       // "New lead (form): S2L 17 · score 5/10", "HOT " first for hot leads.
-      const m = call.api === "telegram" ? /^(?:HOT )?New lead \(form\): S2L (\d+)\b/m.exec(String(call.body.text)) : null;
+      const m =
+        call.api === "telegram" ? /^(?:HOT )?New lead \(form\): S2L (\d+)\b/m.exec(String(call.body.text)) : null;
       return m ? Number(m[1]) : null;
     },
   });

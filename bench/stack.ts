@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startLibsqlServer, type LibsqlServer } from "../db/server";
 import { migrateDatabase } from "../db/scripts/migrate";
+import { type LibsqlServer, startLibsqlServer } from "../db/server";
 import { startWrangler, type WranglerDev } from "../scripts/wrangler-dev";
 import type { Cleanup } from "./cleanup";
 import { freePort } from "./free-port";
@@ -29,7 +29,8 @@ export function benchWranglerConfig(): string {
     // [alias] targets resolve against the config's folder too.
     .replace(/^("[^"]+" = )"(\.\/[^"]+)"$/gm, (_m, key: string, path: string) => `${key}"${resolve(path)}"`)
     .replace(/simple = \{ limit = \d+, period = 60 \}/g, "simple = { limit = 1000000000, period = 60 }");
-  if (!raised.includes("limit = 1000000000")) throw new Error("bench: no [[ratelimits]] found in wrangler.toml to raise");
+  if (!raised.includes("limit = 1000000000"))
+    throw new Error("bench: no [[ratelimits]] found in wrangler.toml to raise");
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, "wrangler.bench.toml");
   // A running wrangler dev watches this file: rewriting it (truncate, then write) while the bench stack's
@@ -39,7 +40,11 @@ export function benchWranglerConfig(): string {
 }
 
 /** libSQL server on a temp file + migrations + wrangler dev on free loopback ports; all registered for cleanup. */
-export async function startStack(cleanup: Cleanup, onStep: (step: string) => void, vars?: Record<string, string>): Promise<Stack> {
+export async function startStack(
+  cleanup: Cleanup,
+  onStep: (step: string) => void,
+  vars?: Record<string, string>,
+): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "leadrelay-bench-"));
   cleanup.add("temp dir", () => rmSync(dir, { recursive: true, force: true }));
   onStep("libSQL server");
@@ -52,7 +57,12 @@ export async function startStack(cleanup: Cleanup, onStep: (step: string) => voi
   return { db, worker, dir };
 }
 
-export async function startWorker(cleanup: Cleanup, libsqlUrl: string, dir: string, vars?: Record<string, string>): Promise<WranglerDev> {
+export async function startWorker(
+  cleanup: Cleanup,
+  libsqlUrl: string,
+  dir: string,
+  vars?: Record<string, string>,
+): Promise<WranglerDev> {
   let forget: () => void = () => {};
   const worker = await startWrangler({
     port: await freePort(),

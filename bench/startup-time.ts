@@ -11,7 +11,12 @@ import { startWorker } from "./stack";
  * (bundling, workerd boot, module evaluation, one libSQL round trip). startWrangler polls every 150 ms,
  * which bounds the resolution. This is not Cloudflare's edge start-up, which the bundle size drives.
  */
-export async function measureStartup(cleanup: Cleanup, libsqlUrl: string, runs: number, onRun: (i: number) => void): Promise<ResultRow[]> {
+export async function measureStartup(
+  cleanup: Cleanup,
+  libsqlUrl: string,
+  runs: number,
+  onRun: (i: number) => void,
+): Promise<ResultRow[]> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     onRun(i + 1);

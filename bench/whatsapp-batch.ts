@@ -19,10 +19,17 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
   const connected = await fetch(`${ctx.worker.url}/api/v1/channels/whatsapp`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${ws.key}` },
-    body: JSON.stringify({ phoneNumberId: PHONE_NUMBER_ID, accessToken: "EAAbenchBATCHtoken0123456789", appSecret: APP_SECRET, verifyToken: "bench-verify-token", autoReplyText: "Thanks {name}!" }),
+    body: JSON.stringify({
+      phoneNumberId: PHONE_NUMBER_ID,
+      accessToken: "EAAbenchBATCHtoken0123456789",
+      appSecret: APP_SECRET,
+      verifyToken: "bench-verify-token",
+      autoReplyText: "Thanks {name}!",
+    }),
   });
   const channel = (await connected.json()) as { id?: string };
-  if (connected.status !== 201 || !channel.id) throw new Error(`bench: connect number: ${connected.status} ${JSON.stringify(channel)}`);
+  if (connected.status !== 201 || !channel.id)
+    throw new Error(`bench: connect number: ${connected.status} ${JSON.stringify(channel)}`);
   const template = JSON.parse(readFileSync(FIXTURE, "utf8"));
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -36,13 +43,27 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
     value.messages = [];
     for (let i = 0; i < MESSAGES; i++) {
       const wa = `1555${String(run * 100_000 + 5_000_000 + i).padStart(7, "0")}`;
-      value.contacts.push({ ...contact, wa_id: wa, user_id: `US.batch${run}x${i}`, profile: { name: `Batch ${run}-${i}` } });
-      value.messages.push({ ...message, from: wa, id: `wamid.BATCH${run}x${i}x${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)) });
+      value.contacts.push({
+        ...contact,
+        wa_id: wa,
+        user_id: `US.batch${run}x${i}`,
+        profile: { name: `Batch ${run}-${i}` },
+      });
+      value.messages.push({
+        ...message,
+        from: wa,
+        id: `wamid.BATCH${run}x${i}x${Date.now()}`,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+      });
     }
     const body = JSON.stringify(u);
     const signature = `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`;
     const t0 = performance.now();
-    const res = await fetch(`${ctx.worker.url}/hooks/whatsapp/${channel.id}`, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": signature }, body });
+    const res = await fetch(`${ctx.worker.url}/hooks/whatsapp/${channel.id}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+      body,
+    });
     const report = await res.text();
     times.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`bench: batched delivery answered ${res.status} ${report.slice(0, 300)}`);

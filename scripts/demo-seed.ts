@@ -34,7 +34,8 @@ export async function ensureDemoWorkspace(base: string, dataDir: string): Promis
   let apiKey: string | undefined;
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, "utf8")) as Partial<DemoWorkspace>;
-    if (saved.apiKey && (await api(base, "/api/v1/workspace", { key: saved.apiKey })).status === 200) apiKey = saved.apiKey;
+    if (saved.apiKey && (await api(base, "/api/v1/workspace", { key: saved.apiKey })).status === 200)
+      apiKey = saved.apiKey;
   }
   if (!apiKey) {
     const created = await api(base, "/api/v1/workspaces", {

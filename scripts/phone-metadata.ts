@@ -12,8 +12,12 @@ export const PHONE_METADATA_FILE = new URL("../workers/lib/phone-metadata.json",
 const FORMATS = 4;
 
 export function leanPhoneMetadata(source: MetadataJson = min as MetadataJson): MetadataJson {
-  const lean = structuredClone(source) as unknown as { countries: Record<string, unknown[]>; nonGeographic?: Record<string, unknown[]> };
-  for (const entry of [...Object.values(lean.countries), ...Object.values(lean.nonGeographic ?? {})]) entry[FORMATS] = 0;
+  const lean = structuredClone(source) as unknown as {
+    countries: Record<string, unknown[]>;
+    nonGeographic?: Record<string, unknown[]>;
+  };
+  for (const entry of [...Object.values(lean.countries), ...Object.values(lean.nonGeographic ?? {})])
+    entry[FORMATS] = 0;
   return lean as unknown as MetadataJson;
 }
 

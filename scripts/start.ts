@@ -5,11 +5,12 @@
  * Worker settings such as TELEGRAM_API_ROOT or EMAIL_API_URL come from the environment (scripts/worker-vars.ts)
  * or from `.dev.vars`.
  */
-import { parseArgs } from "node:util";
+
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { startLibsqlServer } from "../db/server";
+import { parseArgs } from "node:util";
 import { migrateDatabase } from "../db/scripts/migrate";
+import { startLibsqlServer } from "../db/server";
 import { ensureDemoWorkspace } from "./demo-seed";
 import { workerVarsFromEnv } from "./worker-vars";
 import { startWrangler } from "./wrangler-dev";

@@ -56,7 +56,11 @@ export async function runBridge(o: BridgeOptions): Promise<number> {
   while (!o.signal.aborted) {
     let updates: { update_id: number }[];
     try {
-      updates = await callApi(o, "getUpdates", { offset, timeout: o.pollSeconds ?? 30, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] });
+      updates = await callApi(o, "getUpdates", {
+        offset,
+        timeout: o.pollSeconds ?? 30,
+        allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
+      });
     } catch (err) {
       if (o.signal.aborted) break;
       log(`[bridge] getUpdates failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -22,7 +22,10 @@ if (!channelId) {
   process.exit(2);
 }
 const db = createClient({ url: args.db!, authToken: process.env.LIBSQL_AUTH_TOKEN });
-const rs = await db.execute({ sql: `SELECT config FROM channel WHERE id = ? AND kind = 'telegram'`, args: [channelId] });
+const rs = await db.execute({
+  sql: `SELECT config FROM channel WHERE id = ? AND kind = 'telegram'`,
+  args: [channelId],
+});
 db.close();
 const config = rs.rows[0] ? (JSON.parse(String(rs.rows[0].config)) as { token?: string; secretToken?: string }) : null;
 if (!config?.token || !config.secretToken) {

@@ -1,4 +1,4 @@
-import { createClient, type Client } from "@libsql/client/web";
+import { type Client, createClient } from "@libsql/client/web";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import { drizzle } from "drizzle-orm/libsql/web";
 import * as schema from "../db/schema";

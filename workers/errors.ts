@@ -37,7 +37,11 @@ export class AppError extends Error {
   readonly fields?: FieldErrors;
   readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, opts: { fields?: FieldErrors; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { fields?: FieldErrors; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
     this.code = code;
@@ -81,11 +85,13 @@ export class DatabaseUnreachable extends Error {
 }
 
 // libSQL codes that mean our SQL is wrong, not that the database is unwell: retrying will not help.
-const PROGRAMMING_ERRORS = /^(SQLITE_ERROR|SQLITE_CONSTRAINT.*|SQLITE_MISMATCH|SQLITE_RANGE|SQL_PARSE_ERROR|SQL_INPUT_ERROR|ARGS_INVALID|SQL_NO_STATEMENT|SQL_MANY_STATEMENTS)$/;
+const PROGRAMMING_ERRORS =
+  /^(SQLITE_ERROR|SQLITE_CONSTRAINT.*|SQLITE_MISMATCH|SQLITE_RANGE|SQL_PARSE_ERROR|SQL_INPUT_ERROR|ARGS_INVALID|SQL_NO_STATEMENT|SQL_MANY_STATEMENTS)$/;
 
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let e = err; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause) chain.push(e);
+  for (let e = err; e !== undefined && e !== null && chain.length < 8; e = (e as { cause?: unknown }).cause)
+    chain.push(e);
   return chain;
 }
 
@@ -101,12 +107,18 @@ export function toAppError(err: unknown): AppError {
   const libsql = chain.find((e): e is LibsqlError => e instanceof LibsqlError);
   if (unreachable || (libsql && !PROGRAMMING_ERRORS.test(libsql.code))) {
     const detail = libsql ? `${libsql.code}: ${libsql.message}` : String(unreachable);
-    return new AppError("STORAGE_UNAVAILABLE", "The database is unavailable; retry shortly.", { cause: new Error(detail) });
+    return new AppError("STORAGE_UNAVAILABLE", "The database is unavailable; retry shortly.", {
+      cause: new Error(detail),
+    });
   }
   // A body id that passed its workspace check but whose row went away before the write (deleted in between):
   // the caller's input is wrong now, not our code. Over HTTP only the message tells this constraint apart.
   if (libsql && /^SQLITE_CONSTRAINT/.test(libsql.code) && /FOREIGN KEY constraint failed/i.test(libsql.message)) {
-    return new AppError("VALIDATION_FAILED", "A record this request refers to does not exist (any more) in this workspace.", { cause: libsql });
+    return new AppError(
+      "VALIDATION_FAILED",
+      "A record this request refers to does not exist (any more) in this workspace.",
+      { cause: libsql },
+    );
   }
   const detail = libsql ? `${libsql.code}: ${libsql.message}` : err;
   return new AppError("INTERNAL", "Something went wrong on our side.", { cause: detail });

@@ -1,8 +1,8 @@
-import { parseConfig, type Config } from "./config";
+import { type Config, parseConfig } from "./config";
 import { runCron } from "./cron/run-cron";
 import { openDatabase } from "./db";
 import { createApp } from "./http/create-app";
-import { consumeOutboxRetries, queueRetries, type OutboxRetryMessage } from "./outbox/retry-queue";
+import { consumeOutboxRetries, type OutboxRetryMessage, queueRetries } from "./outbox/retry-queue";
 import { rotationService } from "./routing/rotation-service";
 
 export { Rotation } from "./routing/rotation-do";
@@ -41,14 +41,26 @@ export default {
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
     // The tick's own time, not Date.now(): tests drive the clock through `scheduledTime`.
     const tickTime = () => controller.scheduledTime;
-    await runCron(entry.config, controller.scheduledTime, rotationService(env.ROTATION), undefined, queueRetries(env.OUTBOX_RETRY, tickTime));
+    await runCron(
+      entry.config,
+      controller.scheduledTime,
+      rotationService(env.ROTATION),
+      undefined,
+      queueRetries(env.OUTBOX_RETRY, tickTime),
+    );
   },
   async queue(batch, env) {
     const entry = appFor(env);
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
     const { config } = entry;
     const scheduleRetry = queueRetries(env.OUTBOX_RETRY, Date.now);
-    const ctx = { config, database: openDatabase(config), now: Date.now, rotation: rotationService(env.ROTATION), scheduleRetry };
+    const ctx = {
+      config,
+      database: openDatabase(config),
+      now: Date.now,
+      rotation: rotationService(env.ROTATION),
+      scheduleRetry,
+    };
     await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
   },
 } satisfies ExportedHandler<Env>;

@@ -1,5 +1,9 @@
 // The vocabulary lives in the domain and the keyboard with the sender; re-exported for this bot's handlers.
 export {
-  actionLabel, decodeLeadAction, encodeLeadAction, LEAD_ACTIONS, type LeadAction,
+  actionLabel,
+  decodeLeadAction,
+  encodeLeadAction,
+  LEAD_ACTIONS,
+  type LeadAction,
 } from "../../workers/domain/leads/lead-action-names";
 export { leadActionsKeyboard } from "../../workers/outbox/telegram-actions";

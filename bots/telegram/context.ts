@@ -1,6 +1,6 @@
 import type { Context } from "grammy";
-import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
+import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 
 /** What `createBot` needs besides the token: the domain context and which bot/workspace this is. */
 export interface BotDeps {

@@ -26,7 +26,12 @@ export interface ProspectState {
   recorded: string | null;
 }
 
-export async function loadProspectState(deps: BotDeps, chatId: string, telegramUserId: string, updateId: number): Promise<ProspectState> {
+export async function loadProspectState(
+  deps: BotDeps,
+  chatId: string,
+  telegramUserId: string,
+  updateId: number,
+): Promise<ProspectState> {
   try {
     const rs = await deps.ctx.database.client.execute({
       sql: `SELECT c.lead_id AS c_lead, c.step, c.later, c.last_update_id, l.id AS lead_id, l.name, l.phone,
@@ -34,7 +39,13 @@ export async function loadProspectState(deps: BotDeps, chatId: string, telegramU
             FROM (SELECT 1) AS one
             LEFT JOIN telegram_conversation c ON c.workspace_id = :ws AND c.channel_id = :ch AND c.chat_id = :chat
             LEFT JOIN lead l ON l.workspace_id = :ws AND l.telegram_user_id = :tg`,
-      args: { ws: deps.workspace.id, ch: deps.channel.id, chat: chatId, tg: telegramUserId, key: eventKey(deps, updateId) },
+      args: {
+        ws: deps.workspace.id,
+        ch: deps.channel.id,
+        chat: chatId,
+        tg: telegramUserId,
+        key: eventKey(deps, updateId),
+      },
     });
     const r = rs.rows[0]!;
     const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -85,7 +96,10 @@ export function question(step: CaptureStep, profileName: string | undefined): { 
         replyMarkup: keyboard([[SKIP]], "Your name"),
       };
     case "need":
-      return { text: "What can we help you with? A sentence or two is perfect.", replyMarkup: keyboard([[SKIP]], "What you need") };
+      return {
+        text: "What can we help you with? A sentence or two is perfect.",
+        replyMarkup: keyboard([[SKIP]], "What you need"),
+      };
     case "phone":
       return {
         text: "Would you like a call back? Share your number with the button below.",
@@ -94,7 +108,8 @@ export function question(step: CaptureStep, profileName: string | undefined): { 
   }
 }
 
-export const DONE_TEXT = "Thank you! Someone from our team will get back to you here shortly. You can keep writing to us in this chat.";
+export const DONE_TEXT =
+  "Thank you! Someone from our team will get back to you here shortly. You can keep writing to us in this chat.";
 
 /**
  * Saves where the conversation stands. For a conversation that exists, a compare-and-set on the update
@@ -103,7 +118,14 @@ export const DONE_TEXT = "Thank you! Someone from our team will get back to you 
  */
 export function saveConversation(
   deps: BotDeps,
-  c: { chatId: string; leadId: string; step: CaptureStep | null; later: CaptureStep[]; updateId: number; expectedUpdateId: number | null },
+  c: {
+    chatId: string;
+    leadId: string;
+    step: CaptureStep | null;
+    later: CaptureStep[];
+    updateId: number;
+    expectedUpdateId: number | null;
+  },
 ): InStatement {
   const now = deps.ctx.now();
   return stmt(
@@ -130,7 +152,10 @@ export function saveConversation(
  * A bot message in the prospect's chat, written only if this update is the one the conversation last
  * applied (so the loser of a race asks nothing, and a redelivery inserts nothing new: same key).
  */
-export function conversationReply(deps: BotDeps, c: { chatId: string; leadId: string; updateId: number; n: number; text: string; replyMarkup: unknown }): InStatement {
+export function conversationReply(
+  deps: BotDeps,
+  c: { chatId: string; leadId: string; updateId: number; n: number; text: string; replyMarkup: unknown },
+): InStatement {
   const now = deps.ctx.now();
   return {
     sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
@@ -156,7 +181,10 @@ export function conversationReply(deps: BotDeps, c: { chatId: string; leadId: st
  * lead inside the batch, after this update's own changes). It is a relay, not a second alert: the rep
  * can reply to it to answer the prospect.
  */
-export function captureSummary(deps: BotDeps, c: { chatId: string; leadId: string; updateId: number; n: number }): InStatement {
+export function captureSummary(
+  deps: BotDeps,
+  c: { chatId: string; leadId: string; updateId: number; n: number },
+): InStatement {
   const now = deps.ctx.now();
   return {
     sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
@@ -168,6 +196,15 @@ export function captureSummary(deps: BotDeps, c: { chatId: string; leadId: strin
           WHERE l.workspace_id = :ws AND l.id = :lead AND r.telegram_chat_id IS NOT NULL
             AND EXISTS (SELECT 1 FROM telegram_conversation WHERE channel_id = :ch AND chat_id = :chat AND last_update_id = :upd)
           ON CONFLICT DO NOTHING RETURNING id`,
-    args: { id: newId("obx", now), ws: deps.workspace.id, lead: c.leadId, ch: deps.channel.id, chat: c.chatId, upd: c.updateId, key: updateKey(deps, c.updateId, c.n), now },
+    args: {
+      id: newId("obx", now),
+      ws: deps.workspace.id,
+      lead: c.leadId,
+      ch: deps.channel.id,
+      chat: c.chatId,
+      upd: c.updateId,
+      key: updateKey(deps, c.updateId, c.n),
+      now,
+    },
   };
 }

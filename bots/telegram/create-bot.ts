@@ -24,7 +24,9 @@ export function createBot(token: string, deps: BotDeps) {
       // else is a bug or a bad update: logged and acknowledged, or Telegram would retry it for hours.
       const appErr = toAppError(err instanceof BotError ? err.error : err);
       if (appErr.code === "STORAGE_UNAVAILABLE") throw appErr;
-      console.error(JSON.stringify({ bot: "telegram", update: err.ctx.update.update_id, code: appErr.code, error: appErr.message }));
+      console.error(
+        JSON.stringify({ bot: "telegram", update: err.ctx.update.update_id, code: appErr.code, error: appErr.message }),
+      );
     },
     membershipComposer(),
     linkingComposer(),

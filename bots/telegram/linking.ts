@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
 import { redeemRepInvite } from "../../workers/domain/team/rep-invites";
 import type { BotContext } from "./context";
-import { queue } from "./queue";
 import { outboxInsert, updateKey } from "./outbox-reply";
+import { queue } from "./queue";
 
 // What createRepTelegramInvite hands out (32 base62 chars); anything else is not worth a database call.
 const INVITE = /^rep_([A-Za-z0-9]{32})$/;
@@ -15,7 +15,9 @@ export function linkingComposer() {
     if (!payload.startsWith("rep_")) return next();
     const { deps } = ctx;
     const code = INVITE.exec(payload)?.[1];
-    const linked = code ? await redeemRepInvite({ ctx: deps.ctx, workspace: deps.workspace }, code, String(ctx.chat.id), deps.channel.id) : null;
+    const linked = code
+      ? await redeemRepInvite({ ctx: deps.ctx, workspace: deps.workspace }, code, String(ctx.chat.id), deps.channel.id)
+      : null;
     await queue(deps, [
       outboxInsert(deps, {
         kind: "bot_reply",

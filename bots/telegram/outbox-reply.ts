@@ -26,7 +26,11 @@ export interface QueuedMessage {
  * handlers only add this statement to their batch, then `sendSoon` the returned ids.
  */
 export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
-  const payload = { text: m.text, ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}), ...(m.copyOf ? { copyOf: m.copyOf } : {}) };
+  const payload = {
+    text: m.text,
+    ...(m.replyMarkup ? { replyMarkup: m.replyMarkup } : {}),
+    ...(m.copyOf ? { copyOf: m.copyOf } : {}),
+  };
   return chatReplyInsert(deps, "telegram", { ...m, recipient: String(m.chatId), payload });
 }
 

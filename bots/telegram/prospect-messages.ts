@@ -30,7 +30,12 @@ const LEAD = `(SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id
  * A relay row to the lead's owner (through the reps' bot), written only if the owner linked Telegram.
  * The header names the lead and carries its id, so a rep's reply and /note find it again.
  */
-function relayStatement(deps: BotDeps, m: ProspectMessage, n: number, opts: { label: string; body: string; copyOf?: CopyOf }): InStatement {
+function relayStatement(
+  deps: BotDeps,
+  m: ProspectMessage,
+  n: number,
+  opts: { label: string; body: string; copyOf?: CopyOf },
+): InStatement {
   const now = deps.ctx.now();
   return stmt(
     `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
@@ -71,7 +76,10 @@ export async function recordProspectMessage(deps: BotDeps, m: ProspectMessage): 
         [relayStatement(deps, m, n, { label, body: content.relay === "text" ? content.body : content.text })]
       : content.relay === "copy"
         ? [relayStatement(deps, m, n, { label, body: content.body, copyOf })]
-        : [relayStatement(deps, m, n, { label, body: content.body }), relayStatement(deps, m, n + 1, { label: "", body: "", copyOf })];
+        : [
+            relayStatement(deps, m, n, { label, body: content.body }),
+            relayStatement(deps, m, n + 1, { label: "", body: "", copyOf }),
+          ];
   const dedupKey = m.keySuffix ? `${eventKey(deps, m.updateId)}:${m.keySuffix}` : eventKey(deps, m.updateId);
   const data = {
     channel: "telegram",
@@ -87,7 +95,14 @@ export async function recordProspectMessage(deps: BotDeps, m: ProspectMessage): 
           sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
                 SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l WHERE l.id = ${LEAD}
                 ON CONFLICT DO NOTHING`,
-          args: { ws: deps.workspace.id, tg: m.telegramUserId, eventId: newId("evt", now), data: JSON.stringify(data), dedupKey, now },
+          args: {
+            ws: deps.workspace.id,
+            tg: m.telegramUserId,
+            eventId: newId("evt", now),
+            data: JSON.stringify(data),
+            dedupKey,
+            now,
+          },
         },
         {
           sql: `UPDATE lead SET last_inbound_at = CASE WHEN :edited = 1 THEN last_inbound_at ELSE :now END, updated_at = :now WHERE id = ${LEAD}`,

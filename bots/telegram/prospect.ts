@@ -1,7 +1,7 @@
+import type { InStatement } from "@libsql/client/web";
 import { Composer } from "grammy";
 import type { Message, User } from "grammy/types";
-import type { InStatement } from "@libsql/client/web";
-import { captureLead, type CaptureInput } from "../../workers/domain/capture/capture-lead";
+import { type CaptureInput, captureLead } from "../../workers/domain/capture/capture-lead";
 import { mergeTelegramLead } from "../../workers/domain/capture/merge-telegram-lead";
 import { AppError, toAppError } from "../../workers/errors";
 import { normalizePhone } from "../../workers/lib/contact";
@@ -9,12 +9,22 @@ import { stmt } from "../../workers/lib/statement";
 import { sendSoon } from "../../workers/outbox/send-now";
 import type { BotContext, BotDeps } from "./context";
 import {
-  advance, captureSteps, captureSummary, conversationReply, DONE_TEXT, loadProspectState, question, saveConversation, SHARE_PHONE_BUTTON, SKIP,
-  type Conversation, type ProspectState,
+  advance,
+  type Conversation,
+  captureSteps,
+  captureSummary,
+  conversationReply,
+  DONE_TEXT,
+  loadProspectState,
+  type ProspectState,
+  question,
+  SHARE_PHONE_BUTTON,
+  SKIP,
+  saveConversation,
 } from "./conversation";
-import { inboundContent, type InboundContent } from "./media";
-import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
+import { type InboundContent, inboundContent } from "./media";
 import { readNameAnswer } from "./name-answer";
+import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
 import { recordProspectMessage } from "./prospect-messages";
 import { queue } from "./queue";
 
@@ -35,7 +45,9 @@ type Update = { deps: BotDeps; chatId: string; from: User; updateId: number };
  */
 export function prospectComposer() {
   const composer = new Composer<BotContext>();
-  const prospect = composer.chatType("private").filter((ctx) => ctx.rep === null && ctx.from !== undefined && !ctx.from.is_bot);
+  const prospect = composer
+    .chatType("private")
+    .filter((ctx) => ctx.rep === null && ctx.from !== undefined && !ctx.from.is_bot);
   const update = (ctx: BotContext & { chat: { id: number }; from: User }): Update => ({
     deps: ctx.deps,
     chatId: String(ctx.chat.id),
@@ -106,7 +118,14 @@ export function prospectComposer() {
     if (!content) return;
     const u = update(ctx);
     // An edit of a message from before the lead existed has nothing to attach to; the original made the lead.
-    await recordProspectMessage(u.deps, { telegramUserId: String(u.from.id), chatId: u.chatId, updateId: u.updateId, messageId: ctx.editedMessage.message_id, content, edited: true });
+    await recordProspectMessage(u.deps, {
+      telegramUserId: String(u.from.id),
+      chatId: u.chatId,
+      updateId: u.updateId,
+      messageId: ctx.editedMessage.message_id,
+      content,
+      edited: true,
+    });
   });
 
   return composer;
@@ -118,7 +137,13 @@ const load = (u: Update) => loadProspectState(u.deps, u.chatId, String(u.from.id
 function capture(u: Update, input: Omit<CaptureInput, "source" | "telegramUserId" | "dedupKey" | "channelId">) {
   return captureLead(
     { ctx: u.deps.ctx, workspace: u.deps.workspace, actor: { type: "prospect" } },
-    { source: "telegram", telegramUserId: String(u.from.id), dedupKey: eventKey(u.deps, u.updateId), channelId: u.deps.channel.id, ...input },
+    {
+      source: "telegram",
+      telegramUserId: String(u.from.id),
+      dedupKey: eventKey(u.deps, u.updateId),
+      channelId: u.deps.channel.id,
+      ...input,
+    },
   );
 }
 
@@ -135,8 +160,21 @@ async function commit(u: Update, statements: InStatement[]) {
 async function startConversation(u: Update, leadId: string, steps: ReturnType<typeof captureSteps>) {
   const [step, ...later] = steps;
   await commit(u, [
-    saveConversation(u.deps, { chatId: u.chatId, leadId, step: step!, later, updateId: u.updateId, expectedUpdateId: null }),
-    conversationReply(u.deps, { chatId: u.chatId, leadId, updateId: u.updateId, n: 0, ...question(step!, profileName(u.from)) }),
+    saveConversation(u.deps, {
+      chatId: u.chatId,
+      leadId,
+      step: step!,
+      later,
+      updateId: u.updateId,
+      expectedUpdateId: null,
+    }),
+    conversationReply(u.deps, {
+      chatId: u.chatId,
+      leadId,
+      updateId: u.updateId,
+      n: 0,
+      ...question(step!, profileName(u.from)),
+    }),
   ]);
 }
 
@@ -153,7 +191,14 @@ async function inbound(u: Update, message: Message) {
   if (c?.step && message.text !== undefined) return answer(u, state, c, message.text);
   // A first contact whose capture committed but whose conversation did not (redelivery) continues as one.
   if (state.lead && state.recorded !== "created") {
-    await recordProspectMessage(u.deps, { telegramUserId: String(u.from.id), chatId: u.chatId, updateId: u.updateId, messageId: message.message_id, content, edited: false });
+    await recordProspectMessage(u.deps, {
+      telegramUserId: String(u.from.id),
+      chatId: u.chatId,
+      updateId: u.updateId,
+      messageId: message.message_id,
+      content,
+      edited: false,
+    });
     return;
   }
   await firstContact(u, message, content);
@@ -165,7 +210,16 @@ async function firstContact(u: Update, message: Message, content: InboundContent
   await startConversation(u, lead.id, captureSteps({ needKnown: true, hasPhone: lead.phone !== null }));
   if (content.media) {
     // The alert only describes the photo or voice note; the rep gets the thing itself as a relay.
-    await recordProspectMessage(u.deps, { telegramUserId: String(u.from.id), chatId: u.chatId, updateId: u.updateId, messageId: message.message_id, content, edited: false, keySuffix: "media", firstN: 5 });
+    await recordProspectMessage(u.deps, {
+      telegramUserId: String(u.from.id),
+      chatId: u.chatId,
+      updateId: u.updateId,
+      messageId: message.message_id,
+      content,
+      edited: false,
+      keySuffix: "media",
+      firstN: 5,
+    });
   }
 }
 
@@ -182,9 +236,15 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
   let later = c.later;
   const need = (message: string) => {
     extra.push(
-      stmt(`UPDATE lead SET message = COALESCE(message, :message), updated_at = :now WHERE workspace_id = :ws AND id = :lead`, {
-        message, now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId,
-      }),
+      stmt(
+        `UPDATE lead SET message = COALESCE(message, :message), updated_at = :now WHERE workspace_id = :ws AND id = :lead`,
+        {
+          message,
+          now: deps.ctx.now(),
+          ws: deps.workspace.id,
+          lead: c.leadId,
+        },
+      ),
     );
   };
   if (text !== null && !isSkip(text)) {
@@ -208,11 +268,18 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
       // captureLead fills a missing name only; the name they typed replaces the one Telegram's profile gave
       // (now, or when the chat made the lead), never a name the business or a form entered.
       extra.push(
-        stmt(`UPDATE lead SET name = :name, updated_at = :now WHERE workspace_id = :ws AND id = :lead
+        stmt(
+          `UPDATE lead SET name = :name, updated_at = :now WHERE workspace_id = :ws AND id = :lead
                 AND (name IS NULL OR name IS :profile OR name IS (SELECT json_extract(data, '$.name') FROM lead_event
-                  WHERE workspace_id = :ws AND lead_id = :lead AND type = 'created' AND json_extract(data, '$.channel') = 'telegram'))`, {
-          name: said.name.slice(0, 200), now: deps.ctx.now(), ws: deps.workspace.id, lead: c.leadId, profile: profileName(u.from) ?? null,
-        }),
+                  WHERE workspace_id = :ws AND lead_id = :lead AND type = 'created' AND json_extract(data, '$.channel') = 'telegram'))`,
+          {
+            name: said.name.slice(0, 200),
+            now: deps.ctx.now(),
+            ws: deps.workspace.id,
+            lead: c.leadId,
+            profile: profileName(u.from) ?? null,
+          },
+        ),
       );
     } else if (step === "need") {
       await capture(u, { message: typed.slice(0, 5000) });
@@ -231,11 +298,26 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
     }
   }
   const next = again ? { step, later } : advance(later, hasPhone);
-  const ask = next.step ? question(next.step, profileName(u.from)) : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
+  const ask = next.step
+    ? question(next.step, profileName(u.from))
+    : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
   await commit(u, [
     ...extra,
-    saveConversation(deps, { chatId: u.chatId, leadId: c.leadId, ...next, updateId: u.updateId, expectedUpdateId: c.lastUpdateId }),
-    conversationReply(deps, { chatId: u.chatId, leadId: c.leadId, updateId: u.updateId, n: 0, ...ask, text: again ? `${again} ${ask.text}` : ask.text }),
+    saveConversation(deps, {
+      chatId: u.chatId,
+      leadId: c.leadId,
+      ...next,
+      updateId: u.updateId,
+      expectedUpdateId: c.lastUpdateId,
+    }),
+    conversationReply(deps, {
+      chatId: u.chatId,
+      leadId: c.leadId,
+      updateId: u.updateId,
+      n: 0,
+      ...ask,
+      text: again ? `${again} ${ask.text}` : ask.text,
+    }),
     ...(next.step ? [] : [captureSummary(deps, { chatId: u.chatId, leadId: c.leadId, updateId: u.updateId, n: 1 })]),
   ]);
 }
@@ -272,7 +354,12 @@ async function sharedPhone(u: Update, state: ProspectState, rawPhone: string) {
     if (state.lead && state.lead.id !== lead.id) {
       const merged = await mergeTelegramLead(
         { ctx: deps.ctx, workspace: deps.workspace },
-        { fromLeadId: state.lead.id, into: lead, telegramUserId: String(u.from.id), dedupKey: eventKey(deps, u.updateId) },
+        {
+          fromLeadId: state.lead.id,
+          into: lead,
+          telegramUserId: String(u.from.id),
+          dedupKey: eventKey(deps, u.updateId),
+        },
       );
       if (!merged) leadId = state.lead.id;
     }
@@ -303,11 +390,27 @@ async function sharedPhone(u: Update, state: ProspectState, rawPhone: string) {
     return;
   }
   // The phone question is answered whenever they share it; any other open question stays open.
-  const next = c.step === "phone" ? advance(c.later, true) : { step: c.step, later: c.later.filter((s) => s !== "phone") };
-  const ask = next.step ? question(next.step, profileName(u.from)) : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
+  const next =
+    c.step === "phone" ? advance(c.later, true) : { step: c.step, later: c.later.filter((s) => s !== "phone") };
+  const ask = next.step
+    ? question(next.step, profileName(u.from))
+    : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
   await commit(u, [
-    saveConversation(deps, { chatId: u.chatId, leadId, ...next, updateId: u.updateId, expectedUpdateId: c.lastUpdateId }),
-    conversationReply(deps, { chatId: u.chatId, leadId, updateId: u.updateId, n: 0, ...ask, text: c.step === "phone" ? ask.text : `Thanks, we have your number. ${ask.text}` }),
+    saveConversation(deps, {
+      chatId: u.chatId,
+      leadId,
+      ...next,
+      updateId: u.updateId,
+      expectedUpdateId: c.lastUpdateId,
+    }),
+    conversationReply(deps, {
+      chatId: u.chatId,
+      leadId,
+      updateId: u.updateId,
+      n: 0,
+      ...ask,
+      text: c.step === "phone" ? ask.text : `Thanks, we have your number. ${ask.text}`,
+    }),
     ...(next.step ? [] : [captureSummary(deps, { chatId: u.chatId, leadId, updateId: u.updateId, n: 1 })]),
   ]);
 }

@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import { applyRepLeadAction, repActionState } from "../../workers/domain/leads/lead-actions";
 import { getLead } from "../../workers/domain/leads/leads";
 import { AppError } from "../../workers/errors";
-import { actionLabel, decodeLeadAction, leadActionsKeyboard, type LeadAction } from "./callback-data";
+import { actionLabel, decodeLeadAction, type LeadAction, leadActionsKeyboard } from "./callback-data";
 import type { BotContext } from "./context";
 
 // Below the alert's facts, the state line the bot rewrites on every tap.
@@ -24,7 +24,9 @@ export function repActionsComposer() {
     if (!decoded) return next();
     const { deps, rep } = ctx;
     const answer = (text: string, alert = false) =>
-      ctx.answerCallbackQuery({ text, show_alert: alert }).catch((err: unknown) => logApiError("answerCallbackQuery", err));
+      ctx
+        .answerCallbackQuery({ text, show_alert: alert })
+        .catch((err: unknown) => logApiError("answerCallbackQuery", err));
     if (!rep) {
       await answer("Only a linked rep can work leads here.", true);
       return;

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { addLeadNote } from "../../workers/domain/leads/lead-notes";
 import { listLeads } from "../../workers/domain/leads/leads";
-import { repStats, type RepNumbers } from "../../workers/domain/reports/rep-stats";
+import { type RepNumbers, repStats } from "../../workers/domain/reports/rep-stats";
 import { updateRep } from "../../workers/domain/team/reps";
 import type { BotContext } from "./context";
 import { eventKey, outboxInsert, updateKey } from "./outbox-reply";
@@ -10,7 +10,8 @@ import { repliedLead } from "./replied-lead";
 
 const OPEN_LIMIT = 20;
 
-const NOTE_USAGE = "To note something on a lead, reply to its alert (or to a message relayed from it) with /note and your text, e.g. \u201c/note wants a call after 5pm\u201d.";
+const NOTE_USAGE =
+  "To note something on a lead, reply to its alert (or to a message relayed from it) with /note and your text, e.g. \u201c/note wants a call after 5pm\u201d.";
 
 /** "35 s", "4 min", "2 h 5 min". */
 export function formatDuration(ms: number): string {
@@ -41,13 +42,26 @@ export function repCommandsComposer() {
   const rep = composer.chatType("private").filter((ctx) => ctx.rep !== null);
 
   const answer = (ctx: BotContext & { chat: { id: number } }, text: string) =>
-    queue(ctx.deps, [outboxInsert(ctx.deps, { kind: "bot_reply", chatId: ctx.chat.id, key: updateKey(ctx.deps, ctx.update.update_id, 0), text })]);
+    queue(ctx.deps, [
+      outboxInsert(ctx.deps, {
+        kind: "bot_reply",
+        chatId: ctx.chat.id,
+        key: updateKey(ctx.deps, ctx.update.update_id, 0),
+        text,
+      }),
+    ]);
 
-  for (const [command, paused] of [["pause", true], ["resume", false]] as const) {
+  for (const [command, paused] of [
+    ["pause", true],
+    ["resume", false],
+  ] as const) {
     rep.command(command, async (ctx) => {
       const { deps } = ctx;
       await updateRep({ ctx: deps.ctx, workspace: deps.workspace }, ctx.rep!.id, { paused });
-      await answer(ctx, paused ? "Paused: you get no new leads until /resume." : "Back in the rotation: new leads will come to you.");
+      await answer(
+        ctx,
+        paused ? "Paused: you get no new leads until /resume." : "Back in the rotation: new leads will come to you.",
+      );
     });
   }
 
@@ -57,8 +71,13 @@ export function repCommandsComposer() {
       { ctx: deps.ctx, workspace: deps.workspace },
       { owner: ctx.rep!.id, status: ["new", "contacted", "qualified"], limit: OPEN_LIMIT },
     );
-    const lines = data.map((l) => `\u2022 ${l.name ?? "no name"} \u00b7 ${l.status}${l.phone ? ` \u00b7 ${l.phone}` : ""} (${l.id})`);
-    await answer(ctx, lines.length ? `Your open leads (newest first):\n${lines.join("\n")}` : "You have no open leads.");
+    const lines = data.map(
+      (l) => `\u2022 ${l.name ?? "no name"} \u00b7 ${l.status}${l.phone ? ` \u00b7 ${l.phone}` : ""} (${l.id})`,
+    );
+    await answer(
+      ctx,
+      lines.length ? `Your open leads (newest first):\n${lines.join("\n")}` : "You have no open leads.",
+    );
   });
 
   rep.command("note", async (ctx) => {
@@ -72,7 +91,13 @@ export function repCommandsComposer() {
     if (!lead) return answer(ctx, `That message is not one of your lead alerts. ${NOTE_USAGE}`);
     await addLeadNote(
       { ctx: deps.ctx, workspace: deps.workspace },
-      { leadId: lead.id, text, actor: { type: "rep", id: ctx.rep!.id }, dedupKey: eventKey(deps, ctx.update.update_id), via: "telegram" },
+      {
+        leadId: lead.id,
+        text,
+        actor: { type: "rep", id: ctx.rep!.id },
+        dedupKey: eventKey(deps, ctx.update.update_id),
+        via: "telegram",
+      },
     );
     await answer(ctx, `Noted on ${lead.name ?? "the lead"} (${lead.id}).`);
   });

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
-import { toAppError } from "../../workers/errors";
 import { prospectRoute, repReplyStatements } from "../../workers/domain/leads/rep-reply";
+import { toAppError } from "../../workers/errors";
 import { sendSoon } from "../../workers/outbox/send-now";
 import type { BotContext } from "./context";
 import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
@@ -38,8 +38,15 @@ export function repRepliesComposer() {
       return;
     }
     const { statements, outboxCount } = repReplyStatements({
-      workspaceId: deps.workspace.id, leadId: lead.id, repId: rep.id, route, text: ctx.message.text,
-      key, dedupKey: eventKey(deps, ctx.update.update_id), via: "telegram", now: deps.ctx.now(),
+      workspaceId: deps.workspace.id,
+      leadId: lead.id,
+      repId: rep.id,
+      route,
+      text: ctx.message.text,
+      key,
+      dedupKey: eventKey(deps, ctx.update.update_id),
+      via: "telegram",
+      now: deps.ctx.now(),
       replyFrom: { sender: "telegram", channelId: deps.channel.id, recipient: String(ctx.chat.id) },
     });
     try {

@@ -12,7 +12,11 @@ export interface RepliedLead {
  * delivered to this chat through this bot, so the replied-to message names the lead; nothing else in the
  * reply is trusted. Scoped by workspace, bot and chat: a rep can only point at what was sent to them.
  */
-export async function repliedLead(deps: BotDeps, chatId: string, replyToMessageId: number): Promise<RepliedLead | null> {
+export async function repliedLead(
+  deps: BotDeps,
+  chatId: string,
+  replyToMessageId: number,
+): Promise<RepliedLead | null> {
   try {
     const rs = await deps.ctx.database.client.execute({
       sql: `SELECT l.id, l.name, l.owner_rep_id

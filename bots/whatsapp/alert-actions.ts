@@ -1,5 +1,9 @@
 import {
-  actionLabel, decodeLeadAction, encodeLeadAction, LEAD_ACTIONS, type LeadAction,
+  actionLabel,
+  decodeLeadAction,
+  encodeLeadAction,
+  LEAD_ACTIONS,
+  type LeadAction,
 } from "../../workers/domain/leads/lead-action-names";
 import { alertButtons, MORE_ACTIONS } from "../../workers/outbox/whatsapp-actions";
 
@@ -28,7 +32,12 @@ export function alertActionList(leadId: string) {
     type: "list",
     action: {
       button: "Choose an action",
-      sections: [{ title: "Lead actions", rows: LEAD_ACTIONS.map((a) => ({ id: encodeLeadAction(a, leadId), title: actionLabel(a) })) }],
+      sections: [
+        {
+          title: "Lead actions",
+          rows: LEAD_ACTIONS.map((a) => ({ id: encodeLeadAction(a, leadId), title: actionLabel(a) })),
+        },
+      ],
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 import type { WhatsappChannel } from "../../workers/domain/channels/whatsapp-channels";
+import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 
 /** What every handler of a WhatsApp webhook gets: the domain context and which number/workspace this is. */
 export interface WhatsappDeps {

@@ -11,7 +11,13 @@ export interface DescribedMessage {
   replyId: string | null;
   /** The id of our message this one answers (context.id), when it is a reply. */
   contextId: string | null;
-  media: { kind: string; id: string | null; mimeType: string | null; filename: string | null; caption: string | null } | null;
+  media: {
+    kind: string;
+    id: string | null;
+    mimeType: string | null;
+    filename: string | null;
+    caption: string | null;
+  } | null;
   referral: Referral | null;
 }
 
@@ -25,14 +31,22 @@ export interface Referral {
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === "string" && v.trim() !== "" ? v : typeof v === "number" ? String(v) : null;
 
 const MEDIA = new Set(["image", "video", "audio", "document", "sticker"]);
 
 export function describeMessage(raw: Obj): DescribedMessage {
   const type = str(raw.type) ?? "unknown";
   const context = obj(raw.context);
-  const out: DescribedMessage = { type, text: `[${type}]`, replyId: null, contextId: str(context.id), media: null, referral: null };
+  const out: DescribedMessage = {
+    type,
+    text: `[${type}]`,
+    replyId: null,
+    contextId: str(context.id),
+    media: null,
+    referral: null,
+  };
   const body = obj(raw[type]);
   if (type === "text") {
     out.text = str(body.body) ?? "";
@@ -40,7 +54,11 @@ export function describeMessage(raw: Obj): DescribedMessage {
     const kind = str(body.type);
     const reply = obj(kind ? body[kind] : undefined);
     out.replyId = str(reply.id);
-    out.text = str(reply.title) ?? (kind === "nfm_reply" ? `[form reply] ${str(reply.response_json) ?? ""}`.trim() : `[interactive${kind ? ` ${kind}` : ""}]`);
+    out.text =
+      str(reply.title) ??
+      (kind === "nfm_reply"
+        ? `[form reply] ${str(reply.response_json) ?? ""}`.trim()
+        : `[interactive${kind ? ` ${kind}` : ""}]`);
   } else if (type === "button") {
     out.replyId = str(body.payload);
     out.text = str(body.text) ?? str(body.payload) ?? "[button]";

@@ -1,5 +1,9 @@
+import {
+  findSiblingNumbers,
+  recordUnknownNumbers,
+  type WhatsappChannel,
+} from "../../workers/domain/channels/whatsapp-channels";
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
-import { findSiblingNumbers, recordUnknownNumbers, type WhatsappChannel } from "../../workers/domain/channels/whatsapp-channels";
 import { handleWebhook, type WebhookReport } from "./handle-webhook";
 import { readWebhook, webhookNumbers } from "./webhook-payload";
 
@@ -15,13 +19,17 @@ export async function handleDelivery(
   body: unknown,
 ): Promise<WebhookReport & { unknownNumbers: string[] }> {
   const own = readWebhook(body, found.channel.config.phoneNumberId);
-  if (own.skipped.length > 0) console.warn(JSON.stringify({ bot: "whatsapp", channel: found.channel.id, skipped: own.skipped.slice(0, 20) }));
+  if (own.skipped.length > 0)
+    console.warn(JSON.stringify({ bot: "whatsapp", channel: found.channel.id, skipped: own.skipped.slice(0, 20) }));
   const numbers = webhookNumbers(body);
   const others = [...numbers.keys()].filter((id) => id !== found.channel.config.phoneNumberId);
   const siblings = others.length > 0 ? await findSiblingNumbers(ctx, found.channel, others) : [];
   const report = await handleWebhook({ ctx, channel: found.channel, workspace: found.workspace }, own);
   for (const sibling of siblings) {
-    const more = await handleWebhook({ ctx, channel: sibling, workspace: found.workspace }, readWebhook(body, sibling.config.phoneNumberId));
+    const more = await handleWebhook(
+      { ctx, channel: sibling, workspace: found.workspace },
+      readWebhook(body, sibling.config.phoneNumberId),
+    );
     report.handled += more.handled;
     report.duplicates += more.duplicates;
     report.statuses += more.statuses;
@@ -29,7 +37,11 @@ export async function handleDelivery(
   }
   const unknownNumbers = others.filter((id) => !siblings.some((s) => s.config.phoneNumberId === id));
   if (unknownNumbers.length > 0) {
-    await recordUnknownNumbers(ctx, found.channel.id, unknownNumbers.map((id) => ({ phoneNumberId: id, ...numbers.get(id)! })));
+    await recordUnknownNumbers(
+      ctx,
+      found.channel.id,
+      unknownNumbers.map((id) => ({ phoneNumberId: id, ...numbers.get(id)! })),
+    );
     console.warn(JSON.stringify({ bot: "whatsapp", channel: found.channel.id, unknownNumbers }));
   }
   return { ...report, unknownNumbers };

@@ -55,7 +55,10 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
     const results = await client.batch(
       [
         ...windows,
-        { sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value FROM json_each(:ids))`, args: { ch: deps.channel.id, ids } },
+        {
+          sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value FROM json_each(:ids))`,
+          args: { ch: deps.channel.id, ids },
+        },
         {
           sql: `SELECT id, name, substr(whatsapp_phone, 2) AS wa FROM rep
                 WHERE workspace_id = :ws AND active = 1 AND whatsapp_phone IN (SELECT value FROM json_each(:phones))`,
@@ -100,7 +103,16 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
             return;
           }
           report.dropped++;
-          console.error(JSON.stringify({ bot: "whatsapp", channel: deps.channel.id, message: m.id, code: appErr.code, error: appErr.message, cause: String(appErr.cause ?? "") }));
+          console.error(
+            JSON.stringify({
+              bot: "whatsapp",
+              channel: deps.channel.id,
+              message: m.id,
+              code: appErr.code,
+              error: appErr.message,
+              cause: String(appErr.cause ?? ""),
+            }),
+          );
         }
         handled.push(m.id);
       }

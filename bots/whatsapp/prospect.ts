@@ -1,6 +1,7 @@
 import { captureLead } from "../../workers/domain/capture/capture-lead";
 import { consentKeyword } from "../../workers/domain/capture/consent-keywords";
 import { consentStatements } from "../../workers/domain/capture/opt-out";
+import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
 import { toAppError } from "../../workers/errors";
 import { normalizePhone } from "../../workers/lib/contact";
 import { newId } from "../../workers/lib/ids";
@@ -10,7 +11,6 @@ import type { WhatsappDeps } from "./context";
 import type { DescribedMessage, Referral } from "./describe-message";
 import { insertedIds, messageKey, whatsappOutboxInsert } from "./outbox-reply";
 import type { InboundMessage } from "./webhook-payload";
-import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
 
 const CONSENT_REPLY = {
   opt_out: "You are unsubscribed and will get no more messages from us. Reply START to subscribe again.",
@@ -33,11 +33,20 @@ function eventData(msg: InboundMessage, d: DescribedMessage) {
 }
 
 /** A click-to-WhatsApp ad (or post) as the lead's first-touch attribution. */
-function attribution(r: Referral | null): { utm: Record<string, string | undefined>; referrer?: string | undefined; fields: Record<string, string> } {
+function attribution(r: Referral | null): {
+  utm: Record<string, string | undefined>;
+  referrer?: string | undefined;
+  fields: Record<string, string>;
+} {
   if (!r) return { utm: { source: "whatsapp" }, fields: {} };
   const cut = (v: string | null, n: number) => (v ? v.slice(0, n) : undefined);
   return {
-    utm: { source: "whatsapp", medium: cut(r.sourceType ? `ctwa_${r.sourceType}` : "ctwa", 200), campaign: cut(r.sourceId, 200), content: cut(r.headline, 200) },
+    utm: {
+      source: "whatsapp",
+      medium: cut(r.sourceType ? `ctwa_${r.sourceType}` : "ctwa", 200),
+      campaign: cut(r.sourceId, 200),
+      content: cut(r.headline, 200),
+    },
     referrer: cut(r.sourceUrl, 2048),
     fields: r.ctwaClid ? { ctwa_clid: r.ctwaClid.slice(0, 2000) } : {},
   };
@@ -49,15 +58,21 @@ function attribution(r: Referral | null): { utm: Record<string, string | undefin
  * timeline and are relayed to the owner rep. STOP / START change consent. Every write is keyed by the
  * message id, so a redelivery of a half-handled message completes it without doubling anything.
  */
-export async function handleProspectMessage(deps: WhatsappDeps, msg: InboundMessage, d: DescribedMessage): Promise<void> {
-  const consent = d.type === "text" || d.type === "button" || d.type === "interactive" ? consentKeyword(d.text, d.replyId) : null;
+export async function handleProspectMessage(
+  deps: WhatsappDeps,
+  msg: InboundMessage,
+  d: DescribedMessage,
+): Promise<void> {
+  const consent =
+    d.type === "text" || d.type === "button" || d.type === "interactive" ? consentKeyword(d.text, d.replyId) : null;
   const data = eventData(msg, d);
   let leadId = await recordForKnownLead(deps, msg, data);
   if (!leadId) {
     const wa = msg.from;
     // wa_id is the phone in international digits; it dedups against form leads with the same phone. Some
     // are not valid phone numbers (test numbers, country-specific wa_ids): then the wa_id alone identifies.
-    const phone = wa && wa.length <= 20 && normalizePhone(`+${wa}`, deps.workspace.defaultCountry) ? `+${wa}` : undefined;
+    const phone =
+      wa && wa.length <= 20 && normalizePhone(`+${wa}`, deps.workspace.defaultCountry) ? `+${wa}` : undefined;
     const { utm, referrer, fields } = attribution(d.referral);
     // A first message that is STOP must not get the auto-reply: its rows are left to the cron job, which
     // finds the lead opted out by then (the opt-out below is written first).
@@ -89,7 +104,11 @@ export async function handleProspectMessage(deps: WhatsappDeps, msg: InboundMess
  * Telegram chat, or their WhatsApp for reps without Telegram), in one batch. Returns the lead id, or null
  * when no lead has this WhatsApp identity yet.
  */
-async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data: ReturnType<typeof eventData>): Promise<string | null> {
+async function recordForKnownLead(
+  deps: WhatsappDeps,
+  msg: InboundMessage,
+  data: ReturnType<typeof eventData>,
+): Promise<string | null> {
   const now = deps.ctx.now();
   const lead = `(SELECT id FROM lead WHERE workspace_id = :ws AND (whatsapp_id = :wa OR whatsapp_user_id = :waUser)
                  ORDER BY whatsapp_id IS :wa DESC LIMIT 1)`;
@@ -126,7 +145,14 @@ async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data:
                   JOIN channel c ON c.id = ${repTelegramBot("r")}
                 WHERE l.id = ${lead} AND r.telegram_chat_id IS NOT NULL AND ${fresh}
                 ON CONFLICT DO NOTHING RETURNING id`,
-          args: { ...who, obxId: newId("obx", now), eventId, text: relayText, key: messageKey(deps, msg.id, "relay"), now },
+          args: {
+            ...who,
+            obxId: newId("obx", now),
+            eventId,
+            text: relayText,
+            key: messageKey(deps, msg.id, "relay"),
+            now,
+          },
         },
         {
           sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
@@ -136,7 +162,15 @@ async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data:
                 FROM lead l JOIN rep r ON r.id = l.owner_rep_id
                 WHERE l.id = ${lead} AND ${REP_ON_WHATSAPP} AND ${fresh}
                 ON CONFLICT DO NOTHING RETURNING id`,
-          args: { ...who, obxId: newId("obx", now), eventId, channelId: deps.channel.id, text: relayText, key: messageKey(deps, msg.id, "relay-wa"), now },
+          args: {
+            ...who,
+            obxId: newId("obx", now),
+            eventId,
+            channelId: deps.channel.id,
+            text: relayText,
+            key: messageKey(deps, msg.id, "relay-wa"),
+            now,
+          },
         },
         { sql: `SELECT ${lead} AS id`, args: who },
       ],
@@ -151,14 +185,35 @@ async function recordForKnownLead(deps: WhatsappDeps, msg: InboundMessage, data:
 }
 
 /** STOP / START: the consent ledger, the lead and its sequences, and a confirmation, in one batch. */
-async function recordConsent(deps: WhatsappDeps, msg: InboundMessage, leadId: string, action: "opt_out" | "opt_in", text: string) {
+async function recordConsent(
+  deps: WhatsappDeps,
+  msg: InboundMessage,
+  leadId: string,
+  action: "opt_out" | "opt_in",
+  text: string,
+) {
   const to = msg.from ?? msg.fromUserId!;
   try {
     const results = await deps.ctx.database.client.batch(
       [
-        ...consentStatements({ ws: deps.workspace.id, leadId, action, source: "whatsapp", address: to, messageId: msg.id, text, now: deps.ctx.now() }),
+        ...consentStatements({
+          ws: deps.workspace.id,
+          leadId,
+          action,
+          source: "whatsapp",
+          address: to,
+          messageId: msg.id,
+          text,
+          now: deps.ctx.now(),
+        }),
         // A bot_reply, not a message to the prospect's lead: the outbox sends it although the lead opted out.
-        whatsappOutboxInsert(deps, { kind: "bot_reply", to, text: CONSENT_REPLY[action], leadId, key: messageKey(deps, msg.id, "consent") }),
+        whatsappOutboxInsert(deps, {
+          kind: "bot_reply",
+          to,
+          text: CONSENT_REPLY[action],
+          leadId,
+          key: messageKey(deps, msg.id, "consent"),
+        }),
       ],
       "write",
     );

@@ -2,7 +2,7 @@ import { actionLabel } from "../../workers/domain/leads/lead-action-names";
 import { applyRepLeadAction, repActionState } from "../../workers/domain/leads/lead-actions";
 import { getLead } from "../../workers/domain/leads/leads";
 import { AppError } from "../../workers/errors";
-import { alertActionList, type AlertReply } from "./alert-actions";
+import { type AlertReply, alertActionList } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";
 import { messageKey } from "./outbox-reply";
 import { queueWhatsapp } from "./queue";
@@ -13,13 +13,28 @@ import { queueWhatsapp } from "./queue";
  * "More actions" answers with the list of every action. The confirmation is an outbox row like every
  * other message (WhatsApp has no callback answer to show).
  */
-export async function handleRepAction(deps: WhatsappDeps, rep: WhatsappRep, to: string, messageId: string, reply: AlertReply): Promise<void> {
+export async function handleRepAction(
+  deps: WhatsappDeps,
+  rep: WhatsappRep,
+  to: string,
+  messageId: string,
+  reply: AlertReply,
+): Promise<void> {
   const scope = { ctx: deps.ctx, workspace: deps.workspace };
   const key = messageKey(deps, messageId, 0);
   const { leadId } = reply;
   if (reply.action === "more") {
     const { lead } = await getLead(scope, leadId).catch(() => ({ lead: null }));
-    await queueWhatsapp(deps, [{ kind: "bot_reply", to, key, leadId: lead?.id ?? null, text: `${lead?.name ?? "Lead"} (${leadId}): choose what to do.`, interactive: alertActionList(leadId) }]);
+    await queueWhatsapp(deps, [
+      {
+        kind: "bot_reply",
+        to,
+        key,
+        leadId: lead?.id ?? null,
+        text: `${lead?.name ?? "Lead"} (${leadId}): choose what to do.`,
+        interactive: alertActionList(leadId),
+      },
+    ]);
     return;
   }
   const { action } = reply;
@@ -28,11 +43,21 @@ export async function handleRepAction(deps: WhatsappDeps, rep: WhatsappRep, to: 
   } catch (err) {
     // The rep's mistake or a stale alert (lead passed on, not theirs, gone): tell them, change nothing.
     if (err instanceof AppError && err.status < 500) {
-      await queueWhatsapp(deps, [{ kind: "bot_reply", to, key, text: `${actionLabel(action)}: not done. ${err.message}` }]);
+      await queueWhatsapp(deps, [
+        { kind: "bot_reply", to, key, text: `${actionLabel(action)}: not done. ${err.message}` },
+      ]);
       return;
     }
     throw err;
   }
   const { lead } = await getLead(scope, leadId);
-  await queueWhatsapp(deps, [{ kind: "bot_reply", to, key, leadId, text: `${actionLabel(action)} \u2713 ${lead.name ?? leadId} \u00b7 status: ${repActionState(action, lead.status)}` }]);
+  await queueWhatsapp(deps, [
+    {
+      kind: "bot_reply",
+      to,
+      key,
+      leadId,
+      text: `${actionLabel(action)} \u2713 ${lead.name ?? leadId} \u00b7 status: ${repActionState(action, lead.status)}`,
+    },
+  ]);
 }

@@ -1,5 +1,5 @@
-import { toAppError } from "../../workers/errors";
 import { prospectRoute, repReplyStatements } from "../../workers/domain/leads/rep-reply";
+import { toAppError } from "../../workers/errors";
 import { sendSoon } from "../../workers/outbox/send-now";
 import type { WhatsappDeps, WhatsappRep } from "./context";
 import type { DescribedMessage } from "./describe-message";
@@ -16,7 +16,13 @@ const HELP =
  * response (stops the SLA clock). The lead is found by the replied-to message: the outbox stored its
  * WhatsApp message id when it sent the alert or relay to this rep. Anything else gets a short help text.
  */
-export async function handleRepMessage(deps: WhatsappDeps, rep: WhatsappRep, msg: InboundMessage, d: DescribedMessage, to: string): Promise<void> {
+export async function handleRepMessage(
+  deps: WhatsappDeps,
+  rep: WhatsappRep,
+  msg: InboundMessage,
+  d: DescribedMessage,
+  to: string,
+): Promise<void> {
   const key = messageKey(deps, msg.id, 0);
   if (!d.contextId || d.type === "reaction") {
     await queueWhatsapp(deps, [{ kind: "bot_reply", to, key, text: HELP }]);
@@ -46,8 +52,16 @@ export async function handleRepMessage(deps: WhatsappDeps, rep: WhatsappRep, msg
       return;
     }
     const { statements, outboxCount } = repReplyStatements({
-      workspaceId: deps.workspace.id, leadId, repId: rep.id, route, text: d.text,
-      key, dedupKey: `wa:${msg.id}`, via: "whatsapp", extra: { messageId: msg.id }, now: deps.ctx.now(),
+      workspaceId: deps.workspace.id,
+      leadId,
+      repId: rep.id,
+      route,
+      text: d.text,
+      key,
+      dedupKey: `wa:${msg.id}`,
+      via: "whatsapp",
+      extra: { messageId: msg.id },
+      now: deps.ctx.now(),
       replyFrom: { sender: "whatsapp", channelId: deps.channel.id, recipient: to },
     });
     const results = await deps.ctx.database.client.batch(statements, "write");

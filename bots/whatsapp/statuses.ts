@@ -12,7 +12,7 @@ import type { InboundStatus } from "./webhook-payload";
 export function statusStatements(deps: WhatsappDeps, s: InboundStatus): InStatement[] {
   const now = deps.ctx.now();
   const at = s.timestampMs ?? now;
-  const errors = s.errors && s.errors.length ? JSON.stringify(s.errors) : null;
+  const errors = s.errors?.length ? JSON.stringify(s.errors) : null;
   const args = { ch: deps.channel.id, mid: s.id, status: s.status, at, errors, now };
   const rank = deliveryRank(s.status);
   const statements: InStatement[] = [

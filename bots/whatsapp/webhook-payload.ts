@@ -116,48 +116,102 @@ export function metaTimestamp(v: string | number | null | undefined): number | n
  */
 export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch {
   const envelope = envelopeSchema.safeParse(body);
-  if (!envelope.success) throw new AppError("BAD_REQUEST", "Not a WhatsApp webhook (needs `object` and an `entry` array).", { fields: { entry: "Missing or not an array." } });
+  if (!envelope.success)
+    throw new AppError("BAD_REQUEST", "Not a WhatsApp webhook (needs `object` and an `entry` array).", {
+      fields: { entry: "Missing or not an array." },
+    });
   const batch: WebhookBatch = { messages: [], statuses: [], errors: [], skipped: [] };
   envelope.data.entry.forEach((rawEntry, e) => {
     const entry = entrySchema.safeParse(rawEntry);
-    if (!entry.success) return void batch.skipped.push(`entry ${e}: malformed`);
+    if (!entry.success) {
+      batch.skipped.push(`entry ${e}: malformed`);
+      return;
+    }
     (entry.data.changes ?? []).forEach((rawChange, c) => {
       const where = `entry ${e} change ${c}`;
       const change = changeSchema.safeParse(rawChange);
-      if (!change.success) return void batch.skipped.push(`${where}: malformed`);
+      if (!change.success) {
+        batch.skipped.push(`${where}: malformed`);
+        return;
+      }
       const { field, value } = change.data;
-      if (field !== "messages") return void batch.skipped.push(`${where}: field ${field}`);
+      if (field !== "messages") {
+        batch.skipped.push(`${where}: field ${field}`);
+        return;
+      }
       // One Meta app delivers every number it serves to the same callback URL: act only on this channel's.
       if (value.metadata?.phone_number_id !== phoneNumberId) {
-        return void batch.skipped.push(`${where}: phone_number_id ${value.metadata?.phone_number_id ?? "missing"} is not this channel's`);
+        batch.skipped.push(
+          `${where}: phone_number_id ${value.metadata?.phone_number_id ?? "missing"} is not this channel's`,
+        );
+        return;
       }
       const contacts = (value.contacts ?? []).flatMap((raw) => {
         const parsed = contactSchema.safeParse(raw);
         if (!parsed.success) return [];
-        return [{ waId: blank(parsed.data.wa_id), userId: blank(parsed.data.user_id), name: blank(parsed.data.profile?.name)?.slice(0, 200) ?? null }];
+        return [
+          {
+            waId: blank(parsed.data.wa_id),
+            userId: blank(parsed.data.user_id),
+            name: blank(parsed.data.profile?.name)?.slice(0, 200) ?? null,
+          },
+        ];
       });
       (value.messages ?? []).forEach((raw, m) => {
         const parsed = messageSchema.safeParse(raw);
-        if (!parsed.success) return void batch.skipped.push(`${where} message ${m}: malformed`);
+        if (!parsed.success) {
+          batch.skipped.push(`${where} message ${m}: malformed`);
+          return;
+        }
         const msg = parsed.data;
         const from = blank(msg.from);
         const contact =
-          contacts.find((k) => (from !== null && k.waId === from) || (blank(msg.from_user_id) !== null && k.userId === blank(msg.from_user_id))) ??
-          (contacts.length === 1 ? contacts[0]! : null);
+          contacts.find(
+            (k) =>
+              (from !== null && k.waId === from) ||
+              (blank(msg.from_user_id) !== null && k.userId === blank(msg.from_user_id)),
+          ) ?? (contacts.length === 1 ? contacts[0]! : null);
         const fromUserId = blank(msg.from_user_id) ?? contact?.userId ?? null;
-        if (from === null && fromUserId === null) return void batch.skipped.push(`${where} message ${m}: no sender`);
-        batch.messages.push({ id: msg.id, from, fromUserId, timestampMs: metaTimestamp(msg.timestamp), type: msg.type, contact, raw: msg });
+        if (from === null && fromUserId === null) {
+          batch.skipped.push(`${where} message ${m}: no sender`);
+          return;
+        }
+        batch.messages.push({
+          id: msg.id,
+          from,
+          fromUserId,
+          timestampMs: metaTimestamp(msg.timestamp),
+          type: msg.type,
+          contact,
+          raw: msg,
+        });
       });
       (value.statuses ?? []).forEach((raw, s) => {
         const parsed = statusSchema.safeParse(raw);
-        if (!parsed.success) return void batch.skipped.push(`${where} status ${s}: malformed`);
+        if (!parsed.success) {
+          batch.skipped.push(`${where} status ${s}: malformed`);
+          return;
+        }
         const st = parsed.data;
-        batch.statuses.push({ id: st.id, status: st.status.toLowerCase(), timestampMs: metaTimestamp(st.timestamp), recipientId: blank(st.recipient_id), errors: st.errors ?? null });
+        batch.statuses.push({
+          id: st.id,
+          status: st.status.toLowerCase(),
+          timestampMs: metaTimestamp(st.timestamp),
+          recipientId: blank(st.recipient_id),
+          errors: st.errors ?? null,
+        });
       });
       (value.errors ?? []).forEach((raw) => {
         const parsed = errorSchema.safeParse(raw);
-        if (!parsed.success) return void batch.skipped.push(`${where}: malformed error`);
-        batch.errors.push({ code: parsed.data.code ?? null, title: parsed.data.title ?? parsed.data.message ?? null, details: parsed.data.error_data?.details ?? null });
+        if (!parsed.success) {
+          batch.skipped.push(`${where}: malformed error`);
+          return;
+        }
+        batch.errors.push({
+          code: parsed.data.code ?? null,
+          title: parsed.data.title ?? parsed.data.message ?? null,
+          details: parsed.data.error_data?.details ?? null,
+        });
       });
     });
   });
@@ -176,7 +230,8 @@ export function webhookNumbers(body: unknown): Map<string, { messages: number; s
     const entry = entrySchema.safeParse(rawEntry);
     for (const rawChange of entry.success ? (entry.data.changes ?? []) : []) {
       const change = changeSchema.safeParse(rawChange);
-      const id = change.success && change.data.field === "messages" ? change.data.value.metadata?.phone_number_id : undefined;
+      const id =
+        change.success && change.data.field === "messages" ? change.data.value.metadata?.phone_number_id : undefined;
       if (!change.success || id === undefined) continue;
       const seen = numbers.get(id) ?? { messages: 0, statuses: 0 };
       seen.messages += change.data.value.messages?.length ?? 0;

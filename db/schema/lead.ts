@@ -67,9 +67,13 @@ export const lead = sqliteTable(
     // Dedup on capture: same phone / email / chat identity in a workspace is the same lead.
     uniqueIndex("lead_workspace_phone_uq").on(t.workspaceId, t.phone).where(sql`phone is not null`),
     uniqueIndex("lead_workspace_email_uq").on(t.workspaceId, t.email).where(sql`email is not null`),
-    uniqueIndex("lead_workspace_telegram_uq").on(t.workspaceId, t.telegramUserId).where(sql`telegram_user_id is not null`),
+    uniqueIndex("lead_workspace_telegram_uq")
+      .on(t.workspaceId, t.telegramUserId)
+      .where(sql`telegram_user_id is not null`),
     uniqueIndex("lead_workspace_whatsapp_uq").on(t.workspaceId, t.whatsappId).where(sql`whatsapp_id is not null`),
-    uniqueIndex("lead_workspace_whatsapp_user_uq").on(t.workspaceId, t.whatsappUserId).where(sql`whatsapp_user_id is not null`),
+    uniqueIndex("lead_workspace_whatsapp_user_uq")
+      .on(t.workspaceId, t.whatsappUserId)
+      .where(sql`whatsapp_user_id is not null`),
     // Leads list: newest first within a workspace, optionally narrowed by status.
     index("lead_workspace_created_idx").on(t.workspaceId, t.createdAt),
     index("lead_workspace_status_created_idx").on(t.workspaceId, t.status, t.createdAt),

@@ -7,7 +7,19 @@ import { workspace } from "./workspace";
 // bot_reply: the bot answering a chat (prompts, confirmations); relay: a prospect's message forwarded to the
 // owner rep; rep_reply: a rep's answer forwarded to the prospect.
 // sign_in: an invite link or one-time sign-in code sent to a person's linked chat.
-export const OUTBOX_KINDS = ["auto_reply", "rep_alert", "follow_up", "escalation", "digest", "reminder", "webhook", "bot_reply", "relay", "rep_reply", "sign_in"] as const;
+export const OUTBOX_KINDS = [
+  "auto_reply",
+  "rep_alert",
+  "follow_up",
+  "escalation",
+  "digest",
+  "reminder",
+  "webhook",
+  "bot_reply",
+  "relay",
+  "rep_reply",
+  "sign_in",
+] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export const SENDER_KINDS = ["telegram", "whatsapp", "email", "webhook"] as const;

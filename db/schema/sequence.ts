@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
 import { form } from "./form";
-import { lead, LEAD_SOURCES } from "./lead";
+import { LEAD_SOURCES, lead } from "./lead";
 import { pool } from "./pool";
 import { workspace } from "./workspace";
 
@@ -62,7 +62,14 @@ export const sequenceStep = sqliteTable(
 );
 
 export const ENROLLMENT_STATES = ["active", "done", "stopped"] as const;
-export const STOP_REASONS = ["replied", "closed", "opted_out", "rep_took_over", "sequence_inactive", "unreachable"] as const;
+export const STOP_REASONS = [
+  "replied",
+  "closed",
+  "opted_out",
+  "rep_took_over",
+  "sequence_inactive",
+  "unreachable",
+] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
 export const sequenceEnrollment = sqliteTable(

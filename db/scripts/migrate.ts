@@ -1,7 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import { fileURLToPath } from "node:url";
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../migrations", import.meta.url));
 
@@ -18,7 +18,9 @@ export async function migrateDatabase(url: string, authToken?: string): Promise<
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const url = process.env.LIBSQL_URL;
   if (!url) {
-    console.error("LIBSQL_URL is not set (e.g. http://127.0.0.1:8080 locally, libsql://<db>-<org>.turso.io for Turso).");
+    console.error(
+      "LIBSQL_URL is not set (e.g. http://127.0.0.1:8080 locally, libsql://<db>-<org>.turso.io for Turso).",
+    );
     process.exit(2);
   }
   const started = Date.now();

@@ -2,8 +2,8 @@
 // steps (HRANA_3_SPEC.md "Batches"). A failing step is recorded, never thrown, so later steps (and
 // their conditions, e.g. the ROLLBACK step @libsql/client appends) still get their turn.
 
-import { toProtoError, type ProtoError } from "./errors";
-import { executeStmt, type ExecEnv } from "./execute";
+import { type ProtoError, toProtoError } from "./errors";
+import { type ExecEnv, executeStmt } from "./execute";
 import type { Batch, BatchCond, BatchResult, StmtResult } from "./protocol";
 import { timeSlicer } from "./yield-slice";
 
@@ -31,7 +31,11 @@ function evalCond(cond: BatchCond, outcomes: readonly (StepOutcome | null)[], en
 }
 
 /** Runs the batch; `onStep` sees each executed step as it finishes (the cursor streams from it). */
-export async function runBatch(env: BatchEnv, batch: Batch, onStep?: (step: number, outcome: StepOutcome) => void): Promise<BatchResult> {
+export async function runBatch(
+  env: BatchEnv,
+  batch: Batch,
+  onStep?: (step: number, outcome: StepOutcome) => void,
+): Promise<BatchResult> {
   const outcomes: (StepOutcome | null)[] = [];
   const pause = timeSlicer();
   for (const [i, step] of batch.steps.entries()) {

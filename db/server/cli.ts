@@ -6,7 +6,8 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startLibsqlServer } from "./index";
 
-const USAGE = "usage: tsx db/server/cli.ts --file <path> [--port 8080] [--host 127.0.0.1] [--auth-token <token>] [--idle-timeout-ms 10000]";
+const USAGE =
+  "usage: tsx db/server/cli.ts --file <path> [--port 8080] [--host 127.0.0.1] [--auth-token <token>] [--idle-timeout-ms 10000]";
 
 function fail(message: string): never {
   console.error(message);
@@ -14,19 +15,22 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+const readArgs = () =>
+  parseArgs({
+    options: {
+      file: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "auth-token": { type: "string" },
+      "idle-timeout-ms": { type: "string" },
+      help: { type: "boolean" },
+    },
+  }).values;
+
 async function main(): Promise<void> {
-  let values;
+  let values: ReturnType<typeof readArgs>;
   try {
-    ({ values } = parseArgs({
-      options: {
-        file: { type: "string" },
-        port: { type: "string" },
-        host: { type: "string" },
-        "auth-token": { type: "string" },
-        "idle-timeout-ms": { type: "string" },
-        help: { type: "boolean" },
-      },
-    }));
+    values = readArgs();
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }

@@ -99,11 +99,23 @@ export class Connection {
         const [changes, lastInsertRowid] = this.lastChange();
         // changes() still holds the count of the last INSERT/UPDATE/DELETE, so only trust it when this
         // statement was one (`... RETURNING`); a SELECT affects no rows.
-        return { columns, rows: wantRows ? rows : [], affectedRowCount: info.kind === "write" ? changes : 0, lastInsertRowid: own(lastInsertRowid), durationMs: performance.now() - started };
+        return {
+          columns,
+          rows: wantRows ? rows : [],
+          affectedRowCount: info.kind === "write" ? changes : 0,
+          lastInsertRowid: own(lastInsertRowid),
+          durationMs: performance.now() - started,
+        };
       }
       stmt.safeIntegers(true);
       const run = await this.retry(() => stmt.run(values));
-      return { columns, rows: [], affectedRowCount: run.changes, lastInsertRowid: own(BigInt(run.lastInsertRowid)), durationMs: performance.now() - started };
+      return {
+        columns,
+        rows: [],
+        affectedRowCount: run.changes,
+        lastInsertRowid: own(BigInt(run.lastInsertRowid)),
+        durationMs: performance.now() - started,
+      };
     } catch (e) {
       if (isLockError(e)) this.settle(stmt, values);
       throw e;

@@ -107,7 +107,9 @@ export function toProtoError(e: unknown): WireError {
 
 /** Errors that say "someone else holds the lock"; only these are worth waiting out. */
 export function isBusyError(e: unknown): boolean {
-  return isSqliteError(e) && (e.code === "SQLITE_BUSY" || e.code === "SQLITE_BUSY_RECOVERY" || e.code === "SQLITE_LOCKED");
+  return (
+    isSqliteError(e) && (e.code === "SQLITE_BUSY" || e.code === "SQLITE_BUSY_RECOVERY" || e.code === "SQLITE_LOCKED")
+  );
 }
 
 /** Any lock failure, including SQLITE_BUSY_SNAPSHOT which no amount of waiting fixes. */

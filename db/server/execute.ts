@@ -4,7 +4,7 @@
 import type { Connection } from "./connection";
 import { RequestError } from "./errors";
 import type { DescribeResult, Stmt, StmtResult } from "./protocol";
-import { statementInfo, statementsOf, type StatementInfo } from "./sql";
+import { type StatementInfo, statementInfo, statementsOf } from "./sql";
 import { encodeValue, type SqlValue } from "./values";
 import { timeSlicer } from "./yield-slice";
 
@@ -24,7 +24,8 @@ export function resolveSql(env: ExecEnv, sql: string | undefined, sqlId: number 
 
 // libsql-js passes SQL as a C string, so everything after a NUL would silently vanish.
 function checkSqlText(sql: string): void {
-  if (sql.includes("\0")) throw new RequestError("SQL_PARSE_ERROR", "SQL string could not be parsed: it contains a NUL character");
+  if (sql.includes("\0"))
+    throw new RequestError("SQL_PARSE_ERROR", "SQL string could not be parsed: it contains a NUL character");
 }
 
 function singleStatement(sql: string): StatementInfo {
@@ -48,16 +49,26 @@ function argsInvalid(why: string): RequestError {
 export function bindArgs(info: StatementInfo, stmt: Stmt): SqlValue[] {
   const expected = info.params.length;
   if (stmt.args.length > 0 && stmt.namedArgs.length > 0) {
-    throw new RequestError("ARGS_BOTH_POSITIONAL_AND_NAMED", "Specifying both positional and named arguments is not supported");
+    throw new RequestError(
+      "ARGS_BOTH_POSITIONAL_AND_NAMED",
+      "Specifying both positional and named arguments is not supported",
+    );
   }
   if (stmt.namedArgs.length === 0) {
-    if (stmt.args.length > expected) throw argsInvalid(`too many parameters, expected ${expected} found ${stmt.args.length}`);
+    if (stmt.args.length > expected)
+      throw argsInvalid(`too many parameters, expected ${expected} found ${stmt.args.length}`);
     return stmt.args;
   }
-  if (stmt.namedArgs.length > expected) throw argsInvalid(`too many parameters, expected ${expected} found ${stmt.namedArgs.length}`);
+  if (stmt.namedArgs.length > expected)
+    throw argsInvalid(`too many parameters, expected ${expected} found ${stmt.namedArgs.length}`);
   const byName = new Map(stmt.namedArgs.map((a) => [a.name, a.value] as const));
   return info.params.map((name, i) => {
-    const value = name === null ? byName.get(String(i + 1)) : name.startsWith("?") ? byName.get(name.slice(1)) ?? byName.get(name) : byName.get(name) ?? byName.get(name.slice(1));
+    const value =
+      name === null
+        ? byName.get(String(i + 1))
+        : name.startsWith("?")
+          ? (byName.get(name.slice(1)) ?? byName.get(name))
+          : (byName.get(name) ?? byName.get(name.slice(1)));
     if (value === undefined) throw argsInvalid(`value for parameter ${name ?? i + 1} not found`);
     return value;
   });

@@ -3,8 +3,8 @@
 
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ConnectionPool } from "./pool";
 import { createRequestHandler } from "./http";
+import { ConnectionPool } from "./pool";
 import { Stats, type StatsSnapshot } from "./stats";
 import { StreamRegistry } from "./stream";
 
@@ -52,7 +52,9 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
   pool.release(first);
 
   const registry = new StreamRegistry(pool, stats, opts.streamIdleTimeoutMs ?? 10_000, log);
-  const server = createServer(createRequestHandler({ registry, stats, authToken: opts.authToken, log, maxBodyBytes: MAX_BODY_BYTES }));
+  const server = createServer(
+    createRequestHandler({ registry, stats, authToken: opts.authToken, log, maxBodyBytes: MAX_BODY_BYTES }),
+  );
 
   try {
     await new Promise<void>((resolve, reject) => {

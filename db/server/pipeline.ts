@@ -4,7 +4,16 @@
 import { runBatch } from "./batch";
 import { RequestError, toProtoError } from "./errors";
 import { describeSql, executeSequence, executeStmt, resolveSql } from "./execute";
-import { decodeBatch, decodeRequest, type CursorEntry, type CursorReqBody, type PipelineReqBody, type PipelineRespBody, type StreamResponse, type StreamResult } from "./protocol";
+import {
+  type CursorEntry,
+  type CursorReqBody,
+  decodeBatch,
+  decodeRequest,
+  type PipelineReqBody,
+  type PipelineRespBody,
+  type StreamResponse,
+  type StreamResult,
+} from "./protocol";
 import type { Stream, StreamRegistry } from "./stream";
 
 // sqld caps stored SQL texts per stream as well; without a cap a client could grow server memory forever.
@@ -27,8 +36,10 @@ async function handleRequest(stream: Stream, raw: unknown): Promise<StreamRespon
     case "describe":
       return { type: "describe", result: await describeSql(stream, resolveSql(stream, req.sql, req.sqlId)) };
     case "store_sql":
-      if (stream.sqls.has(req.sqlId)) throw new RequestError("SQL_ID_IN_USE", `SQL text id ${req.sqlId} is already in use`);
-      if (stream.sqls.size >= MAX_STORED_SQLS) throw new RequestError("SQL_STORE_FULL", `A stream can hold at most ${MAX_STORED_SQLS} SQL texts`);
+      if (stream.sqls.has(req.sqlId))
+        throw new RequestError("SQL_ID_IN_USE", `SQL text id ${req.sqlId} is already in use`);
+      if (stream.sqls.size >= MAX_STORED_SQLS)
+        throw new RequestError("SQL_STORE_FULL", `A stream can hold at most ${MAX_STORED_SQLS} SQL texts`);
       stream.sqls.set(req.sqlId, req.sql);
       return { type: "store_sql" };
     case "close_sql":
@@ -64,13 +75,17 @@ export async function handlePipeline(registry: StreamRegistry, body: PipelineReq
  * Streams the batch as NDJSON: first the CursorRespBody (with the next baton), then entries. Execution
  * is synchronous per statement, so each step's rows are written as soon as the step finishes.
  */
-export async function handleCursor(registry: StreamRegistry, body: CursorReqBody, writeLine: (json: string) => void): Promise<void> {
+export async function handleCursor(
+  registry: StreamRegistry,
+  body: CursorReqBody,
+  writeLine: (json: string) => void,
+): Promise<void> {
   const stream = registry.checkout(body.baton);
   try {
     await stream.exclusive(async () => {
       writeLine(JSON.stringify({ baton: registry.checkin(stream), base_url: null }));
       const emit = (entry: CursorEntry) => writeLine(JSON.stringify(entry));
-      let batch;
+      let batch: ReturnType<typeof decodeBatch>;
       try {
         batch = decodeBatch(body.batch, "batch");
       } catch (e) {

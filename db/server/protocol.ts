@@ -2,7 +2,7 @@
 // validated one by one so that a malformed request fails alone, as a `{type:"error"}` result, instead
 // of failing the whole pipeline; only the envelope (baton, requests array) fails the HTTP request.
 
-import { HttpError, RequestError, type ProtoError } from "./errors";
+import { HttpError, type ProtoError, RequestError } from "./errors";
 import { decodeValue, type SqlValue, type WireValue } from "./values";
 
 export interface Stmt {
@@ -110,7 +110,8 @@ function optString(raw: unknown, where: string): string | undefined {
 }
 
 function int32(raw: unknown, where: string): number {
-  if (typeof raw !== "number" || !Number.isInteger(raw) || raw < -(2 ** 31) || raw >= 2 ** 31) throw proto(`${where} must be an int32`);
+  if (typeof raw !== "number" || !Number.isInteger(raw) || raw < -(2 ** 31) || raw >= 2 ** 31)
+    throw proto(`${where} must be an int32`);
   return raw;
 }
 
@@ -119,7 +120,8 @@ function optInt32(raw: unknown, where: string): number | undefined {
 }
 
 function uint32(raw: unknown, where: string): number {
-  if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0 || raw >= 2 ** 32) throw proto(`${where} must be a uint32`);
+  if (typeof raw !== "number" || !Number.isInteger(raw) || raw < 0 || raw >= 2 ** 32)
+    throw proto(`${where} must be a uint32`);
   return raw;
 }
 
@@ -129,43 +131,52 @@ function array(raw: unknown, where: string): unknown[] {
 }
 
 function sqlSource(obj: Json, where: string): { sql?: string; sqlId?: number } {
-  const sql = optString(obj["sql"], `${where}.sql`);
-  const sqlId = optInt32(obj["sql_id"], `${where}.sql_id`);
-  if ((sql === undefined) === (sqlId === undefined)) throw proto(`${where}: exactly one of "sql" and "sql_id" must be given`);
+  const sql = optString(obj.sql, `${where}.sql`);
+  const sqlId = optInt32(obj.sql_id, `${where}.sql_id`);
+  if ((sql === undefined) === (sqlId === undefined))
+    throw proto(`${where}: exactly one of "sql" and "sql_id" must be given`);
   return sql !== undefined ? { sql } : { sqlId: sqlId! };
 }
 
 export function decodeStmt(raw: unknown, where: string): Stmt {
   const obj = object(raw, where);
   const source = sqlSource(obj, where);
-  const args = obj["args"] === undefined || obj["args"] === null ? [] : array(obj["args"], `${where}.args`).map((v, i) => decodeValue(v, `${where}.args[${i}]`));
-  const namedRaw = obj["named_args"] === undefined || obj["named_args"] === null ? [] : array(obj["named_args"], `${where}.named_args`);
+  const args =
+    obj.args === undefined || obj.args === null
+      ? []
+      : array(obj.args, `${where}.args`).map((v, i) => decodeValue(v, `${where}.args[${i}]`));
+  const namedRaw =
+    obj.named_args === undefined || obj.named_args === null ? [] : array(obj.named_args, `${where}.named_args`);
   const namedArgs = namedRaw.map((a, i) => {
     const arg = object(a, `${where}.named_args[${i}]`);
-    const name = arg["name"];
+    const name = arg.name;
     if (typeof name !== "string") throw proto(`${where}.named_args[${i}].name must be a string`);
-    return { name, value: decodeValue(arg["value"], `${where}.named_args[${i}].value`) };
+    return { name, value: decodeValue(arg.value, `${where}.named_args[${i}].value`) };
   });
-  const wantRows = obj["want_rows"];
-  if (wantRows !== undefined && wantRows !== null && typeof wantRows !== "boolean") throw proto(`${where}.want_rows must be a boolean`);
+  const wantRows = obj.want_rows;
+  if (wantRows !== undefined && wantRows !== null && typeof wantRows !== "boolean")
+    throw proto(`${where}.want_rows must be a boolean`);
   return { ...source, args, namedArgs, wantRows: wantRows !== false };
 }
 
 function decodeCond(raw: unknown, where: string): BatchCond {
   const obj = object(raw, where);
-  switch (obj["type"]) {
+  switch (obj.type) {
     case "ok":
     case "error":
-      return { type: obj["type"], step: uint32(obj["step"], `${where}.step`) };
+      return { type: obj.type, step: uint32(obj.step, `${where}.step`) };
     case "not":
-      return { type: "not", cond: decodeCond(obj["cond"], `${where}.cond`) };
+      return { type: "not", cond: decodeCond(obj.cond, `${where}.cond`) };
     case "and":
     case "or":
-      return { type: obj["type"], conds: array(obj["conds"], `${where}.conds`).map((c, i) => decodeCond(c, `${where}.conds[${i}]`)) };
+      return {
+        type: obj.type,
+        conds: array(obj.conds, `${where}.conds`).map((c, i) => decodeCond(c, `${where}.conds[${i}]`)),
+      };
     case "is_autocommit":
       return { type: "is_autocommit" };
     default:
-      throw proto(`${where}: unknown condition type ${JSON.stringify(obj["type"])}`);
+      throw proto(`${where}: unknown condition type ${JSON.stringify(obj.type)}`);
   }
 }
 
@@ -175,10 +186,15 @@ function checkCondSteps(cond: BatchCond, index: number, where: string): void {
   switch (cond.type) {
     case "ok":
     case "error":
-      if (cond.step >= index) throw new RequestError("BATCH_COND_BAD_STEP", `${where}: condition refers to step ${cond.step}, which does not run before step ${index}`);
+      if (cond.step >= index)
+        throw new RequestError(
+          "BATCH_COND_BAD_STEP",
+          `${where}: condition refers to step ${cond.step}, which does not run before step ${index}`,
+        );
       return;
     case "not":
-      return checkCondSteps(cond.cond, index, where);
+      checkCondSteps(cond.cond, index, where);
+      return;
     case "and":
     case "or":
       for (const c of cond.conds) checkCondSteps(c, index, where);
@@ -190,11 +206,11 @@ function checkCondSteps(cond: BatchCond, index: number, where: string): void {
 
 export function decodeBatch(raw: unknown, where: string): Batch {
   const obj = object(raw, where);
-  const steps = array(obj["steps"], `${where}.steps`).map((s, i): BatchStep => {
+  const steps = array(obj.steps, `${where}.steps`).map((s, i): BatchStep => {
     const step = object(s, `${where}.steps[${i}]`);
-    const stmt = decodeStmt(step["stmt"], `${where}.steps[${i}].stmt`);
-    if (step["condition"] === undefined || step["condition"] === null) return { stmt };
-    const condition = decodeCond(step["condition"], `${where}.steps[${i}].condition`);
+    const stmt = decodeStmt(step.stmt, `${where}.steps[${i}].stmt`);
+    if (step.condition === undefined || step.condition === null) return { stmt };
+    const condition = decodeCond(step.condition, `${where}.steps[${i}].condition`);
     checkCondSteps(condition, i, `${where}.steps[${i}].condition`);
     return { condition, stmt };
   });
@@ -203,37 +219,38 @@ export function decodeBatch(raw: unknown, where: string): Batch {
 
 export function decodeRequest(raw: unknown): StreamRequest {
   const obj = object(raw, "request");
-  const type = obj["type"];
+  const type = obj.type;
   switch (type) {
     case "close":
     case "get_autocommit":
       return { type };
     case "execute":
-      return { type, stmt: decodeStmt(obj["stmt"], "execute.stmt") };
+      return { type, stmt: decodeStmt(obj.stmt, "execute.stmt") };
     case "batch":
-      return { type, batch: decodeBatch(obj["batch"], "batch.batch") };
+      return { type, batch: decodeBatch(obj.batch, "batch.batch") };
     case "sequence":
     case "describe":
       return { type, ...sqlSource(obj, type) };
     case "store_sql": {
-      const sql = obj["sql"];
+      const sql = obj.sql;
       if (typeof sql !== "string") throw proto("store_sql.sql must be a string");
-      return { type, sqlId: int32(obj["sql_id"], "store_sql.sql_id"), sql };
+      return { type, sqlId: int32(obj.sql_id, "store_sql.sql_id"), sql };
     }
     case "close_sql":
-      return { type, sqlId: int32(obj["sql_id"], "close_sql.sql_id") };
+      return { type, sqlId: int32(obj.sql_id, "close_sql.sql_id") };
     default:
       throw proto(`Unknown request type ${JSON.stringify(type)}`);
   }
 }
 
 function envelope(raw: unknown): Json {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new HttpError(400, "PROTO_ERROR", "Request body must be a JSON object");
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    throw new HttpError(400, "PROTO_ERROR", "Request body must be a JSON object");
   return raw as Json;
 }
 
 function baton(obj: Json): string | null {
-  const b = obj["baton"];
+  const b = obj.baton;
   if (b === undefined || b === null) return null;
   if (typeof b !== "string") throw new HttpError(400, "PROTO_ERROR", "baton must be a string or null");
   return b;
@@ -246,7 +263,7 @@ export interface PipelineReqBody {
 
 export function decodePipelineBody(raw: unknown): PipelineReqBody {
   const obj = envelope(raw);
-  const requests = obj["requests"];
+  const requests = obj.requests;
   if (!Array.isArray(requests)) throw new HttpError(400, "PROTO_ERROR", "requests must be an array");
   return { baton: baton(obj), requests };
 }
@@ -258,5 +275,5 @@ export interface CursorReqBody {
 
 export function decodeCursorBody(raw: unknown): CursorReqBody {
   const obj = envelope(raw);
-  return { baton: baton(obj), batch: obj["batch"] };
+  return { baton: baton(obj), batch: obj.batch };
 }

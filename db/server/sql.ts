@@ -172,7 +172,7 @@ function* tokens(sql: string): Generator<Token> {
 
 // The state machine of sqlite3_complete() (complete.c). It is what lets `CREATE TRIGGER ... BEGIN
 // ...; ...; END;` count as one statement although it contains semicolons.
-const enum Tk {
+enum Tk {
   Semi = 0,
   Ws = 1,
   Other = 2,
@@ -319,7 +319,8 @@ export function analyzeStatement(sql: string): StatementInfo {
       case "word": {
         const upper = text.toUpperCase();
         if (words.length < 4) words.push(upper);
-        if (depth === 0 && withMain === undefined && words[0] === "WITH" && WITH_MAIN_KEYWORDS.has(upper)) withMain = upper;
+        if (depth === 0 && withMain === undefined && words[0] === "WITH" && WITH_MAIN_KEYWORDS.has(upper))
+          withMain = upper;
         break;
       }
       case "lparen":

@@ -11,7 +11,11 @@ export class Stats implements StatsSnapshot {
   statements = 0;
 
   snapshot(): StatsSnapshot {
-    return { pipelineRequests: this.pipelineRequests, cursorRequests: this.cursorRequests, statements: this.statements };
+    return {
+      pipelineRequests: this.pipelineRequests,
+      cursorRequests: this.cursorRequests,
+      statements: this.statements,
+    };
   }
 
   reset(): void {

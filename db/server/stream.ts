@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
+import type { BatchEnv } from "./batch";
 import type { Connection } from "./connection";
 import { HttpError } from "./errors";
-import type { BatchEnv } from "./batch";
 import type { ConnectionPool } from "./pool";
 import type { Stats } from "./stats";
 
@@ -135,7 +135,11 @@ export class StreamRegistry {
       this.byBaton.delete(baton);
       if (this.expired.has(baton)) {
         this.expired.delete(baton);
-        throw new HttpError(400, "STREAM_EXPIRED", "The stream has expired due to inactivity; its transaction was rolled back");
+        throw new HttpError(
+          400,
+          "STREAM_EXPIRED",
+          "The stream has expired due to inactivity; its transaction was rolled back",
+        );
       }
       throw new HttpError(400, "BATON_INVALID", "Unknown or already used baton");
     }
@@ -180,6 +184,8 @@ export class StreamRegistry {
     if (this.expired.size > EXPIRED_MEMORY) this.expired.delete(this.expired.values().next().value as string);
     const hadTransaction = !stream.isAutocommit();
     this.discard(stream);
-    this.log(`stream ${stream.id} expired after ${this.idleTimeoutMs} ms idle${hadTransaction ? " (open transaction rolled back)" : ""}`);
+    this.log(
+      `stream ${stream.id} expired after ${this.idleTimeoutMs} ms idle${hadTransaction ? " (open transaction rolled back)" : ""}`,
+    );
   }
 }

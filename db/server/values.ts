@@ -26,11 +26,11 @@ function invalid(where: string, why: string): RequestError {
 export function decodeValue(raw: unknown, where: string): SqlValue {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalid(where, "expected an object");
   const v = raw as Record<string, unknown>;
-  switch (v["type"]) {
+  switch (v.type) {
     case "null":
       return null;
     case "integer": {
-      const value = v["value"];
+      const value = v.value;
       let n: bigint;
       if (typeof value === "string" && INTEGER.test(value)) n = BigInt(value);
       else if (typeof value === "number" && Number.isSafeInteger(value)) n = BigInt(value);
@@ -39,24 +39,28 @@ export function decodeValue(raw: unknown, where: string): SqlValue {
       return n;
     }
     case "float": {
-      const value = v["value"];
+      const value = v.value;
       if (typeof value !== "number") throw invalid(where, "float value must be a number");
       return value;
     }
     case "text": {
-      const value = v["value"];
+      const value = v.value;
       if (typeof value !== "string") throw invalid(where, "text value must be a string");
       // libsql-js binds strings as C strings and would silently cut the value at the first NUL.
-      if (value.includes("\0")) throw new RequestError("ARGS_INVALID", `Text in ${where} contains a NUL character, which libsql-js would truncate; send it as a blob`);
+      if (value.includes("\0"))
+        throw new RequestError(
+          "ARGS_INVALID",
+          `Text in ${where} contains a NUL character, which libsql-js would truncate; send it as a blob`,
+        );
       return value;
     }
     case "blob": {
-      const b64 = v["base64"];
+      const b64 = v.base64;
       if (typeof b64 !== "string") throw invalid(where, "blob must carry a base64 string");
       return Buffer.from(b64, "base64");
     }
     default:
-      throw invalid(where, `unknown type ${JSON.stringify(v["type"])}`);
+      throw invalid(where, `unknown type ${JSON.stringify(v.type)}`);
   }
 }
 
@@ -66,7 +70,8 @@ export function encodeValue(value: unknown): WireValue {
   // JSON has no Infinity/NaN; libsql already reads those back as null, keep it that way.
   if (typeof value === "number") return Number.isFinite(value) ? { type: "float", value } : { type: "null" };
   if (typeof value === "string") return { type: "text", value };
-  if (value instanceof Uint8Array) return { type: "blob", base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  if (value instanceof Uint8Array)
+    return { type: "blob", base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
   if (value instanceof ArrayBuffer) return { type: "blob", base64: Buffer.from(value).toString("base64") };
   return { type: "text", value: String(value) };
 }

@@ -1,13 +1,21 @@
 import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { createClient } from "@libsql/client";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const env = inject("browserEnv");
 const SHOTS = "test-results/console";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const WIDTHS = [1280, 390] as const;
 const db = createClient({ url: env.libsqlUrl });
 const number = { phoneNumberId: "555000111", appSecret: "console-app-secret-123456", channelId: "" };
@@ -27,7 +35,11 @@ async function api(path: string, init: { method?: string; body?: unknown } = {})
 }
 
 async function newLead(body: { name: string; email: string }) {
-  return (await api("/api/v1/leads", { method: "POST", body })).lead as { id: string; email: string; ownerRepId: string | null };
+  return (await api("/api/v1/leads", { method: "POST", body })).lead as {
+    id: string;
+    email: string;
+    ownerRepId: string | null;
+  };
 }
 
 async function fakeCalls(recipient: string) {
@@ -38,16 +50,36 @@ async function fakeCalls(recipient: string) {
 async function whatsappMessage(waId: string, name: string, text: string, ageMs = 0) {
   const body = JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "WABA1", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "15550783881", phone_number_id: number.phoneNumberId },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, id: `wamid.${unique()}`, timestamp: String(Math.floor((Date.now() - ageMs) / 1000)), type: "text", text: { body: text } }],
-    } }] }],
+    entry: [
+      {
+        id: "WABA1",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: number.phoneNumberId },
+              contacts: [{ profile: { name }, wa_id: waId }],
+              messages: [
+                {
+                  from: waId,
+                  id: `wamid.${unique()}`,
+                  timestamp: String(Math.floor((Date.now() - ageMs) / 1000)),
+                  type: "text",
+                  text: { body: text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
   const sig = `sha256=${createHmac("sha256", number.appSecret).update(body).digest("hex")}`;
   const res = await fetch(`${env.workerUrl}/hooks/whatsapp/${number.channelId}`, {
-    method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sig }, body,
+    method: "POST",
+    headers: { "content-type": "application/json", "x-hub-signature-256": sig },
+    body,
   });
   expect(res.status).toBe(200);
   const rs = await db.execute({ sql: `SELECT id FROM lead WHERE whatsapp_id = ?`, args: [waId] });
@@ -58,7 +90,10 @@ async function whatsappMessage(waId: string, name: string, text: string, ageMs =
 async function telegramLead(name: string) {
   const chat = String(7_000_000_000 + Math.floor(Math.random() * 1e8));
   const lead = await newLead({ name, email: `${unique()}@example.com` });
-  await db.execute({ sql: `UPDATE lead SET telegram_user_id = ?, source = 'telegram' WHERE id = ?`, args: [chat, lead.id] });
+  await db.execute({
+    sql: `UPDATE lead SET telegram_user_id = ?, source = 'telegram' WHERE id = ?`,
+    args: [chat, lead.id],
+  });
   return { id: lead.id as string, chat };
 }
 
@@ -76,7 +111,9 @@ async function checkFits(page: Page, width: number) {
   if (width > 500) return;
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
   const small = await page.evaluate(() =>
-    Array.from(document.querySelectorAll("main button, main select, main input:not([type=hidden]), main textarea, .nav-button"))
+    Array.from(
+      document.querySelectorAll("main button, main select, main input:not([type=hidden]), main textarea, .nav-button"),
+    )
       .filter((el) => (el as HTMLElement).offsetParent !== null && el.getBoundingClientRect().height < 44)
       .map((el) => el.outerHTML.slice(0, 80)),
   );
@@ -90,11 +127,20 @@ async function shot(page: Page, name: string, width: number) {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
-  await api("/api/v1/channels/telegram", { method: "POST", body: { token: "4242424242:AAconsole-test-token-xxxxxxxx" } });
-  const wa = await api("/api/v1/channels/whatsapp", { method: "POST", body: {
-    phoneNumberId: number.phoneNumberId, accessToken: "EAAGconsoleTESTTOKENxxxxxxxx", appSecret: number.appSecret, verifyToken: "verify-console",
-    templates: { rep_reply: { name: "follow_up_hello", language: "en_US", parameters: ["{name}"] } },
-  } });
+  await api("/api/v1/channels/telegram", {
+    method: "POST",
+    body: { token: "4242424242:AAconsole-test-token-xxxxxxxx" },
+  });
+  const wa = await api("/api/v1/channels/whatsapp", {
+    method: "POST",
+    body: {
+      phoneNumberId: number.phoneNumberId,
+      accessToken: "EAAGconsoleTESTTOKENxxxxxxxx",
+      appSecret: number.appSecret,
+      verifyToken: "verify-console",
+      templates: { rep_reply: { name: "follow_up_hello", language: "en_US", parameters: ["{name}"] } },
+    },
+  });
   number.channelId = wa.id;
 });
 afterAll(async () => {
@@ -129,7 +175,11 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     const owner = (await api("/api/v1/people")).data.find((p: any) => p.role === "owner");
     expect(notes[0].actorId).toBe(owner.id);
     const statusEvent = events.find((e: any) => e.type === "status_changed");
-    expect(statusEvent).toMatchObject({ actorType: "person", actorId: notes[0].actorId, data: { from: "new", to: "contacted" } });
+    expect(statusEvent).toMatchObject({
+      actorType: "person",
+      actorId: notes[0].actorId,
+      data: { from: "new", to: "contacted" },
+    });
     const timeline = await page.locator("ol.timeline").textContent();
     expect(timeline).not.toContain("status_changed");
     expect(timeline).toContain("New → Contacted");
@@ -138,7 +188,9 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
 
     const captured = (await page.locator('[data-field="captured"] time').textContent())!.trim();
     await page.goto(`${env.workerUrl}/app/leads?q=${encodeURIComponent(lead.email)}`);
-    expect((await page.locator(`tr[data-lead-id="${lead.id}"] [data-col="captured"] time`).textContent())!.trim()).toBe(captured);
+    expect((await page.locator(`tr[data-lead-id="${lead.id}"] [data-col="captured"] time`).textContent())!.trim()).toBe(
+      captured,
+    );
     await page.close();
   });
 
@@ -151,12 +203,16 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await page.getByLabel("Reply on WhatsApp").fill(`Yes, we do (${width})`);
     await page.getByRole("button", { name: "Send on WhatsApp" }).click();
     await page.getByRole("status").filter({ hasText: "Reply queued" }).waitFor();
-    await expect.poll(async () => (await fakeCalls(waId)).map((c: any) => c.body?.text?.body)).toContain(`Yes, we do (${width})`);
+    await expect
+      .poll(async () => (await fakeCalls(waId)).map((c: any) => c.body?.text?.body))
+      .toContain(`Yes, we do (${width})`);
     // The thread shows the reply with its delivery state once the platform accepted it.
-    await expect.poll(async () => {
-      await page.reload();
-      return page.locator('[data-direction="out"] [data-state]').last().getAttribute("data-state");
-    }).toBe("sent");
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return page.locator('[data-direction="out"] [data-state]').last().getAttribute("data-state");
+      })
+      .toBe("sent");
     await checkFits(page, width);
     await shot(page, "lead-whatsapp", width);
 
@@ -165,7 +221,9 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await page.getByLabel("Reply on Telegram").fill(`Hello from the console (${width})`);
     await page.getByRole("button", { name: "Send on Telegram" }).click();
     await page.getByRole("status").filter({ hasText: "Reply queued" }).waitFor();
-    await expect.poll(async () => (await fakeCalls(tg.chat)).map((c: any) => c.body?.text)).toContain(`Hello from the console (${width})`);
+    await expect
+      .poll(async () => (await fakeCalls(tg.chat)).map((c: any) => c.body?.text))
+      .toContain(`Hello from the console (${width})`);
     await page.close();
   });
 
@@ -179,7 +237,9 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await page.getByLabel("Approved template").selectOption("follow_up_hello");
     await page.getByRole("button", { name: "Send template on WhatsApp" }).click();
     await page.getByRole("status").filter({ hasText: "Reply queued" }).waitFor();
-    await expect.poll(async () => (await fakeCalls(waId)).map((c: any) => c.body?.template?.name)).toContain("follow_up_hello");
+    await expect
+      .poll(async () => (await fakeCalls(waId)).map((c: any) => c.body?.template?.name))
+      .toContain("follow_up_hello");
     expect(await page.locator("ol.timeline").textContent()).toContain("to the prospect: template “follow_up_hello”");
     await checkFits(page, width);
     await shot(page, "lead-template", width);
@@ -189,7 +249,10 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
   it("retries a failed delivery from the queue through the outbox", async () => {
     const waId = `1557${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
     const lead = await whatsappMessage(waId, `Fail ${width}`, "Call me");
-    await fetch(`${env.fakeApiUrl}/_script`, { method: "POST", body: JSON.stringify({ recipient: waId, responses: ["wa_190"] }) });
+    await fetch(`${env.fakeApiUrl}/_script`, {
+      method: "POST",
+      body: JSON.stringify({ recipient: waId, responses: ["wa_190"] }),
+    });
     const page = await consolePage(width);
     await page.goto(`${env.workerUrl}/app/leads/${lead.id}`);
     await page.getByLabel("Reply on WhatsApp").fill("Calling you now");
@@ -197,21 +260,27 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await page.getByRole("status").filter({ hasText: "Reply queued" }).waitFor();
     await expect.poll(async () => (await fakeCalls(waId)).map((c: any) => c.answered)).toEqual([401]);
     const row = page.locator(`[data-queue="failed"] tr:has(a[href="/app/leads/${lead.id}"])`);
-    await expect.poll(async () => {
-      await page.goto(`${env.workerUrl}/app/queues`);
-      return row.count();
-    }).toBe(1);
+    await expect
+      .poll(async () => {
+        await page.goto(`${env.workerUrl}/app/queues`);
+        return row.count();
+      })
+      .toBe(1);
     expect(await row.locator('[data-col="error"]').textContent()).toMatch(/access token/);
     expect(Number(await page.locator('[data-nav-count="queues"]').textContent())).toBeGreaterThanOrEqual(1);
     await checkFits(page, width);
     await shot(page, "queues", width);
     await row.getByRole("button", { name: "Retry" }).click();
     await page.getByRole("status").filter({ hasText: "Sent again" }).waitFor();
-    await expect.poll(async () => (await fakeCalls(waId)).filter((c: any) => c.body?.text?.body === "Calling you now").length).toBe(2);
-    await expect.poll(async () => {
-      await page.goto(`${env.workerUrl}/app/queues`);
-      return row.count();
-    }).toBe(0);
+    await expect
+      .poll(async () => (await fakeCalls(waId)).filter((c: any) => c.body?.text?.body === "Calling you now").length)
+      .toBe(2);
+    await expect
+      .poll(async () => {
+        await page.goto(`${env.workerUrl}/app/queues`);
+        return row.count();
+      })
+      .toBe(0);
     await page.close();
   });
 
@@ -223,10 +292,14 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     expect(await card.evaluate((el) => el.closest("section")!.dataset.column)).toBe("new");
     await card.getByRole("button", { name: "Contacted →" }).click();
     await page.waitForURL(/\/app\/board/);
-    await expect.poll(() => page.locator(`[data-column="contacted"] article[data-lead-id="${lead.id}"]`).count()).toBe(1);
+    await expect
+      .poll(() => page.locator(`[data-column="contacted"] article[data-lead-id="${lead.id}"]`).count())
+      .toBe(1);
     await page.locator(`article[data-lead-id="${lead.id}"]`).focus();
     await page.keyboard.press("ArrowRight");
-    await expect.poll(() => page.locator(`[data-column="qualified"] article[data-lead-id="${lead.id}"]`).count()).toBe(1);
+    await expect
+      .poll(() => page.locator(`[data-column="qualified"] article[data-lead-id="${lead.id}"]`).count())
+      .toBe(1);
     expect((await api(`/api/v1/leads/${lead.id}`)).lead.status).toBe("qualified");
     await checkFits(page, width);
     await shot(page, "board", width);
@@ -236,7 +309,8 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
   it("assigns selected leads in bulk, with the total, sorting and filters", async () => {
     const tag = unique();
     const leads = [];
-    for (const i of [1, 2]) leads.push(await newLead({ name: `Bulk ${tag} ${i}`, email: `bulk-${tag}-${i}@example.com` }));
+    for (const i of [1, 2])
+      leads.push(await newLead({ name: `Bulk ${tag} ${i}`, email: `bulk-${tag}-${i}@example.com` }));
     const page = await consolePage(width);
     await page.goto(`${env.workerUrl}/app/leads?q=${tag}&sort=waiting`);
     expect(await page.locator("[data-total]").textContent()).toContain("2 leads");
@@ -259,7 +333,9 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     expect(lead.ownerRepId).toBeNull();
     const page = await consolePage(width);
     await page.goto(`${env.workerUrl}/app/queues`);
-    const why = await page.locator(`[data-queue="unassigned"] tr[data-lead-id="${lead.id}"] [data-col="why"]`).textContent();
+    const why = await page
+      .locator(`[data-queue="unassigned"] tr[data-lead-id="${lead.id}"] [data-col="why"]`)
+      .textContent();
     expect(why).toContain("Nobody could take it");
     expect(why).toContain(`${env.reps[0]!.name} is paused`);
     await page.close();
@@ -270,7 +346,12 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     const bar = page.locator('svg[data-chart="leads-per-day"] a').last();
     const href = (await bar.getAttribute("href"))!;
     expect(href).toMatch(/^\/app\/leads\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&source=\w+$/);
-    const count = Number(await bar.locator("title").textContent().then((t) => t!.split(": ").pop()));
+    const count = Number(
+      await bar
+        .locator("title")
+        .textContent()
+        .then((t) => t!.split(": ").pop()),
+    );
     await page.goto(`${env.workerUrl}${href}`);
     expect(await page.locator("[data-total] strong").textContent()).toBe(String(count));
     expect(await page.locator('[data-nav-count="queues"]').count()).toBe(1);
@@ -279,10 +360,22 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
 
   it("fits every page in the screen", async () => {
     const page = await consolePage(width);
-    for (const path of ["/app", "/app/leads", "/app/board", "/app/queues", "/app/reps", "/app/forms", "/app/scoring", "/app/webhooks",
-      "/app/routing", "/app/sequences", "/app/channels"]) {
+    for (const path of [
+      "/app",
+      "/app/leads",
+      "/app/board",
+      "/app/queues",
+      "/app/reps",
+      "/app/forms",
+      "/app/scoring",
+      "/app/webhooks",
+      "/app/routing",
+      "/app/sequences",
+      "/app/channels",
+    ]) {
       await page.goto(`${env.workerUrl}${path}`);
-      if (width < 500) expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(400);
+      if (width < 500)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(400);
       await shot(page, path.slice(1).replaceAll("/", "-") || "app", width);
     }
     if (width < 500) {

@@ -7,8 +7,8 @@ import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../../db/scripts/migrate";
 import { startLibsqlServer } from "../../db/server";
 import { startWrangler } from "../../scripts/wrangler-dev";
-import { startFakeApis } from "../support/fake-apis";
 import { hostPage, INHERITING } from "../support/browser/host-page";
+import { startFakeApis } from "../support/fake-apis";
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -26,7 +26,10 @@ async function listen(server: Server): Promise<string> {
 async function api(base: string, path: string, body?: unknown, key?: string) {
   const res = await fetch(`${base}${path}`, {
     method: body ? "POST" : "GET",
-    headers: { ...(body ? { "content-type": "application/json" } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: {
+      ...(body ? { "content-type": "application/json" } : {}),
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -41,7 +44,10 @@ export default async function setup(project: TestProject) {
   // Telegram and WhatsApp are faked at the network edge, as in the workerd tests.
   const fake = await startFakeApis();
   const worker = await startWrangler({
-    port: await freePort(), libsqlUrl: db.url, dataDir: dir, quiet: true,
+    port: await freePort(),
+    libsqlUrl: db.url,
+    dataDir: dir,
+    quiet: true,
     vars: { TELEGRAM_API_ROOT: fake.url, WHATSAPP_GRAPH_URL: `${fake.url}/graph` },
   });
 
@@ -53,14 +59,23 @@ export default async function setup(project: TestProject) {
     if (req.url === "/favicon.ico") return void res.writeHead(404).end();
     const q = new URL(req.url ?? "/", "http://host").searchParams;
     const css = q.get("css");
-    const body = q.has("form") || css
-      ? hostPage(worker.url, q.get("form") ?? form.publicKey, css === "none" ? "" : css === "inheriting" ? INHERITING : undefined)
-      : html;
+    const body =
+      q.has("form") || css
+        ? hostPage(
+            worker.url,
+            q.get("form") ?? form.publicKey,
+            css === "none" ? "" : css === "inheriting" ? INHERITING : undefined,
+          )
+        : html;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
   });
   const hostUrl = await listen(host);
 
-  const ws = await api(worker.url, "/api/v1/workspaces", { name: "Acme Plumbing", defaultCountry: "US", timezone: "UTC" });
+  const ws = await api(worker.url, "/api/v1/workspaces", {
+    name: "Acme Plumbing",
+    defaultCountry: "US",
+    timezone: "UTC",
+  });
   const key: string = ws.apiKey.key;
   const form = await api(
     worker.url,

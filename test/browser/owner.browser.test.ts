@@ -59,10 +59,18 @@ describe("embed snippet on a plain HTML page", () => {
     await page.getByText("Thanks! A plumber will call you shortly.").waitFor();
     await page.screenshot({ path: `${SHOTS}/host-page-thanks.png`, fullPage: true });
     // Acknowledged entries leave nothing behind in localStorage.
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("leadrelay:")).length)).toBe(0);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("leadrelay:")).length)).toBe(
+      0,
+    );
 
     const lead = await leadByEmail(email);
-    expect(lead).toMatchObject({ name: "Grace Hopper", utmSource: "newsletter", utmMedium: "email", utmCampaign: "spring", fields: { budget: "over 10k" } });
+    expect(lead).toMatchObject({
+      name: "Grace Hopper",
+      utmSource: "newsletter",
+      utmMedium: "email",
+      utmCampaign: "spring",
+      fields: { budget: "over 10k" },
+    });
     expect(lead.pageUrl).toContain("utm_source=newsletter");
     expect(lead.score).toBeGreaterThanOrEqual(1);
 
@@ -74,7 +82,9 @@ describe("embed snippet on a plain HTML page", () => {
     expect(await row.locator('[data-col="utm-source"]').textContent()).toBe("newsletter");
     // Routing assigned an owner in the capture itself.
     expect(env.reps.map((r) => r.id)).toContain(lead.ownerRepId);
-    expect((await row.locator('[data-col="owner"]').textContent())?.trim()).toBe(env.reps.find((r) => r.id === lead.ownerRepId)?.name);
+    expect((await row.locator('[data-col="owner"]').textContent())?.trim()).toBe(
+      env.reps.find((r) => r.id === lead.ownerRepId)?.name,
+    );
     await dash.screenshot({ path: `${SHOTS}/dashboard-leads.png`, fullPage: true });
 
     await row.getByRole("link").click();
@@ -89,7 +99,9 @@ describe("embed snippet on a plain HTML page", () => {
     const page = await openHostPage("?utm_source=keyboard");
     const email = `kb-${Date.now()}@example.com`;
     await page.keyboard.press("Tab");
-    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("name"))).toBe("name");
+    expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("name"))).toBe(
+      "name",
+    );
 
     // Enter in an empty required field: nothing is sent, the error is announced and tied to the field.
     await page.keyboard.press("Enter");
@@ -98,7 +110,9 @@ describe("embed snippet on a plain HTML page", () => {
     const nameBox = page.getByRole("textbox", { name: "Name", exact: true });
     expect(await nameBox.getAttribute("aria-required")).toBe("true");
     // The message is the field's accessible description, not just text near it.
-    expect(await page.locator(`#${await nameBox.getAttribute("aria-describedby")}`).textContent()).toBe("Name is required.");
+    expect(await page.locator(`#${await nameBox.getAttribute("aria-describedby")}`).textContent()).toBe(
+      "Name is required.",
+    );
 
     await page.keyboard.type("Katherine Johnson");
     await page.keyboard.press("Tab");
@@ -115,7 +129,11 @@ describe("embed snippet on a plain HTML page", () => {
     await page.getByText("Thanks! A plumber will call you shortly.").waitFor();
     await page.screenshot({ path: `${SHOTS}/keyboard-thanks.png`, fullPage: true });
 
-    expect(await leadByEmail(email)).toMatchObject({ name: "Katherine Johnson", phone: "+14155550177", utmSource: "keyboard" });
+    expect(await leadByEmail(email)).toMatchObject({
+      name: "Katherine Johnson",
+      phone: "+14155550177",
+      utmSource: "keyboard",
+    });
     await page.close();
   });
 
@@ -127,7 +145,11 @@ describe("embed snippet on a plain HTML page", () => {
         failures++;
         // The entry must be in localStorage while it is not acknowledged.
         expect(await page.evaluate((k) => localStorage.getItem(k), `leadrelay:${env.formKey}`)).toContain("retry-");
-        return route.fulfill({ status: 503, contentType: "application/json", body: '{"error":{"code":"STORAGE_UNAVAILABLE"}}' });
+        return route.fulfill({
+          status: 503,
+          contentType: "application/json",
+          body: '{"error":{"code":"STORAGE_UNAVAILABLE"}}',
+        });
       }
       return route.continue();
     });
@@ -166,7 +188,8 @@ describe("dashboard", () => {
     const leads = (await api("/api/v1/leads?limit=10")).data as { id: string; ownerRepId: string | null }[];
     expect(leads.length).toBeGreaterThanOrEqual(2);
     for (const [i, l] of leads.entries()) {
-      if (!l.ownerRepId) await api(`/api/v1/leads/${l.id}`, { method: "PATCH", body: { ownerRepId: env.reps[i % 2]!.id } });
+      if (!l.ownerRepId)
+        await api(`/api/v1/leads/${l.id}`, { method: "PATCH", body: { ownerRepId: env.reps[i % 2]!.id } });
       await api(`/api/v1/leads/${l.id}`, { method: "PATCH", body: { status: i === 0 ? "won" : "contacted" } });
     }
     await api("/api/v1/leads", { method: "POST", body: { name: "API Lead", email: `api-${Date.now()}@example.com` } });

@@ -3,11 +3,20 @@
 // may use; the raw half covers protocol features the client never sends (it speaks /v2/pipeline only).
 
 import { readdirSync, readlinkSync } from "node:fs";
-import { createClient, LibsqlBatchError, LibsqlError, type Client, type Config } from "@libsql/client";
+import { type Client, type Config, createClient, LibsqlBatchError, LibsqlError } from "@libsql/client";
 import { createClient as createWebClient } from "@libsql/client/web";
 import * as hrana from "@libsql/hrana-client";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { close, exec, float, int, postJson, startTestServer, text, type TestServer } from "../support/node/libsql-server";
+import {
+  close,
+  exec,
+  float,
+  int,
+  postJson,
+  startTestServer,
+  type TestServer,
+  text,
+} from "../support/node/libsql-server";
 
 function client(server: TestServer, config: Partial<Config> = {}): Client {
   const c = createClient({ url: server.url, ...config });
@@ -35,13 +44,19 @@ describe("@libsql/client over HTTP", () => {
     const db = client(server);
     await db.execute(LEADS);
 
-    const insert = await db.execute({ sql: "INSERT INTO leads (email, score) VALUES (?, ?), (?, ?)", args: ["a@x.io", 1.5, "b@x.io", 2] });
+    const insert = await db.execute({
+      sql: "INSERT INTO leads (email, score) VALUES (?, ?), (?, ?)",
+      args: ["a@x.io", 1.5, "b@x.io", 2],
+    });
     expect(insert.rowsAffected).toBe(2);
     expect(insert.lastInsertRowid).toBe(2n);
     expect(insert.columns).toEqual([]);
     expect(insert.rows).toEqual([]);
 
-    const rs = await db.execute({ sql: "SELECT id, email, score, score * 2 AS doubled FROM leads WHERE id >= ? ORDER BY id", args: [1] });
+    const rs = await db.execute({
+      sql: "SELECT id, email, score, score * 2 AS doubled FROM leads WHERE id >= ? ORDER BY id",
+      args: [1],
+    });
     expect(rs.columns).toEqual(["id", "email", "score", "doubled"]);
     expect(rs.columnTypes).toEqual(["INTEGER", "TEXT", "REAL", ""]);
     expect(rs.rows).toHaveLength(2);
@@ -59,7 +74,10 @@ describe("@libsql/client over HTTP", () => {
     expect(none.rowsAffected).toBe(0);
 
     // RETURNING both returns rows and counts them as affected (sqld does; the local file client says 0).
-    const returning = await db.execute({ sql: "INSERT INTO leads (email) VALUES (?) RETURNING id, email", args: ["c@x.io"] });
+    const returning = await db.execute({
+      sql: "INSERT INTO leads (email) VALUES (?) RETURNING id, email",
+      args: ["c@x.io"],
+    });
     expect(returning.rows.map((r) => r.email)).toEqual(["c@x.io"]);
     expect(returning.rowsAffected).toBe(1);
     expect(returning.lastInsertRowid).toBe(BigInt(returning.rows[0]!.id as number));
@@ -72,10 +90,16 @@ describe("@libsql/client over HTTP", () => {
     const server = await startTestServer();
     const db = client(server);
 
-    const rs = await db.execute({ sql: "SELECT :a AS a, @b AS b, $c AS c, :a || '!' AS again", args: { a: "x", b: "y", c: "z" } });
+    const rs = await db.execute({
+      sql: "SELECT :a AS a, @b AS b, $c AS c, :a || '!' AS again",
+      args: { a: "x", b: "y", c: "z" },
+    });
     expect(rs.rows[0]).toMatchObject({ a: "x", b: "y", c: "z", again: "x!" });
 
-    const prefixed = await db.execute({ sql: "SELECT :a AS a, @b AS b, $c AS c", args: { ":a": 1n, "@b": 2n, $c: 3n } });
+    const prefixed = await db.execute({
+      sql: "SELECT :a AS a, @b AS b, $c AS c",
+      args: { ":a": 1n, "@b": 2n, $c: 3n },
+    });
     expect(prefixed.rows[0]).toMatchObject({ a: 1, b: 2, c: 3 });
 
     // A bare key fills every prefix of that name; each distinct name is its own parameter.
@@ -111,9 +135,14 @@ describe("@libsql/client over HTTP", () => {
     const bytes = new Uint8Array([0, 1, 2, 253, 254, 255]);
     await db.execute({ sql: "DELETE FROM v" });
     for (const [k, t] of texts.entries()) {
-      await db.execute({ sql: "INSERT INTO v (i, f, t, b, n) VALUES (?, ?, ?, ?, ?)", args: [BigInt(k), floats[k % floats.length]!, t, k % 2 ? bytes : bytes.buffer.slice(0), null] });
+      await db.execute({
+        sql: "INSERT INTO v (i, f, t, b, n) VALUES (?, ?, ?, ?, ?)",
+        args: [BigInt(k), floats[k % floats.length]!, t, k % 2 ? bytes : bytes.buffer.slice(0), null],
+      });
     }
-    const rs = await db.execute("SELECT i, f, t, b, n, typeof(f) AS tf, typeof(b) AS tb, typeof(n) AS tn FROM v ORDER BY i");
+    const rs = await db.execute(
+      "SELECT i, f, t, b, n, typeof(f) AS tf, typeof(b) AS tb, typeof(n) AS tn FROM v ORDER BY i",
+    );
     expect(rs.rows.map((r) => r.t)).toEqual(texts);
     expect(rs.rows.map((r) => r.f)).toEqual(texts.map((_, k) => floats[k % floats.length]));
     for (const row of rs.rows) {
@@ -124,12 +153,18 @@ describe("@libsql/client over HTTP", () => {
     }
 
     // The client sends JS numbers as floats and booleans as integers; SQLite sees exactly that.
-    const types = await db.execute({ sql: "SELECT typeof(?) AS a, typeof(?) AS b, typeof(?) AS c, ? AS d", args: [3, 3n, true, false] });
+    const types = await db.execute({
+      sql: "SELECT typeof(?) AS a, typeof(?) AS b, typeof(?) AS c, ? AS d",
+      args: [3, 3n, true, false],
+    });
     expect(types.rows[0]).toMatchObject({ a: "real", b: "integer", c: "integer", d: 0n });
 
     // Empty blob and a large one survive base64.
     const big = new Uint8Array(256 * 1024).map((_, i) => (i * 7) % 256);
-    const blobs = await db.execute({ sql: "SELECT ? AS empty, ? AS big, length(?) AS len", args: [new Uint8Array(0), big, big] });
+    const blobs = await db.execute({
+      sql: "SELECT ? AS empty, ? AS big, length(?) AS len",
+      args: [new Uint8Array(0), big, big],
+    });
     expect(new Uint8Array(blobs.rows[0]!.empty as ArrayBuffer)).toEqual(new Uint8Array(0));
     // (Buffer.equals: a deep toEqual over 256 KiB takes vitest a second.)
     expect(Buffer.from(blobs.rows[0]!.big as ArrayBuffer).equals(big)).toBe(true);
@@ -177,11 +212,19 @@ describe("@libsql/client over HTTP", () => {
     expect(failure).toBeInstanceOf(LibsqlBatchError);
     expect((failure as LibsqlBatchError).statementIndex).toBe(1);
     expect(failure.code).toBe("SQLITE_CONSTRAINT");
-    expect((await db.execute("SELECT email FROM leads ORDER BY id")).rows.map((r) => r.email)).toEqual(["a@x.io", "b@x.io"]);
+    expect((await db.execute("SELECT email FROM leads ORDER BY id")).rows.map((r) => r.email)).toEqual([
+      "a@x.io",
+      "b@x.io",
+    ]);
 
-    const deferred = await db.batch(["INSERT INTO leads (email) VALUES ('e@x.io')", "SELECT count(*) AS n FROM leads"], "deferred");
+    const deferred = await db.batch(
+      ["INSERT INTO leads (email) VALUES ('e@x.io')", "SELECT count(*) AS n FROM leads"],
+      "deferred",
+    );
     expect(deferred[1]!.rows[0]!.n).toBe(3);
-    await expect(db.batch(["INSERT INTO leads (email) VALUES ('f@x.io')", "INSERT INTO nope VALUES (1)"], "deferred")).rejects.toThrow(/no such table/);
+    await expect(
+      db.batch(["INSERT INTO leads (email) VALUES ('f@x.io')", "INSERT INTO nope VALUES (1)"], "deferred"),
+    ).rejects.toThrow(/no such table/);
     expect((await db.execute("SELECT count(*) AS n FROM leads")).rows[0]!.n).toBe(3);
 
     const read = await db.batch(["SELECT count(*) AS n FROM leads", "SELECT max(id) AS m FROM leads"], "read");
@@ -205,7 +248,9 @@ describe("@libsql/client over HTTP", () => {
     const [inside] = await tx.batch(["SELECT count(*) AS n FROM leads"]);
     expect(inside!.rows[0]!.n).toBe(1);
     expect((await outside.execute("SELECT count(*) AS n FROM leads")).rows[0]!.n).toBe(0);
-    await tx.executeMultiple("INSERT INTO leads (email) VALUES ('m1@x.io'); INSERT INTO leads (email) VALUES ('m2@x.io');");
+    await tx.executeMultiple(
+      "INSERT INTO leads (email) VALUES ('m1@x.io'); INSERT INTO leads (email) VALUES ('m2@x.io');",
+    );
     await tx.commit();
     expect(tx.closed).toBe(true);
     expect((await outside.execute("SELECT count(*) AS n FROM leads")).rows[0]!.n).toBe(3);
@@ -249,7 +294,9 @@ describe("@libsql/client over HTTP", () => {
     expect((await db.execute("SELECT msg FROM log ORDER BY rowid")).rows.map((r) => r.msg)).toEqual(["one;x;y", "two"]);
 
     // Like sqld, a sequence stops at the first error; earlier statements stay (no implicit transaction).
-    await expect(db.executeMultiple("INSERT INTO a VALUES ('1'); INSERT INTO missing VALUES (2); INSERT INTO a VALUES ('3');")).rejects.toThrow(/no such table/);
+    await expect(
+      db.executeMultiple("INSERT INTO a VALUES ('1'); INSERT INTO missing VALUES (2); INSERT INTO a VALUES ('3');"),
+    ).rejects.toThrow(/no such table/);
     expect((await db.execute("SELECT x FROM a ORDER BY rowid")).rows.map((r) => r.x)).toEqual(["x;y", "1"]);
 
     const migrated = await db.migrate(["CREATE TABLE m (id INTEGER PRIMARY KEY)", "INSERT INTO m VALUES (1)"]);
@@ -295,7 +342,11 @@ describe("@libsql/client over HTTP", () => {
     const missing = await rejection(client(server).execute("SELECT 1"));
     expect(missing.code).toBe("UNAUTHORIZED");
 
-    const raw = await postJson(`${server.url}/v2/pipeline`, { baton: null, requests: [exec("SELECT 1"), close] }, "s3cre");
+    const raw = await postJson(
+      `${server.url}/v2/pipeline`,
+      { baton: null, requests: [exec("SELECT 1"), close] },
+      "s3cre",
+    );
     expect(raw.status).toBe(401);
     expect(raw.contentType).toBe("application/json");
     expect(raw.body).toMatchObject({ code: "UNAUTHORIZED" });
@@ -328,14 +379,22 @@ describe("@libsql/client over HTTP", () => {
     await setup.execute("CREATE TABLE hits (client INTEGER, n INTEGER)");
 
     const clients = Array.from({ length: 6 }, () => client(server));
-    await Promise.all(clients.map((c, k) => Promise.all(Array.from({ length: 10 }, (_, n) => c.execute({ sql: "INSERT INTO hits VALUES (?, ?)", args: [k, n] })))));
+    await Promise.all(
+      clients.map((c, k) =>
+        Promise.all(
+          Array.from({ length: 10 }, (_, n) => c.execute({ sql: "INSERT INTO hits VALUES (?, ?)", args: [k, n] })),
+        ),
+      ),
+    );
     expect((await setup.execute("SELECT count(*) AS n FROM hits")).rows[0]!.n).toBe(60);
 
     // While one stream holds the write lock across HTTP requests, other writes wait (asynchronously,
     // so the lock holder can still be served) and go through once it commits.
     const tx = await setup.transaction("write");
     await tx.execute("INSERT INTO hits VALUES (100, 0)");
-    const waiting = Promise.all(clients.map((c, k) => c.execute({ sql: "INSERT INTO hits VALUES (?, 1)", args: [k + 200] })));
+    const waiting = Promise.all(
+      clients.map((c, k) => c.execute({ sql: "INSERT INTO hits VALUES (?, 1)", args: [k + 200] })),
+    );
     const reads = await Promise.all(clients.map((c) => c.execute("SELECT count(*) AS n FROM hits")));
     expect(reads.map((r) => r.rows[0]!.n)).toEqual(clients.map(() => 60)); // WAL readers are not blocked
     await sleep(60);
@@ -377,38 +436,64 @@ describe("@libsql/client over HTTP", () => {
     const t = await db.transaction("write");
     await t.execute("INSERT INTO b VALUES ('last')");
     await t.commit();
-    expect((await db.execute("SELECT x FROM b ORDER BY rowid")).rows.map((r) => r.x)).toEqual(["holder", "waiter", "after 0", "after 1", "after 2", "last"]);
+    expect((await db.execute("SELECT x FROM b ORDER BY rowid")).rows.map((r) => r.x)).toEqual([
+      "holder",
+      "waiter",
+      "after 0",
+      "after 1",
+      "after 2",
+      "last",
+    ]);
 
     // The same within one pipeline, where nothing (not even GC) can tidy up in between.
     const again = await db.transaction("write");
     await again.execute("INSERT INTO b VALUES ('again')");
     const raw = await postJson(`${server.url}/v2/pipeline`, {
       baton: null,
-      requests: [exec("BEGIN"), exec("INSERT INTO b VALUES ('raw')"), exec("COMMIT"), { type: "get_autocommit" }, exec("SELECT count(*) FROM b"), close],
+      requests: [
+        exec("BEGIN"),
+        exec("INSERT INTO b VALUES ('raw')"),
+        exec("COMMIT"),
+        { type: "get_autocommit" },
+        exec("SELECT count(*) FROM b"),
+        close,
+      ],
     });
-    expect(raw.body.results.map((r: any) => r.error?.code ?? r.type)).toEqual(["ok", "SQLITE_BUSY", "ok", "ok", "ok", "ok"]);
+    expect(raw.body.results.map((r: any) => r.error?.code ?? r.type)).toEqual([
+      "ok",
+      "SQLITE_BUSY",
+      "ok",
+      "ok",
+      "ok",
+      "ok",
+    ]);
     expect(raw.body.results[3].response.is_autocommit).toBe(true);
     await again.rollback();
   });
 
-  it.skipIf(process.platform !== "linux")("reuses pooled connections for one-shot streams instead of opening one per call", async () => {
-    const server = await startTestServer();
-    const db = client(server);
-    // Each libsql connection holds one descriptor on the database file (the server runs in-process).
-    const connections = () =>
-      readdirSync("/proc/self/fd").filter((fd) => {
-        try {
-          return readlinkSync(`/proc/self/fd/${fd}`) === server.file;
-        } catch {
-          return false;
-        }
-      }).length;
-    await db.execute("CREATE TABLE p (x)");
-    for (let i = 0; i < 40; i++) await db.execute({ sql: "INSERT INTO p VALUES (?)", args: [i] });
-    await Promise.all(Array.from({ length: 40 }, (_, i) => db.execute({ sql: "SELECT x FROM p WHERE x = ?", args: [i] })));
-    await db.batch(["INSERT INTO p VALUES (-1)", "SELECT count(*) FROM p"], "write");
-    expect(connections()).toBe(1);
-  });
+  it.skipIf(process.platform !== "linux")(
+    "reuses pooled connections for one-shot streams instead of opening one per call",
+    async () => {
+      const server = await startTestServer();
+      const db = client(server);
+      // Each libsql connection holds one descriptor on the database file (the server runs in-process).
+      const connections = () =>
+        readdirSync("/proc/self/fd").filter((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === server.file;
+          } catch {
+            return false;
+          }
+        }).length;
+      await db.execute("CREATE TABLE p (x)");
+      for (let i = 0; i < 40; i++) await db.execute({ sql: "INSERT INTO p VALUES (?)", args: [i] });
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => db.execute({ sql: "SELECT x FROM p WHERE x = ?", args: [i] })),
+      );
+      await db.batch(["INSERT INTO p VALUES (-1)", "SELECT count(*) FROM p"], "write");
+      expect(connections()).toBe(1);
+    },
+  );
 
   it("does not let connection state leak from one stream to the next", async () => {
     const server = await startTestServer();
@@ -460,7 +545,10 @@ describe("@libsql/client over HTTP", () => {
     const web = createWebClient({ url: server.url, authToken: "t", intMode: "number" });
     onTestFinished(() => web.close());
     await web.execute("CREATE TABLE w (id INTEGER PRIMARY KEY, name TEXT)");
-    const [ins, sel] = await web.batch([{ sql: "INSERT INTO w (name) VALUES (?)", args: ["web"] }, "SELECT id, name FROM w"], "write");
+    const [ins, sel] = await web.batch(
+      [{ sql: "INSERT INTO w (name) VALUES (?)", args: ["web"] }, "SELECT id, name FROM w"],
+      "write",
+    );
     expect(ins!.lastInsertRowid).toBe(1n);
     expect(sel!.rows[0]).toMatchObject({ id: 1, name: "web" });
   });
@@ -498,8 +586,16 @@ describe("Hrana over HTTP, raw", () => {
     expect(baton).toBeNull();
     expect(base_url).toBeNull();
     expect(results.map((r: any) => r.type)).toEqual(["ok", "ok", "error", "ok", "ok", "error", "error", "ok", "error"]);
-    expect(results[1].response.result).toMatchObject({ affected_row_count: 1, last_insert_rowid: "1", cols: [], rows: [] });
-    expect(results[2].error).toMatchObject({ code: "SQLITE_CONSTRAINT", extended_code: "SQLITE_CONSTRAINT_PRIMARYKEY" });
+    expect(results[1].response.result).toMatchObject({
+      affected_row_count: 1,
+      last_insert_rowid: "1",
+      cols: [],
+      rows: [],
+    });
+    expect(results[2].error).toMatchObject({
+      code: "SQLITE_CONSTRAINT",
+      extended_code: "SQLITE_CONSTRAINT_PRIMARYKEY",
+    });
     expect(results[3].response.result.cols).toEqual([
       { name: "a", decltype: "INTEGER" },
       { name: "b", decltype: "TEXT" },
@@ -553,12 +649,18 @@ describe("Hrana over HTTP, raw", () => {
   it("keeps a stream across requests with fresh single-use batons", async () => {
     const server = await startTestServer();
     const url = `${server.url}/v3/pipeline`;
-    const first = await postJson(url, { baton: null, requests: [{ type: "get_autocommit" }, exec("BEGIN"), { type: "get_autocommit" }, exec("CREATE TABLE t (x)")] });
+    const first = await postJson(url, {
+      baton: null,
+      requests: [{ type: "get_autocommit" }, exec("BEGIN"), { type: "get_autocommit" }, exec("CREATE TABLE t (x)")],
+    });
     const { baton, results } = first.body;
     expect(typeof baton).toBe("string");
     expect(results.map((r: any) => r.response.is_autocommit)).toEqual([true, undefined, false, undefined]);
 
-    const second = await postJson(url, { baton, requests: [exec("INSERT INTO t VALUES (1)"), exec("COMMIT"), { type: "get_autocommit" }] });
+    const second = await postJson(url, {
+      baton,
+      requests: [exec("INSERT INTO t VALUES (1)"), exec("COMMIT"), { type: "get_autocommit" }],
+    });
     expect(second.status).toBe(200);
     expect(second.body.baton).not.toBe(baton);
     expect(second.body.results[2].response.is_autocommit).toBe(true);
@@ -580,7 +682,11 @@ describe("Hrana over HTTP, raw", () => {
     const url = `${server.url}/v2/pipeline`;
     const badJson = await postJson(url, "{not json");
     expect(badJson.status).toBe(400);
-    expect(badJson.body).toMatchObject({ code: "INVALID_JSON", message: expect.any(String), error: expect.any(String) });
+    expect(badJson.body).toMatchObject({
+      code: "INVALID_JSON",
+      message: expect.any(String),
+      error: expect.any(String),
+    });
     expect((await postJson(url, { baton: null })).status).toBe(400);
     expect((await postJson(url, { baton: 12, requests: [] })).status).toBe(400);
     expect((await postJson(url, [1, 2])).status).toBe(400);
@@ -613,7 +719,10 @@ describe("Hrana over HTTP, raw", () => {
     expect(r[7].error.code).toBe("PROTO_ERROR");
 
     // Stored SQL belongs to its stream.
-    await postJson(url, { baton: res.body.baton, requests: [{ type: "store_sql", sql_id: 1, sql: "SELECT 1" }, close] });
+    await postJson(url, {
+      baton: res.body.baton,
+      requests: [{ type: "store_sql", sql_id: 1, sql: "SELECT 1" }, close],
+    });
     const other = await postJson(url, { baton: null, requests: [{ type: "execute", stmt: { sql_id: 1 } }, close] });
     expect(other.body.results[0].error.code).toBe("SQL_NOT_FOUND");
   });
@@ -624,7 +733,10 @@ describe("Hrana over HTTP, raw", () => {
       baton: null,
       requests: [
         exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, data)"),
-        { type: "describe", sql: "SELECT id, name AS n, data, 1 + 1 AS two FROM t WHERE id = ? AND name = :name OR name = @name OR id = ?5 OR id = ?" },
+        {
+          type: "describe",
+          sql: "SELECT id, name AS n, data, 1 + 1 AS two FROM t WHERE id = ? AND name = :name OR name = @name OR id = ?5 OR id = ?",
+        },
         { type: "describe", sql: "INSERT INTO t (name) VALUES ($v)" },
         { type: "describe", sql: "EXPLAIN SELECT * FROM t" },
         { type: "describe", sql: "WITH x AS (SELECT 1) DELETE FROM t" },
@@ -644,7 +756,12 @@ describe("Hrana over HTTP, raw", () => {
       is_explain: false,
       is_readonly: true,
     });
-    expect(insert.response.result).toMatchObject({ params: [{ name: "$v" }], cols: [], is_explain: false, is_readonly: false });
+    expect(insert.response.result).toMatchObject({
+      params: [{ name: "$v" }],
+      cols: [],
+      is_explain: false,
+      is_readonly: false,
+    });
     expect(explain.response.result).toMatchObject({ is_explain: true, is_readonly: true });
     expect(withDelete.response.result.is_readonly).toBe(false);
     expect(missing.error.code).toBe("SQLITE_ERROR");
@@ -667,9 +784,27 @@ describe("Hrana over HTTP, raw", () => {
               step("SELECT 'err1'", { type: "error", step: 1 }), // 4 runs
               step("SELECT 'not'", { type: "not", cond: { type: "ok", step: 3 } }), // 5 runs: skipped is not ok
               step("SELECT 'err3'", { type: "error", step: 3 }), // 6 skipped: skipped is not an error either
-              step("SELECT 'and'", { type: "and", conds: [{ type: "ok", step: 0 }, { type: "error", step: 1 }] }), // 7 runs
-              step("SELECT 'and-'", { type: "and", conds: [{ type: "ok", step: 0 }, { type: "ok", step: 1 }] }), // 8 skipped
-              step("SELECT 'or'", { type: "or", conds: [{ type: "ok", step: 1 }, { type: "ok", step: 2 }] }), // 9 runs
+              step("SELECT 'and'", {
+                type: "and",
+                conds: [
+                  { type: "ok", step: 0 },
+                  { type: "error", step: 1 },
+                ],
+              }), // 7 runs
+              step("SELECT 'and-'", {
+                type: "and",
+                conds: [
+                  { type: "ok", step: 0 },
+                  { type: "ok", step: 1 },
+                ],
+              }), // 8 skipped
+              step("SELECT 'or'", {
+                type: "or",
+                conds: [
+                  { type: "ok", step: 1 },
+                  { type: "ok", step: 2 },
+                ],
+              }), // 9 runs
               step("SELECT 'or-'", { type: "or", conds: [] }), // 10 skipped
               step("BEGIN", { type: "is_autocommit" }), // 11 runs
               step("SELECT 'in tx'", { type: "not", cond: { type: "is_autocommit" } }), // 12 runs
@@ -679,14 +814,33 @@ describe("Hrana over HTTP, raw", () => {
           },
         },
         { type: "batch", batch: { steps: [step("SELECT 1", { type: "ok", step: 0 })] } },
-        { type: "batch", batch: { steps: [step("SELECT 1"), step("SELECT 2", { type: "and", conds: [{ type: "ok", step: 5 }] })] } },
+        {
+          type: "batch",
+          batch: { steps: [step("SELECT 1"), step("SELECT 2", { type: "and", conds: [{ type: "ok", step: 5 }] })] },
+        },
         close,
       ],
     });
     const [batch, selfRef, forwardRef] = res.body.results;
     const { step_results, step_errors } = batch.response.result;
     const ran = step_results.map((r: any, i: number) => (r ? "ok" : step_errors[i] ? "error" : "skipped"));
-    expect(ran).toEqual(["ok", "error", "ok", "skipped", "ok", "ok", "skipped", "ok", "skipped", "ok", "skipped", "ok", "ok", "ok", "ok"]);
+    expect(ran).toEqual([
+      "ok",
+      "error",
+      "ok",
+      "skipped",
+      "ok",
+      "ok",
+      "skipped",
+      "ok",
+      "skipped",
+      "ok",
+      "skipped",
+      "ok",
+      "ok",
+      "ok",
+      "ok",
+    ]);
     expect(step_errors[1]).toMatchObject({ code: "SQLITE_ERROR" });
     expect(step_results[12].rows).toEqual([[text("in tx")]]);
     expect(selfRef.error.code).toBe("BATCH_COND_BAD_STEP");
@@ -698,7 +852,10 @@ describe("Hrana over HTTP, raw", () => {
     const res = await postJson(`${server.url}/v2/pipeline`, {
       baton: null,
       requests: [
-        { type: "sequence", sql: "CREATE TABLE s (x); INSERT INTO s VALUES ('a;b'); /* ; */ INSERT INTO s VALUES (2);" },
+        {
+          type: "sequence",
+          sql: "CREATE TABLE s (x); INSERT INTO s VALUES ('a;b'); /* ; */ INSERT INTO s VALUES (2);",
+        },
         { type: "sequence", sql: "   " },
         exec("SELECT count(*) FROM s; DELETE FROM s"),
         exec("SELECT count(*) FROM s"),
@@ -729,11 +886,25 @@ describe("Hrana over HTTP, raw", () => {
       }),
     });
     expect(res.status).toBe(200);
-    const lines = (await res.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const [head, ...entries] = lines;
     expect(typeof head.baton).toBe("string");
     expect(head.base_url).toBeNull();
-    expect(entries.map((e: any) => e.type)).toEqual(["step_begin", "step_end", "step_begin", "step_end", "step_begin", "row", "row", "row", "step_end", "step_error"]);
+    expect(entries.map((e: any) => e.type)).toEqual([
+      "step_begin",
+      "step_end",
+      "step_begin",
+      "step_end",
+      "step_begin",
+      "row",
+      "row",
+      "row",
+      "step_end",
+      "step_error",
+    ]);
     expect(entries[2]).toMatchObject({ step: 1 });
     expect(entries[3]).toMatchObject({ affected_row_count: 3, last_insert_rowid: "3" });
     expect(entries[4]).toEqual({ type: "step_begin", step: 2, cols: [{ name: "x", decltype: "INTEGER" }] });
@@ -742,8 +913,14 @@ describe("Hrana over HTTP, raw", () => {
     expect(server.stats().cursorRequests).toBe(1);
 
     // The cursor's baton continues the stream; an invalid batch becomes an `error` entry.
-    const again = await fetch(`${server.url}/v3/cursor`, { method: "POST", body: JSON.stringify({ baton: head.baton, batch: { steps: "nope" } }) });
-    const againLines = (await again.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const again = await fetch(`${server.url}/v3/cursor`, {
+      method: "POST",
+      body: JSON.stringify({ baton: head.baton, batch: { steps: "nope" } }),
+    });
+    const againLines = (await again.text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(againLines[1]).toMatchObject({ type: "error", error: { code: "PROTO_ERROR" } });
     const closed = await postJson(`${server.url}/v3/pipeline`, { baton: againLines[0].baton, requests: [close] });
     expect(closed.body).toMatchObject({ baton: null, results: [{ type: "ok" }] });
@@ -755,14 +932,23 @@ describe("Hrana over HTTP, raw", () => {
     onTestFinished(() => c.close());
     // hrana-client only probes v3-protobuf; after the fallback to v2, point it at the JSON v3 endpoints.
     expect(await c.getVersion()).toBe(2);
-    c._endpoint = { versionPath: "v3", pipelinePath: "v3/pipeline", cursorPath: "v3/cursor", version: 3, encoding: "json" };
+    c._endpoint = {
+      versionPath: "v3",
+      pipelinePath: "v3/pipeline",
+      cursorPath: "v3/cursor",
+      version: 3,
+      encoding: "json",
+    };
 
     const stream = c.openStream();
     expect(await stream.getAutocommit()).toBe(true);
     await stream.run("CREATE TABLE h (x INTEGER, y TEXT)");
     const batch = stream.batch(true); // true = use a cursor
     batch.step().run("BEGIN");
-    const inserted = batch.step().condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch))).run(new hrana.Stmt("INSERT INTO h VALUES (?, ?)").bindIndexes([1n, "one"]));
+    const inserted = batch
+      .step()
+      .condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch)))
+      .run(new hrana.Stmt("INSERT INTO h VALUES (?, ?)").bindIndexes([1n, "one"]));
     const rows = batch.step().query("SELECT x, y FROM h");
     await batch.execute();
     expect((await inserted)?.affectedRowCount).toBe(1);

@@ -1,7 +1,7 @@
 // The local server under concurrent use: each request's lastInsertRowid is its own, and a long batch
 // leaves room for other streams while it runs.
 
-import { createClient, type Client } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { exec, postJson, startTestServer, text } from "../support/node/libsql-server";
 
@@ -29,7 +29,9 @@ describe("lastInsertRowid", () => {
       const ignored = await fresh.execute("INSERT OR IGNORE INTO a (k) VALUES ('taken')");
       expect(ignored.rowsAffected).toBe(0);
       expect(ignored.lastInsertRowid).toBeUndefined();
-      const upsertUpdate = await fresh.execute("INSERT INTO a (k) VALUES ('taken') ON CONFLICT (k) DO UPDATE SET k = k");
+      const upsertUpdate = await fresh.execute(
+        "INSERT INTO a (k) VALUES ('taken') ON CONFLICT (k) DO UPDATE SET k = k",
+      );
       expect(upsertUpdate.rowsAffected).toBe(1);
       expect(upsertUpdate.lastInsertRowid).toBeUndefined();
       const read = await fresh.execute("SELECT count(*) AS n FROM a");
@@ -74,9 +76,14 @@ describe("long batches", () => {
     const server = await startTestServer();
     await client(server.url).execute("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT)");
     server.resetStats();
-    const steps = Array.from({ length: 20_000 }, (_, i) => ({ stmt: exec("INSERT INTO big (v) VALUES (?)", [text(`v${i}`)]).stmt }));
+    const steps = Array.from({ length: 20_000 }, (_, i) => ({
+      stmt: exec("INSERT INTO big (v) VALUES (?)", [text(`v${i}`)]).stmt,
+    }));
     let batchDone = false;
-    const batch = postJson(`${server.url}/v2/pipeline`, { baton: null, requests: [{ type: "batch", batch: { steps } }] }).then((res) => {
+    const batch = postJson(`${server.url}/v2/pipeline`, {
+      baton: null,
+      requests: [{ type: "batch", batch: { steps } }],
+    }).then((res) => {
       batchDone = true;
       return res;
     });

@@ -18,7 +18,10 @@ describe("splitStatements", () => {
       "CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO b VALUES (1); UPDATE c SET x = 2; END; SELECT 3",
       ["CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO b VALUES (1); UPDATE c SET x = 2; END;", "SELECT 3"],
     ],
-    ["create temp trigger t before delete on a begin select 1; end;", ["create temp trigger t before delete on a begin select 1; end;"]],
+    [
+      "create temp trigger t before delete on a begin select 1; end;",
+      ["create temp trigger t before delete on a begin select 1; end;"],
+    ],
     // A CASE ... END inside a trigger body does not end the trigger.
     [
       "CREATE TRIGGER t AFTER UPDATE ON a BEGIN SELECT CASE WHEN 1 THEN 2 END; END; SELECT 4;",
@@ -46,15 +49,31 @@ describe("analyzeStatement", () => {
       const { kind, isExplain, isReadonly, beginsReadonly, changesConnectionState } = analyzeStatement(sql);
       return { kind, isExplain, isReadonly, beginsReadonly, changesConnectionState };
     };
-    expect(pick("select 1")).toEqual({ kind: "read", isExplain: false, isReadonly: true, beginsReadonly: false, changesConnectionState: false });
+    expect(pick("select 1")).toEqual({
+      kind: "read",
+      isExplain: false,
+      isReadonly: true,
+      beginsReadonly: false,
+      changesConnectionState: false,
+    });
     expect(pick("  -- hi\n INSERT INTO t VALUES (1) RETURNING *")).toMatchObject({ kind: "write", isReadonly: false });
-    expect(pick("WITH x(a) AS (SELECT 1), y AS (VALUES (2)) UPDATE t SET a = (SELECT a FROM x)")).toMatchObject({ kind: "write", isReadonly: false });
-    expect(pick("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT * FROM c")).toMatchObject({ kind: "read", isReadonly: true });
+    expect(pick("WITH x(a) AS (SELECT 1), y AS (VALUES (2)) UPDATE t SET a = (SELECT a FROM x)")).toMatchObject({
+      kind: "write",
+      isReadonly: false,
+    });
+    expect(pick("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT * FROM c")).toMatchObject({
+      kind: "read",
+      isReadonly: true,
+    });
     expect(pick("EXPLAIN QUERY PLAN DELETE FROM t")).toMatchObject({ kind: "write", isExplain: true });
     expect(pick("BEGIN TRANSACTION READONLY")).toMatchObject({ kind: "begin", isReadonly: true, beginsReadonly: true });
     expect(pick("BEGIN IMMEDIATE")).toMatchObject({ kind: "begin", beginsReadonly: false });
     expect(pick("END")).toMatchObject({ kind: "commit" });
-    expect(pick("PRAGMA table_info(t)")).toMatchObject({ kind: "pragma", isReadonly: true, changesConnectionState: true });
+    expect(pick("PRAGMA table_info(t)")).toMatchObject({
+      kind: "pragma",
+      isReadonly: true,
+      changesConnectionState: true,
+    });
     expect(pick("PRAGMA foreign_keys = off")).toMatchObject({ kind: "pragma", isReadonly: false });
     expect(pick("CREATE TEMPORARY TABLE x (a)")).toMatchObject({ kind: "ddl", changesConnectionState: true });
     expect(pick("CREATE TABLE x (a)")).toMatchObject({ kind: "ddl", changesConnectionState: false });

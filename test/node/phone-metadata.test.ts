@@ -2,7 +2,7 @@
 // the library's own "min" metadata on everything the Worker reads: validity, E.164 and country.
 
 import { readFileSync } from "node:fs";
-import { parsePhoneNumberFromString as withMin, type CountryCode } from "libphonenumber-js";
+import { type CountryCode, parsePhoneNumberFromString as withMin } from "libphonenumber-js";
 import examples from "libphonenumber-js/examples.mobile.json";
 import { describe, expect, it } from "vitest";
 import { leanPhoneMetadata, PHONE_METADATA_FILE } from "../../scripts/phone-metadata";
@@ -26,7 +26,9 @@ describe("lean phone metadata", () => {
       const variants = [national, `0${national}`, national.slice(0, -1), `${national}1`, e164, `00${e164.slice(1)}`];
       for (const input of variants) {
         for (const defaultCountry of [country, "US", "DE", "IN"]) {
-          expect(normalizePhone(input, defaultCountry), `${input} in ${defaultCountry}`).toBe(viaMin(input, defaultCountry));
+          expect(normalizePhone(input, defaultCountry), `${input} in ${defaultCountry}`).toBe(
+            viaMin(input, defaultCountry),
+          );
           checked++;
         }
       }

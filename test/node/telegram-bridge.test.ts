@@ -10,7 +10,9 @@ async function body(req: IncomingMessage): Promise<any> {
 }
 
 const servers: Server[] = [];
-async function serve(handler: (req: IncomingMessage, json: any) => { status: number; body?: unknown }): Promise<string> {
+async function serve(
+  handler: (req: IncomingMessage, json: any) => { status: number; body?: unknown },
+): Promise<string> {
   const server = createServer(async (req, res) => {
     const out = handler(req, await body(req));
     res.writeHead(out.status, { "content-type": "application/json" }).end(JSON.stringify(out.body ?? {}));
@@ -30,7 +32,8 @@ describe("telegram polling bridge", () => {
     const apiRoot = await serve((req, json) => {
       const method = req.url!.split("/").pop()!;
       api.push({ method, body: json });
-      if (method === "getUpdates") return { status: 200, body: { ok: true, result: pending.filter((u) => u.update_id >= json.offset) } };
+      if (method === "getUpdates")
+        return { status: 200, body: { ok: true, result: pending.filter((u) => u.update_id >= json.offset) } };
       return { status: 200, body: { ok: true, result: true } };
     });
     const hooks: { id: number; secret: string | undefined }[] = [];
@@ -46,7 +49,16 @@ describe("telegram polling bridge", () => {
       return { status: 200 };
     });
 
-    const delivered = await runBridge({ apiRoot, token: "1:T", hookUrl, secret: "s3cret", signal: controller.signal, pollSeconds: 0, retryDelayMs: 10, log: () => {} });
+    const delivered = await runBridge({
+      apiRoot,
+      token: "1:T",
+      hookUrl,
+      secret: "s3cret",
+      signal: controller.signal,
+      pollSeconds: 0,
+      retryDelayMs: 10,
+      log: () => {},
+    });
     expect(delivered).toBe(2);
     expect(api[0]!.method).toBe("deleteWebhook");
     expect(hooks).toEqual([

@@ -55,12 +55,28 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
  * `onCall` sees each call once its body is read, before it is answered: the bench timestamps rep alerts there
  * (it runs in the same process), where polling /_calls would add its own delay to the figure.
  */
-export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => void } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startFakeApis(
+  opts: { onCall?: (call: RecordedCall) => void } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const canned: Record<string, { status: number; body: Record<string, unknown> }> = {
     telegram_429: { status: 429, body: fixture("telegram/error_429.json") },
     // The same 429 with a shorter wait, for tests and the retry punctuality bench.
-    telegram_429_after_1s: { status: 429, body: { ...fixture("telegram/error_429.json"), description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } } },
-    telegram_429_after_3s: { status: 429, body: { ...fixture("telegram/error_429.json"), description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } } },
+    telegram_429_after_1s: {
+      status: 429,
+      body: {
+        ...fixture("telegram/error_429.json"),
+        description: "Too Many Requests: retry after 1",
+        parameters: { retry_after: 1 },
+      },
+    },
+    telegram_429_after_3s: {
+      status: 429,
+      body: {
+        ...fixture("telegram/error_429.json"),
+        description: "Too Many Requests: retry after 3",
+        parameters: { retry_after: 3 },
+      },
+    },
     telegram_403: { status: 403, body: fixture("telegram/error_403_blocked.json") },
     email_500: { status: 500, body: { error: "upstream unavailable" } },
     email_422: { status: 422, body: { error: "invalid recipient" } },
@@ -92,12 +108,18 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
       }
       if (req.method === "GET" && url.pathname === "/_calls") {
         const recipient = url.searchParams.get("recipient");
-        return send(res, 200, calls.filter((c) => recipient === null || c.recipient === recipient));
+        return send(
+          res,
+          200,
+          calls.filter((c) => recipient === null || c.recipient === recipient),
+        );
       }
       const fixtureName = /^\/_fixtures\/((?:telegram|whatsapp)\/[A-Za-z0-9_]+\.json)$/.exec(url.pathname)?.[1];
       if (req.method === "GET" && fixtureName) return send(res, 200, fixture(fixtureName));
       // Names are restricted to one folder level of plain characters, so no path can leave the fixtures folder.
-      const shared = /^\/_shared-fixtures\/((?:telegram|whatsapp)\/(?:[A-Za-z0-9_-]+\/)?[A-Za-z0-9_.-]+\.json)$/.exec(url.pathname)?.[1];
+      const shared = /^\/_shared-fixtures\/((?:telegram|whatsapp)\/(?:[A-Za-z0-9_-]+\/)?[A-Za-z0-9_.-]+\.json)$/.exec(
+        url.pathname,
+      )?.[1];
       if (req.method === "GET" && shared) {
         const file = new URL(shared, SHARED_FIXTURES);
         if (!existsSync(file)) return send(res, 404, { error: `no shared fixture ${shared}` });
@@ -110,9 +132,20 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
         const revoked = (authorization ?? "").startsWith("Bearer REVOKED");
         const expired = { status: 401, body: canned.wa_190!.body };
         if (req.method === "GET" && !messages) {
-          calls.push({ api: "whatsapp", path: url.pathname, recipient: `pn${phoneNumberId}`, body: {}, authorization, answered: revoked ? 401 : 200 });
+          calls.push({
+            api: "whatsapp",
+            path: url.pathname,
+            recipient: `pn${phoneNumberId}`,
+            body: {},
+            authorization,
+            answered: revoked ? 401 : 200,
+          });
           if (revoked) return send(res, expired.status, expired.body);
-          return send(res, 200, { display_phone_number: "15550783881", verified_name: "Lucky Shrub", id: phoneNumberId });
+          return send(res, 200, {
+            display_phone_number: "15550783881",
+            verified_name: "Lucky Shrub",
+            id: phoneNumberId,
+          });
         }
         if (req.method === "POST" && messages) {
           const body = await readJson(req);
@@ -121,35 +154,77 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
           // "wamid:<id>" answers success with that message id (tests that deliver a status before the send).
           const fixedId = scripted?.startsWith("wamid:") ? scripted.slice(6) : undefined;
           const answer = revoked ? expired : scripted && scripted !== "ok" && !fixedId ? canned[scripted] : undefined;
-          const call: RecordedCall = { api: "whatsapp", path: url.pathname, recipient, body, authorization, answered: answer?.status ?? 200 };
+          const call: RecordedCall = {
+            api: "whatsapp",
+            path: url.pathname,
+            recipient,
+            body,
+            authorization,
+            answered: answer?.status ?? 200,
+          };
           calls.push(call);
           opts.onCall?.(call);
           if (answer) return send(res, answer.status, answer.body);
           // The shape of test/fixtures/whatsapp/send_ok.json, with a fresh message id.
-          return send(res, 200, { messaging_product: "whatsapp", contacts: [{ input: recipient, wa_id: recipient }], messages: [{ id: fixedId ?? `wamid.FAKE${++messageId}${Math.random().toString(36).slice(2, 8)}` }] });
+          return send(res, 200, {
+            messaging_product: "whatsapp",
+            contacts: [{ input: recipient, wa_id: recipient }],
+            messages: [{ id: fixedId ?? `wamid.FAKE${++messageId}${Math.random().toString(36).slice(2, 8)}` }],
+          });
         }
       }
-      const botMethod = /^\/bot(\d+):([^/]+)\/(getMe|setWebhook|answerCallbackQuery|editMessageText)$/.exec(url.pathname);
+      const botMethod = /^\/bot(\d+):([^/]+)\/(getMe|setWebhook|answerCallbackQuery|editMessageText)$/.exec(
+        url.pathname,
+      );
       if (req.method === "POST" && botMethod) {
         const [, botId, secret, method] = botMethod;
         const body = await readJson(req);
         const recipient = String(body.chat_id ?? body.callback_query_id ?? `bot${botId}`);
         const revoked = secret!.startsWith("REVOKED");
-        calls.push({ api: "telegram", path: url.pathname, recipient, body, authorization: null, answered: revoked ? 401 : 200 });
+        calls.push({
+          api: "telegram",
+          path: url.pathname,
+          recipient,
+          body,
+          authorization: null,
+          answered: revoked ? 401 : 200,
+        });
         if (revoked) return send(res, 401, { ok: false, error_code: 401, description: "Unauthorized" });
         // Telegram refuses a webhook URL that is not https (scripted per bot: "telegram_bad_webhook").
         if (method === "setWebhook" && scripts.get(`bot${botId}`)?.[0] === "telegram_bad_webhook") {
           scripts.get(`bot${botId}`)!.shift();
-          return send(res, 400, { ok: false, error_code: 400, description: "Bad Request: bad webhook: An HTTPS URL must be provided for webhook" });
+          return send(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+          });
         }
         if (method === "getMe") {
           return send(res, 200, {
             ok: true,
-            result: { id: Number(botId), is_bot: true, first_name: "Lead Desk", username: `leaddesk_${botId}_bot`, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false },
+            result: {
+              id: Number(botId),
+              is_bot: true,
+              first_name: "Lead Desk",
+              username: `leaddesk_${botId}_bot`,
+              can_join_groups: true,
+              can_read_all_group_messages: false,
+              supports_inline_queries: false,
+              can_connect_to_business: false,
+              has_main_web_app: false,
+            },
           });
         }
         if (method === "editMessageText") {
-          return send(res, 200, { ok: true, result: { message_id: body.message_id, chat: { id: Number(body.chat_id), type: "private" }, date: 0, text: body.text } });
+          return send(res, 200, {
+            ok: true,
+            result: {
+              message_id: body.message_id,
+              chat: { id: Number(body.chat_id), type: "private" },
+              date: 0,
+              text: body.text,
+            },
+          });
         }
         return send(res, 200, { ok: true, result: true });
       }
@@ -185,7 +260,11 @@ export async function startFakeApis(opts: { onCall?: (call: RecordedCall) => voi
         if (answer) return send(res, answer.status, answer.body);
         const id = ++messageId;
         if (hook) return send(res, 204, null);
-        if (telegram) return send(res, 200, { ok: true, result: { message_id: id, chat: { id: Number(recipient) }, date: 0, text: body.text } });
+        if (telegram)
+          return send(res, 200, {
+            ok: true,
+            result: { message_id: id, chat: { id: Number(recipient) }, date: 0, text: body.text },
+          });
         return send(res, 200, { id: `email_${id}` });
       }
       send(res, 404, { ok: false, error_code: 404, description: "Not Found" });

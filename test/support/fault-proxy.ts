@@ -1,5 +1,5 @@
 import { createServer as createHttpServer } from "node:http";
-import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 
 /**
  * A TCP proxy in front of the test libSQL server whose behaviour tests switch over HTTP, so the Worker
@@ -65,8 +65,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ mode }));
   });
 
-  const listen = (server: { listen: (port: number, host: string, cb: () => void) => unknown; address: () => unknown }) =>
-    new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+  const listen = (server: {
+    listen: (port: number, host: string, cb: () => void) => unknown;
+    address: () => unknown;
+  }) =>
+    new Promise<number>((resolve) =>
+      server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+    );
   const proxyPort = await listen(proxy);
   const controlPort = await listen(control);
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startLibsqlServer } from "../../db/server";
 import { migrateDatabase } from "../../db/scripts/migrate";
+import { startLibsqlServer } from "../../db/server";
 import { startFaultProxy } from "./fault-proxy";
 
 /** One real libSQL server (over a temp file) for the whole workers suite, migrated like production. */

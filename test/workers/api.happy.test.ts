@@ -3,14 +3,19 @@ import { call, seedWorkspace, submit, uniqueEmail } from "../support/workers/har
 
 describe("owner API", () => {
   it("creates a workspace and returns its key once; the key works, only its hash is stored", async () => {
-    const res = await call("POST", "/api/v1/workspaces", { body: { name: "Globex", defaultCountry: "gb", timezone: "Europe/London" } });
+    const res = await call("POST", "/api/v1/workspaces", {
+      body: { name: "Globex", defaultCountry: "gb", timezone: "Europe/London" },
+    });
     expect(res.status).toBe(201);
     expect(res.json.apiKey.key).toMatch(/^lr_[A-Za-z0-9]{40}$/);
     expect(res.json.workspace).toMatchObject({ name: "Globex", defaultCountry: "GB", timezone: "Europe/London" });
     const me = await call("GET", "/api/v1/workspace", { key: res.json.apiKey.key });
     expect(me.status).toBe(200);
     expect(me.json.id).toBe(res.json.workspace.id);
-    const patched = await call("PATCH", "/api/v1/workspace", { key: res.json.apiKey.key, body: { name: "Globex Ltd" } });
+    const patched = await call("PATCH", "/api/v1/workspace", {
+      key: res.json.apiKey.key,
+      body: { name: "Globex Ltd" },
+    });
     expect(patched.json.name).toBe("Globex Ltd");
   });
 
@@ -18,10 +23,25 @@ describe("owner API", () => {
     const ws = await seedWorkspace();
     const created = await call("POST", "/api/v1/reps", {
       key: ws.key,
-      body: { name: "Cleo", email: "Cleo@Acme.test", phone: "415 555 0199", telegramChatId: "123456", weight: 3, maxOpenLeads: 20, timezone: "Europe/Paris" },
+      body: {
+        name: "Cleo",
+        email: "Cleo@Acme.test",
+        phone: "415 555 0199",
+        telegramChatId: "123456",
+        weight: 3,
+        maxOpenLeads: 20,
+        timezone: "Europe/Paris",
+      },
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: "Cleo", email: "cleo@acme.test", phone: "+14155550199", weight: 3, active: true, paused: false });
+    expect(created.json).toMatchObject({
+      name: "Cleo",
+      email: "cleo@acme.test",
+      phone: "+14155550199",
+      weight: 3,
+      active: true,
+      paused: false,
+    });
     const paused = await call("PATCH", `/api/v1/reps/${created.json.id}`, { key: ws.key, body: { paused: true } });
     expect(paused.json.paused).toBe(true);
     const list = await call("GET", "/api/v1/reps", { key: ws.key });
@@ -31,12 +51,18 @@ describe("owner API", () => {
 
   it("manages forms; the public key captures leads and a deleted form stops capturing", async () => {
     const ws = await seedWorkspace();
-    const created = await call("POST", "/api/v1/forms", { key: ws.key, body: { name: "Demo", successMessage: "Got it!" } });
+    const created = await call("POST", "/api/v1/forms", {
+      key: ws.key,
+      body: { name: "Demo", successMessage: "Got it!" },
+    });
     expect(created.status).toBe(201);
     expect(created.json.fields.map((f: { name: string }) => f.name)).toEqual(["name", "email", "phone", "message"]);
     const first = await submit(created.json.publicKey, { name: "A", email: uniqueEmail() });
     expect(first.json.message).toBe("Got it!");
-    const patched = await call("PATCH", `/api/v1/forms/${created.json.id}`, { key: ws.key, body: { successMessage: "Merci !" } });
+    const patched = await call("PATCH", `/api/v1/forms/${created.json.id}`, {
+      key: ws.key,
+      body: { successMessage: "Merci !" },
+    });
     expect(patched.json.successMessage).toBe("Merci !");
     // The edit is visible to the next capture at once (the isolate cache was dropped).
     expect((await submit(created.json.publicKey, { name: "B", email: uniqueEmail() })).json.message).toBe("Merci !");
@@ -55,7 +81,10 @@ describe("owner API", () => {
     await tick();
     await submit(ws.form.publicKey, { name: "Bob Form", email: "bob@two.test" });
     await tick();
-    const api = await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Carol Api", phone: "+1 415 555 0142" } });
+    const api = await call("POST", "/api/v1/leads", {
+      key: ws.key,
+      body: { name: "Carol Api", phone: "+1 415 555 0142" },
+    });
     expect(api.status).toBe(201);
     expect(api.json).toMatchObject({ created: true, lead: { source: "api", phone: "+14155550142" } });
 
@@ -63,7 +92,10 @@ describe("owner API", () => {
     expect(all.json.data.map((l: { name: string }) => l.name)).toEqual(["Carol Api", "Bob Form", "Alice Form"]);
     const alice = all.json.data[2];
 
-    await call("PATCH", `/api/v1/leads/${alice.id}`, { key: ws.key, body: { status: "contacted", ownerRepId: rep.id, force: true } });
+    await call("PATCH", `/api/v1/leads/${alice.id}`, {
+      key: ws.key,
+      body: { status: "contacted", ownerRepId: rep.id, force: true },
+    });
 
     const names = async (query: string) =>
       (await call("GET", `/api/v1/leads?${query}`, { key: ws.key })).json.data.map((l: { name: string }) => l.name);
@@ -83,7 +115,9 @@ describe("owner API", () => {
     const page1 = await call("GET", "/api/v1/leads?limit=2", { key: ws.key });
     expect(page1.json.data).toHaveLength(2);
     expect(page1.json.nextCursor).toBeTypeOf("string");
-    const page2 = await call("GET", `/api/v1/leads?limit=2&cursor=${encodeURIComponent(page1.json.nextCursor)}`, { key: ws.key });
+    const page2 = await call("GET", `/api/v1/leads?limit=2&cursor=${encodeURIComponent(page1.json.nextCursor)}`, {
+      key: ws.key,
+    });
     expect(page2.json.data.map((l: { name: string }) => l.name)).toEqual(["Alice Form"]);
     expect(page2.json.nextCursor).toBeNull();
   });
@@ -97,12 +131,26 @@ describe("owner API", () => {
       body: { status: "qualified", ownerRepId: ws.reps[1]!.id, notes: "Wants a demo on Friday" },
     });
     expect(res.status).toBe(200);
-    expect(res.json.lead).toMatchObject({ status: "qualified", ownerRepId: ws.reps[1]!.id, notes: "Wants a demo on Friday" });
+    expect(res.json.lead).toMatchObject({
+      status: "qualified",
+      ownerRepId: ws.reps[1]!.id,
+      notes: "Wants a demo on Friday",
+    });
     expect(res.json.lead.firstResponseAt).toBeTypeOf("number");
     expect(res.json.lead.assignedAt).toBeTypeOf("number");
     const detail = await call("GET", `/api/v1/leads/${id}`, { key: ws.key });
-    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned", "status_changed", "owner_changed", "note"]);
-    expect(detail.json.events[2]).toMatchObject({ actorType: "api", actorId: expect.stringMatching(/^key_/), data: { from: "new", to: "qualified" } });
+    expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual([
+      "created",
+      "assigned",
+      "status_changed",
+      "owner_changed",
+      "note",
+    ]);
+    expect(detail.json.events[2]).toMatchObject({
+      actorType: "api",
+      actorId: expect.stringMatching(/^key_/),
+      data: { from: "new", to: "qualified" },
+    });
     expect(detail.json.events[3]).toMatchObject({ data: { from: ws.reps[0]!.id, to: ws.reps[1]!.id } });
     // Unassigning is allowed and recorded.
     const un = await call("PATCH", `/api/v1/leads/${id}`, { key: ws.key, body: { ownerRepId: null } });
@@ -117,7 +165,16 @@ describe("owner API", () => {
     expect(res.status).toBe(200);
     expect(res.json.openapi).toBe("3.1.0");
     expect(Object.keys(res.json.paths)).toEqual(
-      expect.arrayContaining(["/api/v1/workspaces", "/api/v1/workspace", "/api/v1/reps", "/api/v1/reps/{id}", "/api/v1/forms", "/api/v1/forms/{id}", "/api/v1/leads", "/api/v1/leads/{id}"]),
+      expect.arrayContaining([
+        "/api/v1/workspaces",
+        "/api/v1/workspace",
+        "/api/v1/reps",
+        "/api/v1/reps/{id}",
+        "/api/v1/forms",
+        "/api/v1/forms/{id}",
+        "/api/v1/leads",
+        "/api/v1/leads/{id}",
+      ]),
     );
     expect(res.json.components.schemas).toHaveProperty("Error");
   });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
-import { allRows, call, fetchWorker, isErrorShape, libsqlUrl, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import {
+  allRows,
+  call,
+  fetchWorker,
+  isErrorShape,
+  libsqlUrl,
+  seedWorkspace,
+  testDb,
+  uniqueEmail,
+} from "../support/workers/harness";
 import { ownerOperations, validBodyFor } from "../support/workers/openapi-routes";
 
 /** Authorization headers that must never open the owner API. */
@@ -23,11 +32,25 @@ function forgeries(realKey: string): [string, Record<string, string>, string?][]
 describe("forged or missing secrets → 401, no side effect", () => {
   it("every owner route (from the OpenAPI document) refuses every forged credential, writing nothing", async () => {
     const ws = await seedWorkspace();
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: "victim@example.com" } })).json.lead;
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: "victim@example.com" } })).json
+      .lead;
     const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Victim pool" } })).json;
-    const person = (await call("POST", "/api/v1/people", { key: ws.key, body: { email: uniqueEmail(), name: "Victim", role: "admin" } })).json.person;
-    const otherKey = (await call("POST", "/api/v1/api-keys", { key: ws.key, body: { name: "victim", scope: "read" } })).json;
-    const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id, pools: pool.id, people: person.id, "api-keys": otherKey.id };
+    const person = (
+      await call("POST", "/api/v1/people", {
+        key: ws.key,
+        body: { email: uniqueEmail(), name: "Victim", role: "admin" },
+      })
+    ).json.person;
+    const otherKey = (await call("POST", "/api/v1/api-keys", { key: ws.key, body: { name: "victim", scope: "read" } }))
+      .json;
+    const ids: Record<string, string> = {
+      leads: lead.id,
+      reps: ws.reps[0]!.id,
+      forms: ws.form.id,
+      pools: pool.id,
+      people: person.id,
+      "api-keys": otherKey.id,
+    };
     const before = await allRows();
     let probes = 0;
     for (const op of await ownerOperations()) {
@@ -38,7 +61,9 @@ describe("forged or missing secrets → 401, no side effect", () => {
         const res = await fetchWorker(`${path}${query ? `?${query}` : ""}`, {
           method: op.method,
           headers: { ...headers, ...(op.hasBody ? { "content-type": "application/json" } : {}) },
-          body: op.hasBody ? JSON.stringify(validBodyFor(op, label, { repId: ws.reps[0]!.id, poolId: pool.id })) : undefined,
+          body: op.hasBody
+            ? JSON.stringify(validBodyFor(op, label, { repId: ws.reps[0]!.id, poolId: pool.id }))
+            : undefined,
         });
         const what = `${op.method} ${op.template} with ${label}`;
         expect(res.status, what).toBe(401);
@@ -55,7 +80,10 @@ describe("forged or missing secrets → 401, no side effect", () => {
 
   it("a revoked key → 401", async () => {
     const ws = await seedWorkspace();
-    await testDb().execute({ sql: "UPDATE api_key SET revoked_at = ? WHERE workspace_id = ?", args: [Date.now(), ws.id] });
+    await testDb().execute({
+      sql: "UPDATE api_key SET revoked_at = ? WHERE workspace_id = ?",
+      args: [Date.now(), ws.id],
+    });
     const res = await call("GET", "/api/v1/leads", { key: ws.key });
     expect(res.status).toBe(401);
     expect(res.json.error.code).toBe("UNAUTHORIZED");
@@ -67,7 +95,14 @@ describe("forged or missing secrets → 401, no side effect", () => {
     if (!parsed.ok) throw new Error(parsed.issues.join());
     const app = createApp(parsed.config);
     const before = await allRows();
-    for (const auth of [undefined, "Bearer ", `Bearer ${admin.slice(0, -1)}`, `Bearer ${admin}0`, `Basic ${admin}`, `Bearer ${admin.toUpperCase()}`]) {
+    for (const auth of [
+      undefined,
+      "Bearer ",
+      `Bearer ${admin.slice(0, -1)}`,
+      `Bearer ${admin}0`,
+      `Basic ${admin}`,
+      `Bearer ${admin.toUpperCase()}`,
+    ]) {
       const res = await app.request("/api/v1/workspaces", {
         method: "POST",
         headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { call, countRows, type ErrorBody, seedWorkspace, submit, testDb, type TestResponse, uniqueEmail } from "../support/workers/harness";
+import {
+  call,
+  countRows,
+  type ErrorBody,
+  seedWorkspace,
+  submit,
+  type TestResponse,
+  testDb,
+  uniqueEmail,
+} from "../support/workers/harness";
 
 /** Every bad submission: a 4xx naming the field, and not a single row written. */
 async function expectRejected(
@@ -20,7 +29,10 @@ async function expectRejected(
 describe("public form capture rejects bad input", () => {
   it("malformed JSON → 400 naming the body", async () => {
     const ws = await seedWorkspace();
-    const res = await call("POST", `/f/${ws.form.publicKey}`, { rawBody: '{"name": "x",', headers: { "content-type": "application/json" } });
+    const res = await call("POST", `/f/${ws.form.publicKey}`, {
+      rawBody: '{"name": "x",',
+      headers: { "content-type": "application/json" },
+    });
     await expectRejected(ws, res, 400, "body");
     expect(res.json.error.code).toBe("INVALID_JSON");
   });
@@ -62,7 +74,12 @@ describe("public form capture rejects bad input", () => {
 
   it("too long for the field's rule → 422", async () => {
     const ws = await seedWorkspace();
-    await expectRejected(ws, await submit(ws.form.publicKey, { name: "x".repeat(121), email: uniqueEmail() }), 422, "name");
+    await expectRejected(
+      ws,
+      await submit(ws.form.publicKey, { name: "x".repeat(121), email: uniqueEmail() }),
+      422,
+      "name",
+    );
   });
 
   it("oversized body → 413 before anything is parsed", async () => {
@@ -74,7 +91,10 @@ describe("public form capture rejects bad input", () => {
 
   it("unsupported content type → 415 naming content-type", async () => {
     const ws = await seedWorkspace();
-    const res = await call("POST", `/f/${ws.form.publicKey}`, { rawBody: "name=x", headers: { "content-type": "text/plain" } });
+    const res = await call("POST", `/f/${ws.form.publicKey}`, {
+      rawBody: "name=x",
+      headers: { "content-type": "text/plain" },
+    });
     await expectRejected(ws, res, 415, "content-type");
   });
 

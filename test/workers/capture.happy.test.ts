@@ -46,8 +46,19 @@ describe("public form capture", () => {
 
   it("dedups by phone: the same number posted again is one lead with a re-inquiry event", async () => {
     const ws = await seedWorkspace();
-    expect((await submit(ws.form.publicKey, { name: "Ada", phone: "415-555-0101", message: "first" })).status).toBe(200);
-    expect((await submit(ws.form.publicKey, { name: "Ada L.", phone: "+1 415 555 0101", email: "ada@example.com", message: "second" })).status).toBe(200);
+    expect((await submit(ws.form.publicKey, { name: "Ada", phone: "415-555-0101", message: "first" })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await submit(ws.form.publicKey, {
+          name: "Ada L.",
+          phone: "+1 415 555 0101",
+          email: "ada@example.com",
+          message: "second",
+        })
+      ).status,
+    ).toBe(200);
 
     const list = await call("GET", "/api/v1/leads", { key: ws.key });
     expect(list.json.data).toHaveLength(1);
@@ -97,7 +108,11 @@ describe("public form capture", () => {
 
   it("drops honeypot submissions silently: same answer, nothing stored", async () => {
     const ws = await seedWorkspace();
-    const res = await submit(ws.form.publicKey, { name: "Bot", email: uniqueEmail(), company_website: "http://spam.example" });
+    const res = await submit(ws.form.publicKey, {
+      name: "Bot",
+      email: uniqueEmail(),
+      company_website: "http://spam.example",
+    });
     expect(res.status).toBe(200);
     expect(res.json.ok).toBe(true);
     expect(await countRows(testDb(), "lead", ws.id)).toBe(0);

@@ -34,8 +34,19 @@ describe("overview metrics", () => {
   it("counts system delay to the first owner, not to a later SLA hand-over", () => {
     const t = Date.UTC(2026, 6, 1, 9);
     const stats = buildDashboardStats(
-      [{ id: "lead_1", name: null, source: "form", status: "new", ownerRepId: "rep_b", createdAt: t, firstAssignedAt: t + 30,
-        assignedAt: t + 20 * MIN, firstResponseAt: null }],
+      [
+        {
+          id: "lead_1",
+          name: null,
+          source: "form",
+          status: "new",
+          ownerRepId: "rep_b",
+          createdAt: t,
+          firstAssignedAt: t + 30,
+          assignedAt: t + 20 * MIN,
+          firstResponseAt: null,
+        },
+      ],
       [{ id: "rep_b", name: "Ben" }],
       { from: t - 3_600_000, now: t + 30 * MIN, timeZone: "UTC", slaMinutes: 15 },
     );

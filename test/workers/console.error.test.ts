@@ -7,7 +7,10 @@ const ORIGIN = "https://leadrelay.test";
 async function post(path: string, cookie: string, form: Record<string, string | string[]>) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
-  return call("POST", path, { rawBody: body.toString(), headers: { cookie, origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" } });
+  return call("POST", path, {
+    rawBody: body.toString(),
+    headers: { cookie, origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" },
+  });
 }
 
 async function apiLead(key: string, name: string) {
@@ -16,7 +19,9 @@ async function apiLead(key: string, name: string) {
 }
 
 const events = async (leadId: string) =>
-  (await testDb().execute({ sql: `SELECT type FROM lead_event WHERE lead_id = ?`, args: [leadId] })).rows.map((r) => String(r.type));
+  (await testDb().execute({ sql: `SELECT type FROM lead_event WHERE lead_id = ?`, args: [leadId] })).rows.map((r) =>
+    String(r.type),
+  );
 
 describe("console forms", () => {
   it("answers bad input next to its control with a 4xx and writes nothing", async () => {
@@ -53,12 +58,17 @@ describe("console forms", () => {
       expect(res.status).toBe(303);
     }
     const sent = await eventually(async () => {
-      const calls = (await fakeCalls(lead.email)).filter((c) => c.api === "email" && c.body.text === "Thanks, we will call you today.");
+      const calls = (await fakeCalls(lead.email)).filter(
+        (c) => c.api === "email" && c.body.text === "Thanks, we will call you today.",
+      );
       if (calls.length === 0) throw new Error("no email yet");
       return calls;
     });
     expect(sent).toHaveLength(1);
-    const rows = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE lead_id = ? AND kind = 'rep_reply'`, args: [lead.id] });
+    const rows = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM outbox WHERE lead_id = ? AND kind = 'rep_reply'`,
+      args: [lead.id],
+    });
     expect(Number(rows.rows[0]!.n)).toBe(1);
   });
 
@@ -69,14 +79,21 @@ describe("console forms", () => {
     const lead = await apiLead(a.key, "Tenant A");
     const before = await events(lead.id);
     for (const action of ["status", "note", "claim", "snooze", "owner", "reply"]) {
-      const res = await post(`/app/leads/${lead.id}/${action}`, cookie, { status: "won", text: "x", hours: "1", repId: a.reps[0]!.id, nonce: "n0nce1234567" });
+      const res = await post(`/app/leads/${lead.id}/${action}`, cookie, {
+        status: "won",
+        text: "x",
+        hours: "1",
+        repId: a.reps[0]!.id,
+        nonce: "n0nce1234567",
+      });
       expect(res.status, action).toBe(404);
     }
     expect((await call("GET", `/app/leads/${lead.id}`, { headers: { cookie } })).status).toBe(404);
     const bulk = await post("/app/leads/bulk", cookie, { ids: [lead.id], status: "won", repId: b.reps[0]!.id });
     expect(decodeURIComponent(bulk.headers.get("location") ?? "")).toContain("0 leads changed. 1 could not be changed");
     const obx = await testDb().execute({ sql: `SELECT id FROM outbox WHERE workspace_id = ? LIMIT 1`, args: [a.id] });
-    if (obx.rows[0]) expect((await post(`/app/queues/deliveries/${String(obx.rows[0].id)}/retry`, cookie, {})).status).toBe(404);
+    if (obx.rows[0])
+      expect((await post(`/app/queues/deliveries/${String(obx.rows[0].id)}/retry`, cookie, {})).status).toBe(404);
     expect((await post(`/app/queues/deliveries/obx_nope/retry`, cookie, {})).status).toBe(404);
     expect(await events(lead.id)).toEqual(before);
   });

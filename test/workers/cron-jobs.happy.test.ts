@@ -3,7 +3,14 @@ import { dailyDigest } from "../../workers/cron/daily-digest";
 import { optOutLead } from "../../workers/domain/capture/opt-out";
 import { createSenders } from "../../workers/outbox/senders";
 import { call, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
-import { addTelegramChannel, domainContext, enrollmentsFor, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
+import {
+  addTelegramChannel,
+  domainContext,
+  enrollmentsFor,
+  fakeCalls,
+  tick,
+  uniqueChatId,
+} from "../support/workers/outbox-harness";
 
 const HOUR = 3_600_000;
 
@@ -22,9 +29,16 @@ describe("cron jobs", () => {
     await tick(morning.getTime() + 5 * HOUR);
     const calls = await fakeCalls(ownerChat);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.body.text).toMatch(/^LeadRelay daily digest \(\d{4}-\d{2}-\d{2}\): \d+ new leads in the last 24 h, 1 still waiting for a first response, 0 won\.$/);
-    const rows = await testDb().execute({ sql: `SELECT idempotency_key FROM outbox WHERE workspace_id = ? AND kind = 'digest'`, args: [ws.id] });
-    expect(rows.rows.map((r) => r.idempotency_key)).toEqual([`digest:${ws.id}:${calls[0]!.body.text.match(/\((.+?)\)/)[1]}`]);
+    expect(calls[0]!.body.text).toMatch(
+      /^LeadRelay daily digest \(\d{4}-\d{2}-\d{2}\): \d+ new leads in the last 24 h, 1 still waiting for a first response, 0 won\.$/,
+    );
+    const rows = await testDb().execute({
+      sql: `SELECT idempotency_key FROM outbox WHERE workspace_id = ? AND kind = 'digest'`,
+      args: [ws.id],
+    });
+    expect(rows.rows.map((r) => r.idempotency_key)).toEqual([
+      `digest:${ws.id}:${calls[0]!.body.text.match(/\((.+?)\)/)[1]}`,
+    ]);
   });
 
   it("the digest job runs alone and is idempotent: a second run the same day writes nothing", async () => {
@@ -36,7 +50,10 @@ describe("cron jobs", () => {
     const senders = createSenders(ctx.config);
     await dailyDigest.run({ ctx, senders });
     await dailyDigest.run({ ctx, senders });
-    const rows = await testDb().execute({ sql: `SELECT state FROM outbox WHERE workspace_id = ? AND kind = 'digest'`, args: [ws.id] });
+    const rows = await testDb().execute({
+      sql: `SELECT state FROM outbox WHERE workspace_id = ? AND kind = 'digest'`,
+      args: [ws.id],
+    });
     expect(rows.rows.map((r) => r.state)).toEqual(["pending"]);
   });
 
@@ -44,7 +61,12 @@ describe("cron jobs", () => {
     const ws = await seedWorkspace();
     await call("POST", "/api/v1/sequences", {
       key: ws.key,
-      body: { name: "S", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 5, sender: "email", text: "Hi {name}" }] },
+      body: {
+        name: "S",
+        quietStart: null,
+        quietEnd: null,
+        steps: [{ delayMinutes: 5, sender: "email", text: "Hi {name}" }],
+      },
     });
     const email = uniqueEmail();
     await submit(ws.form.publicKey, { name: "Otto", email });
@@ -61,13 +83,20 @@ describe("cron jobs", () => {
   it("runs the SLA sweep in the tick: a lead nobody picked up moves on instead of failing the tick", async () => {
     const ws = await seedWorkspace();
     // Other files' leads share this database and would take the sweep's 50 slots first.
-    await testDb().execute({ sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`, args: [ws.id] });
+    await testDb().execute({
+      sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`,
+      args: [ws.id],
+    });
     const email = uniqueEmail();
     await submit(ws.form.publicKey, { name: "Sly", email });
     const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     expect(lead.ownerRepId).not.toBeNull();
     await tick(Date.now() + 7 * 24 * HOUR); // long past any SLA deadline
     const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
-    expect(detail.json.events.map((e: { type: string }) => e.type).some((t: string) => t === "reassigned" || t === "escalated")).toBe(true);
+    expect(
+      detail.json.events
+        .map((e: { type: string }) => e.type)
+        .some((t: string) => t === "reassigned" || t === "escalated"),
+    ).toBe(true);
   });
 });

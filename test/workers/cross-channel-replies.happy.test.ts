@@ -1,8 +1,28 @@
 import { describe, expect, it } from "vitest";
 import { testDb } from "../support/workers/harness";
 import { eventually, tick } from "../support/workers/outbox-harness";
-import { eventsOf, fixtureUpdate, leadsOf, linkRep, nextUpdateId, postUpdate, retarget as tgRetarget, sentTo, uniqueChatId, workspaceWithBot } from "../support/workers/telegram-harness";
-import { graphSendMatching, postWebhook, repOnWhatsapp, retarget as waRetarget, uniqueSuffix, uniqueWaId, waFixture, workspaceWithNumber } from "../support/workers/whatsapp-harness";
+import {
+  eventsOf,
+  fixtureUpdate,
+  leadsOf,
+  linkRep,
+  nextUpdateId,
+  postUpdate,
+  sentTo,
+  retarget as tgRetarget,
+  uniqueChatId,
+  workspaceWithBot,
+} from "../support/workers/telegram-harness";
+import {
+  graphSendMatching,
+  postWebhook,
+  repOnWhatsapp,
+  uniqueSuffix,
+  uniqueWaId,
+  waFixture,
+  retarget as waRetarget,
+  workspaceWithNumber,
+} from "../support/workers/whatsapp-harness";
 
 /**
  * A workspace with both a Telegram bot and a WhatsApp number: a rep answers in the app they use, and the
@@ -12,7 +32,10 @@ import { graphSendMatching, postWebhook, repOnWhatsapp, retarget as waRetarget, 
 /** The sent alert of a lead, with the message id its app gave it (what a reply points at). */
 const sentAlert = (leadId: string) =>
   eventually(async () => {
-    const rs = await testDb().execute({ sql: `SELECT sender, recipient, provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [leadId] });
+    const rs = await testDb().execute({
+      sql: `SELECT sender, recipient, provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`,
+      args: [leadId],
+    });
     if (rs.rows.length !== 1) throw new Error(`alerts sent: ${rs.rows.length}`);
     return rs.rows[0] as unknown as { sender: string; recipient: string; provider_message_id: string };
   });
@@ -23,7 +46,9 @@ describe("rep replies across channels", () => {
     const num = await workspaceWithNumber({}, bot.ws);
     for (const rep of bot.ws.reps) await linkRep(bot, rep.id);
     const wa = uniqueWaId();
-    expect((await postWebhook(num, waRetarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()))).status).toBe(200);
+    expect(
+      (await postWebhook(num, waRetarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()))).status,
+    ).toBe(200);
     const lead = (await leadsOf(bot.ws.id)).find((l) => l.whatsapp_id === wa)!;
     const alert = await sentAlert(lead.id);
     expect(alert.sender).toBe("telegram");
@@ -42,7 +67,10 @@ describe("rep replies across channels", () => {
     // Redelivered by Telegram: no second message to the prospect.
     expect((await postUpdate(bot, reply, bot.secret)).status).toBe(200);
     await tick(Date.now());
-    const rows = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE lead_id = ? AND kind = 'rep_reply'`, args: [lead.id] });
+    const rows = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM outbox WHERE lead_id = ? AND kind = 'rep_reply'`,
+      args: [lead.id],
+    });
     expect(Number(rows.rows[0]!.n)).toBe(1);
   });
 
@@ -51,9 +79,12 @@ describe("rep replies across channels", () => {
     const num = await workspaceWithNumber({}, bot.ws);
     // Reps on WhatsApp only, each with an open 24-hour window (they wrote to the number), so alerts reach them.
     const phones = [await repOnWhatsapp(num, bot.ws.reps[0]!.id), await repOnWhatsapp(num, bot.ws.reps[1]!.id)];
-    for (const p of phones) await postWebhook(num, waRetarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
+    for (const p of phones)
+      await postWebhook(num, waRetarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
     const user = uniqueChatId();
-    expect((await postUpdate(bot, tgRetarget(await fixtureUpdate("start"), user, nextUpdateId()), bot.secret)).status).toBe(200);
+    expect(
+      (await postUpdate(bot, tgRetarget(await fixtureUpdate("start"), user, nextUpdateId()), bot.secret)).status,
+    ).toBe(200);
     const lead = (await leadsOf(bot.ws.id)).find((l) => l.telegram_user_id === user)!;
     const alert = await sentAlert(lead.id);
     expect(alert.sender).toBe("whatsapp");

@@ -6,7 +6,11 @@ const BASE = "https://leadrelay.test";
 
 const signIn = async (key: string) => (await dashboardSession(key)).cookie;
 
-const post = (path: string, cookie: string) => call("POST", path, { rawBody: "", headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" } });
+const post = (path: string, cookie: string) =>
+  call("POST", path, {
+    rawBody: "",
+    headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" },
+  });
 
 describe("dashboard: rep invite links and channels", () => {
   it("creates a one-time Telegram invite link for a rep and lists the connected bot", async () => {
@@ -19,7 +23,9 @@ describe("dashboard: rep invite links and channels", () => {
     expect(link).toMatch(/\?start=rep_[A-Za-z0-9]{32}$/);
     expect(res.text).toContain(rep.name);
     // A second link is a different one-time code.
-    const again = /data-invite-link>([^<]+)</.exec((await post(`/app/reps/${rep.id}/telegram-invite`, cookie)).text)?.[1];
+    const again = /data-invite-link>([^<]+)</.exec(
+      (await post(`/app/reps/${rep.id}/telegram-invite`, cookie)).text,
+    )?.[1];
     expect(again).not.toBe(link);
 
     const channels = await call("GET", "/app/channels", { headers: { cookie } });
@@ -44,9 +50,16 @@ describe("dashboard: rep invite links and channels", () => {
       headers: { cookie, origin: "https://evil.test", "content-type": "application/x-www-form-urlencoded" },
     });
     expect(crossSite.status).toBe(403);
-    expect((await call("GET", "/app/channels", { headers: { cookie } })).text).toContain("No Telegram bot connected yet.");
+    expect((await call("GET", "/app/channels", { headers: { cookie } })).text).toContain(
+      "No Telegram bot connected yet.",
+    );
     // The forms page shows each form's auto-reply.
-    await call("PATCH", `/api/v1/forms/${ws.form.id}`, { key: ws.key, body: { autoReplyText: "Thanks {name}, we call back within the hour." } });
-    expect((await call("GET", "/app/forms", { headers: { cookie } })).text).toContain("Auto-reply: “Thanks {name}, we call back within the hour.”");
+    await call("PATCH", `/api/v1/forms/${ws.form.id}`, {
+      key: ws.key,
+      body: { autoReplyText: "Thanks {name}, we call back within the hour." },
+    });
+    expect((await call("GET", "/app/forms", { headers: { cookie } })).text).toContain(
+      "Auto-reply: “Thanks {name}, we call back within the hour.”",
+    );
   });
 });

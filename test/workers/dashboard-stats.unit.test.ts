@@ -10,7 +10,15 @@ const reps = [
 ];
 let n = 0;
 const l = (over: Partial<StatLead>): StatLead => ({
-  id: `lead_${n++}`, name: null, source: "form", status: "new", ownerRepId: null, createdAt: NOW - DAY, assignedAt: null, firstResponseAt: null, ...over,
+  id: `lead_${n++}`,
+  name: null,
+  source: "form",
+  status: "new",
+  ownerRepId: null,
+  createdAt: NOW - DAY,
+  assignedAt: null,
+  firstResponseAt: null,
+  ...over,
 });
 
 describe("percentile", () => {
@@ -27,9 +35,23 @@ describe("buildDashboardStats", () => {
   const t = NOW - 2 * DAY;
   const leads = [
     // Ana: assigned after 1 s, answered after 2 min; won.
-    l({ source: "form", status: "won", ownerRepId: "rep_a", createdAt: t, assignedAt: t + 1000, firstResponseAt: t + 1000 + 2 * MIN }),
+    l({
+      source: "form",
+      status: "won",
+      ownerRepId: "rep_a",
+      createdAt: t,
+      assignedAt: t + 1000,
+      firstResponseAt: t + 1000 + 2 * MIN,
+    }),
     // Ana: assigned after 3 s, answered after 30 min (an SLA breach at 15 min).
-    l({ source: "whatsapp", status: "contacted", ownerRepId: "rep_a", createdAt: t, assignedAt: t + 3000, firstResponseAt: t + 3000 + 30 * MIN }),
+    l({
+      source: "whatsapp",
+      status: "contacted",
+      ownerRepId: "rep_a",
+      createdAt: t,
+      assignedAt: t + 3000,
+      firstResponseAt: t + 3000 + 30 * MIN,
+    }),
     // Ben: assigned, never answered, waiting for two days (an open breach).
     l({ source: "form", status: "new", ownerRepId: "rep_b", createdAt: t, assignedAt: t + 500 }),
     // Spam never counts as a breach.
@@ -69,19 +91,30 @@ describe("buildDashboardStats", () => {
   it("lists SLA breaches: late answers and leads still waiting, never spam", () => {
     expect(s.sla).toMatchObject({ minutes: 15, breached: 2, open: 1 });
     expect(s.sla.recent.map((b) => [b.source, b.open])).toEqual(
-      expect.arrayContaining([["whatsapp", false], ["form", true]]),
+      expect.arrayContaining([
+        ["whatsapp", false],
+        ["form", true],
+      ]),
     );
   });
 
   it("computes conversion by source and by rep", () => {
     expect(s.conversionBySource.find((c) => c.label === "form")).toEqual({ label: "form", total: 3, won: 1 });
     expect(s.conversionBySource.find((c) => c.label === "telegram")).toEqual({ label: "telegram", total: 0, won: 0 });
-    expect(s.reps.map((r) => [r.name, r.assigned, r.won])).toEqual([["Ana", 2, 1], ["Ben", 1, 0]]);
+    expect(s.reps.map((r) => [r.name, r.assigned, r.won])).toEqual([
+      ["Ana", 2, 1],
+      ["Ben", 1, 0],
+    ]);
   });
 
   it("buckets days in the workspace's time zone", () => {
     const late = l({ createdAt: Date.UTC(2026, 10, 22, 23, 30) });
-    const tokyo = buildDashboardStats([late], reps, { from: NOW - DAY, now: NOW, timeZone: "Asia/Tokyo", slaMinutes: 15 });
+    const tokyo = buildDashboardStats([late], reps, {
+      from: NOW - DAY,
+      now: NOW,
+      timeZone: "Asia/Tokyo",
+      slaMinutes: 15,
+    });
     expect(tokyo.days.find((d) => d.bySource.form)?.day).toBe("2026-11-23");
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
+import { AppError } from "../../workers/errors";
 import { createApp } from "../../workers/http/create-app";
 import { sessionSecret } from "../../workers/http/session";
-import { AppError } from "../../workers/errors";
 import { call, dashboardSession, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 const BASE = "https://leadrelay.test";
@@ -66,12 +66,19 @@ describe("dashboard sessions", () => {
       expect(res.headers.get("set-cookie")).toMatch(/lr_session=;.*Max-Age=0/i);
     }
     // The session belongs to the owner person now, not to the key that opened it.
-    await testDb().execute({ sql: "UPDATE api_key SET revoked_at = ? WHERE workspace_id = ?", args: [Date.now(), ws.id] });
+    await testDb().execute({
+      sql: "UPDATE api_key SET revoked_at = ? WHERE workspace_id = ?",
+      args: [Date.now(), ws.id],
+    });
     expect((await page("/app", cookie)).status).toBe(200);
-    expect((await call("POST", "/app/login", {
-      rawBody: `apiKey=${ws.key}`,
-      headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
-    })).status).toBe(401);
+    expect(
+      (
+        await call("POST", "/app/login", {
+          rawBody: `apiKey=${ws.key}`,
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: BASE },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("refuses cross-site form posts (CSRF)", async () => {
@@ -113,7 +120,11 @@ describe("dashboard pages", () => {
   it("show only the session's workspace, escape what prospects typed, and render every page", async () => {
     const a = await seedWorkspace();
     const b = await seedWorkspace();
-    await submit(a.form.publicKey, { name: "<img src=x onerror=alert(1)>", email: uniqueEmail(), page_url: "https://acme.test/?utm_source=ads" });
+    await submit(a.form.publicKey, {
+      name: "<img src=x onerror=alert(1)>",
+      email: uniqueEmail(),
+      page_url: "https://acme.test/?utm_source=ads",
+    });
     await submit(b.form.publicKey, { name: "B secret lead", email: uniqueEmail() });
     const aLead = (await call("GET", "/api/v1/leads", { key: a.key })).json.data[0];
     const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
@@ -140,15 +151,32 @@ describe("dashboard pages", () => {
     expect(csv.text).not.toContain(bLead.id);
 
     const forms = await page("/app/forms", cookie);
-    expect(forms.text).toContain(`&lt;script src=&quot;${BASE}/embed.js&quot; data-form=&quot;${a.form.publicKey}&quot; async&gt;&lt;/script&gt;`);
-    for (const path of ["/app/reps", "/app/scoring", "/app/webhooks", "/app/routing", "/app/sequences", "/app/channels", "/app?days=7&sla=5"]) {
+    expect(forms.text).toContain(
+      `&lt;script src=&quot;${BASE}/embed.js&quot; data-form=&quot;${a.form.publicKey}&quot; async&gt;&lt;/script&gt;`,
+    );
+    for (const path of [
+      "/app/reps",
+      "/app/scoring",
+      "/app/webhooks",
+      "/app/routing",
+      "/app/sequences",
+      "/app/channels",
+      "/app?days=7&sla=5",
+    ]) {
       expect((await page(path, cookie)).status, path).toBe(200);
     }
     // Routing and sequences pages list this workspace's own rules, pools and sequences, not B's.
-    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A solar pool", slaMinutes: 20 } })).json;
-    await call("POST", "/api/v1/routing-rules", { key: a.key, body: { name: "A solar rule", match: { fields: { product: ["solar"] } }, poolId: aPool.id } });
+    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A solar pool", slaMinutes: 20 } }))
+      .json;
+    await call("POST", "/api/v1/routing-rules", {
+      key: a.key,
+      body: { name: "A solar rule", match: { fields: { product: ["solar"] } }, poolId: aPool.id },
+    });
     await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B secret pool" } });
-    await call("POST", "/api/v1/sequences", { key: a.key, body: { name: "A nurture", steps: [{ delayMinutes: 60, sender: "email", text: "Hi {name}" }] } });
+    await call("POST", "/api/v1/sequences", {
+      key: a.key,
+      body: { name: "A nurture", steps: [{ delayMinutes: 60, sender: "email", text: "Hi {name}" }] },
+    });
     const routing = (await page("/app/routing", cookie)).text;
     expect(routing).toContain("A solar rule");
     expect(routing).toContain("product = solar");

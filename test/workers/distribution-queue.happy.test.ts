@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
-import { addRep, captureLead as capture, type CapturedLead as Lead } from "../support/workers/routing-harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
+import { addRep, captureLead as capture, type CapturedLead as Lead } from "../support/workers/routing-harness";
 
 async function ownerCounts(workspaceId: string, status = "'new'") {
   const rs = await testDb().execute({

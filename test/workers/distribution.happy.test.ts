@@ -24,13 +24,21 @@ function tally(leads: Lead[]): Record<string, number> {
 }
 
 async function eventsOf(key: string, id: string) {
-  return (await call("GET", `/api/v1/leads/${id}`, { key })).json.events as { type: string; data: Record<string, unknown> }[];
+  return (await call("GET", `/api/v1/leads/${id}`, { key })).json.events as {
+    type: string;
+    data: Record<string, unknown>;
+  }[];
 }
 
 describe("lead distribution", () => {
-  it("1,000 leads captured concurrently over 5 equal reps: 200 ± 1 each, none unassigned, none assigned twice", { timeout: 240_000 }, async () => {
+  it("1,000 leads captured concurrently over 5 equal reps: 200 ± 1 each, none unassigned, none assigned twice", {
+    timeout: 240_000,
+  }, async () => {
     const ws = await seedWorkspace({ reps: [] });
-    const reps = await addReps(ws.key, ["A", "B", "C", "D", "E"].map((name) => ({ name })));
+    const reps = await addReps(
+      ws.key,
+      ["A", "B", "C", "D", "E"].map((name) => ({ name })),
+    );
     const leads = await captureConcurrently(ws.key, 1000);
 
     const counts = tally(leads);
@@ -79,7 +87,11 @@ describe("lead distribution", () => {
     const events = await eventsOf(ws.key, leads[5]!.id);
     expect(events[1]).toMatchObject({
       type: "assigned",
-      data: { repId: open, reason: "rotation", skipped: { [paused!]: "paused", [offHours!]: "off-hours", [away!]: "on-vacation", [capped!]: "at-cap" } },
+      data: {
+        repId: open,
+        reason: "rotation",
+        skipped: { [paused!]: "paused", [offHours!]: "off-hours", [away!]: "on-vacation", [capped!]: "at-cap" },
+      },
     });
     // Resuming a rep brings them straight back into the rotation.
     await call("PATCH", `/api/v1/reps/${paused}`, { key: ws.key, body: { paused: false } });
@@ -89,10 +101,16 @@ describe("lead distribution", () => {
 
   it("nobody eligible: the available last resort gets the lead, else it waits unassigned with the reason", async () => {
     const ws = await seedWorkspace({ reps: [] });
-    const [paused, boss] = await addReps(ws.key, [{ name: "Paused", paused: true }, { name: "Boss", active: false }]);
+    const [paused, boss] = await addReps(ws.key, [
+      { name: "Paused", paused: true },
+      { name: "Boss", active: false },
+    ]);
     const none = await capture(ws.key);
     expect(none.ownerRepId).toBeNull();
-    expect((await eventsOf(ws.key, none.id))[1]).toMatchObject({ type: "unassigned", data: { reason: "none", skipped: { [paused!]: "paused" } } });
+    expect((await eventsOf(ws.key, none.id))[1]).toMatchObject({
+      type: "unassigned",
+      data: { reason: "none", skipped: { [paused!]: "paused" } },
+    });
 
     // A deactivated owner is no last resort; an available one (weight 0: outside the rotation) is.
     await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
@@ -106,7 +124,10 @@ describe("lead distribution", () => {
   it("the rotation is idempotent per lead id: a retry returns the same rep and does not advance", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const stub = env.ROTATION.get(env.ROTATION.idFromName(rotationName(ws.id, null)));
-    const candidates = [{ repId: "r1", weight: 1 }, { repId: "r2", weight: 1 }];
+    const candidates = [
+      { repId: "r1", weight: 1 },
+      { repId: "r2", weight: 1 },
+    ];
     const first = await stub.pick({ assignmentKey: "lead_x", candidates });
     const again = await stub.pick({ assignmentKey: "lead_x", candidates });
     expect(again).toEqual({ repId: first.repId, replay: true });
@@ -145,7 +166,8 @@ describe("lead distribution", () => {
     const solarPool = await pool("Solar", [sol!]);
     const spanishPool = await pool("Spanish", [es!]);
     await pool("General", [gen!], true);
-    const rule = async (body: Record<string, unknown>) => expect((await call("POST", "/api/v1/routing-rules", { key: ws.key, body })).status).toBe(201);
+    const rule = async (body: Record<string, unknown>) =>
+      expect((await call("POST", "/api/v1/routing-rules", { key: ws.key, body })).status).toBe(201);
     await rule({ name: "Spanish speakers", match: { fields: { language: ["es"] } }, poolId: spanishPool });
     await rule({ name: "Solar interest", match: { fields: { product: ["solar"] } }, poolId: solarPool });
     await rule({ name: "Mexico", match: { countries: ["MX"] }, poolId: spanishPool });

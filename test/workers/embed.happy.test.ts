@@ -47,7 +47,9 @@ describe("embed snippet endpoints", () => {
     expect(fast.status).toBe(200);
     expect(fast.json.ok).toBe(true);
     expect(await countRows(testDb(), "lead", ws.id)).toBe(0);
-    expect((await submit(ws.form.publicKey, { name: "Human", email: uniqueEmail(), _elapsed_ms: 8000 })).status).toBe(200);
+    expect((await submit(ws.form.publicKey, { name: "Human", email: uniqueEmail(), _elapsed_ms: 8000 })).status).toBe(
+      200,
+    );
     expect(await countRows(testDb(), "lead", ws.id)).toBe(1);
   });
 
@@ -83,7 +85,9 @@ describe("what a visitor sees and agrees to", () => {
     const yes = { name: "Yes", email: uniqueEmail(), _consent: "yes", _elapsed_ms: 5000, _sid: "lrconsent01" };
     expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
     expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
-    expect((await submit(ws.form.publicKey, { name: "No", email: uniqueEmail(), _consent: "no", _elapsed_ms: 5000 })).status).toBe(200);
+    expect(
+      (await submit(ws.form.publicKey, { name: "No", email: uniqueEmail(), _consent: "no", _elapsed_ms: 5000 })).status,
+    ).toBe(200);
     const rows = await testDb().execute({
       sql: `SELECT l.name, c.action, c.source, c.text FROM consent_event c JOIN lead l ON l.id = c.lead_id
             WHERE c.workspace_id = ? ORDER BY l.name`,
@@ -98,7 +102,11 @@ describe("what a visitor sees and agrees to", () => {
 
 describe("Turnstile", () => {
   function appWithTurnstile() {
-    const parsed = parseConfig({ LIBSQL_URL: libsqlUrl, TURNSTILE_SECRET: "ts-secret", TURNSTILE_VERIFY_URL: "https://turnstile.test/siteverify" });
+    const parsed = parseConfig({
+      LIBSQL_URL: libsqlUrl,
+      TURNSTILE_SECRET: "ts-secret",
+      TURNSTILE_VERIFY_URL: "https://turnstile.test/siteverify",
+    });
     if (!parsed.ok) throw new Error(parsed.issues.join());
     return createApp(parsed.config);
   }
@@ -123,7 +131,11 @@ describe("Turnstile", () => {
     const app = appWithTurnstile();
     const post = (body: unknown) =>
       // The test env carries the rotation Durable Object binding that capture routes through.
-      app.request(`/f/${ws.form.publicKey}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, env);
+      app.request(
+        `/f/${ws.form.publicKey}`,
+        { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+        env,
+      );
 
     const missing = await post({ name: "A", email: uniqueEmail() });
     expect(missing.status).toBe(403);

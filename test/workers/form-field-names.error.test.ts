@@ -6,7 +6,13 @@ import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/w
 describe("form fields named like Object.prototype members", () => {
   it("an optional field named `constructor` left empty does not block the submission", async () => {
     const ws = await seedWorkspace({
-      form: { fields: [{ name: "name", label: "Name", type: "text" }, { name: "email", label: "Email", type: "email" }, { name: "constructor", label: "Builder", type: "text" }] },
+      form: {
+        fields: [
+          { name: "name", label: "Name", type: "text" },
+          { name: "email", label: "Email", type: "email" },
+          { name: "constructor", label: "Builder", type: "text" },
+        ],
+      },
     });
     const res = await submit(ws.form.publicKey, { name: "Bob", email: uniqueEmail() });
     expect(res.status, res.text).toBe(200);
@@ -26,7 +32,10 @@ describe("form fields named like Object.prototype members", () => {
   it("`__proto__` in a submission or in API `fields` is plain data: no pollution, not stored as a field", async () => {
     const ws = await seedWorkspace();
     const raw = `{"name":"P","email":"${uniqueEmail()}","__proto__":{"polluted":"yes"}}`;
-    const res = await call("POST", `/f/${ws.form.publicKey}`, { rawBody: raw, headers: { "content-type": "application/json" } });
+    const res = await call("POST", `/f/${ws.form.publicKey}`, {
+      rawBody: raw,
+      headers: { "content-type": "application/json" },
+    });
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const api = await call("POST", "/api/v1/leads", {

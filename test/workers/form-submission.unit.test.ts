@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
+import {
+  isHoneypotFilled,
+  isTooFast,
+  submissionDedupKey,
+  submissionToCapture,
+} from "../../workers/domain/capture/form-submission";
 import { DEFAULT_FORM_FIELDS, type Form } from "../../workers/domain/capture/forms";
-import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture } from "../../workers/domain/capture/form-submission";
 import { AppError } from "../../workers/errors";
 
 const form: Form = {
@@ -35,7 +40,13 @@ describe("submissionToCapture", () => {
   it("maps contact fields to lead columns and the rest to fields, UTM from the page URL", () => {
     const input = submissionToCapture(
       form,
-      { name: "A", email: "a@b.co", budget: "big", unknown: "ignored", page_url: "https://x.test/?utm_source=fb&utm_campaign=q4" },
+      {
+        name: "A",
+        email: "a@b.co",
+        budget: "big",
+        unknown: "ignored",
+        page_url: "https://x.test/?utm_source=fb&utm_campaign=q4",
+      },
       {},
     );
     expect(input).toMatchObject({
@@ -51,13 +62,19 @@ describe("submissionToCapture", () => {
   });
 
   it("explicit utm_* fields win over the page URL; Referer header is the page URL fallback", () => {
-    const input = submissionToCapture(form, { name: "A", email: "a@b.co", utm_source: "mail" }, { referer: "https://x.test/?utm_source=fb" });
+    const input = submissionToCapture(
+      form,
+      { name: "A", email: "a@b.co", utm_source: "mail" },
+      { referer: "https://x.test/?utm_source=fb" },
+    );
     expect(input.utm).toEqual({ source: "mail" });
     expect(input.pageUrl).toBe("https://x.test/?utm_source=fb");
   });
 
   it("reports every bad field at once", () => {
-    const fields = fieldsOf(() => submissionToCapture(form, { email: "a@b.co", budget: "huge", message: "x".repeat(2001), page_url: {} }, {}));
+    const fields = fieldsOf(() =>
+      submissionToCapture(form, { email: "a@b.co", budget: "huge", message: "x".repeat(2001), page_url: {} }, {}),
+    );
     expect(Object.keys(fields).sort()).toEqual(["budget", "message", "name", "page_url"]);
   });
 
@@ -82,13 +99,17 @@ describe("submissionToCapture", () => {
     expect(submissionDedupKey({})).toBeUndefined();
     // Retries of one entry share the key even with a new fill time or anti-bot token; other data does not.
     const entry = { _sid: "abcDEF123_-x", name: "Ana", email: "ana@example.com" };
-    expect(submissionDedupKey({ ...entry, _elapsed_ms: 9000, "cf-turnstile-response": "t2" })).toBe(submissionDedupKey(entry));
+    expect(submissionDedupKey({ ...entry, _elapsed_ms: 9000, "cf-turnstile-response": "t2" })).toBe(
+      submissionDedupKey(entry),
+    );
     expect(submissionDedupKey({ ...entry, email: "bo@example.com" })).not.toBe(submissionDedupKey(entry));
   });
 
   it("refuses a fill time that is not a number or a string, whatever its toString/valueOf", () => {
     for (const raw of [{}, { valueOf: 1, toString: 1 }, [5000], true]) {
-      expect(() => isTooFast({ _elapsed_ms: raw }), JSON.stringify(raw)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", fields: { _elapsed_ms: expect.any(String) } }));
+      expect(() => isTooFast({ _elapsed_ms: raw }), JSON.stringify(raw)).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED", fields: { _elapsed_ms: expect.any(String) } }),
+      );
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callRaw, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
-import { malformedCase, seededRandom, type MalformedCase, type Random } from "../support/workers/malformed-bodies";
+import { type MalformedCase, malformedCase, type Random, seededRandom } from "../support/workers/malformed-bodies";
 import { connectBot } from "../support/workers/telegram-harness";
 import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 

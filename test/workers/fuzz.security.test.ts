@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail, type TestWorkspace } from "../support/workers/harness";
-import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "../support/workers/whatsapp-harness";
+import {
+  call,
+  callRaw,
+  isErrorShape,
+  leadRows,
+  seedWorkspace,
+  type TestWorkspace,
+  testDb,
+  uniqueEmail,
+} from "../support/workers/harness";
 import { hostileUrlPart, malformedCase, seededRandom } from "../support/workers/malformed-bodies";
-import { ownerOperations, validBodyFor, type Operation } from "../support/workers/openapi-routes";
+import { type Operation, ownerOperations, validBodyFor } from "../support/workers/openapi-routes";
+import { retarget, sign, uniqueWaId, waFixture, workspaceWithNumber } from "../support/workers/whatsapp-harness";
 
 // Fixed seeds: a failure names its case index and replays exactly. Change or add seeds to explore further.
 const FORM_SEEDS = [0x1ead, 0xbad5eed];
@@ -14,7 +23,11 @@ const API_LIMIT = 1_048_576; // API_MAX_BODY_BYTES default
 const WHATSAPP_CASES = 120;
 
 type Delta = { leads: number; inquiries: number; events: number };
-const delta = (a: Delta, b: Delta): Delta => ({ leads: b.leads - a.leads, inquiries: b.inquiries - a.inquiries, events: b.events - a.events });
+const delta = (a: Delta, b: Delta): Delta => ({
+  leads: b.leads - a.leads,
+  inquiries: b.inquiries - a.inquiries,
+  events: b.events - a.events,
+});
 const NOTHING = { leads: 0, inquiries: 0, events: 0 };
 
 async function send(path: string, method: string, c: { body: Uint8Array; contentType: string | null }, key?: string) {
@@ -38,44 +51,57 @@ async function expectReadable(ws: TestWorkspace) {
 }
 
 describe("fuzzing the public form route", () => {
-  it.each(FORM_SEEDS)("seed %i: never a 5xx, one error shape, a rejected post writes nothing, an accepted one one lead or event", async (seed) => {
-    const ws = await seedWorkspace();
-    const r = seededRandom(seed);
-    const seen = new Map<number, number>();
-    for (let i = 0; i < FORM_CASES_PER_SEED; i++) {
-      const c = malformedCase(r, FORM_LIMIT, () => ({ name: "Fuzz", email: `fuzz-${seed}-${r.int(40)}@example.com`, message: "hi" }));
-      const before = await leadRows(ws.id);
-      const res = await send(`/f/${ws.form.publicKey}`, "POST", c);
-      const d = delta(before, await leadRows(ws.id));
-      const what = `seed ${seed} case ${i} (${c.label}, ${c.contentType}) → ${res.status} ${res.text.slice(0, 200)}`;
-      seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-      expect(res.status, what).toBeLessThan(500);
-      if (res.status >= 400) {
-        expect(isErrorShape(res.json), what).toBe(true);
-        expect(d, what).toEqual(NOTHING);
-      } else {
-        expect(res.status, what).toBe(200);
-        // Honeypot hits store nothing; otherwise one inquiry event (a new lead only with its `created`
-        // event) plus at most one routing event.
-        expect([0, 1], what).toContain(d.inquiries);
-        expect(d.leads, what).toBeLessThanOrEqual(d.inquiries);
-        expect(d.events, what).toBeLessThanOrEqual(2 * d.inquiries);
+  it.each(FORM_SEEDS)(
+    "seed %i: never a 5xx, one error shape, a rejected post writes nothing, an accepted one one lead or event",
+    async (seed) => {
+      const ws = await seedWorkspace();
+      const r = seededRandom(seed);
+      const seen = new Map<number, number>();
+      for (let i = 0; i < FORM_CASES_PER_SEED; i++) {
+        const c = malformedCase(r, FORM_LIMIT, () => ({
+          name: "Fuzz",
+          email: `fuzz-${seed}-${r.int(40)}@example.com`,
+          message: "hi",
+        }));
+        const before = await leadRows(ws.id);
+        const res = await send(`/f/${ws.form.publicKey}`, "POST", c);
+        const d = delta(before, await leadRows(ws.id));
+        const what = `seed ${seed} case ${i} (${c.label}, ${c.contentType}) → ${res.status} ${res.text.slice(0, 200)}`;
+        seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+        expect(res.status, what).toBeLessThan(500);
+        if (res.status >= 400) {
+          expect(isErrorShape(res.json), what).toBe(true);
+          expect(d, what).toEqual(NOTHING);
+        } else {
+          expect(res.status, what).toBe(200);
+          // Honeypot hits store nothing; otherwise one inquiry event (a new lead only with its `created`
+          // event) plus at most one routing event.
+          expect([0, 1], what).toContain(d.inquiries);
+          expect(d.leads, what).toBeLessThanOrEqual(d.inquiries);
+          expect(d.events, what).toBeLessThanOrEqual(2 * d.inquiries);
+        }
       }
-    }
-    // The generator must exercise both sides, or the test proves nothing.
-    expect(seen.get(200) ?? 0).toBeGreaterThan(0);
-    expect([...seen.keys()].filter((s) => s >= 400).length).toBeGreaterThan(2);
-    await expectReadable(ws);
-  });
+      // The generator must exercise both sides, or the test proves nothing.
+      expect(seen.get(200) ?? 0).toBeGreaterThan(0);
+      expect([...seen.keys()].filter((s) => s >= 400).length).toBeGreaterThan(2);
+      await expectReadable(ws);
+    },
+  );
 });
 
 describe("fuzzing the owner API routes", () => {
   it("every route with a JSON body (from the OpenAPI document): never a 5xx, one error shape, no stray lead rows", async () => {
     const ws = await seedWorkspace();
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Target", email: uniqueEmail() } })).json.lead;
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Target", email: uniqueEmail() } }))
+      .json.lead;
     const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id };
     const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Fuzz pool" } })).json;
-    const rule = (await call("POST", "/api/v1/routing-rules", { key: ws.key, body: { name: "R", match: { sources: ["api"] }, poolId: pool.id } })).json;
+    const rule = (
+      await call("POST", "/api/v1/routing-rules", {
+        key: ws.key,
+        body: { name: "R", match: { sources: ["api"] }, poolId: pool.id },
+      })
+    ).json;
     ids.pools = pool.id;
     ids["routing-rules"] = rule.id;
     const own = { repId: ws.reps[0]!.id, poolId: pool.id };
@@ -90,7 +116,9 @@ describe("fuzzing the owner API routes", () => {
         const path = template.replace("{id}", ids[resource] ?? "unknown_0");
         const route = `${method} ${template}`;
         for (let i = 0; i < API_CASES_PER_ROUTE; i++) {
-          const c = malformedCase(r, API_LIMIT, () => validBodyFor({ method: method.toUpperCase(), template } as Operation, `${i}-${r.int(1e9)}`, own));
+          const c = malformedCase(r, API_LIMIT, () =>
+            validBodyFor({ method: method.toUpperCase(), template } as Operation, `${i}-${r.int(1e9)}`, own),
+          );
           const before = await leadRows(ws.id);
           const res = await send(path, method.toUpperCase(), c, ws.key);
           const d = delta(before, await leadRows(ws.id));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { captureLead } from "../../workers/domain/capture/capture-lead";
-import { addTelegramChannel, domainContext, eventually, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "../support/workers/outbox-harness";
+import {
+  addTelegramChannel,
+  domainContext,
+  eventually,
+  fakeCalls,
+  outboxFor,
+  scriptFake,
+  tick,
+  uniqueChatId,
+} from "../support/workers/outbox-harness";
 
 describe("outbox retries on time", () => {
   it("a 429 with retry_after is sent again through the retry queue once that time has passed, with no cron tick", async () => {

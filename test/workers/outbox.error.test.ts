@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { captureLead } from "../../workers/domain/capture/capture-lead";
 import { seedWorkspace, testDb } from "../support/workers/harness";
-import { addTelegramChannel, domainContext, fakeApiUrl, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "../support/workers/outbox-harness";
+import {
+  addTelegramChannel,
+  domainContext,
+  fakeApiUrl,
+  fakeCalls,
+  outboxFor,
+  scriptFake,
+  tick,
+  uniqueChatId,
+} from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 
@@ -22,8 +31,15 @@ describe("outbox permanent failures", () => {
     await tick(t0 + 24 * 60 * MIN);
 
     expect((await fakeCalls(chat)).map((c) => c.answered)).toEqual([403]);
-    expect((await outboxFor(lead.id))[0]).toMatchObject({ state: "failed", attempts: 1, last_error: "Forbidden: bot was blocked by the user" });
-    const sup = await testDb().execute({ sql: `SELECT * FROM suppression WHERE workspace_id = ? AND address = ?`, args: [ws.id, chat] });
+    expect((await outboxFor(lead.id))[0]).toMatchObject({
+      state: "failed",
+      attempts: 1,
+      last_error: "Forbidden: bot was blocked by the user",
+    });
+    const sup = await testDb().execute({
+      sql: `SELECT * FROM suppression WHERE workspace_id = ? AND address = ?`,
+      args: [ws.id, chat],
+    });
     expect(sup.rows[0]).toMatchObject({ sender: "telegram", reason: "blocked", lead_id: lead.id });
 
     // Anything else queued for that chat is recorded as skipped, not sent blindly.
@@ -43,7 +59,10 @@ describe("outbox permanent failures", () => {
     const ws = await seedWorkspace();
     await addTelegramChannel(ws.id, { autoReplyText: "Hi" });
     const chat = uniqueChatId();
-    await scriptFake(chat, Array.from({ length: MAX_ATTEMPTS + 2 }, () => "telegram_429"));
+    await scriptFake(
+      chat,
+      Array.from({ length: MAX_ATTEMPTS + 2 }, () => "telegram_429"),
+    );
     const { lead } = await captureLead(
       { ctx: domainContext(), workspace: { id: ws.id, defaultCountry: "US" }, actor: { type: "prospect" } },
       { source: "telegram", telegramUserId: chat },
@@ -60,22 +79,37 @@ describe("outbox permanent failures", () => {
   it("outgoing webhooks: 5xx is retried, 410 is permanent, 2xx is delivered", async () => {
     const ws = await seedWorkspace();
     const t0 = Date.now();
-    const hooks = ["/hook/retry-" + uniqueChatId(), "/hook/gone-" + uniqueChatId()];
+    const hooks = [`/hook/retry-${uniqueChatId()}`, `/hook/gone-${uniqueChatId()}`];
     await scriptFake(hooks[0]!, ["http_503"]);
     await scriptFake(hooks[1]!, ["http_410"]);
     for (const [i, path] of hooks.entries()) {
       await testDb().execute({
         sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at, created_at, updated_at)
               VALUES (?, ?, 'webhook', 'webhook', ?, ?, ?, ?, ?, ?)`,
-        args: [`obx_hook_${path.slice(6)}`, ws.id, `${fakeApiUrl}${path}`, JSON.stringify({ body: { event: "lead.created", n: i } }), `hook:${path}`, t0, t0, t0],
+        args: [
+          `obx_hook_${path.slice(6)}`,
+          ws.id,
+          `${fakeApiUrl}${path}`,
+          JSON.stringify({ body: { event: "lead.created", n: i } }),
+          `hook:${path}`,
+          t0,
+          t0,
+          t0,
+        ],
       });
     }
     await tick(t0);
     await tick(t0 + 10 * MIN);
     await tick(t0 + 20 * MIN);
-    expect((await fakeCalls(hooks[0]!)).map((c) => [c.answered, c.body])).toEqual([[503, { event: "lead.created", n: 0 }], [204, { event: "lead.created", n: 0 }]]);
+    expect((await fakeCalls(hooks[0]!)).map((c) => [c.answered, c.body])).toEqual([
+      [503, { event: "lead.created", n: 0 }],
+      [204, { event: "lead.created", n: 0 }],
+    ]);
     expect((await fakeCalls(hooks[1]!)).map((c) => c.answered)).toEqual([410]);
-    const rs = await testDb().execute({ sql: `SELECT recipient, state FROM outbox WHERE workspace_id = ? ORDER BY recipient`, args: [ws.id] });
+    const rs = await testDb().execute({
+      sql: `SELECT recipient, state FROM outbox WHERE workspace_id = ? ORDER BY recipient`,
+      args: [ws.id],
+    });
     expect(rs.rows.map((r) => r.state)).toEqual(["failed", "sent"]);
   });
 });

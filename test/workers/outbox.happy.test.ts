@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { captureLead } from "../../workers/domain/capture/capture-lead";
 import { claimDue, LEASE_MS } from "../../workers/outbox/claim";
 import { call, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
-import { addTelegramChannel, domainContext, eventually, fakeCalls, outboxFor, scriptFake, tick, uniqueChatId } from "../support/workers/outbox-harness";
+import {
+  addTelegramChannel,
+  domainContext,
+  eventually,
+  fakeCalls,
+  outboxFor,
+  scriptFake,
+  tick,
+  uniqueChatId,
+} from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 
@@ -18,7 +27,12 @@ async function telegramLead(workspaceId: string, chatId: string, name = "Tess") 
 
 describe("outbox", () => {
   it("sends a form lead's auto-reply by email at once, rendered, in the capture's batch; cron does not resend it", async () => {
-    const ws = await seedWorkspace({ form: { autoReplyText: "Hi {name}, thanks for contacting us via {form}. {rep_name} will call you.", autoReplySubject: "Thanks {name}" } });
+    const ws = await seedWorkspace({
+      form: {
+        autoReplyText: "Hi {name}, thanks for contacting us via {form}. {rep_name} will call you.",
+        autoReplySubject: "Thanks {name}",
+      },
+    });
     const email = uniqueEmail();
     expect((await submit(ws.form.publicKey, { name: "Grace", email })).status).toBe(200);
 
@@ -43,7 +57,12 @@ describe("outbox", () => {
       return r;
     });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind: "auto_reply", sender: "email", idempotency_key: `auto:${lead.id}`, attempts: 1 });
+    expect(rows[0]).toMatchObject({
+      kind: "auto_reply",
+      sender: "email",
+      idempotency_key: `auto:${lead.id}`,
+      attempts: 1,
+    });
 
     // A re-inquiry gets no second auto-reply; a cron tick finds nothing left to send.
     await submit(ws.form.publicKey, { name: "Grace", email });
@@ -63,7 +82,11 @@ describe("outbox", () => {
     }
     const email = uniqueEmail();
     await submit(ws.form.publicKey, {
-      name: "Rita", email, phone: "+1 415 555 0142", message: "Call me", page_url: "https://acme.test/?utm_medium=cpc",
+      name: "Rita",
+      email,
+      phone: "+1 415 555 0142",
+      message: "Call me",
+      page_url: "https://acme.test/?utm_medium=cpc",
     });
     const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     const ownerChat = chats.get(lead.ownerRepId)!;
@@ -74,7 +97,9 @@ describe("outbox", () => {
     });
     // A paid-ad click is intent: a hot lead under the default scoring rules, flagged first.
     expect(lead.hot).toBe(true);
-    expect(calls[0]!.body.text).toBe(`HOT New lead (form): Rita · score ${lead.score}/10\nPhone: +14155550142\nEmail: ${email}\nMessage: Call me`);
+    expect(calls[0]!.body.text).toBe(
+      `HOT New lead (form): Rita · score ${lead.score}/10\nPhone: +14155550142\nEmail: ${email}\nMessage: Call me`,
+    );
     await submit(ws.form.publicKey, { name: "Rita", email }); // re-inquiry: no second alert
     await tick(Date.now() + MIN);
     const all = await Promise.all([...chats.values()].map((c) => fakeCalls(c)));
@@ -91,7 +116,12 @@ describe("outbox", () => {
 
     await tick(t0);
     let rows = await outboxFor(lead.id);
-    expect(rows[0]).toMatchObject({ state: "pending", attempts: 1, last_error: "Too Many Requests: retry after 5", lease_until: null });
+    expect(rows[0]).toMatchObject({
+      state: "pending",
+      attempts: 1,
+      last_error: "Too Many Requests: retry after 5",
+      lease_until: null,
+    });
     // Not before the provider's retry_after (5 s) nor our own backoff.
     expect(rows[0]!.due_at).toBeGreaterThanOrEqual(t0 + 5_000);
 
@@ -118,7 +148,10 @@ describe("outbox", () => {
 
     await Promise.all([tick(at), tick(at), tick(at)]);
     for (const chat of chats) expect(await fakeCalls(chat)).toHaveLength(1);
-    const rs = await testDb().execute({ sql: `SELECT state, count(*) AS n FROM outbox WHERE workspace_id = ? GROUP BY state`, args: [ws.id] });
+    const rs = await testDb().execute({
+      sql: `SELECT state, count(*) AS n FROM outbox WHERE workspace_id = ? GROUP BY state`,
+      args: [ws.id],
+    });
     expect(rs.rows.map((r) => [r.state, Number(r.n)])).toEqual([["sent", 6]]);
   });
 
@@ -130,7 +163,11 @@ describe("outbox", () => {
     const t0 = Date.now() + MIN;
 
     // The crashed run: it claimed (leased) the due rows and never sent or recorded anything.
-    const claimed = await claimDue(domainContext(() => t0), ["telegram"], 500);
+    const claimed = await claimDue(
+      domainContext(() => t0),
+      ["telegram"],
+      500,
+    );
     expect(claimed.map((r) => r.leadId)).toContain(lead.id);
 
     await tick(t0 + MIN); // still leased: not sent
@@ -150,7 +187,11 @@ describe("outbox", () => {
     const lead = await telegramLead(ws.id, chat);
     let t = Date.now() + MIN;
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      await claimDue(domainContext(() => t), ["telegram"], 500); // a run that claims and dies
+      await claimDue(
+        domainContext(() => t),
+        ["telegram"],
+        500,
+      ); // a run that claims and dies
       t += LEASE_MS + MIN;
     }
     await tick(t);
@@ -190,19 +231,34 @@ describe("what the outbox renders", () => {
   it("relays and alerts arrive exactly as typed; only the owner's templates take variables", async () => {
     const ws = await seedWorkspace();
     const channelId = await addTelegramChannel(ws.id, {});
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Ada", email: uniqueEmail() } })).json.lead;
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Ada", email: uniqueEmail() } }))
+      .json.lead;
     const relayChat = uniqueChatId();
     const templateChat = uniqueChatId();
     const row = (id: string, kind: string, chat: string, text: string) =>
       testDb().execute({
         sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
               VALUES (?, ?, ?, ?, 'telegram', ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-        args: [id, ws.id, lead.id, kind, channelId, chat, JSON.stringify({ text }), `test:${id}`, Date.now(), Date.now(), Date.now()],
+        args: [
+          id,
+          ws.id,
+          lead.id,
+          kind,
+          channelId,
+          chat,
+          JSON.stringify({ text }),
+          `test:${id}`,
+          Date.now(),
+          Date.now(),
+          Date.now(),
+        ],
       });
     await row(`obx_t${relayChat}`, "relay", relayChat, "Prospect wrote: use {name} as the salutation");
     await row(`obx_t${templateChat}`, "follow_up", templateChat, "Hi {name}!");
     await tick(Date.now() + MIN);
-    await eventually(async () => expect((await fakeCalls(relayChat))[0]?.body.text).toBe("Prospect wrote: use {name} as the salutation"));
+    await eventually(async () =>
+      expect((await fakeCalls(relayChat))[0]?.body.text).toBe("Prospect wrote: use {name} as the salutation"),
+    );
     await eventually(async () => expect((await fakeCalls(templateChat))[0]?.body.text).toBe("Hi Ada!"));
   });
 });

@@ -28,9 +28,9 @@ describe("backoff", () => {
 
 describe("templates", () => {
   it("fills {name}, {rep_name}, {form} and reads naturally without them", () => {
-    expect(renderTemplate("Hi {name}, {rep_name} got your {form} request", { name: "Ada", repName: "Ben", form: "Quote" })).toBe(
-      "Hi Ada, Ben got your Quote request",
-    );
+    expect(
+      renderTemplate("Hi {name}, {rep_name} got your {form} request", { name: "Ada", repName: "Ben", form: "Quote" }),
+    ).toBe("Hi Ada, Ben got your Quote request");
     expect(renderTemplate("Hi {name}, {rep_name} will call. {other}", { name: " ", repName: null, form: null })).toBe(
       "Hi there, our team will call. {other}",
     );

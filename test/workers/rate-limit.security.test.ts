@@ -30,7 +30,10 @@ describe("rate limits on the public form route", () => {
   it(`per client IP: after ${IP_LIMIT} posts in a window → 429, Retry-After, one error shape; other IPs unaffected`, async () => {
     const ws = await seedWorkspace();
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
-    const { accepted, res } = await postUntilLimited(ws.form.publicKey, IP_LIMIT, { "cf-connecting-ip": ip, origin: "https://acme.test" });
+    const { accepted, res } = await postUntilLimited(ws.form.publicKey, IP_LIMIT, {
+      "cf-connecting-ip": ip,
+      origin: "https://acme.test",
+    });
     expect(accepted).toBeGreaterThanOrEqual(IP_LIMIT);
     expect(res.headers.get("retry-after")).toBe("60");
     expect(isErrorShape(res.json)).toBe(true);
@@ -38,7 +41,9 @@ describe("rate limits on the public form route", () => {
     expect(res.json.error.message).toMatch(/address/);
     // Readable by the embed snippet on any site.
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    expect((await submit(ws.form.publicKey, { company_website: "bot" }, { "cf-connecting-ip": "198.51.100.7" })).status).toBe(200);
+    expect(
+      (await submit(ws.form.publicKey, { company_website: "bot" }, { "cf-connecting-ip": "198.51.100.7" })).status,
+    ).toBe(200);
   });
 
   it(`per form: after ${FORM_LIMIT} posts in a window → 429 with the form's CORS headers; other forms unaffected`, async () => {
@@ -60,7 +65,15 @@ function appTrusting(header: string | undefined) {
   if (!parsed.ok) throw new Error(parsed.issues.join());
   const app = createApp(parsed.config);
   return (formKey: string, headers: Record<string, string>) =>
-    app.request(`/f/${formKey}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ company_website: "bot" }) }, env);
+    app.request(
+      `/f/${formKey}`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ company_website: "bot" }),
+      },
+      env,
+    );
 }
 
 describe("which client address the per-IP limit counts", () => {
@@ -83,7 +96,10 @@ describe("which client address the per-IP limit counts", () => {
     let accepted = 0;
     for (let i = 0; i <= 2 * IP_LIMIT + 1 && !limited; i++) {
       // A fresh made-up address each time, as an attacker would send; the proxy adds the real one last.
-      const res = await post(ws.form.publicKey, { "x-forwarded-for": `10.9.${i % 250}.${i % 7}, ${real}`, "cf-connecting-ip": `192.0.2.${i % 250}` });
+      const res = await post(ws.form.publicKey, {
+        "x-forwarded-for": `10.9.${i % 250}.${i % 7}, ${real}`,
+        "cf-connecting-ip": `192.0.2.${i % 250}`,
+      });
       if (res.status === 429) limited = res;
       else accepted++;
     }
@@ -105,7 +121,9 @@ describe("rate limit on the platform webhooks", () => {
     // Unknown channel ids: below the limit each delivery is looked up (404), above it the limiter answers first.
     const flooded = `chn_flood${crypto.randomUUID().replaceAll("-", "")}`;
     const post = (channelId: string) =>
-      callRaw("POST", `/hooks/telegram/${channelId}`, JSON.stringify({ update_id: 1 }), { "content-type": "application/json" });
+      callRaw("POST", `/hooks/telegram/${channelId}`, JSON.stringify({ update_id: 1 }), {
+        "content-type": "application/json",
+      });
     let accepted = 0;
     let limited: Awaited<ReturnType<typeof post>> | undefined;
     // Fixed windows: a boundary in the middle restarts the count, so the first 429 comes before 2 × limit + 1.

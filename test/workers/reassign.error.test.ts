@@ -7,17 +7,24 @@ import { call, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 describe("reassignment through the API", () => {
   it("the owner passes a lead → 200, it moves to the other rep, passed + reassigned on the timeline", async () => {
     const ws = await seedWorkspace();
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Pass me", email: uniqueEmail() } })).json.lead;
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Pass me", email: uniqueEmail() } }))
+      .json.lead;
     expect(lead.ownerRepId).toBeTruthy();
     const res = await call("POST", `/api/v1/leads/${lead.id}/pass`, { key: ws.key, body: { repId: lead.ownerRepId } });
     expect(res.status, res.text).toBe(200);
     expect(res.json.lead.ownerRepId).not.toBe(lead.ownerRepId);
-    expect(res.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned", "passed", "reassigned"]);
+    expect(res.json.events.map((e: { type: string }) => e.type)).toEqual([
+      "created",
+      "assigned",
+      "passed",
+      "reassigned",
+    ]);
   });
 
   it("assign without a rep → 200, the pool's next eligible rep", async () => {
     const ws = await seedWorkspace();
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Move me", email: uniqueEmail() } })).json.lead;
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Move me", email: uniqueEmail() } }))
+      .json.lead;
     const res = await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: {} });
     expect(res.status, res.text).toBe(200);
     expect(res.json.lead.ownerRepId).not.toBe(lead.ownerRepId);

@@ -9,10 +9,16 @@ const WED = Date.UTC(2026, 2, 11, 15, 30, 0);
 describe("rep stats", () => {
   it("today and this week start at local midnight, weeks on Monday", () => {
     expect(localBoundaries(WED, "UTC")).toEqual({ today: Date.UTC(2026, 2, 11), week: Date.UTC(2026, 2, 9) });
-    expect(localBoundaries(WED, "America/New_York")).toEqual({ today: Date.UTC(2026, 2, 11, 4), week: Date.UTC(2026, 2, 9, 4) });
+    expect(localBoundaries(WED, "America/New_York")).toEqual({
+      today: Date.UTC(2026, 2, 11, 4),
+      week: Date.UTC(2026, 2, 9, 4),
+    });
     // 01:00 on Monday in Tokyo is still Sunday in UTC: the week starts that Monday, Tokyo time.
     const mondayTokyo = Date.UTC(2026, 2, 8, 16, 0);
-    expect(localBoundaries(mondayTokyo, "Asia/Tokyo")).toEqual({ today: Date.UTC(2026, 2, 8, 15), week: Date.UTC(2026, 2, 8, 15) });
+    expect(localBoundaries(mondayTokyo, "Asia/Tokyo")).toEqual({
+      today: Date.UTC(2026, 2, 8, 15),
+      week: Date.UTC(2026, 2, 8, 15),
+    });
     expect(localBoundaries(WED, "Not/AZone")).toEqual(localBoundaries(WED, "UTC"));
   });
 
@@ -33,11 +39,21 @@ describe("rep stats", () => {
       WED,
       "UTC",
     );
-    expect(n).toEqual({ timeZone: "UTC", open: 4, newToday: 2, newThisWeek: 3, wonThisWeek: 1, answeredThisWeek: 3, medianFirstResponseMs: 10 * MIN });
+    expect(n).toEqual({
+      timeZone: "UTC",
+      open: 4,
+      newToday: 2,
+      newThisWeek: 3,
+      wonThisWeek: 1,
+      answeredThisWeek: 3,
+      medianFirstResponseMs: 10 * MIN,
+    });
     expect(statsText(n)).toBe(
       "Your numbers (weeks start Monday, UTC):\nOpen leads: 4\nNew today: 2 \u00b7 this week: 3\nWon this week: 1\nMedian first response this week: 10 min (3 leads)",
     );
-    expect(statsText({ ...n, medianFirstResponseMs: null, answeredThisWeek: 0 })).toContain("First response this week: none yet");
+    expect(statsText({ ...n, medianFirstResponseMs: null, answeredThisWeek: 0 })).toContain(
+      "First response this week: none yet",
+    );
   });
 
   it("durations read like a person would say them", () => {

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 import { fakeCalls, tick } from "../support/workers/outbox-harness";
-import { MESSAGE_FIXTURES, STATUS_FIXTURES, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "../support/workers/whatsapp-harness";
+import {
+  MESSAGE_FIXTURES,
+  postWebhook,
+  repOnWhatsapp,
+  retarget,
+  STATUS_FIXTURES,
+  uniqueSuffix,
+  uniqueWaId,
+  waFixture,
+  waState,
+  workspaceWithNumber,
+} from "../support/workers/whatsapp-harness";
 
 /**
  * Replays. A web form has no delivery id: posting the same submission again is, by design, the same
@@ -11,7 +22,13 @@ import { MESSAGE_FIXTURES, STATUS_FIXTURES, postWebhook, repOnWhatsapp, retarget
 describe("replaying the same submission 3×", () => {
   it("public form: one lead; events created, assigned, re-inquiry, re-inquiry; first-touch data unchanged", async () => {
     const ws = await seedWorkspace();
-    const body = { name: "Replay", email: uniqueEmail(), phone: "+1 415 555 0177", message: "once", page_url: "https://acme.test/?utm_source=ad" };
+    const body = {
+      name: "Replay",
+      email: uniqueEmail(),
+      phone: "+1 415 555 0177",
+      message: "once",
+      page_url: "https://acme.test/?utm_source=ad",
+    };
     for (let i = 0; i < 3; i++) expect((await submit(ws.form.publicKey, body)).status).toBe(200);
     // + one `assigned` event from routing: the returning lead stays with its owner, so no more.
     expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 3, events: 4 });
@@ -42,7 +59,12 @@ describe("replaying the same submission 3×", () => {
     for (const name of fixtures) {
       const wa = uniqueWaId();
       const bsuid = name === "message_username_only" ? `US.${uniqueSuffix()}` : undefined;
-      const payload = retarget(await waFixture(name), num, { waId: wa, ...(bsuid ? { userId: bsuid } : {}) }, uniqueSuffix());
+      const payload = retarget(
+        await waFixture(name),
+        num,
+        { waId: wa, ...(bsuid ? { userId: bsuid } : {}) },
+        uniqueSuffix(),
+      );
       expect((await postWebhook(num, payload)).status, name).toBe(200);
       // Let the first delivery's sends finish (they run after the response).
       await tick(Date.now());

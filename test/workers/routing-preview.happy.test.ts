@@ -1,8 +1,8 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace, testDb } from "../support/workers/harness";
-import { addRep, captureLead as capture, type CapturedLead as Lead } from "../support/workers/routing-harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
+import { addRep, captureLead as capture } from "../support/workers/routing-harness";
 
 const MIN = 60_000;
 
@@ -106,7 +106,7 @@ describe("routing preview, strategies, per-rep load", () => {
     expect((await lead(ws.key, first.id)).lead).toMatchObject({ ownerRepId: lead2, passedRepIds: [a] });
 
     // Only the rep who missed it in the chain, no workspace owner: it waits unowned instead of going back.
-    await call("PATCH", "/api/v1/pools/" + (await call("GET", "/api/v1/pools", { key: ws.key })).json.data[0].id, {
+    await call("PATCH", `/api/v1/pools/${(await call("GET", "/api/v1/pools", { key: ws.key })).json.data[0].id}`, {
       key: ws.key,
       body: { escalationRepIds: [a] },
     });

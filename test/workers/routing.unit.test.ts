@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { eligibleReps, isWithinWorkingHours, localTime, skipReason, type RepAvailability } from "../../workers/routing/availability";
+import {
+  eligibleReps,
+  isWithinWorkingHours,
+  localTime,
+  type RepAvailability,
+  skipReason,
+} from "../../workers/routing/availability";
 import { routeToPool, ruleMatches } from "../../workers/routing/rules";
 import { leastLoaded, pickNext, type RepRotationState } from "../../workers/routing/smooth-wrr";
 
@@ -25,7 +31,11 @@ describe("smooth weighted round robin", () => {
   });
 
   it("3:1:1 gives exact shares, interleaved", () => {
-    const reps = [{ repId: "a", weight: 3 }, { repId: "b", weight: 1 }, { repId: "c", weight: 1 }];
+    const reps = [
+      { repId: "a", weight: 3 },
+      { repId: "b", weight: 1 },
+      { repId: "c", weight: 1 },
+    ];
     const { counts, order } = rotate(() => reps, 500);
     expect(counts).toEqual({ a: 300, b: 100, c: 100 });
     expect(order.slice(0, 5)).toEqual(["a", "b", "a", "c", "a"]);
@@ -50,7 +60,16 @@ describe("smooth weighted round robin", () => {
   });
 });
 
-const base: RepAvailability = { id: "r", active: true, paused: false, weight: 1, maxOpenLeads: null, timezone: null, workingHours: null, vacations: [] };
+const base: RepAvailability = {
+  id: "r",
+  active: true,
+  paused: false,
+  weight: 1,
+  maxOpenLeads: null,
+  timezone: null,
+  workingHours: null,
+  vacations: [],
+};
 // Monday 2026-11-23 15:30 UTC = 10:30 in New York, 23:30 in Singapore.
 const MONDAY_1530_UTC = Date.UTC(2026, 10, 23, 15, 30);
 
@@ -64,7 +83,14 @@ describe("availability", () => {
     const nineToFive = { "1": [["09:00", "17:00"]] as [string, string][] };
     expect(isWithinWorkingHours(nineToFive, MONDAY_1530_UTC, "America/New_York")).toBe(true);
     expect(isWithinWorkingHours(nineToFive, MONDAY_1530_UTC, "Asia/Singapore")).toBe(false);
-    expect(skipReason({ ...base, workingHours: nineToFive, timezone: "Asia/Singapore" }, 0, MONDAY_1530_UTC, "America/New_York")).toBe("off-hours");
+    expect(
+      skipReason(
+        { ...base, workingHours: nineToFive, timezone: "Asia/Singapore" },
+        0,
+        MONDAY_1530_UTC,
+        "America/New_York",
+      ),
+    ).toBe("off-hours");
     expect(skipReason({ ...base, workingHours: nineToFive }, 0, MONDAY_1530_UTC, "America/New_York")).toBeNull();
     expect(isWithinWorkingHours({ "2": [["00:00", "24:00"]] }, MONDAY_1530_UTC, "UTC")).toBe(false);
   });
@@ -81,10 +107,20 @@ describe("availability", () => {
       { ...base, id: "room", maxOpenLeads: 3 },
       { ...base, id: "passer" },
     ];
-    const open = new Map([["full", 2], ["room", 2]]);
+    const open = new Map([
+      ["full", 2],
+      ["room", 2],
+    ]);
     const result = eligibleReps(reps, open, MONDAY_1530_UTC, "UTC", new Set(["passer"]));
     expect(result.eligible.map((e) => e.repId)).toEqual(["ok", "back", "room"]);
-    expect(result.skipped).toEqual({ inactive: "inactive", paused: "paused", zero: "zero-weight", away: "on-vacation", full: "at-cap", passer: "passed" });
+    expect(result.skipped).toEqual({
+      inactive: "inactive",
+      paused: "paused",
+      zero: "zero-weight",
+      away: "on-vacation",
+      full: "at-cap",
+      passer: "passed",
+    });
   });
 });
 
@@ -92,7 +128,9 @@ describe("routing rules", () => {
   const lead = { source: "form", formId: "form_1", country: "BR", fields: { product: "Solar", language: "pt" } };
 
   it("all criteria must match; values compare case-insensitively", () => {
-    expect(ruleMatches({ sources: ["form"], countries: ["br"], fields: { product: ["solar", "battery"] } }, lead)).toBe(true);
+    expect(ruleMatches({ sources: ["form"], countries: ["br"], fields: { product: ["solar", "battery"] } }, lead)).toBe(
+      true,
+    );
     expect(ruleMatches({ sources: ["whatsapp"] }, lead)).toBe(false);
     expect(ruleMatches({ formIds: ["form_2"] }, lead)).toBe(false);
     expect(ruleMatches({ fields: { budget: [">10k"] } }, lead)).toBe(false);
@@ -137,7 +175,10 @@ describe("territories and OR-groups", () => {
   });
 
   it("needs every top-level criterion and, with OR-groups, one group in full", () => {
-    const match = { countries: ["US"], any: [{ regions: ["CA"] }, { postalPrefixes: ["100"], fields: { product: ["solar"] } }] };
+    const match = {
+      countries: ["US"],
+      any: [{ regions: ["CA"] }, { postalPrefixes: ["100"], fields: { product: ["solar"] } }],
+    };
     expect(ruleMatches(match, lead({ state: "CA" }))).toBe(true);
     expect(ruleMatches(match, lead({ zip: "10001", product: "Solar" }))).toBe(true);
     expect(ruleMatches(match, lead({ zip: "10001" }))).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCORING_RULES, scoreLead, type LeadForScoring } from "../../workers/domain/capture/scoring";
+import { DEFAULT_SCORING_RULES, type LeadForScoring, scoreLead } from "../../workers/domain/capture/scoring";
 
 const NOW = 1_800_000_000_000;
 

@@ -8,12 +8,18 @@ describe("lead scoring", () => {
     expect(defaults.status).toBe(200);
     expect(defaults.json).toMatchObject({ base: 1, hotThreshold: 7, contact: { phone: 1 } });
 
-    const put = await call("PUT", "/api/v1/scoring", { key: ws.key, body: { hotThreshold: 5, utmSources: { google: 3 } } });
+    const put = await call("PUT", "/api/v1/scoring", {
+      key: ws.key,
+      body: { hotThreshold: 5, utmSources: { google: 3 } },
+    });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ hotThreshold: 5, utmSources: { google: 3 }, base: 1 });
     expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.utmSources).toEqual({ google: 3 });
 
-    const bad = await call("PUT", "/api/v1/scoring", { key: ws.key, body: { hotThreshold: 42, fields: [{ field: "budget" }] } });
+    const bad = await call("PUT", "/api/v1/scoring", {
+      key: ws.key,
+      body: { hotThreshold: 42, fields: [{ field: "budget" }] },
+    });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.json.error.fields).sort()).toEqual(["fields.0.points", "hotThreshold"]);
   });
@@ -30,14 +36,29 @@ describe("lead scoring", () => {
     });
     await call("PUT", "/api/v1/scoring", {
       key: ws.key,
-      body: { utmSources: { google: 3 }, fields: [{ field: "budget", equals: ["big"], points: 2, label: "Big budget" }], hotThreshold: 8 },
+      body: {
+        utmSources: { google: 3 },
+        fields: [{ field: "budget", equals: ["big"], points: 2, label: "Big budget" }],
+        hotThreshold: 8,
+      },
     });
-    await submit(ws.form.publicKey, { name: "Hot", email: uniqueEmail(), budget: "big", page_url: "https://acme.test/?utm_source=google" });
+    await submit(ws.form.publicKey, {
+      name: "Hot",
+      email: uniqueEmail(),
+      budget: "big",
+      page_url: "https://acme.test/?utm_source=google",
+    });
     await submit(ws.form.publicKey, { email: uniqueEmail(), budget: "small" });
     const [cold, hot] = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
     // base 1 + email 1 + google 3 + big budget 2 + fresh 1 = 8 (a name is worth 0 by default)
     expect(hot).toMatchObject({ score: 8, hot: true });
-    expect(hot.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual(["base", "contact.email", "utm.google", "field.budget", "recency.1h"]);
+    expect(hot.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual([
+      "base",
+      "contact.email",
+      "utm.google",
+      "field.budget",
+      "recency.1h",
+    ]);
     // base 1 + email 1 + fresh 1 = 3
     expect(cold).toMatchObject({ score: 3, hot: false });
   });
@@ -59,7 +80,10 @@ describe("lead scoring", () => {
 
   it("scores leads captured through the API too", async () => {
     const ws = await seedWorkspace();
-    const res = await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail(), phone: "+1 415 555 0143" } });
+    const res = await call("POST", "/api/v1/leads", {
+      key: ws.key,
+      body: { email: uniqueEmail(), phone: "+1 415 555 0143" },
+    });
     expect(res.json.lead).toMatchObject({ score: 4, hot: false });
   });
 
@@ -84,7 +108,10 @@ describe("lead scoring", () => {
     const closed = (await call("GET", "/api/v1/leads?q=Closed", { key: ws.key })).json.data[0];
     await call("PATCH", `/api/v1/leads/${closed.id}`, { key: ws.key, body: { status: "won" } });
 
-    await call("PUT", "/api/v1/scoring", { key: ws.key, body: { contact: { name: 0, email: 4, phone: 2 }, recency: [] } });
+    await call("PUT", "/api/v1/scoring", {
+      key: ws.key,
+      body: { contact: { name: 0, email: 4, phone: 2 }, recency: [] },
+    });
     const res = await call("POST", "/api/v1/scoring/rescore", { key: ws.key, body: {} });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ rescored: 1, truncated: false });
@@ -92,7 +119,11 @@ describe("lead scoring", () => {
     const open = (await call("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key: ws.key })).json.data[0];
     // base 1 + email 4 + replied 5
     expect(open.score).toBe(10);
-    expect(open.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual(["base", "contact.email", "engagement.replied"]);
+    expect(open.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual([
+      "base",
+      "contact.email",
+      "engagement.replied",
+    ]);
     const after = (await call("GET", `/api/v1/leads/${closed.id}`, { key: ws.key })).json.lead;
     expect(after.score).toBe(closed.score);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCORING_RULES, scoreLead, scoringRulesSchema, type LeadForScoring } from "../../workers/domain/capture/scoring";
+import {
+  DEFAULT_SCORING_RULES,
+  type LeadForScoring,
+  scoreLead,
+  scoringRulesSchema,
+} from "../../workers/domain/capture/scoring";
 
 const NOW = 1_800_000_000_000;
 const HOUR = 3_600_000;
@@ -7,7 +12,11 @@ const bare: LeadForScoring = { source: "form", lastInboundAt: NOW - 30 * 24 * HO
 
 describe("scoreLead", () => {
   it("explains every point: the reasons sum to the score", () => {
-    const s = scoreLead({ ...bare, name: "Ada", email: "a@b.co", phone: "+14155550101", lastInboundAt: NOW }, DEFAULT_SCORING_RULES, NOW);
+    const s = scoreLead(
+      { ...bare, name: "Ada", email: "a@b.co", phone: "+14155550101", lastInboundAt: NOW },
+      DEFAULT_SCORING_RULES,
+      NOW,
+    );
     expect(s.reasons.map((r) => r.rule)).toEqual(["base", "contact.email", "contact.phone", "recency.1h"]);
     expect(s.score).toBe(s.reasons.reduce((a, r) => a + r.points, 0));
     expect(s.score).toBe(4);
@@ -48,9 +57,23 @@ describe("scoreLead", () => {
       utmSources: { Google: 2 },
       sources: { whatsapp: 1 },
       engagement: { replied: 2 },
-      recency: [{ withinHours: 1, points: 2 }, { withinHours: 24, points: 1 }],
+      recency: [
+        { withinHours: 1, points: 2 },
+        { withinHours: 24, points: 1 },
+      ],
     });
-    const s = scoreLead({ ...bare, source: "whatsapp", whatsappId: "14155550101", utmSource: "google", replied: true, lastInboundAt: NOW - 3 * HOUR }, rules, NOW);
+    const s = scoreLead(
+      {
+        ...bare,
+        source: "whatsapp",
+        whatsappId: "14155550101",
+        utmSource: "google",
+        replied: true,
+        lastInboundAt: NOW - 3 * HOUR,
+      },
+      rules,
+      NOW,
+    );
     expect(s.reasons.map((r) => [r.rule, r.points])).toEqual([
       ["base", 1],
       ["contact.phone", 1],

@@ -22,7 +22,12 @@ describe("follow-up sequences through the cron handler", () => {
         quietStart: null, // the clock in this test is not about quiet hours
         quietEnd: null,
         steps: [
-          { delayMinutes: 0, sender: "email", text: "Hi {name}, got your message on {form}.", subject: "Welcome {name}" },
+          {
+            delayMinutes: 0,
+            sender: "email",
+            text: "Hi {name}, got your message on {form}.",
+            subject: "Welcome {name}",
+          },
           { delayMinutes: 60, sender: "email", text: "Still interested, {name}?" },
           { delayMinutes: 1440, sender: "email", text: "Last note from {rep_name}." },
         ],
@@ -38,7 +43,12 @@ describe("follow-up sequences through the cron handler", () => {
     await tick(t0 + MIN);
     let calls = await fakeCalls(email);
     expect(calls.map((c) => c.body)).toEqual([
-      { from: "LeadRelay <hello@leadrelay.test>", to: email, subject: "Welcome Ada", text: "Hi Ada, got your message on Contact us." },
+      {
+        from: "LeadRelay <hello@leadrelay.test>",
+        to: email,
+        subject: "Welcome Ada",
+        text: "Hi Ada, got your message on Contact us.",
+      },
     ]);
     await tick(t0 + 30 * MIN); // step 2 is not due yet
     expect(await fakeCalls(email)).toHaveLength(1);
@@ -46,21 +56,31 @@ describe("follow-up sequences through the cron handler", () => {
     await tick(t0 + 62 * MIN);
     await tick(t0 + 63 * MIN); // an extra tick changes nothing
     calls = await fakeCalls(email);
-    expect(calls.map((c) => c.body.text)).toEqual(["Hi Ada, got your message on Contact us.", "Still interested, Ada?"]);
+    expect(calls.map((c) => c.body.text)).toEqual([
+      "Hi Ada, got your message on Contact us.",
+      "Still interested, Ada?",
+    ]);
     expect(calls[1]!.body.subject).toBe("Following up, Ada");
 
     // The prospect writes again (a re-inquiry moves last_inbound_at): the last step never goes out.
     await submit(ws.form.publicKey, { name: "Ada", email, message: "Yes, call me" });
     await tick(t0 + 3 * 24 * HOUR);
     expect(await fakeCalls(email)).toHaveLength(2);
-    expect(await enrollmentsFor(lead.id)).toMatchObject([{ state: "stopped", stop_reason: "replied", next_position: 3 }]);
+    expect(await enrollmentsFor(lead.id)).toMatchObject([
+      { state: "stopped", stop_reason: "replied", next_position: 3 },
+    ]);
   });
 
   it("stops when a rep takes over or the lead is closed", async () => {
     const ws = await seedWorkspace();
     await call("POST", "/api/v1/sequences", {
       key: ws.key,
-      body: { name: "All", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 10, sender: "email", text: "Hi" }] },
+      body: {
+        name: "All",
+        quietStart: null,
+        quietEnd: null,
+        steps: [{ delayMinutes: 10, sender: "email", text: "Hi" }],
+      },
     });
     const a = uniqueEmail();
     const b = uniqueEmail();
@@ -119,29 +139,68 @@ describe("sequences API", () => {
       },
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: "WhatsApp nudges", source: "whatsapp", active: true, quietStart: "21:00", quietEnd: "08:00" });
-    expect(created.json.steps).toMatchObject([{ position: 1, delayMinutes: 5, sender: "whatsapp", template: "follow_up_1" }]);
+    expect(created.json).toMatchObject({
+      name: "WhatsApp nudges",
+      source: "whatsapp",
+      active: true,
+      quietStart: "21:00",
+      quietEnd: "08:00",
+    });
+    expect(created.json.steps).toMatchObject([
+      { position: 1, delayMinutes: 5, sender: "whatsapp", template: "follow_up_1" },
+    ]);
     const id = created.json.id;
 
     const patched = await call("PATCH", `/api/v1/sequences/${id}`, {
       key: ws.key,
-      body: { active: false, steps: [{ delayMinutes: 0, sender: "email", text: "A" }, { delayMinutes: 60, sender: "telegram", text: "B" }] },
+      body: {
+        active: false,
+        steps: [
+          { delayMinutes: 0, sender: "email", text: "A" },
+          { delayMinutes: 60, sender: "telegram", text: "B" },
+        ],
+      },
     });
     expect(patched.status).toBe(200);
     expect(patched.json.active).toBe(false);
-    expect(patched.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "A"], [2, "B"]]);
+    expect(patched.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([
+      [1, "A"],
+      [2, "B"],
+    ]);
     expect((await call("GET", "/api/v1/sequences", { key: ws.key })).json.data).toHaveLength(1);
 
     // Steps one by one: append, edit, remove (later steps move up).
-    const added = await call("POST", `/api/v1/sequences/${id}/steps`, { key: ws.key, body: { delayMinutes: 120, sender: "email", text: "C" } });
+    const added = await call("POST", `/api/v1/sequences/${id}/steps`, {
+      key: ws.key,
+      body: { delayMinutes: 120, sender: "email", text: "C" },
+    });
     expect(added.status).toBe(201);
-    expect(added.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "A"], [2, "B"], [3, "C"]]);
-    const edited = await call("PATCH", `/api/v1/sequences/${id}/steps/2`, { key: ws.key, body: { text: "B2", delayMinutes: 30 } });
+    expect(added.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([
+      [1, "A"],
+      [2, "B"],
+      [3, "C"],
+    ]);
+    const edited = await call("PATCH", `/api/v1/sequences/${id}/steps/2`, {
+      key: ws.key,
+      body: { text: "B2", delayMinutes: 30 },
+    });
     expect(edited.json.steps[1]).toMatchObject({ position: 2, text: "B2", delayMinutes: 30, sender: "telegram" });
     const removed = await call("DELETE", `/api/v1/sequences/${id}/steps/1`, { key: ws.key });
-    expect(removed.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([[1, "B2"], [2, "C"]]);
-    expect((await call("PATCH", `/api/v1/sequences/${id}/steps/9`, { key: ws.key, body: { text: "x" } })).status).toBe(404);
-    expect((await call("POST", `/api/v1/sequences/${id}/steps`, { key: other.key, body: { delayMinutes: 1, sender: "email", text: "x" } })).status).toBe(404);
+    expect(removed.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([
+      [1, "B2"],
+      [2, "C"],
+    ]);
+    expect((await call("PATCH", `/api/v1/sequences/${id}/steps/9`, { key: ws.key, body: { text: "x" } })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await call("POST", `/api/v1/sequences/${id}/steps`, {
+          key: other.key,
+          body: { delayMinutes: 1, sender: "email", text: "x" },
+        })
+      ).status,
+    ).toBe(404);
 
     expect((await call("GET", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
     expect((await call("DELETE", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
@@ -152,13 +211,25 @@ describe("sequences API", () => {
   it("rejects bad input with the one error shape", async () => {
     const ws = await seedWorkspace();
     const other = await seedWorkspace();
-    const noText = await call("POST", "/api/v1/sequences", { key: ws.key, body: { name: "X", steps: [{ delayMinutes: 1, sender: "email" }] } });
+    const noText = await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: { name: "X", steps: [{ delayMinutes: 1, sender: "email" }] },
+    });
     expect(noText.status).toBe(422);
-    expect(noText.json.error).toMatchObject({ code: "VALIDATION_FAILED", fields: { "steps.0.text": expect.any(String) } });
-    const badTime = await call("POST", "/api/v1/sequences", { key: ws.key, body: { name: "X", quietStart: "25:00", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] } });
+    expect(noText.json.error).toMatchObject({
+      code: "VALIDATION_FAILED",
+      fields: { "steps.0.text": expect.any(String) },
+    });
+    const badTime = await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: { name: "X", quietStart: "25:00", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
+    });
     expect(badTime.status).toBe(422);
     expect(badTime.json.error.fields).toHaveProperty("quietStart");
-    const foreignForm = await call("POST", "/api/v1/sequences", { key: ws.key, body: { name: "X", formId: other.form.id, steps: [{ delayMinutes: 1, sender: "email", text: "x" }] } });
+    const foreignForm = await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: { name: "X", formId: other.form.id, steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
+    });
     expect(foreignForm.status).toBe(422);
     expect(foreignForm.json.error.fields).toHaveProperty("formId");
   });

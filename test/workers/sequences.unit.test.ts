@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planStep, type DueEnrollment } from "../../workers/sequences/plan-step";
+import { type DueEnrollment, planStep } from "../../workers/sequences/plan-step";
 import { deferPastQuietHours, localMinuteOfDay } from "../../workers/sequences/quiet-hours";
 import { stopReason } from "../../workers/sequences/stop-conditions";
 import { WHATSAPP_WINDOW_MS, whatsappStepMode } from "../../workers/sequences/whatsapp-window";
@@ -15,7 +15,9 @@ describe("quiet hours", () => {
     expect(deferPastQuietHours(night, "America/New_York", "21:00", "08:00")).toBe(utc("2026-06-11T12:00:00Z"));
     const earlyMorning = utc("2026-06-11T10:59:00Z"); // 06:59 EDT
     expect(deferPastQuietHours(earlyMorning, "America/New_York", "21:00", "08:00")).toBe(utc("2026-06-11T12:00:00Z"));
-    expect(deferPastQuietHours(utc("2026-06-11T12:00:00Z"), "America/New_York", "21:00", "08:00")).toBe(utc("2026-06-11T12:00:00Z"));
+    expect(deferPastQuietHours(utc("2026-06-11T12:00:00Z"), "America/New_York", "21:00", "08:00")).toBe(
+      utc("2026-06-11T12:00:00Z"),
+    );
   });
 
   it("handles a DST change inside the night and windows that do not wrap midnight", () => {
@@ -33,16 +35,36 @@ describe("quiet hours", () => {
 describe("WhatsApp 24-hour window", () => {
   const now = utc("2026-06-10T12:00:00Z");
   it("sends free text inside the window, the template outside it, and skips when there is no template", () => {
-    expect(whatsappStepMode({ lastWhatsappInboundAt: now - 2 * HOUR, now, text: "Hi", template: "t1" })).toEqual({ mode: "text", text: "Hi" });
-    expect(whatsappStepMode({ lastWhatsappInboundAt: now - WHATSAPP_WINDOW_MS, now, text: "Hi", template: "t1" })).toEqual({ mode: "template", template: "t1" });
-    expect(whatsappStepMode({ lastWhatsappInboundAt: null, now, text: "Hi", template: "t1" })).toEqual({ mode: "template", template: "t1" });
-    expect(whatsappStepMode({ lastWhatsappInboundAt: now - 30 * HOUR, now, text: "Hi", template: null }).mode).toBe("skip");
-    expect(whatsappStepMode({ lastWhatsappInboundAt: now - HOUR, now, text: null, template: "t1" })).toEqual({ mode: "template", template: "t1" });
+    expect(whatsappStepMode({ lastWhatsappInboundAt: now - 2 * HOUR, now, text: "Hi", template: "t1" })).toEqual({
+      mode: "text",
+      text: "Hi",
+    });
+    expect(
+      whatsappStepMode({ lastWhatsappInboundAt: now - WHATSAPP_WINDOW_MS, now, text: "Hi", template: "t1" }),
+    ).toEqual({ mode: "template", template: "t1" });
+    expect(whatsappStepMode({ lastWhatsappInboundAt: null, now, text: "Hi", template: "t1" })).toEqual({
+      mode: "template",
+      template: "t1",
+    });
+    expect(whatsappStepMode({ lastWhatsappInboundAt: now - 30 * HOUR, now, text: "Hi", template: null }).mode).toBe(
+      "skip",
+    );
+    expect(whatsappStepMode({ lastWhatsappInboundAt: now - HOUR, now, text: null, template: "t1" })).toEqual({
+      mode: "template",
+      template: "t1",
+    });
   });
 });
 
 describe("stop conditions", () => {
-  const base = { status: "new" as const, firstResponseAt: null, lastInboundAt: 100, optedOutAt: null, enrolledAt: 100, sequenceActive: true };
+  const base = {
+    status: "new" as const,
+    firstResponseAt: null,
+    lastInboundAt: 100,
+    optedOutAt: null,
+    enrolledAt: 100,
+    sequenceActive: true,
+  };
   it("names the first reason that applies", () => {
     expect(stopReason(base)).toBeNull();
     expect(stopReason({ ...base, lastInboundAt: 101 })).toBe("replied");
@@ -58,34 +80,70 @@ describe("stop conditions", () => {
 describe("planStep", () => {
   const now = utc("2026-06-10T16:00:00Z");
   const due = (over: Partial<DueEnrollment> = {}, lead: Partial<DueEnrollment["lead"]> = {}): DueEnrollment => ({
-    id: "enr_1", workspaceId: "ws", leadId: "lead_1", position: 1, enrolledAt: now - HOUR, sequenceActive: true,
-    quietStart: "21:00", quietEnd: "08:00", timezone: "UTC",
-    lead: { status: "new", source: "form", firstResponseAt: null, lastInboundAt: now - HOUR, optedOutAt: null, email: "a@b.c", telegramUserId: null, whatsappId: null, phone: "+14155550100", ...lead },
+    id: "enr_1",
+    workspaceId: "ws",
+    leadId: "lead_1",
+    position: 1,
+    enrolledAt: now - HOUR,
+    sequenceActive: true,
+    quietStart: "21:00",
+    quietEnd: "08:00",
+    timezone: "UTC",
+    lead: {
+      status: "new",
+      source: "form",
+      firstResponseAt: null,
+      lastInboundAt: now - HOUR,
+      optedOutAt: null,
+      email: "a@b.c",
+      telegramUserId: null,
+      whatsappId: null,
+      phone: "+14155550100",
+      ...lead,
+    },
     step: { sender: "email", text: "Hi", subject: null, template: null },
-    nextDelayMinutes: 60, channelId: null, ...over,
+    nextDelayMinutes: 60,
+    channelId: null,
+    ...over,
   });
   const all = new Set(["email", "telegram", "whatsapp"] as const);
 
   it("queues the step and schedules the next one", () => {
     expect(planStep(due(), now, all)).toEqual({
-      action: "send", nextDueAt: now + HOUR,
-      message: { sender: "email", recipient: "a@b.c", channelId: null, payload: { text: "Hi", subject: "Following up, {name}" } },
+      action: "send",
+      nextDueAt: now + HOUR,
+      message: {
+        sender: "email",
+        recipient: "a@b.c",
+        channelId: null,
+        payload: { text: "Hi", subject: "Following up, {name}" },
+      },
     });
     expect(planStep(due({ nextDelayMinutes: null }), now, all)).toMatchObject({ action: "send", nextDueAt: null });
   });
 
   it("records a skipped step when the lead has no address there or the sender does not exist", () => {
     const tg = due({ step: { sender: "telegram", text: "Hi", subject: null, template: null } });
-    expect(planStep(tg, now, all)).toMatchObject({ action: "send", message: { skipReason: "lead has no telegram address" } });
+    expect(planStep(tg, now, all)).toMatchObject({
+      action: "send",
+      message: { skipReason: "lead has no telegram address" },
+    });
     const wa = due({ step: { sender: "whatsapp", text: "Hi", subject: null, template: "tpl" } });
-    expect(planStep(wa, now, new Set(["email"] as const))).toMatchObject({ message: { skipReason: "no whatsapp sender configured" } });
+    expect(planStep(wa, now, new Set(["email"] as const))).toMatchObject({
+      message: { skipReason: "no whatsapp sender configured" },
+    });
     // A form lead never wrote on WhatsApp: only the template may go.
-    expect(planStep(wa, now, all)).toMatchObject({ message: { sender: "whatsapp", recipient: "+14155550100", payload: { template: "tpl" } } });
+    expect(planStep(wa, now, all)).toMatchObject({
+      message: { sender: "whatsapp", recipient: "+14155550100", payload: { template: "tpl" } },
+    });
   });
 
   it("stops, defers or finishes", () => {
     expect(planStep(due({}, { optedOutAt: now - 1 }), now, all)).toEqual({ action: "stop", reason: "opted_out" });
     expect(planStep(due({ step: null }), now, all)).toEqual({ action: "done" });
-    expect(planStep(due({ timezone: "Asia/Tokyo" }), now, all)).toEqual({ action: "defer", until: utc("2026-06-10T23:00:00Z") }); // 01:00 JST → 08:00 JST
+    expect(planStep(due({ timezone: "Asia/Tokyo" }), now, all)).toEqual({
+      action: "defer",
+      until: utc("2026-06-10T23:00:00Z"),
+    }); // 01:00 JST → 08:00 JST
   });
 });

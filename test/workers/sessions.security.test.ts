@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { call, dashboardSession, libsqlUrl, seedWorkspace, testDb } from "../support/workers/harness";
-import { BASE, cookieOf, formPost, invitedPerson, page, PASSWORD, signIn } from "../support/workers/team-harness";
+import { BASE, cookieOf, formPost, invitedPerson, PASSWORD, page, signIn } from "../support/workers/team-harness";
 
 function configOf(vars: Record<string, unknown>) {
   const parsed = parseConfig(vars);

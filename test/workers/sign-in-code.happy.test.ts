@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 import { addTelegramChannel, eventually, fakeCalls, uniqueChatId } from "../support/workers/outbox-harness";
-import { cookieOf, formPost, page, PASSWORD } from "../support/workers/team-harness";
+import { cookieOf, formPost, PASSWORD, page } from "../support/workers/team-harness";
 
 /** The texts the fake Telegram API received for a chat, newest last. */
 async function chatTexts(chatId: string): Promise<string[]> {

@@ -10,17 +10,24 @@ const MIN = 60_000;
  * workspace's deadlines first (test files run one after another).
  */
 async function onlyThisWorkspaceDue(workspaceId: string) {
-  await testDb().execute({ sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`, args: [workspaceId] });
+  await testDb().execute({
+    sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`,
+    args: [workspaceId],
+  });
 }
 
 async function leadWithEvents(key: string, id: string) {
   const { json } = await call("GET", `/api/v1/leads/${id}`, { key });
-  return json as { lead: Record<string, any>; events: { type: string; actorType: string; data: Record<string, any> }[] };
+  return json as {
+    lead: Record<string, any>;
+    events: { type: string; actorType: string; data: Record<string, any> }[];
+  };
 }
 
 async function setup() {
   const ws = await seedWorkspace({ reps: [] });
-  const rep = async (body: Record<string, unknown>) => (await call("POST", "/api/v1/reps", { key: ws.key, body })).json.id as string;
+  const rep = async (body: Record<string, unknown>) =>
+    (await call("POST", "/api/v1/reps", { key: ws.key, body })).json.id as string;
   const [a, b, c] = [await rep({ name: "A" }), await rep({ name: "B" }), await rep({ name: "C" })];
   // The owner is not in the rotation (weight 0) but available: escalations land with them.
   const boss = await rep({ name: "Boss", weight: 0 });
@@ -43,7 +50,11 @@ describe("SLA: claim or pass, driven by the scheduled handler with a controlled 
     await tick(t0 + 16 * MIN);
     let now = await leadWithEvents(ws.key, created.id);
     expect(now.lead).toMatchObject({ ownerRepId: b, reassignCount: 1, passedRepIds: [a], slaDueAt: t0 + 31 * MIN });
-    expect(now.events.at(-1)).toMatchObject({ type: "reassigned", actorType: "system", data: { from: a, to: b, reason: "sla" } });
+    expect(now.events.at(-1)).toMatchObject({
+      type: "reassigned",
+      actorType: "system",
+      data: { from: a, to: b, reason: "sla" },
+    });
 
     await tick(t0 + 32 * MIN);
     now = await leadWithEvents(ws.key, created.id);
@@ -69,7 +80,9 @@ describe("SLA: claim or pass, driven by the scheduled handler with a controlled 
       chats[rep] = uniqueChatId();
       await call("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { telegramChatId: chats[rep] } });
     }
-    const created = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Rita Lapse", email: uniqueEmail() } })).json.lead;
+    const created = (
+      await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Rita Lapse", email: uniqueEmail() } })
+    ).json.lead;
     const t0 = created.createdAt as number;
     for (const minutes of [16, 16, 32, 48, 48]) await tick(t0 + minutes * MIN); // repeated ticks must not resend
 

@@ -19,19 +19,28 @@ describe("database unavailable", () => {
     const email = uniqueEmail();
     const body = JSON.stringify({ name: "Retry Me", email });
     const dead = appWithDeadDatabase();
-    const res = await dead.request(`/f/${ws.form.publicKey}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const res = await dead.request(`/f/${ws.form.publicKey}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     expect(res.status).toBe(503);
     const json = (await res.json()) as { error: { code: string } };
     expect(json.error.code).toBe("STORAGE_UNAVAILABLE");
     expect(await countRows(testDb(), "lead", ws.id)).toBe(0);
 
-    const retry = await call("POST", `/f/${ws.form.publicKey}`, { rawBody: body, headers: { "content-type": "application/json" } });
+    const retry = await call("POST", `/f/${ws.form.publicKey}`, {
+      rawBody: body,
+      headers: { "content-type": "application/json" },
+    });
     expect(retry.status).toBe(200);
     expect(await countRows(testDb(), "lead", ws.id)).toBe(1);
   });
 
   it("owner API answers 503, not 500", async () => {
-    const res = await appWithDeadDatabase().request("/api/v1/leads", { headers: { authorization: `Bearer lr_${"a".repeat(40)}` } });
+    const res = await appWithDeadDatabase().request("/api/v1/leads", {
+      headers: { authorization: `Bearer lr_${"a".repeat(40)}` },
+    });
     expect(res.status).toBe(503);
   });
 

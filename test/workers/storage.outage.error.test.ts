@@ -5,8 +5,11 @@ import { call, isErrorShape, leadRows, seedWorkspace, uniqueEmail } from "../sup
 // The app under test reaches the shared test database through test/support/fault-proxy.ts, which a test
 // switches down and up; rows are counted directly on the database, not through the proxy.
 const post = (app: ReturnType<typeof appBehindFaultProxy>, formKey: string, body: unknown) =>
-  app.request(`/f/${formKey}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-
+  app.request(`/f/${formKey}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 describe("database down during capture, then back", () => {
   afterEach(() => setDatabase("up"));
@@ -61,7 +64,9 @@ describe("database down during capture, then back", () => {
     // Forms carry no delivery id, so the retry is recorded as what it looks like: the same person again.
     expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 2, events: 3 });
     const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
-    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events.map((e: { type: string }) => e.type);
+    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events.map(
+      (e: { type: string }) => e.type,
+    );
     expect(events).toEqual(["created", "assigned", "re-inquiry"]);
   });
 
@@ -73,7 +78,11 @@ describe("database down during capture, then back", () => {
     const read = await app.request("/api/v1/leads", { headers });
     expect(read.status).toBe(503);
     expect(read.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
-    const create = await app.request("/api/v1/leads", { method: "POST", headers, body: JSON.stringify({ email: uniqueEmail() }) });
+    const create = await app.request("/api/v1/leads", {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email: uniqueEmail() }),
+    });
     expect(create.status).toBe(503);
     expect(create.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     await setDatabase("up");

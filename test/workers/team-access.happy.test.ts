@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
-import { cookieOf, formPost, invitedPerson, page, PASSWORD, signIn } from "../support/workers/team-harness";
+import { cookieOf, formPost, invitedPerson, PASSWORD, page, signIn } from "../support/workers/team-harness";
 
 async function leadOwnedBy(key: string, repId: string | null) {
   const email = uniqueEmail();

@@ -2,12 +2,28 @@ import { describe, expect, it } from "vitest";
 import { submit, testDb, uniquePhone } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
-  deliver, eventsOf, fixtureUpdate, leadsOf, linkBothReps, messagesTo, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom,
-  uniqueChatId, workspaceWithBot, type TestBot,
+  deliver,
+  eventsOf,
+  fixtureUpdate,
+  leadsOf,
+  linkBothReps,
+  messagesTo,
+  nextUpdateId,
+  outboxOf,
+  retarget,
+  sentTo,
+  startFrom,
+  type TestBot,
+  textFrom,
+  uniqueChatId,
+  workspaceWithBot,
 } from "../support/workers/telegram-harness";
 
 async function conversationOf(bot: TestBot, chat: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM telegram_conversation WHERE channel_id = ? AND chat_id = ?`, args: [bot.channelId, chat] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM telegram_conversation WHERE channel_id = ? AND chat_id = ?`,
+    args: [bot.channelId, chat],
+  });
   return rs.rows[0] as Record<string, any> | undefined;
 }
 
@@ -21,7 +37,6 @@ async function contactFrom(user: string, phone: string) {
 const kinds = (rows: Record<string, any>[]) => rows.map((r) => r.kind).sort();
 
 describe("telegram: conversational capture", () => {
-
   it("a sentence given as the name is the inquiry: kept as the message, the name asked again (or taken from it)", async () => {
     const bot = await workspaceWithBot();
     await linkBothReps(bot);
@@ -53,40 +68,71 @@ describe("telegram: conversational capture", () => {
 
     // No lead waits for the questions: created, routed and alerted on /start.
     const [created] = await leadsOf(bot.ws.id);
-    expect(created).toMatchObject({ name: "Mira Solberg", utm_campaign: "lead_src-ig_spring26", message: null, phone: null });
+    expect(created).toMatchObject({
+      name: "Mira Solberg",
+      utm_campaign: "lead_src-ig_spring26",
+      message: null,
+      phone: null,
+    });
     const ownerChat = reps.chatOf(created!.owner_rep_id);
     expect((await sentTo(ownerChat, 1))[0]!.body.text).toMatch(/^New lead \(telegram\): Mira Solberg/);
-    expect(await conversationOf(bot, user)).toMatchObject({ lead_id: created!.id, step: "name", later: JSON.stringify(["need", "phone"]) });
+    expect(await conversationOf(bot, user)).toMatchObject({
+      lead_id: created!.id,
+      step: "name",
+      later: JSON.stringify(["need", "phone"]),
+    });
 
     await deliver(bot, await textFrom(user, "Jane Doe"));
-    expect((await sentTo(user, 3)).at(-1)!.body).toMatchObject({ text: "What can we help you with? A sentence or two is perfect.", reply_markup: { keyboard: [["Skip"]] } });
+    expect((await sentTo(user, 3)).at(-1)!.body).toMatchObject({
+      text: "What can we help you with? A sentence or two is perfect.",
+      reply_markup: { keyboard: [["Skip"]] },
+    });
     await deliver(bot, await textFrom(user, "A quote for 20 office chairs"));
     const phoneQuestion = (await sentTo(user, 4)).at(-1)!.body;
-    expect(phoneQuestion.reply_markup.keyboard).toEqual([[{ text: "Share my phone number", request_contact: true }], ["Skip"]]);
+    expect(phoneQuestion.reply_markup.keyboard).toEqual([
+      [{ text: "Share my phone number", request_contact: true }],
+      ["Skip"],
+    ]);
     const phone = uniquePhone();
     await deliver(bot, await contactFrom(user, phone));
-    expect((await sentTo(user, 5)).at(-1)!.body).toMatchObject({ text: expect.stringMatching(/^Thank you!/), reply_markup: { remove_keyboard: true } });
+    expect((await sentTo(user, 5)).at(-1)!.body).toMatchObject({
+      text: expect.stringMatching(/^Thank you!/),
+      reply_markup: { remove_keyboard: true },
+    });
 
     const leads = await leadsOf(bot.ws.id);
     expect(leads).toHaveLength(1);
-    expect(leads[0]).toMatchObject({ id: created!.id, name: "Jane Doe", message: "A quote for 20 office chairs", phone, owner_rep_id: created!.owner_rep_id });
+    expect(leads[0]).toMatchObject({
+      id: created!.id,
+      name: "Jane Doe",
+      message: "A quote for 20 office chairs",
+      phone,
+      owner_rep_id: created!.owner_rep_id,
+    });
     expect((await conversationOf(bot, user))!.step).toBeNull();
     // Every answer went through captureLead (a re-inquiry each); none was relayed as a message.
     const events = await eventsOf(created!.id);
-    expect(events.filter((e) => e.type === "re-inquiry").map((e) => JSON.parse(e.data)).map((d) => d.phone ?? d.message ?? d.name)).toEqual([
-      "Jane Doe", "A quote for 20 office chairs", phone,
-    ]);
+    expect(
+      events
+        .filter((e) => e.type === "re-inquiry")
+        .map((e) => JSON.parse(e.data))
+        .map((d) => d.phone ?? d.message ?? d.name),
+    ).toEqual(["Jane Doe", "A quote for 20 office chairs", phone]);
     expect(events.filter((e) => ["created", "assigned"].includes(e.type))).toHaveLength(2);
     expect(events.some((e) => e.type === "message")).toBe(false);
     // One auto-reply, one alert; the owner gets the answers once, as a relay they can reply to.
     const outbox = await outboxOf(bot.ws.id);
     expect(kinds(outbox.filter((o) => o.kind !== "bot_reply"))).toEqual(["auto_reply", "relay", "rep_alert"]);
     const summary = (await sentTo(ownerChat, 2))[1]!.body.text;
-    expect(summary).toBe(`Telegram answers from Jane Doe (${created!.id}):\nNeeds: A quote for 20 office chairs\nPhone: ${phone}`);
+    expect(summary).toBe(
+      `Telegram answers from Jane Doe (${created!.id}):\nNeeds: A quote for 20 office chairs\nPhone: ${phone}`,
+    );
 
     // After the capture, a text is a message: stored and relayed.
     await deliver(bot, await textFrom(user, "Are you open on Saturdays?"));
-    expect((await sentTo(ownerChat, 3))[2]!.body.text).toBe(`Message from Jane Doe (${created!.id}):\nAre you open on Saturdays?`);
+    expect((await sentTo(ownerChat, 3))[2]!.body.text).toBe(
+      `Message from Jane Doe (${created!.id}):\nAre you open on Saturdays?`,
+    );
     expect((await eventsOf(created!.id)).filter((e) => e.type === "message")).toHaveLength(1);
     expect(reps.otherThan(created!.owner_rep_id)).not.toBe(ownerChat);
     expect(await fakeCalls(reps.otherThan(created!.owner_rep_id))).toEqual([]);
@@ -101,7 +147,10 @@ describe("telegram: conversational capture", () => {
     expect((await eventsOf(lead!.id)).map((e) => e.type).sort()).toEqual(["assigned", "created"]);
     const sends = await sentTo(user, 4);
     expect(sends.map((s) => s.body.text.slice(0, 20))).toEqual([
-      "A few quick question", "What can we help you", "Would you like a cal", "Thank you! Someone f",
+      "A few quick question",
+      "What can we help you",
+      "Would you like a cal",
+      "Thank you! Someone f",
     ]);
     // /skip with no open question does nothing.
     await deliver(bot, await textFrom(user, "/skip"));
@@ -126,7 +175,9 @@ describe("telegram: conversational capture", () => {
     await deliver(bot, await textFrom(user, "Skip"));
     await deliver(bot, await textFrom(user, "Skip"));
     await deliver(bot, await textFrom(user, "call me maybe"));
-    expect((await sentTo(user, 4)).at(-1)!.body.text).toMatch(/^That does not look like a phone number\. Would you like a call back\?/);
+    expect((await sentTo(user, 4)).at(-1)!.body.text).toMatch(
+      /^That does not look like a phone number\. Would you like a call back\?/,
+    );
     expect((await conversationOf(bot, user))!.step).toBe("phone");
     const phone = uniquePhone();
     await deliver(bot, await textFrom(user, `(${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}`));
@@ -149,7 +200,10 @@ describe("telegram: conversational capture", () => {
     const name = await textFrom(user, "Jane Doe");
     await deliver(bot, name);
     // Simulates the redelivery of an update whose effects were stored but whose id was not recorded.
-    await testDb().execute({ sql: `DELETE FROM telegram_update WHERE channel_id = ? AND update_id = ?`, args: [bot.channelId, name.update_id] });
+    await testDb().execute({
+      sql: `DELETE FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
+      args: [bot.channelId, name.update_id],
+    });
     await deliver(bot, name);
     expect(await conversationOf(bot, user)).toMatchObject({ step: "need" });
     expect((await eventsOf((await leadsOf(bot.ws.id))[0]!.id)).filter((e) => e.type === "re-inquiry")).toHaveLength(1);
@@ -162,7 +216,9 @@ describe("telegram: a shared phone that is another lead's", () => {
     const bot = await workspaceWithBot();
     const reps = await linkBothReps(bot);
     const phone = uniquePhone();
-    expect((await submit(bot.ws.form.publicKey, { name: "Jane Form", phone, message: "Price list please" })).status).toBeLessThan(300);
+    expect(
+      (await submit(bot.ws.form.publicKey, { name: "Jane Form", phone, message: "Price list please" })).status,
+    ).toBeLessThan(300);
     const [formLead] = await leadsOf(bot.ws.id);
 
     const user = await startFrom(bot);
@@ -174,26 +230,42 @@ describe("telegram: a shared phone that is another lead's", () => {
     const leads = await leadsOf(bot.ws.id);
     expect(leads).toHaveLength(1);
     // The form lead keeps its attribution, name, message and owner, and gains the Telegram identity.
-    expect(leads[0]).toMatchObject({ id: formLead!.id, source: "form", name: "Jane Form", message: "Price list please", phone, telegram_user_id: user, owner_rep_id: formLead!.owner_rep_id });
+    expect(leads[0]).toMatchObject({
+      id: formLead!.id,
+      source: "form",
+      name: "Jane Form",
+      message: "Price list please",
+      phone,
+      telegram_user_id: user,
+      owner_rep_id: formLead!.owner_rep_id,
+    });
     expect(JSON.parse(leads[0]!.fields)).toMatchObject({ start: "lead_src-ig_spring26" });
     const events = await eventsOf(formLead!.id);
     expect(events.find((e) => e.type === "merged")).toMatchObject({ actor_type: "prospect" });
     expect(JSON.parse(events.find((e) => e.type === "merged")!.data).from).toBe(telegramLead.id);
     // What the prospect sent on Telegram moved over (the first contact now a re-inquiry); nothing of it was lost.
     const inquiries = events.filter((e) => e.type === "re-inquiry").map((e) => JSON.parse(e.data));
-    expect(inquiries.map((d) => d.message ?? d.phone ?? null)).toEqual(expect.arrayContaining(["Chairs, 20 of them", phone]));
+    expect(inquiries.map((d) => d.message ?? d.phone ?? null)).toEqual(
+      expect.arrayContaining(["Chairs, 20 of them", phone]),
+    );
     expect(inquiries.some((d) => d.utm?.campaign === "lead_src-ig_spring26")).toBe(true);
     expect(await eventsOf(telegramLead.id)).toEqual([]);
 
     // The form lead's owner is told, with the buttons; the conversation now belongs to that lead.
     const formOwnerChat = reps.chatOf(formLead!.owner_rep_id);
     const alert = (await sentTo(formOwnerChat, 2)).find((c) => /now also writes on Telegram/.test(c.body.text))!;
-    expect(alert.body.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain(`l:claim:${formLead!.id}`);
+    expect(alert.body.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain(
+      `l:claim:${formLead!.id}`,
+    );
     expect((await conversationOf(bot, user))!.lead_id).toBe(formLead!.id);
     await deliver(bot, await textFrom(user, "Any news?"));
-    expect((await eventsOf(formLead!.id)).filter((e) => e.type === "message").map((e) => JSON.parse(e.data).text)).toEqual(["Any news?"]);
+    expect(
+      (await eventsOf(formLead!.id)).filter((e) => e.type === "message").map((e) => JSON.parse(e.data).text),
+    ).toEqual(["Any news?"]);
     await eventually(async () =>
-      expect((await messagesTo(formOwnerChat, 1)).map((c) => c.body.text)).toContain(`Message from Jane Form (${formLead!.id}):\nAny news?`),
+      expect((await messagesTo(formOwnerChat, 1)).map((c) => c.body.text)).toContain(
+        `Message from Jane Form (${formLead!.id}):\nAny news?`,
+      ),
     );
   });
 

@@ -3,7 +3,16 @@ import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
 import { callRaw, isErrorShape, testDb } from "../support/workers/harness";
 import { malformedCase, seededRandom } from "../support/workers/malformed-bodies";
 import { eventually, fakeApiUrl, fakeCalls, tick } from "../support/workers/outbox-harness";
-import { fixtureUpdate, linkRep, nextUpdateId, postUpdate, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "../support/workers/telegram-harness";
+import {
+  fixtureUpdate,
+  linkRep,
+  nextUpdateId,
+  postUpdate,
+  type TestBot,
+  type Update,
+  uniqueChatId,
+  workspaceWithBot,
+} from "../support/workers/telegram-harness";
 
 /**
  * Hardening of `/hooks/telegram/:channelId`: every fixture update replayed 3×, generated malformed
@@ -62,8 +71,13 @@ async function snapshot(bot: TestBot, recipients: string[]) {
   const calls = (await Promise.all(recipients.map(fakeCalls))).flat().length;
   const row = rs.rows[0]!;
   return {
-    leads: Number(row.leads), events: Number(row.events), outbox: Number(row.outbox), suppressions: Number(row.suppressions),
-    updates: Number(row.updates), leadState: String(row.leadState ?? ""), calls,
+    leads: Number(row.leads),
+    events: Number(row.events),
+    outbox: Number(row.outbox),
+    suppressions: Number(row.suppressions),
+    updates: Number(row.updates),
+    leadState: String(row.leadState ?? ""),
+    calls,
   };
 }
 
@@ -114,11 +128,17 @@ describe("telegram webhook: fuzzing with the right secret", () => {
     for (let i = 0; i < CASES; i++) {
       // Half the cases break the update itself, half break the message inside a well-formed update.
       const inner = r.next() < 0.5;
-      const c = malformedCase(r, LIMIT, () => (inner ? { ...message, from: { ...message.from, id: 9_100_000 + r.int(20) } } : { update_id: nextUpdateId(), message }));
+      const c = malformedCase(r, LIMIT, () =>
+        inner
+          ? { ...message, from: { ...message.from, id: 9_100_000 + r.int(20) } }
+          : { update_id: nextUpdateId(), message },
+      );
       let body = c.body;
       if (inner) {
         try {
-          body = new TextEncoder().encode(JSON.stringify({ update_id: nextUpdateId(), message: JSON.parse(new TextDecoder().decode(c.body)) }));
+          body = new TextEncoder().encode(
+            JSON.stringify({ update_id: nextUpdateId(), message: JSON.parse(new TextDecoder().decode(c.body)) }),
+          );
         } catch {
           // Not JSON: sent as it is, as the whole update.
         }
@@ -137,7 +157,10 @@ describe("telegram webhook: fuzzing with the right secret", () => {
       }
     }
     expect(seen.get(200) ?? 0, "no delivery was accepted: the cases prove nothing").toBeGreaterThan(0);
-    expect([...seen.keys()].some((s) => s >= 400), "no delivery was rejected").toBe(true);
+    expect(
+      [...seen.keys()].some((s) => s >= 400),
+      "no delivery was rejected",
+    ).toBe(true);
     // No half-written lead: every lead has its `created` event, every event and send belongs to a lead.
     const orphans = await testDb().execute({
       sql: `SELECT (SELECT count(*) FROM lead l WHERE l.workspace_id = :ws AND NOT EXISTS (SELECT 1 FROM lead_event e WHERE e.lead_id = l.id AND e.type = 'created')) AS leadsWithoutCreated,
@@ -200,8 +223,16 @@ describe("telegram webhook: database down during an update, then back", () => {
     const afterRetry = await snapshot(bot, [user]);
     // Same lead and timeline (the capture is keyed by the update, so no re-inquiry); the redelivery adds
     // what the failed try never stored (the bot's answer), and records the update as handled.
-    expect(afterRetry).toMatchObject({ leads: 1, events: afterFailure.events, leadState: afterFailure.leadState, updates: 1 });
-    const sent = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND recipient = ? AND state = 'sent'`, args: [bot.ws.id, user] });
+    expect(afterRetry).toMatchObject({
+      leads: 1,
+      events: afterFailure.events,
+      leadState: afterFailure.leadState,
+      updates: 1,
+    });
+    const sent = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND recipient = ? AND state = 'sent'`,
+      args: [bot.ws.id, user],
+    });
     expect((await fakeCalls(user)).filter((c) => c.path.endsWith("/sendMessage")).length).toBe(Number(sent.rows[0]!.n));
 
     expect((await deliver(app, bot, update)).status).toBe(200);

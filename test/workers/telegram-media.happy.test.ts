@@ -2,8 +2,20 @@ import { describe, expect, it } from "vitest";
 import { call, dashboardSession, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
-  deliver, eventsOf, fixtureUpdate, leadsOf, linkBothReps, messagesTo, nextUpdateId, postUpdate, retarget, startFrom, textFrom, uniqueChatId,
-  workspaceWithBot, type TestBot,
+  deliver,
+  eventsOf,
+  fixtureUpdate,
+  leadsOf,
+  linkBothReps,
+  messagesTo,
+  nextUpdateId,
+  postUpdate,
+  retarget,
+  startFrom,
+  type TestBot,
+  textFrom,
+  uniqueChatId,
+  workspaceWithBot,
 } from "../support/workers/telegram-harness";
 
 /** A prospect past the capture (every question skipped), their lead, and the owner's chat. */
@@ -17,7 +29,8 @@ async function capturedProspect(bot: TestBot) {
   return { user, lead: lead!, ownerChat };
 }
 
-const messages = async (leadId: string) => (await eventsOf(leadId)).filter((e) => e.type === "message").map((e) => ({ ...e, data: JSON.parse(e.data) }));
+const messages = async (leadId: string) =>
+  (await eventsOf(leadId)).filter((e) => e.type === "message").map((e) => ({ ...e, data: JSON.parse(e.data) }));
 
 describe("telegram: media from prospects", () => {
   it("a document (fixture) is stored with its file_id and copied to the owner with a header caption", async () => {
@@ -30,11 +43,21 @@ describe("telegram: media from prospects", () => {
       channel: "telegram",
       text: "[document floor-plan.pdf]",
       messageId: doc.message.message_id,
-      media: { type: "document", fileId: doc.message.document.file_id, fileName: "floor-plan.pdf", mimeType: "application/pdf" },
+      media: {
+        type: "document",
+        fileId: doc.message.document.file_id,
+        fileName: "floor-plan.pdf",
+        mimeType: "application/pdf",
+      },
     });
     const copy = (await messagesTo(ownerChat, 3))[2]!;
     expect(copy.path).toMatch(/\/copyMessage$/);
-    expect(copy.body).toEqual({ chat_id: ownerChat, from_chat_id: user, message_id: doc.message.message_id, caption: `Document from Mira Solberg (${lead.id})` });
+    expect(copy.body).toEqual({
+      chat_id: ownerChat,
+      from_chat_id: user,
+      message_id: doc.message.message_id,
+      caption: `Document from Mira Solberg (${lead.id})`,
+    });
   });
 
   it("a voice note (fixture) with a caption: copied, the caption under the header; the rep can reply to the copy", async () => {
@@ -43,18 +66,29 @@ describe("telegram: media from prospects", () => {
     const voice = retarget(await fixtureUpdate("voice"), user, nextUpdateId());
     voice.message.caption = "listen to this";
     await deliver(bot, voice);
-    expect((await messages(lead.id))[0]!.data).toMatchObject({ text: "[voice 7s] listen to this", media: { type: "voice", duration: 7 } });
+    expect((await messages(lead.id))[0]!.data).toMatchObject({
+      text: "[voice 7s] listen to this",
+      media: { type: "voice", duration: 7 },
+    });
     const copy = (await messagesTo(ownerChat, 3))[2]!;
     expect(copy.body.caption).toBe(`Voice message from Mira Solberg (${lead.id}):\nlisten to this`);
 
     // The copy's message id was kept: a reply to it reaches the prospect.
     const copyId = await eventually(async () => {
-      const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'relay' AND payload LIKE '%copyOf%' AND state = 'sent'`, args: [lead.id] });
+      const rs = await testDb().execute({
+        sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'relay' AND payload LIKE '%copyOf%' AND state = 'sent'`,
+        args: [lead.id],
+      });
       expect(rs.rows).toHaveLength(1);
       return Number(rs.rows[0]!.provider_message_id);
     });
     const before = (await fakeCalls(user)).length;
-    await deliver(bot, await textFrom(ownerChat, "Got it, calling you now", { reply_to_message: { message_id: copyId, date: 0, chat: { id: Number(ownerChat), type: "private" } } }));
+    await deliver(
+      bot,
+      await textFrom(ownerChat, "Got it, calling you now", {
+        reply_to_message: { message_id: copyId, date: 0, chat: { id: Number(ownerChat), type: "private" } },
+      }),
+    );
     await eventually(async () => expect((await fakeCalls(user)).at(-1)?.body.text).toBe("Got it, calling you now"));
     expect((await fakeCalls(user)).length).toBe(before + 1);
   });
@@ -65,22 +99,38 @@ describe("telegram: media from prospects", () => {
     // Derived from the private text fixture: the sticker and location shapes are the Bot API's.
     const sticker = await textFrom(user, "x");
     delete sticker.message.text;
-    sticker.message.sticker = { file_id: "CAACAgIAAxkBAAIBX2Z", file_unique_id: "AgADXX", type: "regular", width: 512, height: 512, is_animated: false, is_video: false, emoji: "\ud83d\udc4d" };
+    sticker.message.sticker = {
+      file_id: "CAACAgIAAxkBAAIBX2Z",
+      file_unique_id: "AgADXX",
+      type: "regular",
+      width: 512,
+      height: 512,
+      is_animated: false,
+      is_video: false,
+      emoji: "\ud83d\udc4d",
+    };
     await deliver(bot, sticker);
     const location = await textFrom(user, "x");
     delete location.message.text;
     location.message.location = { latitude: 52.52, longitude: 13.405 };
     await deliver(bot, location);
 
-    expect((await messages(lead.id)).map((m) => m.data.text)).toEqual(["[sticker \ud83d\udc4d]", "[location] 52.52, 13.405"]);
+    expect((await messages(lead.id)).map((m) => m.data.text)).toEqual([
+      "[sticker \ud83d\udc4d]",
+      "[location] 52.52, 13.405",
+    ]);
     const sent = (await messagesTo(ownerChat, 5)).slice(2);
     const texts = sent.filter((c) => c.path.endsWith("/sendMessage")).map((c) => c.body.text);
-    expect(texts).toEqual(expect.arrayContaining([
-      `Sticker from Mira Solberg (${lead.id}):\n\ud83d\udc4d`,
-      `Location from Mira Solberg (${lead.id}):\nhttps://maps.google.com/?q=52.52,13.405`,
-    ]));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        `Sticker from Mira Solberg (${lead.id}):\n\ud83d\udc4d`,
+        `Location from Mira Solberg (${lead.id}):\nhttps://maps.google.com/?q=52.52,13.405`,
+      ]),
+    );
     const copies = sent.filter((c) => c.path.endsWith("/copyMessage"));
-    expect(copies.map((c) => c.body)).toEqual([{ chat_id: ownerChat, from_chat_id: user, message_id: sticker.message.message_id }]);
+    expect(copies.map((c) => c.body)).toEqual([
+      { chat_id: ownerChat, from_chat_id: user, message_id: sticker.message.message_id },
+    ]);
   });
 
   it("a photo as the very first message makes the lead (described) and the rep gets the photo itself", async () => {
@@ -100,9 +150,13 @@ describe("telegram: media from prospects", () => {
     expect((await messages(lead!.id))[0]!.data.media).toMatchObject({ type: "photo", fileId: "large" });
     const ownerChat = reps.chatOf(lead!.owner_rep_id);
     const sent = await messagesTo(ownerChat, 2);
-    expect(sent.find((c) => c.path.endsWith("/copyMessage"))!.body.caption).toBe(`Photo from Jonas (${lead!.id}):\nthis one, in blue`);
+    expect(sent.find((c) => c.path.endsWith("/copyMessage"))!.body.caption).toBe(
+      `Photo from Jonas (${lead!.id}):\nthis one, in blue`,
+    );
     // The capture starts (the photo was the inquiry): the name is asked.
-    await eventually(async () => expect((await fakeCalls(user)).map((c) => c.body.text)).toEqual([expect.stringMatching(/What's your name\?/)]));
+    await eventually(async () =>
+      expect((await fakeCalls(user)).map((c) => c.body.text)).toEqual([expect.stringMatching(/What's your name\?/)]),
+    );
   });
 });
 
@@ -116,17 +170,31 @@ describe("telegram: edited messages", () => {
     edit.edited_message.message_id = original.message.message_id;
     await deliver(bot, edit);
     // Telegram redelivers; nothing doubles.
-    await testDb().execute({ sql: `DELETE FROM telegram_update WHERE channel_id = ? AND update_id = ?`, args: [bot.channelId, edit.update_id] });
+    await testDb().execute({
+      sql: `DELETE FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
+      args: [bot.channelId, edit.update_id],
+    });
     expect((await postUpdate(bot, edit, bot.secret)).status).toBe(200);
 
     const events = await messages(lead.id);
     expect(events.map((e) => e.data)).toEqual([
       { channel: "telegram", text: "Original text", messageId: original.message.message_id },
-      { channel: "telegram", text: "Actually, Sunday works better", messageId: original.message.message_id, edited: true },
+      {
+        channel: "telegram",
+        text: "Actually, Sunday works better",
+        messageId: original.message.message_id,
+        edited: true,
+      },
     ]);
     const relays = (await messagesTo(ownerChat, 4)).slice(2).map((c) => c.body.text);
-    expect(relays).toEqual([`Message from Mira Solberg (${lead.id}):\nOriginal text`, `Edited message from Mira Solberg (${lead.id}):\nActually, Sunday works better`]);
-    const rows = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE lead_id = ? AND kind = 'relay'`, args: [lead.id] });
+    expect(relays).toEqual([
+      `Message from Mira Solberg (${lead.id}):\nOriginal text`,
+      `Edited message from Mira Solberg (${lead.id}):\nActually, Sunday works better`,
+    ]);
+    const rows = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM outbox WHERE lead_id = ? AND kind = 'relay'`,
+      args: [lead.id],
+    });
     expect(Number(rows.rows[0]!.n)).toBe(3); // the capture's summary, the message, the edit
     // The lead page shows both, the edit marked.
     const { cookie } = await dashboardSession(bot.ws.key);

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace } from "../support/workers/harness";
 import { eventually, fakeCalls, uniqueChatId } from "../support/workers/outbox-harness";
-import { connectBot, deliver, leadsOf, textFrom, type TestBot } from "../support/workers/telegram-harness";
+import { connectBot, deliver, leadsOf, type TestBot, textFrom } from "../support/workers/telegram-harness";
 
 /** The rep opens an invite of `bot` and starts it: linked through that bot. */
 async function linkThrough(bot: TestBot, repId: string): Promise<string> {
-  const invite = await call("POST", `/api/v1/reps/${repId}/telegram-invite`, { key: bot.ws.key, body: { channelId: bot.channelId } });
+  const invite = await call("POST", `/api/v1/reps/${repId}/telegram-invite`, {
+    key: bot.ws.key,
+    body: { channelId: bot.channelId },
+  });
   expect(invite.status).toBe(201);
   expect(invite.json.deepLink).toContain(`leaddesk_${bot.botId}_bot`);
   const chat = uniqueChatId();
@@ -20,7 +23,10 @@ describe("telegram: reps linked through a second bot", () => {
     const second = await connectBot(ws);
     const chats = [await linkThrough(second, ws.reps[0]!.id), await linkThrough(second, ws.reps[1]!.id)];
 
-    const res = await call("POST", "/api/v1/leads", { key: ws.key, body: { email: `rep-bot-${Date.now()}@example.com`, name: "Ada" } });
+    const res = await call("POST", "/api/v1/leads", {
+      key: ws.key,
+      body: { email: `rep-bot-${Date.now()}@example.com`, name: "Ada" },
+    });
     expect(res.status).toBe(201);
     const lead = (await leadsOf(ws.id)).find((l) => l.id === res.json.lead.id)!;
     const ownerChat = chats[ws.reps.findIndex((r) => r.id === lead.owner_rep_id)]!;
@@ -35,7 +41,10 @@ describe("telegram: reps linked through a second bot", () => {
 
     // A bot of another workspace cannot be chosen for an invite.
     const stranger = await connectBot(await seedWorkspace());
-    const foreign = await call("POST", `/api/v1/reps/${ws.reps[0]!.id}/telegram-invite`, { key: ws.key, body: { channelId: stranger.channelId } });
+    const foreign = await call("POST", `/api/v1/reps/${ws.reps[0]!.id}/telegram-invite`, {
+      key: ws.key,
+      body: { channelId: stranger.channelId },
+    });
     expect(foreign.status).toBe(422);
     expect(foreign.json.error.fields.channelId).toBeDefined();
   });

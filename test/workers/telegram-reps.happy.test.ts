@@ -2,14 +2,28 @@ import { describe, expect, it } from "vitest";
 import { call, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
-  connectBot, deliver, leadWithAlert, eventsOf, fixtureUpdate, leadsOf, linkBothReps, nextUpdateId, outboxOf, retarget, sentTo, startFrom, textFrom, uniqueChatId, workspaceWithBot,
-  type TestBot,
+  connectBot,
+  deliver,
+  eventsOf,
+  fixtureUpdate,
+  leadsOf,
+  leadWithAlert,
+  linkBothReps,
+  nextUpdateId,
+  outboxOf,
+  retarget,
+  sentTo,
+  textFrom,
+  uniqueChatId,
+  workspaceWithBot,
 } from "../support/workers/telegram-harness";
 
+const replyTo = (messageId: number, chat: string) => ({
+  reply_to_message: { message_id: messageId, date: 0, chat: { id: Number(chat), type: "private" } },
+});
 
-const replyTo = (messageId: number, chat: string) => ({ reply_to_message: { message_id: messageId, date: 0, chat: { id: Number(chat), type: "private" } } });
-
-const buttonsOf = (body: Record<string, any>) => (body.reply_markup?.inline_keyboard ?? []).flat().map((b: any) => b.callback_data);
+const buttonsOf = (body: Record<string, any>) =>
+  (body.reply_markup?.inline_keyboard ?? []).flat().map((b: any) => b.callback_data);
 
 describe("telegram: /note", () => {
   it("as a reply to an alert: a note event on that lead by the rep, confirmed", async () => {
@@ -87,7 +101,9 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     const next = reps.otherThan(lead.owner_rep_id);
     const [alert] = await sentTo(next, 1);
     expect(alert!.body.text).toMatch(/^Lead passed on by its owner — now yours\nMira Solberg \(telegram\)/);
-    expect(buttonsOf(alert!.body)).toEqual(["claim", "contacted", "qualified", "won", "lost", "snooze", "pass"].map((a) => `l:${a}:${lead.id}`));
+    expect(buttonsOf(alert!.body)).toEqual(
+      ["claim", "contacted", "qualified", "won", "lost", "snooze", "pass"].map((a) => `l:${a}:${lead.id}`),
+    );
     // The new owner's tap works from that alert.
     const claim = retarget(await fixtureUpdate("callback_query"), next, nextUpdateId());
     claim.callback_query.data = `l:claim:${lead.id}`;
@@ -99,7 +115,10 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     const bot = await workspaceWithBot();
     const { reps, lead } = await leadWithAlert(bot);
     // Only this workspace's deadline is due (the sweep takes the oldest 50 of all workspaces).
-    await testDb().execute({ sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`, args: [bot.ws.id] });
+    await testDb().execute({
+      sql: `UPDATE lead SET sla_due_at = NULL WHERE workspace_id <> ? AND sla_due_at IS NOT NULL`,
+      args: [bot.ws.id],
+    });
     await tick(Number(lead.sla_due_at) + 60_000);
     const next = reps.otherThan(lead.owner_rep_id);
     const swept = (await sentTo(next, 1))[0]!.body;
@@ -107,14 +126,19 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     expect(buttonsOf(swept)).toContain(`l:claim:${lead.id}`);
 
     // Back to the first rep by the owner: alerted again, with buttons.
-    const assigned = await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: bot.ws.key, body: { repId: lead.owner_rep_id } });
+    const assigned = await call("POST", `/api/v1/leads/${lead.id}/assign`, {
+      key: bot.ws.key,
+      body: { repId: lead.owner_rep_id },
+    });
     expect(assigned.status).toBe(200);
     const back = (await sentTo(reps.chatOf(lead.owner_rep_id), 2)).at(-1)!.body;
     expect(back.text).toMatch(/^Lead reassigned by the owner — now yours/);
     expect(buttonsOf(back)).toContain(`l:won:${lead.id}`);
     // And by PATCH ownerRepId.
     const otherRep = bot.ws.reps.find((r) => r.id !== lead.owner_rep_id)!.id;
-    expect((await call("PATCH", `/api/v1/leads/${lead.id}`, { key: bot.ws.key, body: { ownerRepId: otherRep } })).status).toBe(200);
+    expect(
+      (await call("PATCH", `/api/v1/leads/${lead.id}`, { key: bot.ws.key, body: { ownerRepId: otherRep } })).status,
+    ).toBe(200);
     expect(buttonsOf((await sentTo(next, 2)).at(-1)!.body)).toContain(`l:pass:${lead.id}`);
     const alerts = (await outboxOf(bot.ws.id)).filter((o) => o.kind === "rep_alert");
     expect(alerts).toHaveLength(4);
@@ -167,7 +191,10 @@ describe("telegram: two bots in one workspace", () => {
     const alert = (await sentTo(ownerChat, 1)).find((c) => c.body.text.includes("New lead"))!;
     expect(viaBot(alert)).toBe(first.botId);
     const alertId = await eventually(async () => {
-      const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [leadB.id] });
+      const rs = await testDb().execute({
+        sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`,
+        args: [leadB.id],
+      });
       expect(rs.rows).toHaveLength(1);
       return Number(rs.rows[0]!.provider_message_id);
     });

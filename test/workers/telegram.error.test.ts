@@ -1,8 +1,19 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { testDb } from "../support/workers/harness";
 import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
+import { testDb } from "../support/workers/harness";
 import { fakeApiUrl } from "../support/workers/outbox-harness";
-import { eventsOf, fixtureUpdate, leadsOf, nextUpdateId, retarget, textFrom, uniqueChatId, workspaceWithBot, type TestBot, type Update } from "../support/workers/telegram-harness";
+import {
+  eventsOf,
+  fixtureUpdate,
+  leadsOf,
+  nextUpdateId,
+  retarget,
+  type TestBot,
+  textFrom,
+  type Update,
+  uniqueChatId,
+  workspaceWithBot,
+} from "../support/workers/telegram-harness";
 
 const app = () => appBehindFaultProxy({ TELEGRAM_API_ROOT: fakeApiUrl });
 const post = (bot: TestBot, update: Update) =>
@@ -57,7 +68,12 @@ describe("telegram webhook when storage fails", () => {
     expect((await post(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()))).status).toBe(200);
     const name = await textFrom(user, "Jane Doe");
     const step = async () =>
-      (await testDb().execute({ sql: `SELECT step FROM telegram_conversation WHERE channel_id = ? AND chat_id = ?`, args: [bot.channelId, user] })).rows[0]!.step;
+      (
+        await testDb().execute({
+          sql: `SELECT step FROM telegram_conversation WHERE channel_id = ? AND chat_id = ?`,
+          args: [bot.channelId, user],
+        })
+      ).rows[0]!.step;
     await setDatabase("drop-write-response");
     expect((await post(bot, name)).status).toBeGreaterThanOrEqual(500);
     await setDatabase("up");
@@ -69,7 +85,10 @@ describe("telegram webhook when storage fails", () => {
     expect(await step()).toBe("need");
     expect((await leadsOf(bot.ws.id))[0]!.name).toBe("Jane Doe");
     expect((await eventsOf(lead!.id)).filter((e) => e.type === "re-inquiry")).toHaveLength(1);
-    const asked = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE idempotency_key LIKE ?`, args: [`tg:${bot.channelId}:${name.update_id}:%`] });
+    const asked = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM outbox WHERE idempotency_key LIKE ?`,
+      args: [`tg:${bot.channelId}:${name.update_id}:%`],
+    });
     expect(Number(asked.rows[0]!.n)).toBe(1);
   });
 });

@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { call, dashboardSession, testDb, uniquePhone } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
-  deliver, eventsOf, fixtureUpdate, leadsOf, leadWithLinkedReps, nextUpdateId, postUpdate, retarget, sentTo, textFrom, uniqueChatId, workspaceWithBot,
+  deliver,
+  eventsOf,
+  fixtureUpdate,
+  leadsOf,
+  leadWithLinkedReps,
+  nextUpdateId,
+  postUpdate,
+  retarget,
+  sentTo,
+  textFrom,
+  uniqueChatId,
+  workspaceWithBot,
 } from "../support/workers/telegram-harness";
 
 describe("telegram: connecting a bot", () => {
@@ -15,7 +26,11 @@ describe("telegram: connecting a bot", () => {
     expect(setWebhook.secret_token).toBe(bot.secret);
     expect(bot.secret).toMatch(/^[A-Za-z0-9]{48}$/);
     const list = await call("GET", "/api/v1/channels/telegram", { key: bot.ws.key });
-    expect(list.json.data[0]).toMatchObject({ id: bot.channelId, botUsername: `leaddesk_${bot.botId}_bot`, webhookUrl: setWebhook.url });
+    expect(list.json.data[0]).toMatchObject({
+      id: bot.channelId,
+      botUsername: `leaddesk_${bot.botId}_bot`,
+      webhookUrl: setWebhook.url,
+    });
 
     // Updates do not call getMe again (botInfo is cached on the channel).
     const update = retarget(await fixtureUpdate("private_text"), uniqueChatId(), nextUpdateId());
@@ -36,7 +51,9 @@ describe("telegram: prospect intake", () => {
     expect(lead).toMatchObject({ telegram_user_id: user, source: "telegram", message: "/price for 3 rooms?" });
     // "/start" typed without Telegram's command entity (the docs' own fixture) is not lost either.
     const other = uniqueChatId();
-    expect((await postUpdate(bot, retarget(await fixtureUpdate("start"), other, nextUpdateId()), bot.secret)).status).toBe(200);
+    expect(
+      (await postUpdate(bot, retarget(await fixtureUpdate("start"), other, nextUpdateId()), bot.secret)).status,
+    ).toBe(200);
     expect((await leadsOf(bot.ws.id)).map((l) => l.telegram_user_id)).toContain(other);
   });
 
@@ -50,7 +67,11 @@ describe("telegram: prospect intake", () => {
     const [lead, ...rest] = await leadsOf(bot.ws.id);
     expect(rest).toHaveLength(0);
     expect(lead).toMatchObject({
-      source: "telegram", telegram_user_id: user, name: "Mira Solberg", utm_source: "telegram", utm_campaign: "lead_src-ig_spring26",
+      source: "telegram",
+      telegram_user_id: user,
+      name: "Mira Solberg",
+      utm_source: "telegram",
+      utm_campaign: "lead_src-ig_spring26",
     });
     expect(JSON.parse(lead!.fields)).toEqual({ start: "lead_src-ig_spring26" });
     expect(lead!.owner_rep_id).toMatch(/^rep_/);
@@ -64,7 +85,10 @@ describe("telegram: prospect intake", () => {
     expect(prompt.body.text).toMatch(/What's your name\? \(Skip keeps “Mira Solberg”\.\)$/);
     expect(prompt.body.reply_markup.keyboard).toEqual([["Skip"]]);
     expect(sends.map((c) => c.body.text)).toContain("Hi Mira Solberg, thanks for writing!");
-    const outbox = await testDb().execute({ sql: `SELECT kind, state FROM outbox WHERE lead_id = ? AND recipient = ? ORDER BY kind`, args: [lead!.id, user] });
+    const outbox = await testDb().execute({
+      sql: `SELECT kind, state FROM outbox WHERE lead_id = ? AND recipient = ? ORDER BY kind`,
+      args: [lead!.id, user],
+    });
     expect(outbox.rows.map((r) => r.kind)).toEqual(["auto_reply", "bot_reply"]);
   });
 
@@ -119,11 +143,13 @@ describe("telegram: prospect intake", () => {
     expect((await postUpdate(bot, update, bot.secret)).status).toBe(200);
     await sentTo(user, 2);
     const count = async () =>
-      (await testDb().execute({
-        sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) || '/' || (SELECT count(*) FROM lead_event WHERE workspace_id = :ws)
+      (
+        await testDb().execute({
+          sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) || '/' || (SELECT count(*) FROM lead_event WHERE workspace_id = :ws)
                      || '/' || (SELECT count(*) FROM outbox WHERE workspace_id = :ws) AS n`,
-        args: { ws: bot.ws.id },
-      })).rows[0]!.n;
+          args: { ws: bot.ws.id },
+        })
+      ).rows[0]!.n;
     const before = await count();
     for (let i = 0; i < 3; i++) expect((await postUpdate(bot, update, bot.secret)).status).toBe(200);
     expect(await count()).toBe(before);
@@ -143,7 +169,9 @@ describe("telegram: prospect intake", () => {
     expect(JSON.parse(message!.data).text).toBe("hello, are you open on Saturdays?");
     // The alert (with buttons), the capture's summary and then the relay.
     const sends = await sentTo(ownerChat, 3);
-    expect(sends[0]!.body.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain(`l:claim:${lead!.id}`);
+    expect(sends[0]!.body.reply_markup.inline_keyboard.flat().map((b: any) => b.callback_data)).toContain(
+      `l:claim:${lead!.id}`,
+    );
     expect(sends[2]!.body.text).toBe(`Message from Mira Solberg (${lead!.id}):\nhello, are you open on Saturdays?`);
   });
 
@@ -167,7 +195,12 @@ describe("telegram: blocked bot", () => {
     const blocked = retarget(await fixtureUpdate("bot_blocked"), user, nextUpdateId());
     expect((await postUpdate(bot, blocked, bot.secret)).status).toBe(200);
     const suppressed = async () =>
-      (await testDb().execute({ sql: `SELECT reason FROM suppression WHERE workspace_id = ? AND sender = 'telegram' AND address = ?`, args: [bot.ws.id, user] })).rows;
+      (
+        await testDb().execute({
+          sql: `SELECT reason FROM suppression WHERE workspace_id = ? AND sender = 'telegram' AND address = ?`,
+          args: [bot.ws.id, user],
+        })
+      ).rows;
     expect((await suppressed()).map((r) => r.reason)).toEqual(["blocked"]);
 
     // The prospect's next message (sent before the block reached us, say) gets no reply attempt.
@@ -175,7 +208,10 @@ describe("telegram: blocked bot", () => {
     const start = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
     expect((await postUpdate(bot, start, bot.secret)).status).toBe(200);
     await eventually(async () => {
-      const rows = await testDb().execute({ sql: `SELECT state FROM outbox WHERE recipient = ? AND idempotency_key LIKE ?`, args: [user, `tg:${bot.channelId}:${start.update_id}:%`] });
+      const rows = await testDb().execute({
+        sql: `SELECT state FROM outbox WHERE recipient = ? AND idempotency_key LIKE ?`,
+        args: [user, `tg:${bot.channelId}:${start.update_id}:%`],
+      });
       expect(rows.rows.map((r) => r.state)).toEqual(["skipped"]);
     });
     expect((await fakeCalls(user)).length).toBe(before);
@@ -220,11 +256,17 @@ describe("telegram: reps", () => {
 
   it("invites need a connected bot and a rep of the workspace", async () => {
     const bot = await workspaceWithBot();
-    expect((await call("POST", `/api/v1/reps/rep_nope/telegram-invite`, { key: bot.ws.key, body: {} })).status).toBe(404);
+    expect((await call("POST", `/api/v1/reps/rep_nope/telegram-invite`, { key: bot.ws.key, body: {} })).status).toBe(
+      404,
+    );
     const { seedWorkspace } = await import("../support/workers/harness");
     const bare = await seedWorkspace();
-    expect((await call("POST", `/api/v1/reps/${bare.reps[0]!.id}/telegram-invite`, { key: bare.key, body: {} })).status).toBe(409);
-    expect((await call("POST", `/api/v1/reps/${bare.reps[0]!.id}/telegram-invite`, { key: bot.ws.key, body: {} })).status).toBe(404);
+    expect(
+      (await call("POST", `/api/v1/reps/${bare.reps[0]!.id}/telegram-invite`, { key: bare.key, body: {} })).status,
+    ).toBe(409);
+    expect(
+      (await call("POST", `/api/v1/reps/${bare.reps[0]!.id}/telegram-invite`, { key: bot.ws.key, body: {} })).status,
+    ).toBe(404);
   });
 
   it("a tap on an alert button updates the lead, answers the callback and edits the alert", async () => {
@@ -254,7 +296,9 @@ describe("telegram: reps", () => {
     const edits = (await fakeCalls(ownerChat)).filter((c) => c.path.endsWith("/editMessageText"));
     expect(edits).toHaveLength(1);
     const ownerName = bot.ws.reps[ownerIdx]!.name;
-    expect(edits[0]!.body.text).toBe(`${alert!.body.text}\n\n\u2014 Contacted by ${ownerName} \u00b7 status: contacted`);
+    expect(edits[0]!.body.text).toBe(
+      `${alert!.body.text}\n\n\u2014 Contacted by ${ownerName} \u00b7 status: contacted`,
+    );
     expect(edits[0]!.body.reply_markup.inline_keyboard).toHaveLength(3);
 
     await tap("won");
@@ -266,14 +310,20 @@ describe("telegram: reps", () => {
     // The other rep cannot work this lead: told so, nothing changes.
     const refused = await tap("lost", otherChat);
     expect((await leadsOf(bot.ws.id))[0]!.status).toBe("won");
-    expect((await fakeCalls(refused))[0]!.body).toMatchObject({ show_alert: true, text: "This lead belongs to another rep." });
+    expect((await fakeCalls(refused))[0]!.body).toMatchObject({
+      show_alert: true,
+      text: "This lead belongs to another rep.",
+    });
   });
 
   it("a rep's Telegram reply to an alert goes to the prospect, is recorded, and counts as the first response", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerIdx, ownerChat, otherChat } = await leadWithLinkedReps(bot);
     const alertId = await eventually(async () => {
-      const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
+      const rs = await testDb().execute({
+        sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`,
+        args: [lead!.id],
+      });
       expect(rs.rows).toHaveLength(1);
       return Number(rs.rows[0]!.provider_message_id);
     });
@@ -294,7 +344,9 @@ describe("telegram: reps", () => {
     // The owner sees the conversation on the lead's dashboard page.
     const { cookie } = await dashboardSession(bot.ws.key);
     const page = await call("GET", `/app/leads/${lead!.id}`, { headers: { cookie } });
-    expect(page.text).toContain(`${bot.ws.reps[ownerIdx]!.name} → “Hi! I can call you at 3pm, does that work?” (telegram)`);
+    expect(page.text).toContain(
+      `${bot.ws.reps[ownerIdx]!.name} → “Hi! I can call you at 3pm, does that work?” (telegram)`,
+    );
 
     // The other rep replying to their own (unrelated) message reaches nobody.
     const stray = retarget(reply, otherChat, nextUpdateId());
@@ -314,7 +366,8 @@ describe("telegram: reps", () => {
       u.message.chat.type = "private";
       expect((await postUpdate(bot, u, bot.secret)).status).toBe(200);
     };
-    const repState = async () => (await call("GET", `/api/v1/reps/${lead!.owner_rep_id}`, { key: bot.ws.key })).json.paused;
+    const repState = async () =>
+      (await call("GET", `/api/v1/reps/${lead!.owner_rep_id}`, { key: bot.ws.key })).json.paused;
     await sentTo(ownerChat, 1); // the alert
     await command("/pause");
     expect(await repState()).toBe(true);
@@ -339,7 +392,10 @@ describe("telegram: reps", () => {
     const claimed = (await leadsOf(bot.ws.id))[0]!;
     expect(claimed.claimed_at).not.toBeNull();
     expect(claimed.sla_due_at).toBeNull();
-    const reminders = await testDb().execute({ sql: `SELECT due_at, recipient FROM outbox WHERE lead_id = ? AND kind = 'reminder'`, args: [lead!.id] });
+    const reminders = await testDb().execute({
+      sql: `SELECT due_at, recipient FROM outbox WHERE lead_id = ? AND kind = 'reminder'`,
+      args: [lead!.id],
+    });
     expect(reminders.rows).toHaveLength(1);
     expect(reminders.rows[0]!.recipient).toBe(ownerChat);
     expect(Number(reminders.rows[0]!.due_at)).toBeGreaterThan(Date.now() + 50 * 60_000);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { call, isErrorShape, seedWorkspace, testDb } from "../support/workers/harness";
 import { scriptFake } from "../support/workers/outbox-harness";
-import { fixtureUpdate, nextUpdateId, postUpdate, retarget, uniqueChatId, workspaceWithBot } from "../support/workers/telegram-harness";
+import {
+  fixtureUpdate,
+  nextUpdateId,
+  postUpdate,
+  retarget,
+  uniqueChatId,
+  workspaceWithBot,
+} from "../support/workers/telegram-harness";
 
 async function sideEffects(workspaceId: string, channelId: string) {
   const rs = await testDb().execute({
@@ -19,7 +26,15 @@ describe("telegram webhook security", () => {
     const update = retarget(await fixtureUpdate("start_deeplink"), uniqueChatId(), nextUpdateId());
     const before = await sideEffects(bot.ws.id, bot.channelId);
     const oneOff = `${bot.secret.slice(0, -1)}${bot.secret.endsWith("a") ? "b" : "a"}`;
-    for (const secret of [null, "", "wrong", oneOff, bot.secret.slice(0, -1), `${bot.secret}x`, bot.secret.toLowerCase() === bot.secret ? "X" : bot.secret.toLowerCase()]) {
+    for (const secret of [
+      null,
+      "",
+      "wrong",
+      oneOff,
+      bot.secret.slice(0, -1),
+      `${bot.secret}x`,
+      bot.secret.toLowerCase() === bot.secret ? "X" : bot.secret.toLowerCase(),
+    ]) {
       const res = await postUpdate(bot, update, secret);
       expect(res.status).toBe(401);
       expect(isErrorShape(res.json)).toBe(true);
@@ -64,11 +79,16 @@ describe("telegram webhook security", () => {
 
   it("a token Telegram rejects → 422 on `token`, nothing stored", async () => {
     const ws = await seedWorkspace();
-    const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token: "123456:REVOKEDxxxxxxxxxxxxxxxxxxxx" } });
+    const res = await call("POST", "/api/v1/channels/telegram", {
+      key: ws.key,
+      body: { token: "123456:REVOKEDxxxxxxxxxxxxxxxxxxxx" },
+    });
     expect(res.status).toBe(422);
     expect(res.json.error.fields.token).toMatch(/Telegram rejected/);
     expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
-    expect((await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token: "not-a-token" } })).status).toBe(422);
+    expect(
+      (await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token: "not-a-token" } })).status,
+    ).toBe(422);
   });
 
   it("a webhook URL Telegram refuses → 422 naming `webhookUrl` and the cause, nothing stored or changed", async () => {
@@ -84,11 +104,13 @@ describe("telegram webhook security", () => {
     expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
     // Reconnecting a working bot with a refused URL keeps the working one as it was (its secret too).
     const bot = await workspaceWithBot();
-    const before = (await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [bot.channelId] })).rows[0]!.config;
+    const before = (await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [bot.channelId] }))
+      .rows[0]!.config;
     await scriptFake(`bot${bot.botId}`, ["telegram_bad_webhook"]);
     const again = await call("POST", "/api/v1/channels/telegram", { key: bot.ws.key, body: { token: bot.token } });
     expect(again.status).toBe(422);
-    const after = (await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [bot.channelId] })).rows[0]!.config;
+    const after = (await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [bot.channelId] }))
+      .rows[0]!.config;
     expect(after).toBe(before);
   });
 

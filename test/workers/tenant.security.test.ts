@@ -29,12 +29,16 @@ describe("tenant isolation", () => {
     }
 
     // A's lists never include B's rows.
-    const lists = await Promise.all(["/api/v1/leads", "/api/v1/reps", "/api/v1/forms"].map((p) => call("GET", p, { key: a.key })));
+    const lists = await Promise.all(
+      ["/api/v1/leads", "/api/v1/reps", "/api/v1/forms"].map((p) => call("GET", p, { key: a.key })),
+    );
     const ids = lists.flatMap((l) => l.json.data.map((row: { id: string }) => row.id));
     expect(ids).not.toContain(bLead.id);
     expect(ids).not.toContain(bRep);
     expect(ids).not.toContain(b.form.id);
-    expect((await call("GET", `/api/v1/leads?q=${encodeURIComponent(bLead.email)}`, { key: a.key })).json.data).toEqual([]);
+    expect((await call("GET", `/api/v1/leads?q=${encodeURIComponent(bLead.email)}`, { key: a.key })).json.data).toEqual(
+      [],
+    );
 
     // A cannot hand its own lead to B's rep either.
     const aLead = (await call("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } })).json.lead;
@@ -69,26 +73,82 @@ describe("tenant isolation", () => {
     await submit(b.form.publicKey, { name: "B secret", email: bEmail });
     const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
     const bPool = (await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
-    const bRule = (await call("POST", "/api/v1/routing-rules", { key: b.key, body: { name: "B rule", match: { sources: ["api"] }, poolId: bPool.id } })).json;
+    const bRule = (
+      await call("POST", "/api/v1/routing-rules", {
+        key: b.key,
+        body: { name: "B rule", match: { sources: ["api"] }, poolId: bPool.id },
+      })
+    ).json;
     const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
     const own = { repId: a.reps[0]!.id, poolId: aPool.id };
-    const bSeq = (await call("POST", "/api/v1/sequences", { key: b.key, body: validBodyFor({ method: "POST", template: "/api/v1/sequences", resource: "sequences", hasBody: true, needsId: false }, "b") })).json;
+    const bSeq = (
+      await call("POST", "/api/v1/sequences", {
+        key: b.key,
+        body: validBodyFor(
+          { method: "POST", template: "/api/v1/sequences", resource: "sequences", hasBody: true, needsId: false },
+          "b",
+        ),
+      })
+    ).json;
     expect(bSeq.id).toBeTypeOf("string");
-    const bHook = (await call("POST", "/api/v1/webhooks", { key: b.key, body: validBodyFor({ method: "POST", template: "/api/v1/webhooks", resource: "webhooks", hasBody: true, needsId: false }, "b") })).json;
+    const bHook = (
+      await call("POST", "/api/v1/webhooks", {
+        key: b.key,
+        body: validBodyFor(
+          { method: "POST", template: "/api/v1/webhooks", resource: "webhooks", hasBody: true, needsId: false },
+          "b",
+        ),
+      })
+    ).json;
     expect(bHook.id ?? bHook.endpoint?.id, JSON.stringify(bHook)).toBeTypeOf("string");
-    const bPerson = (await call("POST", "/api/v1/people", { key: b.key, body: { email: uniqueEmail(), name: "B admin", role: "admin" } })).json.person;
-    const bKey = (await call("POST", "/api/v1/api-keys", { key: b.key, body: { name: "B read key", scope: "read" } })).json;
+    const bPerson = (
+      await call("POST", "/api/v1/people", {
+        key: b.key,
+        body: { email: uniqueEmail(), name: "B admin", role: "admin" },
+      })
+    ).json.person;
+    const bKey = (await call("POST", "/api/v1/api-keys", { key: b.key, body: { name: "B read key", scope: "read" } }))
+      .json;
     const bIds: Record<string, string> = {
-      leads: bLead.id, reps: b.reps[0]!.id, forms: b.form.id, pools: bPool.id, "routing-rules": bRule.id, sequences: bSeq.id,
-      webhooks: bHook.id ?? bHook.endpoint?.id, people: bPerson.id, "api-keys": bKey.id,
+      leads: bLead.id,
+      reps: b.reps[0]!.id,
+      forms: b.form.id,
+      pools: bPool.id,
+      "routing-rules": bRule.id,
+      sequences: bSeq.id,
+      webhooks: bHook.id ?? bHook.endpoint?.id,
+      people: bPerson.id,
+      "api-keys": bKey.id,
     };
-    const secrets = [bLead.id, bEmail, b.reps[0]!.id, b.form.id, b.form.publicKey, b.id, bPool.id, bRule.id, bSeq.id, bPerson.id, bPerson.email, bKey.id, bKey.prefix];
+    const secrets = [
+      bLead.id,
+      bEmail,
+      b.reps[0]!.id,
+      b.form.id,
+      b.form.publicKey,
+      b.id,
+      bPool.id,
+      bRule.id,
+      bSeq.id,
+      bPerson.id,
+      bPerson.email,
+      bKey.id,
+      bKey.prefix,
+    ];
     const bView = async () =>
       JSON.stringify(
         await Promise.all(
-          ["/api/v1/workspace", "/api/v1/people", "/api/v1/leads", `/api/v1/leads/${bLead.id}`, "/api/v1/reps", "/api/v1/forms", "/api/v1/pools", "/api/v1/routing-rules", "/api/v1/sequences"].map(
-            async (p) => (await call("GET", p, { key: b.key })).json,
-          ),
+          [
+            "/api/v1/workspace",
+            "/api/v1/people",
+            "/api/v1/leads",
+            `/api/v1/leads/${bLead.id}`,
+            "/api/v1/reps",
+            "/api/v1/forms",
+            "/api/v1/pools",
+            "/api/v1/routing-rules",
+            "/api/v1/sequences",
+          ].map(async (p) => (await call("GET", p, { key: b.key })).json),
         ),
       );
     const before = await bView();
@@ -100,13 +160,17 @@ describe("tenant isolation", () => {
       if (op.needsId) {
         // A new resource with an {id} needs a B-side fixture above: fail loudly rather than skip it.
         expect(bIds[op.resource], `${what}: add workspace B's ${op.resource} id to this test`).toBeDefined();
-        const res = await call(op.method, op.template.replace("{id}", bIds[op.resource]!).replace("{position}", "1"), { key: a.key, ...body });
+        const res = await call(op.method, op.template.replace("{id}", bIds[op.resource]!).replace("{position}", "1"), {
+          key: a.key,
+          ...body,
+        });
         expect(res.status, what).toBe(404);
         expect(res.json.error.code, what).toBe("NOT_FOUND");
         for (const s of secrets.slice(1)) expect(res.text, what).not.toContain(s);
       } else {
         // Collection routes: B's ids as filters must find nothing.
-        const query = op.method === "GET" && op.resource === "leads" ? `?owner=${bIds.reps}&q=${encodeURIComponent(bEmail)}` : "";
+        const query =
+          op.method === "GET" && op.resource === "leads" ? `?owner=${bIds.reps}&q=${encodeURIComponent(bEmail)}` : "";
         const res = await call(op.method, `${op.template}${query}`, { key: a.key, ...body });
         expect(res.status, what).toBeLessThan(500);
         for (const s of secrets) expect(res.text, what).not.toContain(s);
@@ -115,11 +179,20 @@ describe("tenant isolation", () => {
     expect(await bView()).toBe(before);
     // B's keys: none revoked, none added (last-used times move, so they are not in bView).
     const bKeys = (await call("GET", "/api/v1/api-keys", { key: b.key })).json.data;
-    expect(bKeys.map((k: { id: string; revokedAt: number | null }) => [k.id, k.revokedAt])).toEqual([[expect.any(String), null], [bKey.id, null]]);
+    expect(bKeys.map((k: { id: string; revokedAt: number | null }) => [k.id, k.revokedAt])).toEqual([
+      [expect.any(String), null],
+      [bKey.id, null],
+    ]);
   });
 });
 
-type JsonSchema = { $ref?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; allOf?: JsonSchema[] };
+type JsonSchema = {
+  $ref?: string;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+};
 
 /** Every property path named `…Id` or `…Ids` in an operation's JSON body, from the OpenAPI document. */
 function idFields(doc: any, schema: JsonSchema | undefined, prefix = "", depth = 0): string[] {
@@ -139,12 +212,22 @@ describe("tenant isolation of ids inside request bodies", () => {
     const b = await seedWorkspace();
     const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
     const bPool = (await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
-    const aRule = (await call("POST", "/api/v1/routing-rules", { key: a.key, body: { name: "A rule", match: { sources: ["api"] }, poolId: aPool.id } })).json;
+    const aRule = (
+      await call("POST", "/api/v1/routing-rules", {
+        key: a.key,
+        body: { name: "A rule", match: { sources: ["api"] }, poolId: aPool.id },
+      })
+    ).json;
     const steps = [{ delayMinutes: 60, sender: "email", text: "Hi" }];
     const aSeq = (await call("POST", "/api/v1/sequences", { key: a.key, body: { name: "A seq", steps } })).json;
     const aLead = (await call("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } })).json.lead;
     const bRep = b.reps[0]!.id;
-    const aPerson = (await call("POST", "/api/v1/people", { key: a.key, body: { email: uniqueEmail(), name: "A admin", role: "admin" } })).json;
+    const aPerson = (
+      await call("POST", "/api/v1/people", {
+        key: a.key,
+        body: { email: uniqueEmail(), name: "A admin", role: "admin" },
+      })
+    ).json;
     const bChannel = (await connectBot(b)).channelId;
 
     // [method, path, body, the field the 422 must name]; `X` stands for the id under test.
@@ -154,9 +237,19 @@ describe("tenant isolation of ids inside request bodies", () => {
       ["PATCH", `/api/v1/sequences/${aSeq.id}`, (id) => ({ poolId: id }), "poolId"],
       ["PATCH", `/api/v1/sequences/${aSeq.id}`, (id) => ({ formId: id }), "formId"],
       ["POST", "/api/v1/routing-rules", (id) => ({ name: "R", match: {}, poolId: id }), "poolId"],
-      ["POST", "/api/v1/routing-rules", (id) => ({ name: "R", match: { formIds: [id] }, poolId: aPool.id }), "match.formIds.0"],
+      [
+        "POST",
+        "/api/v1/routing-rules",
+        (id) => ({ name: "R", match: { formIds: [id] }, poolId: aPool.id }),
+        "match.formIds.0",
+      ],
       ["PATCH", `/api/v1/routing-rules/${aRule.id}`, (id) => ({ poolId: id }), "poolId"],
-      ["PATCH", `/api/v1/routing-rules/${aRule.id}`, (id) => ({ match: { formIds: [a.form.id, id] } }), "match.formIds.1"],
+      [
+        "PATCH",
+        `/api/v1/routing-rules/${aRule.id}`,
+        (id) => ({ match: { formIds: [a.form.id, id] } }),
+        "match.formIds.1",
+      ],
       ["POST", "/api/v1/pools", (id) => ({ name: "P", repIds: [id] }), "repIds.0"],
       ["POST", "/api/v1/pools", (id) => ({ name: "P", fallbackRepId: id }), "fallbackRepId"],
       ["PATCH", `/api/v1/pools/${aPool.id}`, (id) => ({ fallbackRepId: id }), "fallbackRepId"],
@@ -173,7 +266,13 @@ describe("tenant isolation of ids inside request bodies", () => {
     const foreign: Record<string, string> = { pool: bPool.id, form: b.form.id, rep: bRep, channel: bChannel };
     const kindOf = (field: string) =>
       /pool/i.test(field) ? "pool" : /form/i.test(field) ? "form" : /channel/i.test(field) ? "channel" : "rep";
-    const before = JSON.stringify(await Promise.all(["/api/v1/sequences", "/api/v1/routing-rules", "/api/v1/pools", `/api/v1/leads/${aLead.id}`].map(async (p) => (await call("GET", p, { key: a.key })).json)));
+    const before = JSON.stringify(
+      await Promise.all(
+        ["/api/v1/sequences", "/api/v1/routing-rules", "/api/v1/pools", `/api/v1/leads/${aLead.id}`].map(
+          async (p) => (await call("GET", p, { key: a.key })).json,
+        ),
+      ),
+    );
     for (const [method, path, body, field] of probes) {
       for (const id of [foreign[kindOf(field)]!, `${kindOf(field)}_doesnotexist0000`]) {
         const res = await call(method, path, { key: a.key, body: body(id) });
@@ -186,12 +285,23 @@ describe("tenant isolation of ids inside request bodies", () => {
     // Nothing of A changed, so nothing of A can hang off B's rows: B deleting them leaves A whole.
     expect((await call("DELETE", `/api/v1/pools/${bPool.id}`, { key: b.key })).status).toBe(204);
     expect((await call("DELETE", `/api/v1/forms/${b.form.id}`, { key: b.key })).status).toBe(204);
-    const after = JSON.stringify(await Promise.all(["/api/v1/sequences", "/api/v1/routing-rules", "/api/v1/pools", `/api/v1/leads/${aLead.id}`].map(async (p) => (await call("GET", p, { key: a.key })).json)));
+    const after = JSON.stringify(
+      await Promise.all(
+        ["/api/v1/sequences", "/api/v1/routing-rules", "/api/v1/pools", `/api/v1/leads/${aLead.id}`].map(
+          async (p) => (await call("GET", p, { key: a.key })).json,
+        ),
+      ),
+    );
     expect(after).toBe(before);
 
     // A body id field added later must be probed above: the list is checked against the OpenAPI document.
     const doc = (await call("GET", "/api/openapi.json")).json;
-    const covered = new Set(probes.map(([m, p, , f]) => `${m} ${p.replace(/\/(seq|rule|pool|lead|psn|rep)_[^/]+/, "/{id}")} ${f.replace(/\.\d+$/, "")}`));
+    const covered = new Set(
+      probes.map(
+        ([m, p, , f]) =>
+          `${m} ${p.replace(/\/(seq|rule|pool|lead|psn|rep)_[^/]+/, "/{id}")} ${f.replace(/\.\d+$/, "")}`,
+      ),
+    );
     // Ids on the platforms' side (a chat, a number, a bot), not rows of a workspace.
     const platformId = /(^|\.)(telegramChatId|telegramUserId|phoneNumberId|botId|whatsappId|whatsappUserId)$/;
     for (const [template, ops] of Object.entries<Record<string, any>>(doc.paths)) {

@@ -27,17 +27,30 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
 
   it("a NUL through form encoding (%00) → 400", async () => {
     const ws = await seedWorkspace();
-    const res = await callRaw("POST", `/f/${ws.form.publicKey}`, `name=A%00B&email=${encodeURIComponent(uniqueEmail())}`, {
-      "content-type": "application/x-www-form-urlencoded",
-    });
+    const res = await callRaw(
+      "POST",
+      `/f/${ws.form.publicKey}`,
+      `name=A%00B&email=${encodeURIComponent(uniqueEmail())}`,
+      {
+        "content-type": "application/x-www-form-urlencoded",
+      },
+    );
     expect(res.status).toBe(400);
     expect(res.json.error.fields).toHaveProperty("name");
   });
 
   it("owner API: invalid UTF-8 bytes → 400 (not silently replaced), nothing created", async () => {
     const ws = await seedWorkspace();
-    const body = new Uint8Array([...new TextEncoder().encode('{"name":"Bad '), 0xff, 0xfe, ...new TextEncoder().encode('"}')]);
-    const res = await callRaw("POST", "/api/v1/reps", body, { "content-type": "application/json", authorization: `Bearer ${ws.key}` });
+    const body = new Uint8Array([
+      ...new TextEncoder().encode('{"name":"Bad '),
+      0xff,
+      0xfe,
+      ...new TextEncoder().encode('"}'),
+    ]);
+    const res = await callRaw("POST", "/api/v1/reps", body, {
+      "content-type": "application/json",
+      authorization: `Bearer ${ws.key}`,
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.fields).toEqual({ body: "Not valid UTF-8." });
     expect((await call("GET", "/api/v1/reps", { key: ws.key })).json.data).toHaveLength(2);
@@ -45,10 +58,16 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
 
   it("owner API: NUL and lone surrogates → 400 naming the field path", async () => {
     const ws = await seedWorkspace();
-    const nul = await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail(), fields: { plan: "a\u0000b" } } });
+    const nul = await call("POST", "/api/v1/leads", {
+      key: ws.key,
+      body: { email: uniqueEmail(), fields: { plan: "a\u0000b" } },
+    });
     expect(nul.status).toBe(400);
     expect(nul.json.error.fields).toHaveProperty(["fields.plan"]);
-    const lone = await callRaw("PATCH", "/api/v1/workspace", '{"name":"\\udfff"}', { "content-type": "application/json", authorization: `Bearer ${ws.key}` });
+    const lone = await callRaw("PATCH", "/api/v1/workspace", '{"name":"\\udfff"}', {
+      "content-type": "application/json",
+      authorization: `Bearer ${ws.key}`,
+    });
     expect(lone.status).toBe(400);
     expect(lone.json.error.fields).toHaveProperty("name");
     expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });

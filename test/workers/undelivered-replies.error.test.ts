@@ -1,19 +1,40 @@
 import { describe, expect, it } from "vitest";
 import { call, testDb } from "../support/workers/harness";
 import { eventually, scriptFake } from "../support/workers/outbox-harness";
-import { deliver, eventsOf, leadsOf, leadWithAlert, sentTo, textFrom, workspaceWithBot } from "../support/workers/telegram-harness";
-import { graphSendMatching, leadWithWhatsappReps, postWebhook, retarget, uniqueSuffix, waFixture, waLeads } from "../support/workers/whatsapp-harness";
+import {
+  deliver,
+  eventsOf,
+  leadsOf,
+  leadWithAlert,
+  sentTo,
+  textFrom,
+  workspaceWithBot,
+} from "../support/workers/telegram-harness";
+import {
+  graphSendMatching,
+  leadWithWhatsappReps,
+  postWebhook,
+  retarget,
+  uniqueSuffix,
+  waFixture,
+  waLeads,
+} from "../support/workers/whatsapp-harness";
 
 /** Every outbox row to `recipient` has left `pending` (the bot's prompts after /start, say). */
 const settledTo = (recipient: string) =>
   eventually(async () => {
-    const rs = await testDb().execute({ sql: `SELECT count(*) AS n FROM outbox WHERE recipient = ? AND state = 'pending'`, args: [recipient] });
+    const rs = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM outbox WHERE recipient = ? AND state = 'pending'`,
+      args: [recipient],
+    });
     if (Number(rs.rows[0]!.n) > 0) throw new Error(`rows to ${recipient} still pending`);
   });
 
 const replyRow = (leadId: string) =>
   eventually(async () => {
-    const row = (await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'rep_reply'`, args: [leadId] })).rows[0];
+    const row = (
+      await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'rep_reply'`, args: [leadId] })
+    ).rows[0];
     if (!row || row.state === "pending") throw new Error("reply not settled");
     return row as Record<string, any>;
   });
@@ -36,11 +57,18 @@ describe("a rep's reply that cannot be delivered", () => {
     expect(after.sla_due_at).toBe(slaBefore);
     const failed = (await eventsOf(lead.id)).filter((e) => e.type === "delivery_failed");
     expect(failed).toHaveLength(1);
-    expect(JSON.parse(failed[0]!.data)).toMatchObject({ channel: "telegram", text: "Hi! When can I call you?", error: expect.stringMatching(/blocked/) });
+    expect(JSON.parse(failed[0]!.data)).toMatchObject({
+      channel: "telegram",
+      text: "Hi! When can I call you?",
+      error: expect.stringMatching(/blocked/),
+    });
     const notice = (await sentTo(ownerChat, 2)).find((c) => /NOT delivered/.test(c.body.text ?? ""));
     expect(notice!.body.text).toMatch(/^Your reply to .+ was NOT delivered \(.*blocked.*\)/);
     const messages = (await call("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key })).json.messages;
-    expect(messages.find((m: any) => m.kind === "rep_reply")).toMatchObject({ status: "failed", error: expect.stringMatching(/blocked/) });
+    expect(messages.find((m: any) => m.kind === "rep_reply")).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/blocked/),
+    });
 
     // Redelivering the reply's update neither sends nor tells anything twice.
     await deliver(bot, reply);
@@ -51,7 +79,12 @@ describe("a rep's reply that cannot be delivered", () => {
   it("WhatsApp window closed and no template: skipped, not a first response, the rep on WhatsApp is told", async () => {
     const { num, wa, lead, owner } = await leadWithWhatsappReps();
     const alert = await eventually(async () => {
-      const row = (await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead.id] })).rows[0];
+      const row = (
+        await testDb().execute({
+          sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`,
+          args: [lead.id],
+        })
+      ).rows[0];
       if (!row) throw new Error("alert not sent yet");
       return row as Record<string, any>;
     });
@@ -75,7 +108,12 @@ describe("a rep's reply that cannot be delivered", () => {
     const bot = await workspaceWithBot();
     const { lead, ownerChat, alertMessageId: alertId } = await leadWithAlert(bot);
     const before = Date.now();
-    await deliver(bot, await textFrom(ownerChat, "Hello!", { reply_to_message: { message_id: alertId, date: 0, chat: { id: Number(ownerChat), type: "private" } } }));
+    await deliver(
+      bot,
+      await textFrom(ownerChat, "Hello!", {
+        reply_to_message: { message_id: alertId, date: 0, chat: { id: Number(ownerChat), type: "private" } },
+      }),
+    );
     const row = await replyRow(lead.id);
     expect(row.state).toBe("sent");
     const after = await eventually(async () => {

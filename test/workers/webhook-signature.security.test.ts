@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { verifyHubSignature } from "../../workers/lib/hub-signature";
 import { call, isErrorShape } from "../support/workers/harness";
 import { fakeCalls } from "../support/workers/outbox-harness";
-import { postWebhook, retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waState, workspaceWithNumber } from "../support/workers/whatsapp-harness";
+import {
+  postWebhook,
+  retarget,
+  sign,
+  uniqueSuffix,
+  uniqueWaId,
+  waFixture,
+  waState,
+  workspaceWithNumber,
+} from "../support/workers/whatsapp-harness";
 
 // Webhook authentication: each forged or missing secret → 401 and nothing stored, nothing sent.
 // Telegram's are in telegram.security.test.ts.
@@ -11,13 +20,21 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     const v = await waFixture("signature_vector");
     const escaped = new TextEncoder().encode(v.raw_body_escaped);
     expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256)).toBe(true);
-    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256.toUpperCase().replace("SHA256=", "sha256="))).toBe(true);
+    expect(
+      await verifyHubSignature(
+        v.app_secret,
+        escaped,
+        v.x_hub_signature_256.toUpperCase().replace("SHA256=", "sha256="),
+      ),
+    ).toBe(true);
     // The same text as literal UTF-8 (what a re-serialized body would be) has another MAC.
     const utf8 = new TextEncoder().encode(v.raw_body_utf8);
     expect(await verifyHubSignature(v.app_secret, utf8, v.x_hub_signature_256)).toBe(false);
     expect(await verifyHubSignature(v.app_secret, utf8, `sha256=${v.hmac_sha256_hex_of_utf8_body}`)).toBe(true);
     expect(await verifyHubSignature("another secret", escaped, v.x_hub_signature_256)).toBe(false);
-    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256.replace("sha256=", "sha1="))).toBe(false);
+    expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256.replace("sha256=", "sha1="))).toBe(
+      false,
+    );
     expect(await verifyHubSignature(v.app_secret, escaped, null)).toBe(false);
   });
 
@@ -25,7 +42,10 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     const num = await workspaceWithNumber();
     const payload = retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix());
     payload.entry[0].changes[0].value.messages[0].text.body = "J'ai mangé des pâtes みどりいろ";
-    const escaped = JSON.stringify(payload).replace(/[^\0-~]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const escaped = JSON.stringify(payload).replace(
+      /[^\0-~]/g,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
     expect((await postWebhook(num, escaped)).status).toBe(200);
     const { waLeads } = await import("../support/workers/whatsapp-harness");
     expect((await waLeads(num.ws.id))[0]!.message).toBe("J'ai mangé des pâtes みどりいろ");
@@ -99,7 +119,9 @@ describe("webhook signatures and secrets: WhatsApp", () => {
 
   it("an unknown channel → 404; a signed body that is not a webhook → 400; secrets never listed, rejected tokens 422", async () => {
     const num = await workspaceWithNumber();
-    expect((await postWebhook({ channelId: "chan_nope", appSecret: num.appSecret }, { object: "x", entry: [] })).status).toBe(404);
+    expect(
+      (await postWebhook({ channelId: "chan_nope", appSecret: num.appSecret }, { object: "x", entry: [] })).status,
+    ).toBe(404);
     for (const body of ["not json", "[]", '{"hello":1}', '{"object":"whatsapp_business_account","entry":{}}']) {
       const res = await postWebhook(num, body);
       expect(res.status, body).toBe(400);
@@ -109,13 +131,26 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     for (const s of [num.accessToken, num.appSecret, num.verifyToken]) expect(list.text).not.toContain(s);
     const bad = await call("POST", "/api/v1/channels/whatsapp", {
       key: num.ws.key,
-      body: { phoneNumberId: "12345678", accessToken: "REVOKEDxxxxxxxxxxxxxxxxxxxx", appSecret: "0123456789abcdef", verifyToken: "verify-me" },
+      body: {
+        phoneNumberId: "12345678",
+        accessToken: "REVOKEDxxxxxxxxxxxxxxxxxxxx",
+        appSecret: "0123456789abcdef",
+        verifyToken: "verify-me",
+      },
     });
     expect(bad.status).toBe(422);
     expect(bad.json.error.fields.accessToken).toMatch(/Meta rejected this access token/);
-    const missing = await call("POST", "/api/v1/channels/whatsapp", { key: num.ws.key, body: { phoneNumberId: "abc" } });
+    const missing = await call("POST", "/api/v1/channels/whatsapp", {
+      key: num.ws.key,
+      body: { phoneNumberId: "abc" },
+    });
     expect(missing.status).toBe(422);
-    expect(Object.keys(missing.json.error.fields).sort()).toEqual(["accessToken", "appSecret", "phoneNumberId", "verifyToken"]);
+    expect(Object.keys(missing.json.error.fields).sort()).toEqual([
+      "accessToken",
+      "appSecret",
+      "phoneNumberId",
+      "verifyToken",
+    ]);
     expect((await call("GET", "/api/v1/channels/whatsapp")).status).toBe(401);
   });
 });

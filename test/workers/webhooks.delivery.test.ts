@@ -10,7 +10,15 @@ async function endpoint(workspaceId: string, events: string[]) {
   const path = `/hook/${Math.random().toString(36).slice(2)}`;
   await testDb().execute({
     sql: `INSERT INTO webhook_endpoint (id, workspace_id, url, secret, events, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
-    args: [`wh_${path.slice(6)}`, workspaceId, `${fakeApiUrl}${path}`, SECRET, JSON.stringify(events), Date.now(), Date.now()],
+    args: [
+      `wh_${path.slice(6)}`,
+      workspaceId,
+      `${fakeApiUrl}${path}`,
+      SECRET,
+      JSON.stringify(events),
+      Date.now(),
+      Date.now(),
+    ],
   });
   return path;
 }
@@ -19,7 +27,8 @@ describe("outgoing webhooks through the outbox", () => {
   it("lead.created, lead.assigned and lead.status_changed arrive once each, signed", async () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.created", "lead.assigned", "lead.status_changed"]);
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hook", email: uniqueEmail() } })).json.lead;
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hook", email: uniqueEmail() } }))
+      .json.lead;
     await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
     await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { notes: "no webhook for notes" } });
     // A tick sends anything the at-once path left behind; nothing may go out twice.
@@ -34,7 +43,9 @@ describe("outgoing webhooks through the outbox", () => {
     expect(types).toEqual(["lead.assigned", "lead.created", "lead.status_changed"]);
     for (const c of calls) {
       expect(await verifyWebhookSignature(SECRET, c.raw!, c.signature!, Math.floor(Date.now() / 1000))).toBe(true);
-      expect(await verifyWebhookSignature("wrong-secret", c.raw!, c.signature!, Math.floor(Date.now() / 1000))).toBe(false);
+      expect(await verifyWebhookSignature("wrong-secret", c.raw!, c.signature!, Math.floor(Date.now() / 1000))).toBe(
+        false,
+      );
       expect(c.body).toMatchObject({ workspaceId: ws.id, data: { lead: { id: lead.id } } });
       expect(JSON.stringify(c.body)).not.toContain(SECRET);
     }
@@ -43,18 +54,29 @@ describe("outgoing webhooks through the outbox", () => {
     const changed = calls.find((c) => c.body.type === "lead.status_changed")!;
     expect(changed.body.data).toMatchObject({ from: "new", to: "contacted", lead: { status: "contacted" } });
     // Delivery ids are the timeline event ids: receivers can dedup on them.
-    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events as { id: string; type: string }[];
-    expect(calls.find((c) => c.body.type === "lead.created")!.body.id).toBe(events.find((e) => e.type === "created")!.id);
+    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events as {
+      id: string;
+      type: string;
+    }[];
+    expect(calls.find((c) => c.body.type === "lead.created")!.body.id).toBe(
+      events.find((e) => e.type === "created")!.id,
+    );
   });
 
   it("assigning a lead to a named rep sends lead.assigned once, like PATCH ownerRepId", async () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.assigned"]);
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hand over", email: uniqueEmail() } })).json.lead;
+    const lead = (
+      await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hand over", email: uniqueEmail() } })
+    ).json.lead;
     const to = ws.reps.find((r) => r.id !== lead.ownerRepId)!.id;
-    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(200);
+    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(
+      200,
+    );
     // The same again is no change: no second event.
-    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(200);
+    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(
+      200,
+    );
     await tick(Date.now() + 60_000);
     const calls = await eventually(async () => {
       const got = await fakeCalls(path);
@@ -72,16 +94,23 @@ describe("outgoing webhooks through the outbox", () => {
     const path = await endpoint(ws.id, ["lead.created"]);
     // The receiver is down for the first attempt, so the delivery waits in the outbox for a retry.
     await scriptFake(path, ["http_503"]);
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Queued", email: uniqueEmail() } })).json.lead;
+    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Queued", email: uniqueEmail() } }))
+      .json.lead;
     const row = await eventually(async () => {
-      const rs = await testDb().execute({ sql: `SELECT payload, state, attempts FROM outbox WHERE lead_id = ? AND kind = 'webhook'`, args: [lead.id] });
+      const rs = await testDb().execute({
+        sql: `SELECT payload, state, attempts FROM outbox WHERE lead_id = ? AND kind = 'webhook'`,
+        args: [lead.id],
+      });
       expect(rs.rows[0]).toMatchObject({ state: "pending", attempts: 1 });
       return rs.rows[0]!;
     });
     expect(String(row.payload)).not.toContain(SECRET);
 
     const rotated = "whsec_rotated_abcdefabcdefabcdefabcdef";
-    await testDb().execute({ sql: `UPDATE webhook_endpoint SET secret = ? WHERE url LIKE ?`, args: [rotated, `%${path}`] });
+    await testDb().execute({
+      sql: `UPDATE webhook_endpoint SET secret = ? WHERE url LIKE ?`,
+      args: [rotated, `%${path}`],
+    });
     await tick(Date.now() + 3_600_000);
     const [failed, delivered] = await eventually(async () => {
       const got = await fakeCalls(path);
@@ -89,16 +118,25 @@ describe("outgoing webhooks through the outbox", () => {
       return got;
     });
     expect(failed!.answered).toBe(503);
-    expect(await verifyWebhookSignature(rotated, delivered!.raw!, delivered!.signature!, Math.floor(Date.now() / 1000))).toBe(true);
-    expect(await verifyWebhookSignature(SECRET, delivered!.raw!, delivered!.signature!, Math.floor(Date.now() / 1000))).toBe(false);
+    expect(
+      await verifyWebhookSignature(rotated, delivered!.raw!, delivered!.signature!, Math.floor(Date.now() / 1000)),
+    ).toBe(true);
+    expect(
+      await verifyWebhookSignature(SECRET, delivered!.raw!, delivered!.signature!, Math.floor(Date.now() / 1000)),
+    ).toBe(false);
 
     // Deactivated while a delivery waits: it is skipped, not sent.
     await scriptFake(path, ["http_503"]);
-    const second = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Second", email: uniqueEmail() } })).json.lead;
+    const second = (
+      await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Second", email: uniqueEmail() } })
+    ).json.lead;
     await eventually(async () => expect((await fakeCalls(path)).length).toBe(3));
     await testDb().execute({ sql: `UPDATE webhook_endpoint SET active = 0 WHERE url LIKE ?`, args: [`%${path}`] });
     await tick(Date.now() + 3_600_000);
-    const skipped = await testDb().execute({ sql: `SELECT state, last_error FROM outbox WHERE lead_id = ? AND kind = 'webhook'`, args: [second.id] });
+    const skipped = await testDb().execute({
+      sql: `SELECT state, last_error FROM outbox WHERE lead_id = ? AND kind = 'webhook'`,
+      args: [second.id],
+    });
     expect(skipped.rows[0]).toMatchObject({ state: "skipped", last_error: expect.stringMatching(/deactivated/) });
     expect(await fakeCalls(path)).toHaveLength(3);
   });
@@ -109,7 +147,10 @@ describe("outgoing webhooks through the outbox", () => {
     const path = await endpoint(ws.id, ["lead.created"]);
     const otherPath = await endpoint(other.id, ["lead.created", "lead.assigned"]);
     const inactivePath = await endpoint(ws.id, ["lead.created"]);
-    await testDb().execute({ sql: `UPDATE webhook_endpoint SET active = 0 WHERE url LIKE ?`, args: [`%${inactivePath}`] });
+    await testDb().execute({
+      sql: `UPDATE webhook_endpoint SET active = 0 WHERE url LIKE ?`,
+      args: [`%${inactivePath}`],
+    });
     const email = uniqueEmail();
     await call("POST", "/api/v1/leads", { key: ws.key, body: { email } });
     await call("POST", "/api/v1/leads", { key: ws.key, body: { email } });

@@ -2,9 +2,19 @@ import { describe, expect, it } from "vitest";
 import { testDb } from "../support/workers/harness";
 import { fakeCalls } from "../support/workers/outbox-harness";
 import {
-  MESSAGE_FIXTURES, graphSendsTo, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waState, workspaceWithNumber,
+  graphSendsTo,
+  MESSAGE_FIXTURES,
+  postWebhook,
+  repOnWhatsapp,
+  retarget,
+  uniqueSuffix,
+  uniqueWaId,
+  waEvents,
+  waFixture,
+  waLeads,
+  waState,
+  workspaceWithNumber,
 } from "../support/workers/whatsapp-harness";
-
 
 describe("whatsapp intake: every message type of the fixtures", () => {
   it("creates the lead from the first message and records the second on it, with its type, text and raw message", async () => {
@@ -24,7 +34,10 @@ describe("whatsapp intake: every message type of the fixtures", () => {
       const firstMsg = first.entry[0].changes[0].value.messages[0];
       expect(created.dedup_key, name).toBe(`wa:${firstMsg.id}`);
       expect(created.data.channelData, name).toMatchObject({ type, raw: firstMsg });
-      expect(message, name).toMatchObject({ actor_type: "prospect", dedup_key: `wa:${second.entry[0].changes[0].value.messages[0].id}` });
+      expect(message, name).toMatchObject({
+        actor_type: "prospect",
+        dedup_key: `wa:${second.entry[0].changes[0].value.messages[0].id}`,
+      });
       expect(message.data.type, name).toBe(type);
       if (typeof text === "string") expect(message.data.text, name).toContain(text);
       else expect(message.data.text, name).toMatch(text);
@@ -59,8 +72,13 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect((await postWebhook(num, payload)).status).toBe(200);
     const [lead] = await waLeads(num.ws.id);
     expect(lead).toMatchObject({
-      name: "Dana Reyes", utm_source: "whatsapp", utm_medium: "ctwa_ad", utm_campaign: "120200000000000042",
-      utm_content: "Book a garden visit", referrer: "https://fb.me/greenleafSpring", message: "Is the spring offer still on?",
+      name: "Dana Reyes",
+      utm_source: "whatsapp",
+      utm_medium: "ctwa_ad",
+      utm_campaign: "120200000000000042",
+      utm_content: "Book a garden visit",
+      referrer: "https://fb.me/greenleafSpring",
+      message: "Is the spring offer still on?",
     });
     expect(JSON.parse(lead!.fields).ctwa_clid).toBe("ARAkLgreenleafCtwaClid0001");
   });
@@ -73,7 +91,13 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect((await postWebhook(num, first)).status).toBe(200);
     let leads = await waLeads(num.ws.id);
     expect(leads).toHaveLength(1);
-    expect(leads[0]).toMatchObject({ whatsapp_id: null, whatsapp_user_id: bsuid, phone: null, name: "Priya Natarajan", message: "Do you have this planter in oak?" });
+    expect(leads[0]).toMatchObject({
+      whatsapp_id: null,
+      whatsapp_user_id: bsuid,
+      phone: null,
+      name: "Priya Natarajan",
+      message: "Do you have this planter in oak?",
+    });
 
     // The same user, now with a wa_id (message_text carries both).
     const wa = uniqueWaId();
@@ -124,7 +148,11 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     const leads = await waLeads(num.ws.id);
     expect(leads.map((l) => l.whatsapp_id).sort()).toEqual([a, b].sort());
     const leadA = leads.find((l) => l.whatsapp_id === a)!;
-    expect((await waEvents(leadA.id)).filter((e) => e.type === "created" || e.type === "message").map((e) => e.data.type ?? e.data.channelData?.type)).toEqual(["text", "image"]);
+    expect(
+      (await waEvents(leadA.id))
+        .filter((e) => e.type === "created" || e.type === "message")
+        .map((e) => e.data.type ?? e.data.channelData?.type),
+    ).toEqual(["text", "image"]);
     await graphSendsTo(a, 1);
     await graphSendsTo(b, 1);
     expect(await waState(num)).toMatchObject({ leads: 2, inbound: 3, statuses: 1 });
@@ -150,16 +178,31 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect(res.json).toMatchObject({ handled: 45, duplicates: 0, dropped: 0 });
     expect(await waState(num)).toMatchObject({ leads: contacts, inbound: 45 });
     const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === talker)!;
-    const said = (await waEvents(lead.id)).filter((e) => e.type === "created" || e.type === "message").map((e) => e.data.text ?? lead.message);
+    const said = (await waEvents(lead.id))
+      .filter((e) => e.type === "created" || e.type === "message")
+      .map((e) => e.data.text ?? lead.message);
     expect(said).toEqual(["part 1", "part 2", "part 3", "part 4", "part 5"]);
     // Redelivered whole: nothing new.
-    expect((await postWebhook(num, { object: "whatsapp_business_account", entry: [{ id: "1", changes }] })).json).toMatchObject({ handled: 0, duplicates: 45 });
+    expect(
+      (await postWebhook(num, { object: "whatsapp_business_account", entry: [{ id: "1", changes }] })).json,
+    ).toMatchObject({ handled: 0, duplicates: 45 });
   });
 
   it("changes for another number of the same app, and non-message fields, are acknowledged and ignored", async () => {
     const num = await workspaceWithNumber();
-    const other = retarget(await waFixture("message_text"), { phoneNumberId: "999999999" }, { waId: uniqueWaId() }, uniqueSuffix());
-    for (const p of [other, await waFixture("account_deleted"), await waFixture("template_status_approved"), await waFixture("message_echo_text"), await waFixture("group_settings_update")]) {
+    const other = retarget(
+      await waFixture("message_text"),
+      { phoneNumberId: "999999999" },
+      { waId: uniqueWaId() },
+      uniqueSuffix(),
+    );
+    for (const p of [
+      other,
+      await waFixture("account_deleted"),
+      await waFixture("template_status_approved"),
+      await waFixture("message_echo_text"),
+      await waFixture("group_settings_update"),
+    ]) {
       expect((await postWebhook(num, p)).status).toBe(200);
     }
     expect(await waState(num)).toMatchObject({ leads: 0, events: 0, outbox: 0, inbound: 0 });
@@ -184,7 +227,12 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     // The rep's alert: interactive reply buttons (3 at most), sent outside the rep's window only as a template,
     // so the rep writes first (as a rep who just joined would).
     const [alert] = await eventually(async () => {
-      const rows = (await testDb().execute({ sql: `SELECT state, last_error FROM outbox WHERE lead_id = ? AND kind = 'rep_alert'`, args: [lead!.id] })).rows;
+      const rows = (
+        await testDb().execute({
+          sql: `SELECT state, last_error FROM outbox WHERE lead_id = ? AND kind = 'rep_alert'`,
+          args: [lead!.id],
+        })
+      ).rows;
       expect(rows).toHaveLength(1);
       return rows;
     });

@@ -1,9 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { call, testDb } from "../support/workers/harness";
-import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber } from "../support/workers/whatsapp-harness";
+import {
+  graphSendsTo,
+  postWebhook,
+  retarget,
+  uniqueSuffix,
+  uniqueWaId,
+  waFixture,
+  waLeads,
+  workspaceWithNumber,
+} from "../support/workers/whatsapp-harness";
 
 const inboundOf = async (channelId: string) =>
-  Number((await testDb().execute({ sql: `SELECT count(*) AS n FROM whatsapp_inbound WHERE channel_id = ?`, args: [channelId] })).rows[0]!.n);
+  Number(
+    (
+      await testDb().execute({
+        sql: `SELECT count(*) AS n FROM whatsapp_inbound WHERE channel_id = ?`,
+        args: [channelId],
+      })
+    ).rows[0]!.n,
+  );
 
 describe("whatsapp: several numbers of one Meta app", () => {
   it("a change for number B delivered to A's URL is handled as B's; an unconnected number is recorded and shown", async () => {

@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 import { call, submit, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 import {
-  graphSendsTo, postWebhook, repOnWhatsapp, STATUS_FIXTURES, retarget, uniqueSuffix, uniqueWaId, waFixture, waLeads, waOutbox, workspaceWithNumber, type TestNumber,
+  graphSendsTo,
+  postWebhook,
+  repOnWhatsapp,
+  retarget,
+  STATUS_FIXTURES,
+  type TestNumber,
+  uniqueSuffix,
+  uniqueWaId,
+  waFixture,
+  waLeads,
+  waOutbox,
+  workspaceWithNumber,
 } from "../support/workers/whatsapp-harness";
 
 const HOUR = 3_600_000;
@@ -17,24 +28,37 @@ async function prospectWrites(num: TestNumber, wa = uniqueWaId()) {
 
 async function autoReply(leadId: string) {
   return eventually(async () => {
-    const row = (await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'auto_reply'`, args: [leadId] })).rows[0];
+    const row = (
+      await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'auto_reply'`, args: [leadId] })
+    ).rows[0];
     // Settled: sent/failed/skipped, or pending after a recorded attempt (not while a send holds the lease).
-    if (!row || (row.state === "pending" && (Number(row.attempts) === 0 || row.lease_until !== null))) throw new Error("auto-reply not settled yet");
+    if (!row || (row.state === "pending" && (Number(row.attempts) === 0 || row.lease_until !== null)))
+      throw new Error("auto-reply not settled yet");
     return row as Record<string, any>;
   });
 }
 
 describe("whatsapp sender: window, templates, Graph errors", () => {
   it("131047 from Meta (window closed after all) switches to the configured template; the row is sent once", async () => {
-    const num = await workspaceWithNumber({ autoReplyText: "Hi {name}!", templates: { auto_reply: { name: "welcome_back", language: "en_US", parameters: ["{name}"] } } });
+    const num = await workspaceWithNumber({
+      autoReplyText: "Hi {name}!",
+      templates: { auto_reply: { name: "welcome_back", language: "en_US", parameters: ["{name}"] } },
+    });
     const wa = uniqueWaId();
     await scriptFake(wa, ["wa_131047"]);
     const { lead } = await prospectWrites(num, wa);
     const sends = await graphSendsTo(wa, 2);
     expect(sends[0]).toMatchObject({ answered: 400, body: { type: "text" } });
     expect(sends[1]!.body).toEqual({
-      messaging_product: "whatsapp", recipient_type: "individual", to: wa, type: "template",
-      template: { name: "welcome_back", language: { code: "en_US" }, components: [{ type: "body", parameters: [{ type: "text", text: "Dana Reyes" }] }] },
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to: wa,
+      type: "template",
+      template: {
+        name: "welcome_back",
+        language: { code: "en_US" },
+        components: [{ type: "body", parameters: [{ type: "text", text: "Dana Reyes" }] }],
+      },
     });
     expect(await autoReply(lead.id)).toMatchObject({ state: "sent" });
   });
@@ -52,7 +76,10 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
   });
 
   it("131056 (pair rate limit) and 130429 (throughput) are retried later, not before the wait; then sent once", async () => {
-    for (const [code, wait, pattern] of [["wa_131056", 60_000, /pair rate limit: 131056/], ["wa_130429", 30_000, /rate limited: 130429/]] as const) {
+    for (const [code, wait, pattern] of [
+      ["wa_131056", 60_000, /pair rate limit: 131056/],
+      ["wa_130429", 30_000, /rate limited: 130429/],
+    ] as const) {
       const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
       const wa = uniqueWaId();
       await scriptFake(wa, [code]);
@@ -85,17 +112,41 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
 
   it("free text outside the 24-hour window is refused locally (skipped, recorded) and never reaches Meta; with a template configured the template goes", async () => {
     const num = await workspaceWithNumber();
-    const seq = await call("POST", "/api/v1/sequences", { key: num.ws.key, body: { name: "Nudge", source: "whatsapp", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 25 * 60, sender: "whatsapp", text: "Still interested, {name}?" }] } });
+    const seq = await call("POST", "/api/v1/sequences", {
+      key: num.ws.key,
+      body: {
+        name: "Nudge",
+        source: "whatsapp",
+        quietStart: null,
+        quietEnd: null,
+        steps: [{ delayMinutes: 25 * 60, sender: "whatsapp", text: "Still interested, {name}?" }],
+      },
+    });
     expect(seq.status).toBe(201);
     const { wa, lead } = await prospectWrites(num);
     await tick(Date.now() + 26 * HOUR);
     const [followUp] = (await waOutbox(num.ws.id)).filter((r) => r.kind === "follow_up");
-    expect(followUp).toMatchObject({ state: "skipped", last_error: "outside the 24-hour window and the step has no template", lead_id: lead.id });
+    expect(followUp).toMatchObject({
+      state: "skipped",
+      last_error: "outside the 24-hour window and the step has no template",
+      lead_id: lead.id,
+    });
     expect((await fakeCalls(wa)).length).toBe(0);
 
     // Same, on a number with a `follow_up` template: the step goes out as that template.
-    const num2 = await workspaceWithNumber({ templates: { follow_up: { name: "still_interested", language: "pt_BR", parameters: ["{name}", "{rep_name}"] } } });
-    const seq2 = await call("POST", "/api/v1/sequences", { key: num2.ws.key, body: { name: "Nudge", source: "whatsapp", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 25 * 60, sender: "whatsapp", text: "Still interested, {name}?" }] } });
+    const num2 = await workspaceWithNumber({
+      templates: { follow_up: { name: "still_interested", language: "pt_BR", parameters: ["{name}", "{rep_name}"] } },
+    });
+    const seq2 = await call("POST", "/api/v1/sequences", {
+      key: num2.ws.key,
+      body: {
+        name: "Nudge",
+        source: "whatsapp",
+        quietStart: null,
+        quietEnd: null,
+        steps: [{ delayMinutes: 25 * 60, sender: "whatsapp", text: "Still interested, {name}?" }],
+      },
+    });
     expect(seq2.status).toBe(201);
     const p2 = await prospectWrites(num2);
     await tick(Date.now() + 26 * HOUR);
@@ -112,7 +163,16 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
 
   it("inside the window a follow-up goes as free text", async () => {
     const num = await workspaceWithNumber();
-    await call("POST", "/api/v1/sequences", { key: num.ws.key, body: { name: "Soon", source: "whatsapp", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 60, sender: "whatsapp", text: "Any questions, {name}?" }] } });
+    await call("POST", "/api/v1/sequences", {
+      key: num.ws.key,
+      body: {
+        name: "Soon",
+        source: "whatsapp",
+        quietStart: null,
+        quietEnd: null,
+        steps: [{ delayMinutes: 60, sender: "whatsapp", text: "Any questions, {name}?" }],
+      },
+    });
     const { wa } = await prospectWrites(num);
     await tick(Date.now() + 2 * HOUR);
     const [sent] = await graphSendsTo(wa, 1);
@@ -133,20 +193,41 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
   });
 
   it("a form lead with a phone gets the number's auto_reply template on WhatsApp (it never wrote, so only a template)", async () => {
-    const num = await workspaceWithNumber({ templates: { auto_reply: { name: "thanks_for_asking", language: "en_US", parameters: ["{name}", "{form}"] } } });
+    const num = await workspaceWithNumber({
+      templates: { auto_reply: { name: "thanks_for_asking", language: "en_US", parameters: ["{name}", "{form}"] } },
+    });
     const wa = uniqueWaId();
-    expect((await submit(num.ws.form.publicKey, { name: "Ada Form", phone: `+${wa}`, email: `ada-${uniqueSuffix()}@example.com` })).status).toBe(200);
+    expect(
+      (
+        await submit(num.ws.form.publicKey, {
+          name: "Ada Form",
+          phone: `+${wa}`,
+          email: `ada-${uniqueSuffix()}@example.com`,
+        })
+      ).status,
+    ).toBe(200);
     const [sent] = await graphSendsTo(wa, 1);
     expect(sent!.body.template).toEqual({
-      name: "thanks_for_asking", language: { code: "en_US" },
-      components: [{ type: "body", parameters: [{ type: "text", text: "Ada Form" }, { type: "text", text: "Contact us" }] }],
+      name: "thanks_for_asking",
+      language: { code: "en_US" },
+      components: [
+        {
+          type: "body",
+          parameters: [
+            { type: "text", text: "Ada Form" },
+            { type: "text", text: "Contact us" },
+          ],
+        },
+      ],
     });
     const rows = (await waOutbox(num.ws.id)).filter((r) => r.kind === "auto_reply");
     expect(rows.map((r) => r.sender)).toEqual(["whatsapp"]);
   });
 
   it("a rep alert outside the rep's window uses the rep_alert template, its text in one line", async () => {
-    const num = await workspaceWithNumber({ templates: { rep_alert: { name: "new_lead", language: "en_US", parameters: ["{text}"] } } });
+    const num = await workspaceWithNumber({
+      templates: { rep_alert: { name: "new_lead", language: "en_US", parameters: ["{text}"] } },
+    });
     const phones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
     const { lead } = await prospectWrites(num);
     const owner = phones[num.ws.reps.findIndex((r) => r.id === lead.owner_rep_id)]!;
@@ -177,7 +258,10 @@ describe("whatsapp statuses", () => {
     }
     const after = await autoReply(lead.id);
     expect(after).toMatchObject({ state: "sent", delivery_status: "read", delivery_error: null });
-    const history = await testDb().execute({ sql: `SELECT status FROM whatsapp_status WHERE channel_id = ? AND message_id = ? ORDER BY status`, args: [num.channelId, mid] });
+    const history = await testDb().execute({
+      sql: `SELECT status FROM whatsapp_status WHERE channel_id = ? AND message_id = ? ORDER BY status`,
+      args: [num.channelId, mid],
+    });
     expect(history.rows.map((r) => r.status)).toEqual(["delivered", "read", "sent"]);
   });
 
@@ -203,7 +287,11 @@ describe("whatsapp statuses", () => {
     // Meta's `delivered` for the retry's message races ahead of our record of the send.
     expect((await postWebhook(num, await statusFor(num, "status_delivered", mid, wa))).status).toBe(200);
     await tick(Date.now() + HOUR);
-    expect(await autoReply(lead.id)).toMatchObject({ state: "sent", provider_message_id: mid, delivery_status: "delivered" });
+    expect(await autoReply(lead.id)).toMatchObject({
+      state: "sent",
+      provider_message_id: mid,
+      delivery_status: "delivered",
+    });
   });
 
   it("every status fixture is accepted (played, group, with tracker; BSUID recipients)", async () => {
@@ -214,7 +302,10 @@ describe("whatsapp statuses", () => {
       expect(res.status, f).toBe(200);
       expect(res.json.statuses, f).toBe(1);
     }
-    const n = await testDb().execute({ sql: `SELECT count(*) AS n FROM whatsapp_status WHERE channel_id = ?`, args: [num.channelId] });
+    const n = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM whatsapp_status WHERE channel_id = ?`,
+      args: [num.channelId],
+    });
     expect(Number(n.rows[0]!.n)).toBe(STATUS_FIXTURES.length);
   });
 });

@@ -2,7 +2,21 @@ import { describe, expect, it } from "vitest";
 import { call, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
-  graphSendMatching, graphSendsTo, leadWithWhatsappReps, postWebhook, repOnWhatsapp, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, waOutbox, waState, workspaceWithNumber, type TestNumber,
+  graphSendMatching,
+  graphSendsTo,
+  leadWithWhatsappReps,
+  postWebhook,
+  repOnWhatsapp,
+  retarget,
+  type TestNumber,
+  uniqueSuffix,
+  uniqueWaId,
+  waEvents,
+  waFixture,
+  waLeads,
+  waOutbox,
+  waState,
+  workspaceWithNumber,
 } from "../support/workers/whatsapp-harness";
 
 const setup = () => leadWithWhatsappReps();
@@ -18,7 +32,12 @@ async function tap(num: TestNumber, from: string, fixture: string, replyId: stri
 
 const alertOf = async (leadId: string) =>
   eventually(async () => {
-    const row = (await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [leadId] })).rows[0];
+    const row = (
+      await testDb().execute({
+        sql: `SELECT * FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`,
+        args: [leadId],
+      })
+    ).rows[0];
     if (!row) throw new Error("alert not sent yet");
     return row as Record<string, any>;
   });
@@ -31,20 +50,33 @@ describe("whatsapp: reps without Telegram", () => {
     expect(alert.body.interactive.type).toBe("button");
     expect(alert.body.interactive.body.text).toMatch(/New lead \(whatsapp\): Dana Reyes/);
     expect(alert.body.interactive.action.buttons.map((b: any) => [b.reply.id, b.reply.title])).toEqual([
-      [`l:claim:${lead.id}`, "Claim"], [`l:contacted:${lead.id}`, "Contacted"], [`l:more:${lead.id}`, "More actions"],
+      [`l:claim:${lead.id}`, "Claim"],
+      [`l:contacted:${lead.id}`, "Contacted"],
+      [`l:more:${lead.id}`, "More actions"],
     ]);
 
     await tap(num, owner, "interactive_button_reply", `l:contacted:${lead.id}`);
     const after = (await waLeads(num.ws.id)).find((l) => l.id === lead.id)!;
     expect(after.status).toBe("contacted");
     expect(after.first_response_at).not.toBeNull();
-    expect((await waEvents(lead.id)).find((e) => e.type === "status_changed")).toMatchObject({ actor_type: "rep", actor_id: ownerRep.id });
+    expect((await waEvents(lead.id)).find((e) => e.type === "status_changed")).toMatchObject({
+      actor_type: "rep",
+      actor_id: ownerRep.id,
+    });
     await graphSendMatching(owner, (b) => b.text?.body === "Contacted \u2713 Dana Reyes \u00b7 status: contacted");
 
     await tap(num, owner, "interactive_button_reply", `l:more:${lead.id}`);
     const list = (await graphSendMatching(owner, (b) => b.interactive?.type === "list")).body.interactive;
     expect(list.type).toBe("list");
-    expect(list.action.sections[0].rows.map((r: any) => r.title)).toEqual(["Claim", "Contacted", "Qualified", "Won", "Lost", "Snooze 1h", "Pass"]);
+    expect(list.action.sections[0].rows.map((r: any) => r.title)).toEqual([
+      "Claim",
+      "Contacted",
+      "Qualified",
+      "Won",
+      "Lost",
+      "Snooze 1h",
+      "Pass",
+    ]);
     expect(list.action.sections[0].rows.every((r: any) => r.title.length <= 24 && r.id.length <= 200)).toBe(true);
 
     await tap(num, owner, "interactive_list_reply", `l:won:${lead.id}`);
@@ -80,14 +112,24 @@ describe("whatsapp: reps without Telegram", () => {
     // Anything else from a rep gets the help text.
     await postWebhook(num, retarget(await waFixture("message_image"), num, { waId: owner }, uniqueSuffix()));
     // Once for the rep's first message (setup), once for the image.
-    await eventually(async () => expect((await fakeCalls(owner)).filter((c) => String(c.body.text?.body).startsWith("Tap the buttons of a lead alert")).length).toBe(2));
+    await eventually(async () =>
+      expect(
+        (await fakeCalls(owner)).filter((c) => String(c.body.text?.body).startsWith("Tap the buttons of a lead alert"))
+          .length,
+      ).toBe(2),
+    );
   });
 
   it("a lead the owner hands to a named rep alerts that rep on WhatsApp, with the buttons", async () => {
     const { num, lead, other } = await setup();
     const to = num.ws.reps.find((r) => r.id !== lead.owner_rep_id)!;
-    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: num.ws.key, body: { repId: to.id } })).status).toBe(200);
-    const alert = await graphSendMatching(other, (b) => b.type === "interactive" && /now yours/.test(String(b.interactive?.body?.text)));
+    expect(
+      (await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: num.ws.key, body: { repId: to.id } })).status,
+    ).toBe(200);
+    const alert = await graphSendMatching(
+      other,
+      (b) => b.type === "interactive" && /now yours/.test(String(b.interactive?.body?.text)),
+    );
     expect(alert.body.interactive.action.buttons[0].reply.id).toBe(`l:claim:${lead.id}`);
   });
 
@@ -108,7 +150,16 @@ describe("whatsapp: reps without Telegram", () => {
 describe("whatsapp: STOP and the consent ledger", () => {
   it("STOP opts out (ledger, lead, sequences stopped, confirmation); later prospect messages are skipped; START opts back in; replays change nothing", async () => {
     const num = await workspaceWithNumber();
-    await call("POST", "/api/v1/sequences", { key: num.ws.key, body: { name: "Nudge", source: "whatsapp", quietStart: null, quietEnd: null, steps: [{ delayMinutes: 60, sender: "whatsapp", text: "Still there?" }] } });
+    await call("POST", "/api/v1/sequences", {
+      key: num.ws.key,
+      body: {
+        name: "Nudge",
+        source: "whatsapp",
+        quietStart: null,
+        quietEnd: null,
+        steps: [{ delayMinutes: 60, sender: "whatsapp", text: "Still there?" }],
+      },
+    });
     const wa = uniqueWaId();
     await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
     const [lead] = await waLeads(num.ws.id);
@@ -116,10 +167,27 @@ describe("whatsapp: STOP and the consent ledger", () => {
     stop.entry[0].changes[0].value.messages[0].text.body = " Stop. ";
     expect((await postWebhook(num, stop)).status).toBe(200);
 
-    const ledger = async () => (await testDb().execute({ sql: `SELECT action, source, address, message_id, text FROM consent_event WHERE lead_id = ? ORDER BY created_at, id`, args: [lead!.id] })).rows;
-    expect(await ledger()).toEqual([{ action: "opt_out", source: "whatsapp", address: wa, message_id: stop.entry[0].changes[0].value.messages[0].id, text: " Stop. " }]);
+    const ledger = async () =>
+      (
+        await testDb().execute({
+          sql: `SELECT action, source, address, message_id, text FROM consent_event WHERE lead_id = ? ORDER BY created_at, id`,
+          args: [lead!.id],
+        })
+      ).rows;
+    expect(await ledger()).toEqual([
+      {
+        action: "opt_out",
+        source: "whatsapp",
+        address: wa,
+        message_id: stop.entry[0].changes[0].value.messages[0].id,
+        text: " Stop. ",
+      },
+    ]);
     expect((await waLeads(num.ws.id))[0]!.opted_out_at).not.toBeNull();
-    const enrol = await testDb().execute({ sql: `SELECT state, stop_reason FROM sequence_enrollment WHERE lead_id = ?`, args: [lead!.id] });
+    const enrol = await testDb().execute({
+      sql: `SELECT state, stop_reason FROM sequence_enrollment WHERE lead_id = ?`,
+      args: [lead!.id],
+    });
     expect(enrol.rows[0]).toMatchObject({ state: "stopped", stop_reason: "opted_out" });
     expect((await graphSendsTo(wa, 1)).at(-1)!.body.text.body).toMatch(/^You are unsubscribed/);
 
@@ -132,10 +200,23 @@ describe("whatsapp: STOP and the consent ledger", () => {
     await testDb().execute({
       sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
             VALUES (?, ?, ?, 'follow_up', 'whatsapp', ?, ?, '{"text":"Hello?"}', ?, 'pending', 0, ?, ?, ?)`,
-      args: [`obx_t${uniqueSuffix()}`, num.ws.id, lead!.id, num.channelId, wa, `t:${uniqueSuffix()}`, Date.now(), Date.now(), Date.now()],
+      args: [
+        `obx_t${uniqueSuffix()}`,
+        num.ws.id,
+        lead!.id,
+        num.channelId,
+        wa,
+        `t:${uniqueSuffix()}`,
+        Date.now(),
+        Date.now(),
+        Date.now(),
+      ],
     });
     await tick(Date.now() + 1000);
-    expect((await waOutbox(num.ws.id)).find((r) => r.kind === "follow_up")).toMatchObject({ state: "skipped", last_error: "prospect opted out" });
+    expect((await waOutbox(num.ws.id)).find((r) => r.kind === "follow_up")).toMatchObject({
+      state: "skipped",
+      last_error: "prospect opted out",
+    });
 
     const start = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
     start.entry[0].changes[0].value.messages[0].text.body = "START";
@@ -148,10 +229,16 @@ describe("whatsapp: STOP and the consent ledger", () => {
     const num = await workspaceWithNumber();
     const wa = uniqueWaId();
     await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
-    expect((await postWebhook(num, retarget(await waFixture("button_unsubscribe"), num, { waId: wa }, uniqueSuffix()))).status).toBe(200);
+    expect(
+      (await postWebhook(num, retarget(await waFixture("button_unsubscribe"), num, { waId: wa }, uniqueSuffix())))
+        .status,
+    ).toBe(200);
     const [lead] = await waLeads(num.ws.id);
     expect(lead!.opted_out_at).not.toBeNull();
-    const rows = await testDb().execute({ sql: `SELECT action, text FROM consent_event WHERE lead_id = ?`, args: [lead!.id] });
+    const rows = await testDb().execute({
+      sql: `SELECT action, text FROM consent_event WHERE lead_id = ?`,
+      args: [lead!.id],
+    });
     expect(rows.rows).toEqual([{ action: "opt_out", text: "Unsubscribe" }]);
   });
 

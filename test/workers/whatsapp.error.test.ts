@@ -1,8 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { testDb } from "../support/workers/harness";
 import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
+import { testDb } from "../support/workers/harness";
 import { fakeApiUrl } from "../support/workers/outbox-harness";
-import { retarget, sign, uniqueSuffix, uniqueWaId, waFixture, waLeads, workspaceWithNumber, type TestNumber } from "../support/workers/whatsapp-harness";
+import {
+  retarget,
+  sign,
+  type TestNumber,
+  uniqueSuffix,
+  uniqueWaId,
+  waFixture,
+  waLeads,
+  workspaceWithNumber,
+} from "../support/workers/whatsapp-harness";
 
 const app = () => appBehindFaultProxy({ WHATSAPP_GRAPH_URL: `${fakeApiUrl}/graph` });
 const post = async (num: TestNumber, raw: string) =>

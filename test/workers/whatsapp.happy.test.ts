@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { call } from "../support/workers/harness";
 import { fakeCalls } from "../support/workers/outbox-harness";
-import { graphSendsTo, postWebhook, retarget, uniqueSuffix, uniqueWaId, waEvents, waFixture, waLeads, workspaceWithNumber } from "../support/workers/whatsapp-harness";
+import {
+  graphSendsTo,
+  postWebhook,
+  retarget,
+  uniqueSuffix,
+  uniqueWaId,
+  waEvents,
+  waFixture,
+  waLeads,
+  workspaceWithNumber,
+} from "../support/workers/whatsapp-harness";
 
 describe("whatsapp: connecting a number", () => {
   it("checks the number with the Graph API, stores it, lists it with masked secrets and the webhook URL", async () => {
@@ -13,8 +23,13 @@ describe("whatsapp: connecting a number", () => {
     expect(list.status).toBe(200);
     expect(list.json.data).toHaveLength(1);
     expect(list.json.data[0]).toMatchObject({
-      id: num.channelId, kind: "whatsapp", phoneNumberId: num.phoneNumberId, displayPhoneNumber: "15550783881", verifiedName: "Lucky Shrub",
-      webhookUrl: `https://leadrelay.test/hooks/whatsapp/${num.channelId}`, autoReplyText: "Hi {name}!",
+      id: num.channelId,
+      kind: "whatsapp",
+      phoneNumberId: num.phoneNumberId,
+      displayPhoneNumber: "15550783881",
+      verifiedName: "Lucky Shrub",
+      webhookUrl: `https://leadrelay.test/hooks/whatsapp/${num.channelId}`,
+      autoReplyText: "Hi {name}!",
       accessToken: `\u2022\u2022\u2022\u2022${num.accessToken.slice(-4)}`,
     });
     for (const s of [num.accessToken, num.appSecret, num.verifyToken]) expect(list.text).not.toContain(s);
@@ -30,12 +45,26 @@ describe("whatsapp: intake", () => {
     expect(res.status).toBe(200);
     const [lead, ...rest] = await waLeads(num.ws.id);
     expect(rest).toHaveLength(0);
-    expect(lead).toMatchObject({ source: "whatsapp", name: "Dana Reyes", whatsapp_id: wa, phone: `+${wa}`, whatsapp_user_id: `US.${wa}`, message: "Do you install garden lighting?", utm_source: "whatsapp" });
+    expect(lead).toMatchObject({
+      source: "whatsapp",
+      name: "Dana Reyes",
+      whatsapp_id: wa,
+      phone: `+${wa}`,
+      whatsapp_user_id: `US.${wa}`,
+      message: "Do you install garden lighting?",
+      utm_source: "whatsapp",
+    });
     const created = (await waEvents(lead!.id)).find((e) => e.type === "created")!;
     const msgId = payload.entry[0].changes[0].value.messages[0].id;
     expect(created.dedup_key).toBe(`wa:${msgId}`);
     const [reply] = await graphSendsTo(wa, 1);
     expect(reply!.path).toBe(`/graph/${num.phoneNumberId}/messages`);
-    expect(reply!.body).toEqual({ messaging_product: "whatsapp", recipient_type: "individual", to: wa, type: "text", text: { body: "Hi Dana Reyes, thanks for writing!", preview_url: false } });
+    expect(reply!.body).toEqual({
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to: wa,
+      type: "text",
+      text: { body: "Hi Dana Reyes, thanks for writing!", preview_url: false },
+    });
   });
 });

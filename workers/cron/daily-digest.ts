@@ -57,7 +57,16 @@ export const dailyDigest: CronJob = {
                 :key, 'pending', 0, :now, :now, :now
               WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE idempotency_key = :key)
               ON CONFLICT DO NOTHING`,
-        args: { oid: newId("obx", now), ws, channel: String(r.channel_id), chat: String(r.chat), date: local.date, since: now - 86_400_000, key, now },
+        args: {
+          oid: newId("obx", now),
+          ws,
+          channel: String(r.channel_id),
+          chat: String(r.chat),
+          date: local.date,
+          since: now - 86_400_000,
+          key,
+          now,
+        },
       });
     }
     if (statements.length > 0) await client.batch(statements, "write");

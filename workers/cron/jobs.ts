@@ -1,9 +1,9 @@
+import { drainUnassigned, workspacesWithQueue } from "../domain/routing/unassigned-queue";
 import { dailyDigest } from "./daily-digest";
 import type { CronJob } from "./job";
 import { scheduleSequenceSteps } from "./schedule-sequence-steps";
 import { sendDueOutbox } from "./send-due-outbox";
 import { slaSweep } from "./sla-sweep";
-import { drainUnassigned, workspacesWithQueue } from "../domain/routing/unassigned-queue";
 
 // Workspaces whose queue one tick drains; the rest wait a minute (any capacity change drains at once anyway).
 const QUEUE_WORKSPACES_PER_TICK = 50;

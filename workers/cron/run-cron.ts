@@ -1,17 +1,23 @@
 import type { Config } from "../config";
 import { openDatabase } from "../db";
-import { createSenders } from "../outbox/senders";
 import type { ScheduleRetry } from "../outbox/retry-queue";
+import { createSenders } from "../outbox/senders";
 import type { RotationService } from "../routing/rotation-service";
-import { CRON_JOBS } from "./jobs";
 import type { CronJob } from "./job";
+import { CRON_JOBS } from "./jobs";
 
 /**
  * One tick: every job with the tick's time as its clock. A failing job is logged and does not stop
  * the others (a broken digest must not hold back follow-ups); the tick then fails as a whole so the
  * platform's cron metrics show it.
  */
-export async function runCron(config: Config, scheduledTime: number, rotation: RotationService, jobs: CronJob[] = CRON_JOBS, scheduleRetry?: ScheduleRetry) {
+export async function runCron(
+  config: Config,
+  scheduledTime: number,
+  rotation: RotationService,
+  jobs: CronJob[] = CRON_JOBS,
+  scheduleRetry?: ScheduleRetry,
+) {
   const ctx = { config, database: openDatabase(config), now: () => scheduledTime, rotation, scheduleRetry };
   const senders = createSenders(config);
   const results: Record<string, Record<string, number> | { error: string }> = {};

@@ -1,6 +1,6 @@
 import type { InStatement, Row } from "@libsql/client/web";
 import type { LeadSource, LeadStatus, StepSender } from "../../db/schema";
-import { planStep, type DueEnrollment } from "../sequences/plan-step";
+import { type DueEnrollment, planStep } from "../sequences/plan-step";
 import type { CronJob } from "./job";
 
 // Enrolments handled per tick: one read and one write batch of at most ~2 statements each.
@@ -33,7 +33,15 @@ function toDue(r: Row): DueEnrollment {
       phone: str(r.phone),
       whatsappInboundAt: num(r.wa_inbound_at),
     },
-    step: r.sender === null ? null : { sender: String(r.sender) as StepSender, text: str(r.text), subject: str(r.subject), template: str(r.template) },
+    step:
+      r.sender === null
+        ? null
+        : {
+            sender: String(r.sender) as StepSender,
+            text: str(r.text),
+            subject: str(r.subject),
+            template: str(r.template),
+          },
     nextDelayMinutes: num(r.next_delay),
     channelId: str(r.channel_id),
     followUpTemplate: str(r.follow_up_template),
@@ -81,13 +89,22 @@ export const scheduleSequenceSteps: CronJob = {
       const args = { id: e.id, pos: e.position, now };
       if (plan.action === "stop") {
         counts.stopped++;
-        statements.push({ sql: `UPDATE sequence_enrollment SET state = 'stopped', stop_reason = :reason, next_due_at = NULL, updated_at = :now ${guard}`, args: { ...args, reason: plan.reason } });
+        statements.push({
+          sql: `UPDATE sequence_enrollment SET state = 'stopped', stop_reason = :reason, next_due_at = NULL, updated_at = :now ${guard}`,
+          args: { ...args, reason: plan.reason },
+        });
       } else if (plan.action === "defer") {
         counts.deferred++;
-        statements.push({ sql: `UPDATE sequence_enrollment SET next_due_at = :until, updated_at = :now ${guard}`, args: { ...args, until: plan.until } });
+        statements.push({
+          sql: `UPDATE sequence_enrollment SET next_due_at = :until, updated_at = :now ${guard}`,
+          args: { ...args, until: plan.until },
+        });
       } else if (plan.action === "done") {
         counts.done++;
-        statements.push({ sql: `UPDATE sequence_enrollment SET state = 'done', next_due_at = NULL, updated_at = :now ${guard}`, args });
+        statements.push({
+          sql: `UPDATE sequence_enrollment SET state = 'done', next_due_at = NULL, updated_at = :now ${guard}`,
+          args,
+        });
       } else {
         const m = plan.message;
         if (m.skipReason) counts.skipped++;
@@ -112,9 +129,10 @@ export const scheduleSequenceSteps: CronJob = {
           },
         });
         statements.push({
-          sql: plan.nextDueAt === null
-            ? `UPDATE sequence_enrollment SET state = 'done', next_position = :pos + 1, next_due_at = NULL, updated_at = :now ${guard}`
-            : `UPDATE sequence_enrollment SET next_position = :pos + 1, next_due_at = :next, updated_at = :now ${guard}`,
+          sql:
+            plan.nextDueAt === null
+              ? `UPDATE sequence_enrollment SET state = 'done', next_position = :pos + 1, next_due_at = NULL, updated_at = :now ${guard}`
+              : `UPDATE sequence_enrollment SET next_position = :pos + 1, next_due_at = :next, updated_at = :now ${guard}`,
           args: plan.nextDueAt === null ? args : { ...args, next: plan.nextDueAt },
         });
       }

@@ -2,7 +2,7 @@ import { and, eq, isNotNull, isNull, min } from "drizzle-orm";
 import { lead } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
 import { leadFromRow } from "../domain/leads/lead-row";
-import { reassignLead, type ReassignOutcome } from "../domain/routing/reassign";
+import { type ReassignOutcome, reassignLead } from "../domain/routing/reassign";
 import { loadRoutingContext, type RoutingContext } from "../domain/routing/routing-context";
 
 // Bounded per run so a tick stays well inside the Worker's limits; the rest waits for the next minute.

@@ -6,7 +6,12 @@ import { html } from "hono/html";
  * and a `data-chart` name the browser tests look for.
  */
 
-export const SOURCE_COLORS: Record<string, string> = { form: "#0969da", whatsapp: "#1a7f37", telegram: "#8250df", api: "#bf8700" };
+export const SOURCE_COLORS: Record<string, string> = {
+  form: "#0969da",
+  whatsapp: "#1a7f37",
+  telegram: "#8250df",
+  api: "#bf8700",
+};
 const color = (key: string) => SOURCE_COLORS[key] ?? "#6e7781";
 
 /** In place of a chart with nothing to draw: a sentence, not an empty 0–1 axis. */
@@ -52,12 +57,14 @@ export function stackedDays(
         let base = H - pad.b;
         const x = pad.l + i * slot + (slot - bw) / 2;
         return html`<g>
-          ${keys.filter((k) => (d.bySource[k] ?? 0) > 0).map((k) => {
-            const h = y(d.bySource[k]!);
-            base -= h;
-            const bar = html`<rect x="${x.toFixed(1)}" y="${base.toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${color(k)}" data-source="${k}"><title>${d.day} · ${k}: ${d.bySource[k]}</title></rect>`;
-            return linkFor ? html`<a href="${linkFor(d.day, k)}">${bar}</a>` : bar;
-          })}
+          ${keys
+            .filter((k) => (d.bySource[k] ?? 0) > 0)
+            .map((k) => {
+              const h = y(d.bySource[k]!);
+              base -= h;
+              const bar = html`<rect x="${x.toFixed(1)}" y="${base.toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${color(k)}" data-source="${k}"><title>${d.day} · ${k}: ${d.bySource[k]}</title></rect>`;
+              return linkFor ? html`<a href="${linkFor(d.day, k)}">${bar}</a>` : bar;
+            })}
           ${i % labelEvery === 0 ? html`<text x="${(x + bw / 2).toFixed(1)}" y="${H - 6}" text-anchor="middle" class="tick">${d.day.slice(5)}</text>` : ""}
         </g>`;
       })}
@@ -76,7 +83,8 @@ export interface BarRow {
   href?: string;
 }
 
-const link = (href: string | undefined, bar: ReturnType<typeof html>) => (href ? html`<a href="${href}">${bar}</a>` : bar);
+const link = (href: string | undefined, bar: ReturnType<typeof html>) =>
+  href ? html`<a href="${href}">${bar}</a>` : bar;
 
 /** Horizontal bars (funnel, conversion): one row per label, scaled to `max` or the largest value. */
 export function hbars(name: string, label: string, rows: BarRow[], max?: number) {
@@ -100,7 +108,11 @@ export function hbars(name: string, label: string, rows: BarRow[], max?: number)
 }
 
 /** Median and p90 per row, two bars each (p90 lighter): speed to lead per rep. */
-export function delayBars(name: string, label: string, rows: { label: string; median: number | null; p90: number | null; count: number }[]) {
+export function delayBars(
+  name: string,
+  label: string,
+  rows: { label: string; median: number | null; p90: number | null; count: number }[],
+) {
   const W = 520;
   const row = 40;
   const lw = 120;
@@ -108,11 +120,13 @@ export function delayBars(name: string, label: string, rows: { label: string; me
   const scale = (v: number | null) => (v === null ? 0 : ((W - lw - 210) * v) / max);
   const H = Math.max(row, rows.length * row);
   return html`<svg data-chart="${name}" role="img" aria-label="${label}" viewBox="0 0 ${W} ${H}" class="hbars">
-    ${rows.map((r, i) => html`<g>
+    ${rows.map(
+      (r, i) => html`<g>
       <text x="${lw - 6}" y="${i * row + 22}" text-anchor="end" class="lbl">${r.label}</text>
       <rect x="${lw}" y="${i * row + 6}" width="${scale(r.p90).toFixed(1)}" height="12" fill="#b6d4fb" data-stat="p90"><title>${r.label} p90: ${formatDuration(r.p90)} (${r.count} leads)</title></rect>
       <rect x="${lw}" y="${i * row + 20}" width="${scale(r.median).toFixed(1)}" height="12" fill="#0969da" data-stat="median"><title>${r.label} median: ${formatDuration(r.median)} (${r.count} leads)</title></rect>
       <text x="${(lw + Math.max(scale(r.p90), scale(r.median)) + 6).toFixed(1)}" y="${i * row + 24}" class="val">med ${formatDuration(r.median)} · p90 ${formatDuration(r.p90)} · n=${r.count}</text>
-    </g>`)}
+    </g>`,
+    )}
   </svg>`;
 }

@@ -1,6 +1,6 @@
 import { html, raw } from "hono/html";
-import { CONSOLE_CSS, QUEUE_COUNTS_SLOT } from "./console-style";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { CONSOLE_CSS, QUEUE_COUNTS_SLOT } from "./console-style";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -71,6 +71,9 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export const fmtTime = (ms: number | null, timeZone = "UTC") => {
   if (ms === null) return "—";
   let f = formatters.get(timeZone);
-  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" })));
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" });
+    formatters.set(timeZone, f);
+  }
   return f.format(ms);
 };

@@ -12,18 +12,39 @@ import { when } from "./when";
 export type LeadPageErrors = Partial<Record<"status" | "owner" | "claim" | "note" | "snooze" | "reply", string>>;
 
 export const STATUS_WORDS: Record<string, string> = {
-  new: "New", contacted: "Contacted", qualified: "Qualified", won: "Won", lost: "Lost", unqualified: "Not a fit", spam: "Spam",
+  new: "New",
+  contacted: "Contacted",
+  qualified: "Qualified",
+  won: "Won",
+  lost: "Lost",
+  unqualified: "Not a fit",
+  spam: "Spam",
 };
 
 const DONE_WORDS: Record<string, string> = {
-  status: "Status changed.", owner: "Owner changed.", claim: "Claimed.", note: "Note added.", snooze: "Snoozed: the owner gets a reminder.",
+  status: "Status changed.",
+  owner: "Owner changed.",
+  claim: "Claimed.",
+  note: "Note added.",
+  snooze: "Snoozed: the owner gets a reminder.",
   reply: "Reply queued: it is on its way.",
 };
 
 const EVENT_WORDS: Record<string, string> = {
-  created: "Captured", "re-inquiry": "Wrote again", status_changed: "Status changed", owner_changed: "Owner changed",
-  assigned: "Assigned", unassigned: "Left unassigned", reassigned: "Reassigned", escalated: "Escalated", claimed: "Claimed",
-  passed: "Passed on", note: "Note", message: "Message", opted_out: "Opted out", opted_in: "Opted back in",
+  created: "Captured",
+  "re-inquiry": "Wrote again",
+  status_changed: "Status changed",
+  owner_changed: "Owner changed",
+  assigned: "Assigned",
+  unassigned: "Left unassigned",
+  reassigned: "Reassigned",
+  escalated: "Escalated",
+  claimed: "Claimed",
+  passed: "Passed on",
+  note: "Note",
+  message: "Message",
+  opted_out: "Opted out",
+  opted_in: "Opted back in",
   delivery_failed: "Not delivered",
 };
 
@@ -42,7 +63,9 @@ function eventText(e: LeadEvent, repName: (id: unknown) => string): string {
   switch (e.type) {
     case "created":
     case "re-inquiry":
-      return [d.channel && `via ${String(d.channel)}`, d.message && `“${String(d.message)}”`].filter(Boolean).join(" · ");
+      return [d.channel && `via ${String(d.channel)}`, d.message && `“${String(d.message)}”`]
+        .filter(Boolean)
+        .join(" · ");
     case "status_changed":
       return `${words(d.from)} → ${words(d.to)}`;
     case "note":
@@ -52,14 +75,20 @@ function eventText(e: LeadEvent, repName: (id: unknown) => string): string {
     case "delivery_failed":
       return `${String(d.channel ?? "")}: ${String(d.error ?? "")} · “${String(d.text ?? "")}”`;
     default:
-      return [d.from !== undefined && `from ${repName(d.from)}`, (d.to ?? d.repId) !== undefined && `to ${repName(d.to ?? d.repId)}`,
-        typeof d.reason === "string" && d.reason !== "rotation" && `(${d.reason})`].filter(Boolean).join(" ");
+      return [
+        d.from !== undefined && `from ${repName(d.from)}`,
+        (d.to ?? d.repId) !== undefined && `to ${repName(d.to ?? d.repId)}`,
+        typeof d.reason === "string" && d.reason !== "rotation" && `(${d.reason})`,
+      ]
+        .filter(Boolean)
+        .join(" ");
   }
 }
 
 const fieldError = (id: string, message: string | undefined) =>
   message ? html`<p class="field-err" id="${id}-error" role="alert">${message}</p>` : "";
-const invalid = (id: string, message: string | undefined) => (message ? html`aria-invalid="true" aria-describedby="${id}-error"` : "");
+const invalid = (id: string, message: string | undefined) =>
+  message ? html`aria-invalid="true" aria-describedby="${id}-error"` : "";
 
 export interface LeadPageData {
   lead: Lead;
@@ -80,11 +109,13 @@ export interface LeadPageData {
 function threadBody(thread: ThreadMessage[], timeZone: string) {
   if (thread.length === 0) return html`<p class="muted">No messages yet.</p>`;
   return html`<ol class="thread" data-thread>
-  ${thread.map((m) => html`<li class="${m.direction}" data-direction="${m.direction}">
+  ${thread.map(
+    (m) => html`<li class="${m.direction}" data-direction="${m.direction}">
     <div class="meta">${m.from} · ${m.channel} · ${fmtTime(m.at, timeZone)}${m.edited ? " · edited" : ""}</div>
     <div>${m.text}${m.media ? html` <em>[${m.media}]</em>` : ""}</div>
     ${m.state ? html`<div class="meta" data-state="${m.state}"><span class="state-${m.state}">${m.state}</span>${m.reason ? html` — ${m.reason}` : ""}</div>` : ""}
-  </li>`)}
+  </li>`,
+  )}
 </ol>`;
 }
 
@@ -92,12 +123,14 @@ function replyBox(leadId: string, reply: ReplyOptions, nonce: string, error: str
   if (reply.mode === "none") return html`<p class="muted" data-reply-why>${reply.why}</p>${fieldError("reply", error)}`;
   return html`<form method="post" action="/app/leads/${leadId}/reply" class="reply" data-reply-form>
   <input type="hidden" name="nonce" value="${nonce}">
-  ${reply.mode === "template"
-    ? html`<p class="muted" data-reply-why>${reply.why}</p>
+  ${
+    reply.mode === "template"
+      ? html`<p class="muted" data-reply-why>${reply.why}</p>
       <label for="reply-template">Approved template</label>
       <select id="reply-template" name="template" ${invalid("reply", error)}>${reply.templates.map((t) => html`<option>${t}</option>`)}</select>`
-    : html`<label for="reply-text">Reply on ${reply.channel}</label>
-      <textarea id="reply-text" name="text" rows="3" maxlength="4000" required ${invalid("reply", error)}></textarea>`}
+      : html`<label for="reply-text">Reply on ${reply.channel}</label>
+      <textarea id="reply-text" name="text" rows="3" maxlength="4000" required ${invalid("reply", error)}></textarea>`
+  }
   ${fieldError("reply", error)}
   <p><button type="submit">Send${reply.mode === "template" ? " template" : ""} on ${reply.channel}</button></p>
 </form>`;
@@ -106,7 +139,8 @@ function replyBox(leadId: string, reply: ReplyOptions, nonce: string, error: str
 export function leadPageBody(d: LeadPageData) {
   const { lead, errors = {} } = d;
   const owner = d.reps.find((r) => r.id === lead.ownerRepId);
-  const repName = (id: unknown) => (typeof id === "string" ? (d.reps.find((r) => r.id === id)?.name ?? "a removed rep") : "nobody");
+  const repName = (id: unknown) =>
+    typeof id === "string" ? (d.reps.find((r) => r.id === id)?.name ?? "a removed rep") : "nobody";
   const fields = Object.entries(lead.fields);
   const action = (name: string) => `/app/leads/${lead.id}/${name}`;
   return html`
@@ -126,22 +160,28 @@ ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d
   </form>
   <form method="post" action="${action("owner")}">
     <label for="owner">Owner</label>
-    ${d.candidates.eligible.length
-      ? html`<select id="owner" name="repId" ${invalid("owner", errors.owner)}>
+    ${
+      d.candidates.eligible.length
+        ? html`<select id="owner" name="repId" ${invalid("owner", errors.owner)}>
           ${d.candidates.eligible.map((r) => html`<option value="${r.id}">${r.name}</option>`)}</select>
         <p><button type="submit">Hand over</button></p>`
-      : html`<p class="muted" data-owner-why>Nobody else can take it now.</p>`}
-    ${d.candidates.skipped.length
-      ? html`<p class="muted" data-owner-skipped>${d.candidates.skipped.map((r) => `${r.name}: ${r.reason}`).join(" · ")}</p>`
-      : ""}
+        : html`<p class="muted" data-owner-why>Nobody else can take it now.</p>`
+    }
+    ${
+      d.candidates.skipped.length
+        ? html`<p class="muted" data-owner-skipped>${d.candidates.skipped.map((r) => `${r.name}: ${r.reason}`).join(" · ")}</p>`
+        : ""
+    }
     ${fieldError("owner", errors.owner)}
   </form>
   <form method="post" action="${action("claim")}">
     <label>Claim</label>
-    ${owner
-      ? html`<p class="muted">${lead.claimedAt ? `${owner.name} has taken it.` : `Marks it taken by ${owner.name}: the answer deadline stops.`}</p>
+    ${
+      owner
+        ? html`<p class="muted">${lead.claimedAt ? `${owner.name} has taken it.` : `Marks it taken by ${owner.name}: the answer deadline stops.`}</p>
         ${lead.claimedAt ? "" : html`<button type="submit">Claim for ${owner.name}</button>`}`
-      : html`<p class="muted">Give it an owner first.</p>`}
+        : html`<p class="muted">Give it an owner first.</p>`
+    }
     ${fieldError("claim", errors.claim)}
   </form>
   <form method="post" action="${action("snooze")}">
@@ -173,10 +213,12 @@ ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d
   </section>
   <section class="card" data-section="score">
     <h2>Score ${lead.score ?? "—"}/10 ${lead.hot ? html`<span class="hot">hot</span>` : ""}</h2>
-    ${lead.scoreReasons?.length
-      ? html`<table>${lead.scoreReasons.map((r) => html`<tr><td>${r.label}</td><td>${r.points > 0 ? "+" : ""}${r.points}</td></tr>`)}</table>
+    ${
+      lead.scoreReasons?.length
+        ? html`<table>${lead.scoreReasons.map((r) => html`<tr><td>${r.label}</td><td>${r.points > 0 ? "+" : ""}${r.points}</td></tr>`)}</table>
         <p class="muted">Points of your <a href="/app/scoring">scoring rules</a> that fired, summed and kept between 1 and 10.</p>`
-      : html`<p class="muted">Not scored.</p>`}
+        : html`<p class="muted">Not scored.</p>`
+    }
     <h3>Where it came from</h3>
     <p>${lead.source}${[lead.utmSource, lead.utmMedium, lead.utmCampaign].some(Boolean) ? ` · ${[lead.utmSource, lead.utmMedium, lead.utmCampaign].filter(Boolean).join(" / ")}` : ""}
     ${lead.referrer ? html`<br>Referrer ${lead.referrer}` : ""}${lead.pageUrl ? html`<br>Page ${lead.pageUrl}` : ""}</p>

@@ -1,23 +1,25 @@
 import { html } from "hono/html";
+import { WEBHOOK_EVENTS } from "../../db/schema";
 import type { Form } from "../domain/capture/forms";
-import type { Rep } from "../domain/team/reps";
 import type { ScoringRules } from "../domain/capture/scoring";
 import type { WebhookEndpoint } from "../domain/channels/webhooks";
-import { WEBHOOK_EVENTS } from "../../db/schema";
+import type { Rep } from "../domain/team/reps";
 import { skipReason } from "../routing/availability";
-import { channelConnectForms, type ConnectState } from "./channel-connect";
+import { type ConnectState, channelConnectForms } from "./channel-connect";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 function hoursSummary(r: Rep): string {
   if (!r.workingHours) return "always";
-  return DAYS.map((d, i) => {
-    const ranges = r.workingHours?.[String(i) as "0"] ?? [];
-    return ranges.length ? `${d} ${ranges.map(([a, b]) => `${a}–${b}`).join(", ")}` : null;
-  })
-    .filter(Boolean)
-    .join("; ") || "never";
+  return (
+    DAYS.map((d, i) => {
+      const ranges = r.workingHours?.[String(i) as "0"] ?? [];
+      return ranges.length ? `${d} ${ranges.map(([a, b]) => `${a}–${b}`).join(", ")}` : null;
+    })
+      .filter(Boolean)
+      .join("; ") || "never"
+  );
 }
 
 export interface InviteNotice {
@@ -26,14 +28,21 @@ export interface InviteNotice {
   error?: string;
 }
 
-export function repsBody(reps: Rep[], open: Map<string, number>, now: number, workspaceTimeZone: string, invite?: InviteNotice) {
+export function repsBody(
+  reps: Rep[],
+  open: Map<string, number>,
+  now: number,
+  workspaceTimeZone: string,
+  invite?: InviteNotice,
+) {
   return html`
 ${invite?.deepLink ? html`<section class="card" role="status"><p>Send this one-time link to ${reps.find((r) => r.id === invite.repId)?.name ?? "the rep"} (valid 7 days): <code data-invite-link>${invite.deepLink}</code></p></section>` : ""}
 ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p></section>` : ""}
 <table data-table="reps">
   <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th></tr></thead>
   <tbody>
-  ${reps.map((r) => html`<tr>
+  ${reps.map(
+    (r) => html`<tr>
     <td><a href="/app/reps/${r.id}">${r.name}</a><br><span class="muted">${r.email ?? ""}</span></td>
     <td>${skipReason(r, open.get(r.id) ?? 0, now, workspaceTimeZone) ?? "yes"}</td>
     <td>${hoursSummary(r)} <span class="muted">(${r.timezone ?? workspaceTimeZone})</span></td>
@@ -41,7 +50,8 @@ ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p>
     <td>${open.get(r.id) ?? 0} / ${r.maxOpenLeads ?? "no cap"}</td>
     <td>${r.telegramChatId ? "Telegram" : ""} ${r.whatsappPhone ? "WhatsApp" : ""}
       <form method="post" action="/app/reps/${r.id}/telegram-invite"><button type="submit">${r.telegramChatId ? "New Telegram link" : "Telegram invite link"}</button></form></td>
-  </tr>`)}
+  </tr>`,
+  )}
   </tbody>
 </table>
 <p><a href="/app/reps/new">Add a rep</a></p>
@@ -62,7 +72,8 @@ export function formsBody(forms: Form[], origin: string) {
   return html`
 <p><a href="/app/forms/new">New form</a></p>
 ${forms.length === 0 ? html`<p>No forms yet: create one, then paste its snippet into your site.</p>` : ""}
-${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
+${forms.map(
+  (f) => html`<section class="card" data-form-id="${f.id}">
   <h2>${f.name} <a href="/app/forms/${f.id}" style="font-size:1rem">Edit</a></h2>
   <h3>Embed snippet</h3>
   <p class="muted">Paste it where the form should appear. It renders in its own Shadow DOM, so your site's styles do not affect it.</p>
@@ -76,7 +87,8 @@ ${forms.map((f) => html`<section class="card" data-form-id="${f.id}">
   <p>Success message: “${f.successMessage}”${f.redirectUrl ? html` · redirects to ${f.redirectUrl}` : ""}</p>
   <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none (Edit to add one)</span>`}</p>
   <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.</p>
-</section>`)}
+</section>`,
+)}
 <script src="/app/assets/dashboard.js"></script>`;
 }
 
@@ -87,8 +99,16 @@ export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: 
   Leads at <strong>${rules.hotThreshold}</strong> or more are flagged <span class="hot">hot</span>. Each lead page lists the rules that fired.</p>
   <ul>
     <li>Contact: name ${rules.contact.name}, email ${rules.contact.email}, phone ${rules.contact.phone}</li>
-    <li>Source: ${Object.entries(rules.sources).map(([k, v]) => `${k} ${v}`).join(", ") || "—"}</li>
-    <li>Campaign (utm_source): ${Object.entries(rules.utmSources).map(([k, v]) => `${k} ${v}`).join(", ") || "—"}</li>
+    <li>Source: ${
+      Object.entries(rules.sources)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "—"
+    }</li>
+    <li>Campaign (utm_source): ${
+      Object.entries(rules.utmSources)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "—"
+    }</li>
     <li>Answers: ${rules.fields.map((f) => `${f.field}${f.equals ? ` ∈ {${f.equals.join(", ")}}` : f.min !== undefined ? ` ≥ ${f.min}` : " answered"} ${f.points}`).join("; ") || "—"}</li>
     <li>Engagement (came back or replied): ${rules.engagement.replied}</li>
     <li>Recency: ${rules.recency.map((r) => `within ${r.withinHours} h ${r.points}`).join(", ") || "—"}</li>
@@ -110,15 +130,21 @@ export function webhooksBody(
   const v = opts.values ?? { "event_lead.created": "on" };
   const errors = opts.errors ?? {};
   return html`
-${opts.created
-  ? html`<section class="card" role="status"><p>Endpoint added. Its signing secret, shown this once:</p>
+${
+  opts.created
+    ? html`<section class="card" role="status"><p>Endpoint added. Its signing secret, shown this once:</p>
   <pre id="new-secret" data-secret>${opts.created.secret}</pre><button type="button" data-copy="new-secret">Copy secret</button></section>`
-  : ""}
+    : ""
+}
 <table data-table="webhooks"><thead><tr><th>URL</th><th>Events</th><th>Active</th><th>Secret</th><th></th></tr></thead><tbody>
 ${endpoints.length === 0 ? html`<tr><td colspan="5" class="muted">No endpoints yet.</td></tr>` : ""}
-${endpoints.map((e) => html`<tr data-webhook-id="${e.id}"><td>${e.url}</td><td>${e.events.join(", ")}</td><td>${e.active ? "yes" : "no"}</td>
+${endpoints.map(
+  (
+    e,
+  ) => html`<tr data-webhook-id="${e.id}"><td>${e.url}</td><td>${e.events.join(", ")}</td><td>${e.active ? "yes" : "no"}</td>
   <td><code>${e.secret.slice(0, 10)}…</code></td>
-  <td><form method="post" action="/app/webhooks/${e.id}/delete"><button type="submit" aria-label="Delete ${e.url}">Delete</button></form></td></tr>`)}
+  <td><form method="post" action="/app/webhooks/${e.id}/delete"><button type="submit" aria-label="Delete ${e.url}">Delete</button></form></td></tr>`,
+)}
 </tbody></table>
 <form method="post" action="/app/webhooks" class="card" novalidate>
   <h2>Add an endpoint</h2>
@@ -140,23 +166,35 @@ export function webhookInputFrom(v: Record<string, string>) {
   return { url: (v.url ?? "").trim(), events: WEBHOOK_EVENTS.filter((ev) => v[`event_${ev}`] === "on") };
 }
 
-
 export function channelsBody(
   bots: { id: string; botUsername: string; webhookUrl: string; createdAt: number }[],
-  numbers: { id: string; phoneNumberId: string; displayPhoneNumber: string | null; verifiedName: string | null; webhookUrl: string; verifyToken: string; lastError: { code: number | null; title: string | null } | null; createdAt: number }[] = [],
+  numbers: {
+    id: string;
+    phoneNumberId: string;
+    displayPhoneNumber: string | null;
+    verifiedName: string | null;
+    webhookUrl: string;
+    verifyToken: string;
+    lastError: { code: number | null; title: string | null } | null;
+    createdAt: number;
+  }[] = [],
   connect: ConnectState = {},
   verifyTokenSuggestion = "",
 ) {
   return html`
-${bots.length === 0
-  ? html`<p class="muted">No Telegram bot connected yet.</p>`
-  : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Connected</th></tr></thead><tbody>
+${
+  bots.length === 0
+    ? html`<p class="muted">No Telegram bot connected yet.</p>`
+    : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Connected</th></tr></thead><tbody>
   ${bots.map((b) => html`<tr><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td><td>${new Date(b.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
-  </tbody></table>`}
-${numbers.length === 0
-  ? html`<p class="muted">No WhatsApp number connected yet.</p>`
-  : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
+  </tbody></table>`
+}
+${
+  numbers.length === 0
+    ? html`<p class="muted">No WhatsApp number connected yet.</p>`
+    : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
   ${numbers.map((n) => html`<tr><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td><td>${n.lastError ? `${n.lastError.code ?? ""} ${n.lastError.title ?? ""}` : html`<span class="muted">none</span>`}</td><td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
-  </tbody></table>`}
+  </tbody></table>`
+}
 ${channelConnectForms(connect, verifyTokenSuggestion)}`;
 }

@@ -2,8 +2,8 @@ import { html } from "hono/html";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
 import { LEAD_SORTS } from "../domain/leads/lead-list";
 import type { Lead } from "../domain/leads/lead-row";
-import type { Rep } from "../domain/team/reps";
 import type { FailedDelivery, QueueCounts, QueueLead } from "../domain/leads/work-queues";
+import type { Rep } from "../domain/team/reps";
 import { STATUS_WORDS } from "./lead-page";
 import { when } from "./when";
 
@@ -15,16 +15,18 @@ interface Zone {
 const repLabel = (reps: Rep[], id: string | null) =>
   id ? (reps.find((r) => r.id === id)?.name ?? "a removed rep") : html`<span class="muted">unassigned</span>`;
 
-export function leadListBody(o: Zone & {
-  leads: Lead[];
-  total: number;
-  reps: Rep[];
-  query: Record<string, string>;
-  page: number;
-  pageSize: number;
-  error?: string | undefined;
-  notice?: string | undefined;
-}) {
+export function leadListBody(
+  o: Zone & {
+    leads: Lead[];
+    total: number;
+    reps: Rep[];
+    query: Record<string, string>;
+    page: number;
+    pageSize: number;
+    error?: string | undefined;
+    notice?: string | undefined;
+  },
+) {
   const q = o.query;
   const keep = new URLSearchParams(Object.entries(q).filter(([k, v]) => k !== "page" && k !== "done" && v !== ""));
   const pageLink = (n: number) => `/app/leads?${new URLSearchParams([...keep, ["page", String(n)]]).toString()}`;
@@ -64,7 +66,8 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
   <thead><tr><th><span class="muted">Pick</span></th><th>Captured</th><th>Name</th><th>Contact</th><th>Source</th><th>UTM source</th><th>Status</th><th>Score</th><th>Owner</th></tr></thead>
   <tbody>
   ${o.leads.length === 0 ? html`<tr><td colspan="9" class="muted">No leads match.</td></tr>` : ""}
-  ${o.leads.map((l) => html`<tr data-lead-id="${l.id}">
+  ${o.leads.map(
+    (l) => html`<tr data-lead-id="${l.id}">
       <td><input type="checkbox" name="ids" value="${l.id}" aria-label="Select ${l.name ?? "lead"}"></td>
       <td data-label="Captured" data-col="captured">${when(l.createdAt, o.timeZone, o.now)}</td>
       <td data-label="Name"><a href="/app/leads/${l.id}">${l.name ?? "(no name)"}</a></td>
@@ -74,7 +77,8 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
       <td data-label="Status"><span class="badge">${STATUS_WORDS[l.status]}</span></td>
       <td data-label="Score">${l.score ?? "—"} ${l.hot ? html`<span class="hot" title="Hot lead">hot</span>` : ""}</td>
       <td data-label="Owner" data-col="owner">${repLabel(o.reps, l.ownerRepId)}</td>
-    </tr>`)}
+    </tr>`,
+  )}
   </tbody>
 </table>
 </form>
@@ -95,7 +99,8 @@ ${BOARD_STATUSES.map((status, i) => {
   const prev = BOARD_STATUSES[i - 1];
   const next = BOARD_STATUSES[i + 1];
   return html`<section data-column="${status}" aria-label="${STATUS_WORDS[status]}"><h2>${STATUS_WORDS[status]} <span class="muted">${o.columns[status]?.length ?? 0}</span></h2>
-  ${(o.columns[status] ?? []).map((l) => html`<article tabindex="0" id="lead-${l.id}" data-lead-id="${l.id}" aria-label="${l.name ?? "Lead"}">
+  ${(o.columns[status] ?? []).map(
+    (l) => html`<article tabindex="0" id="lead-${l.id}" data-lead-id="${l.id}" aria-label="${l.name ?? "Lead"}">
     <a href="/app/leads/${l.id}">${l.name ?? "(no name)"}</a> ${l.hot ? html`<span class="hot">hot</span>` : ""}
     <div class="muted">${repLabel(o.reps, l.ownerRepId)} · ${when(l.createdAt, o.timeZone, o.now)}</div>
     <form method="post" action="/app/leads/${l.id}/status" class="moves">
@@ -103,7 +108,8 @@ ${BOARD_STATUSES.map((status, i) => {
       ${prev ? html`<button type="submit" name="status" value="${prev}" data-move="prev" class="secondary">← ${STATUS_WORDS[prev]}</button>` : ""}
       ${next ? html`<button type="submit" name="status" value="${next}" data-move="next">${STATUS_WORDS[next]} →</button>` : ""}
     </form>
-  </article>`)}
+  </article>`,
+  )}
 </section>`;
 })}
 </div>`;
@@ -112,25 +118,38 @@ ${BOARD_STATUSES.map((status, i) => {
 function queueTable(kind: string, leads: QueueLead[], reps: Rep[], z: Zone) {
   if (leads.length === 0) return html`<p>Nothing here.</p>`;
   return html`<table class="cards" data-queue="${kind}"><thead><tr><th>Lead</th><th>Captured</th><th>Owner</th><th>Why</th></tr></thead><tbody>
-  ${leads.map((l) => html`<tr data-lead-id="${l.id}"><td data-label="Lead"><a href="/app/leads/${l.id}">${l.name ?? "(no name)"}</a> <span class="muted">${l.source}</span></td>
+  ${leads.map(
+    (
+      l,
+    ) => html`<tr data-lead-id="${l.id}"><td data-label="Lead"><a href="/app/leads/${l.id}">${l.name ?? "(no name)"}</a> <span class="muted">${l.source}</span></td>
     <td data-label="Captured">${when(l.createdAt, z.timeZone, z.now)}</td><td data-label="Owner">${repLabel(reps, l.ownerRepId)}</td>
-    <td data-label="Why" data-col="why">${l.why}</td></tr>`)}
+    <td data-label="Why" data-col="why">${l.why}</td></tr>`,
+  )}
 </tbody></table>`;
 }
 
 const KIND_WORDS: Record<string, string> = {
-  auto_reply: "Auto-reply", rep_alert: "Alert to a rep", follow_up: "Follow-up", escalation: "Escalation", digest: "Daily digest",
-  reminder: "Reminder", bot_reply: "Bot answer", relay: "Message relayed to a rep", rep_reply: "Reply to the prospect",
+  auto_reply: "Auto-reply",
+  rep_alert: "Alert to a rep",
+  follow_up: "Follow-up",
+  escalation: "Escalation",
+  digest: "Daily digest",
+  reminder: "Reminder",
+  bot_reply: "Bot answer",
+  relay: "Message relayed to a rep",
+  rep_reply: "Reply to the prospect",
 };
 
-export function queuesBody(o: Zone & {
-  counts: QueueCounts;
-  unassigned: QueueLead[];
-  breached: QueueLead[];
-  failed: FailedDelivery[];
-  reps: Rep[];
-  notice?: string | undefined;
-}) {
+export function queuesBody(
+  o: Zone & {
+    counts: QueueCounts;
+    unassigned: QueueLead[];
+    breached: QueueLead[];
+    failed: FailedDelivery[];
+    reps: Rep[];
+    notice?: string | undefined;
+  },
+) {
   return html`
 ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
 <section class="card" id="unassigned"><h2>Unassigned <span class="badge" data-count="unassigned">${o.counts.unassigned}</span></h2>
@@ -138,11 +157,19 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
 <section class="card" id="breached"><h2>Answer deadline missed <span class="badge" data-count="breached">${o.counts.breached}</span></h2>
   ${queueTable("breached", o.breached, o.reps, o)}</section>
 <section class="card" id="failed"><h2>Messages that did not go out <span class="badge" data-count="failed">${o.counts.failed}</span></h2>
-  ${o.failed.length === 0 ? html`<p>Nothing here.</p>` : html`<table class="cards" data-queue="failed"><thead><tr><th>Message</th><th>Lead</th><th>When</th><th>Error</th><th></th></tr></thead><tbody>
-  ${o.failed.map((f) => html`<tr data-outbox-id="${f.id}"><td data-label="Message">${KIND_WORDS[f.kind] ?? f.kind} by ${f.sender}</td>
+  ${
+    o.failed.length === 0
+      ? html`<p>Nothing here.</p>`
+      : html`<table class="cards" data-queue="failed"><thead><tr><th>Message</th><th>Lead</th><th>When</th><th>Error</th><th></th></tr></thead><tbody>
+  ${o.failed.map(
+    (
+      f,
+    ) => html`<tr data-outbox-id="${f.id}"><td data-label="Message">${KIND_WORDS[f.kind] ?? f.kind} by ${f.sender}</td>
     <td data-label="Lead">${f.leadId ? html`<a href="/app/leads/${f.leadId}">${f.leadName ?? "(no name)"}</a>` : "—"}</td>
     <td data-label="When">${when(f.updatedAt, o.timeZone, o.now)}</td>
     <td data-label="Error" data-col="error">${f.error || "no reason given"} <span class="muted">(${f.attempts} ${f.attempts === 1 ? "try" : "tries"})</span></td>
-    <td><form method="post" action="/app/queues/deliveries/${f.id}/retry"><button type="submit">Retry</button></form></td></tr>`)}
-  </tbody></table>`}</section>`;
+    <td><form method="post" action="/app/queues/deliveries/${f.id}/retry"><button type="submit">Retry</button></form></td></tr>`,
+  )}
+  </tbody></table>`
+  }</section>`;
 }

@@ -15,6 +15,7 @@
  * the server acknowledged it and retries network/5xx failures with backoff (and on the next page load);
  * optional Cloudflare Turnstile.
  */
+// biome-ignore lint/complexity/noUselessStringRaw: escapes added to the snippet later must reach the browser as written.
 export const EMBED_SOURCE = String.raw`
 (function () {
   var d = document, cur = d.currentScript;

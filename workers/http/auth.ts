@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { apiKey, workspace, type ApiKeyScope } from "../../db/schema";
+import { type ApiKeyScope, apiKey, workspace } from "../../db/schema";
 import { badKeysByIp, countAttempt, enforceThrottle, throttleRead } from "../domain/team/auth-throttle";
 import { AppError } from "../errors";
 import { hashApiKey, looksLikeApiKey } from "../lib/api-key";
@@ -50,7 +50,13 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
   }
   const { db } = ctx.database;
   const lookup = db
-    .select({ id: apiKey.id, scope: apiKey.scope, lastUsedAt: apiKey.lastUsedAt, workspaceId: apiKey.workspaceId, defaultCountry: workspace.defaultCountry })
+    .select({
+      id: apiKey.id,
+      scope: apiKey.scope,
+      lastUsedAt: apiKey.lastUsedAt,
+      workspaceId: apiKey.workspaceId,
+      defaultCountry: workspace.defaultCountry,
+    })
     .from(apiKey)
     .innerJoin(workspace, eq(workspace.id, apiKey.workspaceId))
     .where(and(eq(apiKey.hash, await hashApiKey(token)), isNull(apiKey.revokedAt)));
@@ -63,14 +69,19 @@ export const requireApiKey = createMiddleware<AppEnv>(async (c, next) => {
     throw unauthorized("Unknown or revoked API key.", "invalid_token");
   }
   if (!scopeAllows(found.scope, c.req.method, c.req.path)) {
-    throw new AppError("FORBIDDEN", `This key's scope is "${found.scope}": it cannot call ${c.req.method} ${c.req.path}.`);
+    throw new AppError(
+      "FORBIDDEN",
+      `This key's scope is "${found.scope}": it cannot call ${c.req.method} ${c.req.path}.`,
+    );
   }
   const now = ctx.now();
   if (found.lastUsedAt === null || found.lastUsedAt + LAST_USED_EVERY_MS <= now) {
     const touch = db
       .update(apiKey)
       .set({ lastUsedAt: now })
-      .where(and(eq(apiKey.id, found.id), or(isNull(apiKey.lastUsedAt), lt(apiKey.lastUsedAt, now - LAST_USED_EVERY_MS))))
+      .where(
+        and(eq(apiKey.id, found.id), or(isNull(apiKey.lastUsedAt), lt(apiKey.lastUsedAt, now - LAST_USED_EVERY_MS))),
+      )
       .then(() => undefined);
     // After the response where the platform allows it; a lost update only makes "last used" a minute older.
     if (ctx.waitUntil) ctx.waitUntil(touch.catch(() => undefined));

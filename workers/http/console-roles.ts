@@ -1,5 +1,5 @@
-import { html } from "hono/html";
 import { createMiddleware } from "hono/factory";
+import { html } from "hono/html";
 import { page } from "../dashboard/layout";
 import type { AppEnv } from "./app";
 

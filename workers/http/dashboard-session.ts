@@ -3,10 +3,10 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { apiKey } from "../../db/schema";
+import { signInPage } from "../dashboard/sign-in-pages";
 import type { Db } from "../db";
 import { createSession, endSession, findSession, SESSION_MAX_MS, type SignedInPerson } from "../domain/team/sessions";
 import { hashApiKey, looksLikeApiKey } from "../lib/api-key";
-import { signInPage } from "../dashboard/sign-in-pages";
 import type { AppEnv } from "./app";
 import { SESSION_COOKIE, sessionSecret, signSessionCookie, verifySessionCookie } from "./session";
 
@@ -73,7 +73,13 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
     workspaceId: person.workspaceId,
     apiKeyId: null,
     defaultCountry: person.defaultCountry,
-    principal: { kind: "person", personId: person.personId, role: person.role, repId: person.repId, sessionId: person.sessionId },
+    principal: {
+      kind: "person",
+      personId: person.personId,
+      role: person.role,
+      repId: person.repId,
+      sessionId: person.sessionId,
+    },
     person,
   });
   await next();
@@ -84,7 +90,8 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
 
 // No inline or third-party script can run on a page that shows lead data: prospect-typed text is escaped on
 // render, and this is the second line of defence. Inline styles only (SVG colours).
-const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function dashboardHeaders(c: Context<AppEnv>) {
   c.header("Content-Security-Policy", CSP);

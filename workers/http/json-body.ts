@@ -17,7 +17,9 @@ export const preloadJsonBody = createMiddleware<AppEnv>(async (c, next) => {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new AppError("INVALID_JSON", "The request body is not valid JSON.", { fields: { body: "Malformed JSON." } });
+      throw new AppError("INVALID_JSON", "The request body is not valid JSON.", {
+        fields: { body: "Malformed JSON." },
+      });
     }
     assertStorableText(parsed);
     // Hono keeps promises in this cache at run time although its type says plain values.

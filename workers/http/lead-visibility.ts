@@ -1,6 +1,6 @@
 import type { Context } from "hono";
+import { type LeadVisibility, leadVisible } from "../domain/leads/leads";
 import { AppError } from "../errors";
-import { leadVisible, type LeadVisibility } from "../domain/leads/leads";
 import type { AppEnv } from "./app";
 
 /** For a rep signed in to the console, which leads they see; undefined (everything) for admins, owners, keys. */

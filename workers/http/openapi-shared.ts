@@ -7,7 +7,10 @@ export const ErrorSchema = z
       code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
       message: z.string(),
       requestId: z.string(),
-      fields: z.record(z.string(), z.string()).optional().openapi({ description: "field path → what is wrong with it" }),
+      fields: z
+        .record(z.string(), z.string())
+        .optional()
+        .openapi({ description: "field path → what is wrong with it" }),
     }),
   })
   .openapi("Error");
@@ -42,4 +45,10 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 export const IdParam = (name: string) =>
-  z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: `${name}_…` }) });
+  z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ param: { name: "id", in: "path" }, example: `${name}_…` }),
+  });

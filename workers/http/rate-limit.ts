@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { AppError } from "../errors";
-import { clientIp } from "./client-ip";
 import type { AppEnv } from "./app";
+import { clientIp } from "./client-ip";
 
 /**
  * Abuse limits on the public, unauthenticated routes, counted by the Workers Rate Limiting binding
@@ -21,9 +21,13 @@ async function enforce(limiter: RateLimit | undefined, key: string, what: string
   if (!limiter) return;
   const { success } = await limiter.limit({ key });
   if (!success) {
-    throw new AppError("RATE_LIMITED", `Too many requests from this ${what}; retry in ${RATE_LIMIT_PERIOD_SECONDS} s.`, {
-      headers: { ...headers, "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) },
-    });
+    throw new AppError(
+      "RATE_LIMITED",
+      `Too many requests from this ${what}; retry in ${RATE_LIMIT_PERIOD_SECONDS} s.`,
+      {
+        headers: { ...headers, "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) },
+      },
+    );
   }
 }
 

@@ -16,7 +16,9 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
 /** The raw bytes, at most `limit` of them (signed webhooks are verified over exactly these bytes). */
 export async function readBytesLimited(request: Request, limit: number): Promise<Uint8Array> {
   const tooLarge = () =>
-    new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes.`, { fields: { body: `At most ${limit} bytes.` } });
+    new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${limit} bytes.`, {
+      fields: { body: `At most ${limit} bytes.` },
+    });
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge();
   if (!request.body) return new Uint8Array(0);

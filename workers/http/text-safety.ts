@@ -24,17 +24,24 @@ export function assertStorableText(value: unknown): void {
     const item = stack.pop()!;
     const name = item.path || "body";
     if (item.depth > MAX_DEPTH) {
-      throw new AppError("BAD_REQUEST", `The body is nested deeper than ${MAX_DEPTH} levels.`, { fields: { [name]: "Too deeply nested." } });
+      throw new AppError("BAD_REQUEST", `The body is nested deeper than ${MAX_DEPTH} levels.`, {
+        fields: { [name]: "Too deeply nested." },
+      });
     }
     if (typeof item.value === "string") {
       const problem = problemWith(item.value);
-      if (problem) throw new AppError("BAD_REQUEST", "The body holds text that cannot be stored.", { fields: { [name]: problem } });
+      if (problem)
+        throw new AppError("BAD_REQUEST", "The body holds text that cannot be stored.", {
+          fields: { [name]: problem },
+        });
     } else if (typeof item.value === "object" && item.value !== null) {
       for (const [key, child] of Object.entries(item.value)) {
         const path = item.path ? `${item.path}.${key}` : key;
         const keyProblem = problemWith(key);
         if (keyProblem) {
-          throw new AppError("BAD_REQUEST", "The body holds text that cannot be stored.", { fields: { [JSON.stringify(key)]: keyProblem } });
+          throw new AppError("BAD_REQUEST", "The body holds text that cannot be stored.", {
+            fields: { [JSON.stringify(key)]: keyProblem },
+          });
         }
         stack.push({ value: child, path, depth: item.depth + 1 });
       }
@@ -58,7 +65,7 @@ export const rejectUnstorableUrl = createMiddleware(async (c, next) => {
   const url = new URL(c.req.url);
   const params: Record<string, string> = {};
   for (const [key, value] of url.searchParams) params[key] = value;
-  url.pathname.split("/").forEach((segment, i) => (params[`path.${i}`] = decoded(segment)));
+  for (const [i, segment] of url.pathname.split("/").entries()) params[`path.${i}`] = decoded(segment);
   assertStorableText(params);
   await next();
 });

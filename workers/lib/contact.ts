@@ -1,9 +1,10 @@
-import { parsePhoneNumberFromString as parseWith, type CountryCode, type MetadataJson } from "libphonenumber-js/core";
+import { type CountryCode, type MetadataJson, parsePhoneNumberFromString as parseWith } from "libphonenumber-js/core";
 import leanMetadata from "./phone-metadata.json";
 
 // libphonenumber's "min" metadata without formatting rules (scripts/phone-metadata.ts): a smaller Worker.
 const metadata = leanMetadata as unknown as MetadataJson;
-const parsePhoneNumberFromString = (text: string, defaultCountry?: CountryCode) => parseWith(text, { defaultCountry }, metadata);
+const parsePhoneNumberFromString = (text: string, defaultCountry?: CountryCode) =>
+  parseWith(text, { defaultCountry }, metadata);
 
 /** E.164 (`+14155550123`) or null when the input is not a valid number. */
 export function normalizePhone(input: string, defaultCountry: string): string | null {
@@ -12,7 +13,7 @@ export function normalizePhone(input: string, defaultCountry: string): string | 
   // "00" is the international prefix in most of the world; libphonenumber only knows "+".
   const withPlus = trimmed.startsWith("00") ? `+${trimmed.slice(2)}` : trimmed;
   const parsed = parsePhoneNumberFromString(withPlus, defaultCountry.toUpperCase() as CountryCode);
-  if (!parsed || !parsed.isValid()) return null;
+  if (!parsed?.isValid()) return null;
   return parsed.number;
 }
 

@@ -13,5 +13,5 @@ export function csvCell(value: unknown): string {
 
 /** RFC 4180: CRLF line ends, every cell escaped. */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
 }

@@ -2,7 +2,9 @@ import { timingSafeEqualText } from "./timing-safe";
 
 async function hmacSha256Hex(secret: string, data: string): Promise<string> {
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   const sig = await crypto.subtle.sign("HMAC", key, enc.encode(data));
   return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -33,7 +35,12 @@ export async function verifyWebhookSignature(
  * Headers of one delivery attempt, signed at send time so every retry carries a fresh `t=`. The secret
  * is the one copied into the outbox row when the event was queued.
  */
-export async function webhookHeaders(secret: string, event: { id: string; type: string }, body: string, nowMs: number): Promise<Record<string, string>> {
+export async function webhookHeaders(
+  secret: string,
+  event: { id: string; type: string },
+  body: string,
+  nowMs: number,
+): Promise<Record<string, string>> {
   return {
     "content-type": "application/json",
     "user-agent": "LeadRelay-Webhooks/1",

@@ -5,6 +5,7 @@
 // (43 KiB), which nothing here calls. Everything else is zod's own external.js, unchanged.
 // Type-checking still resolves "zod" to the real package.
 import * as z from "./zod-classic-lean";
+
 export * from "./zod-classic-lean";
 // As zod's own index: `z` and the default export are the namespace itself.
 export { z, z as default };

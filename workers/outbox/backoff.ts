@@ -10,7 +10,12 @@ export const MAX_ATTEMPTS = 8;
  * throttling) gets exactly that: it knows when it will take the message. Otherwise exponential backoff
  * with "equal jitter" (half fixed, half random), so rows that failed together do not return together.
  */
-export function nextAttemptAt(now: number, attempts: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function nextAttemptAt(
+  now: number,
+  attempts: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined && retryAfterMs > 0) return now + retryAfterMs;
   const backoff = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
   return now + Math.round(backoff / 2 + (random() * backoff) / 2);

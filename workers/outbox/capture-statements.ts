@@ -1,10 +1,10 @@
 import type { InStatement, InValue } from "@libsql/client/web";
-import type { Config } from "../config";
-import { newId } from "../lib/ids";
-import type { LeadActionsRef } from "../domain/leads/lead-action-names";
-import { repTelegramBot } from "../domain/channels/rep-bot";
-import { fitText } from "./fit-text";
 import type { LeadSource } from "../../db/schema";
+import type { Config } from "../config";
+import { repTelegramBot } from "../domain/channels/rep-bot";
+import type { LeadActionsRef } from "../domain/leads/lead-action-names";
+import { newId } from "../lib/ids";
+import { fitText } from "./fit-text";
 
 export interface CaptureFacts {
   ws: string;
@@ -26,13 +26,22 @@ export interface CaptureFacts {
   /** The rep routing picked for a new lead, who gets the alert. */
   ownerRepId: string | null;
   /** What the rep alert shows. */
-  alert: { name: string | null; phone: string | null; email: string | null; message: string | null; score?: number | null; hot?: boolean };
+  alert: {
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    message: string | null;
+    score?: number | null;
+    hot?: boolean;
+  };
 }
 
 /** The rep alert's text: the facts a rep needs to call back now. */
 export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
   // Hot leads say so first: the rep decides what to call back now from the first line.
-  const lines = [`${a.hot ? "HOT " : ""}New lead (${source}): ${a.name ?? "no name"}${a.score ? ` · score ${a.score}/10` : ""}`];
+  const lines = [
+    `${a.hot ? "HOT " : ""}New lead (${source}): ${a.name ?? "no name"}${a.score ? ` · score ${a.score}/10` : ""}`,
+  ];
   if (a.phone) lines.push(`Phone: ${a.phone}`);
   if (a.email) lines.push(`Email: ${a.email}`);
   if (a.message) lines.push(`Message: ${fitText(a.message, 500)}`);
@@ -76,7 +85,15 @@ export interface RepAlert {
  */
 function alertRow(
   a: RepAlert,
-  via: { sender: "telegram" | "whatsapp"; channel: string; reachable: string; recipient: string; payload: string; key: string; args: Record<string, InValue> },
+  via: {
+    sender: "telegram" | "whatsapp";
+    channel: string;
+    reachable: string;
+    recipient: string;
+    payload: string;
+    key: string;
+    args: Record<string, InValue>;
+  },
 ): InStatement {
   return {
     sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
@@ -145,10 +162,19 @@ const CREATED = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId)`;
  * lead: a re-inquiry or a replayed webhook gets no second auto-reply and no second enrolment.
  * `outboxIndexes` are the statements whose RETURNING rows are outbox ids to send at once.
  */
-export function captureOutboxStatements(config: Config, f: CaptureFacts): { statements: InStatement[]; outboxIndexes: number[] } {
+export function captureOutboxStatements(
+  config: Config,
+  f: CaptureFacts,
+): { statements: InStatement[]; outboxIndexes: number[] } {
   const statements: InStatement[] = [];
   const outboxIndexes: number[] = [];
-  const base = { ws: f.ws, leadId: f.leadId, now: f.now, autoKey: `auto:${f.leadId}`, autoId: `obx_${f.leadId.slice(5)}a` };
+  const base = {
+    ws: f.ws,
+    leadId: f.leadId,
+    now: f.now,
+    autoKey: `auto:${f.leadId}`,
+    autoId: `obx_${f.leadId.slice(5)}a`,
+  };
 
   // Form lead with a phone, in a workspace whose WhatsApp number has an approved `auto_reply` template:
   // the auto-reply goes out on WhatsApp instead of email. The prospect never wrote to the number, so the
@@ -200,8 +226,14 @@ export function captureOutboxStatements(config: Config, f: CaptureFacts): { stat
   // (bots/whatsapp/rep-actions.ts). Reassignments alert through the same statements.
   if (f.ownerRepId) {
     const alerts = repAlertStatements({
-      ws: f.ws, leadId: f.leadId, repId: f.ownerRepId, kind: "rep_alert", text: repAlertText(f.source, f.alert),
-      key: `alert:${f.leadId}:${f.ownerRepId}`, now: f.now, channelId: f.channelId ?? null,
+      ws: f.ws,
+      leadId: f.leadId,
+      repId: f.ownerRepId,
+      kind: "rep_alert",
+      text: repAlertText(f.source, f.alert),
+      key: `alert:${f.leadId}:${f.ownerRepId}`,
+      now: f.now,
+      channelId: f.channelId ?? null,
       // Only if the lead was stored with this owner (the write re-checks the rep's cap).
       condition: `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id = :repId)`,
     });

@@ -41,7 +41,12 @@ function fromRow(r: Row): ClaimedRow {
  * lock, so two overlapping cron runs (or a cron run and a capture's waitUntil) can never both get a row.
  * The claim counts as an attempt, so a run that crashes after claiming still moves the row towards `dead`.
  */
-function claimStatement(now: number, senders: SenderKind[], filter: string, args: Record<string, string | number>): InStatement {
+function claimStatement(
+  now: number,
+  senders: SenderKind[],
+  filter: string,
+  args: Record<string, string | number>,
+): InStatement {
   return {
     sql: `UPDATE outbox SET lease_until = :leaseUntil, attempts = attempts + 1, updated_at = :now
           WHERE id IN (
@@ -64,7 +69,10 @@ export async function claimDue(ctx: DomainContext, senders: SenderKind[], limit:
 export async function claimByIds(ctx: DomainContext, senders: SenderKind[], ids: string[]): Promise<ClaimedRow[]> {
   if (ids.length === 0) return [];
   const rs = await ctx.database.client.execute(
-    claimStatement(ctx.now(), senders, "AND id IN (SELECT value FROM json_each(:ids))", { ids: JSON.stringify(ids), limit: ids.length }),
+    claimStatement(ctx.now(), senders, "AND id IN (SELECT value FROM json_each(:ids))", {
+      ids: JSON.stringify(ids),
+      limit: ids.length,
+    }),
   );
   return rs.rows.map(fromRow);
 }

@@ -3,14 +3,14 @@ import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
 import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
-import { claimByIds, type ClaimedRow } from "./claim";
-import { insertedIds } from "./outbox-row";
-import { replyOutcomeStatements } from "./reply-outcome";
-import { renderTemplate } from "./render";
-import type { SendResult, SenderRegistry } from "./sender";
-import { scheduleRetries } from "./retry-queue";
-import { windowOpen } from "./whatsapp-mode";
+import { type ClaimedRow, claimByIds } from "./claim";
 import { statusRank } from "./delivery-status";
+import { insertedIds } from "./outbox-row";
+import { renderTemplate } from "./render";
+import { replyOutcomeStatements } from "./reply-outcome";
+import { scheduleRetries } from "./retry-queue";
+import type { SenderRegistry, SendResult } from "./sender";
+import { windowOpen } from "./whatsapp-mode";
 
 // Workers allow 6 simultaneous outgoing connections per invocation; the database needs one of them.
 const SEND_CONCURRENCY = 4;
@@ -72,12 +72,19 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
 
 type Outcome = SendResult | { status: "skipped"; reason: string };
 
-async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders: SenderRegistry, now: number): Promise<Outcome> {
+async function sendOne(
+  row: ClaimedRow,
+  context: RowContext | undefined,
+  senders: SenderRegistry,
+  now: number,
+): Promise<Outcome> {
   if (!context) return { status: "skipped", reason: "row vanished" };
   if (context.suppressed) return { status: "skipped", reason: `recipient unreachable on ${row.sender}` };
   if (PROSPECT_KINDS.has(row.kind) && context.optedOut) return { status: "skipped", reason: "prospect opted out" };
-  const endpointId = row.sender === "webhook" ? (row.payload.body as { endpointId?: unknown } | undefined)?.endpointId : undefined;
-  if (endpointId !== undefined && context.webhookSecret === null) return { status: "skipped", reason: "webhook endpoint deleted or deactivated" };
+  const endpointId =
+    row.sender === "webhook" ? (row.payload.body as { endpointId?: unknown } | undefined)?.endpointId : undefined;
+  if (endpointId !== undefined && context.webhookSecret === null)
+    return { status: "skipped", reason: "webhook endpoint deleted or deactivated" };
   const sender = senders[row.sender];
   if (!sender) return { status: "retry", error: `no ${row.sender} sender` };
   const vars = { name: context.leadName, repName: context.repName, form: context.formName };
@@ -101,7 +108,10 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
       copyOf: row.payload.copyOf,
       channelConfig: context.channelConfig,
       signingSecret: context.webhookSecret ?? undefined,
-      cutNote: row.leadId && ABOUT_LEAD_KINDS.has(row.kind) ? `cut at the chat limit; the full text is on lead ${row.leadId}` : undefined,
+      cutNote:
+        row.leadId && ABOUT_LEAD_KINDS.has(row.kind)
+          ? `cut at the chat limit; the full text is on lead ${row.leadId}`
+          : undefined,
     });
   } catch (err) {
     // A sender bug must not leave the row leased with no record of why.
@@ -113,12 +123,21 @@ async function sendOne(row: ClaimedRow, context: RowContext | undefined, senders
  * The result of one send as statements. Each is guarded by our lease, so a run that overran its lease
  * (and lost the row to another run) cannot overwrite what that run recorded.
  */
-function record(row: ClaimedRow, outcome: Outcome, now: number, retryAt: number, leadName: string | null): InStatement[] {
+function record(
+  row: ClaimedRow,
+  outcome: Outcome,
+  now: number,
+  retryAt: number,
+  leadName: string | null,
+): InStatement[] {
   const failure =
-    outcome.status === "permanent" ? outcome.reason
-    : outcome.status === "skipped" ? outcome.reason
-    : outcome.status === "retry" && row.attempts >= MAX_ATTEMPTS ? `gave up after ${row.attempts} attempts: ${outcome.error}`
-    : null;
+    outcome.status === "permanent"
+      ? outcome.reason
+      : outcome.status === "skipped"
+        ? outcome.reason
+        : outcome.status === "retry" && row.attempts >= MAX_ATTEMPTS
+          ? `gave up after ${row.attempts} attempts: ${outcome.error}`
+          : null;
   if (outcome.status === "retry" && failure === null) return recordRow(row, outcome, now, retryAt);
   return [...recordRow(row, outcome, now, retryAt), ...replyOutcomeStatements(row, failure, leadName, now)];
 }
@@ -128,30 +147,62 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
   const base = { id: row.id, lease: row.leaseUntil, now };
   switch (outcome.status) {
     case "ok": {
-      const sent: InStatement[] = [{ sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL, last_error = NULL, updated_at = :now ${guard}`, args: { ...base, pid: outcome.providerMessageId } }];
+      const sent: InStatement[] = [
+        {
+          sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL, last_error = NULL, updated_at = :now ${guard}`,
+          args: { ...base, pid: outcome.providerMessageId },
+        },
+      ];
       // Meta may report `sent`/`delivered` before this send's answer reached us: the statuses stored by the
       // webhook for this message id apply now (the highest one; see bots/whatsapp/statuses.ts).
-      if (row.sender === "whatsapp" && outcome.providerMessageId) sent.push(applyStoredStatuses(row.id, row.channelId, outcome.providerMessageId));
+      if (row.sender === "whatsapp" && outcome.providerMessageId)
+        sent.push(applyStoredStatuses(row.id, row.channelId, outcome.providerMessageId));
       return sent;
     }
     case "skipped":
-      return [{ sql: `UPDATE outbox SET state = 'skipped', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.reason } }];
+      return [
+        {
+          sql: `UPDATE outbox SET state = 'skipped', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`,
+          args: { ...base, err: outcome.reason },
+        },
+      ];
     case "retry": {
       if (row.attempts >= MAX_ATTEMPTS) {
-        return [{ sql: `UPDATE outbox SET state = 'dead', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.error } }];
+        return [
+          {
+            sql: `UPDATE outbox SET state = 'dead', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`,
+            args: { ...base, err: outcome.error },
+          },
+        ];
       }
-      return [{ sql: `UPDATE outbox SET due_at = :due, last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, due: retryAt, err: outcome.error } }];
+      return [
+        {
+          sql: `UPDATE outbox SET due_at = :due, last_error = :err, lease_until = NULL, updated_at = :now ${guard}`,
+          args: { ...base, due: retryAt, err: outcome.error },
+        },
+      ];
     }
     case "permanent": {
       const out: InStatement[] = [
-        { sql: `UPDATE outbox SET state = 'failed', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`, args: { ...base, err: outcome.reason } },
+        {
+          sql: `UPDATE outbox SET state = 'failed', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`,
+          args: { ...base, err: outcome.reason },
+        },
       ];
       if (outcome.suppress) {
         // The chat / address is unreachable: later rows to it are skipped, never sent blindly.
         out.push({
           sql: `INSERT INTO suppression (workspace_id, sender, address, reason, detail, lead_id, created_at)
                 VALUES (:ws, :sender, :address, :reason, :detail, :lead, :now) ON CONFLICT DO NOTHING`,
-          args: { ws: row.workspaceId, sender: row.sender, address: row.recipient, reason: outcome.suppress, detail: outcome.reason, lead: row.leadId, now },
+          args: {
+            ws: row.workspaceId,
+            sender: row.sender,
+            address: row.recipient,
+            reason: outcome.suppress,
+            detail: outcome.reason,
+            lead: row.leadId,
+            now,
+          },
         });
       }
       return out;
@@ -177,10 +228,17 @@ export interface DeliveryReport {
 }
 
 /** Sends claimed rows (bounded concurrency) and records every outcome in one batch. */
-export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry, rows: ClaimedRow[]): Promise<DeliveryReport> {
+export async function deliverClaimed(
+  ctx: DomainContext,
+  senders: SenderRegistry,
+  rows: ClaimedRow[],
+): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
   if (rows.length === 0) return report;
-  const context = await loadContext(ctx, rows.map((r) => r.id));
+  const context = await loadContext(
+    ctx,
+    rows.map((r) => r.id),
+  );
   const statements: InStatement[] = [];
   const retries = new Map<number, string[]>();
   let next = 0;
@@ -190,7 +248,8 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
       const outcome = await sendOne(row, context.get(row.id), senders, ctx.now());
       const now = ctx.now();
       const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
-      if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS) retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
+      if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS)
+        retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
       statements.push(...record(row, outcome, now, retryAt, context.get(row.id)?.leadName ?? null));
       if (outcome.status === "ok") report.sent++;
       else if (outcome.status === "retry") report.retried++;
@@ -205,7 +264,11 @@ export async function deliverClaimed(ctx: DomainContext, senders: SenderRegistry
   // Notices the outcomes queued (a rep told their reply was not delivered) go out now, not at the next tick.
   const notices = insertedIds(results);
   if (notices.length > 0) {
-    const more = await deliverClaimed(ctx, senders, await claimByIds(ctx, Object.keys(senders) as SenderKind[], notices));
+    const more = await deliverClaimed(
+      ctx,
+      senders,
+      await claimByIds(ctx, Object.keys(senders) as SenderKind[], notices),
+    );
     report.sent += more.sent;
     report.retried += more.retried;
     report.failed += more.failed;

@@ -11,5 +11,7 @@ export function deliveryRank(status: string | null | undefined): number {
 
 /** The same rank as an SQL expression over a column. */
 export function statusRank(column: string): string {
-  return `(CASE ${column} ${Object.entries(DELIVERY_STATUS_RANK).map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(" ")} ELSE 0 END)`;
+  return `(CASE ${column} ${Object.entries(DELIVERY_STATUS_RANK)
+    .map(([s, r]) => `WHEN '${s}' THEN ${r}`)
+    .join(" ")} ELSE 0 END)`;
 }

@@ -1,4 +1,4 @@
-import type { OutboundMessage, SendResult, Sender } from "./sender";
+import type { OutboundMessage, Sender, SendResult } from "./sender";
 import { fetchForSend, retryAfterHeader } from "./sender";
 
 export interface EmailApiConfig {

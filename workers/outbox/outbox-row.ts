@@ -44,7 +44,9 @@ export function outboxRowInsert(r: OutboxRow): InStatement {
 
 /** Outbox ids returned by the `outboxRowInsert` statements of a batch (other statements return no `obx_` ids). */
 export function insertedIds(results: ResultSet[]): string[] {
-  return results.flatMap((r) => r.rows.map((row) => row.id)).filter((id): id is string => typeof id === "string" && id.startsWith("obx_"));
+  return results
+    .flatMap((r) => r.rows.map((row) => row.id))
+    .filter((id): id is string => typeof id === "string" && id.startsWith("obx_"));
 }
 
 /** What a chat handler knows when it answers: its workspace, the bot or number it runs as, the clock. */
@@ -61,7 +63,14 @@ export interface ChatScope {
 export function chatReplyInsert(
   scope: ChatScope,
   sender: SenderKind,
-  m: { kind: OutboxKind; recipient: string; payload: OutboxPayload; key: string; leadId?: string | null | undefined; channelId?: string },
+  m: {
+    kind: OutboxKind;
+    recipient: string;
+    payload: OutboxPayload;
+    key: string;
+    leadId?: string | null | undefined;
+    channelId?: string;
+  },
 ): InStatement {
   return outboxRowInsert({
     workspaceId: scope.workspace.id,

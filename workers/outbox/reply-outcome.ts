@@ -10,7 +10,12 @@ import { outboxRowInsert } from "./outbox-row";
  * opted out, gave up retrying): the timeline says so and the rep is told in the chat they replied from,
  * once per reply however many parts failed. A reply nobody received is never counted as a response.
  */
-export function replyOutcomeStatements(row: ClaimedRow, failure: string | null, leadName: string | null, now: number): InStatement[] {
+export function replyOutcomeStatements(
+  row: ClaimedRow,
+  failure: string | null,
+  leadName: string | null,
+  now: number,
+): InStatement[] {
   if (row.kind !== "rep_reply" || !row.leadId) return [];
   const lead = { ws: row.workspaceId, lead: row.leadId, now };
   if (failure === null) {
@@ -32,7 +37,13 @@ export function replyOutcomeStatements(row: ClaimedRow, failure: string | null, 
       args: {
         ...lead,
         id: newId("evt", now),
-        data: JSON.stringify({ outboxId: row.id, kind: row.kind, channel: row.sender, error: failure, text: text.slice(0, 500) }),
+        data: JSON.stringify({
+          outboxId: row.id,
+          kind: row.kind,
+          channel: row.sender,
+          error: failure,
+          text: text.slice(0, 500),
+        }),
         dedup: `undelivered:${row.id}`,
       },
     },
@@ -42,8 +53,14 @@ export function replyOutcomeStatements(row: ClaimedRow, failure: string | null, 
     const quote = text.length > 200 ? `${text.slice(0, 200)}…` : text;
     statements.push(
       outboxRowInsert({
-        workspaceId: row.workspaceId, leadId: row.leadId, kind: "bot_reply", sender: from.sender, channelId: from.channelId,
-        recipient: from.recipient, key: `undelivered:${replyKey}`, now,
+        workspaceId: row.workspaceId,
+        leadId: row.leadId,
+        kind: "bot_reply",
+        sender: from.sender,
+        channelId: from.channelId,
+        recipient: from.recipient,
+        key: `undelivered:${replyKey}`,
+        now,
         payload: {
           text: `Your reply to ${leadName ?? "the lead"} was NOT delivered (${failure}). Reach them another way.\n“${quote}”\nLead ${row.leadId}`,
         },

@@ -13,7 +13,10 @@ export type ScheduleRetry = (ids: string[], dueAt: number) => Promise<void>;
 const MAX_DELAY_S = 43_200;
 
 /** Retries on time through the queue; undefined without the binding (then the cron job alone retries). */
-export function queueRetries(queue: Queue<OutboxRetryMessage> | undefined, now: () => number): ScheduleRetry | undefined {
+export function queueRetries(
+  queue: Queue<OutboxRetryMessage> | undefined,
+  now: () => number,
+): ScheduleRetry | undefined {
   if (!queue) return undefined;
   return async (ids, dueAt) => {
     // Delays are whole seconds: rounded up, the message never arrives before its rows are due.
@@ -23,12 +26,17 @@ export function queueRetries(queue: Queue<OutboxRetryMessage> | undefined, now: 
 }
 
 /** Groups rows by retry time, one message each; a failure only leaves the rows to the cron job. */
-export async function scheduleRetries(schedule: ScheduleRetry | undefined, byDue: Map<number, string[]>): Promise<void> {
+export async function scheduleRetries(
+  schedule: ScheduleRetry | undefined,
+  byDue: Map<number, string[]>,
+): Promise<void> {
   if (!schedule || byDue.size === 0) return;
   try {
     await Promise.all([...byDue].map(([dueAt, ids]) => schedule(ids, dueAt)));
   } catch (err) {
-    console.error(JSON.stringify({ job: "outbox.scheduleRetries", error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({ job: "outbox.scheduleRetries", error: err instanceof Error ? err.message : String(err) }),
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-import type { OutboundMessage, SendResult, Sender } from "./sender";
-import { fetchForSend } from "./sender";
 import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
+import type { OutboundMessage, Sender, SendResult } from "./sender";
+import { fetchForSend } from "./sender";
 import { leadActionsKeyboard } from "./telegram-actions";
 
 // Telegram refuses a longer caption ("message caption is too long").
@@ -33,8 +33,11 @@ export function telegramSender(apiRoot: string): Sender {
         ? [
             "copyMessage",
             {
-              chat_id: msg.recipient, from_chat_id: copy.fromChatId, message_id: copy.messageId,
-              ...(copy.caption ? { caption: fitText(msg.text, CAPTION_LIMIT, msg.cutNote) } : {}), ...markup,
+              chat_id: msg.recipient,
+              from_chat_id: copy.fromChatId,
+              message_id: copy.messageId,
+              ...(copy.caption ? { caption: fitText(msg.text, CAPTION_LIMIT, msg.cutNote) } : {}),
+              ...markup,
             },
           ]
         : ["sendMessage", { chat_id: msg.recipient, text: fitText(msg.text, CHAT_TEXT_LIMIT, msg.cutNote), ...markup }];

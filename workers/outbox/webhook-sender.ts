@@ -1,6 +1,6 @@
 import { checkOutboundUrl, type OutboundPolicy } from "../lib/outbound-url";
 import { webhookHeaders } from "../lib/webhook-signature";
-import type { OutboundMessage, SendResult, Sender } from "./sender";
+import type { OutboundMessage, Sender, SendResult } from "./sender";
 import { fetchForSend, retryAfterHeader } from "./sender";
 
 interface EndpointEvent {
@@ -33,7 +33,8 @@ export function webhookSender(policy: OutboundPolicy): Sender {
       if (!(res instanceof Response)) return res;
       await res.body?.cancel();
       if (res.ok) return { status: "ok", providerMessageId: null };
-      if (res.status >= 300 && res.status < 400) return { status: "permanent", reason: `HTTP ${res.status}: redirects are not followed` };
+      if (res.status >= 300 && res.status < 400)
+        return { status: "permanent", reason: `HTTP ${res.status}: redirects are not followed` };
       if (res.status === 429 || res.status >= 500 || res.status === 408) {
         return { status: "retry", retryAfterMs: retryAfterHeader(res), error: `HTTP ${res.status}` };
       }

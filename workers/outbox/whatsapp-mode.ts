@@ -19,7 +19,10 @@ export function resolveTemplate(
   use: OutboxKind,
   named: string | undefined,
 ): WhatsappTemplate | null {
-  if (named) return Object.values(templates).find((t) => t?.name === named) ?? { name: named, language: "en_US", parameters: [] };
+  if (named)
+    return (
+      Object.values(templates).find((t) => t?.name === named) ?? { name: named, language: "en_US", parameters: [] }
+    );
   return templates[use] ?? null;
 }
 
@@ -39,7 +42,8 @@ export function whatsappSendMode(m: {
 }): WhatsappSendMode {
   const hasText = m.text.trim() !== "";
   if (m.windowOpen && hasText) {
-    if (m.interactive && typeof m.interactive === "object") return { mode: "interactive", text: m.text, interactive: m.interactive as Record<string, unknown> };
+    if (m.interactive && typeof m.interactive === "object")
+      return { mode: "interactive", text: m.text, interactive: m.interactive as Record<string, unknown> };
     return { mode: "text", text: m.text };
   }
   const template = resolveTemplate(m.templates, m.kind, m.template);
@@ -56,9 +60,17 @@ export function whatsappSendMode(m: {
  * Template body parameters, rendered. Meta refuses a parameter with a newline, a tab or more than 4
  * spaces in a row (132018), and an empty one: multi-line text (an alert) is joined into one line.
  */
-export function templateParameters(parameters: string[], render: (p: string) => string): { type: "text"; text: string }[] {
+export function templateParameters(
+  parameters: string[],
+  render: (p: string) => string,
+): { type: "text"; text: string }[] {
   return parameters.map((p) => {
-    const text = render(p).replace(/\s*\n+\s*/g, " \u00b7 ").replace(/\t/g, " ").replace(/ {5,}/g, "    ").trim().slice(0, 1024);
+    const text = render(p)
+      .replace(/\s*\n+\s*/g, " \u00b7 ")
+      .replace(/\t/g, " ")
+      .replace(/ {5,}/g, "    ")
+      .trim()
+      .slice(0, 1024);
     return { type: "text" as const, text: text || "-" };
   });
 }

@@ -1,9 +1,9 @@
 import type { OutboxKind } from "../../db/schema";
 import type { WhatsappChannelConfig } from "../domain/channels/whatsapp-channels";
-import { fetchForSend, retryAfterHeader, type OutboundMessage, type SendResult, type Sender } from "./sender";
 import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
+import { fetchForSend, type OutboundMessage, retryAfterHeader, type Sender, type SendResult } from "./sender";
 import { alertButtons } from "./whatsapp-actions";
-import { templateParameters, whatsappSendMode, type WhatsappSendMode } from "./whatsapp-mode";
+import { templateParameters, type WhatsappSendMode, whatsappSendMode } from "./whatsapp-mode";
 
 interface GraphReply {
   messages?: { id?: string }[];
@@ -18,7 +18,10 @@ const THROUGHPUT_WAIT_MS = 30_000;
 const INTERACTIVE_BODY_LIMIT = 1024;
 
 // Codes after which the same request can never succeed (the recipient, the content or the account is wrong).
-const PERMANENT_CODES = new Set([100, 131008, 131009, 131021, 131026, 131045, 131049, 131051, 131052, 132000, 132001, 132005, 132007, 132012, 132015, 132016, 132018, 133010, 130472]);
+const PERMANENT_CODES = new Set([
+  100, 131008, 131009, 131021, 131026, 131045, 131049, 131051, 131052, 132000, 132001, 132005, 132007, 132012, 132015,
+  132016, 132018, 133010, 130472,
+]);
 // The recipient cannot be reached on WhatsApp: later messages to them are skipped (suppression).
 const UNREACHABLE_CODES = new Set([131026]);
 // The business account or token: nothing sent from this number can succeed until the owner fixes it.
@@ -34,7 +37,11 @@ const ACCOUNT_CODES = new Set([190, 10, 200, 368, 131031, 131042]);
 export function whatsappSender(graphUrl: string): Sender {
   const root = graphUrl.replace(/\/+$/, "");
   async function post(
-    config: WhatsappChannelConfig, to: string, mode: Exclude<WhatsappSendMode, { mode: "skip" }>, render: (p: string) => string, text: string,
+    config: WhatsappChannelConfig,
+    to: string,
+    mode: Exclude<WhatsappSendMode, { mode: "skip" }>,
+    render: (p: string) => string,
+    text: string,
     cutNote?: string,
   ) {
     const base = { messaging_product: "whatsapp", recipient_type: "individual", to };
@@ -42,7 +49,11 @@ export function whatsappSender(graphUrl: string): Sender {
       mode.mode === "text"
         ? { ...base, type: "text", text: { body: fitText(mode.text, CHAT_TEXT_LIMIT, cutNote), preview_url: false } }
         : mode.mode === "interactive"
-          ? { ...base, type: "interactive", interactive: { ...mode.interactive, body: { text: fitText(mode.text, INTERACTIVE_BODY_LIMIT, cutNote) } } }
+          ? {
+              ...base,
+              type: "interactive",
+              interactive: { ...mode.interactive, body: { text: fitText(mode.text, INTERACTIVE_BODY_LIMIT, cutNote) } },
+            }
           : {
               ...base,
               type: "template",
@@ -50,7 +61,16 @@ export function whatsappSender(graphUrl: string): Sender {
                 name: mode.template.name,
                 language: { code: mode.template.language },
                 ...(mode.template.parameters.length
-                  ? { components: [{ type: "body", parameters: templateParameters(mode.template.parameters, (p) => render(p).replaceAll("{text}", text)) }] }
+                  ? {
+                      components: [
+                        {
+                          type: "body",
+                          parameters: templateParameters(mode.template.parameters, (p) =>
+                            render(p).replaceAll("{text}", text),
+                          ),
+                        },
+                      ],
+                    }
                   : {}),
               },
             };
@@ -68,17 +88,31 @@ export function whatsappSender(graphUrl: string): Sender {
     if (res.ok && id) return { status: "ok", providerMessageId: id };
     const code = reply.error?.code;
     const detail = `${code ?? `HTTP ${res.status}`}: ${reply.error?.message ?? "no error body"}${reply.error?.error_data?.details ? ` (${reply.error.error_data.details})` : ""} [${how}]`;
-    if (code === 131047) return { status: "permanent", reason: `re-engagement required, outside the 24-hour window: ${detail}`, code };
-    if (code === 131056) return { status: "retry", retryAfterMs: Math.max(PAIR_RATE_WAIT_MS, retryAfterHeader(res) ?? 0), error: `pair rate limit: ${detail}`, code };
+    if (code === 131047)
+      return { status: "permanent", reason: `re-engagement required, outside the 24-hour window: ${detail}`, code };
+    if (code === 131056)
+      return {
+        status: "retry",
+        retryAfterMs: Math.max(PAIR_RATE_WAIT_MS, retryAfterHeader(res) ?? 0),
+        error: `pair rate limit: ${detail}`,
+        code,
+      };
     if (code === 130429 || code === 80007 || code === 4 || res.status === 429) {
-      return { status: "retry", retryAfterMs: Math.max(THROUGHPUT_WAIT_MS, retryAfterHeader(res) ?? 0), error: `rate limited: ${detail}`, code };
+      return {
+        status: "retry",
+        retryAfterMs: Math.max(THROUGHPUT_WAIT_MS, retryAfterHeader(res) ?? 0),
+        error: `rate limited: ${detail}`,
+        code,
+      };
     }
     if (res.status === 401 || (code !== undefined && ACCOUNT_CODES.has(code))) {
       return { status: "permanent", reason: `access token or account rejected, reconnect the number: ${detail}` };
     }
-    if (code !== undefined && UNREACHABLE_CODES.has(code)) return { status: "permanent", reason: detail, suppress: "invalid" };
+    if (code !== undefined && UNREACHABLE_CODES.has(code))
+      return { status: "permanent", reason: detail, suppress: "invalid" };
     if (code !== undefined && PERMANENT_CODES.has(code)) return { status: "permanent", reason: detail };
-    if (res.status >= 500 || code === 131000 || code === 131016 || code === 131057 || code === 2) return { status: "retry", error: detail };
+    if (res.status >= 500 || code === 131000 || code === 131016 || code === 131057 || code === 2)
+      return { status: "retry", error: detail };
     if (res.status >= 400 && res.status < 500) return { status: "permanent", reason: detail };
     return { status: "retry", error: detail };
   }
@@ -86,19 +120,33 @@ export function whatsappSender(graphUrl: string): Sender {
   return {
     async send(msg: OutboundMessage): Promise<SendResult> {
       const config = msg.channelConfig as WhatsappChannelConfig | null;
-      if (!config?.phoneNumberId || !config.accessToken) return { status: "permanent", reason: "no WhatsApp number configured for this row's channel" };
+      if (!config?.phoneNumberId || !config.accessToken)
+        return { status: "permanent", reason: "no WhatsApp number configured for this row's channel" };
       const kind: OutboxKind = msg.kind ?? "bot_reply";
       const templates = config.templates ?? {};
       const render = msg.render ?? ((p: string) => p);
       const interactive = msg.actions ? alertButtons(msg.actions.leadId) : msg.interactive;
-      const mode = whatsappSendMode({ windowOpen: msg.windowOpen ?? false, kind, text: msg.text, interactive, template: msg.template, templates });
+      const mode = whatsappSendMode({
+        windowOpen: msg.windowOpen ?? false,
+        kind,
+        text: msg.text,
+        interactive,
+        template: msg.template,
+        templates,
+      });
       if (mode.mode === "skip") return { status: "skipped", reason: mode.reason };
       const first = await classify(await post(config, msg.recipient, mode, render, msg.text, msg.cutNote), mode.mode);
       if (first.code !== 131047 || mode.mode === "template") return stripCode(first);
       // Meta says the window is closed (our record of the user's last message disagreed): the template, if any.
       const fallback = whatsappSendMode({ windowOpen: false, kind, text: msg.text, template: msg.template, templates });
-      if (fallback.mode !== "template") return { status: "permanent", reason: `${first.status === "permanent" ? first.reason : ""}; no "${kind}" template configured` };
-      return stripCode(await classify(await post(config, msg.recipient, fallback, render, msg.text), "template after 131047"));
+      if (fallback.mode !== "template")
+        return {
+          status: "permanent",
+          reason: `${first.status === "permanent" ? first.reason : ""}; no "${kind}" template configured`,
+        };
+      return stripCode(
+        await classify(await post(config, msg.recipient, fallback, render, msg.text), "template after 131047"),
+      );
     },
   };
 }

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { API_KEY_SCOPES } from "../../db/schema";
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "../domain/team/api-keys";
-import type { App } from "../http/app";
 import { principalOf } from "../http/actor";
+import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
 

@@ -1,26 +1,26 @@
-import { html } from "hono/html";
 import type { Context } from "hono";
+import { html } from "hono/html";
 import { LEAD_SOURCES, LEAD_STATUSES, type LeadStatus } from "../../db/schema";
 import { CONSOLE_JS } from "../dashboard/console-script";
 import { QUEUE_COUNTS_SLOT } from "../dashboard/console-style";
 import { page } from "../dashboard/layout";
-import { leadPageBody, type LeadPageErrors } from "../dashboard/lead-page";
+import { type LeadPageErrors, leadPageBody } from "../dashboard/lead-page";
 import { BOARD_STATUSES, boardBody, leadListBody, queuesBody } from "../dashboard/work-pages";
 import { assignLead, claimLead } from "../domain/leads/lead-actions";
 import { loadConversation, replyOptions, sendConsoleReply } from "../domain/leads/lead-conversation";
-import { LEAD_SORTS, listBoardColumns, listLeadsPage, type LeadSort } from "../domain/leads/lead-list";
+import { LEAD_SORTS, type LeadSort, listBoardColumns, listLeadsPage } from "../domain/leads/lead-list";
 import { addLeadNote } from "../domain/leads/lead-notes";
 import { getLead, updateLead } from "../domain/leads/leads";
-import { ownerCandidates } from "../domain/routing/owner-candidates";
-import { listReps } from "../domain/team/reps";
 import { snoozeLead } from "../domain/leads/snooze";
 import { loadQueues, queueCounts, retryDelivery } from "../domain/leads/work-queues";
+import { ownerCandidates } from "../domain/routing/owner-candidates";
+import { actorNames } from "../domain/team/actor-names";
+import { listReps } from "../domain/team/reps";
 import { getWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
-import type { App, AppEnv } from "../http/app";
 import { actorOf } from "../http/actor";
+import type { App, AppEnv } from "../http/app";
 import { leadVisibility, requireLeadVisible } from "../http/lead-visibility";
-import { actorNames } from "../domain/team/actor-names";
 import { scope } from "../http/workspace-scope";
 import { zoneMidnight } from "../lib/zone-time";
 
@@ -44,16 +44,35 @@ function messageOf(err: unknown): string {
   return Object.values(err.fields ?? {})[0] ?? err.message;
 }
 
-async function renderLead(c: Context<AppEnv>, leadId: string, extra: { done?: string; errors?: LeadPageErrors } = {}, status: 200 | 422 | 404 | 409 = 200) {
+async function renderLead(
+  c: Context<AppEnv>,
+  leadId: string,
+  extra: { done?: string; errors?: LeadPageErrors } = {},
+  status: 200 | 422 | 404 | 409 = 200,
+) {
   const s = scope(c);
   const { lead, events } = await getLead(s, leadId);
   requireLeadVisible(c, lead);
   const [reps, timeZone, thread, reply, names] = await Promise.all([
-    listReps(s), zoneOf(s), loadConversation(s, leadId), replyOptions(s, leadId), actorNames(s.ctx, s.workspace.id),
+    listReps(s),
+    zoneOf(s),
+    loadConversation(s, leadId),
+    replyOptions(s, leadId),
+    actorNames(s.ctx, s.workspace.id),
   ]);
   const candidates = await ownerCandidates(s, lead);
   const body = leadPageBody({
-    lead, events, reps, candidates, thread, reply, timeZone, actorNames: names, now: s.ctx.now(), nonce: crypto.randomUUID().replaceAll("-", ""), ...extra,
+    lead,
+    events,
+    reps,
+    candidates,
+    thread,
+    reply,
+    timeZone,
+    actorNames: names,
+    now: s.ctx.now(),
+    nonce: crypto.randomUUID().replaceAll("-", ""),
+    ...extra,
   });
   return c.html(page(lead.name ?? "Lead", "/app/leads", body), status);
 }
@@ -61,10 +80,14 @@ async function renderLead(c: Context<AppEnv>, leadId: string, extra: { done?: st
 type LeadAction = keyof LeadPageErrors;
 
 /** The console's lead verbs: each parses its form, calls the same domain verb as the API and the chat buttons. */
-const LEAD_ACTIONS: Record<LeadAction, (c: Context<AppEnv>, s: Scope, leadId: string, form: Record<string, unknown>) => Promise<unknown>> = {
+const LEAD_ACTIONS: Record<
+  LeadAction,
+  (c: Context<AppEnv>, s: Scope, leadId: string, form: Record<string, unknown>) => Promise<unknown>
+> = {
   status: (c, s, id, f) => {
     const status = formString(f.status);
-    if (!(LEAD_STATUSES as readonly string[]).includes(status)) throw AppError.validation({ status: "Choose a status from the list." });
+    if (!(LEAD_STATUSES as readonly string[]).includes(status))
+      throw AppError.validation({ status: "Choose a status from the list." });
     return updateLead(s, id, { status: status as LeadStatus }, actorOf(c));
   },
   owner: async (c, s, id, f) => {
@@ -72,7 +95,8 @@ const LEAD_ACTIONS: Record<LeadAction, (c: Context<AppEnv>, s: Scope, leadId: st
     const { lead } = await getLead(s, id);
     const { eligible } = await ownerCandidates(s, lead);
     // Only a rep who can take it now: the page never offers others, a forged post is refused the same way.
-    if (!eligible.some((r) => r.id === repId)) throw AppError.validation({ repId: "That rep cannot take this lead now." });
+    if (!eligible.some((r) => r.id === repId))
+      throw AppError.validation({ repId: "That rep cannot take this lead now." });
     return assignLead(s, id, repId, actorOf(c));
   },
   claim: async (c, s, id) => {
@@ -90,7 +114,12 @@ const LEAD_ACTIONS: Record<LeadAction, (c: Context<AppEnv>, s: Scope, leadId: st
   },
   note: (c, s, id, f) => addLeadNote(s, { leadId: id, text: formString(f.text), actor: actorOf(c), via: "console" }),
   reply: (c, s, id, f) =>
-    sendConsoleReply(s, id, { text: formString(f.text), template: formString(f.template) || undefined, nonce: formString(f.nonce) }, actorOf(c)),
+    sendConsoleReply(
+      s,
+      id,
+      { text: formString(f.text), template: formString(f.template) || undefined, nonce: formString(f.nonce) },
+      actorOf(c),
+    ),
 };
 
 function consoleFilter(query: Record<string, string>, timeZone: string) {
@@ -136,17 +165,21 @@ export function registerQueueCountsInNav(app: App) {
     if (text.includes(QUEUE_COUNTS_SLOT) && !(p.kind === "person" && p.role === "rep")) {
       const n = await queueCounts(scope(c));
       const total = n.unassigned + n.breached + n.failed;
-      counts = total ? `<span class="count" data-nav-count="queues" title="${n.unassigned} unassigned, ${n.breached} late, ${n.failed} not sent">${total}</span>` : "";
+      counts = total
+        ? `<span class="count" data-nav-count="queues" title="${n.unassigned} unassigned, ${n.breached} late, ${n.failed} not sent">${total}</span>`
+        : "";
     }
     c.res = new Response(text.replace(QUEUE_COUNTS_SLOT, counts), c.res);
   });
-
 }
 
 /** The console for working leads: lead actions, conversation and reply, list, board, queues. */
 export function registerConsole(app: App) {
   app.get("/app/assets/console.js", (c) =>
-    c.body(CONSOLE_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
+    c.body(CONSOLE_JS, 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+      "Cache-Control": "private, max-age=300",
+    }),
   );
 
   app.get("/app/leads", async (c) => {
@@ -158,20 +191,36 @@ export function registerConsole(app: App) {
       ? { leads: [], total: 0 }
       : await listLeadsPage(s, { ...filter, visibleTo: leadVisibility(c) });
     const notice = c.req.query("done");
-    const body = leadListBody({ leads, total, reps, query, page: filter.page, pageSize: PAGE_SIZE, error, notice, timeZone, now: s.ctx.now() });
+    const body = leadListBody({
+      leads,
+      total,
+      reps,
+      query,
+      page: filter.page,
+      pageSize: PAGE_SIZE,
+      error,
+      notice,
+      timeZone,
+      now: s.ctx.now(),
+    });
     return c.html(page("Leads", "/app/leads", body), error ? 422 : 200);
   });
 
   app.post("/app/leads/bulk", async (c) => {
     const s = scope(c);
     const form = await c.req.parseBody({ all: true });
-    const ids = [form.ids ?? []].flat().map(String).filter((id) => ID.test(id)).slice(0, BULK_LIMIT);
+    const ids = [form.ids ?? []]
+      .flat()
+      .map(String)
+      .filter((id) => ID.test(id))
+      .slice(0, BULK_LIMIT);
     const status = formString(form.status);
     const repId = formString(form.repId);
     const back = (notice: string) => c.redirect(`/app/leads?done=${encodeURIComponent(notice)}`, 303);
     if (ids.length === 0) return back("Select at least one lead.");
     if (!status && !repId) return back("Choose a status or a rep to apply.");
-    if (status && !(LEAD_STATUSES as readonly string[]).includes(status)) throw AppError.validation({ status: "Unknown status." });
+    if (status && !(LEAD_STATUSES as readonly string[]).includes(status))
+      throw AppError.validation({ status: "Unknown status." });
     let changed = 0;
     let failed = 0;
     // One lead at a time through the same verbs, so each change is its own timeline event with its alert.
@@ -211,7 +260,11 @@ export function registerConsole(app: App) {
 
   app.get("/app/board", async (c) => {
     const s = scope(c);
-    const [reps, timeZone, columns] = await Promise.all([listReps(s), zoneOf(s), listBoardColumns(s, BOARD_STATUSES, BOARD_COLUMN_LIMIT)]);
+    const [reps, timeZone, columns] = await Promise.all([
+      listReps(s),
+      zoneOf(s),
+      listBoardColumns(s, BOARD_STATUSES, BOARD_COLUMN_LIMIT),
+    ]);
     const body = html`${boardBody({ columns, reps, timeZone, now: s.ctx.now() })}<script src="/app/assets/console.js"></script>`;
     return c.html(page("Board", "/app/board", body));
   });

@@ -5,9 +5,9 @@ import { page } from "../dashboard/layout";
 import { channelsBody } from "../dashboard/settings-pages";
 import { connectTelegramBot, listTelegramChannels } from "../domain/channels/telegram-channels";
 import { connectWhatsappNumber, listWhatsappChannels } from "../domain/channels/whatsapp-channels";
-import { randomToken } from "../lib/ids";
 import type { App, AppEnv } from "../http/app";
 import { scope } from "../http/workspace-scope";
+import { randomToken } from "../lib/ids";
 import { TelegramConnectInput } from "./channels";
 import { WhatsappConnectInput } from "./whatsapp-channels";
 

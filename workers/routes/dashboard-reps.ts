@@ -1,5 +1,5 @@
-import { page } from "../dashboard/layout";
 import { formValues, judge } from "../dashboard/field-errors";
+import { page } from "../dashboard/layout";
 import { repFormBody, repInputFrom, repValues } from "../dashboard/rep-form-page";
 import { createRep, deleteRep, getRep, updateRep } from "../domain/team/reps";
 import { AppError } from "../errors";

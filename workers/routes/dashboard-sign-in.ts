@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { inviteGonePage, invitePage, signInPage, type SignInState } from "../dashboard/sign-in-pages";
+import { inviteGonePage, invitePage, type SignInState, signInPage } from "../dashboard/sign-in-pages";
 import { badKeysByIp, checkThrottle, countAttempt } from "../domain/team/auth-throttle";
 import { acceptInvite, findInvite, ownerForKeySignIn } from "../domain/team/people";
 import { sendSignInCode, signInWithCode, signInWithPassword } from "../domain/team/sign-in";

@@ -1,15 +1,15 @@
 import type { Context } from "hono";
+import { API_KEY_SCOPES, type ApiKeyScope, PERSON_ROLES, type PersonRole } from "../../db/schema";
 import { page } from "../dashboard/layout";
-import { accountBody, keysBody, peopleBody, type Notice } from "../dashboard/team-pages";
-import { API_KEY_SCOPES, PERSON_ROLES, type ApiKeyScope, type PersonRole } from "../../db/schema";
+import { accountBody, keysBody, type Notice, peopleBody } from "../dashboard/team-pages";
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "../domain/team/api-keys";
 import { changePassword, invitePerson, listPeople, revokePerson, updatePerson } from "../domain/team/people";
 import { listReps } from "../domain/team/reps";
 import { endSessionsStatement } from "../domain/team/sessions";
 import { getWorkspace, updateWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
-import type { App, AppEnv } from "../http/app";
 import { principalOf } from "../http/actor";
+import type { App, AppEnv } from "../http/app";
 import { scope } from "../http/workspace-scope";
 
 const text = async (c: Context<AppEnv>) => {

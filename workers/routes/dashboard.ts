@@ -1,39 +1,47 @@
 import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
+import { formValues, judge } from "../dashboard/field-errors";
 import { page } from "../dashboard/layout";
+import { onboardingChecklist } from "../dashboard/onboarding-checklist";
 import { overviewBody } from "../dashboard/overview-page";
 import { routingBody, sequencesBody } from "../dashboard/routing-pages";
-import { listPools } from "../domain/routing/pools";
-import { listRules } from "../domain/routing/routing-rules";
-import { listSequences } from "../domain/leads/sequences";
-import { createRepTelegramInvite } from "../domain/team/rep-invites";
-import { type InviteNotice, DASHBOARD_JS, formsBody, repsBody, scoringBody, webhookInputFrom, webhooksBody } from "../dashboard/settings-pages";
-import { loadDashboardStats } from "../domain/reports/dashboard-stats";
-import { exportLeadsCsv } from "../domain/leads/lead-export";
+import {
+  DASHBOARD_JS,
+  formsBody,
+  type InviteNotice,
+  repsBody,
+  scoringBody,
+  webhookInputFrom,
+  webhooksBody,
+} from "../dashboard/settings-pages";
 import { listForms } from "../domain/capture/forms";
-import { openLeadsByRep } from "../domain/routing/rep-load";
-import { listReps } from "../domain/team/reps";
 import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
 import { createWebhook, deleteWebhook, listWebhooks } from "../domain/channels/webhooks";
-import { formValues, judge } from "../dashboard/field-errors";
-import { WebhookInput } from "./webhooks";
+import { exportLeadsCsv } from "../domain/leads/lead-export";
+import { listSequences } from "../domain/leads/sequences";
+import { loadDashboardStats } from "../domain/reports/dashboard-stats";
+import { onboardingState, sendTestLead } from "../domain/reports/onboarding";
+import { listPools } from "../domain/routing/pools";
+import { openLeadsByRep } from "../domain/routing/rep-load";
+import { listRules } from "../domain/routing/routing-rules";
+import { createRepTelegramInvite } from "../domain/team/rep-invites";
+import { listReps } from "../domain/team/reps";
 import { getWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
+import { askForPassword, limitReps } from "../http/console-roles";
 import { requireSession } from "../http/dashboard-session";
 import { leadVisibility } from "../http/lead-visibility";
-import { askForPassword, limitReps } from "../http/console-roles";
-import { registerDashboardSignIn } from "./dashboard-sign-in";
-import { registerDashboardTeam } from "./dashboard-team";
 import { scope } from "../http/workspace-scope";
 import { registerConsole, registerQueueCountsInNav } from "./console";
-import { ListQuery } from "./leads";
-import { registerRepPages } from "./dashboard-reps";
 import { registerChannelPages } from "./dashboard-channels";
-import { onboardingChecklist } from "../dashboard/onboarding-checklist";
-import { onboardingState, sendTestLead } from "../domain/reports/onboarding";
 import { registerFormPages } from "./dashboard-forms";
+import { registerRepPages } from "./dashboard-reps";
+import { registerDashboardSignIn } from "./dashboard-sign-in";
+import { registerDashboardTeam } from "./dashboard-team";
+import { ListQuery } from "./leads";
+import { WebhookInput } from "./webhooks";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
   const n = Number(v);
@@ -48,7 +56,8 @@ export function registerDashboard(app: App) {
     try {
       await sameOrigin(c, next);
     } catch (err) {
-      if (err instanceof HTTPException && err.status === 403) throw new AppError("FORBIDDEN", "Cross-site form posts are refused.");
+      if (err instanceof HTTPException && err.status === 403)
+        throw new AppError("FORBIDDEN", "Cross-site form posts are refused.");
       throw err;
     }
   });
@@ -65,14 +74,24 @@ export function registerDashboard(app: App) {
     await next();
     const err = c.error;
     if (c.req.method === "GET" && err instanceof AppError && err.status < 500 && !c.req.path.endsWith(".csv")) {
-      c.res = await c.html(page(err.code === "NOT_FOUND" ? "Not found" : "Cannot show this", "", html`<p class="err" role="alert">${err.message}</p><p><a href="/app/leads">Back to leads</a></p>`), err.status);
+      c.res = await c.html(
+        page(
+          err.code === "NOT_FOUND" ? "Not found" : "Cannot show this",
+          "",
+          html`<p class="err" role="alert">${err.message}</p><p><a href="/app/leads">Back to leads</a></p>`,
+        ),
+        err.status,
+      );
     }
   });
 
   registerQueueCountsInNav(app);
 
   app.get("/app/assets/dashboard.js", (c) =>
-    c.body(DASHBOARD_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "private, max-age=300" }),
+    c.body(DASHBOARD_JS, 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+      "Cache-Control": "private, max-age=300",
+    }),
   );
 
   app.get("/app", async (c) => {
@@ -82,7 +101,13 @@ export function registerDashboard(app: App) {
       loadDashboardStats(scope(c), { days, slaMinutes }),
       onboardingState(scope(c)),
     ]);
-    return c.html(page("Overview", "/app", html`${onboardingChecklist(setup)}${overviewBody(stats, { days, timeZone, truncated })}`));
+    return c.html(
+      page(
+        "Overview",
+        "/app",
+        html`${onboardingChecklist(setup)}${overviewBody(stats, { days, timeZone, truncated })}`,
+      ),
+    );
   });
   app.post("/app/onboarding/test-lead", async (c) => {
     const { lead } = await sendTestLead(scope(c));
@@ -93,7 +118,10 @@ export function registerDashboard(app: App) {
     const parsed = ListQuery.omit({ limit: true, cursor: true }).safeParse(nonEmpty(c.req.query()));
     if (!parsed.success) throw AppError.validation({ query: parsed.error.issues[0]?.message ?? "Bad filter." });
     const { csv } = await exportLeadsCsv(scope(c), { ...parsed.data, visibleTo: leadVisibility(c) });
-    return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="leads.csv"' });
+    return c.body(csv, 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="leads.csv"',
+    });
   });
 
   // After the CSV export: the console's /app/leads/:id would otherwise answer /app/leads/export.csv.
@@ -101,7 +129,11 @@ export function registerDashboard(app: App) {
 
   app.get("/app/reps", async (c) => {
     const s = scope(c);
-    const [reps, open, ws] = await Promise.all([listReps(s), openLeadsByRep(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    const [reps, open, ws] = await Promise.all([
+      listReps(s),
+      openLeadsByRep(s),
+      getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
+    ]);
     return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone)));
   });
   app.post("/app/reps/:id/telegram-invite", async (c) => {
@@ -116,14 +148,20 @@ export function registerDashboard(app: App) {
       invite = { repId, error: err.message };
       status = err.code === "NOT_FOUND" ? 404 : 409;
     }
-    const [reps, open, ws] = await Promise.all([listReps(s), openLeadsByRep(s), getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })]);
+    const [reps, open, ws] = await Promise.all([
+      listReps(s),
+      openLeadsByRep(s),
+      getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
+    ]);
     return c.html(page("Reps", "/app/reps", repsBody(reps, open, s.ctx.now(), ws.timezone, invite)), status);
   });
 
   registerRepPages(app);
   registerFormPages(app);
 
-  app.get("/app/forms", async (c) => c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))));
+  app.get("/app/forms", async (c) =>
+    c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))),
+  );
 
   app.get("/app/scoring", async (c) => {
     const rules = await getScoringRules(c.get("ctx"), c.get("auth").workspaceId);
@@ -136,18 +174,36 @@ export function registerDashboard(app: App) {
       const rules = await putScoringRules(ctx, workspace.id, JSON.parse(String(body.rules ?? "")));
       return c.html(page("Scoring", "/app/scoring", scoringBody(rules, { ok: true })));
     } catch (err) {
-      const message = err instanceof SyntaxError ? "Not valid JSON." : err instanceof AppError ? Object.entries(err.fields ?? {}).map(([k, v]) => `${k}: ${v}`).join("; ") || err.message : null;
+      const message =
+        err instanceof SyntaxError
+          ? "Not valid JSON."
+          : err instanceof AppError
+            ? Object.entries(err.fields ?? {})
+                .map(([k, v]) => `${k}: ${v}`)
+                .join("; ") || err.message
+            : null;
       if (message === null) throw err;
-      return c.html(page("Scoring", "/app/scoring", scoringBody(await getScoringRules(ctx, workspace.id), { error: message })), 422);
+      return c.html(
+        page("Scoring", "/app/scoring", scoringBody(await getScoringRules(ctx, workspace.id), { error: message })),
+        422,
+      );
     }
   });
 
-  app.get("/app/webhooks", async (c) => c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))));
+  app.get("/app/webhooks", async (c) =>
+    c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))),
+  );
   app.post("/app/webhooks", async (c) => {
     const values = await formValues(c.req);
-    const result = await judge(WebhookInput, webhookInputFrom(values), (path) => path.split(".")[0] ?? "form", (data) => createWebhook(scope(c), data));
+    const result = await judge(
+      WebhookInput,
+      webhookInputFrom(values),
+      (path) => path.split(".")[0] ?? "form",
+      (data) => createWebhook(scope(c), data),
+    );
     const list = await listWebhooks(scope(c));
-    if ("errors" in result) return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { values, errors: result.errors })), 422);
+    if ("errors" in result)
+      return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { values, errors: result.errors })), 422);
     return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { created: result.saved })), 201);
   });
   app.post("/app/webhooks/:id/delete", async (c) => {
@@ -159,7 +215,9 @@ export function registerDashboard(app: App) {
     const [pools, rules, reps] = await Promise.all([listPools(s), listRules(s), listReps(s)]);
     return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
   });
-  app.get("/app/sequences", async (c) => c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))));
+  app.get("/app/sequences", async (c) =>
+    c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))),
+  );
   registerDashboardTeam(app);
   registerChannelPages(app);
 }

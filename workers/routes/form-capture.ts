@@ -1,13 +1,19 @@
 import type { Context } from "hono";
 import { captureLead } from "../domain/capture/capture-lead";
-import { findPublicForm, type Form } from "../domain/capture/forms";
-import { isHoneypotFilled, isTooFast, submissionDedupKey, submissionToCapture, type Submission } from "../domain/capture/form-submission";
+import {
+  isHoneypotFilled,
+  isTooFast,
+  type Submission,
+  submissionDedupKey,
+  submissionToCapture,
+} from "../domain/capture/form-submission";
+import { type Form, findPublicForm } from "../domain/capture/forms";
 import { verifyTurnstile } from "../domain/capture/turnstile";
-import { clientIp } from "../http/client-ip";
 import { AppError } from "../errors";
 import type { App, AppEnv } from "../http/app";
+import { clientIp } from "../http/client-ip";
+import { declaredCharset, decodeJsonBytes, parseUrlencoded } from "../http/form-charset";
 import { limitPublicForm } from "../http/rate-limit";
-import { decodeJsonBytes, declaredCharset, parseUrlencoded } from "../http/form-charset";
 import { readBytesLimited } from "../http/read-body";
 import { assertStorableText } from "../http/text-safety";
 
@@ -17,7 +23,8 @@ const FORM_KEY = /^f_[A-Za-z0-9]{10,40}$/;
 function corsHeaders(form: Form, origin: string | undefined, verb: "post to" | "use"): Record<string, string> {
   if (!origin) return {};
   const allowed = form.allowedOrigins.length === 0 || form.allowedOrigins.includes(origin);
-  if (!allowed) throw new AppError("FORBIDDEN", `This origin may not ${verb} this form.`, { fields: { origin: "Not allowed." } });
+  if (!allowed)
+    throw new AppError("FORBIDDEN", `This origin may not ${verb} this form.`, { fields: { origin: "Not allowed." } });
   return { "Access-Control-Allow-Origin": origin, Vary: "Origin" };
 }
 
@@ -34,10 +41,14 @@ function parseSubmission(contentType: string, body: Uint8Array): Submission {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new AppError("INVALID_JSON", "The request body is not valid JSON.", { fields: { body: "Malformed JSON." } });
+      throw new AppError("INVALID_JSON", "The request body is not valid JSON.", {
+        fields: { body: "Malformed JSON." },
+      });
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new AppError("BAD_REQUEST", "The body must be a JSON object of field values.", { fields: { body: "Expected an object." } });
+      throw new AppError("BAD_REQUEST", "The body must be a JSON object of field values.", {
+        fields: { body: "Expected an object." },
+      });
     }
     return parsed as Submission;
   }
@@ -45,9 +56,13 @@ function parseSubmission(contentType: string, body: Uint8Array): Submission {
     // Pages served as ISO-8859-1 post in it: honoured when declared, refused (not mangled) when it is not.
     return parseUrlencoded(body, declaredCharset(contentType));
   }
-  throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the form as application/json or application/x-www-form-urlencoded.", {
-    fields: { "content-type": `Unsupported: ${contentType || "nothing"}.` },
-  });
+  throw new AppError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    "Send the form as application/json or application/x-www-form-urlencoded.",
+    {
+      fields: { "content-type": `Unsupported: ${contentType || "nothing"}.` },
+    },
+  );
 }
 
 /** A plain HTML form post (no JS) gets a page or a redirect; the embed snippet and fetch get JSON. */
@@ -81,11 +96,22 @@ export function registerFormCapture(app: App) {
   app.get("/f/:formKey/schema", async (c) => {
     const { form } = await loadForm(c);
     const cors = corsHeaders(form, c.req.header("origin"), "use");
-    const fields = form.fields.map(({ name, label, type, required, maxLength, options }) => ({ name, label, type, required, maxLength, options }));
+    const fields = form.fields.map(({ name, label, type, required, maxLength, options }) => ({
+      name,
+      label,
+      type,
+      required,
+      maxLength,
+      options,
+    }));
     return c.json(
       {
-        fields, honeypotField: form.honeypotField, successMessage: form.successMessage, redirectUrl: form.redirectUrl,
-        turnstileSiteKey: form.turnstileSiteKey, consentText: form.consentText,
+        fields,
+        honeypotField: form.honeypotField,
+        successMessage: form.successMessage,
+        redirectUrl: form.redirectUrl,
+        turnstileSiteKey: form.turnstileSiteKey,
+        consentText: form.consentText,
       },
       200,
       { ...cors, "Cache-Control": "public, max-age=60" },
@@ -105,13 +131,25 @@ export function registerFormCapture(app: App) {
       const html = wantsHtml(c, contentType);
       // Bots fill the hidden field or post at once: they get the normal answer and nothing is stored.
       if (isHoneypotFilled(form, submission) || isTooFast(submission)) return thankYou(c, form, html, cors);
-      if (form.turnstileSiteKey) await verifyTurnstile(c.get("config"), submission["cf-turnstile-response"], clientIp(c, c.get("config")) ?? undefined);
-      const input = { ...submissionToCapture(form, submission, { referer: c.req.header("referer") }), dedupKey: submissionDedupKey(submission) };
+      if (form.turnstileSiteKey)
+        await verifyTurnstile(
+          c.get("config"),
+          submission["cf-turnstile-response"],
+          clientIp(c, c.get("config")) ?? undefined,
+        );
+      const input = {
+        ...submissionToCapture(form, submission, { referer: c.req.header("referer") }),
+        dedupKey: submissionDedupKey(submission),
+      };
       await captureLead({ ctx: c.get("ctx"), workspace, actor: { type: "prospect" } }, input);
       return thankYou(c, form, html, cors);
     } catch (err) {
       if (err instanceof AppError) {
-        throw new AppError(err.code, err.message, { fields: err.fields, headers: { ...err.headers, ...cors }, cause: err.cause });
+        throw new AppError(err.code, err.message, {
+          fields: err.fields,
+          headers: { ...err.headers, ...cors },
+          cause: err.cause,
+        });
       }
       throw err;
     }

@@ -4,9 +4,7 @@ import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
 
-const FieldName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _; starts with a letter.");
+const FieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _; starts with a letter.");
 
 const FormFieldSchema = z
   .object({
@@ -34,10 +32,19 @@ export const FormSchema = z
     honeypotField: z.string(),
     successMessage: z.string(),
     redirectUrl: z.string().nullable(),
-    autoReplyText: z.string().nullable().openapi({ description: "Instant reply to a new lead; {name}, {rep_name}, {form}" }),
+    autoReplyText: z
+      .string()
+      .nullable()
+      .openapi({ description: "Instant reply to a new lead; {name}, {rep_name}, {form}" }),
     autoReplySubject: z.string().nullable(),
-    turnstileSiteKey: z.string().nullable().openapi({ description: "Cloudflare Turnstile site key the embed snippet shows" }),
-    consentText: z.string().nullable().openapi({ description: "Optional consent checkbox; its answer goes to the consent ledger" }),
+    turnstileSiteKey: z
+      .string()
+      .nullable()
+      .openapi({ description: "Cloudflare Turnstile site key the embed snippet shows" }),
+    consentText: z
+      .string()
+      .nullable()
+      .openapi({ description: "Optional consent checkbox; its answer goes to the consent ledger" }),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -53,7 +60,11 @@ export const FormInput = z.object({
   // Sent by email when an email API is configured and the lead left an address.
   autoReplyText: z.string().trim().min(1).max(4000).nullish(),
   autoReplySubject: z.string().trim().min(1).max(200).nullish(),
-  turnstileSiteKey: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, "A Turnstile site key.").nullish(),
+  turnstileSiteKey: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, "A Turnstile site key.")
+    .nullish(),
   consentText: z.string().trim().min(1).max(500).nullish(),
 });
 
@@ -103,7 +114,9 @@ export function registerForms(app: App) {
   app.openapi(list, async (c) => c.json({ data: await listForms(scope(c)) }, 200));
   app.openapi(create, async (c) => c.json(await createForm(scope(c), c.req.valid("json")), 201));
   app.openapi(get, async (c) => c.json(await getForm(scope(c), c.req.valid("param").id), 200));
-  app.openapi(patch, async (c) => c.json(await updateForm(scope(c), c.req.valid("param").id, c.req.valid("json")), 200));
+  app.openapi(patch, async (c) =>
+    c.json(await updateForm(scope(c), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
   app.openapi(remove, async (c) => {
     await deleteForm(scope(c), c.req.valid("param").id);
     return c.body(null, 204);

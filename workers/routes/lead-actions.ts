@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { assignLead, claimLead, passLead } from "../domain/leads/lead-actions";
+import { actorOf } from "../http/actor";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
-import { actorOf } from "../http/actor";
 import { scope } from "../http/workspace-scope";
 import { LeadWithTimeline } from "./leads";
 

@@ -14,7 +14,10 @@ const exportCsv = createRoute({
   summary: "The filtered leads as CSV (same filters as GET /api/v1/leads; at most 10 000 rows)",
   request: { query: ExportQuery },
   responses: {
-    200: { description: "text/csv; `X-Export-Truncated: true` when more rows matched", content: { "text/csv": { schema: z.string() } } },
+    200: {
+      description: "text/csv; `X-Export-Truncated: true` when more rows matched",
+      content: { "text/csv": { schema: z.string() } },
+    },
     ...commonErrors,
   },
 });

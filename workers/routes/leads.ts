@@ -2,9 +2,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
 import { captureLead } from "../domain/capture/capture-lead";
 import { getLead, listLeads, updateLead } from "../domain/leads/leads";
+import { actorOf } from "../http/actor";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
-import { actorOf } from "../http/actor";
 import { scope } from "../http/workspace-scope";
 
 export const LeadSchema = z
@@ -65,12 +65,24 @@ const LeadEventSchema = z
 const csvEnum = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(",").map((v) => v.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)))
     .optional();
 
 const DateBound = z
-  .union([z.string().regex(/^\d{1,16}$/).transform(Number), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`))])
+  .union([
+    z
+      .string()
+      .regex(/^\d{1,16}$/)
+      .transform(Number),
+    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+    z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
+  ])
   .optional()
   .openapi({ description: "epoch ms, ISO date (UTC midnight) or ISO date-time", type: "string" });
 
@@ -79,7 +91,9 @@ const LeadMessageSchema = z
     id: z.string(),
     direction: z.enum(["in", "out"]),
     channel: z.string().openapi({ example: "whatsapp" }),
-    kind: z.string().openapi({ description: "message (inbound), or what we sent: auto_reply, follow_up, rep_reply, bot_reply" }),
+    kind: z
+      .string()
+      .openapi({ description: "message (inbound), or what we sent: auto_reply, follow_up, rep_reply, bot_reply" }),
     text: z.string().nullable(),
     status: z.string().openapi({
       description: "in: received; out: pending, sent, delivered, read, played, failed, not_sent (skipped on purpose)",
@@ -146,7 +160,10 @@ const create = createRoute({
   request: { body: jsonBody(CaptureBody) },
   responses: {
     201: jsonResponse(z.object({ lead: LeadSchema, created: z.literal(true) }), "A new lead"),
-    200: jsonResponse(z.object({ lead: LeadSchema, created: z.literal(false) }), "Matched an existing lead: a re-inquiry was recorded"),
+    200: jsonResponse(
+      z.object({ lead: LeadSchema, created: z.literal(false) }),
+      "Matched an existing lead: a re-inquiry was recorded",
+    ),
     ...commonErrors,
   },
 });
@@ -181,17 +198,11 @@ export function registerLeads(app: App) {
   app.openapi(list, async (c) => c.json(await listLeads(scope(c), c.req.valid("query")), 200));
   app.openapi(create, async (c) => {
     const body = c.req.valid("json");
-    const { lead, created } = await captureLead(
-      { ...scope(c), actor: actorOf(c) },
-      { ...body, source: "api" },
-    );
+    const { lead, created } = await captureLead({ ...scope(c), actor: actorOf(c) }, { ...body, source: "api" });
     return created ? c.json({ lead, created: true as const }, 201) : c.json({ lead, created: false as const }, 200);
   });
   app.openapi(get, async (c) => c.json(await getLead(scope(c), c.req.valid("param").id), 200));
   app.openapi(patch, async (c) =>
-    c.json(
-      await updateLead(scope(c), c.req.valid("param").id, c.req.valid("json"), actorOf(c)),
-      200,
-    ),
+    c.json(await updateLead(scope(c), c.req.valid("param").id, c.req.valid("json"), actorOf(c)), 200),
   );
 }

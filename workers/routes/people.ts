@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PERSON_ROLES } from "../../db/schema";
 import { getPerson, invitePerson, listPeople, revokePerson, updatePerson } from "../domain/team/people";
-import type { App } from "../http/app";
 import { principalOf } from "../http/actor";
+import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
 

@@ -16,7 +16,9 @@ const PoolSchema = z
     maxReassignments: z.number().int(),
     fallbackRepId: z.string().nullable(),
     strategy: z.enum(POOL_STRATEGIES),
-    escalationRepIds: z.array(z.string()).openapi({ description: "SLA escalations go to the first available, in order" }),
+    escalationRepIds: z
+      .array(z.string())
+      .openapi({ description: "SLA escalations go to the first available, in order" }),
     repIds: z.array(z.string()).openapi({ description: "members; empty = every rep of the workspace" }),
     createdAt: z.number(),
     updatedAt: z.number(),
@@ -30,7 +32,10 @@ const PoolInput = z.object({
   hotSlaMinutes: z.number().int().min(1).max(10_080).optional(),
   maxReassignments: z.number().int().min(0).max(20).optional(),
   fallbackRepId: z.string().max(64).nullish(),
-  strategy: z.enum(POOL_STRATEGIES).optional().openapi({ description: "weighted round robin, or fewest open leads first" }),
+  strategy: z
+    .enum(POOL_STRATEGIES)
+    .optional()
+    .openapi({ description: "weighted round robin, or fewest open leads first" }),
   escalationRepIds: z.array(z.string().max(64)).max(20).optional(),
   repIds: z.array(z.string().max(64)).max(500).optional(),
 });
@@ -40,23 +45,57 @@ const tags = ["routing"];
 
 export function registerPools(app: App) {
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/pools", tags, summary: "List rotation pools", responses: { 200: jsonResponse(z.object({ data: z.array(PoolSchema) }), "Pools"), ...commonErrors } }),
+    createRoute({
+      method: "get",
+      path: "/api/v1/pools",
+      tags,
+      summary: "List rotation pools",
+      responses: { 200: jsonResponse(z.object({ data: z.array(PoolSchema) }), "Pools"), ...commonErrors },
+    }),
     async (c) => c.json({ data: await listPools(scope(c)) }, 200),
   );
   app.openapi(
-    createRoute({ method: "post", path: "/api/v1/pools", tags, summary: "Create a pool (its own rotation, SLA and fallback)", request: { body: jsonBody(PoolInput) }, responses: { 201: jsonResponse(PoolSchema, "Created"), ...commonErrors } }),
+    createRoute({
+      method: "post",
+      path: "/api/v1/pools",
+      tags,
+      summary: "Create a pool (its own rotation, SLA and fallback)",
+      request: { body: jsonBody(PoolInput) },
+      responses: { 201: jsonResponse(PoolSchema, "Created"), ...commonErrors },
+    }),
     async (c) => c.json(await createPool(scope(c), c.req.valid("json")), 201),
   );
   app.openapi(
-    createRoute({ method: "get", path: "/api/v1/pools/{id}", tags, summary: "One pool", request: { params: Id }, responses: { 200: jsonResponse(PoolSchema, "The pool"), ...commonErrors } }),
+    createRoute({
+      method: "get",
+      path: "/api/v1/pools/{id}",
+      tags,
+      summary: "One pool",
+      request: { params: Id },
+      responses: { 200: jsonResponse(PoolSchema, "The pool"), ...commonErrors },
+    }),
     async (c) => c.json(await getPool(scope(c), c.req.valid("param").id), 200),
   );
   app.openapi(
-    createRoute({ method: "patch", path: "/api/v1/pools/{id}", tags, summary: "Update a pool; `repIds` replaces the member list", request: { params: Id, body: jsonBody(PoolInput.partial()) }, responses: { 200: jsonResponse(PoolSchema, "Updated"), ...commonErrors } }),
+    createRoute({
+      method: "patch",
+      path: "/api/v1/pools/{id}",
+      tags,
+      summary: "Update a pool; `repIds` replaces the member list",
+      request: { params: Id, body: jsonBody(PoolInput.partial()) },
+      responses: { 200: jsonResponse(PoolSchema, "Updated"), ...commonErrors },
+    }),
     async (c) => c.json(await updatePool(scope(c), c.req.valid("param").id, c.req.valid("json")), 200),
   );
   app.openapi(
-    createRoute({ method: "delete", path: "/api/v1/pools/{id}", tags, summary: "Delete a pool and the rules that route to it", request: { params: Id }, responses: { 204: { description: "Deleted" }, ...commonErrors } }),
+    createRoute({
+      method: "delete",
+      path: "/api/v1/pools/{id}",
+      tags,
+      summary: "Delete a pool and the rules that route to it",
+      request: { params: Id },
+      responses: { 204: { description: "Deleted" }, ...commonErrors },
+    }),
     async (c) => {
       await deletePool(scope(c), c.req.valid("param").id);
       return c.body(null, 204);

@@ -30,7 +30,11 @@ export const RepInput = z.object({
   name: z.string().trim().min(1).max(120),
   email: z.string().trim().max(254).nullish(),
   phone: z.string().trim().max(40).nullish(),
-  telegramChatId: z.string().trim().regex(/^-?\d{1,20}$/, "A numeric Telegram chat id.").nullish(),
+  telegramChatId: z
+    .string()
+    .trim()
+    .regex(/^-?\d{1,20}$/, "A numeric Telegram chat id.")
+    .nullish(),
   whatsappPhone: z.string().trim().max(40).nullish(),
   active: z.boolean().optional(),
   paused: z.boolean().optional(),
@@ -70,7 +74,8 @@ const patch = createRoute({
   method: "patch",
   path: "/api/v1/reps/{id}",
   tags: ["reps"],
-  summary: "Update a rep: pause/resume, weight, open-lead cap, working hours, vacations; `active: false` takes them out of every rotation",
+  summary:
+    "Update a rep: pause/resume, weight, open-lead cap, working hours, vacations; `active: false` takes them out of every rotation",
   request: { params: Id, body: jsonBody(RepInput.partial()) },
   responses: { 200: jsonResponse(RepSchema, "Updated"), ...commonErrors },
 });

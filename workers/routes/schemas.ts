@@ -23,8 +23,14 @@ const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "A time as HH
 
 /** `{ "1": [["09:00","17:00"]], … }`: weekday (0 = Sunday) → ranges in the rep's time zone. */
 export const WorkingHoursSchema = z
-  .partialRecord(z.enum(["0", "1", "2", "3", "4", "5", "6"]), z.array(z.tuple([HHMM, HHMM]).refine(([a, b]) => a < b, "Start must be before end.")).max(8))
-  .openapi({ example: { "1": [["09:00", "17:00"]], "2": [["09:00", "17:00"]] }, description: "weekday (0 = Sunday) → [start, end) ranges" });
+  .partialRecord(
+    z.enum(["0", "1", "2", "3", "4", "5", "6"]),
+    z.array(z.tuple([HHMM, HHMM]).refine(([a, b]) => a < b, "Start must be before end.")).max(8),
+  )
+  .openapi({
+    example: { "1": [["09:00", "17:00"]], "2": [["09:00", "17:00"]] },
+    description: "weekday (0 = Sunday) → [start, end) ranges",
+  });
 
 /** Epoch ms or an ISO date / date-time, stored as epoch ms. */
 export const Instant = z.union([

@@ -14,15 +14,35 @@ import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
 
-const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Local time as HH:MM (24 h).").openapi({ example: "21:00" });
+const Hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Local time as HH:MM (24 h).")
+  .openapi({ example: "21:00" });
 
 const StepInput = z
   .object({
-    delayMinutes: z.number().int().min(0).max(60 * 24 * 90).openapi({ description: "After the previous step (after enrolment for the first)" }),
+    delayMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 90)
+      .openapi({ description: "After the previous step (after enrolment for the first)" }),
     sender: z.enum(STEP_SENDERS),
-    text: z.string().trim().min(1).max(4000).nullish().openapi({ description: "Template variables: {name}, {rep_name}, {form}" }),
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .nullish()
+      .openapi({ description: "Template variables: {name}, {rep_name}, {form}" }),
     subject: z.string().trim().min(1).max(200).nullish(),
-    template: z.string().trim().min(1).max(512).nullish().openapi({ description: "WhatsApp approved template, used outside the 24-hour window" }),
+    template: z
+      .string()
+      .trim()
+      .min(1)
+      .max(512)
+      .nullish()
+      .openapi({ description: "WhatsApp approved template, used outside the 24-hour window" }),
   })
   .openapi("SequenceStepInput");
 
@@ -61,7 +81,9 @@ const SequenceInput = z.object({
   formId: z.string().max(64).nullish().openapi({ description: "Enrol new leads of this form only" }),
   source: z.enum(LEAD_SOURCES).nullish().openapi({ description: "Enrol new leads from this channel only" }),
   poolId: z.string().max(64).nullish().openapi({ description: "Enrol leads routed to this pool (Distribution)" }),
-  quietStart: Hhmm.nullish().openapi({ description: "Quiet hours start, workspace time zone; null = none. Default 21:00" }),
+  quietStart: Hhmm.nullish().openapi({
+    description: "Quiet hours start, workspace time zone; null = none. Default 21:00",
+  }),
   quietEnd: Hhmm.nullish().openapi({ description: "Quiet hours end; default 08:00" }),
   steps: z.array(StepInput).min(1).max(20),
 });
@@ -109,8 +131,17 @@ const remove = createRoute({
 });
 
 const StepParams = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "seq_…" }),
-  position: z.coerce.number().int().min(1).max(20).openapi({ param: { name: "position", in: "path" }, example: 1 }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "seq_…" }),
+  position: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .openapi({ param: { name: "position", in: "path" }, example: 1 }),
 });
 
 const addStepRoute = createRoute({
@@ -139,7 +170,9 @@ const deleteStepRoute = createRoute({
 });
 
 export function registerSequences(app: App) {
-  app.openapi(addStepRoute, async (c) => c.json(await addStep(scope(c), c.req.valid("param").id, c.req.valid("json")), 201));
+  app.openapi(addStepRoute, async (c) =>
+    c.json(await addStep(scope(c), c.req.valid("param").id, c.req.valid("json")), 201),
+  );
   app.openapi(patchStepRoute, async (c) => {
     const { id, position } = c.req.valid("param");
     return c.json(await updateStep(scope(c), id, position, c.req.valid("json")), 200);
@@ -151,7 +184,9 @@ export function registerSequences(app: App) {
   app.openapi(list, async (c) => c.json({ data: await listSequences(scope(c)) }, 200));
   app.openapi(create, async (c) => c.json(await createSequence(scope(c), c.req.valid("json")), 201));
   app.openapi(get, async (c) => c.json(await getSequence(scope(c), c.req.valid("param").id), 200));
-  app.openapi(patch, async (c) => c.json(await updateSequence(scope(c), c.req.valid("param").id, c.req.valid("json")), 200));
+  app.openapi(patch, async (c) =>
+    c.json(await updateSequence(scope(c), c.req.valid("param").id, c.req.valid("json")), 200),
+  );
   app.openapi(remove, async (c) => {
     await deleteSequence(scope(c), c.req.valid("param").id);
     return c.body(null, 204);

@@ -26,7 +26,8 @@ export function registerTelegramHook(app: App) {
     if (!timingSafeEqualText(secret, found.channel.config.secretToken)) {
       throw new AppError("UNAUTHORIZED", "Missing or wrong X-Telegram-Bot-Api-Secret-Token.");
     }
-    if (Number(c.req.header("content-length") ?? 0) > MAX_UPDATE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "Not a Telegram update.");
+    if (Number(c.req.header("content-length") ?? 0) > MAX_UPDATE_BYTES)
+      throw new AppError("PAYLOAD_TOO_LARGE", "Not a Telegram update.");
     const update = (await c.req.json().catch(() => null)) as { update_id?: unknown } | null;
     if (!update || typeof update !== "object" || !Number.isSafeInteger(update.update_id)) {
       throw new AppError("BAD_REQUEST", "Not a Telegram update (no update_id).");

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../../db/schema";
-import { checkOutboundUrl } from "../lib/outbound-url";
 import { createWebhook, deleteWebhook, listWebhooks, updateWebhook, withoutSecret } from "../domain/channels/webhooks";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
+import { checkOutboundUrl } from "../lib/outbound-url";
 
 const Base = z.object({
   id: z.string(),
@@ -71,7 +71,9 @@ const remove = createRoute({
 export function registerWebhooks(app: App) {
   app.openapi(list, async (c) => c.json({ data: (await listWebhooks(scope(c))).map(withoutSecret) }, 200));
   app.openapi(create, async (c) => c.json(await createWebhook(scope(c), c.req.valid("json")), 201));
-  app.openapi(patch, async (c) => c.json(withoutSecret(await updateWebhook(scope(c), c.req.valid("param").id, c.req.valid("json"))), 200));
+  app.openapi(patch, async (c) =>
+    c.json(withoutSecret(await updateWebhook(scope(c), c.req.valid("param").id, c.req.valid("json"))), 200),
+  );
   app.openapi(remove, async (c) => {
     await deleteWebhook(scope(c), c.req.valid("param").id);
     return c.body(null, 204);

@@ -1,5 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { connectWhatsappNumber, listWhatsappChannels, whatsappTemplatesSchema } from "../domain/channels/whatsapp-channels";
+import {
+  connectWhatsappNumber,
+  listWhatsappChannels,
+  whatsappTemplatesSchema,
+} from "../domain/channels/whatsapp-channels";
 import type { App } from "../http/app";
 import { commonErrors, ErrorSchema, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -13,30 +17,51 @@ const ChannelSchema = z
     phoneNumberId: z.string(),
     displayPhoneNumber: z.string().nullable(),
     verifiedName: z.string().nullable(),
-    webhookUrl: z.string().openapi({ description: "Callback URL to enter in the Meta app's WhatsApp webhook settings" }),
+    webhookUrl: z
+      .string()
+      .openapi({ description: "Callback URL to enter in the Meta app's WhatsApp webhook settings" }),
     accessToken: z.string().openapi({ description: "masked" }),
     appSecret: z.string().openapi({ description: "masked" }),
     verifyToken: z.string().openapi({ description: "masked" }),
     autoReplyText: z.string().nullable(),
     templates: z.record(z.string(), TemplateSchema),
-    lastError: z.object({ code: z.number().nullable(), title: z.string().nullable(), details: z.string().nullable(), at: z.number() }).nullable(),
+    lastError: z
+      .object({
+        code: z.number().nullable(),
+        title: z.string().nullable(),
+        details: z.string().nullable(),
+        at: z.number(),
+      })
+      .nullable(),
     unknownNumbers: z
       .array(z.object({ phoneNumberId: z.string(), messages: z.number(), statuses: z.number(), lastAt: z.number() }))
-      .openapi({ description: "Numbers of the same Meta app whose webhooks reached this URL but are not connected here" }),
+      .openapi({
+        description: "Numbers of the same Meta app whose webhooks reached this URL but are not connected here",
+      }),
     createdAt: z.number().int(),
   })
   .openapi("WhatsappChannel");
 
-const secret = (min: number) => z.string().trim().min(min).max(512).regex(/^[\x21-\x7e]+$/, "Printable ASCII without spaces.");
+const secret = (min: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, "Printable ASCII without spaces.");
 
 export const WhatsappConnectInput = z.object({
-  phoneNumberId: z.string().trim().regex(/^\d{5,32}$/, "The numeric phone number id from the WhatsApp Manager / API setup page."),
+  phoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,32}$/, "The numeric phone number id from the WhatsApp Manager / API setup page."),
   accessToken: secret(20),
   appSecret: secret(16),
   verifyToken: secret(8),
   autoReplyText: z.string().trim().min(1).max(4096).optional(),
   templates: whatsappTemplatesSchema.optional().openapi({
-    description: "Approved templates per use (auto_reply, follow_up, rep_alert, relay, rep_reply, reminder, escalation, bot_reply), sent outside the 24-hour window",
+    description:
+      "Approved templates per use (auto_reply, follow_up, rep_alert, relay, rep_reply, reminder, escalation, bot_reply), sent outside the 24-hour window",
   }),
 });
 
@@ -44,11 +69,10 @@ const connect = createRoute({
   method: "post",
   path: "/api/v1/channels/whatsapp",
   tags: ["channels"],
-  summary: "Connect a WhatsApp Business number (Cloud API): checks the number and token with the Graph API, stores the channel",
+  summary:
+    "Connect a WhatsApp Business number (Cloud API): checks the number and token with the Graph API, stores the channel",
   request: {
-    body: jsonBody(
-      WhatsappConnectInput,
-    ),
+    body: jsonBody(WhatsappConnectInput),
   },
   responses: {
     201: jsonResponse(ChannelSchema, "Connected"),

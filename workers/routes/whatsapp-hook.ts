@@ -4,8 +4,8 @@ import { AppError, toAppError } from "../errors";
 import type { App } from "../http/app";
 import { readBytesLimited } from "../http/read-body";
 import { assertStorableText } from "../http/text-safety";
-import { timingSafeEqualText } from "../lib/timing-safe";
 import { verifyHubSignature } from "../lib/hub-signature";
+import { timingSafeEqualText } from "../lib/timing-safe";
 
 // Meta batches up to 1,000 updates per POST, each a few hundred bytes to a few KB.
 const MAX_WEBHOOK_BYTES = 8 * 1_048_576;
@@ -37,7 +37,10 @@ export function registerWhatsappHook(app: App) {
       throw new AppError("FORBIDDEN", "Wrong hub.mode or hub.verify_token.");
     }
     // Meta sends a number; anything longer or stranger is not echoed into a response we serve.
-    if (!/^[A-Za-z0-9_-]{1,256}$/.test(challenge)) throw new AppError("BAD_REQUEST", "Missing or malformed hub.challenge.", { fields: { "hub.challenge": "Expected Meta's challenge value." } });
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(challenge))
+      throw new AppError("BAD_REQUEST", "Missing or malformed hub.challenge.", {
+        fields: { "hub.challenge": "Expected Meta's challenge value." },
+      });
     return c.text(challenge, 200);
   });
 

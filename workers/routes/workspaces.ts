@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { isLocalDatabase } from "../config";
+import { checkThrottle, countAttempt, signUpsByIp } from "../domain/team/auth-throttle";
 import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { bearerToken, clientIp } from "../http/auth";
-import { isLocalDatabase } from "../config";
-import { checkThrottle, countAttempt, signUpsByIp } from "../domain/team/auth-throttle";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { timingSafeEqualText } from "../lib/timing-safe";
 import { Country, TimeZone } from "./schemas";
@@ -15,7 +15,10 @@ export const WorkspaceSchema = z
     name: z.string(),
     defaultCountry: z.string(),
     timezone: z.string(),
-    ownerRepId: z.string().nullable().openapi({ description: "the owner's rep record: escalations and last-resort fallback" }),
+    ownerRepId: z
+      .string()
+      .nullable()
+      .openapi({ description: "the owner's rep record: escalations and last-resort fallback" }),
     queueHotFirst: z.boolean().openapi({ description: "the unassigned queue hands out hot leads first" }),
     repsSeeUnassigned: z.boolean().openapi({ description: "reps signed in to the console also see unassigned leads" }),
     createdAt: z.number().int(),
@@ -97,8 +100,13 @@ export function registerWorkspaces(app: App) {
     await countAttempt(ctx, rules);
     return c.json(created, 201);
   });
-  app.openapi(get, async (c) => c.json(await getWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId }), 200));
+  app.openapi(get, async (c) =>
+    c.json(await getWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId }), 200),
+  );
   app.openapi(patch, async (c) =>
-    c.json(await updateWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId, input: c.req.valid("json") }), 200),
+    c.json(
+      await updateWorkspace({ ctx: c.get("ctx"), workspaceId: c.get("auth").workspaceId, input: c.req.valid("json") }),
+      200,
+    ),
   );
 }

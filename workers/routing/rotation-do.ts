@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PoolStrategy } from "../../db/schema";
-import { leastLoaded, pickNext, type Candidate, type RepRotationState } from "./smooth-wrr";
+import { type Candidate, leastLoaded, pickNext, type RepRotationState } from "./smooth-wrr";
 
 export interface PickRequest {
   /** Idempotency key: the lead id, or lead id + reassignment number. A retry returns the same rep. */
@@ -30,13 +30,19 @@ export class Rotation extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS rep_state (rep_id TEXT PRIMARY KEY, current REAL NOT NULL, last_seq INTEGER NOT NULL, assigned INTEGER NOT NULL DEFAULT 0)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS assignment (key TEXT PRIMARY KEY, rep_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL)`);
+    this.sql.exec(
+      `CREATE TABLE IF NOT EXISTS rep_state (rep_id TEXT PRIMARY KEY, current REAL NOT NULL, last_seq INTEGER NOT NULL, assigned INTEGER NOT NULL DEFAULT 0)`,
+    );
+    this.sql.exec(
+      `CREATE TABLE IF NOT EXISTS assignment (key TEXT PRIMARY KEY, rep_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL)`,
+    );
     this.sql.exec(`CREATE INDEX IF NOT EXISTS assignment_at_idx ON assignment (at)`);
   }
 
   pick(request: PickRequest): PickResult {
-    const prior = this.sql.exec<{ rep_id: string }>(`SELECT rep_id FROM assignment WHERE key = ?`, request.assignmentKey).toArray()[0];
+    const prior = this.sql
+      .exec<{ rep_id: string }>(`SELECT rep_id FROM assignment WHERE key = ?`, request.assignmentKey)
+      .toArray()[0];
     if (prior) return { repId: prior.rep_id, replay: true };
 
     const { picked, seq } = this.next(request);
@@ -54,8 +60,15 @@ export class Rotation extends DurableObject<Env> {
         s.repId === picked.repId ? 1 : 0,
       );
     }
-    this.sql.exec(`INSERT INTO assignment (key, rep_id, seq, at) VALUES (?, ?, ?, ?)`, request.assignmentKey, picked.repId, seq, now);
-    if (seq % 500 === 0) this.sql.exec(`DELETE FROM assignment WHERE at < ? AND seq < ?`, now - KEEP_ASSIGNMENTS_MS, seq);
+    this.sql.exec(
+      `INSERT INTO assignment (key, rep_id, seq, at) VALUES (?, ?, ?, ?)`,
+      request.assignmentKey,
+      picked.repId,
+      seq,
+      now,
+    );
+    if (seq % 500 === 0)
+      this.sql.exec(`DELETE FROM assignment WHERE at < ? AND seq < ?`, now - KEEP_ASSIGNMENTS_MS, seq);
     return { repId: picked.repId, replay: false };
   }
 
@@ -66,11 +79,14 @@ export class Rotation extends DurableObject<Env> {
 
   private next(request: Omit<PickRequest, "assignmentKey">) {
     const states = new Map<string, RepRotationState>();
-    for (const row of this.sql.exec<{ rep_id: string; current: number; last_seq: number }>(`SELECT rep_id, current, last_seq FROM rep_state`)) {
+    for (const row of this.sql.exec<{ rep_id: string; current: number; last_seq: number }>(
+      `SELECT rep_id, current, last_seq FROM rep_state`,
+    )) {
       states.set(row.rep_id, { repId: row.rep_id, current: row.current, lastSeq: row.last_seq });
     }
     const seq = (this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0) + 1;
-    const candidates = request.strategy === "least-loaded" ? leastLoaded(states, request.candidates) : request.candidates;
+    const candidates =
+      request.strategy === "least-loaded" ? leastLoaded(states, request.candidates) : request.candidates;
     return { picked: pickNext(states, candidates, seq), seq };
   }
 

@@ -12,7 +12,8 @@ const lower = (s: string) => s.trim().toLowerCase();
 const REGION_FIELDS = ["region", "state", "province"];
 const POSTAL_FIELDS = ["zip", "postal_code", "postcode", "postal"];
 const compact = (s: string) => s.replace(/[\s-]/g, "").toUpperCase();
-const answer = (lead: RoutableLead, names: string[]) => names.map((n) => lead.fields[n]).find((v) => v !== undefined && v.trim() !== "");
+const answer = (lead: RoutableLead, names: string[]) =>
+  names.map((n) => lead.fields[n]).find((v) => v !== undefined && v.trim() !== "");
 
 /**
  * True when every criterion the rule lists matches and, if it has OR-groups, one group matches in full;
@@ -34,7 +35,10 @@ function criteriaMatch(match: Omit<RuleMatch, "any">, lead: RoutableLead): boole
   }
   if (match.sources?.length && !(match.sources as string[]).includes(lead.source)) return false;
   if (match.formIds?.length && (!lead.formId || !match.formIds.includes(lead.formId))) return false;
-  if (match.countries?.length && (!lead.country || !match.countries.map((c) => c.toUpperCase()).includes(lead.country))) {
+  if (
+    match.countries?.length &&
+    (!lead.country || !match.countries.map((c) => c.toUpperCase()).includes(lead.country))
+  ) {
     return false;
   }
   for (const [field, values] of Object.entries(match.fields ?? {})) {

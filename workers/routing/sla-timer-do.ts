@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { parseConfig } from "../config";
-import { slaSweep, SLA_SWEEP_BATCH, nextSlaDue } from "../cron/sla-sweep";
+import { nextSlaDue, SLA_SWEEP_BATCH, slaSweep } from "../cron/sla-sweep";
 import { openDatabase } from "../db";
 import type { DomainContext } from "../domain/context";
 import { rotationService } from "./rotation-service";

@@ -47,7 +47,10 @@ export function pickNext(
   const live = candidates.filter((c) => c.weight > 0);
   if (live.length === 0) return null;
   const total = live.reduce((sum, c) => sum + c.weight, 0);
-  const rows = live.map((c) => ({ ...(states.get(c.repId) ?? { repId: c.repId, current: 0, lastSeq: -1 }), weight: c.weight }));
+  const rows = live.map((c) => ({
+    ...(states.get(c.repId) ?? { repId: c.repId, current: 0, lastSeq: -1 }),
+    weight: c.weight,
+  }));
 
   const mean = rows.reduce((sum, r) => sum + r.current, 0) / rows.length;
   for (const r of rows) {
@@ -58,7 +61,10 @@ export function pickNext(
   let best = rows[0]!;
   for (const r of rows.slice(1)) {
     const diff = r.current - best.current;
-    if (diff > EPSILON || (Math.abs(diff) <= EPSILON && (r.lastSeq < best.lastSeq || (r.lastSeq === best.lastSeq && r.repId < best.repId)))) {
+    if (
+      diff > EPSILON ||
+      (Math.abs(diff) <= EPSILON && (r.lastSeq < best.lastSeq || (r.lastSeq === best.lastSeq && r.repId < best.repId)))
+    ) {
       best = r;
     }
   }

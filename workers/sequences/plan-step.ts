@@ -74,7 +74,11 @@ export function planStep(e: DueEnrollment, now: number, available: ReadonlySet<S
   const { sender } = e.step;
   const recipient = recipientFor(sender, e.lead);
   const base = { sender, recipient: recipient ?? "", channelId: sender === "email" ? null : e.channelId };
-  const skip = (why: string): StepPlan => ({ action: "send", nextDueAt, message: { ...base, payload: {}, skipReason: why } });
+  const skip = (why: string): StepPlan => ({
+    action: "send",
+    nextDueAt,
+    message: { ...base, payload: {}, skipReason: why },
+  });
   if (!recipient) return skip(`lead has no ${sender} address`);
   if (!available.has(sender)) return skip(`no ${sender} sender configured`);
   if (sender === "whatsapp") {

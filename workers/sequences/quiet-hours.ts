@@ -15,7 +15,12 @@ export function localMinuteOfDay(at: number, timeZone: string): number {
     format = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   } catch {
     // The API validates zones; one the runtime no longer knows must not stall every sequence: use UTC.
-    format = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "UTC",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
   }
   const parts = format.formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
@@ -31,7 +36,12 @@ function inWindow(minute: number, start: number, end: number): boolean {
  * When a message due at `at` may go out: `at` itself outside quiet hours, else the end of the quiet
  * window (local time in the workspace's zone). No window (null or equal ends) = no quiet hours.
  */
-export function deferPastQuietHours(at: number, timeZone: string, quietStart: string | null, quietEnd: string | null): number {
+export function deferPastQuietHours(
+  at: number,
+  timeZone: string,
+  quietStart: string | null,
+  quietEnd: string | null,
+): number {
   const start = quietStart === null ? null : parseHhmm(quietStart);
   const end = quietEnd === null ? null : parseHhmm(quietEnd);
   if (start === null || end === null || start === end) return at;

@@ -20,5 +20,8 @@ export function whatsappStepMode(opts: {
   const open = opts.lastWhatsappInboundAt !== null && opts.now - opts.lastWhatsappInboundAt < WHATSAPP_WINDOW_MS;
   if (open && opts.text) return { mode: "text", text: opts.text };
   if (opts.template) return { mode: "template", template: opts.template };
-  return { mode: "skip", reason: open ? "step has neither text nor template" : "outside the 24-hour window and the step has no template" };
+  return {
+    mode: "skip",
+    reason: open ? "step has neither text nor template" : "outside the 24-hour window and the step has no template",
+  };
 }

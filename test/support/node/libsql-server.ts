@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
-import { startLibsqlServer, type LibsqlServer, type LibsqlServerOptions } from "../../../db/server/index";
+import { type LibsqlServer, type LibsqlServerOptions, startLibsqlServer } from "../../../db/server/index";
 
 export interface TestServer extends LibsqlServer {
   file: string;
@@ -32,9 +32,17 @@ export interface RawResponse<T = any> {
 export async function postJson<T = any>(url: string, body: unknown, token?: string): Promise<RawResponse<T>> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
   const text = await res.text();
-  return { status: res.status, contentType: res.headers.get("content-type"), body: text === "" ? undefined : JSON.parse(text) };
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    body: text === "" ? undefined : JSON.parse(text),
+  };
 }
 
 export const int = (value: bigint | number | string) => ({ type: "integer", value: String(value) });

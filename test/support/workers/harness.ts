@@ -1,7 +1,7 @@
-import { createClient, type Client } from "@libsql/client/web";
 import { createExecutionContext, env, SELF } from "cloudflare:test";
-import worker from "../../../workers/index";
+import { type Client, createClient } from "@libsql/client/web";
 import { inject } from "vitest";
+import worker from "../../../workers/index";
 
 export const libsqlUrl = inject("libsqlUrl");
 
@@ -42,7 +42,11 @@ async function readResult<T>(res: Response): Promise<TestResponse<T>> {
   return { status: res.status, headers: res.headers, json: json as T, text };
 }
 
-export async function call<T = ResponseJson>(method: string, path: string, opts: CallOptions = {}): Promise<TestResponse<T>> {
+export async function call<T = ResponseJson>(
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<TestResponse<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
   let body: string | undefined = opts.rawBody;
@@ -92,7 +96,10 @@ export function submit(publicKey: string, body: unknown, headers: Record<string,
 }
 
 export async function countRows(db: Client, table: "lead" | "lead_event", workspaceId: string): Promise<number> {
-  const rs = await db.execute({ sql: `SELECT count(*) AS n FROM ${table} WHERE workspace_id = ?`, args: [workspaceId] });
+  const rs = await db.execute({
+    sql: `SELECT count(*) AS n FROM ${table} WHERE workspace_id = ?`,
+    args: [workspaceId],
+  });
   return Number(rs.rows[0]?.n);
 }
 
@@ -119,7 +126,18 @@ export async function leadRows(workspaceId: string): Promise<{ leads: number; in
 
 /** Row counts of every table, for "no side effect" checks across workspaces (test files run one at a time). */
 export async function allRows(): Promise<Record<string, number>> {
-  const tables = ["workspace", "api_key", "rep", "form", "lead", "lead_event", "pool", "routing_rule", "person", "session"];
+  const tables = [
+    "workspace",
+    "api_key",
+    "rep",
+    "form",
+    "lead",
+    "lead_event",
+    "pool",
+    "routing_rule",
+    "person",
+    "session",
+  ];
   const rs = await testDb().execute(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`);
   return Object.fromEntries(tables.map((t) => [t, Number(rs.rows[0]?.[t])]));
 }
@@ -159,7 +177,11 @@ export async function callRaw<T = ResponseJson>(
   body: Uint8Array | string | undefined,
   headers: Record<string, string> = {},
 ): Promise<TestResponse<T>> {
-  const res = await fetchWorker(path, { method, headers, body: method === "GET" || method === "HEAD" ? undefined : body });
+  const res = await fetchWorker(path, {
+    method,
+    headers,
+    body: method === "GET" || method === "HEAD" ? undefined : body,
+  });
   return readResult<T>(res);
 }
 

@@ -108,7 +108,12 @@ function randomObject(r: Random, depth: number, limit: number): Record<string, u
   const out: Record<string, unknown> = {};
   for (let i = r.int(6); i > 0; i--) {
     // defineProperty: a "__proto__" key must become an own key in the JSON, as an attacker would send it.
-    Object.defineProperty(out, r.pick(KEYS), { value: randomValue(r, depth, limit), enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(out, r.pick(KEYS), {
+      value: randomValue(r, depth, limit),
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
   }
   return out;
 }
@@ -121,12 +126,20 @@ function duplicateKeys(r: Random, limit: number): string {
 
 function deeplyNested(r: Random): string {
   const depth = r.pick([40, 500, 5000, 100_000]);
-  return r.next() < 0.5 ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+  return r.next() < 0.5 ? "[".repeat(depth) + "]".repeat(depth) : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 }
 
 /** Invalid UTF-8 spliced into otherwise valid JSON: lone continuation, truncated sequence, overlong, encoded surrogate. */
 function invalidUtf8(r: Random): Uint8Array {
-  const bad = r.pick([[0xff], [0xc3, 0x28], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80]]);
+  const bad = r.pick([
+    [0xff],
+    [0xc3, 0x28],
+    [0xe2, 0x82],
+    [0xc0, 0xaf],
+    [0xed, 0xa0, 0x80],
+    [0xf4, 0x90, 0x80, 0x80],
+    [0x80],
+  ]);
   const before = enc.encode('{"name":"Bad ');
   const after = enc.encode(`","email":"bad-${r.int(1e9)}@example.com"}`);
   return new Uint8Array([...before, ...bad, ...after]);
@@ -142,7 +155,8 @@ export function hostileUrlPart(r: Random): { id: string; query: string } {
       return "%ED%A0%80";
     }
   };
-  const text = () => encode(r.next() < 0.1 ? "x".repeat(r.int(5000)) : r.pick(STRINGS)).replace(/%25/g, r.next() < 0.3 ? "%" : "%25");
+  const text = () =>
+    encode(r.next() < 0.1 ? "x".repeat(r.int(5000)) : r.pick(STRINGS)).replace(/%25/g, r.next() < 0.3 ? "%" : "%25");
   const keys = ["q", "status", "source", "owner", "from", "to", "limit", "cursor", r.pick(KEYS)];
   const query = Array.from({ length: r.int(4) }, () => `${encode(r.pick(keys))}=${text()}`).join("&");
   return { id: text() || "%00", query };
@@ -181,7 +195,12 @@ export function malformedCase(r: Random, limit: number, valid: () => Record<stri
     case 2: {
       // A valid body with one field replaced by something hostile.
       const body = valid();
-      Object.defineProperty(body, r.pick(Object.keys(body).concat(KEYS)), { value: randomValue(r, 1, limit), enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(body, r.pick(Object.keys(body).concat(KEYS)), {
+        value: randomValue(r, 1, limit),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
       return json(body, "valid body, one field hostile");
     }
     case 3:
@@ -191,7 +210,11 @@ export function malformedCase(r: Random, limit: number, valid: () => Record<stri
     case 5:
       return { label: "deep nesting", body: enc.encode(deeplyNested(r)), contentType: "application/json" };
     case 6:
-      return { label: "invalid UTF-8", body: invalidUtf8(r), contentType: r.pick(["application/json", "application/x-www-form-urlencoded"]) };
+      return {
+        label: "invalid UTF-8",
+        body: invalidUtf8(r),
+        contentType: r.pick(["application/json", "application/x-www-form-urlencoded"]),
+      };
     case 7: {
       const size = r.pick([limit - 64, limit, limit + 1, limit * 2]);
       const body = { ...valid(), message: "m".repeat(Math.max(0, size - 120)) };
@@ -199,11 +222,30 @@ export function malformedCase(r: Random, limit: number, valid: () => Record<stri
     }
     case 8: {
       // Form encoding with hostile percent escapes (invalid UTF-8, NUL, huge values).
-      const parts = Object.entries(valid()).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
-      parts.push(r.pick(["name=%ff%fe", "email=%00", "__proto__=x", "constructor=1", `message=${"%F0%9F%98%80".repeat(r.int(4000))}`, "a&&=&b"]));
-      return { label: "urlencoded", body: enc.encode(parts.join("&")), contentType: r.pick(["application/x-www-form-urlencoded", "application/json"]) };
+      const parts = Object.entries(valid()).map(
+        ([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`,
+      );
+      parts.push(
+        r.pick([
+          "name=%ff%fe",
+          "email=%00",
+          "__proto__=x",
+          "constructor=1",
+          `message=${"%F0%9F%98%80".repeat(r.int(4000))}`,
+          "a&&=&b",
+        ]),
+      );
+      return {
+        label: "urlencoded",
+        body: enc.encode(parts.join("&")),
+        contentType: r.pick(["application/x-www-form-urlencoded", "application/json"]),
+      };
     }
     default:
-      return { label: "wrong content type", body: enc.encode(JSON.stringify(valid())), contentType: r.pick(CONTENT_TYPES) };
+      return {
+        label: "wrong content type",
+        body: enc.encode(JSON.stringify(valid())),
+        contentType: r.pick(CONTENT_TYPES),
+      };
   }
 }

@@ -15,7 +15,9 @@ export interface Operation {
  * by the security suites without anyone remembering to list it.
  */
 export async function ownerOperations(): Promise<Operation[]> {
-  const doc = (await call("GET", "/api/openapi.json")).json as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  const doc = (await call("GET", "/api/openapi.json")).json as {
+    paths: Record<string, Record<string, { requestBody?: unknown }>>;
+  };
   const ops: Operation[] = [];
   for (const [template, methods] of Object.entries(doc.paths)) {
     if (!template.startsWith("/api/v1/")) continue;
@@ -36,7 +38,11 @@ export async function ownerOperations(): Promise<Operation[]> {
  * A body the operation would accept, so that the one thing wrong in a probe is the thing under test.
  * `own` holds ids of the caller's own workspace some bodies refer to (a rep, a pool).
  */
-export function validBodyFor(op: Operation, unique: string, own: { repId?: string; poolId?: string } = {}): Record<string, unknown> {
+export function validBodyFor(
+  op: Operation,
+  unique: string,
+  own: { repId?: string; poolId?: string } = {},
+): Record<string, unknown> {
   const bodies: Record<string, Record<string, unknown>> = {
     "POST /api/v1/workspaces": { name: `Probe ${unique}` },
     "PATCH /api/v1/workspace": { name: `Probe ${unique}` },
@@ -53,19 +59,31 @@ export function validBodyFor(op: Operation, unique: string, own: { repId?: strin
     "PATCH /api/v1/pools/{id}": { slaMinutes: 30 },
     "POST /api/v1/routing-rules": { name: "Probe rule", match: { sources: ["form"] }, poolId: own.poolId ?? "pool_x" },
     "PATCH /api/v1/routing-rules/{id}": { name: "Probe rule" },
-    "POST /api/v1/sequences": { name: `Probe sequence ${unique}`, steps: [{ delayMinutes: 60, sender: "email", text: "Hi {name}" }] },
+    "POST /api/v1/sequences": {
+      name: `Probe sequence ${unique}`,
+      steps: [{ delayMinutes: 60, sender: "email", text: "Hi {name}" }],
+    },
     "PATCH /api/v1/sequences/{id}": { active: false },
     "POST /api/v1/sequences/{id}/steps": { delayMinutes: 120, sender: "email", text: "Still there?" },
     "PATCH /api/v1/sequences/{id}/steps/{position}": { delayMinutes: 30 },
     "POST /api/v1/webhooks": { url: "https://hooks.example.com/leadrelay", events: ["lead.created"] },
     "PATCH /api/v1/webhooks/{id}": { active: false },
     "PUT /api/v1/scoring": {},
-    "POST /api/v1/people": { email: `probe-${unique}@example.com`.toLowerCase().replace(/[^a-z0-9@.-]/g, "x"), name: "Probe Person", role: "admin" },
+    "POST /api/v1/people": {
+      email: `probe-${unique}@example.com`.toLowerCase().replace(/[^a-z0-9@.-]/g, "x"),
+      name: "Probe Person",
+      role: "admin",
+    },
     "PATCH /api/v1/people/{id}": { role: "admin" },
     "POST /api/v1/api-keys": { name: `Probe key ${unique}`, scope: "read" },
     "POST /api/v1/api-keys/{id}/rotate": {},
     "POST /api/v1/scoring/rescore": {},
-    "POST /api/v1/channels/whatsapp": { phoneNumberId: "106540352242922", accessToken: `EAAGprobe${unique}xxxxxxxxxxxxxxxx`.replace(/[^\x21-\x7e]/g, "x"), appSecret: "probe-app-secret-0001", verifyToken: "probe-verify" },
+    "POST /api/v1/channels/whatsapp": {
+      phoneNumberId: "106540352242922",
+      accessToken: `EAAGprobe${unique}xxxxxxxxxxxxxxxx`.replace(/[^\x21-\x7e]/g, "x"),
+      appSecret: "probe-app-secret-0001",
+      verifyToken: "probe-verify",
+    },
   };
   return bodies[`${op.method} ${op.template}`] ?? {};
 }

@@ -1,9 +1,9 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { inject } from "vitest";
-import worker from "../../../workers/index";
 import { parseConfig } from "../../../workers/config";
 import { openDatabase } from "../../../workers/db";
 import type { DomainContext } from "../../../workers/domain/context";
+import worker from "../../../workers/index";
 import { rotationService } from "../../../workers/routing/rotation-service";
 import { testDb } from "./harness";
 
@@ -19,7 +19,13 @@ export async function tick(scheduledTime: number): Promise<void> {
 export function domainContext(now: () => number = Date.now, waitUntil?: (p: Promise<unknown>) => void): DomainContext {
   const parsed = parseConfig(env as unknown as Record<string, unknown>);
   if (!parsed.ok) throw new Error(parsed.issues.join("; "));
-  return { config: parsed.config, database: openDatabase(parsed.config), now, waitUntil, rotation: rotationService(env.ROTATION) };
+  return {
+    config: parsed.config,
+    database: openDatabase(parsed.config),
+    now,
+    waitUntil,
+    rotation: rotationService(env.ROTATION),
+  };
 }
 
 export interface FakeCall {
@@ -41,7 +47,11 @@ export async function fakeCalls(recipient: string): Promise<FakeCall[]> {
 
 /** Tell the fake how to answer the next calls for a recipient: "telegram_429", "telegram_403", "email_500", "ok". */
 export async function scriptFake(recipient: string, responses: string[]): Promise<void> {
-  await fetch(`${fakeApiUrl}/_script`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ recipient, responses }) });
+  await fetch(`${fakeApiUrl}/_script`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ recipient, responses }),
+  });
 }
 
 /** Polls until `check` passes: for work done after the response (waitUntil), never for timing. */
@@ -73,7 +83,10 @@ export async function addTelegramChannel(workspaceId: string, config: Record<str
 }
 
 export async function outboxFor(leadId: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM outbox WHERE lead_id = ? ORDER BY created_at, id`, args: [leadId] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM outbox WHERE lead_id = ? ORDER BY created_at, id`,
+    args: [leadId],
+  });
   return rs.rows as Record<string, any>[];
 }
 

@@ -1,4 +1,4 @@
-import { call, seedWorkspace, testDb, type TestWorkspace } from "./harness";
+import { call, seedWorkspace, type TestWorkspace, testDb } from "./harness";
 import { eventually, fakeApiUrl, fakeCalls, uniqueChatId } from "./outbox-harness";
 
 export type Update = Record<string, any>;
@@ -67,12 +67,18 @@ export async function linkRep(bot: TestBot, repId: string): Promise<string> {
 }
 
 export async function leadsOf(workspaceId: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`, args: [workspaceId] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`,
+    args: [workspaceId],
+  });
   return rs.rows as Record<string, any>[];
 }
 
 export async function eventsOf(leadId: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM lead_event WHERE lead_id = ? ORDER BY created_at, id`, args: [leadId] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM lead_event WHERE lead_id = ? ORDER BY created_at, id`,
+    args: [leadId],
+  });
   return rs.rows as Record<string, any>[];
 }
 
@@ -81,7 +87,8 @@ export async function textFrom(chat: string, text: string, extra: Record<string,
   const u = retarget(await fixtureUpdate("private_text"), chat, nextUpdateId());
   u.message.text = text;
   u.message.message_id = u.update_id % 1_000_000;
-  if (text.startsWith("/")) u.message.entities = [{ offset: 0, length: text.split(" ")[0]!.length, type: "bot_command" }];
+  if (text.startsWith("/"))
+    u.message.entities = [{ offset: 0, length: text.split(" ")[0]!.length, type: "bot_command" }];
   Object.assign(u.message, extra);
   return u;
 }
@@ -119,7 +126,14 @@ export async function leadWithLinkedReps(bot: TestBot) {
   await deliver(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()));
   const lead = (await leadsOf(bot.ws.id))[0]!;
   const ownerIdx = bot.ws.reps.findIndex((r) => r.id === lead.owner_rep_id);
-  return { repChats: reps.chats, user, lead, ownerIdx, ownerChat: reps.chatOf(lead.owner_rep_id), otherChat: reps.otherThan(lead.owner_rep_id) };
+  return {
+    repChats: reps.chats,
+    user,
+    lead,
+    ownerIdx,
+    ownerChat: reps.chatOf(lead.owner_rep_id),
+    otherChat: reps.otherThan(lead.owner_rep_id),
+  };
 }
 
 /** A lead from a Telegram /start, its owner's chat and the alert the owner got (with its Telegram message id). */
@@ -129,7 +143,10 @@ export async function leadWithAlert(bot: TestBot) {
   const [lead] = await leadsOf(bot.ws.id);
   const ownerChat = reps.chatOf(lead!.owner_rep_id);
   const alertMessageId = await eventually(async () => {
-    const rs = await testDb().execute({ sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`, args: [lead!.id] });
+    const rs = await testDb().execute({
+      sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`,
+      args: [lead!.id],
+    });
     if (rs.rows.length !== 1) throw new Error(`expected one sent alert, got ${rs.rows.length}`);
     return Number(rs.rows[0]!.provider_message_id);
   });
@@ -146,7 +163,10 @@ export function messagesTo(chatId: string, n: number) {
 }
 
 export async function outboxOf(workspaceId: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id`, args: [workspaceId] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id`,
+    args: [workspaceId],
+  });
   return rs.rows as Record<string, any>[];
 }
 

@@ -1,4 +1,4 @@
-import { call, seedWorkspace, testDb, type TestWorkspace } from "./harness";
+import { call, seedWorkspace, type TestWorkspace, testDb } from "./harness";
 import { eventually, fakeApiUrl, fakeCalls } from "./outbox-harness";
 
 export type Payload = Record<string, any>;
@@ -20,7 +20,8 @@ export const uniqueWaId = () => `1415555${String(1000 + (counter++ % 9000)).padS
 export const uniqueRepPhone = () => `+1628555${String(1000 + (counter++ % 9000)).padStart(4, "0")}`;
 const uniqueNumberId = () => String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
 let idCounter = 0;
-export const uniqueSuffix = () => `${Date.now().toString(36)}${(idCounter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const uniqueSuffix = () =>
+  `${Date.now().toString(36)}${(idCounter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
 export interface TestNumber {
   ws: TestWorkspace;
@@ -32,7 +33,10 @@ export interface TestNumber {
 }
 
 /** A workspace with a WhatsApp number connected through the API (the connect check runs against the fake). */
-export async function workspaceWithNumber(config: Record<string, unknown> = {}, ws?: TestWorkspace): Promise<TestNumber> {
+export async function workspaceWithNumber(
+  config: Record<string, unknown> = {},
+  ws?: TestWorkspace,
+): Promise<TestNumber> {
   const workspace = ws ?? (await seedWorkspace());
   const n = {
     phoneNumberId: uniqueNumberId(),
@@ -88,14 +92,24 @@ export function retarget(
 
 /** `sha256=<hex>` of exactly these bytes under the app secret, as Meta signs. */
 export async function sign(body: string | Uint8Array, appSecret: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(appSecret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, bytes));
   return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** POSTs a webhook to the number, signed with its app secret unless `signature` says otherwise (null = no header). */
-export async function postWebhook(num: Pick<TestNumber, "channelId" | "appSecret">, payload: Payload | string, signature?: string | null) {
+export async function postWebhook(
+  num: Pick<TestNumber, "channelId" | "appSecret">,
+  payload: Payload | string,
+  signature?: string | null,
+) {
   const raw = typeof payload === "string" ? payload : JSON.stringify(payload);
   const headers: Record<string, string> = { "content-type": "application/json" };
   const sig = signature === undefined ? await sign(raw, num.appSecret) : signature;
@@ -115,24 +129,35 @@ export function graphSendsTo(to: string, n: number) {
 /** The first Graph API send to `to` matching `match`, once it arrived (sends run after the response). */
 export function graphSendMatching(to: string, match: (body: Record<string, any>) => boolean) {
   return eventually(async () => {
-    const found = (await fakeCalls(to)).find((c) => c.api === "whatsapp" && c.path.endsWith("/messages") && match(c.body));
+    const found = (await fakeCalls(to)).find(
+      (c) => c.api === "whatsapp" && c.path.endsWith("/messages") && match(c.body),
+    );
     if (!found) throw new Error(`no matching WhatsApp send to ${to}`);
     return found;
   });
 }
 
 export async function waLeads(workspaceId: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`, args: [workspaceId] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`,
+    args: [workspaceId],
+  });
   return rs.rows as Record<string, any>[];
 }
 
 export async function waEvents(leadId: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM lead_event WHERE lead_id = ? ORDER BY created_at, id`, args: [leadId] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM lead_event WHERE lead_id = ? ORDER BY created_at, id`,
+    args: [leadId],
+  });
   return rs.rows.map((r) => ({ ...r, data: JSON.parse(String(r.data)) })) as Record<string, any>[];
 }
 
 export async function waOutbox(workspaceId: string) {
-  const rs = await testDb().execute({ sql: `SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id`, args: [workspaceId] });
+  const rs = await testDb().execute({
+    sql: `SELECT * FROM outbox WHERE workspace_id = ? ORDER BY created_at, id`,
+    args: [workspaceId],
+  });
   return rs.rows.map((r) => ({ ...r, payload: JSON.parse(String(r.payload)) })) as Record<string, any>[];
 }
 
@@ -163,7 +188,8 @@ export async function repOnWhatsapp(num: TestNumber, repId: string): Promise<str
 export async function leadWithWhatsappReps() {
   const num = await workspaceWithNumber();
   const phones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
-  for (const p of phones) await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
+  for (const p of phones)
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: p }, uniqueSuffix()));
   const wa = uniqueWaId();
   await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
   const lead = (await waLeads(num.ws.id)).find((l) => l.whatsapp_id === wa)!;
@@ -188,7 +214,11 @@ export const MESSAGE_FIXTURES: [fixture: string, type: string, text: string | Re
   ["message_voice", "audio", "[voice message]"],
   ["message_video", "video", "[video] The slope we mean"],
   ["message_sticker", "sticker", "[sticker]"],
-  ["message_location", "location", "[location] Laurelhurst Park, SE Cesar E Chavez Blvd, Portland, OR (45.5231, -122.6765)"],
+  [
+    "message_location",
+    "location",
+    "[location] Laurelhurst Park, SE Cesar E Chavez Blvd, Portland, OR (45.5231, -122.6765)",
+  ],
   ["message_contacts", "contacts", "[contact card] Maya Chen +1 555 010 4321; Leo Park +1 555 010 8765"],
   ["message_reaction", "reaction", "[reaction \u{1F44D}]"],
   ["message_unreaction", "reaction", "[reaction removed]"],
@@ -206,8 +236,14 @@ export const MESSAGE_FIXTURES: [fixture: string, type: string, text: string | Re
 
 /** Every status webhook in the fixtures. */
 export const STATUS_FIXTURES = [
-  "status_sent", "status_delivered", "status_read", "status_played", "status_with_tracker", "status_failed",
-  "status_failed_window", "status_group",
+  "status_sent",
+  "status_delivered",
+  "status_read",
+  "status_played",
+  "status_with_tracker",
+  "status_failed",
+  "status_failed_window",
+  "status_group",
 ];
 
 export { fakeCalls };

@@ -1,24 +1,25 @@
+import type { Row } from "@libsql/client/web";
 import { z } from "zod";
 import { LEAD_SOURCES } from "../../../db/schema";
-import { AppError, toAppError, type FieldErrors } from "../../errors";
+import { AppError, type FieldErrors, toAppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
-import { routeToPool } from "../../routing/rules";
-import { armSlaSoon } from "../../routing/sla-clock";
 import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { captureOutboxStatements } from "../../outbox/capture-statements";
 import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
+import { routeToPool } from "../../routing/rules";
+import { armSlaSoon } from "../../routing/sla-clock";
 import type { Actor, DomainContext, WorkspaceRef } from "../context";
+import { liftErasedSuppression } from "../leads/lead-erasure";
+import { type Lead, leadFromRow } from "../leads/lead-row";
 import { underCap } from "../routing/assignment-guard";
 import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
-import { liftErasedSuppression } from "../leads/lead-erasure";
 import { handOverStatements, queuedAlertStatements } from "../routing/hand-over";
-import { leadFromRow, type Lead } from "../leads/lead-row";
 import { defaultPoolId, loadRoutingContext } from "../routing/routing-context";
-import { scoreLead, type ScoringRules } from "./scoring";
-import { getScoringRules } from "./scoring-rules";
 import { drainUnassigned } from "../routing/unassigned-queue";
+import { type ScoringRules, scoreLead } from "./scoring";
+import { getScoringRules } from "./scoring-rules";
 
 // The routed owner, stored only if still under their cap inside the write (else the lead joins the queue).
 const OWNER_IF_UNDER_CAP = `CASE WHEN :owner IS NOT NULL AND ${underCap(":owner")} THEN :owner END`;
@@ -72,7 +73,12 @@ export interface CaptureResult {
  * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  { ctx, workspace, actor, scoring }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
+  {
+    ctx,
+    workspace,
+    actor,
+    scoring,
+  }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);
@@ -118,14 +124,26 @@ export async function captureLead(
   // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
   // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
   const scoreInput = {
-    name: blank(input.name), email, phone, whatsappId, source: input.source, utmSource: input.utm.source, utmMedium: input.utm.medium, fields: input.fields,
+    name: blank(input.name),
+    email,
+    phone,
+    whatsappId,
+    source: input.source,
+    utmSource: input.utm.source,
+    utmMedium: input.utm.medium,
+    fields: input.fields,
     lastInboundAt: now,
   };
   const fresh = scoreLead(scoreInput, rules, now);
   const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
   const { poolId } = routeToPool(
     routing.rules,
-    { source: input.source, formId: input.formId ?? null, country: phone ? phoneCountry(phone) : null, fields: input.fields },
+    {
+      source: input.source,
+      formId: input.formId ?? null,
+      country: phone ? phoneCountry(phone) : null,
+      fields: input.fields,
+    },
     defaultPoolId(routing),
   );
   const decision = await decideOwner(ctx, {
@@ -197,28 +215,47 @@ export async function captureLead(
 
   // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
   const outbox = captureOutboxStatements(ctx.config, {
-    ws: workspace.id, leadId, source: input.source, formId: input.formId ?? null, poolId: decision.poolId, email, telegramUserId, now,
-    phone, whatsappRecipient: whatsappId ?? whatsappUserId, channelId: blank(input.channelId),
-    ownerRepId: decision.ownerRepId, alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
+    ws: workspace.id,
+    leadId,
+    source: input.source,
+    formId: input.formId ?? null,
+    poolId: decision.poolId,
+    email,
+    telegramUserId,
+    now,
+    phone,
+    whatsappRecipient: whatsappId ?? whatsappUserId,
+    channelId: blank(input.channelId),
+    ownerRepId: decision.ownerRepId,
+    alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
   });
 
   const leadFacts = { name: args.name, phone, email, source: input.source };
   const handOvers = [
     // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
     ...(!decision.ownerRepId && routing.ownerRepId
-      ? queuedAlertStatements({ ws: workspace.id, lead: { id: leadId, ...leadFacts }, ownerRepId: routing.ownerRepId, now })
+      ? queuedAlertStatements({
+          ws: workspace.id,
+          lead: { id: leadId, ...leadFacts },
+          ownerRepId: routing.ownerRepId,
+          now,
+        })
       : []),
     // A returning lead moved on from an owner who is gone: its new owner is alerted like any hand-over.
     ...(existing && reOwner && existing.ownerRepId
       ? handOverStatements({
-          ws: workspace.id, lead: { id: existing.id, ...leadFacts }, repId: reOwner, reason: "owner-gone",
-          key: `alert:${existing.id}:${assignEventId}`, now,
+          ws: workspace.id,
+          lead: { id: existing.id, ...leadFacts },
+          repId: reOwner,
+          reason: "owner-gone",
+          key: `alert:${existing.id}:${assignEventId}`,
+          now,
           condition: `EXISTS (SELECT 1 FROM lead_event WHERE id = :handOverEvent AND lead_id = :leadId)`,
           conditionArgs: { handOverEvent: assignEventId },
         })
       : []),
   ];
-  let rows;
+  let rows: Row[] | undefined;
   let outboxIds: string[] = [];
   try {
     const results = await ctx.database.client.batch(
@@ -321,17 +358,33 @@ export async function captureLead(
         ...handOvers,
         // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
         ...(input.consent
-          ? [stmt(
-              `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, text, created_at)
+          ? [
+              stmt(
+                `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, text, created_at)
                 SELECT :cid, :ws, lead_id, :action, 'form', :text, :now FROM lead_event WHERE id = :eventId`,
-              {
-                cid: newId("cns", now), ws: workspace.id, eventId, now, text: input.consent.text,
-                action: input.consent.given ? "consent_given" : "consent_declined",
-              },
-            )]
+                {
+                  cid: newId("cns", now),
+                  ws: workspace.id,
+                  eventId,
+                  now,
+                  text: input.consent.text,
+                  action: input.consent.given ? "consent_given" : "consent_declined",
+                },
+              ),
+            ]
           : []),
         // Last, so the indexes above stay put: a person who writes again may be answered again.
-        ...(actor.type === "prospect" ? [liftErasedSuppression(workspace.id, { email, phone, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId })] : []),
+        ...(actor.type === "prospect"
+          ? [
+              liftErasedSuppression(workspace.id, {
+                email,
+                phone,
+                tg: telegramUserId,
+                wa: whatsappId,
+                waUser: whatsappUserId,
+              }),
+            ]
+          : []),
       ],
       "write",
     );
@@ -355,7 +408,10 @@ export async function captureLead(
     await drainUnassigned(ctx, workspace.id).catch((err: unknown) => {
       throw toAppError(err);
     });
-    const placed = await ctx.database.client.execute({ sql: `SELECT *, 1 AS created, 1 AS recorded FROM lead WHERE id = ?`, args: [leadId] });
+    const placed = await ctx.database.client.execute({
+      sql: `SELECT *, 1 AS created, 1 AS recorded FROM lead WHERE id = ?`,
+      args: [leadId],
+    });
     row = placed.rows[0] ?? row;
   }
   return {

@@ -13,7 +13,7 @@ export type Submission = Record<string, unknown>;
  * A submitted value by field name, own properties only: field names may be "constructor" or "toString",
  * and `submission[name]` would find Object.prototype's function for a field the prospect left out.
  */
-function valueOf(submission: Submission, name: string): unknown {
+function ownValue(submission: Submission, name: string): unknown {
   return Object.hasOwn(submission, name) ? submission[name] : undefined;
 }
 
@@ -25,7 +25,9 @@ function checkField(field: FormField, value: string): string | null {
     case "select":
       return field.options?.includes(value) ? null : `Must be one of: ${(field.options ?? []).join(", ")}.`;
     case "checkbox":
-      return ["true", "false", "on", "yes", "no", "1", "0"].includes(value.toLowerCase()) ? null : "Must be a checkbox value.";
+      return ["true", "false", "on", "yes", "no", "1", "0"].includes(value.toLowerCase())
+        ? null
+        : "Must be a checkbox value.";
     default:
       return null;
   }
@@ -49,8 +51,8 @@ function utmFrom(submission: Submission, pageUrl: string | undefined): CaptureIn
   }
   const utm: Record<string, string> = {};
   for (const key of UTM_KEYS) {
-    const direct = asText(valueOf(submission, `utm_${key}`));
-    const value = typeof direct === "string" && direct !== "" ? direct : query?.get(`utm_${key}`) ?? undefined;
+    const direct = asText(ownValue(submission, `utm_${key}`));
+    const value = typeof direct === "string" && direct !== "" ? direct : (query?.get(`utm_${key}`) ?? undefined);
     if (value) utm[key] = value.slice(0, 200);
   }
   return utm;
@@ -70,7 +72,7 @@ export function submissionToCapture(
   const fields: Record<string, string> = {};
 
   for (const field of form.fields) {
-    const value = asText(valueOf(submission, field.name));
+    const value = asText(ownValue(submission, field.name));
     if (value === false) {
       errors[field.name] = "Must be a single value, not a list or an object.";
       continue;
@@ -89,8 +91,9 @@ export function submissionToCapture(
   }
   const meta2: Record<string, string> = {};
   for (const key of ["page_url", "referrer"] as const) {
-    const value = asText(valueOf(submission, key));
-    if (value === false || (typeof value === "string" && value.length > 2048)) errors[key] = "At most 2048 characters of text.";
+    const value = asText(ownValue(submission, key));
+    if (value === false || (typeof value === "string" && value.length > 2048))
+      errors[key] = "At most 2048 characters of text.";
     else if (value) meta2[key] = value;
   }
   // A lead must be reachable: the visitor sees which fields can fix that, not a message about the form.
@@ -110,16 +113,19 @@ export function submissionToCapture(
     utm: utmFrom(submission, pageUrl),
     pageUrl,
     referrer: meta2.referrer,
-    ...(form.consentText ? { consent: { text: form.consentText, given: isYes(valueOf(submission, "_consent")) } } : {}),
+    ...(form.consentText
+      ? { consent: { text: form.consentText, given: isYes(ownValue(submission, "_consent")) } }
+      : {}),
   };
 }
 
-const isYes = (v: unknown) => v === true || (typeof v === "string" && ["yes", "on", "true", "1"].includes(v.toLowerCase()));
+const isYes = (v: unknown) =>
+  v === true || (typeof v === "string" && ["yes", "on", "true", "1"].includes(v.toLowerCase()));
 
 export const CONTACT_NEEDED = "Enter an email or a phone number so we can reply.";
 
 export function isHoneypotFilled(form: Form, submission: Submission): boolean {
-  const value = valueOf(submission, form.honeypotField);
+  const value = ownValue(submission, form.honeypotField);
   return value !== undefined && value !== null && value !== "";
 }
 
@@ -133,7 +139,7 @@ export const MIN_FILL_MS = 2000;
  * set to non-functions (a TypeError, formerly a 500), so anything else is a 422 on the field.
  */
 export function isTooFast(submission: Submission): boolean {
-  const raw = valueOf(submission, "_elapsed_ms");
+  const raw = ownValue(submission, "_elapsed_ms");
   if (raw === undefined || raw === null || raw === "") return false;
   if (typeof raw !== "number" && typeof raw !== "string") {
     throw AppError.validation({ _elapsed_ms: "Must be a number of milliseconds." });
@@ -163,6 +169,8 @@ function fingerprint(submission: Submission): string {
  * submission of its own rather than being swallowed as a retry.
  */
 export function submissionDedupKey(submission: Submission): string | undefined {
-  const sid = valueOf(submission, "_sid");
-  return typeof sid === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(sid) ? `form:${sid}:${fingerprint(submission)}` : undefined;
+  const sid = ownValue(submission, "_sid");
+  return typeof sid === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(sid)
+    ? `form:${sid}:${fingerprint(submission)}`
+    : undefined;
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { form, workspace, type FormField } from "../../../db/schema";
+import { type FormField, form, workspace } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId, randomToken } from "../../lib/ids";
 import type { DomainContext, Scope, WorkspaceRef } from "../context";
@@ -74,7 +74,12 @@ function checkFields(fields: FormField[]) {
 }
 
 export async function listForms({ ctx, workspace }: Scope): Promise<Form[]> {
-  return ctx.database.db.select().from(form).where(eq(form.workspaceId, workspace.id)).orderBy(asc(form.createdAt)).all();
+  return ctx.database.db
+    .select()
+    .from(form)
+    .where(eq(form.workspaceId, workspace.id))
+    .orderBy(asc(form.createdAt))
+    .all();
 }
 
 export async function getForm({ ctx, workspace }: Scope, id: string): Promise<Form> {

@@ -26,7 +26,12 @@ import type { Lead } from "../leads/lead-row";
  */
 export async function mergeTelegramLead(
   { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
-  input: { fromLeadId: string; into: Pick<Lead, "id" | "name" | "phone" | "source" | "ownerRepId">; telegramUserId: string; dedupKey: string },
+  input: {
+    fromLeadId: string;
+    into: Pick<Lead, "id" | "name" | "phone" | "source" | "ownerRepId">;
+    telegramUserId: string;
+    dedupKey: string;
+  },
 ): Promise<boolean> {
   const now = ctx.now();
   const args = { ws: workspace.id, from: input.fromLeadId, into: input.into.id, tg: input.telegramUserId, now };
@@ -56,8 +61,14 @@ export async function mergeTelegramLead(
        WHERE workspace_id = :ws AND lead_id = :from AND type IN ('created', 're-inquiry', 'message', 'note') AND ${merging}`,
       args,
     ),
-    stmt(`UPDATE outbox SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`, args),
-    stmt(`UPDATE telegram_conversation SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`, args),
+    stmt(
+      `UPDATE outbox SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`,
+      args,
+    ),
+    stmt(
+      `UPDATE telegram_conversation SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`,
+      args,
+    ),
     stmt(
       `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
        SELECT :eventId, :ws, :into, 'merged', 'prospect', NULL, :data, :dedupKey, :now WHERE ${merging}
@@ -65,7 +76,11 @@ export async function mergeTelegramLead(
       {
         ...args,
         eventId: newId("evt", now),
-        data: JSON.stringify({ from: input.fromLeadId, telegramUserId: input.telegramUserId, reason: "Telegram-verified phone matched this lead" }),
+        data: JSON.stringify({
+          from: input.fromLeadId,
+          telegramUserId: input.telegramUserId,
+          reason: "Telegram-verified phone matched this lead",
+        }),
         dedupKey: `${input.dedupKey}:merged`,
       },
     ),

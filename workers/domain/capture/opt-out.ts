@@ -32,7 +32,17 @@ export function consentStatements(c: ConsentChange): InStatement[] {
       sql: `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, address, message_id, text, created_at)
             SELECT :cid, :ws, id, :action, :source, :address, :mid, :text, :now FROM lead WHERE workspace_id = :ws AND id = :lead
             ON CONFLICT DO NOTHING`,
-      args: { cid: id, ws: c.ws, lead: c.leadId, action: c.action, source: c.source, address: c.address ?? null, mid: c.messageId ?? null, text: c.text?.slice(0, 500) ?? null, now: c.now },
+      args: {
+        cid: id,
+        ws: c.ws,
+        lead: c.leadId,
+        action: c.action,
+        source: c.source,
+        address: c.address ?? null,
+        mid: c.messageId ?? null,
+        text: c.text?.slice(0, 500) ?? null,
+        now: c.now,
+      },
     },
   ];
   if (c.action === "opt_out") {
@@ -71,7 +81,10 @@ export async function optOutLead(
     const results = await ctx.database.client.batch(
       [
         ...consentStatements({ ws: workspace.id, leadId, action: "opt_out", now, ...via }),
-        { sql: `SELECT opted_out_at FROM lead WHERE workspace_id = :ws AND id = :lead`, args: { ws: workspace.id, lead: leadId } },
+        {
+          sql: `SELECT opted_out_at FROM lead WHERE workspace_id = :ws AND id = :lead`,
+          args: { ws: workspace.id, lead: leadId },
+        },
       ],
       "write",
     );

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { scoringRules } from "../../../db/schema";
 import { AppError } from "../../errors";
 import type { DomainContext } from "../context";
-import { DEFAULT_SCORING_RULES, scoringRulesSchema, type ScoringRules, type ScoringRulesInput } from "./scoring";
+import { DEFAULT_SCORING_RULES, type ScoringRules, type ScoringRulesInput, scoringRulesSchema } from "./scoring";
 
 // Read on every capture to score the lead before the write batch: cached per isolate like form settings
 // (FORM_CACHE_TTL_SECONDS), so a capture still costs one libSQL request. PUT drops this isolate's entry.
@@ -26,10 +26,16 @@ export async function getScoringRules(ctx: DomainContext, workspaceId: string): 
 }
 
 /** Replaces the workspace's rules; omitted parts take their defaults. Applies to leads scored from now on. */
-export async function putScoringRules(ctx: DomainContext, workspaceId: string, input: ScoringRulesInput): Promise<ScoringRules> {
+export async function putScoringRules(
+  ctx: DomainContext,
+  workspaceId: string,
+  input: ScoringRulesInput,
+): Promise<ScoringRules> {
   const parsed = scoringRulesSchema.safeParse(input);
   if (!parsed.success) {
-    throw AppError.validation(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "body", i.message])));
+    throw AppError.validation(
+      Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "body", i.message])),
+    );
   }
   const now = ctx.now();
   await ctx.database.db

@@ -46,11 +46,22 @@ export const scoringRulesSchema = z.object({
   engagement: z.object({ replied: points.default(5) }).default({ replied: 5 }),
   /** Clicked a paid ad: utm_medium is one of `mediums` (compared lower-cased). */
   adClick: z
-    .object({ mediums: z.array(z.string().max(50)).max(20).default(["cpc", "ppc", "paid", "paid_social", "ad", "ads"]), points: points.default(5) })
+    .object({
+      mediums: z.array(z.string().max(50)).max(20).default(["cpc", "ppc", "paid", "paid_social", "ad", "ads"]),
+      points: points.default(5),
+    })
     .default({ mediums: ["cpc", "ppc", "paid", "paid_social", "ad", "ads"], points: 5 }),
   /** Points while the last inbound touch is recent; the first window that contains it applies. */
   recency: z
-    .array(z.object({ withinHours: z.number().positive().max(24 * 365), points }))
+    .array(
+      z.object({
+        withinHours: z
+          .number()
+          .positive()
+          .max(24 * 365),
+        points,
+      }),
+    )
     .max(10)
     .default([{ withinHours: 1, points: 1 }]),
   /** Leads scoring at least this are flagged hot. */
@@ -125,11 +136,14 @@ export function scoreLead(lead: LeadForScoring, rules: ScoringRules, now: number
   }
 
   const medium = lead.utmMedium?.trim().toLowerCase();
-  if (medium && rules.adClick.mediums.some((m) => m.toLowerCase() === medium)) add("intent.ad", "Clicked a paid ad", rules.adClick.points);
+  if (medium && rules.adClick.mediums.some((m) => m.toLowerCase() === medium))
+    add("intent.ad", "Clicked a paid ad", rules.adClick.points);
   if (lead.replied) add("engagement.replied", "Came back or replied", rules.engagement.replied);
 
   const age = now - lead.lastInboundAt;
-  const window = [...rules.recency].sort((a, b) => a.withinHours - b.withinHours).find((w) => age <= w.withinHours * HOUR);
+  const window = [...rules.recency]
+    .sort((a, b) => a.withinHours - b.withinHours)
+    .find((w) => age <= w.withinHours * HOUR);
   if (window) add(`recency.${window.withinHours}h`, `Last heard from within ${window.withinHours} h`, window.points);
 
   const raw = reasons.reduce((sum, r) => sum + r.points, 0);

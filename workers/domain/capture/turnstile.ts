@@ -7,7 +7,10 @@ import { AppError } from "../../errors";
  */
 export async function verifyTurnstile(config: Config, token: unknown, remoteIp: string | undefined): Promise<void> {
   if (!config.TURNSTILE_SECRET) return;
-  const fail = () => new AppError("FORBIDDEN", "The anti-bot check failed; reload the page and try again.", { fields: { turnstile: "Verification failed." } });
+  const fail = () =>
+    new AppError("FORBIDDEN", "The anti-bot check failed; reload the page and try again.", {
+      fields: { turnstile: "Verification failed." },
+    });
   if (typeof token !== "string" || token === "" || token.length > 2048) throw fail();
   const body = new URLSearchParams({ secret: config.TURNSTILE_SECRET, response: token });
   if (remoteIp) body.set("remoteip", remoteIp);

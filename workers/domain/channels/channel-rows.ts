@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { channel, type ChannelConfig, type ChannelKind } from "../../../db/schema";
+import { type ChannelConfig, type ChannelKind, channel } from "../../../db/schema";
 import type { DomainContext, WorkspaceRef } from "../context";
 
 /** A connected channel of one kind, with its config as that kind keeps it. */

@@ -1,11 +1,11 @@
+import { and, eq } from "drizzle-orm";
 import { Api, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import { and, eq } from "drizzle-orm";
-import { channel, type ChannelConfig } from "../../../db/schema";
+import { type ChannelConfig, channel } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId, randomToken } from "../../lib/ids";
-import { findChannelRow, listChannelRows } from "./channel-rows";
 import type { DomainContext, Scope } from "../context";
+import { findChannelRow, listChannelRows } from "./channel-rows";
 
 /** What a Telegram channel keeps in its config JSON (the token and secret never leave the server). */
 export interface TelegramChannelConfig extends ChannelConfig {
@@ -52,7 +52,11 @@ export async function connectTelegramBot(
   const api = new Api(input.token, { apiRoot: ctx.config.TELEGRAM_API_ROOT.replace(/\/+$/, "") });
   const { db } = ctx.database;
   const existing = (
-    await db.select().from(channel).where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "telegram"))).all()
+    await db
+      .select()
+      .from(channel)
+      .where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "telegram")))
+      .all()
   ).find((c) => String(c.config.token ?? "").split(":")[0] === input.token.split(":")[0]);
 
   const botInfo = await telegramCall(() => api.getMe());
@@ -73,7 +77,10 @@ export async function connectTelegramBot(
   if (existing) await db.update(channel).set({ config }).where(eq(channel.id, id));
   else await db.insert(channel).values({ id, workspaceId: workspace.id, kind: "telegram", config, createdAt: now });
   try {
-    await api.setWebhook(webhookUrl, { secret_token: secretToken, allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"] });
+    await api.setWebhook(webhookUrl, {
+      secret_token: secretToken,
+      allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
+    });
   } catch (err) {
     // A refused webhook leaves no channel behind: the bot would never receive an update.
     if (existing) await db.update(channel).set({ config: existing.config }).where(eq(channel.id, id));
@@ -94,7 +101,9 @@ export async function listTelegramChannels(scope: Scope) {
 
 /** The webhook's lookup: by id alone (the secret in the request proves which workspace it is). */
 export function findTelegramChannel(ctx: DomainContext, id: string) {
-  return findChannelRow<TelegramChannelConfig>(ctx, id, "telegram", (c) => Boolean(c.token && c.secretToken && c.botInfo));
+  return findChannelRow<TelegramChannelConfig>(ctx, id, "telegram", (c) =>
+    Boolean(c.token && c.secretToken && c.botInfo),
+  );
 }
 
 /** Telegram's answer to a connect call, as our error shape: a bad token is the caller's mistake, an outage is not. */

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { webhookEndpoint, type WebhookEventType } from "../../../db/schema";
+import { type WebhookEventType, webhookEndpoint } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId, randomToken } from "../../lib/ids";
 import { checkOutboundUrl } from "../../lib/outbound-url";
@@ -24,7 +24,12 @@ export function withoutSecret({ secret, ...rest }: WebhookEndpoint) {
 }
 
 export async function listWebhooks({ ctx, workspace }: Scope): Promise<WebhookEndpoint[]> {
-  return ctx.database.db.select().from(webhookEndpoint).where(eq(webhookEndpoint.workspaceId, workspace.id)).orderBy(asc(webhookEndpoint.createdAt)).all();
+  return ctx.database.db
+    .select()
+    .from(webhookEndpoint)
+    .where(eq(webhookEndpoint.workspaceId, workspace.id))
+    .orderBy(asc(webhookEndpoint.createdAt))
+    .all();
 }
 
 /** Refuses URLs that point into private networks (422 on `url`); the sender checks again before each send. */
@@ -40,12 +45,25 @@ export async function createWebhook({ ctx, workspace }: Scope, input: WebhookInp
   const now = ctx.now();
   return ctx.database.db
     .insert(webhookEndpoint)
-    .values({ id: newId("whk", now), workspaceId: workspace.id, url: input.url, events: input.events, active: input.active ?? true, secret: `whsec_${randomToken(32)}`, createdAt: now, updatedAt: now })
+    .values({
+      id: newId("whk", now),
+      workspaceId: workspace.id,
+      url: input.url,
+      events: input.events,
+      active: input.active ?? true,
+      secret: `whsec_${randomToken(32)}`,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning()
     .get();
 }
 
-export async function updateWebhook({ ctx, workspace }: Scope, id: string, input: Partial<WebhookInput>): Promise<WebhookEndpoint> {
+export async function updateWebhook(
+  { ctx, workspace }: Scope,
+  id: string,
+  input: Partial<WebhookInput>,
+): Promise<WebhookEndpoint> {
   assertReachableUrl(ctx, input.url);
   const row = await ctx.database.db
     .update(webhookEndpoint)

@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { channel, OUTBOX_KINDS, type ChannelConfig, type OutboxKind } from "../../../db/schema";
+import { type ChannelConfig, channel, OUTBOX_KINDS, type OutboxKind } from "../../../db/schema";
 import { AppError, toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
-import { findChannelRow, listChannelRows } from "./channel-rows";
 import type { DomainContext, Scope } from "../context";
+import { findChannelRow, listChannelRows } from "./channel-rows";
 
 /**
  * An approved message template for one use (an outbox kind: auto_reply, follow_up, rep_alert, …), sent
@@ -14,7 +14,10 @@ import type { DomainContext, Scope } from "../context";
 export const whatsappTemplateSchema = z.object({
   // Meta's rule for template names: lower-case letters, digits and underscores.
   name: z.string().regex(/^[a-z0-9_]{1,512}$/, "Template names are lower-case letters, digits and underscores."),
-  language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, "A template language code such as en_US or pt_BR.").default("en_US"),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/, "A template language code such as en_US or pt_BR.")
+    .default("en_US"),
   parameters: z.array(z.string().min(1).max(1024)).max(20).default([]),
 });
 export type WhatsappTemplate = z.infer<typeof whatsappTemplateSchema>;
@@ -75,7 +78,10 @@ export function whatsappChannelView(c: WhatsappChannel & { createdAt: number }) 
     autoReplyText: c.config.autoReplyText ?? null,
     templates: c.config.templates ?? {},
     lastError: c.config.lastError ?? null,
-    unknownNumbers: Object.entries(c.config.unknownNumbers ?? {}).map(([phoneNumberId, seen]) => ({ phoneNumberId, ...seen })),
+    unknownNumbers: Object.entries(c.config.unknownNumbers ?? {}).map(([phoneNumberId, seen]) => ({
+      phoneNumberId,
+      ...seen,
+    })),
     createdAt: c.createdAt,
   };
 }
@@ -98,10 +104,17 @@ export interface ConnectWhatsappInput {
  */
 export async function connectWhatsappNumber({ ctx, workspace }: Scope, input: ConnectWhatsappInput) {
   const root = ctx.config.WHATSAPP_GRAPH_URL.replace(/\/+$/, "");
-  const profile = await graphLookup(`${root}/${encodeURIComponent(input.phoneNumberId)}?fields=display_phone_number,verified_name`, input.accessToken);
+  const profile = await graphLookup(
+    `${root}/${encodeURIComponent(input.phoneNumberId)}?fields=display_phone_number,verified_name`,
+    input.accessToken,
+  );
   const { db } = ctx.database;
   const existing = (
-    await db.select().from(channel).where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "whatsapp"))).all()
+    await db
+      .select()
+      .from(channel)
+      .where(and(eq(channel.workspaceId, workspace.id), eq(channel.kind, "whatsapp")))
+      .all()
   ).find((c) => c.config.phoneNumberId === input.phoneNumberId);
   const now = ctx.now();
   const id = existing?.id ?? newId("chan", now);
@@ -130,7 +143,9 @@ export async function listWhatsappChannels(scope: Scope) {
 
 /** The webhook's lookup: by id alone (the signature or verify token in the request proves the rest). */
 export function findWhatsappChannel(ctx: DomainContext, id: string) {
-  return findChannelRow<WhatsappChannelConfig>(ctx, id, "whatsapp", (c) => Boolean(c.phoneNumberId && c.appSecret && c.verifyToken));
+  return findChannelRow<WhatsappChannelConfig>(ctx, id, "whatsapp", (c) =>
+    Boolean(c.phoneNumberId && c.appSecret && c.verifyToken),
+  );
 }
 
 interface GraphPhoneNumber {
@@ -145,7 +160,11 @@ async function graphLookup(url: string, token: string): Promise<GraphPhoneNumber
   try {
     res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
   } catch (err) {
-    throw new AppError("UPSTREAM_UNAVAILABLE", `WhatsApp Graph API unreachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new AppError(
+      "UPSTREAM_UNAVAILABLE",
+      `WhatsApp Graph API unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   const body = (await res.json().catch(() => ({}))) as GraphPhoneNumber;
   if (res.ok && body.id) return body;
@@ -166,7 +185,11 @@ async function graphLookup(url: string, token: string): Promise<GraphPhoneNumber
  * app, whose webhook reaches every number's URL. A number under another secret is not trusted by this
  * signature.
  */
-export async function findSiblingNumbers(ctx: DomainContext, of: WhatsappChannel, phoneNumberIds: string[]): Promise<WhatsappChannel[]> {
+export async function findSiblingNumbers(
+  ctx: DomainContext,
+  of: WhatsappChannel,
+  phoneNumberIds: string[],
+): Promise<WhatsappChannel[]> {
   const rs = await ctx.database.client.execute({
     sql: `SELECT id, workspace_id, config FROM channel
           WHERE workspace_id = :ws AND kind = 'whatsapp' AND id <> :id
@@ -174,7 +197,11 @@ export async function findSiblingNumbers(ctx: DomainContext, of: WhatsappChannel
             AND json_extract(config, '$.appSecret') = :secret`,
     args: { ws: of.workspaceId, id: of.id, numbers: JSON.stringify(phoneNumberIds), secret: of.config.appSecret },
   });
-  return rs.rows.map((r) => ({ id: String(r.id), workspaceId: String(r.workspace_id), config: JSON.parse(String(r.config)) as WhatsappChannelConfig }));
+  return rs.rows.map((r) => ({
+    id: String(r.id),
+    workspaceId: String(r.workspace_id),
+    config: JSON.parse(String(r.config)) as WhatsappChannelConfig,
+  }));
 }
 
 /** Counts what unconnected numbers sent to this channel's URL (see `unknownNumbers`). */

@@ -6,11 +6,11 @@ import { newId } from "../../lib/ids";
 import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
 import type { Actor, Scope } from "../context";
+import { requireAssignable } from "../routing/assignable";
+import { ownerAlertStatements, reassignLead } from "../routing/reassign";
+import { requireWorkspaceRep } from "../team/reps";
 import type { LeadAction } from "./lead-action-names";
 import { getLead, updateLead } from "./leads";
-import { ownerAlertStatements, reassignLead } from "../routing/reassign";
-import { requireAssignable } from "../routing/assignable";
-import { requireWorkspaceRep } from "../team/reps";
 import { snoozeLead } from "./snooze";
 
 // Drizzle builds the statements; the alert is raw SQL; all go in one libSQL batch.
@@ -56,9 +56,16 @@ export async function passLead(scope: Scope, leadId: string, repId: string) {
   await requireWorkspaceRep(scope.ctx, scope.workspace.id, repId);
   const { lead: current } = await getLead(scope, leadId);
   if (current.ownerRepId !== repId) {
-    throw new AppError("CONFLICT", "Only the lead's owner can pass it.", { fields: { repId: "Not the lead's owner." } });
+    throw new AppError("CONFLICT", "Only the lead's owner can pass it.", {
+      fields: { repId: "Not the lead's owner." },
+    });
   }
-  await reassignLead(scope.ctx, current, { reason: "pass", actor: { type: "rep", id: repId }, now: scope.ctx.now(), hot: current.hot });
+  await reassignLead(scope.ctx, current, {
+    reason: "pass",
+    actor: { type: "rep", id: repId },
+    now: scope.ctx.now(),
+    hot: current.hot,
+  });
   return getLead(scope, leadId);
 }
 
@@ -66,7 +73,13 @@ export async function passLead(scope: Scope, leadId: string, repId: string) {
  * Manual reassignment by the owner: to a named rep (who must be active, and available unless `force`),
  * or to the pool's next eligible rep.
  */
-export async function assignLead(scope: Scope, leadId: string, repId: string | undefined, actor: Actor, force?: boolean) {
+export async function assignLead(
+  scope: Scope,
+  leadId: string,
+  repId: string | undefined,
+  actor: Actor,
+  force?: boolean,
+) {
   const { lead: current } = await getLead(scope, leadId);
   if (repId === undefined) {
     await reassignLead(scope.ctx, current, { reason: "manual", actor, now: scope.ctx.now(), hot: current.hot });
@@ -101,8 +114,13 @@ export async function assignLead(scope: Scope, leadId: string, repId: string | u
       ...ownerAlertStatements({ ws: scope.workspace.id, lead: current, repId, key: `alert:${leadId}:${eventId}`, now }),
       // Receivers hear of a hand-over by name as of any other (PATCH ownerRepId sends the same event).
       webhookStatement({
-        ws: scope.workspace.id, leadId, type: "lead.assigned", eventId, now,
-        extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`, args: { from: current.ownerRepId },
+        ws: scope.workspace.id,
+        leadId,
+        type: "lead.assigned",
+        eventId,
+        now,
+        extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`,
+        args: { from: current.ownerRepId },
       }),
     ],
     "write",
@@ -121,7 +139,12 @@ const SNOOZE_MS = 3_600_000;
  * their own lead only) snooze 1h or a status change with the rep as actor. The verbs' 4xx AppErrors (not
  * theirs, passed on, gone) reach the bot, which tells the rep and changes nothing.
  */
-export async function applyRepLeadAction(scope: Scope, repId: string, leadId: string, action: RepLeadAction): Promise<void> {
+export async function applyRepLeadAction(
+  scope: Scope,
+  repId: string,
+  leadId: string,
+  action: RepLeadAction,
+): Promise<void> {
   if (action === "claim") return void (await claimLead(scope, leadId, repId));
   if (action === "pass") return void (await passLead(scope, leadId, repId));
   const { lead } = await getLead(scope, leadId);

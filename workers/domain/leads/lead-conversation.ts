@@ -5,7 +5,7 @@ import { sendSoon } from "../../outbox/send-now";
 import { windowOpen } from "../../outbox/whatsapp-mode";
 import type { Actor, Scope } from "../context";
 import { getLead } from "./leads";
-import { prospectRoute, repReplyStatements, type ProspectRoute } from "./rep-reply";
+import { type ProspectRoute, prospectRoute, repReplyStatements } from "./rep-reply";
 
 export interface ThreadMessage {
   at: number;
@@ -28,7 +28,12 @@ export type ReplyOptions =
   | { mode: "template"; route: ProspectRoute; channel: string; templates: string[]; why: string }
   | { mode: "none"; why: string };
 
-const OUT_FROM: Record<string, string> = { auto_reply: "Auto-reply", follow_up: "Follow-up", rep_reply: "Reply", bot_reply: "Bot" };
+const OUT_FROM: Record<string, string> = {
+  auto_reply: "Auto-reply",
+  follow_up: "Follow-up",
+  rep_reply: "Reply",
+  bot_reply: "Bot",
+};
 
 function deliveryState(state: string, delivery: string | null): string {
   if (state === "pending") return "queued";
@@ -63,19 +68,31 @@ export async function loadConversation({ ctx, workspace }: Scope, leadId: string
     for (const e of events!.rows) {
       const d = JSON.parse(String(e.data)) as Record<string, unknown>;
       const text = String(d.text ?? d.message ?? "");
-      const media = d.media && typeof d.media === "object" ? String((d.media as { kind?: unknown }).kind ?? "attachment") : undefined;
+      const media =
+        d.media && typeof d.media === "object"
+          ? String((d.media as { kind?: unknown }).kind ?? "attachment")
+          : undefined;
       if (!text && !media) continue;
       thread.push({
-        at: Number(e.created_at), direction: "in", channel: String(d.channel ?? "form"), from: "Prospect", text,
-        media, edited: d.edited === true,
+        at: Number(e.created_at),
+        direction: "in",
+        channel: String(d.channel ?? "form"),
+        from: "Prospect",
+        text,
+        media,
+        edited: d.edited === true,
       });
     }
     for (const o of sent!.rows) {
       const p = JSON.parse(String(o.payload)) as { text?: string; subject?: string; template?: string };
       const state = deliveryState(String(o.state), o.delivery_status === null ? null : String(o.delivery_status));
       thread.push({
-        at: Number(o.created_at), direction: "out", channel: String(o.sender), from: OUT_FROM[String(o.kind)] ?? "Message",
-        text: p.text || (p.template ? `Template “${p.template}”` : ""), state,
+        at: Number(o.created_at),
+        direction: "out",
+        channel: String(o.sender),
+        from: OUT_FROM[String(o.kind)] ?? "Message",
+        text: p.text || (p.template ? `Template “${p.template}”` : ""),
+        state,
         reason: state === "failed" || state === "not sent" ? String(o.reason ?? "") || undefined : undefined,
       });
     }
@@ -113,9 +130,10 @@ export async function replyOptions(s: Scope, leadId: string): Promise<ReplyOptio
   if (windowOpen(inbound, s.ctx.now())) return { mode: "text", route, channel };
   const config = row ? (JSON.parse(String(row.config)) as { templates?: Record<string, { name: string }> }) : {};
   const templates = [...new Set(Object.values(config.templates ?? {}).map((t) => t.name))];
-  const why = inbound === null
-    ? "This person has not written to your WhatsApp number, so WhatsApp allows only approved templates."
-    : "Their last WhatsApp message is more than 24 hours old, so WhatsApp allows only approved templates until they write again.";
+  const why =
+    inbound === null
+      ? "This person has not written to your WhatsApp number, so WhatsApp allows only approved templates."
+      : "Their last WhatsApp message is more than 24 hours old, so WhatsApp allows only approved templates until they write again.";
   return templates.length
     ? { mode: "template", route, channel, templates, why }
     : { mode: "none", why: `${why} No template is set up for this number.` };
@@ -132,20 +150,30 @@ export async function sendConsoleReply(
   input: { text: string; template?: string | undefined; nonce: string },
   actor: Actor,
 ): Promise<void> {
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.nonce)) throw AppError.validation({ nonce: "Reload the page and send again." });
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(input.nonce))
+    throw AppError.validation({ nonce: "Reload the page and send again." });
   const options = await replyOptions(s, leadId);
   const text = input.text.trim().slice(0, 4000);
   if (options.mode === "none") throw AppError.validation({ text: options.why });
   if (options.mode === "template") {
-    if (!input.template || !options.templates.includes(input.template)) throw AppError.validation({ template: "Choose one of the approved templates." });
+    if (!input.template || !options.templates.includes(input.template))
+      throw AppError.validation({ template: "Choose one of the approved templates." });
   } else if (!text) {
     throw AppError.validation({ text: "Write a message first." });
   }
   const now = s.ctx.now();
   const { statements, outboxCount } = repReplyStatements({
-    workspaceId: s.workspace.id, leadId, repId: actor.id ?? "owner", route: options.route,
-    text: options.mode === "template" ? "" : text, template: options.mode === "template" ? input.template : undefined,
-    key: `console:${leadId}:${input.nonce}`, dedupKey: `console:${leadId}:${input.nonce}`, via: "console", actor, now,
+    workspaceId: s.workspace.id,
+    leadId,
+    repId: actor.id ?? "owner",
+    route: options.route,
+    text: options.mode === "template" ? "" : text,
+    template: options.mode === "template" ? input.template : undefined,
+    key: `console:${leadId}:${input.nonce}`,
+    dedupKey: `console:${leadId}:${input.nonce}`,
+    via: "console",
+    actor,
+    now,
     extra: options.mode === "template" ? { template: input.template } : undefined,
   });
   try {

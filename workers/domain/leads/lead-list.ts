@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { lead } from "../../../db/schema";
 import { toAppError } from "../../errors";
 import type { Scope } from "../context";
 import type { Lead } from "./lead-row";
-import { leadConditions, type LeadFilter } from "./leads";
+import { type LeadFilter, leadConditions } from "./leads";
 
 export const LEAD_SORTS = { newest: "Newest", score: "Highest score", waiting: "Waiting longest" } as const;
 export type LeadSort = keyof typeof LEAD_SORTS;
@@ -35,8 +35,17 @@ export async function listLeadsPage({ ctx, workspace }: Scope, f: ConsoleLeadFil
   const { db } = ctx.database;
   try {
     const [rows, total] = await db.batch([
-      db.select().from(lead).where(and(...where)).orderBy(...ORDER[f.sort]).limit(f.pageSize).offset((f.page - 1) * f.pageSize),
-      db.select({ n: sql<number>`count(*)` }).from(lead).where(and(...where)),
+      db
+        .select()
+        .from(lead)
+        .where(and(...where))
+        .orderBy(...ORDER[f.sort])
+        .limit(f.pageSize)
+        .offset((f.page - 1) * f.pageSize),
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(lead)
+        .where(and(...where)),
     ]);
     return { leads: rows, total: Number(total[0]?.n ?? 0) };
   } catch (err) {
@@ -52,8 +61,12 @@ export async function listBoardColumns<S extends string>(
 ): Promise<Record<S, Lead[]>> {
   const { db } = ctx.database;
   const query = (status: S) =>
-    db.select().from(lead).where(and(eq(lead.workspaceId, workspace.id), eq(lead.status, status as Lead["status"])))
-      .orderBy(desc(lead.createdAt), desc(lead.id)).limit(perColumn);
+    db
+      .select()
+      .from(lead)
+      .where(and(eq(lead.workspaceId, workspace.id), eq(lead.status, status as Lead["status"])))
+      .orderBy(desc(lead.createdAt), desc(lead.id))
+      .limit(perColumn);
   try {
     const [first, ...rest] = statuses.map(query);
     const columns = first ? await db.batch([first, ...rest]) : [];

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { outbox, type OutboxKind } from "../../../db/schema";
+import { type OutboxKind, outbox } from "../../../db/schema";
 import type { DomainContext } from "../context";
 import type { LeadEvent } from "./leads";
 
@@ -37,7 +37,8 @@ function outboundStatus(row: OutboxRow): { status: string; error: string | null 
   if (row.state === "pending") return { status: "pending", error: row.lastError };
   if (row.state === "skipped") return { status: "not_sent", error: row.lastError };
   if (row.state === "failed" || row.state === "dead") return { status: "failed", error: row.lastError };
-  if (row.deliveryStatus === "failed") return { status: "failed", error: row.deliveryError ?? "the platform reported it failed" };
+  if (row.deliveryStatus === "failed")
+    return { status: "failed", error: row.deliveryError ?? "the platform reported it failed" };
   return { status: row.deliveryStatus ?? "sent", error: null };
 }
 
@@ -51,7 +52,18 @@ export function leadMessages(source: string, events: LeadEvent[], sent: OutboxRo
     const said = captured ? data.message : data.text;
     const text = typeof said === "string" ? said : null;
     const channel = typeof data.channel === "string" ? data.channel : source;
-    return [{ id: e.id, direction: "in" as const, channel, kind: "message" as const, text, status: "received", error: null, at: e.createdAt }];
+    return [
+      {
+        id: e.id,
+        direction: "in" as const,
+        channel,
+        kind: "message" as const,
+        text,
+        status: "received",
+        error: null,
+        at: e.createdAt,
+      },
+    ];
   });
   const outbound: LeadMessage[] = sent.map((row) => ({
     id: row.id,

@@ -37,7 +37,10 @@ export function leadFromRow(row: Row): Lead {
     claimedAt: num(row.claimed_at),
     escalatedAt: num(row.escalated_at),
     score: num(row.score),
-    scoreReasons: row.score_reasons === null || row.score_reasons === undefined ? null : (JSON.parse(String(row.score_reasons)) as Lead["scoreReasons"]),
+    scoreReasons:
+      row.score_reasons === null || row.score_reasons === undefined
+        ? null
+        : (JSON.parse(String(row.score_reasons)) as Lead["scoreReasons"]),
     hot: Number(row.hot) === 1,
     notes: str(row.notes),
     assignedAt: num(row.assigned_at),

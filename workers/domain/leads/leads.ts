@@ -1,18 +1,18 @@
-import { and, asc, desc, eq, gte, isNull, like, lt, or, sql, type SQL } from "drizzle-orm";
+import type { InStatement, InValue } from "@libsql/client/web";
+import { and, asc, desc, eq, gte, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import { lead, leadEvent, type LeadSource, type LeadStatus } from "../../../db/schema";
+import { type LeadSource, type LeadStatus, lead, leadEvent } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
-import type { Actor, Scope } from "../context";
-import type { InStatement, InValue } from "@libsql/client/web";
 import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
-import { leadMessages, outboundMessagesQuery, type LeadMessage } from "./lead-messages";
-import { leadFromRow, type Lead } from "./lead-row";
-import { ownerAlertStatements } from "../routing/reassign";
+import type { Actor, Scope } from "../context";
 import { requireAssignable } from "../routing/assignable";
+import { ownerAlertStatements } from "../routing/reassign";
 import { isOpenStatus } from "../routing/routing-context";
 import { drainUnassigned } from "../routing/unassigned-queue";
+import { type LeadMessage, leadMessages, outboundMessagesQuery } from "./lead-messages";
+import { type Lead, leadFromRow } from "./lead-row";
 
 export type LeadEvent = typeof leadEvent.$inferSelect;
 
@@ -96,7 +96,10 @@ export async function getLead(
   const { db } = ctx.database;
   // All reads in one round trip; the event and message queries are scoped by workspace too, not just by lead id.
   const [rows, events, sent] = await db.batch([
-    db.select().from(lead).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))),
+    db
+      .select()
+      .from(lead)
+      .where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))),
     db
       .select()
       .from(leadEvent)
@@ -128,7 +131,17 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
   const now = ctx.now();
   const events: (typeof leadEvent.$inferInsert)[] = [];
   const event = (type: LeadEvent["type"], data: Record<string, unknown>) =>
-    events.push({ id: newId("evt", now), workspaceId: workspace.id, leadId: id, type, actorType: actor.type, actorId: actor.id ?? null, data, dedupKey: null, createdAt: now });
+    events.push({
+      id: newId("evt", now),
+      workspaceId: workspace.id,
+      leadId: id,
+      type,
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+      data,
+      dedupKey: null,
+      createdAt: now,
+    });
 
   const set: Partial<typeof lead.$inferInsert> = { updatedAt: now };
   if (patch.status !== undefined && patch.status !== before.status) {
@@ -158,24 +171,65 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
   const ownerEvent = events.find((e) => e.type === "owner_changed");
   const webhooks = [
     ...(statusEvent
-      ? [webhookStatement({ ws: workspace.id, leadId: id, type: "lead.status_changed", eventId: statusEvent.id, now, extraData: `'from', :from, 'to', l.status`, args: { from: before.status } })]
+      ? [
+          webhookStatement({
+            ws: workspace.id,
+            leadId: id,
+            type: "lead.status_changed",
+            eventId: statusEvent.id,
+            now,
+            extraData: `'from', :from, 'to', l.status`,
+            args: { from: before.status },
+          }),
+        ]
       : []),
     ...(ownerEvent && set.ownerRepId
-      ? [webhookStatement({ ws: workspace.id, leadId: id, type: "lead.assigned", eventId: ownerEvent.id, now, extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`, args: { from: before.ownerRepId } })]
+      ? [
+          webhookStatement({
+            ws: workspace.id,
+            leadId: id,
+            type: "lead.assigned",
+            eventId: ownerEvent.id,
+            now,
+            extraData: `'repId', l.owner_rep_id, 'previousRepId', :from`,
+            args: { from: before.ownerRepId },
+          }),
+        ]
       : []),
   ];
   // A new owner is alerted in their app (with the buttons) like any other reassignment.
-  const alerts = ownerEvent && set.ownerRepId ? ownerAlertStatements({ ws: workspace.id, lead: before, repId: set.ownerRepId, key: `alert:${id}:${ownerEvent.id}`, now }) : [];
+  const alerts =
+    ownerEvent && set.ownerRepId
+      ? ownerAlertStatements({
+          ws: workspace.id,
+          lead: before,
+          repId: set.ownerRepId,
+          key: `alert:${id}:${ownerEvent.id}`,
+          now,
+        })
+      : [];
   const results = await ctx.database.client.batch(
     [
-      built(db.update(lead).set(set).where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id))).returning()),
+      built(
+        db
+          .update(lead)
+          .set(set)
+          .where(and(eq(lead.workspaceId, workspace.id), eq(lead.id, id)))
+          .returning(),
+      ),
       built(db.insert(leadEvent).values(events)),
       ...webhooks,
       ...alerts,
     ],
     "write",
   );
-  sendSoon(ctx, returnedIds(results, [...webhooks, ...alerts].map((_, i) => 2 + i)));
+  sendSoon(
+    ctx,
+    returnedIds(
+      results,
+      [...webhooks, ...alerts].map((_, i) => 2 + i),
+    ),
+  );
   // A closed lead frees a slot under its owner's cap: the unassigned queue may move.
   if (set.status && !isOpenStatus(set.status) && before.ownerRepId) await drainUnassigned(ctx, workspace.id);
   const row = results[0]?.rows[0];

@@ -21,7 +21,11 @@ export interface ProspectRoute {
  * to us in a chat app (a form lead without Telegram or WhatsApp), so the rep is told to call or email.
  * The bot or number is the one the prospect last wrote to, else the workspace's first of that kind.
  */
-export async function prospectRoute(ctx: DomainContext, workspaceId: string, leadId: string): Promise<ProspectRoute | null> {
+export async function prospectRoute(
+  ctx: DomainContext,
+  workspaceId: string,
+  leadId: string,
+): Promise<ProspectRoute | null> {
   try {
     const rs = await ctx.database.client.execute({
       sql: `SELECT l.source, l.telegram_user_id AS tg, COALESCE(l.whatsapp_id, l.whatsapp_user_id) AS wa,
@@ -40,8 +44,10 @@ export async function prospectRoute(ctx: DomainContext, workspaceId: string, lea
     const r = rs.rows[0];
     if (!r) return null;
     const routes: ProspectRoute[] = [];
-    if (r.tg && r.tg_channel) routes.push({ sender: "telegram", channelId: String(r.tg_channel), recipient: String(r.tg) });
-    if (r.wa && r.wa_channel) routes.push({ sender: "whatsapp", channelId: String(r.wa_channel), recipient: String(r.wa) });
+    if (r.tg && r.tg_channel)
+      routes.push({ sender: "telegram", channelId: String(r.tg_channel), recipient: String(r.tg) });
+    if (r.wa && r.wa_channel)
+      routes.push({ sender: "whatsapp", channelId: String(r.wa_channel), recipient: String(r.wa) });
     return routes.find((route) => route.sender === r.source) ?? routes[0] ?? null;
   } catch (err) {
     throw toAppError(err);
@@ -82,14 +88,29 @@ export function repReplyStatements(r: {
   template?: string;
   now: number;
 }): { statements: InStatement[]; outboxCount: number } {
-  const data = { channel: r.route.sender, ...(r.via !== r.route.sender ? { via: r.via } : {}), direction: "out", text: r.text, ...r.extra };
+  const data = {
+    channel: r.route.sender,
+    ...(r.via !== r.route.sender ? { via: r.via } : {}),
+    direction: "out",
+    text: r.text,
+    ...r.extra,
+  };
   // Email has no message-size limit worth splitting at; a template is one message whatever its text.
   const parts = r.template || r.route.sender === "email" ? [r.text] : splitText(r.text);
   const rows = parts.map((text, i) =>
     outboxRowInsert({
-      workspaceId: r.workspaceId, leadId: r.leadId, kind: "rep_reply", sender: r.route.sender, channelId: r.route.channelId,
+      workspaceId: r.workspaceId,
+      leadId: r.leadId,
+      kind: "rep_reply",
+      sender: r.route.sender,
+      channelId: r.route.channelId,
       recipient: r.route.recipient,
-      payload: { text, replyKey: r.key, ...(r.replyFrom ? { replyFrom: r.replyFrom } : {}), ...(r.template ? { template: r.template } : {}) },
+      payload: {
+        text,
+        replyKey: r.key,
+        ...(r.replyFrom ? { replyFrom: r.replyFrom } : {}),
+        ...(r.template ? { template: r.template } : {}),
+      },
       key: i === 0 ? r.key : `${r.key}:part${i + 1}`,
       now: r.now,
     }),
@@ -102,8 +123,14 @@ export function repReplyStatements(r: {
         sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
               VALUES (:id, :ws, :lead, 'message', :actorType, :actorId, :data, :dedup, :now) ON CONFLICT DO NOTHING`,
         args: {
-          id: newId("evt", r.now), ws: r.workspaceId, lead: r.leadId, actorType: r.actor?.type ?? "rep",
-          actorId: r.actor ? (r.actor.id ?? null) : r.repId, data: JSON.stringify(data), dedup: r.dedupKey, now: r.now,
+          id: newId("evt", r.now),
+          ws: r.workspaceId,
+          lead: r.leadId,
+          actorType: r.actor?.type ?? "rep",
+          actorId: r.actor ? (r.actor.id ?? null) : r.repId,
+          data: JSON.stringify(data),
+          dedup: r.dedupKey,
+          now: r.now,
         },
       },
     ],

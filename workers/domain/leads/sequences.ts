@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { form, pool, sequence, sequenceStep, type LeadSource, type StepSender } from "../../../db/schema";
+import { form, type LeadSource, pool, type StepSender, sequence, sequenceStep } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import type { Scope } from "../context";
@@ -31,7 +31,8 @@ function checkSteps(steps: StepInput[]) {
   for (const [i, s] of steps.entries()) {
     if (s.sender === "whatsapp" ? !s.text && !s.template : !s.text) {
       throw AppError.validation({
-        [`steps.${i}.text`]: s.sender === "whatsapp" ? "A WhatsApp step needs text, a template, or both." : "This step needs text.",
+        [`steps.${i}.text`]:
+          s.sender === "whatsapp" ? "A WhatsApp step needs text, a template, or both." : "This step needs text.",
       });
     }
   }
@@ -42,13 +43,22 @@ function checkSteps(steps: StepInput[]) {
  * deleting its pool would cascade into A's sequence). Both looked up in one round trip; each miss is a 422 on
  * its own field.
  */
-async function checkRefs({ ctx, workspace }: Scope, input: { formId?: string | null | undefined; poolId?: string | null | undefined }) {
+async function checkRefs(
+  { ctx, workspace }: Scope,
+  input: { formId?: string | null | undefined; poolId?: string | null | undefined },
+) {
   const formId = input.formId || null;
   const poolId = input.poolId || null;
   if (!formId && !poolId) return;
   const [forms, pools] = await ctx.database.db.batch([
-    ctx.database.db.select({ id: form.id }).from(form).where(and(eq(form.workspaceId, workspace.id), eq(form.id, formId ?? ""))),
-    ctx.database.db.select({ id: pool.id }).from(pool).where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, poolId ?? ""))),
+    ctx.database.db
+      .select({ id: form.id })
+      .from(form)
+      .where(and(eq(form.workspaceId, workspace.id), eq(form.id, formId ?? ""))),
+    ctx.database.db
+      .select({ id: pool.id })
+      .from(pool)
+      .where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, poolId ?? ""))),
   ]);
   const errors: Record<string, string> = {};
   if (formId && forms.length === 0) errors.formId = "No such form in this workspace.";
@@ -76,7 +86,11 @@ export async function listSequences({ ctx, workspace }: Scope): Promise<Sequence
   const { db } = ctx.database;
   const [seqs, steps] = await db.batch([
     db.select().from(sequence).where(eq(sequence.workspaceId, workspace.id)).orderBy(asc(sequence.createdAt)),
-    db.select().from(sequenceStep).where(eq(sequenceStep.workspaceId, workspace.id)).orderBy(asc(sequenceStep.position)),
+    db
+      .select()
+      .from(sequenceStep)
+      .where(eq(sequenceStep.workspaceId, workspace.id))
+      .orderBy(asc(sequenceStep.position)),
   ]);
   return seqs.map((s) => ({ ...s, steps: steps.filter((st) => st.sequenceId === s.id) }));
 }
@@ -84,7 +98,10 @@ export async function listSequences({ ctx, workspace }: Scope): Promise<Sequence
 export async function getSequence({ ctx, workspace }: Scope, id: string): Promise<Sequence> {
   const { db } = ctx.database;
   const [seqs, steps] = await db.batch([
-    db.select().from(sequence).where(and(eq(sequence.workspaceId, workspace.id), eq(sequence.id, id))),
+    db
+      .select()
+      .from(sequence)
+      .where(and(eq(sequence.workspaceId, workspace.id), eq(sequence.id, id))),
     db
       .select()
       .from(sequenceStep)
@@ -127,12 +144,18 @@ export async function updateSequence(scope: Scope, id: string, input: Partial<Se
   if (steps) {
     const old = current.steps.map((s) => s.id);
     await db.batch([
-      db.update(sequence).set({ ...fields, updatedAt: now }).where(where),
+      db
+        .update(sequence)
+        .set({ ...fields, updatedAt: now })
+        .where(where),
       ...(old.length ? [db.delete(sequenceStep).where(inArray(sequenceStep.id, old))] : []),
       db.insert(sequenceStep).values(stepRows(workspace.id, id, steps, now)),
     ]);
   } else {
-    await db.update(sequence).set({ ...fields, updatedAt: now }).where(where);
+    await db
+      .update(sequence)
+      .set({ ...fields, updatedAt: now })
+      .where(where);
   }
   return getSequence(scope, id);
 }
@@ -162,7 +185,12 @@ function stepAt(current: Sequence, position: number): SequenceStepRow {
   return step;
 }
 
-export async function updateStep(scope: Scope, sequenceId: string, position: number, input: Partial<StepInput>): Promise<Sequence> {
+export async function updateStep(
+  scope: Scope,
+  sequenceId: string,
+  position: number,
+  input: Partial<StepInput>,
+): Promise<Sequence> {
   const step = stepAt(await getSequence(scope, sequenceId), position);
   checkSteps([{ ...step, ...input }]);
   await scope.ctx.database.db
@@ -179,14 +207,21 @@ export async function updateStep(scope: Scope, sequenceId: string, position: num
 export async function deleteStep(scope: Scope, sequenceId: string, position: number): Promise<Sequence> {
   const current = await getSequence(scope, sequenceId);
   const step = stepAt(current, position);
-  if (current.steps.length === 1) throw AppError.validation({ position: "A sequence keeps at least one step; delete the sequence instead." });
+  if (current.steps.length === 1)
+    throw AppError.validation({ position: "A sequence keeps at least one step; delete the sequence instead." });
   const { client } = scope.ctx.database;
   // Renumber through negative positions: SQLite checks the (sequence, position) unique index row by row.
   await client.batch(
     [
       { sql: `DELETE FROM sequence_step WHERE id = ?`, args: [step.id] },
-      { sql: `UPDATE sequence_step SET position = -(position - 1) WHERE sequence_id = ? AND position > ?`, args: [sequenceId, position] },
-      { sql: `UPDATE sequence_step SET position = -position WHERE sequence_id = ? AND position < 0`, args: [sequenceId] },
+      {
+        sql: `UPDATE sequence_step SET position = -(position - 1) WHERE sequence_id = ? AND position > ?`,
+        args: [sequenceId, position],
+      },
+      {
+        sql: `UPDATE sequence_step SET position = -position WHERE sequence_id = ? AND position < 0`,
+        args: [sequenceId],
+      },
     ],
     "write",
   );

@@ -2,8 +2,8 @@ import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import { REP_ON_WHATSAPP } from "../../outbox/capture-statements";
 import { sendSoon } from "../../outbox/send-now";
-import type { DomainContext, WorkspaceRef } from "../context";
 import { repTelegramBot } from "../channels/rep-bot";
+import type { DomainContext, WorkspaceRef } from "../context";
 
 /**
  * A rep's "Snooze 1h" (Telegram or WhatsApp button): a reminder to the lead's owner, as an outbox row due at
@@ -57,9 +57,15 @@ export async function snoozeLead(
   const row = found?.rows[0];
   if (!row || Number(row.lead_exists) !== 1) throw AppError.notFound("Lead");
   if (row.id === null) {
-    throw AppError.validation({ leadId: row.owner === null ? "The lead has no owner to remind." : "The owner has no Telegram chat or WhatsApp phone linked." });
+    throw AppError.validation({
+      leadId:
+        row.owner === null
+          ? "The lead has no owner to remind."
+          : "The owner has no Telegram chat or WhatsApp phone linked.",
+    });
   }
   // A snooze "until now" (or in the past) goes out at once, like any other row.
-  if (dueAt <= now && (insertedTelegram?.rowsAffected ?? 0) + (insertedWhatsapp?.rowsAffected ?? 0) > 0) sendSoon(ctx, [String(row.id)]);
+  if (dueAt <= now && (insertedTelegram?.rowsAffected ?? 0) + (insertedWhatsapp?.rowsAffected ?? 0) > 0)
+    sendSoon(ctx, [String(row.id)]);
   return { outboxId: String(row.id), dueAt: Number(row.due_at) };
 }

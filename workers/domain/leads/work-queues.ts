@@ -1,8 +1,8 @@
 import { AppError, toAppError } from "../../errors";
 import { sendSoon } from "../../outbox/send-now";
+import type { SkipReason } from "../../routing/availability";
 import type { Scope } from "../context";
 import { SKIP_REASON_TEXT } from "../routing/owner-candidates";
-import type { SkipReason } from "../../routing/availability";
 
 // Leads a person still has to work: closed ones (won, lost, spam, unqualified) never sit in a queue.
 const OPEN = `l.status IN ('new', 'contacted', 'qualified')`;
@@ -58,8 +58,11 @@ export interface FailedDelivery {
 
 /** Why routing left a lead without an owner, from its last assignment event, in the owner's words. */
 function unassignedWhy(data: unknown, repName: Map<string, string>): string {
-  const skipped = (data && typeof data === "object" ? (data as { skipped?: Record<string, SkipReason> }).skipped : undefined) ?? {};
-  const parts = Object.entries(skipped).map(([id, reason]) => `${repName.get(id) ?? "a removed rep"} is ${SKIP_REASON_TEXT[reason] ?? reason}`);
+  const skipped =
+    (data && typeof data === "object" ? (data as { skipped?: Record<string, SkipReason> }).skipped : undefined) ?? {};
+  const parts = Object.entries(skipped).map(
+    ([id, reason]) => `${repName.get(id) ?? "a removed rep"} is ${SKIP_REASON_TEXT[reason] ?? reason}`,
+  );
   return parts.length ? `Nobody could take it: ${parts.join("; ")}.` : "There was no rep to give it to.";
 }
 
@@ -102,7 +105,9 @@ export async function loadQueues({ ctx, workspace }: Scope) {
       why,
     });
     return {
-      unassigned: unassigned!.rows.map((r) => leadOf(r, unassignedWhy(r.why === null ? null : JSON.parse(String(r.why)), repName))),
+      unassigned: unassigned!.rows.map((r) =>
+        leadOf(r, unassignedWhy(r.why === null ? null : JSON.parse(String(r.why)), repName)),
+      ),
       breached: breached!.rows.map((r) =>
         leadOf(r, r.why === null ? "Its owner has not answered in time." : "Escalated: nobody answered in time."),
       ),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import { LEAD_SOURCES, LEAD_STATUSES, lead, rep, workspace } from "../../../db/schema";
 import { zoneDay, zoneMidnight } from "../../lib/zone-time";
-import { lead, LEAD_SOURCES, LEAD_STATUSES, rep, workspace } from "../../../db/schema";
 import type { DomainContext, WorkspaceRef } from "../context";
 
 /** The lead columns the charts need; everything else stays in the database. */
@@ -39,7 +39,13 @@ export interface DashboardStats {
   reps: RepStats[];
   systemDelay: Delays;
   repDelay: Delays;
-  sla: { minutes: number; breached: number; open: number; measured: number; recent: (StatLead & { waitedMs: number; open: boolean })[] };
+  sla: {
+    minutes: number;
+    breached: number;
+    open: number;
+    measured: number;
+    recent: (StatLead & { waitedMs: number; open: boolean })[];
+  };
   conversionBySource: { label: string; total: number; won: number }[];
   total: number;
 }
@@ -56,7 +62,8 @@ function delays(values: number[]): Delays {
   return { count: sorted.length, median: percentile(sorted, 50), p90: percentile(sorted, 90) };
 }
 
-const dayFormat = (timeZone: string) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+const dayFormat = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
 
 // Statuses that mean nobody is expected to answer: they never count as SLA breaches.
 const NO_RESPONSE_EXPECTED = new Set(["spam", "unqualified"]);
@@ -78,7 +85,9 @@ export function buildDashboardStats(
 
   const statuses: Record<string, number> = Object.fromEntries(LEAD_STATUSES.map((s) => [s, 0]));
   const bySource = new Map<string, { total: number; won: number }>(LEAD_SOURCES.map((s) => [s, { total: 0, won: 0 }]));
-  const perRep = new Map(reps.map((r) => [r.id, { name: r.name, assigned: 0, won: 0, sys: [] as number[], rep: [] as number[] }]));
+  const perRep = new Map(
+    reps.map((r) => [r.id, { name: r.name, assigned: 0, won: 0, sys: [] as number[], rep: [] as number[] }]),
+  );
   const sys: number[] = [];
   const human: number[] = [];
   const slaMs = opts.slaMinutes * 60_000;
@@ -124,7 +133,9 @@ export function buildDashboardStats(
 
   breaches.sort((a, b) => b.createdAt - a.createdAt);
   return {
-    days: [...days.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([day, counts]) => ({ day, bySource: counts })),
+    days: [...days.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, counts]) => ({ day, bySource: counts })),
     statuses,
     funnel: [
       { stage: "Captured", count: leads.length },
@@ -142,7 +153,13 @@ export function buildDashboardStats(
     })),
     systemDelay: delays(sys),
     repDelay: delays(human),
-    sla: { minutes: opts.slaMinutes, breached: breaches.length, open: breaches.filter((b) => b.open).length, measured, recent: breaches.slice(0, 10) },
+    sla: {
+      minutes: opts.slaMinutes,
+      breached: breaches.length,
+      open: breaches.filter((b) => b.open).length,
+      measured,
+      recent: breaches.slice(0, 10),
+    },
     conversionBySource: [...bySource.entries()].map(([label, v]) => ({ label, ...v })),
     total: leads.length,
   };
@@ -185,5 +202,9 @@ export async function loadDashboardStats(
   const timeZone = wsRows[0]?.timezone ?? "UTC";
   const from = zoneMidnight(zoneDay(now - (opts.days - 1) * 86_400_000, timeZone), timeZone);
   const leads = rows.filter((l) => l.createdAt >= from);
-  return { stats: buildDashboardStats(leads, reps, { from, now, timeZone, slaMinutes: opts.slaMinutes }), truncated: rows.length >= STATS_MAX_LEADS, timeZone };
+  return {
+    stats: buildDashboardStats(leads, reps, { from, now, timeZone, slaMinutes: opts.slaMinutes }),
+    truncated: rows.length >= STATS_MAX_LEADS,
+    timeZone,
+  };
 }

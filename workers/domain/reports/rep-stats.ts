@@ -27,12 +27,20 @@ export interface RepNumbers {
 export function localBoundaries(now: number, timeZone: string): { today: number; week: number } {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "numeric", minute: "numeric", second: "numeric", hourCycle: "h23" }).formatToParts(now);
+    parts = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "short",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      hourCycle: "h23",
+    }).formatToParts(now);
   } catch {
     return localBoundaries(now, "UTC"); // an unknown zone must not break /stats
   }
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "0";
-  const sinceMidnight = ((Number(get("hour")) * 60 + Number(get("minute"))) * 60 + Number(get("second"))) * 1000 + (now % 1000);
+  const sinceMidnight =
+    ((Number(get("hour")) * 60 + Number(get("minute"))) * 60 + Number(get("second"))) * 1000 + (now % 1000);
   const today = now - sinceMidnight;
   const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday"));
   return { today, week: today - Math.max(0, weekday) * DAY_MS };
@@ -65,7 +73,10 @@ export function summarizeRepStats(rows: RepStatRows, now: number, timeZone: stri
 }
 
 /** A rep's own numbers in their workspace (Telegram `/stats`), in one round trip. */
-export async function repStats({ ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef }, repId: string): Promise<RepNumbers> {
+export async function repStats(
+  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  repId: string,
+): Promise<RepNumbers> {
   const now = ctx.now();
   const args = { ws: workspace.id, rep: repId, since: now - 8 * DAY_MS };
   try {
@@ -95,7 +106,10 @@ export async function repStats({ ctx, workspace }: { ctx: DomainContext; workspa
     return summarizeRepStats(
       {
         open: Number(open!.rows[0]!.n),
-        recent: recent!.rows.map((r) => ({ assignedAt: num(r.assigned_at), firstResponseAt: num(r.first_response_at) })),
+        recent: recent!.rows.map((r) => ({
+          assignedAt: num(r.assigned_at),
+          firstResponseAt: num(r.first_response_at),
+        })),
         wonAt: won!.rows.map((r) => Number(r.at)),
       },
       now,

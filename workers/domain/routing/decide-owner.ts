@@ -1,4 +1,4 @@
-import { eligibleReps, skipReason, type SkipReason } from "../../routing/availability";
+import { eligibleReps, type SkipReason, skipReason } from "../../routing/availability";
 import type { DomainContext } from "../context";
 import { poolReps, poolSettings, type RoutingContext } from "./routing-context";
 

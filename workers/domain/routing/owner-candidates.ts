@@ -29,10 +29,20 @@ export async function ownerCandidates(
 ): Promise<OwnerCandidates> {
   const { routing } = await loadRoutingContext(ctx, workspace.id);
   const reps = poolReps(routing, lead.poolId).filter((r) => r.id !== lead.ownerRepId);
-  const { eligible, skipped } = eligibleReps(reps, routing.openLeads, ctx.now(), routing.timezone, new Set(lead.passedRepIds));
+  const { eligible, skipped } = eligibleReps(
+    reps,
+    routing.openLeads,
+    ctx.now(),
+    routing.timezone,
+    new Set(lead.passedRepIds),
+  );
   const name = new Map(routing.reps.map((r) => [r.id, r.name]));
   return {
     eligible: eligible.map((e) => ({ id: e.repId, name: name.get(e.repId) ?? e.repId })),
-    skipped: Object.entries(skipped).map(([id, reason]) => ({ id, name: name.get(id) ?? id, reason: SKIP_REASON_TEXT[reason] })),
+    skipped: Object.entries(skipped).map(([id, reason]) => ({
+      id,
+      name: name.get(id) ?? id,
+      reason: SKIP_REASON_TEXT[reason],
+    })),
   };
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
-import { pool, poolMember, rep, type PoolStrategy } from "../../../db/schema";
+import { type PoolStrategy, pool, poolMember, rep } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import type { Scope } from "../context";
@@ -23,7 +23,11 @@ export type PoolWithMembers = Pool & { repIds: string[] };
 
 async function checkReps({ ctx, workspace }: Scope, input: Partial<PoolInput>) {
   const wanted = [
-    ...new Set([...(input.repIds ?? []), ...(input.escalationRepIds ?? []), ...(input.fallbackRepId ? [input.fallbackRepId] : [])]),
+    ...new Set([
+      ...(input.repIds ?? []),
+      ...(input.escalationRepIds ?? []),
+      ...(input.fallbackRepId ? [input.fallbackRepId] : []),
+    ]),
   ];
   if (wanted.length === 0) return;
   const found = await ctx.database.db
@@ -36,7 +40,8 @@ async function checkReps({ ctx, workspace }: Scope, input: Partial<PoolInput>) {
   if (missing >= 0) throw AppError.validation({ [`repIds.${missing}`]: "No such rep in this workspace." });
   const badChain = (input.escalationRepIds ?? []).findIndex((id) => !known.has(id));
   if (badChain >= 0) throw AppError.validation({ [`escalationRepIds.${badChain}`]: "No such rep in this workspace." });
-  if (input.fallbackRepId && !known.has(input.fallbackRepId)) throw AppError.validation({ fallbackRepId: "No such rep in this workspace." });
+  if (input.fallbackRepId && !known.has(input.fallbackRepId))
+    throw AppError.validation({ fallbackRepId: "No such rep in this workspace." });
 }
 
 export async function listPools({ ctx, workspace }: Scope): Promise<PoolWithMembers[]> {
@@ -55,30 +60,58 @@ export async function getPool(scope: Scope, id: string): Promise<PoolWithMembers
 }
 
 /** Writes the pool, its member list and the single-default invariant in one batch. */
-async function writePool(scope: Scope, id: string, values: Partial<typeof pool.$inferInsert>, input: Partial<PoolInput>, isNew: boolean) {
+async function writePool(
+  scope: Scope,
+  id: string,
+  values: Partial<typeof pool.$inferInsert>,
+  input: Partial<PoolInput>,
+  isNew: boolean,
+) {
   const { db } = scope.ctx.database;
   const ws = scope.workspace.id;
   const { repIds, ...columns } = input;
   const statements = [
     isNew
       ? db.insert(pool).values({ ...(values as typeof pool.$inferInsert), ...columns })
-      : db.update(pool).set({ ...values, ...columns }).where(and(eq(pool.workspaceId, ws), eq(pool.id, id))),
-    ...(input.isDefault ? [db.update(pool).set({ isDefault: false }).where(and(eq(pool.workspaceId, ws), ne(pool.id, id)))] : []),
+      : db
+          .update(pool)
+          .set({ ...values, ...columns })
+          .where(and(eq(pool.workspaceId, ws), eq(pool.id, id))),
+    ...(input.isDefault
+      ? [
+          db
+            .update(pool)
+            .set({ isDefault: false })
+            .where(and(eq(pool.workspaceId, ws), ne(pool.id, id))),
+        ]
+      : []),
     ...(repIds
       ? [
           db.delete(poolMember).where(and(eq(poolMember.workspaceId, ws), eq(poolMember.poolId, id))),
-          ...(repIds.length ? [db.insert(poolMember).values([...new Set(repIds)].map((repId) => ({ poolId: id, repId, workspaceId: ws })))] : []),
+          ...(repIds.length
+            ? [
+                db
+                  .insert(poolMember)
+                  .values([...new Set(repIds)].map((repId) => ({ poolId: id, repId, workspaceId: ws }))),
+              ]
+            : []),
         ]
       : []),
   ];
-  await db.batch(statements as [typeof statements[number], ...typeof statements]);
+  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
 }
 
 export async function createPool(scope: Scope, input: PoolInput): Promise<PoolWithMembers> {
   await checkReps(scope, input);
   const now = scope.ctx.now();
   const id = newId("pool", now);
-  await writePool(scope, id, { id, workspaceId: scope.workspace.id, name: input.name, createdAt: now, updatedAt: now }, input, true);
+  await writePool(
+    scope,
+    id,
+    { id, workspaceId: scope.workspace.id, name: input.name, createdAt: now, updatedAt: now },
+    input,
+    true,
+  );
   return getPool(scope, id);
 }
 

@@ -1,13 +1,13 @@
 import type { InStatement } from "@libsql/client/web";
 import { stmt } from "../../lib/statement";
-import { armSlaSoon } from "../../routing/sla-clock";
 import { sendSoon } from "../../outbox/send-now";
 import { webhookStatement } from "../../outbox/webhook-statements";
+import { armSlaSoon } from "../../routing/sla-clock";
 import type { Actor, DomainContext } from "../context";
+import type { Lead } from "../leads/lead-row";
 import { underCap } from "./assignment-guard";
 import { decideOwner, firstAvailable } from "./decide-owner";
 import { handOverStatements } from "./hand-over";
-import type { Lead } from "../leads/lead-row";
 import { loadRoutingContext, poolSettings, type RoutingContext } from "./routing-context";
 
 export type ReassignReason = "pass" | "sla" | "manual" | "deactivated";
@@ -46,7 +46,19 @@ export interface ReassignOutcome {
  */
 export async function reassignLead(
   ctx: DomainContext,
-  lead: Pick<Lead, "id" | "workspaceId" | "ownerRepId" | "poolId" | "reassignCount" | "passedRepIds" | "name" | "phone" | "email" | "source">,
+  lead: Pick<
+    Lead,
+    | "id"
+    | "workspaceId"
+    | "ownerRepId"
+    | "poolId"
+    | "reassignCount"
+    | "passedRepIds"
+    | "name"
+    | "phone"
+    | "email"
+    | "source"
+  >,
   opts: { reason: ReassignReason; actor: Actor; now: number; routing?: RoutingContext; hot?: boolean },
 ): Promise<ReassignOutcome> {
   const routing = opts.routing ?? (await loadRoutingContext(ctx, lead.workspaceId)).routing;
@@ -70,7 +82,12 @@ export async function reassignLead(
   // Never back to a rep who passed or let the deadline lapse, even when they head the chain.
   const escalateTo = moved
     ? null
-    : firstAvailable(routing, [...pool.escalationRepIds, pool.fallbackRepId, routing.ownerRepId], opts.now, new Set(passed));
+    : firstAvailable(
+        routing,
+        [...pool.escalationRepIds, pool.fallbackRepId, routing.ownerRepId],
+        opts.now,
+        new Set(passed),
+      );
   const args = {
     ws: lead.workspaceId,
     id: lead.id,
@@ -120,7 +137,12 @@ export async function reassignLead(
   let outcome: ReassignOutcome;
   if (moved) {
     statements.push(
-      event("r", "reassigned", { from: lead.ownerRepId, to: moved.ownerRepId, reason: opts.reason, skipped: moved.skipped }),
+      event("r", "reassigned", {
+        from: lead.ownerRepId,
+        to: moved.ownerRepId,
+        reason: opts.reason,
+        skipped: moved.skipped,
+      }),
       ...alert(moved.ownerRepId, "rep_alert"),
       stmt(
         `UPDATE lead SET owner_rep_id = :to, reassign_count = :count + 1, passed_rep_ids = :passed, assigned_at = :now,
@@ -169,7 +191,9 @@ export async function reassignLead(
   }
   const moveAt = statements.length - (outcome.toRepId && outcome.toRepId !== lead.ownerRepId ? 2 : 1);
   const results = await ctx.database.client.batch(statements, "write");
-  const alertIds = results.flatMap((r, i) => (/INSERT INTO outbox/.test(sqlOf(statements[i]!)) ? r.rows.map((row) => String(row.id)) : []));
+  const alertIds = results.flatMap((r, i) =>
+    /INSERT INTO outbox/.test(sqlOf(statements[i]!)) ? r.rows.map((row) => String(row.id)) : [],
+  );
   sendSoon(ctx, alertIds);
   if (moved && results[moveAt]?.rowsAffected) armSlaSoon(ctx, lead.workspaceId, moved.slaDueAt);
   return results[moveAt]?.rowsAffected ? outcome : { kind: "unchanged", toRepId: lead.ownerRepId };

@@ -5,11 +5,19 @@ import { localBoundaries } from "../reports/rep-stats";
 import { OPEN_STATUSES } from "./routing-context";
 
 /** Open leads per rep id, for the reps page (cap usage). */
-export async function openLeadsByRep({ ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef }): Promise<Map<string, number>> {
+export async function openLeadsByRep({
+  ctx,
+  workspace,
+}: {
+  ctx: DomainContext;
+  workspace: WorkspaceRef;
+}): Promise<Map<string, number>> {
   const rows = await ctx.database.db
     .select({ repId: lead.ownerRepId, n: count() })
     .from(lead)
-    .where(and(eq(lead.workspaceId, workspace.id), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])))
+    .where(
+      and(eq(lead.workspaceId, workspace.id), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])),
+    )
     .groupBy(lead.ownerRepId)
     .all();
   return new Map(rows.map((r) => [r.repId!, r.n]));
@@ -27,10 +35,20 @@ export interface RepLoad {
 }
 
 /** Every rep's load, for the API and the console: open leads, leads assigned today and this week, cap. */
-export async function repLoads({ ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef }): Promise<RepLoad[]> {
+export async function repLoads({
+  ctx,
+  workspace,
+}: {
+  ctx: DomainContext;
+  workspace: WorkspaceRef;
+}): Promise<RepLoad[]> {
   const now = ctx.now();
   const { db } = ctx.database;
-  const ws = await db.select({ timezone: workspaceTable.timezone }).from(workspaceTable).where(eq(workspaceTable.id, workspace.id)).get();
+  const ws = await db
+    .select({ timezone: workspaceTable.timezone })
+    .from(workspaceTable)
+    .where(eq(workspaceTable.id, workspace.id))
+    .get();
   const { today, week } = localBoundaries(now, ws?.timezone ?? "UTC");
   const [reps, counts] = await db.batch([
     db.select().from(rep).where(eq(rep.workspaceId, workspace.id)).orderBy(asc(rep.createdAt)),

@@ -45,24 +45,49 @@ export interface ExistingLeadRef {
 export async function loadRoutingContext(
   ctx: DomainContext,
   workspaceId: string,
-  identity?: { phone: string | null; email: string | null; tg: string | null; wa: string | null; waUser?: string | null },
+  identity?: {
+    phone: string | null;
+    email: string | null;
+    tg: string | null;
+    wa: string | null;
+    waUser?: string | null;
+  },
 ): Promise<{ routing: RoutingContext; existing: ExistingLeadRef | null }> {
   const { db } = ctx.database;
   const id = { phone: null, email: null, tg: null, wa: null, waUser: null, ...identity };
   const [ws, reps, pools, members, rules, counts, existing] = await db.batch([
-    db.select({ timezone: workspace.timezone, ownerRepId: workspace.ownerRepId, queueHotFirst: workspace.queueHotFirst }).from(workspace).where(eq(workspace.id, workspaceId)),
+    db
+      .select({
+        timezone: workspace.timezone,
+        ownerRepId: workspace.ownerRepId,
+        queueHotFirst: workspace.queueHotFirst,
+      })
+      .from(workspace)
+      .where(eq(workspace.id, workspaceId)),
     db.select().from(rep).where(eq(rep.workspaceId, workspaceId)).orderBy(asc(rep.createdAt)),
     db.select().from(pool).where(eq(pool.workspaceId, workspaceId)),
     db.select().from(poolMember).where(eq(poolMember.workspaceId, workspaceId)),
-    db.select().from(routingRule).where(eq(routingRule.workspaceId, workspaceId)).orderBy(asc(routingRule.position), asc(routingRule.id)),
+    db
+      .select()
+      .from(routingRule)
+      .where(eq(routingRule.workspaceId, workspaceId))
+      .orderBy(asc(routingRule.position), asc(routingRule.id)),
     db
       .select({ repId: lead.ownerRepId, n: sql<number>`count(*)` })
       .from(lead)
-      .where(and(eq(lead.workspaceId, workspaceId), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])))
+      .where(
+        and(eq(lead.workspaceId, workspaceId), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])),
+      )
       .groupBy(lead.ownerRepId),
     // Same precedence as captureLead's dedup: phone, email, Telegram, WhatsApp wa_id, WhatsApp BSUID.
     db
-      .select({ id: lead.id, ownerRepId: lead.ownerRepId, reassignCount: lead.reassignCount, passedRepIds: lead.passedRepIds, status: lead.status })
+      .select({
+        id: lead.id,
+        ownerRepId: lead.ownerRepId,
+        reassignCount: lead.reassignCount,
+        passedRepIds: lead.passedRepIds,
+        status: lead.status,
+      })
       .from(lead)
       .where(
         sql`${lead.workspaceId} = ${workspaceId} AND (${lead.phone} = ${id.phone} OR ${lead.email} = ${id.email}

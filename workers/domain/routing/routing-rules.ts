@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { form, pool, routingRule, type RuleMatch } from "../../../db/schema";
+import { form, pool, type RuleMatch, routingRule } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import type { Scope } from "../context";
@@ -13,13 +13,22 @@ export interface RuleInput {
 }
 
 /** The pool and any forms a rule names must be the caller's (422 on the field), checked in one round trip. */
-async function checkRefs({ ctx, workspace }: Scope, input: { poolId?: string | undefined; match?: RuleMatch | undefined }) {
+async function checkRefs(
+  { ctx, workspace }: Scope,
+  input: { poolId?: string | undefined; match?: RuleMatch | undefined },
+) {
   const formIds = input.match?.formIds ?? [];
   if (!input.poolId && formIds.length === 0) return;
   const { db } = ctx.database;
   const [pools, forms] = await db.batch([
-    db.select({ id: pool.id }).from(pool).where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, input.poolId ?? ""))),
-    db.select({ id: form.id }).from(form).where(and(eq(form.workspaceId, workspace.id), inArray(form.id, formIds.length ? formIds : [""]))),
+    db
+      .select({ id: pool.id })
+      .from(pool)
+      .where(and(eq(pool.workspaceId, workspace.id), eq(pool.id, input.poolId ?? ""))),
+    db
+      .select({ id: form.id })
+      .from(form)
+      .where(and(eq(form.workspaceId, workspace.id), inArray(form.id, formIds.length ? formIds : [""]))),
   ]);
   const errors: Record<string, string> = {};
   if (input.poolId && pools.length === 0) errors.poolId = "No such pool in this workspace.";
@@ -46,11 +55,24 @@ export async function createRule(scope: Scope, input: RuleInput): Promise<Routin
   const position =
     input.position ??
     Number(
-      (await db.select({ max: sql<number>`coalesce(max(${routingRule.position}), 0)` }).from(routingRule).where(eq(routingRule.workspaceId, scope.workspace.id)).get())?.max ?? 0,
+      (
+        await db
+          .select({ max: sql<number>`coalesce(max(${routingRule.position}), 0)` })
+          .from(routingRule)
+          .where(eq(routingRule.workspaceId, scope.workspace.id))
+          .get()
+      )?.max ?? 0,
     ) + 10;
   return db
     .insert(routingRule)
-    .values({ ...input, position, id: newId("rule", now), workspaceId: scope.workspace.id, createdAt: now, updatedAt: now })
+    .values({
+      ...input,
+      position,
+      id: newId("rule", now),
+      workspaceId: scope.workspace.id,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning()
     .get();
 }

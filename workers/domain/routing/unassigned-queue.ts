@@ -1,12 +1,12 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { InStatement } from "@libsql/client/web";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { lead } from "../../../db/schema";
 import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
-import { OPEN_STATUS_LIST, underCap } from "./assignment-guard";
 import type { DomainContext } from "../context";
+import { OPEN_STATUS_LIST, underCap } from "./assignment-guard";
 import { decideOwner } from "./decide-owner";
 import { handOverStatements, queuedAlertStatements } from "./hand-over";
 import { loadRoutingContext, type RoutingContext } from "./routing-context";

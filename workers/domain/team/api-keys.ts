@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { apiKey, type ApiKeyScope } from "../../../db/schema";
+import { type ApiKeyScope, apiKey } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { generateApiKey, hashApiKey } from "../../lib/api-key";
 import { newId } from "../../lib/ids";

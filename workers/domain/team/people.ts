@@ -1,12 +1,12 @@
 import type { InStatement, InValue, ResultSet } from "@libsql/client/web";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { person, type PersonRole } from "../../../db/schema";
+import { type PersonRole, person } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail } from "../../lib/contact";
 import { newId, randomToken } from "../../lib/ids";
-import { sha256Hex } from "../../lib/sha256";
 import { hashPassword, passwordProblem, verifyPassword } from "../../lib/password";
-import { outboxRowInsert, insertedIds } from "../../outbox/outbox-row";
+import { sha256Hex } from "../../lib/sha256";
+import { insertedIds, outboxRowInsert } from "../../outbox/outbox-row";
 import { personMessageStatements } from "../../outbox/person-message";
 import { sendSoon } from "../../outbox/send-now";
 import type { DomainContext } from "../context";

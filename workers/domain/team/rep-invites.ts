@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { rep, repInvite } from "../../../db/schema";
 import { AppError, toAppError } from "../../errors";
 import { randomToken } from "../../lib/ids";
-import type { Scope } from "../context";
 import { listTelegramChannels } from "../channels/telegram-channels";
+import type { Scope } from "../context";
 
 const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 
@@ -25,7 +25,8 @@ export async function createRepTelegramInvite({ ctx, workspace }: Scope, repId: 
   if (!found) throw AppError.notFound("Rep");
   const bots = await listTelegramChannels({ ctx, workspace });
   const bot = channelId === undefined ? bots[0] : bots.find((b) => b.id === channelId);
-  if (channelId !== undefined && !bot) throw AppError.validation({ channelId: "Not a Telegram bot of this workspace." });
+  if (channelId !== undefined && !bot)
+    throw AppError.validation({ channelId: "Not a Telegram bot of this workspace." });
   if (!bot) throw new AppError("CONFLICT", "Connect a Telegram bot first (POST /api/v1/channels/telegram).");
   // 32 base62 chars ≈ 190 bits; `rep_` + code stays inside the 64-char deep-link payload limit.
   const code = randomToken(32);

@@ -46,7 +46,12 @@ function normalizeContacts(input: Partial<RepInput>, defaultCountry: string): Pa
 }
 
 /** A rep id given as input must belong to the workspace; otherwise a 422 naming the field. */
-export async function requireWorkspaceRep(ctx: DomainContext, workspaceId: string, repId: string, field = "repId"): Promise<void> {
+export async function requireWorkspaceRep(
+  ctx: DomainContext,
+  workspaceId: string,
+  repId: string,
+  field = "repId",
+): Promise<void> {
   const found = await ctx.database.db
     .select({ id: rep.id })
     .from(rep)
@@ -69,7 +74,6 @@ export async function getRep({ ctx, workspace }: Scope, id: string): Promise<Rep
   return row;
 }
 
-
 export async function createRep({ ctx, workspace }: Scope, input: RepInput): Promise<Rep> {
   const now = ctx.now();
   const values = { ...normalizeContacts(input, workspace.defaultCountry), name: input.name };
@@ -84,7 +88,15 @@ export async function createRep({ ctx, workspace }: Scope, input: RepInput): Pro
 }
 
 // Changes that can let a rep take more leads (or fewer, which the queue then respects).
-const AVAILABILITY_FIELDS = ["active", "paused", "weight", "maxOpenLeads", "timezone", "workingHours", "vacations"] as const;
+const AVAILABILITY_FIELDS = [
+  "active",
+  "paused",
+  "weight",
+  "maxOpenLeads",
+  "timezone",
+  "workingHours",
+  "vacations",
+] as const;
 // Open leads moved off a deactivated rep in one request, bounded to stay inside a Worker's limits.
 const REDISTRIBUTE_BATCH = 500;
 
@@ -142,10 +154,15 @@ async function redistributeOpenLeads(ctx: DomainContext, workspaceId: string, re
   if (open.length === 0) return;
   const { routing } = await loadRoutingContext(ctx, workspaceId);
   for (const row of open) {
-    const outcome = await reassignLead(ctx, row, { reason: "deactivated", actor: { type: "system" }, now: ctx.now(), routing, hot: row.hot });
+    const outcome = await reassignLead(ctx, row, {
+      reason: "deactivated",
+      actor: { type: "system" },
+      now: ctx.now(),
+      routing,
+      hot: row.hot,
+    });
     if (outcome.kind !== "unchanged" && outcome.toRepId) {
       routing.openLeads.set(outcome.toRepId, (routing.openLeads.get(outcome.toRepId) ?? 0) + 1);
     }
   }
 }
-

@@ -1,5 +1,5 @@
 import { and, eq, ne } from "drizzle-orm";
-import { person, session, workspace, type PersonRole } from "../../../db/schema";
+import { type PersonRole, person, session, workspace } from "../../../db/schema";
 import { randomToken } from "../../lib/ids";
 import { sha256Hex } from "../../lib/sha256";
 import type { DomainContext } from "../context";

@@ -2,12 +2,13 @@ import { and, eq, isNull } from "drizzle-orm";
 import { person } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail } from "../../lib/contact";
+import { verifyPassword } from "../../lib/password";
 import { sha256Hex } from "../../lib/sha256";
 import { timingSafeEqualText } from "../../lib/timing-safe";
-import { verifyPassword } from "../../lib/password";
-import { personMessageStatements } from "../../outbox/person-message";
 import { insertedIds } from "../../outbox/outbox-row";
+import { personMessageStatements } from "../../outbox/person-message";
 import { sendSoon } from "../../outbox/send-now";
+import type { DomainContext } from "../context";
 import {
   checkThrottle,
   clearThrottle,
@@ -16,7 +17,6 @@ import {
   signInByIp,
   type ThrottleRule,
 } from "./auth-throttle";
-import type { DomainContext } from "../context";
 import type { Person } from "./people";
 
 const CODE_TTL_MS = 10 * 60_000;

@@ -43,11 +43,7 @@ export async function createWorkspace({ ctx, input }: { ctx: DomainContext; inpu
 }
 
 export async function getWorkspace({ ctx, workspaceId }: { ctx: DomainContext; workspaceId: string }) {
-  const row = await ctx.database.db
-    .select()
-    .from(workspace)
-    .where(eq(workspace.id, workspaceId))
-    .get();
+  const row = await ctx.database.db.select().from(workspace).where(eq(workspace.id, workspaceId)).get();
   if (!row) throw AppError.notFound("Workspace");
   return row;
 }
@@ -75,12 +71,7 @@ export async function updateWorkspace({
     ...(input.repsSeeUnassigned !== undefined ? { repsSeeUnassigned: input.repsSeeUnassigned } : {}),
     updatedAt: ctx.now(),
   };
-  const row = await ctx.database.db
-    .update(workspace)
-    .set(patch)
-    .where(eq(workspace.id, workspaceId))
-    .returning()
-    .get();
+  const row = await ctx.database.db.update(workspace).set(patch).where(eq(workspace.id, workspaceId)).returning().get();
   if (!row) throw AppError.notFound("Workspace");
   return row;
 }
