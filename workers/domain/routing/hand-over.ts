@@ -3,7 +3,7 @@ import { repAlertStatements } from "../../outbox/capture-statements";
 import type { Lead } from "../leads/lead-row";
 
 /** Every way a lead changes owner; each alerts the new owner the same way, with the same buttons. */
-export type HandOverReason = "pass" | "sla" | "manual" | "owner-gone" | "deactivated" | "queue";
+export type HandOverReason = "pass" | "sla" | "manual" | "owner-gone" | "deactivated" | "queue" | "reopened";
 
 const HEADLINE: Record<HandOverReason, string> = {
   pass: "Lead passed on by its owner \u2014 now yours",
@@ -12,6 +12,7 @@ const HEADLINE: Record<HandOverReason, string> = {
   "owner-gone": "Returning lead, its owner is away \u2014 now yours",
   deactivated: "Lead of a deactivated rep \u2014 now yours",
   queue: "Lead from the unassigned queue \u2014 now yours",
+  reopened: "Closed lead wrote again \u2014 reopened as a new inquiry, now yours",
 };
 
 type LeadFacts = Pick<Lead, "id" | "name" | "phone" | "email" | "source">;
@@ -70,4 +71,46 @@ export function queuedAlertStatements(a: {
     headline: "Lead waiting: nobody can take it now (paused, off hours or at cap)",
     condition: `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`,
   });
+}
+
+/**
+ * A won or lost lead reopened by a new inquiry is alerted like a capture: to the rep it went to, or — when
+ * nobody could take it — to the workspace owner as a waiting lead. Both only if the reopen was written; a rep
+ * who reached their cap meanwhile leaves the lead to the capture's drain, which alerts the owner itself.
+ */
+export function reopenedAlertStatements(a: {
+  ws: string;
+  lead: LeadFacts;
+  repId: string | null;
+  ownerRepId: string | null;
+  eventId: string;
+  now: number;
+}): InStatement[] {
+  const reopened = `EXISTS (SELECT 1 FROM lead_event WHERE id = :reopenEvent AND lead_id = :leadId)`;
+  const conditionArgs = { reopenEvent: a.eventId };
+  return [
+    ...(a.repId
+      ? handOverStatements({
+          ...a,
+          repId: a.repId,
+          reason: "reopened",
+          key: `alert:${a.lead.id}:${a.eventId}`,
+          condition: `${reopened} AND EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id = :reopenRep)`,
+          conditionArgs: { ...conditionArgs, reopenRep: a.repId },
+        })
+      : []),
+    // Keyed like every queued-lead alert (once per lead): a drain that finds it waiting adds no second one.
+    ...(a.ownerRepId && !a.repId
+      ? handOverStatements({
+          ...a,
+          repId: a.ownerRepId,
+          reason: "queue",
+          key: `queued:${a.lead.id}`,
+          kind: "escalation",
+          headline: "Closed lead wrote again and waits: nobody can take it now (paused, off hours or at cap)",
+          condition: `${reopened} AND EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`,
+          conditionArgs,
+        })
+      : []),
+  ];
 }

@@ -23,6 +23,7 @@ export interface RoutingContext {
   timezone: string;
   ownerRepId: string | null;
   queueHotFirst: boolean;
+  reInquiryPolicy: "reopen" | "keep";
   reps: (RepAvailability & { name: string })[];
   pools: Pool[];
   members: Map<string, string[]>;
@@ -61,6 +62,7 @@ export async function loadRoutingContext(
         timezone: workspace.timezone,
         ownerRepId: workspace.ownerRepId,
         queueHotFirst: workspace.queueHotFirst,
+        reInquiryPolicy: workspace.reInquiryPolicy,
       })
       .from(workspace)
       .where(eq(workspace.id, workspaceId)),
@@ -106,6 +108,7 @@ export async function loadRoutingContext(
       timezone: ws[0]?.timezone ?? "UTC",
       ownerRepId: ws[0]?.ownerRepId ?? null,
       queueHotFirst: ws[0]?.queueHotFirst ?? false,
+      reInquiryPolicy: ws[0]?.reInquiryPolicy ?? "reopen",
       reps,
       pools,
       members: memberMap,
