@@ -16,7 +16,7 @@ import { type Lead, leadFromRow } from "../leads/lead-row";
 import { underCap } from "../routing/assignment-guard";
 import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
 import { handOverStatements, queuedAlertStatements, reopenedAlertStatements } from "../routing/hand-over";
-import { defaultPoolId, loadRoutingContext } from "../routing/routing-context";
+import { defaultPoolId, loadRoutingContext, queueWatchers } from "../routing/routing-context";
 import { drainUnassigned } from "../routing/unassigned-queue";
 import { type ScoringRules, scoreLead } from "./scoring";
 import { getScoringRules } from "./scoring-rules";
@@ -242,11 +242,11 @@ export async function captureLead(
   const leadFacts = { name: args.name, phone, email, source: input.source };
   const handOvers = [
     // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
-    ...(!decision.ownerRepId && routing.ownerRepId
+    ...(!decision.ownerRepId
       ? queuedAlertStatements({
           ws: workspace.id,
           lead: { id: leadId, ...leadFacts },
-          ownerRepId: routing.ownerRepId,
+          watcherRepIds: queueWatchers(routing),
           now,
         })
       : []),
@@ -268,7 +268,7 @@ export async function captureLead(
           ws: workspace.id,
           lead: { id: existing.id, ...leadFacts },
           repId: decision.ownerRepId,
-          ownerRepId: routing.ownerRepId,
+          watcherRepIds: queueWatchers(routing),
           eventId: reopenEventId,
           now,
         })

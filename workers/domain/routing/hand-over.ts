@@ -53,36 +53,45 @@ export function handOverStatements(a: {
 }
 
 /**
- * The alert to the workspace owner that a lead waits with nobody able to take it, once per lead (the key),
- * and only while it is still unowned.
+ * The alert to the workspace owner and admins that a lead waits with nobody able to take it, once per lead
+ * and person (the key), and only while it is still unowned.
  */
 export function queuedAlertStatements(a: {
   ws: string;
   lead: LeadFacts;
-  ownerRepId: string;
+  watcherRepIds: string[];
   now: number;
+  headline?: string;
+  condition?: string;
+  conditionArgs?: Record<string, InValue>;
 }): InStatement[] {
-  return handOverStatements({
-    ...a,
-    repId: a.ownerRepId,
-    reason: "queue",
-    key: `queued:${a.lead.id}`,
-    kind: "escalation",
-    headline: "Lead waiting: nobody can take it now (paused, off hours or at cap)",
-    condition: `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`,
-  });
+  const unowned = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`;
+  return a.watcherRepIds.flatMap((repId) =>
+    handOverStatements({
+      ws: a.ws,
+      lead: a.lead,
+      now: a.now,
+      repId,
+      reason: "queue",
+      key: `queued:${a.lead.id}:${repId}`,
+      kind: "escalation",
+      headline: a.headline ?? "Lead waiting: nobody can take it now (paused, off hours or at cap)",
+      condition: a.condition ? `${unowned} AND ${a.condition}` : unowned,
+      ...(a.conditionArgs ? { conditionArgs: a.conditionArgs } : {}),
+    }),
+  );
 }
 
 /**
  * A won or lost lead reopened by a new inquiry is alerted like a capture: to the rep it went to, or — when
- * nobody could take it — to the workspace owner as a waiting lead. Both only if the reopen was written; a rep
- * who reached their cap meanwhile leaves the lead to the capture's drain, which alerts the owner itself.
+ * nobody could take it — to the workspace owner and admins as a waiting lead. Both only if the reopen was
+ * written; a rep who reached their cap meanwhile leaves the lead to the capture's drain, which alerts them itself.
  */
 export function reopenedAlertStatements(a: {
   ws: string;
   lead: LeadFacts;
   repId: string | null;
-  ownerRepId: string | null;
+  watcherRepIds: string[];
   eventId: string;
   now: number;
 }): InStatement[] {
@@ -99,18 +108,17 @@ export function reopenedAlertStatements(a: {
           conditionArgs: { ...conditionArgs, reopenRep: a.repId },
         })
       : []),
-    // Keyed like every queued-lead alert (once per lead): a drain that finds it waiting adds no second one.
-    ...(a.ownerRepId && !a.repId
-      ? handOverStatements({
-          ...a,
-          repId: a.ownerRepId,
-          reason: "queue",
-          key: `queued:${a.lead.id}`,
-          kind: "escalation",
+    // Keyed like every queued-lead alert (once per lead and watcher): a drain that finds it waiting adds none.
+    ...(a.repId
+      ? []
+      : queuedAlertStatements({
+          ws: a.ws,
+          lead: a.lead,
+          watcherRepIds: a.watcherRepIds,
+          now: a.now,
           headline: "Closed lead wrote again and waits: nobody can take it now (paused, off hours or at cap)",
-          condition: `${reopened} AND EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`,
+          condition: reopened,
           conditionArgs,
-        })
-      : []),
+        })),
   ];
 }
