@@ -41,27 +41,26 @@ function dayBucket(days: { start: number }[], end: number): SQL {
 }
 
 /**
- * Nearest-rank median and p90 of each delay kind, overall (owner '') and per current owner, ranked by window
- * functions so only the picked values leave the database. Negative delays (clock skew) are left out.
+ * Nearest-rank median and p90 of one kind of delay, overall (owner '') or per current owner, ranked by a window
+ * function so only the picked values leave the database. Negative delays (clock skew) are left out. One simple
+ * window per statement: a single statement ranking every partition at once measured slower.
  */
-function delaySql(range: SQL): SQL {
-  return sql`WITH v AS (
-      SELECT 'sys' AS kind, l.owner_rep_id AS owner, ${FIRST_ASSIGNED} - l.created_at AS d FROM lead l WHERE ${range}
-      UNION ALL
-      SELECT 'rep', l.owner_rep_id, l.first_response_at - l.assigned_at FROM lead l
-        WHERE ${range} AND l.assigned_at IS NOT NULL AND l.first_response_at IS NOT NULL
-    ), kept AS (
-      SELECT kind, '' AS owner, d FROM v WHERE d >= 0
-      UNION ALL
-      SELECT kind, owner, d FROM v WHERE d >= 0 AND owner IS NOT NULL
-    ), ranked AS (
-      SELECT kind, owner, d, row_number() OVER (PARTITION BY kind, owner ORDER BY d) AS rn,
-        count(*) OVER (PARTITION BY kind, owner) AS n FROM kept
+function delaySql(kind: "sys" | "rep", range: SQL, perOwner: boolean): SQL {
+  const values =
+    kind === "sys"
+      ? sql`SELECT l.owner_rep_id AS owner, ${FIRST_ASSIGNED} - l.created_at AS d FROM lead l WHERE ${range}`
+      : sql`SELECT l.owner_rep_id AS owner, l.first_response_at - l.assigned_at AS d FROM lead l
+          WHERE ${range} AND l.assigned_at IS NOT NULL AND l.first_response_at IS NOT NULL`;
+  const owner = sql.raw(perOwner ? "owner" : "''");
+  const partition = sql.raw(perOwner ? "PARTITION BY owner" : "");
+  return sql`WITH ranked AS (
+      SELECT ${owner} AS owner, d, row_number() OVER (${partition} ORDER BY d) AS rn, count(*) OVER (${partition}) AS n
+      FROM (${values}) WHERE d >= 0 ${sql.raw(perOwner ? "AND owner IS NOT NULL" : "")}
     )
-    SELECT kind, owner, n,
+    SELECT ${kind} AS kind, owner, max(n) AS n,
       max(CASE WHEN rn = max(1, (50 * n + 99) / 100) THEN d END) AS median,
       max(CASE WHEN rn = max(1, (90 * n + 99) / 100) THEN d END) AS p90
-    FROM ranked GROUP BY kind, owner`;
+    FROM ranked GROUP BY owner`;
 }
 
 /**
@@ -82,13 +81,16 @@ export async function aggregateDashboardStats(
   const slaMs = opts.slaMinutes * 60_000;
   const waited = sql`(COALESCE(l.first_response_at, ${opts.now}) - l.created_at)`;
 
-  const [byDay, groups, delayRows, sla, recent] = await db.batch([
+  const [byDay, groups, sysAll, sysOwn, repAll, repOwn, sla, recent] = await db.batch([
     db.all<Row>(sql`SELECT ${dayBucket(days, end)} AS bucket, l.source AS source, count(*) AS n FROM lead l
       WHERE ${range} GROUP BY 1, 2`),
     db.all<Row>(sql`SELECT l.source AS source, l.status AS status, l.owner_rep_id AS owner, count(*) AS n,
         sum(l.first_response_at IS NOT NULL OR l.status NOT IN ('new', 'spam')) AS responded
       FROM lead l WHERE ${range} GROUP BY 1, 2, 3`),
-    db.all<Row>(delaySql(range)),
+    db.all<Row>(delaySql("sys", range, false)),
+    db.all<Row>(delaySql("sys", range, true)),
+    db.all<Row>(delaySql("rep", range, false)),
+    db.all<Row>(delaySql("rep", range, true)),
     db.all<Row>(sql`SELECT sum(${waited} > ${slaMs}) AS breached,
         sum(${waited} > ${slaMs} AND l.first_response_at IS NULL) AS open,
         sum(l.first_response_at IS NOT NULL OR ${waited} > ${slaMs}) AS measured
@@ -134,7 +136,7 @@ export async function aggregateDashboardStats(
 
   const noDelays: Delays = { count: 0, median: null, p90: null };
   const delayOf = new Map<string, Delays>();
-  for (const d of delayRows) {
+  for (const d of [...sysAll, ...sysOwn, ...repAll, ...repOwn]) {
     delayOf.set(`${d.kind}:${d.owner}`, { count: Number(d.n), median: num(d.median), p90: num(d.p90) });
   }
   const delay = (kind: "sys" | "rep", owner: string) => delayOf.get(`${kind}:${owner}`) ?? noDelays;
