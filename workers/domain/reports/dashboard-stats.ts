@@ -181,5 +181,5 @@ export async function loadDashboardStats(
   // N whole calendar days of the workspace's zone, today included.
   const from = zoneMidnight(zoneDay(now - (opts.days - 1) * 86_400_000, timeZone), timeZone);
   const stats = await aggregateDashboardStats(db, ws.id, reps, { from, now, timeZone, slaMinutes: opts.slaMinutes });
-  return { stats, truncated: false, timeZone };
+  return { stats, timeZone };
 }
