@@ -1,5 +1,6 @@
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { LEAD_SOURCES } from "../../../db/schema";
+import { form, LEAD_SOURCES } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
 import type { SkipReason } from "../../routing/availability";
@@ -52,6 +53,15 @@ export async function previewRouting(
   const email = sample.email ? normalizeEmail(sample.email) : null;
   if (sample.email && !email) throw AppError.validation({ email: "Not a valid email address." });
 
+  if (sample.formId) {
+    // A rule may match on the form: only this workspace's forms are a meaningful sample.
+    const found = await ctx.database.db
+      .select({ id: form.id })
+      .from(form)
+      .where(and(eq(form.workspaceId, workspace.id), eq(form.id, sample.formId)))
+      .get();
+    if (!found) throw AppError.validation({ formId: "No such form in this workspace." });
+  }
   const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email, tg: null, wa: null });
   const { poolId, rule } = routeToPool(
     routing.rules,
