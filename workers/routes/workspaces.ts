@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { isLocalDatabase } from "../config";
+import { Country, TimeZone } from "../domain/input-fields";
 import { checkThrottle, countAttempt, signUpsByIp } from "../domain/team/auth-throttle";
 import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
@@ -7,7 +8,6 @@ import type { App } from "../http/app";
 import { bearerToken, clientIp } from "../http/auth";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { timingSafeEqualText } from "../lib/timing-safe";
-import { Country, TimeZone } from "./schemas";
 
 export const WorkspaceSchema = z
   .object({
