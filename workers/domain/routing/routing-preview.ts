@@ -1,5 +1,6 @@
-import { z } from "zod";
-import { LEAD_SOURCES } from "../../../db/schema";
+import { z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { form, LEAD_SOURCES } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
 import type { SkipReason } from "../../routing/availability";
@@ -15,7 +16,7 @@ export const routingSampleSchema = z.object({
   phone: z.string().max(40).optional(),
   email: z.string().max(254).optional(),
   fields: z.record(z.string().max(64), z.string().max(2000)).default({}),
-  hot: z.boolean().default(false),
+  hot: z.boolean().default(false).openapi({ description: "preview the hot SLA" }),
 });
 export type RoutingSample = z.input<typeof routingSampleSchema>;
 
@@ -51,6 +52,16 @@ export async function previewRouting(
     });
   const email = sample.email ? normalizeEmail(sample.email) : null;
   if (sample.email && !email) throw AppError.validation({ email: "Not a valid email address." });
+  // A foreign form id would match none of this workspace's rules anyway; refusing it keeps every body id
+  // of the API checked against the caller's workspace, as the writing verbs do.
+  if (sample.formId) {
+    const found = await ctx.database.db
+      .select({ id: form.id })
+      .from(form)
+      .where(and(eq(form.workspaceId, workspace.id), eq(form.id, sample.formId)))
+      .get();
+    if (!found) throw AppError.validation({ formId: "No such form in this workspace." });
+  }
 
   const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email, tg: null, wa: null });
   const { poolId, rule } = routeToPool(
