@@ -1,4 +1,5 @@
 export * from "./api-key";
+export * from "./audit-event";
 export * from "./auth-throttle";
 export * from "./channel";
 export * from "./consent";

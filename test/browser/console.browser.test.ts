@@ -329,7 +329,6 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
   it("shows in the unassigned queue a lead nobody could take, and why", async () => {
     for (const r of env.reps) await api(`/api/v1/reps/${r.id}`, { method: "PATCH", body: { paused: true } });
     const lead = await newLead({ name: `Nobody ${width}`, email: `nb-${unique()}@example.com` });
-    for (const r of env.reps) await api(`/api/v1/reps/${r.id}`, { method: "PATCH", body: { paused: false } });
     expect(lead.ownerRepId).toBeNull();
     const page = await consolePage(width);
     await page.goto(`${env.workerUrl}/app/queues`);
@@ -338,6 +337,11 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
       .textContent();
     expect(why).toContain("Nobody could take it");
     expect(why).toContain(`${env.reps[0]!.name} is paused`);
+    // A rep who resumes drains the queue: the lead leaves it with an owner.
+    for (const r of env.reps) await api(`/api/v1/reps/${r.id}`, { method: "PATCH", body: { paused: false } });
+    expect((await api(`/api/v1/leads/${lead.id}`)).lead.ownerRepId).not.toBeNull();
+    await page.reload();
+    expect(await page.locator(`[data-queue="unassigned"] tr[data-lead-id="${lead.id}"]`).count()).toBe(0);
     await page.close();
   });
 
@@ -354,7 +358,6 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     );
     await page.goto(`${env.workerUrl}${href}`);
     expect(await page.locator("[data-total] strong").textContent()).toBe(String(count));
-    expect(await page.locator('[data-nav-count="queues"]').count()).toBe(1);
     await page.close();
   });
 

@@ -199,8 +199,8 @@ describe("telegram: edited messages", () => {
     // The lead page shows both, the edit marked.
     const { cookie } = await dashboardSession(bot.ws.key);
     const page = await call("GET", `/app/leads/${lead.id}`, { headers: { cookie } });
-    expect(page.text).toContain("prospect → “Original text” (telegram)");
-    expect(page.text).toContain("prospect → “Actually, Sunday works better” (edited) (telegram)");
+    expect(page.text).toContain("from the prospect: “Original text”");
+    expect(page.text).toContain("from the prospect: “Actually, Sunday works better” (edited)");
   });
 
   it("an edit from someone with no lead changes nothing", async () => {

@@ -345,7 +345,7 @@ describe("telegram: reps", () => {
     const { cookie } = await dashboardSession(bot.ws.key);
     const page = await call("GET", `/app/leads/${lead!.id}`, { headers: { cookie } });
     expect(page.text).toContain(
-      `${bot.ws.reps[ownerIdx]!.name} → “Hi! I can call you at 3pm, does that work?” (telegram)`,
+      `${bot.ws.reps[ownerIdx]!.name}</span> to the prospect: “Hi! I can call you at 3pm, does that work?”`,
     );
 
     // The other rep replying to their own (unrelated) message reaches nobody.

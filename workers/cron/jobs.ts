@@ -1,6 +1,7 @@
 import { drainUnassigned, workspacesWithQueue } from "../domain/routing/unassigned-queue";
 import { dailyDigest } from "./daily-digest";
 import type { CronJob } from "./job";
+import { pruneAuthRows } from "./prune-auth-rows";
 import { scheduleSequenceSteps } from "./schedule-sequence-steps";
 import { sendDueOutbox } from "./send-due-outbox";
 import { slaSweep } from "./sla-sweep";
@@ -49,5 +50,6 @@ export const CRON_JOBS: CronJob[] = [
   // SLA sweep: reassignments and escalations (their chat alerts become outbox rows with the Telegram issue).
   slaSweepJob,
   dailyDigest,
+  pruneAuthRows,
   sendDueOutbox,
 ];

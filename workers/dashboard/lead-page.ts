@@ -57,6 +57,13 @@ const ACTOR_WORDS: Record<string, string> = {
   person: "team member",
 };
 
+/** Who acted, in words: a person or key by name, a rep by their name, else the kind of actor. */
+function actorLabel(e: LeadEvent, names: Map<string, string> | undefined, repName: (id: unknown) => string): string {
+  if (e.actorId && names?.has(e.actorId)) return names.get(e.actorId)!;
+  if (e.actorType === "rep" && e.actorId) return repName(e.actorId);
+  return ACTOR_WORDS[e.actorType] ?? e.actorType;
+}
+
 function eventText(e: LeadEvent, repName: (id: unknown) => string): string {
   const d = e.data as Record<string, unknown>;
   const words = (v: unknown) => STATUS_WORDS[String(v)] ?? String(v);
@@ -226,7 +233,7 @@ ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d
 </div>
 <section class="card"><h2>Timeline</h2>
   <ol class="timeline">
-    ${d.events.map((e) => html`<li><strong>${EVENT_WORDS[e.type] ?? e.type.replace(/_/g, " ")}</strong> · ${fmtTime(e.createdAt, d.timeZone)} · <span class="muted">${(e.actorId && d.actorNames?.get(e.actorId)) || (ACTOR_WORDS[e.actorType] ?? e.actorType)}</span> ${eventText(e, repName)}</li>`)}
+    ${d.events.map((e) => html`<li><strong>${EVENT_WORDS[e.type] ?? e.type.replace(/_/g, " ")}</strong> · ${fmtTime(e.createdAt, d.timeZone)} · <span class="muted">${actorLabel(e, d.actorNames, repName)}</span> ${eventText(e, repName)}</li>`)}
   </ol>
 </section>
 ${lead.notes ? html`<section class="card"><h2>Notes</h2><p>${lead.notes}</p></section>` : ""}`;

@@ -8,7 +8,7 @@ import { STATUS_WORDS } from "./lead-page";
 const pct = (won: number, total: number) =>
   total === 0 ? "—" : `${Math.round((100 * won) / total)}% (${won}/${total})`;
 
-export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: string; truncated: boolean }) {
+export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: string }) {
   const reps = s.reps.filter((r) => r.assigned > 0);
   const firstDay = s.days[0]?.day ?? "";
   return html`
@@ -18,7 +18,7 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
   </select></div>
   <div><label for="sla">SLA (minutes to first response)</label><input id="sla" name="sla" type="number" min="1" max="10080" value="${s.sla.minutes}"></div>
   <button type="submit">Apply</button>
-  <span class="muted">Days in ${opts.timeZone}.${opts.truncated ? " Only the newest 20 000 leads of the range are counted." : ""}</span>
+  <span class="muted">Days in ${opts.timeZone}.</span>
 </form>
 <div class="grid" style="margin-top:1rem">
   <div class="card"><div class="muted">Leads</div><div class="big" data-stat="total">${s.total}</div></div>

@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
 import type { PublicApiKey } from "../domain/team/api-keys";
 import type { PublicPerson } from "../domain/team/people";
 import type { Rep } from "../domain/team/reps";
@@ -123,7 +124,11 @@ is refused on its very next request.</p>
 </section>`;
 }
 
-export function accountBody(me: SignedInPerson, notice?: Notice) {
+export function accountBody(
+  me: SignedInPerson,
+  sections: HtmlEscapedString | Promise<HtmlEscapedString>,
+  notice?: Notice,
+) {
   return html`${noticeBlock(notice)}
 ${
   me.hasPassword
@@ -152,8 +157,5 @@ with them, and the API key opens the API only.</p>`
   <p class="muted">Saving signs out every other device.</p>
 </form>
 </section>
-<section class="card">
-<h2>Sessions</h2>
-<form method="post" action="/app/account/sign-out-everywhere"><button type="submit">Sign out everywhere</button></form>
-</section>`;
+${sections}`;
 }

@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
-import { LEAD_SORTS } from "../domain/leads/lead-list";
+import { type BoardCard, LEAD_SORTS } from "../domain/leads/lead-list";
 import type { Lead } from "../domain/leads/lead-row";
 import type { FailedDelivery, QueueCounts, QueueLead } from "../domain/leads/work-queues";
 import type { Rep } from "../domain/team/reps";
@@ -90,7 +90,9 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
 /** The board's columns, in the order a lead moves through them. */
 export const BOARD_STATUSES = ["new", "contacted", "qualified", "won", "lost", "unqualified", "spam"] as const;
 
-export function boardBody(o: Zone & { columns: Record<string, Lead[]>; reps: Rep[]; notice?: string | undefined }) {
+export function boardBody(
+  o: Zone & { columns: Record<string, BoardCard[]>; reps: Rep[]; notice?: string | undefined },
+) {
   return html`
 <p class="muted">Move a card with its buttons, or focus it and press ← or →.</p>
 ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}

@@ -4,6 +4,7 @@ import { openDatabase } from "../db";
 import { AppError } from "../errors";
 import { queueRetries } from "../outbox/retry-queue";
 import { registerApiKeys } from "../routes/api-keys";
+import { registerAudit } from "../routes/audit";
 import { registerChannels } from "../routes/channels";
 import { registerDashboard } from "../routes/dashboard";
 import { registerEmbed } from "../routes/embed";
@@ -32,6 +33,7 @@ import { registerWorkspaces } from "../routes/workspaces";
 import { rotationService } from "../routing/rotation-service";
 import { slaClock } from "../routing/sla-clock";
 import { newApp } from "./app";
+import { auditTrail } from "./audit-trail";
 import { requireApiKey, requireJsonBody } from "./auth";
 import { preloadJsonBody } from "./json-body";
 import { renderError } from "./on-error";
@@ -65,6 +67,9 @@ export function createApp(config: Config, clock: () => number = Date.now) {
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });
+  // Outside auth, so it sees the final answer and the actor the inner middleware set.
+  app.use("/api/v1/*", auditTrail);
+  app.use("/app/*", auditTrail);
   // The owner API is called from the dashboard and from servers with a bearer key, never with cookies.
   app.use("/api/*", cors({ origin: "*", allowHeaders: ["Authorization", "Content-Type"], maxAge: 600 }));
   app.use("/api/v1/*", rejectUnstorableUrl);
@@ -85,6 +90,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerWorkspaces(app);
   registerPeople(app);
   registerApiKeys(app);
+  registerAudit(app);
   registerReps(app);
   registerForms(app);
   // Before registerLeads: "/api/v1/leads/export.csv" must not be taken for a lead id.

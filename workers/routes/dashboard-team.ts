@@ -1,11 +1,15 @@
 import type { Context } from "hono";
+import { html } from "hono/html";
 import { API_KEY_SCOPES, type ApiKeyScope, PERSON_ROLES, type PersonRole } from "../../db/schema";
+import { activitySection, sessionsSection } from "../dashboard/account-sections";
 import { page } from "../dashboard/layout";
 import { accountBody, keysBody, type Notice, peopleBody } from "../dashboard/team-pages";
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "../domain/team/api-keys";
+import { listAudit } from "../domain/team/audit-log";
 import { changePassword, invitePerson, listPeople, revokePerson, updatePerson } from "../domain/team/people";
+import { canManage } from "../domain/team/principal";
 import { listReps } from "../domain/team/reps";
-import { endSessionsStatement } from "../domain/team/sessions";
+import { endOwnSession, endSessionsStatement, listSessions, type SignedInPerson } from "../domain/team/sessions";
 import { getWorkspace, updateWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
 import { principalOf } from "../http/actor";
@@ -140,7 +144,37 @@ export function registerDashboardTeam(app: App) {
     }
   });
 
-  app.get("/app/account", (c) => c.html(page("Account", "/app/account", accountBody(me(c)))));
+  const accountPage = async (
+    c: Context<AppEnv>,
+    person: SignedInPerson,
+    notice?: Notice,
+    status: 200 | 403 | 404 | 409 | 422 = 200,
+  ) => {
+    const s = scope(c);
+    const now = s.ctx.now();
+    const [sessions, ws, activity] = await Promise.all([
+      listSessions(s.ctx, person.personId, person.sessionId),
+      getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
+      canManage(principalOf(c)) ? listAudit(s.ctx, s.workspace.id, { limit: 20 }) : null,
+    ]);
+    const sections = html`${sessionsSection(sessions, ws.timezone, now)}${
+      activity ? activitySection(activity.data, ws.timezone, now) : ""
+    }`;
+    return c.html(page("Account", "/app/account", accountBody(person, sections, notice)), status);
+  };
+  app.get("/app/account", (c) => accountPage(c, me(c)));
+  app.post("/app/sessions/:id/end", async (c) => {
+    const person = me(c);
+    const id = c.req.param("id");
+    try {
+      await endOwnSession(c.get("ctx"), person.personId, id);
+    } catch (err) {
+      const { notice, status } = asNotice(err);
+      return accountPage(c, person, notice, status);
+    }
+    if (id === person.sessionId) return c.redirect("/app/login", 303);
+    return accountPage(c, person, { ok: "That session has ended: its next request signs in again." });
+  });
   app.post("/app/account/password", async (c) => {
     const get = await text(c);
     const person = me(c);
@@ -152,12 +186,10 @@ export function registerDashboardTeam(app: App) {
       };
       await changePassword(c.get("ctx"), person, input);
       const fresh = { ...person, hasPassword: true, email: person.email ?? input.email ?? null };
-      return c.html(
-        page("Account", "/app/account", accountBody(fresh, { ok: "Password saved; your other sessions ended." })),
-      );
+      return accountPage(c, fresh, { ok: "Password saved; your other sessions ended." });
     } catch (err) {
       const { notice, status } = asNotice(err);
-      return c.html(page("Account", "/app/account", accountBody(person, notice)), status);
+      return accountPage(c, person, notice, status);
     }
   });
   app.post("/app/account/sign-out-everywhere", async (c) => {

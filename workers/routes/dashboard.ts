@@ -96,16 +96,12 @@ export function registerDashboard(app: App) {
   app.get("/app", async (c) => {
     const days = clampInt(c.req.query("days"), 30, 1, 365);
     const slaMinutes = clampInt(c.req.query("sla"), 15, 1, 10_080);
-    const [{ stats, truncated, timeZone }, setup] = await Promise.all([
+    const [{ stats, timeZone }, setup] = await Promise.all([
       loadDashboardStats(scope(c), { days, slaMinutes }),
       onboardingState(scope(c)),
     ]);
     return c.html(
-      page(
-        "Overview",
-        "/app",
-        html`${onboardingChecklist(setup)}${overviewBody(stats, { days, timeZone, truncated })}`,
-      ),
+      page("Overview", "/app", html`${onboardingChecklist(setup)}${overviewBody(stats, { days, timeZone })}`),
     );
   });
   app.post("/app/onboarding/test-lead", async (c) => {

@@ -53,16 +53,19 @@ export async function listLeadsPage({ ctx, workspace }: Scope, f: ConsoleLeadFil
   }
 }
 
+/** What a board card shows; the rest of the row (fields, UTM, message) stays in the database. */
+export type BoardCard = Pick<Lead, "id" | "name" | "hot" | "ownerRepId" | "createdAt">;
+
 /** The board: the newest `perColumn` leads of each status, every column in one round trip. */
 export async function listBoardColumns<S extends string>(
   { ctx, workspace }: Scope,
   statuses: readonly S[],
   perColumn: number,
-): Promise<Record<S, Lead[]>> {
+): Promise<Record<S, BoardCard[]>> {
   const { db } = ctx.database;
   const query = (status: S) =>
     db
-      .select()
+      .select({ id: lead.id, name: lead.name, hot: lead.hot, ownerRepId: lead.ownerRepId, createdAt: lead.createdAt })
       .from(lead)
       .where(and(eq(lead.workspaceId, workspace.id), eq(lead.status, status as Lead["status"])))
       .orderBy(desc(lead.createdAt), desc(lead.id))
@@ -70,7 +73,7 @@ export async function listBoardColumns<S extends string>(
   try {
     const [first, ...rest] = statuses.map(query);
     const columns = first ? await db.batch([first, ...rest]) : [];
-    return Object.fromEntries(statuses.map((s, i) => [s, columns[i] ?? []])) as Record<S, Lead[]>;
+    return Object.fromEntries(statuses.map((s, i) => [s, columns[i] ?? []])) as Record<S, BoardCard[]>;
   } catch (err) {
     throw toAppError(err);
   }

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
-import { LEAD_SOURCES, LEAD_STATUSES, lead, rep, workspace } from "../../../db/schema";
+import { asc, eq } from "drizzle-orm";
+import { LEAD_SOURCES, LEAD_STATUSES, rep, workspace } from "../../../db/schema";
 import { zoneDay, zoneMidnight } from "../../lib/zone-time";
 import type { DomainContext, WorkspaceRef } from "../context";
+import { aggregateDashboardStats } from "./dashboard-aggregates";
 
 /** The lead columns the charts need; everything else stays in the database. */
 export interface StatLead {
@@ -165,46 +166,20 @@ export function buildDashboardStats(
   };
 }
 
-/** Caps one overview at what a Worker can read and chart quickly; the range note says when it was hit. */
-export const STATS_MAX_LEADS = 20_000;
-
-/** Loads the range's leads, the reps and the workspace time zone in one round trip, then builds the stats. */
+/** Loads the reps and the workspace time zone, then has libSQL aggregate the range (no lead rows are read). */
 export async function loadDashboardStats(
   { ctx, workspace: ws }: { ctx: DomainContext; workspace: WorkspaceRef },
   opts: { days: number; slaMinutes: number },
 ) {
   const { db } = ctx.database;
   const now = ctx.now();
-  // Read from a day early, then keep the N whole calendar days of the workspace's zone (known after the read).
-  const readFrom = now - opts.days * 86_400_000;
-  const [rows, reps, wsRows] = await db.batch([
-    db
-      .select({
-        id: lead.id,
-        name: lead.name,
-        source: lead.source,
-        status: lead.status,
-        ownerRepId: lead.ownerRepId,
-        createdAt: lead.createdAt,
-        assignedAt: lead.assignedAt,
-        firstAssignedAt: sql<number | null>`(SELECT min(e.created_at) FROM lead_event e WHERE e.lead_id = ${lead.id}
-          AND e.type IN ('assigned', 'owner_changed', 'reassigned', 'escalated')
-          AND COALESCE(json_extract(e.data, '$.repId'), json_extract(e.data, '$.to')) IS NOT NULL)`,
-        firstResponseAt: lead.firstResponseAt,
-      })
-      .from(lead)
-      .where(and(eq(lead.workspaceId, ws.id), gte(lead.createdAt, readFrom)))
-      .orderBy(desc(lead.createdAt))
-      .limit(STATS_MAX_LEADS),
+  const [reps, wsRows] = await db.batch([
     db.select({ id: rep.id, name: rep.name }).from(rep).where(eq(rep.workspaceId, ws.id)).orderBy(asc(rep.createdAt)),
     db.select({ timezone: workspace.timezone }).from(workspace).where(eq(workspace.id, ws.id)),
   ]);
   const timeZone = wsRows[0]?.timezone ?? "UTC";
+  // N whole calendar days of the workspace's zone, today included.
   const from = zoneMidnight(zoneDay(now - (opts.days - 1) * 86_400_000, timeZone), timeZone);
-  const leads = rows.filter((l) => l.createdAt >= from);
-  return {
-    stats: buildDashboardStats(leads, reps, { from, now, timeZone, slaMinutes: opts.slaMinutes }),
-    truncated: rows.length >= STATS_MAX_LEADS,
-    timeZone,
-  };
+  const stats = await aggregateDashboardStats(db, ws.id, reps, { from, now, timeZone, slaMinutes: opts.slaMinutes });
+  return { stats, timeZone };
 }

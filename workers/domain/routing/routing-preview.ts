@@ -52,9 +52,9 @@ export async function previewRouting(
     });
   const email = sample.email ? normalizeEmail(sample.email) : null;
   if (sample.email && !email) throw AppError.validation({ email: "Not a valid email address." });
-  // A foreign form id would match none of this workspace's rules anyway; refusing it keeps every body id
-  // of the API checked against the caller's workspace, as the writing verbs do.
+
   if (sample.formId) {
+    // A rule may match on the form: only this workspace's forms are a meaningful sample.
     const found = await ctx.database.db
       .select({ id: form.id })
       .from(form)
@@ -62,7 +62,6 @@ export async function previewRouting(
       .get();
     if (!found) throw AppError.validation({ formId: "No such form in this workspace." });
   }
-
   const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email, tg: null, wa: null });
   const { poolId, rule } = routeToPool(
     routing.rules,

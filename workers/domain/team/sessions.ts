@@ -1,5 +1,6 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, desc, eq, gt, ne } from "drizzle-orm";
 import { type PersonRole, person, session, workspace } from "../../../db/schema";
+import { AppError } from "../../errors";
 import { randomToken } from "../../lib/ids";
 import { sha256Hex } from "../../lib/sha256";
 import type { DomainContext } from "../context";
@@ -88,4 +89,40 @@ export function endSessionsStatement(ctx: DomainContext, personId: string, excep
     ? and(eq(session.personId, personId), ne(session.id, exceptSessionId))
     : eq(session.personId, personId);
   return ctx.database.db.delete(session).where(where);
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: number;
+  lastSeenAt: number;
+  userAgent: string | null;
+  current: boolean;
+}
+
+/** A person's sessions that can still sign in, most recently used first; `current` marks the caller's. */
+export async function listSessions(ctx: DomainContext, personId: string, currentId: string): Promise<SessionView[]> {
+  const now = ctx.now();
+  const rows = await ctx.database.db
+    .select()
+    .from(session)
+    .where(and(eq(session.personId, personId), gt(session.lastSeenAt, now - SESSION_IDLE_MS)))
+    .orderBy(desc(session.lastSeenAt));
+  return rows
+    .filter((r) => r.createdAt + SESSION_MAX_MS > now)
+    .map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt,
+      lastSeenAt: r.lastSeenAt,
+      userAgent: r.userAgent,
+      current: r.id === currentId,
+    }));
+}
+
+/** Ends one of the person's own sessions; another person's (or an unknown) id is NOT_FOUND. */
+export async function endOwnSession(ctx: DomainContext, personId: string, sessionId: string) {
+  const gone = await ctx.database.db
+    .delete(session)
+    .where(and(eq(session.id, sessionId), eq(session.personId, personId)))
+    .returning({ id: session.id });
+  if (gone.length === 0) throw new AppError("NOT_FOUND", "No such session of yours.");
 }
