@@ -25,6 +25,8 @@ export const LEAD_EVENT_TYPES = [
   "merged",
   // The person's data was erased on request (GDPR/CCPA): the lead stays as an anonymous count.
   "erased",
+  // A won or lost lead wrote again and the workspace reopens such leads: back to `new` (`data.fromStatus`).
+  "reopened",
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 

@@ -69,6 +69,7 @@ export const STOP_REASONS = [
   "rep_took_over",
   "sequence_inactive",
   "unreachable",
+  "step_failed",
 ] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 

@@ -173,6 +173,7 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
             sql: `UPDATE outbox SET state = 'dead', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`,
             args: { ...base, err: outcome.error },
           },
+          ...failedStepStatements(row, now),
         ];
       }
       return [
@@ -188,6 +189,7 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
           sql: `UPDATE outbox SET state = 'failed', last_error = :err, lease_until = NULL, updated_at = :now ${guard}`,
           args: { ...base, err: outcome.reason },
         },
+        ...failedStepStatements(row, now),
       ];
       if (outcome.suppress) {
         // The chat / address is unreachable: later rows to it are skipped, never sent blindly.
@@ -208,6 +210,25 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
       return out;
     }
   }
+}
+
+/**
+ * A sequence step that could not be delivered ends its enrolment when the workspace's policy says `stop`
+ * (the default); with `skip` the enrolment goes on to its next step. Only once this row is really failed.
+ */
+function failedStepStatements(row: ClaimedRow, now: number): InStatement[] {
+  if (row.kind !== "follow_up") return [];
+  return [
+    {
+      sql: `UPDATE sequence_enrollment SET state = 'stopped', stop_reason = 'step_failed', next_due_at = NULL,
+              updated_at = :now
+            WHERE workspace_id = :ws AND lead_id = :lead AND state = 'active'
+              AND (SELECT failed_step_policy FROM workspace WHERE id = :ws) = 'stop'
+              AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = :id AND o.state IN ('failed', 'dead')
+                AND o.idempotency_key LIKE 'seq:' || sequence_enrollment.id || ':%')`,
+      args: { id: row.id, ws: row.workspaceId, lead: row.leadId, now },
+    },
+  ];
 }
 
 function applyStoredStatuses(id: string, channelId: string | null, messageId: string): InStatement {

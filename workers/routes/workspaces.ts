@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { FAILED_STEP_POLICIES, RE_INQUIRY_POLICIES } from "../../db/schema";
 import { isLocalDatabase } from "../config";
 import { Country, TimeZone } from "../domain/input-fields";
 import { checkThrottle, countAttempt, signUpsByIp } from "../domain/team/auth-throttle";
@@ -8,6 +9,13 @@ import type { App } from "../http/app";
 import { bearerToken, clientIp } from "../http/auth";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { timingSafeEqualText } from "../lib/timing-safe";
+
+const ReInquiryPolicy = z.enum(RE_INQUIRY_POLICIES).openapi({
+  description: "a won or lost lead that writes again: `reopen` (back to new, routed and alerted) or `keep`",
+});
+const FailedStepPolicy = z.enum(FAILED_STEP_POLICIES).openapi({
+  description: "a sequence step that could not be delivered: `stop` the enrolment or `skip` to the next step",
+});
 
 export const WorkspaceSchema = z
   .object({
@@ -21,6 +29,8 @@ export const WorkspaceSchema = z
       .openapi({ description: "the owner's rep record: escalations and last-resort fallback" }),
     queueHotFirst: z.boolean().openapi({ description: "the unassigned queue hands out hot leads first" }),
     repsSeeUnassigned: z.boolean().openapi({ description: "reps signed in to the console also see unassigned leads" }),
+    reInquiryPolicy: ReInquiryPolicy,
+    failedStepPolicy: FailedStepPolicy,
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -70,6 +80,8 @@ const patch = createRoute({
         ownerRepId: z.string().max(64).nullable().optional(),
         repsSeeUnassigned: z.boolean().optional(),
         queueHotFirst: z.boolean().optional(),
+        reInquiryPolicy: ReInquiryPolicy.optional(),
+        failedStepPolicy: FailedStepPolicy.optional(),
       }),
     ),
   },

@@ -15,14 +15,16 @@ import { liftErasedSuppression } from "../leads/lead-erasure";
 import { type Lead, leadFromRow } from "../leads/lead-row";
 import { underCap } from "../routing/assignment-guard";
 import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
-import { handOverStatements, queuedAlertStatements } from "../routing/hand-over";
-import { defaultPoolId, loadRoutingContext } from "../routing/routing-context";
+import { handOverStatements, queuedAlertStatements, reopenedAlertStatements } from "../routing/hand-over";
+import { defaultPoolId, loadRoutingContext, queueWatchers } from "../routing/routing-context";
 import { drainUnassigned } from "../routing/unassigned-queue";
 import { type ScoringRules, scoreLead } from "./scoring";
 import { getScoringRules } from "./scoring-rules";
 
 // The routed owner, stored only if still under their cap inside the write (else the lead joins the queue).
 const OWNER_IF_UNDER_CAP = `CASE WHEN :owner IS NOT NULL AND ${underCap(":owner")} THEN :owner END`;
+// A closed lead that writes again in a workspace that reopens them (checked on the row inside the write).
+const REOPENS = `:reopen = 1 AND status IN ('won', 'lost')`;
 
 const text = (max: number) => z.string().trim().max(max).optional();
 
@@ -146,6 +148,12 @@ export async function captureLead(
     },
     defaultPoolId(routing),
   );
+  // A won or lost lead that writes again: a new inquiry (routed, alerted, SLA from now) unless the workspace keeps it.
+  const reopen =
+    existing !== null &&
+    (existing.status === "won" || existing.status === "lost") &&
+    routing.reInquiryPolicy === "reopen";
+  const reopenEventId = newId("evt", now);
   const decision = await decideOwner(ctx, {
     workspaceId: workspace.id,
     routing,
@@ -154,11 +162,11 @@ export async function captureLead(
     assignmentKey: existing ? `${existing.id}:re:${blank(input.dedupKey) ?? eventId}` : leadId,
     now,
     stickyRepId: existing?.ownerRepId ?? null,
-    exclude: new Set(existing?.passedRepIds ?? []),
+    exclude: new Set(reopen ? [] : (existing?.passedRepIds ?? [])),
     hot: existing ? again.hot : fresh.hot,
   });
   // For a returning lead: the owner to set when it changes (null = keep whoever owns it).
-  const reOwner = existing && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
+  const reOwner = existing && !reopen && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
 
   const args = {
     ws: workspace.id,
@@ -176,6 +184,7 @@ export async function captureLead(
     pool: decision.poolId,
     slaDue: decision.slaDueAt,
     dedupKey: blank(input.dedupKey),
+    reopen: reopen ? 1 : 0,
   };
   // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identities. A replayed
   // delivery id writes no lead either (its `created` event could not be written: no lead without its event);
@@ -233,11 +242,11 @@ export async function captureLead(
   const leadFacts = { name: args.name, phone, email, source: input.source };
   const handOvers = [
     // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
-    ...(!decision.ownerRepId && routing.ownerRepId
+    ...(!decision.ownerRepId
       ? queuedAlertStatements({
           ws: workspace.id,
           lead: { id: leadId, ...leadFacts },
-          ownerRepId: routing.ownerRepId,
+          watcherRepIds: queueWatchers(routing),
           now,
         })
       : []),
@@ -252,6 +261,16 @@ export async function captureLead(
           now,
           condition: `EXISTS (SELECT 1 FROM lead_event WHERE id = :handOverEvent AND lead_id = :leadId)`,
           conditionArgs: { handOverEvent: assignEventId },
+        })
+      : []),
+    ...(existing && reopen
+      ? reopenedAlertStatements({
+          ws: workspace.id,
+          lead: { id: existing.id, ...leadFacts },
+          repId: decision.ownerRepId,
+          watcherRepIds: queueWatchers(routing),
+          eventId: reopenEventId,
+          now,
         })
       : []),
   ];
@@ -298,15 +317,34 @@ export async function captureLead(
                   AND owner_rep_id IS NOT :reOwner AND ${notReplayed}`,
           { ...args, assignEventId, assignData },
         ),
+        // A reopened lead: recorded before the update, while its closed status and old owner are known.
+        stmt(
+          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+                SELECT :reopenEventId, :ws, id, 'reopened', 'system', NULL,
+                  json_object('fromStatus', status, 'fromRepId', owner_rep_id, 'repId', ${OWNER_IF_UNDER_CAP},
+                    'poolId', :pool, 'reason', :reason), :now
+                FROM lead WHERE id = ${matched} AND id <> :id AND ${REOPENS} AND ${notReplayed}`,
+          { ...args, reopenEventId, reason: decision.reason },
+        ),
         // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
+        // A reopened lead starts over as a new inquiry: owner (within cap), SLA and first response from now.
         stmt(
           `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")},
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
-                  assigned_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
-                  sla_due_at = CASE WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :slaDue ELSE sla_due_at END,
-                  pool_id = CASE WHEN :reOwner IS NOT NULL THEN :pool ELSE COALESCE(pool_id, :pool) END,
-                  owner_rep_id = COALESCE(:reOwner, owner_rep_id, :owner),
+                  assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END)
+                    WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
+                  sla_due_at = CASE WHEN ${REOPENS} OR (:reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner)
+                    THEN :slaDue ELSE sla_due_at END,
+                  pool_id = CASE WHEN ${REOPENS} OR :reOwner IS NOT NULL THEN :pool ELSE COALESCE(pool_id, :pool) END,
+                  owner_rep_id = CASE WHEN ${REOPENS} THEN ${OWNER_IF_UNDER_CAP}
+                    ELSE COALESCE(:reOwner, owner_rep_id, :owner) END,
+                  first_response_at = CASE WHEN ${REOPENS} THEN NULL ELSE first_response_at END,
+                  claimed_at = CASE WHEN ${REOPENS} THEN NULL ELSE claimed_at END,
+                  escalated_at = CASE WHEN ${REOPENS} THEN NULL ELSE escalated_at END,
+                  reassign_count = CASE WHEN ${REOPENS} THEN 0 ELSE reassign_count END,
+                  passed_rep_ids = CASE WHEN ${REOPENS} THEN '[]' ELSE passed_rep_ids END,
+                  status = CASE WHEN ${REOPENS} THEN 'new' ELSE status END,
                   score_reasons = CASE WHEN COALESCE(score, 0) <= :score THEN :reasons ELSE score_reasons END,
                   hot = CASE WHEN COALESCE(score, 0) <= :score THEN :hot ELSE hot END,
                   score = MAX(COALESCE(score, 0), :score)
@@ -388,10 +426,10 @@ export async function captureLead(
       ],
       "write",
     );
-    rows = results[5]?.rows;
-    const webhookAt = 6 + outbox.statements.length;
+    rows = results[6]?.rows;
+    const webhookAt = 7 + outbox.statements.length;
     outboxIds = returnedIds(results, [
-      ...outbox.outboxIndexes.map((i) => 6 + i),
+      ...outbox.outboxIndexes.map((i) => 7 + i),
       webhookAt,
       webhookAt + 1,
       ...handOvers.map((_, i) => webhookAt + 2 + i),
@@ -404,13 +442,14 @@ export async function captureLead(
   sendSoon(ctx, outboxIds);
   armSlaSoon(ctx, workspace.id, row.sla_due_at === null ? null : Number(row.sla_due_at));
   // The rep the rotation offered reached their cap before this write: the lead joined the queue; place it now.
-  if (decision.ownerRepId && Number(row.created) === 1 && row.owner_rep_id === null) {
+  const reopened = reopen && row.status === "new" && Number(row.recorded) === 1;
+  if (decision.ownerRepId && (Number(row.created) === 1 || reopened) && row.owner_rep_id === null) {
     await drainUnassigned(ctx, workspace.id).catch((err: unknown) => {
       throw toAppError(err);
     });
     const placed = await ctx.database.client.execute({
-      sql: `SELECT *, 1 AS created, 1 AS recorded FROM lead WHERE id = ?`,
-      args: [leadId],
+      sql: `SELECT *, ? AS created, 1 AS recorded FROM lead WHERE id = ?`,
+      args: [Number(row.created), String(row.id)],
     });
     row = placed.rows[0] ?? row;
   }

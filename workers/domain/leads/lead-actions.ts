@@ -3,10 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { lead, leadEvent } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
+import { stmt } from "../../lib/statement";
 import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
 import type { Actor, Scope } from "../context";
 import { requireAssignable } from "../routing/assignable";
+import { underCap } from "../routing/assignment-guard";
 import { ownerAlertStatements, reassignLead } from "../routing/reassign";
 import { requireWorkspaceRep } from "../team/reps";
 import type { LeadAction } from "./lead-action-names";
@@ -20,36 +22,45 @@ const built = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement 
 };
 
 /**
- * A rep takes the lead: it stops the SLA clock. An unowned lead becomes theirs; a lead owned by
- * someone else cannot be claimed (409) — reassigning is the owner's call.
+ * A rep takes the lead: it stops the SLA clock. An unowned lead becomes theirs only while they are under
+ * their cap (422 at cap), checked inside the write so racing claims and captures never overshoot it; a lead
+ * owned by someone else cannot be claimed (409) — reassigning is the owner's call.
  */
 export async function claimLead(scope: Scope, leadId: string, repId: string) {
   await requireWorkspaceRep(scope.ctx, scope.workspace.id, repId);
   const { lead: current } = await getLead(scope, leadId);
-  if (current.ownerRepId && current.ownerRepId !== repId) {
-    throw new AppError("CONFLICT", "This lead belongs to another rep.", { fields: { repId: "Not the lead's owner." } });
-  }
+  if (current.ownerRepId && current.ownerRepId !== repId) throw claimedByOther();
   if (current.claimedAt && current.ownerRepId === repId) return getLead(scope, leadId);
   const now = scope.ctx.now();
-  const { db } = scope.ctx.database;
-  await db.batch([
-    db
-      .update(lead)
-      .set({ ownerRepId: repId, claimedAt: now, slaDueAt: null, assignedAt: current.assignedAt ?? now, updatedAt: now })
-      .where(and(eq(lead.workspaceId, scope.workspace.id), eq(lead.id, leadId))),
-    db.insert(leadEvent).values({
-      id: newId("evt", now),
-      workspaceId: scope.workspace.id,
-      leadId,
-      type: "claimed",
-      actorType: "rep",
-      actorId: repId,
-      data: { repId },
-      createdAt: now,
-    }),
-  ]);
+  const args = { ws: scope.workspace.id, id: leadId, rep: repId, now, eventId: newId("evt", now) };
+  const [updated] = await scope.ctx.database.client.batch(
+    [
+      stmt(
+        `UPDATE lead SET owner_rep_id = :rep, claimed_at = :now, sla_due_at = NULL,
+                assigned_at = COALESCE(assigned_at, :now), updated_at = :now
+              WHERE workspace_id = :ws AND id = :id
+                AND (owner_rep_id = :rep OR (owner_rep_id IS NULL AND ${underCap(":rep")}))`,
+        args,
+      ),
+      stmt(
+        `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+              SELECT :eventId, :ws, :id, 'claimed', 'rep', :rep, json_object('repId', :rep), :now
+              WHERE EXISTS (SELECT 1 FROM lead WHERE id = :id AND owner_rep_id = :rep AND claimed_at = :now)`,
+        args,
+      ),
+    ],
+    "write",
+  );
+  if (!updated?.rowsAffected) {
+    const { lead: after } = await getLead(scope, leadId);
+    if (after.ownerRepId && after.ownerRepId !== repId) throw claimedByOther();
+    throw AppError.validation({ repId: "This rep is at their cap of open leads; close or pass a lead first." });
+  }
   return getLead(scope, leadId);
 }
+
+const claimedByOther = () =>
+  new AppError("CONFLICT", "This lead belongs to another rep.", { fields: { repId: "Not the lead's owner." } });
 
 /** The owner hands the lead on at once; they are never offered it again. */
 export async function passLead(scope: Scope, leadId: string, repId: string) {

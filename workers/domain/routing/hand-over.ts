@@ -3,7 +3,7 @@ import { repAlertStatements } from "../../outbox/capture-statements";
 import type { Lead } from "../leads/lead-row";
 
 /** Every way a lead changes owner; each alerts the new owner the same way, with the same buttons. */
-export type HandOverReason = "pass" | "sla" | "manual" | "owner-gone" | "deactivated" | "queue";
+export type HandOverReason = "pass" | "sla" | "manual" | "owner-gone" | "deactivated" | "queue" | "reopened";
 
 const HEADLINE: Record<HandOverReason, string> = {
   pass: "Lead passed on by its owner \u2014 now yours",
@@ -12,6 +12,7 @@ const HEADLINE: Record<HandOverReason, string> = {
   "owner-gone": "Returning lead, its owner is away \u2014 now yours",
   deactivated: "Lead of a deactivated rep \u2014 now yours",
   queue: "Lead from the unassigned queue \u2014 now yours",
+  reopened: "Closed lead wrote again \u2014 reopened as a new inquiry, now yours",
 };
 
 type LeadFacts = Pick<Lead, "id" | "name" | "phone" | "email" | "source">;
@@ -52,22 +53,72 @@ export function handOverStatements(a: {
 }
 
 /**
- * The alert to the workspace owner that a lead waits with nobody able to take it, once per lead (the key),
- * and only while it is still unowned.
+ * The alert to the workspace owner and admins that a lead waits with nobody able to take it, once per lead
+ * and person (the key), and only while it is still unowned.
  */
 export function queuedAlertStatements(a: {
   ws: string;
   lead: LeadFacts;
-  ownerRepId: string;
+  watcherRepIds: string[];
+  now: number;
+  headline?: string;
+  condition?: string;
+  conditionArgs?: Record<string, InValue>;
+}): InStatement[] {
+  const unowned = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`;
+  return a.watcherRepIds.flatMap((repId) =>
+    handOverStatements({
+      ws: a.ws,
+      lead: a.lead,
+      now: a.now,
+      repId,
+      reason: "queue",
+      key: `queued:${a.lead.id}:${repId}`,
+      kind: "escalation",
+      headline: a.headline ?? "Lead waiting: nobody can take it now (paused, off hours or at cap)",
+      condition: a.condition ? `${unowned} AND ${a.condition}` : unowned,
+      ...(a.conditionArgs ? { conditionArgs: a.conditionArgs } : {}),
+    }),
+  );
+}
+
+/**
+ * A won or lost lead reopened by a new inquiry is alerted like a capture: to the rep it went to, or — when
+ * nobody could take it — to the workspace owner and admins as a waiting lead. Both only if the reopen was
+ * written; a rep who reached their cap meanwhile leaves the lead to the capture's drain, which alerts them itself.
+ */
+export function reopenedAlertStatements(a: {
+  ws: string;
+  lead: LeadFacts;
+  repId: string | null;
+  watcherRepIds: string[];
+  eventId: string;
   now: number;
 }): InStatement[] {
-  return handOverStatements({
-    ...a,
-    repId: a.ownerRepId,
-    reason: "queue",
-    key: `queued:${a.lead.id}`,
-    kind: "escalation",
-    headline: "Lead waiting: nobody can take it now (paused, off hours or at cap)",
-    condition: `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`,
-  });
+  const reopened = `EXISTS (SELECT 1 FROM lead_event WHERE id = :reopenEvent AND lead_id = :leadId)`;
+  const conditionArgs = { reopenEvent: a.eventId };
+  return [
+    ...(a.repId
+      ? handOverStatements({
+          ...a,
+          repId: a.repId,
+          reason: "reopened",
+          key: `alert:${a.lead.id}:${a.eventId}`,
+          condition: `${reopened} AND EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id = :reopenRep)`,
+          conditionArgs: { ...conditionArgs, reopenRep: a.repId },
+        })
+      : []),
+    // Keyed like every queued-lead alert (once per lead and watcher): a drain that finds it waiting adds none.
+    ...(a.repId
+      ? []
+      : queuedAlertStatements({
+          ws: a.ws,
+          lead: a.lead,
+          watcherRepIds: a.watcherRepIds,
+          now: a.now,
+          headline: "Closed lead wrote again and waits: nobody can take it now (paused, off hours or at cap)",
+          condition: reopened,
+          conditionArgs,
+        })),
+  ];
 }

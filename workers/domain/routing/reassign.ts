@@ -8,7 +8,7 @@ import type { Lead } from "../leads/lead-row";
 import { underCap } from "./assignment-guard";
 import { decideOwner, firstAvailable } from "./decide-owner";
 import { handOverStatements } from "./hand-over";
-import { loadRoutingContext, poolSettings, type RoutingContext } from "./routing-context";
+import { loadRoutingContext, poolSettings, queueWatchers, type RoutingContext } from "./routing-context";
 
 export type ReassignReason = "pass" | "sla" | "manual" | "deactivated";
 
@@ -41,8 +41,9 @@ export interface ReassignOutcome {
  * Moves a lead on to the next eligible rep of its pool — never one who already passed or let the SLA
  * lapse — or, once the pool's reassignment budget is spent or nobody else can take it, escalates it along
  * the pool's escalation chain (then its fallback, then the workspace owner), to the first one available.
- * Nobody available: the lead waits unowned in the unassigned queue and the workspace owner is alerted. Keyed by the lead's reassignment number: the rotation and the deterministic event
- * ids make a retried or concurrent run a no-op instead of a second move.
+ * Nobody available: the lead waits unowned in the unassigned queue and the workspace owner and admins are
+ * alerted. Keyed by the lead's reassignment number: the rotation and the deterministic event ids make a
+ * retried or concurrent run a no-op instead of a second move.
  */
 export async function reassignLead(
   ctx: DomainContext,
@@ -124,7 +125,7 @@ export async function reassignLead(
       kind,
       ...(headline ? { headline } : {}),
       // Waiting with nobody available: one alert per lead, shared with the unassigned queue's.
-      key: kind === "escalation" && !escalateTo ? `queued:${lead.id}` : `alert:${lead.id}:${generation}`,
+      key: kind === "escalation" && !escalateTo ? `queued:${lead.id}:${repId}` : `alert:${lead.id}:${generation}`,
       now: opts.now,
       condition: `EXISTS (SELECT 1 FROM lead WHERE ${guard})`,
       conditionArgs: moved
@@ -156,9 +157,10 @@ export async function reassignLead(
     // (SLA clock stopped: it has been missed) while the workspace owner hears of it.
     const to = escalateTo;
     const why = budgetLeft ? "no other rep could take it" : `first response missed ${lead.reassignCount + 1} times`;
-    const alertTo = to ?? routing.ownerRepId;
     statements.push(
-      ...alert(alertTo, "escalation", to ? `Escalated to you: ${why}` : `Lead waiting, nobody available: ${why}`),
+      ...(to
+        ? alert(to, "escalation", `Escalated to you: ${why}`)
+        : queueWatchers(routing).flatMap((w) => alert(w, "escalation", `Lead waiting, nobody available: ${why}`))),
       event("e", "escalated", {
         from: lead.ownerRepId,
         to,

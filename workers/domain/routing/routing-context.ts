@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { lead, pool, poolMember, rep, routingRule, workspace } from "../../../db/schema";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { lead, person, pool, poolMember, rep, routingRule, workspace } from "../../../db/schema";
 import type { RepAvailability } from "../../routing/availability";
 import type { DomainContext } from "../context";
 
@@ -23,6 +23,9 @@ export interface RoutingContext {
   timezone: string;
   ownerRepId: string | null;
   queueHotFirst: boolean;
+  reInquiryPolicy: "reopen" | "keep";
+  /** Rep records of the workspace's admins (people with access): told with the owner of leads that wait. */
+  adminRepIds: string[];
   reps: (RepAvailability & { name: string })[];
   pools: Pool[];
   members: Map<string, string[]>;
@@ -55,12 +58,13 @@ export async function loadRoutingContext(
 ): Promise<{ routing: RoutingContext; existing: ExistingLeadRef | null }> {
   const { db } = ctx.database;
   const id = { phone: null, email: null, tg: null, wa: null, waUser: null, ...identity };
-  const [ws, reps, pools, members, rules, counts, existing] = await db.batch([
+  const [ws, reps, pools, members, rules, counts, existing, admins] = await db.batch([
     db
       .select({
         timezone: workspace.timezone,
         ownerRepId: workspace.ownerRepId,
         queueHotFirst: workspace.queueHotFirst,
+        reInquiryPolicy: workspace.reInquiryPolicy,
       })
       .from(workspace)
       .where(eq(workspace.id, workspaceId)),
@@ -98,6 +102,17 @@ export async function loadRoutingContext(
           WHEN ${lead.telegramUserId} = ${id.tg} THEN 2 WHEN ${lead.whatsappId} = ${id.wa} THEN 3 ELSE 4 END`,
       )
       .limit(1),
+    db
+      .select({ repId: person.repId })
+      .from(person)
+      .where(
+        and(
+          eq(person.workspaceId, workspaceId),
+          eq(person.role, "admin"),
+          isNotNull(person.repId),
+          isNull(person.revokedAt),
+        ),
+      ),
   ]);
   const memberMap = new Map<string, string[]>();
   for (const m of members) memberMap.set(m.poolId, [...(memberMap.get(m.poolId) ?? []), m.repId]);
@@ -106,6 +121,8 @@ export async function loadRoutingContext(
       timezone: ws[0]?.timezone ?? "UTC",
       ownerRepId: ws[0]?.ownerRepId ?? null,
       queueHotFirst: ws[0]?.queueHotFirst ?? false,
+      reInquiryPolicy: ws[0]?.reInquiryPolicy ?? "reopen",
+      adminRepIds: admins.flatMap((a) => (a.repId ? [a.repId] : [])),
       reps,
       pools,
       members: memberMap,
@@ -128,4 +145,9 @@ export function poolReps(routing: RoutingContext, poolId: string | null) {
 
 export function defaultPoolId(routing: RoutingContext): string | null {
   return routing.pools.find((p) => p.isDefault)?.id ?? null;
+}
+
+/** Who hears that a lead waits with nobody able to take it: the workspace owner and every admin with a rep record. */
+export function queueWatchers(routing: Pick<RoutingContext, "ownerRepId" | "adminRepIds">): string[] {
+  return [...new Set([...(routing.ownerRepId ? [routing.ownerRepId] : []), ...routing.adminRepIds])];
 }

@@ -9,7 +9,7 @@ import type { DomainContext } from "../context";
 import { OPEN_STATUS_LIST, underCap } from "./assignment-guard";
 import { decideOwner } from "./decide-owner";
 import { handOverStatements, queuedAlertStatements } from "./hand-over";
-import { loadRoutingContext, type RoutingContext } from "./routing-context";
+import { loadRoutingContext, queueWatchers, type RoutingContext } from "./routing-context";
 
 // Literal statuses, not bound parameters, so SQLite can use the partial index lead_unassigned_idx.
 const QUEUED = and(isNull(lead.ownerRepId), sql`${lead.status} IN ${sql.raw(OPEN_STATUS_LIST)}`);
@@ -82,8 +82,7 @@ export async function drainUnassigned(
     if (placed) result.assigned++;
     else {
       result.waiting++;
-      if (routing.ownerRepId)
-        alerts.push(...queuedAlertStatements({ ws: workspaceId, lead: row, ownerRepId: routing.ownerRepId, now }));
+      alerts.push(...queuedAlertStatements({ ws: workspaceId, lead: row, watcherRepIds: queueWatchers(routing), now }));
     }
   }
   // One write for every waiting lead's alert; each is keyed per lead, so only the first drain writes it.

@@ -25,6 +25,8 @@ export async function createWorkspace({ ctx, input }: { ctx: DomainContext; inpu
     ownerRepId: null,
     queueHotFirst: false,
     repsSeeUnassigned: false,
+    reInquiryPolicy: "reopen",
+    failedStepPolicy: "stop",
     createdAt: now,
     updatedAt: now,
   };
@@ -59,6 +61,8 @@ export async function updateWorkspace({
     ownerRepId?: string | null | undefined;
     repsSeeUnassigned?: boolean | undefined;
     queueHotFirst?: boolean | undefined;
+    reInquiryPolicy?: Workspace["reInquiryPolicy"] | undefined;
+    failedStepPolicy?: Workspace["failedStepPolicy"] | undefined;
   };
 }) {
   if (input.ownerRepId) await requireWorkspaceRep(ctx, workspaceId, input.ownerRepId, "ownerRepId");
@@ -69,6 +73,8 @@ export async function updateWorkspace({
     ...(input.ownerRepId !== undefined ? { ownerRepId: input.ownerRepId } : {}),
     ...(input.queueHotFirst !== undefined ? { queueHotFirst: input.queueHotFirst } : {}),
     ...(input.repsSeeUnassigned !== undefined ? { repsSeeUnassigned: input.repsSeeUnassigned } : {}),
+    ...(input.reInquiryPolicy !== undefined ? { reInquiryPolicy: input.reInquiryPolicy } : {}),
+    ...(input.failedStepPolicy !== undefined ? { failedStepPolicy: input.failedStepPolicy } : {}),
     updatedAt: ctx.now(),
   };
   const row = await ctx.database.db.update(workspace).set(patch).where(eq(workspace.id, workspaceId)).returning().get();
