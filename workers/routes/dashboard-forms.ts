@@ -1,10 +1,9 @@
 import { formValues, judge } from "../dashboard/field-errors";
 import { formEditBody, formInputFrom, formValuesOf, NEW_FORM } from "../dashboard/form-edit-page";
 import { page } from "../dashboard/layout";
-import { createForm, deleteForm, getForm, updateForm } from "../domain/capture/forms";
+import { createForm, deleteForm, FormInput, getForm, updateForm } from "../domain/capture/forms";
 import type { App } from "../http/app";
 import { scope } from "../http/workspace-scope";
-import { FormInput } from "./forms";
 
 /** Create, edit and delete capture forms in the console, through the API's schema and verbs. */
 export function registerFormPages(app: App) {

@@ -1,11 +1,10 @@
 import { formValues, judge } from "../dashboard/field-errors";
 import { page } from "../dashboard/layout";
 import { repFormBody, repInputFrom, repValues } from "../dashboard/rep-form-page";
-import { createRep, deleteRep, getRep, updateRep } from "../domain/team/reps";
+import { createRep, deleteRep, getRep, RepInput, updateRep } from "../domain/team/reps";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { scope } from "../http/workspace-scope";
-import { RepInput } from "./reps";
 
 const NEW_REP = { active: "on", alwaysOn: "on", weight: "1" };
 

@@ -17,7 +17,7 @@ import {
 } from "../dashboard/settings-pages";
 import { listForms } from "../domain/capture/forms";
 import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
-import { createWebhook, deleteWebhook, listWebhooks } from "../domain/channels/webhooks";
+import { createWebhook, deleteWebhook, listWebhooks, WebhookInput } from "../domain/channels/webhooks";
 import { exportLeadsCsv } from "../domain/leads/lead-export";
 import { listSequences } from "../domain/leads/sequences";
 import { loadDashboardStats } from "../domain/reports/dashboard-stats";
@@ -41,7 +41,6 @@ import { registerRepPages } from "./dashboard-reps";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
 import { ListQuery } from "./leads";
-import { WebhookInput } from "./webhooks";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
   const n = Number(v);

@@ -1,25 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createForm, deleteForm, getForm, listForms, updateForm } from "../domain/capture/forms";
+import {
+  createForm,
+  deleteForm,
+  FormFieldSchema,
+  FormInput,
+  getForm,
+  listForms,
+  updateForm,
+} from "../domain/capture/forms";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-
-const FieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _; starts with a letter.");
-
-const FormFieldSchema = z
-  .object({
-    name: FieldName,
-    label: z.string().trim().min(1).max(200),
-    type: z.enum(["text", "email", "tel", "textarea", "select", "number", "checkbox"]),
-    required: z.boolean().optional(),
-    maxLength: z.number().int().min(1).max(5000).optional(),
-    options: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
-  })
-  .openapi("FormField");
-
-const Origin = z
-  .string()
-  .regex(/^https?:\/\/[^/\s]+$/, "An origin such as https://example.com (scheme and host, no path).");
 
 export const FormSchema = z
   .object({
@@ -49,24 +40,6 @@ export const FormSchema = z
     updatedAt: z.number().int(),
   })
   .openapi("Form");
-
-export const FormInput = z.object({
-  name: z.string().trim().min(1).max(120),
-  fields: z.array(FormFieldSchema).min(1).max(50).optional(),
-  allowedOrigins: z.array(Origin).max(50).optional(),
-  honeypotField: FieldName.optional(),
-  successMessage: z.string().trim().min(1).max(500).optional(),
-  redirectUrl: z.url({ protocol: /^https?$/ }).nullish(),
-  // Sent by email when an email API is configured and the lead left an address.
-  autoReplyText: z.string().trim().min(1).max(4000).nullish(),
-  autoReplySubject: z.string().trim().min(1).max(200).nullish(),
-  turnstileSiteKey: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,100}$/, "A Turnstile site key.")
-    .nullish(),
-  consentText: z.string().trim().min(1).max(500).nullish(),
-});
 
 const Id = IdParam("form");
 

@@ -1,6 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { PERSON_ROLES } from "../../db/schema";
-import { getPerson, invitePerson, listPeople, revokePerson, updatePerson } from "../domain/team/people";
+import {
+  getPerson,
+  InviteInput,
+  invitePerson,
+  listPeople,
+  PersonPatch,
+  revokePerson,
+  updatePerson,
+} from "../domain/team/people";
 import { principalOf } from "../http/actor";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
@@ -18,19 +26,6 @@ const PersonSchema = z
     updatedAt: z.number(),
   })
   .openapi("Person");
-
-const Invite = z.object({
-  email: z.string().trim().min(3).max(254),
-  name: z.string().trim().min(1).max(120),
-  role: z.enum(["admin", "rep"]),
-  repId: z.string().max(64).nullish(),
-});
-
-const Patch = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
-  role: z.enum(PERSON_ROLES).optional().openapi({ description: '"owner" transfers ownership (owner only)' }),
-  repId: z.string().max(64).nullable().optional(),
-});
 
 const Id = IdParam("psn");
 const tags = ["people"];
@@ -52,7 +47,7 @@ export function registerPeople(app: App) {
       path: "/api/v1/people",
       tags,
       summary: "Invite a person; the one-time link is in this answer only (also sent to their linked chat and email)",
-      request: { body: jsonBody(Invite) },
+      request: { body: jsonBody(InviteInput) },
       responses: {
         201: jsonResponse(
           z.object({ person: PersonSchema, inviteUrl: z.string(), sentTo: z.number().int() }),
@@ -84,7 +79,7 @@ export function registerPeople(app: App) {
       path: "/api/v1/people/{id}",
       tags,
       summary: "Change name, role or rep record",
-      request: { params: Id, body: jsonBody(Patch) },
+      request: { params: Id, body: jsonBody(PersonPatch) },
       responses: { 200: jsonResponse(PersonSchema, "Updated"), ...conflictError, ...commonErrors },
     }),
     async (c) =>

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { POOL_STRATEGIES } from "../../db/schema";
-import { createPool, deletePool, getPool, listPools, updatePool } from "../domain/routing/pools";
+import { createPool, deletePool, getPool, listPools, PoolInput, updatePool } from "../domain/routing/pools";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -24,21 +24,6 @@ const PoolSchema = z
     updatedAt: z.number(),
   })
   .openapi("Pool");
-
-const PoolInput = z.object({
-  name: z.string().trim().min(1).max(120),
-  isDefault: z.boolean().optional(),
-  slaMinutes: z.number().int().min(1).max(10_080).optional(),
-  hotSlaMinutes: z.number().int().min(1).max(10_080).optional(),
-  maxReassignments: z.number().int().min(0).max(20).optional(),
-  fallbackRepId: z.string().max(64).nullish(),
-  strategy: z
-    .enum(POOL_STRATEGIES)
-    .optional()
-    .openapi({ description: "weighted round robin, or fewest open leads first" }),
-  escalationRepIds: z.array(z.string().max(64)).max(20).optional(),
-  repIds: z.array(z.string().max(64)).max(500).optional(),
-});
 
 const Id = IdParam("pool");
 const tags = ["routing"];

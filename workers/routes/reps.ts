@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRep, deleteRep, getRep, listReps, updateRep } from "../domain/team/reps";
+import { createRep, deleteRep, getRep, listReps, RepInput, updateRep } from "../domain/team/reps";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-import { TimeZone, VacationSchema, WorkingHoursSchema } from "./schemas";
 
 export const RepSchema = z
   .object({
@@ -25,25 +24,6 @@ export const RepSchema = z
     updatedAt: z.number().int(),
   })
   .openapi("Rep");
-
-export const RepInput = z.object({
-  name: z.string().trim().min(1).max(120),
-  email: z.string().trim().max(254).nullish(),
-  phone: z.string().trim().max(40).nullish(),
-  telegramChatId: z
-    .string()
-    .trim()
-    .regex(/^-?\d{1,20}$/, "A numeric Telegram chat id.")
-    .nullish(),
-  whatsappPhone: z.string().trim().max(40).nullish(),
-  active: z.boolean().optional(),
-  paused: z.boolean().optional(),
-  weight: z.number().int().min(0).max(100).optional(),
-  maxOpenLeads: z.number().int().min(0).max(100_000).nullish(),
-  timezone: TimeZone.nullish(),
-  workingHours: WorkingHoursSchema.nullish(),
-  vacations: z.array(VacationSchema).max(50).optional(),
-});
 
 const Id = IdParam("rep");
 

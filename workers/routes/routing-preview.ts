@@ -1,18 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { LEAD_SOURCES } from "../../db/schema";
-import { previewRouting } from "../domain/routing/routing-preview";
+import { previewRouting, routingSampleSchema } from "../domain/routing/routing-preview";
 import type { App } from "../http/app";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-
-const Sample = z.object({
-  source: z.enum(LEAD_SOURCES).optional(),
-  formId: z.string().max(64).optional(),
-  phone: z.string().max(40).optional(),
-  email: z.string().max(254).optional(),
-  fields: z.record(z.string().max(64), z.string().max(2000)).optional(),
-  hot: z.boolean().optional().openapi({ description: "preview the hot SLA" }),
-});
 
 const SKIP_REASONS = ["inactive", "paused", "zero-weight", "on-vacation", "off-hours", "at-cap", "passed"] as const;
 
@@ -39,7 +29,7 @@ export function registerRoutingPreview(app: App) {
       tags: ["routing"],
       summary:
         "Where a sample lead would go now (pool, rule, rep, skipped reps and why), without advancing the rotation",
-      request: { body: jsonBody(Sample) },
+      request: { body: jsonBody(routingSampleSchema) },
       responses: { 200: jsonResponse(Preview, "The routing decision"), ...commonErrors },
     }),
     async (c) => c.json(await previewRouting(scope(c), c.req.valid("json")), 200),

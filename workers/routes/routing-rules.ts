@@ -1,33 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { LEAD_SOURCES } from "../../db/schema";
-import { createRule, deleteRule, listRules, updateRule } from "../domain/routing/routing-rules";
+import {
+  createRule,
+  deleteRule,
+  listRules,
+  RuleInput,
+  RuleMatchSchema,
+  updateRule,
+} from "../domain/routing/routing-rules";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-
-const Criteria = z.object({
-  sources: z.array(z.enum(LEAD_SOURCES)).max(10).optional(),
-  formIds: z.array(z.string().max(64)).max(100).optional(),
-  countries: z
-    .array(z.string().regex(/^[A-Za-z]{2}$/, "ISO alpha-2 country code."))
-    .max(250)
-    .optional(),
-  fields: z.record(z.string().max(64), z.array(z.string().max(200)).min(1).max(100)).optional(),
-  regions: z
-    .array(z.string().trim().min(1).max(100))
-    .max(200)
-    .optional()
-    .openapi({ description: "form field region/state/province" }),
-  postalPrefixes: z
-    .array(z.string().trim().min(1).max(12))
-    .max(500)
-    .optional()
-    .openapi({ description: "form field zip/postal_code/postcode" }),
-});
-
-const Match = Criteria.extend({
-  any: z.array(Criteria).max(20).optional().openapi({ description: "OR-groups: one of them must match in full too" }),
-}).openapi("RuleMatch", { description: "all listed criteria must match; any value within one criterion" });
 
 const RuleSchema = z
   .object({
@@ -35,19 +17,12 @@ const RuleSchema = z
     workspaceId: z.string(),
     name: z.string(),
     position: z.number().int(),
-    match: Match,
+    match: RuleMatchSchema,
     poolId: z.string(),
     createdAt: z.number(),
     updatedAt: z.number(),
   })
   .openapi("RoutingRule");
-
-const RuleInput = z.object({
-  name: z.string().trim().min(1).max(120),
-  position: z.number().int().min(0).max(1_000_000).optional(),
-  match: Match,
-  poolId: z.string().max(64),
-});
 
 const Id = IdParam("rule");
 const tags = ["routing"];

@@ -1,17 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { rescoreOpenLeads } from "../domain/capture/rescore-leads";
-import type { ScoringRulesInput } from "../domain/capture/scoring";
+import { scoringRulesSchema } from "../domain/capture/scoring";
 import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
 import type { App } from "../http/app";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
 
-// Documented loosely here; the domain's zod schema (workers/domain/capture/scoring.ts) is the one that validates.
-const RulesDoc = z.record(z.string(), z.unknown()).openapi("ScoringRules", {
+// The verb's own schema, so the document shows every part with its bounds and defaults.
+const RulesDoc = scoringRulesSchema.openapi("ScoringRules", {
   description:
-    "`base`, `contact` {name,email,phone}, `sources` {form|whatsapp|telegram|api: points}, `utmSources` {utm_source: points}, " +
-    "`fields` [{field, equals?, min?, points, label?}], `engagement` {replied}, `recency` [{withinHours, points}], `hotThreshold`. " +
-    "Omitted parts take their defaults. Score = clamp(1..10, base + points of every rule that fires).",
+    "Omitted parts take their defaults. Score = clamp(1..10, base + points of every rule that fires); " +
+    "a lead at `hotThreshold` or above is hot.",
 });
 
 const get = createRoute({
@@ -45,9 +44,6 @@ export function registerScoring(app: App) {
   app.openapi(rescore, async (c) => c.json(await rescoreOpenLeads(scope(c)), 200));
   app.openapi(get, async (c) => c.json(await getScoringRules(c.get("ctx"), c.get("auth").workspaceId), 200));
   app.openapi(put, async (c) =>
-    c.json(
-      await putScoringRules(c.get("ctx"), c.get("auth").workspaceId, c.req.valid("json") as ScoringRulesInput),
-      200,
-    ),
+    c.json(await putScoringRules(c.get("ctx"), c.get("auth").workspaceId, c.req.valid("json")), 200),
   );
 }

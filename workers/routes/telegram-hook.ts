@@ -1,7 +1,7 @@
 import { BotError, webhookCallback } from "grammy";
 import { createBot } from "../../bots/telegram/create-bot";
 import { findTelegramChannel } from "../domain/channels/telegram-channels";
-import { AppError, toAppError } from "../errors";
+import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { timingSafeEqualText } from "../lib/timing-safe";
 
@@ -18,9 +18,7 @@ const MAX_UPDATE_BYTES = 1_048_576;
 export function registerTelegramHook(app: App) {
   app.post("/hooks/telegram/:channelId", async (c) => {
     const ctx = c.get("ctx");
-    const found = await findTelegramChannel(ctx, c.req.param("channelId")).catch((err: unknown) => {
-      throw toAppError(err);
-    });
+    const found = await findTelegramChannel(ctx, c.req.param("channelId"));
     if (!found) throw AppError.notFound("Channel");
     const secret = c.req.header("x-telegram-bot-api-secret-token") ?? "";
     if (!timingSafeEqualText(secret, found.channel.config.secretToken)) {
@@ -34,15 +32,11 @@ export function registerTelegramHook(app: App) {
     }
     const updateId = update.update_id as number;
     const { client } = ctx.database;
-    try {
-      const seen = await client.execute({
-        sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
-        args: [found.channel.id, updateId],
-      });
-      if (seen.rows.length > 0) return c.body(null, 200);
-    } catch (err) {
-      throw toAppError(err);
-    }
+    const seen = await client.execute({
+      sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
+      args: [found.channel.id, updateId],
+    });
+    if (seen.rows.length > 0) return c.body(null, 200);
 
     const bot = createBot(found.channel.config.token, { ctx, channel: found.channel, workspace: found.workspace });
     let response: Response;
@@ -50,18 +44,15 @@ export function registerTelegramHook(app: App) {
       // The hono adapter re-reads the body Hono already cached, and checks the secret a second time.
       response = await webhookCallback(bot, "hono", { secretToken: found.channel.config.secretToken })(c);
     } catch (err) {
+      // grammY wraps what a handler threw; the error renderer maps the original (storage, validation, ...).
       let cause: unknown = err;
       while (cause instanceof BotError) cause = cause.error;
-      throw toAppError(cause);
+      throw cause;
     }
-    try {
-      await client.execute({
-        sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-        args: [found.channel.id, updateId, ctx.now()],
-      });
-    } catch (err) {
-      throw toAppError(err);
-    }
+    await client.execute({
+      sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+      args: [found.channel.id, updateId, ctx.now()],
+    });
     return response;
   });
 }

@@ -1,10 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../../db/schema";
-import { createWebhook, deleteWebhook, listWebhooks, updateWebhook, withoutSecret } from "../domain/channels/webhooks";
+import {
+  createWebhook,
+  deleteWebhook,
+  listWebhooks,
+  updateWebhook,
+  WebhookInput,
+  withoutSecret,
+} from "../domain/channels/webhooks";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-import { checkOutboundUrl } from "../lib/outbound-url";
 
 const Base = z.object({
   id: z.string(),
@@ -19,20 +25,6 @@ const WebhookSchema = Base.extend({ secretPrefix: z.string() }).openapi("Webhook
 const CreatedWebhookSchema = Base.extend({
   secret: z.string().openapi({ description: "Signing secret, shown once. Verify `LeadRelay-Signature` with it." }),
 }).openapi("CreatedWebhook");
-
-export const WebhookInput = z.object({
-  // https only, public addresses only (workers/lib/outbound-url.ts). Judged here with the other fields; loopback
-  // passes this step and is refused by the domain verb unless OUTBOUND_ALLOW_LOOPBACK is on.
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .superRefine((url, ctx) => {
-      const verdict = checkOutboundUrl(url, { allowLoopback: true });
-      if (!verdict.ok) ctx.addIssue({ code: "custom", message: verdict.reason });
-    }),
-  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
-  active: z.boolean().optional(),
-});
 
 const Id = IdParam("whk");
 

@@ -1,6 +1,6 @@
 import { handleDelivery } from "../../bots/whatsapp/handle-delivery";
 import { findWhatsappChannel } from "../domain/channels/whatsapp-channels";
-import { AppError, toAppError } from "../errors";
+import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { readBytesLimited } from "../http/read-body";
 import { assertStorableText } from "../http/text-safety";
@@ -11,9 +11,7 @@ import { timingSafeEqualText } from "../lib/timing-safe";
 const MAX_WEBHOOK_BYTES = 8 * 1_048_576;
 
 async function channelOr404(ctx: Parameters<typeof findWhatsappChannel>[0], id: string) {
-  const found = await findWhatsappChannel(ctx, id).catch((err: unknown) => {
-    throw toAppError(err);
-  });
+  const found = await findWhatsappChannel(ctx, id);
   if (!found) throw AppError.notFound("Channel");
   return found;
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { FAILED_STEP_POLICIES, RE_INQUIRY_POLICIES } from "../../db/schema";
 import { isLocalDatabase } from "../config";
+import { Country, TimeZone } from "../domain/input-fields";
 import { checkThrottle, countAttempt, signUpsByIp } from "../domain/team/auth-throttle";
 import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/team/workspaces";
 import { AppError } from "../errors";
@@ -8,7 +9,6 @@ import type { App } from "../http/app";
 import { bearerToken, clientIp } from "../http/auth";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { timingSafeEqualText } from "../lib/timing-safe";
-import { Country, TimeZone } from "./schemas";
 
 const ReInquiryPolicy = z.enum(RE_INQUIRY_POLICIES).openapi({
   description: "a won or lost lead that writes again: `reopen` (back to new, routed and alerted) or `keep`",

@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { type FormField, form, workspace } from "../../../db/schema";
 import { AppError } from "../../errors";
@@ -13,18 +14,41 @@ export const DEFAULT_FORM_FIELDS: FormField[] = [
   { name: "message", label: "How can we help?", type: "textarea", maxLength: 2000 },
 ];
 
-export interface FormInput {
-  name: string;
-  fields?: FormField[] | undefined;
-  allowedOrigins?: string[] | undefined;
-  honeypotField?: string | undefined;
-  successMessage?: string | undefined;
-  redirectUrl?: string | null | undefined;
-  autoReplyText?: string | null | undefined;
-  autoReplySubject?: string | null | undefined;
-  turnstileSiteKey?: string | null | undefined;
-  consentText?: string | null | undefined;
-}
+const FieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _; starts with a letter.");
+
+export const FormFieldSchema = z
+  .object({
+    name: FieldName,
+    label: z.string().trim().min(1).max(200),
+    type: z.enum(["text", "email", "tel", "textarea", "select", "number", "checkbox"]),
+    required: z.boolean().optional(),
+    maxLength: z.number().int().min(1).max(5000).optional(),
+    options: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  })
+  .openapi("FormField");
+
+const Origin = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+$/, "An origin such as https://example.com (scheme and host, no path).");
+
+export const FormInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  fields: z.array(FormFieldSchema).min(1).max(50).optional(),
+  allowedOrigins: z.array(Origin).max(50).optional(),
+  honeypotField: FieldName.optional(),
+  successMessage: z.string().trim().min(1).max(500).optional(),
+  redirectUrl: z.url({ protocol: /^https?$/ }).nullish(),
+  // Sent by email when an email API is configured and the lead left an address.
+  autoReplyText: z.string().trim().min(1).max(4000).nullish(),
+  autoReplySubject: z.string().trim().min(1).max(200).nullish(),
+  turnstileSiteKey: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, "A Turnstile site key.")
+    .nullish(),
+  consentText: z.string().trim().min(1).max(500).nullish(),
+});
+export type FormInput = z.infer<typeof FormInput>;
 
 // Public form settings are read on every capture; caching them per isolate saves a round trip so a
 // capture costs one libSQL request. Edits through this isolate drop the entry at once, others within the TTL.

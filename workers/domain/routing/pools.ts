@@ -1,23 +1,26 @@
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
-import { type PoolStrategy, pool, poolMember, rep } from "../../../db/schema";
+import { POOL_STRATEGIES, pool, poolMember, rep } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import type { Scope } from "../context";
 import type { Pool } from "./routing-context";
 
-export interface PoolInput {
-  name: string;
-  isDefault?: boolean | undefined;
-  slaMinutes?: number | undefined;
-  hotSlaMinutes?: number | undefined;
-  maxReassignments?: number | undefined;
-  fallbackRepId?: string | null | undefined;
-  strategy?: PoolStrategy | undefined;
-  /** who SLA escalations go to, in order, the first available */
-  escalationRepIds?: string[] | undefined;
-  /** members; empty = every rep of the workspace */
-  repIds?: string[] | undefined;
-}
+export const PoolInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  isDefault: z.boolean().optional(),
+  slaMinutes: z.number().int().min(1).max(10_080).optional(),
+  hotSlaMinutes: z.number().int().min(1).max(10_080).optional(),
+  maxReassignments: z.number().int().min(0).max(20).optional(),
+  fallbackRepId: z.string().max(64).nullish(),
+  strategy: z
+    .enum(POOL_STRATEGIES)
+    .optional()
+    .openapi({ description: "weighted round robin, or fewest open leads first" }),
+  escalationRepIds: z.array(z.string().max(64)).max(20).optional(),
+  repIds: z.array(z.string().max(64)).max(500).optional(),
+});
+export type PoolInput = z.infer<typeof PoolInput>;
 
 export type PoolWithMembers = Pool & { repIds: string[] };
 

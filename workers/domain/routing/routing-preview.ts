@@ -1,5 +1,5 @@
+import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import { form, LEAD_SOURCES } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
@@ -16,7 +16,7 @@ export const routingSampleSchema = z.object({
   phone: z.string().max(40).optional(),
   email: z.string().max(254).optional(),
   fields: z.record(z.string().max(64), z.string().max(2000)).default({}),
-  hot: z.boolean().default(false),
+  hot: z.boolean().default(false).openapi({ description: "preview the hot SLA" }),
 });
 export type RoutingSample = z.input<typeof routingSampleSchema>;
 

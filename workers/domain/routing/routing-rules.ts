@@ -1,16 +1,42 @@
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { form, pool, type RuleMatch, routingRule } from "../../../db/schema";
+import { form, LEAD_SOURCES, pool, type RuleMatch, routingRule } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import type { Scope } from "../context";
 import type { RoutingRule } from "./routing-context";
 
-export interface RuleInput {
-  name: string;
-  position?: number | undefined;
-  match: RuleMatch;
-  poolId: string;
-}
+const Criteria = z.object({
+  sources: z.array(z.enum(LEAD_SOURCES)).max(10).optional(),
+  formIds: z.array(z.string().max(64)).max(100).optional(),
+  countries: z
+    .array(z.string().regex(/^[A-Za-z]{2}$/, "ISO alpha-2 country code."))
+    .max(250)
+    .optional(),
+  fields: z.record(z.string().max(64), z.array(z.string().max(200)).min(1).max(100)).optional(),
+  regions: z
+    .array(z.string().trim().min(1).max(100))
+    .max(200)
+    .optional()
+    .openapi({ description: "form field region/state/province" }),
+  postalPrefixes: z
+    .array(z.string().trim().min(1).max(12))
+    .max(500)
+    .optional()
+    .openapi({ description: "form field zip/postal_code/postcode" }),
+});
+
+export const RuleMatchSchema = Criteria.extend({
+  any: z.array(Criteria).max(20).optional().openapi({ description: "OR-groups: one of them must match in full too" }),
+}).openapi("RuleMatch", { description: "all listed criteria must match; any value within one criterion" });
+
+export const RuleInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  position: z.number().int().min(0).max(1_000_000).optional(),
+  match: RuleMatchSchema,
+  poolId: z.string().max(64),
+});
+export type RuleInput = z.infer<typeof RuleInput>;
 
 /** The pool and any forms a rule names must be the caller's (422 on the field), checked in one round trip. */
 async function checkRefs(

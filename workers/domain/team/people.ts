@@ -1,6 +1,7 @@
+import { z } from "@hono/zod-openapi";
 import type { InStatement, InValue, ResultSet } from "@libsql/client/web";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { type PersonRole, person } from "../../../db/schema";
+import { PERSON_ROLES, person } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail } from "../../lib/contact";
 import { newId, randomToken } from "../../lib/ids";
@@ -65,12 +66,13 @@ export async function getPerson(s: Scope, id: string): Promise<PublicPerson> {
   return publicPerson(await getPersonRow(s, id));
 }
 
-export interface InviteInput {
-  email: string;
-  name: string;
-  role: "admin" | "rep";
-  repId?: string | null | undefined;
-}
+export const InviteInput = z.object({
+  email: z.string().trim().min(3).max(254),
+  name: z.string().trim().min(1).max(120),
+  role: z.enum(["admin", "rep"]),
+  repId: z.string().max(64).nullish(),
+});
+export type InviteInput = z.infer<typeof InviteInput>;
 
 /**
  * A person who signs in later through a one-time link: returned here (shown once), and sent to the chat of
@@ -172,11 +174,12 @@ export async function acceptInvite(ctx: DomainContext, token: string, password: 
   return updated;
 }
 
-export interface PersonPatch {
-  name?: string | undefined;
-  role?: PersonRole | undefined;
-  repId?: string | null | undefined;
-}
+export const PersonPatch = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  role: z.enum(PERSON_ROLES).optional().openapi({ description: '"owner" transfers ownership (owner only)' }),
+  repId: z.string().max(64).nullable().optional(),
+});
+export type PersonPatch = z.infer<typeof PersonPatch>;
 
 /**
  * Name, role and rep record. Making someone the owner is a transfer of ownership, which only the owner can

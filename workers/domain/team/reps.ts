@@ -1,29 +1,36 @@
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray, notExists } from "drizzle-orm";
-import { lead, rep, type Vacation, type WorkingHours } from "../../../db/schema";
+import { lead, rep } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail, normalizePhone } from "../../lib/contact";
 import { newId } from "../../lib/ids";
 import type { DomainContext, Scope } from "../context";
+import { TimeZone, VacationSchema, WorkingHoursSchema } from "../input-fields";
 import { reassignLead } from "../routing/reassign";
 import { loadRoutingContext, OPEN_STATUSES } from "../routing/routing-context";
 import { drainUnassigned } from "../routing/unassigned-queue";
 
 export type Rep = typeof rep.$inferSelect;
 
-export interface RepInput {
-  name: string;
-  email?: string | null | undefined;
-  phone?: string | null | undefined;
-  telegramChatId?: string | null | undefined;
-  whatsappPhone?: string | null | undefined;
-  active?: boolean | undefined;
-  paused?: boolean | undefined;
-  weight?: number | undefined;
-  maxOpenLeads?: number | null | undefined;
-  timezone?: string | null | undefined;
-  workingHours?: WorkingHours | null | undefined;
-  vacations?: Vacation[] | undefined;
-}
+export const RepInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  email: z.string().trim().max(254).nullish(),
+  phone: z.string().trim().max(40).nullish(),
+  telegramChatId: z
+    .string()
+    .trim()
+    .regex(/^-?\d{1,20}$/, "A numeric Telegram chat id.")
+    .nullish(),
+  whatsappPhone: z.string().trim().max(40).nullish(),
+  active: z.boolean().optional(),
+  paused: z.boolean().optional(),
+  weight: z.number().int().min(0).max(100).optional(),
+  maxOpenLeads: z.number().int().min(0).max(100_000).nullish(),
+  timezone: TimeZone.nullish(),
+  workingHours: WorkingHoursSchema.nullish(),
+  vacations: z.array(VacationSchema).max(50).optional(),
+});
+export type RepInput = z.infer<typeof RepInput>;
 
 function normalizeContacts(input: Partial<RepInput>, defaultCountry: string): Partial<RepInput> {
   const out = { ...input };
