@@ -63,7 +63,10 @@ describe("rep replies across channels", () => {
     expect(toProspect.path).toBe(`/graph/${num.phoneNumberId}/messages`);
     const event = (await eventsOf(lead.id)).find((e) => e.type === "message" && e.actor_type === "rep")!;
     expect(JSON.parse(event.data)).toMatchObject({ channel: "whatsapp", via: "telegram", direction: "out" });
-    expect((await leadsOf(bot.ws.id)).find((l) => l.id === lead.id)!.first_response_at).not.toBeNull();
+    // Recorded once the send's answer is stored, just after the fake API saw the send.
+    await eventually(async () =>
+      expect((await leadsOf(bot.ws.id)).find((l) => l.id === lead.id)!.first_response_at).not.toBeNull(),
+    );
     // Redelivered by Telegram: no second message to the prospect.
     expect((await postUpdate(bot, reply, bot.secret)).status).toBe(200);
     await tick(Date.now());

@@ -336,8 +336,12 @@ describe("telegram: reps", () => {
     expect((await postUpdate(bot, reply, bot.secret)).status).toBe(200);
     const sends = await sentTo(user, before + 1);
     expect(sends.at(-1)!.body.text).toBe("Hi! I can call you at 3pm, does that work?");
-    const after = (await leadsOf(bot.ws.id))[0]!;
-    expect(after.first_response_at).not.toBeNull();
+    // The first response is recorded once the send's answer is stored, just after the fake API saw the send.
+    const after = await eventually(async () => {
+      const row = (await leadsOf(bot.ws.id))[0]!;
+      expect(row.first_response_at).not.toBeNull();
+      return row;
+    });
     expect(after.sla_due_at).toBeNull();
     const out = (await eventsOf(lead!.id)).find((e) => e.type === "message" && e.actor_type === "rep");
     expect(JSON.parse(out!.data)).toMatchObject({ direction: "out", text: reply.message.text });

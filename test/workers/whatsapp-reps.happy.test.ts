@@ -106,8 +106,12 @@ describe("whatsapp: reps without Telegram", () => {
     const event = (await waEvents(lead.id)).find((e) => e.type === "message" && e.actor_type === "rep")!;
     expect(event).toMatchObject({ actor_id: ownerRep.id });
     expect(event.data).toMatchObject({ channel: "whatsapp", direction: "out" });
-    const after = (await waLeads(num.ws.id)).find((l) => l.id === lead.id)!;
-    expect(after.first_response_at).not.toBeNull();
+    // The first response is recorded once the send's answer is stored, just after the fake API saw the send.
+    const after = await eventually(async () => {
+      const row = (await waLeads(num.ws.id)).find((l) => l.id === lead.id)!;
+      expect(row.first_response_at).not.toBeNull();
+      return row;
+    });
     expect(after.sla_due_at).toBeNull();
     // Anything else from a rep gets the help text.
     await postWebhook(num, retarget(await waFixture("message_image"), num, { waId: owner }, uniqueSuffix()));
