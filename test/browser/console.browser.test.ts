@@ -1,21 +1,12 @@
 import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { createClient } from "@libsql/client";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchChromium } from "../support/browser/chromium";
 
 const env = inject("browserEnv");
 const SHOTS = "test-results/console";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const WIDTHS = [1280, 390] as const;
 const db = createClient({ url: env.libsqlUrl });
 const number = { phoneNumberId: "555000111", appSecret: "console-app-secret-123456", channelId: "" };
@@ -126,7 +117,7 @@ async function shot(page: Page, name: string, width: number) {
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  browser = await launchChromium();
   await api("/api/v1/channels/telegram", {
     method: "POST",
     body: { token: "4242424242:AAconsole-test-token-xxxxxxxx" },
