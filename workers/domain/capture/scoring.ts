@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 /**
  * Lead scoring: a 1–10 score that explains itself. Every rule that fires adds its points and a reason;
