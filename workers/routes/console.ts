@@ -10,6 +10,7 @@ import { assignLead, claimLead } from "../domain/leads/lead-actions";
 import { loadConversation, replyOptions, sendConsoleReply } from "../domain/leads/lead-conversation";
 import { LEAD_SORTS, type LeadSort, listBoardColumns, listLeadsPage } from "../domain/leads/lead-list";
 import { addLeadNote } from "../domain/leads/lead-notes";
+import type { Lead } from "../domain/leads/lead-row";
 import { getLead, updateLead } from "../domain/leads/leads";
 import { snoozeLead } from "../domain/leads/snooze";
 import { loadQueues, queueCounts, retryDelivery } from "../domain/leads/work-queues";
@@ -82,41 +83,40 @@ type LeadAction = keyof LeadPageErrors;
 /** The console's lead verbs: each parses its form, calls the same domain verb as the API and the chat buttons. */
 const LEAD_ACTIONS: Record<
   LeadAction,
-  (c: Context<AppEnv>, s: Scope, leadId: string, form: Record<string, unknown>) => Promise<unknown>
+  (c: Context<AppEnv>, s: Scope, lead: Lead, form: Record<string, unknown>) => Promise<unknown>
 > = {
-  status: (c, s, id, f) => {
+  status: (c, s, lead, f) => {
     const status = formString(f.status);
     if (!(LEAD_STATUSES as readonly string[]).includes(status))
       throw AppError.validation({ status: "Choose a status from the list." });
-    return updateLead(s, id, { status: status as LeadStatus }, actorOf(c));
+    return updateLead(s, lead.id, { status: status as LeadStatus }, actorOf(c));
   },
-  owner: async (c, s, id, f) => {
+  owner: async (c, s, lead, f) => {
     const repId = formString(f.repId);
-    const { lead } = await getLead(s, id);
     const { eligible } = await ownerCandidates(s, lead);
     // Only a rep who can take it now: the page never offers others, a forged post is refused the same way.
     if (!eligible.some((r) => r.id === repId))
       throw AppError.validation({ repId: "That rep cannot take this lead now." });
-    return assignLead(s, id, repId, actorOf(c));
+    return assignLead(s, lead.id, repId, actorOf(c));
   },
-  claim: async (c, s, id) => {
-    const { lead } = await getLead(s, id);
+  claim: async (c, s, lead) => {
     // A rep signed in as themselves claims for themselves; an owner or admin confirms the current owner's claim.
     const p = c.get("auth").principal;
     const repId = p.kind === "person" && p.repId ? p.repId : lead.ownerRepId;
     if (!repId) throw AppError.validation({ repId: "Give the lead an owner first." });
-    return claimLead(s, id, repId);
+    return claimLead(s, lead.id, repId);
   },
-  snooze: (_c, s, id, f) => {
+  snooze: (_c, s, lead, f) => {
     const hours = Number(f.hours);
     if (![1, 4, 24].includes(hours)) throw AppError.validation({ hours: "Choose how long to snooze." });
-    return snoozeLead(s, id, s.ctx.now() + hours * 3_600_000);
+    return snoozeLead(s, lead.id, s.ctx.now() + hours * 3_600_000);
   },
-  note: (c, s, id, f) => addLeadNote(s, { leadId: id, text: formString(f.text), actor: actorOf(c), via: "console" }),
-  reply: (c, s, id, f) =>
+  note: (c, s, lead, f) =>
+    addLeadNote(s, { leadId: lead.id, text: formString(f.text), actor: actorOf(c), via: "console" }),
+  reply: (c, s, lead, f) =>
     sendConsoleReply(
       s,
-      id,
+      lead.id,
       { text: formString(f.text), template: formString(f.template) || undefined, nonce: formString(f.nonce) },
       actorOf(c),
     ),
@@ -245,9 +245,11 @@ export function registerConsole(app: App) {
       const s = scope(c);
       const id = c.req.param("id");
       const form = await c.req.parseBody();
-      requireLeadVisible(c, (await getLead(s, id)).lead);
+      // Read once: the visibility check and the action share it.
+      const { lead } = await getLead(s, id);
+      requireLeadVisible(c, lead);
       try {
-        await LEAD_ACTIONS[name](c, s, id, form);
+        await LEAD_ACTIONS[name](c, s, lead, form);
       } catch (err) {
         if (err instanceof AppError && err.code === "NOT_FOUND") throw err;
         const status = err instanceof AppError && err.status === 409 ? 409 : 422;
