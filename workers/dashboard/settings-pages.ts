@@ -1,12 +1,9 @@
 import { html } from "hono/html";
-import { WEBHOOK_EVENTS } from "../../db/schema";
 import type { Form } from "../domain/capture/forms";
 import type { ScoringRules } from "../domain/capture/scoring";
-import type { WebhookEndpoint } from "../domain/channels/webhooks";
 import type { Rep } from "../domain/team/reps";
 import { skipReason } from "../routing/availability";
 import { type ConnectState, channelConnectForms } from "./channel-connect";
-import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
@@ -121,49 +118,6 @@ export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: 
   ${saved?.ok ? html`<p role="status">Saved. New leads are scored with these rules; <code>POST /api/v1/scoring/rescore</code> rescores the open ones.</p>` : ""}
   <button type="submit">Save rules</button>
 </form>`;
-}
-
-export function webhooksBody(
-  endpoints: WebhookEndpoint[],
-  opts: { created?: WebhookEndpoint; values?: Record<string, string>; errors?: PageErrors } = {},
-) {
-  const v = opts.values ?? { "event_lead.created": "on" };
-  const errors = opts.errors ?? {};
-  return html`
-${
-  opts.created
-    ? html`<section class="card" role="status"><p>Endpoint added. Its signing secret, shown this once:</p>
-  <pre id="new-secret" data-secret>${opts.created.secret}</pre><button type="button" data-copy="new-secret">Copy secret</button></section>`
-    : ""
-}
-<table data-table="webhooks"><thead><tr><th>URL</th><th>Events</th><th>Active</th><th>Secret</th><th></th></tr></thead><tbody>
-${endpoints.length === 0 ? html`<tr><td colspan="5" class="muted">No endpoints yet.</td></tr>` : ""}
-${endpoints.map(
-  (
-    e,
-  ) => html`<tr data-webhook-id="${e.id}"><td>${e.url}</td><td>${e.events.join(", ")}</td><td>${e.active ? "yes" : "no"}</td>
-  <td><code>${e.secret.slice(0, 10)}…</code></td>
-  <td><form method="post" action="/app/webhooks/${e.id}/delete"><button type="submit" aria-label="Delete ${e.url}">Delete</button></form></td></tr>`,
-)}
-</tbody></table>
-<form method="post" action="/app/webhooks" class="card" novalidate>
-  <h2>Add an endpoint</h2>
-  <p><label for="url">HTTPS URL</label><input id="url" name="url" value="${v.url ?? ""}" style="width:100%" ${invalidAttrs(errors, "url")}>${errorFor(errors, "url")}</p>
-  <fieldset ${invalidAttrs(errors, "events")}><legend>Events</legend>
-  ${WEBHOOK_EVENTS.map((ev) => html`<label><input type="checkbox" name="event_${ev}" ${v[`event_${ev}`] === "on" ? "checked" : ""}> ${ev}</label>`)}
-  ${errorFor(errors, "events")}</fieldset>
-  <button type="submit">Add endpoint</button>
-</form>
-<section class="card"><h2>Verifying a delivery</h2>
-<p>Each POST carries <code>LeadRelay-Event</code>, <code>LeadRelay-Delivery</code> (the event id: deliveries are at least once, dedup on it) and
-<code>LeadRelay-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, where <code>v1 = HMAC-SHA256(secret, t + "." + raw body)</code>.
-Reject signatures older than 5 minutes. Failed deliveries are retried.</p></section>
-<script src="/app/assets/dashboard.js"></script>`;
-}
-
-/** The add-endpoint form's controls as the API's webhook input. */
-export function webhookInputFrom(v: Record<string, string>) {
-  return { url: (v.url ?? "").trim(), events: WEBHOOK_EVENTS.filter((ev) => v[`event_${ev}`] === "on") };
 }
 
 export function channelsBody(
