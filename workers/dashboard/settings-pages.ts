@@ -1,6 +1,5 @@
 import { html } from "hono/html";
 import type { Form } from "../domain/capture/forms";
-import type { ScoringRules } from "../domain/capture/scoring";
 import type { Rep } from "../domain/team/reps";
 import { skipReason } from "../routing/availability";
 import { type ConnectState, channelConnectForms } from "./channel-connect";
@@ -87,37 +86,6 @@ ${forms.map(
 </section>`,
 )}
 <script src="/app/assets/dashboard.js"></script>`;
-}
-
-export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: boolean }) {
-  return html`
-<section class="card">
-  <p>Every lead gets <strong>${rules.base}</strong> base points plus the points of each rule that fires, clamped to 1–10.
-  Leads at <strong>${rules.hotThreshold}</strong> or more are flagged <span class="hot">hot</span>. Each lead page lists the rules that fired.</p>
-  <ul>
-    <li>Contact: name ${rules.contact.name}, email ${rules.contact.email}, phone ${rules.contact.phone}</li>
-    <li>Source: ${
-      Object.entries(rules.sources)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ") || "—"
-    }</li>
-    <li>Campaign (utm_source): ${
-      Object.entries(rules.utmSources)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ") || "—"
-    }</li>
-    <li>Answers: ${rules.fields.map((f) => `${f.field}${f.equals ? ` ∈ {${f.equals.join(", ")}}` : f.min !== undefined ? ` ≥ ${f.min}` : " answered"} ${f.points}`).join("; ") || "—"}</li>
-    <li>Engagement (came back or replied): ${rules.engagement.replied}</li>
-    <li>Recency: ${rules.recency.map((r) => `within ${r.withinHours} h ${r.points}`).join(", ") || "—"}</li>
-  </ul>
-</section>
-<form class="card" method="post" action="/app/scoring">
-  <label for="rules">Rules (JSON, same as <code>PUT /api/v1/scoring</code>; omitted parts take their defaults)</label>
-  <textarea id="rules" name="rules" rows="18" style="width:100%;font-family:monospace" ${saved?.error ? html`aria-invalid="true" aria-describedby="rules-error"` : ""}>${JSON.stringify(rules, null, 2)}</textarea>
-  ${saved?.error ? html`<p id="rules-error" class="err" role="alert">${saved.error}</p>` : ""}
-  ${saved?.ok ? html`<p role="status">Saved. New leads are scored with these rules; <code>POST /api/v1/scoring/rescore</code> rescores the open ones.</p>` : ""}
-  <button type="submit">Save rules</button>
-</form>`;
 }
 
 export function channelsBody(

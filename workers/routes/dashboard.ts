@@ -5,9 +5,8 @@ import { page } from "../dashboard/layout";
 import { onboardingChecklist } from "../dashboard/onboarding-checklist";
 import { overviewBody } from "../dashboard/overview-page";
 import { routingBody, sequencesBody } from "../dashboard/routing-pages";
-import { DASHBOARD_JS, formsBody, type InviteNotice, repsBody, scoringBody } from "../dashboard/settings-pages";
+import { DASHBOARD_JS, formsBody, type InviteNotice, repsBody } from "../dashboard/settings-pages";
 import { listForms } from "../domain/capture/forms";
-import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
 import { exportLeadsCsv } from "../domain/leads/lead-export";
 import { listSequences } from "../domain/leads/sequences";
 import { loadDashboardStats } from "../domain/reports/dashboard-stats";
@@ -28,6 +27,7 @@ import { registerConsole, registerQueueCountsInNav } from "./console";
 import { registerChannelPages } from "./dashboard-channels";
 import { registerFormPages } from "./dashboard-forms";
 import { registerRepPages } from "./dashboard-reps";
+import { registerScoringPages } from "./dashboard-scoring";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
 import { registerWebhookPages } from "./dashboard-webhooks";
@@ -149,33 +149,7 @@ export function registerDashboard(app: App) {
     c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))),
   );
 
-  app.get("/app/scoring", async (c) => {
-    const rules = await getScoringRules(c.get("ctx"), c.get("auth").workspaceId);
-    return c.html(page("Scoring", "/app/scoring", scoringBody(rules)));
-  });
-  app.post("/app/scoring", async (c) => {
-    const body = await c.req.parseBody();
-    const { ctx, workspace } = scope(c);
-    try {
-      const rules = await putScoringRules(ctx, workspace.id, JSON.parse(String(body.rules ?? "")));
-      return c.html(page("Scoring", "/app/scoring", scoringBody(rules, { ok: true })));
-    } catch (err) {
-      const message =
-        err instanceof SyntaxError
-          ? "Not valid JSON."
-          : err instanceof AppError
-            ? Object.entries(err.fields ?? {})
-                .map(([k, v]) => `${k}: ${v}`)
-                .join("; ") || err.message
-            : null;
-      if (message === null) throw err;
-      return c.html(
-        page("Scoring", "/app/scoring", scoringBody(await getScoringRules(ctx, workspace.id), { error: message })),
-        422,
-      );
-    }
-  });
-
+  registerScoringPages(app);
   registerWebhookPages(app);
   app.get("/app/routing", async (c) => {
     const s = scope(c);
