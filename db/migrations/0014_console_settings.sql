@@ -16,4 +16,5 @@ CREATE TABLE `webhook_delivery` (
 CREATE INDEX `webhook_delivery_endpoint_idx` ON `webhook_delivery` (`endpoint_id`,`attempted_at`);--> statement-breakpoint
 ALTER TABLE `channel` ADD `last_webhook_at` integer;--> statement-breakpoint
 ALTER TABLE `webhook_endpoint` ADD `previous_secret` text;--> statement-breakpoint
-ALTER TABLE `webhook_endpoint` ADD `previous_secret_expires_at` integer;
+ALTER TABLE `webhook_endpoint` ADD `previous_secret_expires_at` integer;--> statement-breakpoint
+CREATE INDEX `outbox_channel_failed_idx` ON `outbox` (`channel_id`,`updated_at`) WHERE state in ('failed', 'dead') and channel_id is not null;

@@ -1,8 +1,10 @@
 import { html } from "hono/html";
 import type { Form } from "../domain/capture/forms";
+import type { ChannelStatus } from "../domain/channels/channel-status";
 import type { Rep } from "../domain/team/reps";
 import { skipReason } from "../routing/availability";
 import { type ConnectState, channelConnectForms } from "./channel-connect";
+import { fmtTime } from "./layout";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
@@ -97,26 +99,80 @@ export function channelsBody(
     verifiedName: string | null;
     webhookUrl: string;
     verifyToken: string;
-    lastError: { code: number | null; title: string | null } | null;
+    lastError: { code: number | null; title: string | null; at?: number } | null;
+    unknownNumbers?: { phoneNumberId: string; messages: number; statuses: number; lastAt: number }[];
     createdAt: number;
   }[] = [],
   connect: ConnectState = {},
   verifyTokenSuggestion = "",
+  status: Map<string, ChannelStatus> = new Map(),
+  timeZone = "UTC",
 ) {
+  const when = (ms: number | null | undefined) =>
+    ms === null || ms === undefined ? html`<span class="muted">never</span>` : fmtTime(ms, timeZone);
   return html`
 ${
   bots.length === 0
     ? html`<p class="muted">No Telegram bot connected yet.</p>`
-    : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Connected</th></tr></thead><tbody>
-  ${bots.map((b) => html`<tr><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td><td>${new Date(b.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
+    : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Last webhook</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
+  ${bots.map((b) => {
+    const st = status.get(b.id);
+    return html`<tr data-channel-id="${b.id}"><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td>
+    <td data-last-webhook>${when(st?.lastWebhookAt)}</td><td data-last-error>${telegramError(st, when)}</td>
+    <td>${new Date(b.createdAt).toISOString().slice(0, 10)}</td></tr>`;
+  })}
   </tbody></table>`
 }
 ${
   numbers.length === 0
     ? html`<p class="muted">No WhatsApp number connected yet.</p>`
-    : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
-  ${numbers.map((n) => html`<tr><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td><td>${n.lastError ? `${n.lastError.code ?? ""} ${n.lastError.title ?? ""}` : html`<span class="muted">none</span>`}</td><td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
+    : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last webhook</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
+  ${numbers.map((n) => {
+    const st = status.get(n.id);
+    return html`<tr data-channel-id="${n.id}"><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td>
+    <td data-last-webhook>${when(st?.lastWebhookAt)}</td>
+    <td data-last-error>${whatsappErrors(n, st, when)}</td>
+    <td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`;
+  })}
   </tbody></table>`
 }
 ${channelConnectForms(connect, verifyTokenSuggestion)}`;
+}
+
+type When = (ms: number | null | undefined) => ReturnType<typeof html> | string;
+
+/** Telegram's own record of delivering to us, then our last failed send through the bot. */
+function telegramError(st: ChannelStatus | undefined, when: When) {
+  const parts = [];
+  const tg = st?.telegram;
+  if (tg && "unreachable" in tg)
+    parts.push(html`<span class="muted">Telegram did not answer: ${tg.unreachable}</span>`);
+  else if (tg?.lastError)
+    parts.push(
+      html`<span class="err">Telegram could not deliver: ${tg.lastError.message}</span> (${when(tg.lastError.at)}${tg.pending ? `, ${tg.pending} waiting` : ""})`,
+    );
+  if (st?.lastFailedSend) parts.push(html`Send failed: ${st.lastFailedSend.error} (${when(st.lastFailedSend.at)})`);
+  return parts.length ? html`${parts.map((p) => html`<p>${p}</p>`)}` : html`<span class="muted">none</span>`;
+}
+
+/** Meta's out-of-band error for the number, numbers of the same app we ignore, and our last failed send. */
+function whatsappErrors(
+  n: {
+    lastError: { code: number | null; title: string | null; at?: number } | null;
+    unknownNumbers?: { phoneNumberId: string; messages: number; statuses: number; lastAt: number }[];
+  },
+  st: ChannelStatus | undefined,
+  when: When,
+) {
+  const parts = [];
+  if (n.lastError)
+    parts.push(
+      html`<span class="err">${n.lastError.code ?? ""} ${n.lastError.title ?? ""}</span>${n.lastError.at ? html` (${when(n.lastError.at)})` : ""}`,
+    );
+  for (const u of n.unknownNumbers ?? [])
+    parts.push(
+      html`Number ${u.phoneNumberId} is not connected here: ${u.messages} messages, ${u.statuses} statuses ignored (last ${when(u.lastAt)})`,
+    );
+  if (st?.lastFailedSend) parts.push(html`Send failed: ${st.lastFailedSend.error} (${when(st.lastFailedSend.at)})`);
+  return parts.length ? html`${parts.map((p) => html`<p>${p}</p>`)}` : html`<span class="muted">none</span>`;
 }
