@@ -50,7 +50,7 @@ const hookCalls = async (path: string) =>
   }[];
 
 describe("one webhook endpoint's page", () => {
-  it("edits with errors next to their field, sends a test event to a local receiver, lists its status code, rotates", async () => {
+  it("edits (errors by their field), sends a test event to a local receiver, lists status codes, rotates", async () => {
     const path = `/hook/console-${Date.now().toString(36)}`;
     const url = `${env.fakeApiUrl}${path}`;
     const created = await api("/api/v1/webhooks", {

@@ -43,7 +43,8 @@ describe("channel health on the channels page", () => {
     await testDb().execute({
       sql: `INSERT INTO outbox (id, workspace_id, kind, sender, channel_id, recipient, payload, idempotency_key, state,
               attempts, due_at, last_error, created_at, updated_at)
-            VALUES (?, ?, 'bot_reply', 'telegram', ?, '1', '{}', ?, 'failed', 1, ?, 'Forbidden: bot was blocked by the user', ?, ?)`,
+            VALUES (?, ?, 'bot_reply', 'telegram', ?, '1', '{}', ?, 'failed', 1, ?,
+              'Forbidden: bot was blocked by the user', ?, ?)`,
       args: [`obx_t${uniqueSuffix()}`, bot.ws.id, bot.channelId, `test:${uniqueSuffix()}`, before, before, before],
     });
     row = await channelRow(bot.ws.key, bot.channelId);
@@ -52,7 +53,7 @@ describe("channel health on the channels page", () => {
     expect(row).toContain("Send failed: Forbidden: bot was blocked by the user");
   });
 
-  it("a WhatsApp number shows its last webhook, Meta's error for the number and numbers it is not connected to", async () => {
+  it("a WhatsApp number shows its last webhook, Meta's error for it and numbers not connected here", async () => {
     const num = await workspaceWithNumber();
     expect(await lastWebhookAt(num.channelId)).toBeNull();
     const before = Date.now();

@@ -13,7 +13,7 @@ async function createEndpoint(key: string, events = ["lead.created"]) {
 }
 
 describe("webhook secret rotation, test events and the delivery log", () => {
-  it("a delivery signed during the overlap verifies with the old and the new secret; after 24 h only the new", async () => {
+  it("a delivery signed in the overlap verifies with the old and the new secret; after 24 h only the new", async () => {
     const ws = await seedWorkspace();
     const hook = await createEndpoint(ws.key);
     const rotated = await call("POST", `/api/v1/webhooks/${hook.id}/rotate`, { key: ws.key, body: {} });

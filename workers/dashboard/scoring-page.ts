@@ -158,13 +158,15 @@ export function sampleFrom(v: Values): SampleLead {
 
 function numberInput(v: Values, errors: PageErrors, name: string, label: string, attrs = html``) {
   return html`<p><label for="${name}">${label}</label>
-  <input id="${name}" name="${name}" type="text" inputmode="numeric" size="4" value="${v[name] ?? ""}" ${attrs} ${invalidAttrs(errors, name)}>
+  <input id="${name}" name="${name}" type="text" inputmode="numeric" size="4" value="${v[name] ?? ""}" ${attrs}
+    ${invalidAttrs(errors, name)}>
   ${errorFor(errors, name)}</p>`;
 }
 
 /** A control inside a rule row: labelled for assistive tech by `label`, its message right under it. */
 function cell(v: Values, errors: PageErrors, name: string, label: string, attrs = html``) {
-  return html`<td><input name="${name}" id="${name}" aria-label="${label}" value="${v[name] ?? ""}" ${attrs} ${invalidAttrs(errors, name)}>
+  return html`<td><input name="${name}" id="${name}" aria-label="${label}" value="${v[name] ?? ""}" ${attrs}
+    ${invalidAttrs(errors, name)}>
   ${errorFor(errors, name)}</td>`;
 }
 
@@ -184,8 +186,13 @@ export function scoringBody(s: ScoringPageState) {
   const recencyRows = rowsIn(v, "recency", "hours") + 1;
   const pts = html`type="text" inputmode="numeric" size="4"`;
   return html`
-${s.saved ? html`<p class="card" role="status">Saved. New leads are scored with these rules; rescore the open ones below to apply them there too.</p>` : ""}
-${s.rescored ? html`<p class="card" role="status" data-rescored>Rescored ${s.rescored.rescored} open leads${s.rescored.truncated ? " (the newest 5,000; rescore again for more)" : ""}.</p>` : ""}
+${
+  s.saved
+    ? html`<p class="card" role="status">Saved. New leads are scored with these rules; rescore the open ones below
+  to apply them there too.</p>`
+    : ""
+}
+${s.rescored ? rescoredNote(s.rescored) : ""}
 ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
 <form method="post" action="/app/scoring" class="card" data-form="scoring" novalidate>
   <p>Every lead gets the base points plus the points of each rule that fires, clamped to 1–10; at the hot
@@ -203,7 +210,8 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
     ${LEAD_SOURCES.map((src) => numberInput(v, errors, `source_${src}`, src))}
   </div></fieldset>
   <fieldset style="min-width:0"><legend>Answers to form fields (first matching rule per field wins)</legend>
-  <div style="overflow-x:auto"><table data-table="field-rules"><thead><tr><th>Field</th><th>Answer is one of (comma-separated; blank: any)</th>
+  <div style="overflow-x:auto"><table data-table="field-rules"><thead>
+  <tr><th>Field</th><th>Answer is one of (comma-separated; blank: any)</th>
     <th>or a number at least</th><th>Points</th><th>Shown as</th></tr></thead><tbody>
   ${Array.from(
     { length: fieldRows },
@@ -216,7 +224,8 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
   )}
   </tbody></table></div><p class="muted">Clear a rule's field to remove it.</p></fieldset>
   <fieldset style="min-width:0"><legend>Campaign source (utm_source)</legend>
-  <div style="overflow-x:auto"><table data-table="utm-rules"><thead><tr><th>utm_source</th><th>Points</th></tr></thead><tbody>
+  <div style="overflow-x:auto"><table data-table="utm-rules">
+  <thead><tr><th>utm_source</th><th>Points</th></tr></thead><tbody>
   ${Array.from(
     { length: utmRows },
     (_, i) => html`<tr>${cell(v, errors, `utm${i}_key`, `Campaign rule ${i + 1} source`)}
@@ -231,7 +240,8 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
     ${errorFor(errors, "ad_mediums")}</p>
   </div></fieldset>
   <fieldset style="min-width:0"><legend>Recency (the shortest window containing the last message applies)</legend>
-  <div style="overflow-x:auto"><table data-table="recency-rules"><thead><tr><th>Within hours</th><th>Points</th></tr></thead><tbody>
+  <div style="overflow-x:auto"><table data-table="recency-rules">
+  <thead><tr><th>Within hours</th><th>Points</th></tr></thead><tbody>
   ${Array.from(
     { length: recencyRows },
     (_, i) => html`<tr>${cell(v, errors, `recency${i}_hours`, `Recency rule ${i + 1} hours`, pts)}
@@ -247,17 +257,20 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
   ${errorFor(errors, "lead")}</p>
   <fieldset style="min-width:0"><legend>Sample lead</legend><div style="${ROW}">
     <p><label for="sample_source">Sample came through</label><select id="sample_source" name="sample_source">
-    ${LEAD_SOURCES.map((src) => html`<option ${v.sample_source === src ? "selected" : ""}>${src}</option>`)}</select></p>
-    <p><label for="sample_name">Sample name</label><input id="sample_name" name="sample_name" value="${v.sample_name ?? ""}"></p>
-    <p><label for="sample_email">Sample email</label><input id="sample_email" name="sample_email" value="${v.sample_email ?? ""}"></p>
-    <p><label for="sample_phone">Sample phone</label><input id="sample_phone" name="sample_phone" value="${v.sample_phone ?? ""}"></p>
-    <p><label for="sample_utmSource">Sample utm_source</label><input id="sample_utmSource" name="sample_utmSource" value="${v.sample_utmSource ?? ""}"></p>
-    <p><label for="sample_utmMedium">Sample utm_medium</label><input id="sample_utmMedium" name="sample_utmMedium" value="${v.sample_utmMedium ?? ""}"></p>
-    <p><label for="sample_hours">Sample's last message, hours ago</label><input id="sample_hours" name="sample_hours" inputmode="numeric" value="${v.sample_hours ?? "0"}"></p>
+    ${LEAD_SOURCES.map((src) => html`<option ${v.sample_source === src ? "selected" : ""}>${src}</option>`)}
+    </select></p>
+    ${sampleInput(v, "sample_name", "Sample name")}
+    ${sampleInput(v, "sample_email", "Sample email")}
+    ${sampleInput(v, "sample_phone", "Sample phone")}
+    ${sampleInput(v, "sample_utmSource", "Sample utm_source")}
+    ${sampleInput(v, "sample_utmMedium", "Sample utm_medium")}
+    ${sampleInput({ sample_hours: "0", ...v }, "sample_hours", "Sample's last message, hours ago")}
   </div>
   <p><label for="sample_answers">Sample answers, one <code>field = value</code> a line</label>
-  <textarea id="sample_answers" name="sample_answers" rows="3" style="width:100%">${v.sample_answers ?? ""}</textarea></p>
-  <p><label><input type="checkbox" name="sample_replied" ${v.sample_replied === "on" ? "checked" : ""}> Sample came back or replied</label></p>
+  <textarea id="sample_answers" name="sample_answers" rows="3" style="width:100%">${v.sample_answers ?? ""}</textarea>
+  </p>
+  <p><label><input type="checkbox" name="sample_replied" ${v.sample_replied === "on" ? "checked" : ""}>
+    Sample came back or replied</label></p>
   </fieldset>
   <button type="submit" formaction="/app/scoring/preview" formmethod="get">Preview score</button>
 </form>
@@ -269,11 +282,27 @@ ${s.preview ? previewCard(s.preview) : ""}
 </form>`;
 }
 
+function sampleInput(v: Values, name: string, label: string) {
+  return html`<p><label for="${name}">${label}</label><input id="${name}" name="${name}" value="${v[name] ?? ""}"></p>`;
+}
+
+function rescoredNote(r: { rescored: number; truncated: boolean }) {
+  const more = r.truncated ? " (the newest 5,000; rescore again for more)" : "";
+  return html`<p class="card" role="status" data-rescored>Rescored ${r.rescored} open leads${more}.</p>`;
+}
+
 function previewCard(p: ScorePreview) {
   return html`<section class="card" data-preview aria-live="polite"><h2>Preview score</h2>
-  ${p.lead ? html`<p>Lead <a href="/app/leads/${p.lead.id}">${p.lead.name ?? p.lead.email ?? p.lead.phone ?? p.lead.id}</a> (now scored ${p.lead.score ?? "—"}).</p>` : html`<p>The sample lead.</p>`}
+  ${
+    p.lead
+      ? html`<p>Lead <a href="/app/leads/${p.lead.id}">${p.lead.name ?? p.lead.email ?? p.lead.phone ?? p.lead.id}</a>
+      (now scored ${p.lead.score ?? "—"}).</p>`
+      : html`<p>The sample lead.</p>`
+  }
   <p class="big"><span data-preview-score>${p.score}</span>${p.hot ? html` <span class="hot">hot</span>` : ""}</p>
   <table data-table="preview-rules"><thead><tr><th>Rule that fired</th><th>Points</th></tr></thead><tbody>
-  ${p.reasons.map((r) => html`<tr data-rule="${r.rule}"><td>${r.label}</td><td>${r.points > 0 ? `+${r.points}` : r.points}</td></tr>`)}
+  ${p.reasons.map(
+    (r) => html`<tr data-rule="${r.rule}"><td>${r.label}</td><td>${r.points > 0 ? `+${r.points}` : r.points}</td></tr>`,
+  )}
   </tbody></table></section>`;
 }

@@ -114,7 +114,8 @@ export function channelsBody(
 ${
   bots.length === 0
     ? html`<p class="muted">No Telegram bot connected yet.</p>`
-    : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Last webhook</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
+    : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Last webhook</th>
+  <th>Last error</th><th>Connected</th></tr></thead><tbody>
   ${bots.map((b) => {
     const st = status.get(b.id);
     return html`<tr data-channel-id="${b.id}"><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td>
@@ -126,10 +127,14 @@ ${
 ${
   numbers.length === 0
     ? html`<p class="muted">No WhatsApp number connected yet.</p>`
-    : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last webhook</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
+    : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th>
+  <th>Verify token</th><th>Last webhook</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
   ${numbers.map((n) => {
     const st = status.get(n.id);
-    return html`<tr data-channel-id="${n.id}"><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td>
+    const number = n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId;
+    return html`<tr data-channel-id="${n.id}">
+    <td>${number}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td>
+    <td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td>
     <td data-last-webhook>${when(st?.lastWebhookAt)}</td>
     <td data-last-error>${whatsappErrors(n, st, when)}</td>
     <td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`;
@@ -149,7 +154,8 @@ function telegramError(st: ChannelStatus | undefined, when: When) {
     parts.push(html`<span class="muted">Telegram did not answer: ${tg.unreachable}</span>`);
   else if (tg?.lastError)
     parts.push(
-      html`<span class="err">Telegram could not deliver: ${tg.lastError.message}</span> (${when(tg.lastError.at)}${tg.pending ? `, ${tg.pending} waiting` : ""})`,
+      html`<span class="err">Telegram could not deliver: ${tg.lastError.message}</span>
+      (${when(tg.lastError.at)}${tg.pending ? `, ${tg.pending} waiting` : ""})`,
     );
   if (st?.lastFailedSend) parts.push(html`Send failed: ${st.lastFailedSend.error} (${when(st.lastFailedSend.at)})`);
   return parts.length ? html`${parts.map((p) => html`<p>${p}</p>`)}` : html`<span class="muted">none</span>`;
@@ -167,11 +173,14 @@ function whatsappErrors(
   const parts = [];
   if (n.lastError)
     parts.push(
-      html`<span class="err">${n.lastError.code ?? ""} ${n.lastError.title ?? ""}</span>${n.lastError.at ? html` (${when(n.lastError.at)})` : ""}`,
+      html`<span class="err">${n.lastError.code ?? ""} ${n.lastError.title ?? ""}</span>${
+        n.lastError.at ? html` (${when(n.lastError.at)})` : ""
+      }`,
     );
   for (const u of n.unknownNumbers ?? [])
     parts.push(
-      html`Number ${u.phoneNumberId} is not connected here: ${u.messages} messages, ${u.statuses} statuses ignored (last ${when(u.lastAt)})`,
+      html`Number ${u.phoneNumberId} is not connected here: ${u.messages} messages, ${u.statuses} statuses ignored
+      (last ${when(u.lastAt)})`,
     );
   if (st?.lastFailedSend) parts.push(html`Send failed: ${st.lastFailedSend.error} (${when(st.lastFailedSend.at)})`);
   return parts.length ? html`${parts.map((p) => html`<p>${p}</p>`)}` : html`<span class="muted">none</span>`;

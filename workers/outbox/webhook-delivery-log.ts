@@ -44,7 +44,8 @@ export function webhookDeliveryLog(row: ClaimedRow, outcome: Outcome, now: numbe
     },
     {
       sql: `DELETE FROM webhook_delivery WHERE endpoint_id = :endpoint AND id NOT IN (
-              SELECT id FROM webhook_delivery WHERE endpoint_id = :endpoint ORDER BY attempted_at DESC, id DESC LIMIT :keep)`,
+              SELECT id FROM webhook_delivery WHERE endpoint_id = :endpoint
+              ORDER BY attempted_at DESC, id DESC LIMIT :keep)`,
       args: { endpoint: body.endpointId, keep: DELIVERY_LOG_KEEP },
     },
   ];

@@ -9,7 +9,8 @@ import type { DomainContext, WorkspaceRef } from "../context";
  */
 export function channelWebhookSeen(channelId: string, now: number): InStatement {
   return {
-    sql: "UPDATE channel SET last_webhook_at = :now WHERE id = :ch AND (last_webhook_at IS NULL OR last_webhook_at < :now)",
+    sql: `UPDATE channel SET last_webhook_at = :now
+          WHERE id = :ch AND (last_webhook_at IS NULL OR last_webhook_at < :now)`,
     args: { ch: channelId, now },
   };
 }
@@ -41,7 +42,8 @@ export async function channelStatuses({
   try {
     rows = (
       await ctx.database.client.execute({
-        sql: `SELECT c.id, c.kind, c.last_webhook_at, CASE WHEN c.kind = 'telegram' THEN json_extract(c.config, '$.token') END AS token,
+        sql: `SELECT c.id, c.kind, c.last_webhook_at,
+                CASE WHEN c.kind = 'telegram' THEN json_extract(c.config, '$.token') END AS token,
                 (SELECT json_object('error', o.last_error, 'at', o.updated_at) FROM outbox o
                   WHERE o.channel_id = c.id AND o.state IN ('failed', 'dead') AND o.channel_id IS NOT NULL
                   ORDER BY o.updated_at DESC LIMIT 1) AS last_failed
