@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyWebhookSignature } from "../../workers/lib/webhook-signature";
-import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -99,6 +99,28 @@ describe("webhook secret rotation, test events and the delivery log", () => {
       args: [hook.id],
     });
     expect(row.rows[0]).toMatchObject({ secret: hook.secret, previous_secret: null });
+    expect(await fakeCalls(hook.path)).toEqual([]);
+  });
+
+  it("the console's endpoint pages answer 404 for another workspace's endpoint and change nothing", async () => {
+    const ws = await seedWorkspace();
+    const other = await seedWorkspace();
+    const hook = await createEndpoint(ws.key);
+    const { cookie } = await dashboardSession(other.key);
+    const headers = { cookie, origin: "https://leadrelay.test", "content-type": "application/x-www-form-urlencoded" };
+    expect((await call("GET", `/app/webhooks/${hook.id}`, { headers: { cookie } })).status).toBe(404);
+    for (const sub of ["", "/rotate", "/test", "/delete"]) {
+      const res = await call("POST", `/app/webhooks/${hook.id}${sub}`, {
+        headers,
+        rawBody: new URLSearchParams({ url: "https://evil.example/x", "event_lead.created": "on" }).toString(),
+      });
+      expect(res.status, sub).toBe(404);
+    }
+    const row = await testDb().execute({
+      sql: "SELECT url, secret, previous_secret FROM webhook_endpoint WHERE id = ?",
+      args: [hook.id],
+    });
+    expect(row.rows[0]).toMatchObject({ url: `${fakeApiUrl}${hook.path}`, secret: hook.secret, previous_secret: null });
     expect(await fakeCalls(hook.path)).toEqual([]);
   });
 
