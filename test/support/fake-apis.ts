@@ -212,7 +212,7 @@ export async function startFakeApis(
               pending_update_count: failing ? 3 : 0,
               ...(failing
                 ? {
-                    last_error_date: 1_800_000_000,
+                    last_error_date: Math.floor(Date.now() / 1000) - 60,
                     last_error_message: "Wrong response from the webhook: 502 Bad Gateway",
                   }
                 : {}),
