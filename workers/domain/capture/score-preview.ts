@@ -1,4 +1,4 @@
-import { and, desc, getTableColumns, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { type LEAD_SOURCES, lead } from "../../../db/schema";
 import { AppError } from "../../errors";
 import type { DomainContext, WorkspaceRef } from "../context";
@@ -29,14 +29,14 @@ export interface ScorePreview extends Score {
 const HOUR = 3_600_000;
 
 /**
- * Scores a sample lead, or an existing lead of the workspace found by id, name, email or phone (the newest
- * match), with `rules` — the rules being edited, not yet saved — by the same `scoreLead` capture uses, with
- * "replied" read as rescoring reads it (a re-inquiry on the timeline). Writes nothing.
+ * Scores a sample lead, or an existing lead of the workspace: by its id, or found by id, name, email or phone
+ * (the newest match), with `rules` — the rules being edited, not yet saved — by the same `scoreLead` capture
+ * uses, with "replied" read as rescoring reads it (a re-inquiry on the timeline). Writes nothing.
  */
 export async function previewScore(
   { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
   rules: ScoringRules,
-  pick: { sample: SampleLead } | { leadQuery: string },
+  pick: { sample: SampleLead } | { leadQuery: string } | { leadId: string },
 ): Promise<ScorePreview> {
   const now = ctx.now();
   if ("sample" in pick) {
@@ -44,17 +44,22 @@ export async function previewScore(
     const input: LeadForScoring = { ...s, lastInboundAt: now - (s.hoursSinceInbound ?? 0) * HOUR };
     return scoreLead(input, rules, now);
   }
-  const q = pick.leadQuery.trim();
+  const byId = "leadId" in pick;
+  const q = byId ? pick.leadId : pick.leadQuery.trim();
   const replied = sql<number>`EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = ${lead.workspaceId}
     AND e.lead_id = ${lead.id} AND e.type = 're-inquiry')`;
   const found = await ctx.database.db
     .select({ ...getTableColumns(lead), replied })
     .from(lead)
-    .where(and(...leadConditions(workspace.id, { q })))
+    .where(byId ? and(eq(lead.workspaceId, workspace.id), eq(lead.id, q)) : and(...leadConditions(workspace.id, { q })))
     .orderBy(sql`${lead.id} = ${q} DESC`, desc(lead.createdAt))
     .limit(1)
     .get();
-  if (!found) throw AppError.validation({ lead: `No lead matches “${q}”.` });
+  // An id in a body names its field, like every other body id (not a 404 of the route).
+  if (!found)
+    throw AppError.validation(
+      byId ? { leadId: "No such lead in this workspace." } : { lead: `No lead matches “${q}”.` },
+    );
   return {
     ...scoreLead({ ...found, replied: Number(found.replied) === 1 }, rules, now),
     lead: { id: found.id, name: found.name, email: found.email, phone: found.phone, score: found.score },
