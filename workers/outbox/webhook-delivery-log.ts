@@ -1,4 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
+import { MAX_ATTEMPTS } from "./backoff";
 import type { ClaimedRow } from "./claim";
 import type { SendResult } from "./sender";
 
@@ -22,6 +23,8 @@ export function webhookDeliveryLog(row: ClaimedRow, outcome: Outcome, now: numbe
   const body = (row.payload.body ?? {}) as EndpointEvent;
   if (typeof body.endpointId !== "string" || typeof body.event?.id !== "string") return [];
   const error = outcome.status === "ok" ? null : outcome.status === "retry" ? outcome.error : outcome.reason;
+  // The last allowed attempt failing is the end of it (the row goes dead), not a retry.
+  const gaveUp = outcome.status === "retry" && row.attempts >= MAX_ATTEMPTS;
   const args = {
     endpoint: body.endpointId,
     ws: row.workspaceId,
@@ -29,7 +32,7 @@ export function webhookDeliveryLog(row: ClaimedRow, outcome: Outcome, now: numbe
     eventId: body.event.id,
     eventType: String(body.event.type ?? ""),
     code: outcome.httpStatus ?? null,
-    outcome: outcome.status === "ok" ? "sent" : outcome.status === "permanent" ? "failed" : outcome.status,
+    outcome: outcome.status === "ok" ? "sent" : gaveUp || outcome.status === "permanent" ? "failed" : outcome.status,
     error,
     now,
   };
