@@ -471,7 +471,7 @@ export async function captureLead(
         "write",
       );
       rows = results[READ_BACK_AT]?.rows;
-      after = refreshRouting(workspace.id, version, [results.at(-2)?.rows, results.at(-1)?.rows]);
+      after = refreshRouting(ctx, workspace.id, version, [results.at(-2)?.rows, results.at(-1)?.rows]);
       const webhookAt = READ_BACK_AT + 1 + outbox.statements.length;
       outboxIds = returnedIds(results, [
         ...outbox.outboxIndexes.map((i) => READ_BACK_AT + 1 + i),

@@ -47,8 +47,10 @@ export function routingReadBack(workspaceId: string) {
 /**
  * After a write batch that ended with `routingReadBack`: the cached context takes the fresh counts while its
  * version still holds, and is dropped once it does not. Returns the context as it is now, or null when stale.
+ * A context the batch found current is as good as a fresh read, so it is kept for another TTL from now.
  */
 export function refreshRouting(
+  ctx: DomainContext,
   workspaceId: string,
   usedVersion: number,
   [versionRows, countRows]: [Row[] | undefined, Row[] | undefined],
@@ -63,5 +65,6 @@ export function refreshRouting(
     ...hit.routing,
     openLeads: new Map((countRows ?? []).map((r) => [String(r.rep_id), Number(r.n)])),
   };
+  hit.expires = ctx.now() + ctx.config.FORM_CACHE_TTL_SECONDS * 1000;
   return { routing: hit.routing, version };
 }
