@@ -113,7 +113,8 @@ BEGIN
   UPDATE routing_version SET version = version + 1 WHERE workspace_id = OLD.workspace_id;
 END;
 --> statement-breakpoint
-CREATE TRIGGER `workspace_routing_update` AFTER UPDATE OF `timezone`, `owner_rep_id`, `queue_hot_first`, `re_inquiry_policy` ON `workspace`
+CREATE TRIGGER `workspace_routing_update`
+  AFTER UPDATE OF `timezone`, `owner_rep_id`, `queue_hot_first`, `re_inquiry_policy` ON `workspace`
 BEGIN
   INSERT INTO routing_version (workspace_id, version)
     SELECT NEW.id, 0 WHERE NOT EXISTS (SELECT 1 FROM routing_version WHERE workspace_id = NEW.id);

@@ -24,7 +24,8 @@ const before = (tag: string) => tag < "0013_lead_identity";
 function seed(db: Database.Database) {
   const now = 1_700_000_000_000;
   db.prepare(
-    `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at) VALUES (?, ?, 'US', 'UTC', ?, ?)`,
+    `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at)
+     VALUES (?, ?, 'US', 'UTC', ?, ?)`,
   ).run("ws_1", "Acme", now, now);
   const lead = db.prepare(
     `INSERT INTO lead (id, workspace_id, source, status, telegram_user_id, whatsapp_id, whatsapp_user_id, email,

@@ -68,7 +68,7 @@ describe("one round trip per new lead", () => {
     expect(Number(open.rows[0]?.n)).toBe(2);
   });
 
-  it("release hands a pick back: exactly when it was the last one, the rotation goes on as if never asked", async () => {
+  it("release hands back the last pick exactly: the rotation goes on as if never asked", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const stub = rotationOf(ws.id);
     const candidates = ["r1", "r2", "r3"].map((repId) => ({ repId, weight: 1 }));

@@ -155,7 +155,7 @@ describe("public form capture", () => {
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("costs one libSQL pipeline request per new lead once the form and routing are cached: the write batch", async () => {
+  it("costs one libSQL request per new lead once the form and routing are cached: the write batch", async () => {
     const ws = await seedWorkspace();
     await submit(ws.form.publicKey, { name: "warm", email: uniqueEmail() });
     const before = await libsqlStats();

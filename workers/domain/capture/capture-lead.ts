@@ -322,7 +322,8 @@ export async function captureLead(
         [
           stmt(
             `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email,
-                  ${legacy.map(([c]) => `${c}, `).join("")} message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+                  ${legacy.map(([c]) => `${c}, `).join("")} message, fields,
+                  utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
                   page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
                   created_at, updated_at)
                 SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email,
@@ -371,7 +372,8 @@ export async function captureLead(
           // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
           // A reopened lead starts over as a new inquiry: owner (within cap), SLA and first response from now.
           stmt(
-            `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
+            `UPDATE lead SET name = COALESCE(name, :name),
+                  ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${legacy.map(([c, a]) => `${mergeIfFree(c, a)}, `).join("")}
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
                   assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END)
