@@ -19,6 +19,7 @@ import { listForms } from "../domain/capture/forms";
 import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
 import { createWebhook, deleteWebhook, listWebhooks, WebhookInput } from "../domain/channels/webhooks";
 import { exportLeadsCsv } from "../domain/leads/lead-export";
+import { LeadListQuery } from "../domain/leads/leads";
 import { listSequences } from "../domain/leads/sequences";
 import { loadDashboardStats } from "../domain/reports/dashboard-stats";
 import { onboardingState, sendTestLead } from "../domain/reports/onboarding";
@@ -40,7 +41,6 @@ import { registerFormPages } from "./dashboard-forms";
 import { registerRepPages } from "./dashboard-reps";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
-import { ListQuery } from "./leads";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
   const n = Number(v);
@@ -110,7 +110,7 @@ export function registerDashboard(app: App) {
   });
 
   app.get("/app/leads/export.csv", async (c) => {
-    const parsed = ListQuery.omit({ limit: true, cursor: true }).safeParse(nonEmpty(c.req.query()));
+    const parsed = LeadListQuery.omit({ limit: true, cursor: true }).safeParse(nonEmpty(c.req.query()));
     if (!parsed.success) throw AppError.validation({ query: parsed.error.issues[0]?.message ?? "Bad filter." });
     const { csv } = await exportLeadsCsv(scope(c), { ...parsed.data, visibleTo: leadVisibility(c) });
     return c.body(csv, 200, {

@@ -1,5 +1,5 @@
+import { z } from "@hono/zod-openapi";
 import type { Row } from "@libsql/client/web";
-import { z } from "zod";
 import { LEAD_SOURCES } from "../../../db/schema";
 import { AppError, type FieldErrors, toAppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
@@ -10,7 +10,7 @@ import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
 import { routeToPool } from "../../routing/rules";
 import { armSlaSoon } from "../../routing/sla-clock";
-import type { Actor, DomainContext, WorkspaceRef } from "../context";
+import type { Actor, Scope } from "../context";
 import { liftErasedSuppression } from "../leads/lead-erasure";
 import { type Lead, leadFromRow } from "../leads/lead-row";
 import { underCap } from "../routing/assignment-guard";
@@ -59,6 +59,11 @@ export const captureInputSchema = z.object({
 
 export type CaptureInput = z.input<typeof captureInputSchema>;
 
+/** What `POST /api/v1/leads` may set: the channel, form and delivery ids are the transports' own. */
+export const ApiCaptureInput = captureInputSchema
+  .pick({ name: true, email: true, phone: true, message: true, fields: true, utm: true, referrer: true, pageUrl: true })
+  .openapi("CaptureLead");
+
 export interface CaptureResult {
   lead: Lead;
   /** false when the contact matched an existing lead of the workspace (a re-inquiry). */
@@ -75,12 +80,7 @@ export interface CaptureResult {
  * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  {
-    ctx,
-    workspace,
-    actor,
-    scoring,
-  }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
+  { ctx, workspace, actor, scoring }: Scope & { actor: Actor; scoring?: ScoringRules },
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);

@@ -3,7 +3,7 @@ import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { repAlertStatement } from "../../outbox/capture-statements";
 import { sendSoon } from "../../outbox/send-now";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import type { Lead } from "../leads/lead-row";
 
 /**
@@ -25,7 +25,7 @@ import type { Lead } from "../leads/lead-row";
  * redelivery finds nothing left to merge.
  */
 export async function mergeTelegramLead(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   input: {
     fromLeadId: string;
     into: Pick<Lead, "id" | "name" | "phone" | "source" | "ownerRepId">;

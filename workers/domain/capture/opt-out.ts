@@ -2,7 +2,7 @@ import type { InStatement } from "@libsql/client/web";
 import type { ConsentAction } from "../../../db/schema";
 import { AppError, toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 
 export interface ConsentChange {
   ws: string;
@@ -72,7 +72,7 @@ export function consentStatements(c: ConsentChange): InStatement[] {
  * ledger; idempotent (the first opt-out time is kept). Returns that time.
  */
 export async function optOutLead(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   leadId: string,
   via: { source: string; address?: string | null; messageId?: string | null; text?: string | null } = { source: "api" },
 ): Promise<number> {

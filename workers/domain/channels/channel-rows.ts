@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { type ChannelConfig, type ChannelKind, channel } from "../../../db/schema";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { DomainContext, Scope, WorkspaceRef } from "../context";
 
 /** A connected channel of one kind, with its config as that kind keeps it. */
 export interface ChannelRow<C extends ChannelConfig> {
@@ -12,7 +12,7 @@ export interface ChannelRow<C extends ChannelConfig> {
 
 /** A workspace's channels of one kind, oldest first (the first is the default sender of its kind). */
 export async function listChannelRows<C extends ChannelConfig>(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   kind: ChannelKind,
 ): Promise<ChannelRow<C>[]> {
   const rows = await ctx.database.db

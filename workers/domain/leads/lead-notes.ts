@@ -1,6 +1,6 @@
 import { AppError, toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
-import type { Actor, DomainContext, WorkspaceRef } from "../context";
+import type { Actor, Scope } from "../context";
 
 /**
  * Adds a note to a lead's timeline (a rep's `/note` in Telegram). Unlike the owner's `notes` field, which
@@ -8,7 +8,7 @@ import type { Actor, DomainContext, WorkspaceRef } from "../context";
  * redelivered command add nothing. Returns false when the note was already recorded.
  */
 export async function addLeadNote(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   input: { leadId: string; text: string; actor: Actor; dedupKey?: string; via?: string },
 ): Promise<boolean> {
   const text = input.text.trim().slice(0, 2000);

@@ -3,7 +3,7 @@ import { newId } from "../../lib/ids";
 import { REP_ON_WHATSAPP } from "../../outbox/capture-statements";
 import { sendSoon } from "../../outbox/send-now";
 import { repTelegramBot } from "../channels/rep-bot";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 
 /**
  * A rep's "Snooze 1h" (Telegram or WhatsApp button): a reminder to the lead's owner, as an outbox row due at
@@ -11,7 +11,7 @@ import type { DomainContext, WorkspaceRef } from "../context";
  * or a replayed callback makes one reminder. Returns the outbox row id.
  */
 export async function snoozeLead(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   leadId: string,
   until: number,
 ): Promise<{ outboxId: string; dueAt: number }> {

@@ -1,5 +1,5 @@
 import { toAppError } from "../../errors";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { percentile } from "./dashboard-stats";
 
 const DAY_MS = 86_400_000;
@@ -73,10 +73,7 @@ export function summarizeRepStats(rows: RepStatRows, now: number, timeZone: stri
 }
 
 /** A rep's own numbers in their workspace (Telegram `/stats`), in one round trip. */
-export async function repStats(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
-  repId: string,
-): Promise<RepNumbers> {
+export async function repStats({ ctx, workspace }: Scope, repId: string): Promise<RepNumbers> {
   const now = ctx.now();
   const args = { ws: workspace.id, rep: repId, since: now - 8 * DAY_MS };
   try {

@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { rep, repInvite } from "../../../db/schema";
 import { AppError, toAppError } from "../../errors";
@@ -11,6 +12,12 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+export const RepTelegramInviteInput = z.object({
+  channelId: z.string().trim().min(1).max(64).optional().openapi({
+    description: "The bot to link through (the rep starts it, and alerts come from it); default the first bot",
+  }),
+});
 
 /**
  * A one-time code that links a Telegram chat to this rep, and the deep link of the bot that carries it (the
