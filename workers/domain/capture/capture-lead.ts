@@ -144,6 +144,7 @@ export async function captureLead(
       source: input.source,
       formId: input.formId ?? null,
       country: phone ? phoneCountry(phone) : null,
+      phone,
       fields: input.fields,
     },
     defaultPoolId(routing),

@@ -66,6 +66,7 @@ export async function previewRouting({ ctx, workspace }: Scope, raw: RoutingSamp
       source: sample.source,
       formId: sample.formId ?? null,
       country: phone ? phoneCountry(phone) : null,
+      phone,
       fields: sample.fields,
     },
     defaultPoolId(routing),
