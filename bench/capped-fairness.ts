@@ -57,7 +57,8 @@ export async function measureCappedFairness(ctx: BenchContext): Promise<ResultRo
   const client = createClient({ url: ctx.db.url, intMode: "number" });
   const owners = async () => {
     const rs = await client.execute({
-      sql: "SELECT COALESCE(owner_rep_id, '') AS rep, count(*) AS n FROM lead WHERE workspace_id = ? AND status = 'new' GROUP BY 1",
+      sql: `SELECT COALESCE(owner_rep_id, '') AS rep, count(*) AS n FROM lead
+            WHERE workspace_id = ? AND status = 'new' GROUP BY 1`,
       args: [wsId],
     });
     return new Map(rs.rows.map((r) => [String(r.rep), Number(r.n)]));
@@ -91,7 +92,8 @@ export async function measureCappedFairness(ctx: BenchContext): Promise<ResultRo
   };
   const closed = await drain(0, async () => {
     const toClose = await client.execute({
-      sql: "SELECT id FROM lead WHERE workspace_id = ? AND owner_rep_id IS NOT NULL AND status = 'new' ORDER BY created_at LIMIT ?",
+      sql: `SELECT id FROM lead WHERE workspace_id = ? AND owner_rep_id IS NOT NULL AND status = 'new'
+            ORDER BY created_at LIMIT ?`,
       args: [wsId, FREED],
     });
     await Promise.all(toClose.rows.map((r) => patch(`/api/v1/leads/${String(r.id)}`, { status: "won" })));
@@ -123,11 +125,14 @@ export async function measureCappedFairness(ctx: BenchContext): Promise<ResultRo
       how:
         `POST /api/v1/leads (${(wallMs / 1000).toFixed(1)} s, ${failed} failed for good; refused attempts, ` +
         `retried: ${tallyText(failures)}); ` +
-        "open leads per rep counted in libSQL; capacity equals the leads, so a lead left waiting is one a rep had room for",
+        "open leads per rep counted in libSQL; capacity equals the leads, so a lead left waiting is one a rep had " +
+        "room for",
     },
     {
       metric: `Unassigned queue drain: ${FREED} queued leads, then room for ${FREED}`,
-      value: `closing leads: ${drained(closed)}; raising caps: ${drained(raisedCaps)}; goal ≤ ${DRAIN_GOAL_MS / 1000} s: ${met(drainOk)}`,
+      value:
+        `closing leads: ${drained(closed)}; raising caps: ${drained(raisedCaps)}; ` +
+        `goal ≤ ${DRAIN_GOAL_MS / 1000} s: ${met(drainOk)}`,
       how:
         `PATCH status=won ×${FREED} at once, then (${FREED} more queued) PATCH maxOpenLeads of the 5 reps by their ` +
         `shares; from the first PATCH, poll libSQL every ${POLL_MS} ms until no lead is unowned; overshoot after: ` +

@@ -104,14 +104,16 @@ export async function measureSlaLatency(ctx: BenchContext): Promise<ResultRow[]>
         value:
           latencies.length === 0
             ? "no alert received (see how)"
-            : `${p(50)} / ${p(90)} / ${p(99)}, max ${p(100)}; goal p99 < ${GOAL_P99_MS / 1000} s: ${met ? "met" : "MISSED"}`,
+            : `${p(50)} / ${p(90)} / ${p(99)}, max ${p(100)}; ` +
+              `goal p99 < ${GOAL_P99_MS / 1000} s: ${met ? "met" : "MISSED"}`,
         how:
           `${LEADS} POST /api/v1/leads at ${PER_SECOND}/s into a pool with a ${SLA_MINUTES}-minute SLA, ${REPS} reps ` +
           "with chat ids, nobody claims; no cron under wrangler dev, so the SlaTimer alarm fires every deadline; " +
           `from each lead's slaDueAt to the fake receiving its hand-over alert: ${latencies.length}/${dueAt.size} ` +
           `received, ${missing} missing, ${early} before the deadline, ${later} later hand-overs (the next rep's ` +
           `deadline) not counted; deadline → reassignment written p50 / p99: ${p2(reassignLags, 50)} / ` +
-          `${p2(reassignLags, 99)}; ${failed} captures failed for good (refused attempts, retried: ${tallyText(failures)})`,
+          `${p2(reassignLags, 99)}; ${failed} captures failed for good ` +
+          `(refused attempts, retried: ${tallyText(failures)})`,
       },
     ];
   } finally {

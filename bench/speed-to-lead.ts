@@ -37,12 +37,17 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
   });
   return [
     {
-      metric: `Speed to lead: form POST → rep alert received at the fake Bot API, p50 / p90 / p99 (${LEADS.toLocaleString("en")} leads)`,
+      metric:
+        `Speed to lead: form POST → rep alert received at the fake Bot API, p50 / p90 / p99 ` +
+        `(${LEADS.toLocaleString("en")} leads)`,
       value: percentiles(run.latencies),
       how:
-        `${LEADS} form POSTs, concurrency ${ctx.concurrency}, ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), bot connected through ` +
-        `POST /api/v1/channels/telegram; from sending the POST to the fake receiving sendMessage (waitUntil, no cron); ` +
-        `${run.received}/${LEADS} alerts received, ${run.missing} missing, ${run.duplicated} duplicated, ${run.failed} POSTs failed; ` +
+        `${LEADS} form POSTs, concurrency ${ctx.concurrency}, ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), ` +
+        `bot connected through ` +
+        `POST /api/v1/channels/telegram; from sending the POST to the fake receiving sendMessage (waitUntil, no ` +
+        `cron); ` +
+        `${run.received}/${LEADS} alerts received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
+        `${run.failed} POSTs failed; ` +
         `rep_alert rows: ${await outboxStates(ctx, ws.id, "rep_alert")}`,
     },
   ];

@@ -17,7 +17,9 @@ export async function signWebhook(secret: string, body: string, timestamp: numbe
   return `t=${timestamp},v1=${await hmacSha256Hex(secret, `${timestamp}.${body}`)}`;
 }
 
-/** What a receiver does (documented in docs/api.md, "Outgoing webhooks"); used by our tests and by anyone porting it. */
+/**
+ * What a receiver does (documented in docs/api.md, "Outgoing webhooks"); used by our tests and by anyone porting it.
+ */
 export async function verifyWebhookSignature(
   secret: string,
   body: string,

@@ -152,7 +152,10 @@ function consoleFilter(query: Record<string, string>, timeZone: string) {
 const BULK_WORDS = (n: number, failed: number) =>
   `${n} ${n === 1 ? "lead" : "leads"} changed.${failed ? ` ${failed} could not be changed (see each lead).` : ""}`;
 
-/** Every console page shows the queue counts in the navigation, without each handler loading them. Register before the pages. */
+/**
+ * Every console page shows the queue counts in the navigation, without each handler loading them. Register before the
+ * pages.
+ */
 export function registerQueueCountsInNav(app: App) {
   app.use("/app/*", async (c, next) => {
     await next();

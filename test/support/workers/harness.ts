@@ -113,7 +113,8 @@ export async function libsqlStats(): Promise<{ pipelineRequests: number }> {
 export async function leadRows(workspaceId: string): Promise<{ leads: number; inquiries: number; events: number }> {
   const rs = await testDb().execute({
     sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) AS leads,
-                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws AND type IN ('created', 're-inquiry')) AS inquiries,
+                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws
+                   AND type IN ('created', 're-inquiry')) AS inquiries,
                  (SELECT count(*) FROM lead_event WHERE workspace_id = :ws) AS events`,
     args: { ws: workspaceId },
   });

@@ -282,12 +282,14 @@ export async function captureLead(
       [
         stmt(
           `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
-                  whatsapp_id, whatsapp_user_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+                  whatsapp_id, whatsapp_user_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term,
+                    utm_content, referrer,
                   page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
                   created_at, updated_at)
                 SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :waUser, :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
-                  ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END, :slaDue,
+                  ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL
+                    ELSE :now END, :slaDue,
                   :score, :reasons, :hot,
                   :now, :now, :now
                 WHERE ${notReplayed}
@@ -330,10 +332,13 @@ export async function captureLead(
         // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
         // A reopened lead starts over as a new inquiry: owner (within cap), SLA and first response from now.
         stmt(
-          `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
-                  ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")},
+          `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")},
+                  ${mergeIfFree("email", "email")},
+                  ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")},
+                    ${mergeIfFree("whatsapp_user_id", "waUser")},
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
-                  assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END)
+                  assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL
+                    ELSE :now END)
                     WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
                   sla_due_at = CASE WHEN ${REOPENS} OR (:reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner)
                     THEN :slaDue ELSE sla_due_at END,

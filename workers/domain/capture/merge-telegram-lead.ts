@@ -58,15 +58,18 @@ export async function mergeTelegramLead(
     // What the prospect sent, and the reps' notes, follow them; the Telegram lead's first contact becomes a re-inquiry.
     stmt(
       `UPDATE lead_event SET lead_id = :into, type = CASE WHEN type = 'created' THEN 're-inquiry' ELSE type END
-       WHERE workspace_id = :ws AND lead_id = :from AND type IN ('created', 're-inquiry', 'message', 'note') AND ${merging}`,
+       WHERE workspace_id = :ws AND lead_id = :from AND type IN ('created', 're-inquiry', 'message', 'note')
+         AND ${merging}`,
       args,
     ),
     stmt(
-      `UPDATE outbox SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`,
+      `UPDATE outbox SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from
+        AND ${merging}`,
       args,
     ),
     stmt(
-      `UPDATE telegram_conversation SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`,
+      `UPDATE telegram_conversation SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from
+        AND ${merging}`,
       args,
     ),
     stmt(

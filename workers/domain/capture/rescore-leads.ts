@@ -20,7 +20,8 @@ export async function rescoreOpenLeads({ ctx, workspace }: Scope) {
   const { client } = ctx.database;
   try {
     const rs = await client.execute({
-      sql: `SELECT lead.*, EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = lead.workspace_id AND e.lead_id = lead.id
+      sql: `SELECT lead.*, EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = lead.workspace_id
+                AND e.lead_id = lead.id
                 AND e.type = 're-inquiry') AS replied
             FROM lead WHERE workspace_id = ? AND status IN (${OPEN_STATUSES.map(() => "?").join(", ")})
             ORDER BY created_at DESC LIMIT ?`,

@@ -35,7 +35,8 @@ export async function findChannelRow<C extends ChannelConfig>(
   complete: (config: C) => boolean,
 ): Promise<{ channel: { id: string; workspaceId: string; config: C }; workspace: WorkspaceRef } | null> {
   const rs = await ctx.database.client.execute({
-    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w ON w.id = c.workspace_id
+    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w
+          ON w.id = c.workspace_id
           WHERE c.id = ? AND c.kind = ?`,
     args: [id, kind],
   });

@@ -19,7 +19,8 @@ export async function addLeadNote(
       [
         // A rep may only write on their own workspace's leads (the lead and the rep are both checked here).
         {
-          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key,
+                created_at)
                 SELECT :id, :ws, l.id, 'note', :actorType, :actorId, :data, :dedup, :now FROM lead l
                 WHERE l.workspace_id = :ws AND l.id = :lead
                   AND (:actorType <> 'rep' OR EXISTS (SELECT 1 FROM rep WHERE workspace_id = :ws AND id = :actorId))

@@ -22,7 +22,8 @@ export async function snoozeLead(
   const [insertedTelegram, insertedWhatsapp, found] = await client.batch(
     [
       {
-        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+              idempotency_key, state, attempts, due_at, created_at, updated_at)
               SELECT :oid, l.workspace_id, l.id, 'reminder', 'telegram',
                 ${repTelegramBot("r")},
                 r.telegram_chat_id,
@@ -35,12 +36,14 @@ export async function snoozeLead(
       },
       // Reps without Telegram get it on WhatsApp, from the workspace's number (same key: one reminder).
       {
-        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+              idempotency_key, state, attempts, due_at, created_at, updated_at)
               SELECT :oid, l.workspace_id, l.id, 'reminder', 'whatsapp', c.id, substr(r.whatsapp_phone, 2),
                 json_object('text', 'Reminder: snoozed lead {name} (' || l.id || ') is back.'),
                 :key, 'pending', 0, :due, :now, :now
               FROM lead l JOIN rep r ON r.id = l.owner_rep_id
-                JOIN channel c ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)
+                JOIN channel c ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp'
+                  ORDER BY created_at LIMIT 1)
               WHERE l.workspace_id = :ws AND l.id = :lead AND ${REP_ON_WHATSAPP}
               ON CONFLICT DO NOTHING`,
         args: { oid: newId("obx", now), ws: workspace.id, lead: leadId, key, due: dueAt, now },

@@ -89,7 +89,8 @@ export async function loadQueues({ ctx, workspace }: Scope) {
       {
         sql: `SELECT o.id, o.lead_id, l.name AS lead_name, o.kind, o.sender, o.state, o.attempts, o.updated_at,
                 COALESCE(o.delivery_error, o.last_error, '') AS error
-              FROM outbox o LEFT JOIN lead l ON l.id = o.lead_id WHERE ${FAILED} ORDER BY o.updated_at DESC LIMIT :limit`,
+              FROM outbox o LEFT JOIN lead l ON l.id = o.lead_id WHERE ${FAILED} ORDER BY o.updated_at DESC
+                LIMIT :limit`,
         args: { ws, limit },
       },
       { sql: `SELECT id, name FROM rep WHERE workspace_id = :ws`, args: { ws } },

@@ -81,16 +81,19 @@ export async function repStats({ ctx, workspace }: Scope, repId: string): Promis
       [
         { sql: `SELECT timezone FROM workspace WHERE id = :ws`, args: { ws: workspace.id } },
         {
-          sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = :ws AND owner_rep_id = :rep AND status IN (SELECT value FROM json_each(:open))`,
+          sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = :ws AND owner_rep_id = :rep
+            AND status IN (SELECT value FROM json_each(:open))`,
           args: { ws: workspace.id, rep: repId, open: JSON.stringify(OPEN) },
         },
         {
           sql: `SELECT assigned_at, first_response_at FROM lead
-                WHERE workspace_id = :ws AND owner_rep_id = :rep AND (assigned_at >= :since OR first_response_at >= :since)`,
+                WHERE workspace_id = :ws AND owner_rep_id = :rep AND (assigned_at >= :since
+                  OR first_response_at >= :since)`,
           args,
         },
         {
-          sql: `SELECT max(e.created_at) AS at FROM lead_event e JOIN lead l ON l.id = e.lead_id AND l.workspace_id = e.workspace_id
+          sql: `SELECT max(e.created_at) AS at FROM lead_event e JOIN lead l ON l.id = e.lead_id
+                AND l.workspace_id = e.workspace_id
                 WHERE e.workspace_id = :ws AND l.owner_rep_id = :rep AND l.status = 'won' AND e.type = 'status_changed'
                   AND json_extract(e.data, '$.to') = 'won' AND e.created_at >= :since
                 GROUP BY e.lead_id`,

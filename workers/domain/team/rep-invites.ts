@@ -70,7 +70,8 @@ export async function redeemRepInvite(
         },
         {
           sql: `UPDATE rep SET telegram_chat_id = NULL, telegram_channel_id = NULL, updated_at = :now
-                WHERE workspace_id = :ws AND telegram_chat_id = :chat AND id <> COALESCE(${claimed}, '') AND ${claimed} IS NOT NULL`,
+                WHERE workspace_id = :ws AND telegram_chat_id = :chat AND id <> COALESCE(${claimed}, '')
+                  AND ${claimed} IS NOT NULL`,
           args: { hash, ws: workspace.id, now, chat: chatId },
         },
         {
