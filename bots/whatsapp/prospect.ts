@@ -120,7 +120,8 @@ async function recordForKnownLead(
   // Relayed whole: a sender cuts what is over its chat's limit visibly, pointing to the lead.
   const relayText = data.text;
   const mergeIfFree = (col: string, arg: string) =>
-    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
+    `${col} = COALESCE(${col}, (SELECT :${arg}
+      WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
   try {
     const results = await deps.ctx.database.client.batch(
       [

@@ -46,7 +46,8 @@ export async function handleRepMessage(
           to,
           key,
           text: leadId
-            ? "This lead did not write to us on WhatsApp or Telegram, so we cannot reach them in a chat. Call or email them instead."
+            ? "This lead did not write to us on WhatsApp or Telegram, so we cannot reach them in a chat. " +
+              "Call or email them instead."
             : `That is not one of your lead alerts. ${HELP}`,
         },
       ]);

@@ -48,7 +48,8 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
   return lines.join("\n");
 }
 
-const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)`;
+const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
+  state, attempts, due_at, created_at, updated_at)`;
 
 /**
  * The bot or number that sends: the one the prospect wrote to (`:channelId`), else the workspace's first of its kind.

@@ -3,8 +3,9 @@ import type { WebhookEventType } from "../../db/schema";
 
 // The lead as receivers see it (no internal notes), read from the row inside the batch that changed it.
 const LEAD_JSON = `json_object('id', l.id, 'workspaceId', l.workspace_id, 'formId', l.form_id, 'source', l.source,
-  'status', l.status, 'name', l.name, 'phone', l.phone, 'email', l.email, 'message', l.message, 'fields', json(l.fields),
-  'utmSource', l.utm_source, 'utmMedium', l.utm_medium, 'utmCampaign', l.utm_campaign, 'utmTerm', l.utm_term,
+  'status', l.status, 'name', l.name, 'phone', l.phone, 'email', l.email, 'message', l.message,
+  'fields', json(l.fields), 'utmSource', l.utm_source, 'utmMedium', l.utm_medium, 'utmCampaign', l.utm_campaign,
+  'utmTerm', l.utm_term,
   'utmContent', l.utm_content, 'referrer', l.referrer, 'pageUrl', l.page_url, 'ownerRepId', l.owner_rep_id,
   'poolId', l.pool_id, 'score', l.score, 'hot', json(CASE WHEN l.hot THEN 'true' ELSE 'false' END),
   'createdAt', l.created_at, 'assignedAt', l.assigned_at, 'firstResponseAt', l.first_response_at)`;

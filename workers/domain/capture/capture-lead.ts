@@ -200,7 +200,8 @@ export async function captureLead(
   const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
   // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
   const mergeIfFree = (col: string, arg: string) =>
-    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
+    `${col} = COALESCE(${col}, (SELECT :${arg}
+      WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
 
   const eventData = {
     channel: input.source,

@@ -95,7 +95,9 @@ export async function connectTelegramBot(
     else await db.delete(channel).where(and(eq(channel.id, id), eq(channel.workspaceId, workspace.id)));
     if (err instanceof GrammyError && err.error_code === 400) {
       throw AppError.validation({
-        webhookUrl: `Telegram refused the webhook URL ${webhookUrl}: ${err.description}. Telegram only calls public https URLs: set PUBLIC_URL to one.`,
+        webhookUrl:
+          `Telegram refused the webhook URL ${webhookUrl}: ${err.description}. ` +
+          "Telegram only calls public https URLs: set PUBLIC_URL to one.",
       });
     }
     throw telegramError(err);

@@ -136,7 +136,8 @@ export async function replyOptions(s: Scope, leadId: string): Promise<ReplyOptio
   const why =
     inbound === null
       ? "This person has not written to your WhatsApp number, so WhatsApp allows only approved templates."
-      : "Their last WhatsApp message is more than 24 hours old, so WhatsApp allows only approved templates until they write again.";
+      : "Their last WhatsApp message is more than 24 hours old, so WhatsApp allows only approved templates " +
+        "until they write again.";
   return templates.length
     ? { mode: "template", route, channel, templates, why }
     : { mode: "none", why: `${why} No template is set up for this number.` };

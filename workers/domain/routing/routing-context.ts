@@ -95,7 +95,8 @@ export async function loadRoutingContext(
       .from(lead)
       .where(
         sql`${lead.workspaceId} = ${workspaceId} AND (${lead.phone} = ${id.phone} OR ${lead.email} = ${id.email}
-          OR ${lead.telegramUserId} = ${id.tg} OR ${lead.whatsappId} = ${id.wa} OR ${lead.whatsappUserId} = ${id.waUser})`,
+          OR ${lead.telegramUserId} = ${id.tg} OR ${lead.whatsappId} = ${id.wa}
+          OR ${lead.whatsappUserId} = ${id.waUser})`,
       )
       .orderBy(
         sql`CASE WHEN ${lead.phone} = ${id.phone} THEN 0 WHEN ${lead.email} = ${id.email} THEN 1

@@ -59,7 +59,8 @@ export async function redeemRepInvite(
 ): Promise<{ id: string; name: string } | null> {
   const now = ctx.now();
   const hash = await sha256Hex(code);
-  const claimed = `(SELECT rep_id FROM rep_invite WHERE code_hash = :hash AND workspace_id = :ws AND used_at = :now AND used_by = :chat)`;
+  const claimed = `(SELECT rep_id FROM rep_invite
+    WHERE code_hash = :hash AND workspace_id = :ws AND used_at = :now AND used_by = :chat)`;
   try {
     const results = await ctx.database.client.batch(
       [
