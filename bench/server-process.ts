@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Cleanup } from "./cleanup";
+import { freePort } from "./free-port";
+
+export interface ServerProcess {
+  url: string;
+  /** CPU time (user + system) the server process has used so far, in ms; NaN where /proc is missing. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+// /proc/<pid>/stat counts in clock ticks, 100 per second on Linux.
+const MS_PER_TICK = 10;
+
+function processCpuMs(pid: number): number {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * The local libSQL server in its own process, as `npm run db:server` runs it, so that the bench's load
+ * (its HTTP client) and the server do not share one event loop; the Worker reaches it the same way.
+ */
+export async function startServerProcess(cleanup: Cleanup, file: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", resolve("db/server/cli.ts"), "--file", file, "--port", String(port)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const forget = cleanup.add("libSQL server process", () => child.kill("SIGKILL"));
+  await new Promise<void>((ready, fail) => {
+    let seen = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      seen += chunk.toString("utf8");
+      if (seen.includes("listening on")) ready();
+    });
+    child.once("exit", (code) => fail(new Error(`libSQL server exited with ${code} before listening`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cpuMs: () => processCpuMs(child.pid!),
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+      forget();
+    },
+  };
+}
