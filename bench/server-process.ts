@@ -1,27 +1,14 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Cleanup } from "./cleanup";
 import { freePort } from "./free-port";
+import { processCpuMs } from "./process-cpu";
 
 export interface ServerProcess {
   url: string;
   /** CPU time (user + system) the server process has used so far, in ms; NaN where /proc is missing. */
   cpuMs(): number;
   stop(): Promise<void>;
-}
-
-// /proc/<pid>/stat counts in clock ticks, 100 per second on Linux.
-const MS_PER_TICK = 10;
-
-function processCpuMs(pid: number): number {
-  try {
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /**
