@@ -55,3 +55,13 @@ export const ownCpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
+
+/** CPU time of this process's children that have exited and been waited for (cutime + cstime), ms. */
+export function reapedChildrenCpuMs(): number {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * MS_PER_TICK;
+  } catch {
+    return Number.NaN;
+  }
+}
