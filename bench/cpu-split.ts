@@ -1,38 +1,55 @@
-import { ownCpuMs, processTreeCpuMs } from "./process-cpu";
+import { ownCpuMs, processTreeCpu } from "./process-cpu";
 import type { ResultRow } from "./scenario";
 
-export interface CpuSpent {
-  /** wrangler dev and its workerd: the Worker's side. */
-  workerMs: number;
-  /** The bench process: its HTTP load client, the local libSQL server and the fake APIs. */
-  benchMs: number;
+/** CPU ms spent over one run, per process: wrangler dev's own (node, its two workerd, esbuild) and the bench's. */
+export type CpuSpent = { label: string; ms: number }[];
+
+// wrangler dev runs two workerd: its proxy (started first) in front of the Worker's own.
+function labels(tree: Map<number, { name: string }>): Map<number, string> {
+  const seen = new Map<string, number>();
+  const out = new Map<number, string>();
+  for (const pid of [...tree.keys()].sort((a, b) => a - b)) {
+    const name = tree.get(pid)!.name;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    out.set(pid, name === "workerd" ? (n === 1 ? "workerd (proxy)" : "workerd (Worker)") : `${name} ${n}`);
+  }
+  return out;
 }
 
-/** CPU spent by each side since the last take(), so a run can say which side a lead's time went to. */
+/** CPU spent by each process since the last take(), so a run can say where a lead's time went. */
 export function cpuSplit(wranglerPid: number): { take(): CpuSpent } {
-  let worker = processTreeCpuMs(wranglerPid);
+  let tree = processTreeCpu(wranglerPid);
   let bench = ownCpuMs();
   return {
     take() {
-      const [w, b] = [processTreeCpuMs(wranglerPid), ownCpuMs()];
-      const spent = { workerMs: w - worker, benchMs: b - bench };
-      [worker, bench] = [w, b];
+      const [now, benchNow] = [processTreeCpu(wranglerPid), ownCpuMs()];
+      const names = labels(now);
+      const spent: CpuSpent = [...now].map(([pid, { cpuMs }]) => ({
+        label: names.get(pid)!,
+        ms: cpuMs - (tree.get(pid)?.cpuMs ?? 0),
+      }));
+      spent.push({ label: "bench process", ms: benchNow - bench });
+      [tree, bench] = [now, benchNow];
       return spent;
     },
   };
 }
 
-const perItem = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
+const perItem = (spent: CpuSpent, n: number) =>
+  spent
+    .filter((s) => s.ms > 0)
+    .map((s) => `${s.label} ${((s.ms * 1000) / n).toFixed(0)} µs`)
+    .join(", ");
 
 export function cpuSplitRow(capture: CpuSpent, raw: CpuSpent, n: number): ResultRow {
+  const total = (spent: CpuSpent) => `${((spent.reduce((a, s) => a + s.ms, 0) * 1000) / n).toFixed(0)} µs`;
   return {
-    metric: "CPU per captured lead vs per raw INSERT (Worker side + bench process)",
-    value:
-      `${perItem(capture.workerMs, n)} + ${perItem(capture.benchMs, n)} vs ` +
-      `${perItem(raw.workerMs, n)} + ${perItem(raw.benchMs, n)}`,
+    metric: "CPU per captured lead vs per raw INSERT",
+    value: `${total(capture)} vs ${total(raw)}`,
     how:
-      "CPU time from /proc over each run (capture's includes its 64 warm-up POSTs): wrangler dev with its workerd, " +
-      "then the bench process (HTTP load client, libSQL server, fake APIs); on a loaded 2-core machine " +
-      "throughput follows the CPU a request needs",
+      `CPU time from /proc over each run (capture's includes its 64 warm-up POSTs). Capture: ${perItem(capture, n)}. ` +
+      `Raw INSERT: ${perItem(raw, n)}. The bench process holds the HTTP load client, the libSQL server and the ` +
+      "fake APIs; on a loaded 2-core machine throughput follows the CPU a request needs",
   };
 }

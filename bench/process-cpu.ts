@@ -6,13 +6,17 @@ const MS_PER_TICK = 10;
 interface ProcStat {
   ppid: number;
   cpuMs: number;
+  /** The executable's name (node, workerd, esbuild). */
+  name: string;
 }
 
 function readStat(pid: number): ProcStat | undefined {
   try {
     // Fields after the parenthesised command name: ppid is the 2nd, utime and stime the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return { ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK };
+    const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = raw.slice(raw.lastIndexOf(") ") + 2).split(" ");
+    const name = raw.slice(raw.indexOf("(") + 1, raw.lastIndexOf(")"));
+    return { ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK, name };
   } catch {
     return undefined;
   }
@@ -23,15 +27,16 @@ export function processCpuMs(pid: number): number {
   return readStat(pid)?.cpuMs ?? Number.NaN;
 }
 
-/** CPU time of a process and all its descendants (wrangler dev → workerd), ms; NaN without /proc. */
-export function processTreeCpuMs(root: number): number {
+/** CPU time (ms) of a process and each of its descendants (wrangler dev → workerd), by pid; empty without /proc. */
+export function processTreeCpu(root: number): Map<number, { name: string; cpuMs: number }> {
+  const tree = new Map<number, { name: string; cpuMs: number }>();
   let pids: number[];
   try {
     pids = readdirSync("/proc")
       .filter((name) => /^\d+$/.test(name))
       .map(Number);
   } catch {
-    return Number.NaN;
+    return tree;
   }
   const stats = new Map<number, ProcStat>();
   for (const pid of pids) {
@@ -40,14 +45,14 @@ export function processTreeCpuMs(root: number): number {
   }
   const children = new Map<number, number[]>();
   for (const [pid, { ppid }] of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  let total = 0;
   // Bounded by the number of processes: each pid is visited once.
   const queue = [root];
   for (let i = 0; i < queue.length; i++) {
-    total += stats.get(queue[i]!)?.cpuMs ?? 0;
+    const stat = stats.get(queue[i]!);
+    if (stat) tree.set(queue[i]!, { name: stat.name, cpuMs: stat.cpuMs });
     queue.push(...(children.get(queue[i]!) ?? []));
   }
-  return stats.has(root) ? total : Number.NaN;
+  return tree;
 }
 
 /** This process's CPU time so far, ms. */
@@ -59,7 +64,8 @@ export const ownCpuMs = () => {
 /** CPU time of this process's children that have exited and been waited for (cutime + cstime), ms. */
 export function reapedChildrenCpuMs(): number {
   try {
-    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    const raw = readFileSync("/proc/self/stat", "utf8");
+    const fields = raw.slice(raw.lastIndexOf(") ") + 2).split(" ");
     return (Number(fields[13]) + Number(fields[14])) * MS_PER_TICK;
   } catch {
     return Number.NaN;
