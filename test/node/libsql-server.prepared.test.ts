@@ -1,20 +1,13 @@
 // The server keeps prepared statements per pooled connection: a kept statement must follow schema
 // changes made since it was prepared, by the same connection or by another one.
 
-import { type Client, createClient } from "@libsql/client";
-import { describe, expect, it, onTestFinished } from "vitest";
-import { startTestServer } from "../support/node/libsql-server";
-
-function client(url: string): Client {
-  const c = createClient({ url });
-  onTestFinished(() => c.close());
-  return c;
-}
+import { describe, expect, it } from "vitest";
+import { startTestServer, testClient } from "../support/node/libsql-server";
 
 describe("kept prepared statements", () => {
   it("report the columns of the current schema after ALTER TABLE and after a table is recreated", async () => {
     const server = await startTestServer();
-    const db = client(server.url);
+    const db = testClient(server.url);
     await db.execute("CREATE TABLE t (a INTEGER)");
     await db.execute("INSERT INTO t VALUES (1)");
     // Run twice so the text is kept on the pooled connection before the schema moves under it.
@@ -36,7 +29,7 @@ describe("kept prepared statements", () => {
 
   it("re-run with new arguments each time, in a batch and across streams, without mixing results", async () => {
     const server = await startTestServer();
-    const db = client(server.url);
+    const db = testClient(server.url);
     await db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER)");
     const insert = "INSERT INTO kv (k, v) VALUES (?, ?) RETURNING k, v";
     const batch = await db.batch(
