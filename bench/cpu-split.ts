@@ -4,15 +4,15 @@ import type { ResultRow } from "./scenario";
 /** CPU ms spent over one run, per process: wrangler dev's own (node, its two workerd, esbuild) and the bench's. */
 export type CpuSpent = { label: string; ms: number }[];
 
-// wrangler dev runs two workerd: its proxy (started first) in front of the Worker's own.
+// wrangler dev runs two workerd, its proxy (started first) in front of the Worker's own, and node and esbuild
+// processes of its own (the CLI, its bundler).
 function labels(tree: Map<number, { name: string }>): Map<number, string> {
-  const seen = new Map<string, number>();
+  let workerds = 0;
   const out = new Map<number, string>();
   for (const pid of [...tree.keys()].sort((a, b) => a - b)) {
     const name = tree.get(pid)!.name;
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
-    out.set(pid, name === "workerd" ? (n === 1 ? "workerd (proxy)" : "workerd (Worker)") : `${name} ${n}`);
+    if (name === "workerd") out.set(pid, workerds++ === 0 ? "workerd (proxy)" : "workerd (Worker)");
+    else out.set(pid, `wrangler's ${name}`);
   }
   return out;
 }
@@ -25,10 +25,12 @@ export function cpuSplit(wranglerPid: number): { take(): CpuSpent } {
     take() {
       const [now, benchNow] = [processTreeCpu(wranglerPid), ownCpuMs()];
       const names = labels(now);
-      const spent: CpuSpent = [...now].map(([pid, { cpuMs }]) => ({
-        label: names.get(pid)!,
-        ms: cpuMs - (tree.get(pid)?.cpuMs ?? 0),
-      }));
+      const byLabel = new Map<string, number>();
+      for (const [pid, { cpuMs }] of now) {
+        const label = names.get(pid)!;
+        byLabel.set(label, (byLabel.get(label) ?? 0) + cpuMs - (tree.get(pid)?.cpuMs ?? 0));
+      }
+      const spent: CpuSpent = [...byLabel].map(([label, ms]) => ({ label, ms }));
       spent.push({ label: "bench process", ms: benchNow - bench });
       [tree, bench] = [now, benchNow];
       return spent;

@@ -20,8 +20,14 @@ export async function startServerProcess(cleanup: Cleanup, file: string): Promis
   const child = spawn(
     process.execPath,
     ["--import", "tsx", resolve("db/server/cli.ts"), "--file", file, "--port", String(port)],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    // stderr is kept, not shown: the bench draws one progress line, and tsx's esbuild child prints a Go
+    // stack trace when its parent exits under it. It is shown only if the server fails to start.
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString("utf8")).slice(-2000);
+  });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const forget = cleanup.add("libSQL server process", () => child.kill("SIGKILL"));
   await new Promise<void>((ready, fail) => {
@@ -30,7 +36,7 @@ export async function startServerProcess(cleanup: Cleanup, file: string): Promis
       seen += chunk.toString("utf8");
       if (seen.includes("listening on")) ready();
     });
-    child.once("exit", (code) => fail(new Error(`libSQL server exited with ${code} before listening`)));
+    child.once("exit", (code) => fail(new Error(`libSQL server exited with ${code} before listening: ${stderr}`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,
