@@ -29,7 +29,8 @@ export const whatsappChannel: Channel = {
     recipient: `COALESCE(l.whatsapp_id, l.whatsapp_user_id)`,
     // The number the prospect last wrote to, else the workspace's first.
     channel: `COALESCE(
-      (SELECT w.channel_id FROM whatsapp_window w JOIN channel ch ON ch.id = w.channel_id AND ch.workspace_id = l.workspace_id
+      (SELECT w.channel_id FROM whatsapp_window w
+       JOIN channel ch ON ch.id = w.channel_id AND ch.workspace_id = l.workspace_id
        WHERE w.address = COALESCE(l.whatsapp_id, l.whatsapp_user_id) ORDER BY w.last_inbound_at DESC LIMIT 1),
       (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1))`,
   },

@@ -4,8 +4,8 @@ import { consentStatements } from "../../workers/domain/capture/opt-out";
 import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
 import { normalizePhone } from "../../workers/lib/contact";
 import { newId } from "../../workers/lib/ids";
-import { REP_ON_WHATSAPP } from "../../workers/outbox/capture-statements";
 import { commitAndSend } from "../../workers/outbox/commit-and-send";
+import { repReachedOn } from "../../workers/outbox/rep-message";
 import type { WhatsappDeps } from "./context";
 import type { DescribedMessage, Referral } from "./describe-message";
 import { messageKey, whatsappOutboxInsert } from "./outbox-reply";
@@ -157,7 +157,7 @@ async function recordForKnownLead(
                   json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || '):' || char(10) || :text),
                   :key, 'pending', 0, :now, :now, :now
                 FROM lead l JOIN rep r ON r.id = l.owner_rep_id
-                WHERE l.id = ${lead} AND ${REP_ON_WHATSAPP} AND ${fresh}
+                WHERE l.id = ${lead} AND ${repReachedOn(deps.ctx.channels, "whatsapp")} AND ${fresh}
                 ON CONFLICT DO NOTHING RETURNING id`,
       args: {
         ...who,

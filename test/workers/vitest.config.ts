@@ -12,7 +12,8 @@ process.env.XDG_CONFIG_HOME ??= `${root}.config`;
 export default defineProject({
   plugins: [
     cloudflareTest(({ inject }) => ({
-      main: "./workers/index.ts",
+      // The shipped Worker plus the test-only JSON channel (test/support/workers/json-channel/).
+      main: "./test/support/workers/test-entry.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: {

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { type Client, createClient } from "@libsql/client/web";
 import { inject } from "vitest";
-import worker from "../../../workers/index";
+import worker from "./test-entry";
 
 export const libsqlUrl = inject("libsqlUrl");
 
