@@ -24,14 +24,17 @@ describe("a channel added through the list alone", () => {
 
   it("a prospect's message becomes a lead with an auto-reply and an alert; the rep's tap and answer reach back", async () => {
     const { repId, repEmail, path, post } = await connected();
-    const prospect = uniqueEmail();
-    const first = await post({ id: "m1", from: { email: prospect, name: "Pat Doe" }, text: "Do you ship to Oslo?" });
+    // Known to the platform by its own id; found again by it (lead_identity), not by an email.
+    const prospect = `u-${crypto.randomUUID()}`;
+    const first = await post({ id: "m1", from: { id: prospect, name: "Pat Doe" }, text: "Do you ship to Oslo?" });
     expect(first.status).toBe(200);
     const leadId: string = first.json.leadId;
     // Redelivered: nothing new.
     expect(
-      (await post({ id: "m1", from: { email: prospect, name: "Pat Doe" }, text: "Do you ship to Oslo?" })).json,
+      (await post({ id: "m1", from: { id: prospect, name: "Pat Doe" }, text: "Do you ship to Oslo?" })).json,
     ).toMatchObject({ leadId, recorded: false });
+    // A second message from the same platform id is the same lead.
+    expect((await post({ id: "m2", from: { id: prospect }, text: "And to Bergen?" })).json.leadId).toBe(leadId);
 
     const sent = await eventually(async () => {
       const calls = await fakeCalls(path);
@@ -44,14 +47,16 @@ describe("a channel added through the list alone", () => {
     expect(toRep).toHaveLength(1);
     expect(toRep[0]!.body.text).toContain("Pat Doe");
     expect(toRep[0]!.body.actions).toContainEqual({ id: `l:claim:${leadId}`, label: "Claim" });
-    const lead = await testDb().execute({ sql: `SELECT owner_rep_id, email FROM lead WHERE id = ?`, args: [leadId] });
-    expect(lead.rows[0]).toMatchObject({ owner_rep_id: repId, email: prospect });
+    const lead = await testDb().execute({ sql: `SELECT owner_rep_id FROM lead WHERE id = ?`, args: [leadId] });
+    expect(lead.rows[0]).toMatchObject({ owner_rep_id: repId });
 
     // The rep taps Claim, then answers the prospect through the channel.
-    expect((await post({ id: "r1", from: { email: repEmail }, action: `l:claim:${leadId}` })).status).toBe(200);
+    expect((await post({ id: "r1", from: { id: "rep-1", email: repEmail }, action: `l:claim:${leadId}` })).status).toBe(
+      200,
+    );
     const claimed = await testDb().execute({ sql: `SELECT claimed_at FROM lead WHERE id = ?`, args: [leadId] });
     expect(claimed.rows[0]!.claimed_at).not.toBeNull();
-    const reply = { id: "r2", from: { email: repEmail }, leadId, text: "Yes, in two days." };
+    const reply = { id: "r2", from: { id: "rep-1", email: repEmail }, leadId, text: "Yes, in two days." };
     expect((await post(reply)).status).toBe(200);
     expect((await post(reply)).status).toBe(200);
     const answered = await eventually(async () => {
@@ -71,8 +76,8 @@ describe("a channel added through the list alone", () => {
 
   it("its webhook refuses a wrong secret and names the bad field, writing nothing", async () => {
     const { ws, post } = await connected();
-    expect((await post({ id: "x", from: { email: uniqueEmail() }, text: "hi" }, "wrong")).status).toBe(401);
-    const bad = await post({ id: "x", from: { email: "not-an-email" }, text: "hi" });
+    expect((await post({ id: "x", from: { id: "u1", email: uniqueEmail() }, text: "hi" }, "wrong")).status).toBe(401);
+    const bad = await post({ id: "x", from: { id: "u1", email: "not-an-email" }, text: "hi" });
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.json.error.fields)).toEqual(["from.email"]);
     const leads = await testDb().execute({

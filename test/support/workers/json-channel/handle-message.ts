@@ -12,7 +12,11 @@ import { commitAndSend } from "../../../../workers/outbox/commit-and-send";
 /** One delivery: a prospect's message, or a rep's tap (`action`) or reply (`leadId` + `text`). */
 export const JsonMessage = z.object({
   id: z.string().min(1).max(100),
-  from: z.object({ email: z.email().max(254), name: z.string().trim().max(200).optional() }),
+  from: z.object({
+    id: z.string().min(1).max(100),
+    email: z.email().max(254).optional(),
+    name: z.string().trim().max(200).optional(),
+  }),
   text: z.string().trim().min(1).max(5000).optional(),
   action: z.string().max(100).optional(),
   leadId: z.string().max(64).optional(),
@@ -35,7 +39,7 @@ export async function handleJsonMessage(deps: JsonDeps, m: z.infer<typeof JsonMe
   const key = `json:${deps.channel.id}:${m.id}`;
   const rs = await deps.ctx.database.client.execute({
     sql: `SELECT id FROM rep WHERE workspace_id = ? AND email = ? AND active = 1`,
-    args: [deps.workspace.id, m.from.email.toLowerCase()],
+    args: [deps.workspace.id, m.from.email?.toLowerCase() ?? null],
   });
   const repId = rs.rows[0] ? String(rs.rows[0].id) : null;
   if (!repId) {
@@ -43,6 +47,7 @@ export async function handleJsonMessage(deps: JsonDeps, m: z.infer<typeof JsonMe
       { ...scope, actor: { type: "prospect" } },
       {
         source: "api",
+        identities: [{ kind: "json", address: m.from.id }],
         email: m.from.email,
         name: m.from.name,
         message: m.text,
@@ -72,7 +77,7 @@ export async function handleJsonMessage(deps: JsonDeps, m: z.infer<typeof JsonMe
     key,
     dedupKey: key,
     via: "json",
-    replyFrom: { sender: "json", channelId: deps.channel.id, recipient: m.from.email.toLowerCase() },
+    replyFrom: { sender: "json", channelId: deps.channel.id, recipient: m.from.email?.toLowerCase() ?? m.from.id },
     now: deps.ctx.now(),
   });
   await commitAndSend(deps.ctx, statements);
