@@ -1,66 +1,19 @@
-import { type Config, parseConfig } from "./config";
-import { runCron } from "./cron/run-cron";
-import { openDatabase } from "./db";
-import { createApp } from "./http/create-app";
-import { consumeOutboxRetries, type OutboxRetryMessage, queueRetries } from "./outbox/retry-queue";
-import { rotationService } from "./routing/rotation-service";
+import { telegramChannel } from "../bots/telegram/channel";
+import { whatsappChannel } from "../bots/whatsapp/channel";
+import type { ChannelList } from "./channels/channel";
+import { workerFor } from "./worker";
 
 export { Rotation } from "./routing/rotation-do";
-export { SlaTimer } from "./routing/sla-timer-do";
 
-type App = ReturnType<typeof createApp>;
+/**
+ * The one list of channels this deployment speaks, handed to the app, the outbox and cron. A new channel is
+ * a module (workers/channels/channel.ts) added here. Order matters: a rep reachable on several is alerted
+ * on the first.
+ */
+export const CHANNELS: ChannelList = [telegramChannel, whatsappChannel];
 
-// The env object is stable for the life of an isolate; the app is built once per env, not per request.
-const apps = new WeakMap<object, { app: App; config: Config } | { issues: string[] }>();
+const worker = workerFor(CHANNELS);
 
-function appFor(env: Env) {
-  let entry = apps.get(env);
-  if (!entry) {
-    const parsed = parseConfig(env as unknown as Record<string, unknown>);
-    entry = parsed.ok ? { app: createApp(parsed.config), config: parsed.config } : { issues: parsed.issues };
-    apps.set(env, entry);
-  }
-  return entry;
-}
-
-function badEnvironment(issues: string[]): Response {
-  return Response.json(
-    { error: { code: "BAD_ENVIRONMENT", message: `Worker misconfigured: ${issues.join("; ")}`, requestId: "none" } },
-    { status: 500 },
-  );
-}
-
-export default {
-  fetch(request, env, ctx) {
-    const entry = appFor(env);
-    if ("issues" in entry) return badEnvironment(entry.issues);
-    return entry.app.fetch(request, env, ctx);
-  },
-  async scheduled(controller, env) {
-    const entry = appFor(env);
-    if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
-    // The tick's own time, not Date.now(): tests drive the clock through `scheduledTime`.
-    const tickTime = () => controller.scheduledTime;
-    await runCron(
-      entry.config,
-      controller.scheduledTime,
-      rotationService(env.ROTATION),
-      undefined,
-      queueRetries(env.OUTBOX_RETRY, tickTime),
-    );
-  },
-  async queue(batch, env) {
-    const entry = appFor(env);
-    if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
-    const { config } = entry;
-    const scheduleRetry = queueRetries(env.OUTBOX_RETRY, Date.now);
-    const ctx = {
-      config,
-      database: openDatabase(config),
-      now: Date.now,
-      rotation: rotationService(env.ROTATION),
-      scheduleRetry,
-    };
-    await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
-  },
-} satisfies ExportedHandler<Env>;
+export const SlaTimer = worker.SlaTimer;
+export type SlaTimer = InstanceType<typeof SlaTimer>;
+export default worker.handler;

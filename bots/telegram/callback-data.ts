@@ -6,4 +6,4 @@ export {
   LEAD_ACTIONS,
   type LeadAction,
 } from "../../workers/domain/leads/lead-action-names";
-export { leadActionsKeyboard } from "../../workers/outbox/telegram-actions";
+export { leadActionsKeyboard } from "./telegram-actions";

@@ -1,8 +1,8 @@
 import { Composer } from "grammy";
 import { redeemRepInvite } from "../../workers/domain/team/rep-invites";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import type { BotContext } from "./context";
 import { outboxInsert, updateKey } from "./outbox-reply";
-import { queue } from "./queue";
 
 // What createRepTelegramInvite hands out (32 base62 chars); anything else is not worth a database call.
 const INVITE = /^rep_([A-Za-z0-9]{32})$/;
@@ -18,7 +18,7 @@ export function linkingComposer() {
     const linked = code
       ? await redeemRepInvite({ ctx: deps.ctx, workspace: deps.workspace }, code, String(ctx.chat.id), deps.channel.id)
       : null;
-    await queue(deps, [
+    await commitAndSend(deps.ctx, [
       outboxInsert(deps, {
         kind: "bot_reply",
         chatId: ctx.chat.id,

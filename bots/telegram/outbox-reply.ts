@@ -1,7 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import type { CopyOf, OutboxKind } from "../../db/schema";
 import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
-import { chatReplyInsert, insertedIds } from "../../workers/outbox/outbox-row";
+import { chatReplyInsert } from "../../workers/outbox/outbox-row";
 import type { BotDeps } from "./context";
 
 export interface QueuedMessage {
@@ -23,7 +23,7 @@ export interface QueuedMessage {
 
 /**
  * Replies go through the outbox like every other message (429 backoff, 403 suppression, one send per key):
- * handlers only add this statement to their batch, then `sendSoon` the returned ids.
+ * handlers only add this statement to their batch and write it with `commitAndSend`, which sends what it inserted.
  */
 export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
   const payload = {
@@ -33,8 +33,6 @@ export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
   };
   return chatReplyInsert(deps, "telegram", { ...m, recipient: String(m.chatId), payload });
 }
-
-export { insertedIds };
 
 /**
  * Dedup key of the lead event an update records (captureLead's `dedupKey`, messages, notes). Update ids are

@@ -1,12 +1,11 @@
 import type { InStatement } from "@libsql/client/web";
 import type { CopyOf } from "../../db/schema";
-import { toAppError } from "../../workers/errors";
 import { newId } from "../../workers/lib/ids";
 import { stmt } from "../../workers/lib/statement";
-import { sendSoon } from "../../workers/outbox/send-now";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import type { BotDeps } from "./context";
 import type { InboundContent } from "./media";
-import { eventKey, insertedIds, REP_BOT_SQL, updateKey } from "./outbox-reply";
+import { eventKey, REP_BOT_SQL, updateKey } from "./outbox-reply";
 
 export interface ProspectMessage {
   telegramUserId: string;
@@ -90,38 +89,27 @@ export async function recordProspectMessage(deps: BotDeps, m: ProspectMessage): 
     ...(content.media ? { media: content.media } : {}),
     ...(m.edited ? { edited: true } : {}),
   };
-  try {
-    const results = await deps.ctx.database.client.batch(
-      [
-        {
-          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key,
-                created_at)
-                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l
-                  WHERE l.id = ${LEAD}
+  const results = await commitAndSend(deps.ctx, [
+    {
+      sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l WHERE l.id = ${LEAD}
                 ON CONFLICT DO NOTHING`,
-          args: {
-            ws: deps.workspace.id,
-            tg: m.telegramUserId,
-            eventId: newId("evt", now),
-            data: JSON.stringify(data),
-            dedupKey,
-            now,
-          },
-        },
-        {
-          sql: `UPDATE lead SET last_inbound_at = CASE WHEN :edited = 1 THEN last_inbound_at
-            ELSE :now END, updated_at = :now WHERE id = ${LEAD}`,
-          args: { ws: deps.workspace.id, tg: m.telegramUserId, now, edited: m.edited ? 1 : 0 },
-        },
-        { sql: `SELECT ${LEAD} AS id`, args: { ws: deps.workspace.id, tg: m.telegramUserId } },
-        ...relays,
-      ],
-      "write",
-    );
-    sendSoon(deps.ctx, insertedIds(results.slice(3)));
-    const id = results[2]?.rows[0]?.id;
-    return id !== null && id !== undefined;
-  } catch (err) {
-    throw toAppError(err);
-  }
+      args: {
+        ws: deps.workspace.id,
+        tg: m.telegramUserId,
+        eventId: newId("evt", now),
+        data: JSON.stringify(data),
+        dedupKey,
+        now,
+      },
+    },
+    {
+      sql: `UPDATE lead SET last_inbound_at = CASE WHEN :edited = 1 THEN last_inbound_at ELSE :now END, updated_at = :now WHERE id = ${LEAD}`,
+      args: { ws: deps.workspace.id, tg: m.telegramUserId, now, edited: m.edited ? 1 : 0 },
+    },
+    { sql: `SELECT ${LEAD} AS id`, args: { ws: deps.workspace.id, tg: m.telegramUserId } },
+    ...relays,
+  ]);
+  const id = results[2]?.rows[0]?.id;
+  return id !== null && id !== undefined;
 }

@@ -6,7 +6,7 @@ import { mergeTelegramLead } from "../../workers/domain/capture/merge-telegram-l
 import { AppError, toAppError } from "../../workers/errors";
 import { normalizePhone } from "../../workers/lib/contact";
 import { stmt } from "../../workers/lib/statement";
-import { sendSoon } from "../../workers/outbox/send-now";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import type { BotContext, BotDeps } from "./context";
 import {
   advance,
@@ -24,9 +24,8 @@ import {
 } from "./conversation";
 import { type InboundContent, inboundContent } from "./media";
 import { readNameAnswer } from "./name-answer";
-import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
+import { eventKey, outboxInsert, updateKey } from "./outbox-reply";
 import { recordProspectMessage } from "./prospect-messages";
-import { queue } from "./queue";
 
 // Telegram's own rule for deep-link payloads: up to 64 characters of A-Z a-z 0-9 _ -.
 const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
@@ -87,7 +86,7 @@ export function prospectComposer() {
     // Only the sender's own number (the request_contact button sends it with their user_id); a forwarded
     // card of somebody else is not this prospect's phone.
     if (contact.user_id !== u.from.id) {
-      await queue(u.deps, [
+      await commitAndSend(u.deps.ctx, [
         outboxInsert(u.deps, {
           kind: "bot_reply",
           chatId: u.chatId,
@@ -147,19 +146,9 @@ function capture(u: Update, input: Omit<CaptureInput, "source" | "telegramUserId
   );
 }
 
-/** Writes the batch of a conversation step and sends what it queued. */
-async function commit(u: Update, statements: InStatement[]) {
-  try {
-    const results = await u.deps.ctx.database.client.batch(statements, "write");
-    sendSoon(u.deps.ctx, insertedIds(results));
-  } catch (err) {
-    throw toAppError(err);
-  }
-}
-
 async function startConversation(u: Update, leadId: string, steps: ReturnType<typeof captureSteps>) {
   const [step, ...later] = steps;
-  await commit(u, [
+  await commitAndSend(u.deps.ctx, [
     saveConversation(u.deps, {
       chatId: u.chatId,
       leadId,
@@ -303,7 +292,7 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
   const ask = next.step
     ? question(next.step, profileName(u.from))
     : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
-  await commit(u, [
+  await commitAndSend(u.deps.ctx, [
     ...extra,
     saveConversation(deps, {
       chatId: u.chatId,
@@ -367,7 +356,7 @@ async function sharedPhone(u: Update, state: ProspectState, rawPhone: string) {
     }
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== "VALIDATION_FAILED") throw err;
-    await queue(deps, [
+    await commitAndSend(deps.ctx, [
       outboxInsert(deps, {
         kind: "bot_reply",
         chatId: u.chatId,
@@ -379,7 +368,7 @@ async function sharedPhone(u: Update, state: ProspectState, rawPhone: string) {
   }
   const c = state.conversation;
   if (!c?.step) {
-    await queue(deps, [
+    await commitAndSend(deps.ctx, [
       outboxInsert(deps, {
         kind: "bot_reply",
         chatId: u.chatId,
@@ -397,7 +386,7 @@ async function sharedPhone(u: Update, state: ProspectState, rawPhone: string) {
   const ask = next.step
     ? question(next.step, profileName(u.from))
     : { text: DONE_TEXT, replyMarkup: { remove_keyboard: true } };
-  await commit(u, [
+  await commitAndSend(u.deps.ctx, [
     saveConversation(deps, {
       chatId: u.chatId,
       leadId,

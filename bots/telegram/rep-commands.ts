@@ -3,9 +3,9 @@ import { addLeadNote } from "../../workers/domain/leads/lead-notes";
 import { listLeads } from "../../workers/domain/leads/leads";
 import { type RepNumbers, repStats } from "../../workers/domain/reports/rep-stats";
 import { updateRep } from "../../workers/domain/team/reps";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import type { BotContext } from "./context";
 import { eventKey, outboxInsert, updateKey } from "./outbox-reply";
-import { queue } from "./queue";
 import { repliedLead } from "./replied-lead";
 
 const OPEN_LIMIT = 20;
@@ -44,7 +44,7 @@ export function repCommandsComposer() {
   const rep = composer.chatType("private").filter((ctx) => ctx.rep !== null);
 
   const answer = (ctx: BotContext & { chat: { id: number } }, text: string) =>
-    queue(ctx.deps, [
+    commitAndSend(ctx.deps.ctx, [
       outboxInsert(ctx.deps, {
         kind: "bot_reply",
         chatId: ctx.chat.id,

@@ -1,10 +1,8 @@
 import { Composer } from "grammy";
 import { prospectRoute, repReplyStatements } from "../../workers/domain/leads/rep-reply";
-import { toAppError } from "../../workers/errors";
-import { sendSoon } from "../../workers/outbox/send-now";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import type { BotContext } from "./context";
-import { eventKey, insertedIds, outboxInsert, updateKey } from "./outbox-reply";
-import { queue } from "./queue";
+import { eventKey, outboxInsert, updateKey } from "./outbox-reply";
 import { repliedLead } from "./replied-lead";
 
 /**
@@ -25,7 +23,7 @@ export function repRepliesComposer() {
     const key = updateKey(deps, ctx.update.update_id, 0);
     const route = lead ? await prospectRoute(deps.ctx, deps.workspace.id, lead.id) : null;
     if (!lead || !route) {
-      await queue(deps, [
+      await commitAndSend(deps.ctx, [
         outboxInsert(deps, {
           kind: "bot_reply",
           chatId: ctx.chat.id,
@@ -38,7 +36,7 @@ export function repRepliesComposer() {
       ]);
       return;
     }
-    const { statements, outboxCount } = repReplyStatements({
+    const { statements } = repReplyStatements({
       workspaceId: deps.workspace.id,
       leadId: lead.id,
       repId: rep.id,
@@ -50,12 +48,7 @@ export function repRepliesComposer() {
       now: deps.ctx.now(),
       replyFrom: { sender: "telegram", channelId: deps.channel.id, recipient: String(ctx.chat.id) },
     });
-    try {
-      const results = await deps.ctx.database.client.batch(statements, "write");
-      sendSoon(deps.ctx, insertedIds(results.slice(0, outboxCount)));
-    } catch (err) {
-      throw toAppError(err);
-    }
+    await commitAndSend(deps.ctx, statements);
   });
   return composer;
 }

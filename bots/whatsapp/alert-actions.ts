@@ -5,7 +5,7 @@ import {
   LEAD_ACTIONS,
   type LeadAction,
 } from "../../workers/domain/leads/lead-action-names";
-import { alertButtons, MORE_ACTIONS } from "../../workers/outbox/whatsapp-actions";
+import { alertButtons, MORE_ACTIONS } from "./whatsapp-actions";
 
 /**
  * The rep alert's actions on WhatsApp. Reply ids use the Telegram buttons' encoding (`l:<action>:<leadId>`),

@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import type { OutboxKind } from "../../db/schema";
-import { chatReplyInsert, insertedIds } from "../../workers/outbox/outbox-row";
+import { chatReplyInsert } from "../../workers/outbox/outbox-row";
 import type { WhatsappDeps } from "./context";
 
 export interface QueuedWhatsapp {
@@ -17,14 +17,12 @@ export interface QueuedWhatsapp {
 
 /**
  * Replies go through the outbox like every other message (window and template rules, rate-limit retries,
- * one send per key): handlers add this statement to their batch, then `sendSoon` the returned ids.
+ * one send per key): handlers add this statement to their batch and write it with `commitAndSend`.
  */
 export function whatsappOutboxInsert(deps: WhatsappDeps, m: QueuedWhatsapp): InStatement {
   const payload = { text: m.text, ...(m.interactive ? { interactive: m.interactive } : {}) };
   return chatReplyInsert(deps, "whatsapp", { kind: m.kind, leadId: m.leadId, key: m.key, recipient: m.to, payload });
 }
-
-export { insertedIds };
 
 /** Idempotency key of a message caused by WhatsApp message `messageId` (`n` tells several apart). */
 export function messageKey(deps: WhatsappDeps, messageId: string, n: number | string): string {

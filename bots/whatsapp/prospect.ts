@@ -8,14 +8,13 @@ import {
 } from "../../workers/domain/capture/lead-identities";
 import { consentStatements } from "../../workers/domain/capture/opt-out";
 import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
-import { toAppError } from "../../workers/errors";
 import { normalizePhone } from "../../workers/lib/contact";
 import { newId } from "../../workers/lib/ids";
-import { REP_ON_WHATSAPP } from "../../workers/outbox/capture-statements";
-import { sendSoon } from "../../workers/outbox/send-now";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
+import { repReachedOn } from "../../workers/outbox/rep-message";
 import type { WhatsappDeps } from "./context";
 import type { DescribedMessage, Referral } from "./describe-message";
-import { insertedIds, messageKey, whatsappOutboxInsert } from "./outbox-reply";
+import { messageKey, whatsappOutboxInsert } from "./outbox-reply";
 import type { InboundMessage } from "./webhook-payload";
 
 const CONSENT_REPLY = {
@@ -127,29 +126,22 @@ async function recordForKnownLead(
   // Relayed whole: a sender cuts what is over its chat's limit visibly, pointing to the lead.
   const relayText = data.text;
   const mergeIfFree = (col: string, arg: string) =>
-    `${col} = COALESCE(${col}, (SELECT :${arg}
-      WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
-  try {
-    const results = await deps.ctx.database.client.batch(
-      [
-        {
-          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key,
-                created_at)
-                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l
-                  WHERE l.id = ${lead}
+    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
+  const results = await commitAndSend(deps.ctx, [
+    {
+      sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l WHERE l.id = ${lead}
                 ON CONFLICT DO NOTHING`,
-          args: { ...who, eventId, data: JSON.stringify(data), dedupKey: `wa:${msg.id}`, now },
-        },
-        // A user seen first by BSUID may show their wa_id later (and the other way round): keep both.
-        {
-          sql: `UPDATE lead SET last_inbound_at = :now, updated_at = :now, ${mergeIfFree("whatsapp_id", "wa")},
-                ${mergeIfFree("whatsapp_user_id", "waUser")}
+      args: { ...who, eventId, data: JSON.stringify(data), dedupKey: `wa:${msg.id}`, now },
+    },
+    // A user seen first by BSUID may show their wa_id later (and the other way round): keep both.
+    {
+      sql: `UPDATE lead SET last_inbound_at = :now, updated_at = :now, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")}
                 WHERE id = ${lead}`,
-          args: { ...who, wa: msg.from, waUser: msg.fromUserId, now },
-        },
-        {
-          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
-                idempotency_key, state, attempts, due_at, created_at, updated_at)
+      args: { ...who, wa: msg.from, waUser: msg.fromUserId, now },
+    },
+    {
+      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
                 SELECT :obxId, :ws, l.id, 'relay', 'telegram', c.id, r.telegram_chat_id,
                   json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id
                     || ') on WhatsApp:' || char(10) || :text),
@@ -158,47 +150,40 @@ async function recordForKnownLead(
                   JOIN channel c ON c.id = ${repTelegramBot("r")}
                 WHERE l.id = ${lead} AND r.telegram_chat_id IS NOT NULL AND ${fresh}
                 ON CONFLICT DO NOTHING RETURNING id`,
-          args: {
-            ...who,
-            obxId: newId("obx", now),
-            eventId,
-            text: relayText,
-            key: messageKey(deps, msg.id, "relay"),
-            now,
-          },
-        },
-        {
-          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
-                idempotency_key, state, attempts, due_at, created_at, updated_at)
+      args: {
+        ...who,
+        obxId: newId("obx", now),
+        eventId,
+        text: relayText,
+        key: messageKey(deps, msg.id, "relay"),
+        now,
+      },
+    },
+    {
+      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
                 SELECT :obxId, :ws, l.id, 'relay', 'whatsapp', :channelId, substr(r.whatsapp_phone, 2),
                   json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || '):'
                     || char(10) || :text),
                   :key, 'pending', 0, :now, :now, :now
                 FROM lead l JOIN rep r ON r.id = l.owner_rep_id
-                WHERE l.id = ${lead} AND ${REP_ON_WHATSAPP} AND ${fresh}
+                WHERE l.id = ${lead} AND ${repReachedOn(deps.ctx.channels, "whatsapp")} AND ${fresh}
                 ON CONFLICT DO NOTHING RETURNING id`,
-          args: {
-            ...who,
-            obxId: newId("obx", now),
-            eventId,
-            channelId: deps.channel.id,
-            text: relayText,
-            key: messageKey(deps, msg.id, "relay-wa"),
-            now,
-          },
-        },
-        { sql: `SELECT ${lead} AS id`, args: who },
-        // Last, so the indexes above stay put: the identity it did not have yet joins the lead.
-        { sql: attachIdentities(lead), args: { ...who, now } },
-      ],
-      "write",
-    );
-    sendSoon(deps.ctx, insertedIds(results.slice(2, 4)));
-    const id = results[4]?.rows[0]?.id;
-    return typeof id === "string" ? id : null;
-  } catch (err) {
-    throw toAppError(err);
-  }
+      args: {
+        ...who,
+        obxId: newId("obx", now),
+        eventId,
+        channelId: deps.channel.id,
+        text: relayText,
+        key: messageKey(deps, msg.id, "relay-wa"),
+        now,
+      },
+    },
+    { sql: `SELECT ${lead} AS id`, args: who },
+    // Last, so the indexes above stay put: the identity it did not have yet joins the lead.
+    { sql: attachIdentities(lead), args: { ...who, now } },
+  ]);
+  const id = results[4]?.rows[0]?.id;
+  return typeof id === "string" ? id : null;
 }
 
 /** STOP / START: the consent ledger, the lead and its sequences, and a confirmation, in one batch. */
@@ -210,32 +195,24 @@ async function recordConsent(
   text: string,
 ) {
   const to = msg.from ?? msg.fromUserId!;
-  try {
-    const results = await deps.ctx.database.client.batch(
-      [
-        ...consentStatements({
-          ws: deps.workspace.id,
-          leadId,
-          action,
-          source: "whatsapp",
-          address: to,
-          messageId: msg.id,
-          text,
-          now: deps.ctx.now(),
-        }),
-        // A bot_reply, not a message to the prospect's lead: the outbox sends it although the lead opted out.
-        whatsappOutboxInsert(deps, {
-          kind: "bot_reply",
-          to,
-          text: CONSENT_REPLY[action],
-          leadId,
-          key: messageKey(deps, msg.id, "consent"),
-        }),
-      ],
-      "write",
-    );
-    sendSoon(deps.ctx, insertedIds(results));
-  } catch (err) {
-    throw toAppError(err);
-  }
+  await commitAndSend(deps.ctx, [
+    ...consentStatements({
+      ws: deps.workspace.id,
+      leadId,
+      action,
+      source: "whatsapp",
+      address: to,
+      messageId: msg.id,
+      text,
+      now: deps.ctx.now(),
+    }),
+    // A bot_reply, not a message to the prospect's lead: the outbox sends it although the lead opted out.
+    whatsappOutboxInsert(deps, {
+      kind: "bot_reply",
+      to,
+      text: CONSENT_REPLY[action],
+      leadId,
+      key: messageKey(deps, msg.id, "consent"),
+    }),
+  ]);
 }

@@ -2,10 +2,10 @@ import { actionLabel } from "../../workers/domain/leads/lead-action-names";
 import { applyRepLeadAction, repActionState } from "../../workers/domain/leads/lead-actions";
 import { getLead } from "../../workers/domain/leads/leads";
 import { AppError } from "../../workers/errors";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import { type AlertReply, alertActionList } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";
-import { messageKey } from "./outbox-reply";
-import { queueWhatsapp } from "./queue";
+import { messageKey, whatsappOutboxInsert } from "./outbox-reply";
 
 /**
  * A rep's tap on an alert's reply button or list row. The lead changes through the same domain verbs as the
@@ -25,15 +25,15 @@ export async function handleRepAction(
   const { leadId } = reply;
   if (reply.action === "more") {
     const { lead } = await getLead(scope, leadId).catch(() => ({ lead: null }));
-    await queueWhatsapp(deps, [
-      {
+    await commitAndSend(deps.ctx, [
+      whatsappOutboxInsert(deps, {
         kind: "bot_reply",
         to,
         key,
         leadId: lead?.id ?? null,
         text: `${lead?.name ?? "Lead"} (${leadId}): choose what to do.`,
         interactive: alertActionList(leadId),
-      },
+      }),
     ]);
     return;
   }
@@ -43,21 +43,26 @@ export async function handleRepAction(
   } catch (err) {
     // The rep's mistake or a stale alert (lead passed on, not theirs, gone): tell them, change nothing.
     if (err instanceof AppError && err.status < 500) {
-      await queueWhatsapp(deps, [
-        { kind: "bot_reply", to, key, text: `${actionLabel(action)}: not done. ${err.message}` },
+      await commitAndSend(deps.ctx, [
+        whatsappOutboxInsert(deps, {
+          kind: "bot_reply",
+          to,
+          key,
+          text: `${actionLabel(action)}: not done. ${err.message}`,
+        }),
       ]);
       return;
     }
     throw err;
   }
   const { lead } = await getLead(scope, leadId);
-  await queueWhatsapp(deps, [
-    {
+  await commitAndSend(deps.ctx, [
+    whatsappOutboxInsert(deps, {
       kind: "bot_reply",
       to,
       key,
       leadId,
       text: `${actionLabel(action)} \u2713 ${lead.name ?? leadId} \u00b7 status: ${repActionState(action, lead.status)}`,
-    },
+    }),
   ]);
 }

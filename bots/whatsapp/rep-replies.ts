@@ -1,10 +1,9 @@
 import { prospectRoute, repReplyStatements } from "../../workers/domain/leads/rep-reply";
 import { toAppError } from "../../workers/errors";
-import { sendSoon } from "../../workers/outbox/send-now";
+import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import type { WhatsappDeps, WhatsappRep } from "./context";
 import type { DescribedMessage } from "./describe-message";
-import { insertedIds, messageKey } from "./outbox-reply";
-import { queueWhatsapp } from "./queue";
+import { messageKey, whatsappOutboxInsert } from "./outbox-reply";
 import type { InboundMessage } from "./webhook-payload";
 
 const HELP =
@@ -26,7 +25,7 @@ export async function handleRepMessage(
 ): Promise<void> {
   const key = messageKey(deps, msg.id, 0);
   if (!d.contextId || d.type === "reaction") {
-    await queueWhatsapp(deps, [{ kind: "bot_reply", to, key, text: HELP }]);
+    await commitAndSend(deps.ctx, [whatsappOutboxInsert(deps, { kind: "bot_reply", to, key, text: HELP })]);
     return;
   }
   try {
@@ -40,8 +39,8 @@ export async function handleRepMessage(
     const leadId = found.rows[0] ? String(found.rows[0].id) : null;
     const route = leadId ? await prospectRoute(deps.ctx, deps.workspace.id, leadId) : null;
     if (!leadId || !route) {
-      await queueWhatsapp(deps, [
-        {
+      await commitAndSend(deps.ctx, [
+        whatsappOutboxInsert(deps, {
           kind: "bot_reply",
           to,
           key,
@@ -49,11 +48,11 @@ export async function handleRepMessage(
             ? "This lead did not write to us on WhatsApp or Telegram, so we cannot reach them in a chat. " +
               "Call or email them instead."
             : `That is not one of your lead alerts. ${HELP}`,
-        },
+        }),
       ]);
       return;
     }
-    const { statements, outboxCount } = repReplyStatements({
+    const { statements } = repReplyStatements({
       workspaceId: deps.workspace.id,
       leadId,
       repId: rep.id,
@@ -66,8 +65,7 @@ export async function handleRepMessage(
       now: deps.ctx.now(),
       replyFrom: { sender: "whatsapp", channelId: deps.channel.id, recipient: to },
     });
-    const results = await deps.ctx.database.client.batch(statements, "write");
-    sendSoon(deps.ctx, insertedIds(results.slice(0, outboxCount)));
+    await commitAndSend(deps.ctx, statements);
   } catch (err) {
     throw toAppError(err);
   }

@@ -22,8 +22,8 @@ export const OUTBOX_KINDS = [
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
-export const SENDER_KINDS = ["telegram", "whatsapp", "email", "webhook"] as const;
-export type SenderKind = (typeof SENDER_KINDS)[number];
+/** `email`, `webhook`, or a channel's kind: the sender registry (workers/outbox/senders.ts) says which exist. */
+export type SenderKind = string;
 
 /**
  * pending → sent | failed (permanent: blocked, invalid address; never retried) | dead (too many tries)
@@ -64,7 +64,7 @@ export const outbox = sqliteTable(
       .references(() => workspace.id, { onDelete: "cascade" }),
     leadId: text("lead_id").references(() => lead.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: OUTBOX_KINDS }).notNull(),
-    sender: text("sender", { enum: SENDER_KINDS }).notNull(),
+    sender: text("sender").$type<SenderKind>().notNull(),
     // The bot / number that sends it (telegram, whatsapp); null for email and webhooks.
     channelId: text("channel_id").references(() => channel.id, { onDelete: "set null" }),
     // Chat id, email address, phone or URL, as the sender expects it.

@@ -1,5 +1,5 @@
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { SENDER_KINDS } from "./outbox";
+import type { SenderKind } from "./outbox";
 import { workspace } from "./workspace";
 
 // `erased`: the person had their data erased; lifted when they write to the workspace again.
@@ -13,7 +13,7 @@ export const suppression = sqliteTable(
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspace.id, { onDelete: "cascade" }),
-    sender: text("sender", { enum: SENDER_KINDS }).notNull(),
+    sender: text("sender").$type<SenderKind>().notNull(),
     address: text("address").notNull(),
     reason: text("reason", { enum: SUPPRESSION_REASONS }).notNull(),
     detail: text("detail"),

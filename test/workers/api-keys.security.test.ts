@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
+import { CHANNELS } from "../../workers/index";
 import { allRows, call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { formPost } from "../support/workers/team-harness";
 
@@ -124,7 +125,7 @@ describe("workspace sign-up fails closed", () => {
   it("a deployed database without ADMIN_TOKEN refuses sign-up with how to enable it", async () => {
     const parsed = parseConfig({ LIBSQL_URL: "libsql://db-org.turso.io" });
     if (!parsed.ok) throw new Error(parsed.issues.join());
-    const res = await createApp(parsed.config).request("/api/v1/workspaces", {
+    const res = await createApp(parsed.config, CHANNELS).request("/api/v1/workspaces", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ name: "Anyone" }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
+import { CHANNELS } from "../../workers/index";
 import {
   allRows,
   call,
@@ -93,7 +94,7 @@ describe("forged or missing secrets → 401, no side effect", () => {
     const admin = "admin-token-0123456789abcdef";
     const parsed = parseConfig({ LIBSQL_URL: libsqlUrl, ADMIN_TOKEN: admin });
     if (!parsed.ok) throw new Error(parsed.issues.join());
-    const app = createApp(parsed.config);
+    const app = createApp(parsed.config, CHANNELS);
     const before = await allRows();
     for (const auth of [
       undefined,

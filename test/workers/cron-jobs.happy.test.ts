@@ -47,7 +47,7 @@ describe("cron jobs", () => {
     const at = new Date(Date.now() + 2 * 24 * HOUR);
     at.setUTCHours(16, 0, 0, 0);
     const ctx = domainContext(() => at.getTime());
-    const senders = createSenders(ctx.config);
+    const senders = createSenders(ctx.config, ctx.channels);
     await dailyDigest.run({ ctx, senders });
     await dailyDigest.run({ ctx, senders });
     const rows = await testDb().execute({

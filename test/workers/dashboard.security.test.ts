@@ -3,6 +3,7 @@ import { parseConfig } from "../../workers/config";
 import { AppError } from "../../workers/errors";
 import { createApp } from "../../workers/http/create-app";
 import { sessionSecret } from "../../workers/http/session";
+import { CHANNELS } from "../../workers/index";
 import { call, dashboardSession, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 const BASE = "https://leadrelay.test";
@@ -99,8 +100,10 @@ describe("dashboard sessions", () => {
     if (!remote.ok) throw new Error(remote.issues.join());
     expect(() => sessionSecret(remote.config)).toThrow(AppError);
     // A cookie opens nothing without the secret (401); signing in says what is missing.
-    expect((await createApp(remote.config).request("/app", { headers: { cookie: "lr_session=x" } })).status).toBe(401);
-    const res = await createApp(remote.config).request("/app/invite/x", {
+    expect(
+      (await createApp(remote.config, CHANNELS).request("/app", { headers: { cookie: "lr_session=x" } })).status,
+    ).toBe(401);
+    const res = await createApp(remote.config, CHANNELS).request("/app/invite/x", {
       method: "POST",
       headers: { origin: "http://localhost", "content-type": "application/x-www-form-urlencoded" },
       body: "password=long-enough-password",

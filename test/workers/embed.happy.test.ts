@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
+import { CHANNELS } from "../../workers/index";
 import { call, countRows, libsqlUrl, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 afterEach(() => {
@@ -108,7 +109,7 @@ describe("Turnstile", () => {
       TURNSTILE_VERIFY_URL: "https://turnstile.test/siteverify",
     });
     if (!parsed.ok) throw new Error(parsed.issues.join());
-    return createApp(parsed.config);
+    return createApp(parsed.config, CHANNELS);
   }
 
   /** Fakes only siteverify; the database keeps using the real fetch. */

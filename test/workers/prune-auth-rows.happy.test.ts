@@ -32,7 +32,7 @@ describe("cron: prune expired sessions and throttle counters", () => {
     });
 
     const ctx = domainContext(() => now);
-    const first = await pruneAuthRows.run({ ctx, senders: createSenders(ctx.config) });
+    const first = await pruneAuthRows.run({ ctx, senders: createSenders(ctx.config, ctx.channels) });
     expect(first.sessions).toBeGreaterThanOrEqual(2);
     expect(first.throttles).toBeGreaterThanOrEqual(1);
     expect(first.sessions).toBeLessThanOrEqual(PRUNE_BATCH);
@@ -49,7 +49,7 @@ describe("cron: prune expired sessions and throttle counters", () => {
     });
     expect(counters.rows.map((r) => r.key)).toEqual([`signin-ip:new-${tag}`]);
 
-    const second = await pruneAuthRows.run({ ctx, senders: createSenders(ctx.config) });
+    const second = await pruneAuthRows.run({ ctx, senders: createSenders(ctx.config, ctx.channels) });
     expect(second.sessions).toBe(0);
     expect(second.throttles).toBe(0);
   });

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
+import { CHANNELS } from "../../workers/index";
 import { callRaw, isErrorShape, seedWorkspace } from "../support/workers/harness";
 
 // The limits of wrangler.toml ([[ratelimits]]); keep these in step with it.
@@ -63,7 +64,7 @@ describe("rate limits on the public form route", () => {
 function appTrusting(header: string | undefined) {
   const parsed = parseConfig({ ...(env as unknown as Record<string, unknown>), CLIENT_IP_HEADER: header });
   if (!parsed.ok) throw new Error(parsed.issues.join());
-  const app = createApp(parsed.config);
+  const app = createApp(parsed.config, CHANNELS);
   return (formKey: string, headers: Record<string, string>) =>
     app.request(
       `/f/${formKey}`,

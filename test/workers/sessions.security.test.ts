@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
+import { CHANNELS } from "../../workers/index";
 import { call, dashboardSession, libsqlUrl, seedWorkspace, testDb } from "../support/workers/harness";
 import { BASE, cookieOf, formPost, invitedPerson, PASSWORD, page, signIn } from "../support/workers/team-harness";
 
@@ -71,7 +72,8 @@ describe("console sessions", () => {
     expect(setCookie).toMatch(/Path=\/app/);
     const cookie = cookieOf(res);
     const config = configOf(env as unknown as Record<string, unknown>);
-    const at = (ms: number) => createApp(config, () => Date.now() + ms).request("/app/leads", { headers: { cookie } });
+    const at = (ms: number) =>
+      createApp(config, CHANNELS, () => Date.now() + ms).request("/app/leads", { headers: { cookie } });
     expect((await at(11 * 3_600_000)).status).toBe(200);
     // That request was a sign of life: the clock restarts from it.
     expect((await at(11 * 3_600_000 + 11 * 3_600_000)).status).toBe(200);
@@ -108,14 +110,16 @@ describe("console sessions", () => {
     const modes = {
       "this Worker": (c: string) => call("GET", "/app", { headers: { cookie: c } }),
       "local database, no SESSION_SECRET": (c: string) =>
-        createApp(configOf({ LIBSQL_URL: libsqlUrl })).request("/app", { headers: { cookie: c } }),
+        createApp(configOf({ LIBSQL_URL: libsqlUrl }), CHANNELS).request("/app", { headers: { cookie: c } }),
       "deployed database, no SESSION_SECRET": (c: string) =>
-        createApp(configOf({ LIBSQL_URL: "libsql://db-org.turso.io" })).request("/app", { headers: { cookie: c } }),
+        createApp(configOf({ LIBSQL_URL: "libsql://db-org.turso.io" }), CHANNELS).request("/app", {
+          headers: { cookie: c },
+        }),
       "deployed database, SESSION_SECRET set": (c: string) =>
-        createApp(configOf({ LIBSQL_URL: "libsql://db-org.turso.io", SESSION_SECRET: "x".repeat(40) })).request(
-          "/app",
-          { headers: { cookie: c } },
-        ),
+        createApp(
+          configOf({ LIBSQL_URL: "libsql://db-org.turso.io", SESSION_SECRET: "x".repeat(40) }),
+          CHANNELS,
+        ).request("/app", { headers: { cookie: c } }),
     };
     for (const [mode, get] of Object.entries(modes)) {
       for (const value of forged) expect((await get(`lr_session=${value}`)).status, `${mode}: ${value}`).toBe(401);
@@ -141,7 +145,7 @@ describe("sign-in throttling", () => {
     for (let i = 1; i <= 5; i++) expect((await signIn(`nobody-${i}-${admin.email}`, "x")).status).toBe(401);
 
     const later = configOf(env as unknown as Record<string, unknown>);
-    const res = await createApp(later, () => Date.now() + 5 * 60_000 + 1).request("/app/login", {
+    const res = await createApp(later, CHANNELS, () => Date.now() + 5 * 60_000 + 1).request("/app/login", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", origin: "http://localhost" },
       body: new URLSearchParams({ email: admin.email, password: PASSWORD }).toString(),

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
+import { CHANNELS } from "../../workers/index";
 import { call, isErrorShape, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 
@@ -10,7 +11,7 @@ function productionApp() {
   const parsed = parseConfig({ ...(env as unknown as Record<string, unknown>), OUTBOUND_ALLOW_LOOPBACK: undefined });
   if (!parsed.ok) throw new Error(parsed.issues.join());
   expect(parsed.config.OUTBOUND_ALLOW_LOOPBACK).toBe(false);
-  const app = createApp(parsed.config);
+  const app = createApp(parsed.config, CHANNELS);
   return (method: string, path: string, key: string, body: unknown) =>
     app.request(
       path,

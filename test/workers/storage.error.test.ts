@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
+import { CHANNELS } from "../../workers/index";
 import { call, countRows, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 
 // The real app, built with a config whose database is unreachable (nothing listens on port 9).
 function appWithDeadDatabase() {
   const parsed = parseConfig({ LIBSQL_URL: "http://127.0.0.1:9" });
   if (!parsed.ok) throw new Error(parsed.issues.join());
-  return createApp(parsed.config);
+  return createApp(parsed.config, CHANNELS);
 }
 
 describe("database unavailable", () => {

@@ -14,7 +14,8 @@ export default defineProject({
   cacheDir: `${root}.cache/vite`,
   plugins: [
     cloudflareTest(({ inject }) => ({
-      main: "./workers/index.ts",
+      // The shipped Worker plus the test-only JSON channel (test/support/workers/json-channel/).
+      main: "./test/support/workers/test-entry.ts",
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: {

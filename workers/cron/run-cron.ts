@@ -1,3 +1,4 @@
+import type { ChannelList } from "../channels/channel";
 import type { Config } from "../config";
 import { openDatabase } from "../db";
 import type { ScheduleRetry } from "../outbox/retry-queue";
@@ -13,13 +14,14 @@ import { CRON_JOBS } from "./jobs";
  */
 export async function runCron(
   config: Config,
+  channels: ChannelList,
   scheduledTime: number,
   rotation: RotationService,
   jobs: CronJob[] = CRON_JOBS,
   scheduleRetry?: ScheduleRetry,
 ) {
-  const ctx = { config, database: openDatabase(config), now: () => scheduledTime, rotation, scheduleRetry };
-  const senders = createSenders(config);
+  const ctx = { config, channels, database: openDatabase(config), now: () => scheduledTime, rotation, scheduleRetry };
+  const senders = createSenders(config, channels);
   const results: Record<string, Record<string, number> | { error: string }> = {};
   for (const job of jobs) {
     try {

@@ -1,3 +1,4 @@
+import type { ChannelList } from "../channels/channel";
 import type { Config } from "../config";
 import type { Database } from "../db";
 import type { ScheduleRetry } from "../outbox/retry-queue";
@@ -7,6 +8,8 @@ import type { SlaClock } from "../routing/sla-clock";
 /** What every domain verb receives: no `env`, no request, so any transport (HTTP, bots, cron) can call it. */
 export interface DomainContext {
   config: Config;
+  /** The channels of this deployment (the list at the entry): the core writes to chat apps only through it. */
+  channels: ChannelList;
   database: Database;
   now: () => number;
   rotation: RotationService;

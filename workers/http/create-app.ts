@@ -1,11 +1,11 @@
 import { cors } from "hono/cors";
+import type { ChannelList } from "../channels/channel";
 import type { Config } from "../config";
 import { openDatabase } from "../db";
 import { AppError } from "../errors";
 import { queueRetries } from "../outbox/retry-queue";
 import { registerApiKeys } from "../routes/api-keys";
 import { registerAudit } from "../routes/audit";
-import { registerChannels } from "../routes/channels";
 import { registerDashboard } from "../routes/dashboard";
 import { registerEmbed } from "../routes/embed";
 import { registerFormCapture } from "../routes/form-capture";
@@ -19,16 +19,12 @@ import { registerOpenApi } from "../routes/openapi";
 import { registerPeople } from "../routes/people";
 import { registerPools } from "../routes/pools";
 import { registerRepLoad } from "../routes/rep-load";
-import { registerRepTelegramInvite } from "../routes/rep-telegram-invite";
 import { registerReps } from "../routes/reps";
 import { registerRoutingPreview } from "../routes/routing-preview";
 import { registerRoutingRules } from "../routes/routing-rules";
 import { registerScoring } from "../routes/scoring";
 import { registerSequences } from "../routes/sequences";
-import { registerTelegramHook } from "../routes/telegram-hook";
 import { registerWebhooks } from "../routes/webhooks";
-import { registerWhatsappChannels } from "../routes/whatsapp-channels";
-import { registerWhatsappHook } from "../routes/whatsapp-hook";
 import { registerWorkspaces } from "../routes/workspaces";
 import { rotationService } from "../routing/rotation-service";
 import { slaClock } from "../routing/sla-clock";
@@ -40,7 +36,8 @@ import { renderError } from "./on-error";
 import { limitHookByChannel, limitPublicByIp } from "./rate-limit";
 import { rejectUnstorableUrl } from "./text-safety";
 
-export function createApp(config: Config, clock: () => number = Date.now) {
+/** The app of one deployment: its config and its channels (the list at the entry), each adding its own routes. */
+export function createApp(config: Config, channels: ChannelList, clock: () => number = Date.now) {
   const app = newApp();
 
   app.use("*", async (c, next) => {
@@ -57,6 +54,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
     const scheduleRetry = queueRetries(c.env?.OUTBOX_RETRY, clock);
     c.set("ctx", {
       config,
+      channels,
       database: openDatabase(config),
       now: clock,
       rotation: rotationService(c.env?.ROTATION),
@@ -105,11 +103,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
   registerSequences(app);
   registerScoring(app);
   registerWebhooks(app);
-  registerChannels(app);
-  registerRepTelegramInvite(app);
-  registerTelegramHook(app);
-  registerWhatsappChannels(app);
-  registerWhatsappHook(app);
+  for (const channel of channels) channel.routes(app);
   registerFormCapture(app);
   registerEmbed(app);
   registerDashboard(app);

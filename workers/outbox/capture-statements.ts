@@ -1,10 +1,10 @@
 import type { InStatement, InValue } from "@libsql/client/web";
 import type { LeadSource } from "../../db/schema";
+import type { ChannelList } from "../channels/channel";
 import type { Config } from "../config";
-import { repTelegramBot } from "../domain/channels/rep-bot";
 import type { LeadActionsRef } from "../domain/leads/lead-action-names";
-import { newId } from "../lib/ids";
 import { fitText } from "./fit-text";
+import { repMessageStatements } from "./rep-message";
 
 export interface CaptureFacts {
   ws: string;
@@ -15,12 +15,9 @@ export interface CaptureFacts {
   /** The pool routing chose (null = no pool / the implicit default). */
   poolId: string | null;
   email: string | null;
-  telegramUserId: string | null;
   /** E.164; a form lead with a phone can get the WhatsApp auto-reply template. */
   phone?: string | null;
-  /** wa_id or BSUID of a prospect who wrote on WhatsApp. */
-  whatsappRecipient?: string | null;
-  /** The bot / number the prospect wrote to (replies go out through it). */
+  /** The bot / number the prospect wrote to (the auto-reply goes out through it, to their address there). */
   channelId?: string | null;
   now: number;
   /** The rep routing picked for a new lead, who gets the alert. */
@@ -51,22 +48,9 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
 const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
   state, attempts, due_at, created_at, updated_at)`;
 
-/**
- * The bot or number that sends: the one the prospect wrote to (`:channelId`), else the workspace's first of its kind.
- */
-const sendingChannel = (kind: "telegram" | "whatsapp") => `COALESCE(
-  (SELECT id FROM channel WHERE id = :channelId AND workspace_id = :ws AND kind = '${kind}'),
-  (SELECT id FROM channel WHERE workspace_id = :ws AND kind = '${kind}' ORDER BY created_at LIMIT 1))`;
-const WHATSAPP_CHANNEL = sendingChannel("whatsapp");
-
-/**
- * Reps on WhatsApp are those without Telegram: a rep with a linked Telegram chat (and a bot to reach it)
- * gets alerts there only, so nobody is alerted twice. `r` is the rep row.
- */
-export const REP_ON_WHATSAPP = `r.whatsapp_phone IS NOT NULL AND NOT (r.telegram_chat_id IS NOT NULL
-  AND EXISTS (SELECT 1 FROM channel WHERE workspace_id = r.workspace_id AND kind = 'telegram'))`;
-
 export interface RepAlert {
+  /** The deployment's channels: the rep is alerted on the first they are reachable on. */
+  channels: ChannelList;
   ws: string;
   leadId: string;
   repId: string;
@@ -77,88 +61,47 @@ export interface RepAlert {
   now: number;
   condition: string;
   conditionArgs?: Record<string, InValue>;
-  /** The WhatsApp number the prospect wrote to (alerts to WhatsApp reps go out from it); else the first. */
+  /** The bot or number the prospect wrote to: channels that answer reps from it use it, else their first. */
   channelId?: string | null;
 }
 
 /**
- * An alert to a rep as an outbox row, through one app: written only if the rep is reachable there and
- * `condition` (SQL) holds, so the alert rides in the same batch as the change it announces and only if
- * that change happens. A retry draws a new id, but the idempotency key's unique index makes it write nothing.
+ * The alert to a rep in the app they use, with the lead's one-tap buttons (neutral `actions`, rendered by the
+ * channel's sender), written only if `condition` (SQL) holds, so the alert rides in the same batch as the
+ * change it announces and only if that change happens (see `repMessageStatements`). A retry draws a new id,
+ * but the idempotency key's unique index makes it write nothing.
  */
-function alertRow(
-  a: RepAlert,
-  via: {
-    sender: "telegram" | "whatsapp";
-    channel: string;
-    reachable: string;
-    recipient: string;
-    payload: string;
-    key: string;
-    args: Record<string, InValue>;
-  },
-): InStatement {
-  return {
-    sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-          SELECT :alertId, :ws, :leadId, :kind, '${via.sender}', c.id, ${via.recipient}, ${via.payload}, :alertKey,
-            'pending', 0, :now, :now, :now
-          FROM rep r JOIN channel c ON c.id = ${via.channel}
-          WHERE r.id = :repId AND r.workspace_id = :ws AND ${via.reachable} AND ${a.condition}
-          ON CONFLICT DO NOTHING RETURNING id`,
+export function repAlertStatements(a: RepAlert): InStatement[] {
+  return repMessageStatements(a.channels, {
+    ws: a.ws,
+    kind: a.kind,
+    leadId: ":leadId",
+    from: "rep r",
+    where: `r.id = :repId AND ${a.condition}`,
+    payload: `json_object('text', :text, 'actions', json(:actions))`,
+    key: a.key,
+    now: a.now,
     args: {
       ...a.conditionArgs,
-      ...via.args,
+      channelId: a.channelId ?? null,
       ws: a.ws,
       leadId: a.leadId,
       repId: a.repId,
+      // Conditions may read the change's time and kind, as the alert row does.
+      now: a.now,
       kind: a.kind,
       text: a.text,
-      now: a.now,
-      alertKey: via.key,
-      alertId: newId("obx", a.now),
+      actions: JSON.stringify({ leadId: a.leadId } satisfies LeadActionsRef),
     },
-  };
-}
-
-/** The alert in the rep's Telegram chat through the bot they started, with the lead's one-tap buttons. */
-export function repAlertStatement(a: RepAlert): InStatement {
-  return alertRow(a, {
-    sender: "telegram",
-    channel: repTelegramBot("r"),
-    reachable: `r.telegram_chat_id IS NOT NULL`,
-    recipient: `r.telegram_chat_id`,
-    payload: `json_object('text', :text, 'actions', json(:actions))`,
-    key: a.key,
-    // The same one-tap buttons as a new lead's alert: whoever the lead lands on can work it from here.
-    args: { actions: JSON.stringify({ leadId: a.leadId } satisfies LeadActionsRef) },
   });
-}
-
-/**
- * The WhatsApp twin: the same alert with reply buttons, to a rep on WhatsApp through the workspace's number
- * (to their E.164 phone without the "+", as Meta writes wa_ids).
- */
-export function repWhatsappAlertStatement(a: RepAlert): InStatement {
-  return alertRow(a, {
-    sender: "whatsapp",
-    channel: WHATSAPP_CHANNEL,
-    reachable: REP_ON_WHATSAPP,
-    recipient: `substr(r.whatsapp_phone, 2)`,
-    payload: `json_object('text', :text, 'actions', json(:actions))`,
-    key: `${a.key}:wa`,
-    args: { channelId: a.channelId ?? null, actions: JSON.stringify({ leadId: a.leadId } satisfies LeadActionsRef) },
-  });
-}
-
-/**
- * The alert to a rep in the app they use: Telegram when their chat is linked (and the workspace has a bot),
- * else WhatsApp when they have a phone there. Each statement checks which applies, so at most one writes.
- */
-export function repAlertStatements(a: RepAlert): InStatement[] {
-  return [repAlertStatement(a), repWhatsappAlertStatement(a)];
 }
 
 const CREATED = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId)`;
+
+// A form lead's phone is reached only by an approved WhatsApp template: the one place the core still names a
+// channel (a channel able to write first to a phone number would declare it; none but WhatsApp can).
+const FIRST_WHATSAPP_NUMBER = `(SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp'
+  ORDER BY created_at LIMIT 1)`;
 
 /**
  * The statements a capture adds to its own batch, so the lead, its event, its auto-reply and its
@@ -168,6 +111,7 @@ const CREATED = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId)`;
  */
 export function captureOutboxStatements(
   config: Config,
+  channels: ChannelList,
   f: CaptureFacts,
 ): { statements: InStatement[]; outboxIndexes: number[] } {
   const statements: InStatement[] = [];
@@ -192,10 +136,10 @@ export function captureOutboxStatements(
               json_object('text', (SELECT auto_reply_text FROM form WHERE id = :formId AND workspace_id = :ws)),
               :autoKey, 'pending', 0, :now, :now, :now
             FROM channel c
-            WHERE c.id = ${WHATSAPP_CHANNEL} AND json_extract(c.config, '$.templates.auto_reply.name') IS NOT NULL
+            WHERE c.id = ${FIRST_WHATSAPP_NUMBER} AND json_extract(c.config, '$.templates.auto_reply.name') IS NOT NULL
               AND ${CREATED}
             ON CONFLICT DO NOTHING RETURNING id`,
-      args: { ...base, to: f.phone.replace(/^\+/, ""), formId: f.formId, channelId: null },
+      args: { ...base, to: f.phone.replace(/^\+/, ""), formId: f.formId },
     });
   }
   // Form lead with an email and an email API: the form's auto-reply by email.
@@ -211,27 +155,30 @@ export function captureOutboxStatements(
       args: { ...base, email: f.email, formId: f.formId },
     });
   }
-  // A prospect who writes to the Telegram bot or the WhatsApp number: its configured auto-reply, in that
-  // chat, from the bot or number they wrote to.
-  const chat = f.source === "telegram" ? f.telegramUserId : f.source === "whatsapp" ? f.whatsappRecipient : null;
-  if ((f.source === "telegram" || f.source === "whatsapp") && chat) {
+  // A prospect who writes to a channel's bot or number: its configured auto-reply, in that chat, from the bot
+  // or number they wrote to (else the workspace's first of the lead's source), to their address on it.
+  const reach = channels.flatMap((c) => (c.prospect ? [`WHEN '${c.kind}' THEN (${c.prospect.recipient})`] : []));
+  if (reach.length > 0 && (f.channelId || channels.some((c) => c.kind === f.source))) {
     outboxIndexes.push(statements.length);
     statements.push({
       sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-            SELECT :autoId, :ws, :leadId, 'auto_reply', :sender, c.id, :to,
+            SELECT :autoId, :ws, :leadId, 'auto_reply', c.kind, c.id, CASE c.kind ${reach.join(" ")} END,
               json_object('text', json_extract(c.config, '$.autoReplyText')), :autoKey, 'pending', 0, :now, :now, :now
-            FROM channel c
-            WHERE c.id = ${sendingChannel(f.source)} AND json_extract(c.config, '$.autoReplyText') IS NOT NULL
-              AND ${CREATED}
+            FROM channel c JOIN lead l ON l.id = :leadId AND l.workspace_id = :ws
+            WHERE c.id = COALESCE(
+                (SELECT id FROM channel WHERE id = :channelId AND workspace_id = :ws),
+                (SELECT id FROM channel WHERE workspace_id = :ws AND kind = :source ORDER BY created_at LIMIT 1))
+              AND json_extract(c.config, '$.autoReplyText') IS NOT NULL
+              AND CASE c.kind ${reach.join(" ")} END IS NOT NULL
             ON CONFLICT DO NOTHING RETURNING id`,
-      args: { ...base, sender: f.source, to: chat, channelId: f.channelId ?? null },
+      args: { ...base, source: f.source, channelId: f.channelId ?? null },
     });
   }
-  // The owner's alert with the one-tap action buttons, in their Telegram chat through the workspace's bot
-  // (bots/telegram/rep-actions.ts handles the taps), or on WhatsApp for a rep without Telegram
-  // (bots/whatsapp/rep-actions.ts). Reassignments alert through the same statements.
+  // The owner's alert with the one-tap action buttons, in the first app of the list they are reachable on
+  // (each channel handles the taps). Reassignments alert through the same statements.
   if (f.ownerRepId) {
     const alerts = repAlertStatements({
+      channels,
       ws: f.ws,
       leadId: f.leadId,
       repId: f.ownerRepId,

@@ -1,5 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
+import { type ChannelList, channelOfKind } from "../channels/channel";
 import type { DomainContext } from "../domain/context";
 import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
@@ -11,7 +12,6 @@ import { replyOutcomeStatements } from "./reply-outcome";
 import { scheduleRetries } from "./retry-queue";
 import type { SenderRegistry, SendResult } from "./sender";
 import { webhookDeliveryLog } from "./webhook-delivery-log";
-import { windowOpen } from "./whatsapp-mode";
 
 // Workers allow 6 simultaneous outgoing connections per invocation; the database needs one of them.
 const SEND_CONCURRENCY = 4;
@@ -29,8 +29,8 @@ interface RowContext {
   formName: string | null;
   channelConfig: ChannelConfig | null;
   suppressed: boolean;
-  /** WhatsApp: the recipient's last message to the sending number (opens the 24-hour window). */
-  whatsappInboundAt: number | null;
+  /** Channels with a messaging window: the recipient's last message to the sending channel (opens it). */
+  lastInboundAt: number | null;
   /** Webhook rows: the endpoint's signing secret now; null once it is deleted or deactivated. */
   webhookSecret: string | null;
   /** Webhook rows: the secret a rotation replaced, while its overlap lasts. */
@@ -39,14 +39,17 @@ interface RowContext {
 
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
 async function loadContext(ctx: DomainContext, ids: string[], now: number): Promise<Map<string, RowContext>> {
+  const windows = ctx.channels.filter((c) => c.window);
+  const lastInbound = windows.length
+    ? `CASE o.sender ${windows.map((c) => `WHEN '${c.kind}' THEN ${c.window?.lastInbound}`).join(" ")} END`
+    : "NULL";
   const rs = await ctx.database.client.execute({
     sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name,
             c.config AS channel_config,
             EXISTS (SELECT 1 FROM suppression s
                     WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender
                       AND s.address = o.recipient) AS suppressed,
-            CASE WHEN o.sender = 'whatsapp' THEN (SELECT w.last_inbound_at FROM whatsapp_window w
-                    WHERE w.channel_id = o.channel_id AND w.address = ltrim(o.recipient, '+')) END AS wa_inbound_at,
+            ${lastInbound} AS last_inbound_at,
             CASE WHEN o.sender = 'webhook' THEN (SELECT e.secret FROM webhook_endpoint e
                     WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id
                       AND e.active = 1) END AS webhook_secret,
@@ -72,7 +75,7 @@ async function loadContext(ctx: DomainContext, ids: string[], now: number): Prom
         formName: str(r.form_name),
         channelConfig: r.channel_config === null ? null : (JSON.parse(String(r.channel_config)) as ChannelConfig),
         suppressed: Number(r.suppressed) === 1,
-        whatsappInboundAt: r.wa_inbound_at === null || r.wa_inbound_at === undefined ? null : Number(r.wa_inbound_at),
+        lastInboundAt: r.last_inbound_at === null || r.last_inbound_at === undefined ? null : Number(r.last_inbound_at),
         webhookSecret: str(r.webhook_secret),
         webhookPreviousSecret: str(r.webhook_previous_secret),
       },
@@ -86,6 +89,7 @@ async function sendOne(
   row: ClaimedRow,
   context: RowContext | undefined,
   senders: SenderRegistry,
+  channels: ChannelList,
   now: number,
 ): Promise<Outcome> {
   if (!context) return { status: "skipped", reason: "row vanished" };
@@ -112,7 +116,7 @@ async function sendOne(
       interactive: row.payload.interactive,
       actions: row.payload.actions as LeadActionsRef | undefined,
       kind: row.kind,
-      windowOpen: row.sender === "whatsapp" ? windowOpen(context.whatsappInboundAt, now) : undefined,
+      windowOpen: channelOfKind(channels, row.sender)?.window?.isOpen(context.lastInboundAt, now),
       // Template parameters are owner-written templates too, whatever the row's kind.
       render: (text: string) => renderTemplate(text.replaceAll("{lead_id}", row.leadId ?? ""), vars),
       copyOf: row.payload.copyOf,
@@ -280,7 +284,7 @@ export async function deliverClaimed(
   async function worker() {
     while (next < rows.length) {
       const row = rows[next++]!;
-      const outcome = await sendOne(row, context.get(row.id), senders, ctx.now());
+      const outcome = await sendOne(row, context.get(row.id), senders, ctx.channels, ctx.now());
       const now = ctx.now();
       const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
       if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS)

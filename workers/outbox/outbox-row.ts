@@ -19,8 +19,8 @@ export interface OutboxRow {
 
 /**
  * The INSERT every chat reply shares (bot answers, relays, rep replies): handlers add it to the batch of
- * their cause, then `sendSoon` the ids it returns. A retry draws a new id, but the idempotency key's
- * unique index makes it write nothing, so nothing is sent twice.
+ * their cause, written with `commitAndSend` (which sends what it inserted). A retry draws a new id, but the
+ * idempotency key's unique index makes it write nothing, so nothing is sent twice.
  */
 export function outboxRowInsert(r: OutboxRow): InStatement {
   return {

@@ -11,7 +11,7 @@ import { createSenders } from "./senders";
  */
 export async function sendNow(ctx: DomainContext, ids: string[]): Promise<void> {
   try {
-    const senders = createSenders(ctx.config);
+    const senders = createSenders(ctx.config, ctx.channels);
     const rows = await claimByIds(ctx, Object.keys(senders) as SenderKind[], ids);
     await deliverClaimed(ctx, senders, rows);
   } catch (err) {

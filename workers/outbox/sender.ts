@@ -16,7 +16,7 @@ export interface OutboundMessage {
   actions?: LeadActionsRef | undefined;
   /** What the message is for: picks the WhatsApp template configured for that use. */
   kind?: OutboxKind | undefined;
-  /** WhatsApp: whether the recipient's 24-hour customer service window is open now. */
+  /** Channels with a messaging window (WhatsApp's 24 hours): whether it is open with the recipient now. */
   windowOpen?: boolean | undefined;
   /** Fills {name}, {rep_name}, {form}, {lead_id} in template parameters. */
   render?: ((text: string) => string) | undefined;
@@ -52,7 +52,7 @@ export interface Sender {
 }
 
 /** Channel kind → its sender. A kind without a sender (email without an email API) is left pending, not failed. */
-export type SenderRegistry = Partial<Record<SenderKind, Sender>>;
+export type SenderRegistry = Record<SenderKind, Sender | undefined>;
 
 // A send must finish well inside the outbox lease, or another run could claim the row again.
 export const SEND_TIMEOUT_MS = 10_000;

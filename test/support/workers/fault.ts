@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { inject } from "vitest";
 import { parseConfig } from "../../../workers/config";
 import { createApp } from "../../../workers/http/create-app";
+import { CHANNELS } from "../../../workers/index";
 
 /** The test database behind the fault proxy (test/support/fault-proxy.ts). */
 export const faultyLibsqlUrl = inject("faultyLibsqlUrl");
@@ -18,6 +19,6 @@ export async function setDatabase(mode: "up" | "down" | "drop-response" | "drop-
 export function appBehindFaultProxy(vars: Record<string, string> = {}) {
   const parsed = parseConfig({ LIBSQL_URL: faultyLibsqlUrl, ...vars });
   if (!parsed.ok) throw new Error(parsed.issues.join());
-  const app = createApp(parsed.config);
+  const app = createApp(parsed.config, CHANNELS);
   return { request: (path: string, init: RequestInit = {}) => app.request(path, init, env) };
 }

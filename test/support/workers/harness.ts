@@ -1,8 +1,8 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { type Client, createClient } from "@libsql/client/web";
 import { inject } from "vitest";
-import worker from "../../../workers/index";
 import type { ResponseJson } from "../response-json";
+import worker from "./test-entry";
 
 export const libsqlUrl = inject("libsqlUrl");
 

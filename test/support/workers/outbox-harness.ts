@@ -3,9 +3,9 @@ import { inject } from "vitest";
 import { parseConfig } from "../../../workers/config";
 import { openDatabase } from "../../../workers/db";
 import type { DomainContext } from "../../../workers/domain/context";
-import worker from "../../../workers/index";
 import { rotationService } from "../../../workers/routing/rotation-service";
 import { testDb } from "./harness";
+import worker, { TEST_CHANNELS } from "./test-entry";
 
 export const fakeApiUrl = inject("fakeApiUrl");
 
@@ -21,6 +21,7 @@ export function domainContext(now: () => number = Date.now, waitUntil?: (p: Prom
   if (!parsed.ok) throw new Error(parsed.issues.join("; "));
   return {
     config: parsed.config,
+    channels: TEST_CHANNELS,
     database: openDatabase(parsed.config),
     now,
     waitUntil,

@@ -39,7 +39,6 @@ import {
   identityMatch,
   identitySchema,
   LEGACY_IDENTITY_COLUMNS,
-  senderAddress,
 } from "./lead-identities";
 import { type ScoringRules, scoreLead } from "./scoring";
 import { getScoringRules } from "./scoring-rules";
@@ -264,17 +263,15 @@ export async function captureLead(
     });
 
     // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
-    const outbox = captureOutboxStatements(ctx.config, {
+    const outbox = captureOutboxStatements(ctx.config, ctx.channels, {
       ws: workspace.id,
       leadId,
       source: input.source,
       formId: input.formId ?? null,
       poolId: decision.poolId,
       email,
-      telegramUserId: senderAddress(identities, "telegram"),
       now,
       phone,
-      whatsappRecipient: senderAddress(identities, "whatsapp"),
       channelId: blank(input.channelId),
       ownerRepId: decision.ownerRepId,
       alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
@@ -285,6 +282,7 @@ export async function captureLead(
       // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
       ...(!decision.ownerRepId
         ? queuedAlertStatements({
+            channels: ctx.channels,
             ws: workspace.id,
             lead: { id: leadId, ...leadFacts },
             watcherRepIds: queueWatchers(routing),
@@ -294,6 +292,7 @@ export async function captureLead(
       // A returning lead moved on from an owner who is gone: its new owner is alerted like any hand-over.
       ...(existing && reOwner && existing.ownerRepId
         ? handOverStatements({
+            channels: ctx.channels,
             ws: workspace.id,
             lead: { id: existing.id, ...leadFacts },
             repId: reOwner,
@@ -306,6 +305,7 @@ export async function captureLead(
         : []),
       ...(existing && reopen
         ? reopenedAlertStatements({
+            channels: ctx.channels,
             ws: workspace.id,
             lead: { id: existing.id, ...leadFacts },
             repId: decision.ownerRepId,

@@ -1,8 +1,7 @@
-import { toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
-import { repAlertStatement } from "../../outbox/capture-statements";
-import { sendSoon } from "../../outbox/send-now";
+import { repAlertStatements } from "../../outbox/capture-statements";
+import { commitAndSend } from "../../outbox/commit-and-send";
 import type { Scope } from "../context";
 import type { Lead } from "../leads/lead-row";
 
@@ -92,23 +91,22 @@ export async function mergeTelegramLead(
       },
     ),
     ...(input.into.ownerRepId
-      ? [
-          repAlertStatement({
-            ws: workspace.id,
-            leadId: input.into.id,
-            repId: input.into.ownerRepId,
-            kind: "rep_alert",
-            text: [
-              `Your lead ${input.into.name ?? "(no name)"} (${input.into.source}) now also writes on Telegram`,
-              ...(input.into.phone ? [`Phone: ${input.into.phone}`] : []),
-              `Reply to this message to answer them there.`,
-            ].join("\n"),
-            key: `merge:${input.fromLeadId}`,
-            now,
-            condition: merging,
-            conditionArgs: { from: input.fromLeadId, into: input.into.id },
-          }),
-        ]
+      ? repAlertStatements({
+          channels: ctx.channels,
+          ws: workspace.id,
+          leadId: input.into.id,
+          repId: input.into.ownerRepId,
+          kind: "rep_alert",
+          text: [
+            `Your lead ${input.into.name ?? "(no name)"} (${input.into.source}) now also writes on Telegram`,
+            ...(input.into.phone ? [`Phone: ${input.into.phone}`] : []),
+            `Reply to this message to answer them there.`,
+          ].join("\n"),
+          key: `merge:${input.fromLeadId}`,
+          now,
+          condition: merging,
+          conditionArgs: { from: input.fromLeadId, into: input.into.id },
+        })
       : []),
     stmt(
       `UPDATE lead_identity SET lead_id = :into
@@ -118,12 +116,6 @@ export async function mergeTelegramLead(
     // Last: the cascade takes the Telegram lead's remaining events and enrolments with it.
     stmt(`DELETE FROM lead WHERE workspace_id = :ws AND id = :from AND ${merging}`, args),
   ];
-  try {
-    const results = await ctx.database.client.batch(statements, "write");
-    const alert = input.into.ownerRepId ? results[6] : undefined;
-    sendSoon(ctx, alert ? alert.rows.map((r) => String(r.id)) : []);
-    return results[0]!.rowsAffected === 1;
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const results = await commitAndSend(ctx, statements);
+  return results[0]!.rowsAffected === 1;
 }

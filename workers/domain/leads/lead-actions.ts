@@ -132,7 +132,14 @@ export async function assignLead(
         }),
       ),
       // The new owner hears about it, with the buttons, in the batch of the move.
-      ...ownerAlertStatements({ ws: scope.workspace.id, lead: current, repId, key: `alert:${leadId}:${eventId}`, now }),
+      ...ownerAlertStatements({
+        channels: scope.ctx.channels,
+        ws: scope.workspace.id,
+        lead: current,
+        repId,
+        key: `alert:${leadId}:${eventId}`,
+        now,
+      }),
       // Receivers hear of a hand-over by name as of any other (PATCH ownerRepId sends the same event).
       webhookStatement({
         ws: scope.workspace.id,

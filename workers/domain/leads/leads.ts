@@ -230,6 +230,7 @@ export async function updateLead({ ctx, workspace }: Scope, id: string, patch: L
   const alerts =
     ownerEvent && set.ownerRepId
       ? ownerAlertStatements({
+          channels: ctx.channels,
           ws: workspace.id,
           lead: before,
           repId: set.ownerRepId,

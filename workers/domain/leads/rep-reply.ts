@@ -7,50 +7,41 @@ import type { Actor, DomainContext } from "../context";
 
 /** Where an answer to the prospect goes: the chat app they wrote from, the bot or number they wrote to. */
 export interface ProspectRoute {
-  /** email: the console's reply to a lead who only left an address (chat apps never route there). */
-  sender: "telegram" | "whatsapp" | "email";
+  /** A channel's kind, or email: the console's reply to a lead who only left an address (chats never route there). */
+  sender: string;
   channelId: string | null;
-  /** Telegram chat id, or WhatsApp wa_id / BSUID. */
+  /** The prospect's address on that channel (Telegram chat id, WhatsApp wa_id / BSUID, …). */
   recipient: string;
 }
 
 /**
  * How a rep's reply reaches a lead, whichever app the rep replied in: a rep on Telegram answering a
- * WhatsApp prospect writes through the WhatsApp number, and the other way round. The prospect's own
- * channel wins (the lead's source), else any chat identity the lead has; null when the lead never wrote
- * to us in a chat app (a form lead without Telegram or WhatsApp), so the rep is told to call or email.
- * The bot or number is the one the prospect last wrote to, else the workspace's first of that kind.
+ * WhatsApp prospect writes through the WhatsApp number, and the other way round. Each channel of the list
+ * says how it reaches a prospect (`Channel.prospect`); the prospect's own channel wins (the lead's source),
+ * else the first channel of the list where the lead has an address; null when the lead never wrote to us in
+ * a chat app (a form lead without one), so the rep is told to call or email.
  */
 export async function prospectRoute(
   ctx: DomainContext,
   workspaceId: string,
   leadId: string,
 ): Promise<ProspectRoute | null> {
+  const reach = ctx.channels.flatMap((c) => (c.prospect ? [{ kind: c.kind, ...c.prospect }] : []));
+  const columns = reach.map((c, i) => `, (${c.recipient}) AS to_${i}, (${c.channel}) AS via_${i}`).join("");
   try {
     const rs = await ctx.database.client.execute({
-      sql: `SELECT l.source, l.telegram_user_id AS tg, COALESCE(l.whatsapp_id, l.whatsapp_user_id) AS wa,
-              COALESCE(
-                (SELECT c.channel_id FROM telegram_conversation c
-                 WHERE c.workspace_id = l.workspace_id AND c.lead_id = l.id AND c.chat_id = l.telegram_user_id
-                 ORDER BY c.updated_at DESC LIMIT 1),
-                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'telegram' ORDER BY created_at
-                  LIMIT 1)) AS tg_channel,
-              COALESCE(
-                (SELECT w.channel_id FROM whatsapp_window w JOIN channel ch ON ch.id = w.channel_id
-                 AND ch.workspace_id = l.workspace_id
-                 WHERE w.address = COALESCE(l.whatsapp_id, l.whatsapp_user_id) ORDER BY w.last_inbound_at DESC LIMIT 1),
-                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'whatsapp' ORDER BY created_at
-                  LIMIT 1)) AS wa_channel
-            FROM lead l WHERE l.workspace_id = :ws AND l.id = :lead`,
+      sql: `SELECT l.source${columns} FROM lead l WHERE l.workspace_id = :ws AND l.id = :lead`,
       args: { ws: workspaceId, lead: leadId },
     });
     const r = rs.rows[0];
     if (!r) return null;
-    const routes: ProspectRoute[] = [];
-    if (r.tg && r.tg_channel)
-      routes.push({ sender: "telegram", channelId: String(r.tg_channel), recipient: String(r.tg) });
-    if (r.wa && r.wa_channel)
-      routes.push({ sender: "whatsapp", channelId: String(r.wa_channel), recipient: String(r.wa) });
+    const routes = reach.flatMap((c, i): ProspectRoute[] => {
+      const to = r[`to_${i}`];
+      const via = r[`via_${i}`];
+      return to !== null && to !== undefined && via !== null && via !== undefined
+        ? [{ sender: c.kind, channelId: String(via), recipient: String(to) }]
+        : [];
+    });
     return routes.find((route) => route.sender === r.source) ?? routes[0] ?? null;
   } catch (err) {
     throw toAppError(err);
@@ -59,7 +50,8 @@ export async function prospectRoute(
 
 /** Where the rep who replied is told when their reply cannot be delivered: their own chat, on the app they used. */
 export interface ReplyFrom {
-  sender: "telegram" | "whatsapp";
+  /** The channel's kind. */
+  sender: string;
   channelId: string;
   recipient: string;
 }
@@ -81,7 +73,7 @@ export function repReplyStatements(r: {
   key: string;
   dedupKey: string;
   /** The app the rep replied in, when it is not the prospect's (shown on the timeline). */
-  via: "telegram" | "whatsapp" | "console";
+  via: string;
   /** The rep's chat that sent it: told there when the reply cannot be delivered (the console shows it instead). */
   replyFrom?: ReplyFrom;
   extra?: Record<string, unknown>;

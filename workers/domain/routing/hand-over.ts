@@ -1,4 +1,5 @@
 import type { InStatement, InValue } from "@libsql/client/web";
+import type { ChannelList } from "../../channels/channel";
 import { repAlertStatements } from "../../outbox/capture-statements";
 import type { Lead } from "../leads/lead-row";
 
@@ -27,6 +28,7 @@ export function contactLine(lead: Pick<Lead, "name" | "phone" | "email" | "sourc
  * owner change that did not happen alerts nobody, and `key` keeps a retried batch from alerting twice.
  */
 export function handOverStatements(a: {
+  channels: ChannelList;
   ws: string;
   lead: LeadFacts;
   repId: string;
@@ -40,6 +42,7 @@ export function handOverStatements(a: {
   kind?: "rep_alert" | "escalation";
 }): InStatement[] {
   return repAlertStatements({
+    channels: a.channels,
     ws: a.ws,
     leadId: a.lead.id,
     repId: a.repId,
@@ -57,6 +60,7 @@ export function handOverStatements(a: {
  * and person (the key), and only while it is still unowned.
  */
 export function queuedAlertStatements(a: {
+  channels: ChannelList;
   ws: string;
   lead: LeadFacts;
   watcherRepIds: string[];
@@ -68,6 +72,7 @@ export function queuedAlertStatements(a: {
   const unowned = `EXISTS (SELECT 1 FROM lead WHERE id = :leadId AND owner_rep_id IS NULL)`;
   return a.watcherRepIds.flatMap((repId) =>
     handOverStatements({
+      channels: a.channels,
       ws: a.ws,
       lead: a.lead,
       now: a.now,
@@ -88,6 +93,7 @@ export function queuedAlertStatements(a: {
  * written; a rep who reached their cap meanwhile leaves the lead to the capture's drain, which alerts them itself.
  */
 export function reopenedAlertStatements(a: {
+  channels: ChannelList;
   ws: string;
   lead: LeadFacts;
   repId: string | null;
@@ -112,6 +118,7 @@ export function reopenedAlertStatements(a: {
     ...(a.repId
       ? []
       : queuedAlertStatements({
+          channels: a.channels,
           ws: a.ws,
           lead: a.lead,
           watcherRepIds: a.watcherRepIds,

@@ -1,4 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
+import type { ChannelList } from "../../channels/channel";
 import { stmt } from "../../lib/statement";
 import { sendSoon } from "../../outbox/send-now";
 import { webhookStatement } from "../../outbox/webhook-statements";
@@ -19,6 +20,7 @@ const sqlOf = (s: InStatement) => (typeof s === "string" ? s : s.sql);
  * batch of that change and only if the lead is theirs after it.
  */
 export function ownerAlertStatements(a: {
+  channels: ChannelList;
   ws: string;
   lead: Pick<Lead, "id" | "name" | "phone" | "email" | "source">;
   repId: string;
@@ -117,6 +119,7 @@ export async function reassignLead(
   const alert = (repId: string | null, kind: "rep_alert" | "escalation", headline?: string): InStatement[] => {
     if (!repId) return [];
     return handOverStatements({
+      channels: ctx.channels,
       ws: lead.workspaceId,
       lead,
       repId,

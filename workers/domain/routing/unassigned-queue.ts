@@ -82,7 +82,15 @@ export async function drainUnassigned(
     if (placed) result.assigned++;
     else {
       result.waiting++;
-      alerts.push(...queuedAlertStatements({ ws: workspaceId, lead: row, watcherRepIds: queueWatchers(routing), now }));
+      alerts.push(
+        ...queuedAlertStatements({
+          channels: ctx.channels,
+          ws: workspaceId,
+          lead: row,
+          watcherRepIds: queueWatchers(routing),
+          now,
+        }),
+      );
     }
   }
   // One write for every waiting lead's alert; each is keyed per lead, so only the first drain writes it.
@@ -124,6 +132,7 @@ async function assignQueued(
       args,
     ),
     ...handOverStatements({
+      channels: ctx.channels,
       ws: row.workspaceId,
       lead: row,
       repId,

@@ -104,7 +104,13 @@ export async function invitePerson(s: Scope, input: InviteInput, by: Principal, 
     `You are invited to LeadRelay as ${input.role}. ` + `Set your password here (valid 7 days, once): ${inviteUrl}`;
   const messages: InStatement[] = [
     ...(row.repId
-      ? personMessageStatements({ ws: workspace.id, repId: row.repId, text, key: `invite:${row.id}`, now })
+      ? personMessageStatements(ctx.channels, {
+          ws: workspace.id,
+          repId: row.repId,
+          text,
+          key: `invite:${row.id}`,
+          now,
+        })
       : []),
     ...(ctx.config.EMAIL_API_URL
       ? [

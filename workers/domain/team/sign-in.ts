@@ -72,7 +72,7 @@ export async function sendSignInCode(ctx: DomainContext, input: { email: string;
     .where(eq(person.id, found.id));
   const text = `Your LeadRelay sign-in code: ${code} (valid 10 minutes, once). If you did not ask for it, ignore this.`;
   const key = `code:${found.id}:${now}`;
-  const message = personMessageStatements({ ws: found.workspaceId, repId: found.repId, text, key, now });
+  const message = personMessageStatements(ctx.channels, { ws: found.workspaceId, repId: found.repId, text, key, now });
   const ids = insertedIds(await client.batch(message, "write"));
   sendSoon(ctx, ids);
 }

@@ -1,9 +1,15 @@
 import type { OutboxKind } from "../../db/schema";
-import type { WhatsappChannelConfig } from "../domain/channels/whatsapp-channels";
-import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
-import { fetchForSend, type OutboundMessage, retryAfterHeader, type Sender, type SendResult } from "./sender";
+import type { WhatsappChannelConfig } from "../../workers/domain/channels/whatsapp-channels";
+import { CHAT_TEXT_LIMIT, fitText } from "../../workers/outbox/fit-text";
+import {
+  fetchForSend,
+  type OutboundMessage,
+  retryAfterHeader,
+  type Sender,
+  type SendResult,
+} from "../../workers/outbox/sender";
+import { templateParameters, type WhatsappSendMode, whatsappSendMode } from "../../workers/outbox/whatsapp-mode";
 import { alertButtons } from "./whatsapp-actions";
-import { templateParameters, type WhatsappSendMode, whatsappSendMode } from "./whatsapp-mode";
 
 interface GraphReply {
   messages?: { id?: string }[];

@@ -1,10 +1,10 @@
 import { BotError, webhookCallback } from "grammy";
-import { createBot } from "../../bots/telegram/create-bot";
-import { channelWebhookSeen } from "../domain/channels/channel-status";
-import { findTelegramChannel } from "../domain/channels/telegram-channels";
-import { AppError } from "../errors";
-import type { App } from "../http/app";
-import { timingSafeEqualText } from "../lib/timing-safe";
+import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
+import { findTelegramChannel } from "../../workers/domain/channels/telegram-channels";
+import { AppError } from "../../workers/errors";
+import type { App } from "../../workers/http/app";
+import { timingSafeEqualText } from "../../workers/lib/timing-safe";
+import { createBot } from "./create-bot";
 
 // Updates are a few KB; anything far larger is not from Telegram.
 const MAX_UPDATE_BYTES = 1_048_576;

@@ -1,4 +1,4 @@
-import { actionLabel, encodeLeadAction } from "../domain/leads/lead-action-names";
+import { actionLabel, encodeLeadAction } from "../../workers/domain/leads/lead-action-names";
 
 /** The reply id of "More actions", which answers with the full list (bots/whatsapp/alert-actions.ts). */
 export const MORE_ACTIONS = "more";

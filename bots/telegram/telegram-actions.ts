@@ -1,4 +1,4 @@
-import { actionLabel, encodeLeadAction, type LeadAction } from "../domain/leads/lead-action-names";
+import { actionLabel, encodeLeadAction, type LeadAction } from "../../workers/domain/leads/lead-action-names";
 
 /** A lead's actions as a Telegram inline keyboard (every action fits: seven buttons in three rows). */
 export function leadActionsKeyboard(leadId: string) {

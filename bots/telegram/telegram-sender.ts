@@ -1,6 +1,6 @@
-import { CHAT_TEXT_LIMIT, fitText } from "./fit-text";
-import type { OutboundMessage, Sender, SendResult } from "./sender";
-import { fetchForSend } from "./sender";
+import { CHAT_TEXT_LIMIT, fitText } from "../../workers/outbox/fit-text";
+import type { OutboundMessage, Sender, SendResult } from "../../workers/outbox/sender";
+import { fetchForSend } from "../../workers/outbox/sender";
 import { leadActionsKeyboard } from "./telegram-actions";
 
 // Telegram refuses a longer caption ("message caption is too long").

@@ -1,11 +1,11 @@
-import { handleDelivery } from "../../bots/whatsapp/handle-delivery";
-import { findWhatsappChannel } from "../domain/channels/whatsapp-channels";
-import { AppError } from "../errors";
-import type { App } from "../http/app";
-import { readBytesLimited } from "../http/read-body";
-import { assertStorableText } from "../http/text-safety";
-import { verifyHubSignature } from "../lib/hub-signature";
-import { timingSafeEqualText } from "../lib/timing-safe";
+import { findWhatsappChannel } from "../../workers/domain/channels/whatsapp-channels";
+import { AppError } from "../../workers/errors";
+import type { App } from "../../workers/http/app";
+import { readBytesLimited } from "../../workers/http/read-body";
+import { assertStorableText } from "../../workers/http/text-safety";
+import { verifyHubSignature } from "../../workers/lib/hub-signature";
+import { timingSafeEqualText } from "../../workers/lib/timing-safe";
+import { handleDelivery } from "./handle-delivery";
 
 // Meta batches up to 1,000 updates per POST, each a few hundred bytes to a few KB.
 const MAX_WEBHOOK_BYTES = 8 * 1_048_576;
