@@ -5,7 +5,6 @@ import { formValues, judge } from "../dashboard/field-errors";
 import { page } from "../dashboard/layout";
 import { onboardingChecklist } from "../dashboard/onboarding-checklist";
 import { overviewBody } from "../dashboard/overview-page";
-import { routingBody, sequencesBody } from "../dashboard/routing-pages";
 import {
   DASHBOARD_JS,
   formsBody,
@@ -19,12 +18,9 @@ import { listForms } from "../domain/capture/forms";
 import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
 import { createWebhook, deleteWebhook, listWebhooks, WebhookInput } from "../domain/channels/webhooks";
 import { exportLeadsCsv } from "../domain/leads/lead-export";
-import { listSequences } from "../domain/leads/sequences";
 import { loadDashboardStats } from "../domain/reports/dashboard-stats";
 import { onboardingState, sendTestLead } from "../domain/reports/onboarding";
-import { listPools } from "../domain/routing/pools";
 import { openLeadsByRep } from "../domain/routing/rep-load";
-import { listRules } from "../domain/routing/routing-rules";
 import { createRepTelegramInvite } from "../domain/team/rep-invites";
 import { listReps } from "../domain/team/reps";
 import { getWorkspace } from "../domain/team/workspaces";
@@ -38,6 +34,8 @@ import { registerConsole, registerQueueCountsInNav } from "./console";
 import { registerChannelPages } from "./dashboard-channels";
 import { registerFormPages } from "./dashboard-forms";
 import { registerRepPages } from "./dashboard-reps";
+import { registerRoutingPages } from "./dashboard-routing";
+import { registerSequencePages } from "./dashboard-sequences";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
 import { ListQuery } from "./leads";
@@ -205,14 +203,8 @@ export function registerDashboard(app: App) {
     await deleteWebhook(scope(c), c.req.param("id"));
     return c.redirect("/app/webhooks", 303);
   });
-  app.get("/app/routing", async (c) => {
-    const s = scope(c);
-    const [pools, rules, reps] = await Promise.all([listPools(s), listRules(s), listReps(s)]);
-    return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
-  });
-  app.get("/app/sequences", async (c) =>
-    c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))),
-  );
+  registerRoutingPages(app);
+  registerSequencePages(app);
   registerDashboardTeam(app);
   registerChannelPages(app);
 }

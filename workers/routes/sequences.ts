@@ -75,7 +75,7 @@ const SequenceSchema = z
   })
   .openapi("Sequence");
 
-const SequenceInput = z.object({
+export const SequenceInput = z.object({
   name: z.string().trim().min(1).max(120),
   active: z.boolean().optional(),
   formId: z.string().max(64).nullish().openapi({ description: "Enrol new leads of this form only" }),

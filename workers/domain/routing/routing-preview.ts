@@ -30,6 +30,8 @@ export interface RoutingPreview {
   /** a returning contact: the lead it matches, whose owner it goes back to when eligible */
   existingLeadId: string | null;
   slaMinutes: number;
+  /** the phone number's country, which country conditions compare with */
+  country: string | null;
 }
 
 /**
@@ -63,12 +65,13 @@ export async function previewRouting(
     if (!found) throw AppError.validation({ formId: "No such form in this workspace." });
   }
   const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email, tg: null, wa: null });
+  const country = phone ? phoneCountry(phone) : null;
   const { poolId, rule } = routeToPool(
     routing.rules,
     {
       source: sample.source,
       formId: sample.formId ?? null,
-      country: phone ? phoneCountry(phone) : null,
+      country,
       fields: sample.fields,
     },
     defaultPoolId(routing),
@@ -95,5 +98,6 @@ export async function previewRouting(
     skipped: Object.entries(decision.skipped).map(([repId, reason]) => ({ repId, name: nameOf(repId), reason })),
     existingLeadId: existing?.id ?? null,
     slaMinutes: decision.slaDueAt === null ? 0 : Math.round((decision.slaDueAt - now) / 60_000),
+    country,
   };
 }

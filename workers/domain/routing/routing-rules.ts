@@ -123,3 +123,31 @@ export async function deleteRule({ ctx, workspace }: Scope, id: string): Promise
     .get();
   if (!row) throw AppError.notFound("Routing rule");
 }
+
+/**
+ * Moves a rule one place earlier or later in evaluation order. Every rule is renumbered 10, 20, 30… in one
+ * batch: equal positions (allowed through the API) would otherwise make a swap a no-op.
+ */
+export async function moveRule({ ctx, workspace }: Scope, id: string, direction: "up" | "down"): Promise<void> {
+  const rules = await listRules({ ctx, workspace });
+  const at = rules.findIndex((r) => r.id === id);
+  if (at < 0) throw AppError.notFound("Routing rule");
+  const to = direction === "up" ? at - 1 : at + 1;
+  if (to < 0 || to >= rules.length) return;
+  const order = [...rules];
+  [order[at], order[to]] = [order[to]!, order[at]!];
+  const { db } = ctx.database;
+  const now = ctx.now();
+  const updates = order.flatMap((r, i) =>
+    r.position === (i + 1) * 10
+      ? []
+      : [
+          db
+            .update(routingRule)
+            .set({ position: (i + 1) * 10, updatedAt: now })
+            .where(and(eq(routingRule.workspaceId, workspace.id), eq(routingRule.id, r.id))),
+        ],
+  );
+  const [first, ...rest] = updates;
+  if (first) await db.batch([first, ...rest]);
+}
