@@ -3,8 +3,8 @@ import { POOL_STRATEGIES } from "../../db/schema";
 import type { PoolWithMembers } from "../domain/routing/pools";
 import type { RoutingRule } from "../domain/routing/routing-context";
 import type { Rep } from "../domain/team/reps";
-import { checkbox, options } from "./choices";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
+import { checkbox, nameInput, notices, options } from "./form-parts";
 
 type Values = Record<string, string>;
 
@@ -102,13 +102,10 @@ export function poolFormBody(opts: {
   for (let i = 0; v[`escalation${i}`] !== undefined; i++) if (v[`escalation${i}`]) used = i + 1;
   const routedHere = (opts.rules ?? []).filter((r) => r.poolId === pool?.id);
   return html`
-${opts.saved ? html`<p class="card" role="status">Saved.</p>` : ""}
-${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
+${notices(opts.saved, errors)}
 <form method="post" action="${pool ? `/app/routing/pools/${pool.id}` : "/app/routing/pools"}" class="card"
   data-form="pool" novalidate>
-  <p><label for="name">Pool name</label>
-  <input id="name" name="name" value="${v.name ?? ""}" style="width:100%" ${invalidAttrs(errors, "name")}>
-  ${errorFor(errors, "name")}</p>
+  ${nameInput(v, errors, "Pool name")}
   <p><label>${checkbox(v, "isDefault")}
     Default pool (leads no rule matches come here)</label></p>
   <p><label for="strategy">How the next rep is chosen</label>

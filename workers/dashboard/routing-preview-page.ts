@@ -3,8 +3,8 @@ import { LEAD_SOURCES } from "../../db/schema";
 import type { Form } from "../domain/capture/forms";
 import type { RoutingPreview } from "../domain/routing/routing-preview";
 import type { SkipReason } from "../routing/availability";
-import { checkbox, options } from "./choices";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
+import { checkbox, options } from "./form-parts";
 
 type Values = Record<string, string>;
 

@@ -3,8 +3,8 @@ import { LEAD_SOURCES, type RuleMatch } from "../../db/schema";
 import type { Form } from "../domain/capture/forms";
 import type { PoolWithMembers } from "../domain/routing/pools";
 import type { RoutingRule } from "../domain/routing/routing-context";
-import { checkbox, options } from "./choices";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
+import { checkbox, nameInput, notices, options } from "./form-parts";
 
 type Values = Record<string, string>;
 type Criteria = Omit<RuleMatch, "any">;
@@ -115,7 +115,7 @@ export function ruleInputFrom(v: Values) {
 function textControl(v: Values, errors: PageErrors, name: string, label: string, hint: string) {
   return html`<p><label for="${name}">${label}</label>
   <input id="${name}" name="${name}" value="${v[name] ?? ""}" style="width:100%" ${invalidAttrs(errors, name)}>
-  <span class="muted">${hint}</span>${errorFor(errors, name)}</p>`;
+  ${errorFor(errors, name)} <span class="muted">${hint}</span></p>`;
 }
 
 function criteriaBlock(p: string, v: Values, errors: PageErrors, forms: Form[], legend: string) {
@@ -172,13 +172,10 @@ export function ruleFormBody(opts: {
   let groups = 0;
   while (v[`g${groups}.on`] !== undefined) groups++;
   return html`
-${opts.saved ? html`<p class="card" role="status">Saved.</p>` : ""}
-${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
+${notices(opts.saved, errors)}
 <form method="post" action="${rule ? `/app/routing/rules/${rule.id}` : "/app/routing/rules"}" class="card"
   data-form="rule" novalidate>
-  <p><label for="name">Rule name</label>
-  <input id="name" name="name" value="${v.name ?? ""}" style="width:100%" ${invalidAttrs(errors, "name")}>
-  ${errorFor(errors, "name")}</p>
+  ${nameInput(v, errors, "Rule name")}
   <p><label for="poolId">Send matching leads to the pool</label>
   <select id="poolId" name="poolId" ${invalidAttrs(errors, "poolId")}>
     <option value="">Choose a pool</option>

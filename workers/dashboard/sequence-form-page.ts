@@ -3,8 +3,8 @@ import { LEAD_SOURCES, STEP_SENDERS } from "../../db/schema";
 import type { Form } from "../domain/capture/forms";
 import type { Sequence } from "../domain/leads/sequences";
 import type { PoolWithMembers } from "../domain/routing/pools";
-import { checkbox, options } from "./choices";
 import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
+import { checkbox, nameInput, notices, options } from "./form-parts";
 
 type Values = Record<string, string>;
 
@@ -163,13 +163,10 @@ export function sequenceFormBody(opts: {
   for (let i = 0; v[`step.sender.${i}`] !== undefined || v[`step.delay.${i}`] !== undefined; i++)
     if (stepFilled(v, i)) used = i + 1;
   return html`
-${opts.saved ? html`<p class="card" role="status">Saved.</p>` : ""}
-${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
+${notices(opts.saved, errors)}
 <form method="post" action="${sequence ? `/app/sequences/${sequence.id}` : "/app/sequences"}" class="card"
   data-form="sequence" novalidate>
-  <p><label for="name">Sequence name</label>
-  <input id="name" name="name" value="${v.name ?? ""}" style="width:100%" ${invalidAttrs(errors, "name")}>
-  ${errorFor(errors, "name")}</p>
+  ${nameInput(v, errors, "Sequence name")}
   <p><label>${checkbox(v, "active")} Active (new leads are enrolled)</label></p>
   <fieldset><legend>Which new leads (every set choice must hold; none set: every new lead)</legend>
   <div class="grid">
