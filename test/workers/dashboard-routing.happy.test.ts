@@ -11,6 +11,8 @@ const post = (path: string, cookie: string, form: Record<string, string>) =>
 const get = (path: string, cookie: string) => call("GET", path, { headers: { cookie } });
 const errorUnder = (text: string, control: string) =>
   new RegExp(`data-error-for="${control.replaceAll(".", "\\.")}">([^<]+)<`).exec(text)?.[1];
+const audited = async (key: string) =>
+  ((await call("GET", "/api/v1/audit?limit=100", { key })).json.data as any[]).map((e) => [e.action, e.resourceId]);
 const rules = async (key: string) => (await call("GET", "/api/v1/routing-rules", { key })).json.data as any[];
 
 describe("console routing and sequences pages", () => {
@@ -104,6 +106,18 @@ describe("console routing and sequences pages", () => {
 
     expect((await post(`/app/routing/pools/${pool.id}/delete`, cookie, {})).status).toBe(303);
     expect(await rules(a.key)).toEqual([]);
+
+    // Every change through these pages is in the audit trail, named like the API's; a preview changes nothing.
+    expect((await post("/app/routing/preview", cookie, { source: "form", "ans.name.0": "product" })).status).toBe(200);
+    const trail = await audited(a.key);
+    expect(trail).toContainEqual(["pool.created", pool.id]);
+    expect(trail).toContainEqual(["routing_rule.created", texas.id]);
+    expect(trail).toContainEqual(["routing_rule.moved", third.id]);
+    expect(trail).toContainEqual(["pool.deleted", pool.id]);
+    expect(trail.filter(([action]) => action === "routing_rule.moved")).toHaveLength(3);
+    // Besides the seeded form and reps, only pool and rule changes: the preview left no entry.
+    const other = trail.filter(([action]) => !/^(pool|routing_rule)\.|^(form|rep)\.created$/.test(action));
+    expect(other).toEqual([]);
   });
 
   it("sequences: a step without text is refused under it, nothing written; edits replace the steps", async () => {
@@ -181,5 +195,10 @@ describe("console routing and sequences pages", () => {
     expect((await post(`/app/sequences/${id}/delete`, otherCookie, {})).status).toBe(404);
     expect((await post(`/app/sequences/${id}/delete`, cookie, {})).status).toBe(303);
     expect(await count()).toBe(0);
+    expect((await audited(ws.key)).filter(([action]) => action.startsWith("sequence.")).reverse()).toEqual([
+      ["sequence.created", id],
+      ["sequence.updated", id],
+      ["sequence.deleted", id],
+    ]);
   });
 });
