@@ -140,4 +140,39 @@ describe("routing settings pages", () => {
     expect(await page.locator("table[data-table=pools]").textContent()).not.toContain("Wind team");
     await page.close();
   });
+
+  it("fits a phone screen: the routing list, its edit pages, the preview and a new sequence", async () => {
+    const page = await own.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page, own.key);
+    const pool = await api("/api/v1/pools", {
+      method: "POST",
+      key: own.key,
+      body: {
+        name: "Phone-sized pool with a long name",
+        repIds: Object.values(reps),
+        escalationRepIds: [reps["Cy Wind"]],
+      },
+    });
+    await api("/api/v1/routing-rules", {
+      method: "POST",
+      key: own.key,
+      body: {
+        name: "Long rule",
+        match: { regions: ["Texas", "Oklahoma", "New Mexico"], any: [{ countries: ["US"] }] },
+        poolId: pool.id,
+      },
+    });
+    for (const path of [
+      "/app/routing",
+      `/app/routing/pools/${pool.id}`,
+      "/app/routing/rules/new",
+      "/app/routing/preview",
+      "/app/sequences/new",
+    ]) {
+      await page.goto(`${env.workerUrl}${path}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(400);
+    }
+    await page.screenshot({ path: `${SHOTS}/sequence-new-390.png`, fullPage: true });
+    await page.close();
+  });
 });

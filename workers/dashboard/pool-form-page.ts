@@ -79,7 +79,7 @@ function numberInput(v: Values, errors: PageErrors, name: string, label: string)
 }
 
 function repSelect(v: Values, errors: PageErrors, reps: Rep[], name: string, label: string, none: string) {
-  return html`<select name="${name}" aria-label="${label}" ${invalidAttrs(errors, name)}>
+  return html`<select style="max-width:100%" name="${name}" aria-label="${label}" ${invalidAttrs(errors, name)}>
     <option value="">${none}</option>
     ${options(
       reps.map((r) => [r.id, r.name] as const),
@@ -109,13 +109,13 @@ ${notices(opts.saved, errors)}
   <p><label>${checkbox(v, "isDefault")}
     Default pool (leads no rule matches come here)</label></p>
   <p><label for="strategy">How the next rep is chosen</label>
-  <select id="strategy" name="strategy" ${invalidAttrs(errors, "strategy")}>
+  <select style="max-width:100%" id="strategy" name="strategy" ${invalidAttrs(errors, "strategy")}>
     ${options(
       POOL_STRATEGIES.map((s) => [s, STRATEGY_LABELS[s]] as const),
       v.strategy,
     )}
   </select>${errorFor(errors, "strategy")}</p>
-  <fieldset ${invalidAttrs(errors, "members")}><legend>Members</legend>
+  <fieldset style="min-width:0" ${invalidAttrs(errors, "members")}><legend>Members</legend>
   ${
     reps.length
       ? html`<table data-table="members"><thead><tr>
@@ -137,7 +137,8 @@ ${notices(opts.saved, errors)}
   </div>
   <p><label for="fallbackRepId">When no member can take a lead</label>
   ${repSelect(v, errors, reps, "fallbackRepId", "Fallback rep", "the workspace owner")}</p>
-  <fieldset><legend>Escalation chain (missed first responses go to the first available, in order)</legend>
+  <fieldset style="min-width:0">
+  <legend>Escalation chain (missed first responses go to the first available, in order)</legend>
   ${Array.from(
     { length: used + SPARE_ESCALATIONS },
     (_, i) => html`<p>${i + 1}. ${repSelect(v, errors, reps, `escalation${i}`, `Escalation ${i + 1}`, "—")}</p>`,

@@ -106,14 +106,14 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
 <form method="post" action="/app/routing/preview" class="card" data-form="routing-preview" novalidate>
   <div class="grid">
     <p><label for="source">Came in through</label>
-    <select id="source" name="source" ${invalidAttrs(errors, "source")}>
+    <select style="max-width:100%" id="source" name="source" ${invalidAttrs(errors, "source")}>
       ${options(
         LEAD_SOURCES.map((s) => [s, s] as const),
         v.source || "form",
       )}
     </select>${errorFor(errors, "source")}</p>
     <p><label for="formId">Form</label>
-    <select id="formId" name="formId" ${invalidAttrs(errors, "formId")}>
+    <select style="max-width:100%" id="formId" name="formId" ${invalidAttrs(errors, "formId")}>
       <option value="">none</option>
       ${options(
         forms.map((f) => [f.id, f.name] as const),

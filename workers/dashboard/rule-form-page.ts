@@ -123,7 +123,7 @@ function criteriaBlock(p: string, v: Values, errors: PageErrors, forms: Form[], 
   for (let j = 0; v[`${p}.fname.${j}`] !== undefined; j++)
     if (v[`${p}.fname.${j}`] || v[`${p}.fvalues.${j}`]) used = j + 1;
   const who = p === MAIN ? "" : ` (${legend})`;
-  return html`<fieldset data-conditions="${p}"><legend>${legend}</legend>
+  return html`<fieldset style="min-width:0" data-conditions="${p}"><legend>${legend}</legend>
   ${p === MAIN ? "" : html`<input type="hidden" name="${p}.on" value="1">`}
   <p ${invalidAttrs(errors, `${p}.sources`)}>Came in through:
   ${LEAD_SOURCES.map(
@@ -177,7 +177,7 @@ ${notices(opts.saved, errors)}
   data-form="rule" novalidate>
   ${nameInput(v, errors, "Rule name")}
   <p><label for="poolId">Send matching leads to the pool</label>
-  <select id="poolId" name="poolId" ${invalidAttrs(errors, "poolId")}>
+  <select style="max-width:100%" id="poolId" name="poolId" ${invalidAttrs(errors, "poolId")}>
     <option value="">Choose a pool</option>
     ${options(
       pools.map((p) => [p.id, p.name] as const),

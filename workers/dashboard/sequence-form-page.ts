@@ -113,7 +113,7 @@ function select(
   choices: readonly (readonly [string, string])[],
 ) {
   return html`<p><label for="${name}">${label}</label>
-  <select id="${name}" name="${name}" ${invalidAttrs(errors, name)}>
+  <select style="max-width:100%" id="${name}" name="${name}" ${invalidAttrs(errors, name)}>
     ${options(choices, v[name] ?? "")}
   </select>${errorFor(errors, name)}</p>`;
 }
@@ -121,17 +121,18 @@ function select(
 function stepRow(v: Values, errors: PageErrors, i: number) {
   const n = i + 1;
   const field = (k: string) => v[`step.${k}.${i}`] ?? "";
-  return html`<fieldset data-step="${i}" ${invalidAttrs(errors, `step${i}`)}><legend>Step ${n}</legend>
+  return html`<fieldset style="min-width:0" data-step="${i}" ${invalidAttrs(errors, `step${i}`)}>
+  <legend>Step ${n}</legend>
   <div class="grid">
     <p><label>Wait <input type="number" min="0" step="1" name="step.delay.${i}" aria-label="Step ${n} wait"
       value="${field("delay")}" style="width:6rem"></label>
-    <select name="step.unit.${i}" aria-label="Step ${n} wait unit">
+    <select style="max-width:100%" name="step.unit.${i}" aria-label="Step ${n} wait unit">
       ${options(
         UNITS.map(([u]) => [u, u] as const),
         field("unit") || "days",
       )}
     </select> <span class="muted">${i === 0 ? "after the lead arrives" : "after the step before"}</span></p>
-    <p><label>Send by <select name="step.sender.${i}" aria-label="Step ${n} channel">
+    <p><label>Send by <select style="max-width:100%" name="step.sender.${i}" aria-label="Step ${n} channel">
       ${options(
         STEP_SENDERS.map((s) => [s, SENDER_LABELS[s]] as const),
         field("sender"),
@@ -168,13 +169,13 @@ ${notices(opts.saved, errors)}
   data-form="sequence" novalidate>
   ${nameInput(v, errors, "Sequence name")}
   <p><label>${checkbox(v, "active")} Active (new leads are enrolled)</label></p>
-  <fieldset><legend>Which new leads (every set choice must hold; none set: every new lead)</legend>
+  <fieldset style="min-width:0"><legend>Which new leads (every set choice must hold; none set: every new lead)</legend>
   <div class="grid">
     ${select(v, errors, "formId", "From the form", [["", "any form"], ...named(opts.forms)])}
     ${select(v, errors, "source", "Came in through", [["", "any channel"], ...SOURCES])}
     ${select(v, errors, "poolId", "Routed to the pool", [["", "any pool"], ...named(opts.pools)])}
   </div></fieldset>
-  <fieldset><legend>Quiet hours (workspace time zone)</legend>
+  <fieldset style="min-width:0"><legend>Quiet hours (workspace time zone)</legend>
   <p><label>${checkbox(v, "quiet")}
     Hold steps due between these times until the end of the window</label></p>
   <div class="grid">
