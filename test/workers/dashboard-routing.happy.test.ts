@@ -74,6 +74,11 @@ describe("console routing and sequences pages", () => {
     expect(bad.status).toBe(422);
     expect(errorUnder(bad.text, "m.countries")).toBe("ISO alpha-2 country code.");
     expect(await rules(a.key)).toEqual([]);
+    // An answer row with values but no answer name, and one with a name but no values: each refused on its row.
+    const unnamed = await rule("Unnamed", { "m.fvalues.0": "solar", "m.fname.1": "budget", "m.fvalues.1": "" });
+    expect(errorUnder(unnamed.text, "m.field.0")).toBe("Name the form answer this condition reads.");
+    expect(errorUnder(unnamed.text, "m.field.1")).toBe("List at least one value.");
+    expect(await rules(a.key)).toEqual([]);
     const foreignPool = await post("/app/routing/rules", cookie, { name: "X", poolId: b.reps[0]!.id });
     expect(errorUnder(foreignPool.text, "poolId")).toBe("No such pool in this workspace.");
 

@@ -13,7 +13,12 @@ const Criteria = z.object({
     .array(z.string().regex(/^[A-Za-z]{2}$/, "ISO alpha-2 country code."))
     .max(250)
     .optional(),
-  fields: z.record(z.string().max(64), z.array(z.string().max(200)).min(1).max(100)).optional(),
+  // An unnamed answer would be stored and never match: refused under its row instead.
+  fields: z
+    .record(z.string().min(1).max(64), z.array(z.string().max(200)).min(1, "List at least one value.").max(100), {
+      error: (issue) => (issue.code === "invalid_key" ? "Name the form answer this condition reads." : undefined),
+    })
+    .optional(),
   regions: z
     .array(z.string().trim().min(1).max(100))
     .max(200)
