@@ -78,6 +78,15 @@ describe("who would get this lead?", () => {
     const other = await ask("wind");
     expect(other).toMatchObject({ pool: "General", rule: "no rule matched: the default pool", rep: "Gus General" });
 
+    // A value without the answer's name is refused on its row.
+    await page.getByLabel("Answer 2 value").fill("Texas");
+    await page.getByRole("button", { name: "Who would get it?" }).click();
+    const rowError = page.locator('[data-error-for="ans1"]');
+    await rowError.waitFor();
+    expect(await rowError.textContent()).toBe("Name the form answer.");
+    expect(await page.getByLabel("Answer 2 field").getAttribute("aria-invalid")).toBe("true");
+    await page.getByLabel("Answer 2 value").fill("");
+
     // A bad phone number: the message under the phone box, no result, and no lead was written by any preview.
     await page.getByLabel("Phone (its country is what country conditions read)").fill("not a phone");
     await page.getByRole("button", { name: "Who would get it?" }).click();

@@ -15,7 +15,11 @@ export const routingSampleSchema = z.object({
   formId: z.string().max(64).optional(),
   phone: z.string().max(40).optional(),
   email: z.string().max(254).optional(),
-  fields: z.record(z.string().max(64), z.string().max(2000)).default({}),
+  fields: z
+    .record(z.string().min(1).max(64), z.string().max(2000), {
+      error: (issue) => (issue.code === "invalid_key" ? "Name the form answer." : undefined),
+    })
+    .default({}),
   hot: z.boolean().default(false).openapi({ description: "preview the hot SLA" }),
 });
 export type RoutingSample = z.input<typeof routingSampleSchema>;
