@@ -122,7 +122,9 @@ ${notices(opts.saved, errors)}
     <th>In the pool</th><th>Weight</th><th>Open-lead cap</th></tr></thead><tbody>
     ${reps.map(
       (r) => html`<tr><td><label>${checkbox(v, `member.${r.id}`)}
-      ${r.name}</label></td><td>${r.weight}</td><td>${r.maxOpenLeads ?? "no cap"}</td></tr>`,
+      ${r.name}</label></td>
+      <td><a href="/app/reps/${r.id}" title="Change it on the rep's page">${r.weight}</a></td>
+      <td>${r.maxOpenLeads ?? "no cap"}</td></tr>`,
     )}
     </tbody></table>`
       : html`<p class="muted">No reps yet: <a href="/app/reps/new">add a rep</a>.</p>`
