@@ -105,6 +105,12 @@ describe("console routing and sequences pages", () => {
     await post(`/app/routing/rules/${second.id}/move`, cookie, { direction: "down" }); // already last
     expect((await rules(a.key)).map((r) => r.name)).toEqual(["Third", "Texas solar", "Second"]);
     expect((await post(`/app/routing/rules/${third.id}/move`, bCookie, { direction: "down" })).status).toBe(404);
+    expect((await get(`/app/routing/rules/${third.id}`, bCookie)).status).toBe(404);
+    expect((await post(`/app/routing/rules/${third.id}`, bCookie, { name: "Taken", poolId: pool.id })).status).toBe(
+      404,
+    );
+    expect((await post(`/app/routing/rules/${third.id}/delete`, bCookie, {})).status).toBe(404);
+    expect((await rules(a.key)).find((r) => r.id === third.id)?.name).toBe("Third");
     const list = await get("/app/routing", cookie);
     expect(list.text).toContain("country US and either (region TX or Texas) or (product = solar or battery)");
     expect(list.text).not.toMatch(/api\/v1/);
