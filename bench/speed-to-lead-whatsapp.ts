@@ -78,22 +78,30 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
       return index.get(String(call.body.to)) ?? null;
     },
   });
-  // Includes the sends' own writes (claim, result) under waitUntil, as the form figure does not: the whole cost of a lead.
+  // Includes the sends' own writes (claim, result) under waitUntil, as the form figure does not: the whole cost of a
+  // lead.
   const perLead = ((await stats()) - before) / LEADS;
   return [
     {
-      metric: `Speed to lead: WhatsApp inbound webhook → auto-reply received at the fake Graph API, p50 / p90 / p99 (${LEADS.toLocaleString("en")} leads)`,
+      metric:
+        `Speed to lead: WhatsApp inbound webhook → auto-reply received at the fake Graph API, p50 / p90 / ` +
+        `p99 (${LEADS.toLocaleString("en")} leads)`,
       value: percentiles(run.latencies),
       how:
-        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ${ctx.concurrency}, number connected ` +
-        `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving POST /<phone-number-id>/messages ` +
-        `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
+        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ` +
+        `${ctx.concurrency}, number connected ` +
+        `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving ` +
+        `POST /<phone-number-id>/messages ` +
+        `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ` +
+        `${run.duplicated} duplicated, ` +
         `${run.failed} webhooks failed; auto_reply rows: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
     },
     {
       metric: "libSQL pipeline requests per WhatsApp lead (webhook + its auto-reply send)",
       value: perLead.toFixed(2),
-      how: "GET /_stats on the local server before and after the WhatsApp speed-to-lead run, divided by its leads: the webhook's reads and writes plus the auto-reply's claim and result",
+      how:
+        "GET /_stats on the local server before and after the WhatsApp speed-to-lead run, divided by its leads: " +
+        "the webhook's reads and writes plus the auto-reply's claim and result",
     },
   ];
 }

@@ -72,7 +72,9 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
     {
       metric: `WhatsApp batched delivery: ${MESSAGES} first messages in one webhook → 200 (median of ${RUNS})`,
       value: `${median(times).toFixed(0)} ms`,
-      how: `runs: ${times.map((t) => t.toFixed(0)).join(", ")} ms; one signed POST holding ${MESSAGES} new prospects (each captured, routed, auto-reply queued), answered only once all is stored`,
+      how:
+        `runs: ${times.map((t) => t.toFixed(0)).join(", ")} ms; one signed POST holding ${MESSAGES} new prospects ` +
+        `(each captured, routed, auto-reply queued), answered only once all is stored`,
     },
   ];
 }

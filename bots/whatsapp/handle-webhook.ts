@@ -44,7 +44,8 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
       if (!address) continue;
       windows.push({
         sql: `INSERT INTO whatsapp_window (channel_id, address, last_inbound_at) VALUES (:ch, :address, :at)
-              ON CONFLICT (channel_id, address) DO UPDATE SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
+              ON CONFLICT (channel_id, address) DO UPDATE
+                SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
         args: { ch: deps.channel.id, address, at },
       });
     }
@@ -59,7 +60,8 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
         channelWebhookSeen(deps.channel.id, now),
         ...windows,
         {
-          sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value FROM json_each(:ids))`,
+          sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value
+            FROM json_each(:ids))`,
           args: { ch: deps.channel.id, ids },
         },
         {
@@ -137,7 +139,8 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   }
   if (handled.length > 0) {
     finish.push({
-      sql: `INSERT INTO whatsapp_inbound (channel_id, message_id, received_at) SELECT :ch, value, :now FROM json_each(:ids) WHERE true
+      sql: `INSERT INTO whatsapp_inbound (channel_id, message_id, received_at) SELECT :ch, value, :now
+            FROM json_each(:ids) WHERE true
             ON CONFLICT DO NOTHING`,
       args: { ch: deps.channel.id, ids: JSON.stringify(handled), now },
     });

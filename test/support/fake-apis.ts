@@ -1,6 +1,6 @@
 /**
- * Host-side fakes of the Telegram Bot API, the WhatsApp Graph API (under /graph) and the email API, at the network edge. Tests run inside
- * workerd, so they steer the fake over HTTP:
+ * Host-side fakes of the Telegram Bot API, the WhatsApp Graph API (under /graph) and the email API, at the network
+ * edge. Tests run inside workerd, so they steer the fake over HTTP:
  *   POST /_script {recipient, responses:["telegram_429","telegram_403","ok",…]}  answers for the next calls
  *   POST /hook/<name>                                                          an outgoing-webhook receiver
  *   GET  /_calls?recipient=…                                                   every call recorded

@@ -141,7 +141,8 @@ describe("erasing and exporting a person", () => {
     // A message to that address that was somehow still queued (an owner's API call, an old follow-up).
     const now = Date.now();
     await testDb().execute({
-      sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at, created_at, updated_at)
+      sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at, created_at,
+            updated_at)
             VALUES (?, ?, 'follow_up', 'email', ?, '{"text":"still there?","subject":"Hi"}', ?, ?, ?, ?)`,
       args: [`obx_erased${now}`, ws.id, email, `erased:${now}`, now, now, now],
     });

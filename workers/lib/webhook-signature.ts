@@ -20,7 +20,9 @@ export async function signWebhook(secrets: string | string[], body: string, time
   return [`t=${timestamp}`, ...macs.map((mac) => `v1=${mac}`)].join(",");
 }
 
-/** What a receiver does (documented in docs/api.md, "Outgoing webhooks"); used by our tests and by anyone porting it. */
+/**
+ * What a receiver does (documented in docs/api.md, "Outgoing webhooks"); used by our tests and by anyone porting it.
+ */
 export async function verifyWebhookSignature(
   secret: string,
   body: string,

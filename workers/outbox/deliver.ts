@@ -40,13 +40,16 @@ interface RowContext {
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
 async function loadContext(ctx: DomainContext, ids: string[], now: number): Promise<Map<string, RowContext>> {
   const rs = await ctx.database.client.execute({
-    sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name, c.config AS channel_config,
+    sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name,
+            c.config AS channel_config,
             EXISTS (SELECT 1 FROM suppression s
-                    WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender AND s.address = o.recipient) AS suppressed,
+                    WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender
+                      AND s.address = o.recipient) AS suppressed,
             CASE WHEN o.sender = 'whatsapp' THEN (SELECT w.last_inbound_at FROM whatsapp_window w
                     WHERE w.channel_id = o.channel_id AND w.address = ltrim(o.recipient, '+')) END AS wa_inbound_at,
             CASE WHEN o.sender = 'webhook' THEN (SELECT e.secret FROM webhook_endpoint e
-                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id AND e.active = 1) END AS webhook_secret,
+                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id
+                      AND e.active = 1) END AS webhook_secret,
             CASE WHEN o.sender = 'webhook' THEN (SELECT e.previous_secret FROM webhook_endpoint e
                     WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id
                       AND e.previous_secret_expires_at > :now) END AS webhook_previous_secret
@@ -95,8 +98,8 @@ async function sendOne(
   const sender = senders[row.sender];
   if (!sender) return { status: "retry", error: `no ${row.sender} sender` };
   const vars = { name: context.leadName, repName: context.repName, form: context.formName };
-  // Only templates (the owner's auto-replies and follow-ups, our reminder) take variables; alerts, relays and replies carry text a prospect or
-  // rep typed, which must arrive exactly as written ("{name}" included).
+  // Only templates (the owner's auto-replies and follow-ups, our reminder) take variables; alerts, relays and replies
+  // carry text a prospect or rep typed, which must arrive exactly as written ("{name}" included).
   const render = (text: string) => (TEMPLATED_KINDS.has(row.kind) ? renderTemplate(text, vars) : text);
   try {
     return await sender.send({
@@ -158,7 +161,8 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
     case "ok": {
       const sent: InStatement[] = [
         {
-          sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL, last_error = NULL, updated_at = :now ${guard}`,
+          sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL,
+            last_error = NULL, updated_at = :now ${guard}`,
           args: { ...base, pid: outcome.providerMessageId },
         },
       ];

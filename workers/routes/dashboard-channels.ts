@@ -4,14 +4,16 @@ import { formValues, judge } from "../dashboard/field-errors";
 import { page } from "../dashboard/layout";
 import { channelsBody } from "../dashboard/settings-pages";
 import { channelStatuses } from "../domain/channels/channel-status";
-import { connectTelegramBot, listTelegramChannels } from "../domain/channels/telegram-channels";
-import { connectWhatsappNumber, listWhatsappChannels } from "../domain/channels/whatsapp-channels";
+import { connectTelegramBot, listTelegramChannels, TelegramConnectInput } from "../domain/channels/telegram-channels";
+import {
+  connectWhatsappNumber,
+  listWhatsappChannels,
+  WhatsappConnectInput,
+} from "../domain/channels/whatsapp-channels";
 import { getWorkspace } from "../domain/team/workspaces";
 import type { App, AppEnv } from "../http/app";
 import { scope } from "../http/workspace-scope";
 import { randomToken } from "../lib/ids";
-import { TelegramConnectInput } from "./channels";
-import { WhatsappConnectInput } from "./whatsapp-channels";
 
 async function channelsPage(c: Context<AppEnv>, connect: ConnectState, status: 200 | 201 | 422 | 502 = 200) {
   const s = scope(c);

@@ -4,11 +4,17 @@ import { page } from "../dashboard/layout";
 import { NEW_SEQUENCE, sequenceFormBody, sequenceInputFrom, sequenceValues } from "../dashboard/sequence-form-page";
 import { sequencesBody } from "../dashboard/sequences-page";
 import { listForms } from "../domain/capture/forms";
-import { createSequence, deleteSequence, getSequence, listSequences, updateSequence } from "../domain/leads/sequences";
+import {
+  createSequence,
+  deleteSequence,
+  getSequence,
+  listSequences,
+  SequenceInput,
+  updateSequence,
+} from "../domain/leads/sequences";
 import { listPools } from "../domain/routing/pools";
 import type { App, AppEnv } from "../http/app";
 import { scope } from "../http/workspace-scope";
-import { SequenceInput } from "./sequences";
 
 type SequencePage = Omit<Parameters<typeof sequenceFormBody>[0], "forms" | "pools">;
 

@@ -39,10 +39,12 @@ export class Rotation extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(
-      `CREATE TABLE IF NOT EXISTS rep_state (rep_id TEXT PRIMARY KEY, current REAL NOT NULL, last_seq INTEGER NOT NULL, assigned INTEGER NOT NULL DEFAULT 0)`,
+      `CREATE TABLE IF NOT EXISTS rep_state (rep_id TEXT PRIMARY KEY, current REAL NOT NULL, last_seq INTEGER NOT NULL,
+        assigned INTEGER NOT NULL DEFAULT 0)`,
     );
     this.sql.exec(
-      `CREATE TABLE IF NOT EXISTS assignment (key TEXT PRIMARY KEY, rep_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS assignment (key TEXT PRIMARY KEY, rep_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        at INTEGER NOT NULL)`,
     );
     this.sql.exec(`CREATE INDEX IF NOT EXISTS assignment_at_idx ON assignment (at)`);
     // What a pick changed, kept until the pick is used or handed back (`release`); pruned with assignments.

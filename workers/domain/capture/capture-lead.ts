@@ -1,5 +1,5 @@
+import { z } from "@hono/zod-openapi";
 import type { Row } from "@libsql/client/web";
-import { z } from "zod";
 import { LEAD_SOURCES } from "../../../db/schema";
 import { AppError, type FieldErrors, toAppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
@@ -10,7 +10,7 @@ import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
 import { routeToPool } from "../../routing/rules";
 import { armSlaSoon } from "../../routing/sla-clock";
-import type { Actor, DomainContext, WorkspaceRef } from "../context";
+import type { Actor, Scope } from "../context";
 import { liftErasedSuppression } from "../leads/lead-erasure";
 import { type Lead, leadFromRow } from "../leads/lead-row";
 import { underCap } from "../routing/assignment-guard";
@@ -87,6 +87,11 @@ export const captureInputSchema = z.object({
 
 export type CaptureInput = z.input<typeof captureInputSchema>;
 
+/** What `POST /api/v1/leads` may set: the channel, form and delivery ids are the transports' own. */
+export const ApiCaptureInput = captureInputSchema
+  .pick({ name: true, email: true, phone: true, message: true, fields: true, utm: true, referrer: true, pageUrl: true })
+  .openapi("CaptureLead");
+
 export interface CaptureResult {
   lead: Lead;
   /** false when the contact matched an existing lead of the workspace (a re-inquiry). */
@@ -103,12 +108,7 @@ export interface CaptureResult {
  * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  {
-    ctx,
-    workspace,
-    actor,
-    scoring,
-  }: { ctx: DomainContext; workspace: WorkspaceRef; actor: Actor; scoring?: ScoringRules },
+  { ctx, workspace, actor, scoring }: Scope & { actor: Actor; scoring?: ScoringRules },
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);
@@ -183,6 +183,7 @@ export async function captureLead(
         source: input.source,
         formId: input.formId ?? null,
         country: phone ? phoneCountry(phone) : null,
+        phone,
         fields: input.fields,
       },
       defaultPoolId(routing),
@@ -329,7 +330,8 @@ export async function captureLead(
                 SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email,
                   ${legacy.map(([c, a]) => `${ifFree(c, a)}, `).join("")} :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
-                  ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END, :slaDue,
+                  ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL
+                    ELSE :now END, :slaDue,
                   :score, :reasons, :hot,
                   :now, :now, :now
                 WHERE ${notReplayed} AND ${identityMatch} IS NULL AND (:optimistic = 0 OR ${ROUTING_UNCHANGED})
@@ -376,7 +378,8 @@ export async function captureLead(
                   ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${legacy.map(([c, a]) => `${mergeIfFree(c, a)}, `).join("")}
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
-                  assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END)
+                  assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL
+                    ELSE :now END)
                     WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
                   sla_due_at = CASE WHEN ${REOPENS} OR (:reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner)
                     THEN :slaDue ELSE sla_due_at END,

@@ -4,14 +4,9 @@ import { WEBHOOK_EVENTS, webhookEndpoint } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId, randomToken } from "../../lib/ids";
 import { checkOutboundUrl } from "../../lib/outbound-url";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { DomainContext, Scope } from "../context";
 
 export type WebhookEndpoint = typeof webhookEndpoint.$inferSelect;
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 export const WebhookInput = z.object({
   // https only, public addresses only (workers/lib/outbound-url.ts). Judged with the other fields; loopback
