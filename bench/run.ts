@@ -13,6 +13,7 @@ import { type RecordedCall, startFakeApis } from "../test/support/fake-apis";
 import { measureBundle } from "./bundle-size";
 import { measureCapture } from "./capture-throughput";
 import { Cleanup } from "./cleanup";
+import { cpuSplit, cpuSplitRow } from "./cpu-split";
 import { Progress } from "./progress";
 import { measureRawInsert } from "./raw-insert";
 import { renderConsole, renderMarkdown } from "./report";
@@ -86,16 +87,24 @@ async function main() {
 
   let ratio: string | undefined;
   if (wanted("capture")) {
+    const split = cpuSplit(stack.worker.pid);
     const capture = await measureCapture(ctx);
+    const captureCpu = split.take();
     const raw = await measureRawInsert(ctx);
+    const rawCpu = split.take();
     ratio =
       `${(capture.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${capture.leadsPerSecond.toFixed(0)} / ` +
       `${raw.insertsPerSecond.toFixed(0)})`;
-    rows.push(...capture.rows, ...raw.rows, {
-      metric: "Capture / raw INSERT",
-      value: ratio.split(" ")[0]!,
-      how: "same run, same server, same concurrency",
-    });
+    rows.push(
+      ...capture.rows,
+      ...raw.rows,
+      {
+        metric: "Capture / raw INSERT",
+        value: ratio.split(" ")[0]!,
+        how: "same run, same server, same concurrency",
+      },
+      cpuSplitRow(captureCpu, rawCpu, ctx.leads),
+    );
   }
   for (const s of scenarios.filter((p) => p.run && !p.pending && wanted(p.id))) rows.push(...(await s.run!(ctx)));
   await stack.worker.stop();

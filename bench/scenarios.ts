@@ -50,7 +50,9 @@ export const scenarios: Scenario[] = [
   {
     id: "server-insert",
     title: "Local libSQL server: single-row INSERT requests/s beside the same engine in-process",
-    plan: "fresh server + file; @libsql/client/web at the bench concurrency, then libsql in-process on the same file",
+    plan:
+      "fresh server process + file; @libsql/client/web at the bench concurrency (kept-alive node:http fetch, then " +
+      "Node's fetch), then libsql in-process on the same file",
     run: measureServerInsert,
   },
   {

@@ -39,6 +39,13 @@ const PARK_ROWID_SQL = "REPLACE INTO temp.leadrelay_rowid_sentinel (rowid) VALUE
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Prepared statements kept per connection. Preparing cost about as much as running a single-row INSERT,
+ * and clients send the same few texts over and over. SQLite re-prepares a kept statement by itself when
+ * the schema changes (prepare_v2), so a kept one never runs against an old schema.
+ */
+const STATEMENT_CACHE_LIMIT = 64;
+
+/**
  * One libsql connection to the database file. libsql-js is synchronous, so SQLite's own busy handler
  * (busy_timeout) would freeze the whole event loop, including the request that is about to COMMIT and
  * release the lock. busy_timeout therefore stays 0 and lock waits happen here, asynchronously.
@@ -48,6 +55,7 @@ export class Connection {
   private readonly db: Database.Database;
   private metaStmt: Statement | undefined;
   private parkStmt: Statement | undefined;
+  private readonly prepared = new Map<string, Statement>();
   /** last_insert_rowid() as of the end of the previous statement (0 on a fresh connection). */
   private knownRowid = 0n;
   private readonlyTx = false;
@@ -84,8 +92,10 @@ export class Connection {
   }
 
   async execute(sql: string, info: StatementInfo, values: SqlValue[], wantRows: boolean): Promise<RawResult> {
-    const stmt = await this.retry(() => this.db.prepare(sql));
-    const columns = stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
+    const stmt = await this.retry(() => this.prepare(sql));
+    // Read after running: a kept statement that SQLite re-prepared for a new schema (`SELECT *` after
+    // ALTER TABLE) only reports its new columns from then on.
+    const columns = () => stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
     const started = performance.now();
     const before = info.kind === "write" ? this.parkRowid() : this.knownRowid;
     const own = (after: bigint): bigint | null => {
@@ -100,7 +110,7 @@ export class Connection {
         // changes() still holds the count of the last INSERT/UPDATE/DELETE, so only trust it when this
         // statement was one (`... RETURNING`); a SELECT affects no rows.
         return {
-          columns,
+          columns: columns(),
           rows: wantRows ? rows : [],
           affectedRowCount: info.kind === "write" ? changes : 0,
           lastInsertRowid: own(lastInsertRowid),
@@ -110,7 +120,7 @@ export class Connection {
       stmt.safeIntegers(true);
       const run = await this.retry(() => stmt.run(values));
       return {
-        columns,
+        columns: columns(),
         rows: [],
         affectedRowCount: run.changes,
         lastInsertRowid: own(BigInt(run.lastInsertRowid)),
@@ -124,6 +134,7 @@ export class Connection {
     }
   }
 
+  /** Prepared afresh, not kept: a kept statement reports the schema of its last run. */
   async columnsOf(sql: string): Promise<ColumnInfo[]> {
     const stmt = await this.retry(() => this.db.prepare(sql));
     return stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
@@ -154,11 +165,26 @@ export class Connection {
     if (this.isClosed) return;
     this.rollback();
     this.isClosed = true;
+    this.prepared.clear();
     try {
       this.db.close();
     } catch {
       // Closing twice or with unfinalized statements is harmless here; the handle is dropped anyway.
     }
+  }
+
+  /** The kept statement for `sql`, most recently used last so the oldest goes first. */
+  private prepare(sql: string): Statement {
+    const kept = this.prepared.get(sql);
+    if (kept !== undefined) {
+      this.prepared.delete(sql);
+      this.prepared.set(sql, kept);
+      return kept;
+    }
+    const stmt = this.db.prepare(sql);
+    if (this.prepared.size >= STATEMENT_CACHE_LIMIT) this.prepared.delete(this.prepared.keys().next().value as string);
+    this.prepared.set(sql, stmt);
+    return stmt;
   }
 
   /** Moves last_insert_rowid() to the sentinel; returns the value a write must move to count as an insert. */

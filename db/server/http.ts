@@ -29,8 +29,10 @@ function send(res: ServerResponse, status: number, body: string, contentType: st
     res.end();
     return;
   }
-  res.writeHead(status, { ...CORS, "content-type": contentType, "content-length": Buffer.byteLength(body) });
-  res.end(body);
+  // Encoded once: byteLength and end(string) would each encode the whole body.
+  const bytes = Buffer.from(body, "utf8");
+  res.writeHead(status, { ...CORS, "content-type": contentType, "content-length": bytes.length });
+  res.end(bytes);
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -1,31 +1,24 @@
 // The local server under concurrent use: each request's lastInsertRowid is its own, and a long batch
 // leaves room for other streams while it runs.
 
-import { type Client, createClient } from "@libsql/client";
-import { describe, expect, it, onTestFinished } from "vitest";
-import { exec, postJson, startTestServer, text } from "../support/node/libsql-server";
-
-function client(url: string): Client {
-  const c = createClient({ url });
-  onTestFinished(() => c.close());
-  return c;
-}
+import { describe, expect, it } from "vitest";
+import { exec, postJson, startTestServer, testClient, text } from "../support/node/libsql-server";
 
 describe("lastInsertRowid", () => {
   it("is the request's own insert, and undefined when it inserted nothing, across pooled connections", async () => {
     const server = await startTestServer();
-    const setup = client(server.url);
+    const setup = testClient(server.url);
     await setup.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, k TEXT UNIQUE)");
     await setup.execute("CREATE TABLE b (id INTEGER PRIMARY KEY, k TEXT UNIQUE)");
     await setup.execute("INSERT INTO a (id, k) VALUES (41, 'taken')");
 
     // Bounded: 20 rounds, each with a fresh client whose only insert may insert nothing.
     for (let round = 0; round < 20; round++) {
-      const writer = client(server.url);
+      const writer = testClient(server.url);
       const inserted = await writer.execute({ sql: "INSERT INTO a (k) VALUES (?)", args: [`a${round}`] });
       expect(inserted.lastInsertRowid).toBe(BigInt(42 + round));
 
-      const fresh = client(server.url);
+      const fresh = testClient(server.url);
       const ignored = await fresh.execute("INSERT OR IGNORE INTO a (k) VALUES ('taken')");
       expect(ignored.rowsAffected).toBe(0);
       expect(ignored.lastInsertRowid).toBeUndefined();
@@ -41,20 +34,20 @@ describe("lastInsertRowid", () => {
 
   it("reports an insert that lands on the same rowid another stream just got", async () => {
     const server = await startTestServer();
-    const setup = client(server.url);
+    const setup = testClient(server.url);
     await setup.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, k TEXT)");
     await setup.execute("CREATE TABLE b (id INTEGER PRIMARY KEY, k TEXT)");
-    const first = await client(server.url).execute("INSERT INTO a (k) VALUES ('x')");
-    const second = await client(server.url).execute("INSERT INTO b (k) VALUES ('y')");
+    const first = await testClient(server.url).execute("INSERT INTO a (k) VALUES ('x')");
+    const second = await testClient(server.url).execute("INSERT INTO b (k) VALUES ('y')");
     expect(first.lastInsertRowid).toBe(1n);
     expect(second.lastInsertRowid).toBe(1n);
   });
 
   it("keeps each concurrent writer's rowid apart (16 writers, 10 inserts each)", async () => {
     const server = await startTestServer();
-    const setup = client(server.url);
+    const setup = testClient(server.url);
     await setup.execute("CREATE TABLE c (id INTEGER PRIMARY KEY, k TEXT UNIQUE)");
-    const writers = Array.from({ length: 16 }, () => client(server.url));
+    const writers = Array.from({ length: 16 }, () => testClient(server.url));
     const seen = await Promise.all(
       writers.map(async (w, n) => {
         const mine: [string, bigint | undefined][] = [];
@@ -74,7 +67,7 @@ describe("lastInsertRowid", () => {
 describe("long batches", () => {
   it("let other requests through while a 20,000-statement batch runs", async () => {
     const server = await startTestServer();
-    await client(server.url).execute("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT)");
+    await testClient(server.url).execute("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT)");
     server.resetStats();
     const steps = Array.from({ length: 20_000 }, (_, i) => ({
       stmt: exec("INSERT INTO big (v) VALUES (?)", [text(`v${i}`)]).stmt,
@@ -96,12 +89,12 @@ describe("long batches", () => {
     }
     expect(statements).toBeGreaterThan(0);
     expect(statements).toBeLessThan(20_000);
-    const other = await client(server.url).execute("SELECT 1 AS one");
+    const other = await testClient(server.url).execute("SELECT 1 AS one");
     expect(other.rows[0]!.one).toBe(1);
 
     const res = await batch;
     expect(res.status).toBe(200);
     expect(res.body.results[0].response.result.step_errors.every((e: unknown) => e === null)).toBe(true);
-    expect((await client(server.url).execute("SELECT count(*) AS n FROM big")).rows[0]!.n).toBe(20_000);
+    expect((await testClient(server.url).execute("SELECT count(*) AS n FROM big")).rows[0]!.n).toBe(20_000);
   });
 });

@@ -10,6 +10,8 @@ process.env.WRANGLER_SEND_ERROR_REPORTS ??= "false";
 process.env.XDG_CONFIG_HOME ??= `${root}.config`;
 
 export default defineProject({
+  // Pre-bundled dependencies live in the checkout, not in node_modules (which worktrees may share).
+  cacheDir: `${root}.cache/vite`,
   plugins: [
     cloudflareTest(({ inject }) => ({
       main: "./workers/index.ts",
@@ -40,5 +42,34 @@ export default defineProject({
     testTimeout: 120_000,
     // Files share one libSQL server and some tests count its requests: run files one after another.
     fileParallelism: false,
+    // Every file loads the Worker afresh, module by module over the pool's socket: several hundred small
+    // modules of these packages cost more than the tests of most files. Pre-bundled, each is one module.
+    deps: {
+      optimizer: {
+        ssr: {
+          enabled: true,
+          include: [
+            "zod",
+            "drizzle-orm",
+            "drizzle-orm/libsql",
+            "drizzle-orm/libsql/web",
+            "drizzle-orm/sqlite-core",
+            "hono",
+            "hono/cookie",
+            "hono/cors",
+            "hono/csrf",
+            "hono/factory",
+            "hono/html",
+            "hono/http-exception",
+            "hono/utils/html",
+            "hono/utils/http-status",
+            "@hono/zod-openapi",
+            "grammy",
+            "@libsql/client/web",
+            "libphonenumber-js/core",
+          ],
+        },
+      },
+    },
   },
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Client, createClient } from "@libsql/client";
 import { onTestFinished } from "vitest";
 import { type LibsqlServer, type LibsqlServerOptions, startLibsqlServer } from "../../../db/server/index";
 
@@ -20,6 +21,13 @@ export async function startTestServer(opts: Partial<LibsqlServerOptions> = {}): 
     rmSync(dir, { recursive: true, force: true });
   });
   return Object.assign(server, { file, logs });
+}
+
+/** An @libsql/client for `url`, closed after the test. */
+export function testClient(url: string): Client {
+  const c = createClient({ url });
+  onTestFinished(() => c.close());
+  return c;
 }
 
 export interface RawResponse<T = any> {

@@ -54,18 +54,22 @@ export async function scriptFake(recipient: string, responses: string[]): Promis
   });
 }
 
-/** Polls until `check` passes: for work done after the response (waitUntil), never for timing. */
+/**
+ * Polls until `check` passes: for work done after the response (waitUntil), never for timing. The first
+ * pauses are short (that work usually lands within milliseconds, and a flat 100 ms pause made every call
+ * wait that long); the pauses add up to `tries` × 100 ms as before, counted, not timed.
+ */
 export async function eventually<T>(check: () => Promise<T>, tries = 50): Promise<T> {
   let last: unknown;
-  for (let i = 0; i < tries; i++) {
+  for (let budget = tries * 100, pause = 5; ; budget -= pause, pause = Math.min(pause * 2, 100)) {
     try {
       return await check();
     } catch (err) {
       last = err;
-      await new Promise((r) => setTimeout(r, 100));
     }
+    if (budget <= 0) throw last;
+    await new Promise((r) => setTimeout(r, pause));
   }
-  throw last;
 }
 
 let chatCounter = 0;
