@@ -27,12 +27,21 @@ const CONSOLE_RESOURCES: Record<string, string> = {
   keys: "api_key",
   account: "person",
   sessions: "session",
+  sequences: "sequence",
 };
+// The console's routing pages: /app/routing/<kind>/… (the preview changes nothing and is not listed).
+const ROUTING_RESOURCES: Record<string, string> = { pools: "pool", rules: "routing_rule" };
 // Resources that exist once per workspace: a POST to them changes, not creates.
 const SINGLETONS = new Set(["scoring", "workspace"]);
 // Second path parts that name a kind, not an id (POST /api/v1/channels/telegram creates a channel).
 const KIND_SEGMENTS = new Set(["telegram", "whatsapp"]);
-const VERBS: Record<string, string> = { delete: "deleted", revoke: "revoked", rotate: "rotated", end: "ended" };
+const VERBS: Record<string, string> = {
+  delete: "deleted",
+  revoke: "revoked",
+  rotate: "rotated",
+  end: "ended",
+  move: "moved",
+};
 
 const verb = (part: string) => VERBS[part] ?? part.replace(/-/g, "_");
 
@@ -45,9 +54,12 @@ export function auditTarget(method: string, path: string): AuditEntry | null {
   const console = api ? null : /^\/app\/([a-z-]+)(?:\/(.*))?$/.exec(path);
   const m = api ?? console;
   if (!m) return null;
-  const resourceType = (api ? API_RESOURCES : CONSOLE_RESOURCES)[m[1]!];
-  if (!resourceType) return null;
   const rest = m[2] ? m[2].split("/").filter(Boolean) : [];
+  const resourceType =
+    console && m[1] === "routing"
+      ? ROUTING_RESOURCES[rest.shift() ?? ""]
+      : (api ? API_RESOURCES : CONSOLE_RESOURCES)[m[1]!];
+  if (!resourceType) return null;
   if (console && m[1] === "people" && rest[0] === "invite")
     return { action: "person.invited", resourceType, resourceId: null };
   if (console && m[1] === "people" && rest[0] === "unassigned-queue")

@@ -4,17 +4,13 @@ import { HTTPException } from "hono/http-exception";
 import { page } from "../dashboard/layout";
 import { onboardingChecklist } from "../dashboard/onboarding-checklist";
 import { overviewBody } from "../dashboard/overview-page";
-import { routingBody, sequencesBody } from "../dashboard/routing-pages";
 import { DASHBOARD_JS, formsBody, type InviteNotice, repsBody } from "../dashboard/settings-pages";
 import { listForms } from "../domain/capture/forms";
 import { exportLeadsCsv } from "../domain/leads/lead-export";
 import { LeadListQuery } from "../domain/leads/leads";
-import { listSequences } from "../domain/leads/sequences";
 import { loadDashboardStats } from "../domain/reports/dashboard-stats";
 import { onboardingState, sendTestLead } from "../domain/reports/onboarding";
-import { listPools } from "../domain/routing/pools";
 import { openLeadsByRep } from "../domain/routing/rep-load";
-import { listRules } from "../domain/routing/routing-rules";
 import { createRepTelegramInvite } from "../domain/team/rep-invites";
 import { listReps } from "../domain/team/reps";
 import { getWorkspace } from "../domain/team/workspaces";
@@ -28,7 +24,9 @@ import { registerConsole, registerQueueCountsInNav } from "./console";
 import { registerChannelPages } from "./dashboard-channels";
 import { registerFormPages } from "./dashboard-forms";
 import { registerRepPages } from "./dashboard-reps";
+import { registerRoutingPages } from "./dashboard-routing";
 import { registerScoringPages } from "./dashboard-scoring";
+import { registerSequencePages } from "./dashboard-sequences";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
 import { registerWebhookPages } from "./dashboard-webhooks";
@@ -151,14 +149,8 @@ export function registerDashboard(app: App) {
 
   registerScoringPages(app);
   registerWebhookPages(app);
-  app.get("/app/routing", async (c) => {
-    const s = scope(c);
-    const [pools, rules, reps] = await Promise.all([listPools(s), listRules(s), listReps(s)]);
-    return c.html(page("Routing", "/app/routing", routingBody(pools, rules, reps)));
-  });
-  app.get("/app/sequences", async (c) =>
-    c.html(page("Sequences", "/app/sequences", sequencesBody(await listSequences(scope(c))))),
-  );
+  registerRoutingPages(app);
+  registerSequencePages(app);
   registerDashboardTeam(app);
   registerChannelPages(app);
 }

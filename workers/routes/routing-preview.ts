@@ -18,6 +18,7 @@ const Preview = z
     skipped: z.array(z.object({ repId: z.string(), name: z.string(), reason: z.enum(SKIP_REASONS) })),
     existingLeadId: z.string().nullable(),
     slaMinutes: z.number().int(),
+    country: z.string().nullable().openapi({ description: "the phone number's country, as country rules read it" }),
   })
   .openapi("RoutingPreview");
 

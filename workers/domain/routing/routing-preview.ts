@@ -15,7 +15,11 @@ export const routingSampleSchema = z.object({
   formId: z.string().max(64).optional(),
   phone: z.string().max(40).optional(),
   email: z.string().max(254).optional(),
-  fields: z.record(z.string().max(64), z.string().max(2000)).default({}),
+  fields: z
+    .record(z.string().min(1).max(64), z.string().max(2000), {
+      error: (issue) => (issue.code === "invalid_key" ? "Name the form answer." : undefined),
+    })
+    .default({}),
   hot: z.boolean().default(false).openapi({ description: "preview the hot SLA" }),
 });
 export type RoutingSample = z.input<typeof routingSampleSchema>;
@@ -30,6 +34,8 @@ export interface RoutingPreview {
   /** a returning contact: the lead it matches, whose owner it goes back to when eligible */
   existingLeadId: string | null;
   slaMinutes: number;
+  /** the phone number's country, which country conditions compare with */
+  country: string | null;
 }
 
 /**
@@ -60,12 +66,13 @@ export async function previewRouting({ ctx, workspace }: Scope, raw: RoutingSamp
     if (!found) throw AppError.validation({ formId: "No such form in this workspace." });
   }
   const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email });
+  const country = phone ? phoneCountry(phone) : null;
   const { poolId, rule } = routeToPool(
     routing.rules,
     {
       source: sample.source,
       formId: sample.formId ?? null,
-      country: phone ? phoneCountry(phone) : null,
+      country,
       phone,
       fields: sample.fields,
     },
@@ -93,5 +100,6 @@ export async function previewRouting({ ctx, workspace }: Scope, raw: RoutingSamp
     skipped: Object.entries(decision.skipped).map(([repId, reason]) => ({ repId, name: nameOf(repId), reason })),
     existingLeadId: existing?.id ?? null,
     slaMinutes: decision.slaDueAt === null ? 0 : Math.round((decision.slaDueAt - now) / 60_000),
+    country,
   };
 }

@@ -13,7 +13,12 @@ const Criteria = z.object({
     .array(z.string().regex(/^[A-Za-z]{2}$/, "ISO alpha-2 country code."))
     .max(250)
     .optional(),
-  fields: z.record(z.string().max(64), z.array(z.string().max(200)).min(1).max(100)).optional(),
+  // An unnamed answer would be stored and never match: refused under its row instead.
+  fields: z
+    .record(z.string().min(1).max(64), z.array(z.string().max(200)).min(1, "List at least one value.").max(100), {
+      error: (issue) => (issue.code === "invalid_key" ? "Name the form answer this condition reads." : undefined),
+    })
+    .optional(),
   regions: z
     .array(z.string().trim().min(1).max(100))
     .max(200)
@@ -126,4 +131,32 @@ export async function deleteRule({ ctx, workspace }: Scope, id: string): Promise
     .returning({ id: routingRule.id })
     .get();
   if (!row) throw AppError.notFound("Routing rule");
+}
+
+/**
+ * Moves a rule one place earlier or later in evaluation order. Every rule is renumbered 10, 20, 30… in one
+ * batch: equal positions (allowed through the API) would otherwise make a swap a no-op.
+ */
+export async function moveRule({ ctx, workspace }: Scope, id: string, direction: "up" | "down"): Promise<void> {
+  const rules = await listRules({ ctx, workspace });
+  const at = rules.findIndex((r) => r.id === id);
+  if (at < 0) throw AppError.notFound("Routing rule");
+  const to = direction === "up" ? at - 1 : at + 1;
+  if (to < 0 || to >= rules.length) return;
+  const order = [...rules];
+  [order[at], order[to]] = [order[to]!, order[at]!];
+  const { db } = ctx.database;
+  const now = ctx.now();
+  const updates = order.flatMap((r, i) =>
+    r.position === (i + 1) * 10
+      ? []
+      : [
+          db
+            .update(routingRule)
+            .set({ position: (i + 1) * 10, updatedAt: now })
+            .where(and(eq(routingRule.workspaceId, workspace.id), eq(routingRule.id, r.id))),
+        ],
+  );
+  const [first, ...rest] = updates;
+  if (first) await db.batch([first, ...rest]);
 }
