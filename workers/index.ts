@@ -1,14 +1,31 @@
+import { telegramInbound } from "../bots/telegram/handle-update";
+import { whatsappInbound } from "../bots/whatsapp/inbound";
 import { type Config, parseConfig } from "./config";
+import { CRON_JOBS } from "./cron/jobs";
 import { runCron } from "./cron/run-cron";
+import { sweepInbound } from "./cron/sweep-inbound";
 import { openDatabase } from "./db";
 import { createApp } from "./http/create-app";
+import { consumeInbound, parkDeadLetters } from "./inbound/consume-inbound";
+import {
+  INBOUND_DEAD_LETTERS,
+  INBOUND_QUEUE,
+  type InboundHandlers,
+  type InboundMessage,
+} from "./inbound/inbound-message";
 import { consumeOutboxRetries, type OutboxRetryMessage, queueRetries } from "./outbox/retry-queue";
 import { rotationService } from "./routing/rotation-service";
+import { slaClock } from "./routing/sla-clock";
 
 export { Rotation } from "./routing/rotation-do";
 export { SlaTimer } from "./routing/sla-timer-do";
 
 type App = ReturnType<typeof createApp>;
+
+// The channels whose webhooks go through the inbound queue, wired here so the core never imports a channel.
+const INBOUND: InboundHandlers = { whatsapp: whatsappInbound, telegram: telegramInbound };
+// Stored deliveries nobody handled are swept before the outbox job, so their rows go out in the same tick.
+const JOBS = [...CRON_JOBS.slice(0, -1), sweepInbound(INBOUND), ...CRON_JOBS.slice(-1)];
 
 // The env object is stable for the life of an isolate; the app is built once per env, not per request.
 const apps = new WeakMap<object, { app: App; config: Config } | { issues: string[] }>();
@@ -45,11 +62,11 @@ export default {
       entry.config,
       controller.scheduledTime,
       rotationService(env.ROTATION),
-      undefined,
+      JOBS,
       queueRetries(env.OUTBOX_RETRY, tickTime),
     );
   },
-  async queue(batch, env) {
+  async queue(batch, env, executionCtx) {
     const entry = appFor(env);
     if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
     const { config } = entry;
@@ -59,8 +76,18 @@ export default {
       database: openDatabase(config),
       now: Date.now,
       rotation: rotationService(env.ROTATION),
+      slaClock: slaClock(env.SLA_TIMER),
+      // A consumed delivery's auto-reply and alerts go out as a webhook's would: right after, in this invocation.
+      waitUntil: (p: Promise<unknown>) => executionCtx.waitUntil(p),
       scheduleRetry,
     };
-    await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
+    // Queue names as in wrangler.toml.
+    if (batch.queue === INBOUND_DEAD_LETTERS) {
+      await parkDeadLetters(ctx, batch as MessageBatch<InboundMessage>);
+    } else if (batch.queue === INBOUND_QUEUE) {
+      await consumeInbound(ctx, INBOUND, batch as MessageBatch<InboundMessage>);
+    } else {
+      await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
+    }
   },
 } satisfies ExportedHandler<Env>;

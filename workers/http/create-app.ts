@@ -63,6 +63,7 @@ export function createApp(config: Config, clock: () => number = Date.now) {
       slaClock: slaClock(c.env?.SLA_TIMER),
       waitUntil,
       scheduleRetry,
+      inbound: c.env?.INBOUND,
     });
     await next();
     c.header("X-Request-Id", c.get("requestId"));
