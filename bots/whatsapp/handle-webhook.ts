@@ -22,7 +22,8 @@ export interface WebhookReport {
 /**
  * One webhook delivery, possibly batched. Order of work:
  * 1. One round trip: open the 24-hour window for every sender (before any reply is queued, so the auto-reply
- *    sees it), read which message ids were handled before, and which senders are reps of the workspace.
+ *    sees it), read which message ids were handled before, which senders are reps of the workspace, and which
+ *    already have a lead (a new prospect's first message goes straight to the capture).
  * 2. Each new message: a contact's in order (the first creates the lead, the next ones find it), several
  *    contacts at once.
  * 3. One batch: statuses, out-of-band errors, and the handled message ids — recorded after their effects,
@@ -49,8 +50,12 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   }
   const ids = JSON.stringify(batch.messages.map((m) => m.id));
   const phones = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.from ? [`+${m.from}`] : [])))]);
+  const was = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.from ? [m.from] : [])))]);
+  const waUsers = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.fromUserId ? [m.fromUserId] : [])))]);
   const seen = new Set<string>();
   const reps = new Map<string, WhatsappRep>();
+  // Senders a lead already knows by their WhatsApp identity: only their messages need the known-lead write.
+  const known = new Set<string>();
   try {
     const results = await client.batch(
       [
@@ -64,11 +69,19 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
                 WHERE workspace_id = :ws AND active = 1 AND whatsapp_phone IN (SELECT value FROM json_each(:phones))`,
           args: { ws: deps.workspace.id, phones },
         },
+        {
+          sql: `SELECT whatsapp_id, whatsapp_user_id FROM lead WHERE workspace_id = :ws
+                AND (whatsapp_id IN (SELECT value FROM json_each(:was))
+                  OR whatsapp_user_id IN (SELECT value FROM json_each(:waUsers)))`,
+          args: { ws: deps.workspace.id, was, waUsers },
+        },
       ],
       "write",
     );
-    for (const r of results.at(-2)?.rows ?? []) seen.add(String(r.message_id));
-    for (const r of results.at(-1)?.rows ?? []) reps.set(String(r.wa), { id: String(r.id), name: String(r.name) });
+    for (const r of results.at(-3)?.rows ?? []) seen.add(String(r.message_id));
+    for (const r of results.at(-2)?.rows ?? []) reps.set(String(r.wa), { id: String(r.id), name: String(r.name) });
+    for (const r of results.at(-1)?.rows ?? [])
+      for (const address of [r.whatsapp_id, r.whatsapp_user_id]) if (address !== null) known.add(String(address));
   } catch (err) {
     throw toAppError(err);
   }
@@ -91,9 +104,12 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   let storageFailure: unknown;
   const worker = async () => {
     for (let next = queue.shift(); next && !storageFailure; next = queue.shift()) {
+      // After a contact's first message (which creates the lead if there was none) the lead is known.
+      let leadKnown = next.some((m) => known.has(m.from ?? "") || known.has(m.fromUserId ?? ""));
       for (const m of next) {
         try {
-          await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined);
+          await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined, leadKnown);
+          leadKnown = true;
           report.handled++;
         } catch (err) {
           const appErr = toAppError(err);
@@ -149,12 +165,17 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   return report;
 }
 
-async function handleMessage(deps: WhatsappDeps, m: InboundMessage, rep: WhatsappRep | undefined): Promise<void> {
+async function handleMessage(
+  deps: WhatsappDeps,
+  m: InboundMessage,
+  rep: WhatsappRep | undefined,
+  leadKnown: boolean,
+): Promise<void> {
   const d = describeMessage(m.raw);
   if (rep && m.from) {
     const reply = decodeAlertReply(d.replyId);
     if (reply) return handleRepAction(deps, rep, m.from, m.id, reply);
     return handleRepMessage(deps, rep, m, d, m.from);
   }
-  return handleProspectMessage(deps, m, d);
+  return handleProspectMessage(deps, m, d, leadKnown);
 }
