@@ -70,9 +70,9 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
           args: { ws: deps.workspace.id, phones },
         },
         {
-          sql: `SELECT whatsapp_id, whatsapp_user_id FROM lead WHERE workspace_id = :ws
-                AND (whatsapp_id IN (SELECT value FROM json_each(:was))
-                  OR whatsapp_user_id IN (SELECT value FROM json_each(:waUsers)))`,
+          sql: `SELECT kind, address FROM lead_identity WHERE workspace_id = :ws
+                AND ((kind = 'whatsapp' AND address IN (SELECT value FROM json_each(:was)))
+                  OR (kind = 'whatsapp-user' AND address IN (SELECT value FROM json_each(:waUsers))))`,
           args: { ws: deps.workspace.id, was, waUsers },
         },
       ],
@@ -80,8 +80,7 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
     );
     for (const r of results.at(-3)?.rows ?? []) seen.add(String(r.message_id));
     for (const r of results.at(-2)?.rows ?? []) reps.set(String(r.wa), { id: String(r.id), name: String(r.name) });
-    for (const r of results.at(-1)?.rows ?? [])
-      for (const address of [r.whatsapp_id, r.whatsapp_user_id]) if (address !== null) known.add(String(address));
+    for (const r of results.at(-1)?.rows ?? []) known.add(`${r.kind}:${r.address}`);
   } catch (err) {
     throw toAppError(err);
   }
@@ -105,7 +104,7 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   const worker = async () => {
     for (let next = queue.shift(); next && !storageFailure; next = queue.shift()) {
       // After a contact's first message (which creates the lead if there was none) the lead is known.
-      let leadKnown = next.some((m) => known.has(m.from ?? "") || known.has(m.fromUserId ?? ""));
+      let leadKnown = next.some((m) => known.has(`whatsapp:${m.from}`) || known.has(`whatsapp-user:${m.fromUserId}`));
       for (const m of next) {
         try {
           await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined, leadKnown);

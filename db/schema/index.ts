@@ -7,6 +7,7 @@ export * from "./form";
 export * from "./inbound-delivery";
 export * from "./lead";
 export * from "./lead-event";
+export * from "./lead-identity";
 export * from "./outbox";
 export * from "./person";
 export * from "./pool";
