@@ -5,7 +5,7 @@ import { createApp } from "../../workers/http/create-app";
 import { INBOUND_DEAD_LETTERS, type InboundMessage } from "../../workers/inbound/inbound-message";
 import worker from "../../workers/index";
 import { setDatabase } from "../support/workers/fault";
-import { testDb } from "../support/workers/harness";
+import { libsqlStats, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
   fixtureUpdate,
@@ -221,6 +221,37 @@ describe("inbound queue: WhatsApp", () => {
     expect(await res.json()).toMatchObject({ ok: true, handled: 1, duplicates: 0 });
     // Stored by the time of the answer: no waiting on a consumer.
     expect((await waLeads(num.ws.id)).map((l) => l.whatsapp_id)).toEqual([wa]);
+  });
+});
+
+describe("inbound queue: libSQL round trips", () => {
+  it("a new prospect's first message costs at most 8 pipeline requests, from the hook to the sent auto-reply and alert", async () => {
+    const { num } = await numberWithLinkedReps();
+    // Warm: the isolate's caches (scoring rules) hold this workspace, as for any lead after the first.
+    const warm = await textsFrom(num, uniqueWaId(), ["warm"]);
+    await postWebhook(num, warm);
+    await handled(num, warm);
+    const wa = uniqueWaId();
+    // The test's own reads count too: each poll is one request, subtracted below.
+    let polls = 0;
+    const sent = async () => {
+      polls++;
+      const rs = await testDb().execute({
+        sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
+              WHERE l.workspace_id = ? AND l.whatsapp_id = ? AND o.state = 'sent'`,
+        args: [num.ws.id, wa],
+      });
+      return Number(rs.rows[0]!.n);
+    };
+    await eventually(async () => expect((await libsqlStats()).pipelineRequests).toBeGreaterThan(0));
+    const before = (await libsqlStats()).pipelineRequests;
+    expect((await postWebhook(num, await textsFrom(num, wa, ["How much?"]))).status).toBe(200);
+    for (let i = 0; i < 100 && (await sent()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await sent()).toBe(2);
+    const used = (await libsqlStats()).pipelineRequests - before - polls;
+    // Hook: the channel. Consumer: the channel, the delivery's reads, the capture's routing read and its batch, the
+    // handled ids. Sends: claim with their context, outcomes.
+    expect(used).toBeLessThanOrEqual(8);
   });
 });
 
