@@ -61,18 +61,31 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
   const stats = async () =>
     ((await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number }).pipelineRequests;
   const before = await stats();
+  // Why a webhook was not answered 200: its status and body, or the network error.
+  const failures = new Map<string, number>();
   const run = await measureArrivals(ctx, {
     label: "speed to lead (WhatsApp)",
     total: LEADS,
     async send(i) {
       const { body, signature } = inbound(template, i);
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-        body,
-      });
-      await res.arrayBuffer();
-      return res.status === 200;
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+          body,
+        });
+        const answer = await res.text();
+        if (res.status !== 200) {
+          const why = `${res.status} ${answer.slice(0, 80)}`;
+          failures.set(why, (failures.get(why) ?? 0) + 1);
+        }
+        return res.status === 200;
+      } catch (err) {
+        const why =
+          err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+        failures.set(why.slice(0, 120), (failures.get(why.slice(0, 120)) ?? 0) + 1);
+        return false;
+      }
     },
     match(call) {
       if (call.api !== "whatsapp" || call.body.type !== "text") return null;
@@ -92,7 +105,8 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
         `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ${ctx.concurrency}, number connected ` +
         `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving POST /<phone-number-id>/messages ` +
         `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
-        `${run.failed} webhooks failed; auto_reply rows: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
+        `${run.failed} webhooks failed${failures.size ? ` (${[...failures].map(([why, n]) => `${n}× ${why}`).join("; ")})` : ""}; ` +
+        `auto_reply rows: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
     },
     {
       metric: "libSQL pipeline requests per WhatsApp lead (webhook + its auto-reply send)",
