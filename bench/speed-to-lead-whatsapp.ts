@@ -105,15 +105,16 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
         `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ${ctx.concurrency}, number connected ` +
         `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving POST /<phone-number-id>/messages ` +
         `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
-        `${run.failed} webhooks failed${failures.size ? ` (${[...failures].map(([why, n]) => `${n}× ${why}`).join("; ")})` : ""}; ` +
+        `${run.failed} webhooks failed${failedWhy(failures)}; ` +
         `auto_reply rows: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
     },
     {
       metric: "libSQL pipeline requests per WhatsApp lead (webhook + its auto-reply send)",
       value: perLead.toFixed(2),
       how:
-        "GET /_stats on the local server before and after the WhatsApp speed-to-lead run, divided by the leads whose auto-reply was sent " +
-        `by then (${sentRows}): the webhook's reads and writes (with the inbound queue: the hook's and the consumer's) plus the auto-reply's claim and result`,
+        "GET /_stats on the local server before and after the WhatsApp speed-to-lead run, divided by the leads " +
+        `whose auto-reply was sent by then (${sentRows}): the webhook's reads and writes (with the inbound queue: ` +
+        "the hook's and the consumer's) plus the auto-reply's claim and result",
     },
   ];
 }
@@ -130,3 +131,7 @@ async function sentAutoReplies(ctx: BenchContext, workspaceId: string): Promise<
     client.close();
   }
 }
+
+/** " (3× 503 …; 1× fetch failed …)", or nothing when every webhook was answered 200. */
+const failedWhy = (failures: Map<string, number>) =>
+  failures.size ? ` (${[...failures].map(([why, n]) => `${n}× ${why}`).join("; ")})` : "";

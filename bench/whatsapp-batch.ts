@@ -125,8 +125,10 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
       const rs = await client.execute({
         sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws AND source = 'whatsapp') AS leads,
                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws AND type = 'created') AS created,
-                (SELECT count(*) FROM outbox WHERE workspace_id = :ws AND kind = 'auto_reply' AND state = 'sent') AS autoReplies,
-                (SELECT count(*) FROM outbox WHERE workspace_id = :ws AND kind = 'rep_alert' AND state = 'sent') AS alerts`,
+                (SELECT count(*) FROM outbox WHERE workspace_id = :ws AND kind = 'auto_reply' AND state = 'sent')
+                  AS autoReplies,
+                (SELECT count(*) FROM outbox WHERE workspace_id = :ws AND kind = 'rep_alert' AND state = 'sent')
+                  AS alerts`,
         args: { ws: ws.id },
       });
       const row = rs.rows[0]!;
@@ -168,24 +170,30 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     return [
       {
-        metric: `WhatsApp batched delivery: ${SMALL} first messages in one webhook → 200, p50 / p99 (${SMALL_RUNS} deliveries)`,
+        metric:
+          `WhatsApp batched delivery: ${SMALL} first messages in one webhook → 200, ` +
+          `p50 / p99 (${SMALL_RUNS} deliveries)`,
         value: `${ms(percentile(small, 50))} / ${ms(percentile(small, 99))}`,
         how:
-          `answers: ${small.map((t) => t.toFixed(0)).join(", ")} ms; signed POSTs of ${smallKb.toFixed(0)} KB one after another, ` +
-          `each holding ${SMALL} new prospects, answered once verified and queued (inbound queue; the consumer stores, ` +
+          `answers: ${small.map((t) => t.toFixed(0)).join(", ")} ms; signed POSTs of ${smallKb.toFixed(0)} KB ` +
+          `one after another, each holding ${SMALL} new prospects, answered once verified and queued ` +
+          "(inbound queue; the consumer stores, " +
           "routes and answers them after the 200, also while later deliveries are posted)",
       },
       {
         metric: `WhatsApp batched delivery: ${LARGE.toLocaleString("en")} first messages in one webhook → 200`,
         value: ms(large.ms),
-        how: `one signed POST of ${large.kb.toFixed(0)} KB (over a queue message's 128 KB: stored in one INSERT, its id queued)`,
+        how:
+          `one signed POST of ${large.kb.toFixed(0)} KB ` +
+          "(over a queue message's 128 KB: stored in one INSERT, its id queued)",
       },
       {
         metric: "WhatsApp batched deliveries: every lead stored, alerted and auto-replied exactly once",
         value: exact ? `yes (${total.toLocaleString("en")} leads)` : "NO (see how)",
         how:
-          `after the last answer the queue drained in ${(drainedMs / 1000).toFixed(1)} s; libSQL: ${stored.leads} leads, ` +
-          `${stored.created} created events, ${stored.autoReplies} auto_reply and ${stored.alerts} rep_alert rows sent of ${total}; ` +
+          `after the last answer the queue drained in ${(drainedMs / 1000).toFixed(1)} s; ` +
+          `libSQL: ${stored.leads} leads, ${stored.created} created events, ` +
+          `${stored.autoReplies} auto_reply and ${stored.alerts} rep_alert rows sent of ${total}; ` +
           `fake APIs: ${once(replies)} prospects auto-replied once (${twice(replies)} more than once), ` +
           `${once(alerts)} leads alerted once (${twice(alerts)} more than once)`,
       },

@@ -56,7 +56,8 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
         {
           sql: `INSERT INTO whatsapp_window (channel_id, address, last_inbound_at)
                 SELECT :ch, j.value ->> 0, j.value ->> 1 FROM json_each(:windows) j WHERE true
-                ON CONFLICT (channel_id, address) DO UPDATE SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
+                ON CONFLICT (channel_id, address)
+                DO UPDATE SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
           args: { ch: deps.channel.id, windows: JSON.stringify(windows) },
         },
         {

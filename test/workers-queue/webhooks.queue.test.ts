@@ -57,7 +57,8 @@ function handled(num: TestNumber, payload: Payload) {
   );
   return eventually(async () => {
     const rs = await testDb().execute({
-      sql: `SELECT count(*) AS n FROM whatsapp_inbound WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?))`,
+      sql: `SELECT count(*) AS n FROM whatsapp_inbound
+            WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?))`,
       args: [num.channelId, JSON.stringify(ids)],
     });
     expect(Number(rs.rows[0]!.n)).toBe(ids.length);
@@ -103,7 +104,7 @@ describe("inbound queue: WhatsApp", () => {
     expect(await graphSendsTo(wa, 1)).toHaveLength(1);
   });
 
-  it("a redelivered delivery (Meta's at-least-once) goes through the queue twice and changes nothing the second time", async () => {
+  it("a redelivery (at-least-once) goes through the queue twice and changes nothing the second time", async () => {
     const { num } = await numberWithLinkedReps();
     const wa = uniqueWaId();
     const payload = await textsFrom(num, wa, ["Hello?"]);
@@ -169,7 +170,7 @@ describe("inbound queue: WhatsApp", () => {
     expect(await graphSendsTo(wa, 1)).toHaveLength(1);
   });
 
-  it("a delivery too large for a queue message is stored in one row, queued by id, handled, and the row dropped", async () => {
+  it("a delivery over a queue message's size is stored in a row, queued by id, handled, the row dropped", async () => {
     const { num } = await numberWithLinkedReps();
     const was = Array.from({ length: 40 }, () => uniqueWaId());
     const payload = retarget(await waFixture("message_text"), num, { waId: was[0] }, uniqueSuffix());
@@ -200,7 +201,7 @@ describe("inbound queue: WhatsApp", () => {
     });
   });
 
-  it("without the queue binding the same hook handles the delivery inline and answers with what it stored", async () => {
+  it("without the queue binding the hook handles the delivery inline and answers with what it stored", async () => {
     const { num } = await numberWithLinkedReps();
     const parsed = parseConfig(env as unknown as Record<string, unknown>);
     if (!parsed.ok) throw new Error(parsed.issues.join());
@@ -225,7 +226,7 @@ describe("inbound queue: WhatsApp", () => {
 });
 
 describe("inbound queue: libSQL round trips", () => {
-  it("a new prospect's first message costs at most 8 pipeline requests, from the hook to the sent auto-reply and alert", async () => {
+  it("a new prospect's message: at most 8 libSQL requests from the hook to the sent auto-reply and alert", async () => {
     const { num } = await numberWithLinkedReps();
     // The test's own reads count too: each poll is one request, subtracted below.
     let polls = 0;
@@ -261,7 +262,7 @@ describe("inbound queue: libSQL round trips", () => {
 });
 
 describe("inbound queue: Telegram", () => {
-  it("a prospect's update is answered at once; the consumer captures and alerts once, a redelivery changes nothing", async () => {
+  it("an update is answered at once; the consumer captures and alerts once, a redelivery changes nothing", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Thanks!" });
     const { chatOf } = await linkBothReps(bot);
     const user = String(7_100_000_000 + Math.floor(Math.random() * 1e8));
@@ -299,7 +300,7 @@ describe("inbound queue: Telegram", () => {
 });
 
 describe("inbound queue: safety nets", () => {
-  it("a delivery that failed every try is parked by the dead-letter consumer, then handled by the cron sweep", async () => {
+  it("a delivery that failed every try is parked by the dead-letter consumer, then handled by the sweep", async () => {
     const { num } = await numberWithLinkedReps();
     const wa = uniqueWaId();
     const body = JSON.stringify(await textsFrom(num, wa, ["Lost in the queue?"]));
