@@ -44,7 +44,9 @@ export async function measureBundle(cleanup: Cleanup): Promise<ResultRow[]> {
     {
       metric: "Worker start-up in workerd: module parse + evaluation (median of 5)",
       value: `${evaluation.medianMs.toFixed(0)} ms`,
-      how: `Miniflare boot + first answer (unknown path, no libSQL) of the minified bundle minus the same for an empty Worker, alternated; runs: ${evaluation.samples.map((s) => s.toFixed(0)).join(", ")} ms`,
+      how:
+        `Miniflare boot + first answer (unknown path, no libSQL) of the minified bundle minus the same for an ` +
+        `empty Worker, alternated; runs: ${evaluation.samples.map((s) => s.toFixed(0)).join(", ")} ms`,
     },
   ];
 }

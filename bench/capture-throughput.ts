@@ -40,7 +40,9 @@ export async function measureCapture(ctx: BenchContext): Promise<{ rows: ResultR
 
   const leadsPerSecond = (ctx.leads - failed) / (wallMs / 1000);
   const perLead = (after.pipelineRequests - before.pipelineRequests) / ctx.leads;
-  const how = `${ctx.leads.toLocaleString("en")} form POSTs (JSON, new contact each), concurrency ${ctx.concurrency}, wrangler dev → local libSQL`;
+  const how =
+    `${ctx.leads.toLocaleString("en")} form POSTs (JSON, new contact each), concurrency ` +
+    `${ctx.concurrency}, wrangler dev → local libSQL`;
   return {
     leadsPerSecond,
     rows: [
@@ -51,7 +53,9 @@ export async function measureCapture(ctx: BenchContext): Promise<{ rows: ResultR
       },
       {
         metric: "Capture latency p50 / p90 / p99",
-        value: `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 90))} / ${fmt(percentile(latencies, 99))}`,
+        value:
+          `${fmt(percentile(latencies, 50))} / ${fmt(percentile(latencies, 90))} / ` +
+          `${fmt(percentile(latencies, 99))}`,
         how: "client-side, per POST, same run",
       },
       {

@@ -7,7 +7,9 @@ const STATUSES = ["new", "contacted", "qualified", "won", "lost", "unqualified",
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** 10,000 leads over the last 30 days, straight into libSQL (the pages read them; how they got there does not matter). */
+/**
+ * 10,000 leads over the last 30 days, straight into libSQL (the pages read them; how they got there does not matter).
+ */
 async function seedLeads(ctx: BenchContext) {
   const db = createClient({ url: ctx.db.url });
   const now = Date.now();
@@ -17,7 +19,8 @@ async function seedLeads(ctx: BenchContext) {
       const created = now - Math.floor((i / LEADS) * 30 * 86_400_000);
       const owner = i % 9 === 0 ? null : ctx.workspace.repIds[i % ctx.workspace.repIds.length]!;
       batch.push({
-        sql: `INSERT INTO lead (id, workspace_id, source, status, name, email, fields, owner_rep_id, score, hot, assigned_at,
+        sql: `INSERT INTO lead (id, workspace_id, source, status, name, email, fields, owner_rep_id, score, hot,
+                assigned_at,
                 first_response_at, last_inbound_at, created_at, updated_at)
               VALUES (?, ?, 'form', ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?)`,
         args: [

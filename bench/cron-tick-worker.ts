@@ -23,11 +23,13 @@ async function seed(client: Client, leads: number, onProgress: (done: number) =>
   const now = Date.now();
   await client.batch([
     {
-      sql: `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at) VALUES (?, 'Cron bench', 'US', 'UTC', ?, ?)`,
+      sql: `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at)
+        VALUES (?, 'Cron bench', 'US', 'UTC', ?, ?)`,
       args: [WS, now, now],
     },
     {
-      sql: `INSERT INTO channel (id, workspace_id, kind, config, created_at) VALUES ('chan_cronbench', ?, 'telegram', ?, ?)`,
+      sql: `INSERT INTO channel (id, workspace_id, kind, config, created_at)
+        VALUES ('chan_cronbench', ?, 'telegram', ?, ?)`,
       args: [WS, JSON.stringify({ token: "1:cron" }), now],
     },
   ]);
@@ -38,14 +40,18 @@ async function seed(client: Client, leads: number, onProgress: (done: number) =>
     await client.batch(
       [
         {
-          sql: `INSERT INTO lead (id, workspace_id, source, status, name, telegram_user_id, fields, last_inbound_at, created_at, updated_at)
-              ${counter} SELECT printf('lead_%07d', i), :ws, 'telegram', 'new', 'Lead ' || i, CAST(100000000 + i AS TEXT), '{}',
+          sql: `INSERT INTO lead (id, workspace_id, source, status, name, telegram_user_id, fields, last_inbound_at,
+              created_at, updated_at)
+              ${counter} SELECT printf('lead_%07d', i), :ws, 'telegram', 'new', 'Lead '
+                || i, CAST(100000000 + i AS TEXT), '{}',
                 :now - (:leads - i) * 1000, :now - (:leads - i) * 1000, :now - (:leads - i) * 1000 FROM n`,
           args,
         },
         {
-          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, sent_at, created_at, updated_at)
-              ${counter} SELECT printf('obx_%07d', i), :ws, printf('lead_%07d', i), 'auto_reply', 'telegram', 'chan_cronbench',
+          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+              idempotency_key, state, attempts, due_at, sent_at, created_at, updated_at)
+              ${counter} SELECT printf('obx_%07d', i), :ws, printf('lead_%07d', i), 'auto_reply', 'telegram',
+                'chan_cronbench',
                 CAST(100000000 + i AS TEXT), '{"text":"Hi {name}"}', printf('auto:lead_%07d', i),
                 CASE WHEN i >= :firstDue THEN 'pending' ELSE 'sent' END, CASE WHEN i >= :firstDue THEN 0 ELSE 1 END,
                 CASE WHEN i >= :firstDue THEN :now - 60000 ELSE :now - (:leads - i) * 1000 END,
@@ -112,12 +118,16 @@ export async function measureCronTick(ctx: BenchContext): Promise<ResultRow[]> {
       );
       const left = states.rows.map((r) => `${r.state} ${r.n}`).join(", ");
       rows.push({
-        metric: `Cron tick, ${DUE.toLocaleString("en")} due outbox rows among ${leads.toLocaleString("en")} leads: first tick / median`,
+        metric:
+          `Cron tick, ${DUE.toLocaleString("en")} due outbox rows among ${leads.toLocaleString("en")} leads: ` +
+          `first tick / median`,
         value: `${Math.round(ticks[0] ?? NaN)} ms / ${Math.round(median(ticks))} ms`,
         how:
           `GET /cdn-cgi/handler/scheduled on wrangler dev (all cron jobs) until none pending: ${ticks.length} ticks ` +
-          `(${ticks.map((t) => Math.round(t)).join(", ")} ms); ${sends} sendMessage calls at the fake Bot API; the due rows now: ${left}; ` +
-          `fresh database with ${leads.toLocaleString("en")} leads and as many outbox rows seeded in SQL in ${Math.round(seedMs)} ms`,
+          `(${ticks.map((t) => Math.round(t)).join(", ")} ms); ${sends} sendMessage calls at the fake Bot API; the ` +
+          `due rows now: ${left}; ` +
+          `fresh database with ${leads.toLocaleString("en")} leads and as many outbox rows seeded in SQL in ` +
+          `${Math.round(seedMs)} ms`,
       });
     } finally {
       stop();

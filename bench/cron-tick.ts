@@ -33,27 +33,34 @@ function seed(file: string, leads: number) {
   db.exec("PRAGMA journal_mode = WAL");
   const ws = "ws_bench";
   db.prepare(
-    `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at) VALUES (?, 'Bench', 'US', 'UTC', ?, ?)`,
+    `INSERT INTO workspace (id, name, default_country, timezone, created_at, updated_at)
+      VALUES (?, 'Bench', 'US', 'UTC', ?, ?)`,
   ).run(ws, T0, T0);
   db.prepare(
     `INSERT INTO channel (id, workspace_id, kind, config, created_at) VALUES ('chan_bench', ?, 'telegram', ?, ?)`,
   ).run(ws, JSON.stringify({ token: "1:bench" }), T0);
   db.prepare(
-    `INSERT INTO sequence (id, workspace_id, name, active, quiet_start, quiet_end, created_at, updated_at) VALUES ('seq_bench', ?, 'Bench', 1, NULL, NULL, ?, ?)`,
+    `INSERT INTO sequence (id, workspace_id, name, active, quiet_start, quiet_end, created_at, updated_at)
+      VALUES ('seq_bench', ?, 'Bench', 1, NULL, NULL, ?, ?)`,
   ).run(ws, T0, T0);
   const step = db.prepare(
-    `INSERT INTO sequence_step (id, sequence_id, workspace_id, position, delay_minutes, sender, text, created_at, updated_at) VALUES (?, 'seq_bench', ?, ?, ?, 'telegram', ?, ?, ?)`,
+    `INSERT INTO sequence_step (id, sequence_id, workspace_id, position, delay_minutes, sender, text, created_at,
+      updated_at) VALUES (?, 'seq_bench', ?, ?, ?, 'telegram', ?, ?, ?)`,
   );
   step.run("step_1", ws, 1, 0, "Hi {name}", T0, T0);
   step.run("step_2", ws, 2, 1440, "Still there, {name}?", T0, T0);
   const lead = db.prepare(
-    `INSERT INTO lead (id, workspace_id, source, status, name, telegram_user_id, fields, last_inbound_at, created_at, updated_at) VALUES (?, ?, 'telegram', 'new', ?, ?, '{}', ?, ?, ?)`,
+    `INSERT INTO lead (id, workspace_id, source, status, name, telegram_user_id, fields, last_inbound_at, created_at,
+      updated_at) VALUES (?, ?, 'telegram', 'new', ?, ?, '{}', ?, ?, ?)`,
   );
   const out = db.prepare(
-    `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, sent_at, created_at, updated_at) VALUES (?, ?, ?, 'auto_reply', 'telegram', 'chan_bench', ?, '{"text":"Hi {name}"}', ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
+      state, attempts, due_at, sent_at, created_at, updated_at)
+        VALUES (?, ?, ?, 'auto_reply', 'telegram', 'chan_bench', ?, '{"text":"Hi {name}"}', ?, ?, ?, ?, ?, ?, ?)`,
   );
   const enr = db.prepare(
-    `INSERT INTO sequence_enrollment (id, workspace_id, sequence_id, lead_id, next_position, next_due_at, state, enrolled_at, updated_at) VALUES (?, ?, 'seq_bench', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sequence_enrollment (id, workspace_id, sequence_id, lead_id, next_position, next_due_at, state,
+      enrolled_at, updated_at) VALUES (?, ?, 'seq_bench', ?, ?, ?, ?, ?, ?)`,
   );
   db.exec("BEGIN");
   for (let i = 0; i < leads; i++) {
@@ -86,7 +93,8 @@ function seed(file: string, leads: number) {
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(" | ");
   const plans = {
     claim: plan(
-      `SELECT id FROM outbox WHERE state = 'pending' AND due_at <= 1 AND (lease_until IS NULL OR lease_until <= 1) ORDER BY due_at LIMIT 50`,
+      `SELECT id FROM outbox WHERE state = 'pending' AND due_at <= 1 AND (lease_until IS NULL OR lease_until <= 1)
+        ORDER BY due_at LIMIT 50`,
     ),
     enrollments: plan(
       `SELECT id FROM sequence_enrollment WHERE state = 'active' AND next_due_at <= 1 ORDER BY next_due_at LIMIT 100`,

@@ -11,7 +11,8 @@ export async function measureRawInsert(ctx: BenchContext): Promise<{ rows: Resul
   const now = Date.now();
   const insert = async (i: number) => {
     await client.execute({
-      sql: `INSERT INTO lead (id, workspace_id, source, status, name, email, fields, last_inbound_at, created_at, updated_at)
+      sql: `INSERT INTO lead (id, workspace_id, source, status, name, email, fields, last_inbound_at, created_at,
+            updated_at)
             VALUES (?, ?, 'api', 'new', ?, ?, '{}', ?, ?, ?)`,
       args: [
         `lead_raw${String(i).padStart(8, "0")}`,
@@ -36,7 +37,10 @@ export async function measureRawInsert(ctx: BenchContext): Promise<{ rows: Resul
       {
         metric: "Raw INSERT throughput",
         value: `${insertsPerSecond.toFixed(0)} rows/s`,
-        how: `${ctx.leads.toLocaleString("en")} single-row INSERTs into \`lead\`, @libsql/client/web from Node, concurrency ${ctx.concurrency}, same server; ${failed} failed; p50 ${percentile(latencies, 50).toFixed(1)} ms`,
+        how:
+          `${ctx.leads.toLocaleString("en")} single-row INSERTs into \`lead\`, @libsql/client/web from Node, ` +
+          `concurrency ${ctx.concurrency}, same server; ${failed} failed; p50 ` +
+          `${percentile(latencies, 50).toFixed(1)} ms`,
       },
     ],
   };

@@ -64,11 +64,16 @@ export async function measureRetryPunctuality(ctx: BenchContext): Promise<Result
   const onTime = gaps.filter((g) => g >= RETRY_AFTER_S && g <= RETRY_AFTER_S + 1).length;
   return [
     {
-      metric: `Retry punctuality: rep alert refused with 429 retry_after=${RETRY_AFTER_S} → resent after (median; min–max)`,
+      metric:
+        `Retry punctuality: rep alert refused with 429 retry_after=${RETRY_AFTER_S} → resent after (median; ` +
+        `min–max)`,
       value: gaps.length
         ? `${median(gaps).toFixed(2)} s (${Math.min(...gaps).toFixed(2)}–${Math.max(...gaps).toFixed(2)} s)`
         : "none resent",
-      how: `${LEADS} form leads, each to its own rep whose chat the fake answers once with 429; ${gaps.length}/${LEADS} resent, ${onTime} within ${RETRY_AFTER_S}–${RETRY_AFTER_S + 1} s; no cron (wrangler dev), so every resend came from the retry queue`,
+      how:
+        `${LEADS} form leads, each to its own rep whose chat the fake answers once with 429; ` +
+        `${gaps.length}/${LEADS} resent, ${onTime} within ${RETRY_AFTER_S}–${RETRY_AFTER_S + 1} s; no cron ` +
+        `(wrangler dev), so every resend came from the retry queue`,
     },
   ];
 }

@@ -46,7 +46,8 @@ export async function measureFairness(ctx: BenchContext): Promise<ResultRow[]> {
     args: [ws.id],
   });
   const events = await client.execute({
-    sql: `SELECT count(*) AS n, count(DISTINCT lead_id) AS leads FROM lead_event WHERE workspace_id = ? AND type = 'assigned'`,
+    sql: `SELECT count(*) AS n, count(DISTINCT lead_id) AS leads FROM lead_event WHERE workspace_id = ?
+      AND type = 'assigned'`,
     args: [ws.id],
   });
   client.close();
@@ -64,7 +65,10 @@ export async function measureFairness(ctx: BenchContext): Promise<ResultRow[]> {
     {
       metric: `Round-robin fairness, ${CAPTURES.toLocaleString("en")} concurrent captures, ${REPS} equal reps`,
       value: `max − min = ${spread} (${values.join(" / ")})`,
-      how: `all ${CAPTURES} POSTs in flight at once (${(wallMs / 1000).toFixed(1)} s); answers other than 200: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(", ") || "none"} (503s retried); ${failed} captures failed for good, ${unassigned} unassigned, ${doubly} leads with more than one \`assigned\` event`,
+      how:
+        `all ${CAPTURES} POSTs in flight at once (${(wallMs / 1000).toFixed(1)} s); answers other than 200: ` +
+        `${[...failures].map(([k, n]) => `${k} ×${n}`).join(", ") || "none"} (503s retried); ${failed} captures ` +
+        `failed for good, ${unassigned} unassigned, ${doubly} leads with more than one \`assigned\` event`,
     },
   ];
 }

@@ -88,7 +88,9 @@ async function main() {
   if (wanted("capture")) {
     const capture = await measureCapture(ctx);
     const raw = await measureRawInsert(ctx);
-    ratio = `${(capture.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${capture.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)})`;
+    ratio =
+      `${(capture.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${capture.leadsPerSecond.toFixed(0)} / ` +
+      `${raw.insertsPerSecond.toFixed(0)})`;
     rows.push(...capture.rows, ...raw.rows, {
       metric: "Capture / raw INSERT",
       value: ratio.split(" ")[0]!,

@@ -5,15 +5,16 @@ import { measureRetryPunctuality } from "./retry-punctuality";
 import { measureFairness } from "./round-robin-fairness";
 import type { Scenario } from "./scenario";
 import { measureServerInsert } from "./server-insert";
+import { measureSlaLatency } from "./sla-latency";
 import { measureSpeedToLead } from "./speed-to-lead";
 import { measureSpeedToLeadWhatsapp } from "./speed-to-lead-whatsapp";
 import { measureWhatsappBatch } from "./whatsapp-batch";
 
 /**
- * Scenarios beyond capture/raw INSERT/start-up/bundle, including those waiting for their feature. When the feature lands, give the scenario a `run` (it receives
- * the running stack, the seeded workspace and its reps) and drop `pending`; the report picks it up.
- * run.ts starts the fake Bot API and Graph API (test/support/fake-apis.ts, loopback) and points every bench
- * Worker at them (`ctx.fake`, `ctx.vars`).
+ * Scenarios beyond capture/raw INSERT/start-up/bundle, including those waiting for their feature. When the feature
+ * lands, give the scenario a `run` (it receives the running stack, the seeded workspace and its reps) and drop
+ * `pending`; the report picks it up. run.ts starts the fake Bot API and Graph API (test/support/fake-apis.ts, loopback)
+ * and points every bench Worker at them (`ctx.fake`, `ctx.vars`).
  */
 export const scenarios: Scenario[] = [
   {
@@ -55,8 +56,16 @@ export const scenarios: Scenario[] = [
   {
     id: "capped-fairness",
     title: "Caps and weights under 1,000 captures (200 in flight), and the unassigned queue draining",
-    plan: "5 reps 1:1:2:3:3 with caps = shares: cap overshoot, share error, unassigned; then queue drain time",
+    plan:
+      "5 reps 1:1:2:3:3 with caps = shares: cap overshoot, share error, unassigned; then queue drain time after " +
+      "closing leads and after raising caps",
     run: measureCappedFairness,
+  },
+  {
+    id: "sla-latency",
+    title: "SLA latency: first-response deadline → reassignment alert received at a fake Telegram Bot API",
+    plan: "200 leads at 5/s into a 1-minute SLA pool, nobody claims; from each slaDueAt to its hand-over alert",
+    run: measureSlaLatency,
   },
   {
     id: "cron-tick",

@@ -52,7 +52,11 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
     {
       metric: "Local libSQL server: single-row INSERT requests/s vs the engine in-process",
       value: `${httpRate.toFixed(0)} req/s vs ${localRate.toFixed(0)} inserts/s (${(httpRate / localRate).toFixed(2)})`,
-      how: `${ctx.leads.toLocaleString("en")} INSERTs each way on one fresh file: @libsql/client/web over HTTP at concurrency ${ctx.concurrency} (${overHttp.failed} failed; p50 ${percentile(overHttp.latencies, 50).toFixed(1)} ms), then libsql in-process, autocommit, WAL, synchronous=NORMAL`,
+      how:
+        `${ctx.leads.toLocaleString("en")} INSERTs each way on one fresh file: @libsql/client/web over HTTP at ` +
+        `concurrency ${ctx.concurrency} (${overHttp.failed} failed; p50 ` +
+        `${percentile(overHttp.latencies, 50).toFixed(1)} ms), then libsql in-process, autocommit, WAL, ` +
+        `synchronous=NORMAL`,
     },
   ];
 }

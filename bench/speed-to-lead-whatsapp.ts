@@ -92,20 +92,24 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
       return index.get(String(call.body.to)) ?? null;
     },
   });
-  // Includes the sends' own writes (claim, result) under waitUntil, as the form figure does not: the whole cost of a lead.
-  // Divided by the leads whose auto-reply was sent by then (a queue still draining would otherwise flatter it).
+  // Includes the sends' own writes (claim, result) under waitUntil, as the form figure does not: the whole cost of a
+  // lead. Divided by the leads whose auto-reply was sent by then (a queue still draining would otherwise flatter it).
   const requests = (await stats()) - before;
   const sentRows = await sentAutoReplies(ctx, ws.id);
   const perLead = requests / Math.max(1, sentRows);
   return [
     {
-      metric: `Speed to lead: WhatsApp inbound webhook → auto-reply received at the fake Graph API, p50 / p90 / p99 (${LEADS.toLocaleString("en")} leads)`,
+      metric:
+        `Speed to lead: WhatsApp inbound webhook → auto-reply received at the fake Graph API, p50 / p90 / ` +
+        `p99 (${LEADS.toLocaleString("en")} leads)`,
       value: percentiles(run.latencies),
       how:
-        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ${ctx.concurrency}, number connected ` +
-        `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving POST /<phone-number-id>/messages ` +
-        `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
-        `${run.failed} webhooks failed${failedWhy(failures)}; ` +
+        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ` +
+        `${ctx.concurrency}, number connected ` +
+        `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving ` +
+        `POST /<phone-number-id>/messages ` +
+        `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ` +
+        `${run.duplicated} duplicated, ${run.failed} webhooks failed${failedWhy(failures)}; ` +
         `auto_reply rows: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
     },
     {

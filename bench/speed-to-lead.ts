@@ -1,6 +1,7 @@
 import { measureArrivals, outboxStates, percentiles } from "./arrivals";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
+import { connectTelegramReps } from "./telegram-reps";
 
 const LEADS = 1000;
 const REPS = 4;
@@ -12,22 +13,7 @@ const REPS = 4;
  */
 export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]> {
   const ws = await seedBenchWorkspace(ctx.worker.url, REPS);
-  for (const [i, id] of ws.repIds.entries()) {
-    const res = await fetch(`${ctx.worker.url}/api/v1/reps/${id}`, {
-      method: "PATCH",
-      headers: { "content-type": "application/json", authorization: `Bearer ${ws.key}` },
-      body: JSON.stringify({ telegramChatId: String(700_000 + i) }),
-    });
-    if (res.status !== 200) throw new Error(`bench: PATCH rep ${id}: ${res.status} ${await res.text()}`);
-  }
-  // Connected the way an owner does it: the Worker checks the token (getMe) and registers its webhook at the fake.
-  const connected = await fetch(`${ctx.worker.url}/api/v1/channels/telegram`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${ws.key}` },
-    body: JSON.stringify({ token: "7000001:BENCHbenchBENCHbench0001" }),
-  });
-  if (connected.status !== 201)
-    throw new Error(`bench: POST /api/v1/channels/telegram: ${connected.status} ${await connected.text()}`);
+  await connectTelegramReps(ctx.worker.url, ws, 700_000);
 
   const url = `${ctx.worker.url}/f/${ws.formKey}`;
   const run = await measureArrivals(ctx, {
@@ -51,12 +37,17 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
   });
   return [
     {
-      metric: `Speed to lead: form POST → rep alert received at the fake Bot API, p50 / p90 / p99 (${LEADS.toLocaleString("en")} leads)`,
+      metric:
+        `Speed to lead: form POST → rep alert received at the fake Bot API, p50 / p90 / p99 ` +
+        `(${LEADS.toLocaleString("en")} leads)`,
       value: percentiles(run.latencies),
       how:
-        `${LEADS} form POSTs, concurrency ${ctx.concurrency}, ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), bot connected through ` +
-        `POST /api/v1/channels/telegram; from sending the POST to the fake receiving sendMessage (waitUntil, no cron); ` +
-        `${run.received}/${LEADS} alerts received, ${run.missing} missing, ${run.duplicated} duplicated, ${run.failed} POSTs failed; ` +
+        `${LEADS} form POSTs, concurrency ${ctx.concurrency}, ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), ` +
+        `bot connected through ` +
+        `POST /api/v1/channels/telegram; from sending the POST to the fake receiving sendMessage (waitUntil, no ` +
+        `cron); ` +
+        `${run.received}/${LEADS} alerts received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
+        `${run.failed} POSTs failed; ` +
         `rep_alert rows: ${await outboxStates(ctx, ws.id, "rep_alert")}`,
     },
   ];

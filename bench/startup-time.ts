@@ -31,7 +31,9 @@ export async function measureStartup(
     {
       metric: `Start-up, spawn wrangler dev → first /health 200 (median of ${runs})`,
       value: `${median(samples).toFixed(0)} ms`,
-      how: `runs: ${samples.map((s) => s.toFixed(0)).join(", ")} ms; includes esbuild bundling + workerd boot + module evaluation + SELECT 1`,
+      how:
+        `runs: ${samples.map((s) => s.toFixed(0)).join(", ")} ms; includes esbuild bundling + workerd boot + ` +
+        `module evaluation + SELECT 1`,
     },
   ];
 }

@@ -91,7 +91,8 @@ try {
       {
         sql: `UPDATE lead SET created_at = created_at - :back, assigned_at = assigned_at - :back,
                 last_inbound_at = last_inbound_at - :back,
-                first_response_at = CASE WHEN first_response_at IS NULL THEN NULL ELSE assigned_at - :back + :response END
+                first_response_at = CASE WHEN first_response_at IS NULL THEN NULL
+                  ELSE assigned_at - :back + :response END
               WHERE id = :id`,
         args: { back, response, id },
       },

@@ -130,9 +130,11 @@ export function saveConversation(
 ): InStatement {
   const now = deps.ctx.now();
   return stmt(
-    `INSERT INTO telegram_conversation (channel_id, chat_id, workspace_id, lead_id, step, later, last_update_id, created_at, updated_at)
+    `INSERT INTO telegram_conversation (channel_id, chat_id, workspace_id, lead_id, step, later, last_update_id,
+     created_at, updated_at)
      VALUES (:ch, :chat, :ws, :lead, :step, :later, :upd, :now, :now)
-     ON CONFLICT (channel_id, chat_id) DO UPDATE SET lead_id = excluded.lead_id, step = excluded.step, later = excluded.later,
+     ON CONFLICT (channel_id, chat_id) DO UPDATE SET lead_id = excluded.lead_id, step = excluded.step,
+       later = excluded.later,
        last_update_id = excluded.last_update_id, updated_at = excluded.updated_at
      WHERE :expected IS NULL OR telegram_conversation.last_update_id = :expected`,
     {
@@ -159,9 +161,11 @@ export function conversationReply(
 ): InStatement {
   const now = deps.ctx.now();
   return {
-    sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+    sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
+          state, attempts, due_at, created_at, updated_at)
           SELECT :id, :ws, :lead, 'bot_reply', 'telegram', :ch, :chat, :payload, :key, 'pending', 0, :now, :now, :now
-          WHERE EXISTS (SELECT 1 FROM telegram_conversation WHERE channel_id = :ch AND chat_id = :chat AND last_update_id = :upd)
+          WHERE EXISTS (SELECT 1 FROM telegram_conversation WHERE channel_id = :ch AND chat_id = :chat
+            AND last_update_id = :upd)
           ON CONFLICT DO NOTHING RETURNING id`,
     args: {
       id: newId("obx", now),
@@ -188,14 +192,18 @@ export function captureSummary(
 ): InStatement {
   const now = deps.ctx.now();
   return {
-    sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+    sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
+          state, attempts, due_at, created_at, updated_at)
           SELECT :id, :ws, l.id, 'relay', 'telegram', ${REP_BOT_SQL}, r.telegram_chat_id,
-            json_object('text', 'Telegram answers from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || '):' || char(10)
-              || 'Needs: ' || COALESCE(l.message, '\u2014') || char(10) || 'Phone: ' || COALESCE(l.phone, json_extract(l.fields, '$.phone_typed') || ' (typed)', '\u2014')),
+            json_object('text', 'Telegram answers from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || '):'
+              || char(10)
+              || 'Needs: ' || COALESCE(l.message, '\u2014') || char(10) || 'Phone: '
+                || COALESCE(l.phone, json_extract(l.fields, '$.phone_typed') || ' (typed)', '\u2014')),
             :key, 'pending', 0, :now, :now, :now
           FROM lead l JOIN rep r ON r.id = l.owner_rep_id AND r.workspace_id = l.workspace_id
           WHERE l.workspace_id = :ws AND l.id = :lead AND r.telegram_chat_id IS NOT NULL
-            AND EXISTS (SELECT 1 FROM telegram_conversation WHERE channel_id = :ch AND chat_id = :chat AND last_update_id = :upd)
+            AND EXISTS (SELECT 1 FROM telegram_conversation WHERE channel_id = :ch AND chat_id = :chat
+              AND last_update_id = :upd)
           ON CONFLICT DO NOTHING RETURNING id`,
     args: {
       id: newId("obx", now),

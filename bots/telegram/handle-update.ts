@@ -1,5 +1,6 @@
 import { BotError } from "grammy";
 import type { Update } from "grammy/types";
+import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
 import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
 import { findTelegramChannel } from "../../workers/domain/channels/telegram-channels";
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
@@ -37,10 +38,16 @@ export async function handleTelegramUpdate(
     throw cause;
   }
   try {
-    await client.execute({
-      sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-      args: [found.channel.id, update.update_id, ctx.now()],
-    });
+    await client.batch(
+      [
+        {
+          sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+          args: [found.channel.id, update.update_id, ctx.now()],
+        },
+        channelWebhookSeen(found.channel.id, ctx.now()),
+      ],
+      "write",
+    );
   } catch (err) {
     throw toAppError(err);
   }

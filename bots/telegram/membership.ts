@@ -23,7 +23,8 @@ export function membershipComposer() {
         });
       } else if (status === "member") {
         await deps.ctx.database.client.execute({
-          sql: `DELETE FROM suppression WHERE workspace_id = :ws AND sender = 'telegram' AND address = :chat AND reason = 'blocked'`,
+          sql: `DELETE FROM suppression WHERE workspace_id = :ws AND sender = 'telegram' AND address = :chat
+            AND reason = 'blocked'`,
           args: { ws: args.ws, chat: args.chat },
         });
       }

@@ -38,10 +38,12 @@ function relayStatement(
 ): InStatement {
   const now = deps.ctx.now();
   return stmt(
-    `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+    `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
+          state, attempts, due_at, created_at, updated_at)
           SELECT :obxId, :ws, l.id, 'relay', 'telegram', ${REP_BOT_SQL}, r.telegram_chat_id,
             json_object('text', :label || ' from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || ')'
-                || CASE WHEN :body = '' THEN '' ELSE ':' || char(10) || :body END${opts.copyOf ? `, 'copyOf', json(:copyOf)` : ""}),
+                || CASE WHEN :body = '' THEN '' ELSE ':' || char(10)
+                  || :body END${opts.copyOf ? `, 'copyOf', json(:copyOf)` : ""}),
             :key, 'pending', 0, :now, :now, :now
           FROM lead l JOIN rep r ON r.id = l.owner_rep_id AND r.workspace_id = l.workspace_id
           WHERE l.id = ${LEAD} AND r.telegram_chat_id IS NOT NULL
@@ -92,8 +94,10 @@ export async function recordProspectMessage(deps: BotDeps, m: ProspectMessage): 
     const results = await deps.ctx.database.client.batch(
       [
         {
-          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
-                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l WHERE l.id = ${LEAD}
+          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key,
+                created_at)
+                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l
+                  WHERE l.id = ${LEAD}
                 ON CONFLICT DO NOTHING`,
           args: {
             ws: deps.workspace.id,
@@ -105,7 +109,8 @@ export async function recordProspectMessage(deps: BotDeps, m: ProspectMessage): 
           },
         },
         {
-          sql: `UPDATE lead SET last_inbound_at = CASE WHEN :edited = 1 THEN last_inbound_at ELSE :now END, updated_at = :now WHERE id = ${LEAD}`,
+          sql: `UPDATE lead SET last_inbound_at = CASE WHEN :edited = 1 THEN last_inbound_at
+            ELSE :now END, updated_at = :now WHERE id = ${LEAD}`,
           args: { ws: deps.workspace.id, tg: m.telegramUserId, now, edited: m.edited ? 1 : 0 },
         },
         { sql: `SELECT ${LEAD} AS id`, args: { ws: deps.workspace.id, tg: m.telegramUserId } },

@@ -237,7 +237,8 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
   const need = (message: string) => {
     extra.push(
       stmt(
-        `UPDATE lead SET message = COALESCE(message, :message), updated_at = :now WHERE workspace_id = :ws AND id = :lead`,
+        `UPDATE lead SET message = COALESCE(message, :message), updated_at = :now WHERE workspace_id = :ws
+          AND id = :lead`,
         {
           message,
           now: deps.ctx.now(),
@@ -271,7 +272,8 @@ async function answer(u: Update, state: ProspectState, c: Conversation, text: st
         stmt(
           `UPDATE lead SET name = :name, updated_at = :now WHERE workspace_id = :ws AND id = :lead
                 AND (name IS NULL OR name IS :profile OR name IS (SELECT json_extract(data, '$.name') FROM lead_event
-                  WHERE workspace_id = :ws AND lead_id = :lead AND type = 'created' AND json_extract(data, '$.channel') = 'telegram'))`,
+                  WHERE workspace_id = :ws AND lead_id = :lead AND type = 'created'
+                    AND json_extract(data, '$.channel') = 'telegram'))`,
           {
             name: said.name.slice(0, 200),
             now: deps.ctx.now(),

@@ -11,7 +11,8 @@ import { repliedLead } from "./replied-lead";
 const OPEN_LIMIT = 20;
 
 const NOTE_USAGE =
-  "To note something on a lead, reply to its alert (or to a message relayed from it) with /note and your text, e.g. \u201c/note wants a call after 5pm\u201d.";
+  "To note something on a lead, reply to its alert (or to a message relayed from it) with /note and your text, " +
+  "e.g. \u201c/note wants a call after 5pm\u201d.";
 
 /** "35 s", "4 min", "2 h 5 min". */
 export function formatDuration(ms: number): string {
@@ -29,7 +30,8 @@ export function statsText(n: RepNumbers): string {
     `Won this week: ${n.wonThisWeek}`,
     n.medianFirstResponseMs === null
       ? "First response this week: none yet"
-      : `Median first response this week: ${formatDuration(n.medianFirstResponseMs)} (${n.answeredThisWeek} lead${n.answeredThisWeek === 1 ? "" : "s"})`,
+      : `Median first response this week: ${formatDuration(n.medianFirstResponseMs)} (${n.answeredThisWeek} ` +
+        `lead${n.answeredThisWeek === 1 ? "" : "s"})`,
   ].join("\n");
 }
 

@@ -31,7 +31,8 @@ export function repRepliesComposer() {
           chatId: ctx.chat.id,
           key,
           text: lead
-            ? "This lead did not write to us on Telegram or WhatsApp, so we cannot reach them in a chat. Call or email them instead."
+            ? "This lead did not write to us on Telegram or WhatsApp, so we cannot reach them in a chat. " +
+              "Call or email them instead."
             : "Reply to one of your own lead alerts to answer that prospect.",
         }),
       ]);

@@ -1,4 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
+import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
 import { toAppError } from "../../workers/errors";
 import { decodeAlertReply } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";
@@ -21,9 +22,10 @@ export interface WebhookReport {
 
 /**
  * One webhook delivery, possibly batched. Order of work:
- * 1. One round trip: open the 24-hour window for every sender (before any reply is queued, so the auto-reply
- *    sees it), read which message ids were handled before, which senders are reps of the workspace, and which
- *    already have a lead (a new prospect's first message goes straight to the capture).
+ * 1. One round trip: note the webhook's arrival on the channel, open the 24-hour window for every sender (before
+ *    any reply is queued, so the auto-reply sees it), read which message ids were handled before, which senders
+ *    are reps of the workspace, and which already have a lead (a new prospect's first message goes straight to
+ *    the capture).
  * 2. Each new message: a contact's in order (the first creates the lead, the next ones find it), several
  *    contacts at once.
  * 3. One batch: statuses, out-of-band errors, and the handled message ids — recorded after their effects,
@@ -53,6 +55,7 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   try {
     const results = await client.batch(
       [
+        channelWebhookSeen(deps.channel.id, now),
         {
           sql: `INSERT INTO whatsapp_window (channel_id, address, last_inbound_at)
                 SELECT :ch, j.value ->> 0, j.value ->> 1 FROM json_each(:windows) j WHERE true
@@ -61,7 +64,8 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
           args: { ch: deps.channel.id, windows: JSON.stringify(windows) },
         },
         {
-          sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value FROM json_each(:ids))`,
+          sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value
+            FROM json_each(:ids))`,
           args: { ch: deps.channel.id, ids },
         },
         {
@@ -149,7 +153,8 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   }
   if (handled.length > 0) {
     finish.push({
-      sql: `INSERT INTO whatsapp_inbound (channel_id, message_id, received_at) SELECT :ch, value, :now FROM json_each(:ids) WHERE true
+      sql: `INSERT INTO whatsapp_inbound (channel_id, message_id, received_at) SELECT :ch, value, :now
+            FROM json_each(:ids) WHERE true
             ON CONFLICT DO NOTHING`,
       args: { ch: deps.channel.id, ids: JSON.stringify(handled), now },
     });

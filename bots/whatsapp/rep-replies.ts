@@ -12,9 +12,10 @@ const HELP =
 
 /**
  * A rep's WhatsApp reply (context.id) to an alert or a relayed message goes to the prospect through the outbox
- * (`rep_reply`, which honours an opt-out) on the prospect's own channel (WhatsApp or Telegram: workers/domain/leads/rep-reply.ts), is a `message` event with the rep as actor, and is the first
- * response (stops the SLA clock). The lead is found by the replied-to message: the outbox stored its
- * WhatsApp message id when it sent the alert or relay to this rep. Anything else gets a short help text.
+ * (`rep_reply`, which honours an opt-out) on the prospect's own channel (WhatsApp or Telegram:
+ * workers/domain/leads/rep-reply.ts), is a `message` event with the rep as actor, and is the first response (stops the
+ * SLA clock). The lead is found by the replied-to message: the outbox stored its WhatsApp message id when it sent the
+ * alert or relay to this rep. Anything else gets a short help text.
  */
 export async function handleRepMessage(
   deps: WhatsappDeps,
@@ -45,7 +46,8 @@ export async function handleRepMessage(
           to,
           key,
           text: leadId
-            ? "This lead did not write to us on WhatsApp or Telegram, so we cannot reach them in a chat. Call or email them instead."
+            ? "This lead did not write to us on WhatsApp or Telegram, so we cannot reach them in a chat. " +
+              "Call or email them instead."
             : `That is not one of your lead alerts. ${HELP}`,
         },
       ]);

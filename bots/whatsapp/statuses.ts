@@ -25,8 +25,10 @@ export function statusStatements(deps: WhatsappDeps, s: InboundStatus): InStatem
   // Unknown statuses (Meta adds some) are kept in the history only.
   if (rank > 0) {
     statements.push({
-      sql: `UPDATE outbox SET delivery_status = :status, delivery_status_at = :at, delivery_error = :errors, updated_at = :now,
-              last_error = CASE WHEN :status = 'failed' THEN 'WhatsApp reported the message failed: ' || COALESCE(:errors, 'no details') ELSE last_error END
+      sql: `UPDATE outbox SET delivery_status = :status, delivery_status_at = :at, delivery_error = :errors,
+              updated_at = :now,
+              last_error = CASE WHEN :status = 'failed' THEN 'WhatsApp reported the message failed: '
+                || COALESCE(:errors, 'no details') ELSE last_error END
             WHERE channel_id = :ch AND provider_message_id = :mid AND ${statusRank("delivery_status")} < :rank`,
       args: { ...args, rank },
     });

@@ -7,7 +7,8 @@ import { parseArgs } from "node:util";
 import { startLibsqlServer } from "./index";
 
 const USAGE =
-  "usage: tsx db/server/cli.ts --file <path> [--port 8080] [--host 127.0.0.1] [--auth-token <token>] [--idle-timeout-ms 10000]";
+  "usage: tsx db/server/cli.ts --file <path> [--port 8080] [--host 127.0.0.1] [--auth-token <token>] " +
+  "[--idle-timeout-ms 10000]";
 
 function fail(message: string): never {
   console.error(message);

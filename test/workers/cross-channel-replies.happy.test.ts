@@ -33,7 +33,8 @@ import {
 const sentAlert = (leadId: string) =>
   eventually(async () => {
     const rs = await testDb().execute({
-      sql: `SELECT sender, recipient, provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert' AND state = 'sent'`,
+      sql: `SELECT sender, recipient, provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'rep_alert'
+        AND state = 'sent'`,
       args: [leadId],
     });
     if (rs.rows.length !== 1) throw new Error(`alerts sent: ${rs.rows.length}`);

@@ -5,7 +5,8 @@ import { addRep, captureLead as capture, type CapturedLead as Lead } from "../su
 
 async function ownerCounts(workspaceId: string, status = "'new'") {
   const rs = await testDb().execute({
-    sql: `SELECT COALESCE(owner_rep_id, 'none') AS rep, count(*) AS n FROM lead WHERE workspace_id = ? AND status IN (${status}) GROUP BY 1`,
+    sql: `SELECT COALESCE(owner_rep_id, 'none') AS rep, count(*) AS n FROM lead WHERE workspace_id = ?
+      AND status IN (${status}) GROUP BY 1`,
     args: [workspaceId],
   });
   return Object.fromEntries(rs.rows.map((r) => [String(r.rep), Number(r.n)]));
@@ -33,7 +34,8 @@ describe("caps hold and the unassigned queue drains", () => {
     expect(counts.none).toBe(25);
     // Every queued lead says why on its timeline; none was alerted to a rep it does not belong to.
     const events = await testDb().execute({
-      sql: `SELECT type, count(*) AS n FROM lead_event WHERE workspace_id = ? AND type IN ('assigned', 'unassigned') GROUP BY type`,
+      sql: `SELECT type, count(*) AS n FROM lead_event WHERE workspace_id = ? AND type IN ('assigned', 'unassigned')
+        GROUP BY type`,
       args: [ws.id],
     });
     expect(Object.fromEntries(events.rows.map((r) => [r.type, Number(r.n)]))).toEqual({ assigned: 15, unassigned: 25 });

@@ -48,7 +48,8 @@ describe("lead distribution", () => {
     // Exactly one assignment per lead, in the database and in the rotation.
     const db = testDb();
     const rs = await db.execute({
-      sql: `SELECT count(*) AS n, count(DISTINCT lead_id) AS leads FROM lead_event WHERE workspace_id = ? AND type = 'assigned'`,
+      sql: `SELECT count(*) AS n, count(DISTINCT lead_id) AS leads FROM lead_event WHERE workspace_id = ?
+        AND type = 'assigned'`,
       args: [ws.id],
     });
     expect(rs.rows[0]).toMatchObject({ n: 1000, leads: 1000 });

@@ -32,7 +32,8 @@ describe("form submissions at the edges", () => {
     expect((await json(ws.form.publicKey, JSON.stringify(other))).status).toBe(200);
     expect(await leadRows(ws.id)).toEqual({ leads: 2, inquiries: 2, events: 4 });
     const orphans = await testDb().execute({
-      sql: `SELECT count(*) AS n FROM lead l WHERE l.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM lead_event e WHERE e.lead_id = l.id AND e.type = 'created')`,
+      sql: `SELECT count(*) AS n FROM lead l WHERE l.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM lead_event e
+        WHERE e.lead_id = l.id AND e.type = 'created')`,
       args: [ws.id],
     });
     expect(Number(orphans.rows[0]!.n)).toBe(0);

@@ -194,7 +194,8 @@ describe("fuzzing at scale", () => {
     expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThan(2);
 
     const orphans = await testDb().execute({
-      sql: `SELECT count(*) AS n, (SELECT count(*) FROM lead WHERE workspace_id IN (SELECT value FROM json_each(:ws))) AS leads
+      sql: `SELECT count(*) AS n, (SELECT count(*) FROM lead WHERE workspace_id IN (SELECT value
+            FROM json_each(:ws))) AS leads
             FROM lead l WHERE l.workspace_id IN (SELECT value FROM json_each(:ws))
               AND NOT EXISTS (SELECT 1 FROM lead_event e WHERE e.lead_id = l.id AND e.type = 'created')`,
       args: { ws: JSON.stringify(workspaces) },

@@ -198,7 +198,8 @@ describe("fuzzing the WhatsApp webhook (validly signed bodies)", () => {
     }
     // No lead without its `created` event: nothing half-written.
     const orphans = await testDb().execute({
-      sql: `SELECT count(*) AS n FROM lead l WHERE l.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM lead_event e WHERE e.lead_id = l.id AND e.type IN ('created', 're-inquiry'))`,
+      sql: `SELECT count(*) AS n FROM lead l WHERE l.workspace_id = ? AND NOT EXISTS (SELECT 1 FROM lead_event e
+        WHERE e.lead_id = l.id AND e.type IN ('created', 're-inquiry'))`,
       args: [num.ws.id],
     });
     expect(Number(orphans.rows[0]!.n)).toBe(0);

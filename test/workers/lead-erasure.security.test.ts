@@ -4,7 +4,15 @@ import { eventually, fakeApiUrl, fakeCalls, tick } from "../support/workers/outb
 
 // Tables that may hold something about a person; after erasure none of them may (suppression excepted: it keeps
 // the address precisely so the person is not written to again).
-const TABLES = ["lead", "lead_event", "outbox", "consent_event", "sequence_enrollment", "telegram_conversation"];
+const TABLES = [
+  "lead",
+  "lead_event",
+  "lead_identity",
+  "outbox",
+  "consent_event",
+  "sequence_enrollment",
+  "telegram_conversation",
+];
 
 async function rowsMentioning(workspaceId: string, needles: string[]) {
   const hits: string[] = [];
@@ -133,7 +141,8 @@ describe("erasing and exporting a person", () => {
     // A message to that address that was somehow still queued (an owner's API call, an old follow-up).
     const now = Date.now();
     await testDb().execute({
-      sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at, created_at, updated_at)
+      sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at, created_at,
+            updated_at)
             VALUES (?, ?, 'follow_up', 'email', ?, '{"text":"still there?","subject":"Hi"}', ?, ?, ?, ?)`,
       args: [`obx_erased${now}`, ws.id, email, `erased:${now}`, now, now, now],
     });

@@ -44,8 +44,10 @@ describe("outbox permanent failures", () => {
 
     // Anything else queued for that chat is recorded as skipped, not sent blindly.
     await testDb().execute({
-      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, due_at, created_at, updated_at)
-            SELECT 'obx_test_' || ?, workspace_id, lead_id, 'follow_up', 'telegram', channel_id, recipient, payload, 'test:' || ?, ?, ?, ? FROM outbox WHERE lead_id = ?`,
+      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+            idempotency_key, due_at, created_at, updated_at)
+            SELECT 'obx_test_' || ?, workspace_id, lead_id, 'follow_up', 'telegram', channel_id, recipient, payload,
+              'test:' || ?, ?, ?, ? FROM outbox WHERE lead_id = ?`,
       args: [chat, chat, t0, t0, t0, lead.id],
     });
     await tick(t0 + 25 * 60 * MIN);
@@ -84,7 +86,8 @@ describe("outbox permanent failures", () => {
     await scriptFake(hooks[1]!, ["http_410"]);
     for (const [i, path] of hooks.entries()) {
       await testDb().execute({
-        sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at, created_at, updated_at)
+        sql: `INSERT INTO outbox (id, workspace_id, kind, sender, recipient, payload, idempotency_key, due_at,
+              created_at, updated_at)
               VALUES (?, ?, 'webhook', 'webhook', ?, ?, ?, ?, ?, ?)`,
         args: [
           `obx_hook_${path.slice(6)}`,

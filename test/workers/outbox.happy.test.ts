@@ -237,7 +237,8 @@ describe("what the outbox renders", () => {
     const templateChat = uniqueChatId();
     const row = (id: string, kind: string, chat: string, text: string) =>
       testDb().execute({
-        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+              idempotency_key, state, attempts, due_at, created_at, updated_at)
               VALUES (?, ?, ?, ?, 'telegram', ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
         args: [
           id,

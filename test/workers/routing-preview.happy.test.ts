@@ -163,7 +163,8 @@ describe("routing preview, strategies, per-rep load", () => {
     // 150 lapsed leads in the busy workspace, all older than the quiet one's.
     await db.execute({
       sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150)
-            INSERT INTO lead (id, workspace_id, source, status, fields, owner_rep_id, sla_due_at, last_inbound_at, created_at, updated_at)
+            INSERT INTO lead (id, workspace_id, source, status, fields, owner_rep_id, sla_due_at, last_inbound_at,
+              created_at, updated_at)
             SELECT 'lead_busy' || ? || '_' || i, ?, 'api', 'new', '{}', ?, ? - 3600000 + i, ?, ?, ? FROM n`,
       args: [now, busy.id, busy.reps[0]!.id, now, now, now, now],
     });

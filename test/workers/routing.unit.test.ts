@@ -6,6 +6,7 @@ import {
   type RepAvailability,
   skipReason,
 } from "../../workers/routing/availability";
+import { nanpRegion } from "../../workers/routing/nanp-regions";
 import { routeToPool, ruleMatches } from "../../workers/routing/rules";
 import { leastLoaded, pickNext, type RepRotationState } from "../../workers/routing/smooth-wrr";
 
@@ -183,5 +184,22 @@ describe("territories and OR-groups", () => {
     expect(ruleMatches(match, lead({ zip: "10001", product: "Solar" }))).toBe(true);
     expect(ruleMatches(match, lead({ zip: "10001" }))).toBe(false);
     expect(ruleMatches(match, { ...lead({ state: "CA" }), country: "MX" })).toBe(false);
+  });
+
+  it("without a region field, a +1 number's area code gives the state or province, by code or by name", () => {
+    expect(nanpRegion("+14155550123")).toEqual({ code: "CA", name: "California" });
+    expect(nanpRegion("+14165550123")).toEqual({ code: "ON", name: "Ontario" });
+    expect(nanpRegion("+15145550123")).toEqual({ code: "QC", name: "Quebec" });
+    // Shared by two provinces, toll-free, or outside the plan: no region.
+    expect(nanpRegion("+19025550123")).toBeNull();
+    expect(nanpRegion("+18005550123")).toBeNull();
+    expect(nanpRegion("+442079460321")).toBeNull();
+    const sf = { ...lead({}), phone: "+14155550123" };
+    expect(ruleMatches({ regions: ["ca"] }, sf)).toBe(true);
+    expect(ruleMatches({ regions: ["California"] }, sf)).toBe(true);
+    expect(ruleMatches({ regions: ["TX"] }, sf)).toBe(false);
+    expect(ruleMatches({ regions: ["TX"] }, { ...sf, fields: { state: "tx" } })).toBe(true);
+    expect(ruleMatches({ regions: ["CA"] }, { ...sf, fields: { region: "Nevada" } })).toBe(false);
+    expect(ruleMatches({ regions: ["CA"] }, { ...sf, fields: { region: "  " } })).toBe(true);
   });
 });

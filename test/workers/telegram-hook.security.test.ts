@@ -65,7 +65,8 @@ async function snapshot(bot: TestBot, recipients: string[]) {
                  (SELECT count(*) FROM outbox WHERE workspace_id = :ws) AS outbox,
                  (SELECT count(*) FROM suppression WHERE workspace_id = :ws) AS suppressions,
                  (SELECT count(*) FROM telegram_update WHERE channel_id = :channel) AS updates,
-                 (SELECT group_concat(id || ':' || status || ':' || coalesce(owner_rep_id, '-') || ':' || coalesce(notes, ''), '|') FROM lead WHERE workspace_id = :ws) AS leadState`,
+                 (SELECT group_concat(id || ':' || status || ':' || coalesce(owner_rep_id, '-') || ':'
+                   || coalesce(notes, ''), '|') FROM lead WHERE workspace_id = :ws) AS leadState`,
     args: { ws: bot.ws.id, channel: bot.channelId },
   });
   const calls = (await Promise.all(recipients.map(fakeCalls))).flat().length;
@@ -85,7 +86,8 @@ async function snapshot(bot: TestBot, recipients: string[]) {
 async function settled(bot: TestBot) {
   await eventually(async () => {
     const rs = await testDb().execute({
-      sql: `SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND state = 'pending' AND attempts = 0 AND due_at <= ?`,
+      sql: `SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND state = 'pending' AND attempts = 0
+        AND due_at <= ?`,
       args: [bot.ws.id, Date.now()],
     });
     if (Number(rs.rows[0]!.n) > 0) throw new Error("sends still pending");
@@ -163,8 +165,10 @@ describe("telegram webhook: fuzzing with the right secret", () => {
     ).toBe(true);
     // No half-written lead: every lead has its `created` event, every event and send belongs to a lead.
     const orphans = await testDb().execute({
-      sql: `SELECT (SELECT count(*) FROM lead l WHERE l.workspace_id = :ws AND NOT EXISTS (SELECT 1 FROM lead_event e WHERE e.lead_id = l.id AND e.type = 'created')) AS leadsWithoutCreated,
-                   (SELECT count(*) FROM outbox o WHERE o.workspace_id = :ws AND o.lead_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lead l WHERE l.id = o.lead_id)) AS sendsWithoutLead`,
+      sql: `SELECT (SELECT count(*) FROM lead l WHERE l.workspace_id = :ws AND NOT EXISTS (SELECT 1 FROM lead_event e
+                   WHERE e.lead_id = l.id AND e.type = 'created')) AS leadsWithoutCreated,
+                   (SELECT count(*) FROM outbox o WHERE o.workspace_id = :ws AND o.lead_id IS NOT NULL
+                     AND NOT EXISTS (SELECT 1 FROM lead l WHERE l.id = o.lead_id)) AS sendsWithoutLead`,
       args: { ws: bot.ws.id },
     });
     expect(orphans.rows[0]).toMatchObject({ leadsWithoutCreated: 0, sendsWithoutLead: 0 });

@@ -76,7 +76,8 @@ describe("telegram: media from prospects", () => {
     // The copy's message id was kept: a reply to it reaches the prospect.
     const copyId = await eventually(async () => {
       const rs = await testDb().execute({
-        sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'relay' AND payload LIKE '%copyOf%' AND state = 'sent'`,
+        sql: `SELECT provider_message_id FROM outbox WHERE lead_id = ? AND kind = 'relay' AND payload LIKE '%copyOf%'
+          AND state = 'sent'`,
         args: [lead.id],
       });
       expect(rs.rows).toHaveLength(1);

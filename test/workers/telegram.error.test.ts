@@ -26,7 +26,8 @@ const post = (bot: TestBot, update: Update) =>
 async function state(bot: TestBot) {
   const rs = await testDb().execute({
     sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) AS leads,
-                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws AND type IN ('created', 're-inquiry')) AS inquiries,
+                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws
+                   AND type IN ('created', 're-inquiry')) AS inquiries,
                  (SELECT count(*) FROM outbox WHERE workspace_id = :ws AND kind = 'bot_reply') AS replies,
                  (SELECT count(*) FROM telegram_update WHERE channel_id = :ch) AS updates`,
     args: { ws: bot.ws.id, ch: bot.channelId },

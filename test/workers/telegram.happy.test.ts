@@ -145,7 +145,8 @@ describe("telegram: prospect intake", () => {
     const count = async () =>
       (
         await testDb().execute({
-          sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) || '/' || (SELECT count(*) FROM lead_event WHERE workspace_id = :ws)
+          sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) || '/' || (SELECT count(*) FROM lead_event
+                     WHERE workspace_id = :ws)
                      || '/' || (SELECT count(*) FROM outbox WHERE workspace_id = :ws) AS n`,
           args: { ws: bot.ws.id },
         })

@@ -9,7 +9,8 @@ const SECRET = "whsec_test_0123456789abcdef0123456789";
 async function endpoint(workspaceId: string, events: string[]) {
   const path = `/hook/${Math.random().toString(36).slice(2)}`;
   await testDb().execute({
-    sql: `INSERT INTO webhook_endpoint (id, workspace_id, url, secret, events, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
+    sql: `INSERT INTO webhook_endpoint (id, workspace_id, url, secret, events, active, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
     args: [
       `wh_${path.slice(6)}`,
       workspaceId,

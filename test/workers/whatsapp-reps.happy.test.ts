@@ -174,7 +174,8 @@ describe("whatsapp: STOP and the consent ledger", () => {
     const ledger = async () =>
       (
         await testDb().execute({
-          sql: `SELECT action, source, address, message_id, text FROM consent_event WHERE lead_id = ? ORDER BY created_at, id`,
+          sql: `SELECT action, source, address, message_id, text FROM consent_event WHERE lead_id = ?
+            ORDER BY created_at, id`,
           args: [lead!.id],
         })
       ).rows;
@@ -202,7 +203,8 @@ describe("whatsapp: STOP and the consent ledger", () => {
 
     // A follow-up to the prospect now is skipped, not sent.
     await testDb().execute({
-      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+            idempotency_key, state, attempts, due_at, created_at, updated_at)
             VALUES (?, ?, ?, 'follow_up', 'whatsapp', ?, ?, '{"text":"Hello?"}', ?, 'pending', 0, ?, ?, ?)`,
       args: [
         `obx_t${uniqueSuffix()}`,

@@ -24,7 +24,8 @@ const post = async (num: TestNumber, raw: string) =>
 async function state(num: TestNumber) {
   const rs = await testDb().execute({
     sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) AS leads,
-                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws AND type IN ('created', 're-inquiry', 'message')) AS inquiries,
+                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws
+                   AND type IN ('created', 're-inquiry', 'message')) AS inquiries,
                  (SELECT count(*) FROM outbox WHERE workspace_id = :ws AND kind = 'auto_reply') AS replies,
                  (SELECT count(*) FROM whatsapp_inbound WHERE channel_id = :ch) AS inbound`,
     args: { ws: num.ws.id, ch: num.channelId },

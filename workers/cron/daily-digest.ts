@@ -48,12 +48,16 @@ export const dailyDigest: CronJob = {
       if (local.hour < DIGEST_HOUR) continue;
       const key = `digest:${ws}:${local.date}`;
       statements.push({
-        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+              idempotency_key, state, attempts, due_at, created_at, updated_at)
               SELECT :oid, :ws, NULL, 'digest', 'telegram', :channel, :chat,
                 json_object('text', 'LeadRelay daily digest (' || :date || '): '
-                  || (SELECT count(*) FROM lead WHERE workspace_id = :ws AND created_at >= :since) || ' new leads in the last 24 h, '
-                  || (SELECT count(*) FROM lead WHERE workspace_id = :ws AND status = 'new') || ' still waiting for a first response, '
-                  || (SELECT count(*) FROM lead WHERE workspace_id = :ws AND status = 'won' AND updated_at >= :since) || ' won.'),
+                  || (SELECT count(*) FROM lead WHERE workspace_id = :ws AND created_at >= :since)
+                    || ' new leads in the last 24 h, '
+                  || (SELECT count(*) FROM lead WHERE workspace_id = :ws AND status = 'new')
+                    || ' still waiting for a first response, '
+                  || (SELECT count(*) FROM lead WHERE workspace_id = :ws AND status = 'won' AND updated_at >= :since)
+                    || ' won.'),
                 :key, 'pending', 0, :now, :now, :now
               WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE idempotency_key = :key)
               ON CONFLICT DO NOTHING`,

@@ -61,15 +61,20 @@ export const scheduleSequenceSteps: CronJob = {
     const rs = await client.execute({
       sql: `SELECT e.id, e.workspace_id, e.lead_id, e.next_position, e.enrolled_at,
               s.active AS seq_active, s.quiet_start, s.quiet_end, w.timezone,
-              l.status, l.source, l.first_response_at, l.last_inbound_at, l.opted_out_at, l.email, l.telegram_user_id, l.whatsapp_id, l.whatsapp_user_id, l.phone,
+              l.status, l.source, l.first_response_at, l.last_inbound_at, l.opted_out_at, l.email, l.telegram_user_id,
+                l.whatsapp_id, l.whatsapp_user_id, l.phone,
               st.sender, st.text, st.subject, st.template,
-              (SELECT delay_minutes FROM sequence_step WHERE sequence_id = e.sequence_id AND position = e.next_position + 1) AS next_delay,
-              (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = st.sender ORDER BY created_at LIMIT 1) AS channel_id,
+              (SELECT delay_minutes FROM sequence_step WHERE sequence_id = e.sequence_id
+                AND position = e.next_position + 1) AS next_delay,
+              (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = st.sender ORDER BY created_at
+                LIMIT 1) AS channel_id,
               (SELECT MAX(w.last_inbound_at) FROM whatsapp_window w
-                WHERE w.channel_id = (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)
+                WHERE w.channel_id = (SELECT id FROM channel WHERE workspace_id = e.workspace_id AND kind = 'whatsapp'
+                  ORDER BY created_at LIMIT 1)
                   AND w.address IN (l.whatsapp_id, l.whatsapp_user_id, ltrim(l.phone, '+'))) AS wa_inbound_at,
               (SELECT json_extract(config, '$.templates.follow_up.name') FROM channel
-                WHERE workspace_id = e.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1) AS follow_up_template
+                WHERE workspace_id = e.workspace_id AND kind = 'whatsapp' ORDER BY created_at
+                  LIMIT 1) AS follow_up_template
             FROM sequence_enrollment e
             JOIN sequence s ON s.id = e.sequence_id
             JOIN workspace w ON w.id = e.workspace_id
@@ -90,7 +95,8 @@ export const scheduleSequenceSteps: CronJob = {
       if (plan.action === "stop") {
         counts.stopped++;
         statements.push({
-          sql: `UPDATE sequence_enrollment SET state = 'stopped', stop_reason = :reason, next_due_at = NULL, updated_at = :now ${guard}`,
+          sql: `UPDATE sequence_enrollment SET state = 'stopped', stop_reason = :reason, next_due_at = NULL,
+            updated_at = :now ${guard}`,
           args: { ...args, reason: plan.reason },
         });
       } else if (plan.action === "defer") {
@@ -111,8 +117,10 @@ export const scheduleSequenceSteps: CronJob = {
         else counts.queued++;
         // Skipped steps are recorded as outbox rows too, so the timeline shows why nothing went out.
         statements.push({
-          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, last_error, attempts, due_at, created_at, updated_at)
-                VALUES (:oid, :ws, :lead, 'follow_up', :sender, :channel, :recipient, :payload, :key, :state, :err, 0, :now, :now, :now)
+          sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+                idempotency_key, state, last_error, attempts, due_at, created_at, updated_at)
+                VALUES (:oid, :ws, :lead, 'follow_up', :sender, :channel, :recipient, :payload, :key, :state, :err, 0,
+                  :now, :now, :now)
                 ON CONFLICT DO NOTHING`,
           args: {
             oid: `obx_${e.id.slice(4)}_${e.position}`,
@@ -131,8 +139,10 @@ export const scheduleSequenceSteps: CronJob = {
         statements.push({
           sql:
             plan.nextDueAt === null
-              ? `UPDATE sequence_enrollment SET state = 'done', next_position = :pos + 1, next_due_at = NULL, updated_at = :now ${guard}`
-              : `UPDATE sequence_enrollment SET next_position = :pos + 1, next_due_at = :next, updated_at = :now ${guard}`,
+              ? `UPDATE sequence_enrollment SET state = 'done', next_position = :pos + 1, next_due_at = NULL,
+                updated_at = :now ${guard}`
+              : `UPDATE sequence_enrollment SET next_position = :pos + 1, next_due_at = :next,
+                updated_at = :now ${guard}`,
           args: plan.nextDueAt === null ? args : { ...args, next: plan.nextDueAt },
         });
       }

@@ -9,13 +9,13 @@
  *
  * What it does: renders the form's fields inside a Shadow DOM (host CSS cannot reach in, ours cannot leak
  * out) under an inner wrapper that resets every property: inherited ones (a page's `* {color:red !important}`
- * matches the host element and would flow in) start from initial values again; labels, keyboard-only use, errors tied to their fields and announced through a live region; sends
- * UTM parameters, referrer, page URL, the honeypot, the time since render (`_elapsed_ms`, the server's time
- * trap) and a per-entry id (`_sid`, the server dedups retries on it); keeps the entry in localStorage until
- * the server acknowledged it and retries network/5xx failures with backoff (and on the next page load);
- * optional Cloudflare Turnstile.
+ * matches the host element and would flow in) start from initial values again; labels, keyboard-only use, errors tied
+ * to their fields and announced through a live region; sends UTM parameters, referrer, page URL, the honeypot, the time
+ * since render (`_elapsed_ms`, the server's time trap) and a per-entry id (`_sid`, the server dedups retries on it);
+ * keeps the entry in localStorage until the server acknowledged it and retries network/5xx failures with backoff (and
+ * on the next page load); optional Cloudflare Turnstile.
  */
-// biome-ignore lint/complexity/noUselessStringRaw: escapes added to the snippet later must reach the browser as written.
+// biome-ignore lint/complexity/noUselessStringRaw: escapes added later must reach the browser as written.
 export const EMBED_SOURCE = String.raw`
 (function () {
   var d = document, cur = d.currentScript;

@@ -24,7 +24,9 @@ export function phoneCountry(e164: string): string | null {
 
 const EMAIL = /^[^\s@"<>()[\],;:]+@[^\s@"<>()[\],;:]+\.[^\s@"<>()[\],;:]{2,}$/u;
 
-/** Trimmed and lower-cased, or null when it is not an address. Case is ignored by every real mailbox for dedup purposes. */
+/**
+ * Trimmed and lower-cased, or null when it is not an address. Case is ignored by every real mailbox for dedup purposes.
+ */
 export function normalizeEmail(input: string): string | null {
   const email = input.trim().toLowerCase();
   if (email.length > 254 || !EMAIL.test(email)) return null;

@@ -48,9 +48,12 @@ export function repAlertText(source: string, a: CaptureFacts["alert"]): string {
   return lines.join("\n");
 }
 
-const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)`;
+const OUTBOX_COLUMNS = `(id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
+  state, attempts, due_at, created_at, updated_at)`;
 
-/** The bot or number that sends: the one the prospect wrote to (`:channelId`), else the workspace's first of its kind. */
+/**
+ * The bot or number that sends: the one the prospect wrote to (`:channelId`), else the workspace's first of its kind.
+ */
 const sendingChannel = (kind: "telegram" | "whatsapp") => `COALESCE(
   (SELECT id FROM channel WHERE id = :channelId AND workspace_id = :ws AND kind = '${kind}'),
   (SELECT id FROM channel WHERE workspace_id = :ws AND kind = '${kind}' ORDER BY created_at LIMIT 1))`;
@@ -97,7 +100,8 @@ function alertRow(
 ): InStatement {
   return {
     sql: `INSERT INTO outbox ${OUTBOX_COLUMNS}
-          SELECT :alertId, :ws, :leadId, :kind, '${via.sender}', c.id, ${via.recipient}, ${via.payload}, :alertKey, 'pending', 0, :now, :now, :now
+          SELECT :alertId, :ws, :leadId, :kind, '${via.sender}', c.id, ${via.recipient}, ${via.payload}, :alertKey,
+            'pending', 0, :now, :now, :now
           FROM rep r JOIN channel c ON c.id = ${via.channel}
           WHERE r.id = :repId AND r.workspace_id = :ws AND ${via.reachable} AND ${a.condition}
           ON CONFLICT DO NOTHING RETURNING id`,
@@ -188,7 +192,8 @@ export function captureOutboxStatements(
               json_object('text', (SELECT auto_reply_text FROM form WHERE id = :formId AND workspace_id = :ws)),
               :autoKey, 'pending', 0, :now, :now, :now
             FROM channel c
-            WHERE c.id = ${WHATSAPP_CHANNEL} AND json_extract(c.config, '$.templates.auto_reply.name') IS NOT NULL AND ${CREATED}
+            WHERE c.id = ${WHATSAPP_CHANNEL} AND json_extract(c.config, '$.templates.auto_reply.name') IS NOT NULL
+              AND ${CREATED}
             ON CONFLICT DO NOTHING RETURNING id`,
       args: { ...base, to: f.phone.replace(/^\+/, ""), formId: f.formId, channelId: null },
     });
@@ -216,7 +221,8 @@ export function captureOutboxStatements(
             SELECT :autoId, :ws, :leadId, 'auto_reply', :sender, c.id, :to,
               json_object('text', json_extract(c.config, '$.autoReplyText')), :autoKey, 'pending', 0, :now, :now, :now
             FROM channel c
-            WHERE c.id = ${sendingChannel(f.source)} AND json_extract(c.config, '$.autoReplyText') IS NOT NULL AND ${CREATED}
+            WHERE c.id = ${sendingChannel(f.source)} AND json_extract(c.config, '$.autoReplyText') IS NOT NULL
+              AND ${CREATED}
             ON CONFLICT DO NOTHING RETURNING id`,
       args: { ...base, sender: f.source, to: chat, channelId: f.channelId ?? null },
     });
@@ -244,8 +250,10 @@ export function captureOutboxStatements(
   }
   // Enrol the new lead in every active sequence it matches: form, source and the pool it was routed to.
   statements.push({
-    sql: `INSERT INTO sequence_enrollment (id, workspace_id, sequence_id, lead_id, next_position, next_due_at, state, enrolled_at, updated_at)
-          SELECT 'enr_' || substr(:leadId, 6) || '_' || substr(s.id, 5), :ws, s.id, :leadId, 1, :now + 60000 * st.delay_minutes, 'active', :now, :now
+    sql: `INSERT INTO sequence_enrollment (id, workspace_id, sequence_id, lead_id, next_position, next_due_at, state,
+          enrolled_at, updated_at)
+          SELECT 'enr_' || substr(:leadId, 6) || '_'
+            || substr(s.id, 5), :ws, s.id, :leadId, 1, :now + 60000 * st.delay_minutes, 'active', :now, :now
           FROM sequence s JOIN sequence_step st ON st.sequence_id = s.id AND st.position = 1
           WHERE s.workspace_id = :ws AND s.active = 1 AND (s.pool_id IS NULL OR s.pool_id = :poolId)
             AND (s.form_id IS NULL OR s.form_id = :formId) AND (s.source IS NULL OR s.source = :source) AND ${CREATED}

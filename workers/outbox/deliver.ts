@@ -10,6 +10,7 @@ import { renderTemplate } from "./render";
 import { replyOutcomeStatements } from "./reply-outcome";
 import { scheduleRetries } from "./retry-queue";
 import type { SenderRegistry, SendResult } from "./sender";
+import { webhookDeliveryLog } from "./webhook-delivery-log";
 import { windowOpen } from "./whatsapp-mode";
 
 // Workers allow 6 simultaneous outgoing connections per invocation; the database needs one of them.
@@ -32,6 +33,8 @@ export interface RowContext {
   whatsappInboundAt: number | null;
   /** Webhook rows: the endpoint's signing secret now; null once it is deleted or deactivated. */
   webhookSecret: string | null;
+  /** Webhook rows: the secret a rotation replaced, while its overlap lasts. */
+  webhookPreviousSecret: string | null;
 }
 
 /**
@@ -45,29 +48,35 @@ export async function claimWithContext(
 ): Promise<{ rows: ClaimedRow[]; context: Map<string, RowContext> }> {
   if (ids.length === 0) return { rows: [], context: new Map() };
   const [claimed, context] = await ctx.database.client.batch(
-    [claimByIdsStatement(ctx.now(), senders, ids), contextStatement(ids)],
+    [claimByIdsStatement(ctx.now(), senders, ids), contextStatement(ids, ctx.now())],
     "write",
   );
   return { rows: claimedRows(claimed?.rows ?? []), context: contextFromRows(context?.rows ?? []) };
 }
 
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
-function contextStatement(ids: string[]): InStatement {
+function contextStatement(ids: string[], now: number): InStatement {
   return {
-    sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name, c.config AS channel_config,
+    sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name,
+            c.config AS channel_config,
             EXISTS (SELECT 1 FROM suppression s
-                    WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender AND s.address = o.recipient) AS suppressed,
+                    WHERE s.workspace_id = o.workspace_id AND s.sender = o.sender
+                      AND s.address = o.recipient) AS suppressed,
             CASE WHEN o.sender = 'whatsapp' THEN (SELECT w.last_inbound_at FROM whatsapp_window w
                     WHERE w.channel_id = o.channel_id AND w.address = ltrim(o.recipient, '+')) END AS wa_inbound_at,
             CASE WHEN o.sender = 'webhook' THEN (SELECT e.secret FROM webhook_endpoint e
-                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id AND e.active = 1) END AS webhook_secret
+                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id
+                      AND e.active = 1) END AS webhook_secret,
+            CASE WHEN o.sender = 'webhook' THEN (SELECT e.previous_secret FROM webhook_endpoint e
+                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id
+                      AND e.previous_secret_expires_at > :now) END AS webhook_previous_secret
           FROM outbox o
           LEFT JOIN lead l ON l.id = o.lead_id
           LEFT JOIN rep r ON r.id = l.owner_rep_id
           LEFT JOIN form f ON f.id = l.form_id
           LEFT JOIN channel c ON c.id = o.channel_id
           WHERE o.id IN (SELECT value FROM json_each(:ids))`,
-    args: { ids: JSON.stringify(ids) },
+    args: { ids: JSON.stringify(ids), now },
   };
 }
 
@@ -85,6 +94,7 @@ function contextFromRows(rows: Row[]): Map<string, RowContext> {
         suppressed: Number(r.suppressed) === 1,
         whatsappInboundAt: r.wa_inbound_at === null || r.wa_inbound_at === undefined ? null : Number(r.wa_inbound_at),
         webhookSecret: str(r.webhook_secret),
+        webhookPreviousSecret: str(r.webhook_previous_secret),
       },
     ]),
   );
@@ -108,8 +118,8 @@ async function sendOne(
   const sender = senders[row.sender];
   if (!sender) return { status: "retry", error: `no ${row.sender} sender` };
   const vars = { name: context.leadName, repName: context.repName, form: context.formName };
-  // Only templates (the owner's auto-replies and follow-ups, our reminder) take variables; alerts, relays and replies carry text a prospect or
-  // rep typed, which must arrive exactly as written ("{name}" included).
+  // Only templates (the owner's auto-replies and follow-ups, our reminder) take variables; alerts, relays and replies
+  // carry text a prospect or rep typed, which must arrive exactly as written ("{name}" included).
   const render = (text: string) => (TEMPLATED_KINDS.has(row.kind) ? renderTemplate(text, vars) : text);
   try {
     return await sender.send({
@@ -128,6 +138,7 @@ async function sendOne(
       copyOf: row.payload.copyOf,
       channelConfig: context.channelConfig,
       signingSecret: context.webhookSecret ?? undefined,
+      previousSigningSecret: context.webhookPreviousSecret ?? undefined,
       cutNote:
         row.leadId && ABOUT_LEAD_KINDS.has(row.kind)
           ? `cut at the chat limit; the full text is on lead ${row.leadId}`
@@ -158,8 +169,9 @@ function record(
         : outcome.status === "retry" && row.attempts >= MAX_ATTEMPTS
           ? `gave up after ${row.attempts} attempts: ${outcome.error}`
           : null;
-  if (outcome.status === "retry" && failure === null) return recordRow(row, outcome, now, retryAt);
-  return [...recordRow(row, outcome, now, retryAt), ...replyOutcomeStatements(row, failure, leadName, now)];
+  const log = webhookDeliveryLog(row, outcome, now);
+  if (outcome.status === "retry" && failure === null) return [...recordRow(row, outcome, now, retryAt), ...log];
+  return [...recordRow(row, outcome, now, retryAt), ...log, ...replyOutcomeStatements(row, failure, leadName, now)];
 }
 
 function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: number): InStatement[] {
@@ -169,7 +181,8 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
     case "ok": {
       const sent: InStatement[] = [
         {
-          sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL, last_error = NULL, updated_at = :now ${guard}`,
+          sql: `UPDATE outbox SET state = 'sent', sent_at = :now, provider_message_id = :pid, lease_until = NULL,
+            last_error = NULL, updated_at = :now ${guard}`,
           args: { ...base, pid: outcome.providerMessageId },
         },
       ];
@@ -280,8 +293,8 @@ export async function deliverClaimed(
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
   if (rows.length === 0) return report;
-  const context =
-    loaded ?? contextFromRows((await ctx.database.client.execute(contextStatement(rows.map((r) => r.id)))).rows);
+  const ids = rows.map((r) => r.id);
+  const context = loaded ?? contextFromRows((await ctx.database.client.execute(contextStatement(ids, ctx.now()))).rows);
   const statements: InStatement[] = [];
   const retries = new Map<number, string[]>();
   let next = 0;

@@ -24,8 +24,10 @@ export interface OutboxRow {
  */
 export function outboxRowInsert(r: OutboxRow): InStatement {
   return {
-    sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
-          VALUES (:id, :ws, :leadId, :kind, :sender, :channelId, :recipient, :payload, :key, 'pending', 0, :now, :now, :now)
+    sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
+          state, attempts, due_at, created_at, updated_at)
+          VALUES (:id, :ws, :leadId, :kind, :sender, :channelId, :recipient, :payload, :key, 'pending', 0, :now, :now,
+            :now)
           ON CONFLICT DO NOTHING RETURNING id`,
     args: {
       id: newId("obx", r.now),

@@ -21,7 +21,8 @@ export function replyOutcomeStatements(
   if (failure === null) {
     return [
       {
-        sql: `UPDATE lead SET first_response_at = COALESCE(first_response_at, (SELECT created_at FROM outbox WHERE id = :obx)),
+        sql: `UPDATE lead SET first_response_at = COALESCE(first_response_at, (SELECT created_at FROM outbox
+                WHERE id = :obx)),
                 sla_due_at = NULL, updated_at = :now
               WHERE workspace_id = :ws AND id = :lead`,
         args: { ...lead, obx: row.id },

@@ -3,8 +3,9 @@ import type { WebhookEventType } from "../../db/schema";
 
 // The lead as receivers see it (no internal notes), read from the row inside the batch that changed it.
 const LEAD_JSON = `json_object('id', l.id, 'workspaceId', l.workspace_id, 'formId', l.form_id, 'source', l.source,
-  'status', l.status, 'name', l.name, 'phone', l.phone, 'email', l.email, 'message', l.message, 'fields', json(l.fields),
-  'utmSource', l.utm_source, 'utmMedium', l.utm_medium, 'utmCampaign', l.utm_campaign, 'utmTerm', l.utm_term,
+  'status', l.status, 'name', l.name, 'phone', l.phone, 'email', l.email, 'message', l.message,
+  'fields', json(l.fields), 'utmSource', l.utm_source, 'utmMedium', l.utm_medium, 'utmCampaign', l.utm_campaign,
+  'utmTerm', l.utm_term,
   'utmContent', l.utm_content, 'referrer', l.referrer, 'pageUrl', l.page_url, 'ownerRepId', l.owner_rep_id,
   'poolId', l.pool_id, 'score', l.score, 'hot', json(CASE WHEN l.hot THEN 'true' ELSE 'false' END),
   'createdAt', l.created_at, 'assignedAt', l.assigned_at, 'firstResponseAt', l.first_response_at)`;
@@ -13,8 +14,8 @@ const LEAD_JSON = `json_object('id', l.id, 'workspaceId', l.workspace_id, 'formI
  * One outbox row per active endpoint subscribed to `type`, written in the batch of the change it reports
  * and only when `condition` holds there. The row carries the event and the endpoint's id, never its secret:
  * each attempt reads the secret of the endpoint as it is then (a rotated secret signs queued deliveries, a
- * deleted or deactivated endpoint gets nothing more) and signs it (HMAC-SHA256, fresh timestamp). Idempotency key = endpoint + event id, so a
- * retried batch queues nothing twice and receivers dedup on the event id.
+ * deleted or deactivated endpoint gets nothing more) and signs it (HMAC-SHA256, fresh timestamp). Idempotency key =
+ * endpoint + event id, so a retried batch queues nothing twice and receivers dedup on the event id.
  */
 export function webhookStatement(w: {
   ws: string;
@@ -37,7 +38,8 @@ export function webhookStatement(w: {
               'data', json_object('lead', ${LEAD_JSON}${w.extraData ? `, ${w.extraData}` : ""})))),
             'webhook:' || e.id || ':' || :whEventId, 'pending', 0, :now, :now, :now
           FROM webhook_endpoint e JOIN lead l ON l.id = :leadId AND l.workspace_id = :ws
-          WHERE e.workspace_id = :ws AND e.active = 1 AND EXISTS (SELECT 1 FROM json_each(e.events) WHERE value = :whType)
+          WHERE e.workspace_id = :ws AND e.active = 1 AND EXISTS (SELECT 1 FROM json_each(e.events)
+            WHERE value = :whType)
             AND ${w.condition ?? "1"}
           ON CONFLICT DO NOTHING RETURNING id`,
     args: { ...w.args, ws: w.ws, leadId: w.leadId, now: w.now, whEventId: w.eventId, whType: w.type },

@@ -1,6 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { API_KEY_SCOPES } from "../../db/schema";
-import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from "../domain/team/api-keys";
+import {
+  ApiKeyInput,
+  ApiKeyRotateInput,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  rotateApiKey,
+} from "../domain/team/api-keys";
 import { principalOf } from "../http/actor";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
@@ -45,7 +52,7 @@ export function registerApiKeys(app: App) {
       path: "/api/v1/api-keys",
       tags,
       summary: "Create a named, scoped key; the secret is in this answer only",
-      request: { body: jsonBody(z.object({ name: z.string().trim().min(1).max(80), scope: z.enum(API_KEY_SCOPES) })) },
+      request: { body: jsonBody(ApiKeyInput) },
       responses: { 201: jsonResponse(WithSecret, "Created"), ...commonErrors },
     }),
     async (c) => c.json(await createApiKey(scope(c), c.req.valid("json"), principalOf(c)), 201),
@@ -67,12 +74,7 @@ export function registerApiKeys(app: App) {
       path: "/api/v1/api-keys/{id}/rotate",
       tags,
       summary: "A new secret with the same name and scope; the old one is revoked in the same step",
-      request: {
-        params: Id,
-        body: jsonBody(
-          z.object({ name: z.string().trim().min(1).max(80).optional().openapi({ description: "rename it too" }) }),
-        ),
-      },
+      request: { params: Id, body: jsonBody(ApiKeyRotateInput) },
       responses: {
         201: jsonResponse(WithSecret.extend({ replaces: z.string() }), "Rotated"),
         ...conflictError,

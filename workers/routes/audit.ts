@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { listAudit } from "../domain/team/audit-log";
+import { AuditPageQuery, listAudit } from "../domain/team/audit-log";
 import type { App } from "../http/app";
 import { commonErrors, jsonResponse } from "../http/openapi-shared";
 
@@ -18,11 +18,6 @@ const AuditEventSchema = z
   })
   .openapi("AuditEvent");
 
-const AuditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(100).optional().openapi({ description: "`nextCursor` of the previous page" }),
-});
-
 export function registerAudit(app: App) {
   app.openapi(
     createRoute({
@@ -30,7 +25,7 @@ export function registerAudit(app: App) {
       path: "/api/v1/audit",
       tags: ["audit"],
       summary: "Who changed which setting, newest first",
-      request: { query: AuditQuery },
+      request: { query: AuditPageQuery },
       responses: {
         200: jsonResponse(
           z.object({ data: z.array(AuditEventSchema), nextCursor: z.string().nullable() }),

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { connectTelegramBot, listTelegramChannels } from "../domain/channels/telegram-channels";
+import { connectTelegramBot, listTelegramChannels, TelegramConnectInput } from "../domain/channels/telegram-channels";
 import type { App } from "../http/app";
 import { commonErrors, ErrorSchema, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -15,11 +15,6 @@ const ChannelSchema = z
     createdAt: z.number().int(),
   })
   .openapi("TelegramChannel");
-
-export const TelegramConnectInput = z.object({
-  token: z.string().trim().min(1).max(200),
-  autoReplyText: z.string().trim().min(1).max(4000).optional(),
-});
 
 const connect = createRoute({
   method: "post",

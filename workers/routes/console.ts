@@ -6,6 +6,7 @@ import { QUEUE_COUNTS_SLOT } from "../dashboard/console-style";
 import { page } from "../dashboard/layout";
 import { type LeadPageErrors, leadPageBody } from "../dashboard/lead-page";
 import { BOARD_STATUSES, boardBody, leadListBody, queuesBody } from "../dashboard/work-pages";
+import type { Scope } from "../domain/context";
 import { assignLead, claimLead } from "../domain/leads/lead-actions";
 import { loadConversation, replyOptions, sendConsoleReply } from "../domain/leads/lead-conversation";
 import { LEAD_SORTS, type LeadSort, listBoardColumns, listLeadsPage } from "../domain/leads/lead-list";
@@ -30,8 +31,6 @@ const BOARD_COLUMN_LIMIT = 50;
 const BULK_LIMIT = 200;
 const YMD = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[A-Za-z0-9_]{1,64}$/;
-
-type Scope = ReturnType<typeof scope>;
 
 async function zoneOf(s: Scope) {
   return (await getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id })).timezone;
@@ -153,7 +152,10 @@ function consoleFilter(query: Record<string, string>, timeZone: string) {
 const BULK_WORDS = (n: number, failed: number) =>
   `${n} ${n === 1 ? "lead" : "leads"} changed.${failed ? ` ${failed} could not be changed (see each lead).` : ""}`;
 
-/** Every console page shows the queue counts in the navigation, without each handler loading them. Register before the pages. */
+/**
+ * Every console page shows the queue counts in the navigation, without each handler loading them. Register before the
+ * pages.
+ */
 export function registerQueueCountsInNav(app: App) {
   app.use("/app/*", async (c, next) => {
     await next();

@@ -1,5 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { assignLead, claimLead, passLead } from "../domain/leads/lead-actions";
+import { createRoute } from "@hono/zod-openapi";
+import { AssignInput, assignLead, claimLead, passLead, RepActionInput } from "../domain/leads/lead-actions";
 import { actorOf } from "../http/actor";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
@@ -7,7 +7,6 @@ import { scope } from "../http/workspace-scope";
 import { LeadWithTimeline } from "./leads";
 
 const Id = IdParam("lead");
-const RepRef = z.object({ repId: z.string().min(1).max(64) });
 const tags = ["leads"];
 const ok = { 200: jsonResponse(LeadWithTimeline, "The lead after the action"), ...conflictError, ...commonErrors };
 
@@ -18,7 +17,7 @@ export function registerLeadActions(app: App) {
       path: "/api/v1/leads/{id}/claim",
       tags,
       summary: "A rep claims the lead (stops the SLA clock); 409 if another rep owns it",
-      request: { params: Id, body: jsonBody(RepRef) },
+      request: { params: Id, body: jsonBody(RepActionInput) },
       responses: ok,
     }),
     async (c) => c.json(await claimLead(scope(c), c.req.valid("param").id, c.req.valid("json").repId), 200),
@@ -29,7 +28,7 @@ export function registerLeadActions(app: App) {
       path: "/api/v1/leads/{id}/pass",
       tags,
       summary: "The owner passes the lead: reassigned at once to the next eligible rep, never back to them",
-      request: { params: Id, body: jsonBody(RepRef) },
+      request: { params: Id, body: jsonBody(RepActionInput) },
       responses: ok,
     }),
     async (c) => c.json(await passLead(scope(c), c.req.valid("param").id, c.req.valid("json").repId), 200),
@@ -40,15 +39,7 @@ export function registerLeadActions(app: App) {
       path: "/api/v1/leads/{id}/assign",
       tags,
       summary: "Reassign manually: to `repId`, or (without it) to the pool's next eligible rep",
-      request: {
-        params: Id,
-        body: jsonBody(
-          z.object({
-            repId: z.string().min(1).max(64).optional(),
-            force: z.boolean().optional().openapi({ description: "assign to a paused, away or at-cap rep anyway" }),
-          }),
-        ),
-      },
+      request: { params: Id, body: jsonBody(AssignInput) },
       responses: ok,
     }),
     async (c) => {

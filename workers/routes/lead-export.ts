@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { exportLeadsCsv } from "../domain/leads/lead-export";
+import { LeadListQuery } from "../domain/leads/leads";
 import type { App } from "../http/app";
 import { commonErrors } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-import { ListQuery } from "./leads";
 
-const ExportQuery = ListQuery.omit({ limit: true, cursor: true });
+const ExportQuery = LeadListQuery.omit({ limit: true, cursor: true });
 
 const exportCsv = createRoute({
   method: "get",

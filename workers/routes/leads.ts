@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { LEAD_SOURCES, LEAD_STATUSES } from "../../db/schema";
-import { captureLead } from "../domain/capture/capture-lead";
-import { getLead, listLeads, updateLead } from "../domain/leads/leads";
+import { ApiCaptureInput, captureLead } from "../domain/capture/capture-lead";
+import { getLead, LeadListQuery, LeadPatch, listLeads, updateLead } from "../domain/leads/leads";
 import { actorOf } from "../http/actor";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
@@ -61,31 +61,6 @@ const LeadEventSchema = z
   })
   .openapi("LeadEvent");
 
-/** `?status=new,contacted` or repeated — either way a list of enum values. */
-const csvEnum = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) =>
-      s
-        .split(",")
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(values)))
-    .optional();
-
-const DateBound = z
-  .union([
-    z
-      .string()
-      .regex(/^\d{1,16}$/)
-      .transform(Number),
-    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-    z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
-  ])
-  .optional()
-  .openapi({ description: "epoch ms, ISO date (UTC midnight) or ISO date-time", type: "string" });
-
 const LeadMessageSchema = z
   .object({
     id: z.string(),
@@ -107,38 +82,6 @@ export const LeadWithTimeline = z
   .object({ lead: LeadSchema, events: z.array(LeadEventSchema), messages: z.array(LeadMessageSchema).optional() })
   .openapi("LeadWithTimeline");
 
-export const ListQuery = z.object({
-  status: csvEnum(LEAD_STATUSES).openapi({ type: "string", example: "new,contacted" }),
-  source: csvEnum(LEAD_SOURCES).openapi({ type: "string", example: "form" }),
-  owner: z.string().max(64).optional().openapi({ description: 'rep id, or "none" for unassigned' }),
-  from: DateBound,
-  to: DateBound,
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: "matches name, email, phone, message" }),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(100).optional(),
-});
-
-const CaptureBody = z
-  .object({
-    name: z.string().max(200).optional(),
-    email: z.string().max(254).optional(),
-    phone: z.string().max(40).optional(),
-    message: z.string().max(5000).optional(),
-    fields: z.record(z.string().max(64), z.string().max(2000)).optional(),
-    utm: z
-      .object({
-        source: z.string().max(200).optional(),
-        medium: z.string().max(200).optional(),
-        campaign: z.string().max(200).optional(),
-        term: z.string().max(200).optional(),
-        content: z.string().max(200).optional(),
-      })
-      .optional(),
-    referrer: z.string().max(2048).optional(),
-    pageUrl: z.string().max(2048).optional(),
-  })
-  .openapi("CaptureLead");
-
 const Id = IdParam("lead");
 
 const list = createRoute({
@@ -146,7 +89,7 @@ const list = createRoute({
   path: "/api/v1/leads",
   tags: ["leads"],
   summary: "List leads, newest first, with filters",
-  request: { query: ListQuery },
+  request: { query: LeadListQuery },
   responses: {
     200: jsonResponse(z.object({ data: z.array(LeadSchema), nextCursor: z.string().nullable() }), "A page of leads"),
     ...commonErrors,
@@ -157,7 +100,7 @@ const create = createRoute({
   path: "/api/v1/leads",
   tags: ["leads"],
   summary: "Capture a lead from your own systems (same dedup as every channel)",
-  request: { body: jsonBody(CaptureBody) },
+  request: { body: jsonBody(ApiCaptureInput) },
   responses: {
     201: jsonResponse(z.object({ lead: LeadSchema, created: z.literal(true) }), "A new lead"),
     200: jsonResponse(
@@ -182,14 +125,7 @@ const patch = createRoute({
   summary: "Change status, owner or notes (each change is a timeline event)",
   request: {
     params: Id,
-    body: jsonBody(
-      z.object({
-        status: z.enum(LEAD_STATUSES).optional(),
-        ownerRepId: z.string().max(64).nullable().optional(),
-        notes: z.string().max(10_000).nullable().optional(),
-        force: z.boolean().optional().openapi({ description: "assign to a paused, away or at-cap rep anyway" }),
-      }),
-    ),
+    body: jsonBody(LeadPatch),
   },
   responses: { 200: jsonResponse(LeadWithTimeline, "Updated"), ...commonErrors },
 });

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRepTelegramInvite } from "../domain/team/rep-invites";
+import { createRepTelegramInvite, RepTelegramInviteInput } from "../domain/team/rep-invites";
 import type { App } from "../http/app";
 import { commonErrors, conflictError, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
@@ -12,13 +12,7 @@ const invite = createRoute({
   // Every owner POST is JSON (415 otherwise): `{}` for the workspace's first bot.
   request: {
     params: IdParam("rep"),
-    body: jsonBody(
-      z.object({
-        channelId: z.string().trim().min(1).max(64).optional().openapi({
-          description: "The bot to link through (the rep starts it, and alerts come from it); default the first bot",
-        }),
-      }),
-    ),
+    body: jsonBody(RepTelegramInviteInput),
   },
   responses: {
     201: jsonResponse(

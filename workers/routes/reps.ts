@@ -55,7 +55,8 @@ const patch = createRoute({
   path: "/api/v1/reps/{id}",
   tags: ["reps"],
   summary:
-    "Update a rep: pause/resume, weight, open-lead cap, working hours, vacations; `active: false` takes them out of every rotation",
+    "Update a rep: pause/resume, weight, open-lead cap, working hours, vacations; " +
+    "`active: false` takes them out of every rotation",
   request: { params: Id, body: jsonBody(RepInput.partial()) },
   responses: { 200: jsonResponse(RepSchema, "Updated"), ...commonErrors },
 });

@@ -7,44 +7,14 @@ import {
   deleteStep,
   getSequence,
   listSequences,
+  SequenceInput,
+  StepInput,
   updateSequence,
   updateStep,
 } from "../domain/leads/sequences";
 import type { App } from "../http/app";
 import { commonErrors, IdParam, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-
-const Hhmm = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Local time as HH:MM (24 h).")
-  .openapi({ example: "21:00" });
-
-const StepInput = z
-  .object({
-    delayMinutes: z
-      .number()
-      .int()
-      .min(0)
-      .max(60 * 24 * 90)
-      .openapi({ description: "After the previous step (after enrolment for the first)" }),
-    sender: z.enum(STEP_SENDERS),
-    text: z
-      .string()
-      .trim()
-      .min(1)
-      .max(4000)
-      .nullish()
-      .openapi({ description: "Template variables: {name}, {rep_name}, {form}" }),
-    subject: z.string().trim().min(1).max(200).nullish(),
-    template: z
-      .string()
-      .trim()
-      .min(1)
-      .max(512)
-      .nullish()
-      .openapi({ description: "WhatsApp approved template, used outside the 24-hour window" }),
-  })
-  .openapi("SequenceStepInput");
 
 const StepSchema = z
   .object({
@@ -74,19 +44,6 @@ const SequenceSchema = z
     updatedAt: z.number().int(),
   })
   .openapi("Sequence");
-
-const SequenceInput = z.object({
-  name: z.string().trim().min(1).max(120),
-  active: z.boolean().optional(),
-  formId: z.string().max(64).nullish().openapi({ description: "Enrol new leads of this form only" }),
-  source: z.enum(LEAD_SOURCES).nullish().openapi({ description: "Enrol new leads from this channel only" }),
-  poolId: z.string().max(64).nullish().openapi({ description: "Enrol leads routed to this pool (Distribution)" }),
-  quietStart: Hhmm.nullish().openapi({
-    description: "Quiet hours start, workspace time zone; null = none. Default 21:00",
-  }),
-  quietEnd: Hhmm.nullish().openapi({ description: "Quiet hours end; default 08:00" }),
-  steps: z.array(StepInput).min(1).max(20),
-});
 
 const Id = IdParam("seq");
 

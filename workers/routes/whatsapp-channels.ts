@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import {
   connectWhatsappNumber,
   listWhatsappChannels,
-  whatsappTemplatesSchema,
+  WhatsappConnectInput,
 } from "../domain/channels/whatsapp-channels";
 import type { App } from "../http/app";
 import { commonErrors, ErrorSchema, jsonBody, jsonResponse } from "../http/openapi-shared";
@@ -41,29 +41,6 @@ const ChannelSchema = z
     createdAt: z.number().int(),
   })
   .openapi("WhatsappChannel");
-
-const secret = (min: number) =>
-  z
-    .string()
-    .trim()
-    .min(min)
-    .max(512)
-    .regex(/^[\x21-\x7e]+$/, "Printable ASCII without spaces.");
-
-export const WhatsappConnectInput = z.object({
-  phoneNumberId: z
-    .string()
-    .trim()
-    .regex(/^\d{5,32}$/, "The numeric phone number id from the WhatsApp Manager / API setup page."),
-  accessToken: secret(20),
-  appSecret: secret(16),
-  verifyToken: secret(8),
-  autoReplyText: z.string().trim().min(1).max(4096).optional(),
-  templates: whatsappTemplatesSchema.optional().openapi({
-    description:
-      "Approved templates per use (auto_reply, follow_up, rep_alert, relay, rep_reply, reminder, escalation, bot_reply), sent outside the 24-hour window",
-  }),
-});
 
 const connect = createRoute({
   method: "post",

@@ -1,21 +1,20 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { FAILED_STEP_POLICIES, RE_INQUIRY_POLICIES } from "../../db/schema";
 import { isLocalDatabase } from "../config";
-import { Country, TimeZone } from "../domain/input-fields";
 import { checkThrottle, countAttempt, signUpsByIp } from "../domain/team/auth-throttle";
-import { createWorkspace, getWorkspace, updateWorkspace } from "../domain/team/workspaces";
+import {
+  CreateWorkspaceInput,
+  createWorkspace,
+  FailedStepPolicy,
+  getWorkspace,
+  ReInquiryPolicy,
+  updateWorkspace,
+  WorkspacePatch,
+} from "../domain/team/workspaces";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
 import { bearerToken, clientIp } from "../http/auth";
 import { commonErrors, jsonBody, jsonResponse } from "../http/openapi-shared";
 import { timingSafeEqualText } from "../lib/timing-safe";
-
-const ReInquiryPolicy = z.enum(RE_INQUIRY_POLICIES).openapi({
-  description: "a won or lost lead that writes again: `reopen` (back to new, routed and alerted) or `keep`",
-});
-const FailedStepPolicy = z.enum(FAILED_STEP_POLICIES).openapi({
-  description: "a sequence step that could not be delivered: `stop` the enrolment or `skip` to the next step",
-});
 
 export const WorkspaceSchema = z
   .object({
@@ -36,19 +35,13 @@ export const WorkspaceSchema = z
   })
   .openapi("Workspace");
 
-const CreateWorkspace = z.object({
-  name: z.string().trim().min(1).max(120),
-  defaultCountry: Country.optional(),
-  timezone: TimeZone.optional(),
-});
-
 const create = createRoute({
   method: "post",
   path: "/api/v1/workspaces",
   tags: ["workspaces"],
   summary: "Create a workspace; returns its first API key (shown once)",
   security: [{}],
-  request: { body: jsonBody(CreateWorkspace) },
+  request: { body: jsonBody(CreateWorkspaceInput) },
   responses: {
     201: jsonResponse(
       z.object({
@@ -75,15 +68,7 @@ const patch = createRoute({
   tags: ["workspaces"],
   summary: "Update the workspace of the calling API key",
   request: {
-    body: jsonBody(
-      CreateWorkspace.partial().extend({
-        ownerRepId: z.string().max(64).nullable().optional(),
-        repsSeeUnassigned: z.boolean().optional(),
-        queueHotFirst: z.boolean().optional(),
-        reInquiryPolicy: ReInquiryPolicy.optional(),
-        failedStepPolicy: FailedStepPolicy.optional(),
-      }),
-    ),
+    body: jsonBody(WorkspacePatch),
   },
   responses: { 200: jsonResponse(WorkspaceSchema, "Updated"), ...commonErrors },
 });

@@ -1,10 +1,13 @@
 import type { RuleMatch } from "../../db/schema";
+import { nanpRegion } from "./nanp-regions";
 
 export interface RoutableLead {
   source: string;
   formId: string | null;
   country: string | null;
   fields: Record<string, string>;
+  /** E.164; places a lead without a region field by its area code (US and Canada). */
+  phone?: string | null | undefined;
 }
 
 const lower = (s: string) => s.trim().toLowerCase();
@@ -14,6 +17,14 @@ const POSTAL_FIELDS = ["zip", "postal_code", "postcode", "postal"];
 const compact = (s: string) => s.replace(/[\s-]/g, "").toUpperCase();
 const answer = (lead: RoutableLead, names: string[]) =>
   names.map((n) => lead.fields[n]).find((v) => v !== undefined && v.trim() !== "");
+
+/** The lead's own answer, else the state or province of its +1 number: code and name, either may be listed. */
+function regionsOf(lead: RoutableLead): string[] {
+  const typed = answer(lead, REGION_FIELDS);
+  if (typed) return [typed];
+  const fromPhone = lead.phone ? nanpRegion(lead.phone) : null;
+  return fromPhone ? [fromPhone.code, fromPhone.name] : [];
+}
 
 /**
  * True when every criterion the rule lists matches and, if it has OR-groups, one group matches in full;
@@ -26,8 +37,8 @@ export function ruleMatches(match: RuleMatch, lead: RoutableLead): boolean {
 
 function criteriaMatch(match: Omit<RuleMatch, "any">, lead: RoutableLead): boolean {
   if (match.regions?.length) {
-    const region = answer(lead, REGION_FIELDS);
-    if (!region || !match.regions.map(lower).includes(lower(region))) return false;
+    const listed = match.regions.map(lower);
+    if (!regionsOf(lead).some((r) => listed.includes(lower(r)))) return false;
   }
   if (match.postalPrefixes?.length) {
     const postal = answer(lead, POSTAL_FIELDS);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
+import type { ResponseJson } from "../response-json";
 
 export const SHOTS = "test-results/browser";
 const FLAGS = [
@@ -24,7 +25,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** The owner API of the test Worker with the workspace's key; JSON in, JSON out. */
-export async function workerApi(
+export async function workerApi<T = ResponseJson>(
   env: { workerUrl: string; apiKey: string },
   path: string,
   init: { method?: string; body?: unknown } = {},
@@ -34,13 +35,16 @@ export async function workerApi(
     headers: { authorization: `Bearer ${env.apiKey}`, ...(init.body ? { "content-type": "application/json" } : {}) },
     body: init.body ? JSON.stringify(init.body) : undefined,
   });
-  return (await res.json()) as any;
+  return (await res.json()) as T;
 }
 
 /** The owner API with the seeded workspace's key, or another workspace's (setup a test is not about). */
-export async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
+export async function api<T = ResponseJson>(
+  path: string,
+  init: { method?: string; body?: unknown; key?: string } = {},
+): Promise<T> {
   const env = inject("browserEnv");
-  return workerApi({ workerUrl: env.workerUrl, apiKey: init.key ?? env.apiKey }, path, init);
+  return workerApi<T>({ workerUrl: env.workerUrl, apiKey: init.key ?? env.apiKey }, path, init);
 }
 
 /** Signs the page in to the console with an API key. */
@@ -61,7 +65,7 @@ export async function newWorkspace(name = "Own Workspace"): Promise<{ id: string
     body: JSON.stringify({ name, defaultCountry: "US", timezone: "UTC" }),
   });
   if (res.status !== 201) throw new Error(`new workspace: ${res.status} ${await res.text()}`);
-  const json = (await res.json()) as any;
+  const json = (await res.json()) as { workspace: { id: string }; apiKey: { key: string } };
   return { id: json.workspace.id, key: json.apiKey.key };
 }
 

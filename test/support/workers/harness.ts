@@ -2,6 +2,7 @@ import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { type Client, createClient } from "@libsql/client/web";
 import { inject } from "vitest";
 import worker from "../../../workers/index";
+import type { ResponseJson } from "../response-json";
 
 export const libsqlUrl = inject("libsqlUrl");
 
@@ -17,11 +18,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/**
- * A parsed JSON body as tests read it, field by field (`res.json.data[0].id`). Tests that want the compiler to
- * check a shape pass it: `call<{ data: Lead[] }>(…)`.
- */
-export type ResponseJson = any;
+export type { ResponseJson };
 
 /** Status, headers, text and — when the body is JSON — the parsed body (else undefined). */
 export interface TestResponse<T = ResponseJson> {
@@ -116,7 +113,8 @@ export async function libsqlStats(): Promise<{ pipelineRequests: number }> {
 export async function leadRows(workspaceId: string): Promise<{ leads: number; inquiries: number; events: number }> {
   const rs = await testDb().execute({
     sql: `SELECT (SELECT count(*) FROM lead WHERE workspace_id = :ws) AS leads,
-                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws AND type IN ('created', 're-inquiry')) AS inquiries,
+                 (SELECT count(*) FROM lead_event WHERE workspace_id = :ws
+                   AND type IN ('created', 're-inquiry')) AS inquiries,
                  (SELECT count(*) FROM lead_event WHERE workspace_id = :ws) AS events`,
     args: { ws: workspaceId },
   });

@@ -129,7 +129,9 @@ function deeplyNested(r: Random): string {
   return r.next() < 0.5 ? "[".repeat(depth) + "]".repeat(depth) : `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
 }
 
-/** Invalid UTF-8 spliced into otherwise valid JSON: lone continuation, truncated sequence, overlong, encoded surrogate. */
+/**
+ * Invalid UTF-8 spliced into otherwise valid JSON: lone continuation, truncated sequence, overlong, encoded surrogate.
+ */
 function invalidUtf8(r: Random): Uint8Array {
   const bad = r.pick([
     [0xff],

@@ -30,7 +30,9 @@ export function cookieOf(res: { headers: Headers }): string {
 
 export const PASSWORD = "correct horse battery staple";
 
-/** Invites a person through the API, accepts the link with PASSWORD; returns their id, email and first session cookie. */
+/**
+ * Invites a person through the API, accepts the link with PASSWORD; returns their id, email and first session cookie.
+ */
 export async function invitedPerson(key: string, input: { role: "admin" | "rep"; repId?: string; name?: string }) {
   const email = uniqueEmail();
   const res = await call("POST", "/api/v1/people", { key, body: { email, name: input.name ?? "Invitee", ...input } });

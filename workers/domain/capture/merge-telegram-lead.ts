@@ -3,7 +3,7 @@ import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { repAlertStatement } from "../../outbox/capture-statements";
 import { sendSoon } from "../../outbox/send-now";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import type { Lead } from "../leads/lead-row";
 
 // The Telegram lead has no address on another channel (this Telegram id is all it has).
@@ -29,7 +29,7 @@ const NO_OTHER_IDENTITY = `NOT EXISTS (SELECT 1 FROM lead_identity
  * redelivery finds nothing left to merge.
  */
 export async function mergeTelegramLead(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   input: {
     fromLeadId: string;
     into: Pick<Lead, "id" | "name" | "phone" | "source" | "ownerRepId">;
@@ -62,15 +62,18 @@ export async function mergeTelegramLead(
     // What the prospect sent, and the reps' notes, follow them; the Telegram lead's first contact becomes a re-inquiry.
     stmt(
       `UPDATE lead_event SET lead_id = :into, type = CASE WHEN type = 'created' THEN 're-inquiry' ELSE type END
-       WHERE workspace_id = :ws AND lead_id = :from AND type IN ('created', 're-inquiry', 'message', 'note') AND ${merging}`,
+       WHERE workspace_id = :ws AND lead_id = :from AND type IN ('created', 're-inquiry', 'message', 'note')
+         AND ${merging}`,
       args,
     ),
     stmt(
-      `UPDATE outbox SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`,
+      `UPDATE outbox SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from
+        AND ${merging}`,
       args,
     ),
     stmt(
-      `UPDATE telegram_conversation SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from AND ${merging}`,
+      `UPDATE telegram_conversation SET lead_id = :into, updated_at = :now WHERE workspace_id = :ws AND lead_id = :from
+        AND ${merging}`,
       args,
     ),
     stmt(

@@ -2,7 +2,7 @@ import type { InStatement } from "@libsql/client/web";
 import type { ConsentAction } from "../../../db/schema";
 import { AppError, toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 
 export interface ConsentChange {
   ws: string;
@@ -30,7 +30,8 @@ export function consentStatements(c: ConsentChange): InStatement[] {
   const statements: InStatement[] = [
     {
       sql: `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, address, message_id, text, created_at)
-            SELECT :cid, :ws, id, :action, :source, :address, :mid, :text, :now FROM lead WHERE workspace_id = :ws AND id = :lead
+            SELECT :cid, :ws, id, :action, :source, :address, :mid, :text, :now FROM lead WHERE workspace_id = :ws
+              AND id = :lead
             ON CONFLICT DO NOTHING`,
       args: {
         cid: id,
@@ -48,18 +49,21 @@ export function consentStatements(c: ConsentChange): InStatement[] {
   if (c.action === "opt_out") {
     statements.push(
       {
-        sql: `UPDATE lead SET opted_out_at = COALESCE(opted_out_at, :now), updated_at = :now WHERE workspace_id = :ws AND id = :lead AND ${recorded}`,
+        sql: `UPDATE lead SET opted_out_at = COALESCE(opted_out_at, :now), updated_at = :now WHERE workspace_id = :ws
+          AND id = :lead AND ${recorded}`,
         args: { cid: id, ws: c.ws, lead: c.leadId, now: c.now },
       },
       {
-        sql: `UPDATE sequence_enrollment SET state = 'stopped', stop_reason = 'opted_out', next_due_at = NULL, updated_at = :now
+        sql: `UPDATE sequence_enrollment SET state = 'stopped', stop_reason = 'opted_out', next_due_at = NULL,
+              updated_at = :now
               WHERE workspace_id = :ws AND lead_id = :lead AND state = 'active' AND ${recorded}`,
         args: { cid: id, ws: c.ws, lead: c.leadId, now: c.now },
       },
     );
   } else {
     statements.push({
-      sql: `UPDATE lead SET opted_out_at = NULL, updated_at = :now WHERE workspace_id = :ws AND id = :lead AND ${recorded}`,
+      sql: `UPDATE lead SET opted_out_at = NULL, updated_at = :now WHERE workspace_id = :ws AND id = :lead
+        AND ${recorded}`,
       args: { cid: id, ws: c.ws, lead: c.leadId, now: c.now },
     });
   }
@@ -72,7 +76,7 @@ export function consentStatements(c: ConsentChange): InStatement[] {
  * ledger; idempotent (the first opt-out time is kept). Returns that time.
  */
 export async function optOutLead(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   leadId: string,
   via: { source: string; address?: string | null; messageId?: string | null; text?: string | null } = { source: "api" },
 ): Promise<number> {

@@ -1,6 +1,6 @@
 import type { InStatement } from "@libsql/client/web";
 import { toAppError } from "../../errors";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { leadFromRow } from "../leads/lead-row";
 import { OPEN_STATUSES } from "../routing/routing-context";
 import { scoreLead } from "./scoring";
@@ -14,13 +14,14 @@ const UPDATES_PER_BATCH = 200;
  * Scores the workspace's open leads again with its current rules (after a rules change): one read, then the
  * updates in batches. "Replied" is a re-inquiry on the timeline, the signal capture uses too.
  */
-export async function rescoreOpenLeads({ ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef }) {
+export async function rescoreOpenLeads({ ctx, workspace }: Scope) {
   const rules = await getScoringRules(ctx, workspace.id);
   const now = ctx.now();
   const { client } = ctx.database;
   try {
     const rs = await client.execute({
-      sql: `SELECT lead.*, EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = lead.workspace_id AND e.lead_id = lead.id
+      sql: `SELECT lead.*, EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = lead.workspace_id
+                AND e.lead_id = lead.id
                 AND e.type = 're-inquiry') AS replied
             FROM lead WHERE workspace_id = ? AND status IN (${OPEN_STATUSES.map(() => "?").join(", ")})
             ORDER BY created_at DESC LIMIT ?`,

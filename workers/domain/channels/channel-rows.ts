@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { type ChannelConfig, type ChannelKind, channel } from "../../../db/schema";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { DomainContext, Scope, WorkspaceRef } from "../context";
 
 /** A connected channel of one kind, with its config as that kind keeps it. */
 export interface ChannelRow<C extends ChannelConfig> {
@@ -12,7 +12,7 @@ export interface ChannelRow<C extends ChannelConfig> {
 
 /** A workspace's channels of one kind, oldest first (the first is the default sender of its kind). */
 export async function listChannelRows<C extends ChannelConfig>(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   kind: ChannelKind,
 ): Promise<ChannelRow<C>[]> {
   const rows = await ctx.database.db
@@ -35,7 +35,8 @@ export async function findChannelRow<C extends ChannelConfig>(
   complete: (config: C) => boolean,
 ): Promise<{ channel: { id: string; workspaceId: string; config: C }; workspace: WorkspaceRef } | null> {
   const rs = await ctx.database.client.execute({
-    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w ON w.id = c.workspace_id
+    sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w
+          ON w.id = c.workspace_id
           WHERE c.id = ? AND c.kind = ?`,
     args: [id, kind],
   });

@@ -4,5 +4,6 @@
  * owner API or a removed bot, the workspace's first bot, where rep invites point by default.
  */
 export const repTelegramBot = (r: string) => `COALESCE(
-  (SELECT id FROM channel WHERE id = ${r}.telegram_channel_id AND workspace_id = ${r}.workspace_id AND kind = 'telegram'),
+  (SELECT id FROM channel
+    WHERE id = ${r}.telegram_channel_id AND workspace_id = ${r}.workspace_id AND kind = 'telegram'),
   (SELECT id FROM channel WHERE workspace_id = ${r}.workspace_id AND kind = 'telegram' ORDER BY created_at LIMIT 1))`;

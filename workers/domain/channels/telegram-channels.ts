@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { Api, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -36,6 +37,13 @@ export function channelView(c: TelegramChannel & { createdAt: number }) {
   };
 }
 
+/** What connecting a bot takes, from the API and the console alike (the format check is the verb's). */
+export const TelegramConnectInput = z.object({
+  token: z.string().trim().min(1).max(200),
+  autoReplyText: z.string().trim().min(1).max(4000).optional(),
+});
+export type TelegramConnectInput = z.infer<typeof TelegramConnectInput>;
+
 // Telegram bot tokens look like 123456789:AA…; checked before we send it anywhere.
 const TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{20,100}$/;
 
@@ -46,7 +54,7 @@ const TOKEN = /^\d{1,20}:[A-Za-z0-9_-]{20,100}$/;
  */
 export async function connectTelegramBot(
   { ctx, workspace }: Scope,
-  input: { token: string; autoReplyText?: string | undefined; publicOrigin: string },
+  input: TelegramConnectInput & { publicOrigin: string },
 ) {
   if (!TOKEN.test(input.token)) throw AppError.validation({ token: "Not a Telegram bot token (123456:ABC…)." });
   const api = new Api(input.token, { apiRoot: ctx.config.TELEGRAM_API_ROOT.replace(/\/+$/, "") });
@@ -87,7 +95,9 @@ export async function connectTelegramBot(
     else await db.delete(channel).where(and(eq(channel.id, id), eq(channel.workspaceId, workspace.id)));
     if (err instanceof GrammyError && err.error_code === 400) {
       throw AppError.validation({
-        webhookUrl: `Telegram refused the webhook URL ${webhookUrl}: ${err.description}. Telegram only calls public https URLs: set PUBLIC_URL to one.`,
+        webhookUrl:
+          `Telegram refused the webhook URL ${webhookUrl}: ${err.description}. ` +
+          "Telegram only calls public https URLs: set PUBLIC_URL to one.",
       });
     }
     throw telegramError(err);

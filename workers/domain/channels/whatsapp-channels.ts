@@ -1,5 +1,5 @@
+import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import { type ChannelConfig, channel, OUTBOX_KINDS, type OutboxKind } from "../../../db/schema";
 import { AppError, toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
@@ -86,15 +86,31 @@ export function whatsappChannelView(c: WhatsappChannel & { createdAt: number }) 
   };
 }
 
-export interface ConnectWhatsappInput {
-  phoneNumberId: string;
-  accessToken: string;
-  appSecret: string;
-  verifyToken: string;
-  autoReplyText?: string | undefined;
-  templates?: Partial<Record<OutboxKind, WhatsappTemplate>> | undefined;
-  publicOrigin: string;
-}
+const secret = (min: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, "Printable ASCII without spaces.");
+
+/** What connecting a number takes, from the API and the console alike. */
+export const WhatsappConnectInput = z.object({
+  phoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,32}$/, "The numeric phone number id from the WhatsApp Manager / API setup page."),
+  accessToken: secret(20),
+  appSecret: secret(16),
+  verifyToken: secret(8),
+  autoReplyText: z.string().trim().min(1).max(4096).optional(),
+  templates: whatsappTemplatesSchema.optional().openapi({
+    description:
+      "Approved templates per use (auto_reply, follow_up, rep_alert, relay, rep_reply, reminder, escalation, " +
+      "bot_reply), sent outside the 24-hour window",
+  }),
+});
+export type WhatsappConnectInput = z.infer<typeof WhatsappConnectInput>;
 
 /**
  * Connects a business number: reads it from the Graph API with the token (a wrong token or number id is
@@ -102,7 +118,10 @@ export interface ConnectWhatsappInput {
  * again in the same workspace updates that channel. The webhook itself is registered by the owner in the
  * Meta app's settings (callback URL + verify token), which the Graph API does not offer per number.
  */
-export async function connectWhatsappNumber({ ctx, workspace }: Scope, input: ConnectWhatsappInput) {
+export async function connectWhatsappNumber(
+  { ctx, workspace }: Scope,
+  input: WhatsappConnectInput & { publicOrigin: string },
+) {
   const root = ctx.config.WHATSAPP_GRAPH_URL.replace(/\/+$/, "");
   const profile = await graphLookup(
     `${root}/${encodeURIComponent(input.phoneNumberId)}?fields=display_phone_number,verified_name`,

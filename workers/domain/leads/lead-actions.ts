@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import type { InStatement, InValue } from "@libsql/client/web";
 import { and, eq } from "drizzle-orm";
 import { lead, leadEvent } from "../../../db/schema";
@@ -20,6 +21,15 @@ const built = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement 
   const { sql, params } = q.toSQL();
   return { sql, args: params as InValue[] };
 };
+
+/** Which rep claims or passes a lead. */
+export const RepActionInput = z.object({ repId: z.string().min(1).max(64) });
+
+/** A manual reassignment: to a named rep, or (without one) to the pool's next eligible rep. */
+export const AssignInput = z.object({
+  repId: z.string().min(1).max(64).optional(),
+  force: z.boolean().optional().openapi({ description: "assign to a paused, away or at-cap rep anyway" }),
+});
 
 /**
  * A rep takes the lead: it stops the SLA clock. An unowned lead becomes theirs only while they are under

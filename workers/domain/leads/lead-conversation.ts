@@ -58,8 +58,10 @@ export async function loadConversation({ ctx, workspace }: Scope, leadId: string
         args: { ws: workspace.id, lead: leadId },
       },
       {
-        sql: `SELECT kind, sender, state, payload, delivery_status, COALESCE(delivery_error, last_error) AS reason, created_at
-              FROM outbox WHERE workspace_id = :ws AND lead_id = :lead AND kind IN ('auto_reply', 'follow_up', 'rep_reply')
+        sql: `SELECT kind, sender, state, payload, delivery_status, COALESCE(delivery_error, last_error) AS reason,
+              created_at
+              FROM outbox WHERE workspace_id = :ws AND lead_id = :lead
+                AND kind IN ('auto_reply', 'follow_up', 'rep_reply')
               ORDER BY created_at, id`,
         args: { ws: workspace.id, lead: leadId },
       },
@@ -121,7 +123,8 @@ export async function replyOptions(s: Scope, leadId: string): Promise<ReplyOptio
   const channel = route.sender === "whatsapp" ? "WhatsApp" : route.sender === "telegram" ? "Telegram" : "email";
   if (route.sender !== "whatsapp") return { mode: "text", route, channel };
   const rs = await s.ctx.database.client.execute({
-    sql: `SELECT c.config, (SELECT w.last_inbound_at FROM whatsapp_window w WHERE w.channel_id = c.id AND w.address = :to) AS inbound
+    sql: `SELECT c.config, (SELECT w.last_inbound_at FROM whatsapp_window w WHERE w.channel_id = c.id
+          AND w.address = :to) AS inbound
           FROM channel c WHERE c.id = :channel AND c.workspace_id = :ws`,
     args: { channel: route.channelId, ws: s.workspace.id, to: route.recipient.replace(/^\+/, "") },
   });
@@ -133,7 +136,8 @@ export async function replyOptions(s: Scope, leadId: string): Promise<ReplyOptio
   const why =
     inbound === null
       ? "This person has not written to your WhatsApp number, so WhatsApp allows only approved templates."
-      : "Their last WhatsApp message is more than 24 hours old, so WhatsApp allows only approved templates until they write again.";
+      : "Their last WhatsApp message is more than 24 hours old, so WhatsApp allows only approved templates " +
+        "until they write again.";
   return templates.length
     ? { mode: "template", route, channel, templates, why }
     : { mode: "none", why: `${why} No template is set up for this number.` };

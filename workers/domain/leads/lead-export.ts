@@ -1,5 +1,5 @@
 import { toCsv } from "../../lib/csv";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { listReps } from "../team/reps";
 import { type LeadFilter, listLeads } from "./leads";
 
@@ -36,10 +36,7 @@ const UTF8_BOM = "\uFEFF";
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The leads matching the list filters (newest first, all pages up to EXPORT_MAX_ROWS) as CSV text. */
-export async function exportLeadsCsv(
-  scope: { ctx: DomainContext; workspace: WorkspaceRef },
-  filter: Omit<LeadFilter, "limit" | "cursor">,
-) {
+export async function exportLeadsCsv(scope: Scope, filter: Omit<LeadFilter, "limit" | "cursor">) {
   const reps = new Map((await listReps(scope)).map((r) => [r.id, r.name]));
   const rows: unknown[][] = [];
   let cursor: string | undefined;

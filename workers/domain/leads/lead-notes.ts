@@ -1,6 +1,6 @@
 import { AppError, toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
-import type { Actor, DomainContext, WorkspaceRef } from "../context";
+import type { Actor, Scope } from "../context";
 
 /**
  * Adds a note to a lead's timeline (a rep's `/note` in Telegram). Unlike the owner's `notes` field, which
@@ -8,7 +8,7 @@ import type { Actor, DomainContext, WorkspaceRef } from "../context";
  * redelivered command add nothing. Returns false when the note was already recorded.
  */
 export async function addLeadNote(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   input: { leadId: string; text: string; actor: Actor; dedupKey?: string; via?: string },
 ): Promise<boolean> {
   const text = input.text.trim().slice(0, 2000);
@@ -19,7 +19,8 @@ export async function addLeadNote(
       [
         // A rep may only write on their own workspace's leads (the lead and the rep are both checked here).
         {
-          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+          sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key,
+                created_at)
                 SELECT :id, :ws, l.id, 'note', :actorType, :actorId, :data, :dedup, :now FROM lead l
                 WHERE l.workspace_id = :ws AND l.id = :lead
                   AND (:actorType <> 'rep' OR EXISTS (SELECT 1 FROM rep WHERE workspace_id = :ws AND id = :actorId))

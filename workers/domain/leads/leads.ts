@@ -1,7 +1,8 @@
+import { z } from "@hono/zod-openapi";
 import type { InStatement, InValue } from "@libsql/client/web";
 import { and, asc, desc, eq, gte, isNull, like, lt, or, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import { type LeadSource, type LeadStatus, lead, leadEvent } from "../../../db/schema";
+import { LEAD_SOURCES, LEAD_STATUSES, lead, leadEvent } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import { sendSoon } from "../../outbox/send-now";
@@ -16,19 +17,47 @@ import { type Lead, leadFromRow } from "./lead-row";
 
 export type LeadEvent = typeof leadEvent.$inferSelect;
 
-export interface LeadFilter {
-  status?: LeadStatus[] | undefined;
-  source?: LeadSource[] | undefined;
-  /** a rep id, or "none" for unassigned leads */
-  owner?: string | undefined;
-  from?: number | undefined;
-  to?: number | undefined;
-  q?: string | undefined;
+/** `?status=new,contacted` or repeated — either way a list of enum values. */
+const csvEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)))
+    .optional();
+
+const DateBound = z
+  .union([
+    z
+      .string()
+      .regex(/^\d{1,16}$/)
+      .transform(Number),
+    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+    z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
+  ])
+  .optional()
+  .openapi({ description: "epoch ms, ISO date (UTC midnight) or ISO date-time", type: "string" });
+
+/** A lead list's filter as a query string gives it (the API's list and export, the console's list). */
+export const LeadListQuery = z.object({
+  status: csvEnum(LEAD_STATUSES).openapi({ type: "string", example: "new,contacted" }),
+  source: csvEnum(LEAD_SOURCES).openapi({ type: "string", example: "form" }),
+  owner: z.string().max(64).optional().openapi({ description: 'rep id, or "none" for unassigned' }),
+  from: DateBound,
+  to: DateBound,
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: "matches name, email, phone, message" }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(100).optional(),
+});
+
+export type LeadFilter = z.output<typeof LeadListQuery> & {
   /** A rep signed in to the console: their own leads only (and nobody's, when the workspace allows). */
   visibleTo?: LeadVisibility | undefined;
-  limit: number;
-  cursor?: string | undefined;
-}
+};
 
 export interface LeadVisibility {
   repId: string | null;
@@ -112,13 +141,13 @@ export async function getLead(
   return { lead: found, events, messages: leadMessages(found.source, events, sent) };
 }
 
-export interface LeadPatch {
-  status?: LeadStatus | undefined;
-  ownerRepId?: string | null | undefined;
-  notes?: string | null | undefined;
-  /** hand the lead to a paused, away or at-cap rep anyway */
-  force?: boolean | undefined;
-}
+export const LeadPatch = z.object({
+  status: z.enum(LEAD_STATUSES).optional(),
+  ownerRepId: z.string().max(64).nullable().optional(),
+  notes: z.string().max(10_000).nullable().optional(),
+  force: z.boolean().optional().openapi({ description: "assign to a paused, away or at-cap rep anyway" }),
+});
+export type LeadPatch = z.infer<typeof LeadPatch>;
 
 /** Status, owner and notes changes, each recorded on the timeline with its actor, in one batch. */
 export async function updateLead({ ctx, workspace }: Scope, id: string, patch: LeadPatch, actor: Actor) {

@@ -33,11 +33,14 @@ export async function prospectRoute(
                 (SELECT c.channel_id FROM telegram_conversation c
                  WHERE c.workspace_id = l.workspace_id AND c.lead_id = l.id AND c.chat_id = l.telegram_user_id
                  ORDER BY c.updated_at DESC LIMIT 1),
-                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'telegram' ORDER BY created_at LIMIT 1)) AS tg_channel,
+                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'telegram' ORDER BY created_at
+                  LIMIT 1)) AS tg_channel,
               COALESCE(
-                (SELECT w.channel_id FROM whatsapp_window w JOIN channel ch ON ch.id = w.channel_id AND ch.workspace_id = l.workspace_id
+                (SELECT w.channel_id FROM whatsapp_window w JOIN channel ch ON ch.id = w.channel_id
+                 AND ch.workspace_id = l.workspace_id
                  WHERE w.address = COALESCE(l.whatsapp_id, l.whatsapp_user_id) ORDER BY w.last_inbound_at DESC LIMIT 1),
-                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)) AS wa_channel
+                (SELECT id FROM channel WHERE workspace_id = l.workspace_id AND kind = 'whatsapp' ORDER BY created_at
+                  LIMIT 1)) AS wa_channel
             FROM lead l WHERE l.workspace_id = :ws AND l.id = :lead`,
       args: { ws: workspaceId, lead: leadId },
     });
@@ -120,7 +123,8 @@ export function repReplyStatements(r: {
     statements: [
       ...rows,
       {
-        sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+        sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key,
+              created_at)
               VALUES (:id, :ws, :lead, 'message', :actorType, :actorId, :data, :dedup, :now) ON CONFLICT DO NOTHING`,
         args: {
           id: newId("evt", r.now),

@@ -1,5 +1,6 @@
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { form, type LeadSource, pool, type StepSender, sequence, sequenceStep } from "../../../db/schema";
+import { form, LEAD_SOURCES, pool, STEP_SENDERS, sequence, sequenceStep } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import type { Scope } from "../context";
@@ -8,24 +9,52 @@ export type SequenceRow = typeof sequence.$inferSelect;
 export type SequenceStepRow = typeof sequenceStep.$inferSelect;
 export type Sequence = SequenceRow & { steps: SequenceStepRow[] };
 
-export interface StepInput {
-  delayMinutes: number;
-  sender: StepSender;
-  text?: string | null | undefined;
-  subject?: string | null | undefined;
-  template?: string | null | undefined;
-}
+const Hhmm = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Local time as HH:MM (24 h).")
+  .openapi({ example: "21:00" });
 
-export interface SequenceInput {
-  name: string;
-  active?: boolean | undefined;
-  formId?: string | null | undefined;
-  source?: LeadSource | null | undefined;
-  poolId?: string | null | undefined;
-  quietStart?: string | null | undefined;
-  quietEnd?: string | null | undefined;
-  steps: StepInput[];
-}
+export const StepInput = z
+  .object({
+    delayMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 90)
+      .openapi({ description: "After the previous step (after enrolment for the first)" }),
+    sender: z.enum(STEP_SENDERS),
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4000)
+      .nullish()
+      .openapi({ description: "Template variables: {name}, {rep_name}, {form}" }),
+    subject: z.string().trim().min(1).max(200).nullish(),
+    template: z
+      .string()
+      .trim()
+      .min(1)
+      .max(512)
+      .nullish()
+      .openapi({ description: "WhatsApp approved template, used outside the 24-hour window" }),
+  })
+  .openapi("SequenceStepInput");
+export type StepInput = z.infer<typeof StepInput>;
+
+export const SequenceInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  active: z.boolean().optional(),
+  formId: z.string().max(64).nullish().openapi({ description: "Enrol new leads of this form only" }),
+  source: z.enum(LEAD_SOURCES).nullish().openapi({ description: "Enrol new leads from this channel only" }),
+  poolId: z.string().max(64).nullish().openapi({ description: "Enrol leads routed to this pool (Distribution)" }),
+  quietStart: Hhmm.nullish().openapi({
+    description: "Quiet hours start, workspace time zone; null = none. Default 21:00",
+  }),
+  quietEnd: Hhmm.nullish().openapi({ description: "Quiet hours end; default 08:00" }),
+  steps: z.array(StepInput).min(1).max(20),
+});
+export type SequenceInput = z.infer<typeof SequenceInput>;
 
 function checkSteps(steps: StepInput[]) {
   for (const [i, s] of steps.entries()) {

@@ -3,7 +3,7 @@ import { newId } from "../../lib/ids";
 import { REP_ON_WHATSAPP } from "../../outbox/capture-statements";
 import { sendSoon } from "../../outbox/send-now";
 import { repTelegramBot } from "../channels/rep-bot";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 
 /**
  * A rep's "Snooze 1h" (Telegram or WhatsApp button): a reminder to the lead's owner, as an outbox row due at
@@ -11,7 +11,7 @@ import type { DomainContext, WorkspaceRef } from "../context";
  * or a replayed callback makes one reminder. Returns the outbox row id.
  */
 export async function snoozeLead(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   leadId: string,
   until: number,
 ): Promise<{ outboxId: string; dueAt: number }> {
@@ -22,7 +22,8 @@ export async function snoozeLead(
   const [insertedTelegram, insertedWhatsapp, found] = await client.batch(
     [
       {
-        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+              idempotency_key, state, attempts, due_at, created_at, updated_at)
               SELECT :oid, l.workspace_id, l.id, 'reminder', 'telegram',
                 ${repTelegramBot("r")},
                 r.telegram_chat_id,
@@ -35,12 +36,14 @@ export async function snoozeLead(
       },
       // Reps without Telegram get it on WhatsApp, from the workspace's number (same key: one reminder).
       {
-        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+        sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+              idempotency_key, state, attempts, due_at, created_at, updated_at)
               SELECT :oid, l.workspace_id, l.id, 'reminder', 'whatsapp', c.id, substr(r.whatsapp_phone, 2),
                 json_object('text', 'Reminder: snoozed lead {name} (' || l.id || ') is back.'),
                 :key, 'pending', 0, :due, :now, :now
               FROM lead l JOIN rep r ON r.id = l.owner_rep_id
-                JOIN channel c ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp' ORDER BY created_at LIMIT 1)
+                JOIN channel c ON c.id = (SELECT id FROM channel WHERE workspace_id = :ws AND kind = 'whatsapp'
+                  ORDER BY created_at LIMIT 1)
               WHERE l.workspace_id = :ws AND l.id = :lead AND ${REP_ON_WHATSAPP}
               ON CONFLICT DO NOTHING`,
         args: { oid: newId("obx", now), ws: workspace.id, lead: leadId, key, due: dueAt, now },

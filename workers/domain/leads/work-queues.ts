@@ -11,7 +11,8 @@ const UNASSIGNED = `l.workspace_id = :ws AND l.owner_rep_id IS NULL AND ${OPEN}`
 const BREACHED = `l.workspace_id = :ws AND ${OPEN} AND l.first_response_at IS NULL
   AND ((l.sla_due_at IS NOT NULL AND l.sla_due_at < :now) OR l.escalated_at IS NOT NULL)`;
 // Messages that did not reach a person: refused for good, out of tries, or reported failed afterwards.
-const FAILED = `o.workspace_id = :ws AND o.kind <> 'webhook' AND (o.state IN ('failed', 'dead') OR o.delivery_status = 'failed')`;
+const FAILED = `o.workspace_id = :ws AND o.kind <> 'webhook'
+  AND (o.state IN ('failed', 'dead') OR o.delivery_status = 'failed')`;
 
 export interface QueueCounts {
   unassigned: number;
@@ -73,7 +74,8 @@ export async function loadQueues({ ctx, workspace }: Scope) {
   const ws = workspace.id;
   const limit = QUEUE_LIMIT;
   const lastAssignment = `(SELECT e.data FROM lead_event e WHERE e.workspace_id = l.workspace_id AND e.lead_id = l.id
-      AND e.type IN ('unassigned', 'assigned', 'escalated', 'owner_changed', 'reassigned') ORDER BY e.created_at DESC, e.id DESC LIMIT 1)`;
+      AND e.type IN ('unassigned', 'assigned', 'escalated', 'owner_changed', 'reassigned')
+      ORDER BY e.created_at DESC, e.id DESC LIMIT 1)`;
   try {
     const [unassigned, breached, failed, reps] = await ctx.database.client.batch([
       {
@@ -89,7 +91,8 @@ export async function loadQueues({ ctx, workspace }: Scope) {
       {
         sql: `SELECT o.id, o.lead_id, l.name AS lead_name, o.kind, o.sender, o.state, o.attempts, o.updated_at,
                 COALESCE(o.delivery_error, o.last_error, '') AS error
-              FROM outbox o LEFT JOIN lead l ON l.id = o.lead_id WHERE ${FAILED} ORDER BY o.updated_at DESC LIMIT :limit`,
+              FROM outbox o LEFT JOIN lead l ON l.id = o.lead_id WHERE ${FAILED} ORDER BY o.updated_at DESC
+                LIMIT :limit`,
         args: { ws, limit },
       },
       { sql: `SELECT id, name FROM rep WHERE workspace_id = :ws`, args: { ws } },

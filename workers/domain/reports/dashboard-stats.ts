@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { LEAD_SOURCES, LEAD_STATUSES, rep, workspace } from "../../../db/schema";
 import { zoneDay, zoneMidnight } from "../../lib/zone-time";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { aggregateDashboardStats } from "./dashboard-aggregates";
 
 /** The lead columns the charts need; everything else stays in the database. */
@@ -167,10 +167,7 @@ export function buildDashboardStats(
 }
 
 /** Loads the reps and the workspace time zone, then has libSQL aggregate the range (no lead rows are read). */
-export async function loadDashboardStats(
-  { ctx, workspace: ws }: { ctx: DomainContext; workspace: WorkspaceRef },
-  opts: { days: number; slaMinutes: number },
-) {
+export async function loadDashboardStats({ ctx, workspace: ws }: Scope, opts: { days: number; slaMinutes: number }) {
   const { db } = ctx.database;
   const now = ctx.now();
   const [reps, wsRows] = await db.batch([

@@ -1,5 +1,5 @@
 import { toAppError } from "../../errors";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { percentile } from "./dashboard-stats";
 
 const DAY_MS = 86_400_000;
@@ -73,10 +73,7 @@ export function summarizeRepStats(rows: RepStatRows, now: number, timeZone: stri
 }
 
 /** A rep's own numbers in their workspace (Telegram `/stats`), in one round trip. */
-export async function repStats(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
-  repId: string,
-): Promise<RepNumbers> {
+export async function repStats({ ctx, workspace }: Scope, repId: string): Promise<RepNumbers> {
   const now = ctx.now();
   const args = { ws: workspace.id, rep: repId, since: now - 8 * DAY_MS };
   try {
@@ -84,16 +81,19 @@ export async function repStats(
       [
         { sql: `SELECT timezone FROM workspace WHERE id = :ws`, args: { ws: workspace.id } },
         {
-          sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = :ws AND owner_rep_id = :rep AND status IN (SELECT value FROM json_each(:open))`,
+          sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = :ws AND owner_rep_id = :rep
+            AND status IN (SELECT value FROM json_each(:open))`,
           args: { ws: workspace.id, rep: repId, open: JSON.stringify(OPEN) },
         },
         {
           sql: `SELECT assigned_at, first_response_at FROM lead
-                WHERE workspace_id = :ws AND owner_rep_id = :rep AND (assigned_at >= :since OR first_response_at >= :since)`,
+                WHERE workspace_id = :ws AND owner_rep_id = :rep AND (assigned_at >= :since
+                  OR first_response_at >= :since)`,
           args,
         },
         {
-          sql: `SELECT max(e.created_at) AS at FROM lead_event e JOIN lead l ON l.id = e.lead_id AND l.workspace_id = e.workspace_id
+          sql: `SELECT max(e.created_at) AS at FROM lead_event e JOIN lead l ON l.id = e.lead_id
+                AND l.workspace_id = e.workspace_id
                 WHERE e.workspace_id = :ws AND l.owner_rep_id = :rep AND l.status = 'won' AND e.type = 'status_changed'
                   AND json_extract(e.data, '$.to') = 'won' AND e.created_at >= :since
                 GROUP BY e.lead_id`,

@@ -5,7 +5,10 @@ import { poolReps, poolSettings, type RoutingContext } from "./routing-context";
 export interface OwnerDecision {
   ownerRepId: string | null;
   poolId: string | null;
-  /** sticky: back to the previous owner · rotation: the pool's round robin · fallback: nobody eligible, the pool's fallback · none: nobody at all */
+  /**
+   * sticky: back to the previous owner · rotation: the pool's round robin · fallback: nobody eligible, the pool's
+   * fallback · none: nobody at all
+   */
   reason: "sticky" | "rotation" | "fallback" | "none";
   /** rep id → why they were skipped (the timeline shows it when nobody was eligible) */
   skipped: Record<string, SkipReason>;

@@ -102,9 +102,8 @@ export async function reassignLead(
   };
   // Only the run that still sees the lead as it was read moves it (compare-and-set on the count).
   // A move to a rep also re-checks their cap inside the write (assignment-guard.ts).
-  const guard = `workspace_id = :ws AND id = :id AND reassign_count = :count AND owner_rep_id IS :from AND escalated_at IS NULL${
-    moved ? ` AND ${underCap(":to")}` : ""
-  }`;
+  const guard = `workspace_id = :ws AND id = :id AND reassign_count = :count AND owner_rep_id IS :from
+    AND escalated_at IS NULL${moved ? ` AND ${underCap(":to")}` : ""}`;
   const event = (suffix: string, type: string, data: Record<string, unknown>): InStatement =>
     stmt(
       `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)

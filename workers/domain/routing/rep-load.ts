@@ -1,17 +1,11 @@
 import { and, asc, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { lead, rep, workspace as workspaceTable } from "../../../db/schema";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { localBoundaries } from "../reports/rep-stats";
 import { OPEN_STATUSES } from "./routing-context";
 
 /** Open leads per rep id, for the reps page (cap usage). */
-export async function openLeadsByRep({
-  ctx,
-  workspace,
-}: {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}): Promise<Map<string, number>> {
+export async function openLeadsByRep({ ctx, workspace }: Scope): Promise<Map<string, number>> {
   const rows = await ctx.database.db
     .select({ repId: lead.ownerRepId, n: count() })
     .from(lead)
@@ -35,13 +29,7 @@ export interface RepLoad {
 }
 
 /** Every rep's load, for the API and the console: open leads, leads assigned today and this week, cap. */
-export async function repLoads({
-  ctx,
-  workspace,
-}: {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}): Promise<RepLoad[]> {
+export async function repLoads({ ctx, workspace }: Scope): Promise<RepLoad[]> {
   const now = ctx.now();
   const { db } = ctx.database;
   const ws = await db

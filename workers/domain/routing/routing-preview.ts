@@ -5,7 +5,7 @@ import { AppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
 import type { SkipReason } from "../../routing/availability";
 import { routeToPool } from "../../routing/rules";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { decideOwner, type OwnerDecision } from "./decide-owner";
 import { defaultPoolId, loadRoutingContext } from "./routing-context";
 
@@ -37,10 +37,7 @@ export interface RoutingPreview {
  * with its reason — through the same decision code as a capture, asking the rotation who is next without
  * advancing it. Nothing is written. The API route and the console's routing page both call this.
  */
-export async function previewRouting(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
-  raw: RoutingSample,
-): Promise<RoutingPreview> {
+export async function previewRouting({ ctx, workspace }: Scope, raw: RoutingSample): Promise<RoutingPreview> {
   const parsed = routingSampleSchema.safeParse(raw);
   if (!parsed.success)
     throw AppError.validation(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message])));
@@ -69,6 +66,7 @@ export async function previewRouting(
       source: sample.source,
       formId: sample.formId ?? null,
       country: phone ? phoneCountry(phone) : null,
+      phone,
       fields: sample.fields,
     },
     defaultPoolId(routing),

@@ -18,7 +18,11 @@ const Criteria = z.object({
     .array(z.string().trim().min(1).max(100))
     .max(200)
     .optional()
-    .openapi({ description: "form field region/state/province" }),
+    .openapi({
+      description:
+        "form field region/state/province; without one, the state or province of a US or Canadian phone " +
+        "number (code or name, e.g. CA or California)",
+    }),
   postalPrefixes: z
     .array(z.string().trim().min(1).max(12))
     .max(500)

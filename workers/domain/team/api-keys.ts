@@ -1,15 +1,11 @@
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { type ApiKeyScope, apiKey } from "../../../db/schema";
+import { API_KEY_SCOPES, type ApiKeyScope, apiKey } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { generateApiKey, hashApiKey } from "../../lib/api-key";
 import { newId } from "../../lib/ids";
-import type { DomainContext } from "../context";
+import type { Scope } from "../context";
 import { canManage, type Principal } from "./principal";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: { id: string };
-}
 
 type ApiKeyRow = typeof apiKey.$inferSelect;
 
@@ -64,12 +60,13 @@ async function newKeyRow(ws: string, name: string, scope: ApiKeyScope, by: Princ
   return { row, key };
 }
 
+const keyName = z.string().trim().min(1).max(80);
+
+export const ApiKeyInput = z.object({ name: keyName, scope: z.enum(API_KEY_SCOPES) });
+export type ApiKeyInput = z.infer<typeof ApiKeyInput>;
+
 /** A named, scoped key; the secret is in this answer only. */
-export async function createApiKey(
-  { ctx, workspace }: Scope,
-  input: { name: string; scope: ApiKeyScope },
-  by: Principal,
-) {
+export async function createApiKey({ ctx, workspace }: Scope, input: ApiKeyInput, by: Principal) {
   requireManager(by);
   const { row, key } = await newKeyRow(workspace.id, input.name, input.scope, by, ctx.now());
   await ctx.database.db.insert(apiKey).values(row);
@@ -99,6 +96,8 @@ export async function revokeApiKey(s: Scope, id: string, by: Principal): Promise
     .get();
   return publicApiKey(updated ?? { ...row, revokedAt: s.ctx.now() });
 }
+
+export const ApiKeyRotateInput = z.object({ name: keyName.optional().openapi({ description: "rename it too" }) });
 
 /** A new secret under the same scope (and name, unless given), and the old one revoked, in one batch. */
 export async function rotateApiKey(s: Scope, id: string, by: Principal, name?: string) {

@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { auditEvent } from "../../../db/schema";
 import { newId } from "../../lib/ids";
@@ -36,11 +37,16 @@ export async function recordAudit(
   });
 }
 
+export const AuditPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(100).optional().openapi({ description: "`nextCursor` of the previous page" }),
+});
+
 /** A page of the workspace's changes, newest first, each actor named; `nextCursor` is null on the last page. */
 export async function listAudit(
   ctx: DomainContext,
   workspaceId: string,
-  page: { limit: number; cursor?: string },
+  page: z.output<typeof AuditPageQuery>,
 ): Promise<{ data: AuditEventView[]; nextCursor: string | null }> {
   const { db } = ctx.database;
   const where = page.cursor

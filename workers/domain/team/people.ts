@@ -10,18 +10,13 @@ import { sha256Hex } from "../../lib/sha256";
 import { insertedIds, outboxRowInsert } from "../../outbox/outbox-row";
 import { personMessageStatements } from "../../outbox/person-message";
 import { sendSoon } from "../../outbox/send-now";
-import type { DomainContext } from "../context";
+import type { DomainContext, Scope } from "../context";
 import { canManage, type Principal } from "./principal";
 import { requireWorkspaceRep } from "./reps";
 import { endSessionsStatement } from "./sessions";
 
 export type Person = typeof person.$inferSelect;
 const INVITE_TTL_MS = 7 * 24 * 3_600_000;
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: { id: string; defaultCountry: string };
-}
 
 /** What the API and the console show of a person: never a hash. */
 export function publicPerson(p: Person) {

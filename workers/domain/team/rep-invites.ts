@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { rep, repInvite } from "../../../db/schema";
 import { AppError, toAppError } from "../../errors";
@@ -11,6 +12,12 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+export const RepTelegramInviteInput = z.object({
+  channelId: z.string().trim().min(1).max(64).optional().openapi({
+    description: "The bot to link through (the rep starts it, and alerts come from it); default the first bot",
+  }),
+});
 
 /**
  * A one-time code that links a Telegram chat to this rep, and the deep link of the bot that carries it (the
@@ -52,7 +59,8 @@ export async function redeemRepInvite(
 ): Promise<{ id: string; name: string } | null> {
   const now = ctx.now();
   const hash = await sha256Hex(code);
-  const claimed = `(SELECT rep_id FROM rep_invite WHERE code_hash = :hash AND workspace_id = :ws AND used_at = :now AND used_by = :chat)`;
+  const claimed = `(SELECT rep_id FROM rep_invite
+    WHERE code_hash = :hash AND workspace_id = :ws AND used_at = :now AND used_by = :chat)`;
   try {
     const results = await ctx.database.client.batch(
       [
@@ -63,7 +71,8 @@ export async function redeemRepInvite(
         },
         {
           sql: `UPDATE rep SET telegram_chat_id = NULL, telegram_channel_id = NULL, updated_at = :now
-                WHERE workspace_id = :ws AND telegram_chat_id = :chat AND id <> COALESCE(${claimed}, '') AND ${claimed} IS NOT NULL`,
+                WHERE workspace_id = :ws AND telegram_chat_id = :chat AND id <> COALESCE(${claimed}, '')
+                  AND ${claimed} IS NOT NULL`,
           args: { hash, ws: workspace.id, now, chat: chatId },
         },
         {

@@ -1,18 +1,37 @@
+import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { apiKey, workspace } from "../../../db/schema";
+import { apiKey, FAILED_STEP_POLICIES, RE_INQUIRY_POLICIES, workspace } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { generateApiKey, hashApiKey } from "../../lib/api-key";
 import { newId } from "../../lib/ids";
 import type { DomainContext } from "../context";
+import { Country, TimeZone } from "../input-fields";
 import { requireWorkspaceRep } from "./reps";
 
 export type Workspace = typeof workspace.$inferSelect;
 
-export interface CreateWorkspaceInput {
-  name: string;
-  defaultCountry?: string | undefined;
-  timezone?: string | undefined;
-}
+export const ReInquiryPolicy = z.enum(RE_INQUIRY_POLICIES).openapi({
+  description: "a won or lost lead that writes again: `reopen` (back to new, routed and alerted) or `keep`",
+});
+export const FailedStepPolicy = z.enum(FAILED_STEP_POLICIES).openapi({
+  description: "a sequence step that could not be delivered: `stop` the enrolment or `skip` to the next step",
+});
+
+export const CreateWorkspaceInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  defaultCountry: Country.optional(),
+  timezone: TimeZone.optional(),
+});
+export type CreateWorkspaceInput = z.infer<typeof CreateWorkspaceInput>;
+
+export const WorkspacePatch = CreateWorkspaceInput.partial().extend({
+  ownerRepId: z.string().max(64).nullable().optional(),
+  repsSeeUnassigned: z.boolean().optional(),
+  queueHotFirst: z.boolean().optional(),
+  reInquiryPolicy: ReInquiryPolicy.optional(),
+  failedStepPolicy: FailedStepPolicy.optional(),
+});
+export type WorkspacePatch = z.infer<typeof WorkspacePatch>;
 
 /** Creates a workspace and its first API key in one batch; the key is returned once and stored hashed. */
 export async function createWorkspace({ ctx, input }: { ctx: DomainContext; input: CreateWorkspaceInput }) {
@@ -57,13 +76,7 @@ export async function updateWorkspace({
 }: {
   ctx: DomainContext;
   workspaceId: string;
-  input: Partial<CreateWorkspaceInput> & {
-    ownerRepId?: string | null | undefined;
-    repsSeeUnassigned?: boolean | undefined;
-    queueHotFirst?: boolean | undefined;
-    reInquiryPolicy?: Workspace["reInquiryPolicy"] | undefined;
-    failedStepPolicy?: Workspace["failedStepPolicy"] | undefined;
-  };
+  input: WorkspacePatch;
 }) {
   if (input.ownerRepId) await requireWorkspaceRep(ctx, workspaceId, input.ownerRepId, "ownerRepId");
   const patch = {
