@@ -5,6 +5,11 @@ import { defineConfig } from "vitest/config";
 // "browser" drives the embed snippet and the dashboard in real Chromium against `wrangler dev`.
 export default defineConfig({
   test: {
-    projects: ["test/node/vitest.config.ts", "test/workers/vitest.config.ts", "test/browser/vitest.config.ts"],
+    projects: [
+      "test/node/vitest.config.ts",
+      "test/workers/vitest.config.ts",
+      "test/workers-queue/vitest.config.ts",
+      "test/browser/vitest.config.ts",
+    ],
   },
 });

@@ -31,8 +31,8 @@ export const scenarios: Scenario[] = [
   },
   {
     id: "whatsapp-batch",
-    title: "WhatsApp batched delivery: time to answer one webhook holding many first messages",
-    plan: "one signed POST with 200 new prospects; time until the 200 (everything stored)",
+    title: "WhatsApp batched delivery: time to answer webhooks holding many first messages, then exactly-once",
+    plan: "10 signed POSTs of 200 new prospects and one of 1,000; time to each 200, then the queue drained and counted",
     run: measureWhatsappBatch,
   },
   {

@@ -1,10 +1,15 @@
-import type { ChannelList } from "./channels/channel";
+import { type ChannelList, inboundHandlers } from "./channels/channel";
 import { type Config, parseConfig } from "./config";
+import { CRON_JOBS } from "./cron/jobs";
 import { runCron } from "./cron/run-cron";
+import { sweepInbound } from "./cron/sweep-inbound";
 import { openDatabase } from "./db";
 import { createApp } from "./http/create-app";
+import { consumeInbound, parkDeadLetters } from "./inbound/consume-inbound";
+import { INBOUND_DEAD_LETTERS, INBOUND_QUEUE, type InboundMessage } from "./inbound/inbound-message";
 import { consumeOutboxRetries, type OutboxRetryMessage, queueRetries } from "./outbox/retry-queue";
 import { rotationService } from "./routing/rotation-service";
+import { slaClock } from "./routing/sla-clock";
 import { slaTimerFor } from "./routing/sla-timer-do";
 
 type App = ReturnType<typeof createApp>;
@@ -22,6 +27,9 @@ function badEnvironment(issues: string[]): Response {
  * (workers/index.ts) is this with the shipped channels; a test entry may add its own.
  */
 export function workerFor(channels: ChannelList) {
+  const inbound = inboundHandlers(channels);
+  // Stored deliveries nobody handled are swept before the outbox job, so their rows go out in the same tick.
+  const jobs = [...CRON_JOBS.slice(0, -1), sweepInbound(inbound), ...CRON_JOBS.slice(-1)];
   // The env object is stable for the life of an isolate; the app is built once per env, not per request.
   const apps = new WeakMap<object, { app: App; config: Config } | { issues: string[] }>();
 
@@ -53,11 +61,11 @@ export function workerFor(channels: ChannelList) {
         channels,
         controller.scheduledTime,
         rotationService(env.ROTATION),
-        undefined,
+        jobs,
         queueRetries(env.OUTBOX_RETRY, tickTime),
       );
     },
-    async queue(batch, env) {
+    async queue(batch, env, executionCtx) {
       const entry = appFor(env);
       if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
       const { config } = entry;
@@ -68,9 +76,15 @@ export function workerFor(channels: ChannelList) {
         database: openDatabase(config),
         now: Date.now,
         rotation: rotationService(env.ROTATION),
+        slaClock: slaClock(env.SLA_TIMER),
+        // A consumed delivery's auto-reply and alerts go out as a webhook's would: right after, in this invocation.
+        waitUntil: (p: Promise<unknown>) => executionCtx.waitUntil(p),
         scheduleRetry,
       };
-      await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
+      // Queue names as in wrangler.toml.
+      if (batch.queue === INBOUND_DEAD_LETTERS) await parkDeadLetters(ctx, batch as MessageBatch<InboundMessage>);
+      else if (batch.queue === INBOUND_QUEUE) await consumeInbound(ctx, inbound, batch as MessageBatch<InboundMessage>);
+      else await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
     },
   } satisfies ExportedHandler<Env>;
 

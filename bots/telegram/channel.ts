@@ -2,6 +2,7 @@ import type { Channel } from "../../workers/channels/channel";
 import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
 import { registerChannels } from "../../workers/routes/channels";
 import { registerRepTelegramInvite } from "../../workers/routes/rep-telegram-invite";
+import { telegramInbound } from "./handle-update";
 import { leadActionsKeyboard } from "./telegram-actions";
 import { registerTelegramHook } from "./telegram-hook";
 import { telegramSender } from "./telegram-sender";
@@ -15,6 +16,7 @@ export const telegramChannel: Channel = {
     registerTelegramHook(app);
   },
   sender: (config) => telegramSender(config.TELEGRAM_API_ROOT),
+  inbound: telegramInbound,
   renderActions: (ref) => leadActionsKeyboard(ref.leadId),
   prospect: {
     recipient: `l.telegram_user_id`,

@@ -1,10 +1,10 @@
-import { BotError, webhookCallback } from "grammy";
-import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
+import type { Update } from "grammy/types";
 import { findTelegramChannel } from "../../workers/domain/channels/telegram-channels";
 import { AppError } from "../../workers/errors";
 import type { App } from "../../workers/http/app";
+import { acceptDelivery } from "../../workers/inbound/accept-delivery";
 import { timingSafeEqualText } from "../../workers/lib/timing-safe";
-import { createBot } from "./create-bot";
+import { handleTelegramUpdate } from "./handle-update";
 
 // Updates are a few KB; anything far larger is not from Telegram.
 const MAX_UPDATE_BYTES = 1_048_576;
@@ -12,9 +12,9 @@ const MAX_UPDATE_BYTES = 1_048_576;
 /**
  * Telegram's webhook for one connected bot. Checks, in order and before any write: the channel exists
  * (404), the secret Telegram echoes from setWebhook matches (401, constant-time), the body is an update.
- * An `update_id` already recorded is acknowledged with no effect; otherwise the bot handles it and the id
- * is recorded *after* its effects, so the 200 means "stored" and a storage failure answers 5xx, which makes
- * Telegram redeliver (the effects themselves are keyed by the update id, so a partial first try is not doubled).
+ * With the inbound queue the update is queued and answered 200 at once (workers/inbound/); without it the bot
+ * handles it here (bots/telegram/handle-update.ts): an `update_id` already recorded has no effect, and the 200
+ * means "stored" — a storage failure answers 5xx, which makes Telegram redeliver.
  */
 export function registerTelegramHook(app: App) {
   app.post("/hooks/telegram/:channelId", async (c) => {
@@ -27,39 +27,21 @@ export function registerTelegramHook(app: App) {
     }
     if (Number(c.req.header("content-length") ?? 0) > MAX_UPDATE_BYTES)
       throw new AppError("PAYLOAD_TOO_LARGE", "Not a Telegram update.");
-    const update = (await c.req.json().catch(() => null)) as { update_id?: unknown } | null;
+    const text = await c.req.text();
+    let update: { update_id?: unknown } | null = null;
+    try {
+      update = JSON.parse(text) as { update_id?: unknown } | null;
+    } catch {
+      // Answered below like any body that is not an update.
+    }
     if (!update || typeof update !== "object" || !Number.isSafeInteger(update.update_id)) {
       throw new AppError("BAD_REQUEST", "Not a Telegram update (no update_id).");
     }
-    const updateId = update.update_id as number;
-    const { client } = ctx.database;
-    const seen = await client.execute({
-      sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
-      args: [found.channel.id, updateId],
-    });
-    if (seen.rows.length > 0) return c.body(null, 200);
-
-    const bot = createBot(found.channel.config.token, { ctx, channel: found.channel, workspace: found.workspace });
-    let response: Response;
-    try {
-      // The hono adapter re-reads the body Hono already cached, and checks the secret a second time.
-      response = await webhookCallback(bot, "hono", { secretToken: found.channel.config.secretToken })(c);
-    } catch (err) {
-      // grammY wraps what a handler threw; the error renderer maps the original (storage, validation, ...).
-      let cause: unknown = err;
-      while (cause instanceof BotError) cause = cause.error;
-      throw cause;
+    const bytes = new TextEncoder().encode(text).byteLength;
+    if (await acceptDelivery(ctx, { channel: "telegram", channelId: found.channel.id, body: text, bytes })) {
+      return c.body(null, 200);
     }
-    await client.batch(
-      [
-        {
-          sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-          args: [found.channel.id, updateId, ctx.now()],
-        },
-        channelWebhookSeen(found.channel.id, ctx.now()),
-      ],
-      "write",
-    );
-    return response;
+    await handleTelegramUpdate(ctx, found, update as Update);
+    return c.body(null, 200);
   });
 }

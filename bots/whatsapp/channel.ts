@@ -1,6 +1,7 @@
 import type { Channel } from "../../workers/channels/channel";
 import { windowOpen } from "../../workers/outbox/whatsapp-mode";
 import { registerWhatsappChannels } from "../../workers/routes/whatsapp-channels";
+import { whatsappInbound } from "./inbound";
 import { alertButtons } from "./whatsapp-actions";
 import { registerWhatsappHook } from "./whatsapp-hook";
 import { whatsappSender } from "./whatsapp-sender";
@@ -18,6 +19,7 @@ export const whatsappChannel: Channel = {
     registerWhatsappHook(app);
   },
   sender: (config) => whatsappSender(config.WHATSAPP_GRAPH_URL),
+  inbound: whatsappInbound,
   renderActions: (ref) => alertButtons(ref.leadId),
   // Free text only within 24 hours of the recipient's last message to the sending number.
   window: {

@@ -23,8 +23,9 @@ export interface WebhookReport {
 /**
  * One webhook delivery, possibly batched. Order of work:
  * 1. One round trip: note the webhook's arrival on the channel, open the 24-hour window for every sender (before
- *    any reply is queued, so the auto-reply sees it), read which message ids were handled before, and which
- *    senders are reps of the workspace.
+ *    any reply is queued, so the auto-reply sees it), read which message ids were handled before, which senders
+ *    are reps of the workspace, and which already have a lead (a new prospect's first message goes straight to
+ *    the capture).
  * 2. Each new message: a contact's in order (the first creates the lead, the next ones find it), several
  *    contacts at once.
  * 3. One batch: statuses, out-of-band errors, and the handled message ids — recorded after their effects,
@@ -36,29 +37,32 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   const { client } = deps.ctx.database;
   const now = deps.ctx.now();
   const report: WebhookReport = { handled: 0, duplicates: 0, statuses: batch.statuses.length, dropped: 0 };
-  const windows: InStatement[] = [];
+  // [address, at] per sender address, in one statement: a 1,000-message delivery is one upsert, not 2,000.
+  const windows: [string, number][] = [];
   for (const m of batch.messages) {
     // The window opened when the user wrote (Meta's timestamp), not when a retry reached us.
     const at = Math.min(m.timestampMs ?? now, now);
-    for (const address of [m.from, m.fromUserId]) {
-      if (!address) continue;
-      windows.push({
-        sql: `INSERT INTO whatsapp_window (channel_id, address, last_inbound_at) VALUES (:ch, :address, :at)
-              ON CONFLICT (channel_id, address) DO UPDATE
-                SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
-        args: { ch: deps.channel.id, address, at },
-      });
-    }
+    for (const address of [m.from, m.fromUserId]) if (address) windows.push([address, at]);
   }
   const ids = JSON.stringify(batch.messages.map((m) => m.id));
   const phones = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.from ? [`+${m.from}`] : [])))]);
+  const was = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.from ? [m.from] : [])))]);
+  const waUsers = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.fromUserId ? [m.fromUserId] : [])))]);
   const seen = new Set<string>();
   const reps = new Map<string, WhatsappRep>();
+  // Senders a lead already knows by their WhatsApp identity: only their messages need the known-lead write.
+  const known = new Set<string>();
   try {
     const results = await client.batch(
       [
         channelWebhookSeen(deps.channel.id, now),
-        ...windows,
+        {
+          sql: `INSERT INTO whatsapp_window (channel_id, address, last_inbound_at)
+                SELECT :ch, j.value ->> 0, j.value ->> 1 FROM json_each(:windows) j WHERE true
+                ON CONFLICT (channel_id, address)
+                DO UPDATE SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
+          args: { ch: deps.channel.id, windows: JSON.stringify(windows) },
+        },
         {
           sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value
             FROM json_each(:ids))`,
@@ -69,11 +73,18 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
                 WHERE workspace_id = :ws AND active = 1 AND whatsapp_phone IN (SELECT value FROM json_each(:phones))`,
           args: { ws: deps.workspace.id, phones },
         },
+        {
+          sql: `SELECT kind, address FROM lead_identity WHERE workspace_id = :ws
+                AND ((kind = 'whatsapp' AND address IN (SELECT value FROM json_each(:was)))
+                  OR (kind = 'whatsapp-user' AND address IN (SELECT value FROM json_each(:waUsers))))`,
+          args: { ws: deps.workspace.id, was, waUsers },
+        },
       ],
       "write",
     );
-    for (const r of results.at(-2)?.rows ?? []) seen.add(String(r.message_id));
-    for (const r of results.at(-1)?.rows ?? []) reps.set(String(r.wa), { id: String(r.id), name: String(r.name) });
+    for (const r of results.at(-3)?.rows ?? []) seen.add(String(r.message_id));
+    for (const r of results.at(-2)?.rows ?? []) reps.set(String(r.wa), { id: String(r.id), name: String(r.name) });
+    for (const r of results.at(-1)?.rows ?? []) known.add(`${r.kind}:${r.address}`);
   } catch (err) {
     throw toAppError(err);
   }
@@ -96,9 +107,12 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   let storageFailure: unknown;
   const worker = async () => {
     for (let next = queue.shift(); next && !storageFailure; next = queue.shift()) {
+      // After a contact's first message (which creates the lead if there was none) the lead is known.
+      let leadKnown = next.some((m) => known.has(`whatsapp:${m.from}`) || known.has(`whatsapp-user:${m.fromUserId}`));
       for (const m of next) {
         try {
-          await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined);
+          await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined, leadKnown);
+          leadKnown = true;
           report.handled++;
         } catch (err) {
           const appErr = toAppError(err);
@@ -155,12 +169,17 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   return report;
 }
 
-async function handleMessage(deps: WhatsappDeps, m: InboundMessage, rep: WhatsappRep | undefined): Promise<void> {
+async function handleMessage(
+  deps: WhatsappDeps,
+  m: InboundMessage,
+  rep: WhatsappRep | undefined,
+  leadKnown: boolean,
+): Promise<void> {
   const d = describeMessage(m.raw);
   if (rep && m.from) {
     const reply = decodeAlertReply(d.replyId);
     if (reply) return handleRepAction(deps, rep, m.from, m.id, reply);
     return handleRepMessage(deps, rep, m, d, m.from);
   }
-  return handleProspectMessage(deps, m, d);
+  return handleProspectMessage(deps, m, d, leadKnown);
 }

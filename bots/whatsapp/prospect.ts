@@ -67,11 +67,14 @@ export async function handleProspectMessage(
   deps: WhatsappDeps,
   msg: InboundMessage,
   d: DescribedMessage,
+  leadKnown = true,
 ): Promise<void> {
   const consent =
     d.type === "text" || d.type === "button" || d.type === "interactive" ? consentKeyword(d.text, d.replyId) : null;
   const data = eventData(msg, d);
-  let leadId = await recordForKnownLead(deps, msg, data);
+  // `leadKnown` false: no lead had this WhatsApp identity when the delivery was read, so the known-lead write
+  // (a round trip) is skipped; a lead created meanwhile is still found by the capture's dedup.
+  let leadId = leadKnown ? await recordForKnownLead(deps, msg, data) : null;
   if (!leadId) {
     const wa = msg.from;
     // wa_id is the phone in international digits; it dedups against form leads with the same phone. Some

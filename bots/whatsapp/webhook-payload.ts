@@ -110,18 +110,24 @@ export function metaTimestamp(v: string | number | null | undefined): number | n
   return Number.isFinite(n) && n > 0 ? n * 1000 : null;
 }
 
-/**
- * Everything in the webhook for this channel's number. Throws 400 only when the body is not a WhatsApp
- * webhook at all; the rest is acknowledged, and what cannot be read is listed in `skipped`.
- */
-export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch {
+/** The envelope of a WhatsApp webhook; 400 when the body is not one at all (checked before a delivery is queued). */
+export function readEnvelope(body: unknown): z.infer<typeof envelopeSchema> {
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success)
     throw new AppError("BAD_REQUEST", "Not a WhatsApp webhook (needs `object` and an `entry` array).", {
       fields: { entry: "Missing or not an array." },
     });
+  return envelope.data;
+}
+
+/**
+ * Everything in the webhook for this channel's number. Throws 400 only when the body is not a WhatsApp
+ * webhook at all; the rest is acknowledged, and what cannot be read is listed in `skipped`.
+ */
+export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch {
+  const envelope = readEnvelope(body);
   const batch: WebhookBatch = { messages: [], statuses: [], errors: [], skipped: [] };
-  envelope.data.entry.forEach((rawEntry, e) => {
+  envelope.entry.forEach((rawEntry, e) => {
     const entry = entrySchema.safeParse(rawEntry);
     if (!entry.success) {
       batch.skipped.push(`entry ${e}: malformed`);

@@ -3,9 +3,11 @@ import { AppError } from "../../workers/errors";
 import type { App } from "../../workers/http/app";
 import { readBytesLimited } from "../../workers/http/read-body";
 import { assertStorableText } from "../../workers/http/text-safety";
+import { acceptDelivery } from "../../workers/inbound/accept-delivery";
 import { verifyHubSignature } from "../../workers/lib/hub-signature";
 import { timingSafeEqualText } from "../../workers/lib/timing-safe";
 import { handleDelivery } from "./handle-delivery";
+import { readEnvelope } from "./webhook-payload";
 
 // Meta batches up to 1,000 updates per POST, each a few hundred bytes to a few KB.
 const MAX_WEBHOOK_BYTES = 8 * 1_048_576;
@@ -23,7 +25,8 @@ async function channelOr404(ctx: Parameters<typeof findWhatsappChannel>[0], id: 
  * POST: checks, in order and before any write: the channel exists (404), X-Hub-Signature-256 is the app
  * secret's HMAC of the raw bytes (401), the body is a WhatsApp webhook (400). Then every message, status
  * and error in it is handled, for this number and the workspace's other numbers of the same Meta app
- * (bots/whatsapp/handle-delivery.ts), and the answer is 200 only once stored.
+ * (bots/whatsapp/handle-delivery.ts). With the inbound queue the delivery is queued (workers/inbound/) and
+ * answered 200 at once, the consumer doing that work; without it the answer is 200 only once all is stored.
  */
 export function registerWhatsappHook(app: App) {
   app.get("/hooks/whatsapp/:channelId", async (c) => {
@@ -49,13 +52,18 @@ export function registerWhatsappHook(app: App) {
     if (!(await verifyHubSignature(found.channel.config.appSecret, bytes, c.req.header("x-hub-signature-256")))) {
       throw new AppError("UNAUTHORIZED", "Missing or wrong X-Hub-Signature-256.");
     }
+    let text: string;
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+      body = JSON.parse(text);
     } catch {
       throw new AppError("INVALID_JSON", "The body is not JSON.", { fields: { body: "Not valid JSON." } });
     }
     assertStorableText(body);
+    readEnvelope(body);
+    const delivery = { channel: "whatsapp" as const, channelId: found.channel.id, body: text, bytes: bytes.byteLength };
+    if (await acceptDelivery(ctx, delivery)) return c.json({ ok: true, queued: true }, 200);
     const report = await handleDelivery(ctx, found, body);
     return c.json({ ok: true, ...report }, 200);
   });

@@ -4,6 +4,7 @@ export * from "./auth-throttle";
 export * from "./channel";
 export * from "./consent";
 export * from "./form";
+export * from "./inbound-delivery";
 export * from "./lead";
 export * from "./lead-event";
 export * from "./lead-identity";

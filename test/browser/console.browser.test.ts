@@ -73,8 +73,13 @@ async function whatsappMessage(waId: string, name: string, text: string, ageMs =
     body,
   });
   expect(res.status).toBe(200);
-  const rs = await db.execute({ sql: `SELECT id FROM lead WHERE whatsapp_id = ?`, args: [waId] });
-  return { id: String(rs.rows[0]!.id) };
+  // `wrangler dev` runs the inbound queue: the 200 comes first, the lead a moment later (bounded by a count).
+  for (let tries = 0; tries < 100; tries++) {
+    const rs = await db.execute({ sql: `SELECT id FROM lead WHERE whatsapp_id = ?`, args: [waId] });
+    if (rs.rows[0]) return { id: String(rs.rows[0].id) };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no lead for WhatsApp ${waId}`);
 }
 
 /** A lead who talks to the workspace's Telegram bot (the chat identity is what the reply route uses). */

@@ -1,76 +1,20 @@
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { defineProject } from "vitest/config";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { workersProject } from "../support/pool-project";
 
 const root = new URL("../..", import.meta.url).pathname;
 
-// Keep wrangler (used by the pool to read wrangler.toml) offline and its files inside the project.
-process.env.WRANGLER_SEND_METRICS ??= "false";
-process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-process.env.WRANGLER_SEND_ERROR_REPORTS ??= "false";
-process.env.XDG_CONFIG_HOME ??= `${root}.config`;
+// These tests run the webhooks' inline path (a deployment without the inbound queue): the Worker as
+// wrangler.toml declares it, minus the inbound queue's block. test/workers-queue runs it with the queue.
+const inline = readFileSync(`${root}wrangler.toml`, "utf8").replace(
+  /^# BEGIN inbound queue[^\n]*\n[\s\S]*?^# END inbound queue\n/m,
+  "",
+);
+if (inline.includes('"INBOUND"')) throw new Error("wrangler.toml: the inbound queue block lost its BEGIN/END lines");
+mkdirSync(`${root}.wrangler/test`, { recursive: true });
+writeFileSync(`${root}.wrangler/test/wrangler.inline.toml`, inline);
 
-export default defineProject({
-  // Pre-bundled dependencies live in the checkout, not in node_modules (which worktrees may share).
-  cacheDir: `${root}.cache/vite`,
-  plugins: [
-    cloudflareTest(({ inject }) => ({
-      // The shipped Worker plus the test-only JSON channel (test/support/workers/json-channel/).
-      main: "./test/support/workers/test-entry.ts",
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          LIBSQL_URL: inject("libsqlUrl"),
-          // External APIs point at the host-side fakes (test/support/fake-apis.ts).
-          TELEGRAM_API_ROOT: inject("fakeApiUrl"),
-          WHATSAPP_GRAPH_URL: `${inject("fakeApiUrl")}/graph`,
-          EMAIL_API_URL: `${inject("fakeApiUrl")}/email`,
-          EMAIL_API_KEY: "test-email-key",
-          EMAIL_FROM: "LeadRelay <hello@leadrelay.test>",
-          // A fresh random secret per run: no test can depend on a known value to mint a session.
-          SESSION_SECRET: crypto.randomUUID() + crypto.randomUUID(),
-          // The fakes listen on 127.0.0.1: outgoing webhooks may reach them only because of this test-only setting.
-          OUTBOUND_ALLOW_LOOPBACK: "true",
-        },
-      },
-    })),
-  ],
-  test: {
-    name: "workers",
-    root,
-    include: ["test/workers/**/*.test.ts"],
-    globalSetup: ["test/support/global-setup.ts", "test/support/fake-apis-setup.ts"],
-    // Loops are bounded by counts; the timeout only catches a hang, so a busy 2-core machine never fails a test.
-    testTimeout: 120_000,
-    // Files share one libSQL server and some tests count its requests: run files one after another.
-    fileParallelism: false,
-    // Every file loads the Worker afresh, module by module over the pool's socket: several hundred small
-    // modules of these packages cost more than the tests of most files. Pre-bundled, each is one module.
-    deps: {
-      optimizer: {
-        ssr: {
-          enabled: true,
-          include: [
-            "zod",
-            "drizzle-orm",
-            "drizzle-orm/libsql",
-            "drizzle-orm/libsql/web",
-            "drizzle-orm/sqlite-core",
-            "hono",
-            "hono/cookie",
-            "hono/cors",
-            "hono/csrf",
-            "hono/factory",
-            "hono/html",
-            "hono/http-exception",
-            "hono/utils/html",
-            "hono/utils/http-status",
-            "@hono/zod-openapi",
-            "grammy",
-            "@libsql/client/web",
-            "libphonenumber-js/core",
-          ],
-        },
-      },
-    },
-  },
+export default workersProject({
+  name: "workers",
+  include: ["test/workers/**/*.test.ts"],
+  configPath: "./.wrangler/test/wrangler.inline.toml",
 });

@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 import type { App } from "../http/app";
+import type { InboundHandler, InboundHandlers } from "../inbound/inbound-message";
 import type { Sender } from "../outbox/sender";
 
 /**
@@ -42,6 +43,11 @@ export interface Channel {
   routes(app: App): void;
   /** Its outbox sender: sends, classifies the platform's answer, honours its limits and messaging window. */
   sender(config: Config): Sender;
+  /**
+   * Handles queued webhook deliveries (raw bodies, in arrival order) when its webhook route queues them
+   * (workers/inbound/); absent when its webhooks are always handled inline.
+   */
+  inbound?: InboundHandler;
   /** A lead's neutral actions as this platform's buttons (what its sender attaches to an alert). */
   renderActions(ref: LeadActionsRef): unknown;
   /**
@@ -61,4 +67,9 @@ export type ChannelList = readonly Channel[];
 
 export function channelOfKind(channels: ChannelList, kind: string): Channel | undefined {
   return channels.find((c) => c.kind === kind);
+}
+
+/** The queue consumer's and the cron sweep's view of the list: each channel's handler for queued deliveries. */
+export function inboundHandlers(channels: ChannelList): InboundHandlers {
+  return Object.fromEntries(channels.flatMap((c) => (c.inbound ? [[c.kind, c.inbound]] : [])));
 }

@@ -1,6 +1,7 @@
 import type { ChannelList } from "../channels/channel";
 import type { Config } from "../config";
 import type { Database } from "../db";
+import type { InboundQueue } from "../inbound/inbound-message";
 import type { ScheduleRetry } from "../outbox/retry-queue";
 import type { RotationService } from "../routing/rotation-service";
 import type { SlaClock } from "../routing/sla-clock";
@@ -19,6 +20,8 @@ export interface DomainContext {
   waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
   /** Brings failed sends back at their retry time (a delayed queue message); absent: the cron job retries. */
   scheduleRetry?: ScheduleRetry | undefined;
+  /** Takes verified webhook deliveries for the queue consumer; absent: the hooks handle them inline. */
+  inbound?: InboundQueue | undefined;
 }
 
 export interface Actor {

@@ -61,6 +61,7 @@ export function createApp(config: Config, channels: ChannelList, clock: () => nu
       slaClock: slaClock(c.env?.SLA_TIMER),
       waitUntil,
       scheduleRetry,
+      inbound: c.env?.INBOUND,
     });
     await next();
     c.header("X-Request-Id", c.get("requestId"));

@@ -65,17 +65,16 @@ export async function claimDue(ctx: DomainContext, senders: SenderKind[], limit:
   return rs.rows.map(fromRow);
 }
 
-/** Claims the given rows if they are still due and unclaimed (the immediate send after a capture). */
-export async function claimByIds(ctx: DomainContext, senders: SenderKind[], ids: string[]): Promise<ClaimedRow[]> {
-  if (ids.length === 0) return [];
-  const rs = await ctx.database.client.execute(
-    claimStatement(ctx.now(), senders, "AND id IN (SELECT value FROM json_each(:ids))", {
-      ids: JSON.stringify(ids),
-      limit: ids.length,
-    }),
-  );
-  return rs.rows.map(fromRow);
+/** The claim of the given rows if they are still due and unclaimed (the immediate send after a capture). */
+export function claimByIdsStatement(now: number, senders: SenderKind[], ids: string[]): InStatement {
+  return claimStatement(now, senders, "AND id IN (SELECT value FROM json_each(:ids))", {
+    ids: JSON.stringify(ids),
+    limit: ids.length,
+  });
 }
+
+/** The claimed rows a claim statement returned. */
+export const claimedRows = (rows: Row[]): ClaimedRow[] => rows.map(fromRow);
 
 /**
  * A row whose every attempt was claimed by a run that then died (a poison message that crashes the

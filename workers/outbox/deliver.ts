@@ -1,10 +1,10 @@
-import type { InStatement } from "@libsql/client/web";
+import type { InStatement, Row } from "@libsql/client/web";
 import type { ChannelConfig, OutboxKind, SenderKind } from "../../db/schema";
 import { type ChannelList, channelOfKind } from "../channels/channel";
 import type { DomainContext } from "../domain/context";
 import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
-import { type ClaimedRow, claimByIds } from "./claim";
+import { type ClaimedRow, claimByIdsStatement, claimedRows } from "./claim";
 import { statusRank } from "./delivery-status";
 import { insertedIds } from "./outbox-row";
 import { renderTemplate } from "./render";
@@ -22,7 +22,7 @@ const PROSPECT_KINDS: ReadonlySet<OutboxKind> = new Set(["auto_reply", "follow_u
 // Messages to a rep about a lead: one cut at the platform's limit says where the whole text is.
 const ABOUT_LEAD_KINDS: ReadonlySet<OutboxKind> = new Set(["rep_alert", "relay", "escalation"]);
 
-interface RowContext {
+export interface RowContext {
   leadName: string | null;
   optedOut: boolean;
   repName: string | null;
@@ -37,13 +37,30 @@ interface RowContext {
   webhookPreviousSecret: string | null;
 }
 
+/**
+ * Claims the given rows and reads what sending them needs, in one round trip: the context read rides in the
+ * claim's batch (rows another run holds are claimed by nobody here, and their context is ignored).
+ */
+export async function claimWithContext(
+  ctx: DomainContext,
+  senders: SenderKind[],
+  ids: string[],
+): Promise<{ rows: ClaimedRow[]; context: Map<string, RowContext> }> {
+  if (ids.length === 0) return { rows: [], context: new Map() };
+  const [claimed, context] = await ctx.database.client.batch(
+    [claimByIdsStatement(ctx.now(), senders, ids), contextStatement(ctx.channels, ids, ctx.now())],
+    "write",
+  );
+  return { rows: claimedRows(claimed?.rows ?? []), context: contextFromRows(context?.rows ?? []) };
+}
+
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
-async function loadContext(ctx: DomainContext, ids: string[], now: number): Promise<Map<string, RowContext>> {
-  const windows = ctx.channels.filter((c) => c.window);
+function contextStatement(channels: ChannelList, ids: string[], now: number): InStatement {
+  const windows = channels.filter((c) => c.window);
   const lastInbound = windows.length
     ? `CASE o.sender ${windows.map((c) => `WHEN '${c.kind}' THEN ${c.window?.lastInbound}`).join(" ")} END`
     : "NULL";
-  const rs = await ctx.database.client.execute({
+  return {
     sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name,
             c.config AS channel_config,
             EXISTS (SELECT 1 FROM suppression s
@@ -63,10 +80,13 @@ async function loadContext(ctx: DomainContext, ids: string[], now: number): Prom
           LEFT JOIN channel c ON c.id = o.channel_id
           WHERE o.id IN (SELECT value FROM json_each(:ids))`,
     args: { ids: JSON.stringify(ids), now },
-  });
+  };
+}
+
+function contextFromRows(rows: Row[]): Map<string, RowContext> {
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return new Map(
-    rs.rows.map((r) => [
+    rows.map((r) => [
       String(r.id),
       {
         leadName: str(r.lead_name),
@@ -265,19 +285,21 @@ export interface DeliveryReport {
   skipped: number;
 }
 
-/** Sends claimed rows (bounded concurrency) and records every outcome in one batch. */
+/**
+ * Sends claimed rows (bounded concurrency) and records every outcome in one batch. `loaded`: their context,
+ * when the claim already read it (claimWithContext); otherwise it is read here.
+ */
 export async function deliverClaimed(
   ctx: DomainContext,
   senders: SenderRegistry,
   rows: ClaimedRow[],
+  loaded?: Map<string, RowContext>,
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
   if (rows.length === 0) return report;
-  const context = await loadContext(
-    ctx,
-    rows.map((r) => r.id),
-    ctx.now(),
-  );
+  const ids = rows.map((r) => r.id);
+  const context =
+    loaded ?? contextFromRows((await ctx.database.client.execute(contextStatement(ctx.channels, ids, ctx.now()))).rows);
   const statements: InStatement[] = [];
   const retries = new Map<number, string[]>();
   let next = 0;
@@ -303,11 +325,8 @@ export async function deliverClaimed(
   // Notices the outcomes queued (a rep told their reply was not delivered) go out now, not at the next tick.
   const notices = insertedIds(results);
   if (notices.length > 0) {
-    const more = await deliverClaimed(
-      ctx,
-      senders,
-      await claimByIds(ctx, Object.keys(senders) as SenderKind[], notices),
-    );
+    const claimed = await claimWithContext(ctx, Object.keys(senders) as SenderKind[], notices);
+    const more = await deliverClaimed(ctx, senders, claimed.rows, claimed.context);
     report.sent += more.sent;
     report.retried += more.retried;
     report.failed += more.failed;

@@ -1,7 +1,6 @@
 import type { SenderKind } from "../../db/schema";
 import type { DomainContext } from "../domain/context";
-import { claimByIds } from "./claim";
-import { deliverClaimed } from "./deliver";
+import { claimWithContext, deliverClaimed } from "./deliver";
 import { createSenders } from "./senders";
 
 /**
@@ -12,8 +11,8 @@ import { createSenders } from "./senders";
 export async function sendNow(ctx: DomainContext, ids: string[]): Promise<void> {
   try {
     const senders = createSenders(ctx.config, ctx.channels);
-    const rows = await claimByIds(ctx, Object.keys(senders) as SenderKind[], ids);
-    await deliverClaimed(ctx, senders, rows);
+    const { rows, context } = await claimWithContext(ctx, Object.keys(senders) as SenderKind[], ids);
+    await deliverClaimed(ctx, senders, rows, context);
   } catch (err) {
     console.error(JSON.stringify({ job: "outbox.sendNow", error: err instanceof Error ? err.message : String(err) }));
   }

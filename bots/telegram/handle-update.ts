@@ -1,0 +1,64 @@
+import { BotError } from "grammy";
+import type { Update } from "grammy/types";
+import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
+import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
+import { findTelegramChannel } from "../../workers/domain/channels/telegram-channels";
+import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
+import { toAppError } from "../../workers/errors";
+import type { InboundHandler } from "../../workers/inbound/inbound-message";
+import { createBot } from "./create-bot";
+
+/**
+ * One update to one bot. An `update_id` already recorded is skipped; otherwise the bot handles it and the id
+ * is recorded *after* its effects, so a storage failure leaves it to be tried again (the effects themselves are
+ * keyed by the update id, so a partial first try is not doubled). Throws what the bot could not store.
+ */
+export async function handleTelegramUpdate(
+  ctx: DomainContext,
+  found: { channel: TelegramChannel; workspace: WorkspaceRef },
+  update: Update,
+): Promise<void> {
+  const { client } = ctx.database;
+  try {
+    const seen = await client.execute({
+      sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
+      args: [found.channel.id, update.update_id],
+    });
+    if (seen.rows.length > 0) return;
+  } catch (err) {
+    throw toAppError(err);
+  }
+  const bot = createBot(found.channel.config.token, { ctx, channel: found.channel, workspace: found.workspace });
+  try {
+    await bot.handleUpdate(update);
+  } catch (err) {
+    // grammY wraps what a handler threw; callers map the original (storage, validation, ...).
+    let cause: unknown = err;
+    while (cause instanceof BotError) cause = cause.error;
+    throw cause;
+  }
+  try {
+    await client.batch(
+      [
+        {
+          sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+          args: [found.channel.id, update.update_id, ctx.now()],
+        },
+        channelWebhookSeen(found.channel.id, ctx.now()),
+      ],
+      "write",
+    );
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+/** The inbound queue's Telegram side: a bot's queued updates, one after another in the order they came. */
+export const telegramInbound: InboundHandler = async (ctx, channelId, bodies) => {
+  const found = await findTelegramChannel(ctx, channelId);
+  if (!found) {
+    console.warn(JSON.stringify({ bot: "telegram", channel: channelId, dropped: bodies.length, reason: "gone" }));
+    return;
+  }
+  for (const body of bodies) await handleTelegramUpdate(ctx, found, JSON.parse(body) as Update);
+};

@@ -1,0 +1,10 @@
+import { workersProject } from "../support/pool-project";
+
+// The Worker exactly as wrangler.toml declares it, inbound queue included: webhooks are queued and consumed.
+// The database is reached through the fault proxy, so tests can make the consumer meet a storage failure.
+export default workersProject({
+  name: "workers-queue",
+  include: ["test/workers-queue/**/*.test.ts"],
+  configPath: "./wrangler.toml",
+  viaFaultProxy: true,
+});

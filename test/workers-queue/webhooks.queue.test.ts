@@ -1,0 +1,339 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../workers/config";
+import { createApp } from "../../workers/http/create-app";
+import { INBOUND_DEAD_LETTERS, type InboundMessage } from "../../workers/inbound/inbound-message";
+import worker, { CHANNELS } from "../../workers/index";
+import { setDatabase } from "../support/workers/fault";
+import { libsqlStats, testDb } from "../support/workers/harness";
+import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
+import {
+  fixtureUpdate,
+  leadsOf,
+  linkBothReps,
+  nextUpdateId,
+  postUpdate,
+  retarget as retargetUpdate,
+  type TestBot,
+  workspaceWithBot,
+} from "../support/workers/telegram-harness";
+import {
+  graphSendsTo,
+  type Payload,
+  postWebhook,
+  retarget,
+  sign,
+  type TestNumber,
+  uniqueSuffix,
+  uniqueWaId,
+  waEvents,
+  waFixture,
+  waLeads,
+  waOutbox,
+  workspaceWithNumber,
+} from "../support/workers/whatsapp-harness";
+
+/** A bot with both reps linked (their alerts go there) and a WhatsApp number with an auto-reply, one workspace. */
+async function numberWithLinkedReps(): Promise<{ bot: TestBot; num: TestNumber; chatOf: (rep: string) => string }> {
+  const bot = await workspaceWithBot({ autoReplyText: "Hi from the bot" });
+  const { chatOf } = await linkBothReps(bot);
+  const num = await workspaceWithNumber({ autoReplyText: "Thanks {name}!" }, bot.ws);
+  return { bot, num, chatOf };
+}
+
+/** A text from `wa` to the number; `texts` become that many messages of one delivery, in order. */
+async function textsFrom(num: TestNumber, wa: string, texts: string[]): Promise<Payload> {
+  const payload = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());
+  const value = payload.entry[0].changes[0].value;
+  const [first] = value.messages;
+  value.messages = texts.map((body, i) => ({ ...first, id: `${first.id}.${i}`, text: { body } }));
+  return payload;
+}
+
+/** Once the delivery's messages are all recorded as handled: the consumer is done with it. */
+function handled(num: TestNumber, payload: Payload) {
+  const ids: string[] = payload.entry.flatMap((e: any) =>
+    e.changes.flatMap((c: any) => c.value.messages.map((m: any) => m.id)),
+  );
+  return eventually(async () => {
+    const rs = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM whatsapp_inbound
+            WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?))`,
+      args: [num.channelId, JSON.stringify(ids)],
+    });
+    expect(Number(rs.rows[0]!.n)).toBe(ids.length);
+  }, 100);
+}
+
+async function sendsOfKind(leadId: string, kind: string) {
+  return (await waOutbox((await leadOf(leadId)).workspace_id)).filter((r) => r.lead_id === leadId && r.kind === kind);
+}
+
+async function leadOf(leadId: string) {
+  const rs = await testDb().execute({ sql: `SELECT * FROM lead WHERE id = ?`, args: [leadId] });
+  return rs.rows[0] as Record<string, any>;
+}
+
+describe("inbound queue: WhatsApp", () => {
+  it("answers 200 before any lead exists; the consumer stores, alerts and auto-replies exactly once", async () => {
+    const { num, chatOf } = await numberWithLinkedReps();
+    const wa = uniqueWaId();
+    const payload = await textsFrom(num, wa, ["Do you install garden lighting?"]);
+    const res = await postWebhook(num, payload);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ok: true, queued: true });
+
+    await handled(num, payload);
+    const [lead, ...more] = await waLeads(num.ws.id);
+    expect(more).toHaveLength(0);
+    expect(lead).toMatchObject({ source: "whatsapp", whatsapp_id: wa, message: "Do you install garden lighting?" });
+    const [reply] = await graphSendsTo(wa, 1);
+    expect(reply!.body.text.body).toBe("Thanks Dana Reyes!");
+    const chat = chatOf(String(lead!.owner_rep_id));
+    const alerts = await eventually(async () => {
+      const calls = (await fakeCalls(chat)).filter((c) => c.path.endsWith("/sendMessage"));
+      expect(calls).toHaveLength(1);
+      return calls;
+    }, 100);
+    expect(JSON.stringify(alerts[0]!.body)).toContain(String(lead!.id));
+    // Both rows sent, each once.
+    await eventually(async () => {
+      expect((await sendsOfKind(lead!.id, "auto_reply")).map((r) => r.state)).toEqual(["sent"]);
+      expect((await sendsOfKind(lead!.id, "rep_alert")).map((r) => r.state)).toEqual(["sent"]);
+    }, 100);
+    expect(await graphSendsTo(wa, 1)).toHaveLength(1);
+  });
+
+  it("a redelivery (at-least-once) goes through the queue twice and changes nothing the second time", async () => {
+    const { num } = await numberWithLinkedReps();
+    const wa = uniqueWaId();
+    const payload = await textsFrom(num, wa, ["Hello?"]);
+    expect((await postWebhook(num, payload)).status).toBe(200);
+    await handled(num, payload);
+    expect((await postWebhook(num, payload)).status).toBe(200);
+    // The second copy is consumed once a later delivery (queued after it) is handled.
+    const later = await textsFrom(num, uniqueWaId(), ["Another prospect"]);
+    expect((await postWebhook(num, later)).status).toBe(200);
+    await handled(num, later);
+
+    const leads = (await waLeads(num.ws.id)).filter((l) => l.whatsapp_id === wa);
+    expect(leads).toHaveLength(1);
+    expect((await waEvents(leads[0]!.id)).filter((e) => e.type === "created" || e.type === "message")).toHaveLength(1);
+    expect(await sendsOfKind(leads[0]!.id, "auto_reply")).toHaveLength(1);
+    expect(await sendsOfKind(leads[0]!.id, "rep_alert")).toHaveLength(1);
+    expect(await graphSendsTo(wa, 1)).toHaveLength(1);
+  });
+
+  it("keeps a contact's order: within one delivery, and across deliveries posted one after another", async () => {
+    const { num } = await numberWithLinkedReps();
+    const wa = uniqueWaId();
+    const first = await textsFrom(num, wa, ["one", "two", "three"]);
+    const second = await textsFrom(num, wa, ["four"]);
+    const third = await textsFrom(num, wa, ["five", "six"]);
+    for (const p of [first, second, third]) expect((await postWebhook(num, p)).status).toBe(200);
+    await handled(num, third);
+    await handled(num, first);
+
+    const [lead, ...more] = await waLeads(num.ws.id);
+    expect(more).toHaveLength(0);
+    const texts = (await waEvents(lead!.id))
+      .filter((e) => e.type === "created" || e.type === "message")
+      .map((e) => e.data.message ?? e.data.text);
+    expect(texts).toEqual(["one", "two", "three", "four", "five", "six"]);
+  });
+
+  it("a consumer that meets a storage failure is retried, and the lead is stored and answered once", async () => {
+    const { num } = await numberWithLinkedReps();
+    const wa = uniqueWaId();
+    const payload = await textsFrom(num, wa, ["Are you open on Sundays?"]);
+    // Reads pass, every write's answer is lost: the hook (a read and the queue) answers, the consumer fails.
+    await setDatabase("drop-write-response");
+    try {
+      const res = await postWebhook(num, payload);
+      expect(res.status).toBe(200);
+      // The consumer's first write (the 24-hour window, idempotent) reached the database: it has run and failed.
+      await eventually(async () => {
+        const rs = await testDb().execute({
+          sql: `SELECT count(*) AS n FROM whatsapp_window WHERE channel_id = ? AND address = ?`,
+          args: [num.channelId, wa],
+        });
+        expect(Number(rs.rows[0]!.n)).toBe(1);
+      }, 100);
+      expect(await waLeads(num.ws.id)).toHaveLength(0);
+    } finally {
+      await setDatabase("up");
+    }
+    await handled(num, payload);
+    const [lead, ...more] = await waLeads(num.ws.id);
+    expect(more).toHaveLength(0);
+    expect(await sendsOfKind(lead!.id, "auto_reply")).toHaveLength(1);
+    expect(await graphSendsTo(wa, 1)).toHaveLength(1);
+  });
+
+  it("a delivery over a queue message's size is stored in a row, queued by id, handled, the row dropped", async () => {
+    const { num } = await numberWithLinkedReps();
+    const was = Array.from({ length: 40 }, () => uniqueWaId());
+    const payload = retarget(await waFixture("message_text"), num, { waId: was[0] }, uniqueSuffix());
+    const value = payload.entry[0].changes[0].value;
+    const [contact] = value.contacts;
+    const [message] = value.messages;
+    // 40 prospects, each message padded to ~4 KB: ~160 KB, over the 128 KB a queue message may hold.
+    value.contacts = was.map((wa) => ({ ...contact, wa_id: wa, user_id: `US.${wa}` }));
+    value.messages = was.map((wa, i) => ({
+      ...message,
+      id: `${message.id}.${i}`,
+      from: wa,
+      from_user_id: `US.${wa}`,
+      text: { body: `Quote please ${"x".repeat(4000)}` },
+    }));
+    expect(JSON.stringify(payload).length).toBeGreaterThan(128 * 1024);
+    const res = await postWebhook(num, payload);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ok: true, queued: true });
+    await handled(num, payload);
+    expect(await waLeads(num.ws.id)).toHaveLength(40);
+    await eventually(async () => {
+      const rs = await testDb().execute({
+        sql: `SELECT count(*) AS n FROM inbound_delivery WHERE channel_id = ?`,
+        args: [num.channelId],
+      });
+      expect(Number(rs.rows[0]!.n)).toBe(0);
+    });
+  });
+
+  it("without the queue binding the hook handles the delivery inline and answers with what it stored", async () => {
+    const { num } = await numberWithLinkedReps();
+    const parsed = parseConfig(env as unknown as Record<string, unknown>);
+    if (!parsed.ok) throw new Error(parsed.issues.join());
+    const app = createApp(parsed.config, CHANNELS);
+    const wa = uniqueWaId();
+    const body = JSON.stringify(await textsFrom(num, wa, ["No queue here"]));
+    const res = await app.request(
+      `/hooks/whatsapp/${num.channelId}`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-hub-signature-256": await sign(body, num.appSecret) },
+        body,
+      },
+      { ...env, INBOUND: undefined },
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, handled: 1, duplicates: 0 });
+    // Stored by the time of the answer: no waiting on a consumer.
+    expect((await waLeads(num.ws.id)).map((l) => l.whatsapp_id)).toEqual([wa]);
+  });
+});
+
+describe("inbound queue: libSQL round trips", () => {
+  it("a new prospect's message: at most 8 libSQL requests from the hook to the sent auto-reply and alert", async () => {
+    const { num } = await numberWithLinkedReps();
+    // The test's own reads count too: each poll is one request, subtracted below.
+    let polls = 0;
+    const sentTo = async (wa: string) => {
+      polls++;
+      const rs = await testDb().execute({
+        sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
+              WHERE l.workspace_id = ? AND l.whatsapp_id = ? AND o.state = 'sent'`,
+        args: [num.ws.id, wa],
+      });
+      return Number(rs.rows[0]!.n);
+    };
+    // Bounded by a count of polls; the auto-reply and the alert are both sent.
+    const bothSent = async (wa: string) => {
+      for (let i = 0; i < 100 && (await sentTo(wa)) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await sentTo(wa)).toBe(2);
+    };
+    // Warm, and settled: the isolate's caches (scoring rules) hold this workspace, as for any lead after the first,
+    // and the warm lead's own sends are over before counting starts.
+    const warmWa = uniqueWaId();
+    await postWebhook(num, await textsFrom(num, warmWa, ["warm"]));
+    await bothSent(warmWa);
+    const wa = uniqueWaId();
+    const before = (await libsqlStats()).pipelineRequests;
+    polls = 0;
+    expect((await postWebhook(num, await textsFrom(num, wa, ["How much?"]))).status).toBe(200);
+    await bothSent(wa);
+    const used = (await libsqlStats()).pipelineRequests - before - polls;
+    // Hook: the channel. Consumer: the channel, the delivery's reads, the capture's routing read and its batch, the
+    // handled ids. Sends: claim with their context, outcomes.
+    expect(used).toBeLessThanOrEqual(8);
+  });
+});
+
+describe("inbound queue: Telegram", () => {
+  it("an update is answered at once; the consumer captures and alerts once, a redelivery changes nothing", async () => {
+    const bot = await workspaceWithBot({ autoReplyText: "Thanks!" });
+    const { chatOf } = await linkBothReps(bot);
+    const user = String(7_100_000_000 + Math.floor(Math.random() * 1e8));
+    const update = retargetUpdate(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
+    const res = await postUpdate(bot, update, bot.secret);
+    expect(res.status).toBe(200);
+    const again = await postUpdate(bot, update, bot.secret);
+    expect(again.status).toBe(200);
+    const lead = await eventually(async () => {
+      const [l, ...more] = await leadsOf(bot.ws.id);
+      expect(more).toHaveLength(0);
+      expect(l).toBeDefined();
+      return l!;
+    }, 100);
+    await eventually(async () => {
+      const rs = await testDb().execute({
+        sql: `SELECT count(*) AS n FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
+        args: [bot.channelId, update.update_id],
+      });
+      expect(Number(rs.rows[0]!.n)).toBe(1);
+      const alerts = (await fakeCalls(chatOf(String(lead.owner_rep_id)))).filter((c) =>
+        c.path.endsWith("/sendMessage"),
+      );
+      expect(alerts).toHaveLength(1);
+    }, 100);
+    expect(await leadsOf(bot.ws.id)).toHaveLength(1);
+  });
+
+  it("a wrong secret is refused before anything is queued", async () => {
+    const bot = await workspaceWithBot();
+    const update = retargetUpdate(await fixtureUpdate("start_deeplink"), "7200000001", nextUpdateId());
+    expect((await postUpdate(bot, update, "wrong")).status).toBe(401);
+    expect((await postUpdate(bot, { hello: 1 }, bot.secret)).status).toBe(400);
+  });
+});
+
+describe("inbound queue: safety nets", () => {
+  it("a delivery that failed every try is parked by the dead-letter consumer, then handled by the sweep", async () => {
+    const { num } = await numberWithLinkedReps();
+    const wa = uniqueWaId();
+    const body = JSON.stringify(await textsFrom(num, wa, ["Lost in the queue?"]));
+    const message: InboundMessage = { channel: "whatsapp", channelId: num.channelId, body };
+    const batch = createMessageBatch<InboundMessage>(INBOUND_DEAD_LETTERS, [
+      { id: `dead-${uniqueSuffix()}`, timestamp: new Date(), attempts: 1, body: message },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result).toMatchObject({ ackAll: true, retryBatch: { retry: false }, retryMessages: [] });
+    const parked = await testDb().execute({
+      sql: `SELECT id, received_at FROM inbound_delivery WHERE channel_id = ?`,
+      args: [num.channelId],
+    });
+    expect(parked.rows).toHaveLength(1);
+    expect(await waLeads(num.ws.id)).toHaveLength(0);
+
+    // Not yet stale: the sweep leaves it. Stale: handled, the row dropped, the auto-reply sent by the tick.
+    await tick(Number(parked.rows[0]!.received_at) + 1000);
+    expect(await waLeads(num.ws.id)).toHaveLength(0);
+    await tick(Number(parked.rows[0]!.received_at) + 3 * 60_000);
+    const [lead, ...more] = await waLeads(num.ws.id);
+    expect(more).toHaveLength(0);
+    expect(lead).toMatchObject({ whatsapp_id: wa, message: "Lost in the queue?" });
+    const left = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM inbound_delivery WHERE channel_id = ?`,
+      args: [num.channelId],
+    });
+    expect(Number(left.rows[0]!.n)).toBe(0);
+    // A second sweep finds nothing to do: nothing doubled.
+    await tick(Number(parked.rows[0]!.received_at) + 4 * 60_000);
+    expect(await waLeads(num.ws.id)).toHaveLength(1);
+    expect(await sendsOfKind(lead!.id, "auto_reply")).toHaveLength(1);
+  });
+});
