@@ -37,6 +37,7 @@ import { scope } from "../http/workspace-scope";
 import { registerConsole, registerQueueCountsInNav } from "./console";
 import { registerChannelPages } from "./dashboard-channels";
 import { registerFormPages } from "./dashboard-forms";
+import { registerImportPages } from "./dashboard-import";
 import { registerRepPages } from "./dashboard-reps";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
@@ -215,6 +216,7 @@ export function registerDashboard(app: App) {
   );
   registerDashboardTeam(app);
   registerChannelPages(app);
+  registerImportPages(app);
 }
 
 function nonEmpty(query: Record<string, string>): Record<string, string> {
