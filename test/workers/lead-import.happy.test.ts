@@ -287,5 +287,19 @@ describe("CSV import", () => {
     // Asked to notify: the named rep is alerted of each lead, in their chat.
     expect(alerts.rows).toHaveLength(2);
     for (const a of alerts.rows) expect(a).toMatchObject({ recipient: chat, owner_rep_id: ws.reps[0]!.id });
+
+    // Erasing a lead blanks the CSV row it came from too; the report keeps the row's outcome.
+    const ada = (
+      await db.execute({
+        sql: `SELECT id FROM lead WHERE workspace_id = ? AND email = ?`,
+        args: [ws.id, "ada@example.com"],
+      })
+    ).rows[0]!;
+    expect((await call("DELETE", `/api/v1/leads/${ada.id}`, { key: ws.key })).status).toBeLessThan(300);
+    const row = await db.execute({
+      sql: `SELECT cells, state FROM import_row WHERE job_id = ? AND row_no = 1`,
+      args: [id],
+    });
+    expect(row.rows[0]).toMatchObject({ cells: "[]", state: "imported" });
   });
 });

@@ -28,6 +28,8 @@ export const PERSONAL_TABLES: PersonalTable[] = [
   { table: "consent_event", erase: `address = NULL, text = NULL, message_id = NULL` },
   { table: "sequence_enrollment", erase: "delete" },
   { table: "telegram_conversation", erase: "delete" },
+  // The CSV rows a lead was imported from, as uploaded: the row and its outcome stay in the import's report.
+  { table: "import_row", erase: `cells = '[]'` },
 ];
 
 /** The lead row's own personal columns, blanked on erasure; status, source, owner, score and times stay. */
