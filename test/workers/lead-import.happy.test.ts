@@ -55,9 +55,15 @@ describe("CSV import", () => {
     for (const r of ws.reps) await linkRep(bot, r.id);
     const cookie = (await dashboardSession(ws.key)).cookie;
     // Two leads the workspace already has: rows with their contact merge into them.
+    // Answered already, so no SLA alarm escalates them while the import runs (real minutes pass here).
     for (const email of ["known-1@example.com", "known-2@example.com"]) {
       const res = await call("POST", "/api/v1/leads", { key: ws.key, body: { source: "api", email } });
       expect(res.status).toBe(201);
+      const contacted = await call("PATCH", `/api/v1/leads/${res.json.id}`, {
+        key: ws.key,
+        body: { status: "contacted" },
+      });
+      expect(contacted.status).toBe(200);
     }
     const db = testDb();
     const outboxBefore = Number(

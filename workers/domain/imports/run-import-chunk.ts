@@ -12,6 +12,8 @@ import { checkRow, ImportSettings } from "./import-mapping";
  * chunk stays near 600, under the 1,000 of the strictest paid plan; its CPU is a few ms per row, far under 30 s.
  */
 export const IMPORT_CHUNK_ROWS = 200;
+// An import that notifies also sends each lead's alert from this invocation: one more subrequest per row.
+const NOTIFY_CHUNK_ROWS = 150;
 // Captures in flight at once: under the 6 simultaneous connections a Worker may open.
 const IN_FLIGHT = 4;
 // Long enough for a chunk over a slow database; a runner that died frees the job after it.
@@ -71,6 +73,7 @@ export async function runImportChunk(
   // Another runner holds the lease, or the import is not running: nothing to do here.
   if (!leased[0]) return { job: await getImport({ ctx, workspace }, jobId), ran: 0 };
   const job = jobFromRow(leased[0]);
+  const rows = job.notify ? pending.slice(0, NOTIFY_CHUNK_ROWS) : pending;
   const settings = ImportSettings.parse({
     columns: job.columns,
     owner: job.ownerRepId ?? "rotation",
@@ -113,8 +116,8 @@ export async function runImportChunk(
   // Rows go in order through a few lanes; a storage failure stops the chunk, keeping what was done.
   let next = 0;
   const lane = async () => {
-    while (failure === null && next < pending.length) {
-      const row = pending[next++]!;
+    while (failure === null && next < rows.length) {
+      const row = rows[next++]!;
       try {
         outcomes.push(await captureRow(row));
       } catch (err) {
