@@ -38,7 +38,8 @@ export async function loadProspectState(
               (SELECT type FROM lead_event WHERE workspace_id = :ws AND dedup_key = :key) AS recorded
             FROM (SELECT 1) AS one
             LEFT JOIN telegram_conversation c ON c.workspace_id = :ws AND c.channel_id = :ch AND c.chat_id = :chat
-            LEFT JOIN lead l ON l.workspace_id = :ws AND l.telegram_user_id = :tg`,
+            LEFT JOIN lead_identity li ON li.workspace_id = :ws AND li.kind = 'telegram' AND li.address = :tg
+            LEFT JOIN lead l ON l.id = li.lead_id`,
       args: {
         ws: deps.workspace.id,
         ch: deps.channel.id,

@@ -24,7 +24,7 @@ export interface ProspectMessage {
   firstN?: number;
 }
 
-const LEAD = `(SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg)`;
+const LEAD = `(SELECT lead_id FROM lead_identity WHERE workspace_id = :ws AND kind = 'telegram' AND address = :tg)`;
 
 /**
  * A relay row to the lead's owner (through the reps' bot), written only if the owner linked Telegram.

@@ -1,5 +1,11 @@
 import { captureLead } from "../../workers/domain/capture/capture-lead";
 import { consentKeyword } from "../../workers/domain/capture/consent-keywords";
+import {
+  attachIdentities,
+  collectIdentities,
+  identitiesArg,
+  identityMatch,
+} from "../../workers/domain/capture/lead-identities";
 import { consentStatements } from "../../workers/domain/capture/opt-out";
 import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
 import { toAppError } from "../../workers/errors";
@@ -110,9 +116,10 @@ async function recordForKnownLead(
   data: ReturnType<typeof eventData>,
 ): Promise<string | null> {
   const now = deps.ctx.now();
-  const lead = `(SELECT id FROM lead WHERE workspace_id = :ws AND (whatsapp_id = :wa OR whatsapp_user_id = :waUser)
-                 ORDER BY whatsapp_id IS :wa DESC LIMIT 1)`;
-  const who = { ws: deps.workspace.id, wa: msg.from, waUser: msg.fromUserId };
+  // The lead by wa_id first, then by BSUID (the same precedence as capture).
+  const lead = identityMatch;
+  const known = collectIdentities({ whatsappId: msg.from ?? undefined, whatsappUserId: msg.fromUserId ?? undefined });
+  const who = { ws: deps.workspace.id, ids: identitiesArg(known) };
   const eventId = newId("evt", now);
   // Relays only for a message recorded now: a redelivery whose lead was created by this very message
   // (the alert already told the rep) relays nothing.
@@ -134,7 +141,7 @@ async function recordForKnownLead(
         {
           sql: `UPDATE lead SET last_inbound_at = :now, updated_at = :now, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")}
                 WHERE id = ${lead}`,
-          args: { ...who, now },
+          args: { ...who, wa: msg.from, waUser: msg.fromUserId, now },
         },
         {
           sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
@@ -173,6 +180,8 @@ async function recordForKnownLead(
           },
         },
         { sql: `SELECT ${lead} AS id`, args: who },
+        // Last, so the indexes above stay put: the identity it did not have yet joins the lead.
+        { sql: attachIdentities(lead), args: { ...who, now } },
       ],
       "write",
     );

@@ -6,6 +6,7 @@ export * from "./consent";
 export * from "./form";
 export * from "./lead";
 export * from "./lead-event";
+export * from "./lead-identity";
 export * from "./lead-import";
 export * from "./outbox";
 export * from "./person";

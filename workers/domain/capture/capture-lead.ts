@@ -18,11 +18,23 @@ import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
 import { handOverStatements, queuedAlertStatements, reopenedAlertStatements } from "../routing/hand-over";
 import { defaultPoolId, loadRoutingContext, queueWatchers } from "../routing/routing-context";
 import { drainUnassigned } from "../routing/unassigned-queue";
+import {
+  addressOf,
+  attachIdentities,
+  collectIdentities,
+  identitiesArg,
+  identityMatch,
+  identitySchema,
+  LEGACY_IDENTITY_COLUMNS,
+  senderAddress,
+} from "./lead-identities";
 import { type ScoringRules, scoreLead } from "./scoring";
 import { getScoringRules } from "./scoring-rules";
 
 // The routed owner, stored only if still under their cap inside the write (else the lead joins the queue).
 const OWNER_IF_UNDER_CAP = `CASE WHEN :owner IS NOT NULL AND ${underCap(":owner")} THEN :owner END`;
+// Where the batch reads the lead back: the outbox and webhook statements follow it.
+const READ_BACK_AT = 7;
 // A closed lead that writes again in a workspace that reopens them (checked on the row inside the write).
 const REOPENS = `:reopen = 1 AND status IN ('won', 'lost')`;
 
@@ -35,9 +47,12 @@ export const captureInputSchema = z.object({
   name: text(200),
   email: text(254),
   phone: text(40),
+  // The prospect's addresses on chat channels, in dedup precedence order (after phone and email): the same
+  // (kind, address) within the workspace is the same lead, whatever the channel. See lead-identities.ts.
+  identities: z.array(identitySchema).max(8).optional(),
+  // Shorthands for the identities of kind "telegram", "whatsapp" (wa_id) and "whatsapp-user" (BSUID).
   telegramUserId: text(64),
   whatsappId: text(64),
-  // WhatsApp business-scoped user id (BSUID): the only WhatsApp identity of users who hide their number.
   whatsappUserId: text(128),
   // The bot or number the prospect wrote to: its auto-reply goes out through the same one.
   channelId: text(64),
@@ -110,24 +125,27 @@ export async function captureLead(
   const email = emailRaw === null ? null : normalizeEmail(emailRaw);
   if (emailRaw !== null && email === null) fieldErrors.email = "Not a valid email address.";
 
-  const telegramUserId = blank(input.telegramUserId);
-  const whatsappId = blank(input.whatsappId);
-  const whatsappUserId = blank(input.whatsappUserId);
+  const identities = collectIdentities(input);
   if (Object.keys(fieldErrors).length > 0) throw AppError.validation(fieldErrors);
-  if (!phone && !email && !telegramUserId && !whatsappId && !whatsappUserId) {
+  if (!phone && !email && identities.length === 0) {
     throw AppError.validation({ contact: "A phone number or an email address is required." });
   }
+
+  // Kinds that still have a column on `lead` get it filled too (named args :legacy0, :legacy1, …).
+  const legacy = Object.values(LEGACY_IDENTITY_COLUMNS).map((col, i) => [col, `legacy${i}`] as const);
+  const legacyArgs = Object.fromEntries(
+    Object.keys(LEGACY_IDENTITY_COLUMNS).map((kind, i) => [`legacy${i}`, addressOf(identities, kind)]),
+  );
 
   const now = ctx.now();
   const leadId = newId("lead", now);
   const eventId = newId("evt", now);
   const assignEventId = newId("evt", now);
-  const identity = { phone, email, tg: telegramUserId, wa: whatsappId, waUser: whatsappUserId };
 
   // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
   // rules are cached per isolate (no round trip once warm); callers may pass rules they already hold.
   const [{ routing, existing }, rules] = await Promise.all([
-    loadRoutingContext(ctx, workspace.id, identity),
+    loadRoutingContext(ctx, workspace.id, { phone, email, identities }),
     scoring ?? getScoringRules(ctx, workspace.id),
   ]).catch((err: unknown) => {
     throw toAppError(err);
@@ -139,7 +157,7 @@ export async function captureLead(
     name: blank(input.name),
     email,
     phone,
-    whatsappId,
+    whatsappId: addressOf(identities, "whatsapp"),
     source: input.source,
     utmSource: input.utm.source,
     utmMedium: input.utm.medium,
@@ -184,9 +202,8 @@ export async function captureLead(
     id: leadId,
     phone,
     email,
-    tg: telegramUserId,
-    wa: whatsappId,
-    waUser: whatsappUserId,
+    ids: identitiesArg(identities),
+    ...legacyArgs,
     name: blank(input.name),
     now,
     fields: JSON.stringify(input.fields),
@@ -197,20 +214,19 @@ export async function captureLead(
     dedupKey: blank(input.dedupKey),
     reopen: reopen ? 1 : 0,
   };
-  // Dedup precedence: this capture's own new row, then phone, email, Telegram and WhatsApp identities. A replayed
-  // delivery id writes no lead either (its `created` event could not be written: no lead without its event);
-  // it answers with the lead that delivery recorded.
+  // Dedup precedence: this capture's own new row, then phone, email and the channel identities in the order given.
+  // A replayed delivery id writes no lead either (its `created` event could not be written: no lead without its
+  // event); it answers with the lead that delivery recorded.
   const matched = `COALESCE(
     (SELECT id FROM lead WHERE id = :id),
     (SELECT id FROM lead WHERE workspace_id = :ws AND phone = :phone),
     (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
-    (SELECT id FROM lead WHERE workspace_id = :ws AND telegram_user_id = :tg),
-    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_id = :wa),
-    (SELECT id FROM lead WHERE workspace_id = :ws AND whatsapp_user_id = :waUser))`;
+    ${identityMatch})`;
   const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
   // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
-  const mergeIfFree = (col: string, arg: string) =>
-    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
+  const ifFree = (col: string, arg: string) =>
+    `(SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg}))`;
+  const mergeIfFree = (col: string, arg: string) => `${col} = COALESCE(${col}, ${ifFree(col, arg)})`;
 
   const eventData = {
     channel: input.source,
@@ -241,10 +257,10 @@ export async function captureLead(
     formId: input.formId ?? null,
     poolId: decision.poolId,
     email,
-    telegramUserId,
+    telegramUserId: senderAddress(identities, "telegram"),
     now,
     phone,
-    whatsappRecipient: whatsappId ?? whatsappUserId,
+    whatsappRecipient: senderAddress(identities, "whatsapp"),
     channelId: blank(input.channelId),
     ownerRepId: decision.ownerRepId,
     alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
@@ -294,16 +310,17 @@ export async function captureLead(
     const results = await ctx.database.client.batch(
       [
         stmt(
-          `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, telegram_user_id,
-                  whatsapp_id, whatsapp_user_id, message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+          `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, ${legacy.map(([c]) => `${c}, `).join("")}
+                  message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
                   page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
                   created_at, updated_at)
-                SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email, :tg, :wa, :waUser, :message, :fields,
+                SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email,
+                  ${legacy.map(([c, a]) => `${ifFree(c, a)}, `).join("")} :message, :fields,
                   :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
                   ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END, :slaDue,
                   :score, :reasons, :hot,
                   :now, :now, :now
-                WHERE ${notReplayed}
+                WHERE ${notReplayed} AND ${identityMatch} IS NULL
                 ON CONFLICT DO NOTHING`,
           {
             ...args,
@@ -344,7 +361,7 @@ export async function captureLead(
         // A reopened lead starts over as a new inquiry: owner (within cap), SLA and first response from now.
         stmt(
           `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
-                  ${mergeIfFree("telegram_user_id", "tg")}, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")},
+                  ${legacy.map(([c, a]) => `${mergeIfFree(c, a)}, `).join("")}
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
                   assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END)
                     WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
@@ -388,6 +405,8 @@ export async function captureLead(
                 FROM lead WHERE id = :id`,
           { ...args, assignEventId, assignData },
         ),
+        // The channel identities this inquiry brought, recorded with its event (never on a replay).
+        stmt(attachIdentities(`SELECT lead_id FROM lead_event WHERE id = :eventId`), { ...args, eventId }),
         stmt(
           `SELECT lead.*, lead.id = :id AS created,
                   EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId) AS recorded
@@ -435,22 +454,20 @@ export async function captureLead(
         // Last, so the indexes above stay put: a person who writes again may be answered again.
         ...(actor.type === "prospect"
           ? [
-              liftErasedSuppression(workspace.id, {
-                email,
-                phone,
-                tg: telegramUserId,
-                wa: whatsappId,
-                waUser: whatsappUserId,
-              }),
+              liftErasedSuppression(workspace.id, [
+                ...(email ? [email] : []),
+                ...(phone ? [phone] : []),
+                ...identities.map((i) => i.address),
+              ]),
             ]
           : []),
       ],
       "write",
     );
-    rows = results[6]?.rows;
-    const webhookAt = 7 + messages.statements.length;
+    rows = results[READ_BACK_AT]?.rows;
+    const webhookAt = READ_BACK_AT + 1 + messages.statements.length;
     outboxIds = returnedIds(results, [
-      ...messages.outboxIndexes.map((i) => 7 + i),
+      ...messages.outboxIndexes.map((i) => READ_BACK_AT + 1 + i),
       webhookAt,
       webhookAt + 1,
       ...handOvers.map((_, i) => webhookAt + 2 + i),

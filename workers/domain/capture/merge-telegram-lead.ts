@@ -6,6 +6,10 @@ import { sendSoon } from "../../outbox/send-now";
 import type { DomainContext, WorkspaceRef } from "../context";
 import type { Lead } from "../leads/lead-row";
 
+// The Telegram lead has no address on another channel (this Telegram id is all it has).
+const NO_OTHER_IDENTITY = `NOT EXISTS (SELECT 1 FROM lead_identity
+  WHERE workspace_id = :ws AND lead_id = :from AND NOT (kind = 'telegram' AND address = :tg))`;
+
 /**
  * Folds a Telegram-only lead into the lead its Telegram-verified phone belongs to.
  *
@@ -42,7 +46,7 @@ export async function mergeTelegramLead(
     stmt(
       `UPDATE lead SET telegram_user_id = NULL, updated_at = :now
        WHERE workspace_id = :ws AND id = :from AND id <> :into AND telegram_user_id = :tg
-         AND phone IS NULL AND email IS NULL AND whatsapp_id IS NULL
+         AND phone IS NULL AND email IS NULL AND ${NO_OTHER_IDENTITY}
          AND EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND id = :into AND telegram_user_id IS NULL)`,
       args,
     ),
@@ -103,6 +107,11 @@ export async function mergeTelegramLead(
           }),
         ]
       : []),
+    stmt(
+      `UPDATE lead_identity SET lead_id = :into
+       WHERE workspace_id = :ws AND lead_id = :from AND kind = 'telegram' AND address = :tg AND ${merging}`,
+      args,
+    ),
     // Last: the cascade takes the Telegram lead's remaining events and enrolments with it.
     stmt(`DELETE FROM lead WHERE workspace_id = :ws AND id = :from AND ${merging}`, args),
   ];

@@ -3,38 +3,41 @@ import { AppError, toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { webhookStatement } from "../../outbox/webhook-statements";
+import { IDENTITY_SENDER, type Identity } from "../capture/lead-identities";
 import type { Actor, Scope } from "../context";
 import { LEAD_PERSONAL_SET, PERSONAL_TABLES } from "./lead-personal-data";
 
 interface Addresses {
   email: string | null;
   phone: string | null;
-  tg: string | null;
-  wa: string | null;
-  waUser: string | null;
+  identities: Identity[];
 }
 
 async function loadAddresses({ ctx, workspace }: Scope, leadId: string): Promise<Addresses & { erased: boolean }> {
-  const rs = await ctx.database.client
-    .execute({
-      sql: `SELECT email, phone, telegram_user_id AS tg, whatsapp_id AS wa, whatsapp_user_id AS waUser,
-              EXISTS (SELECT 1 FROM lead_event e
+  const args = { ws: workspace.id, id: leadId };
+  const [rs, ids] = await ctx.database.client
+    .batch(
+      [
+        stmt(
+          `SELECT email, phone, EXISTS (SELECT 1 FROM lead_event e
                       WHERE e.workspace_id = l.workspace_id AND e.lead_id = l.id AND e.type = 'erased') AS erased
             FROM lead l WHERE l.workspace_id = :ws AND l.id = :id`,
-      args: { ws: workspace.id, id: leadId },
-    })
+          args,
+        ),
+        stmt(`SELECT kind, address FROM lead_identity WHERE workspace_id = :ws AND lead_id = :id ORDER BY rowid`, args),
+      ],
+      "read",
+    )
     .catch((err: unknown) => {
       throw toAppError(err);
     });
-  const row = rs.rows[0];
+  const row = rs?.rows[0];
   if (!row) throw AppError.notFound("Lead");
   const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
   return {
     email: str(row.email),
     phone: str(row.phone),
-    tg: str(row.tg),
-    wa: str(row.wa),
-    waUser: str(row.waUser),
+    identities: (ids?.rows ?? []).map((r) => ({ kind: String(r.kind), address: String(r.address) })),
     erased: Number(row.erased) === 1,
   };
 }
@@ -43,9 +46,10 @@ async function loadAddresses({ ctx, workspace }: Scope, leadId: string): Promise
 function reachableAt(a: Addresses): [string, string][] {
   const pairs: [string, string | null][] = [
     ["email", a.email],
-    ["telegram", a.tg],
-    ["whatsapp", a.wa],
-    ["whatsapp", a.waUser],
+    ...a.identities.flatMap((i): [string, string][] => {
+      const sender = IDENTITY_SENDER[i.kind];
+      return sender ? [[sender, i.address]] : [];
+    }),
     // WhatsApp rows address a number as digits; a phone from a form reaches the same person there.
     ["whatsapp", a.phone ? a.phone.replace(/^\+/, "") : null],
   ];
@@ -113,11 +117,13 @@ export async function eraseLead(scope: Scope, leadId: string, actor: Actor): Pro
  * After a capture from the person themselves: an `erased` suppression on any of their addresses is lifted,
  * since writing first is their consent to be answered (opt-outs and blocks stay).
  */
-export function liftErasedSuppression(ws: string, a: Addresses): InStatement {
+export function liftErasedSuppression(ws: string, addresses: string[]): InStatement {
+  // A phone is suppressed as WhatsApp digits too.
+  const all = addresses.flatMap((a) => (a.startsWith("+") ? [a, a.slice(1)] : [a]));
   return {
     sql: `DELETE FROM suppression WHERE workspace_id = :ws AND reason = 'erased'
             AND address IN (SELECT value FROM json_each(:addresses))`,
-    args: { ws, addresses: JSON.stringify(reachableAt(a).map(([, address]) => address)) },
+    args: { ws, addresses: JSON.stringify(all) },
   };
 }
 

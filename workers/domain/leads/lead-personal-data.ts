@@ -1,8 +1,8 @@
 /**
  * Where the data about one person (one lead) lives, for erasure and export. Each entry is a table keyed by
  * `lead_id` and `workspace_id`, and what erasure does to its rows: delete them, or blank the columns that hold
- * personal data and keep the row as an anonymous count. A new table about a person (channel identities, say)
- * is one more line here, and both erasure and export pick it up.
+ * personal data and keep the row as an anonymous count. A new table about a person is one more line here, and
+ * both erasure and export pick it up.
  */
 export interface PersonalTable {
   table: string;
@@ -28,6 +28,8 @@ export const PERSONAL_TABLES: PersonalTable[] = [
   { table: "consent_event", erase: `address = NULL, text = NULL, message_id = NULL` },
   { table: "sequence_enrollment", erase: "delete" },
   { table: "telegram_conversation", erase: "delete" },
+  // The person's addresses on chat channels: gone, so a later message from them starts a new lead.
+  { table: "lead_identity", erase: "delete" },
   // The CSV rows a lead was imported from, as uploaded: the row and its outcome stay in the import's report.
   { table: "import_row", erase: `cells = '[]'` },
 ];

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { lead, person, pool, poolMember, rep, routingRule, workspace } from "../../../db/schema";
 import type { RepAvailability } from "../../routing/availability";
+import { type Identity, identitiesArg } from "../capture/lead-identities";
 import type { DomainContext } from "../context";
 
 export type Pool = typeof pool.$inferSelect;
@@ -48,16 +49,18 @@ export interface ExistingLeadRef {
 export async function loadRoutingContext(
   ctx: DomainContext,
   workspaceId: string,
-  identity?: {
-    phone: string | null;
-    email: string | null;
-    tg: string | null;
-    wa: string | null;
-    waUser?: string | null;
-  },
+  contact?: { phone: string | null; email: string | null; identities?: Identity[] },
 ): Promise<{ routing: RoutingContext; existing: ExistingLeadRef | null }> {
   const { db } = ctx.database;
-  const id = { phone: null, email: null, tg: null, wa: null, waUser: null, ...identity };
+  const id = {
+    phone: contact?.phone ?? null,
+    email: contact?.email ?? null,
+    ids: identitiesArg(contact?.identities ?? []),
+  };
+  // Where this lead's first matching identity stands in the list given (lower wins), NULL when none matches.
+  const identityRank = sql`(SELECT min(j.key) FROM json_each(${id.ids}) j JOIN lead_identity li
+    ON li.workspace_id = ${workspaceId} AND li.kind = json_extract(j.value, '$[0]')
+      AND li.address = json_extract(j.value, '$[1]') AND li.lead_id = ${lead.id})`;
   const [ws, reps, pools, members, rules, counts, existing, admins] = await db.batch([
     db
       .select({
@@ -83,7 +86,7 @@ export async function loadRoutingContext(
         and(eq(lead.workspaceId, workspaceId), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])),
       )
       .groupBy(lead.ownerRepId),
-    // Same precedence as captureLead's dedup: phone, email, Telegram, WhatsApp wa_id, WhatsApp BSUID.
+    // Same precedence as captureLead's dedup: phone, email, then the channel identities in the order given.
     db
       .select({
         id: lead.id,
@@ -95,12 +98,12 @@ export async function loadRoutingContext(
       .from(lead)
       .where(
         sql`${lead.workspaceId} = ${workspaceId} AND (${lead.phone} = ${id.phone} OR ${lead.email} = ${id.email}
-          OR ${lead.telegramUserId} = ${id.tg} OR ${lead.whatsappId} = ${id.wa} OR ${lead.whatsappUserId} = ${id.waUser})`,
+          OR ${lead.id} IN (SELECT li.lead_id FROM json_each(${id.ids}) j JOIN lead_identity li
+            ON li.workspace_id = ${workspaceId} AND li.kind = json_extract(j.value, '$[0]')
+            AND li.address = json_extract(j.value, '$[1]')))`,
       )
-      .orderBy(
-        sql`CASE WHEN ${lead.phone} = ${id.phone} THEN 0 WHEN ${lead.email} = ${id.email} THEN 1
-          WHEN ${lead.telegramUserId} = ${id.tg} THEN 2 WHEN ${lead.whatsappId} = ${id.wa} THEN 3 ELSE 4 END`,
-      )
+      .orderBy(sql`CASE WHEN ${lead.phone} = ${id.phone} THEN -2 WHEN ${lead.email} = ${id.email} THEN -1
+          ELSE ${identityRank} END`)
       .limit(1),
     db
       .select({ repId: person.repId })

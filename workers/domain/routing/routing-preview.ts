@@ -62,7 +62,7 @@ export async function previewRouting(
       .get();
     if (!found) throw AppError.validation({ formId: "No such form in this workspace." });
   }
-  const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email, tg: null, wa: null });
+  const { routing, existing } = await loadRoutingContext(ctx, workspace.id, { phone, email });
   const { poolId, rule } = routeToPool(
     routing.rules,
     {
