@@ -114,7 +114,8 @@ describe("onboarding journey, only through the browser", () => {
     await page.getByRole("button", { name: "Send a test lead" }).click();
     await page.getByRole("heading", { name: "Test lead" }).waitFor();
     const alerts = await telegramCalls(chatId, (t) => t.some((x) => x.startsWith("New lead")));
-    expect(alerts.find((x) => x.startsWith("New lead"))).toMatch(/^New lead \(api\): Test lead( · score \d+\/10)?\nEmail: test-lead-/);
+    const alert = alerts.find((x) => x.startsWith("New lead"));
+    expect(alert).toMatch(/^New lead \(api\): Test lead( · score \d+\/10)?\nEmail: test-lead-/);
 
     expect(await steps(page)).toEqual({ reps: "yes", chat: "yes", form: "yes", channel: "yes", lead: "yes" });
     await page.locator("details[data-section=onboarding][data-complete] summary").waitFor();

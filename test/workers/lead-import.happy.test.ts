@@ -55,7 +55,7 @@ async function runToEnd(id: string, cookie: string, rows: number) {
 }
 
 describe("CSV import", () => {
-  it("imports 10,000 rows with 5 % duplicates and 1 % bad rows: exact counts and reasons, no alerts, no row twice", async () => {
+  it("imports 10,000 rows, 5 % duplicates, 1 % bad: exact counts and reasons, no alerts, no row twice", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Thanks for writing!" });
     const ws = bot.ws;
     // Reps reachable in chat: an alert would be written (and sent) if the import made any.
@@ -99,7 +99,8 @@ describe("CSV import", () => {
       } else {
         const owner = unique % 10 === 0 ? "Ben" : "";
         lines.push(
-          `"Person ${unique}, Jr.",person-${unique}@example.com,,"Co ${unique}",${unique % 5}k,${owner},"Line one\nline two"`,
+          `"Person ${unique}, Jr.",person-${unique}@example.com,,"Co ${unique}",${unique % 5}k,${owner},` +
+            `"Line one\nline two"`,
         );
         unique++;
       }
@@ -140,7 +141,8 @@ describe("CSV import", () => {
     await runChunk(id, cookie);
     // A runner that captured rows 201–400 and died before writing their outcome: they are pending again.
     await db.execute({
-      sql: `UPDATE import_row SET state = 'pending', lead_id = NULL, reason = NULL WHERE job_id = ? AND row_no BETWEEN 201 AND 400`,
+      sql: `UPDATE import_row SET state = 'pending', lead_id = NULL, reason = NULL
+            WHERE job_id = ? AND row_no BETWEEN 201 AND 400`,
       args: [id],
     });
     const end = await runToEnd(id, cookie, ROWS);
@@ -188,7 +190,8 @@ describe("CSV import", () => {
     expect(first).toMatchObject({ name: "Person 0, Jr.", message: "Line one\nline two", owner_rep_id: ws.reps[1]!.id });
     expect(JSON.parse(String(first.fields))).toEqual({ company: "Co 0", budget: "0k" });
     const owners = await db.execute({
-      sql: `SELECT owner_rep_id, count(*) AS n FROM lead WHERE workspace_id = ? AND source = 'import' GROUP BY owner_rep_id`,
+      sql: `SELECT owner_rep_id, count(*) AS n FROM lead WHERE workspace_id = ? AND source = 'import'
+            GROUP BY owner_rep_id`,
       args: [ws.id],
     });
     const byOwner = Object.fromEntries(owners.rows.map((r) => [String(r.owner_rep_id), Number(r.n)]));
@@ -231,7 +234,7 @@ describe("CSV import", () => {
     expect(done).toContain(`/app/import/${id}/rejected.csv`);
   }, 1_500_000);
 
-  it("asks for a contact column and one column per target, alerts only when asked, and stays in its workspace", async () => {
+  it("asks for a contact column, one column per target; alerts only when asked; stays in its workspace", async () => {
     const bot = await workspaceWithBot();
     const ws = bot.ws;
     const chat = await linkRep(bot, ws.reps[0]!.id);
@@ -246,7 +249,7 @@ describe("CSV import", () => {
       intent: "start",
     });
     expect(noContact.status).toBe(422);
-    expect(await noContact.text()).toMatch(/data-error-for="columns"[^>]*>Map a column to Email or Phone/);
+    expect(await noContact.text()).toMatch(/data-error-for="columns"[^>]*>\s*Map a column to Email or Phone/);
     const twice = await postForm(`/app/import/${id}`, cookie, { "col.0": "email", "col.1": "email", intent: "start" });
     expect(twice.status).toBe(422);
     expect(await twice.text()).toContain('data-error-for="col.1">Another column is already email.');

@@ -28,10 +28,12 @@ ${
   jobs.length === 0
     ? ""
     : html`<table data-table="imports">
-  <thead><tr><th>File</th><th>Uploaded</th><th>Status</th><th>Rows</th><th>Imported</th><th>Merged</th><th>Rejected</th></tr></thead>
+  <thead><tr><th>File</th><th>Uploaded</th><th>Status</th><th>Rows</th><th>Imported</th><th>Merged</th>
+    <th>Rejected</th></tr></thead>
   <tbody>${jobs.map(
     (j) => html`<tr><td><a href="/app/import/${j.id}">${j.fileName}</a></td><td>${fmtTime(j.createdAt)}</td>
-    <td>${STATUS_WORDS[j.status]}</td><td>${j.totalRows}</td><td>${j.imported}</td><td>${j.merged}</td><td>${j.rejected}</td></tr>`,
+    <td>${STATUS_WORDS[j.status]}</td><td>${j.totalRows}</td><td>${j.imported}</td><td>${j.merged}</td>
+    <td>${j.rejected}</td></tr>`,
   )}</tbody></table>`
 }`;
 }
@@ -51,7 +53,8 @@ export function importMappingBody({ job, reps, preview, errors = {} }: MappingVi
 ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
 <form method="post" action="/app/import/${job.id}" class="card" novalidate>
   <h2>${job.fileName}: ${job.totalRows} rows</h2>
-  <p id="columns-error" class="err" data-error-for="columns" ${errors.columns ? "" : "hidden"}>${errors.columns ?? ""}</p>
+  <p id="columns-error" class="err" data-error-for="columns" ${errors.columns ? "" : "hidden"}>
+    ${errors.columns ?? ""}</p>
   <table data-table="mapping"><thead><tr><th>Column</th><th>First value</th><th>Holds</th></tr></thead><tbody>
   ${job.header.map((h, i) => {
     const name = `col.${i}`;
@@ -66,7 +69,8 @@ ${errors.form ? html`<p class="card err" role="alert">${errors.form}</p>` : ""}
   </tbody></table>
   <p><label for="import-owner">Owner of the imported leads</label>
   <select id="import-owner" name="owner" ${invalidAttrs(errors, "owner")}>
-    <option value="rotation" ${job.ownerRepId ? "" : "selected"}>Routing: the rotation (or the owner column, when mapped)</option>
+    <option value="rotation" ${job.ownerRepId ? "" : "selected"}>
+      Routing: the rotation (or the owner column, when mapped)</option>
     ${reps.map((r) => html`<option value="${r.id}" ${job.ownerRepId === r.id ? "selected" : ""}>${r.name}</option>`)}
   </select>${errorFor(errors, "owner")}</p>
   <p><label><input type="checkbox" name="notify" value="on" ${job.notify ? "checked" : ""}>
@@ -95,7 +99,9 @@ export function importProgressBody(job: ImportJob, rejected: { rowNo: number; re
   return html`
 <section class="card" data-import="${job.id}" data-status="${job.status}" ${running ? html`data-import-running` : ""}>
   <h2>${job.fileName}</h2>
-  <p role="status" data-progress-text>${running ? `Importing: ${done(job)} of ${job.totalRows} rows.` : `Done: ${job.totalRows} rows.`}</p>
+  <p role="status" data-progress-text>${
+    running ? `Importing: ${done(job)} of ${job.totalRows} rows.` : `Done: ${job.totalRows} rows.`
+  }</p>
   <progress max="${job.totalRows}" value="${done(job)}" style="width:100%" aria-label="Rows done"></progress>
   <table data-table="import-counts"><tbody>
     <tr><th>Imported (new leads)</th><td data-count="imported">${job.imported}</td></tr>
@@ -129,10 +135,12 @@ ${
 export const IMPORT_JS = `(function(){var s=document.querySelector("[data-import-running]");if(!s)return;
 var id=s.getAttribute("data-import"),fails=0;
 function set(k,v){var e=s.querySelector('[data-count="'+k+'"]');if(e)e.textContent=v;}
-function step(){fetch("/app/import/"+id+"/run",{method:"POST",headers:{accept:"application/json"},credentials:"same-origin"})
+function step(){fetch("/app/import/"+id+"/run",
+{method:"POST",headers:{accept:"application/json"},credentials:"same-origin"})
 .then(function(r){if(!r.ok)throw new Error(r.status);return r.json();}).then(function(j){fails=0;
 set("imported",j.imported);set("merged",j.merged);set("rejected",j.rejected);var n=j.imported+j.merged+j.rejected;
-s.querySelector("progress").value=n;s.querySelector("[data-progress-text]").textContent="Importing: "+n+" of "+j.totalRows+" rows.";
+s.querySelector("progress").value=n;
+s.querySelector("[data-progress-text]").textContent="Importing: "+n+" of "+j.totalRows+" rows.";
 if(j.status==="done")location.reload();else setTimeout(step,j.ran>0?0:2000);})
 .catch(function(){fails++;setTimeout(step,Math.min(30000,1000*Math.pow(2,fails)));});}
 step();})();`;

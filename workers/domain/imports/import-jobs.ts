@@ -162,7 +162,8 @@ export async function saveImportSettings(
               status = CASE WHEN :start = 1 THEN 'running' ELSE status END,
               started_at = CASE WHEN :start = 1 THEN :now ELSE started_at END
             WHERE id = :id AND workspace_id = :ws AND status = 'mapping'
-              AND (:owner IS NULL OR EXISTS (SELECT 1 FROM rep WHERE id = :owner AND workspace_id = :ws AND active = 1))`,
+              AND (:owner IS NULL
+                OR EXISTS (SELECT 1 FROM rep WHERE id = :owner AND workspace_id = :ws AND active = 1))`,
       args: {
         mapping: JSON.stringify(mapping),
         owner: ownerRepId,
