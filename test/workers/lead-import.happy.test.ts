@@ -66,7 +66,7 @@ describe("CSV import", () => {
     for (const email of ["known-1@example.com", "known-2@example.com"]) {
       const res = await call("POST", "/api/v1/leads", { key: ws.key, body: { source: "api", email } });
       expect(res.status).toBe(201);
-      const contacted = await call("PATCH", `/api/v1/leads/${res.json.id}`, {
+      const contacted = await call("PATCH", `/api/v1/leads/${res.json.lead.id}`, {
         key: ws.key,
         body: { status: "contacted" },
       });
