@@ -1,4 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
+import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
 import { toAppError } from "../../workers/errors";
 import { decodeAlertReply } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";
@@ -21,8 +22,9 @@ export interface WebhookReport {
 
 /**
  * One webhook delivery, possibly batched. Order of work:
- * 1. One round trip: open the 24-hour window for every sender (before any reply is queued, so the auto-reply
- *    sees it), read which message ids were handled before, and which senders are reps of the workspace.
+ * 1. One round trip: note the webhook's arrival on the channel, open the 24-hour window for every sender (before
+ *    any reply is queued, so the auto-reply sees it), read which message ids were handled before, and which
+ *    senders are reps of the workspace.
  * 2. Each new message: a contact's in order (the first creates the lead, the next ones find it), several
  *    contacts at once.
  * 3. One batch: statuses, out-of-band errors, and the handled message ids — recorded after their effects,
@@ -54,6 +56,7 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   try {
     const results = await client.batch(
       [
+        channelWebhookSeen(deps.channel.id, now),
         ...windows,
         {
           sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value FROM json_each(:ids))`,

@@ -27,6 +27,8 @@ export const channel = sqliteTable(
     kind: text("kind", { enum: CHANNEL_KINDS }).notNull(),
     config: text("config", { mode: "json" }).$type<ChannelConfig>().notNull(),
     createdAt: integer("created_at").notNull(),
+    // When a webhook for this channel was last accepted (written with the update's own dedup row).
+    lastWebhookAt: integer("last_webhook_at"),
   },
   (t) => [
     // "The workspace's telegram bot" lookups when an outbox row is enqueued (capture, steps, digest).

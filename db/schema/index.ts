@@ -13,6 +13,7 @@ export * from "./person";
 export * from "./pool";
 export * from "./rep";
 export * from "./routing-rule";
+export * from "./routing-version";
 export * from "./scoring-rules";
 export * from "./sequence";
 export * from "./session";

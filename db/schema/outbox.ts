@@ -98,5 +98,9 @@ export const outbox = sqliteTable(
     index("outbox_lead_idx").on(t.leadId),
     // Status webhooks and rep replies find the row by the provider's message id. Partial: unsent rows have none.
     index("outbox_provider_message_idx").on(t.providerMessageId).where(sql`provider_message_id is not null`),
+    // The channels page: each bot's or number's last failed send. Partial: only failed rows, a small set.
+    index("outbox_channel_failed_idx")
+      .on(t.channelId, t.updatedAt)
+      .where(sql`state in ('failed', 'dead') and channel_id is not null`),
   ],
 );

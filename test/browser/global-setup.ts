@@ -48,7 +48,8 @@ export default async function setup(project: TestProject) {
     libsqlUrl: db.url,
     dataDir: dir,
     quiet: true,
-    vars: { TELEGRAM_API_ROOT: fake.url, WHATSAPP_GRAPH_URL: `${fake.url}/graph` },
+    // Loopback receivers: the webhook pages' test events go to the fake API's /hook/ receiver.
+    vars: { TELEGRAM_API_ROOT: fake.url, WHATSAPP_GRAPH_URL: `${fake.url}/graph`, OUTBOUND_ALLOW_LOOPBACK: "true" },
   });
 
   // The host page is served first so its origin can be put on the form's allow list.

@@ -8,8 +8,9 @@
  *                                  with its secret_token header; answers {status} of the webhook
  *   GET  /_fixtures/<telegram|whatsapp>/<name>.json                             a payload from test/fixtures
  *   GET  /_shared-fixtures/<path>.json            a third-party payload from ../shared/fixtures (404 when absent)
- * Bot API methods besides sendMessage (getMe, setWebhook, answerCallbackQuery, editMessageText) answer
- * success (setWebhook refuses the URL when "telegram_bad_webhook" is scripted for `bot<id>`); a token whose secret
+ * Bot API methods besides sendMessage (getMe, setWebhook, getWebhookInfo, answerCallbackQuery, editMessageText)
+ * answer success (setWebhook refuses the URL when "telegram_bad_webhook" is scripted for `bot<id>`; getWebhookInfo
+ * reports a delivery error while "telegram_webhook_error" is); a token whose secret
  * part starts with "REVOKED" gets Telegram's 401. Calls are recorded under
  * `chat_id`, else `callback_query_id`, else `bot<id>` (the token's numeric part).
  * Error bodies are the project's own, in test/fixtures (read here, in Node: workerd cannot read files).
@@ -190,9 +191,10 @@ export async function startFakeApis(
           });
         }
       }
-      const botMethod = /^\/bot(\d+):([^/]+)\/(getMe|setWebhook|answerCallbackQuery|editMessageText)$/.exec(
-        url.pathname,
-      );
+      const botMethod =
+        /^\/bot(\d+):([^/]+)\/(getMe|setWebhook|getWebhookInfo|answerCallbackQuery|editMessageText)$/.exec(
+          url.pathname,
+        );
       if (req.method === "POST" && botMethod) {
         const [, botId, secret, method] = botMethod;
         const body = await readJson(req);
@@ -214,6 +216,24 @@ export async function startFakeApis(
             ok: false,
             error_code: 400,
             description: "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+          });
+        }
+        // Telegram's record of our webhook failing, while "telegram_webhook_error" heads the bot's script.
+        if (method === "getWebhookInfo") {
+          const failing = scripts.get(`bot${botId}`)?.[0] === "telegram_webhook_error";
+          return send(res, 200, {
+            ok: true,
+            result: {
+              url: "",
+              has_custom_certificate: false,
+              pending_update_count: failing ? 3 : 0,
+              ...(failing
+                ? {
+                    last_error_date: Math.floor(Date.now() / 1000) - 60,
+                    last_error_message: "Wrong response from the webhook: 502 Bad Gateway",
+                  }
+                : {}),
+            },
           });
         }
         if (method === "getMe") {

@@ -60,4 +60,21 @@ describe("account page: the person's sessions, each of which can be ended", () =
     expect(rows[0]).toContain("form.updated");
     expect(rows[0]).toMatch(/key “[^”]+”/);
   });
+
+  it("pages through older activity in the console, without pointing at the API", async () => {
+    const ws = await seedWorkspace({ reps: [] });
+    for (let i = 0; i < 23; i++)
+      await call("PATCH", `/api/v1/forms/${ws.form.id}`, { key: ws.key, body: { name: `Name ${i}` } });
+    const { cookie } = await dashboardSession(ws.key);
+    const first = await call("GET", "/app/account", { headers: { cookie } });
+    expect(first.text).not.toContain("/api/v1");
+    expect(first.text.split("<tr data-activity>")).toHaveLength(21);
+    const older = /href="(\/app\/account\?activity=[^"#]+)#activity">Older activity/.exec(first.text)?.[1];
+    expect(older).toBeDefined();
+    const second = await call("GET", older!, { headers: { cookie } });
+    // 23 form changes plus the sign-in's own audit entries, if any: the rest of them, none repeated.
+    const rows = second.text.split("<tr data-activity>").slice(1);
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.filter((r) => r.includes("form.updated"))).toHaveLength(3);
+  });
 });

@@ -185,19 +185,27 @@ describe("dashboard pages", () => {
     expect((await page("/app/sequences", cookie)).text).toContain("after 60 min · email: Hi {name}");
   });
 
-  it("saves scoring rules from the scoring page", async () => {
+  it("saves scoring rules from the scoring page's form, refusing a bad value next to its field", async () => {
     const ws = await seedWorkspace();
     const { cookie } = await dashboardSession(ws.key);
-    const post = (rules: string) =>
+    const post = (fields: Record<string, string>) =>
       call("POST", "/app/scoring", {
-        rawBody: new URLSearchParams({ rules }).toString(),
+        rawBody: new URLSearchParams(fields).toString(),
         headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" },
       });
-    expect((await post("{ not json")).status).toBe(422);
-    const bad = await post('{"hotThreshold": 99}');
+    const bad = await post({ hotThreshold: "99", field0_name: "budget", field0_points: "5" });
     expect(bad.status).toBe(422);
-    expect(bad.text).toContain("hotThreshold");
-    expect((await post('{"hotThreshold": 4}')).status).toBe(200);
-    expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.hotThreshold).toBe(4);
+    expect(bad.text).toContain('data-error-for="hotThreshold"');
+    expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.hotThreshold).toBe(7);
+    const good = await post({
+      hotThreshold: "4",
+      field0_name: "budget",
+      field0_equals: "high, urgent",
+      field0_points: "3",
+    });
+    expect(good.status).toBe(200);
+    const saved = (await call("GET", "/api/v1/scoring", { key: ws.key })).json;
+    expect(saved.hotThreshold).toBe(4);
+    expect(saved.fields).toEqual([{ field: "budget", equals: ["high", "urgent"], points: 3 }]);
   });
 });

@@ -38,4 +38,18 @@ describe("webhook signatures", () => {
     expect(await verifyWebhookSignature("whsec_a", body, header, 1_700_001_000)).toBe(false);
     expect(await verifyWebhookSignature("whsec_a", body, "garbage", 1_700_000_000)).toBe(false);
   });
+
+  it("during a rotation carries one v1= per secret, newest first; either secret verifies, no other does", async () => {
+    const body = '{"a":1}';
+    const header = await signWebhook(["whsec_new", "whsec_test"], body, 1_700_000_000);
+    expect(header).toBe(
+      `${(await signWebhook("whsec_new", body, 1_700_000_000)).split(",").slice(0, 2).join(",")},` +
+        "v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789",
+    );
+    expect(await verifyWebhookSignature("whsec_new", body, header, 1_700_000_010)).toBe(true);
+    expect(await verifyWebhookSignature("whsec_test", body, header, 1_700_000_010)).toBe(true);
+    expect(await verifyWebhookSignature("whsec_other", body, header, 1_700_000_010)).toBe(false);
+    // A second timestamp cannot smuggle in a fresh one: the first t= is the signed one.
+    expect(await verifyWebhookSignature("whsec_new", body, `${header},t=1700000999`, 1_700_000_010)).toBe(true);
+  });
 });

@@ -4,7 +4,15 @@ import { eventually, fakeApiUrl, fakeCalls, tick } from "../support/workers/outb
 
 // Tables that may hold something about a person; after erasure none of them may (suppression excepted: it keeps
 // the address precisely so the person is not written to again).
-const TABLES = ["lead", "lead_event", "outbox", "consent_event", "sequence_enrollment", "telegram_conversation"];
+const TABLES = [
+  "lead",
+  "lead_event",
+  "lead_identity",
+  "outbox",
+  "consent_event",
+  "sequence_enrollment",
+  "telegram_conversation",
+];
 
 async function rowsMentioning(workspaceId: string, needles: string[]) {
   const hits: string[] = [];

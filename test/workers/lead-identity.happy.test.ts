@@ -101,7 +101,7 @@ describe("channel identities", () => {
     expect(await identitiesOf(ws.id)).toEqual([{ kind: "telegram", address: chat, leadId: first.lead.id }]);
   });
 
-  it("erasure deletes the lead's identities and export lists them; the person writing again is a new lead", async () => {
+  it("erasure deletes the lead's identities, export lists them; writing again makes a new lead", async () => {
     const ws = await seedWorkspace();
     const address = `user-${crypto.randomUUID()}`;
     const chat = uniqueChatId();

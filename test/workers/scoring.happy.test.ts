@@ -70,7 +70,7 @@ describe("lead scoring", () => {
     const first = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     const before = await libsqlStats();
     await submit(ws.form.publicKey, { name: "Back", email, phone: "+1 415 555 0142" });
-    // The routing read and the one write batch (see capture.happy): scoring adds no round trip.
+    // A known contact: the batch that finds it, then its write (see capture-round-trip): scoring adds none.
     expect((await libsqlStats()).pipelineRequests - before.pipelineRequests).toBe(2);
     const again = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
     expect(again.id).toBe(first.id);

@@ -255,6 +255,7 @@ describe("tenant isolation of ids inside request bodies", () => {
       ["PATCH", `/api/v1/pools/${aPool.id}`, (id) => ({ fallbackRepId: id }), "fallbackRepId"],
       ["POST", "/api/v1/pools", (id) => ({ name: "P", escalationRepIds: [id] }), "escalationRepIds.0"],
       ["POST", "/api/v1/routing/preview", (id) => ({ formId: id }), "formId"],
+      ["POST", "/api/v1/scoring/preview", (id) => ({ leadId: id }), "leadId"],
       ["PATCH", `/api/v1/pools/${aPool.id}`, (id) => ({ escalationRepIds: [a.reps[0]!.id, id] }), "escalationRepIds.1"],
       ["PATCH", `/api/v1/pools/${aPool.id}`, (id) => ({ repIds: [a.reps[0]!.id, id] }), "repIds.1"],
       ["PATCH", `/api/v1/leads/${aLead.id}`, (id) => ({ ownerRepId: id }), "ownerRepId"],

@@ -22,9 +22,14 @@ export function sessionsSection(sessions: SessionView[], timeZone: string, now: 
 </section>`;
 }
 
-/** Recent settings changes with who made them (owners and admins only; the API has the full trail). */
-export function activitySection(events: AuditEventView[], timeZone: string, now: number) {
-  return html`<section class="card">
+/** Settings changes with who made them, newest first, paged with "Older activity" (owners and admins only). */
+export function activitySection(
+  events: AuditEventView[],
+  timeZone: string,
+  now: number,
+  olderCursor: string | null = null,
+) {
+  return html`<section class="card" id="activity">
 <h2>Activity</h2>
 ${
   events.length === 0
@@ -40,6 +45,6 @@ ${
       )}</tbody>
 </table>`
 }
-<p class="muted">The full trail: <code>GET /api/v1/audit</code>.</p>
+${olderCursor ? html`<p><a href="/app/account?activity=${encodeURIComponent(olderCursor)}#activity">Older activity</a></p>` : ""}
 </section>`;
 }

@@ -1,12 +1,10 @@
 import { html } from "hono/html";
-import { WEBHOOK_EVENTS } from "../../db/schema";
 import type { Form } from "../domain/capture/forms";
-import type { ScoringRules } from "../domain/capture/scoring";
-import type { WebhookEndpoint } from "../domain/channels/webhooks";
+import type { ChannelStatus } from "../domain/channels/channel-status";
 import type { Rep } from "../domain/team/reps";
 import { skipReason } from "../routing/availability";
 import { type ConnectState, channelConnectForms } from "./channel-connect";
-import { errorFor, invalidAttrs, type PageErrors } from "./field-errors";
+import { fmtTime } from "./layout";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
@@ -92,80 +90,6 @@ ${forms.map(
 <script src="/app/assets/dashboard.js"></script>`;
 }
 
-export function scoringBody(rules: ScoringRules, saved?: { error?: string; ok?: boolean }) {
-  return html`
-<section class="card">
-  <p>Every lead gets <strong>${rules.base}</strong> base points plus the points of each rule that fires, clamped to 1–10.
-  Leads at <strong>${rules.hotThreshold}</strong> or more are flagged <span class="hot">hot</span>. Each lead page lists the rules that fired.</p>
-  <ul>
-    <li>Contact: name ${rules.contact.name}, email ${rules.contact.email}, phone ${rules.contact.phone}</li>
-    <li>Source: ${
-      Object.entries(rules.sources)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ") || "—"
-    }</li>
-    <li>Campaign (utm_source): ${
-      Object.entries(rules.utmSources)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(", ") || "—"
-    }</li>
-    <li>Answers: ${rules.fields.map((f) => `${f.field}${f.equals ? ` ∈ {${f.equals.join(", ")}}` : f.min !== undefined ? ` ≥ ${f.min}` : " answered"} ${f.points}`).join("; ") || "—"}</li>
-    <li>Engagement (came back or replied): ${rules.engagement.replied}</li>
-    <li>Recency: ${rules.recency.map((r) => `within ${r.withinHours} h ${r.points}`).join(", ") || "—"}</li>
-  </ul>
-</section>
-<form class="card" method="post" action="/app/scoring">
-  <label for="rules">Rules (JSON, same as <code>PUT /api/v1/scoring</code>; omitted parts take their defaults)</label>
-  <textarea id="rules" name="rules" rows="18" style="width:100%;font-family:monospace" ${saved?.error ? html`aria-invalid="true" aria-describedby="rules-error"` : ""}>${JSON.stringify(rules, null, 2)}</textarea>
-  ${saved?.error ? html`<p id="rules-error" class="err" role="alert">${saved.error}</p>` : ""}
-  ${saved?.ok ? html`<p role="status">Saved. New leads are scored with these rules; <code>POST /api/v1/scoring/rescore</code> rescores the open ones.</p>` : ""}
-  <button type="submit">Save rules</button>
-</form>`;
-}
-
-export function webhooksBody(
-  endpoints: WebhookEndpoint[],
-  opts: { created?: WebhookEndpoint; values?: Record<string, string>; errors?: PageErrors } = {},
-) {
-  const v = opts.values ?? { "event_lead.created": "on" };
-  const errors = opts.errors ?? {};
-  return html`
-${
-  opts.created
-    ? html`<section class="card" role="status"><p>Endpoint added. Its signing secret, shown this once:</p>
-  <pre id="new-secret" data-secret>${opts.created.secret}</pre><button type="button" data-copy="new-secret">Copy secret</button></section>`
-    : ""
-}
-<table data-table="webhooks"><thead><tr><th>URL</th><th>Events</th><th>Active</th><th>Secret</th><th></th></tr></thead><tbody>
-${endpoints.length === 0 ? html`<tr><td colspan="5" class="muted">No endpoints yet.</td></tr>` : ""}
-${endpoints.map(
-  (
-    e,
-  ) => html`<tr data-webhook-id="${e.id}"><td>${e.url}</td><td>${e.events.join(", ")}</td><td>${e.active ? "yes" : "no"}</td>
-  <td><code>${e.secret.slice(0, 10)}…</code></td>
-  <td><form method="post" action="/app/webhooks/${e.id}/delete"><button type="submit" aria-label="Delete ${e.url}">Delete</button></form></td></tr>`,
-)}
-</tbody></table>
-<form method="post" action="/app/webhooks" class="card" novalidate>
-  <h2>Add an endpoint</h2>
-  <p><label for="url">HTTPS URL</label><input id="url" name="url" value="${v.url ?? ""}" style="width:100%" ${invalidAttrs(errors, "url")}>${errorFor(errors, "url")}</p>
-  <fieldset ${invalidAttrs(errors, "events")}><legend>Events</legend>
-  ${WEBHOOK_EVENTS.map((ev) => html`<label><input type="checkbox" name="event_${ev}" ${v[`event_${ev}`] === "on" ? "checked" : ""}> ${ev}</label>`)}
-  ${errorFor(errors, "events")}</fieldset>
-  <button type="submit">Add endpoint</button>
-</form>
-<section class="card"><h2>Verifying a delivery</h2>
-<p>Each POST carries <code>LeadRelay-Event</code>, <code>LeadRelay-Delivery</code> (the event id: deliveries are at least once, dedup on it) and
-<code>LeadRelay-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex&gt;</code>, where <code>v1 = HMAC-SHA256(secret, t + "." + raw body)</code>.
-Reject signatures older than 5 minutes. Failed deliveries are retried.</p></section>
-<script src="/app/assets/dashboard.js"></script>`;
-}
-
-/** The add-endpoint form's controls as the API's webhook input. */
-export function webhookInputFrom(v: Record<string, string>) {
-  return { url: (v.url ?? "").trim(), events: WEBHOOK_EVENTS.filter((ev) => v[`event_${ev}`] === "on") };
-}
-
 export function channelsBody(
   bots: { id: string; botUsername: string; webhookUrl: string; createdAt: number }[],
   numbers: {
@@ -175,26 +99,89 @@ export function channelsBody(
     verifiedName: string | null;
     webhookUrl: string;
     verifyToken: string;
-    lastError: { code: number | null; title: string | null } | null;
+    lastError: { code: number | null; title: string | null; at?: number } | null;
+    unknownNumbers?: { phoneNumberId: string; messages: number; statuses: number; lastAt: number }[];
     createdAt: number;
   }[] = [],
   connect: ConnectState = {},
   verifyTokenSuggestion = "",
+  status: Map<string, ChannelStatus> = new Map(),
+  timeZone = "UTC",
 ) {
+  const when = (ms: number | null | undefined) =>
+    ms === null || ms === undefined ? html`<span class="muted">never</span>` : fmtTime(ms, timeZone);
   return html`
 ${
   bots.length === 0
     ? html`<p class="muted">No Telegram bot connected yet.</p>`
-    : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Connected</th></tr></thead><tbody>
-  ${bots.map((b) => html`<tr><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td><td>${new Date(b.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
+    : html`<table data-table="channels"><thead><tr><th>Telegram bot</th><th>Webhook</th><th>Last webhook</th>
+  <th>Last error</th><th>Connected</th></tr></thead><tbody>
+  ${bots.map((b) => {
+    const st = status.get(b.id);
+    return html`<tr data-channel-id="${b.id}"><td>@${b.botUsername}</td><td><code>${b.webhookUrl}</code></td>
+    <td data-last-webhook>${when(st?.lastWebhookAt)}</td><td data-last-error>${telegramError(st, when)}</td>
+    <td>${new Date(b.createdAt).toISOString().slice(0, 10)}</td></tr>`;
+  })}
   </tbody></table>`
 }
 ${
   numbers.length === 0
     ? html`<p class="muted">No WhatsApp number connected yet.</p>`
-    : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th><th>Verify token</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
-  ${numbers.map((n) => html`<tr><td>${n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td><td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td><td>${n.lastError ? `${n.lastError.code ?? ""} ${n.lastError.title ?? ""}` : html`<span class="muted">none</span>`}</td><td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`)}
+    : html`<table data-table="whatsapp-numbers"><thead><tr><th>WhatsApp number</th><th>Callback URL</th>
+  <th>Verify token</th><th>Last webhook</th><th>Last error</th><th>Connected</th></tr></thead><tbody>
+  ${numbers.map((n) => {
+    const st = status.get(n.id);
+    const number = n.displayPhoneNumber ? `+${n.displayPhoneNumber}` : n.phoneNumberId;
+    return html`<tr data-channel-id="${n.id}">
+    <td>${number}${n.verifiedName ? html`<br><span class="muted">${n.verifiedName}</span>` : ""}</td>
+    <td><code>${n.webhookUrl}</code></td><td><code>${n.verifyToken}</code></td>
+    <td data-last-webhook>${when(st?.lastWebhookAt)}</td>
+    <td data-last-error>${whatsappErrors(n, st, when)}</td>
+    <td>${new Date(n.createdAt).toISOString().slice(0, 10)}</td></tr>`;
+  })}
   </tbody></table>`
 }
 ${channelConnectForms(connect, verifyTokenSuggestion)}`;
+}
+
+type When = (ms: number | null | undefined) => ReturnType<typeof html> | string;
+
+/** Telegram's own record of delivering to us, then our last failed send through the bot. */
+function telegramError(st: ChannelStatus | undefined, when: When) {
+  const parts = [];
+  const tg = st?.telegram;
+  if (tg && "unreachable" in tg)
+    parts.push(html`<span class="muted">Telegram did not answer: ${tg.unreachable}</span>`);
+  else if (tg?.lastError)
+    parts.push(
+      html`<span class="err">Telegram could not deliver: ${tg.lastError.message}</span>
+      (${when(tg.lastError.at)}${tg.pending ? `, ${tg.pending} waiting` : ""})`,
+    );
+  if (st?.lastFailedSend) parts.push(html`Send failed: ${st.lastFailedSend.error} (${when(st.lastFailedSend.at)})`);
+  return parts.length ? html`${parts.map((p) => html`<p>${p}</p>`)}` : html`<span class="muted">none</span>`;
+}
+
+/** Meta's out-of-band error for the number, numbers of the same app we ignore, and our last failed send. */
+function whatsappErrors(
+  n: {
+    lastError: { code: number | null; title: string | null; at?: number } | null;
+    unknownNumbers?: { phoneNumberId: string; messages: number; statuses: number; lastAt: number }[];
+  },
+  st: ChannelStatus | undefined,
+  when: When,
+) {
+  const parts = [];
+  if (n.lastError)
+    parts.push(
+      html`<span class="err">${n.lastError.code ?? ""} ${n.lastError.title ?? ""}</span>${
+        n.lastError.at ? html` (${when(n.lastError.at)})` : ""
+      }`,
+    );
+  for (const u of n.unknownNumbers ?? [])
+    parts.push(
+      html`Number ${u.phoneNumberId} is not connected here: ${u.messages} messages, ${u.statuses} statuses ignored
+      (last ${when(u.lastAt)})`,
+    );
+  if (st?.lastFailedSend) parts.push(html`Send failed: ${st.lastFailedSend.error} (${when(st.lastFailedSend.at)})`);
+  return parts.length ? html`${parts.map((p) => html`<p>${p}</p>`)}` : html`<span class="muted">none</span>`;
 }

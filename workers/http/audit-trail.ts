@@ -55,6 +55,8 @@ export function auditTarget(method: string, path: string): AuditEntry | null {
   if (console && m[1] === "account")
     return { action: `person.${verb(rest.join("_"))}`, resourceType, resourceId: null };
   if (rest[0] && KIND_SEGMENTS.has(rest[0])) rest.shift();
+  // A preview (scoring) computes and stores nothing.
+  if (rest[0] === "preview") return null;
   const id = rest[0] ?? null;
   const sub = rest[1];
   const at = (v: string) => ({ action: `${resourceType}.${v}`, resourceType, resourceId: id });

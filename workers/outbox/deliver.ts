@@ -10,6 +10,7 @@ import { renderTemplate } from "./render";
 import { replyOutcomeStatements } from "./reply-outcome";
 import { scheduleRetries } from "./retry-queue";
 import type { SenderRegistry, SendResult } from "./sender";
+import { webhookDeliveryLog } from "./webhook-delivery-log";
 import { windowOpen } from "./whatsapp-mode";
 
 // Workers allow 6 simultaneous outgoing connections per invocation; the database needs one of them.
@@ -32,10 +33,12 @@ interface RowContext {
   whatsappInboundAt: number | null;
   /** Webhook rows: the endpoint's signing secret now; null once it is deleted or deactivated. */
   webhookSecret: string | null;
+  /** Webhook rows: the secret a rotation replaced, while its overlap lasts. */
+  webhookPreviousSecret: string | null;
 }
 
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
-async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<string, RowContext>> {
+async function loadContext(ctx: DomainContext, ids: string[], now: number): Promise<Map<string, RowContext>> {
   const rs = await ctx.database.client.execute({
     sql: `SELECT o.id, l.name AS lead_name, l.opted_out_at, r.name AS rep_name, f.name AS form_name, c.config AS channel_config,
             EXISTS (SELECT 1 FROM suppression s
@@ -43,14 +46,17 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
             CASE WHEN o.sender = 'whatsapp' THEN (SELECT w.last_inbound_at FROM whatsapp_window w
                     WHERE w.channel_id = o.channel_id AND w.address = ltrim(o.recipient, '+')) END AS wa_inbound_at,
             CASE WHEN o.sender = 'webhook' THEN (SELECT e.secret FROM webhook_endpoint e
-                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id AND e.active = 1) END AS webhook_secret
+                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id AND e.active = 1) END AS webhook_secret,
+            CASE WHEN o.sender = 'webhook' THEN (SELECT e.previous_secret FROM webhook_endpoint e
+                    WHERE e.id = json_extract(o.payload, '$.body.endpointId') AND e.workspace_id = o.workspace_id
+                      AND e.previous_secret_expires_at > :now) END AS webhook_previous_secret
           FROM outbox o
           LEFT JOIN lead l ON l.id = o.lead_id
           LEFT JOIN rep r ON r.id = l.owner_rep_id
           LEFT JOIN form f ON f.id = l.form_id
           LEFT JOIN channel c ON c.id = o.channel_id
           WHERE o.id IN (SELECT value FROM json_each(:ids))`,
-    args: { ids: JSON.stringify(ids) },
+    args: { ids: JSON.stringify(ids), now },
   });
   const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return new Map(
@@ -65,6 +71,7 @@ async function loadContext(ctx: DomainContext, ids: string[]): Promise<Map<strin
         suppressed: Number(r.suppressed) === 1,
         whatsappInboundAt: r.wa_inbound_at === null || r.wa_inbound_at === undefined ? null : Number(r.wa_inbound_at),
         webhookSecret: str(r.webhook_secret),
+        webhookPreviousSecret: str(r.webhook_previous_secret),
       },
     ]),
   );
@@ -108,6 +115,7 @@ async function sendOne(
       copyOf: row.payload.copyOf,
       channelConfig: context.channelConfig,
       signingSecret: context.webhookSecret ?? undefined,
+      previousSigningSecret: context.webhookPreviousSecret ?? undefined,
       cutNote:
         row.leadId && ABOUT_LEAD_KINDS.has(row.kind)
           ? `cut at the chat limit; the full text is on lead ${row.leadId}`
@@ -138,8 +146,9 @@ function record(
         : outcome.status === "retry" && row.attempts >= MAX_ATTEMPTS
           ? `gave up after ${row.attempts} attempts: ${outcome.error}`
           : null;
-  if (outcome.status === "retry" && failure === null) return recordRow(row, outcome, now, retryAt);
-  return [...recordRow(row, outcome, now, retryAt), ...replyOutcomeStatements(row, failure, leadName, now)];
+  const log = webhookDeliveryLog(row, outcome, now);
+  if (outcome.status === "retry" && failure === null) return [...recordRow(row, outcome, now, retryAt), ...log];
+  return [...recordRow(row, outcome, now, retryAt), ...log, ...replyOutcomeStatements(row, failure, leadName, now)];
 }
 
 function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: number): InStatement[] {
@@ -259,6 +268,7 @@ export async function deliverClaimed(
   const context = await loadContext(
     ctx,
     rows.map((r) => r.id),
+    ctx.now(),
   );
   const statements: InStatement[] = [];
   const retries = new Map<number, string[]>();

@@ -25,6 +25,8 @@ export interface OutboundMessage {
   channelConfig: ChannelConfig | null;
   /** Webhook rows: the endpoint's current secret, read at send time (rows never store it). */
   signingSecret?: string | undefined;
+  /** Webhook rows: the secret a rotation replaced, still signing alongside `signingSecret` during the overlap. */
+  previousSigningSecret?: string | undefined;
   /** What a text cut at the platform's limit ends with (where the whole text is), besides "…". */
   cutNote?: string | undefined;
 }
@@ -34,12 +36,16 @@ export interface OutboundMessage {
  * ok → sent; retry → again later (not before `retryAfterMs` when the provider said so);
  * permanent → never again (`suppress`: the address itself is unreachable, e.g. Telegram 403 blocked).
  */
-export type SendResult =
+export type SendResult = (
   | { status: "ok"; providerMessageId: string | null }
   | { status: "retry"; retryAfterMs?: number | undefined; error: string }
   | { status: "permanent"; reason: string; suppress?: "blocked" | "invalid" | undefined }
   // Not sent on purpose, decided by the sender (a WhatsApp message outside the window with no template).
-  | { status: "skipped"; reason: string };
+  | { status: "skipped"; reason: string }
+) & {
+  /** The HTTP status the receiver answered, where one did (webhooks keep it in their delivery log). */
+  httpStatus?: number | undefined;
+};
 
 export interface Sender {
   send(message: OutboundMessage): Promise<SendResult>;

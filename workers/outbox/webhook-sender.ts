@@ -13,7 +13,7 @@ const isEndpointEvent = (body: unknown): body is EndpointEvent =>
 
 /**
  * Outgoing webhooks: POST the event to its URL, signed per attempt (`leadrelay-signature: t=…,v1=…`, a fresh
- * timestamp each retry); 2xx = delivered, 408/429/5xx = later, other 4xx = never. The URL is checked again
+ * timestamp each retry; a second `v1=` with the rotated-out secret while its overlap lasts); 2xx = delivered, 408/429/5xx = later, other 4xx = never. The URL is checked again
  * here, not only when it was saved (rows written earlier, URLs edited in the database); redirects are not
  * followed, since a public receiver answering 307 → http://169.254.169.254/ would otherwise undo that check.
  */
@@ -26,19 +26,21 @@ export function webhookSender(policy: OutboundPolicy): Sender {
       // deliver.ts skips an endpoint event whose endpoint is gone, so a signed event always has its secret here.
       if (signed && !msg.signingSecret) return { status: "permanent", reason: "no signing secret for the endpoint" };
       const body = JSON.stringify(signed ? signed.event : (msg.body ?? { text: msg.text }));
+      const secrets = [msg.signingSecret!, ...(msg.previousSigningSecret ? [msg.previousSigningSecret] : [])];
       const headers = signed
-        ? await webhookHeaders(msg.signingSecret!, signed.event, body, Date.now())
+        ? await webhookHeaders(secrets, signed.event, body, Date.now())
         : { "content-type": "application/json", "user-agent": "LeadRelay-Webhooks/1" };
       const res = await fetchForSend(target.url.href, { method: "POST", headers, body, redirect: "manual" });
       if (!(res instanceof Response)) return res;
       await res.body?.cancel();
-      if (res.ok) return { status: "ok", providerMessageId: null };
+      const httpStatus = res.status;
+      if (res.ok) return { status: "ok", providerMessageId: null, httpStatus };
       if (res.status >= 300 && res.status < 400)
-        return { status: "permanent", reason: `HTTP ${res.status}: redirects are not followed` };
+        return { status: "permanent", reason: `HTTP ${res.status}: redirects are not followed`, httpStatus };
       if (res.status === 429 || res.status >= 500 || res.status === 408) {
-        return { status: "retry", retryAfterMs: retryAfterHeader(res), error: `HTTP ${res.status}` };
+        return { status: "retry", retryAfterMs: retryAfterHeader(res), error: `HTTP ${res.status}`, httpStatus };
       }
-      return { status: "permanent", reason: `HTTP ${res.status}` };
+      return { status: "permanent", reason: `HTTP ${res.status}`, httpStatus };
     },
   };
 }

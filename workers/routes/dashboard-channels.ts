@@ -3,8 +3,10 @@ import type { ConnectState } from "../dashboard/channel-connect";
 import { formValues, judge } from "../dashboard/field-errors";
 import { page } from "../dashboard/layout";
 import { channelsBody } from "../dashboard/settings-pages";
+import { channelStatuses } from "../domain/channels/channel-status";
 import { connectTelegramBot, listTelegramChannels } from "../domain/channels/telegram-channels";
 import { connectWhatsappNumber, listWhatsappChannels } from "../domain/channels/whatsapp-channels";
+import { getWorkspace } from "../domain/team/workspaces";
 import type { App, AppEnv } from "../http/app";
 import { scope } from "../http/workspace-scope";
 import { randomToken } from "../lib/ids";
@@ -12,12 +14,16 @@ import { TelegramConnectInput } from "./channels";
 import { WhatsappConnectInput } from "./whatsapp-channels";
 
 async function channelsPage(c: Context<AppEnv>, connect: ConnectState, status: 200 | 201 | 422 | 502 = 200) {
-  const [bots, numbers] = await Promise.all([listTelegramChannels(scope(c)), listWhatsappChannels(scope(c))]);
+  const s = scope(c);
+  const [bots, numbers, health, ws] = await Promise.all([
+    listTelegramChannels(s),
+    listWhatsappChannels(s),
+    channelStatuses(s),
+    getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
+  ]);
   // A fresh suggestion per view: the owner may keep it, it only has to match what they paste at Meta.
-  return c.html(
-    page("Channels", "/app/channels", channelsBody(bots, numbers, connect, `lr-${randomToken(24)}`)),
-    status,
-  );
+  const body = channelsBody(bots, numbers, connect, `lr-${randomToken(24)}`, health, ws.timezone);
+  return c.html(page("Channels", "/app/channels", body), status);
 }
 
 const origin = (c: Context<AppEnv>) => c.get("config").PUBLIC_URL ?? new URL(c.req.url).origin;

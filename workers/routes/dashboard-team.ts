@@ -144,6 +144,10 @@ export function registerDashboardTeam(app: App) {
     }
   });
 
+  // Activity pages on by audit event id (what listAudit's cursor is); anything else starts from the newest.
+  const activityPage = (cursor: string | undefined) =>
+    cursor && /^[A-Za-z0-9_]{1,64}$/.test(cursor) ? { limit: 20, cursor } : { limit: 20 };
+
   const accountPage = async (
     c: Context<AppEnv>,
     person: SignedInPerson,
@@ -155,10 +159,10 @@ export function registerDashboardTeam(app: App) {
     const [sessions, ws, activity] = await Promise.all([
       listSessions(s.ctx, person.personId, person.sessionId),
       getWorkspace({ ctx: s.ctx, workspaceId: s.workspace.id }),
-      canManage(principalOf(c)) ? listAudit(s.ctx, s.workspace.id, { limit: 20 }) : null,
+      canManage(principalOf(c)) ? listAudit(s.ctx, s.workspace.id, activityPage(c.req.query("activity"))) : null,
     ]);
     const sections = html`${sessionsSection(sessions, ws.timezone, now)}${
-      activity ? activitySection(activity.data, ws.timezone, now) : ""
+      activity ? activitySection(activity.data, ws.timezone, now, activity.nextCursor) : ""
     }`;
     return c.html(page("Account", "/app/account", accountBody(person, sections, notice)), status);
   };

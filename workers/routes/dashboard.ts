@@ -1,23 +1,12 @@
 import { csrf } from "hono/csrf";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
-import { formValues, judge } from "../dashboard/field-errors";
 import { page } from "../dashboard/layout";
 import { onboardingChecklist } from "../dashboard/onboarding-checklist";
 import { overviewBody } from "../dashboard/overview-page";
 import { routingBody, sequencesBody } from "../dashboard/routing-pages";
-import {
-  DASHBOARD_JS,
-  formsBody,
-  type InviteNotice,
-  repsBody,
-  scoringBody,
-  webhookInputFrom,
-  webhooksBody,
-} from "../dashboard/settings-pages";
+import { DASHBOARD_JS, formsBody, type InviteNotice, repsBody } from "../dashboard/settings-pages";
 import { listForms } from "../domain/capture/forms";
-import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
-import { createWebhook, deleteWebhook, listWebhooks, WebhookInput } from "../domain/channels/webhooks";
 import { exportLeadsCsv } from "../domain/leads/lead-export";
 import { listSequences } from "../domain/leads/sequences";
 import { loadDashboardStats } from "../domain/reports/dashboard-stats";
@@ -39,8 +28,10 @@ import { registerChannelPages } from "./dashboard-channels";
 import { registerFormPages } from "./dashboard-forms";
 import { registerImportPages } from "./dashboard-import";
 import { registerRepPages } from "./dashboard-reps";
+import { registerScoringPages } from "./dashboard-scoring";
 import { registerDashboardSignIn } from "./dashboard-sign-in";
 import { registerDashboardTeam } from "./dashboard-team";
+import { registerWebhookPages } from "./dashboard-webhooks";
 import { ListQuery } from "./leads";
 
 const clampInt = (v: string | undefined, def: number, min: number, max: number) => {
@@ -159,53 +150,8 @@ export function registerDashboard(app: App) {
     c.html(page("Forms", "/app/forms", formsBody(await listForms(scope(c)), new URL(c.req.url).origin))),
   );
 
-  app.get("/app/scoring", async (c) => {
-    const rules = await getScoringRules(c.get("ctx"), c.get("auth").workspaceId);
-    return c.html(page("Scoring", "/app/scoring", scoringBody(rules)));
-  });
-  app.post("/app/scoring", async (c) => {
-    const body = await c.req.parseBody();
-    const { ctx, workspace } = scope(c);
-    try {
-      const rules = await putScoringRules(ctx, workspace.id, JSON.parse(String(body.rules ?? "")));
-      return c.html(page("Scoring", "/app/scoring", scoringBody(rules, { ok: true })));
-    } catch (err) {
-      const message =
-        err instanceof SyntaxError
-          ? "Not valid JSON."
-          : err instanceof AppError
-            ? Object.entries(err.fields ?? {})
-                .map(([k, v]) => `${k}: ${v}`)
-                .join("; ") || err.message
-            : null;
-      if (message === null) throw err;
-      return c.html(
-        page("Scoring", "/app/scoring", scoringBody(await getScoringRules(ctx, workspace.id), { error: message })),
-        422,
-      );
-    }
-  });
-
-  app.get("/app/webhooks", async (c) =>
-    c.html(page("Webhooks", "/app/webhooks", webhooksBody(await listWebhooks(scope(c))))),
-  );
-  app.post("/app/webhooks", async (c) => {
-    const values = await formValues(c.req);
-    const result = await judge(
-      WebhookInput,
-      webhookInputFrom(values),
-      (path) => path.split(".")[0] ?? "form",
-      (data) => createWebhook(scope(c), data),
-    );
-    const list = await listWebhooks(scope(c));
-    if ("errors" in result)
-      return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { values, errors: result.errors })), 422);
-    return c.html(page("Webhooks", "/app/webhooks", webhooksBody(list, { created: result.saved })), 201);
-  });
-  app.post("/app/webhooks/:id/delete", async (c) => {
-    await deleteWebhook(scope(c), c.req.param("id"));
-    return c.redirect("/app/webhooks", 303);
-  });
+  registerScoringPages(app);
+  registerWebhookPages(app);
   app.get("/app/routing", async (c) => {
     const s = scope(c);
     const [pools, rules, reps] = await Promise.all([listPools(s), listRules(s), listReps(s)]);

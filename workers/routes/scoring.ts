@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { LEAD_SOURCES } from "../../db/schema";
 import { rescoreOpenLeads } from "../domain/capture/rescore-leads";
+import { previewScore } from "../domain/capture/score-preview";
 import { scoringRulesSchema } from "../domain/capture/scoring";
 import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
 import type { App } from "../http/app";
@@ -40,7 +42,65 @@ const rescore = createRoute({
   },
 });
 
+const text = z.string().max(200).optional();
+const PreviewInput = z
+  .object({
+    rules: RulesDoc.optional().openapi({ description: "Rules to try; the saved ones when omitted" }),
+    leadId: z.string().min(1).max(64).optional().openapi({ description: "Score this lead of the workspace" }),
+    sample: z
+      .object({
+        source: z.enum(LEAD_SOURCES).default("form"),
+        name: text,
+        email: text,
+        phone: text,
+        utmSource: text,
+        utmMedium: text,
+        fields: z.record(z.string().max(64), z.string().max(2000)).optional(),
+        replied: z.boolean().optional(),
+        hoursSinceInbound: z
+          .number()
+          .min(0)
+          .max(24 * 365)
+          .optional(),
+      })
+      .optional()
+      .openapi({ description: "Or a made-up lead" }),
+  })
+  .refine((v) => (v.leadId === undefined) !== (v.sample === undefined), {
+    message: "Give either leadId or sample.",
+    path: ["leadId"],
+  })
+  .openapi("ScorePreviewInput");
+const Reason = z.object({ rule: z.string(), label: z.string(), points: z.number() });
+const preview = createRoute({
+  method: "post",
+  path: "/api/v1/scoring/preview",
+  tags: ["scoring"],
+  summary: "Score a lead or a sample with the saved or the given rules, by capture's own scoring; changes nothing",
+  request: { body: jsonBody(PreviewInput) },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          score: z.number().int(),
+          hot: z.boolean(),
+          reasons: z.array(Reason).openapi({ description: "Every rule that fired, with its points" }),
+        })
+        .openapi("ScorePreview"),
+      "The score and the rules that fired",
+    ),
+    ...commonErrors,
+  },
+});
+
 export function registerScoring(app: App) {
+  app.openapi(preview, async (c) => {
+    const s = scope(c);
+    const input = c.req.valid("json");
+    const rules = input.rules ?? (await getScoringRules(s.ctx, s.workspace.id));
+    const result = await previewScore(s, rules, input.leadId ? { leadId: input.leadId } : { sample: input.sample! });
+    return c.json({ score: result.score, hot: result.hot, reasons: result.reasons }, 200);
+  });
   app.openapi(rescore, async (c) => c.json(await rescoreOpenLeads(scope(c)), 200));
   app.openapi(get, async (c) => c.json(await getScoringRules(c.get("ctx"), c.get("auth").workspaceId), 200));
   app.openapi(put, async (c) =>

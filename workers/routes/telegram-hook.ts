@@ -1,5 +1,6 @@
 import { BotError, webhookCallback } from "grammy";
 import { createBot } from "../../bots/telegram/create-bot";
+import { channelWebhookSeen } from "../domain/channels/channel-status";
 import { findTelegramChannel } from "../domain/channels/telegram-channels";
 import { AppError } from "../errors";
 import type { App } from "../http/app";
@@ -49,10 +50,16 @@ export function registerTelegramHook(app: App) {
       while (cause instanceof BotError) cause = cause.error;
       throw cause;
     }
-    await client.execute({
-      sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-      args: [found.channel.id, updateId, ctx.now()],
-    });
+    await client.batch(
+      [
+        {
+          sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+          args: [found.channel.id, updateId, ctx.now()],
+        },
+        channelWebhookSeen(found.channel.id, ctx.now()),
+      ],
+      "write",
+    );
     return response;
   });
 }

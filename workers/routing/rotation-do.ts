@@ -17,6 +17,14 @@ export interface PickResult {
   replay: boolean;
 }
 
+/** The rep states a pick found and left, so `release` can take the pick back. */
+interface PickUndo {
+  seq: number;
+  repId: string;
+  before: RepRotationState[];
+  after: RepRotationState[];
+}
+
 // Assignment keys are kept this long for idempotency; webhook platforms retry for at most 36 h.
 const KEEP_ASSIGNMENTS_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -37,6 +45,8 @@ export class Rotation extends DurableObject<Env> {
       `CREATE TABLE IF NOT EXISTS assignment (key TEXT PRIMARY KEY, rep_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL)`,
     );
     this.sql.exec(`CREATE INDEX IF NOT EXISTS assignment_at_idx ON assignment (at)`);
+    // What a pick changed, kept until the pick is used or handed back (`release`); pruned with assignments.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS assignment_undo (key TEXT PRIMARY KEY, data TEXT NOT NULL)`);
   }
 
   pick(request: PickRequest): PickResult {
@@ -45,10 +55,21 @@ export class Rotation extends DurableObject<Env> {
       .toArray()[0];
     if (prior) return { repId: prior.rep_id, replay: true };
 
-    const { picked, seq } = this.next(request);
+    const { picked, seq, states } = this.next(request);
     if (!picked) return { repId: null, replay: false };
 
     const now = Date.now();
+    const undo: PickUndo = {
+      seq,
+      repId: picked.repId,
+      before: picked.updated.map((s) => states.get(s.repId) ?? { repId: s.repId, current: 0, lastSeq: -1 }),
+      after: picked.updated,
+    };
+    this.sql.exec(
+      `INSERT INTO assignment_undo (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data`,
+      request.assignmentKey,
+      JSON.stringify(undo),
+    );
     for (const s of picked.updated) {
       this.sql.exec(
         `INSERT INTO rep_state (rep_id, current, last_seq, assigned) VALUES (?, ?, ?, ?)
@@ -67,9 +88,50 @@ export class Rotation extends DurableObject<Env> {
       seq,
       now,
     );
-    if (seq % 500 === 0)
+    if (seq % 500 === 0) {
       this.sql.exec(`DELETE FROM assignment WHERE at < ? AND seq < ?`, now - KEEP_ASSIGNMENTS_MS, seq);
+      this.sql.exec(`DELETE FROM assignment_undo WHERE key NOT IN (SELECT key FROM assignment)`);
+    }
     return { repId: picked.repId, replay: false };
+  }
+
+  /**
+   * Hands back the turn `pick` gave under this key, when the caller did not use it (the lead turned out to be
+   * a known one that keeps its owner, or its write was refused). The rotation ends as if the pick had not been
+   * made: exactly when no pick came after it; otherwise the pick's own changes are taken back from the states
+   * as they are now, so the turns that followed keep their effect. The key can then be picked again.
+   * Returns false when nothing was picked under this key (or it was handed back already).
+   */
+  release(assignmentKey: string): boolean {
+    const row = this.sql
+      .exec<{ data: string }>(`SELECT data FROM assignment_undo WHERE key = ?`, assignmentKey)
+      .toArray()[0];
+    if (!row) return false;
+    const undo = JSON.parse(row.data) as PickUndo;
+    const last = this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq;
+    const latest = last === undo.seq;
+    for (let i = 0; i < undo.after.length; i++) {
+      const before = undo.before[i]!;
+      const after = undo.after[i]!;
+      const now = this.sql
+        .exec<{ current: number; last_seq: number }>(
+          `SELECT current, last_seq FROM rep_state WHERE rep_id = ?`,
+          after.repId,
+        )
+        .toArray()[0];
+      const current = latest || !now ? before.current : now.current - (after.current - before.current);
+      const lastSeq = now && now.last_seq !== after.lastSeq ? now.last_seq : before.lastSeq;
+      this.sql.exec(
+        `UPDATE rep_state SET current = ?, last_seq = ?, assigned = assigned - ? WHERE rep_id = ?`,
+        current,
+        lastSeq,
+        after.repId === undo.repId ? 1 : 0,
+        after.repId,
+      );
+    }
+    this.sql.exec(`DELETE FROM assignment WHERE key = ?`, assignmentKey);
+    this.sql.exec(`DELETE FROM assignment_undo WHERE key = ?`, assignmentKey);
+    return true;
   }
 
   /** Who `pick` would choose now, without advancing anything (the routing preview). */
@@ -87,7 +149,7 @@ export class Rotation extends DurableObject<Env> {
     const seq = (this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0) + 1;
     const candidates =
       request.strategy === "least-loaded" ? leastLoaded(states, request.candidates) : request.candidates;
-    return { picked: pickNext(states, candidates, seq), seq };
+    return { picked: pickNext(states, candidates, seq), seq, states };
   }
 
   /** Assignments per rep made by this rotation (dashboard, benchmark, tests). */

@@ -6,6 +6,8 @@ export interface RotationService {
   pick(workspaceId: string, poolId: string | null, request: PickRequest): Promise<PickResult>;
   /** Who the rotation would pick now, without advancing it. */
   peek(workspaceId: string, poolId: string | null, request: Omit<PickRequest, "assignmentKey">): Promise<string | null>;
+  /** Hands back the turn picked under this key, unused (see Rotation.release). */
+  release(workspaceId: string, poolId: string | null, assignmentKey: string): Promise<boolean>;
 }
 
 /** The instance name: one rotation per workspace + pool; the implicit default pool is "default". */
@@ -22,6 +24,9 @@ export function rotationService(namespace: DurableObjectNamespace<Rotation> | un
     },
     async peek(workspaceId, poolId, request) {
       return stubFor(workspaceId, poolId).peek(request);
+    },
+    async release(workspaceId, poolId, assignmentKey) {
+      return stubFor(workspaceId, poolId).release(assignmentKey);
     },
   };
 }

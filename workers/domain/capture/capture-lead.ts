@@ -16,7 +16,20 @@ import { type Lead, leadFromRow } from "../leads/lead-row";
 import { underCap } from "../routing/assignment-guard";
 import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
 import { handOverStatements, queuedAlertStatements, reopenedAlertStatements } from "../routing/hand-over";
-import { defaultPoolId, loadRoutingContext, queueWatchers } from "../routing/routing-context";
+import {
+  cachedRouting,
+  ROUTING_UNCHANGED,
+  refreshRouting,
+  rememberRouting,
+  routingReadBack,
+} from "../routing/routing-cache";
+import {
+  defaultPoolId,
+  type ExistingLeadRef,
+  loadRoutingContext,
+  queueWatchers,
+  type RoutingContext,
+} from "../routing/routing-context";
 import { drainUnassigned } from "../routing/unassigned-queue";
 import {
   addressOf,
@@ -137,181 +150,194 @@ export async function captureLead(
     Object.keys(LEGACY_IDENTITY_COLUMNS).map((kind, i) => [`legacy${i}`, addressOf(identities, kind)]),
   );
 
-  const now = ctx.now();
-  const leadId = newId("lead", now);
-  const eventId = newId("evt", now);
-  const assignEventId = newId("evt", now);
-
   // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
-  // rules are cached per isolate (no round trip once warm); callers may pass rules they already hold.
-  const [{ routing, existing }, rules] = await Promise.all([
-    loadRoutingContext(ctx, workspace.id, { phone, email, identities }),
+  // rules and the routing context are cached per isolate (no round trip once warm); callers may pass rules.
+  const contact = { phone, email, identities };
+  const cached = cachedRouting(ctx, workspace.id);
+  const [rules, loaded] = await Promise.all([
     scoring ?? getScoringRules(ctx, workspace.id),
+    cached ? null : loadRoutingContext(ctx, workspace.id, contact),
   ]).catch((err: unknown) => {
     throw toAppError(err);
   });
-  // Scored in JS before the batch, and before routing so a hot lead gets the pool's shorter SLA. A new
-  // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
-  // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
-  const scoreInput = {
-    name: blank(input.name),
-    email,
-    phone,
-    whatsappId: addressOf(identities, "whatsapp"),
-    source: input.source,
-    utmSource: input.utm.source,
-    utmMedium: input.utm.medium,
-    fields: input.fields,
-    lastInboundAt: now,
-  };
-  const fresh = scoreLead(scoreInput, rules, now);
-  const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
-  const { poolId } = routeToPool(
-    routing.rules,
-    {
-      source: input.source,
-      formId: input.formId ?? null,
-      country: phone ? phoneCountry(phone) : null,
-      fields: input.fields,
-    },
-    defaultPoolId(routing),
-  );
-  // A won or lost lead that writes again: a new inquiry (routed, alerted, SLA from now) unless the workspace keeps it.
-  const reopen =
-    existing !== null &&
-    (existing.status === "won" || existing.status === "lost") &&
-    routing.reInquiryPolicy === "reopen";
-  const reopenEventId = newId("evt", now);
-  const decision = await decideOwner(ctx, {
-    workspaceId: workspace.id,
-    routing,
-    poolId,
-    // A new lead's own id keys the rotation; a returning lead re-routed is keyed by this delivery.
-    assignmentKey: existing ? `${existing.id}:re:${blank(input.dedupKey) ?? eventId}` : leadId,
-    now,
-    stickyRepId: existing?.ownerRepId ?? null,
-    namedRepId: existing ? null : ownerRepId,
-    exclude: new Set(reopen ? [] : (existing?.passedRepIds ?? [])),
-    hot: existing ? again.hot : fresh.hot,
-  });
-  // For a returning lead: the owner to set when it changes (null = keep whoever owns it).
-  const reOwner = existing && !reopen && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
 
-  const args = {
-    ws: workspace.id,
-    id: leadId,
-    phone,
-    email,
-    ids: identitiesArg(identities),
-    ...legacyArgs,
-    name: blank(input.name),
-    now,
-    fields: JSON.stringify(input.fields),
-    owner: decision.ownerRepId,
-    reOwner,
-    pool: decision.poolId,
-    slaDue: quiet ? null : decision.slaDueAt,
-    dedupKey: blank(input.dedupKey),
-    reopen: reopen ? 1 : 0,
-  };
-  // Dedup precedence: this capture's own new row, then phone, email and the channel identities in the order given.
-  // A replayed delivery id writes no lead either (its `created` event could not be written: no lead without its
-  // event); it answers with the lead that delivery recorded.
-  const matched = `COALESCE(
+  /**
+   * One decision and one write batch. `optimistic`: decided as for a new lead on the cached context, the batch
+   * writes only a new lead, and only if routing did not change since that context was read; otherwise it
+   * writes nothing and says what it found, the rotation's turn is handed back, and the caller tries again.
+   */
+  const attempt = async ({ routing, existing, version, optimistic }: RoutingPlan): Promise<Attempt> => {
+    const now = ctx.now();
+    const leadId = newId("lead", now);
+    const eventId = newId("evt", now);
+    const assignEventId = newId("evt", now);
+    // Scored in JS before the batch, and before routing so a hot lead gets the pool's shorter SLA. A new
+    // lead is scored on what it sent; for a re-inquiry the batch keeps the higher of its stored score and
+    // this inquiry's with the engagement bonus (a lower bound: the merged row is only known inside the batch).
+    const scoreInput = {
+      name: blank(input.name),
+      email,
+      phone,
+      whatsappId: addressOf(identities, "whatsapp"),
+      source: input.source,
+      utmSource: input.utm.source,
+      utmMedium: input.utm.medium,
+      fields: input.fields,
+      lastInboundAt: now,
+    };
+    const fresh = scoreLead(scoreInput, rules, now);
+    const again = scoreLead({ ...scoreInput, replied: true }, rules, now);
+    const { poolId } = routeToPool(
+      routing.rules,
+      {
+        source: input.source,
+        formId: input.formId ?? null,
+        country: phone ? phoneCountry(phone) : null,
+        fields: input.fields,
+      },
+      defaultPoolId(routing),
+    );
+    // A won or lost lead that writes again: a new inquiry (routed, alerted, SLA from now) unless the workspace
+    // keeps it.
+    const reopen =
+      existing !== null &&
+      (existing.status === "won" || existing.status === "lost") &&
+      routing.reInquiryPolicy === "reopen";
+    const reopenEventId = newId("evt", now);
+    const decision = await decideOwner(ctx, {
+      workspaceId: workspace.id,
+      routing,
+      poolId,
+      // A new lead's own id keys the rotation; a returning lead re-routed is keyed by this delivery.
+      assignmentKey: existing ? `${existing.id}:re:${blank(input.dedupKey) ?? eventId}` : leadId,
+      now,
+      stickyRepId: existing?.ownerRepId ?? null,
+      namedRepId: existing ? null : ownerRepId,
+      exclude: new Set(reopen ? [] : (existing?.passedRepIds ?? [])),
+      hot: existing ? again.hot : fresh.hot,
+    });
+    // For a returning lead: the owner to set when it changes (null = keep whoever owns it).
+    const reOwner = existing && !reopen && decision.ownerRepId !== existing.ownerRepId ? decision.ownerRepId : null;
+
+    const args = {
+      ws: workspace.id,
+      id: leadId,
+      phone,
+      email,
+      ids: identitiesArg(identities),
+      ...legacyArgs,
+      name: blank(input.name),
+      now,
+      fields: JSON.stringify(input.fields),
+      owner: decision.ownerRepId,
+      reOwner,
+      pool: decision.poolId,
+      slaDue: quiet ? null : decision.slaDueAt,
+      dedupKey: blank(input.dedupKey),
+      reopen: reopen ? 1 : 0,
+      optimistic: optimistic ? 1 : 0,
+      routingVersion: version,
+    };
+    // Dedup precedence: this capture's own new row, then phone, email and the channel identities in the order given.
+    // A replayed delivery id writes no lead either (its `created` event could not be written: no lead without its
+    // event); it answers with the lead that delivery recorded.
+    const matched = `COALESCE(
     (SELECT id FROM lead WHERE id = :id),
     (SELECT id FROM lead WHERE workspace_id = :ws AND phone = :phone),
     (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
     ${identityMatch})`;
-  const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
-  // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
-  const ifFree = (col: string, arg: string) =>
-    `(SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg}))`;
-  const mergeIfFree = (col: string, arg: string) => `${col} = COALESCE(${col}, ${ifFree(col, arg)})`;
+    const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
+    // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
+    const ifFree = (col: string, arg: string) =>
+      `(SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg}))`;
+    const mergeIfFree = (col: string, arg: string) => `${col} = COALESCE(${col}, ${ifFree(col, arg)})`;
 
-  const eventData = {
-    channel: input.source,
-    formId: input.formId ?? null,
-    name: args.name,
-    phone,
-    email,
-    phoneAsTyped: phoneRaw,
-    message: blank(input.message),
-    fields: input.fields,
-    utm: input.utm,
-    referrer: blank(input.referrer),
-    pageUrl: blank(input.pageUrl),
-    ...(input.channelData ? { channelData: input.channelData } : {}),
-  };
-  const assignData = JSON.stringify({
-    repId: decision.ownerRepId,
-    poolId: decision.poolId,
-    reason: decision.reason,
-    ...(Object.keys(decision.skipped).length ? { skipped: decision.skipped } : {}),
-  });
+    const eventData = {
+      channel: input.source,
+      formId: input.formId ?? null,
+      name: args.name,
+      phone,
+      email,
+      phoneAsTyped: phoneRaw,
+      message: blank(input.message),
+      fields: input.fields,
+      utm: input.utm,
+      referrer: blank(input.referrer),
+      pageUrl: blank(input.pageUrl),
+      ...(input.channelData ? { channelData: input.channelData } : {}),
+    };
+    const assignData = JSON.stringify({
+      repId: decision.ownerRepId,
+      poolId: decision.poolId,
+      reason: decision.reason,
+      ...(Object.keys(decision.skipped).length ? { skipped: decision.skipped } : {}),
+    });
 
-  // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
-  const outbox = captureOutboxStatements(ctx.config, {
-    ws: workspace.id,
-    leadId,
-    source: input.source,
-    formId: input.formId ?? null,
-    poolId: decision.poolId,
-    email,
-    telegramUserId: senderAddress(identities, "telegram"),
-    now,
-    phone,
-    whatsappRecipient: senderAddress(identities, "whatsapp"),
-    channelId: blank(input.channelId),
-    ownerRepId: decision.ownerRepId,
-    alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
-  });
+    // Auto-reply and sequence enrolment ride in the same batch (see capture-statements.ts).
+    const outbox = captureOutboxStatements(ctx.config, {
+      ws: workspace.id,
+      leadId,
+      source: input.source,
+      formId: input.formId ?? null,
+      poolId: decision.poolId,
+      email,
+      telegramUserId: senderAddress(identities, "telegram"),
+      now,
+      phone,
+      whatsappRecipient: senderAddress(identities, "whatsapp"),
+      channelId: blank(input.channelId),
+      ownerRepId: decision.ownerRepId,
+      alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
+    });
 
-  const leadFacts = { name: args.name, phone, email, source: input.source };
-  const announced = [
-    // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
-    ...(!decision.ownerRepId
-      ? queuedAlertStatements({
-          ws: workspace.id,
-          lead: { id: leadId, ...leadFacts },
-          watcherRepIds: queueWatchers(routing),
-          now,
-        })
-      : []),
-    // A returning lead moved on from an owner who is gone: its new owner is alerted like any hand-over.
-    ...(existing && reOwner && existing.ownerRepId
-      ? handOverStatements({
-          ws: workspace.id,
-          lead: { id: existing.id, ...leadFacts },
-          repId: reOwner,
-          reason: "owner-gone",
-          key: `alert:${existing.id}:${assignEventId}`,
-          now,
-          condition: `EXISTS (SELECT 1 FROM lead_event WHERE id = :handOverEvent AND lead_id = :leadId)`,
-          conditionArgs: { handOverEvent: assignEventId },
-        })
-      : []),
-    ...(existing && reopen
-      ? reopenedAlertStatements({
-          ws: workspace.id,
-          lead: { id: existing.id, ...leadFacts },
-          repId: decision.ownerRepId,
-          watcherRepIds: queueWatchers(routing),
-          eventId: reopenEventId,
-          now,
-        })
-      : []),
-  ];
-  // A quiet capture announces nothing: no outbox row at all.
-  const handOvers = quiet ? [] : announced;
-  const messages = quiet ? { statements: [], outboxIndexes: [] } : outbox;
-  let rows: Row[] | undefined;
-  let outboxIds: string[] = [];
-  try {
-    const results = await ctx.database.client.batch(
-      [
-        stmt(
-          `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email, ${legacy.map(([c]) => `${c}, `).join("")}
-                  message, fields, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
+    const leadFacts = { name: args.name, phone, email, source: input.source };
+    const announced = [
+      // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
+      ...(!decision.ownerRepId
+        ? queuedAlertStatements({
+            ws: workspace.id,
+            lead: { id: leadId, ...leadFacts },
+            watcherRepIds: queueWatchers(routing),
+            now,
+          })
+        : []),
+      // A returning lead moved on from an owner who is gone: its new owner is alerted like any hand-over.
+      ...(existing && reOwner && existing.ownerRepId
+        ? handOverStatements({
+            ws: workspace.id,
+            lead: { id: existing.id, ...leadFacts },
+            repId: reOwner,
+            reason: "owner-gone",
+            key: `alert:${existing.id}:${assignEventId}`,
+            now,
+            condition: `EXISTS (SELECT 1 FROM lead_event WHERE id = :handOverEvent AND lead_id = :leadId)`,
+            conditionArgs: { handOverEvent: assignEventId },
+          })
+        : []),
+      ...(existing && reopen
+        ? reopenedAlertStatements({
+            ws: workspace.id,
+            lead: { id: existing.id, ...leadFacts },
+            repId: decision.ownerRepId,
+            watcherRepIds: queueWatchers(routing),
+            eventId: reopenEventId,
+            now,
+          })
+        : []),
+    ];
+    // A quiet capture announces nothing: no outbox row at all.
+    const handOvers = quiet ? [] : announced;
+    const messages = quiet ? { statements: [], outboxIndexes: [] } : outbox;
+    let rows: Row[] | undefined;
+    let outboxIds: string[] = [];
+    let after: ReturnType<typeof refreshRouting> = null;
+    try {
+      const results = await ctx.database.client.batch(
+        [
+          stmt(
+            `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email,
+                  ${legacy.map(([c]) => `${c}, `).join("")} message, fields,
+                  utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
                   page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
                   created_at, updated_at)
                 SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email,
@@ -320,47 +346,48 @@ export async function captureLead(
                   ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END, :slaDue,
                   :score, :reasons, :hot,
                   :now, :now, :now
-                WHERE ${notReplayed} AND ${identityMatch} IS NULL
+                WHERE ${notReplayed} AND ${identityMatch} IS NULL AND (:optimistic = 0 OR ${ROUTING_UNCHANGED})
                 ON CONFLICT DO NOTHING`,
-          {
-            ...args,
-            formId: input.formId ?? null,
-            source: input.source,
-            message: blank(input.message),
-            utmSource: blank(input.utm.source),
-            utmMedium: blank(input.utm.medium),
-            utmCampaign: blank(input.utm.campaign),
-            utmTerm: blank(input.utm.term),
-            utmContent: blank(input.utm.content),
-            referrer: blank(input.referrer),
-            pageUrl: blank(input.pageUrl),
-            score: fresh.score,
-            reasons: JSON.stringify(fresh.reasons),
-            hot: fresh.hot ? 1 : 0,
-          },
-        ),
-        // A returning lead whose owner changes: recorded before the update, while the old owner is known.
-        stmt(
-          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+            {
+              ...args,
+              formId: input.formId ?? null,
+              source: input.source,
+              message: blank(input.message),
+              utmSource: blank(input.utm.source),
+              utmMedium: blank(input.utm.medium),
+              utmCampaign: blank(input.utm.campaign),
+              utmTerm: blank(input.utm.term),
+              utmContent: blank(input.utm.content),
+              referrer: blank(input.referrer),
+              pageUrl: blank(input.pageUrl),
+              score: fresh.score,
+              reasons: JSON.stringify(fresh.reasons),
+              hot: fresh.hot ? 1 : 0,
+            },
+          ),
+          // A returning lead whose owner changes: recorded before the update, while the old owner is known.
+          stmt(
+            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
                 SELECT :assignEventId, :ws, id, CASE WHEN owner_rep_id IS NULL THEN 'assigned' ELSE 'reassigned' END,
                   'system', NULL, json_set(:assignData, '$.from', owner_rep_id), :now
                 FROM lead WHERE id = ${matched} AND id <> :id AND :reOwner IS NOT NULL
                   AND owner_rep_id IS NOT :reOwner AND ${notReplayed}`,
-          { ...args, assignEventId, assignData },
-        ),
-        // A reopened lead: recorded before the update, while its closed status and old owner are known.
-        stmt(
-          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+            { ...args, assignEventId, assignData },
+          ),
+          // A reopened lead: recorded before the update, while its closed status and old owner are known.
+          stmt(
+            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
                 SELECT :reopenEventId, :ws, id, 'reopened', 'system', NULL,
                   json_object('fromStatus', status, 'fromRepId', owner_rep_id, 'repId', ${OWNER_IF_UNDER_CAP},
                     'poolId', :pool, 'reason', :reason), :now
                 FROM lead WHERE id = ${matched} AND id <> :id AND ${REOPENS} AND ${notReplayed}`,
-          { ...args, reopenEventId, reason: decision.reason },
-        ),
-        // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
-        // A reopened lead starts over as a new inquiry: owner (within cap), SLA and first response from now.
-        stmt(
-          `UPDATE lead SET name = COALESCE(name, :name), ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
+            { ...args, reopenEventId, reason: decision.reason },
+          ),
+          // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
+          // A reopened lead starts over as a new inquiry: owner (within cap), SLA and first response from now.
+          stmt(
+            `UPDATE lead SET name = COALESCE(name, :name),
+                  ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
                   ${legacy.map(([c, a]) => `${mergeIfFree(c, a)}, `).join("")}
                   fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
                   assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL ELSE :now END)
@@ -379,122 +406,178 @@ export async function captureLead(
                   score_reasons = CASE WHEN COALESCE(score, 0) <= :score THEN :reasons ELSE score_reasons END,
                   hot = CASE WHEN COALESCE(score, 0) <= :score THEN :hot ELSE hot END,
                   score = MAX(COALESCE(score, 0), :score)
-                WHERE id = ${matched} AND id <> :id AND ${notReplayed}`,
-          { ...args, score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
-        ),
-        stmt(
-          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
+                WHERE id = ${matched} AND id <> :id AND ${notReplayed} AND :optimistic = 0`,
+            { ...args, score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
+          ),
+          stmt(
+            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
                 SELECT :eventId, :ws, m.id, CASE WHEN m.id = :id THEN 'created' ELSE 're-inquiry' END,
                   :actorType, :actorId, :data, :dedupKey, :now
-                FROM (SELECT ${matched} AS id) AS m WHERE m.id IS NOT NULL
+                FROM (SELECT ${matched} AS id) AS m WHERE m.id IS NOT NULL AND (:optimistic = 0 OR m.id = :id)
                 ON CONFLICT DO NOTHING`,
-          {
-            ...args,
-            eventId,
-            actorType: actor.type,
-            actorId: actor.id ?? null,
-            data: JSON.stringify(eventData),
-          },
-        ),
-        // A new lead's assignment (or why nobody got it: also a rep who reached their cap meanwhile).
-        stmt(
-          `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
+            {
+              ...args,
+              eventId,
+              actorType: actor.type,
+              actorId: actor.id ?? null,
+              data: JSON.stringify(eventData),
+            },
+          ),
+          // A new lead's assignment (or why nobody got it: also a rep who reached their cap meanwhile).
+          stmt(
+            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
                 SELECT :assignEventId, :ws, :id, CASE WHEN owner_rep_id IS NULL THEN 'unassigned' ELSE 'assigned' END,
                   'system', NULL, CASE WHEN owner_rep_id IS NOT :owner
                     THEN json_set(:assignData, '$.repId', NULL, '$.reason', 'at-cap') ELSE :assignData END, :now
                 FROM lead WHERE id = :id`,
-          { ...args, assignEventId, assignData },
-        ),
-        // The channel identities this inquiry brought, recorded with its event (never on a replay).
-        stmt(attachIdentities(`SELECT lead_id FROM lead_event WHERE id = :eventId`), { ...args, eventId }),
-        stmt(
-          `SELECT lead.*, lead.id = :id AS created,
+            { ...args, assignEventId, assignData },
+          ),
+          // The channel identities this inquiry brought, recorded with its event (never on a replay).
+          stmt(attachIdentities(`SELECT lead_id FROM lead_event WHERE id = :eventId`), { ...args, eventId }),
+          stmt(
+            `SELECT lead.*, lead.id = :id AS created,
                   EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId) AS recorded
                 FROM lead WHERE id = COALESCE(${matched},
                   (SELECT lead_id FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey))`,
-          { ...args, eventId },
-        ),
-        ...messages.statements,
-        // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
-        webhookStatement({
-          ws: workspace.id,
-          leadId,
-          type: "lead.created",
-          eventId,
-          now,
-          condition: quiet ? "0" : "1",
-        }),
-        webhookStatement({
-          ws: workspace.id,
-          leadId,
-          type: "lead.assigned",
-          eventId: assignEventId,
-          now,
-          extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
-          condition: quiet ? "0" : "l.owner_rep_id IS NOT NULL",
-        }),
-        ...handOvers,
-        // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
-        ...(input.consent
-          ? [
-              stmt(
-                `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, text, created_at)
+            { ...args, eventId },
+          ),
+          ...messages.statements,
+          // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
+          webhookStatement({
+            ws: workspace.id,
+            leadId,
+            type: "lead.created",
+            eventId,
+            now,
+            condition: quiet ? "0" : "1",
+          }),
+          webhookStatement({
+            ws: workspace.id,
+            leadId,
+            type: "lead.assigned",
+            eventId: assignEventId,
+            now,
+            extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
+            condition: quiet ? "0" : "l.owner_rep_id IS NOT NULL",
+          }),
+          ...handOvers,
+          // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
+          ...(input.consent
+            ? [
+                stmt(
+                  `INSERT INTO consent_event (id, workspace_id, lead_id, action, source, text, created_at)
                 SELECT :cid, :ws, lead_id, :action, 'form', :text, :now FROM lead_event WHERE id = :eventId`,
-                {
-                  cid: newId("cns", now),
-                  ws: workspace.id,
-                  eventId,
-                  now,
-                  text: input.consent.text,
-                  action: input.consent.given ? "consent_given" : "consent_declined",
-                },
-              ),
-            ]
-          : []),
-        // Last, so the indexes above stay put: a person who writes again may be answered again.
-        ...(actor.type === "prospect"
-          ? [
-              liftErasedSuppression(workspace.id, [
-                ...(email ? [email] : []),
-                ...(phone ? [phone] : []),
-                ...identities.map((i) => i.address),
-              ]),
-            ]
-          : []),
-      ],
-      "write",
-    );
-    rows = results[READ_BACK_AT]?.rows;
-    const webhookAt = READ_BACK_AT + 1 + messages.statements.length;
-    outboxIds = returnedIds(results, [
-      ...messages.outboxIndexes.map((i) => READ_BACK_AT + 1 + i),
-      webhookAt,
-      webhookAt + 1,
-      ...handOvers.map((_, i) => webhookAt + 2 + i),
-    ]);
-  } catch (err) {
-    throw toAppError(err);
-  }
-  let row = rows?.[0];
-  if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
-  sendSoon(ctx, outboxIds);
-  armSlaSoon(ctx, workspace.id, row.sla_due_at === null ? null : Number(row.sla_due_at));
-  // The rep the rotation offered reached their cap before this write: the lead joined the queue; place it now.
-  const reopened = reopen && row.status === "new" && Number(row.recorded) === 1;
-  if (decision.ownerRepId && (Number(row.created) === 1 || reopened) && row.owner_rep_id === null) {
-    await drainUnassigned(ctx, workspace.id).catch((err: unknown) => {
+                  {
+                    cid: newId("cns", now),
+                    ws: workspace.id,
+                    eventId,
+                    now,
+                    text: input.consent.text,
+                    action: input.consent.given ? "consent_given" : "consent_declined",
+                  },
+                ),
+              ]
+            : []),
+          // Last, so the indexes above stay put: a person who writes again may be answered again.
+          ...(actor.type === "prospect"
+            ? [
+                liftErasedSuppression(workspace.id, [
+                  ...(email ? [email] : []),
+                  ...(phone ? [phone] : []),
+                  ...identities.map((i) => i.address),
+                ]),
+              ]
+            : []),
+          // Last: the routing version and open-lead counts after this write, for the next capture's decision.
+          ...routingReadBack(workspace.id),
+        ],
+        "write",
+      );
+      rows = results[READ_BACK_AT]?.rows;
+      after = refreshRouting(ctx, workspace.id, version, [results.at(-2)?.rows, results.at(-1)?.rows]);
+      const webhookAt = READ_BACK_AT + 1 + messages.statements.length;
+      outboxIds = returnedIds(results, [
+        ...messages.outboxIndexes.map((i) => READ_BACK_AT + 1 + i),
+        webhookAt,
+        webhookAt + 1,
+        ...handOvers.map((_, i) => webhookAt + 2 + i),
+      ]);
+    } catch (err) {
       throw toAppError(err);
-    });
-    const placed = await ctx.database.client.execute({
-      sql: `SELECT *, ? AS created, 1 AS recorded FROM lead WHERE id = ?`,
-      args: [Number(row.created), String(row.id)],
-    });
-    row = placed.rows[0] ?? row;
+    }
+    let row = rows?.[0];
+    if (optimistic && !(row && Number(row.created) === 1)) {
+      // Not a new lead after all (a known contact, a replay), or routing changed meanwhile: nothing was written.
+      if (decision.reason === "rotation") {
+        await ctx.rotation.release(workspace.id, decision.poolId, leadId).catch((err: unknown) => {
+          throw toAppError(err);
+        });
+      }
+      const found = row ? existingRef(row) : null;
+      return { result: null, retry: after && found ? { ...after, existing: found, optimistic: false } : null };
+    }
+    if (!row) throw new AppError("INTERNAL", "Capture batch returned no lead row.");
+    sendSoon(ctx, outboxIds);
+    armSlaSoon(ctx, workspace.id, row.sla_due_at === null ? null : Number(row.sla_due_at));
+    // The rep the rotation offered reached their cap before this write: the lead joined the queue; place it now.
+    const reopened = reopen && row.status === "new" && Number(row.recorded) === 1;
+    if (decision.ownerRepId && (Number(row.created) === 1 || reopened) && row.owner_rep_id === null) {
+      await drainUnassigned(ctx, workspace.id).catch((err: unknown) => {
+        throw toAppError(err);
+      });
+      const placed = await ctx.database.client.execute({
+        sql: `SELECT *, ? AS created, 1 AS recorded FROM lead WHERE id = ?`,
+        args: [Number(row.created), String(row.id)],
+      });
+      row = placed.rows[0] ?? row;
+    }
+    return {
+      result: {
+        lead: leadFromRow(row),
+        created: Number(row.created) === 1,
+        recorded: Number(row.recorded) === 1,
+        assignment: decision,
+      },
+      retry: null,
+    };
+  };
+
+  if (cached) {
+    const first = await attempt({ ...cached, existing: null, optimistic: true });
+    if (first.result) return first.result;
+    // A known contact on a current context goes straight to its write; a changed context is read again.
+    if (first.retry) return (await attempt(first.retry)).result!;
   }
+  const fresh =
+    loaded ??
+    (await loadRoutingContext(ctx, workspace.id, contact).catch((err: unknown) => {
+      throw toAppError(err);
+    }));
+  rememberRouting(ctx, workspace.id, fresh.routing, fresh.version);
+  const done = await attempt({ ...fresh, optimistic: false });
+  return done.result!;
+}
+
+interface RoutingPlan {
+  routing: RoutingContext;
+  existing: ExistingLeadRef | null;
+  version: number;
+  optimistic: boolean;
+}
+
+interface Attempt {
+  result: CaptureResult | null;
+  /** What to try next when an optimistic attempt wrote nothing: null = read the routing context again. */
+  retry: RoutingPlan | null;
+}
+
+/** The returning lead the optimistic batch found, as the routing read would have. */
+function existingRef(row: Row): ExistingLeadRef {
   return {
-    lead: leadFromRow(row),
-    created: Number(row.created) === 1,
-    recorded: Number(row.recorded) === 1,
-    assignment: decision,
+    id: String(row.id),
+    ownerRepId: row.owner_rep_id === null ? null : String(row.owner_rep_id),
+    reassignCount: Number(row.reassign_count ?? 0),
+    passedRepIds: JSON.parse(String(row.passed_rep_ids ?? "[]")) as string[],
+    status: String(row.status),
   };
 }

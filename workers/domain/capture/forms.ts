@@ -52,7 +52,8 @@ export type FormInput = z.infer<typeof FormInput>;
 
 // Public form settings are read on every capture; caching them per isolate saves a round trip so a
 // capture costs one libSQL request. Edits through this isolate drop the entry at once, others within the TTL.
-const cache = new Map<string, { expires: number; value: PublicForm }>();
+// The entry holds the read itself, so submissions arriving together while it expired share one read.
+const cache = new Map<string, { expires: number; value: Promise<PublicForm> }>();
 
 export interface PublicForm {
   form: Form;
@@ -67,19 +68,21 @@ export async function findPublicForm(ctx: DomainContext, publicKey: string): Pro
   const now = ctx.now();
   const hit = cache.get(publicKey);
   if (hit && hit.expires > now) return hit.value;
-  const row = await ctx.database.db
+  const value = ctx.database.db
     .select({ form, defaultCountry: workspace.defaultCountry })
     .from(form)
     .innerJoin(workspace, eq(workspace.id, form.workspaceId))
     .where(eq(form.publicKey, publicKey))
-    .get();
-  if (!row) {
-    cache.delete(publicKey);
-    throw AppError.notFound("Form");
-  }
-  const value = { form: row.form, workspace: { id: row.form.workspaceId, defaultCountry: row.defaultCountry } };
+    .get()
+    .then((row) => {
+      if (!row) throw AppError.notFound("Form");
+      return { form: row.form, workspace: { id: row.form.workspaceId, defaultCountry: row.defaultCountry } };
+    });
   if (cache.size > 1000) cache.clear();
-  cache.set(publicKey, { expires: now + ctx.config.FORM_CACHE_TTL_SECONDS * 1000, value });
+  const entry = { expires: now + ctx.config.FORM_CACHE_TTL_SECONDS * 1000, value };
+  cache.set(publicKey, entry);
+  // Neither a missing form nor a failed read is cached.
+  value.catch(() => cache.get(publicKey) === entry && cache.delete(publicKey));
   return value;
 }
 

@@ -6,7 +6,8 @@ import { DEFAULT_SCORING_RULES, type ScoringRules, type ScoringRulesInput, scori
 
 // Read on every capture to score the lead before the write batch: cached per isolate like form settings
 // (FORM_CACHE_TTL_SECONDS), so a capture still costs one libSQL request. PUT drops this isolate's entry.
-const cache = new Map<string, { expires: number; rules: ScoringRules }>();
+// The entry holds the read itself, so captures arriving together while it expired share one read.
+const cache = new Map<string, { expires: number; rules: Promise<ScoringRules> }>();
 
 function parseStored(value: unknown): ScoringRules {
   const parsed = scoringRulesSchema.safeParse(value);
@@ -18,10 +19,17 @@ export async function getScoringRules(ctx: DomainContext, workspaceId: string): 
   const now = ctx.now();
   const hit = cache.get(workspaceId);
   if (hit && hit.expires > now) return hit.rules;
-  const row = await ctx.database.db.select().from(scoringRules).where(eq(scoringRules.workspaceId, workspaceId)).get();
-  const rules = row ? parseStored(row.rules) : DEFAULT_SCORING_RULES;
+  const rules = ctx.database.db
+    .select()
+    .from(scoringRules)
+    .where(eq(scoringRules.workspaceId, workspaceId))
+    .get()
+    .then((row) => (row ? parseStored(row.rules) : DEFAULT_SCORING_RULES));
   if (cache.size > 1000) cache.clear();
-  cache.set(workspaceId, { expires: now + ctx.config.FORM_CACHE_TTL_SECONDS * 1000, rules });
+  const entry = { expires: now + ctx.config.FORM_CACHE_TTL_SECONDS * 1000, rules };
+  cache.set(workspaceId, entry);
+  // A failed read is not cached: the next capture tries again.
+  rules.catch(() => cache.get(workspaceId) === entry && cache.delete(workspaceId));
   return rules;
 }
 

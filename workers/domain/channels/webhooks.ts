@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { WEBHOOK_EVENTS, webhookEndpoint } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId, randomToken } from "../../lib/ids";
@@ -28,9 +28,24 @@ export const WebhookInput = z.object({
 });
 export type WebhookInput = z.infer<typeof WebhookInput>;
 
-/** What the owner sees after creation: the secret only as a prefix. */
-export function withoutSecret({ secret, ...rest }: WebhookEndpoint) {
+/** What the owner sees after creation: the secret only as a prefix, a rotated-out one not at all. */
+export function withoutSecret({ secret, previousSecret: _previous, ...rest }: WebhookEndpoint) {
   return { ...rest, secretPrefix: secret.slice(0, 10) };
+}
+
+/** How long a rotated-out secret keeps signing deliveries next to the new one. */
+export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+
+const newSecret = () => `whsec_${randomToken(32)}`;
+
+export async function getWebhook({ ctx, workspace }: Scope, id: string): Promise<WebhookEndpoint> {
+  const row = await ctx.database.db
+    .select()
+    .from(webhookEndpoint)
+    .where(and(eq(webhookEndpoint.workspaceId, workspace.id), eq(webhookEndpoint.id, id)))
+    .get();
+  if (!row) throw AppError.notFound("Webhook");
+  return row;
 }
 
 export async function listWebhooks({ ctx, workspace }: Scope): Promise<WebhookEndpoint[]> {
@@ -61,7 +76,7 @@ export async function createWebhook({ ctx, workspace }: Scope, input: WebhookInp
       url: input.url,
       events: input.events,
       active: input.active ?? true,
-      secret: `whsec_${randomToken(32)}`,
+      secret: newSecret(),
       createdAt: now,
       updatedAt: now,
     })
@@ -92,4 +107,26 @@ export async function deleteWebhook({ ctx, workspace }: Scope, id: string): Prom
     .returning({ id: webhookEndpoint.id })
     .get();
   if (!row) throw AppError.notFound("Webhook");
+}
+
+/**
+ * A new signing secret, returned once here. The old one keeps signing for ROTATION_OVERLAP_MS (deliveries carry
+ * a `v1=` for each), so receivers can switch at their pace; rotating again within the overlap drops the oldest.
+ */
+export async function rotateWebhookSecret({ ctx, workspace }: Scope, id: string): Promise<WebhookEndpoint> {
+  const now = ctx.now();
+  const row = await ctx.database.db
+    .update(webhookEndpoint)
+    .set({
+      // SQLite reads the row's values before the update, so this is the secret being replaced.
+      previousSecret: sql`${webhookEndpoint.secret}`,
+      previousSecretExpiresAt: now + ROTATION_OVERLAP_MS,
+      secret: newSecret(),
+      updatedAt: now,
+    })
+    .where(and(eq(webhookEndpoint.workspaceId, workspace.id), eq(webhookEndpoint.id, id)))
+    .returning()
+    .get();
+  if (!row) throw AppError.notFound("Webhook");
+  return row;
 }

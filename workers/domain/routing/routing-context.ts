@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { lead, person, pool, poolMember, rep, routingRule, workspace } from "../../../db/schema";
+import { lead, person, pool, poolMember, rep, routingRule, routingVersion, workspace } from "../../../db/schema";
 import type { RepAvailability } from "../../routing/availability";
 import { type Identity, identitiesArg } from "../capture/lead-identities";
 import type { DomainContext } from "../context";
@@ -50,7 +50,7 @@ export async function loadRoutingContext(
   ctx: DomainContext,
   workspaceId: string,
   contact?: { phone: string | null; email: string | null; identities?: Identity[] },
-): Promise<{ routing: RoutingContext; existing: ExistingLeadRef | null }> {
+): Promise<{ routing: RoutingContext; existing: ExistingLeadRef | null; version: number }> {
   const { db } = ctx.database;
   const id = {
     phone: contact?.phone ?? null,
@@ -61,7 +61,7 @@ export async function loadRoutingContext(
   const identityRank = sql`(SELECT min(j.key) FROM json_each(${id.ids}) j JOIN lead_identity li
     ON li.workspace_id = ${workspaceId} AND li.kind = json_extract(j.value, '$[0]')
       AND li.address = json_extract(j.value, '$[1]') AND li.lead_id = ${lead.id})`;
-  const [ws, reps, pools, members, rules, counts, existing, admins] = await db.batch([
+  const [ws, reps, pools, members, rules, counts, existing, admins, version] = await db.batch([
     db
       .select({
         timezone: workspace.timezone,
@@ -116,6 +116,11 @@ export async function loadRoutingContext(
           isNull(person.revokedAt),
         ),
       ),
+    // What the context is as of (see routing-cache.ts): read in the same batch, so it matches the rows above.
+    db
+      .select({ version: routingVersion.version })
+      .from(routingVersion)
+      .where(eq(routingVersion.workspaceId, workspaceId)),
   ]);
   const memberMap = new Map<string, string[]>();
   for (const m of members) memberMap.set(m.poolId, [...(memberMap.get(m.poolId) ?? []), m.repId]);
@@ -133,6 +138,7 @@ export async function loadRoutingContext(
       openLeads: new Map(counts.map((c) => [c.repId ?? "", Number(c.n)])),
     },
     existing: existing[0] ?? null,
+    version: version[0]?.version ?? 0,
   };
 }
 
