@@ -8,6 +8,7 @@ export * from "./inbound-delivery";
 export * from "./lead";
 export * from "./lead-event";
 export * from "./lead-identity";
+export * from "./lead-import";
 export * from "./outbox";
 export * from "./person";
 export * from "./pool";

@@ -8,7 +8,8 @@ import { workspace } from "./workspace";
 export const LEAD_STATUSES = ["new", "contacted", "qualified", "won", "lost", "unqualified", "spam"] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
-export const LEAD_SOURCES = ["form", "whatsapp", "telegram", "api"] as const;
+// "import": a lead brought in from a CSV of existing leads in the console.
+export const LEAD_SOURCES = ["form", "whatsapp", "telegram", "api", "import"] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];
 
 export const lead = sqliteTable(

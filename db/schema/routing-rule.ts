@@ -1,11 +1,12 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
+import type { LeadSource } from "./lead";
 import { pool } from "./pool";
 import { workspace } from "./workspace";
 
 /** Every listed criterion must match (AND); within one criterion any listed value matches (OR). */
 export interface RuleMatch {
-  sources?: ("form" | "whatsapp" | "telegram" | "api")[];
+  sources?: LeadSource[];
   formIds?: string[];
   /** ISO alpha-2 countries of the lead's phone number */
   countries?: string[];

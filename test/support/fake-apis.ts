@@ -4,6 +4,8 @@
  *   POST /_script {recipient, responses:["telegram_429","telegram_403","ok",…]}  answers for the next calls
  *   POST /hook/<name>                                                          an outgoing-webhook receiver
  *   GET  /_calls?recipient=…                                                   every call recorded
+ *   POST /_deliver {bot, update}   Telegram delivering an update: to the URL the bot's last setWebhook registered,
+ *                                  with its secret_token header; answers {status} of the webhook
  *   GET  /_fixtures/<telegram|whatsapp>/<name>.json                             a payload from test/fixtures
  *   GET  /_shared-fixtures/<path>.json            a third-party payload from ../shared/fixtures (404 when absent)
  * Bot API methods besides sendMessage (getMe, setWebhook, getWebhookInfo, answerCallbackQuery, editMessageText)
@@ -114,6 +116,21 @@ export async function startFakeApis(
           200,
           calls.filter((c) => recipient === null || c.recipient === recipient),
         );
+      }
+      if (req.method === "POST" && url.pathname === "/_deliver") {
+        const { bot, update } = (await readJson(req)) as { bot: string; update: unknown };
+        const hook = calls.findLast((c) => c.recipient === `bot${bot}` && c.path.endsWith("/setWebhook"));
+        if (!hook) return send(res, 404, { error: `bot ${bot} registered no webhook` });
+        const secret = hook.body.secret_token;
+        const answer = await fetch(String(hook.body.url), {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(typeof secret === "string" ? { "x-telegram-bot-api-secret-token": secret } : {}),
+          },
+          body: JSON.stringify(update),
+        });
+        return send(res, 200, { status: answer.status });
       }
       const fixtureName = /^\/_fixtures\/((?:telegram|whatsapp)\/[A-Za-z0-9_]+\.json)$/.exec(url.pathname)?.[1];
       if (req.method === "GET" && fixtureName) return send(res, 200, fixture(fixtureName));

@@ -2,6 +2,7 @@ import { drainUnassigned, workspacesWithQueue } from "../domain/routing/unassign
 import { dailyDigest } from "./daily-digest";
 import type { CronJob } from "./job";
 import { pruneAuthRows } from "./prune-auth-rows";
+import { resumeImports } from "./resume-imports";
 import { scheduleSequenceSteps } from "./schedule-sequence-steps";
 import { sendDueOutbox } from "./send-due-outbox";
 import { slaSweep } from "./sla-sweep";
@@ -51,5 +52,7 @@ export const CRON_JOBS: CronJob[] = [
   slaSweepJob,
   dailyDigest,
   pruneAuthRows,
+  // Before the sends: an import that asked to notify writes its alerts and auto-replies for this tick to send.
+  resumeImports,
   sendDueOutbox,
 ];

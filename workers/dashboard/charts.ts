@@ -11,6 +11,7 @@ export const SOURCE_COLORS: Record<string, string> = {
   whatsapp: "#1a7f37",
   telegram: "#8250df",
   api: "#bf8700",
+  import: "#57606a",
 };
 const color = (key: string) => SOURCE_COLORS[key] ?? "#6e7781";
 

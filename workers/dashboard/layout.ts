@@ -16,6 +16,7 @@ const NAV = [
   ["/app/routing", "Routing"],
   ["/app/sequences", "Sequences"],
   ["/app/channels", "Channels"],
+  ["/app/import", "Import"],
   ["/app/people", "People"],
   ["/app/keys", "API keys"],
   ["/app/account", "Account"],

@@ -36,12 +36,10 @@ export function checklistSteps(s: OnboardingState) {
   ];
 }
 
-/** Shown on the overview until every step is done. */
+/** Open on the overview until every step is done; then folded into one line that says the desk is set up. */
 export function onboardingChecklist(s: OnboardingState) {
   const steps = checklistSteps(s);
-  if (steps.every((x) => x.done)) return "";
-  return html`<section class="card" data-section="onboarding"><h2>Set up your desk</h2>
-  <ol>${steps.map(
+  const list = html`<ol>${steps.map(
     (x) => html`<li data-step="${x.key}" data-done="${x.done ? "yes" : "no"}">
     ${x.done ? "✓ " : ""}${x.label}
     ${
@@ -53,5 +51,9 @@ export function onboardingChecklist(s: OnboardingState) {
         <button type="submit">${x.action}</button></form>`
     }</li>`,
   )}
-  </ol></section>`;
+  </ol>`;
+  if (steps.every((x) => x.done))
+    return html`<details class="card" data-section="onboarding" data-complete>
+  <summary>Your desk is set up: every step is done.</summary>${list}</details>`;
+  return html`<section class="card" data-section="onboarding"><h2>Set up your desk</h2>${list}</section>`;
 }

@@ -29,6 +29,7 @@ const REASONS: Record<RoutingPreview["reason"], string> = {
   rotation: "next in the pool's rotation",
   fallback: "nobody in the pool can take it now: the pool's fallback",
   none: "nobody can take it now: it would wait in the unassigned queue",
+  named: "the rep named for it",
 };
 
 /** The sample form's controls as the preview's input, and the control each message belongs under. */

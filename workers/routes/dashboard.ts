@@ -23,6 +23,7 @@ import { scope } from "../http/workspace-scope";
 import { registerConsole, registerQueueCountsInNav } from "./console";
 import { registerChannelPages } from "./dashboard-channels";
 import { registerFormPages } from "./dashboard-forms";
+import { registerImportPages } from "./dashboard-import";
 import { registerRepPages } from "./dashboard-reps";
 import { registerRoutingPages } from "./dashboard-routing";
 import { registerScoringPages } from "./dashboard-scoring";
@@ -153,6 +154,7 @@ export function registerDashboard(app: App) {
   registerSequencePages(app);
   registerDashboardTeam(app);
   registerChannelPages(app);
+  registerImportPages(app);
 }
 
 function nonEmpty(query: Record<string, string>): Record<string, string> {

@@ -14,7 +14,7 @@ const Preview = z
       .object({ id: z.string(), name: z.string() })
       .nullable()
       .openapi({ description: "null: it would wait unassigned" }),
-    reason: z.enum(["sticky", "rotation", "fallback", "none"]),
+    reason: z.enum(["sticky", "rotation", "fallback", "none", "named"]),
     skipped: z.array(z.object({ repId: z.string(), name: z.string(), reason: z.enum(SKIP_REASONS) })),
     existingLeadId: z.string().nullable(),
     slaMinutes: z.number().int(),

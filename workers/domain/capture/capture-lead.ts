@@ -100,6 +100,19 @@ export interface CaptureResult {
   assignment: OwnerDecision;
 }
 
+export interface CaptureOptions extends Scope {
+  actor: Actor;
+  scoring?: ScoringRules;
+  /**
+   * A back-fill (a CSV import the owner did not ask to announce): the lead is stored, routed and deduplicated as
+   * always, but writes no message to anyone (no auto-reply, rep or queue alert, follow-up, webhook) and no SLA
+   * deadline, so thousands of old leads do not page the team.
+   */
+  quiet?: boolean;
+  /** A new lead goes to this active rep instead of the rotation (an import naming who already works it). */
+  ownerRepId?: string | undefined;
+}
+
 /**
  * The one verb every channel calls. Normalizes the contact; reads the routing context (one round trip)
  * and decides the owner (sticky owner, else the pool's rotation Durable Object); then dedups and writes
@@ -107,7 +120,7 @@ export interface CaptureResult {
  * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  { ctx, workspace, actor, scoring }: Scope & { actor: Actor; scoring?: ScoringRules },
+  { ctx, workspace, actor, scoring, quiet = false, ownerRepId }: CaptureOptions,
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);
@@ -202,6 +215,7 @@ export async function captureLead(
       assignmentKey: existing ? `${existing.id}:re:${blank(input.dedupKey) ?? eventId}` : leadId,
       now,
       stickyRepId: existing?.ownerRepId ?? null,
+      namedRepId: existing ? null : ownerRepId,
       exclude: new Set(reopen ? [] : (existing?.passedRepIds ?? [])),
       hot: existing ? again.hot : fresh.hot,
     });
@@ -221,7 +235,7 @@ export async function captureLead(
       owner: decision.ownerRepId,
       reOwner,
       pool: decision.poolId,
-      slaDue: decision.slaDueAt,
+      slaDue: quiet ? null : decision.slaDueAt,
       dedupKey: blank(input.dedupKey),
       reopen: reopen ? 1 : 0,
       optimistic: optimistic ? 1 : 0,
@@ -278,7 +292,7 @@ export async function captureLead(
     });
 
     const leadFacts = { name: args.name, phone, email, source: input.source };
-    const handOvers = [
+    const announced = [
       // Nobody can take the new lead: it waits in the unassigned queue and the workspace owner hears of it.
       ...(!decision.ownerRepId
         ? queuedAlertStatements({
@@ -315,6 +329,9 @@ export async function captureLead(
           })
         : []),
     ];
+    // A quiet capture announces nothing: no outbox row at all.
+    const handOvers = quiet ? [] : announced;
+    const messages = quiet ? { statements: [], outboxIndexes: [] } : outbox;
     let rows: Row[] | undefined;
     let outboxIds: string[] = [];
     let after: ReturnType<typeof refreshRouting> = null;
@@ -430,9 +447,16 @@ export async function captureLead(
                   (SELECT lead_id FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey))`,
             { ...args, eventId },
           ),
-          ...outbox.statements,
+          ...messages.statements,
           // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
-          webhookStatement({ ws: workspace.id, leadId, type: "lead.created", eventId, now }),
+          webhookStatement({
+            ws: workspace.id,
+            leadId,
+            type: "lead.created",
+            eventId,
+            now,
+            condition: quiet ? "0" : "1",
+          }),
           webhookStatement({
             ws: workspace.id,
             leadId,
@@ -440,7 +464,7 @@ export async function captureLead(
             eventId: assignEventId,
             now,
             extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
-            condition: "l.owner_rep_id IS NOT NULL",
+            condition: quiet ? "0" : "l.owner_rep_id IS NOT NULL",
           }),
           ...handOvers,
           // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
@@ -477,9 +501,9 @@ export async function captureLead(
       );
       rows = results[READ_BACK_AT]?.rows;
       after = refreshRouting(ctx, workspace.id, version, [results.at(-2)?.rows, results.at(-1)?.rows]);
-      const webhookAt = READ_BACK_AT + 1 + outbox.statements.length;
+      const webhookAt = READ_BACK_AT + 1 + messages.statements.length;
       outboxIds = returnedIds(results, [
-        ...outbox.outboxIndexes.map((i) => READ_BACK_AT + 1 + i),
+        ...messages.outboxIndexes.map((i) => READ_BACK_AT + 1 + i),
         webhookAt,
         webhookAt + 1,
         ...handOvers.map((_, i) => webhookAt + 2 + i),

@@ -30,6 +30,8 @@ export const PERSONAL_TABLES: PersonalTable[] = [
   { table: "telegram_conversation", erase: "delete" },
   // The person's addresses on chat channels: gone, so a later message from them starts a new lead.
   { table: "lead_identity", erase: "delete" },
+  // The CSV rows a lead was imported from, as uploaded: the row and its outcome stay in the import's report.
+  { table: "import_row", erase: `cells = '[]'` },
 ];
 
 /** The lead row's own personal columns, blanked on erasure; status, source, owner, score and times stay. */

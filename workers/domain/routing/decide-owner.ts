@@ -1,5 +1,6 @@
 import { eligibleReps, type SkipReason, skipReason } from "../../routing/availability";
 import type { DomainContext } from "../context";
+import { namedOwner } from "./named-owner";
 import { poolReps, poolSettings, type RoutingContext } from "./routing-context";
 
 export interface OwnerDecision {
@@ -7,9 +8,9 @@ export interface OwnerDecision {
   poolId: string | null;
   /**
    * sticky: back to the previous owner · rotation: the pool's round robin · fallback: nobody eligible, the pool's
-   * fallback · none: nobody at all
+   * fallback · none: nobody at all · named: the caller chose the rep (an import)
    */
-  reason: "sticky" | "rotation" | "fallback" | "none";
+  reason: "sticky" | "rotation" | "fallback" | "none" | "named";
   /** rep id → why they were skipped (the timeline shows it when nobody was eligible) */
   skipped: Record<string, SkipReason>;
   /** The first-response deadline; it runs from capture even while nobody owns the lead. */
@@ -28,6 +29,8 @@ export interface DecideOwnerInput {
   /** reps who passed or let the SLA lapse */
   exclude?: ReadonlySet<string>;
   hot?: boolean;
+  /** the rep the caller names for a new lead (an import): theirs if they can own leads, without the rotation */
+  namedRepId?: string | null | undefined;
   /** ask the rotation who is next without advancing it (the routing preview) */
   dryRun?: boolean;
 }
@@ -66,6 +69,9 @@ export async function decideOwner(ctx: DomainContext, input: DecideOwnerInput): 
   const { routing, poolId, now } = input;
   const exclude = input.exclude ?? new Set<string>();
   const sla = slaDeadline(routing, poolId, now, input.hot ?? false);
+
+  const named = input.namedRepId ? namedOwner(routing, input.namedRepId, poolId, now, input.hot ?? false) : null;
+  if (named) return named;
 
   const sticky = input.stickyRepId ? routing.reps.find((r) => r.id === input.stickyRepId) : undefined;
   // The cap is not checked for the sticky owner: the lead is already counted against them.

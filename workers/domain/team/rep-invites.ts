@@ -34,7 +34,7 @@ export async function createRepTelegramInvite({ ctx, workspace }: Scope, repId: 
   const bot = channelId === undefined ? bots[0] : bots.find((b) => b.id === channelId);
   if (channelId !== undefined && !bot)
     throw AppError.validation({ channelId: "Not a Telegram bot of this workspace." });
-  if (!bot) throw new AppError("CONFLICT", "Connect a Telegram bot first (POST /api/v1/channels/telegram).");
+  if (!bot) throw new AppError("CONFLICT", "Connect a Telegram bot first: the invite is a link to start it.");
   // 32 base62 chars ≈ 190 bits; `rep_` + code stays inside the 64-char deep-link payload limit.
   const code = randomToken(32);
   const now = ctx.now();

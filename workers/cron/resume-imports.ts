@@ -1,0 +1,25 @@
+import { runImportChunk } from "../domain/imports/run-import-chunk";
+import type { CronJob } from "./job";
+
+// One chunk per tick: a chunk spends about 600 subrequests of the tick's budget (see IMPORT_CHUNK_ROWS), which the
+// other jobs share. The console page runs chunks back to back while it is open; this only keeps a closed tab going.
+const IMPORTS_PER_TICK = 1;
+
+/** Imports left running (a closed tab, a failed chunk) go on by themselves, a chunk a minute. */
+export const resumeImports: CronJob = {
+  name: "resume-imports",
+  async run({ ctx }) {
+    const rs = await ctx.database.client.execute({
+      sql: `SELECT j.id, j.workspace_id, w.default_country FROM import_job j JOIN workspace w ON w.id = j.workspace_id
+            WHERE j.status = 'running' AND (j.lease_until IS NULL OR j.lease_until < ?)
+            ORDER BY j.updated_at LIMIT ?`,
+      args: [ctx.now(), IMPORTS_PER_TICK],
+    });
+    let rows = 0;
+    for (const r of rs.rows) {
+      const workspace = { id: String(r.workspace_id), defaultCountry: String(r.default_country) };
+      rows += (await runImportChunk({ ctx, workspace }, String(r.id))).ran;
+    }
+    return { rows };
+  },
+};
