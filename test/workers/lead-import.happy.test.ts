@@ -197,8 +197,11 @@ describe("CSV import", () => {
     const byOwner = Object.fromEntries(owners.rows.map((r) => [String(r.owner_rep_id), Number(r.n)]));
     // A tenth of the new people name Ben; the others rotate over both reps (weights 1:1).
     const named = Math.ceil(NEW / 10);
-    expect(byOwner[ws.reps[0]!.id]).toBe((NEW - named) / 2);
-    expect(byOwner[ws.reps[1]!.id]).toBe(named + (NEW - named) / 2);
+    // Four captures are in flight, and a turn handed back by a capture that met a known contact is undone in
+    // place, not always as the last pick: the two rotated shares may differ by one, never more, and add up.
+    const rotated = [byOwner[ws.reps[0]!.id]!, byOwner[ws.reps[1]!.id]! - named];
+    expect(rotated[0]! + rotated[1]!).toBe(NEW - named);
+    expect(Math.abs(rotated[0]! - rotated[1]!)).toBeLessThanOrEqual(1);
 
     // The report: the rejected rows as uploaded, with their reasons, as a CSV to fix and upload again.
     const report = await fetchWorker(`/app/import/${id}/rejected.csv`, { headers: { cookie } });
