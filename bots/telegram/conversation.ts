@@ -93,7 +93,9 @@ export function question(step: CaptureStep, profileName: string | undefined): { 
   switch (step) {
     case "name":
       return {
-        text: `A few quick questions so the right person can help you. What's your name?${profileName ? ` (Skip keeps \u201c${profileName}\u201d.)` : ""}`,
+        text:
+          "A few quick questions so the right person can help you. " +
+          `What's your name?${profileName ? ` (Skip keeps \u201c${profileName}\u201d.)` : ""}`,
         replyMarkup: keyboard([[SKIP]], "Your name"),
       };
     case "need":

@@ -41,7 +41,8 @@ export async function handleTelegramUpdate(
     await client.batch(
       [
         {
-          sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+          sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING`,
           args: [found.channel.id, update.update_id, ctx.now()],
         },
         channelWebhookSeen(found.channel.id, ctx.now()),

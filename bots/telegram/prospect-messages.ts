@@ -92,7 +92,8 @@ export async function recordProspectMessage(deps: BotDeps, m: ProspectMessage): 
   const results = await commitAndSend(deps.ctx, [
     {
       sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
-                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l WHERE l.id = ${LEAD}
+                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now
+                FROM lead l WHERE l.id = ${LEAD}
                 ON CONFLICT DO NOTHING`,
       args: {
         ws: deps.workspace.id,
@@ -104,7 +105,8 @@ export async function recordProspectMessage(deps: BotDeps, m: ProspectMessage): 
       },
     },
     {
-      sql: `UPDATE lead SET last_inbound_at = CASE WHEN :edited = 1 THEN last_inbound_at ELSE :now END, updated_at = :now WHERE id = ${LEAD}`,
+      sql: `UPDATE lead SET last_inbound_at = CASE WHEN :edited = 1 THEN last_inbound_at ELSE :now END,
+                updated_at = :now WHERE id = ${LEAD}`,
       args: { ws: deps.workspace.id, tg: m.telegramUserId, now, edited: m.edited ? 1 : 0 },
     },
     { sql: `SELECT ${LEAD} AS id`, args: { ws: deps.workspace.id, tg: m.telegramUserId } },

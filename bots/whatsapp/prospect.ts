@@ -129,22 +129,27 @@ async function recordForKnownLead(
   // Relayed whole: a sender cuts what is over its chat's limit visibly, pointing to the lead.
   const relayText = data.text;
   const mergeIfFree = (col: string, arg: string) =>
-    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
+    `${col} = COALESCE(${col}, (SELECT :${arg} WHERE NOT EXISTS
+      (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg})))`;
   const results = await commitAndSend(deps.ctx, [
     {
       sql: `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
-                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now FROM lead l WHERE l.id = ${lead}
+                SELECT :eventId, :ws, l.id, 'message', 'prospect', NULL, :data, :dedupKey, :now
+                FROM lead l WHERE l.id = ${lead}
                 ON CONFLICT DO NOTHING`,
       args: { ...who, eventId, data: JSON.stringify(data), dedupKey: `wa:${msg.id}`, now },
     },
     // A user seen first by BSUID may show their wa_id later (and the other way round): keep both.
     {
-      sql: `UPDATE lead SET last_inbound_at = :now, updated_at = :now, ${mergeIfFree("whatsapp_id", "wa")}, ${mergeIfFree("whatsapp_user_id", "waUser")}
+      sql: `UPDATE lead SET last_inbound_at = :now, updated_at = :now,
+                ${mergeIfFree("whatsapp_id", "wa")},
+                ${mergeIfFree("whatsapp_user_id", "waUser")}
                 WHERE id = ${lead}`,
       args: { ...who, wa: msg.from, waUser: msg.fromUserId, now },
     },
     {
-      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+                  idempotency_key, state, attempts, due_at, created_at, updated_at)
                 SELECT :obxId, :ws, l.id, 'relay', 'telegram', c.id, r.telegram_chat_id,
                   json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id
                     || ') on WhatsApp:' || char(10) || :text),
@@ -163,7 +168,8 @@ async function recordForKnownLead(
       },
     },
     {
-      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key, state, attempts, due_at, created_at, updated_at)
+      sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload,
+                  idempotency_key, state, attempts, due_at, created_at, updated_at)
                 SELECT :obxId, :ws, l.id, 'relay', 'whatsapp', :channelId, substr(r.whatsapp_phone, 2),
                   json_object('text', 'Message from ' || COALESCE(l.name, 'a prospect') || ' (' || l.id || '):'
                     || char(10) || :text),

@@ -30,7 +30,8 @@ describe("rep stats", () => {
         recent: [
           { assignedAt: today + MIN, firstResponseAt: today + 3 * MIN }, // today, 2 min
           { assignedAt: week + MIN, firstResponseAt: week + 11 * MIN }, // this week, 10 min
-          { assignedAt: week - 10 * MIN, firstResponseAt: week + 20 * MIN }, // last week's lead answered this week: 30 min
+          // last week's lead answered this week: 30 min
+          { assignedAt: week - 10 * MIN, firstResponseAt: week + 20 * MIN },
           { assignedAt: week - 60 * MIN, firstResponseAt: week - 30 * MIN }, // all last week
           { assignedAt: today + 2 * MIN, firstResponseAt: null },
         ],

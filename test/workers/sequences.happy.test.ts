@@ -101,7 +101,8 @@ describe("follow-up sequences through the cron handler", () => {
     const ws = await seedWorkspace(); // time zone America/New_York
     await call("POST", "/api/v1/sequences", {
       key: ws.key,
-      body: { name: "Night", steps: [{ delayMinutes: 0, sender: "email", text: "Good morning {name}" }] }, // default 21:00–08:00
+      // default 21:00–08:00
+      body: { name: "Night", steps: [{ delayMinutes: 0, sender: "email", text: "Good morning {name}" }] },
     });
     const email = uniqueEmail();
     await submit(ws.form.publicKey, { name: "Nia", email });

@@ -14,7 +14,8 @@ function localDateAndHour(at: number, timeZone: string): { date: string; hour: n
   try {
     format = new Intl.DateTimeFormat("en-CA", { ...options, timeZone });
   } catch {
-    format = new Intl.DateTimeFormat("en-CA", { ...options, timeZone: "UTC" }); // an unknown zone must not stop every digest
+    // an unknown zone must not stop every digest
+    format = new Intl.DateTimeFormat("en-CA", { ...options, timeZone: "UTC" });
   }
   const parts = format.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "00";

@@ -62,7 +62,8 @@ ${formError ? html`<p class="card err" role="alert">${formError}</p>` : ""}
   ${field("appSecret", "App secret", s, "whatsapp")}
   <p><label for="whatsapp-verifyToken">Verify token</label>
   <input id="whatsapp-verifyToken" name="verifyToken" value="${wa.verifyToken ?? verifyTokenSuggestion}"
-    style="width:100%" autocomplete="off" ${invalidAttrs(waErrors, "verifyToken")}>${errorFor(waErrors, "verifyToken")}</p>
+    style="width:100%" autocomplete="off"
+    ${invalidAttrs(waErrors, "verifyToken")}>${errorFor(waErrors, "verifyToken")}</p>
   <button type="submit">Connect number</button>
 </form>`;
 }

@@ -63,7 +63,9 @@ export function stackedDays(
             .map((k) => {
               const h = y(d.bySource[k]!);
               base -= h;
-              const bar = html`<rect x="${x.toFixed(1)}" y="${base.toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${color(k)}" data-source="${k}"><title>${d.day} · ${k}: ${d.bySource[k]}</title></rect>`;
+              const bar = html`<rect x="${x.toFixed(1)}" y="${base.toFixed(1)}" width="${bw.toFixed(1)}"
+                height="${h.toFixed(1)}" fill="${color(k)}"
+                data-source="${k}"><title>${d.day} · ${k}: ${d.bySource[k]}</title></rect>`;
               return linkFor ? html`<a href="${linkFor(d.day, k)}">${bar}</a>` : bar;
             })}
           ${i % labelEvery === 0 ? html`<text x="${(x + bw / 2).toFixed(1)}" y="${H - 6}" text-anchor="middle" class="tick">${d.day.slice(5)}</text>` : ""}
@@ -124,9 +126,12 @@ export function delayBars(
     ${rows.map(
       (r, i) => html`<g>
       <text x="${lw - 6}" y="${i * row + 22}" text-anchor="end" class="lbl">${r.label}</text>
-      <rect x="${lw}" y="${i * row + 6}" width="${scale(r.p90).toFixed(1)}" height="12" fill="#b6d4fb" data-stat="p90"><title>${r.label} p90: ${formatDuration(r.p90)} (${r.count} leads)</title></rect>
-      <rect x="${lw}" y="${i * row + 20}" width="${scale(r.median).toFixed(1)}" height="12" fill="#0969da" data-stat="median"><title>${r.label} median: ${formatDuration(r.median)} (${r.count} leads)</title></rect>
-      <text x="${(lw + Math.max(scale(r.p90), scale(r.median)) + 6).toFixed(1)}" y="${i * row + 24}" class="val">med ${formatDuration(r.median)} · p90 ${formatDuration(r.p90)} · n=${r.count}</text>
+      <rect x="${lw}" y="${i * row + 6}" width="${scale(r.p90).toFixed(1)}" height="12" fill="#b6d4fb"
+        data-stat="p90"><title>${r.label} p90: ${formatDuration(r.p90)} (${r.count} leads)</title></rect>
+      <rect x="${lw}" y="${i * row + 20}" width="${scale(r.median).toFixed(1)}" height="12" fill="#0969da"
+        data-stat="median"><title>${r.label} median: ${formatDuration(r.median)} (${r.count} leads)</title></rect>
+      <text x="${(lw + Math.max(scale(r.p90), scale(r.median)) + 6).toFixed(1)}" y="${i * row + 24}"
+        class="val">med ${formatDuration(r.median)} · p90 ${formatDuration(r.p90)} · n=${r.count}</text>
     </g>`,
     )}
   </svg>`;

@@ -53,7 +53,8 @@ export function page(title: string, path: string, body: Html, opts: { workspaceN
 <body>
 <header>
   <strong>LeadRelay${opts.workspaceName ? html` · ${opts.workspaceName}` : ""}</strong>
-  <input type="checkbox" id="nav-toggle" class="nav-toggle" aria-label="Show the menu"><label for="nav-toggle" class="nav-button">Menu</label>
+  <input type="checkbox" id="nav-toggle"
+    class="nav-toggle" aria-label="Show the menu"><label for="nav-toggle" class="nav-button">Menu</label>
   <nav aria-label="Dashboard">
     ${NAV.map(([href, label]) => html`<a href="${href}" ${href === path ? html`aria-current="page"` : ""}>${label}${href === "/app/queues" ? html`${raw(QUEUE_COUNTS_SLOT)}` : ""}</a>`)}
   </nav>

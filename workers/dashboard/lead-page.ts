@@ -134,7 +134,8 @@ function replyBox(leadId: string, reply: ReplyOptions, nonce: string, error: str
     reply.mode === "template"
       ? html`<p class="muted" data-reply-why>${reply.why}</p>
       <label for="reply-template">Approved template</label>
-      <select id="reply-template" name="template" ${invalid("reply", error)}>${reply.templates.map((t) => html`<option>${t}</option>`)}</select>`
+      <select id="reply-template" name="template"
+        ${invalid("reply", error)}>${reply.templates.map((t) => html`<option>${t}</option>`)}</select>`
       : html`<label for="reply-text">Reply on ${reply.channel}</label>
       <textarea id="reply-text" name="text" rows="3" maxlength="4000" required ${invalid("reply", error)}></textarea>`
   }

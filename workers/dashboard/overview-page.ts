@@ -16,15 +16,22 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
   <div><label for="days">Range</label><select id="days" name="days">
     ${[7, 30, 90].map((d) => html`<option value="${d}" ${d === opts.days ? "selected" : ""}>Last ${d} days</option>`)}
   </select></div>
-  <div><label for="sla">SLA (minutes to first response)</label><input id="sla" name="sla" type="number" min="1" max="10080" value="${s.sla.minutes}"></div>
+  <div><label for="sla">SLA (minutes to first response)</label><input id="sla" name="sla" type="number"
+    min="1" max="10080" value="${s.sla.minutes}"></div>
   <button type="submit">Apply</button>
   <span class="muted">Days in ${opts.timeZone}.</span>
 </form>
 <div class="grid" style="margin-top:1rem">
   <div class="card"><div class="muted">Leads</div><div class="big" data-stat="total">${s.total}</div></div>
-  <div class="card"><div class="muted">Median system delay (capture → first owner)</div><div class="big">${formatDuration(s.systemDelay.median)}</div><div class="muted">p90 ${formatDuration(s.systemDelay.p90)}</div></div>
-  <div class="card"><div class="muted">Median rep delay (assigned → first response)</div><div class="big">${formatDuration(s.repDelay.median)}</div><div class="muted">p90 ${formatDuration(s.repDelay.p90)}</div></div>
-  <div class="card"><div class="muted">SLA breaches (&gt; ${s.sla.minutes} min)</div><div class="big" data-stat="sla-breaches">${s.sla.breached}</div><div class="muted">${s.sla.open} still waiting</div></div>
+  <div class="card"><div class="muted">Median system delay (capture → first owner)</div>
+    <div class="big">${formatDuration(s.systemDelay.median)}</div>
+    <div class="muted">p90 ${formatDuration(s.systemDelay.p90)}</div></div>
+  <div class="card"><div class="muted">Median rep delay (assigned → first response)</div>
+    <div class="big">${formatDuration(s.repDelay.median)}</div>
+    <div class="muted">p90 ${formatDuration(s.repDelay.p90)}</div></div>
+  <div class="card"><div class="muted">SLA breaches (&gt; ${s.sla.minutes} min)</div>
+    <div class="big" data-stat="sla-breaches">${s.sla.breached}</div>
+    <div class="muted">${s.sla.open} still waiting</div></div>
 </div>
 <section class="card"><h2>Leads per day by source</h2>${stackedDays("leads-per-day", "Leads per day, stacked by source", s.days, LEAD_SOURCES, (day, source) => `/app/leads?from=${day}&to=${day}&source=${source}`)}</section>
 <div class="grid">
@@ -96,7 +103,8 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
   <p class="muted">Leads whose first response came (or is still missing) more than ${s.sla.minutes} minutes after capture; spam and unqualified leads are not counted.</p>
   ${
     s.sla.recent.length
-      ? html`<table data-table="sla"><thead><tr><th>Lead</th><th>Captured</th><th>Waited</th><th>State</th></tr></thead><tbody>
+      ? html`<table data-table="sla">
+      <thead><tr><th>Lead</th><th>Captured</th><th>Waited</th><th>State</th></tr></thead><tbody>
       ${s.sla.recent.map((l) => html`<tr><td><a href="/app/leads/${l.id}">${l.name ?? l.id}</a></td><td>${fmtTime(l.createdAt, opts.timeZone)}</td><td>${formatDuration(l.waitedMs)}</td><td>${l.open ? "still waiting" : "answered late"}</td></tr>`)}
     </tbody></table>`
       : html`<p>No breaches in this range.</p>`

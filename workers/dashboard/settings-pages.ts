@@ -37,7 +37,8 @@ export function repsBody(
 ${invite?.deepLink ? html`<section class="card" role="status"><p>Send this one-time link to ${reps.find((r) => r.id === invite.repId)?.name ?? "the rep"} (valid 7 days): <code data-invite-link>${invite.deepLink}</code></p></section>` : ""}
 ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p></section>` : ""}
 <table data-table="reps">
-  <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th><th>Open leads / cap</th><th>Chat</th></tr></thead>
+  <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th>
+    <th>Open leads / cap</th><th>Chat</th></tr></thead>
   <tbody>
   ${reps.map(
     (r) => html`<tr>
@@ -47,7 +48,8 @@ ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p>
     <td>${r.weight}</td>
     <td>${open.get(r.id) ?? 0} / ${r.maxOpenLeads ?? "no cap"}</td>
     <td>${r.telegramChatId ? "Telegram" : ""} ${r.whatsappPhone ? "WhatsApp" : ""}
-      <form method="post" action="/app/reps/${r.id}/telegram-invite"><button type="submit">${r.telegramChatId ? "New Telegram link" : "Telegram invite link"}</button></form></td>
+      <form method="post" action="/app/reps/${r.id}/telegram-invite">
+        <button type="submit">${r.telegramChatId ? "New Telegram link" : "Telegram invite link"}</button></form></td>
   </tr>`,
   )}
   </tbody>

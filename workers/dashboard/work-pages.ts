@@ -34,7 +34,8 @@ export function leadListBody(
   const check = (name: string) => (q[name] === "1" ? "checked" : "");
   return html`
 <form class="filters card" method="get" action="/app/leads" role="search">
-  <div><label for="q">Search</label><input id="q" name="q" type="search" value="${q.q ?? ""}" placeholder="name, email, phone, message"></div>
+  <div><label for="q">Search</label><input id="q" name="q" type="search" value="${q.q ?? ""}"
+    placeholder="name, email, phone, message"></div>
   <div><label for="status">Status</label><select id="status" name="status"><option value="">any</option>
     ${LEAD_STATUSES.map((s) => html`<option value="${s}" ${q.status === s ? "selected" : ""}>${STATUS_WORDS[s]}</option>`)}</select></div>
   <div><label for="source">Source</label><select id="source" name="source"><option value="">any</option>
@@ -47,7 +48,8 @@ export function leadListBody(
   <div><label for="sort">Sort</label><select id="sort" name="sort">
     ${Object.entries(LEAD_SORTS).map(([k, v]) => html`<option value="${k}" ${(q.sort ?? "newest") === k ? "selected" : ""}>${v}</option>`)}</select></div>
   <div><label><input type="checkbox" name="hot" value="1" ${check("hot")}> Hot only</label></div>
-  <div><label><input type="checkbox" name="waiting" value="1" ${check("waiting")}> Waiting for a first answer</label></div>
+  <div><label><input type="checkbox" name="waiting" value="1"
+    ${check("waiting")}> Waiting for a first answer</label></div>
   <button type="submit">Filter</button>
   <a class="tap" href="/app/leads/export.csv?${keep.toString()}" download>Export CSV</a>
 </form>
@@ -56,14 +58,17 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
 <p data-total><strong>${o.total}</strong> ${o.total === 1 ? "lead" : "leads"}</p>
 <form method="post" action="/app/leads/bulk" data-bulk>
 <div class="bulk card">
-  <div><label for="bulk-status">Set status of selected</label><select id="bulk-status" name="status"><option value="">—</option>
+  <div><label for="bulk-status">Set status of selected</label><select id="bulk-status" name="status">
+    <option value="">—</option>
     ${LEAD_STATUSES.map((s) => html`<option value="${s}">${STATUS_WORDS[s]}</option>`)}</select></div>
-  <div><label for="bulk-owner">Give selected to</label><select id="bulk-owner" name="repId"><option value="">—</option>
+  <div><label for="bulk-owner">Give selected to</label><select id="bulk-owner" name="repId">
+    <option value="">—</option>
     ${o.reps.map((r) => html`<option value="${r.id}">${r.name}</option>`)}</select></div>
   <button type="submit">Apply to selected</button>
 </div>
 <table data-table="leads" class="cards">
-  <thead><tr><th><span class="muted">Pick</span></th><th>Captured</th><th>Name</th><th>Contact</th><th>Source</th><th>UTM source</th><th>Status</th><th>Score</th><th>Owner</th></tr></thead>
+  <thead><tr><th><span class="muted">Pick</span></th><th>Captured</th><th>Name</th><th>Contact</th>
+    <th>Source</th><th>UTM source</th><th>Status</th><th>Score</th><th>Owner</th></tr></thead>
   <tbody>
   ${o.leads.length === 0 ? html`<tr><td colspan="9" class="muted">No leads match.</td></tr>` : ""}
   ${o.leads.map(
@@ -100,7 +105,8 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
 ${BOARD_STATUSES.map((status, i) => {
   const prev = BOARD_STATUSES[i - 1];
   const next = BOARD_STATUSES[i + 1];
-  return html`<section data-column="${status}" aria-label="${STATUS_WORDS[status]}"><h2>${STATUS_WORDS[status]} <span class="muted">${o.columns[status]?.length ?? 0}</span></h2>
+  return html`<section data-column="${status}" aria-label="${STATUS_WORDS[status]}">
+  <h2>${STATUS_WORDS[status]} <span class="muted">${o.columns[status]?.length ?? 0}</span></h2>
   ${(o.columns[status] ?? []).map(
     (l) => html`<article tabindex="0" id="lead-${l.id}" data-lead-id="${l.id}" aria-label="${l.name ?? "Lead"}">
     <a href="/app/leads/${l.id}">${l.name ?? "(no name)"}</a> ${l.hot ? html`<span class="hot">hot</span>` : ""}
@@ -119,7 +125,8 @@ ${BOARD_STATUSES.map((status, i) => {
 
 function queueTable(kind: string, leads: QueueLead[], reps: Rep[], z: Zone) {
   if (leads.length === 0) return html`<p>Nothing here.</p>`;
-  return html`<table class="cards" data-queue="${kind}"><thead><tr><th>Lead</th><th>Captured</th><th>Owner</th><th>Why</th></tr></thead><tbody>
+  return html`<table class="cards" data-queue="${kind}">
+  <thead><tr><th>Lead</th><th>Captured</th><th>Owner</th><th>Why</th></tr></thead><tbody>
   ${leads.map(
     (
       l,
@@ -154,15 +161,19 @@ export function queuesBody(
 ) {
   return html`
 ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
-<section class="card" id="unassigned"><h2>Unassigned <span class="badge" data-count="unassigned">${o.counts.unassigned}</span></h2>
+<section class="card" id="unassigned">
+  <h2>Unassigned <span class="badge" data-count="unassigned">${o.counts.unassigned}</span></h2>
   ${queueTable("unassigned", o.unassigned, o.reps, o)}</section>
-<section class="card" id="breached"><h2>Answer deadline missed <span class="badge" data-count="breached">${o.counts.breached}</span></h2>
+<section class="card" id="breached">
+  <h2>Answer deadline missed <span class="badge" data-count="breached">${o.counts.breached}</span></h2>
   ${queueTable("breached", o.breached, o.reps, o)}</section>
-<section class="card" id="failed"><h2>Messages that did not go out <span class="badge" data-count="failed">${o.counts.failed}</span></h2>
+<section class="card" id="failed">
+  <h2>Messages that did not go out <span class="badge" data-count="failed">${o.counts.failed}</span></h2>
   ${
     o.failed.length === 0
       ? html`<p>Nothing here.</p>`
-      : html`<table class="cards" data-queue="failed"><thead><tr><th>Message</th><th>Lead</th><th>When</th><th>Error</th><th></th></tr></thead><tbody>
+      : html`<table class="cards" data-queue="failed">
+  <thead><tr><th>Message</th><th>Lead</th><th>When</th><th>Error</th><th></th></tr></thead><tbody>
   ${o.failed.map(
     (
       f,

@@ -91,7 +91,8 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
 // No inline or third-party script can run on a page that shows lead data: prospect-typed text is escaped on
 // render, and this is the second line of defence. Inline styles only (SVG colours).
 const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function dashboardHeaders(c: Context<AppEnv>) {
   c.header("Content-Security-Policy", CSP);

@@ -63,7 +63,9 @@ export function replyOutcomeStatements(
         key: `undelivered:${replyKey}`,
         now,
         payload: {
-          text: `Your reply to ${leadName ?? "the lead"} was NOT delivered (${failure}). Reach them another way.\n“${quote}”\nLead ${row.leadId}`,
+          text:
+            `Your reply to ${leadName ?? "the lead"} was NOT delivered (${failure}). Reach them another way.` +
+            `\n“${quote}”\nLead ${row.leadId}`,
         },
       }),
     );

@@ -13,9 +13,10 @@ const isEndpointEvent = (body: unknown): body is EndpointEvent =>
 
 /**
  * Outgoing webhooks: POST the event to its URL, signed per attempt (`leadrelay-signature: t=…,v1=…`, a fresh
- * timestamp each retry; a second `v1=` with the rotated-out secret while its overlap lasts); 2xx = delivered, 408/429/5xx = later, other 4xx = never. The URL is checked again
- * here, not only when it was saved (rows written earlier, URLs edited in the database); redirects are not
- * followed, since a public receiver answering 307 → http://169.254.169.254/ would otherwise undo that check.
+ * timestamp each retry; a second `v1=` with the rotated-out secret while its overlap lasts); 2xx = delivered,
+ * 408/429/5xx = later, other 4xx = never. The URL is checked again here, not only when it was saved (rows written
+ * earlier, URLs edited in the database); redirects are not followed, since a public receiver answering 307 →
+ * http://169.254.169.254/ would otherwise undo that check.
  */
 export function webhookSender(policy: OutboundPolicy): Sender {
   return {

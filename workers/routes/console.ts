@@ -168,7 +168,8 @@ export function registerQueueCountsInNav(app: App) {
       const n = await queueCounts(scope(c));
       const total = n.unassigned + n.breached + n.failed;
       counts = total
-        ? `<span class="count" data-nav-count="queues" title="${n.unassigned} unassigned, ${n.breached} late, ${n.failed} not sent">${total}</span>`
+        ? `<span class="count" data-nav-count="queues"
+            title="${n.unassigned} unassigned, ${n.breached} late, ${n.failed} not sent">${total}</span>`
         : "";
     }
     c.res = new Response(text.replace(QUEUE_COUNTS_SLOT, counts), c.res);

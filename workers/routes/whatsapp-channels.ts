@@ -47,7 +47,8 @@ const connect = createRoute({
   path: "/api/v1/channels/whatsapp",
   tags: ["channels"],
   summary:
-    "Connect a WhatsApp Business number (Cloud API): checks the number and token with the Graph API, stores the channel",
+    "Connect a WhatsApp Business number (Cloud API): checks the number and token with the Graph API, " +
+    "stores the channel",
   request: {
     body: jsonBody(WhatsappConnectInput),
   },
