@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../../db/scripts/migrate";
 import { startLibsqlServer } from "../../db/server";
 import { startWrangler } from "../../scripts/wrangler-dev";
+import { BROWSER_ADMIN_TOKEN } from "../support/browser/admin-token";
 import { hostPage, INHERITING } from "../support/browser/host-page";
 import { startFakeApis } from "../support/fake-apis";
 
@@ -49,7 +50,12 @@ export default async function setup(project: TestProject) {
     dataDir: dir,
     quiet: true,
     // Loopback receivers: the webhook pages' test events go to the fake API's /hook/ receiver.
-    vars: { TELEGRAM_API_ROOT: fake.url, WHATSAPP_GRAPH_URL: `${fake.url}/graph`, OUTBOUND_ALLOW_LOOPBACK: "true" },
+    vars: {
+      TELEGRAM_API_ROOT: fake.url,
+      WHATSAPP_GRAPH_URL: `${fake.url}/graph`,
+      OUTBOUND_ALLOW_LOOPBACK: "true",
+      ADMIN_TOKEN: BROWSER_ADMIN_TOKEN,
+    },
   });
 
   // The host page is served first so its origin can be put on the form's allow list.
@@ -72,11 +78,12 @@ export default async function setup(project: TestProject) {
   });
   const hostUrl = await listen(host);
 
-  const ws = await api(worker.url, "/api/v1/workspaces", {
-    name: "Acme Plumbing",
-    defaultCountry: "US",
-    timezone: "UTC",
-  });
+  const ws = await api(
+    worker.url,
+    "/api/v1/workspaces",
+    { name: "Acme Plumbing", defaultCountry: "US", timezone: "UTC" },
+    BROWSER_ADMIN_TOKEN,
+  );
   const key: string = ws.apiKey.key;
   const form = await api(
     worker.url,

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
@@ -151,5 +152,30 @@ describe("workspace sign-up fails closed", () => {
         })
       ).status,
     ).toBe(201);
+  });
+
+  it("the operator's sign-ups with ADMIN_TOKEN are not limited by address; without it they are refused", async () => {
+    const parsed = parseConfig({ ...env, ADMIN_TOKEN: "operator-token-0123456789" });
+    if (!parsed.ok) throw new Error(parsed.issues.join());
+    const app = createApp(parsed.config, CHANNELS);
+    const ip = `198.18.2.${Math.floor(Math.random() * 250)}`;
+    const signUp = (authorization?: string) =>
+      app.request(
+        "/api/v1/workspaces",
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "cf-connecting-ip": ip,
+            ...(authorization ? { authorization } : {}),
+          },
+          body: JSON.stringify({ name: "Operator's" }),
+        },
+        env,
+      );
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await signUp("Bearer operator-token-0123456789")).status);
+    expect(statuses).toEqual(Array(12).fill(201));
+    expect((await signUp()).status).toBe(401);
   });
 });

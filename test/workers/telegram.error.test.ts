@@ -78,9 +78,10 @@ describe("telegram webhook when storage fails", () => {
     await setDatabase("drop-write-response");
     expect((await post(bot, name)).status).toBeGreaterThanOrEqual(500);
     await setDatabase("up");
-    // The answer is stored on the lead (captureLead's batch committed); the question has not moved on.
+    // Whichever write lost its answer (a known contact's capture writes twice: the optimistic batch that finds
+    // the contact, then the re-inquiry), the answer is on the lead at most once and the question has not moved on.
     const [lead] = await leadsOf(bot.ws.id);
-    expect((await eventsOf(lead!.id)).filter((e) => e.type === "re-inquiry")).toHaveLength(1);
+    expect((await eventsOf(lead!.id)).filter((e) => e.type === "re-inquiry").length).toBeLessThanOrEqual(1);
     expect(await step()).toBe("name");
     expect((await post(bot, name)).status).toBe(200);
     expect(await step()).toBe("need");

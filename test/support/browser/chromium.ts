@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, inject } from "vitest";
 import type { ResponseJson } from "../response-json";
+import { BROWSER_ADMIN_TOKEN } from "./admin-token";
 
 export const SHOTS = "test-results/browser";
 const FLAGS = [
@@ -61,7 +62,7 @@ export async function newWorkspace(name = "Own Workspace"): Promise<{ id: string
   const { workerUrl } = inject("browserEnv");
   const res = await fetch(`${workerUrl}/api/v1/workspaces`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${BROWSER_ADMIN_TOKEN}` },
     body: JSON.stringify({ name, defaultCountry: "US", timezone: "UTC" }),
   });
   if (res.status !== 201) throw new Error(`new workspace: ${res.status} ${await res.text()}`);
