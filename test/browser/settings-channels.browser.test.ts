@@ -48,6 +48,13 @@ describe("channels page health", () => {
       }),
     });
     expect(res.status).toBe(200);
+    // wrangler dev runs the inbound queue: the update is handled (and the channel stamped) by its consumer, just
+    // after the answer. Looked up a bounded number of times.
+    const stamped = async () =>
+      (await db.execute({ sql: "SELECT last_webhook_at FROM channel WHERE id = ?", args: [channelId] })).rows[0]!
+        .last_webhook_at !== null;
+    for (let i = 0; i < 300 && !(await stamped()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await stamped()).toBe(true);
     // Telegram now reports that a later call to our webhook failed.
     await script(`bot${botId}`, ["telegram_webhook_error"]);
     await page.goto(`${env.workerUrl}/app/channels`);
