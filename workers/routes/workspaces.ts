@@ -76,8 +76,6 @@ const patch = createRoute({
 export function registerWorkspaces(app: App) {
   app.openapi(create, async (c) => {
     const config = c.get("config");
-    // The operator's own sign-ups (with ADMIN_TOKEN) are not limited by address; open local sign-up is.
-    const operator = Boolean(config.ADMIN_TOKEN);
     if (config.ADMIN_TOKEN) {
       const token = bearerToken(c.req.header("authorization"));
       if (!token || !timingSafeEqualText(token, config.ADMIN_TOKEN)) {
@@ -93,7 +91,9 @@ export function registerWorkspaces(app: App) {
     }
     const ctx = c.get("ctx");
     const ip = clientIp(c);
-    const rules = ip && !operator ? [signUpsByIp(ip)] : [];
+    // The operator's own sign-ups (past the ADMIN_TOKEN check above) are not limited by address; open local
+    // sign-up is.
+    const rules = ip && !config.ADMIN_TOKEN ? [signUpsByIp(ip)] : [];
     await checkThrottle(ctx, rules, "workspace sign-ups from this address");
     const created = await createWorkspace({ ctx, input: c.req.valid("json") });
     await countAttempt(ctx, rules);
