@@ -85,7 +85,11 @@ export async function seedWorkspace(
   return { id: created.json.workspace.id, key, form: { id: form.json.id, publicKey: form.json.publicKey }, reps };
 }
 
-export const uniquePhone = () => `+1415555${String(Math.floor(Math.random() * 10_000)).padStart(4, "0")}`;
+/** A US phone in E.164 drawn from 8 million numbers (sends to it are looked up by recipient across the run). */
+export const uniquePhone = () => {
+  const n = Math.floor(Math.random() * 8_000_000);
+  return `+1650${200 + Math.floor(n / 10_000)}${String(n % 10_000).padStart(4, "0")}`;
+};
 export const uniqueEmail = () => `p-${unique()}@example.com`;
 
 export function submit(publicKey: string, body: unknown, headers: Record<string, string> = {}) {

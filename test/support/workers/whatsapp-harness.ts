@@ -13,11 +13,18 @@ export async function waFixture(name: string): Promise<Payload> {
   return (await res.json()) as Payload;
 }
 
-let counter = Math.floor(Math.random() * 9000);
+// Every test file runs in its own isolate but all share one fake API, whose calls are looked up by recipient: ids
+// must not repeat across files either. Consecutive numbers from a random start in 8 million (exchange 200–999 ×
+// line 0000–9999) keep one file's ids distinct and make two files meeting on one id very unlikely.
+let counter = Math.floor(Math.random() * 8_000_000);
+const nextSubscriber = () => {
+  const n = counter++ % 8_000_000;
+  return `${200 + Math.floor(n / 10_000)}${String(n % 10_000).padStart(4, "0")}`;
+};
 /** A wa_id (US phone digits, valid for libphonenumber) no other test of this run uses. */
-export const uniqueWaId = () => `1415555${String(1000 + (counter++ % 9000)).padStart(4, "0")}`;
-/** A rep's phone in E.164, from another range than the prospects'. */
-export const uniqueRepPhone = () => `+1628555${String(1000 + (counter++ % 9000)).padStart(4, "0")}`;
+export const uniqueWaId = () => `1415${nextSubscriber()}`;
+/** A rep's phone in E.164, from another area code than the prospects'. */
+export const uniqueRepPhone = () => `+1628${nextSubscriber()}`;
 const uniqueNumberId = () => String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
 let idCounter = 0;
 export const uniqueSuffix = () =>
