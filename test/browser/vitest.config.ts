@@ -12,5 +12,8 @@ export default defineProject({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // One Node worker for every file (each file still launches its own Chromium and workspace): a fresh worker per
+    // file cost a process start and the playwright-core import each time.
+    isolate: false,
   },
 });

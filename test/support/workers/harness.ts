@@ -1,4 +1,4 @@
-import { createExecutionContext, env, SELF } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { type Client, createClient } from "@libsql/client/web";
 import { inject } from "vitest";
 import type { ResponseJson } from "../response-json";
@@ -51,8 +51,7 @@ export async function call<T = ResponseJson>(
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await SELF.fetch(`https://leadrelay.test${path}`, { method, headers, body, redirect: "manual" });
-  return readResult<T>(res);
+  return readResult<T>(await fetchWorker(path, { method, headers, body }));
 }
 
 let counter = 0;
@@ -163,9 +162,9 @@ export function isErrorShape(json: unknown): boolean {
 }
 
 /**
- * The Worker's exported fetch with the test env (bindings included), for suites that make hundreds of
- * calls: in vitest-pool-workers 0.15 each SELF.fetch gets slower the more a test file has made (measured:
- * 100 calls 0.3 s, the third 100 2.2 s), a direct call stays flat.
+ * The Worker's exported fetch with the test env (bindings included); `call` and `callRaw` go through it. In
+ * vitest-pool-workers 0.15 each SELF.fetch costs more workerd CPU the more calls the file has made (measured:
+ * 100 calls 0.3 s, the fifth 100 8 s), a direct call stays flat (100 calls in 15–30 ms).
  */
 export async function fetchWorker(path: string, init: RequestInit = {}): Promise<Response> {
   const request = new Request(`https://leadrelay.test${path}`, { redirect: "manual", ...init });
