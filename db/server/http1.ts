@@ -143,6 +143,8 @@ class HttpConnection {
   /** A request is with the handler; later (pipelined) bytes wait in `buffered`. */
   private busy = false;
   private closing = false;
+  /** The client has sent its last byte (half-close); answer what it sent, then close. */
+  private peerEnded = false;
 
   constructor(
     private readonly socket: Socket,
@@ -152,6 +154,10 @@ class HttpConnection {
     socket.setNoDelay(true);
     socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("end", () => {
+      this.peerEnded = true;
+      if (!this.busy) this.socket.end();
+    });
     socket.on("error", () => socket.destroy());
   }
 
@@ -163,7 +169,7 @@ class HttpConnection {
   /** The current answer is complete: read the next request, or close. */
   finished(keepAlive: boolean): void {
     this.busy = false;
-    if (!keepAlive || this.closing) {
+    if (!keepAlive || this.closing || (this.peerEnded && this.buffered === undefined)) {
       this.closing = true;
       this.socket.end();
       return;
@@ -342,7 +348,8 @@ export interface Http1Server {
 
 export function createHttp1Server(handler: HttpHandler, opts: Http1Options): Http1Server {
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  // Half-open allowed: a client may send its request and then end its side, and still read the answer.
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     new HttpConnection(socket, handler, opts);

@@ -3,7 +3,7 @@
 
 import { connect, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import { startTestServer, testClient } from "../support/node/libsql-server";
+import { close as closeStream, exec, postJson, startTestServer, testClient } from "../support/node/libsql-server";
 
 interface RawAnswer {
   status: number;
@@ -11,8 +11,11 @@ interface RawAnswer {
   body: string;
 }
 
-/** Sends `parts` (each its own write, as separate packets would arrive) and reads until the server closes. */
-async function raw(url: string, parts: string[]): Promise<string> {
+/**
+ * Sends `parts` (each its own write, as separate packets would arrive) and reads until the server closes;
+ * `halfClose` ends the sending side after the last part.
+ */
+async function raw(url: string, parts: string[], halfClose = false): Promise<string> {
   const { hostname, port } = new URL(url);
   const socket: Socket = connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
@@ -24,6 +27,7 @@ async function raw(url: string, parts: string[]): Promise<string> {
     // Let each part leave on its own before the next one.
     await new Promise((r) => setImmediate(r));
   }
+  if (halfClose) socket.end();
   await closed;
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -109,6 +113,22 @@ describe("HTTP/1.1", () => {
     const got = answers(await raw(server.url, [chunked, close]));
     expect(got.map((a) => a.status)).toEqual([100, 200, 200]);
     expect(JSON.parse(got[1]!.body).results[0].response.result.rows).toEqual([[{ type: "integer", value: "42" }]]);
+  });
+
+  it("answers every request a client sent before ending its side of the connection, then closes", async () => {
+    const server = await startTestServer();
+    await testClient(server.url).execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+    // Another stream holds the write lock, so the INSERT below is still waiting when the client half-closes.
+    const begun = await postJson(`${server.url}/v2/pipeline`, { baton: null, requests: [exec("BEGIN IMMEDIATE")] });
+    const request = post("/v2/pipeline", pipelineBody("INSERT INTO t (v) VALUES ('after the lock')"));
+    const answered = raw(server.url, [request, "GET /health HTTP/1.1\r\nhost: x\r\n\r\n"], true);
+    // Bounded by a count: until the server has taken the INSERT (it counts statements as it starts them).
+    for (let i = 0; i < 1_000 && server.stats().statements < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(server.stats().statements).toBe(2);
+    await postJson(`${server.url}/v2/pipeline`, { baton: begun.body.baton, requests: [exec("COMMIT"), closeStream] });
+    const got = answers(await answered);
+    expect(got.map((a) => a.status)).toEqual([200, 200]);
+    expect(JSON.parse(got[0]!.body).results[0].response.result.last_insert_rowid).toBe("1");
   });
 
   it("speaks HTTP/1.0: closes after the answer unless asked to keep alive; streams a cursor until close", async () => {
