@@ -27,7 +27,7 @@ class ReadResponse {
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    this.real ??= new Response(this.bytes, { status: this.status, headers: this.headers });
+    this.real ??= new Response(new Uint8Array(this.bytes), { status: this.status, headers: this.headers });
     return this.real.body;
   }
 

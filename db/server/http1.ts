@@ -216,7 +216,7 @@ class HttpConnection {
     const end = data.indexOf(HEAD_END, start);
     if (end < 0) return start;
     if (end - start > MAX_HEAD_BYTES) throw new ProtocolError(431, "Request head too large");
-    const lines = data.latin1Slice(start, end).split("\r\n");
+    const lines = data.toString("latin1", start, end).split("\r\n");
     const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.([01])$/.exec(lines[0]!);
     if (requestLine === null) throw new ProtocolError(400, "Malformed request line");
     const [, method, url, minor] = requestLine as unknown as [string, string, string, string];
@@ -292,7 +292,7 @@ class HttpConnection {
       if (data.length > MAX_HEAD_BYTES) throw new ProtocolError(400, "Chunk line too long");
       return 0;
     }
-    const line = data.latin1Slice(0, eol);
+    const line = data.toString("latin1", 0, eol);
     if (p.trailers) {
       if (line === "") this.dispatch(p);
       return eol + 2;
