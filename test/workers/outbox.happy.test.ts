@@ -26,7 +26,7 @@ async function telegramLead(workspaceId: string, chatId: string, name = "Tess") 
 }
 
 describe("outbox", () => {
-  it("sends a form lead's auto-reply by email at once, rendered, in the capture's batch; cron does not resend it", async () => {
+  it("a form lead's email auto-reply goes at once, rendered, in the capture's batch; cron never resends", async () => {
     const ws = await seedWorkspace({
       form: {
         autoReplyText: "Hi {name}, thanks for contacting us via {form}. {rep_name} will call you.",
