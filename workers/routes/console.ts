@@ -271,7 +271,8 @@ export function registerConsole(app: App) {
       zoneOf(s),
       listBoardColumns(s, BOARD_STATUSES, BOARD_COLUMN_LIMIT),
     ]);
-    const body = html`${boardBody({ columns, reps, timeZone, now: s.ctx.now() })}<script src="/app/assets/console.js"></script>`;
+    const board = boardBody({ columns, reps, timeZone, now: s.ctx.now() });
+    const body = html`${board}<script src="/app/assets/console.js"></script>`;
     return c.html(page("Board", "/app/board", body));
   });
 
