@@ -15,7 +15,7 @@ import {
 
 const MIN = 60_000;
 
-/** A prospect writing to the workspace's bot (what the Telegram issue's intake will call). */
+/** A prospect writing to the workspace's bot, captured as Telegram intake captures one. */
 async function telegramLead(workspaceId: string, chatId: string, name = "Tess") {
   const ctx = domainContext();
   const { lead } = await captureLead(
