@@ -89,7 +89,7 @@ describe("lastInsertRowid", () => {
     ]);
   });
 
-  it("is reported for REPLACE and plain INSERT landing on the connection's previous rowid, not for UPDATE", async () => {
+  it("is reported for REPLACE and INSERT landing on the connection's previous rowid, not for UPDATE", async () => {
     const server = await startTestServer();
     const setup = testClient(server.url);
     await setup.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, k TEXT UNIQUE)");

@@ -77,7 +77,8 @@ const pipelineBody = (sql: string) =>
   JSON.stringify({ baton: null, requests: [{ type: "execute", stmt: { sql } }, { type: "close" }] });
 
 function post(path: string, body: string, extra = ""): string {
-  return `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n${extra}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const head = `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n${extra}`;
+  return `${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 
 const close = "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
