@@ -164,7 +164,7 @@ export function isErrorShape(json: unknown): boolean {
 /**
  * The Worker's exported fetch with the test env (bindings included); `call` and `callRaw` go through it. In
  * vitest-pool-workers 0.15 each SELF.fetch costs more workerd CPU the more calls the file has made (measured:
- * 100 calls 0.3 s, the fifth 100 8 s), a direct call stays flat (100 calls in 15–30 ms).
+ * 100 calls 0.3 s, the fifth 100 7–8 s), a direct call stays flat (100 calls in 15–30 ms).
  */
 export async function fetchWorker(path: string, init: RequestInit = {}): Promise<Response> {
   const request = new Request(`https://leadrelay.test${path}`, { redirect: "manual", ...init });
