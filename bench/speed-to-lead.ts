@@ -46,6 +46,7 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
   // steady rate. Same workspace, reps and bot, after the saturated run (so the isolate and caches are warm).
   const single = await run("speed to lead (form), one at a time", SINGLE_LEADS, LEADS, { concurrency: 1 });
   const steady = await run("speed to lead (form), paced", PACED_LEADS, LEADS + SINGLE_LEADS, { perSecond: PACED_RATE });
+  const alertRows = await outboxStates(ctx, ws.id, "rep_alert");
   const counts = (r: Arrivals, n: number) =>
     `${r.received}/${n} alerts received, ${r.missing} missing, ${r.duplicated} duplicated, ${r.failed} POSTs failed`;
   return [
@@ -58,7 +59,7 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
         `${LEADS} form POSTs, closed loop at concurrency ${ctx.concurrency} (mostly queueing: in flight / ` +
         `throughput), ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), bot connected through ` +
         `POST /api/v1/channels/telegram; from sending the POST to the fake receiving sendMessage (waitUntil, no ` +
-        `cron); ${counts(saturated, LEADS)}; rep_alert rows: ${await outboxStates(ctx, ws.id, "rep_alert")}`,
+        `cron); ${counts(saturated, LEADS)}; rep_alert rows after the three runs: ${alertRows}`,
     },
     {
       metric: `Speed to lead (form), one lead at a time, p50 / p90 / p99 (${SINGLE_LEADS} leads)`,
