@@ -64,7 +64,9 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
     {
       metric: `Speed to lead (form), one lead at a time, p50 / p90 / p99 (${SINGLE_LEADS} leads)`,
       value: percentiles(single.latencies),
-      how: `same workspace and path, after the saturated run; each POST sent when the previous one answered; ${counts(single, SINGLE_LEADS)}`,
+      how:
+        "same workspace and path, after the saturated run; each POST sent when the previous one answered; " +
+        counts(single, SINGLE_LEADS),
     },
     {
       metric: `Speed to lead (form), paced ${PACED_RATE} leads/s, p50 / p90 / p99 (${PACED_LEADS} leads)`,
