@@ -3,6 +3,7 @@ import { findTelegramChannel } from "../../workers/domain/channels/telegram-chan
 import { AppError } from "../../workers/errors";
 import type { App } from "../../workers/http/app";
 import { acceptDelivery } from "../../workers/inbound/accept-delivery";
+import { handleAfter } from "../../workers/inbound/handle-after";
 import { timingSafeEqualText } from "../../workers/lib/timing-safe";
 import { handleTelegramUpdate } from "./handle-update";
 
@@ -12,9 +13,10 @@ const MAX_UPDATE_BYTES = 1_048_576;
 /**
  * Telegram's webhook for one connected bot. Checks, in order and before any write: the channel exists
  * (404), the secret Telegram echoes from setWebhook matches (401, constant-time), the body is an update.
- * With the inbound queue the update is queued and answered 200 at once (workers/inbound/); without it the bot
- * handles it here (bots/telegram/handle-update.ts): an `update_id` already recorded has no effect, and the 200
- * means "stored" — a storage failure answers 5xx, which makes Telegram redeliver.
+ * With the inbound queue the update is answered 200 at once and handled right after, in this invocation, with a
+ * delayed copy on the queue as the safety net (workers/inbound/); without it the bot handles it before answering
+ * (bots/telegram/handle-update.ts): an `update_id` already recorded has no effect, and the 200 means "stored" — a
+ * storage failure answers 5xx, which makes Telegram redeliver.
  */
 export function registerTelegramHook(app: App) {
   app.post("/hooks/telegram/:channelId", async (c) => {
@@ -38,10 +40,24 @@ export function registerTelegramHook(app: App) {
       throw new AppError("BAD_REQUEST", "Not a Telegram update (no update_id).");
     }
     const bytes = new TextEncoder().encode(text).byteLength;
-    if (await acceptDelivery(ctx, { channel: "telegram", channelId: found.channel.id, body: text, bytes })) {
-      return c.body(null, 200);
+    const channelId = found.channel.id;
+    const intake = await acceptDelivery(ctx, { channel: "telegram", channelId, body: text, bytes, units: 1 });
+    if (intake === "after") {
+      const sender = updateSender(update);
+      const contacts = sender ? [`telegram:${channelId}:${sender}`] : [];
+      handleAfter(ctx, { channelId, contacts }, () => handleTelegramUpdate(ctx, found, update as Update));
     }
+    if (intake !== "inline") return c.body(null, 200);
     await handleTelegramUpdate(ctx, found, update as Update);
     return c.body(null, 200);
   });
+}
+
+/** Who the update is from (a message's, a button tap's … `from.id`): one person's updates are handled in order. */
+function updateSender(update: object): string | null {
+  for (const part of Object.values(update)) {
+    const id = (part as { from?: { id?: unknown } } | null)?.from?.id;
+    if (typeof id === "number" || typeof id === "string") return String(id);
+  }
+  return null;
 }
