@@ -1,7 +1,7 @@
 import type { InStatement, ResultSet } from "@libsql/client/web";
-import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
 import { channelRowStatement, foundChannel } from "../../workers/domain/channels/channel-rows";
-import { whatsappComplete, type WhatsappChannel } from "../../workers/domain/channels/whatsapp-channels";
+import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
+import { type WhatsappChannel, whatsappComplete } from "../../workers/domain/channels/whatsapp-channels";
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 import { toAppError } from "../../workers/errors";
 import type { WhatsappRep } from "./context";

@@ -7,8 +7,8 @@ import { acceptDelivery, SMALL_DELIVERY } from "../../workers/inbound/accept-del
 import { handleAfter } from "../../workers/inbound/handle-after";
 import { verifyHubSignature } from "../../workers/lib/hub-signature";
 import { timingSafeEqualText } from "../../workers/lib/timing-safe";
-import { handleDelivery } from "./handle-delivery";
 import { findNumberWithReads } from "./delivery-read";
+import { handleDelivery } from "./handle-delivery";
 import { readEnvelope, readWebhook, webhookNumbers, webhookSenders } from "./webhook-payload";
 
 // Meta batches up to 1,000 updates per POST, each a few hundred bytes to a few KB.
@@ -24,8 +24,8 @@ async function channelOr404(ctx: Parameters<typeof findWhatsappChannel>[0], id: 
  * Meta's webhook for one connected number.
  * GET: the subscription check — answers `hub.challenge` only for `hub.mode=subscribe` and this channel's
  * verify token (constant-time); anything else is 403 and echoes nothing.
- * POST: checks, in order and before any write: the body's size (413), the channel exists (404), X-Hub-Signature-256 is the app
- * secret's HMAC of the raw bytes (401), the body is a WhatsApp webhook (400). Then every message, status
+ * POST: checks, in order and before any write: the body's size (413), the channel exists (404),
+ * X-Hub-Signature-256 is the app secret's HMAC of the raw bytes (401), the body is a WhatsApp webhook (400). Then every message, status
  * and error in it is handled, for this number and the workspace's other numbers of the same Meta app
  * (bots/whatsapp/handle-delivery.ts). With the inbound queue the answer is 200 at once (workers/inbound/): a
  * delivery of a few messages is then handled right after, in this invocation, with a delayed copy queued as the
