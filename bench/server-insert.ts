@@ -1,15 +1,19 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { createClient } from "@libsql/client/web";
 import Database from "libsql";
+import type { Cleanup } from "./cleanup";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { percentile, runPool } from "./load";
 import type { BenchContext, ResultRow } from "./scenario";
+import { INSERT, TABLE } from "./server-insert-sql";
 import { startServerProcess } from "./server-process";
 
-const TABLE = "CREATE TABLE row_sink (id INTEGER PRIMARY KEY, name TEXT, email TEXT, n INTEGER)";
-const INSERT = "INSERT INTO row_sink (name, email, n) VALUES (?, ?, ?)";
+/** Load processes for the run that puts the client in processes of its own. */
+const CLIENT_PROCESSES = 2;
 
 interface HttpRun {
   rate: number;
@@ -54,10 +58,83 @@ async function insertOverHttp(
   };
 }
 
+interface ClientProcess {
+  ready: Promise<void>;
+  go(): void;
+  done: Promise<{ failed: number; rowids: number[]; latencies: number[] }>;
+}
+
+function startClientProcess(cleanup: Cleanup, args: string[]): ClientProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", resolve("bench/insert-client.ts"), ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const forget = cleanup.add("server-insert client process", () => child.kill("SIGKILL"));
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString("utf8")).slice(-2000);
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const exited = new Promise<never>((_, fail) =>
+    child.once("exit", (code) => fail(new Error(`client process exited with ${code}: ${stderr}`))),
+  );
+  const ready = Promise.race([new Promise<void>((ok) => lines.once("line", () => ok())), exited]);
+  const done = ready.then(() =>
+    Promise.race([
+      new Promise<{ failed: number; rowids: number[]; latencies: number[] }>((ok) =>
+        lines.once("line", (line) => ok(JSON.parse(line))),
+      ),
+      exited,
+    ]),
+  );
+  done.then(
+    () => forget(),
+    () => undefined,
+  );
+  return { ready, go: () => child.stdin!.write("go\n"), done };
+}
+
+/**
+ * The same INSERTs with the client split over processes of its own (concurrency shared out), so the
+ * load generator gets more than one core's share: tells whether one client process was the limit.
+ */
+async function insertFromProcesses(ctx: BenchContext, url: string, serverCpuMs: () => number): Promise<HttpRun> {
+  const per = Math.ceil(ctx.leads / CLIENT_PROCESSES);
+  const clients = Array.from({ length: CLIENT_PROCESSES }, (_, p) =>
+    startClientProcess(ctx.cleanup, [
+      url,
+      String(p * per),
+      String(Math.min(per, ctx.leads - p * per)),
+      String(Math.max(1, Math.round(ctx.concurrency / CLIENT_PROCESSES))),
+      `process ${p}`,
+    ]),
+  );
+  ctx.progress.update("server INSERT (client processes)", `starting ${CLIENT_PROCESSES} processes`);
+  await Promise.all(clients.map((c) => c.ready));
+  const cpuBefore = serverCpuMs();
+  const t0 = performance.now();
+  for (const c of clients) c.go();
+  const results = await Promise.all(clients.map((c) => c.done));
+  const wallMs = performance.now() - t0;
+  const cpuMs = serverCpuMs() - cpuBefore;
+  const rowids = results.flatMap((r) => r.rowids);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  return {
+    rate: (ctx.leads - failed) / (wallMs / 1000),
+    failed,
+    p50: percentile(
+      results.flatMap((r) => r.latencies),
+      50,
+    ),
+    serverCpuUsPerRequest: (cpuMs * 1000) / ctx.leads,
+    wrongRowids: rowids.filter((r) => !(r > 0)).length + (rowids.length - new Set(rowids).size),
+  };
+}
+
 /**
  * The local server against the engine under it. The server runs in its own process (as `npm run db:server`
  * and `npm start` run it beside workerd); single-row INSERT requests through @libsql/client/web at the
- * bench's concurrency, first with a kept-alive node:http fetch, then with Node's global fetch; then the
+ * bench's concurrency, first with a kept-alive node:http fetch, then the same from separate client
+ * processes, then with Node's global fetch; then the
  * same number of autocommit INSERTs in-process on the same file with the server's settings (WAL,
  * synchronous=NORMAL). A fresh server and file, so nothing else counts. The server's CPU per request
  * is the figure the machine's load does not move much.
@@ -71,6 +148,7 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
   const fetch = keepAliveFetch(ctx.concurrency);
   const kept = await insertOverHttp(ctx, server.url, "kept-alive", server.cpuMs, fetch);
   fetch.close();
+  const split = await insertFromProcesses(ctx, server.url, server.cpuMs);
   const global = await insertOverHttp(ctx, server.url, "global fetch", server.cpuMs);
   await server.stop();
 
@@ -98,6 +176,13 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
         `${n} INSERTs each way on one fresh file: the server in its own process, @libsql/client/web at ` +
         `concurrency ${ctx.concurrency} with a kept-alive node:http fetch (${outcome(kept)}), then libsql ` +
         "in-process, autocommit, WAL, synchronous=NORMAL",
+    },
+    {
+      metric: `Local libSQL server, load from ${CLIENT_PROCESSES} client processes`,
+      value: `${split.rate.toFixed(0)} req/s`,
+      how:
+        `${n} more INSERTs on the same server: the same client and fetch in ${CLIENT_PROCESSES} processes of ` +
+        `their own, concurrency ${ctx.concurrency} in all, started together once each was up: ${outcome(split)}`,
     },
     {
       metric: "Local libSQL server through Node's global fetch",

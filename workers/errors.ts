@@ -85,8 +85,19 @@ export class DatabaseUnreachable extends Error {
 }
 
 // libSQL codes that mean our SQL is wrong, not that the database is unwell: retrying will not help.
-const PROGRAMMING_ERRORS =
-  /^(SQLITE_ERROR|SQLITE_CONSTRAINT.*|SQLITE_MISMATCH|SQLITE_RANGE|SQL_PARSE_ERROR|SQL_INPUT_ERROR|ARGS_INVALID|SQL_NO_STATEMENT|SQL_MANY_STATEMENTS)$/;
+const PROGRAMMING_ERRORS = new RegExp(
+  `^(${[
+    "SQLITE_ERROR",
+    "SQLITE_CONSTRAINT.*",
+    "SQLITE_MISMATCH",
+    "SQLITE_RANGE",
+    "SQL_PARSE_ERROR",
+    "SQL_INPUT_ERROR",
+    "ARGS_INVALID",
+    "SQL_NO_STATEMENT",
+    "SQL_MANY_STATEMENTS",
+  ].join("|")})$`,
+);
 
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];

@@ -47,16 +47,12 @@ function attachDeps(deps: BotDeps): Middleware<BotContext> {
     ctx.rep = null;
     if (ctx.chat?.type === "private" && deps.chatRep?.chatId === String(ctx.chat.id)) ctx.rep = deps.chatRep.rep;
     else if (ctx.chat?.type === "private") {
-      try {
-        const rs = await deps.ctx.database.client.execute({
-          sql: `SELECT id, name FROM rep WHERE workspace_id = ? AND telegram_chat_id = ? AND active = 1`,
-          args: [deps.workspace.id, String(ctx.chat.id)],
-        });
-        const row = rs.rows[0];
-        if (row) ctx.rep = { id: String(row.id), name: String(row.name) };
-      } catch (err) {
-        throw toAppError(err);
-      }
+      const rs = await deps.ctx.database.client.execute({
+        sql: `SELECT id, name FROM rep WHERE workspace_id = ? AND telegram_chat_id = ? AND active = 1`,
+        args: [deps.workspace.id, String(ctx.chat.id)],
+      });
+      const row = rs.rows[0];
+      if (row) ctx.rep = { id: String(row.id), name: String(row.name) };
     }
     await next();
   };

@@ -4,7 +4,6 @@ import { channelWebhookSeen } from "../../workers/domain/channels/channel-status
 import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
 import { findTelegramChannel } from "../../workers/domain/channels/telegram-channels";
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
-import { toAppError } from "../../workers/errors";
 import type { InboundHandler } from "../../workers/inbound/inbound-message";
 import { createBot } from "./create-bot";
 import type { UpdateRead } from "./update-read";
@@ -24,15 +23,11 @@ export async function handleTelegramUpdate(
   const { client } = ctx.database;
   if (read?.seen) return;
   if (!read) {
-    try {
-      const seen = await client.execute({
-        sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
-        args: [found.channel.id, update.update_id],
-      });
-      if (seen.rows.length > 0) return;
-    } catch (err) {
-      throw toAppError(err);
-    }
+    const seen = await client.execute({
+      sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
+      args: [found.channel.id, update.update_id],
+    });
+    if (seen.rows.length > 0) return;
   }
   const bot = createBot(found.channel.config.token, {
     ctx,
@@ -48,21 +43,17 @@ export async function handleTelegramUpdate(
     while (cause instanceof BotError) cause = cause.error;
     throw cause;
   }
-  try {
-    await client.batch(
-      [
-        {
-          sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?)
-                ON CONFLICT DO NOTHING`,
-          args: [found.channel.id, update.update_id, ctx.now()],
-        },
-        channelWebhookSeen(found.channel.id, ctx.now()),
-      ],
-      "write",
-    );
-  } catch (err) {
-    throw toAppError(err);
-  }
+  await client.batch(
+    [
+      {
+        sql: `INSERT INTO telegram_update (channel_id, update_id, received_at) VALUES (?, ?, ?)
+              ON CONFLICT DO NOTHING`,
+        args: [found.channel.id, update.update_id, ctx.now()],
+      },
+      channelWebhookSeen(found.channel.id, ctx.now()),
+    ],
+    "write",
+  );
 }
 
 /** The inbound queue's Telegram side: a bot's queued updates, one after another in the order they came. */

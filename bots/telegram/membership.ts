@@ -1,5 +1,4 @@
 import { Composer } from "grammy";
-import { toAppError } from "../../workers/errors";
 import type { BotContext } from "./context";
 
 /**
@@ -13,23 +12,19 @@ export function membershipComposer() {
     const { deps } = ctx;
     const status = ctx.myChatMember.new_chat_member.status;
     const args = { ws: deps.workspace.id, chat: String(ctx.chat.id), now: deps.ctx.now() };
-    try {
-      if (status === "kicked") {
-        await deps.ctx.database.client.execute({
-          sql: `INSERT INTO suppression (workspace_id, sender, address, reason, detail, lead_id, created_at)
-                VALUES (:ws, 'telegram', :chat, 'blocked', 'my_chat_member: the user blocked the bot', NULL, :now)
-                ON CONFLICT DO NOTHING`,
-          args,
-        });
-      } else if (status === "member") {
-        await deps.ctx.database.client.execute({
-          sql: `DELETE FROM suppression WHERE workspace_id = :ws AND sender = 'telegram' AND address = :chat
-            AND reason = 'blocked'`,
-          args: { ws: args.ws, chat: args.chat },
-        });
-      }
-    } catch (err) {
-      throw toAppError(err);
+    if (status === "kicked") {
+      await deps.ctx.database.client.execute({
+        sql: `INSERT INTO suppression (workspace_id, sender, address, reason, detail, lead_id, created_at)
+              VALUES (:ws, 'telegram', :chat, 'blocked', 'my_chat_member: the user blocked the bot', NULL, :now)
+              ON CONFLICT DO NOTHING`,
+        args,
+      });
+    } else if (status === "member") {
+      await deps.ctx.database.client.execute({
+        sql: `DELETE FROM suppression WHERE workspace_id = :ws AND sender = 'telegram' AND address = :chat
+          AND reason = 'blocked'`,
+        args: { ws: args.ws, chat: args.chat },
+      });
     }
   });
   return composer;

@@ -10,8 +10,9 @@ const MAX_NAME_WORDS = 4;
 const MAX_NAME_LENGTH = 60;
 // Letters, marks, spaces, apostrophes, hyphens and the dot of an initial ("J. R. Smith").
 const NAME_CHARS = /^[\p{L}\p{M}' \u2019.-]+$/u;
-const INTRODUCTION =
-  /(?:^|[\s,.!])(?:[Ii] am|[Ii]['\u2019]m|[Mm]y name is|[Mm]y name['\u2019]s|[Tt]his is|[Ii]t['\u2019]s)\s+(\p{Lu}[\p{L}\p{M}'\u2019-]*(?:\s+\p{Lu}[\p{L}\p{M}'\u2019-]*)?)/u;
+const OPENERS = String.raw`(?:[Ii] am|[Ii]['\u2019]m|[Mm]y name is|[Mm]y name['\u2019]s|[Tt]his is|[Ii]t['\u2019]s)`;
+const CAPITALIZED_NAME = String.raw`(\p{Lu}[\p{L}\p{M}'\u2019-]*(?:\s+\p{Lu}[\p{L}\p{M}'\u2019-]*)?)`;
+const INTRODUCTION = new RegExp(String.raw`(?:^|[\s,.!])${OPENERS}\s+${CAPITALIZED_NAME}`, "u");
 
 export function looksLikeName(text: string): boolean {
   const t = text.trim();

@@ -46,7 +46,8 @@ export function repActionsComposer() {
     const { lead } = await getLead(scope, leadId);
     await answer(`${actionLabel(action)} \u2713`);
     const base = (ctx.callbackQuery.message?.text ?? "").split(STATE_MARK)[0];
-    const text = `${base}${STATE_MARK}${actionLabel(action)} by ${rep.name} \u00b7 status: ${repActionState(action, lead.status)}`;
+    const state = repActionState(action, lead.status);
+    const text = `${base}${STATE_MARK}${actionLabel(action)} by ${rep.name} \u00b7 status: ${state}`;
     await ctx
       .editMessageText(text, FINAL.has(action) ? {} : { reply_markup: leadActionsKeyboard(leadId) })
       .catch((err: unknown) => logApiError("editMessageText", err));

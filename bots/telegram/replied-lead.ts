@@ -1,4 +1,3 @@
-import { toAppError } from "../../workers/errors";
 import type { BotDeps } from "./context";
 
 export interface RepliedLead {
@@ -17,19 +16,15 @@ export async function repliedLead(
   chatId: string,
   replyToMessageId: number,
 ): Promise<RepliedLead | null> {
-  try {
-    const rs = await deps.ctx.database.client.execute({
-      sql: `SELECT l.id, l.name, l.owner_rep_id
-            FROM outbox o JOIN lead l ON l.id = o.lead_id AND l.workspace_id = o.workspace_id
-            WHERE o.workspace_id = :ws AND o.channel_id = :ch AND o.recipient = :chat AND o.provider_message_id = :mid
-            LIMIT 1`,
-      args: { ws: deps.workspace.id, ch: deps.channel.id, chat: chatId, mid: String(replyToMessageId) },
-    });
-    const r = rs.rows[0];
-    if (!r) return null;
-    const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
-    return { id: String(r.id), name: str(r.name), ownerRepId: str(r.owner_rep_id) };
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const rs = await deps.ctx.database.client.execute({
+    sql: `SELECT l.id, l.name, l.owner_rep_id
+          FROM outbox o JOIN lead l ON l.id = o.lead_id AND l.workspace_id = o.workspace_id
+          WHERE o.workspace_id = :ws AND o.channel_id = :ch AND o.recipient = :chat AND o.provider_message_id = :mid
+          LIMIT 1`,
+    args: { ws: deps.workspace.id, ch: deps.channel.id, chat: chatId, mid: String(replyToMessageId) },
+  });
+  const r = rs.rows[0];
+  if (!r) return null;
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return { id: String(r.id), name: str(r.name), ownerRepId: str(r.owner_rep_id) };
 }

@@ -3,7 +3,6 @@ import { channelRowStatement, foundChannel } from "../../workers/domain/channels
 import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
 import { type WhatsappChannel, whatsappComplete } from "../../workers/domain/channels/whatsapp-channels";
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
-import { toAppError } from "../../workers/errors";
 import type { WhatsappRep } from "./context";
 import type { InboundMessage } from "./webhook-payload";
 
@@ -110,13 +109,9 @@ export async function findNumberWithReads(
   channelId: string,
   messages: Sender[],
 ): Promise<{ found: ReturnType<typeof foundChannel<WhatsappChannel["config"]>>; read: DeliveryRead }> {
-  try {
-    const results = await ctx.database.client.batch(
-      [channelRowStatement(channelId, "whatsapp"), ...deliveryReads(channelId, messages)],
-      "read",
-    );
-    return { found: foundChannel(results[0]?.rows[0], whatsappComplete), read: deliveryReadResults(results) };
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const results = await ctx.database.client.batch(
+    [channelRowStatement(channelId, "whatsapp"), ...deliveryReads(channelId, messages)],
+    "read",
+  );
+  return { found: foundChannel(results[0]?.rows[0], whatsappComplete), read: deliveryReadResults(results) };
 }

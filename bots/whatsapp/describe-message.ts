@@ -85,7 +85,8 @@ export function describeMessage(raw: Obj): DescribedMessage {
     out.text = emoji ? `[reaction ${emoji}]` : "[reaction removed]";
   } else if (type === "order") {
     const items = Array.isArray(body.product_items) ? body.product_items.map(obj) : [];
-    out.text = `[order] ${items.map((i) => `${str(i.quantity) ?? "1"}\u00d7 ${str(i.product_retailer_id) ?? "?"}`).join(", ")}${str(body.text) ? ` ${str(body.text)}` : ""}`;
+    const list = items.map((i) => `${str(i.quantity) ?? "1"}\u00d7 ${str(i.product_retailer_id) ?? "?"}`).join(", ");
+    out.text = `[order] ${list}${str(body.text) ? ` ${str(body.text)}` : ""}`;
   } else if (type === "system") {
     out.text = `[system] ${str(body.body) ?? str(body.type) ?? ""}`.trim();
   } else if (type === "unsupported") {

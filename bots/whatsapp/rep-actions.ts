@@ -56,13 +56,14 @@ export async function handleRepAction(
     throw err;
   }
   const { lead } = await getLead(scope, leadId);
+  const state = repActionState(action, lead.status);
   await commitAndSend(deps.ctx, [
     whatsappOutboxInsert(deps, {
       kind: "bot_reply",
       to,
       key,
       leadId,
-      text: `${actionLabel(action)} \u2713 ${lead.name ?? leadId} \u00b7 status: ${repActionState(action, lead.status)}`,
+      text: `${actionLabel(action)} \u2713 ${lead.name ?? leadId} \u00b7 status: ${state}`,
     }),
   ]);
 }

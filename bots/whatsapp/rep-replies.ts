@@ -1,5 +1,4 @@
 import { prospectRoute, repReplyStatements } from "../../workers/domain/leads/rep-reply";
-import { toAppError } from "../../workers/errors";
 import { commitAndSend } from "../../workers/outbox/commit-and-send";
 import type { WhatsappDeps, WhatsappRep } from "./context";
 import type { DescribedMessage } from "./describe-message";
@@ -28,45 +27,41 @@ export async function handleRepMessage(
     await commitAndSend(deps.ctx, [whatsappOutboxInsert(deps, { kind: "bot_reply", to, key, text: HELP })]);
     return;
   }
-  try {
-    const found = await deps.ctx.database.client.execute({
-      sql: `SELECT l.id FROM outbox o JOIN lead l ON l.id = o.lead_id
-            WHERE o.workspace_id = :ws AND o.channel_id = :ch AND o.recipient = :to AND o.provider_message_id = :mid
-              AND l.owner_rep_id = :rep
-            LIMIT 1`,
-      args: { ws: deps.workspace.id, ch: deps.channel.id, to, mid: d.contextId, rep: rep.id },
-    });
-    const leadId = found.rows[0] ? String(found.rows[0].id) : null;
-    const route = leadId ? await prospectRoute(deps.ctx, deps.workspace.id, leadId) : null;
-    if (!leadId || !route) {
-      await commitAndSend(deps.ctx, [
-        whatsappOutboxInsert(deps, {
-          kind: "bot_reply",
-          to,
-          key,
-          text: leadId
-            ? "This lead did not write to us on WhatsApp or Telegram, so we cannot reach them in a chat. " +
-              "Call or email them instead."
-            : `That is not one of your lead alerts. ${HELP}`,
-        }),
-      ]);
-      return;
-    }
-    const { statements } = repReplyStatements({
-      workspaceId: deps.workspace.id,
-      leadId,
-      repId: rep.id,
-      route,
-      text: d.text,
-      key,
-      dedupKey: `wa:${msg.id}`,
-      via: "whatsapp",
-      extra: { messageId: msg.id },
-      now: deps.ctx.now(),
-      replyFrom: { sender: "whatsapp", channelId: deps.channel.id, recipient: to },
-    });
-    await commitAndSend(deps.ctx, statements);
-  } catch (err) {
-    throw toAppError(err);
+  const found = await deps.ctx.database.client.execute({
+    sql: `SELECT l.id FROM outbox o JOIN lead l ON l.id = o.lead_id
+          WHERE o.workspace_id = :ws AND o.channel_id = :ch AND o.recipient = :to AND o.provider_message_id = :mid
+            AND l.owner_rep_id = :rep
+          LIMIT 1`,
+    args: { ws: deps.workspace.id, ch: deps.channel.id, to, mid: d.contextId, rep: rep.id },
+  });
+  const leadId = found.rows[0] ? String(found.rows[0].id) : null;
+  const route = leadId ? await prospectRoute(deps.ctx, deps.workspace.id, leadId) : null;
+  if (!leadId || !route) {
+    await commitAndSend(deps.ctx, [
+      whatsappOutboxInsert(deps, {
+        kind: "bot_reply",
+        to,
+        key,
+        text: leadId
+          ? "This lead did not write to us on WhatsApp or Telegram, so we cannot reach them in a chat. " +
+            "Call or email them instead."
+          : `That is not one of your lead alerts. ${HELP}`,
+      }),
+    ]);
+    return;
   }
+  const { statements } = repReplyStatements({
+    workspaceId: deps.workspace.id,
+    leadId,
+    repId: rep.id,
+    route,
+    text: d.text,
+    key,
+    dedupKey: `wa:${msg.id}`,
+    via: "whatsapp",
+    extra: { messageId: msg.id },
+    now: deps.ctx.now(),
+    replyFrom: { sender: "whatsapp", channelId: deps.channel.id, recipient: to },
+  });
+  await commitAndSend(deps.ctx, statements);
 }

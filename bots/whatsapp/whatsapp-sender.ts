@@ -93,7 +93,8 @@ export function whatsappSender(graphUrl: string): Sender {
     const id = reply.messages?.[0]?.id;
     if (res.ok && id) return { status: "ok", providerMessageId: id };
     const code = reply.error?.code;
-    const detail = `${code ?? `HTTP ${res.status}`}: ${reply.error?.message ?? "no error body"}${reply.error?.error_data?.details ? ` (${reply.error.error_data.details})` : ""} [${how}]`;
+    const details = reply.error?.error_data?.details ? ` (${reply.error.error_data.details})` : "";
+    const detail = `${code ?? `HTTP ${res.status}`}: ${reply.error?.message ?? "no error body"}${details} [${how}]`;
     if (code === 131047)
       return { status: "permanent", reason: `re-engagement required, outside the 24-hour window: ${detail}`, code };
     if (code === 131056)

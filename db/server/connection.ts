@@ -25,13 +25,20 @@ export interface RawResult {
 
 type Statement = Database.Statement;
 
+interface KeptStatement {
+  stmt: Statement;
+  /** Whether it returns rows: fixed by the statement's text, so asked of libsql once. */
+  reader: boolean;
+}
+
 let nextConnectionId = 1;
 
 /**
  * last_insert_rowid() is per connection and survives statements that insert nothing, so a pooled
- * connection would hand one stream's rowid to the next stream's INSERT OR IGNORE. Before each write the
- * value is parked on this sentinel (an insert into a private TEMP table, in memory); a write reports a
- * rowid only when it moved the value away from it.
+ * connection would hand one stream's rowid to the next stream's INSERT OR IGNORE. Where a statement's
+ * changes() cannot tell (an upsert, DDL; see RowidRule in sql.ts) the value is first parked on this
+ * sentinel (an insert into a private TEMP table, in memory) and the statement reports a rowid only when
+ * it moved the value away from it.
  */
 const NO_ROWID = -9223372036854775808n;
 const PARK_ROWID_SQL = "REPLACE INTO temp.leadrelay_rowid_sentinel (rowid) VALUES (?)";
@@ -55,9 +62,11 @@ export class Connection {
   private readonly db: Database.Database;
   private metaStmt: Statement | undefined;
   private parkStmt: Statement | undefined;
-  private readonly prepared = new Map<string, Statement>();
-  /** last_insert_rowid() as of the end of the previous statement (0 on a fresh connection). */
-  private knownRowid = 0n;
+  private readonly prepared = new Map<string, KeptStatement>();
+  /** last_insert_rowid() is known to hold the sentinel: nothing moved it since it was parked. */
+  private parked = false;
+  /** What last_insert_rowid() held before the running statement, for the "compare" rule. */
+  private before: bigint = NO_ROWID;
   private readonlyTx = false;
   private isClosed = false;
   /** Ran something with connection-wide effects (PRAGMA, ATTACH, TEMP objects): never hand it on. */
@@ -92,41 +101,47 @@ export class Connection {
   }
 
   async execute(sql: string, info: StatementInfo, values: SqlValue[], wantRows: boolean): Promise<RawResult> {
-    const stmt = await this.retry(() => this.prepare(sql));
-    // Read after running: a kept statement that SQLite re-prepared for a new schema (`SELECT *` after
-    // ALTER TABLE) only reports its new columns from then on.
-    const columns = () => stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
+    let kept = this.prepared.get(sql);
+    if (kept === undefined) {
+      kept = await this.retry(() => this.prepare(sql));
+    } else {
+      // Most recently used last, so the one used longest ago goes first.
+      this.prepared.delete(sql);
+      this.prepared.set(sql, kept);
+    }
+    const stmt = kept.stmt;
     const started = performance.now();
-    const before = info.kind === "write" ? this.parkRowid() : this.knownRowid;
-    const own = (after: bigint): bigint | null => {
-      this.knownRowid = after;
-      return after === before ? null : after;
-    };
+    // A rule that compares needs the sentinel in place; the others never read the value from before.
+    if (info.rowid === "compare") this.parkRowid();
     try {
-      if (stmt.reader) {
-        stmt.raw(true).safeIntegers(true);
-        const rows = (await this.retry(() => stmt.all(values))) as SqlValue[][];
-        const [changes, lastInsertRowid] = this.lastChange();
-        // changes() still holds the count of the last INSERT/UPDATE/DELETE, so only trust it when this
-        // statement was one (`... RETURNING`); a SELECT affects no rows.
+      if (kept.reader) {
+        const rows = (await this.run(() => stmt.all(values))) as SqlValue[][];
+        // Read after running: a kept statement that SQLite re-prepared for a new schema (`SELECT *` after
+        // ALTER TABLE) only reports its new columns from then on.
+        const columns = stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
+        // Only a write (`... RETURNING`) can change anything; changes() still holds the count of an
+        // earlier INSERT/UPDATE/DELETE, so a SELECT reports none and needs no second native call.
+        const [changes, lastInsertRowid] = info.kind === "write" ? this.lastChange() : [0, null];
         return {
-          columns: columns(),
+          columns,
           rows: wantRows ? rows : [],
-          affectedRowCount: info.kind === "write" ? changes : 0,
-          lastInsertRowid: own(lastInsertRowid),
+          affectedRowCount: changes,
+          lastInsertRowid: this.inserted(info, changes, lastInsertRowid),
           durationMs: performance.now() - started,
         };
       }
-      stmt.safeIntegers(true);
-      const run = await this.retry(() => stmt.run(values));
+      const run = await this.run(() => stmt.run(values));
       return {
-        columns: columns(),
+        // A statement that returns no rows has no columns, whatever the schema.
+        columns: [],
         rows: [],
         affectedRowCount: run.changes,
-        lastInsertRowid: own(BigInt(run.lastInsertRowid)),
+        lastInsertRowid: this.inserted(info, run.changes, BigInt(run.lastInsertRowid)),
         durationMs: performance.now() - started,
       };
     } catch (e) {
+      // A failed INSERT may still have moved last_insert_rowid (to a row its rollback took away again).
+      this.parked = false;
       if (isLockError(e)) this.settle(stmt, values);
       throw e;
     } finally {
@@ -173,33 +188,46 @@ export class Connection {
     }
   }
 
-  /** The kept statement for `sql`, most recently used last so the oldest goes first. */
-  private prepare(sql: string): Statement {
-    const kept = this.prepared.get(sql);
-    if (kept !== undefined) {
-      this.prepared.delete(sql);
-      this.prepared.set(sql, kept);
-      return kept;
-    }
+  /** Prepares and keeps a statement; its result modes are set once, they stay with the statement. */
+  private prepare(sql: string): KeptStatement {
     const stmt = this.db.prepare(sql);
+    const reader = stmt.reader;
+    if (reader) stmt.raw(true);
+    stmt.safeIntegers(true);
     if (this.prepared.size >= STATEMENT_CACHE_LIMIT) this.prepared.delete(this.prepared.keys().next().value as string);
-    this.prepared.set(sql, stmt);
-    return stmt;
+    const kept = { stmt, reader };
+    this.prepared.set(sql, kept);
+    return kept;
   }
 
-  /** Moves last_insert_rowid() to the sentinel; returns the value a write must move to count as an insert. */
-  private parkRowid(): bigint {
-    if (this.knownRowid === NO_ROWID || this.readonlyTx) return this.knownRowid;
-    try {
-      this.parkStmt ??= this.db.prepare(PARK_ROWID_SQL).safeIntegers(true);
-      this.parkStmt.run([NO_ROWID]);
-      this.knownRowid = NO_ROWID;
-    } catch {
-      // A client's own PRAGMA query_only, say: compare against the current value instead, which only
-      // misses an insert that happens to land on the very same rowid.
-      this.knownRowid = this.lastChange()[1];
+  /** The rowid a finished statement inserted, by its rule (see RowidRule); null when it inserted none. */
+  private inserted(info: StatementInfo, changes: number, after: bigint | null): bigint | null {
+    if (after === null) return null;
+    const compared = this.before;
+    this.parked = after === NO_ROWID;
+    switch (info.rowid) {
+      case "none":
+        return null;
+      case "changes":
+        return changes > 0 ? after : null;
+      case "compare":
+        return after === compared ? null : after;
     }
-    return this.knownRowid;
+  }
+
+  /** Moves last_insert_rowid() to the sentinel; `before` is then the value a write must move. */
+  private parkRowid(): void {
+    if (!this.parked && !this.readonlyTx) {
+      try {
+        this.parkStmt ??= this.db.prepare(PARK_ROWID_SQL).safeIntegers(true);
+        this.parkStmt.run([NO_ROWID]);
+        this.parked = true;
+      } catch {
+        // A client's own PRAGMA query_only, say: compare against the current value instead (below),
+        // which only misses an insert that happens to land on the very same rowid.
+      }
+    }
+    this.before = this.parked ? NO_ROWID : this.lastChange()[1];
   }
 
   private lastChange(): [number, bigint] {
@@ -212,6 +240,8 @@ export class Connection {
   private afterStatement(info: StatementInfo | undefined): void {
     if (this.isClosed) return;
     if (info?.changesConnectionState) this.tainted = true;
+    // Only a read-only transaction needs to know (a native call per statement otherwise).
+    if (!info?.beginsReadonly && !this.readonlyTx) return;
     const inTx = this.db.inTransaction;
     if (info?.beginsReadonly && inTx && !this.readonlyTx) {
       this.readonlyTx = true;
@@ -227,6 +257,16 @@ export class Connection {
       this.db.exec(`PRAGMA query_only = ${on ? 1 : 0}`);
     } catch {
       this.poisoned = true;
+    }
+  }
+
+  /** Runs `op` at once; only a statement that meets another connection's lock goes on to retry(). */
+  private run<T>(op: () => T): T | Promise<T> {
+    try {
+      return op();
+    } catch (e) {
+      if (!isBusyError(e) || this.isClosed) throw e;
+      return this.retry(op);
     }
   }
 

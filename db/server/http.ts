@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, toProtoError } from "./errors";
+import type { HeaderList, HttpHandler, HttpRequest, HttpResponse } from "./http1";
 import { handleCursor, handlePipeline } from "./pipeline";
 import { decodeCursorBody, decodePipelineBody } from "./protocol";
 import type { Stats } from "./stats";
@@ -18,28 +18,23 @@ export interface HttpDeps {
 // charset), and then only if it has `message`; `error` is the sqld HTTP API's field, kept for humans.
 const JSON_TYPE = "application/json";
 
-const CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-  "access-control-allow-headers": "authorization, content-type",
-};
+const CORS: HeaderList = [
+  "access-control-allow-origin",
+  "*",
+  "access-control-allow-methods",
+  "GET, POST, OPTIONS",
+  "access-control-allow-headers",
+  "authorization, content-type",
+];
+const JSON_HEADERS: HeaderList = [...CORS, "content-type", JSON_TYPE];
+const TEXT_HEADERS: HeaderList = [...CORS, "content-type", "text/plain"];
+const NDJSON_HEADERS: HeaderList = [...CORS, "content-type", "application/x-ndjson"];
 
-function send(res: ServerResponse, status: number, body: string, contentType: string): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  // Encoded once: byteLength and end(string) would each encode the whole body.
-  const bytes = Buffer.from(body, "utf8");
-  res.writeHead(status, { ...CORS, "content-type": contentType, "content-length": bytes.length });
-  res.end(bytes);
+function sendJson(res: HttpResponse, status: number, value: unknown): void {
+  res.send(status, JSON_HEADERS, JSON.stringify(value));
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, JSON.stringify(value), JSON_TYPE);
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+function sendError(res: HttpResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { error: message, message, code });
 }
 
@@ -48,61 +43,46 @@ function digest(s: string): Buffer {
 }
 
 /** Constant-time: hashing first makes both sides the same length, so length leaks nothing either. */
-function authorized(req: IncomingMessage, expected: Buffer | undefined): boolean {
+function authorized(req: HttpRequest, expected: Buffer | undefined): boolean {
   if (expected === undefined) return true;
   const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
   return timingSafeEqual(digest(match?.[1]?.trim() ?? ""), expected) && match !== null;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // Oversized bodies are drained rather than cut off, so the client still gets to read the 413.
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on("error", reject);
-    req.on("end", () => {
-      if (size > limit) {
-        reject(new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-      } catch {
-        reject(new HttpError(400, "INVALID_JSON", "Request body is not valid JSON"));
-      }
-    });
-  });
+function readBody(req: HttpRequest, limit: number): unknown {
+  if (req.bodyTooLarge) throw new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`);
+  try {
+    return JSON.parse(req.body.toString("utf8"));
+  } catch {
+    throw new HttpError(400, "INVALID_JSON", "Request body is not valid JSON");
+  }
 }
 
-type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+type Route = (req: HttpRequest, res: HttpResponse) => Promise<void> | void;
 
-export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(deps: HttpDeps): HttpHandler {
   const expectedToken = deps.authToken === undefined ? undefined : digest(deps.authToken);
 
-  const requireAuth = (req: IncomingMessage): void => {
+  const requireAuth = (req: HttpRequest): void => {
     if (!authorized(req, expectedToken)) throw new HttpError(401, "UNAUTHORIZED", "Missing or invalid bearer token");
   };
 
-  const ok: Route = (_req, res) => send(res, 200, "", "text/plain");
+  const ok: Route = (_req, res) => res.send(200, TEXT_HEADERS);
 
   const pipeline: Route = async (req, res) => {
     requireAuth(req);
-    const body = decodePipelineBody(await readBody(req, deps.maxBodyBytes));
+    const body = decodePipelineBody(readBody(req, deps.maxBodyBytes));
     deps.stats.pipelineRequests++;
     sendJson(res, 200, await handlePipeline(deps.registry, body));
   };
 
   const cursor: Route = async (req, res) => {
     requireAuth(req);
-    const body = decodeCursorBody(await readBody(req, deps.maxBodyBytes));
+    const body = decodeCursorBody(readBody(req, deps.maxBodyBytes));
     deps.stats.cursorRequests++;
     try {
       await handleCursor(deps.registry, body, (line) => {
-        if (!res.headersSent) res.writeHead(200, { ...CORS, "content-type": "application/x-ndjson" });
+        if (!res.headersSent) res.start(200, NDJSON_HEADERS);
         res.write(`${line}\n`);
       });
     } catch (e) {
@@ -116,7 +96,7 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
   const routes: Record<string, Partial<Record<string, Route>>> = {
     "/": { GET: ok },
     "/health": { GET: ok },
-    "/version": { GET: (_req, res) => send(res, 200, "leadrelay-libsql-dev", "text/plain") },
+    "/version": { GET: (_req, res) => res.send(200, TEXT_HEADERS, "leadrelay-libsql-dev") },
     "/v2": { GET: ok },
     "/v3": { GET: ok },
     "/v2/pipeline": { POST: pipeline },
@@ -131,32 +111,38 @@ export function createRequestHandler(deps: HttpDeps): (req: IncomingMessage, res
     },
   };
 
+  // The exact paths clients send are found as they are; only others are normalized first. Own keys only:
+  // a request for `constructor` must not find Object's.
+  const pathOf = (url: string): string =>
+    Object.hasOwn(routes, url) ? url : url.split("?")[0]!.replace(/\/+$/, "") || "/";
+
   return (req, res) => {
-    // A client that hangs up mid-cursor must not turn into an unhandled 'error' event.
-    res.on("error", () => {});
-    const path = (req.url ?? "/").split("?")[0]!.replace(/\/+$/, "") || "/";
-    const methods = routes[path];
+    const path = pathOf(req.url);
+    const methods = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (req.method === "OPTIONS" && methods) {
-      res.writeHead(204, CORS).end();
+      res.send(204, CORS);
       return;
     }
-    const route = methods?.[req.method ?? "GET"];
+    const route = methods && Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
     if (route === undefined) {
       // Unknown paths include /v3-protobuf: answering 404 there makes hrana-client fall back to JSON.
       if (methods) sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${path}`);
       else sendError(res, 404, "NOT_FOUND", `No route for ${req.method} ${path}`);
       return;
     }
-    Promise.resolve()
-      .then(() => route(req, res))
-      .catch((e: unknown) => {
-        if (e instanceof HttpError) {
-          sendError(res, e.status, e.code, e.message);
-          return;
-        }
-        deps.log(`internal error on ${req.method} ${path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        const { message, code } = toProtoError(e);
-        sendError(res, 500, code, message);
-      });
+    const failed = (e: unknown) => {
+      if (e instanceof HttpError) {
+        sendError(res, e.status, e.code, e.message);
+        return;
+      }
+      deps.log(`internal error on ${req.method} ${path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      const { message, code } = toProtoError(e);
+      sendError(res, 500, code, message);
+    };
+    try {
+      route(req, res)?.catch(failed);
+    } catch (e) {
+      failed(e);
+    }
   };
 }

@@ -1,9 +1,9 @@
 // A local libSQL server speaking Hrana over HTTP (v2 and v3, JSON), for development and tests: the
 // Worker talks to it exactly as it talks to Turso/sqld in production.
 
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestHandler } from "./http";
+import { createHttp1Server } from "./http1";
 import { ConnectionPool } from "./pool";
 import { Stats, type StatsSnapshot } from "./stats";
 import { StreamRegistry } from "./stream";
@@ -52,8 +52,13 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
   pool.release(first);
 
   const registry = new StreamRegistry(pool, stats, opts.streamIdleTimeoutMs ?? 10_000, log);
-  const server = createServer(
+  // Connections stay open between requests (a new TCP connection per query cost a third of the request
+  // rate here). Node's HTTP server closed idle ones after 5 s, and a client (workerd) that sends on one just
+  // as it closes sees "Network connection lost" (a burst of captures turned that race into 503s); idle
+  // connections are therefore kept far longer than any client pool keeps them, so the client closes first.
+  const { server, closeAllConnections } = createHttp1Server(
     createRequestHandler({ registry, stats, authToken: opts.authToken, log, maxBodyBytes: MAX_BODY_BYTES }),
+    { maxBodyBytes: MAX_BODY_BYTES, idleTimeoutMs: 10 * 60_000 },
   );
 
   try {
@@ -70,11 +75,6 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
     throw e;
   }
 
-  // Connections stay open between requests (a new TCP connection per query cost a third of the request
-  // rate here). Node would close idle ones after 5 s, and a client (workerd) that sends on one just as it
-  // closes sees "Network connection lost" (a burst of captures turned that race into 503s); idle
-  // connections are therefore kept far longer than any client pool keeps them, so the client closes first.
-  server.keepAliveTimeout = 10 * 60_000;
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
@@ -88,7 +88,7 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets (fetch keeps them) would otherwise hold close() open for seconds.
-        server.closeAllConnections();
+        closeAllConnections();
         // Rolls back open transactions before the connections go away.
         registry.closeAll();
         pool.closeAll();

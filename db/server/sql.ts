@@ -36,7 +36,20 @@ export interface StatementInfo {
   beginsReadonly: boolean;
   /** PRAGMA, ATTACH, TEMP objects...: a connection that ran this must not be recycled for someone else. */
   changesConnectionState: boolean;
+  /** How the connection tells whether this statement inserted a row (see RowidRule). */
+  rowid: RowidRule;
 }
+
+/**
+ * How to know whether a statement inserted a row, given that SQLite's last_insert_rowid() is per
+ * connection, survives statements that insert nothing, and is restored when a trigger ends:
+ * - "none": it cannot insert at the top level (reads, UPDATE, DELETE, transaction control, PRAGMA).
+ * - "changes": a plain INSERT or REPLACE; it inserted exactly when changes() > 0, because changes()
+ *   counts only its own rows (not triggers', not REPLACE's deletions, not an INSTEAD OF view's).
+ * - "compare": anything else (an upsert's DO UPDATE counts in changes() without inserting; DDL; the
+ *   unknown): last_insert_rowid() is parked on a sentinel first and only a moved value counts.
+ */
+export type RowidRule = "none" | "changes" | "compare";
 
 export interface SqlAnalysis {
   /** Source text of each non-empty statement, in order. */
@@ -291,6 +304,7 @@ export function analyzeStatement(sql: string): StatementInfo {
   let sawEquals = false;
   let depth = 0;
   let withMain: string | undefined;
+  let mentionsUpdate = false;
 
   const setParam = (index: number, name: string | null): void => {
     while (params.length < index) params.push(null);
@@ -319,6 +333,7 @@ export function analyzeStatement(sql: string): StatementInfo {
       case "word": {
         const upper = text.toUpperCase();
         if (words.length < 4) words.push(upper);
+        if (upper === "UPDATE") mentionsUpdate = true;
         if (depth === 0 && withMain === undefined && words[0] === "WITH" && WITH_MAIN_KEYWORDS.has(upper))
           withMain = upper;
         break;
@@ -361,6 +376,13 @@ export function analyzeStatement(sql: string): StatementInfo {
       isReadonly = false;
   }
 
+  const verb = first === "WITH" ? withMain : first;
+  let rowid: RowidRule;
+  if (isExplain || verb === "UPDATE" || verb === "DELETE") rowid = "none";
+  else if (kind === "write") rowid = mentionsUpdate ? "compare" : "changes";
+  else if (kind === "ddl" || kind === "other") rowid = "compare";
+  else rowid = "none";
+
   return {
     params,
     kind,
@@ -368,6 +390,7 @@ export function analyzeStatement(sql: string): StatementInfo {
     isReadonly,
     beginsReadonly,
     changesConnectionState: kind === "pragma" || kind === "attach" || temp,
+    rowid,
   };
 }
 

@@ -184,8 +184,7 @@ export class StreamRegistry {
     if (this.expired.size > EXPIRED_MEMORY) this.expired.delete(this.expired.values().next().value as string);
     const hadTransaction = !stream.isAutocommit();
     this.discard(stream);
-    this.log(
-      `stream ${stream.id} expired after ${this.idleTimeoutMs} ms idle${hadTransaction ? " (open transaction rolled back)" : ""}`,
-    );
+    const rolledBack = hadTransaction ? " (open transaction rolled back)" : "";
+    this.log(`stream ${stream.id} expired after ${this.idleTimeoutMs} ms idle${rolledBack}`);
   }
 }

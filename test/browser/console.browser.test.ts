@@ -145,7 +145,7 @@ afterAll(async () => {
 });
 
 describe.each(WIDTHS)("owner console at %i px", (width) => {
-  it("changes status, owner and a note on the lead page, seen through the API; same time in list and page", async () => {
+  it("lead page: status, owner and a note, seen through the API; the same time in list and page", async () => {
     const lead = await newLead({ name: `Status ${width}`, email: `st-${unique()}@example.com` });
     const page = await consolePage(width);
     await page.goto(`${env.workerUrl}/app/leads/${lead.id}`);
@@ -236,7 +236,8 @@ describe.each(WIDTHS)("owner console at %i px", (width) => {
     await expect
       .poll(async () => (await fakeCalls(waId)).map((c: any) => c.body?.template?.name))
       .toContain("follow_up_hello");
-    expect(await page.locator("ol.timeline").textContent()).toContain("to the prospect: template “follow_up_hello”");
+    const timeline = await page.locator("ol.timeline").textContent();
+    expect(timeline).toContain("to the prospect: template “follow_up_hello”");
     await checkFits(page, width);
     await shot(page, "lead-template", width);
     await page.close();

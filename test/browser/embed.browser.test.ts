@@ -75,7 +75,7 @@ describe("embed snippet on hostile pages", () => {
     await Promise.all([plain.close(), hostile.close()]);
   });
 
-  it("hints before submission that an email or a phone is needed, and marks both when only a name is given", async () => {
+  it("hints before submitting that an email or a phone is needed; marks both when only a name is given", async () => {
     const page = await open(`?form=${openForm.publicKey}`);
     const hint = "Enter an email or a phone number so we can reply.";
     const email = page.getByRole("textbox", { name: "Email", exact: true });

@@ -41,7 +41,7 @@ async function signIn(page: Page) {
 }
 
 describe("embed snippet on a plain HTML page", () => {
-  it("renders the form in a Shadow DOM, submits with UTM attribution, and the lead shows in the dashboard", async () => {
+  it("renders the form in a Shadow DOM, submits with UTM attribution; the lead shows in the dashboard", async () => {
     const page = await openHostPage("?utm_source=newsletter&utm_medium=email&utm_campaign=spring");
     // The host's hostile CSS hides every input on its page; ours stay visible inside the shadow root.
     await expect(page.getByRole("textbox", { name: "Name", exact: true }).isVisible()).resolves.toBe(true);

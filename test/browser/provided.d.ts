@@ -2,7 +2,7 @@ import "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** Set by test/browser/global-setup.ts */
+    /** Set by test/support/browser/global-setup.ts */
     browserEnv: {
       workerUrl: string;
       hostUrl: string;

@@ -8,7 +8,7 @@ const own = browserWithWorkspace("Hooks Co");
 const endpoints = async () => (await api("/api/v1/webhooks", { key: own.key })).data as any[];
 
 describe("webhooks settings page", () => {
-  it("refuses a plain-http URL next to its field, adds an endpoint showing its secret once, and deletes it", async () => {
+  it("refuses a plain-http URL next to its field; adds an endpoint, its secret shown once; deletes it", async () => {
     const page = await own.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, own.key);
     await page.goto(`${env.workerUrl}/app/webhooks`);

@@ -30,7 +30,7 @@ async function ownerSignIn(page: Page) {
 }
 
 describe("team accounts in the console", () => {
-  it("invite → set password → sign in → the rep sees only their leads → the owner revokes → next request refused", async () => {
+  it("invite, set password, sign in; the rep sees only their leads; revoked, the next request is refused", async () => {
     const [ava, ben] = env.reps;
     const mine = await leadFor(ava!.id, "ava-lead");
     const theirs = await leadFor(ben!.id, "ben-lead");

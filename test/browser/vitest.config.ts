@@ -8,7 +8,7 @@ export default defineProject({
     environment: "node",
     root: new URL("../..", import.meta.url).pathname,
     include: ["test/browser/**/*.test.ts"],
-    globalSetup: ["test/browser/global-setup.ts"],
+    globalSetup: ["test/support/browser/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,

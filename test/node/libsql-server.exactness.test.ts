@@ -43,6 +43,65 @@ describe("lastInsertRowid", () => {
     expect(second.lastInsertRowid).toBe(1n);
   });
 
+  it("is never the rowid of a failed statement's rolled-back row, on the next request or in a batch", async () => {
+    const server = await startTestServer();
+    const setup = testClient(server.url);
+    await setup.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, k TEXT UNIQUE)");
+    await setup.execute("INSERT INTO a (id, k) VALUES (5, 'taken')");
+
+    // SQLite moves last_insert_rowid to row 10 before row 11 fails, and keeps it there after the rollback.
+    const failing = "INSERT INTO a (id, k) VALUES (10, 'fresh'), (11, 'taken')";
+    await expect(testClient(server.url).execute(failing)).rejects.toThrow(/UNIQUE/);
+    const ignored = await testClient(server.url).execute("INSERT OR IGNORE INTO a (k) VALUES ('taken')");
+    expect(ignored.lastInsertRowid).toBeUndefined();
+    await expect(testClient(server.url).execute(failing)).rejects.toThrow(/UNIQUE/);
+    const read = await testClient(server.url).execute("SELECT count(*) AS n FROM a");
+    expect(read.lastInsertRowid).toBeUndefined();
+    await expect(testClient(server.url).execute(failing)).rejects.toThrow(/UNIQUE/);
+    const upsert = await testClient(server.url).execute(
+      "INSERT INTO a (k) VALUES ('taken') ON CONFLICT (k) DO UPDATE SET k = k",
+    );
+    expect(upsert.lastInsertRowid).toBeUndefined();
+
+    const res = await postJson(`${server.url}/v2/pipeline`, {
+      baton: null,
+      requests: [
+        {
+          type: "batch",
+          batch: {
+            steps: [
+              { stmt: exec(failing).stmt },
+              { stmt: exec("INSERT OR IGNORE INTO a (k) VALUES ('taken')").stmt },
+              { stmt: exec("UPDATE a SET k = k WHERE id = 5").stmt },
+              { stmt: exec("INSERT INTO a (k) VALUES ('next')").stmt },
+            ],
+          },
+        },
+        { type: "close" },
+      ],
+    });
+    const { step_results, step_errors } = res.body.results[0].response.result;
+    expect(step_errors[0].code).toBe("SQLITE_CONSTRAINT");
+    expect(step_results.slice(1).map((r: { last_insert_rowid: string | null }) => r.last_insert_rowid)).toEqual([
+      null,
+      null,
+      "6",
+    ]);
+  });
+
+  it("is reported for REPLACE and INSERT landing on the connection's previous rowid, not for UPDATE", async () => {
+    const server = await startTestServer();
+    const setup = testClient(server.url);
+    await setup.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, k TEXT UNIQUE)");
+    const first = await testClient(server.url).execute("REPLACE INTO a (id, k) VALUES (7, 'x')");
+    const again = await testClient(server.url).execute("REPLACE INTO a (id, k) VALUES (7, 'y')");
+    const updated = await testClient(server.url).execute("UPDATE a SET k = 'z' WHERE id = 7");
+    await testClient(server.url).execute("DELETE FROM a WHERE id = 7");
+    const reinserted = await testClient(server.url).execute("INSERT INTO a (id, k) VALUES (7, 'w')");
+    expect([first, again, updated, reinserted].map((r) => r.lastInsertRowid)).toEqual([7n, 7n, undefined, 7n]);
+    expect(updated.rowsAffected).toBe(1);
+  });
+
   it("keeps each concurrent writer's rowid apart (16 writers, 10 inserts each)", async () => {
     const server = await startTestServer();
     const setup = testClient(server.url);

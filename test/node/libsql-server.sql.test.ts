@@ -79,4 +79,21 @@ describe("analyzeStatement", () => {
     expect(pick("CREATE TABLE x (a)")).toMatchObject({ kind: "ddl", changesConnectionState: false });
     expect(pick("ATTACH 'f.db' AS f")).toMatchObject({ kind: "attach", changesConnectionState: true });
   });
+
+  it("picks how an insert is told apart (changes() only where no upsert can update instead)", () => {
+    const rule = (sql: string) => analyzeStatement(sql).rowid;
+    expect(rule("INSERT INTO t (a) VALUES (?)")).toBe("changes");
+    expect(rule("insert or ignore into t (a) values (1) returning id")).toBe("changes");
+    expect(rule("REPLACE INTO t (a) VALUES (1)")).toBe("changes");
+    expect(rule("INSERT INTO t (a) VALUES (1) ON CONFLICT DO NOTHING")).toBe("changes");
+    expect(rule("WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x")).toBe("changes");
+    expect(rule("INSERT INTO t (a) VALUES (1) ON CONFLICT (a) DO UPDATE SET b = 2")).toBe("compare");
+    expect(rule("CREATE TABLE u AS SELECT * FROM t")).toBe("compare");
+    expect(rule("VACUUM")).toBe("compare");
+    expect(rule("UPDATE t SET a = 1")).toBe("none");
+    expect(rule("WITH x AS (SELECT 1) DELETE FROM t")).toBe("none");
+    expect(rule("EXPLAIN INSERT INTO t (a) VALUES (1)")).toBe("none");
+    expect(rule("SELECT 'INSERT'")).toBe("none");
+    expect(rule("BEGIN")).toBe("none");
+  });
 });

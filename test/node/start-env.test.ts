@@ -32,7 +32,7 @@ describe("npm start: Worker settings from the environment", () => {
     );
   });
 
-  it("a bot connected on `npm start` with TELEGRAM_API_ROOT and PUBLIC_URL set talks to that root, hooks at that URL", async () => {
+  it("with TELEGRAM_API_ROOT and PUBLIC_URL set, a bot connected on `npm start` uses that root and URL", async () => {
     const fake = await startFakeApis();
     const dataDir = mkdtempSync(join(tmpdir(), "leadrelay-start-"));
     const port = await freePort();

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 describe("telegram polling bridge", () => {
-  it("deletes the webhook, forwards each update with the secret, and re-sends an update the Worker answered 5xx", async () => {
+  it("deletes the webhook, forwards each update with the secret, re-sends one the Worker answered 5xx", async () => {
     const pending = [{ update_id: 7 }, { update_id: 8 }];
     const api: { method: string; body: any }[] = [];
     const apiRoot = await serve((req, json) => {

@@ -9,7 +9,7 @@ import { formPost } from "../support/workers/team-harness";
 const post = (key: string, path: string, body: unknown) => call("POST", path, { key, body });
 
 describe("API keys", () => {
-  it("several named keys; the secret is shown once; revoked → 401 on the very next call; rotate replaces it", async () => {
+  it("named keys; the secret shown once; revoked → 401 on the very next call; rotate replaces it", async () => {
     const ws = await seedWorkspace();
     const created = await post(ws.key, "/api/v1/api-keys", { name: "CRM sync", scope: "write" });
     expect(created.status).toBe(201);

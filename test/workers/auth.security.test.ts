@@ -90,7 +90,7 @@ describe("forged or missing secrets → 401, no side effect", () => {
     expect(res.json.error.code).toBe("UNAUTHORIZED");
   });
 
-  it("with ADMIN_TOKEN set, creating a workspace without it, or with a near miss, → 401 and no workspace", async () => {
+  it("with ADMIN_TOKEN set, creating a workspace without it or with a near miss → 401, no workspace", async () => {
     const admin = "admin-token-0123456789abcdef";
     const parsed = parseConfig({ LIBSQL_URL: libsqlUrl, ADMIN_TOKEN: admin });
     if (!parsed.ok) throw new Error(parsed.issues.join());

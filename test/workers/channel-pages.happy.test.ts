@@ -36,7 +36,7 @@ describe("channels page: connecting without the API", () => {
     expect(await channels(ws.id)).toEqual(["telegram"]);
   });
 
-  it("connects a WhatsApp number in steps and shows the exact callback URL and verify token to paste at Meta", async () => {
+  it("connects a WhatsApp number in steps, showing the exact callback URL and verify token for Meta", async () => {
     const ws = await seedWorkspace();
     const { cookie } = await dashboardSession(ws.key);
     const page = await call("GET", "/app/channels", { headers: { cookie } });

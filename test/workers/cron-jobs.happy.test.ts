@@ -30,7 +30,10 @@ describe("cron jobs", () => {
     const calls = await fakeCalls(ownerChat);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.body.text).toMatch(
-      /^LeadRelay daily digest \(\d{4}-\d{2}-\d{2}\): \d+ new leads in the last 24 h, 1 still waiting for a first response, 0 won\.$/,
+      new RegExp(
+        String.raw`^LeadRelay daily digest \(\d{4}-\d{2}-\d{2}\): \d+ new leads in the last 24 h, ` +
+          String.raw`1 still waiting for a first response, 0 won\.$`,
+      ),
     );
     const rows = await testDb().execute({
       sql: `SELECT idempotency_key FROM outbox WHERE workspace_id = ? AND kind = 'digest'`,

@@ -42,7 +42,7 @@ const sentAlert = (leadId: string) =>
   });
 
 describe("rep replies across channels", () => {
-  it("a rep on Telegram answers a WhatsApp prospect: the reply goes out on WhatsApp, recorded with both apps", async () => {
+  it("a Telegram rep answers a WhatsApp prospect: sent on WhatsApp, recorded with both apps", async () => {
     const bot = await workspaceWithBot();
     const num = await workspaceWithNumber({}, bot.ws);
     for (const rep of bot.ws.reps) await linkRep(bot, rep.id);

@@ -35,7 +35,7 @@ describe("dashboard: rep invite links and channels", () => {
     expect(channels.text).not.toContain(bot.secret);
   });
 
-  it("says to connect a bot first when there is none; another workspace's rep is not found; cross-site posts are refused", async () => {
+  it("no bot yet: says to connect one; another workspace's rep is not found; cross-site posts refused", async () => {
     const ws = await seedWorkspace();
     const other = await seedWorkspace();
     const cookie = await signIn(ws.key);

@@ -47,7 +47,7 @@ describe("dashboard sessions", () => {
     expect(out.headers.get("set-cookie")).toMatch(/lr_session=;.*Max-Age=0/i);
   });
 
-  it("refuses a wrong key and a forged or altered cookie; revoking the key leaves the owner's session alone", async () => {
+  it("refuses a wrong key, a forged or altered cookie; revoking the key leaves the owner's session", async () => {
     const ws = await seedWorkspace();
     const wrong = await call("POST", "/app/login", {
       rawBody: `apiKey=lr_${"z".repeat(40)}`,

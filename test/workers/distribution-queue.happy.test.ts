@@ -81,7 +81,7 @@ describe("caps hold and the unassigned queue drains", () => {
     expect((await call("GET", `/api/v1/leads/${cold.id}`, { key: ws.key })).json.lead.ownerRepId).toBeNull();
   });
 
-  it("the owner is alerted once while a lead waits; the rep who takes it from the queue gets the hand-over alert", async () => {
+  it("the owner is alerted once while a lead waits; the rep who takes it gets the hand-over alert", async () => {
     const ws = await seedWorkspace({ reps: [] });
     await addTelegramChannel(ws.id, {});
     const [repChat, bossChat] = [uniqueChatId(), uniqueChatId()];
@@ -156,7 +156,7 @@ describe("caps hold and the unassigned queue drains", () => {
     expect(forced.json.lead.ownerRepId).toBe(paused);
   });
 
-  it("deactivating a rep hands their open leads to the others through the rotation, each new owner alerted", async () => {
+  it("a deactivated rep's open leads go to the others through the rotation, each new owner alerted", async () => {
     const ws = await seedWorkspace({ reps: [] });
     await addTelegramChannel(ws.id, {});
     const chats = [uniqueChatId(), uniqueChatId(), uniqueChatId()];

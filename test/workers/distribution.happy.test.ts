@@ -141,7 +141,7 @@ describe("lead distribution", () => {
     });
   });
 
-  it("sticky owner: a returning lead goes back to its owner while they are eligible, else on to the rotation", async () => {
+  it("sticky owner: a returning lead goes back to its owner while eligible, else to the rotation", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const [a, b] = await addReps(ws.key, [{ name: "A" }, { name: "B" }]);
     const email = uniqueEmail();
@@ -159,7 +159,7 @@ describe("lead distribution", () => {
     expect(types).toEqual(["created", "assigned", "re-inquiry", "re-inquiry", "reassigned"]);
   });
 
-  it("routing rules send leads to their pool's reps; the first matching rule wins; unmatched leads go to the default pool", async () => {
+  it("rules send leads to their pool's reps; the first match wins; unmatched go to the default pool", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const [sol, es, gen] = await addReps(ws.key, [{ name: "Solar" }, { name: "Spanish" }, { name: "General" }]);
     const pool = async (name: string, repIds: string[], isDefault = false) =>

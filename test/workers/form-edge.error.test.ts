@@ -21,7 +21,7 @@ describe("form submissions at the edges", () => {
     expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });
   });
 
-  it("a retry of one entry (same _sid) is recorded once; a different submission reusing that _sid is its own lead, with its created event", async () => {
+  it("one entry retried (same _sid) is recorded once; another submission reusing it is its own lead", async () => {
     const ws = await seedWorkspace();
     const first = { name: "First", email: uniqueEmail(), _sid: "lrsidreuse01", _elapsed_ms: 5000 };
     expect((await json(ws.form.publicKey, JSON.stringify(first))).status).toBe(200);
@@ -39,7 +39,7 @@ describe("form submissions at the edges", () => {
     expect(Number(orphans.rows[0]!.n)).toBe(0);
   });
 
-  it("urlencoded Latin-1: honoured when the charset is declared, refused with a 400 that says so when it is not", async () => {
+  it("urlencoded Latin-1: honoured with a declared charset, else refused with a 400 that says so", async () => {
     const ws = await seedWorkspace();
     const email = uniqueEmail();
     const body = `name=Jos%E9+M%FCller&email=${encodeURIComponent(email)}&message=%80+5`;

@@ -22,7 +22,7 @@ describe("a channel added through the list alone", () => {
     return { ws, repId: rep.json.id as string, repEmail, path, post };
   }
 
-  it("a prospect's message becomes a lead with an auto-reply and an alert; the rep's tap and answer reach back", async () => {
+  it("a message becomes a lead with an auto-reply and an alert; the rep's tap and answer reach back", async () => {
     const { repId, repEmail, path, post } = await connected();
     // Known to the platform by its own id; found again by it (lead_identity), not by an email.
     const prospect = `u-${crypto.randomUUID()}`;

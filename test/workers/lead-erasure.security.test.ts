@@ -77,7 +77,7 @@ describe("erasing and exporting a person", () => {
     expect(JSON.stringify(res.json)).not.toContain(ws.key);
   });
 
-  it("DELETE erases the personal data everywhere, keeps the anonymous count, suppresses the address, emits lead.erased once", async () => {
+  it("DELETE erases personal data, keeps the count, suppresses the address, emits lead.erased once", async () => {
     const { ws, hook, email, person, lead } = await erasedLeadSetup();
     const before = await leadRows(ws.id);
     expect(await rowsMentioning(ws.id, [email, "Zelda", "5550199", "Elm St"])).not.toEqual([]);
@@ -135,7 +135,7 @@ describe("erasing and exporting a person", () => {
     });
   });
 
-  it("nothing is sent to an erased address until the person writes first; then they are a new lead and answered", async () => {
+  it("nothing goes to an erased address until the person writes first; then a new lead, answered", async () => {
     const { ws, email, lead } = await erasedLeadSetup();
     expect((await call("DELETE", `/api/v1/leads/${lead.id}`, { key: ws.key })).status).toBe(204);
     // A message to that address that was somehow still queued (an owner's API call, an old follow-up).

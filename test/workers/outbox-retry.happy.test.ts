@@ -12,7 +12,7 @@ import {
 } from "../support/workers/outbox-harness";
 
 describe("outbox retries on time", () => {
-  it("a 429 with retry_after is sent again through the retry queue once that time has passed, with no cron tick", async () => {
+  it("a 429 with retry_after goes again through the retry queue once that time passed, no cron tick", async () => {
     const { seedWorkspace } = await import("../support/workers/harness");
     const ws = await seedWorkspace();
     await addTelegramChannel(ws.id, { autoReplyText: "Hi" });

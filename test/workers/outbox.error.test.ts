@@ -15,7 +15,7 @@ import {
 const MIN = 60_000;
 
 describe("outbox permanent failures", () => {
-  it("403 blocked: recorded as failed, never retried, the chat marked unreachable and later messages skipped", async () => {
+  it("403 blocked: failed, never retried; the chat marked unreachable, later messages skipped", async () => {
     const ws = await seedWorkspace();
     await addTelegramChannel(ws.id, { autoReplyText: "Hi {name}" });
     const chat = uniqueChatId();

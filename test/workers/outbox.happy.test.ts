@@ -15,7 +15,7 @@ import {
 
 const MIN = 60_000;
 
-/** A prospect writing to the workspace's bot (what the Telegram issue's intake will call). */
+/** A prospect writing to the workspace's bot, captured as Telegram intake captures one. */
 async function telegramLead(workspaceId: string, chatId: string, name = "Tess") {
   const ctx = domainContext();
   const { lead } = await captureLead(
@@ -26,7 +26,7 @@ async function telegramLead(workspaceId: string, chatId: string, name = "Tess") 
 }
 
 describe("outbox", () => {
-  it("sends a form lead's auto-reply by email at once, rendered, in the capture's batch; cron does not resend it", async () => {
+  it("a form lead's email auto-reply goes at once, rendered, in the capture's batch; cron never resends", async () => {
     const ws = await seedWorkspace({
       form: {
         autoReplyText: "Hi {name}, thanks for contacting us via {form}. {rep_name} will call you.",

@@ -8,7 +8,7 @@ import { domainContext } from "../support/workers/outbox-harness";
 const HOUR = 3_600_000;
 
 describe("cron: prune expired sessions and throttle counters", () => {
-  it("deletes idle and too-old sessions and past throttle windows, keeps live ones, and runs again harmlessly", async () => {
+  it("deletes idle and too-old sessions and past throttle windows, keeps live ones; runs again safely", async () => {
     const ws = await seedWorkspace();
     await dashboardSession(ws.key); // creates the owner person and one live session
     const db = testDb();

@@ -28,7 +28,7 @@ async function postUntilLimited(formKey: string, limit: number, headers: Record<
 }
 
 describe("rate limits on the public form route", () => {
-  it(`per client IP: after ${IP_LIMIT} posts in a window → 429, Retry-After, one error shape; other IPs unaffected`, async () => {
+  it(`per client IP: over ${IP_LIMIT} posts in a window → 429, Retry-After, error shape; others pass`, async () => {
     const ws = await seedWorkspace();
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
     const { accepted, res } = await postUntilLimited(ws.form.publicKey, IP_LIMIT, {
@@ -47,7 +47,7 @@ describe("rate limits on the public form route", () => {
     ).toBe(200);
   });
 
-  it(`per form: after ${FORM_LIMIT} posts in a window → 429 with the form's CORS headers; other forms unaffected`, async () => {
+  it(`per form: over ${FORM_LIMIT} posts in a window → 429 with the form's CORS headers; others pass`, async () => {
     const ws = await seedWorkspace({ form: { allowedOrigins: ["https://acme.test"] } });
     const other = await seedWorkspace();
     // No CF-Connecting-IP (as in-process tests send): only the per-form limit applies.
@@ -78,7 +78,7 @@ function appTrusting(header: string | undefined) {
 }
 
 describe("which client address the per-IP limit counts", () => {
-  it("no trusted header configured: a client-sent CF-Connecting-IP is ignored, not used as the caller's address", async () => {
+  it("no trusted header configured: a client-sent CF-Connecting-IP is not taken as the address", async () => {
     const ws = await seedWorkspace();
     const post = appTrusting(undefined);
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
@@ -89,7 +89,7 @@ describe("which client address the per-IP limit counts", () => {
     }
   });
 
-  it("behind a proxy that appends to X-Forwarded-For: only the proxy's entry counts, a client-chosen prefix changes nothing", async () => {
+  it("behind a proxy appending to X-Forwarded-For: only its entry counts, a client's prefix does not", async () => {
     const ws = await seedWorkspace();
     const post = appTrusting("X-Forwarded-For");
     const real = `198.51.100.${Math.floor(Math.random() * 250)}`;
@@ -118,7 +118,7 @@ describe("which client address the per-IP limit counts", () => {
 const HOOK_LIMIT = 3000;
 
 describe("rate limit on the platform webhooks", () => {
-  it(`per channel: after ${HOOK_LIMIT} deliveries in a window → 429 with Retry-After, before any lookup; other channels unaffected`, async () => {
+  it(`per channel: over ${HOOK_LIMIT} deliveries → 429, Retry-After, before any lookup; others pass`, async () => {
     // Unknown channel ids: below the limit each delivery is looked up (404), above it the limiter answers first.
     const flooded = `chn_flood${crypto.randomUUID().replaceAll("-", "")}`;
     const post = (channelId: string) =>

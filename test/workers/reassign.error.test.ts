@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 
-// Found by fuzzing the owner API after the Distribution issue landed: every reassignment (pass, assign
+// Found by fuzzing the owner API: every reassignment (pass, assign
 // without a rep, the SLA sweep) sent named arguments its statements do not use, which libSQL servers
 // refuse ("too many parameters"), so the route answered 500 and nothing moved.
 describe("reassignment through the API", () => {

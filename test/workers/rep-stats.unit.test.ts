@@ -50,7 +50,11 @@ describe("rep stats", () => {
       medianFirstResponseMs: 10 * MIN,
     });
     expect(statsText(n)).toBe(
-      "Your numbers (weeks start Monday, UTC):\nOpen leads: 4\nNew today: 2 \u00b7 this week: 3\nWon this week: 1\nMedian first response this week: 10 min (3 leads)",
+      "Your numbers (weeks start Monday, UTC):\n" +
+        "Open leads: 4\n" +
+        "New today: 2 \u00b7 this week: 3\n" +
+        "Won this week: 1\n" +
+        "Median first response this week: 10 min (3 leads)",
     );
     expect(statsText({ ...n, medianFirstResponseMs: null, answeredThisWeek: 0 })).toContain(
       "First response this week: none yet",

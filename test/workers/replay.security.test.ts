@@ -20,7 +20,7 @@ import {
  * Webhooks are different: Telegram's update_id and WhatsApp's message id make a replay record nothing.
  */
 describe("replaying the same submission 3×", () => {
-  it("public form: one lead; events created, assigned, re-inquiry, re-inquiry; first-touch data unchanged", async () => {
+  it("public form: one lead; events created, assigned, re-inquiry twice; first-touch data unchanged", async () => {
     const ws = await seedWorkspace();
     const body = {
       name: "Replay",

@@ -63,7 +63,7 @@ describe("routing preview, strategies, per-rep load", () => {
     expect(counts.rows[0]!.n).toBe(1);
   });
 
-  it("a least-loaded pool picks the rep with the fewest open leads, ties by rotation; /routing/load counts them", async () => {
+  it("least-loaded pool: the rep with the fewest open leads, ties by rotation; /routing/load counts", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const a = await addRep(ws.key, { name: "A" });
     const b = await addRep(ws.key, { name: "B" });
@@ -84,7 +84,7 @@ describe("routing preview, strategies, per-rep load", () => {
     ]);
   });
 
-  it("an SLA escalation follows the pool's chain to the first available rep, never back to the rep who missed it", async () => {
+  it("an SLA escalation follows the pool's chain to the first available rep, never the one who missed", async () => {
     const ws = await seedWorkspace({ reps: [] });
     const a = await addRep(ws.key, { name: "A" });
     const away = await addRep(ws.key, { name: "Away", paused: true, weight: 0 });
@@ -118,7 +118,7 @@ describe("routing preview, strategies, per-rep load", () => {
     expect(after).toMatchObject({ ownerRepId: null, passedRepIds: [a], slaDueAt: null });
   });
 
-  it("the SLA deadline fires from the workspace's timer alarm, not the cron minute, and alerts the next rep", async () => {
+  it("the SLA deadline fires from the workspace's timer alarm, not the cron minute; next rep alerted", async () => {
     const ws = await seedWorkspace({ reps: [] });
     await addTelegramChannel(ws.id, {});
     const chats = [uniqueChatId(), uniqueChatId()];

@@ -62,7 +62,7 @@ describe("console sessions", () => {
     for (const c of [phone, tablet]) expect((await page("/app/people", c)).status).toBe(401);
   });
 
-  it("ends after 12 hours without a request; cookies are HttpOnly, SameSite=Lax, Secure on https, Path=/app", async () => {
+  it("ends after 12 idle hours; cookies HttpOnly, SameSite=Lax, Secure on https, Path=/app", async () => {
     const ws = await seedWorkspace();
     const res = await formPost("/app/login", { apiKey: ws.key });
     const setCookie = res.headers.get("set-cookie")!;
@@ -86,7 +86,7 @@ describe("console sessions", () => {
     expect(Number(left.rows[0]!.n)).toBe(0);
   });
 
-  it("a cookie built from public ids → 401 in every mode (secret set or not, local or deployed database)", async () => {
+  it("a cookie built from public ids → 401 in every mode (with or without secret, local or deployed)", async () => {
     const ws = await seedWorkspace();
     const { cookie } = await dashboardSession(ws.key);
     const person = (await call("GET", "/api/v1/people", { key: ws.key })).json.data[0];

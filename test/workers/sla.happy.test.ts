@@ -37,7 +37,7 @@ async function setup() {
 }
 
 describe("SLA: claim or pass, driven by the scheduled handler with a controlled clock", () => {
-  it("reassigns a lead nobody acted on, never back to a rep who let it lapse, then escalates to the owner", async () => {
+  it("reassigns a lead nobody acted on, never to a rep who let it lapse; then escalates to the owner", async () => {
     const { ws, a, b, c, boss } = await setup();
     const created = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
     expect(created.ownerRepId).toBe(a);

@@ -49,7 +49,7 @@ async function endpointRows(workspaceId: string) {
 }
 
 describe("outgoing webhooks never reach private networks", () => {
-  it("creating or editing an endpoint with a private, loopback, internal, credentialed or http URL → 422 on url", async () => {
+  it("an endpoint URL that is private, loopback, internal, credentialed or http → 422 on url", async () => {
     const ws = await seedWorkspace();
     const request = productionApp();
     for (const url of HOSTILE) {
@@ -74,7 +74,7 @@ describe("outgoing webhooks never reach private networks", () => {
     expect(await endpointRows(ws.id)).toEqual(["https://hooks.example.com/in"]);
   });
 
-  it("a private URL already in the database is refused again at send time: failed, never reported as sent", async () => {
+  it("a private URL already stored is refused at send time: failed, never reported as sent", async () => {
     const ws = await seedWorkspace();
     const now = Date.now();
     await testDb().execute({
@@ -95,7 +95,7 @@ describe("outgoing webhooks never reach private networks", () => {
     expect(String(row.last_error)).toMatch(/refused URL/);
   });
 
-  it("a receiver that redirects is not followed: the target of the redirect is never called, the row fails", async () => {
+  it("a redirect is not followed: its target is never called and the row fails", async () => {
     const ws = await seedWorkspace();
     const path = `/hook/bounce-${crypto.randomUUID()}`;
     const target = `${path}-target`;

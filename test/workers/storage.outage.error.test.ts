@@ -14,7 +14,7 @@ const post = (app: ReturnType<typeof appBehindFaultProxy>, formKey: string, body
 describe("database down during capture, then back", () => {
   afterEach(() => setDatabase("up"));
 
-  it("down → 503 STORAGE_UNAVAILABLE in the error shape and no rows; after recovery the same retry succeeds once", async () => {
+  it("down → 503 STORAGE_UNAVAILABLE, error shape, no rows; after recovery the retry succeeds once", async () => {
     const ws = await seedWorkspace();
     const app = appBehindFaultProxy();
     // Warm this isolate's form cache (honeypot: stores nothing) so the outage meets the capture batch itself.
@@ -48,7 +48,7 @@ describe("database down during capture, then back", () => {
     expect(await leadRows(ws.id)).toEqual({ leads: 0, inquiries: 0, events: 0 });
   });
 
-  it("answer lost after the batch committed → 503, whole lead stored; the sender's retry is a re-inquiry, never a second lead", async () => {
+  it("answer lost after the batch → 503, lead stored whole; the retry is a re-inquiry, not a 2nd lead", async () => {
     const ws = await seedWorkspace();
     const app = appBehindFaultProxy();
     expect((await post(app, ws.form.publicKey, { company_website: "x" })).status).toBe(200);

@@ -11,7 +11,7 @@ async function leadOwnedBy(key: string, repId: string | null) {
 }
 
 describe("people, roles and invites", () => {
-  it("invite → set password → sign in → the rep sees only their leads → revoked → the next request is refused", async () => {
+  it("invite, set password, sign in; the rep sees only their leads; revoked, the next request refused", async () => {
     const ws = await seedWorkspace();
     const [ana, ben] = ws.reps;
     const anaLead = await leadOwnedBy(ws.key, ana!.id);

@@ -37,7 +37,7 @@ async function contactFrom(user: string, phone: string) {
 const kinds = (rows: Record<string, any>[]) => rows.map((r) => r.kind).sort();
 
 describe("telegram: conversational capture", () => {
-  it("a sentence given as the name is the inquiry: kept as the message, the name asked again (or taken from it)", async () => {
+  it("a sentence given as the name is the inquiry: kept as the message, the name asked again or taken", async () => {
     const bot = await workspaceWithBot();
     await linkBothReps(bot);
     const user = await startFrom(bot);
@@ -61,7 +61,7 @@ describe("telegram: conversational capture", () => {
     expect(second).toMatchObject({ name: "Sam", message: "Hello, I'm Sam and I need pricing for 100 units" });
     expect((await conversationOf(bot, other))!.step).toBe("phone");
   });
-  it("/start makes the lead at once; name → need → phone enrich it; the rep is alerted once and gets the answers", async () => {
+  it("/start makes the lead; name, need, phone enrich it; the rep is alerted once, gets the answers", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi {name}, thanks for writing!" });
     const reps = await linkBothReps(bot);
     const user = await startFrom(bot);
@@ -212,7 +212,7 @@ describe("telegram: conversational capture", () => {
 });
 
 describe("telegram: a shared phone that is another lead's", () => {
-  it("merges the Telegram lead into the form lead: one lead, with the chat, the history and the owner's alert", async () => {
+  it("merges the Telegram lead into the form lead: one lead, with chat, history and the owner's alert", async () => {
     const bot = await workspaceWithBot();
     const reps = await linkBothReps(bot);
     const phone = uniquePhone();

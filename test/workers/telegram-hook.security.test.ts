@@ -149,7 +149,8 @@ describe("telegram webhook: fuzzing with the right secret", () => {
       const headers: Record<string, string> = { "x-telegram-bot-api-secret-token": bot.secret };
       if (c.contentType !== null) headers["content-type"] = c.contentType;
       const res = await callRaw("POST", `/hooks/telegram/${bot.channelId}`, body, headers);
-      const what = `case ${i} (${inner ? "message: " : ""}${c.label}, ${c.contentType}) → ${res.status} ${res.text.slice(0, 200)}`;
+      const input = `case ${i} (${inner ? "message: " : ""}${c.label}, ${c.contentType})`;
+      const what = `${input} → ${res.status} ${res.text.slice(0, 200)}`;
       seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
       expect(res.status, what).toBeLessThan(500);
       if (res.status >= 400) {
@@ -207,7 +208,7 @@ describe("telegram webhook: database down during an update, then back", () => {
     expect(await snapshot(bot, [])).toEqual(stored);
   });
 
-  it("the answer to a write is lost → 5xx; the lead was written whole, and the redelivery finishes the update once", async () => {
+  it("a write's answer lost → 5xx; the lead written whole, the redelivery finishes the update once", async () => {
     const bot = await workspaceWithBot();
     const app = appBehindFaultProxy({ TELEGRAM_API_ROOT: fakeApiUrl });
     const user = uniqueChatId();

@@ -60,7 +60,7 @@ describe("telegram: media from prospects", () => {
     });
   });
 
-  it("a voice note (fixture) with a caption: copied, the caption under the header; the rep can reply to the copy", async () => {
+  it("a voice note with a caption: copied, caption under the header; the rep can reply to the copy", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerChat } = await capturedProspect(bot);
     const voice = retarget(await fixtureUpdate("voice"), user, nextUpdateId());
@@ -94,7 +94,7 @@ describe("telegram: media from prospects", () => {
     expect((await fakeCalls(user)).length).toBe(before + 1);
   });
 
-  it("a sticker gets a header of its own before the copy (Telegram does not caption stickers); a location is described", async () => {
+  it("a sticker gets its own header before the copy (no captions on stickers); a location is described", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerChat } = await capturedProspect(bot);
     // Derived from the private text fixture: the sticker and location shapes are the Bot API's.

@@ -50,7 +50,7 @@ describe("telegram: /note", () => {
     expect((await eventsOf(lead.id)).some((e) => e.type === "note")).toBe(false);
   });
 
-  it("only reaches leads alerted to this chat: another rep's reply to someone else's alert, or a prospect's /note, notes nothing", async () => {
+  it("only leads alerted to this chat: a reply to another's alert or a prospect's /note notes nothing", async () => {
     const bot = await workspaceWithBot();
     const { reps, lead, ownerChat, alertMessageId } = await leadWithAlert(bot);
     const other = reps.otherThan(lead.owner_rep_id);
@@ -169,7 +169,7 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
 });
 
 describe("telegram: two bots in one workspace", () => {
-  it("the same update id on each bot is two updates; a prospect is answered by their bot, reps by the first one", async () => {
+  it("one update id on two bots is two updates; prospects answered by their bot, reps by the first", async () => {
     const first = await workspaceWithBot({ autoReplyText: "Hi from the first bot" });
     const second = await connectBot(first.ws, { autoReplyText: "Hi from the second bot" });
     const reps = await linkBothReps(first);

@@ -49,7 +49,7 @@ describe("telegram webhook when storage fails", () => {
     expect(await state(bot)).toEqual({ leads: 1, inquiries: 1, replies: 1, updates: 1 });
   });
 
-  it("the capture commits but its answer is lost → 5xx; the redelivery completes without a second lead or event", async () => {
+  it("capture committed, answer lost → 5xx; the redelivery completes with no second lead or event", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
     const update = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
@@ -63,7 +63,7 @@ describe("telegram webhook when storage fails", () => {
     expect((await leadsOf(bot.ws.id))[0]!.telegram_user_id).toBe(user);
   });
 
-  it("an answer whose capture committed but whose reply was lost → 5xx; the redelivery moves the step once and asks once", async () => {
+  it("an answer's capture committed, reply lost → 5xx; the redelivery moves the step once, asks once", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
     expect((await post(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()))).status).toBe(200);

@@ -17,7 +17,7 @@ import {
 } from "../support/workers/telegram-harness";
 
 describe("telegram: connecting a bot", () => {
-  it("calls getMe and setWebhook (URL with the channel id, a random secret), stores botInfo, lists the bot", async () => {
+  it("getMe and setWebhook (URL with the channel id, a random secret); stores botInfo, lists the bot", async () => {
     const bot = await workspaceWithBot();
     const calls = await fakeCalls(`bot${bot.botId}`);
     expect(calls.map((c) => c.path.split("/").pop())).toEqual(["getMe", "setWebhook"]);
@@ -57,7 +57,7 @@ describe("telegram: prospect intake", () => {
     expect((await leadsOf(bot.ws.id)).map((l) => l.telegram_user_id)).toContain(other);
   });
 
-  it("a deep-link /start captures the lead at once (campaign, profile name, owner) and asks the first question", async () => {
+  it("a deep-link /start captures the lead (campaign, profile name, owner), asks the first question", async () => {
     const bot = await workspaceWithBot({ autoReplyText: "Hi {name}, thanks for writing!" });
     const user = uniqueChatId();
     const update = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
@@ -188,7 +188,7 @@ describe("telegram: prospect intake", () => {
 });
 
 describe("telegram: blocked bot", () => {
-  it("my_chat_member kicked suppresses the chat (later sends are skipped, not attempted); member lifts it", async () => {
+  it("my_chat_member kicked suppresses the chat (later sends skipped, not tried); member lifts it", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
     await postUpdate(bot, retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId()), bot.secret);
@@ -317,7 +317,7 @@ describe("telegram: reps", () => {
     });
   });
 
-  it("a rep's Telegram reply to an alert goes to the prospect, is recorded, and counts as the first response", async () => {
+  it("a rep's reply to an alert goes to the prospect, is recorded and counts as the first response", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerIdx, ownerChat, otherChat } = await leadWithLinkedReps(bot);
     const alertId = await eventually(async () => {

@@ -91,7 +91,7 @@ describe("telegram webhook security", () => {
     ).toBe(422);
   });
 
-  it("a webhook URL Telegram refuses → 422 naming `webhookUrl` and the cause, nothing stored or changed", async () => {
+  it("a webhook URL Telegram refuses → 422 naming `webhookUrl` and the cause; nothing changed", async () => {
     const ws = await seedWorkspace();
     const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
     const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;

@@ -66,7 +66,7 @@ describe("tenant isolation", () => {
     expect(la[0].id).not.toBe(lb[0].id);
   });
 
-  it("every owner route in the OpenAPI document, with A's key on B's ids → 404; the rest leak nothing of B", async () => {
+  it("every owner route in the OpenAPI document with A's key on B's ids → 404; nothing of B leaks", async () => {
     const a = await seedWorkspace();
     const b = await seedWorkspace();
     const bEmail = uniqueEmail();
@@ -207,7 +207,7 @@ function idFields(doc: any, schema: JsonSchema | undefined, prefix = "", depth =
 }
 
 describe("tenant isolation of ids inside request bodies", () => {
-  it("every body id of another workspace, or of none, → 422 on that field, never a 500; B's deletes never reach A", async () => {
+  it("a body id of another workspace or of none → 422 on that field, never a 500; B never deletes A's", async () => {
     const a = await seedWorkspace();
     const b = await seedWorkspace();
     const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;

@@ -86,7 +86,7 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
     expect(isErrorShape(deep.json)).toBe(true);
   });
 
-  it("owner API: a content type Hono's validator would skip (application/json-patch) → 415, not an empty body", async () => {
+  it("owner API: a content type Hono's validator skips (application/json-patch) → 415, not {}", async () => {
     const ws = await seedWorkspace();
     const res = await callRaw("PATCH", "/api/v1/workspace", '{"name":"Renamed"}', {
       "content-type": "application/json-patch",

@@ -40,7 +40,7 @@ const replyRow = (leadId: string) =>
   });
 
 describe("a rep's reply that cannot be delivered", () => {
-  it("Telegram 403 (the prospect blocked the bot): failed, not a first response, on the timeline, and the rep is told", async () => {
+  it("Telegram 403 (blocked): failed, not a first response, on the timeline; the rep is told", async () => {
     const bot = await workspaceWithBot();
     const { user, lead, ownerChat, alertMessageId: alertId } = await leadWithAlert(bot);
     await settledTo(user);

@@ -16,7 +16,7 @@ import {
 // Webhook authentication: each forged or missing secret → 401 and nothing stored, nothing sent.
 // Telegram's are in telegram.security.test.ts.
 describe("webhook signatures and secrets: WhatsApp", () => {
-  it("the X-Hub-Signature-256 test vector verifies over the raw (\\u-escaped) bytes, and not over a re-encoded body", async () => {
+  it("the X-Hub-Signature-256 vector verifies over the raw (\\u-escaped) bytes, not a re-encoding", async () => {
     const v = await waFixture("signature_vector");
     const escaped = new TextEncoder().encode(v.raw_body_escaped);
     expect(await verifyHubSignature(v.app_secret, escaped, v.x_hub_signature_256)).toBe(true);
@@ -38,7 +38,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     expect(await verifyHubSignature(v.app_secret, escaped, null)).toBe(false);
   });
 
-  it("a webhook body with non-ASCII escaped as Meta sends it is accepted as signed over those exact bytes", async () => {
+  it("a body with non-ASCII escaped as Meta sends it is accepted as signed over those bytes", async () => {
     const num = await workspaceWithNumber();
     const payload = retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix());
     payload.entry[0].changes[0].value.messages[0].text.body = "J'ai mangé des pâtes みどりいろ";
@@ -65,7 +65,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     expect(await fakeCalls(wa)).toEqual([]);
   });
 
-  it("signature over a different body / with another app secret → 401, no side effect; then the real one is handled", async () => {
+  it("signed over another body or with another secret → 401, no effect; then the real one is handled", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const other = await workspaceWithNumber();
     const wa = uniqueWaId();
@@ -95,7 +95,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     expect((await waState(num)).leads).toBe(1);
   });
 
-  it("GET verification: the right hub.verify_token echoes hub.challenge; a wrong one → 403, challenge not echoed", async () => {
+  it("GET verification: the right hub.verify_token echoes hub.challenge; a wrong one → 403, no echo", async () => {
     const v = await waFixture("webhook_verification");
     const num = await workspaceWithNumber({ verifyToken: v.query["hub.verify_token"] });
     const q = (params: Record<string, string>) => `/hooks/whatsapp/${num.channelId}?${new URLSearchParams(params)}`;
@@ -117,7 +117,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     expect((await call("GET", `/hooks/whatsapp/chan_nope?${new URLSearchParams(v.query)}`)).status).toBe(404);
   });
 
-  it("an unknown channel → 404; a signed body that is not a webhook → 400; secrets never listed, rejected tokens 422", async () => {
+  it("unknown channel → 404; signed non-webhook → 400; secrets never listed; rejected tokens 422", async () => {
     const num = await workspaceWithNumber();
     expect(
       (await postWebhook({ channelId: "chan_nope", appSecret: num.appSecret }, { object: "x", entry: [] })).status,

@@ -90,7 +90,7 @@ describe("outgoing webhooks through the outbox", () => {
     ]);
   });
 
-  it("queued deliveries never store the secret: a rotated secret signs the retry, a deactivated endpoint gets nothing more", async () => {
+  it("queued deliveries keep no secret: a rotated one signs the retry; a deactivated endpoint gets none", async () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.created"]);
     // The receiver is down for the first attempt, so the delivery waits in the outbox for a retry.
@@ -142,7 +142,7 @@ describe("outgoing webhooks through the outbox", () => {
     expect(await fakeCalls(path)).toHaveLength(3);
   });
 
-  it("only active endpoints of the lead's workspace subscribed to the event; a re-inquiry sends no second lead.created", async () => {
+  it("only the workspace's active endpoints subscribed get it; a re-inquiry sends no 2nd lead.created", async () => {
     const ws = await seedWorkspace();
     const other = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.created"]);

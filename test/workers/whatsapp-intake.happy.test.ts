@@ -17,7 +17,7 @@ import {
 } from "../support/workers/whatsapp-harness";
 
 describe("whatsapp intake: every message type of the fixtures", () => {
-  it("creates the lead from the first message and records the second on it, with its type, text and raw message", async () => {
+  it("the first message makes the lead, the second is recorded on it with its type, text and raw message", async () => {
     const num = await workspaceWithNumber();
     for (const [name, type, text] of MESSAGE_FIXTURES) {
       const wa = uniqueWaId();
@@ -83,7 +83,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect(JSON.parse(lead!.fields).ctwa_clid).toBe("ARAkLgreenleafCtwaClid0001");
   });
 
-  it("a contact with an empty wa_id and only a BSUID is a lead by BSUID; when the number shows up later it is the same lead", async () => {
+  it("an empty wa_id with only a BSUID is a lead by BSUID; the number seen later is the same lead", async () => {
     const num = await workspaceWithNumber();
     const bsuid = `US.${uniqueSuffix()}`;
     const first = retarget(await waFixture("message_username_only"), num, { userId: bsuid }, uniqueSuffix());
@@ -121,7 +121,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect((await waEvents(leads[0]!.id)).map((e) => e.type)).toContain("re-inquiry");
   });
 
-  it("a batched delivery (several entries, contacts, messages and statuses) is handled in order, each message once", async () => {
+  it("a batched delivery (entries, contacts, messages, statuses) is handled in order, each message once", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Thanks!" });
     const [a, b] = [uniqueWaId(), uniqueWaId()];
     const text = await waFixture("message_text");
@@ -158,7 +158,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect(await waState(num)).toMatchObject({ leads: 2, inbound: 3, statuses: 1 });
   });
 
-  it("a large batch: 40 new contacts handled side by side, each a lead once; one contact's 5 messages stay in order", async () => {
+  it("40 new contacts side by side, each a lead once; one contact's 5 messages stay in order", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Thanks!" });
     const text = await waFixture("message_text");
     const talker = uniqueWaId();
@@ -217,7 +217,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect(list.json.data[0].lastError).toMatchObject({ code: 130429, title: "Rate limit hit" });
   });
 
-  it("a later message is relayed to the owner rep on WhatsApp (a rep without Telegram) and on the timeline", async () => {
+  it("a later message is relayed to the owner rep on WhatsApp (no Telegram) and on the timeline", async () => {
     const num = await workspaceWithNumber();
     const repPhones = [await repOnWhatsapp(num, num.ws.reps[0]!.id), await repOnWhatsapp(num, num.ws.reps[1]!.id)];
     const wa = uniqueWaId();

@@ -22,7 +22,7 @@ const inboundOf = async (channelId: string) =>
   );
 
 describe("whatsapp: several numbers of one Meta app", () => {
-  it("a change for number B delivered to A's URL is handled as B's; an unconnected number is recorded and shown", async () => {
+  it("a change for number B sent to A's URL is handled as B's; an unconnected number is recorded, shown", async () => {
     const appSecret = `shared-app-secret-${uniqueSuffix()}`;
     // The harness returns its own random secret; both numbers were connected with the shared one.
     const a = { ...(await workspaceWithNumber({ appSecret, autoReplyText: "Hi from A" })), appSecret };

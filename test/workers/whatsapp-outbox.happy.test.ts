@@ -39,7 +39,7 @@ async function autoReply(leadId: string) {
 }
 
 describe("whatsapp sender: window, templates, Graph errors", () => {
-  it("131047 from Meta (window closed after all) switches to the configured template; the row is sent once", async () => {
+  it("131047 from Meta (window closed after all) switches to the configured template; sent once", async () => {
     const num = await workspaceWithNumber({
       autoReplyText: "Hi {name}!",
       templates: { auto_reply: { name: "welcome_back", language: "en_US", parameters: ["{name}"] } },
@@ -75,7 +75,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     expect((await fakeCalls(wa)).length).toBe(1);
   });
 
-  it("131056 (pair rate limit) and 130429 (throughput) are retried later, not before the wait; then sent once", async () => {
+  it("131056 (pair rate limit) and 130429 (throughput) retried after the wait, not before; sent once", async () => {
     for (const [code, wait, pattern] of [
       ["wa_131056", 60_000, /pair rate limit: 131056/],
       ["wa_130429", 30_000, /rate limited: 130429/],
@@ -110,7 +110,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     expect((await fakeCalls(wa)).length).toBe(1);
   });
 
-  it("free text outside the 24-hour window is refused locally (skipped, recorded) and never reaches Meta; with a template configured the template goes", async () => {
+  it("free text outside the window: skipped and recorded locally, never sent; a configured template goes", async () => {
     const num = await workspaceWithNumber();
     const seq = await call("POST", "/api/v1/sequences", {
       key: num.ws.key,
@@ -179,7 +179,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     expect(sent!.body).toMatchObject({ type: "text", text: { body: "Any questions, Dana Reyes?" } });
   });
 
-  it("the send-time window check: a free-text row that waited past the window is skipped, not sent into a 131047", async () => {
+  it("send-time window check: a free-text row that waited past the window is skipped, not sent", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const wa = uniqueWaId();
     await scriptFake(wa, ["wa_500"]);
@@ -192,7 +192,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     expect((await fakeCalls(wa)).length).toBe(1);
   });
 
-  it("a form lead with a phone gets the number's auto_reply template on WhatsApp (it never wrote, so only a template)", async () => {
+  it("a form lead's phone gets the number's auto_reply template (it never wrote, so only a template)", async () => {
     const num = await workspaceWithNumber({
       templates: { auto_reply: { name: "thanks_for_asking", language: "en_US", parameters: ["{name}", "{form}"] } },
     });
@@ -247,7 +247,7 @@ describe("whatsapp statuses", () => {
     return p;
   }
 
-  it("sent / delivered / read update the outbound row, out of order and replayed: a late `sent` never downgrades `read`", async () => {
+  it("sent / delivered / read, out of order and replayed, update the row; `sent` never downgrades `read`", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const { lead, wa } = await prospectWrites(num);
     const row = await autoReply(lead.id);

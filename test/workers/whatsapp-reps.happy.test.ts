@@ -43,7 +43,7 @@ const alertOf = async (leadId: string) =>
   });
 
 describe("whatsapp: reps without Telegram", () => {
-  it("get the alert with 3 reply buttons; a tap acts on the lead like the Telegram buttons; More actions lists all 7", async () => {
+  it("the alert has 3 reply buttons; a tap acts like the Telegram buttons; More actions lists all 7", async () => {
     const { num, lead, owner, ownerRep } = await setup();
     // (Each rep's first message got the help text; the alert is the interactive message.)
     const alert = await graphSendMatching(owner, (b) => b.type === "interactive");
@@ -94,7 +94,7 @@ describe("whatsapp: reps without Telegram", () => {
     await graphSendMatching(other, (b) => b.text?.body === "Qualified: not done. This lead belongs to another rep.");
   });
 
-  it("a rep's reply to the alert (context.id) goes to the prospect, is recorded, and is the first response", async () => {
+  it("a rep's reply to the alert (context.id) reaches the prospect, is recorded, is the first response", async () => {
     const { num, wa, lead, owner, ownerRep } = await setup();
     const alert = await alertOf(lead.id);
     const reply = retarget(await waFixture("message_reply"), num, { waId: owner }, uniqueSuffix());
@@ -152,7 +152,7 @@ describe("whatsapp: reps without Telegram", () => {
 });
 
 describe("whatsapp: STOP and the consent ledger", () => {
-  it("STOP opts out (ledger, lead, sequences stopped, confirmation); later prospect messages are skipped; START opts back in; replays change nothing", async () => {
+  it("STOP opts out everywhere and confirms, later sends skipped; START opts back in; replays no-op", async () => {
     const num = await workspaceWithNumber();
     await call("POST", "/api/v1/sequences", {
       key: num.ws.key,

@@ -51,7 +51,7 @@ describe("whatsapp webhook when storage fails", () => {
     expect(await state(num)).toEqual({ leads: 1, inquiries: 1, replies: 1, inbound: 1 });
   });
 
-  it("the capture commits but its answer is lost → 5xx; the redelivery completes without a second lead, event or reply", async () => {
+  it("capture committed, answer lost → 5xx; the redelivery completes with no 2nd lead, event or reply", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi!" });
     const wa = uniqueWaId();
     const raw = JSON.stringify(retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));

@@ -37,7 +37,7 @@ describe("whatsapp: connecting a number", () => {
 });
 
 describe("whatsapp: intake", () => {
-  it("a first text creates the lead with the profile name, wa_id, phone and BSUID, and auto-replies in the window", async () => {
+  it("a first text makes the lead with profile name, wa_id, phone and BSUID; auto-reply in the window", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Hi {name}, thanks for writing!" });
     const wa = uniqueWaId();
     const payload = retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix());

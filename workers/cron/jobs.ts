@@ -28,7 +28,7 @@ const unassignedQueueJob: CronJob = {
   },
 };
 
-/** The Distribution issue's SLA sweep (reassign or escalate leads nobody picked up) as a cron job. */
+/** The SLA sweep (reassign or escalate leads nobody picked up) as a cron job. */
 const slaSweepJob: CronJob = {
   name: "sla-sweep",
   async run({ ctx }) {
@@ -48,7 +48,7 @@ const slaSweepJob: CronJob = {
 export const CRON_JOBS: CronJob[] = [
   scheduleSequenceSteps,
   unassignedQueueJob,
-  // SLA sweep: reassignments and escalations (their chat alerts become outbox rows with the Telegram issue).
+  // SLA sweep: reassignments and escalations; their alerts are outbox rows sent at once, or by `sendDueOutbox`.
   slaSweepJob,
   dailyDigest,
   pruneAuthRows,

@@ -11,7 +11,9 @@ export function sessionsSection(sessions: SessionView[], timeZone: string, now: 
 <thead><tr><th>Device</th><th>Signed in</th><th>Last seen</th><th></th></tr></thead>
 <tbody>${sessions.map(
     (s) => html`<tr data-session>
-<td>${s.userAgent ? s.userAgent.slice(0, 80) : "unknown device"}${s.current ? html` <strong>(this one)</strong>` : ""}</td>
+<td>${s.userAgent ? s.userAgent.slice(0, 80) : "unknown device"}${
+      s.current ? html` <strong>(this one)</strong>` : ""
+    }</td>
 <td>${when(s.createdAt, timeZone, now)}</td>
 <td>${when(s.lastSeenAt, timeZone, now)}</td>
 <td><form method="post" action="/app/sessions/${s.id}/end"><button type="submit">End this session</button></form></td>
@@ -45,6 +47,10 @@ ${
       )}</tbody>
 </table>`
 }
-${olderCursor ? html`<p><a href="/app/account?activity=${encodeURIComponent(olderCursor)}#activity">Older activity</a></p>` : ""}
+${
+  olderCursor
+    ? html`<p><a href="/app/account?activity=${encodeURIComponent(olderCursor)}#activity">Older activity</a></p>`
+    : ""
+}
 </section>`;
 }

@@ -68,11 +68,18 @@ export function stackedDays(
                 data-source="${k}"><title>${d.day} · ${k}: ${d.bySource[k]}</title></rect>`;
               return linkFor ? html`<a href="${linkFor(d.day, k)}">${bar}</a>` : bar;
             })}
-          ${i % labelEvery === 0 ? html`<text x="${(x + bw / 2).toFixed(1)}" y="${H - 6}" text-anchor="middle" class="tick">${d.day.slice(5)}</text>` : ""}
+          ${
+            i % labelEvery === 0
+              ? html`<text x="${(x + bw / 2).toFixed(1)}" y="${H - 6}" text-anchor="middle"
+                  class="tick">${d.day.slice(5)}</text>`
+              : ""
+          }
         </g>`;
       })}
     </svg>
-    <figcaption>${keys.map((k) => html`<span class="key"><i style="background:${color(k)}"></i>${k}</span>`)}</figcaption>
+    <figcaption>${keys.map(
+      (k) => html`<span class="key"><i style="background:${color(k)}"></i>${k}</span>`,
+    )}</figcaption>
   </figure>`;
 }
 
@@ -103,7 +110,11 @@ export function hbars(name: string, label: string, rows: BarRow[], max?: number)
       const w = ((W - lw - 110) * r.value) / top;
       return html`<g>
         <text x="${lw - 6}" y="${i * row + 18}" text-anchor="end" class="lbl">${r.label}</text>
-        ${link(r.href, html`<rect x="${lw}" y="${i * row + 5}" width="${Math.max(r.value > 0 ? 2 : 0, w).toFixed(1)}" height="${row - 10}" fill="${r.color ?? "#0969da"}"><title>${r.label}: ${r.note ?? r.value}</title></rect>`)}
+        ${link(
+          r.href,
+          html`<rect x="${lw}" y="${i * row + 5}" width="${Math.max(r.value > 0 ? 2 : 0, w).toFixed(1)}"
+            height="${row - 10}" fill="${r.color ?? "#0969da"}"><title>${r.label}: ${r.note ?? r.value}</title></rect>`,
+        )}
         <text x="${(lw + w + 6).toFixed(1)}" y="${i * row + 18}" class="val">${r.note ?? String(r.value)}</text>
       </g>`;
     })}

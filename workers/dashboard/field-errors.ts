@@ -1,6 +1,6 @@
 import { html } from "hono/html";
 import type { z } from "zod";
-import { AppError } from "../errors";
+import { AppError, toAppError } from "../errors";
 
 /** Messages keyed by the name of the page control they belong to. */
 export type PageErrors = Record<string, string>;
@@ -52,7 +52,9 @@ export async function judge<S extends z.ZodType, T>(
   try {
     return { saved: await save(parsed.data) };
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) return { errors: pageErrors(err, control) };
+    // Verbs let storage errors through as they come; the one mapping tells a refusal (4xx) from a failure.
+    const appErr = toAppError(err);
+    if (appErr.status < 500) return { errors: pageErrors(appErr, control) };
     throw err;
   }
 }

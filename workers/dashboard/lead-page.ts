@@ -77,8 +77,11 @@ function eventText(e: LeadEvent, repName: (id: unknown) => string): string {
       return `${words(d.from)} → ${words(d.to)}`;
     case "note":
       return String(d.notes ?? "");
-    case "message":
-      return `${d.direction === "out" ? "to the prospect" : "from the prospect"}: ${d.template ? `template “${String(d.template)}”` : `“${String(d.text ?? "")}”`}${d.edited ? " (edited)" : ""}`;
+    case "message": {
+      const who = d.direction === "out" ? "to the prospect" : "from the prospect";
+      const what = d.template ? `template “${String(d.template)}”` : `“${String(d.text ?? "")}”`;
+      return `${who}: ${what}${d.edited ? " (edited)" : ""}`;
+    }
     case "delivery_failed":
       return `${String(d.channel ?? "")}: ${String(d.error ?? "")} · “${String(d.text ?? "")}”`;
     default:
@@ -120,7 +123,13 @@ function threadBody(thread: ThreadMessage[], timeZone: string) {
     (m) => html`<li class="${m.direction}" data-direction="${m.direction}">
     <div class="meta">${m.from} · ${m.channel} · ${fmtTime(m.at, timeZone)}${m.edited ? " · edited" : ""}</div>
     <div>${m.text}${m.media ? html` <em>[${m.media}]</em>` : ""}</div>
-    ${m.state ? html`<div class="meta" data-state="${m.state}"><span class="state-${m.state}">${m.state}</span>${m.reason ? html` — ${m.reason}` : ""}</div>` : ""}
+    ${
+      m.state
+        ? html`<div class="meta" data-state="${m.state}"><span class="state-${m.state}">${m.state}</span>${
+            m.reason ? html` — ${m.reason}` : ""
+          }</div>`
+        : ""
+    }
   </li>`,
   )}
 </ol>`;
@@ -150,6 +159,7 @@ export function leadPageBody(d: LeadPageData) {
   const repName = (id: unknown) =>
     typeof id === "string" ? (d.reps.find((r) => r.id === id)?.name ?? "a removed rep") : "nobody";
   const fields = Object.entries(lead.fields);
+  const utm = [lead.utmSource, lead.utmMedium, lead.utmCampaign].filter(Boolean);
   const action = (name: string) => `/app/leads/${lead.id}/${name}`;
   return html`
 ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d.done]}</p>` : ""}
@@ -162,7 +172,9 @@ ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d
   <form method="post" action="${action("status")}">
     <label for="status">Status</label>
     <select id="status" name="status" ${invalid("status", errors.status)}>
-      ${LEAD_STATUSES.map((s) => html`<option value="${s}" ${s === lead.status ? "selected" : ""}>${STATUS_WORDS[s]}</option>`)}
+      ${LEAD_STATUSES.map(
+        (s) => html`<option value="${s}" ${s === lead.status ? "selected" : ""}>${STATUS_WORDS[s]}</option>`,
+      )}
     </select>${fieldError("status", errors.status)}
     <p><button type="submit">Change status</button></p>
   </form>
@@ -177,7 +189,9 @@ ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d
     }
     ${
       d.candidates.skipped.length
-        ? html`<p class="muted" data-owner-skipped>${d.candidates.skipped.map((r) => `${r.name}: ${r.reason}`).join(" · ")}</p>`
+        ? html`<p class="muted" data-owner-skipped>${d.candidates.skipped
+            .map((r) => `${r.name}: ${r.reason}`)
+            .join(" · ")}</p>`
         : ""
     }
     ${fieldError("owner", errors.owner)}
@@ -186,7 +200,11 @@ ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d
     <label>Claim</label>
     ${
       owner
-        ? html`<p class="muted">${lead.claimedAt ? `${owner.name} has taken it.` : `Marks it taken by ${owner.name}: the answer deadline stops.`}</p>
+        ? html`<p class="muted">${
+            lead.claimedAt
+              ? `${owner.name} has taken it.`
+              : `Marks it taken by ${owner.name}: the answer deadline stops.`
+          }</p>
         ${lead.claimedAt ? "" : html`<button type="submit">Claim for ${owner.name}</button>`}`
         : html`<p class="muted">Give it an owner first.</p>`
     }
@@ -214,27 +232,46 @@ ${d.done && DONE_WORDS[d.done] ? html`<p class="ok" role="status">${DONE_WORDS[d
 <div class="grid">
   <section class="card">
     <h2>Contact</h2>
-    <p>${lead.email ?? ""}<br>${lead.phone ?? ""}${lead.telegramUserId ? html`<br>Telegram ${lead.telegramUserId}` : ""}${lead.whatsappId ? html`<br>WhatsApp ${lead.whatsappId}` : ""}</p>
-    <p>Assigned ${when(lead.assignedAt, d.timeZone, d.now)}<br>First response ${when(lead.firstResponseAt, d.timeZone, d.now)}</p>
+    <p>${lead.email ?? ""}<br>${lead.phone ?? ""}${
+      lead.telegramUserId ? html`<br>Telegram ${lead.telegramUserId}` : ""
+    }${lead.whatsappId ? html`<br>WhatsApp ${lead.whatsappId}` : ""}</p>
+    <p>Assigned ${when(lead.assignedAt, d.timeZone, d.now)}<br>First response ${when(
+      lead.firstResponseAt,
+      d.timeZone,
+      d.now,
+    )}</p>
     ${lead.message ? html`<h3>Message</h3><p>${lead.message}</p>` : ""}
-    ${fields.length ? html`<h3>Answers</h3><table>${fields.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>` : ""}
+    ${
+      fields.length
+        ? html`<h3>Answers</h3><table>${fields.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>`
+        : ""
+    }
   </section>
   <section class="card" data-section="score">
     <h2>Score ${lead.score ?? "—"}/10 ${lead.hot ? html`<span class="hot">hot</span>` : ""}</h2>
     ${
       lead.scoreReasons?.length
-        ? html`<table>${lead.scoreReasons.map((r) => html`<tr><td>${r.label}</td><td>${r.points > 0 ? "+" : ""}${r.points}</td></tr>`)}</table>
-        <p class="muted">Points of your <a href="/app/scoring">scoring rules</a> that fired, summed and kept between 1 and 10.</p>`
+        ? html`<table>${lead.scoreReasons.map(
+            (r) => html`<tr><td>${r.label}</td><td>${r.points > 0 ? "+" : ""}${r.points}</td></tr>`,
+          )}</table>
+        <p class="muted">Points of your <a
+          href="/app/scoring">scoring rules</a> that fired, summed and kept between 1 and 10.</p>`
         : html`<p class="muted">Not scored.</p>`
     }
     <h3>Where it came from</h3>
-    <p>${lead.source}${[lead.utmSource, lead.utmMedium, lead.utmCampaign].some(Boolean) ? ` · ${[lead.utmSource, lead.utmMedium, lead.utmCampaign].filter(Boolean).join(" / ")}` : ""}
+    <p>${lead.source}${utm.length ? ` · ${utm.join(" / ")}` : ""}
     ${lead.referrer ? html`<br>Referrer ${lead.referrer}` : ""}${lead.pageUrl ? html`<br>Page ${lead.pageUrl}` : ""}</p>
   </section>
 </div>
 <section class="card"><h2>Timeline</h2>
   <ol class="timeline">
-    ${d.events.map((e) => html`<li><strong>${EVENT_WORDS[e.type] ?? e.type.replace(/_/g, " ")}</strong> · ${fmtTime(e.createdAt, d.timeZone)} · <span class="muted">${actorLabel(e, d.actorNames, repName)}</span> ${eventText(e, repName)}</li>`)}
+    ${d.events.map(
+      (e) =>
+        html`<li><strong>${EVENT_WORDS[e.type] ?? e.type.replace(/_/g, " ")}</strong> · ${fmtTime(
+          e.createdAt,
+          d.timeZone,
+        )} · <span class="muted">${actorLabel(e, d.actorNames, repName)}</span> ${eventText(e, repName)}</li>`,
+    )}
   </ol>
 </section>
 ${lead.notes ? html`<section class="card"><h2>Notes</h2><p>${lead.notes}</p></section>` : ""}`;

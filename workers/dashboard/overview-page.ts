@@ -33,7 +33,13 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
     <div class="big" data-stat="sla-breaches">${s.sla.breached}</div>
     <div class="muted">${s.sla.open} still waiting</div></div>
 </div>
-<section class="card"><h2>Leads per day by source</h2>${stackedDays("leads-per-day", "Leads per day, stacked by source", s.days, LEAD_SOURCES, (day, source) => `/app/leads?from=${day}&to=${day}&source=${source}`)}</section>
+<section class="card"><h2>Leads per day by source</h2>${stackedDays(
+    "leads-per-day",
+    "Leads per day, stacked by source",
+    s.days,
+    LEAD_SOURCES,
+    (day, source) => `/app/leads?from=${day}&to=${day}&source=${source}`,
+  )}</section>
 <div class="grid">
   <section class="card"><h2>Funnel</h2>
     ${hbars(
@@ -81,7 +87,9 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
   </section>
 </div>
 <section class="card"><h2>Speed to lead per rep</h2>
-  <p class="muted">Dark bar: median; light bar: p90. System delay is routing (capture → first owner; later hand-overs do not count); rep delay is the human (assigned → first response).</p>
+  <p class="muted">Dark bar: median; light bar: p90.
+    System delay is routing (capture → first owner; later hand-overs do not count);
+    rep delay is the human (assigned → first response).</p>
   ${
     reps.length
       ? html`<div class="grid">
@@ -100,12 +108,19 @@ export function overviewBody(s: DashboardStats, opts: { days: number; timeZone: 
   }
 </section>
 <section class="card"><h2>SLA breaches</h2>
-  <p class="muted">Leads whose first response came (or is still missing) more than ${s.sla.minutes} minutes after capture; spam and unqualified leads are not counted.</p>
+  <p class="muted">Leads whose first response came (or is still missing)
+    more than ${s.sla.minutes} minutes after capture; spam and unqualified leads are not counted.</p>
   ${
     s.sla.recent.length
       ? html`<table data-table="sla">
       <thead><tr><th>Lead</th><th>Captured</th><th>Waited</th><th>State</th></tr></thead><tbody>
-      ${s.sla.recent.map((l) => html`<tr><td><a href="/app/leads/${l.id}">${l.name ?? l.id}</a></td><td>${fmtTime(l.createdAt, opts.timeZone)}</td><td>${formatDuration(l.waitedMs)}</td><td>${l.open ? "still waiting" : "answered late"}</td></tr>`)}
+      ${s.sla.recent.map(
+        (l) =>
+          html`<tr><td><a href="/app/leads/${l.id}">${l.name ?? l.id}</a></td><td>${fmtTime(
+            l.createdAt,
+            opts.timeZone,
+          )}</td><td>${formatDuration(l.waitedMs)}</td><td>${l.open ? "still waiting" : "answered late"}</td></tr>`,
+      )}
     </tbody></table>`
       : html`<p>No breaches in this range.</p>`
   }

@@ -34,7 +34,13 @@ export function repsBody(
   invite?: InviteNotice,
 ) {
   return html`
-${invite?.deepLink ? html`<section class="card" role="status"><p>Send this one-time link to ${reps.find((r) => r.id === invite.repId)?.name ?? "the rep"} (valid 7 days): <code data-invite-link>${invite.deepLink}</code></p></section>` : ""}
+${
+  invite?.deepLink
+    ? html`<section class="card" role="status"><p>Send this one-time link to ${
+        reps.find((r) => r.id === invite.repId)?.name ?? "the rep"
+      } (valid 7 days): <code data-invite-link>${invite.deepLink}</code></p></section>`
+    : ""
+}
 ${invite?.error ? html`<section class="card" role="alert"><p>${invite.error}</p></section>` : ""}
 <table data-table="reps">
   <thead><tr><th>Rep</th><th>Available now</th><th>Working hours</th><th>Weight</th>
@@ -65,8 +71,11 @@ export function snippetFor(origin: string, form: Form): string {
 
 // Copies the snippet from the <pre> next to the button; clipboard access needs a secure context (https or
 // localhost). Served as a file, not inline, so the dashboard's CSP can forbid inline scripts.
-export const DASHBOARD_JS = `document.addEventListener("click",function(e){var b=e.target.closest("[data-copy]");if(!b)return;
-var t=document.getElementById(b.getAttribute("data-copy")).textContent;navigator.clipboard.writeText(t).then(function(){b.textContent="Copied";},function(){b.textContent="Select and copy";});});`;
+export const DASHBOARD_JS = `document.addEventListener("click",function(e){
+var b=e.target.closest("[data-copy]");if(!b)return;
+var t=document.getElementById(b.getAttribute("data-copy")).textContent;
+navigator.clipboard.writeText(t).then(function(){b.textContent="Copied";},
+function(){b.textContent="Select and copy";});});`;
 
 export function formsBody(forms: Form[], origin: string) {
   return html`
@@ -76,17 +85,33 @@ ${forms.map(
   (f) => html`<section class="card" data-form-id="${f.id}">
   <h2>${f.name} <a href="/app/forms/${f.id}" style="font-size:1rem">Edit</a></h2>
   <h3>Embed snippet</h3>
-  <p class="muted">Paste it where the form should appear. It renders in its own Shadow DOM, so your site's styles do not affect it.</p>
+  <p class="muted">Paste it where the form should appear.
+    It renders in its own Shadow DOM, so your site's styles do not affect it.</p>
   <pre id="snippet-${f.id}" data-snippet>${snippetFor(origin, f)}</pre>
   <button type="button" data-copy="snippet-${f.id}">Copy snippet</button>
   <h3>Fields</h3>
   <table><thead><tr><th>Name</th><th>Label</th><th>Type</th><th>Required</th><th>Options</th></tr></thead><tbody>
-    ${f.fields.map((x) => html`<tr><td><code>${x.name}</code></td><td>${x.label}</td><td>${x.type}</td><td>${x.required ? "yes" : ""}</td><td>${(x.options ?? []).join(", ")}</td></tr>`)}
+    ${f.fields.map(
+      (x) =>
+        html`<tr><td><code>${x.name}</code></td><td>${x.label}</td><td>${x.type}</td><td>${
+          x.required ? "yes" : ""
+        }</td><td>${(x.options ?? []).join(", ")}</td></tr>`,
+    )}
   </tbody></table>
-  <p>Allowed origins: ${f.allowedOrigins.length ? f.allowedOrigins.join(", ") : html`<span class="muted">any (add your site's origin to lock it down)</span>`}</p>
+  <p>Allowed origins: ${
+    f.allowedOrigins.length
+      ? f.allowedOrigins.join(", ")
+      : html`<span class="muted">any (add your site's origin to lock it down)</span>`
+  }</p>
   <p>Success message: “${f.successMessage}”${f.redirectUrl ? html` · redirects to ${f.redirectUrl}` : ""}</p>
-  <p>Auto-reply: ${f.autoReplyText ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)` : html`<span class="muted">none (Edit to add one)</span>`}</p>
-  <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${f.turnstileSiteKey ? "on" : "off"} · public key <code>${f.publicKey}</code>.</p>
+  <p>Auto-reply: ${
+    f.autoReplyText
+      ? html`“${f.autoReplyText}” (by email, when an email API is configured and the lead left an address)`
+      : html`<span class="muted">none (Edit to add one)</span>`
+  }</p>
+  <p class="muted">Honeypot field <code>${f.honeypotField}</code> · Turnstile ${
+    f.turnstileSiteKey ? "on" : "off"
+  } · public key <code>${f.publicKey}</code>.</p>
 </section>`,
 )}
 <script src="/app/assets/dashboard.js"></script>`;

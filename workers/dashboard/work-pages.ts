@@ -37,16 +37,23 @@ export function leadListBody(
   <div><label for="q">Search</label><input id="q" name="q" type="search" value="${q.q ?? ""}"
     placeholder="name, email, phone, message"></div>
   <div><label for="status">Status</label><select id="status" name="status"><option value="">any</option>
-    ${LEAD_STATUSES.map((s) => html`<option value="${s}" ${q.status === s ? "selected" : ""}>${STATUS_WORDS[s]}</option>`)}</select></div>
+    ${LEAD_STATUSES.map(
+      (s) => html`<option value="${s}" ${q.status === s ? "selected" : ""}>${STATUS_WORDS[s]}</option>`,
+    )}</select></div>
   <div><label for="source">Source</label><select id="source" name="source"><option value="">any</option>
     ${LEAD_SOURCES.map((s) => html`<option ${q.source === s ? "selected" : ""}>${s}</option>`)}</select></div>
   <div><label for="owner">Owner</label><select id="owner" name="owner"><option value="">anyone</option>
     <option value="none" ${q.owner === "none" ? "selected" : ""}>unassigned</option>
-    ${o.reps.map((r) => html`<option value="${r.id}" ${q.owner === r.id ? "selected" : ""}>${r.name}</option>`)}</select></div>
-  <div><label for="from">From (${o.timeZone})</label><input id="from" name="from" type="date" value="${q.from ?? ""}"></div>
+    ${o.reps.map(
+      (r) => html`<option value="${r.id}" ${q.owner === r.id ? "selected" : ""}>${r.name}</option>`,
+    )}</select></div>
+  <div><label for="from">From (${o.timeZone})</label><input id="from" name="from" type="date"
+    value="${q.from ?? ""}"></div>
   <div><label for="to">Until (${o.timeZone})</label><input id="to" name="to" type="date" value="${q.to ?? ""}"></div>
   <div><label for="sort">Sort</label><select id="sort" name="sort">
-    ${Object.entries(LEAD_SORTS).map(([k, v]) => html`<option value="${k}" ${(q.sort ?? "newest") === k ? "selected" : ""}>${v}</option>`)}</select></div>
+    ${Object.entries(LEAD_SORTS).map(
+      ([k, v]) => html`<option value="${k}" ${(q.sort ?? "newest") === k ? "selected" : ""}>${v}</option>`,
+    )}</select></div>
   <div><label><input type="checkbox" name="hot" value="1" ${check("hot")}> Hot only</label></div>
   <div><label><input type="checkbox" name="waiting" value="1"
     ${check("waiting")}> Waiting for a first answer</label></div>
@@ -80,7 +87,12 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
       <td data-label="Source">${l.source}</td>
       <td data-label="UTM source" data-col="utm-source">${l.utmSource ?? ""}</td>
       <td data-label="Status"><span class="badge">${STATUS_WORDS[l.status]}</span></td>
-      <td data-label="Score">${l.score ?? "—"} ${l.hot ? html`<span class="hot" title="Hot lead">hot</span>` : ""}</td>
+      <td data-label="Score">${l.score ?? "—"} ${
+        l.hot
+          ? html`<span class="hot"
+        title="Hot lead">hot</span>`
+          : ""
+      }</td>
       <td data-label="Owner" data-col="owner">${repLabel(o.reps, l.ownerRepId)}</td>
     </tr>`,
   )}
@@ -113,8 +125,18 @@ ${BOARD_STATUSES.map((status, i) => {
     <div class="muted">${repLabel(o.reps, l.ownerRepId)} · ${when(l.createdAt, o.timeZone, o.now)}</div>
     <form method="post" action="/app/leads/${l.id}/status" class="moves">
       <input type="hidden" name="back" value="board">
-      ${prev ? html`<button type="submit" name="status" value="${prev}" data-move="prev" class="secondary">← ${STATUS_WORDS[prev]}</button>` : ""}
-      ${next ? html`<button type="submit" name="status" value="${next}" data-move="next">${STATUS_WORDS[next]} →</button>` : ""}
+      ${
+        prev
+          ? html`<button type="submit" name="status" value="${prev}" data-move="prev"
+              class="secondary">← ${STATUS_WORDS[prev]}</button>`
+          : ""
+      }
+      ${
+        next
+          ? html`<button type="submit" name="status" value="${next}"
+              data-move="next">${STATUS_WORDS[next]} →</button>`
+          : ""
+      }
     </form>
   </article>`,
   )}
@@ -128,10 +150,11 @@ function queueTable(kind: string, leads: QueueLead[], reps: Rep[], z: Zone) {
   return html`<table class="cards" data-queue="${kind}">
   <thead><tr><th>Lead</th><th>Captured</th><th>Owner</th><th>Why</th></tr></thead><tbody>
   ${leads.map(
-    (
-      l,
-    ) => html`<tr data-lead-id="${l.id}"><td data-label="Lead"><a href="/app/leads/${l.id}">${l.name ?? "(no name)"}</a> <span class="muted">${l.source}</span></td>
-    <td data-label="Captured">${when(l.createdAt, z.timeZone, z.now)}</td><td data-label="Owner">${repLabel(reps, l.ownerRepId)}</td>
+    (l) => html`<tr data-lead-id="${l.id}"><td
+      data-label="Lead"><a href="/app/leads/${l.id}">${l.name ?? "(no name)"}</a> <span
+      class="muted">${l.source}</span></td>
+    <td data-label="Captured">${when(l.createdAt, z.timeZone, z.now)}</td><td
+      data-label="Owner">${repLabel(reps, l.ownerRepId)}</td>
     <td data-label="Why" data-col="why">${l.why}</td></tr>`,
   )}
 </tbody></table>`;
@@ -178,10 +201,14 @@ ${o.notice ? html`<p class="ok" role="status">${o.notice}</p>` : ""}
     (
       f,
     ) => html`<tr data-outbox-id="${f.id}"><td data-label="Message">${KIND_WORDS[f.kind] ?? f.kind} by ${f.sender}</td>
-    <td data-label="Lead">${f.leadId ? html`<a href="/app/leads/${f.leadId}">${f.leadName ?? "(no name)"}</a>` : "—"}</td>
+    <td data-label="Lead">${
+      f.leadId ? html`<a href="/app/leads/${f.leadId}">${f.leadName ?? "(no name)"}</a>` : "—"
+    }</td>
     <td data-label="When">${when(f.updatedAt, o.timeZone, o.now)}</td>
-    <td data-label="Error" data-col="error">${f.error || "no reason given"} <span class="muted">(${f.attempts} ${f.attempts === 1 ? "try" : "tries"})</span></td>
-    <td><form method="post" action="/app/queues/deliveries/${f.id}/retry"><button type="submit">Retry</button></form></td></tr>`,
+    <td data-label="Error" data-col="error">${f.error || "no reason given"} <span
+      class="muted">(${f.attempts} ${f.attempts === 1 ? "try" : "tries"})</span></td>
+    <td><form method="post" action="/app/queues/deliveries/${f.id}/retry"><button
+      type="submit">Retry</button></form></td></tr>`,
   )}
   </tbody></table>`
   }</section>`;

@@ -22,13 +22,16 @@ export const EMBED_SOURCE = String.raw`
   // Important in :host beats the page's important rules on the host (shadow cascade order); .w then cuts
   // inheritance from whatever the host still computes. Sizes in em, not rem: a page may resize its root.
   var CSS = ":host{all:initial!important;display:block!important}" +
-    ".w{all:initial;display:block;max-width:34em;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;text-align:start}" +
+    ".w{all:initial;display:block;max-width:34em;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;" +
+    "color:#1f2328;text-align:start}" +
     "*{box-sizing:border-box}.f{margin:0 0 .9em}label{display:block;font-weight:600;margin:0 0 .25em}" +
-    "input,select,textarea{display:block;width:100%;font:inherit;padding:.6em .7em;border:1px solid #8c959f;border-radius:.4em;background:#fff;color:inherit}" +
+    "input,select,textarea{display:block;width:100%;font:inherit;padding:.6em .7em;border:1px solid #8c959f;" +
+    "border-radius:.4em;background:#fff;color:inherit}" +
     "input[type=checkbox]{display:inline-block;width:1.25em;height:1.25em;vertical-align:middle}" +
     ":focus-visible{outline:3px solid #0969da;outline-offset:2px}[aria-invalid=true]{border-color:#cf222e}" +
     ".er{display:block;color:#cf222e;font-size:.9em;min-height:0}" +
-    "button{font:inherit;font-weight:600;min-height:44px;padding:.6em 1.4em;border:0;border-radius:.4em;background:#0969da;color:#fff;cursor:pointer}" +
+    "button{font:inherit;font-weight:600;min-height:44px;padding:.6em 1.4em;border:0;border-radius:.4em;" +
+    "background:#0969da;color:#fff;cursor:pointer}" +
     "button:disabled{opacity:.6;cursor:wait}.hp{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden}" +
     ".st{margin:.75em 0 0}.ok{font-weight:600;font-size:1.1em}.hi{margin:0 0 .9em;font-size:.9em;color:#57606a}";
   var UTM = ["source", "medium", "campaign", "term", "content"];
@@ -230,7 +233,8 @@ export const EMBED_SOURCE = String.raw`
         mark(i, fields[x.name] || "");
         if (fields[x.name]) { n++; if (!first) first = inputs[i]; }
       });
-      say(n ? (n === 1 ? "Please fix 1 field." : "Please fix " + n + " fields.") : e.message || "Please check the form.");
+      var fix = n === 1 ? "Please fix 1 field." : "Please fix " + n + " fields.";
+      say(n ? fix : e.message || "Please check the form.");
       if (first) first.focus();
     }
   }

@@ -19,7 +19,7 @@ import { ownerCandidates } from "../domain/routing/owner-candidates";
 import { actorNames } from "../domain/team/actor-names";
 import { listReps } from "../domain/team/reps";
 import { getWorkspace } from "../domain/team/workspaces";
-import { AppError } from "../errors";
+import { AppError, toAppError } from "../errors";
 import { actorOf } from "../http/actor";
 import type { App, AppEnv } from "../http/app";
 import { leadVisibility, requireLeadVisible } from "../http/lead-visibility";
@@ -40,8 +40,9 @@ const formString = (v: unknown) => (typeof v === "string" ? v : "");
 
 /** A 4xx from a verb becomes the message next to its control; anything else (5xx) is thrown on. */
 function messageOf(err: unknown): string {
-  if (!(err instanceof AppError) || err.status >= 500) throw err;
-  return Object.values(err.fields ?? {})[0] ?? err.message;
+  const appErr = toAppError(err);
+  if (appErr.status >= 500) throw err;
+  return Object.values(appErr.fields ?? {})[0] ?? appErr.message;
 }
 
 async function renderLead(
@@ -270,7 +271,8 @@ export function registerConsole(app: App) {
       zoneOf(s),
       listBoardColumns(s, BOARD_STATUSES, BOARD_COLUMN_LIMIT),
     ]);
-    const body = html`${boardBody({ columns, reps, timeZone, now: s.ctx.now() })}<script src="/app/assets/console.js"></script>`;
+    const board = boardBody({ columns, reps, timeZone, now: s.ctx.now() });
+    const body = html`${board}<script src="/app/assets/console.js"></script>`;
     return c.html(page("Board", "/app/board", body));
   });
 

@@ -16,7 +16,7 @@ import { checkRow, ImportSettings } from "../domain/imports/import-mapping";
 import { rejectedRows, rejectedRowsCsv } from "../domain/imports/import-report";
 import { runImportChunk } from "../domain/imports/run-import-chunk";
 import { listReps } from "../domain/team/reps";
-import { AppError } from "../errors";
+import { toAppError } from "../errors";
 import { actorOf } from "../http/actor";
 import type { App, AppEnv } from "../http/app";
 import { scope } from "../http/workspace-scope";
@@ -88,7 +88,8 @@ export function registerImportPages(app: App) {
       const job = await createImport(s, { fileName: file.name, text, actor: actorOf(c) });
       return c.redirect(`/app/import/${job.id}`, 303);
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) return refuse(err.fields?.file ?? err.message);
+      const appErr = toAppError(err);
+      if (appErr.status < 500) return refuse(appErr.fields?.file ?? appErr.message);
       throw err;
     }
   });

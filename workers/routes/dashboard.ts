@@ -6,8 +6,7 @@ import { onboardingChecklist } from "../dashboard/onboarding-checklist";
 import { overviewBody } from "../dashboard/overview-page";
 import { DASHBOARD_JS, formsBody, type InviteNotice, repsBody } from "../dashboard/settings-pages";
 import { listForms } from "../domain/capture/forms";
-import { exportLeadsCsv } from "../domain/leads/lead-export";
-import { LeadListQuery } from "../domain/leads/leads";
+import { exportLeadsCsv, LeadExportQuery } from "../domain/leads/lead-export";
 import { loadDashboardStats } from "../domain/reports/dashboard-stats";
 import { onboardingState, sendTestLead } from "../domain/reports/onboarding";
 import { openLeadsByRep } from "../domain/routing/rep-load";
@@ -100,7 +99,7 @@ export function registerDashboard(app: App) {
   });
 
   app.get("/app/leads/export.csv", async (c) => {
-    const parsed = LeadListQuery.omit({ limit: true, cursor: true }).safeParse(nonEmpty(c.req.query()));
+    const parsed = LeadExportQuery.safeParse(nonEmpty(c.req.query()));
     if (!parsed.success) throw AppError.validation({ query: parsed.error.issues[0]?.message ?? "Bad filter." });
     const { csv } = await exportLeadsCsv(scope(c), { ...parsed.data, visibleTo: leadVisibility(c) });
     return c.body(csv, 200, {

@@ -1,18 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { exportLeadsCsv } from "../domain/leads/lead-export";
-import { LeadListQuery } from "../domain/leads/leads";
+import { exportLeadsCsv, LeadExportQuery } from "../domain/leads/lead-export";
 import type { App } from "../http/app";
 import { commonErrors } from "../http/openapi-shared";
 import { scope } from "../http/workspace-scope";
-
-const ExportQuery = LeadListQuery.omit({ limit: true, cursor: true });
 
 const exportCsv = createRoute({
   method: "get",
   path: "/api/v1/leads/export.csv",
   tags: ["leads"],
   summary: "The filtered leads as CSV (same filters as GET /api/v1/leads; at most 10 000 rows)",
-  request: { query: ExportQuery },
+  request: { query: LeadExportQuery },
   responses: {
     200: {
       description: "text/csv; `X-Export-Truncated: true` when more rows matched",

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { LEAD_SOURCES } from "../../db/schema";
 import { rescoreOpenLeads } from "../domain/capture/rescore-leads";
-import { previewScore } from "../domain/capture/score-preview";
+import { previewScore, ScorePreviewInput } from "../domain/capture/score-preview";
 import { scoringRulesSchema } from "../domain/capture/scoring";
 import { getScoringRules, putScoringRules } from "../domain/capture/scoring-rules";
 import type { App } from "../http/app";
@@ -42,35 +41,7 @@ const rescore = createRoute({
   },
 });
 
-const text = z.string().max(200).optional();
-const PreviewInput = z
-  .object({
-    rules: RulesDoc.optional().openapi({ description: "Rules to try; the saved ones when omitted" }),
-    leadId: z.string().min(1).max(64).optional().openapi({ description: "Score this lead of the workspace" }),
-    sample: z
-      .object({
-        source: z.enum(LEAD_SOURCES).default("form"),
-        name: text,
-        email: text,
-        phone: text,
-        utmSource: text,
-        utmMedium: text,
-        fields: z.record(z.string().max(64), z.string().max(2000)).optional(),
-        replied: z.boolean().optional(),
-        hoursSinceInbound: z
-          .number()
-          .min(0)
-          .max(24 * 365)
-          .optional(),
-      })
-      .optional()
-      .openapi({ description: "Or a made-up lead" }),
-  })
-  .refine((v) => (v.leadId === undefined) !== (v.sample === undefined), {
-    message: "Give either leadId or sample.",
-    path: ["leadId"],
-  })
-  .openapi("ScorePreviewInput");
+const PreviewInput = ScorePreviewInput.openapi("ScorePreviewInput");
 const Reason = z.object({ rule: z.string(), label: z.string(), points: z.number() });
 const preview = createRoute({
   method: "post",

@@ -120,8 +120,9 @@ function randomObject(r: Random, depth: number, limit: number): Record<string, u
 
 /** JSON text with the same key twice (JSON.stringify cannot produce it). */
 function duplicateKeys(r: Random, limit: number): string {
-  const key = r.pick(KEYS);
-  return `{${JSON.stringify(key)}:${JSON.stringify(randomValue(r, 2, limit))},"email":"dup@example.com",${JSON.stringify(key)}:${JSON.stringify(randomValue(r, 2, limit))}}`;
+  const key = JSON.stringify(r.pick(KEYS));
+  const value = () => JSON.stringify(randomValue(r, 2, limit));
+  return `{${key}:${value()},"email":"dup@example.com",${key}:${value()}}`;
 }
 
 function deeplyNested(r: Random): string {

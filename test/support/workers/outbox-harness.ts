@@ -77,7 +77,7 @@ let chatCounter = 0;
 /** A Telegram user/chat id no other test uses. */
 export const uniqueChatId = () => String(7_000_000_000 + Math.floor(Math.random() * 1_000_000) * 1000 + chatCounter++);
 
-/** A connected Telegram bot (the Telegram issue will add the API for this). */
+/** A Telegram bot row written straight to the database (no getMe or setWebhook), for tests that need only the row. */
 export async function addTelegramChannel(workspaceId: string, config: Record<string, unknown>): Promise<string> {
   const id = `chan_${Math.random().toString(36).slice(2, 12)}`;
   await testDb().execute({

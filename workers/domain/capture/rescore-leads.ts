@@ -1,5 +1,4 @@
 import type { InStatement } from "@libsql/client/web";
-import { toAppError } from "../../errors";
 import type { Scope } from "../context";
 import { leadFromRow } from "../leads/lead-row";
 import { OPEN_STATUSES } from "../routing/routing-context";
@@ -18,28 +17,24 @@ export async function rescoreOpenLeads({ ctx, workspace }: Scope) {
   const rules = await getScoringRules(ctx, workspace.id);
   const now = ctx.now();
   const { client } = ctx.database;
-  try {
-    const rs = await client.execute({
-      sql: `SELECT lead.*, EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = lead.workspace_id
-                AND e.lead_id = lead.id
-                AND e.type = 're-inquiry') AS replied
-            FROM lead WHERE workspace_id = ? AND status IN (${OPEN_STATUSES.map(() => "?").join(", ")})
-            ORDER BY created_at DESC LIMIT ?`,
-      args: [workspace.id, ...OPEN_STATUSES, RESCORE_MAX_LEADS],
-    });
-    const updates: InStatement[] = rs.rows.map((row) => {
-      const lead = leadFromRow(row);
-      const s = scoreLead({ ...lead, replied: Number(row.replied) === 1 }, rules, now);
-      return {
-        sql: "UPDATE lead SET score = ?, score_reasons = ?, hot = ? WHERE workspace_id = ? AND id = ?",
-        args: [s.score, JSON.stringify(s.reasons), s.hot ? 1 : 0, workspace.id, lead.id],
-      };
-    });
-    for (let i = 0; i < updates.length; i += UPDATES_PER_BATCH) {
-      await client.batch(updates.slice(i, i + UPDATES_PER_BATCH), "write");
-    }
-    return { rescored: updates.length, truncated: rs.rows.length >= RESCORE_MAX_LEADS };
-  } catch (err) {
-    throw toAppError(err);
+  const rs = await client.execute({
+    sql: `SELECT lead.*, EXISTS (SELECT 1 FROM lead_event e WHERE e.workspace_id = lead.workspace_id
+              AND e.lead_id = lead.id
+              AND e.type = 're-inquiry') AS replied
+          FROM lead WHERE workspace_id = ? AND status IN (${OPEN_STATUSES.map(() => "?").join(", ")})
+          ORDER BY created_at DESC LIMIT ?`,
+    args: [workspace.id, ...OPEN_STATUSES, RESCORE_MAX_LEADS],
+  });
+  const updates: InStatement[] = rs.rows.map((row) => {
+    const lead = leadFromRow(row);
+    const s = scoreLead({ ...lead, replied: Number(row.replied) === 1 }, rules, now);
+    return {
+      sql: "UPDATE lead SET score = ?, score_reasons = ?, hot = ? WHERE workspace_id = ? AND id = ?",
+      args: [s.score, JSON.stringify(s.reasons), s.hot ? 1 : 0, workspace.id, lead.id],
+    };
+  });
+  for (let i = 0; i < updates.length; i += UPDATES_PER_BATCH) {
+    await client.batch(updates.slice(i, i + UPDATES_PER_BATCH), "write");
   }
+  return { rescored: updates.length, truncated: rs.rows.length >= RESCORE_MAX_LEADS };
 }

@@ -1,23 +1,43 @@
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
-import { type LEAD_SOURCES, lead } from "../../../db/schema";
+import { LEAD_SOURCES, lead } from "../../../db/schema";
 import { AppError } from "../../errors";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { leadConditions } from "../leads/leads";
-import { type LeadForScoring, type Score, type ScoringRules, scoreLead } from "./scoring";
+import { type LeadForScoring, type Score, type ScoringRules, scoreLead, scoringRulesSchema } from "./scoring";
+
+const text = z.string().max(200).optional();
 
 /** A made-up lead to try rules on: what capture would know about it. */
-export interface SampleLead {
-  source: (typeof LEAD_SOURCES)[number];
-  name?: string | undefined;
-  email?: string | undefined;
-  phone?: string | undefined;
-  utmSource?: string | undefined;
-  utmMedium?: string | undefined;
-  fields?: Record<string, string> | undefined;
-  replied?: boolean | undefined;
+const SampleLeadInput = z.object({
+  source: z.enum(LEAD_SOURCES).default("form"),
+  name: text,
+  email: text,
+  phone: text,
+  utmSource: text,
+  utmMedium: text,
+  fields: z.record(z.string().max(64), z.string().max(2000)).optional(),
+  replied: z.boolean().optional(),
   /** How long ago the prospect last wrote. */
-  hoursSinceInbound?: number | undefined;
-}
+  hoursSinceInbound: z
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .optional(),
+});
+export type SampleLead = z.output<typeof SampleLeadInput>;
+
+/** What the API's preview takes: rules to try (the saved ones when omitted) and a lead of the workspace or a sample. */
+export const ScorePreviewInput = z
+  .object({
+    rules: scoringRulesSchema.optional().openapi({ description: "Rules to try; the saved ones when omitted" }),
+    leadId: z.string().min(1).max(64).optional().openapi({ description: "Score this lead of the workspace" }),
+    sample: SampleLeadInput.optional().openapi({ description: "Or a made-up lead" }),
+  })
+  .refine((v) => (v.leadId === undefined) !== (v.sample === undefined), {
+    message: "Give either leadId or sample.",
+    path: ["leadId"],
+  });
 
 export interface ScorePreview extends Score {
   /** The existing lead scored, when one was picked. */
@@ -34,7 +54,7 @@ const HOUR = 3_600_000;
  * uses, with "replied" read as rescoring reads it (a re-inquiry on the timeline). Writes nothing.
  */
 export async function previewScore(
-  { ctx, workspace }: { ctx: DomainContext; workspace: WorkspaceRef },
+  { ctx, workspace }: Scope,
   rules: ScoringRules,
   pick: { sample: SampleLead } | { leadQuery: string } | { leadId: string },
 ): Promise<ScorePreview> {

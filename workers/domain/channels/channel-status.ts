@@ -1,6 +1,5 @@
 import type { InStatement, Row } from "@libsql/client/web";
 import { Api } from "grammy";
-import { toAppError } from "../../errors";
 import type { DomainContext, WorkspaceRef } from "../context";
 
 /**
@@ -38,22 +37,17 @@ export async function channelStatuses({
   ctx: DomainContext;
   workspace: WorkspaceRef;
 }): Promise<Map<string, ChannelStatus>> {
-  let rows: Row[];
-  try {
-    rows = (
-      await ctx.database.client.execute({
-        sql: `SELECT c.id, c.kind, c.last_webhook_at,
-                CASE WHEN c.kind = 'telegram' THEN json_extract(c.config, '$.token') END AS token,
-                (SELECT json_object('error', o.last_error, 'at', o.updated_at) FROM outbox o
-                  WHERE o.channel_id = c.id AND o.state IN ('failed', 'dead') AND o.channel_id IS NOT NULL
-                  ORDER BY o.updated_at DESC LIMIT 1) AS last_failed
-              FROM channel c WHERE c.workspace_id = ?`,
-        args: [workspace.id],
-      })
-    ).rows;
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const rows: Row[] = (
+    await ctx.database.client.execute({
+      sql: `SELECT c.id, c.kind, c.last_webhook_at,
+              CASE WHEN c.kind = 'telegram' THEN json_extract(c.config, '$.token') END AS token,
+              (SELECT json_object('error', o.last_error, 'at', o.updated_at) FROM outbox o
+                WHERE o.channel_id = c.id AND o.state IN ('failed', 'dead') AND o.channel_id IS NOT NULL
+                ORDER BY o.updated_at DESC LIMIT 1) AS last_failed
+            FROM channel c WHERE c.workspace_id = ?`,
+      args: [workspace.id],
+    })
+  ).rows;
   const root = ctx.config.TELEGRAM_API_ROOT.replace(/\/+$/, "");
   const entries = await Promise.all(
     rows.map(async (r): Promise<[string, ChannelStatus]> => {

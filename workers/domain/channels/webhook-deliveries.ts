@@ -1,17 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import { webhookDelivery } from "../../../db/schema";
-import { AppError, toAppError } from "../../errors";
+import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import { outboxRowInsert } from "../../outbox/outbox-row";
 import { sendNow } from "../../outbox/send-now";
 import { DELIVERY_LOG_KEEP } from "../../outbox/webhook-delivery-log";
-import type { DomainContext, WorkspaceRef } from "../context";
+import type { Scope } from "../context";
 import { getWebhook } from "./webhooks";
-
-interface Scope {
-  ctx: DomainContext;
-  workspace: WorkspaceRef;
-}
 
 export type WebhookDelivery = Omit<typeof webhookDelivery.$inferSelect, "workspaceId">;
 
@@ -65,12 +60,7 @@ export async function sendTestEvent(
     key: `webhook-test:${endpoint.id}:${eventId}`,
     now,
   });
-  let outboxId: string;
-  try {
-    outboxId = String((await ctx.database.client.execute(insert)).rows[0]?.id);
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const outboxId = String((await ctx.database.client.execute(insert)).rows[0]?.id);
   await sendNow(ctx, [outboxId]);
   const logged = await ctx.database.db
     .select()

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { type ChannelConfig, channel, OUTBOX_KINDS, type OutboxKind } from "../../../db/schema";
-import { AppError, toAppError } from "../../errors";
+import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import type { DomainContext, Scope } from "../context";
 import { findChannelRow, listChannelRows } from "./channel-rows";
@@ -242,9 +242,5 @@ export async function recordUnknownNumbers(
       args: { id: channelId, path, messages: n.messages, statuses: n.statuses, now },
     };
   });
-  try {
-    await ctx.database.client.batch(statements, "write");
-  } catch (err) {
-    throw toAppError(err);
-  }
+  await ctx.database.client.batch(statements, "write");
 }

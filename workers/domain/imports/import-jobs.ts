@@ -1,7 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import { and, desc, eq } from "drizzle-orm";
 import { type ImportStatus, leadImport } from "../../../db/schema";
-import { AppError, toAppError } from "../../errors";
+import { AppError } from "../../errors";
 import { parseCsv } from "../../lib/csv-parse";
 import { newId } from "../../lib/ids";
 import type { Actor, Scope } from "../context";
@@ -101,11 +101,7 @@ export async function createImport(
       args: { id, ws: workspace.id, offset: at, rows: JSON.stringify(part) },
     });
   }
-  try {
-    await ctx.database.client.batch(statements, "write");
-  } catch (err) {
-    throw toAppError(err);
-  }
+  await ctx.database.client.batch(statements, "write");
   return getImport({ ctx, workspace }, id);
 }
 
@@ -156,27 +152,23 @@ export async function saveImportSettings(
   const now = ctx.now();
   const mapping = Object.fromEntries(settings.columns.map((t, i) => [String(i), t]));
   const ownerRepId = settings.owner === "rotation" ? null : settings.owner;
-  try {
-    const rs = await ctx.database.client.execute({
-      sql: `UPDATE import_job SET mapping = :mapping, owner_rep_id = :owner, notify = :notify, updated_at = :now,
-              status = CASE WHEN :start = 1 THEN 'running' ELSE status END,
-              started_at = CASE WHEN :start = 1 THEN :now ELSE started_at END
-            WHERE id = :id AND workspace_id = :ws AND status = 'mapping'
-              AND (:owner IS NULL
-                OR EXISTS (SELECT 1 FROM rep WHERE id = :owner AND workspace_id = :ws AND active = 1))`,
-      args: {
-        mapping: JSON.stringify(mapping),
-        owner: ownerRepId,
-        notify: settings.notify ? 1 : 0,
-        now,
-        start: opts.start ? 1 : 0,
-        id,
-        ws: workspace.id,
-      },
-    });
-    if (rs.rowsAffected === 0) throw AppError.validation({ owner: "Not an active rep of this workspace." });
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const rs = await ctx.database.client.execute({
+    sql: `UPDATE import_job SET mapping = :mapping, owner_rep_id = :owner, notify = :notify, updated_at = :now,
+            status = CASE WHEN :start = 1 THEN 'running' ELSE status END,
+            started_at = CASE WHEN :start = 1 THEN :now ELSE started_at END
+          WHERE id = :id AND workspace_id = :ws AND status = 'mapping'
+            AND (:owner IS NULL
+              OR EXISTS (SELECT 1 FROM rep WHERE id = :owner AND workspace_id = :ws AND active = 1))`,
+    args: {
+      mapping: JSON.stringify(mapping),
+      owner: ownerRepId,
+      notify: settings.notify ? 1 : 0,
+      now,
+      start: opts.start ? 1 : 0,
+      id,
+      ws: workspace.id,
+    },
+  });
+  if (rs.rowsAffected === 0) throw AppError.validation({ owner: "Not an active rep of this workspace." });
   return getImport({ ctx, workspace }, id);
 }

@@ -1,7 +1,7 @@
 import type { InStatement } from "@libsql/client/web";
 import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
 import { importRow, leadImport, rep } from "../../../db/schema";
-import { AppError, toAppError } from "../../errors";
+import { AppError } from "../../errors";
 import { captureLead } from "../capture/capture-lead";
 import type { Scope } from "../context";
 import { getImport, type ImportJob, jobFromRow } from "./import-jobs";
@@ -42,34 +42,30 @@ export async function runImportChunk(
 ): Promise<{ job: ImportJob; ran: number }> {
   const now = ctx.now();
   const { client, db } = ctx.database;
-  const [leased, pending, reps] = await db
-    .batch([
-      db
-        .update(leadImport)
-        .set({ leaseUntil: now + LEASE_MS })
-        .where(
-          and(
-            eq(leadImport.id, jobId),
-            eq(leadImport.workspaceId, workspace.id),
-            eq(leadImport.status, "running"),
-            or(isNull(leadImport.leaseUntil), lt(leadImport.leaseUntil, now)),
-          ),
-        )
-        .returning(),
-      db
-        .select({ rowNo: importRow.rowNo, cells: importRow.cells })
-        .from(importRow)
-        .where(and(eq(importRow.jobId, jobId), eq(importRow.workspaceId, workspace.id), eq(importRow.state, "pending")))
-        .orderBy(asc(importRow.rowNo))
-        .limit(opts.rows ?? IMPORT_CHUNK_ROWS),
-      db
-        .select({ id: rep.id, name: rep.name, email: rep.email, active: rep.active })
-        .from(rep)
-        .where(eq(rep.workspaceId, workspace.id)),
-    ])
-    .catch((err: unknown) => {
-      throw toAppError(err);
-    });
+  const [leased, pending, reps] = await db.batch([
+    db
+      .update(leadImport)
+      .set({ leaseUntil: now + LEASE_MS })
+      .where(
+        and(
+          eq(leadImport.id, jobId),
+          eq(leadImport.workspaceId, workspace.id),
+          eq(leadImport.status, "running"),
+          or(isNull(leadImport.leaseUntil), lt(leadImport.leaseUntil, now)),
+        ),
+      )
+      .returning(),
+    db
+      .select({ rowNo: importRow.rowNo, cells: importRow.cells })
+      .from(importRow)
+      .where(and(eq(importRow.jobId, jobId), eq(importRow.workspaceId, workspace.id), eq(importRow.state, "pending")))
+      .orderBy(asc(importRow.rowNo))
+      .limit(opts.rows ?? IMPORT_CHUNK_ROWS),
+    db
+      .select({ id: rep.id, name: rep.name, email: rep.email, active: rep.active })
+      .from(rep)
+      .where(eq(rep.workspaceId, workspace.id)),
+  ]);
   // Another runner holds the lease, or the import is not running: nothing to do here.
   if (!leased[0]) return { job: await getImport({ ctx, workspace }, jobId), ran: 0 };
   const job = jobFromRow(leased[0]);
@@ -141,11 +137,7 @@ export async function runImportChunk(
           WHERE id = :id AND workspace_id = :ws`,
     args: { id: job.id, ws: workspace.id, now: ctx.now() },
   });
-  try {
-    await client.batch(statements, "write");
-  } catch (err) {
-    throw toAppError(err);
-  }
-  if (failure !== null) throw toAppError(failure);
+  await client.batch(statements, "write");
+  if (failure !== null) throw failure;
   return { job: await getImport({ ctx, workspace }, jobId), ran: outcomes.length };
 }

@@ -1,5 +1,5 @@
 import type { Config } from "../../config";
-import { AppError, toAppError } from "../../errors";
+import { AppError } from "../../errors";
 import { insertedIds } from "../../outbox/outbox-row";
 import { sendSoon } from "../../outbox/send-now";
 import { windowOpen } from "../../outbox/whatsapp-mode";
@@ -49,59 +49,53 @@ const emailConfigured = (config: Config) => Boolean(config.EMAIL_API_URL && conf
  * capture's), and every message sent to them with its delivery state, oldest first.
  */
 export async function loadConversation({ ctx, workspace }: Scope, leadId: string): Promise<ThreadMessage[]> {
-  try {
-    const [events, sent] = await ctx.database.client.batch([
-      {
-        sql: `SELECT type, data, created_at FROM lead_event WHERE workspace_id = :ws AND lead_id = :lead
-                AND (type IN ('created', 're-inquiry') OR (type = 'message' AND actor_type = 'prospect'))
-              ORDER BY created_at, id`,
-        args: { ws: workspace.id, lead: leadId },
-      },
-      {
-        sql: `SELECT kind, sender, state, payload, delivery_status, COALESCE(delivery_error, last_error) AS reason,
-              created_at
-              FROM outbox WHERE workspace_id = :ws AND lead_id = :lead
-                AND kind IN ('auto_reply', 'follow_up', 'rep_reply')
-              ORDER BY created_at, id`,
-        args: { ws: workspace.id, lead: leadId },
-      },
-    ]);
-    const thread: ThreadMessage[] = [];
-    for (const e of events!.rows) {
-      const d = JSON.parse(String(e.data)) as Record<string, unknown>;
-      const text = String(d.text ?? d.message ?? "");
-      const media =
-        d.media && typeof d.media === "object"
-          ? String((d.media as { kind?: unknown }).kind ?? "attachment")
-          : undefined;
-      if (!text && !media) continue;
-      thread.push({
-        at: Number(e.created_at),
-        direction: "in",
-        channel: String(d.channel ?? "form"),
-        from: "Prospect",
-        text,
-        media,
-        edited: d.edited === true,
-      });
-    }
-    for (const o of sent!.rows) {
-      const p = JSON.parse(String(o.payload)) as { text?: string; subject?: string; template?: string };
-      const state = deliveryState(String(o.state), o.delivery_status === null ? null : String(o.delivery_status));
-      thread.push({
-        at: Number(o.created_at),
-        direction: "out",
-        channel: String(o.sender),
-        from: OUT_FROM[String(o.kind)] ?? "Message",
-        text: p.text || (p.template ? `Template “${p.template}”` : ""),
-        state,
-        reason: state === "failed" || state === "not sent" ? String(o.reason ?? "") || undefined : undefined,
-      });
-    }
-    return thread.sort((a, b) => a.at - b.at);
-  } catch (err) {
-    throw toAppError(err);
+  const [events, sent] = await ctx.database.client.batch([
+    {
+      sql: `SELECT type, data, created_at FROM lead_event WHERE workspace_id = :ws AND lead_id = :lead
+              AND (type IN ('created', 're-inquiry') OR (type = 'message' AND actor_type = 'prospect'))
+            ORDER BY created_at, id`,
+      args: { ws: workspace.id, lead: leadId },
+    },
+    {
+      sql: `SELECT kind, sender, state, payload, delivery_status, COALESCE(delivery_error, last_error) AS reason,
+            created_at
+            FROM outbox WHERE workspace_id = :ws AND lead_id = :lead
+              AND kind IN ('auto_reply', 'follow_up', 'rep_reply')
+            ORDER BY created_at, id`,
+      args: { ws: workspace.id, lead: leadId },
+    },
+  ]);
+  const thread: ThreadMessage[] = [];
+  for (const e of events!.rows) {
+    const d = JSON.parse(String(e.data)) as Record<string, unknown>;
+    const text = String(d.text ?? d.message ?? "");
+    const media =
+      d.media && typeof d.media === "object" ? String((d.media as { kind?: unknown }).kind ?? "attachment") : undefined;
+    if (!text && !media) continue;
+    thread.push({
+      at: Number(e.created_at),
+      direction: "in",
+      channel: String(d.channel ?? "form"),
+      from: "Prospect",
+      text,
+      media,
+      edited: d.edited === true,
+    });
   }
+  for (const o of sent!.rows) {
+    const p = JSON.parse(String(o.payload)) as { text?: string; subject?: string; template?: string };
+    const state = deliveryState(String(o.state), o.delivery_status === null ? null : String(o.delivery_status));
+    thread.push({
+      at: Number(o.created_at),
+      direction: "out",
+      channel: String(o.sender),
+      from: OUT_FROM[String(o.kind)] ?? "Message",
+      text: p.text || (p.template ? `Template “${p.template}”` : ""),
+      state,
+      reason: state === "failed" || state === "not sent" ? String(o.reason ?? "") || undefined : undefined,
+    });
+  }
+  return thread.sort((a, b) => a.at - b.at);
 }
 
 /** The lead's reply route: its chat app, else its email address when email is set up. */
@@ -180,10 +174,6 @@ export async function sendConsoleReply(
     now,
     extra: options.mode === "template" ? { template: input.template } : undefined,
   });
-  try {
-    const results = await s.ctx.database.client.batch(statements, "write");
-    sendSoon(s.ctx, insertedIds(results.slice(0, outboxCount)));
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const results = await s.ctx.database.client.batch(statements, "write");
+  sendSoon(s.ctx, insertedIds(results.slice(0, outboxCount)));
 }

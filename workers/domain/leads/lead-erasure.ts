@@ -1,5 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
-import { AppError, toAppError } from "../../errors";
+import { AppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { webhookStatement } from "../../outbox/webhook-statements";
@@ -15,22 +15,18 @@ interface Addresses {
 
 async function loadAddresses({ ctx, workspace }: Scope, leadId: string): Promise<Addresses & { erased: boolean }> {
   const args = { ws: workspace.id, id: leadId };
-  const [rs, ids] = await ctx.database.client
-    .batch(
-      [
-        stmt(
-          `SELECT email, phone, EXISTS (SELECT 1 FROM lead_event e
+  const [rs, ids] = await ctx.database.client.batch(
+    [
+      stmt(
+        `SELECT email, phone, EXISTS (SELECT 1 FROM lead_event e
                       WHERE e.workspace_id = l.workspace_id AND e.lead_id = l.id AND e.type = 'erased') AS erased
             FROM lead l WHERE l.workspace_id = :ws AND l.id = :id`,
-          args,
-        ),
-        stmt(`SELECT kind, address FROM lead_identity WHERE workspace_id = :ws AND lead_id = :id ORDER BY rowid`, args),
-      ],
-      "read",
-    )
-    .catch((err: unknown) => {
-      throw toAppError(err);
-    });
+        args,
+      ),
+      stmt(`SELECT kind, address FROM lead_identity WHERE workspace_id = :ws AND lead_id = :id ORDER BY rowid`, args),
+    ],
+    "read",
+  );
   const row = rs?.rows[0];
   if (!row) throw AppError.notFound("Lead");
   const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
@@ -106,11 +102,7 @@ export async function eraseLead(scope: Scope, leadId: string, actor: Actor): Pro
     // After the blanking: receivers get the anonymous lead (id, status, source), enough to erase their copy.
     webhookStatement({ ws: workspace.id, leadId, type: "lead.erased", eventId, now }),
   ];
-  try {
-    await ctx.database.client.batch(statements, "write");
-  } catch (err) {
-    throw toAppError(err);
-  }
+  await ctx.database.client.batch(statements, "write");
 }
 
 /**
@@ -150,30 +142,26 @@ export async function exportLeadData(scope: Scope, leadId: string): Promise<Reco
   const { ctx, workspace } = scope;
   const found = await loadAddresses(scope, leadId);
   const args = { ws: workspace.id, id: leadId };
-  try {
-    const results = await ctx.database.client.batch(
-      [
-        stmt(`SELECT * FROM lead WHERE workspace_id = :ws AND id = :id`, args),
-        ...PERSONAL_TABLES.map(({ table }) =>
-          stmt(`SELECT * FROM ${table} WHERE workspace_id = :ws AND lead_id = :id ORDER BY rowid`, args),
-        ),
-        {
-          sql: `SELECT sender, address, reason, created_at FROM suppression WHERE workspace_id = :ws
-                  AND (lead_id = :id OR address IN (SELECT value FROM json_each(:addresses)))`,
-          args: { ...args, addresses: JSON.stringify(reachableAt(found).map(([, a]) => a)) },
-        },
-      ],
-      "read",
-    );
-    const rows = (i: number) => (results[i]?.rows ?? []).map((r) => plain({ ...r }));
-    return {
-      exportedAt: new Date(ctx.now()).toISOString(),
-      workspaceId: workspace.id,
-      lead: rows(0)[0] ?? null,
-      ...Object.fromEntries(PERSONAL_TABLES.map(({ table }, i) => [table, rows(i + 1)])),
-      suppression: rows(PERSONAL_TABLES.length + 1),
-    };
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const results = await ctx.database.client.batch(
+    [
+      stmt(`SELECT * FROM lead WHERE workspace_id = :ws AND id = :id`, args),
+      ...PERSONAL_TABLES.map(({ table }) =>
+        stmt(`SELECT * FROM ${table} WHERE workspace_id = :ws AND lead_id = :id ORDER BY rowid`, args),
+      ),
+      {
+        sql: `SELECT sender, address, reason, created_at FROM suppression WHERE workspace_id = :ws
+                AND (lead_id = :id OR address IN (SELECT value FROM json_each(:addresses)))`,
+        args: { ...args, addresses: JSON.stringify(reachableAt(found).map(([, a]) => a)) },
+      },
+    ],
+    "read",
+  );
+  const rows = (i: number) => (results[i]?.rows ?? []).map((r) => plain({ ...r }));
+  return {
+    exportedAt: new Date(ctx.now()).toISOString(),
+    workspaceId: workspace.id,
+    lead: rows(0)[0] ?? null,
+    ...Object.fromEntries(PERSONAL_TABLES.map(({ table }, i) => [table, rows(i + 1)])),
+    suppression: rows(PERSONAL_TABLES.length + 1),
+  };
 }

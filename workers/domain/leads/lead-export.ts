@@ -1,7 +1,10 @@
 import { toCsv } from "../../lib/csv";
 import type { Scope } from "../context";
 import { listReps } from "../team/reps";
-import { type LeadFilter, listLeads } from "./leads";
+import { type LeadFilter, LeadListQuery, listLeads } from "./leads";
+
+/** The export's filters: the list's, without paging (the export reads every page itself). */
+export const LeadExportQuery = LeadListQuery.omit({ limit: true, cursor: true });
 
 /** Bounds one export to what a single Worker invocation can comfortably read and hold in memory. */
 export const EXPORT_MAX_ROWS = 10_000;

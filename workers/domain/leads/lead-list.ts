@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { lead } from "../../../db/schema";
-import { toAppError } from "../../errors";
 import type { Scope } from "../context";
 import type { Lead } from "./lead-row";
 import { type LeadFilter, leadConditions } from "./leads";
@@ -33,24 +32,20 @@ export async function listLeadsPage({ ctx, workspace }: Scope, f: ConsoleLeadFil
   if (f.hot) where.push(sql`${lead.hot} = 1`);
   if (f.waiting) where.push(isNull(lead.firstResponseAt), sql`${lead.status} = 'new'`);
   const { db } = ctx.database;
-  try {
-    const [rows, total] = await db.batch([
-      db
-        .select()
-        .from(lead)
-        .where(and(...where))
-        .orderBy(...ORDER[f.sort])
-        .limit(f.pageSize)
-        .offset((f.page - 1) * f.pageSize),
-      db
-        .select({ n: sql<number>`count(*)` })
-        .from(lead)
-        .where(and(...where)),
-    ]);
-    return { leads: rows, total: Number(total[0]?.n ?? 0) };
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const [rows, total] = await db.batch([
+    db
+      .select()
+      .from(lead)
+      .where(and(...where))
+      .orderBy(...ORDER[f.sort])
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(lead)
+      .where(and(...where)),
+  ]);
+  return { leads: rows, total: Number(total[0]?.n ?? 0) };
 }
 
 /** What a board card shows; the rest of the row (fields, UTM, message) stays in the database. */
@@ -70,11 +65,7 @@ export async function listBoardColumns<S extends string>(
       .where(and(eq(lead.workspaceId, workspace.id), eq(lead.status, status as Lead["status"])))
       .orderBy(desc(lead.createdAt), desc(lead.id))
       .limit(perColumn);
-  try {
-    const [first, ...rest] = statuses.map(query);
-    const columns = first ? await db.batch([first, ...rest]) : [];
-    return Object.fromEntries(statuses.map((s, i) => [s, columns[i] ?? []])) as Record<S, BoardCard[]>;
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const [first, ...rest] = statuses.map(query);
+  const columns = first ? await db.batch([first, ...rest]) : [];
+  return Object.fromEntries(statuses.map((s, i) => [s, columns[i] ?? []])) as Record<S, BoardCard[]>;
 }

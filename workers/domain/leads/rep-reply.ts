@@ -1,5 +1,4 @@
 import type { InStatement } from "@libsql/client/web";
-import { toAppError } from "../../errors";
 import { newId } from "../../lib/ids";
 import { splitText } from "../../outbox/fit-text";
 import { outboxRowInsert } from "../../outbox/outbox-row";
@@ -28,24 +27,20 @@ export async function prospectRoute(
 ): Promise<ProspectRoute | null> {
   const reach = ctx.channels.flatMap((c) => (c.prospect ? [{ kind: c.kind, ...c.prospect }] : []));
   const columns = reach.map((c, i) => `, (${c.recipient}) AS to_${i}, (${c.channel}) AS via_${i}`).join("");
-  try {
-    const rs = await ctx.database.client.execute({
-      sql: `SELECT l.source${columns} FROM lead l WHERE l.workspace_id = :ws AND l.id = :lead`,
-      args: { ws: workspaceId, lead: leadId },
-    });
-    const r = rs.rows[0];
-    if (!r) return null;
-    const routes = reach.flatMap((c, i): ProspectRoute[] => {
-      const to = r[`to_${i}`];
-      const via = r[`via_${i}`];
-      return to !== null && to !== undefined && via !== null && via !== undefined
-        ? [{ sender: c.kind, channelId: String(via), recipient: String(to) }]
-        : [];
-    });
-    return routes.find((route) => route.sender === r.source) ?? routes[0] ?? null;
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const rs = await ctx.database.client.execute({
+    sql: `SELECT l.source${columns} FROM lead l WHERE l.workspace_id = :ws AND l.id = :lead`,
+    args: { ws: workspaceId, lead: leadId },
+  });
+  const r = rs.rows[0];
+  if (!r) return null;
+  const routes = reach.flatMap((c, i): ProspectRoute[] => {
+    const to = r[`to_${i}`];
+    const via = r[`via_${i}`];
+    return to !== null && to !== undefined && via !== null && via !== undefined
+      ? [{ sender: c.kind, channelId: String(via), recipient: String(to) }]
+      : [];
+  });
+  return routes.find((route) => route.sender === r.source) ?? routes[0] ?? null;
 }
 
 /** Where the rep who replied is told when their reply cannot be delivered: their own chat, on the app they used. */

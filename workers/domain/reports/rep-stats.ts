@@ -1,4 +1,3 @@
-import { toAppError } from "../../errors";
 import type { Scope } from "../context";
 import { percentile } from "./dashboard-stats";
 
@@ -76,46 +75,42 @@ export function summarizeRepStats(rows: RepStatRows, now: number, timeZone: stri
 export async function repStats({ ctx, workspace }: Scope, repId: string): Promise<RepNumbers> {
   const now = ctx.now();
   const args = { ws: workspace.id, rep: repId, since: now - 8 * DAY_MS };
-  try {
-    const [tz, open, recent, won] = await ctx.database.client.batch(
-      [
-        { sql: `SELECT timezone FROM workspace WHERE id = :ws`, args: { ws: workspace.id } },
-        {
-          sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = :ws AND owner_rep_id = :rep
-            AND status IN (SELECT value FROM json_each(:open))`,
-          args: { ws: workspace.id, rep: repId, open: JSON.stringify(OPEN) },
-        },
-        {
-          sql: `SELECT assigned_at, first_response_at FROM lead
-                WHERE workspace_id = :ws AND owner_rep_id = :rep AND (assigned_at >= :since
-                  OR first_response_at >= :since)`,
-          args,
-        },
-        {
-          sql: `SELECT max(e.created_at) AS at FROM lead_event e JOIN lead l ON l.id = e.lead_id
-                AND l.workspace_id = e.workspace_id
-                WHERE e.workspace_id = :ws AND l.owner_rep_id = :rep AND l.status = 'won' AND e.type = 'status_changed'
-                  AND json_extract(e.data, '$.to') = 'won' AND e.created_at >= :since
-                GROUP BY e.lead_id`,
-          args,
-        },
-      ],
-      "read",
-    );
-    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-    return summarizeRepStats(
+  const [tz, open, recent, won] = await ctx.database.client.batch(
+    [
+      { sql: `SELECT timezone FROM workspace WHERE id = :ws`, args: { ws: workspace.id } },
       {
-        open: Number(open!.rows[0]!.n),
-        recent: recent!.rows.map((r) => ({
-          assignedAt: num(r.assigned_at),
-          firstResponseAt: num(r.first_response_at),
-        })),
-        wonAt: won!.rows.map((r) => Number(r.at)),
+        sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = :ws AND owner_rep_id = :rep
+          AND status IN (SELECT value FROM json_each(:open))`,
+        args: { ws: workspace.id, rep: repId, open: JSON.stringify(OPEN) },
       },
-      now,
-      String(tz!.rows[0]?.timezone ?? "UTC"),
-    );
-  } catch (err) {
-    throw toAppError(err);
-  }
+      {
+        sql: `SELECT assigned_at, first_response_at FROM lead
+              WHERE workspace_id = :ws AND owner_rep_id = :rep AND (assigned_at >= :since
+                OR first_response_at >= :since)`,
+        args,
+      },
+      {
+        sql: `SELECT max(e.created_at) AS at FROM lead_event e JOIN lead l ON l.id = e.lead_id
+              AND l.workspace_id = e.workspace_id
+              WHERE e.workspace_id = :ws AND l.owner_rep_id = :rep AND l.status = 'won' AND e.type = 'status_changed'
+                AND json_extract(e.data, '$.to') = 'won' AND e.created_at >= :since
+              GROUP BY e.lead_id`,
+        args,
+      },
+    ],
+    "read",
+  );
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return summarizeRepStats(
+    {
+      open: Number(open!.rows[0]!.n),
+      recent: recent!.rows.map((r) => ({
+        assignedAt: num(r.assigned_at),
+        firstResponseAt: num(r.first_response_at),
+      })),
+      wonAt: won!.rows.map((r) => Number(r.at)),
+    },
+    now,
+    String(tz!.rows[0]?.timezone ?? "UTC"),
+  );
 }

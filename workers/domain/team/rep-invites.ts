@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { rep, repInvite } from "../../../db/schema";
-import { AppError, toAppError } from "../../errors";
+import { AppError } from "../../errors";
 import { randomToken } from "../../lib/ids";
 import { listTelegramChannels } from "../channels/telegram-channels";
 import type { Scope } from "../context";
@@ -61,32 +61,28 @@ export async function redeemRepInvite(
   const hash = await sha256Hex(code);
   const claimed = `(SELECT rep_id FROM rep_invite
     WHERE code_hash = :hash AND workspace_id = :ws AND used_at = :now AND used_by = :chat)`;
-  try {
-    const results = await ctx.database.client.batch(
-      [
-        {
-          sql: `UPDATE rep_invite SET used_at = :now, used_by = :chat
-                WHERE code_hash = :hash AND workspace_id = :ws AND used_at IS NULL AND expires_at > :now`,
-          args: { hash, ws: workspace.id, now, chat: chatId },
-        },
-        {
-          sql: `UPDATE rep SET telegram_chat_id = NULL, telegram_channel_id = NULL, updated_at = :now
-                WHERE workspace_id = :ws AND telegram_chat_id = :chat AND id <> COALESCE(${claimed}, '')
-                  AND ${claimed} IS NOT NULL`,
-          args: { hash, ws: workspace.id, now, chat: chatId },
-        },
-        {
-          sql: `UPDATE rep SET telegram_chat_id = :chat, telegram_channel_id = :bot, updated_at = :now
-                WHERE workspace_id = :ws AND id = ${claimed}
-                RETURNING id, name`,
-          args: { hash, ws: workspace.id, now, chat: chatId, bot: channelId },
-        },
-      ],
-      "write",
-    );
-    const row = results[2]?.rows[0];
-    return row ? { id: String(row.id), name: String(row.name) } : null;
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const results = await ctx.database.client.batch(
+    [
+      {
+        sql: `UPDATE rep_invite SET used_at = :now, used_by = :chat
+              WHERE code_hash = :hash AND workspace_id = :ws AND used_at IS NULL AND expires_at > :now`,
+        args: { hash, ws: workspace.id, now, chat: chatId },
+      },
+      {
+        sql: `UPDATE rep SET telegram_chat_id = NULL, telegram_channel_id = NULL, updated_at = :now
+              WHERE workspace_id = :ws AND telegram_chat_id = :chat AND id <> COALESCE(${claimed}, '')
+                AND ${claimed} IS NOT NULL`,
+        args: { hash, ws: workspace.id, now, chat: chatId },
+      },
+      {
+        sql: `UPDATE rep SET telegram_chat_id = :chat, telegram_channel_id = :bot, updated_at = :now
+              WHERE workspace_id = :ws AND id = ${claimed}
+              RETURNING id, name`,
+        args: { hash, ws: workspace.id, now, chat: chatId, bot: channelId },
+      },
+    ],
+    "write",
+  );
+  const row = results[2]?.rows[0];
+  return row ? { id: String(row.id), name: String(row.name) } : null;
 }

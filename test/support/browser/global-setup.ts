@@ -4,12 +4,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateDatabase } from "../../db/scripts/migrate";
-import { startLibsqlServer } from "../../db/server";
-import { startWrangler } from "../../scripts/wrangler-dev";
-import { BROWSER_ADMIN_TOKEN } from "../support/browser/admin-token";
-import { hostPage, INHERITING } from "../support/browser/host-page";
-import { startFakeApis } from "../support/fake-apis";
+import { migrateDatabase } from "../../../db/scripts/migrate";
+import { startLibsqlServer } from "../../../db/server";
+import { startWrangler } from "../../../scripts/wrangler-dev";
+import { startFakeApis } from "../fake-apis";
+import { BROWSER_ADMIN_TOKEN } from "./admin-token";
+import { hostPage, INHERITING } from "./host-page";
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -24,7 +24,7 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function api(base: string, path: string, body?: unknown, key?: string) {
+async function api<T>(base: string, path: string, body?: unknown, key?: string): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method: body ? "POST" : "GET",
     headers: {
@@ -34,7 +34,7 @@ async function api(base: string, path: string, body?: unknown, key?: string) {
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as any;
+  return (await res.json()) as T;
 }
 
 /** libSQL server → migrations → wrangler dev → a workspace with a form → the host page server. */
@@ -78,14 +78,14 @@ export default async function setup(project: TestProject) {
   });
   const hostUrl = await listen(host);
 
-  const ws = await api(
+  const ws = await api<{ apiKey: { key: string } }>(
     worker.url,
     "/api/v1/workspaces",
     { name: "Acme Plumbing", defaultCountry: "US", timezone: "UTC" },
     BROWSER_ADMIN_TOKEN,
   );
-  const key: string = ws.apiKey.key;
-  const form = await api(
+  const key = ws.apiKey.key;
+  const form = await api<{ publicKey: string }>(
     worker.url,
     "/api/v1/forms",
     {
@@ -102,7 +102,7 @@ export default async function setup(project: TestProject) {
     },
     key,
   );
-  const reps = [];
+  const reps: { id: string; name: string }[] = [];
   for (const name of ["Ava Santos", "Ben Okafor"]) reps.push(await api(worker.url, "/api/v1/reps", { name }, key));
   html = hostPage(worker.url, form.publicKey);
 
@@ -113,7 +113,7 @@ export default async function setup(project: TestProject) {
     formKey: form.publicKey,
     fakeApiUrl: fake.url,
     libsqlUrl: db.url,
-    reps: reps.map((r: { id: string; name: string }) => ({ id: r.id, name: r.name })),
+    reps: reps.map((r) => ({ id: r.id, name: r.name })),
   });
 
   return async () => {

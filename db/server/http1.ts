@@ -1,0 +1,364 @@
+// HTTP/1.1 on node:net, just as much of it as Hrana clients (workerd's fetch, undici, node:http, curl) use:
+// keep-alive and pipelining, Content-Length or chunked request bodies, Expect: 100-continue, and answers
+// with a length or chunked (the cursor's NDJSON). node:http cost about 100 µs of server CPU per request
+// here, its streams and objects more than the query itself; this costs about 60. Anything outside that
+// subset (other transfer codings, folded headers, both a length and chunked) is refused with a 4xx/5xx
+// and the connection closed, never guessed at.
+
+import { createServer, type Server, type Socket } from "node:net";
+
+export interface HttpRequest {
+  method: string;
+  /** The request target as sent (path and query). */
+  url: string;
+  /** Lower-case names; a repeated header keeps its last value (none of ours may repeat). */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The body was over maxBodyBytes: it was read and dropped, `body` is empty. */
+  bodyTooLarge: boolean;
+}
+
+export type HttpHandler = (req: HttpRequest, res: HttpResponse) => void;
+
+export interface Http1Options {
+  /** Larger bodies are read to their end and dropped (so the client gets to read the answer). */
+  maxBodyBytes: number;
+  /** Idle keep-alive connections are closed after this long. */
+  idleTimeoutMs: number;
+}
+
+const MAX_HEAD_BYTES = 64 * 1024;
+const CRLF = Buffer.from("\r\n");
+const HEAD_END = Buffer.from("\r\n\r\n");
+
+const REASONS: Record<number, string> = {
+  100: "Continue",
+  200: "OK",
+  204: "No Content",
+  400: "Bad Request",
+  401: "Unauthorized",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  413: "Payload Too Large",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  505: "HTTP Version Not Supported",
+};
+
+/** Flat name/value pairs, lower-case names, in the order they are to be written. */
+export type HeaderList = readonly (string | number)[];
+
+function headLines(status: number, headers: HeaderList, extra: string): string {
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  return `${head}${extra}\r\n`;
+}
+
+/** One answer on a connection; the next pipelined request is read once it has ended. */
+export class HttpResponse {
+  private state: "new" | "streaming" | "done" = "new";
+
+  constructor(
+    private readonly conn: HttpConnection,
+    private readonly head: boolean,
+    private readonly keepAlive: boolean,
+    private readonly chunkedOk: boolean,
+  ) {}
+
+  get headersSent(): boolean {
+    return this.state !== "new";
+  }
+
+  /** The whole answer at once, with its length. */
+  send(status: number, headers: HeaderList, body: string | Buffer = ""): void {
+    if (this.state !== "new") {
+      this.end();
+      return;
+    }
+    this.state = "done";
+    const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+    // 204 and 304 carry no body and, per RFC 9110, no Content-Length either.
+    const framing = status === 204 || status === 304 ? "" : `content-length: ${length}\r\n`;
+    const head = headLines(status, headers, `${framing}${this.keepAlive ? "" : "connection: close\r\n"}`);
+    if (this.head || length === 0) this.conn.write(head);
+    else if (typeof body === "string") this.conn.write(head + body);
+    else this.conn.write(Buffer.concat([Buffer.from(head, "latin1"), body]));
+    this.conn.finished(this.keepAlive);
+  }
+
+  /** Starts an answer whose length is not known yet: chunked, or (HTTP/1.0) ended by closing. */
+  start(status: number, headers: HeaderList): void {
+    if (this.state !== "new") return;
+    this.state = "streaming";
+    const framing = this.chunkedOk ? "transfer-encoding: chunked\r\n" : "connection: close\r\n";
+    this.conn.write(headLines(status, headers, framing));
+  }
+
+  write(text: string): void {
+    if (this.state !== "streaming" || this.head || text.length === 0) return;
+    this.conn.write(this.chunkedOk ? `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n` : text);
+  }
+
+  end(): void {
+    if (this.state === "done") return;
+    if (this.state === "new") {
+      this.send(200, []);
+      return;
+    }
+    this.state = "done";
+    if (this.chunkedOk && !this.head) this.conn.write("0\r\n\r\n");
+    this.conn.finished(this.keepAlive && this.chunkedOk);
+  }
+}
+
+class ProtocolError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  keepAlive: boolean;
+  chunkedOk: boolean;
+  /** Bytes still to read of a Content-Length body; -1 while reading a chunked one. */
+  remaining: number;
+  /** Inside a chunked body: bytes left in the current chunk, or -1 when a size line comes next. */
+  chunkLeft: number;
+  trailers: boolean;
+  parts: Buffer[];
+  size: number;
+}
+
+/** One client connection: reads requests in order and hands each to the handler once its body is in. */
+class HttpConnection {
+  private buffered: Buffer | undefined;
+  private pending: Pending | undefined;
+  /** A request is with the handler; later (pipelined) bytes wait in `buffered`. */
+  private busy = false;
+  private closing = false;
+  /** The client has sent its last byte (half-close); answer what it sent, then close. */
+  private peerEnded = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly handler: HttpHandler,
+    private readonly opts: Http1Options,
+  ) {
+    socket.setNoDelay(true);
+    socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("end", () => {
+      this.peerEnded = true;
+      if (!this.busy) this.socket.end();
+    });
+    socket.on("error", () => socket.destroy());
+  }
+
+  write(data: string | Buffer): void {
+    // The client may have gone (or half-closed) while its request ran.
+    if (this.socket.writable) this.socket.write(data);
+  }
+
+  /** The current answer is complete: read the next request, or close. */
+  finished(keepAlive: boolean): void {
+    this.busy = false;
+    if (!keepAlive || this.closing || (this.peerEnded && this.buffered === undefined)) {
+      this.closing = true;
+      this.socket.end();
+      return;
+    }
+    if (this.buffered !== undefined) {
+      const rest = this.buffered;
+      this.buffered = undefined;
+      this.onData(rest);
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    let data = this.buffered === undefined ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.buffered = undefined;
+    try {
+      // Bounded by the bytes at hand: every turn consumes some, or stops to wait for more.
+      while (data.length > 0 && !this.busy && !this.closing) {
+        const used = this.pending === undefined ? this.readHead(data) : this.readBody(this.pending, data);
+        if (used === 0) break;
+        data = data.subarray(used);
+      }
+    } catch (e) {
+      this.fail(e instanceof ProtocolError ? e : new ProtocolError(400, "Malformed request"));
+      return;
+    }
+    if (data.length > 0) this.buffered = data;
+    // Only an unfinished head can pile up here while no request is being answered (pipelined bytes wait).
+    if (
+      !this.busy &&
+      this.pending === undefined &&
+      this.buffered !== undefined &&
+      this.buffered.length > MAX_HEAD_BYTES
+    ) {
+      this.fail(new ProtocolError(431, "Request head too large"));
+    }
+  }
+
+  /** Parses a request head; returns the bytes used, 0 while it is incomplete. */
+  private readHead(data: Buffer): number {
+    // Empty lines before a request line are allowed (RFC 9112 §2.2).
+    let start = 0;
+    while (data[start] === 0x0d && data[start + 1] === 0x0a) start += 2;
+    const end = data.indexOf(HEAD_END, start);
+    if (end < 0) return start;
+    if (end - start > MAX_HEAD_BYTES) throw new ProtocolError(431, "Request head too large");
+    const lines = data.toString("latin1", start, end).split("\r\n");
+    const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.([01])$/.exec(lines[0]!);
+    if (requestLine === null) throw new ProtocolError(400, "Malformed request line");
+    const [, method, url, minor] = requestLine as unknown as [string, string, string, string];
+    // No prototype: a header named __proto__ is just a header.
+    const headers: Record<string, string> = Object.create(null);
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const colon = line.indexOf(":");
+      // No name, or a folded continuation line (obsolete, and a smuggling vector).
+      if (colon <= 0 || line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
+        throw new ProtocolError(400, "Malformed header line");
+      }
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (name === "content-length" && headers[name] !== undefined && headers[name] !== value) {
+        throw new ProtocolError(400, "Conflicting Content-Length headers");
+      }
+      headers[name] = value;
+    }
+
+    const http10 = minor === "0";
+    const connection = (headers.connection ?? "").toLowerCase();
+    const keepAlive = http10 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
+    const te = headers["transfer-encoding"];
+    const cl = headers["content-length"];
+    let remaining = 0;
+    if (te !== undefined) {
+      if (cl !== undefined) throw new ProtocolError(400, "Both Content-Length and Transfer-Encoding");
+      if (te.toLowerCase() !== "chunked") throw new ProtocolError(501, `Transfer-Encoding ${te} is not supported`);
+      remaining = -1;
+    } else if (cl !== undefined) {
+      if (!/^\d{1,15}$/.test(cl)) throw new ProtocolError(400, "Invalid Content-Length");
+      remaining = Number(cl);
+    }
+    if ((headers.expect ?? "").toLowerCase() === "100-continue" && !http10) {
+      this.write("HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    this.pending = {
+      method,
+      url,
+      headers,
+      keepAlive,
+      chunkedOk: !http10,
+      remaining,
+      chunkLeft: -1,
+      trailers: false,
+      parts: [],
+      size: 0,
+    };
+    const used = end + HEAD_END.length;
+    if (remaining === 0) this.dispatch(this.pending);
+    return used;
+  }
+
+  /** Takes body bytes; returns the bytes used, 0 while a chunk-size line is incomplete. */
+  private readBody(p: Pending, data: Buffer): number {
+    if (p.remaining >= 0) {
+      const take = Math.min(p.remaining, data.length);
+      this.keep(p, data.subarray(0, take));
+      p.remaining -= take;
+      if (p.remaining === 0) this.dispatch(p);
+      return take;
+    }
+    if (p.chunkLeft > 0) {
+      const take = Math.min(p.chunkLeft, data.length);
+      this.keep(p, data.subarray(0, take));
+      p.chunkLeft -= take;
+      return take;
+    }
+    // A size line, the CRLF after a chunk's data, or a trailer line: one line at a time.
+    const eol = data.indexOf(CRLF);
+    if (eol < 0) {
+      if (data.length > MAX_HEAD_BYTES) throw new ProtocolError(400, "Chunk line too long");
+      return 0;
+    }
+    const line = data.toString("latin1", 0, eol);
+    if (p.trailers) {
+      if (line === "") this.dispatch(p);
+      return eol + 2;
+    }
+    if (p.chunkLeft === 0) {
+      if (line !== "") throw new ProtocolError(400, "Missing CRLF after chunk data");
+      p.chunkLeft = -1;
+      return eol + 2;
+    }
+    const size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+    if (size === null) throw new ProtocolError(400, "Invalid chunk size");
+    const n = Number.parseInt(size[1]!, 16);
+    if (n === 0) p.trailers = true;
+    else p.chunkLeft = n;
+    return eol + 2;
+  }
+
+  /** Keeps body bytes up to the limit; beyond it they are counted and dropped. */
+  private keep(p: Pending, bytes: Buffer): void {
+    p.size += bytes.length;
+    if (p.size <= this.opts.maxBodyBytes) p.parts.push(bytes);
+  }
+
+  private dispatch(p: Pending): void {
+    this.pending = undefined;
+    this.busy = true;
+    const res = new HttpResponse(this, p.method === "HEAD", p.keepAlive, p.chunkedOk);
+    const bodyTooLarge = p.size > this.opts.maxBodyBytes;
+    const body = bodyTooLarge ? Buffer.alloc(0) : p.parts.length === 1 ? p.parts[0]! : Buffer.concat(p.parts);
+    this.handler({ method: p.method, url: p.url, headers: p.headers, body, bodyTooLarge }, res);
+  }
+
+  /** Answers a request that could not be read and closes: its end, and so the next request's start, is unknown. */
+  private fail(e: ProtocolError): void {
+    this.pending = undefined;
+    this.buffered = undefined;
+    if (this.busy) {
+      // An answer is still being produced for an earlier request; just stop reading.
+      this.closing = true;
+      return;
+    }
+    this.busy = true;
+    const body = JSON.stringify({ error: e.message, message: e.message, code: "BAD_HTTP_REQUEST" });
+    new HttpResponse(this, false, false, true).send(e.status, ["content-type", "application/json"], body);
+  }
+}
+
+export interface Http1Server {
+  server: Server;
+  /** Closes every client connection at once (keep-alive ones would hold close() open). */
+  closeAllConnections(): void;
+}
+
+export function createHttp1Server(handler: HttpHandler, opts: Http1Options): Http1Server {
+  const sockets = new Set<Socket>();
+  // Half-open allowed: a client may send its request and then end its side, and still read the answer.
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    new HttpConnection(socket, handler, opts);
+  });
+  return {
+    server,
+    closeAllConnections() {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+  };
+}
