@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Row } from "@libsql/client/web";
+import type { InStatement, Row } from "@libsql/client/web";
 import { LEAD_SOURCES } from "../../../db/schema";
 import { AppError, type FieldErrors, toAppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
@@ -96,6 +96,11 @@ export interface CaptureOptions extends Scope {
   quiet?: boolean;
   /** A new lead goes to this active rep instead of the rotation (an import naming who already works it). */
   ownerRepId?: string | undefined;
+  /**
+   * The caller's own writes of this step, in the same batch (a webhook marking its message handled): run on every
+   * attempt, so each must be idempotent and, if it should follow the inquiry, conditional on its recorded event.
+   */
+  alsoWrite?: InStatement[] | undefined;
 }
 
 /**
@@ -105,7 +110,7 @@ export interface CaptureOptions extends Scope {
  * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  { ctx, workspace, actor, scoring, quiet = false, ownerRepId }: CaptureOptions,
+  { ctx, workspace, actor, scoring, quiet = false, ownerRepId, alsoWrite = [] }: CaptureOptions,
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);
@@ -400,6 +405,7 @@ export async function captureLead(
                 ]),
               ]
             : []),
+          ...alsoWrite,
           // Last: the routing version and open-lead counts after this write, for the next capture's decision.
           ...routingReadBack(workspace.id),
         ],
