@@ -26,7 +26,21 @@ export interface Arrivals {
  */
 export async function measureArrivals(
   ctx: BenchContext,
-  o: { label: string; total: number; send(i: number): Promise<boolean>; match(call: RecordedCall): number | null },
+  o: {
+    label: string;
+    total: number;
+    /** Indexes run from here (default 0), so several runs into one workspace never share a lead. */
+    first?: number;
+    /** Closed loop with this many in flight (default the bench's concurrency); ignored when paced. */
+    concurrency?: number;
+    /**
+     * Open loop: one request every 1000/perSecond ms whatever the answers, the way prospects arrive at a desk that
+     * is not flooded (a closed loop at 16 in flight measures queueing: latency = in flight / throughput).
+     */
+    perSecond?: number;
+    send(i: number): Promise<boolean>;
+    match(call: RecordedCall): number | null;
+  },
 ): Promise<Arrivals> {
   const sentAt = new Map<number, number>();
   const arrivals = new Map<number, number[]>();
@@ -37,17 +51,18 @@ export async function measureArrivals(
   });
   let lastSent = 0;
   try {
-    const { failed } = await runPool(
-      o.total,
-      ctx.concurrency,
-      async (i) => {
-        sentAt.set(i, performance.now());
-        const ok = await o.send(i);
-        lastSent = performance.now();
-        return ok;
-      },
-      (done) => ctx.progress.update(o.label, `${done}/${o.total} sent, ${arrivals.size} received`),
-    );
+    const first = o.first ?? 0;
+    const task = async (i: number) => {
+      sentAt.set(first + i, performance.now());
+      const ok = await o.send(first + i).catch(() => false);
+      lastSent = performance.now();
+      return ok;
+    };
+    const progress = (done: number) =>
+      ctx.progress.update(o.label, `${done}/${o.total} sent, ${arrivals.size} received`);
+    const { failed } = o.perSecond
+      ? await paced(o.total, o.perSecond, task, progress)
+      : await runPool(o.total, o.concurrency ?? ctx.concurrency, task, progress);
     const expected = o.total - failed;
     while (arrivals.size < expected && performance.now() - lastSent < DRAIN_MS) {
       ctx.progress.update(o.label, `waiting: ${arrivals.size}/${expected} received`);
@@ -64,6 +79,25 @@ export async function measureArrivals(
   } finally {
     stop();
   }
+}
+
+/** Starts task i at start + i / perSecond (bounded by `total`), without waiting for earlier ones to answer. */
+async function paced(
+  total: number,
+  perSecond: number,
+  task: (i: number) => Promise<boolean>,
+  onProgress: (done: number) => void,
+): Promise<{ failed: number }> {
+  const start = performance.now();
+  const running: Promise<boolean>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = start + (i * 1000) / perSecond - performance.now();
+    if (wait > 0) await sleep(wait);
+    running.push(task(i));
+    onProgress(i + 1);
+  }
+  const results = await Promise.all(running);
+  return { failed: results.filter((ok) => !ok).length };
 }
 
 /** p50 / p90 / p99, or a plain statement when nothing arrived (a matcher out of step with the message, not NaN). */

@@ -5,13 +5,14 @@ import type { ResultRow } from "./scenario";
 export type CpuSpent = { label: string; ms: number }[];
 
 // wrangler dev runs two workerd, its proxy (started first) in front of the Worker's own, and node and esbuild
-// processes of its own (the CLI, its bundler).
+// processes of its own (the CLI, its bundler). Miniflare alone runs one workerd: the Worker's.
 function labels(tree: Map<number, { name: string }>): Map<number, string> {
   let workerds = 0;
+  const single = [...tree.values()].filter((p) => p.name === "workerd").length === 1;
   const out = new Map<number, string>();
   for (const pid of [...tree.keys()].sort((a, b) => a - b)) {
     const name = tree.get(pid)!.name;
-    if (name === "workerd") out.set(pid, workerds++ === 0 ? "workerd (proxy)" : "workerd (Worker)");
+    if (name === "workerd") out.set(pid, single || workerds++ > 0 ? "workerd (Worker)" : "workerd (proxy)");
     else out.set(pid, `wrangler's ${name}`);
   }
   return out;
@@ -44,10 +45,10 @@ const perItem = (spent: CpuSpent, n: number) =>
     .map((s) => `${s.label} ${((s.ms * 1000) / n).toFixed(0)} µs`)
     .join(", ");
 
-export function cpuSplitRow(capture: CpuSpent, raw: CpuSpent, n: number): ResultRow {
+export function cpuSplitRow(capture: CpuSpent, raw: CpuSpent, n: number, served = ""): ResultRow {
   const total = (spent: CpuSpent) => `${((spent.reduce((a, s) => a + s.ms, 0) * 1000) / n).toFixed(0)} µs`;
   return {
-    metric: "CPU per captured lead vs per raw INSERT",
+    metric: `CPU per captured lead vs per raw INSERT${served ? `, ${served}` : ""}`,
     value: `${total(capture)} vs ${total(raw)}`,
     how:
       `CPU time from /proc over each run (capture's includes its 64 warm-up POSTs). Capture: ${perItem(capture, n)}. ` +

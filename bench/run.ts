@@ -14,6 +14,7 @@ import { measureBundle } from "./bundle-size";
 import { measureCapture } from "./capture-throughput";
 import { Cleanup } from "./cleanup";
 import { cpuSplit, cpuSplitRow } from "./cpu-split";
+import { startMiniflareWorker } from "./miniflare-worker";
 import { Progress } from "./progress";
 import { measureRawInsert } from "./raw-insert";
 import { renderConsole, renderMarkdown } from "./report";
@@ -104,6 +105,26 @@ async function main() {
         how: "same run, same server, same concurrency",
       },
       cpuSplitRow(captureCpu, rawCpu, ctx.leads),
+    );
+    // The same product code and bindings without wrangler dev's proxy (a second workerd and its node process):
+    // the deploy bundle served by Miniflare, against the same libSQL server, into a workspace of its own.
+    progress.update("capture", "Miniflare: wrangler deploy --dry-run, then the bundle in workerd");
+    const served = "Worker served by Miniflare (no wrangler dev proxy)";
+    const mf = await startMiniflareWorker(cleanup, stack.db.url, stack.dir, vars);
+    const mfSplit = cpuSplit(mf.pid);
+    const direct = await measureCapture(ctx, { url: mf.url, workspace: await seedBenchWorkspace(mf.url), served });
+    const directCpu = mfSplit.take();
+    await mf.stop();
+    rows.push(
+      ...direct.rows,
+      {
+        metric: `Capture / raw INSERT, ${served}`,
+        value: (direct.leadsPerSecond / raw.insertsPerSecond).toFixed(2),
+        how:
+          `${direct.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)}: the raw INSERT run above, ` +
+          "same server and concurrency, same bench run",
+      },
+      cpuSplitRow(directCpu, rawCpu, ctx.leads, served),
     );
   }
   for (const s of scenarios.filter((p) => p.run && !p.pending && wanted(p.id))) rows.push(...(await s.run!(ctx)));

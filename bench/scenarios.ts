@@ -7,6 +7,7 @@ import type { Scenario } from "./scenario";
 import { measureServerInsert } from "./server-insert";
 import { measureSlaLatency } from "./sla-latency";
 import { measureSpeedToLead } from "./speed-to-lead";
+import { measureSpeedToLeadTelegram } from "./speed-to-lead-telegram";
 import { measureSpeedToLeadWhatsapp } from "./speed-to-lead-whatsapp";
 import { measureWhatsappBatch } from "./whatsapp-batch";
 
@@ -28,6 +29,12 @@ export const scenarios: Scenario[] = [
     title: "Speed to lead: WhatsApp inbound webhook → auto-reply received at a fake Graph API (p50 / p90 / p99)",
     plan: "signed fixture webhooks from test/fixtures; WHATSAPP_GRAPH_URL → a loopback fake timestamping /messages",
     run: measureSpeedToLeadWhatsapp,
+  },
+  {
+    id: "speed-to-lead-telegram",
+    title: "Speed to lead: a prospect's Telegram message → rep alert received at a fake Bot API (p50 / p90 / p99)",
+    plan: "one webhook update per new user (test/fixtures), secret token as setWebhook set it; alerts matched by name",
+    run: measureSpeedToLeadTelegram,
   },
   {
     id: "whatsapp-batch",

@@ -34,8 +34,9 @@ function inbound(template: any, i: number): { body: string; signature: string } 
 }
 
 /**
- * WhatsApp inbound → the instant auto-reply arriving at the fake Graph API, per lead. The auto-reply row is
- * written in the capture batch the webhook's 200 waits for, and sent under waitUntil; each prospect has its
+ * WhatsApp inbound → the instant auto-reply arriving at the fake Graph API, per lead. With the inbound queue a
+ * single-message webhook is answered at once and handled right after under waitUntil (capture, then the auto-reply
+ * sent), its queued copy delayed a minute as the safety net; without it the 200 waits for the capture. Each has its
  * own wa_id, which is the `to` of the reply: that is how an arrival is matched to its webhook.
  */
 export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<ResultRow[]> {
@@ -117,8 +118,9 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
       value: perLead.toFixed(2),
       how:
         "GET /_stats on the local server before and after the WhatsApp speed-to-lead run, divided by the leads " +
-        `whose auto-reply was sent by then (${sentRows}): the webhook's reads and writes (with the inbound queue: ` +
-        "the hook's and the consumer's) plus the auto-reply's claim and result",
+        `whose auto-reply was sent by then (${sentRows}): the hook's channel lookup with the delivery's reads, the ` +
+        "capture's batch after the 200, the auto-reply's claim and result; each webhook's delayed safety-net copy " +
+        "reaches the queue consumer a minute later, after this count",
     },
   ];
 }

@@ -1,10 +1,13 @@
-import { measureArrivals, outboxStates, percentiles } from "./arrivals";
+import { type Arrivals, measureArrivals, outboxStates, percentiles } from "./arrivals";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
 import { connectTelegramReps } from "./telegram-reps";
 
 const LEADS = 1000;
 const REPS = 4;
+const SINGLE_LEADS = 100;
+const PACED_LEADS = 200;
+const PACED_RATE = 10;
 
 /**
  * Form POST → the rep alert arriving at the fake Bot API, per lead: the alert is written in the capture
@@ -16,39 +19,61 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
   await connectTelegramReps(ctx.worker.url, ws, 700_000);
 
   const url = `${ctx.worker.url}/f/${ws.formKey}`;
-  const run = await measureArrivals(ctx, {
-    label: "speed to lead (form)",
-    total: LEADS,
-    async send(i) {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: `S2L ${i}`, email: `s2l-${i}@bench.test`, message: "Call me" }),
-      });
-      await res.arrayBuffer();
-      return res.status === 200;
-    },
-    match(call) {
-      // "New lead (form): S2L 17 · score 5/10", "HOT " first for hot leads.
-      const m =
-        call.api === "telegram" ? /^(?:HOT )?New lead \(form\): S2L (\d+)\b/m.exec(String(call.body.text)) : null;
-      return m ? Number(m[1]) : null;
-    },
-  });
+  const run = (label: string, total: number, first: number, loop: { concurrency?: number; perSecond?: number }) =>
+    measureArrivals(ctx, {
+      label,
+      total,
+      first,
+      ...loop,
+      async send(i) {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: `S2L ${i}`, email: `s2l-${i}@bench.test`, message: "Call me" }),
+        });
+        await res.arrayBuffer();
+        return res.status === 200;
+      },
+      match(call) {
+        // "New lead (form): S2L 17 · score 5/10", "HOT " first for hot leads.
+        const m =
+          call.api === "telegram" ? /^(?:HOT )?New lead \(form\): S2L (\d+)\b/m.exec(String(call.body.text)) : null;
+        return m ? Number(m[1]) : null;
+      },
+    });
+  const saturated = await run("speed to lead (form)", LEADS, 0, {});
+  // What one prospect waits when the desk is not flooded: the same path, one POST at a time, then arriving at a
+  // steady rate. Same workspace, reps and bot, after the saturated run (so the isolate and caches are warm).
+  const single = await run("speed to lead (form), one at a time", SINGLE_LEADS, LEADS, { concurrency: 1 });
+  const steady = await run("speed to lead (form), paced", PACED_LEADS, LEADS + SINGLE_LEADS, { perSecond: PACED_RATE });
+  const alertRows = await outboxStates(ctx, ws.id, "rep_alert");
+  const counts = (r: Arrivals, n: number) =>
+    `${r.received}/${n} alerts received, ${r.missing} missing, ${r.duplicated} duplicated, ${r.failed} POSTs failed`;
   return [
     {
       metric:
         `Speed to lead: form POST → rep alert received at the fake Bot API, p50 / p90 / p99 ` +
-        `(${LEADS.toLocaleString("en")} leads)`,
-      value: percentiles(run.latencies),
+        `(${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight)`,
+      value: percentiles(saturated.latencies),
       how:
-        `${LEADS} form POSTs, concurrency ${ctx.concurrency}, ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), ` +
-        `bot connected through ` +
+        `${LEADS} form POSTs, closed loop at concurrency ${ctx.concurrency} (mostly queueing: in flight / ` +
+        `throughput), ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), bot connected through ` +
         `POST /api/v1/channels/telegram; from sending the POST to the fake receiving sendMessage (waitUntil, no ` +
-        `cron); ` +
-        `${run.received}/${LEADS} alerts received, ${run.missing} missing, ${run.duplicated} duplicated, ` +
-        `${run.failed} POSTs failed; ` +
-        `rep_alert rows: ${await outboxStates(ctx, ws.id, "rep_alert")}`,
+        `cron); ${counts(saturated, LEADS)}; rep_alert rows after the three runs: ${alertRows}`,
+    },
+    {
+      metric: `Speed to lead (form), one lead at a time, p50 / p90 / p99 (${SINGLE_LEADS} leads)`,
+      value: percentiles(single.latencies),
+      how:
+        "same workspace and path, after the saturated run; each POST sent when the previous one answered; " +
+        counts(single, SINGLE_LEADS),
+    },
+    {
+      metric: `Speed to lead (form), paced ${PACED_RATE} leads/s, p50 / p90 / p99 (${PACED_LEADS} leads)`,
+      value: percentiles(steady.latencies),
+      how:
+        `same workspace and path; open loop, one POST every ${1000 / PACED_RATE} ms whatever the answers; ` +
+        `${counts(steady, PACED_LEADS)}`,
     },
   ];
 }

@@ -177,7 +177,7 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
         how:
           `answers: ${small.map((t) => t.toFixed(0)).join(", ")} ms; signed POSTs of ${smallKb.toFixed(0)} KB ` +
           `one after another, each holding ${SMALL} new prospects, answered once verified and queued ` +
-          "(inbound queue; the consumer stores, " +
+          "(over 10 messages: the inbound queue's consumer stores, " +
           "routes and answers them after the 200, also while later deliveries are posted)",
       },
       {

@@ -7,6 +7,8 @@ export interface BotDeps {
   ctx: DomainContext;
   channel: TelegramChannel;
   workspace: WorkspaceRef;
+  /** The rep linked to the update's private chat (null: none), when the hook read it with its lookup. */
+  chatRep?: { chatId: string; rep: LinkedRep | null } | undefined;
 }
 
 export interface LinkedRep {

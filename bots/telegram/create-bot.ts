@@ -45,7 +45,8 @@ function attachDeps(deps: BotDeps): Middleware<BotContext> {
   return async (ctx, next) => {
     ctx.deps = deps;
     ctx.rep = null;
-    if (ctx.chat?.type === "private") {
+    if (ctx.chat?.type === "private" && deps.chatRep?.chatId === String(ctx.chat.id)) ctx.rep = deps.chatRep.rep;
+    else if (ctx.chat?.type === "private") {
       const rs = await deps.ctx.database.client.execute({
         sql: `SELECT id, name FROM rep WHERE workspace_id = ? AND telegram_chat_id = ? AND active = 1`,
         args: [deps.workspace.id, String(ctx.chat.id)],

@@ -6,24 +6,35 @@ import { findTelegramChannel } from "../../workers/domain/channels/telegram-chan
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 import type { InboundHandler } from "../../workers/inbound/inbound-message";
 import { createBot } from "./create-bot";
+import type { UpdateRead } from "./update-read";
 
 /**
  * One update to one bot. An `update_id` already recorded is skipped; otherwise the bot handles it and the id
  * is recorded *after* its effects, so a storage failure leaves it to be tried again (the effects themselves are
- * keyed by the update id, so a partial first try is not doubled). Throws what the bot could not store.
+ * keyed by the update id, so a partial first try is not doubled). Throws what the bot could not store. `read`:
+ * what the hook read with its channel lookup (bots/telegram/update-read.ts), saving those reads here.
  */
 export async function handleTelegramUpdate(
   ctx: DomainContext,
   found: { channel: TelegramChannel; workspace: WorkspaceRef },
   update: Update,
+  read?: UpdateRead,
 ): Promise<void> {
   const { client } = ctx.database;
-  const seen = await client.execute({
-    sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
-    args: [found.channel.id, update.update_id],
+  if (read?.seen) return;
+  if (!read) {
+    const seen = await client.execute({
+      sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
+      args: [found.channel.id, update.update_id],
+    });
+    if (seen.rows.length > 0) return;
+  }
+  const bot = createBot(found.channel.config.token, {
+    ctx,
+    channel: found.channel,
+    workspace: found.workspace,
+    chatRep: read?.chatRep,
   });
-  if (seen.rows.length > 0) return;
-  const bot = createBot(found.channel.config.token, { ctx, channel: found.channel, workspace: found.workspace });
   try {
     await bot.handleUpdate(update);
   } catch (err) {

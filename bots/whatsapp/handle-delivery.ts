@@ -4,6 +4,7 @@ import {
   type WhatsappChannel,
 } from "../../workers/domain/channels/whatsapp-channels";
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
+import type { DeliveryRead } from "./delivery-read";
 import { handleWebhook, type WebhookReport } from "./handle-webhook";
 import { readWebhook, webhookNumbers } from "./webhook-payload";
 
@@ -11,12 +12,14 @@ import { readWebhook, webhookNumbers } from "./webhook-payload";
  * One signed delivery to one number's URL. Meta sends every number of an app to the same callback URL, so
  * the changes of the workspace's other numbers under the same app secret are handled here too, each as
  * its own channel (a change for number B that reached A's URL is never answered 200 and dropped). A number
- * the workspace has not connected is recorded on this channel's status (shown in the channel list).
+ * the workspace has not connected is recorded on this channel's status (shown in the channel list). `read`: what
+ * the hook read about this number's messages with its channel lookup (bots/whatsapp/delivery-read.ts).
  */
 export async function handleDelivery(
   ctx: DomainContext,
   found: { channel: WhatsappChannel; workspace: WorkspaceRef },
   body: unknown,
+  read?: DeliveryRead,
 ): Promise<WebhookReport & { unknownNumbers: string[] }> {
   const own = readWebhook(body, found.channel.config.phoneNumberId);
   if (own.skipped.length > 0)
@@ -24,7 +27,7 @@ export async function handleDelivery(
   const numbers = webhookNumbers(body);
   const others = [...numbers.keys()].filter((id) => id !== found.channel.config.phoneNumberId);
   const siblings = others.length > 0 ? await findSiblingNumbers(ctx, found.channel, others) : [];
-  const report = await handleWebhook({ ctx, channel: found.channel, workspace: found.workspace }, own);
+  const report = await handleWebhook({ ctx, channel: found.channel, workspace: found.workspace }, own, read);
   for (const sibling of siblings) {
     const more = await handleWebhook(
       { ctx, channel: sibling, workspace: found.workspace },

@@ -1,8 +1,8 @@
 import type { InStatement } from "@libsql/client/web";
-import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
 import { toAppError } from "../../workers/errors";
 import { decodeAlertReply } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";
+import { type DeliveryRead, deliveryReadResults, deliveryReads, handledMark, openingWrites } from "./delivery-read";
 import { describeMessage } from "./describe-message";
 import { handleProspectMessage } from "./prospect";
 import { handleRepAction } from "./rep-actions";
@@ -22,77 +22,53 @@ export interface WebhookReport {
 
 /**
  * One webhook delivery, possibly batched. Order of work:
- * 1. One round trip: note the webhook's arrival on the channel, open the 24-hour window for every sender (before
- *    any reply is queued, so the auto-reply sees it), read which message ids were handled before, which senders
- *    are reps of the workspace, and which already have a lead (a new prospect's first message goes straight to
- *    the capture).
+ * 1. Note the webhook's arrival on the channel and open the 24-hour window for every sender (before any reply is
+ *    sent, so the auto-reply sees it); read which message ids were handled before, which senders are reps of the
+ *    workspace, and which already have a lead (a new prospect's first message goes straight to the capture).
+ *    One round trip — none when the hook read them with its channel lookup (`read`) and only prospects wrote:
+ *    then those writes ride in each message's own batch.
  * 2. Each new message: a contact's in order (the first creates the lead, the next ones find it), several
- *    contacts at once.
- * 3. One batch: statuses, out-of-band errors, and the handled message ids — recorded after their effects,
- *    so a 2xx means stored, and a storage failure (5xx) makes Meta redeliver what is not recorded yet.
+ *    contacts at once. A prospect's message is marked handled in the batch of its last effect.
+ * 3. One batch, when there is anything left: statuses, out-of-band errors, and the other handled message ids —
+ *    recorded after their effects, so a 2xx means stored, and a storage failure (5xx) makes Meta redeliver what
+ *    is not recorded yet.
  * A message that cannot be handled for any other reason (a bug, a message we cannot read) is logged and
  * acknowledged: redelivering it for 36 hours would not help.
  */
-export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Promise<WebhookReport> {
+export async function handleWebhook(
+  deps: WhatsappDeps,
+  batch: WebhookBatch,
+  read?: DeliveryRead,
+): Promise<WebhookReport> {
   const { client } = deps.ctx.database;
   const now = deps.ctx.now();
   const report: WebhookReport = { handled: 0, duplicates: 0, statuses: batch.statuses.length, dropped: 0 };
-  // [address, at] per sender address, in one statement: a 1,000-message delivery is one upsert, not 2,000.
-  const windows: [string, number][] = [];
-  for (const m of batch.messages) {
-    // The window opened when the user wrote (Meta's timestamp), not when a retry reached us.
-    const at = Math.min(m.timestampMs ?? now, now);
-    for (const address of [m.from, m.fromUserId]) if (address) windows.push([address, at]);
+  const opening = openingWrites(deps.channel.id, batch.messages, now);
+  // Folded into the prospects' batches only when no rep writes (a rep's handlers have batches of their own).
+  const fold = read !== undefined && read.reps.size === 0;
+  let known: DeliveryRead;
+  if (fold) known = read;
+  else {
+    try {
+      const results = await client.batch(
+        [...opening, ...(read ? [] : deliveryReads(deps.channel.id, batch.messages))],
+        "write",
+      );
+      known = read ?? deliveryReadResults(results);
+    } catch (err) {
+      throw toAppError(err);
+    }
   }
-  const ids = JSON.stringify(batch.messages.map((m) => m.id));
-  const phones = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.from ? [`+${m.from}`] : [])))]);
-  const was = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.from ? [m.from] : [])))]);
-  const waUsers = JSON.stringify([...new Set(batch.messages.flatMap((m) => (m.fromUserId ? [m.fromUserId] : [])))]);
-  const seen = new Set<string>();
-  const reps = new Map<string, WhatsappRep>();
-  // Senders a lead already knows by their WhatsApp identity: only their messages need the known-lead write.
-  const known = new Set<string>();
-  try {
-    const results = await client.batch(
-      [
-        channelWebhookSeen(deps.channel.id, now),
-        {
-          sql: `INSERT INTO whatsapp_window (channel_id, address, last_inbound_at)
-                SELECT :ch, j.value ->> 0, j.value ->> 1 FROM json_each(:windows) j WHERE true
-                ON CONFLICT (channel_id, address)
-                DO UPDATE SET last_inbound_at = MAX(last_inbound_at, excluded.last_inbound_at)`,
-          args: { ch: deps.channel.id, windows: JSON.stringify(windows) },
-        },
-        {
-          sql: `SELECT message_id FROM whatsapp_inbound WHERE channel_id = :ch AND message_id IN (SELECT value
-            FROM json_each(:ids))`,
-          args: { ch: deps.channel.id, ids },
-        },
-        {
-          sql: `SELECT id, name, substr(whatsapp_phone, 2) AS wa FROM rep
-                WHERE workspace_id = :ws AND active = 1 AND whatsapp_phone IN (SELECT value FROM json_each(:phones))`,
-          args: { ws: deps.workspace.id, phones },
-        },
-        {
-          sql: `SELECT kind, address FROM lead_identity WHERE workspace_id = :ws
-                AND ((kind = 'whatsapp' AND address IN (SELECT value FROM json_each(:was)))
-                  OR (kind = 'whatsapp-user' AND address IN (SELECT value FROM json_each(:waUsers))))`,
-          args: { ws: deps.workspace.id, was, waUsers },
-        },
-      ],
-      "write",
-    );
-    for (const r of results.at(-3)?.rows ?? []) seen.add(String(r.message_id));
-    for (const r of results.at(-2)?.rows ?? []) reps.set(String(r.wa), { id: String(r.id), name: String(r.name) });
-    for (const r of results.at(-1)?.rows ?? []) known.add(`${r.kind}:${r.address}`);
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const { seen, reps } = known;
+  // The opening writes are stored once one folded batch succeeds; else they go with the last batch.
+  let opened = !fold;
 
   // Each contact's messages in order (the first creates the lead, the next ones find it); different contacts
   // side by side, a few at a time: a batch of 1,000 updates one after another would keep Meta waiting for
   // tens of seconds. Six matches the simultaneous connections a Worker invocation may open.
   const handled: string[] = [];
+  // Handled ids already recorded in their message's own batch.
+  const marked = new Set<string>();
   const byContact = new Map<string, InboundMessage[]>();
   for (const m of batch.messages) {
     if (seen.has(m.id)) {
@@ -108,10 +84,16 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   const worker = async () => {
     for (let next = queue.shift(); next && !storageFailure; next = queue.shift()) {
       // After a contact's first message (which creates the lead if there was none) the lead is known.
-      let leadKnown = next.some((m) => known.has(`whatsapp:${m.from}`) || known.has(`whatsapp-user:${m.fromUserId}`));
+      let leadKnown = next.some(
+        (m) => known.known.has(`whatsapp:${m.from}`) || known.known.has(`whatsapp-user:${m.fromUserId}`),
+      );
       for (const m of next) {
         try {
-          await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined, leadKnown);
+          const also = [...(fold ? opening : []), handledMark(deps, m.id, now)];
+          if (await handleMessage(deps, m, m.from ? reps.get(m.from) : undefined, leadKnown, also)) {
+            marked.add(m.id);
+            opened = true;
+          }
           leadKnown = true;
           report.handled++;
         } catch (err) {
@@ -140,7 +122,10 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   await Promise.all(Array.from({ length: Math.min(CONTACTS_AT_ONCE, queue.length) }, worker));
   if (storageFailure) throw storageFailure;
 
-  const finish: InStatement[] = batch.statuses.flatMap((s) => statusStatements(deps, s));
+  const finish: InStatement[] = [
+    ...(opened ? [] : opening),
+    ...batch.statuses.flatMap((s) => statusStatements(deps, s)),
+  ];
   const lastError = batch.errors.at(-1);
   if (lastError) {
     // Errors about the number itself (e.g. 130429 throughput) carry no message id: kept on the channel,
@@ -151,12 +136,13 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
     });
     console.warn(JSON.stringify({ bot: "whatsapp", channel: deps.channel.id, errors: batch.errors }));
   }
-  if (handled.length > 0) {
+  const unmarked = handled.filter((id) => !marked.has(id));
+  if (unmarked.length > 0) {
     finish.push({
       sql: `INSERT INTO whatsapp_inbound (channel_id, message_id, received_at) SELECT :ch, value, :now
             FROM json_each(:ids) WHERE true
             ON CONFLICT DO NOTHING`,
-      args: { ch: deps.channel.id, ids: JSON.stringify(handled), now },
+      args: { ch: deps.channel.id, ids: JSON.stringify(unmarked), now },
     });
   }
   if (finish.length > 0) {
@@ -169,17 +155,21 @@ export async function handleWebhook(deps: WhatsappDeps, batch: WebhookBatch): Pr
   return report;
 }
 
+/** One message; true when `also` was written with its last effect (a prospect's), false when left to the caller. */
 async function handleMessage(
   deps: WhatsappDeps,
   m: InboundMessage,
   rep: WhatsappRep | undefined,
   leadKnown: boolean,
-): Promise<void> {
+  also: InStatement[],
+): Promise<boolean> {
   const d = describeMessage(m.raw);
   if (rep && m.from) {
     const reply = decodeAlertReply(d.replyId);
-    if (reply) return handleRepAction(deps, rep, m.from, m.id, reply);
-    return handleRepMessage(deps, rep, m, d, m.from);
+    if (reply) await handleRepAction(deps, rep, m.from, m.id, reply);
+    else await handleRepMessage(deps, rep, m, d, m.from);
+    return false;
   }
-  return handleProspectMessage(deps, m, d, leadKnown);
+  await handleProspectMessage(deps, m, d, leadKnown, also);
+  return true;
 }

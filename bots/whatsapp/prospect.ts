@@ -1,3 +1,4 @@
+import type { InStatement } from "@libsql/client/web";
 import { captureLead } from "../../workers/domain/capture/capture-lead";
 import { consentKeyword } from "../../workers/domain/capture/consent-keywords";
 import {
@@ -61,20 +62,24 @@ function attribution(r: Referral | null): {
  * A prospect's message of any type. The first one creates the lead through `captureLead` (dedup by wa_id,
  * phone or BSUID; the profile name; a click-to-WhatsApp ad as its source); later ones go onto the lead's
  * timeline and are relayed to the owner rep. STOP / START change consent. Every write is keyed by the
- * message id, so a redelivery of a half-handled message completes it without doubling anything.
+ * message id, so a redelivery of a half-handled message completes it without doubling anything. `also`: the
+ * caller's writes (marking the message handled) ride in the message's last batch, saving their own round trip.
  */
 export async function handleProspectMessage(
   deps: WhatsappDeps,
   msg: InboundMessage,
   d: DescribedMessage,
   leadKnown = true,
+  also: InStatement[] = [],
 ): Promise<void> {
   const consent =
     d.type === "text" || d.type === "button" || d.type === "interactive" ? consentKeyword(d.text, d.replyId) : null;
   const data = eventData(msg, d);
   // `leadKnown` false: no lead had this WhatsApp identity when the delivery was read, so the known-lead write
   // (a round trip) is skipped; a lead created meanwhile is still found by the capture's dedup.
-  let leadId = leadKnown ? await recordForKnownLead(deps, msg, data) : null;
+  // A consent change is the last write: the caller's writes wait for it.
+  const withLead = consent ? [] : also;
+  let leadId = leadKnown ? await recordForKnownLead(deps, msg, data, withLead) : null;
   if (!leadId) {
     const wa = msg.from;
     // wa_id is the phone in international digits; it dedups against form leads with the same phone. Some
@@ -86,7 +91,7 @@ export async function handleProspectMessage(
     // finds the lead opted out by then (the opt-out below is written first).
     const ctx = consent === "opt_out" ? { ...deps.ctx, waitUntil: undefined } : deps.ctx;
     const { lead } = await captureLead(
-      { ctx, workspace: deps.workspace, actor: { type: "prospect" } },
+      { ctx, workspace: deps.workspace, actor: { type: "prospect" }, alsoWrite: withLead },
       {
         source: "whatsapp",
         whatsappId: wa && wa.length <= 64 ? wa : undefined,
@@ -104,7 +109,7 @@ export async function handleProspectMessage(
     );
     leadId = lead.id;
   }
-  if (consent) await recordConsent(deps, msg, leadId, consent, d.replyId ?? d.text);
+  if (consent) await recordConsent(deps, msg, leadId, consent, d.replyId ?? d.text, also);
 }
 
 /**
@@ -116,6 +121,7 @@ async function recordForKnownLead(
   deps: WhatsappDeps,
   msg: InboundMessage,
   data: ReturnType<typeof eventData>,
+  also: InStatement[],
 ): Promise<string | null> {
   const now = deps.ctx.now();
   // The lead by wa_id first, then by BSUID (the same precedence as capture).
@@ -190,6 +196,7 @@ async function recordForKnownLead(
     { sql: `SELECT ${lead} AS id`, args: who },
     // Last, so the indexes above stay put: the identity it did not have yet joins the lead.
     { sql: attachIdentities(lead), args: { ...who, now } },
+    ...also,
   ]);
   const id = results[4]?.rows[0]?.id;
   return typeof id === "string" ? id : null;
@@ -202,6 +209,7 @@ async function recordConsent(
   leadId: string,
   action: "opt_out" | "opt_in",
   text: string,
+  also: InStatement[],
 ) {
   const to = msg.from ?? msg.fromUserId!;
   await commitAndSend(deps.ctx, [
@@ -223,5 +231,6 @@ async function recordConsent(
       leadId,
       key: messageKey(deps, msg.id, "consent"),
     }),
+    ...also,
   ]);
 }

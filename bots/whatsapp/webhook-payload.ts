@@ -247,3 +247,25 @@ export function webhookNumbers(body: unknown): Map<string, { messages: number; s
   }
   return numbers;
 }
+
+/**
+ * Who wrote in the webhook, any number: each message's wa_id, else its BSUID (messages Meta sent without a
+ * sender are skipped later anyway). Deliveries naming the same sender are handled in order.
+ */
+export function webhookSenders(body: unknown): string[] {
+  const senders = new Set<string>();
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) return [];
+  for (const rawEntry of envelope.data.entry) {
+    const entry = entrySchema.safeParse(rawEntry);
+    for (const rawChange of entry.success ? (entry.data.changes ?? []) : []) {
+      const change = changeSchema.safeParse(rawChange);
+      for (const raw of change.success ? (change.data.value.messages ?? []) : []) {
+        const msg = messageSchema.safeParse(raw);
+        const from = msg.success ? (blank(msg.data.from) ?? blank(msg.data.from_user_id)) : null;
+        if (from !== null) senders.add(from);
+      }
+    }
+  }
+  return [...senders];
+}

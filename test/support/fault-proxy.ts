@@ -8,10 +8,12 @@ import { type AddressInfo, connect, createServer, type Socket } from "node:net";
  * - `down`: every connection, open or new, is cut (the Worker sees "Network connection lost");
  * - `drop-response`: every request reaches libSQL (a batch commits) but its answer is cut off;
  * - `drop-write-response`: the same, only for requests that write (hold an INSERT): reads still answer,
- *   so a capture gets past its routing read and loses the answer of its write batch.
+ *   so a capture gets past its routing read and loses the answer of its write batch;
+ * - `refuse-writes`: a request that writes (holds an INSERT) is cut before it reaches libSQL (nothing commits);
+ *   reads pass.
  * Control: `POST <controlUrl>/mode/<mode>`.
  */
-export type FaultMode = "up" | "down" | "drop-response" | "drop-write-response";
+export type FaultMode = "up" | "down" | "drop-response" | "drop-write-response" | "refuse-writes";
 
 export interface FaultProxy {
   url: string;
@@ -44,6 +46,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     let writes = false;
     client.on("data", (chunk: Buffer) => {
       if (chunk.includes("INSERT")) writes = true;
+      if (mode === "refuse-writes" && writes) return drop();
       upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
@@ -54,7 +57,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   });
 
   const control = createHttpServer((req, res) => {
-    const m = /^\/mode\/(up|down|drop-response|drop-write-response)$/.exec(req.url ?? "");
+    const m = /^\/mode\/(up|down|drop-response|drop-write-response|refuse-writes)$/.exec(req.url ?? "");
     if (req.method !== "POST" || !m) {
       res.writeHead(404).end();
       return;

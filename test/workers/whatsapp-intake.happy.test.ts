@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testDb } from "../support/workers/harness";
+import { libsqlStats, testDb } from "../support/workers/harness";
 import { fakeCalls } from "../support/workers/outbox-harness";
 import {
   graphSendsTo,
@@ -251,3 +251,46 @@ describe("whatsapp intake: every message type of the fixtures", () => {
 });
 
 import { eventually } from "../support/workers/outbox-harness";
+
+describe("whatsapp intake: libSQL round trips without the inbound queue", () => {
+  it("a new prospect's message: at most 4 libSQL requests from the webhook to the sent auto-reply", async () => {
+    const num = await workspaceWithNumber({ autoReplyText: "Thanks {name}!" });
+    // The test's own reads count too: each poll is one request, subtracted below.
+    let polls = 0;
+    const sentTo = async (wa: string) => {
+      polls++;
+      const rs = await testDb().execute({
+        sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
+              WHERE l.workspace_id = ? AND l.whatsapp_id = ? AND o.kind = 'auto_reply' AND o.state = 'sent'`,
+        args: [num.ws.id, wa],
+      });
+      return Number(rs.rows[0]!.n);
+    };
+    // Bounded by a count of polls.
+    const replySent = async (wa: string) => {
+      for (let i = 0; i < 100 && (await sentTo(wa)) < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await sentTo(wa)).toBe(1);
+    };
+    // Warm (the isolate caches this workspace's routing and scoring rules, as for any lead after the first) and
+    // settled (the warm lead's send is over before counting starts).
+    const warm = uniqueWaId();
+    await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: warm }, uniqueSuffix()));
+    await replySent(warm);
+
+    const wa = uniqueWaId();
+    const before = (await libsqlStats()).pipelineRequests;
+    const res = await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
+    expect(res.status).toBe(200);
+    // Stored when answered: the channel with the delivery's reads, then the capture's batch (window, handled mark).
+    expect(res.json).toMatchObject({ ok: true, handled: 1 });
+    const answered = (await libsqlStats()).pipelineRequests - before;
+    polls = 0;
+    await replySent(wa);
+    const used = (await libsqlStats()).pipelineRequests - before - polls;
+    // The send after the answer may have begun by the time the answer is read: at most its claim.
+    expect(answered).toBeLessThanOrEqual(3);
+    // With the send: its claim and its outcome.
+    expect(used).toBeLessThanOrEqual(4);
+    expect((await waLeads(num.ws.id)).filter((l) => l.whatsapp_id === wa)).toHaveLength(1);
+  });
+});

@@ -47,6 +47,8 @@ export class Rotation extends DurableObject<Env> {
         at INTEGER NOT NULL)`,
     );
     this.sql.exec(`CREATE INDEX IF NOT EXISTS assignment_at_idx ON assignment (at)`);
+    // Every pick and release reads max(seq): without it that is a scan of a week of assignments per lead.
+    this.sql.exec(`CREATE INDEX IF NOT EXISTS assignment_seq_idx ON assignment (seq)`);
     // What a pick changed, kept until the pick is used or handed back (`release`); pruned with assignments.
     this.sql.exec(`CREATE TABLE IF NOT EXISTS assignment_undo (key TEXT PRIMARY KEY, data TEXT NOT NULL)`);
   }

@@ -7,7 +7,9 @@ import { CHANNELS } from "../../../workers/index";
 /** The test database behind the fault proxy (test/support/fault-proxy.ts). */
 export const faultyLibsqlUrl = inject("faultyLibsqlUrl");
 
-export async function setDatabase(mode: "up" | "down" | "drop-response" | "drop-write-response"): Promise<void> {
+export async function setDatabase(
+  mode: "up" | "down" | "drop-response" | "drop-write-response" | "refuse-writes",
+): Promise<void> {
   const res = await fetch(`${inject("faultControlUrl")}/mode/${mode}`, { method: "POST" });
   if (!res.ok) throw new Error(`fault proxy: ${res.status}`);
 }

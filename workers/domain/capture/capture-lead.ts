@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Row } from "@libsql/client/web";
+import type { InStatement, Row } from "@libsql/client/web";
 import { LEAD_SOURCES } from "../../../db/schema";
 import { AppError, type FieldErrors, toAppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
@@ -13,16 +13,9 @@ import { armSlaSoon } from "../../routing/sla-clock";
 import type { Actor, Scope } from "../context";
 import { liftErasedSuppression } from "../leads/lead-erasure";
 import { type Lead, leadFromRow } from "../leads/lead-row";
-import { underCap } from "../routing/assignment-guard";
 import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
 import { handOverStatements, queuedAlertStatements, reopenedAlertStatements } from "../routing/hand-over";
-import {
-  cachedRouting,
-  ROUTING_UNCHANGED,
-  refreshRouting,
-  rememberRouting,
-  routingReadBack,
-} from "../routing/routing-cache";
+import { cachedRouting, refreshRouting, rememberRouting, routingReadBack } from "../routing/routing-cache";
 import {
   defaultPoolId,
   type ExistingLeadRef,
@@ -31,24 +24,16 @@ import {
   type RoutingContext,
 } from "../routing/routing-context";
 import { drainUnassigned } from "../routing/unassigned-queue";
+import { CAPTURE_SQL } from "./capture-sql";
 import {
   addressOf,
-  attachIdentities,
   collectIdentities,
   identitiesArg,
-  identityMatch,
   identitySchema,
   LEGACY_IDENTITY_COLUMNS,
 } from "./lead-identities";
 import { type ScoringRules, scoreLead } from "./scoring";
 import { getScoringRules } from "./scoring-rules";
-
-// The routed owner, stored only if still under their cap inside the write (else the lead joins the queue).
-const OWNER_IF_UNDER_CAP = `CASE WHEN :owner IS NOT NULL AND ${underCap(":owner")} THEN :owner END`;
-// Where the batch reads the lead back: the outbox and webhook statements follow it.
-const READ_BACK_AT = 7;
-// A closed lead that writes again in a workspace that reopens them (checked on the row inside the write).
-const REOPENS = `:reopen = 1 AND status IN ('won', 'lost')`;
 
 const text = (max: number) => z.string().trim().max(max).optional();
 
@@ -111,6 +96,11 @@ export interface CaptureOptions extends Scope {
   quiet?: boolean;
   /** A new lead goes to this active rep instead of the rotation (an import naming who already works it). */
   ownerRepId?: string | undefined;
+  /**
+   * The caller's own writes of this step, in the same batch (a webhook marking its message handled): run on every
+   * attempt, so each must be idempotent and, if it should follow the inquiry, conditional on its recorded event.
+   */
+  alsoWrite?: InStatement[] | undefined;
 }
 
 /**
@@ -120,7 +110,7 @@ export interface CaptureOptions extends Scope {
  * chat identity within the workspace is the same lead and gets a `re-inquiry` event instead of a new row.
  */
 export async function captureLead(
-  { ctx, workspace, actor, scoring, quiet = false, ownerRepId }: CaptureOptions,
+  { ctx, workspace, actor, scoring, quiet = false, ownerRepId, alsoWrite = [] }: CaptureOptions,
   rawInput: CaptureInput,
 ): Promise<CaptureResult> {
   const parsed = captureInputSchema.safeParse(rawInput);
@@ -146,8 +136,7 @@ export async function captureLead(
     throw AppError.validation({ contact: "A phone number or an email address is required." });
   }
 
-  // Kinds that still have a column on `lead` get it filled too (named args :legacy0, :legacy1, …).
-  const legacy = Object.values(LEGACY_IDENTITY_COLUMNS).map((col, i) => [col, `legacy${i}`] as const);
+  // Kinds that still have a column on `lead` get it filled too (named args :legacy0, :legacy1, … in capture-sql.ts).
   const legacyArgs = Object.fromEntries(
     Object.keys(LEGACY_IDENTITY_COLUMNS).map((kind, i) => [`legacy${i}`, addressOf(identities, kind)]),
   );
@@ -241,20 +230,6 @@ export async function captureLead(
       optimistic: optimistic ? 1 : 0,
       routingVersion: version,
     };
-    // Dedup precedence: this capture's own new row, then phone, email and the channel identities in the order given.
-    // A replayed delivery id writes no lead either (its `created` event could not be written: no lead without its
-    // event); it answers with the lead that delivery recorded.
-    const matched = `COALESCE(
-    (SELECT id FROM lead WHERE id = :id),
-    (SELECT id FROM lead WHERE workspace_id = :ws AND phone = :phone),
-    (SELECT id FROM lead WHERE workspace_id = :ws AND email = :email),
-    ${identityMatch})`;
-    const notReplayed = `NOT EXISTS (SELECT 1 FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey)`;
-    // An identifier is only merged into the matched lead if no other lead of the workspace owns it.
-    const ifFree = (col: string, arg: string) =>
-      `(SELECT :${arg} WHERE NOT EXISTS (SELECT 1 FROM lead WHERE workspace_id = :ws AND ${col} = :${arg}))`;
-    const mergeIfFree = (col: string, arg: string) => `${col} = COALESCE(${col}, ${ifFree(col, arg)})`;
-
     const eventData = {
       channel: input.source,
       formId: input.formId ?? null,
@@ -336,117 +311,53 @@ export async function captureLead(
     let outboxIds: string[] = [];
     let after: ReturnType<typeof refreshRouting> = null;
     try {
+      // The lead, its events and identities, then its read-back. A statement that cannot act in this attempt is
+      // left out (its own condition is false: no owner change, no reopening, an optimistic new lead writes no
+      // update), which spares the server three statements on a new lead's batch.
+      const writes = [
+        stmt(CAPTURE_SQL.insertLead, {
+          ...args,
+          formId: input.formId ?? null,
+          source: input.source,
+          message: blank(input.message),
+          utmSource: blank(input.utm.source),
+          utmMedium: blank(input.utm.medium),
+          utmCampaign: blank(input.utm.campaign),
+          utmTerm: blank(input.utm.term),
+          utmContent: blank(input.utm.content),
+          referrer: blank(input.referrer),
+          pageUrl: blank(input.pageUrl),
+          score: fresh.score,
+          reasons: JSON.stringify(fresh.reasons),
+          hot: fresh.hot ? 1 : 0,
+        }),
+        ...(reOwner !== null ? [stmt(CAPTURE_SQL.reassignedEvent, { ...args, assignEventId, assignData })] : []),
+        ...(reopen ? [stmt(CAPTURE_SQL.reopenedEvent, { ...args, reopenEventId, reason: decision.reason })] : []),
+        ...(optimistic
+          ? []
+          : [
+              stmt(CAPTURE_SQL.updateLead, {
+                ...args,
+                score: again.score,
+                reasons: JSON.stringify(again.reasons),
+                hot: again.hot ? 1 : 0,
+              }),
+            ]),
+        stmt(CAPTURE_SQL.inquiryEvent, {
+          ...args,
+          eventId,
+          actorType: actor.type,
+          actorId: actor.id ?? null,
+          data: JSON.stringify(eventData),
+        }),
+        stmt(CAPTURE_SQL.assignedEvent, { ...args, assignEventId, assignData }),
+        stmt(CAPTURE_SQL.attachIdentities, { ...args, eventId }),
+      ];
+      const readBackAt = writes.length;
       const results = await ctx.database.client.batch(
         [
-          stmt(
-            `INSERT INTO lead (id, workspace_id, form_id, source, status, name, phone, email,
-                  ${legacy.map(([c]) => `${c}, `).join("")} message, fields,
-                  utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer,
-                  page_url, owner_rep_id, pool_id, assigned_at, sla_due_at, score, score_reasons, hot, last_inbound_at,
-                  created_at, updated_at)
-                SELECT :id, :ws, :formId, :source, 'new', :name, :phone, :email,
-                  ${legacy.map(([c, a]) => `${ifFree(c, a)}, `).join("")} :message, :fields,
-                  :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :referrer, :pageUrl,
-                  ${OWNER_IF_UNDER_CAP}, :pool, CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL
-                    ELSE :now END, :slaDue,
-                  :score, :reasons, :hot,
-                  :now, :now, :now
-                WHERE ${notReplayed} AND ${identityMatch} IS NULL AND (:optimistic = 0 OR ${ROUTING_UNCHANGED})
-                ON CONFLICT DO NOTHING`,
-            {
-              ...args,
-              formId: input.formId ?? null,
-              source: input.source,
-              message: blank(input.message),
-              utmSource: blank(input.utm.source),
-              utmMedium: blank(input.utm.medium),
-              utmCampaign: blank(input.utm.campaign),
-              utmTerm: blank(input.utm.term),
-              utmContent: blank(input.utm.content),
-              referrer: blank(input.referrer),
-              pageUrl: blank(input.pageUrl),
-              score: fresh.score,
-              reasons: JSON.stringify(fresh.reasons),
-              hot: fresh.hot ? 1 : 0,
-            },
-          ),
-          // A returning lead whose owner changes: recorded before the update, while the old owner is known.
-          stmt(
-            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
-                SELECT :assignEventId, :ws, id, CASE WHEN owner_rep_id IS NULL THEN 'assigned' ELSE 'reassigned' END,
-                  'system', NULL, json_set(:assignData, '$.from', owner_rep_id), :now
-                FROM lead WHERE id = ${matched} AND id <> :id AND :reOwner IS NOT NULL
-                  AND owner_rep_id IS NOT :reOwner AND ${notReplayed}`,
-            { ...args, assignEventId, assignData },
-          ),
-          // A reopened lead: recorded before the update, while its closed status and old owner are known.
-          stmt(
-            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
-                SELECT :reopenEventId, :ws, id, 'reopened', 'system', NULL,
-                  json_object('fromStatus', status, 'fromRepId', owner_rep_id, 'repId', ${OWNER_IF_UNDER_CAP},
-                    'poolId', :pool, 'reason', :reason), :now
-                FROM lead WHERE id = ${matched} AND id <> :id AND ${REOPENS} AND ${notReplayed}`,
-            { ...args, reopenEventId, reason: decision.reason },
-          ),
-          // Re-inquiry: first-touch attribution stays, missing contact details are filled in, answers refreshed.
-          // A reopened lead starts over as a new inquiry: owner (within cap), SLA and first response from now.
-          stmt(
-            `UPDATE lead SET name = COALESCE(name, :name),
-                  ${mergeIfFree("phone", "phone")}, ${mergeIfFree("email", "email")},
-                  ${legacy.map(([c, a]) => `${mergeIfFree(c, a)}, `).join("")}
-                  fields = json_patch(fields, :fields), last_inbound_at = :now, updated_at = :now,
-                  assigned_at = CASE WHEN ${REOPENS} THEN (CASE WHEN ${OWNER_IF_UNDER_CAP} IS NULL THEN NULL
-                    ELSE :now END)
-                    WHEN :reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner THEN :now ELSE assigned_at END,
-                  sla_due_at = CASE WHEN ${REOPENS} OR (:reOwner IS NOT NULL AND owner_rep_id IS NOT :reOwner)
-                    THEN :slaDue ELSE sla_due_at END,
-                  pool_id = CASE WHEN ${REOPENS} OR :reOwner IS NOT NULL THEN :pool ELSE COALESCE(pool_id, :pool) END,
-                  owner_rep_id = CASE WHEN ${REOPENS} THEN ${OWNER_IF_UNDER_CAP}
-                    ELSE COALESCE(:reOwner, owner_rep_id, :owner) END,
-                  first_response_at = CASE WHEN ${REOPENS} THEN NULL ELSE first_response_at END,
-                  claimed_at = CASE WHEN ${REOPENS} THEN NULL ELSE claimed_at END,
-                  escalated_at = CASE WHEN ${REOPENS} THEN NULL ELSE escalated_at END,
-                  reassign_count = CASE WHEN ${REOPENS} THEN 0 ELSE reassign_count END,
-                  passed_rep_ids = CASE WHEN ${REOPENS} THEN '[]' ELSE passed_rep_ids END,
-                  status = CASE WHEN ${REOPENS} THEN 'new' ELSE status END,
-                  score_reasons = CASE WHEN COALESCE(score, 0) <= :score THEN :reasons ELSE score_reasons END,
-                  hot = CASE WHEN COALESCE(score, 0) <= :score THEN :hot ELSE hot END,
-                  score = MAX(COALESCE(score, 0), :score)
-                WHERE id = ${matched} AND id <> :id AND ${notReplayed} AND :optimistic = 0`,
-            { ...args, score: again.score, reasons: JSON.stringify(again.reasons), hot: again.hot ? 1 : 0 },
-          ),
-          stmt(
-            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, dedup_key, created_at)
-                SELECT :eventId, :ws, m.id, CASE WHEN m.id = :id THEN 'created' ELSE 're-inquiry' END,
-                  :actorType, :actorId, :data, :dedupKey, :now
-                FROM (SELECT ${matched} AS id) AS m WHERE m.id IS NOT NULL AND (:optimistic = 0 OR m.id = :id)
-                ON CONFLICT DO NOTHING`,
-            {
-              ...args,
-              eventId,
-              actorType: actor.type,
-              actorId: actor.id ?? null,
-              data: JSON.stringify(eventData),
-            },
-          ),
-          // A new lead's assignment (or why nobody got it: also a rep who reached their cap meanwhile).
-          stmt(
-            `INSERT INTO lead_event (id, workspace_id, lead_id, type, actor_type, actor_id, data, created_at)
-                SELECT :assignEventId, :ws, :id, CASE WHEN owner_rep_id IS NULL THEN 'unassigned' ELSE 'assigned' END,
-                  'system', NULL, CASE WHEN owner_rep_id IS NOT :owner
-                    THEN json_set(:assignData, '$.repId', NULL, '$.reason', 'at-cap') ELSE :assignData END, :now
-                FROM lead WHERE id = :id`,
-            { ...args, assignEventId, assignData },
-          ),
-          // The channel identities this inquiry brought, recorded with its event (never on a replay).
-          stmt(attachIdentities(`SELECT lead_id FROM lead_event WHERE id = :eventId`), { ...args, eventId }),
-          stmt(
-            `SELECT lead.*, lead.id = :id AS created,
-                  EXISTS (SELECT 1 FROM lead_event WHERE id = :eventId) AS recorded
-                FROM lead WHERE id = COALESCE(${matched},
-                  (SELECT lead_id FROM lead_event WHERE workspace_id = :ws AND dedup_key = :dedupKey))`,
-            { ...args, eventId },
-          ),
+          ...writes,
+          stmt(CAPTURE_SQL.readBack, { ...args, eventId }),
           ...messages.statements,
           // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
           webhookStatement({
@@ -494,16 +405,17 @@ export async function captureLead(
                 ]),
               ]
             : []),
+          ...alsoWrite,
           // Last: the routing version and open-lead counts after this write, for the next capture's decision.
           ...routingReadBack(workspace.id),
         ],
         "write",
       );
-      rows = results[READ_BACK_AT]?.rows;
+      rows = results[readBackAt]?.rows;
       after = refreshRouting(ctx, workspace.id, version, [results.at(-2)?.rows, results.at(-1)?.rows]);
-      const webhookAt = READ_BACK_AT + 1 + messages.statements.length;
+      const webhookAt = readBackAt + 1 + messages.statements.length;
       outboxIds = returnedIds(results, [
-        ...messages.outboxIndexes.map((i) => READ_BACK_AT + 1 + i),
+        ...messages.outboxIndexes.map((i) => readBackAt + 1 + i),
         webhookAt,
         webhookAt + 1,
         ...handOvers.map((_, i) => webhookAt + 2 + i),

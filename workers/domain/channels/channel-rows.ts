@@ -1,3 +1,4 @@
+import type { InStatement, Row } from "@libsql/client/web";
 import { and, asc, eq } from "drizzle-orm";
 import { type ChannelConfig, type ChannelKind, channel } from "../../../db/schema";
 import type { DomainContext, Scope, WorkspaceRef } from "../context";
@@ -33,14 +34,31 @@ export async function findChannelRow<C extends ChannelConfig>(
   id: string,
   kind: ChannelKind,
   complete: (config: C) => boolean,
-): Promise<{ channel: { id: string; workspaceId: string; config: C }; workspace: WorkspaceRef } | null> {
-  const rs = await ctx.database.client.execute({
+): Promise<FoundChannel<C> | null> {
+  const rs = await ctx.database.client.execute(channelRowStatement(id, kind));
+  return foundChannel(rs.rows[0], complete);
+}
+
+export interface FoundChannel<C extends ChannelConfig> {
+  channel: { id: string; workspaceId: string; config: C };
+  workspace: WorkspaceRef;
+}
+
+/** The statement of `findChannelRow`, for a hook that reads more in the same round trip. */
+export function channelRowStatement(id: string, kind: ChannelKind): InStatement {
+  return {
     sql: `SELECT c.id, c.workspace_id, c.config, w.default_country FROM channel c JOIN workspace w
           ON w.id = c.workspace_id
           WHERE c.id = ? AND c.kind = ?`,
     args: [id, kind],
-  });
-  const row = rs.rows[0];
+  };
+}
+
+/** Its row as `findChannelRow` answers. */
+export function foundChannel<C extends ChannelConfig>(
+  row: Row | undefined,
+  complete: (config: C) => boolean,
+): FoundChannel<C> | null {
   if (!row) return null;
   const config = JSON.parse(String(row.config)) as C;
   if (!complete(config)) return null;

@@ -109,11 +109,12 @@ export async function listTelegramChannels(scope: Scope) {
   return (await listChannelRows<TelegramChannelConfig>(scope, "telegram")).map(channelView);
 }
 
+/** What a bot's webhook needs to be served. */
+export const telegramComplete = (c: TelegramChannelConfig) => Boolean(c.token && c.secretToken && c.botInfo);
+
 /** The webhook's lookup: by id alone (the secret in the request proves which workspace it is). */
 export function findTelegramChannel(ctx: DomainContext, id: string) {
-  return findChannelRow<TelegramChannelConfig>(ctx, id, "telegram", (c) =>
-    Boolean(c.token && c.secretToken && c.botInfo),
-  );
+  return findChannelRow<TelegramChannelConfig>(ctx, id, "telegram", telegramComplete);
 }
 
 /** Telegram's answer to a connect call, as our error shape: a bad token is the caller's mistake, an outage is not. */

@@ -160,11 +160,12 @@ export async function listWhatsappChannels(scope: Scope) {
   return (await listChannelRows<WhatsappChannelConfig>(scope, "whatsapp")).map(whatsappChannelView);
 }
 
+/** What a number's webhook needs to be served. */
+export const whatsappComplete = (c: WhatsappChannelConfig) => Boolean(c.phoneNumberId && c.appSecret && c.verifyToken);
+
 /** The webhook's lookup: by id alone (the signature or verify token in the request proves the rest). */
 export function findWhatsappChannel(ctx: DomainContext, id: string) {
-  return findChannelRow<WhatsappChannelConfig>(ctx, id, "whatsapp", (c) =>
-    Boolean(c.phoneNumberId && c.appSecret && c.verifyToken),
-  );
+  return findChannelRow<WhatsappChannelConfig>(ctx, id, "whatsapp", whatsappComplete);
 }
 
 interface GraphPhoneNumber {
