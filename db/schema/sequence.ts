@@ -29,6 +29,10 @@ export const sequence = sqliteTable(
     // Local "HH:MM" in the workspace time zone; a step due inside [start, end) waits for `end`. Null = none.
     quietStart: text("quiet_start").default("21:00"),
     quietEnd: text("quiet_end").default("08:00"),
+    // Owner-chosen stop conditions (opt-out, a closed lead and a switched-off sequence always stop).
+    // Default on: sequences made before these settings existed keep stopping as they always did.
+    stopOnReply: integer("stop_on_reply", { mode: "boolean" }).notNull().default(true),
+    stopOnRepResponse: integer("stop_on_rep_response", { mode: "boolean" }).notNull().default(true),
     ...timestamps,
   },
   (t) => [

@@ -34,7 +34,14 @@ describe("sequences settings page", () => {
     await page.getByRole("button", { name: "Create sequence" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     const [created] = await sequences();
-    expect(created).toMatchObject({ name: "Quote nurture", active: true, quietStart: "21:00", quietEnd: "08:00" });
+    expect(created).toMatchObject({
+      name: "Quote nurture",
+      active: true,
+      quietStart: "21:00",
+      quietEnd: "08:00",
+      stopOnReply: true,
+      stopOnRepResponse: true,
+    });
     expect(created.steps).toMatchObject([
       { position: 1, delayMinutes: 120, sender: "email", subject: "Your quote", template: null },
       { position: 2, delayMinutes: 1440, sender: "whatsapp", text: null, template: "quote_follow_up" },
@@ -60,6 +67,27 @@ describe("sequences settings page", () => {
       [1440, "whatsapp"],
       [4320, "telegram"],
     ]);
+
+    // Stop conditions: keep following up after a reply; a rep taking over still stops. Opt-out is not a setting.
+    const replyBox = page.getByLabel("The prospect writes again");
+    const repBox = page.getByLabel("A rep takes over", { exact: false });
+    expect([await replyBox.isChecked(), await repBox.isChecked()]).toEqual([true, true]);
+    expect(await page.locator("form[data-form=sequence]").textContent()).toContain(
+      "Opting out always stops them: that is the prospect's right, not a setting.",
+    );
+    await replyBox.uncheck();
+    await page.getByRole("button", { name: "Save sequence" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    expect((await sequences())[0]).toMatchObject({ stopOnReply: false, stopOnRepResponse: true });
+    // Shown again on edit, from what was stored.
+    await page.goto(`${env.workerUrl}/app/sequences/${created.id}`);
+    expect([await replyBox.isChecked(), await repBox.isChecked()]).toEqual([false, true]);
+    await repBox.uncheck();
+    await replyBox.check();
+    await page.getByRole("button", { name: "Save sequence" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    expect((await sequences())[0]).toMatchObject({ stopOnReply: true, stopOnRepResponse: false });
+    expect([await replyBox.isChecked(), await repBox.isChecked()]).toEqual([true, false]);
 
     // Quiet hours off and paused.
     await page.getByLabel("Hold steps due between these times until the end of the window").uncheck();

@@ -97,6 +97,41 @@ describe("follow-up sequences through the cron handler", () => {
     expect((await enrollmentsFor(leadB.id))[0]).toMatchObject({ state: "stopped", stop_reason: "closed" });
   });
 
+  it("keeps sending after the prospect writes again when stop-on-reply is off, and stops when it is on", async () => {
+    const ws = await seedWorkspace();
+    const body = (name: string, stopOnReply: boolean) => ({
+      name,
+      stopOnReply,
+      quietStart: null,
+      quietEnd: null,
+      steps: [
+        { delayMinutes: 10, sender: "email", text: `${name} one` },
+        { delayMinutes: 60, sender: "email", text: `${name} two` },
+      ],
+    });
+    const off = await call("POST", "/api/v1/sequences", { key: ws.key, body: body("Off", false) });
+    const on = await call("POST", "/api/v1/sequences", { key: ws.key, body: body("On", true) });
+    expect([off.status, on.status]).toEqual([201, 201]);
+    expect([off.json.stopOnReply, on.json.stopOnReply]).toEqual([false, true]);
+
+    const email = uniqueEmail();
+    await submit(ws.form.publicKey, { name: "Ada", email });
+    const lead = await leadByEmail(ws.key, email);
+    const t0 = Date.now();
+    await tick(t0 + 11 * MIN);
+    expect((await fakeCalls(email)).map((c) => c.body.text).sort()).toEqual(["Off one", "On one"]);
+
+    // The prospect writes again: only the sequence that stops on a reply stops.
+    await submit(ws.form.publicKey, { name: "Ada", email, message: "Thanks, tell me more" });
+    await tick(t0 + 2 * HOUR);
+    expect((await fakeCalls(email)).map((c) => c.body.text).sort()).toEqual(["Off one", "Off two", "On one"]);
+    const bySequence = new Map(
+      (await enrollmentsFor(lead.id)).map((e) => [e.sequence_id, { state: e.state, stop_reason: e.stop_reason }]),
+    );
+    expect(bySequence.get(off.json.id)).toEqual({ state: "done", stop_reason: null });
+    expect(bySequence.get(on.json.id)).toEqual({ state: "stopped", stop_reason: "replied" });
+  });
+
   it("holds a step that falls due at night until the end of quiet hours in the workspace time zone", async () => {
     const ws = await seedWorkspace(); // time zone America/New_York
     await call("POST", "/api/v1/sequences", {
@@ -146,6 +181,8 @@ describe("sequences API", () => {
       active: true,
       quietStart: "21:00",
       quietEnd: "08:00",
+      stopOnReply: true,
+      stopOnRepResponse: true,
     });
     expect(created.json.steps).toMatchObject([
       { position: 1, delayMinutes: 5, sender: "whatsapp", template: "follow_up_1" },
@@ -164,6 +201,17 @@ describe("sequences API", () => {
     });
     expect(patched.status).toBe(200);
     expect(patched.json.active).toBe(false);
+    // The stop settings change on their own; a PATCH without them leaves them as they were.
+    const stops = await call("PATCH", `/api/v1/sequences/${id}`, { key: ws.key, body: { stopOnReply: false } });
+    expect(stops.status).toBe(200);
+    expect(stops.json).toMatchObject({ stopOnReply: false, stopOnRepResponse: true, active: false });
+    await call("PATCH", `/api/v1/sequences/${id}`, { key: ws.key, body: { stopOnRepResponse: false } });
+    expect((await call("GET", `/api/v1/sequences/${id}`, { key: ws.key })).json).toMatchObject({
+      stopOnReply: false,
+      stopOnRepResponse: false,
+    });
+    const listed = (await call("GET", "/api/v1/sequences", { key: ws.key })).json.data;
+    expect(listed[0]).toMatchObject({ id, stopOnReply: false, stopOnRepResponse: false });
     expect(patched.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([
       [1, "A"],
       [2, "B"],
@@ -233,5 +281,32 @@ describe("sequences API", () => {
     });
     expect(foreignForm.status).toBe(422);
     expect(foreignForm.json.error.fields).toHaveProperty("formId");
+    const badStop = await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: { name: "X", stopOnReply: "no", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
+    });
+    expect(badStop.status).toBe(422);
+    expect(Object.keys(badStop.json.error.fields)).toEqual(["stopOnReply"]);
+    const seq = await call("POST", "/api/v1/sequences", {
+      key: ws.key,
+      body: { name: "Y", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
+    });
+    const badPatch = await call("PATCH", `/api/v1/sequences/${seq.json.id}`, {
+      key: ws.key,
+      body: { stopOnRepResponse: 1 },
+    });
+    expect(badPatch.status).toBe(422);
+    expect(Object.keys(badPatch.json.error.fields)).toEqual(["stopOnRepResponse"]);
+
+    // The OpenAPI document follows the schema: both settings in the input and in the answer.
+    const doc = (await call("GET", "/api/openapi.json")).json;
+    const input = doc.paths["/api/v1/sequences"].post.requestBody.content["application/json"].schema;
+    expect(input.properties.stopOnReply).toMatchObject({ type: "boolean" });
+    expect(input.properties.stopOnRepResponse).toMatchObject({ type: "boolean" });
+    expect(input.required).not.toContain("stopOnReply");
+    expect(doc.components.schemas.Sequence.required).toEqual(
+      expect.arrayContaining(["stopOnReply", "stopOnRepResponse"]),
+    );
+    expect((await call("GET", `/api/v1/sequences/${seq.json.id}`, { key: ws.key })).json.stopOnRepResponse).toBe(true);
   });
 });

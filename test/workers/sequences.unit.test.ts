@@ -64,6 +64,8 @@ describe("stop conditions", () => {
     optedOutAt: null,
     enrolledAt: 100,
     sequenceActive: true,
+    stopOnReply: true,
+    stopOnRepResponse: true,
   };
   it("names the first reason that applies", () => {
     expect(stopReason(base)).toBeNull();
@@ -74,6 +76,23 @@ describe("stop conditions", () => {
     expect(stopReason({ ...base, firstResponseAt: 150 })).toBe("rep_took_over");
     expect(stopReason({ ...base, optedOutAt: 120, status: "won" })).toBe("opted_out");
     expect(stopReason({ ...base, sequenceActive: false })).toBe("sequence_inactive");
+  });
+  it("goes on past a reply or a rep's work when the owner turned that condition off", () => {
+    const replied = { ...base, lastInboundAt: 101 };
+    expect(stopReason({ ...replied, stopOnReply: false })).toBeNull();
+    expect(stopReason({ ...replied, stopOnRepResponse: false })).toBe("replied");
+    const worked = { ...base, status: "qualified" as const, firstResponseAt: 150 };
+    expect(stopReason({ ...worked, stopOnRepResponse: false })).toBeNull();
+    expect(stopReason({ ...worked, stopOnReply: false })).toBe("rep_took_over");
+    // Both off: a reply and a rep's work together still let the sequence go on.
+    expect(stopReason({ ...replied, ...worked, stopOnReply: false, stopOnRepResponse: false })).toBeNull();
+  });
+  it("always stops for opt-out, a closed lead and a switched-off sequence, whatever the settings", () => {
+    const off = { ...base, stopOnReply: false, stopOnRepResponse: false };
+    expect(stopReason({ ...off, optedOutAt: 120 })).toBe("opted_out");
+    expect(stopReason({ ...off, status: "lost", lastInboundAt: 101 })).toBe("closed");
+    expect(stopReason({ ...off, status: "spam" })).toBe("closed");
+    expect(stopReason({ ...off, sequenceActive: false, lastInboundAt: 101 })).toBe("sequence_inactive");
   });
 });
 
@@ -86,6 +105,8 @@ describe("planStep", () => {
     position: 1,
     enrolledAt: now - HOUR,
     sequenceActive: true,
+    stopOnReply: true,
+    stopOnRepResponse: true,
     quietStart: "21:00",
     quietEnd: "08:00",
     timezone: "UTC",
@@ -145,5 +166,14 @@ describe("planStep", () => {
       action: "defer",
       until: utc("2026-06-10T23:00:00Z"),
     }); // 01:00 JST → 08:00 JST
+  });
+
+  it("reads the sequence's stop settings", () => {
+    const replied = { lastInboundAt: now - 1 };
+    expect(planStep(due({}, replied), now, all)).toEqual({ action: "stop", reason: "replied" });
+    expect(planStep(due({ stopOnReply: false }, replied), now, all)).toMatchObject({ action: "send" });
+    const worked = { status: "contacted" as const };
+    expect(planStep(due({}, worked), now, all)).toEqual({ action: "stop", reason: "rep_took_over" });
+    expect(planStep(due({ stopOnRepResponse: false }, worked), now, all)).toMatchObject({ action: "send" });
   });
 });

@@ -17,6 +17,8 @@ function toDue(r: Row): DueEnrollment {
     position: Number(r.next_position),
     enrolledAt: Number(r.enrolled_at),
     sequenceActive: Number(r.seq_active) === 1,
+    stopOnReply: Number(r.stop_on_reply) === 1,
+    stopOnRepResponse: Number(r.stop_on_rep_response) === 1,
     quietStart: str(r.quiet_start),
     quietEnd: str(r.quiet_end),
     timezone: String(r.timezone),
@@ -60,7 +62,7 @@ export const scheduleSequenceSteps: CronJob = {
     const { client } = ctx.database;
     const rs = await client.execute({
       sql: `SELECT e.id, e.workspace_id, e.lead_id, e.next_position, e.enrolled_at,
-              s.active AS seq_active, s.quiet_start, s.quiet_end, w.timezone,
+              s.active AS seq_active, s.stop_on_reply, s.stop_on_rep_response, s.quiet_start, s.quiet_end, w.timezone,
               l.status, l.source, l.first_response_at, l.last_inbound_at, l.opted_out_at, l.email, l.telegram_user_id,
                 l.whatsapp_id, l.whatsapp_user_id, l.phone,
               st.sender, st.text, st.subject, st.template,

@@ -21,14 +21,16 @@ const SENDER_LABELS: Record<(typeof STEP_SENDERS)[number], string> = {
   whatsapp: "WhatsApp",
 };
 
-/** What ends a lead's follow-ups: fixed by the scheduler, not a setting (see workers/sequences/stop-conditions). */
+/** What always ends a lead's follow-ups, whatever the sequence's settings (see workers/sequences/stop-conditions). */
 export const STOP_CONDITIONS =
-  "Follow-ups stop when the prospect writes again, opts out (STOP), the lead is closed (won, lost, unqualified, " +
-  "spam), a rep starts working it (contacted, qualified or a first reply) or the sequence is switched off; " +
-  "a step that cannot be delivered stops them too.";
+  "Follow-ups always stop when the prospect opts out (STOP) — that is their right, not a setting — when the lead " +
+  "is closed (won, lost, unqualified, spam) or the sequence is switched off; a step that cannot be delivered " +
+  "stops them too. Each sequence also chooses whether a reply from the prospect or a rep taking over stops them.";
 
 export const NEW_SEQUENCE: Values = {
   active: "on",
+  stopOnReply: "on",
+  stopOnRepResponse: "on",
   quiet: "on",
   quietStart: "21:00",
   quietEnd: "08:00",
@@ -50,6 +52,8 @@ export function sequenceValues(s: Sequence): Values {
     formId: s.formId ?? "",
     source: s.source ?? "",
     poolId: s.poolId ?? "",
+    stopOnReply: s.stopOnReply ? "on" : "",
+    stopOnRepResponse: s.stopOnRepResponse ? "on" : "",
     quiet: s.quietStart && s.quietEnd ? "on" : "",
     quietStart: s.quietStart ?? "",
     quietEnd: s.quietEnd ?? "",
@@ -95,6 +99,8 @@ export function sequenceInputFrom(v: Values) {
     poolId: v.poolId || null,
     quietStart: quiet ? (v.quietStart ?? "") : null,
     quietEnd: quiet ? (v.quietEnd ?? "") : null,
+    stopOnReply: v.stopOnReply === "on",
+    stopOnRepResponse: v.stopOnRepResponse === "on",
     steps,
   };
   const control = (path: string): string => {
@@ -185,6 +191,14 @@ ${notices(opts.saved, errors)}
     <p><label for="quietEnd">Until</label><input type="time" id="quietEnd" name="quietEnd" value="${v.quietEnd ?? ""}"
       ${invalidAttrs(errors, "quietEnd")}>${errorFor(errors, "quietEnd")}</p>
   </div></fieldset>
+  <fieldset style="min-width:0"><legend>Stop a lead's follow-ups when</legend>
+  <p><label>${checkbox(v, "stopOnReply", html`${invalidAttrs(errors, "stopOnReply")}`)}
+    The prospect writes again</label>${errorFor(errors, "stopOnReply")}</p>
+  <p><label>${checkbox(v, "stopOnRepResponse", html`${invalidAttrs(errors, "stopOnRepResponse")}`)}
+    A rep takes over (status contacted or qualified, or a first reply sent)</label>
+    ${errorFor(errors, "stopOnRepResponse")}</p>
+  <p class="muted">Opting out always stops them: that is the prospect's right, not a setting. So do closing the
+    lead and switching the sequence off.</p></fieldset>
   <h2>Steps</h2>${errorFor(errors, "steps")}
   <p class="muted">{name}, {rep_name} and {form} are filled in. Empty steps are ignored.</p>
   ${Array.from({ length: used + SPARE_STEPS }, (_, i) => stepRow(v, errors, i))}

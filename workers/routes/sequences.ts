@@ -39,6 +39,8 @@ const SequenceSchema = z
     poolId: z.string().nullable(),
     quietStart: z.string().nullable(),
     quietEnd: z.string().nullable(),
+    stopOnReply: z.boolean(),
+    stopOnRepResponse: z.boolean(),
     steps: z.array(StepSchema),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),

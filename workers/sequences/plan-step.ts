@@ -11,6 +11,8 @@ export interface DueEnrollment {
   position: number;
   enrolledAt: number;
   sequenceActive: boolean;
+  stopOnReply: boolean;
+  stopOnRepResponse: boolean;
   quietStart: string | null;
   quietEnd: string | null;
   timezone: string;
@@ -64,7 +66,13 @@ function recipientFor(sender: StepSender, lead: DueEnrollment["lead"]): string |
  * a step on any other channel is recorded as skipped rather than queued for a sender that may never come.
  */
 export function planStep(e: DueEnrollment, now: number, available: ReadonlySet<StepSender>): StepPlan {
-  const reason = stopReason({ ...e.lead, enrolledAt: e.enrolledAt, sequenceActive: e.sequenceActive });
+  const reason = stopReason({
+    ...e.lead,
+    enrolledAt: e.enrolledAt,
+    sequenceActive: e.sequenceActive,
+    stopOnReply: e.stopOnReply,
+    stopOnRepResponse: e.stopOnRepResponse,
+  });
   if (reason) return { action: "stop", reason };
   if (!e.step) return { action: "done" };
   const allowedAt = deferPastQuietHours(now, e.timezone, e.quietStart, e.quietEnd);

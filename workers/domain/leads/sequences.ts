@@ -52,6 +52,17 @@ export const SequenceInput = z.object({
     description: "Quiet hours start, workspace time zone; null = none. Default 21:00",
   }),
   quietEnd: Hhmm.nullish().openapi({ description: "Quiet hours end; default 08:00" }),
+  stopOnReply: z.boolean().optional().openapi({
+    description: "Stop a lead's follow-ups when the prospect writes again. Default true",
+  }),
+  stopOnRepResponse: z
+    .boolean()
+    .optional()
+    .openapi({
+      description:
+        "Stop them when a rep takes over (status past `new`, or a first response recorded). Default true. " +
+        "Opting out, a closed lead and a switched-off sequence always stop them",
+    }),
   steps: z.array(StepInput).min(1).max(20),
 });
 export type SequenceInput = z.infer<typeof SequenceInput>;
