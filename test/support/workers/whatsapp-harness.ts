@@ -51,7 +51,10 @@ export async function workspaceWithNumber(
     appSecret: `appsecret-${uniqueSuffix()}`,
     verifyToken: `verify-${uniqueSuffix()}`,
   };
-  const res = await call("POST", "/api/v1/channels/whatsapp", { key: workspace.key, body: { ...n, ...config } });
+  const res = await call<{ id: string }>("POST", "/api/v1/channels/whatsapp", {
+    key: workspace.key,
+    body: { ...n, ...config },
+  });
   if (res.status !== 201) throw new Error(`connect number: ${res.status} ${res.text}`);
   return { ws: workspace, channelId: res.json.id, ...n };
 }
