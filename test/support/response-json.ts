@@ -1,4 +1,15 @@
-import type { form, lead, leadEvent, pool, rep, routingRule, webhookEndpoint } from "../../db/schema";
+import type {
+  form,
+  lead,
+  leadEvent,
+  pool,
+  rep,
+  routingRule,
+  sequence,
+  sequenceStep,
+  webhookEndpoint,
+  workspace,
+} from "../../db/schema";
 
 /**
  * A parsed JSON body as tests read it. Unknown until a test names the shape it reads — `call<{ data: Lead[] }>(…)`
@@ -25,7 +36,6 @@ export type RepJson = typeof rep.$inferSelect;
 export type FormJson = typeof form.$inferSelect;
 export type PoolJson = typeof pool.$inferSelect & { repIds: string[] };
 export type RuleJson = typeof routingRule.$inferSelect;
-export type WebhookJson = typeof webhookEndpoint.$inferSelect;
 
 /** `GET /api/v1/leads/:id`: the lead, its timeline and what was sent to the prospect. */
 export interface LeadDetailJson {
@@ -64,3 +74,55 @@ export interface ApiKeyJson {
   revokedAt: number | null;
   key?: string;
 }
+
+/** `POST /api/v1/workspaces`: the workspace and its first key (shown once). */
+export interface WorkspaceCreatedJson {
+  workspace: { id: string; name: string };
+  apiKey: ApiKeyJson & { key: string };
+}
+
+/** `GET /api/v1/workspace`. */
+export type WorkspaceJson = typeof workspace.$inferSelect;
+
+/** What the form endpoint answers a JSON submission with. */
+export interface FormAnswerJson {
+  ok: true;
+  message: string;
+  redirectUrl: string | null;
+}
+
+/** The parts of the OpenAPI document tests read. */
+export interface OpenApiJson {
+  openapi: string;
+  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: unknown }> } }>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+/** A person as the API shows them (never a hash). */
+export interface PersonJson {
+  id: string;
+  name: string;
+  email: string;
+  role: "owner" | "admin" | "rep";
+  repId: string | null;
+  status: "invited" | "active" | "revoked";
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** `POST /api/v1/people`: the person and their one-time invite link (shown once). */
+export interface PersonInvitedJson {
+  person: PersonJson;
+  inviteUrl: string;
+}
+
+/** A webhook endpoint as listed: its secret only by prefix. */
+export type WebhookJson = Omit<typeof webhookEndpoint.$inferSelect, "secret" | "previousSecret"> & {
+  secretPrefix: string;
+};
+
+/** A webhook endpoint as created or rotated: the signing secret, shown once. */
+export type WebhookCreatedJson = Omit<WebhookJson, "secretPrefix"> & { secret: string };
+
+/** A follow-up sequence with its steps in order. */
+export type SequenceJson = typeof sequence.$inferSelect & { steps: (typeof sequenceStep.$inferSelect)[] };

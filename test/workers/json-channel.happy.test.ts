@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RepJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls } from "../support/workers/outbox-harness";
 
@@ -8,7 +9,7 @@ describe("a channel added through the list alone", () => {
   async function connected() {
     const ws = await seedWorkspace({ reps: [] });
     const repEmail = uniqueEmail();
-    const rep = await call("POST", "/api/v1/reps", { key: ws.key, body: { name: "Jo", email: repEmail } });
+    const rep = await call<RepJson>("POST", "/api/v1/reps", { key: ws.key, body: { name: "Jo", email: repEmail } });
     expect(rep.status).toBe(201);
     const path = `/hook/json-${crypto.randomUUID()}`;
     const secret = crypto.randomUUID();
@@ -79,7 +80,7 @@ describe("a channel added through the list alone", () => {
     expect((await post({ id: "x", from: { id: "u1", email: uniqueEmail() }, text: "hi" }, "wrong")).status).toBe(401);
     const bad = await post({ id: "x", from: { id: "u1", email: "not-an-email" }, text: "hi" });
     expect(bad.status).toBe(422);
-    expect(Object.keys(bad.json.error.fields)).toEqual(["from.email"]);
+    expect(Object.keys(bad.json.error.fields!)).toEqual(["from.email"]);
     const leads = await testDb().execute({
       sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = ?`,
       args: [ws.id],

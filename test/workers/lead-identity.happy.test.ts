@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CaptureInput, captureLead } from "../../workers/domain/capture/capture-lead";
+import type { LeadDetailJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { domainContext, uniqueChatId } from "../support/workers/outbox-harness";
 
@@ -49,7 +50,8 @@ describe("channel identities", () => {
       { kind: "test-json", address, leadId: first.lead.id },
       { kind: "test-other", address, leadId: other.lead.id },
     ]);
-    const events = (await call("GET", `/api/v1/leads/${first.lead.id}`, { key: ws.key })).json.events as {
+    const events = (await call<LeadDetailJson>("GET", `/api/v1/leads/${first.lead.id}`, { key: ws.key })).json
+      .events as {
       type: string;
     }[];
     expect(events.filter((e) => e.type === "re-inquiry")).toHaveLength(2);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RepJson } from "../support/response-json";
 import { call, dashboardSession, testDb, uniquePhone } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
@@ -242,7 +243,7 @@ describe("telegram: reps", () => {
     start.message.entities = [{ offset: 0, length: 6, type: "bot_command" }];
     start.message.chat.type = "private";
     expect((await postUpdate(bot, start, bot.secret)).status).toBe(200);
-    expect((await call("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
+    expect((await call<RepJson>("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
     expect((await sentTo(chat, 1))[0]!.body.text).toMatch(/^Linked: you are Ana\./);
     // No lead was made of the rep.
     expect(await leadsOf(bot.ws.id)).toHaveLength(0);
@@ -252,7 +253,7 @@ describe("telegram: reps", () => {
     const again = retarget(start, other, nextUpdateId());
     expect((await postUpdate(bot, again, bot.secret)).status).toBe(200);
     expect((await sentTo(other, 1))[0]!.body.text).toMatch(/invalid, expired or already used/);
-    expect((await call("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
+    expect((await call<RepJson>("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
   });
 
   it("invites need a connected bot and a rep of the workspace", async () => {
@@ -372,7 +373,7 @@ describe("telegram: reps", () => {
       expect((await postUpdate(bot, u, bot.secret)).status).toBe(200);
     };
     const repState = async () =>
-      (await call("GET", `/api/v1/reps/${lead!.owner_rep_id}`, { key: bot.ws.key })).json.paused;
+      (await call<RepJson>("GET", `/api/v1/reps/${lead!.owner_rep_id}`, { key: bot.ws.key })).json.paused;
     await sentTo(ownerChat, 1); // the alert
     await command("/pause");
     expect(await repState()).toBe(true);

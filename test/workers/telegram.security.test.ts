@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, isErrorShape, seedWorkspace, testDb } from "../support/workers/harness";
+import { call, type ErrorBody, isErrorShape, seedWorkspace, testDb } from "../support/workers/harness";
 import { scriptFake } from "../support/workers/outbox-harness";
 import {
   fixtureUpdate,
@@ -79,12 +79,12 @@ describe("telegram webhook security", () => {
 
   it("a token Telegram rejects → 422 on `token`, nothing stored", async () => {
     const ws = await seedWorkspace();
-    const res = await call("POST", "/api/v1/channels/telegram", {
+    const res = await call<ErrorBody>("POST", "/api/v1/channels/telegram", {
       key: ws.key,
       body: { token: "123456:REVOKEDxxxxxxxxxxxxxxxxxxxx" },
     });
     expect(res.status).toBe(422);
-    expect(res.json.error.fields.token).toMatch(/Telegram rejected/);
+    expect(res.json.error.fields!.token).toMatch(/Telegram rejected/);
     expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
     expect(
       (await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token: "not-a-token" } })).status,
@@ -96,11 +96,11 @@ describe("telegram webhook security", () => {
     const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
     const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;
     await scriptFake(`bot${botId}`, ["telegram_bad_webhook"]);
-    const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token } });
+    const res = await call<ErrorBody>("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token } });
     expect(res.status).toBe(422);
     expect(isErrorShape(res.json)).toBe(true);
-    expect(res.json.error.fields.token).toBeUndefined();
-    expect(res.json.error.fields.webhookUrl).toMatch(/HTTPS URL must be provided.*PUBLIC_URL/);
+    expect(res.json.error.fields!.token).toBeUndefined();
+    expect(res.json.error.fields!.webhookUrl).toMatch(/HTTPS URL must be provided.*PUBLIC_URL/);
     expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
     // Reconnecting a working bot with a refused URL keeps the working one as it was (its secret too).
     const bot = await workspaceWithBot();

@@ -58,7 +58,10 @@ describe("tenant isolation", () => {
     // A cannot hand its own lead to B's rep either.
     const aLead = (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } }))
       .json.lead;
-    const cross = await call("PATCH", `/api/v1/leads/${aLead.id}`, { key: a.key, body: { ownerRepId: bRep } });
+    const cross = await call<LeadDetailJson>("PATCH", `/api/v1/leads/${aLead.id}`, {
+      key: a.key,
+      body: { ownerRepId: bRep },
+    });
     expect(cross.status).toBe(422);
 
     // B's data is untouched.

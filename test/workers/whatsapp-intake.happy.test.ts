@@ -214,7 +214,7 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     expect((await postWebhook(num, payload)).status).toBe(200);
     const { call } = await import("../support/workers/harness");
     const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
-    expect(list.json.data[0].lastError).toMatchObject({ code: 130429, title: "Rate limit hit" });
+    expect(list.json.data[0]!.lastError).toMatchObject({ code: 130429, title: "Rate limit hit" });
   });
 
   it("a later message is relayed to the owner rep on WhatsApp (no Telegram) and on the timeline", async () => {

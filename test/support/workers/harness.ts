@@ -1,7 +1,14 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { type Client, createClient } from "@libsql/client/web";
 import { inject } from "vitest";
-import type { ErrorBody, FormJson, RepJson, ResponseJson } from "../response-json";
+import type {
+  ErrorBody,
+  FormAnswerJson,
+  FormJson,
+  RepJson,
+  ResponseJson,
+  WorkspaceCreatedJson,
+} from "../response-json";
 import worker from "./test-entry";
 
 export const libsqlUrl = inject("libsqlUrl");
@@ -68,7 +75,7 @@ export interface TestWorkspace {
 export async function seedWorkspace(
   opts: { defaultCountry?: string; form?: Record<string, unknown>; reps?: string[] } = {},
 ): Promise<TestWorkspace> {
-  const created = await call<{ workspace: { id: string }; apiKey: { key: string } }>("POST", "/api/v1/workspaces", {
+  const created = await call<WorkspaceCreatedJson>("POST", "/api/v1/workspaces", {
     body: { name: `Acme ${unique()}`, defaultCountry: opts.defaultCountry ?? "US", timezone: "America/New_York" },
   });
   if (created.status !== 201) throw new Error(`seed workspace: ${created.status} ${created.text}`);
@@ -91,8 +98,8 @@ export const uniquePhone = () => {
 };
 export const uniqueEmail = () => `p-${unique()}@example.com`;
 
-export function submit(publicKey: string, body: unknown, headers: Record<string, string> = {}) {
-  return call("POST", `/f/${publicKey}`, { body, headers });
+export function submit<T = FormAnswerJson>(publicKey: string, body: unknown, headers: Record<string, string> = {}) {
+  return call<T>("POST", `/f/${publicKey}`, { body, headers });
 }
 
 export async function countRows(db: Client, table: "lead" | "lead_event", workspaceId: string): Promise<number> {
