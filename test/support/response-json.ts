@@ -126,3 +126,16 @@ export type WebhookCreatedJson = Omit<WebhookJson, "secretPrefix"> & { secret: s
 
 /** A follow-up sequence with its steps in order. */
 export type SequenceJson = typeof sequence.$inferSelect & { steps: (typeof sequenceStep.$inferSelect)[] };
+
+type Rows = Record<string, unknown>[];
+
+/** `GET /api/v1/leads/:id/export`: every stored row about the person, by table. */
+export interface LeadExportJson {
+  lead: Record<string, unknown>;
+  lead_event: { type: string; data: Record<string, unknown> }[];
+  lead_identity: Rows;
+  outbox: { recipient: string }[];
+  consent_event: Rows;
+  sequence_enrollment: Rows;
+  telegram_conversation: Rows;
+}

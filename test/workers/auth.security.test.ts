@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { CHANNELS } from "../../workers/index";
-import type { LeadCreatedJson, PersonInvitedJson, PoolJson } from "../support/response-json";
+import type { ApiKeyJson, LeadCreatedJson, PersonInvitedJson, PoolJson } from "../support/response-json";
 import {
   allRows,
   call,
@@ -45,8 +45,9 @@ describe("forged or missing secrets → 401, no side effect", () => {
         body: { email: uniqueEmail(), name: "Victim", role: "admin" },
       })
     ).json.person;
-    const otherKey = (await call("POST", "/api/v1/api-keys", { key: ws.key, body: { name: "victim", scope: "read" } }))
-      .json;
+    const otherKey = (
+      await call<ApiKeyJson>("POST", "/api/v1/api-keys", { key: ws.key, body: { name: "victim", scope: "read" } })
+    ).json;
     const ids: Record<string, string> = {
       leads: lead.id,
       reps: ws.reps[0]!.id,

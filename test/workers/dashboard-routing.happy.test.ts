@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AuditEventView } from "../../workers/domain/team/audit-log";
 import type { ListJson, PoolJson, RuleJson, SequenceJson } from "../support/response-json";
 import { call, dashboardSession, seedWorkspace, testDb } from "../support/workers/harness";
 
@@ -13,7 +14,9 @@ const get = (path: string, cookie: string) => call("GET", path, { headers: { coo
 const errorUnder = (text: string, control: string) =>
   new RegExp(`data-error-for="${control.replaceAll(".", "\\.")}">([^<]+)<`).exec(text)?.[1];
 const audited = async (key: string) =>
-  ((await call("GET", "/api/v1/audit?limit=100", { key })).json.data as any[]).map((e) => [e.action, e.resourceId]);
+  (await call<ListJson<AuditEventView>>("GET", "/api/v1/audit?limit=100", { key })).json.data.map(
+    (e): [string, string | null] => [e.action, e.resourceId],
+  );
 const rules = async (key: string) =>
   (await call<ListJson<RuleJson>>("GET", "/api/v1/routing-rules", { key })).json.data as any[];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
+import type { ScoringRules } from "../../workers/domain/capture/scoring";
 import { AppError } from "../../workers/errors";
 import { createApp } from "../../workers/http/create-app";
 import { sessionSecret } from "../../workers/http/session";
@@ -201,7 +202,7 @@ describe("dashboard pages", () => {
     const bad = await post({ hotThreshold: "99", field0_name: "budget", field0_points: "5" });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('data-error-for="hotThreshold"');
-    expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.hotThreshold).toBe(7);
+    expect((await call<ScoringRules>("GET", "/api/v1/scoring", { key: ws.key })).json.hotThreshold).toBe(7);
     const good = await post({
       hotThreshold: "4",
       field0_name: "budget",
@@ -209,7 +210,8 @@ describe("dashboard pages", () => {
       field0_points: "3",
     });
     expect(good.status).toBe(200);
-    const saved = (await call("GET", "/api/v1/scoring", { key: ws.key })).json;
+    const saved = (await call<ScoringRules>("GET", "/api/v1/scoring", { key: ws.key })).json;
+
     expect(saved.hotThreshold).toBe(4);
     expect(saved.fields).toEqual([{ field: "budget", equals: ["high", "urgent"], points: 3 }]);
   });

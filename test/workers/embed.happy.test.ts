@@ -91,7 +91,14 @@ describe("what a visitor sees and agrees to", () => {
   it("records the consent checkbox's text and answer in the consent ledger, once per entry", async () => {
     const consentText = "Send me offers by email.";
     const ws = await seedWorkspace({ form: { consentText } });
-    expect((await call("GET", `/f/${ws.form.publicKey}/schema`)).json.consentText).toBe(consentText);
+    expect(
+      (
+        await call<{ consentText: string | null; turnstileSiteKey: string | null }>(
+          "GET",
+          `/f/${ws.form.publicKey}/schema`,
+        )
+      ).json.consentText,
+    ).toBe(consentText);
     const yes = { name: "Yes", email: uniqueEmail(), _consent: "yes", _elapsed_ms: 5000, _sid: "lrconsent01" };
     expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
     expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
@@ -160,7 +167,14 @@ describe("Turnstile", () => {
 
   it("is off when no secret is configured", async () => {
     const ws = await seedWorkspace({ form: { turnstileSiteKey: "0x4AAAAAAAtest" } });
-    expect((await call("GET", `/f/${ws.form.publicKey}/schema`)).json.turnstileSiteKey).toBe("0x4AAAAAAAtest");
+    expect(
+      (
+        await call<{ consentText: string | null; turnstileSiteKey: string | null }>(
+          "GET",
+          `/f/${ws.form.publicKey}/schema`,
+        )
+      ).json.turnstileSiteKey,
+    ).toBe("0x4AAAAAAAtest");
     expect((await submit(ws.form.publicKey, { name: "A", email: uniqueEmail() })).status).toBe(200);
     expect(await countRows(testDb(), "lead", ws.id)).toBe(1);
   });

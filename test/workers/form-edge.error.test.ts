@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { LeadJson, ListJson } from "../support/response-json";
+import type { ErrorBody, LeadJson, ListJson } from "../support/response-json";
 import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 
-const urlencoded = (formKey: string, body: string, contentType = "application/x-www-form-urlencoded") =>
-  callRaw("POST", `/f/${formKey}`, body, { "content-type": contentType });
-const json = (formKey: string, body: string) =>
-  callRaw("POST", `/f/${formKey}`, body, { "content-type": "application/json" });
+const urlencoded = <T = ErrorBody>(formKey: string, body: string, contentType = "application/x-www-form-urlencoded") =>
+  callRaw<T>("POST", `/f/${formKey}`, body, { "content-type": contentType });
+const json = <T = ErrorBody>(formKey: string, body: string) =>
+  callRaw<T>("POST", `/f/${formKey}`, body, { "content-type": "application/json" });
 
 describe("form submissions at the edges", () => {
   it("_elapsed_ms as an object (even one with toString/valueOf) → 422 naming the field, nothing stored", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RepJson } from "../support/response-json";
+import type { ErrorBody, RepJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls } from "../support/workers/outbox-harness";
 
@@ -13,13 +13,16 @@ describe("a channel added through the list alone", () => {
     expect(rep.status).toBe(201);
     const path = `/hook/json-${crypto.randomUUID()}`;
     const secret = crypto.randomUUID();
-    const channel = await call("POST", "/api/v1/channels/json", {
+    const channel = await call<{ id: string }>("POST", "/api/v1/channels/json", {
       key: ws.key,
       body: { callbackUrl: `${fakeApiUrl}${path}`, secret, autoReplyText: "Thanks, we will answer soon." },
     });
     expect(channel.status).toBe(201);
     const post = (body: unknown, token = secret) =>
-      call("POST", `/hooks/json/${channel.json.id}`, { body, headers: { "x-json-secret": token } });
+      call<{ leadId: string } & ErrorBody>("POST", `/hooks/json/${channel.json.id}`, {
+        body,
+        headers: { "x-json-secret": token },
+      });
     return { ws, repId: rep.json.id as string, repEmail, path, post };
   }
 

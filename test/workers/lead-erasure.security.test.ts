@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { LeadDetailJson, LeadJson, ListJson, WebhookCreatedJson } from "../support/response-json";
+import type { LeadDetailJson, LeadExportJson, LeadJson, ListJson, WebhookCreatedJson } from "../support/response-json";
 import { call, leadRows, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls, tick } from "../support/workers/outbox-harness";
 
 // Tables that may hold something about a person; after erasure none of them may (suppression excepted: it keeps
 // the address precisely so the person is not written to again).
-const TABLES = [
+const TABLES: (keyof LeadExportJson)[] = [
   "lead",
   "lead_event",
   "lead_identity",
@@ -56,7 +56,7 @@ async function erasedLeadSetup() {
 describe("erasing and exporting a person", () => {
   it("export returns everything stored about the person: the lead, its timeline and its messages", async () => {
     const { ws, email, person, lead } = await erasedLeadSetup();
-    const res = await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
+    const res = await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
     expect(res.status).toBe(200);
     expect(res.json.lead).toMatchObject({
       id: lead.id,
@@ -69,7 +69,7 @@ describe("erasing and exporting a person", () => {
     expect(res.json.lead_event.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining(["created", "assigned", "status_changed"]),
     );
-    expect(res.json.lead_event.find((e: { type: string }) => e.type === "created").data).toMatchObject({
+    expect(res.json.lead_event.find((e: { type: string }) => e.type === "created")!.data).toMatchObject({
       name: person.name,
       email,
     });
@@ -130,7 +130,9 @@ describe("erasing and exporting a person", () => {
     expect((await call("DELETE", `/api/v1/leads/${lead.id}`, { key: ws.key })).status).toBe(204);
     await tick(Date.now() + 120_000);
     expect(await fakeCalls(hook)).toHaveLength(1);
-    expect((await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key })).json.lead).toMatchObject({
+    expect(
+      (await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key })).json.lead,
+    ).toMatchObject({
       email: null,
       name: null,
     });
@@ -168,7 +170,7 @@ describe("erasing and exporting a person", () => {
     const { ws: b, email, lead } = await erasedLeadSetup();
     const a = await seedWorkspace();
     expect((await call("DELETE", `/api/v1/leads/${lead.id}`, { key: a.key })).status).toBe(404);
-    const exported = await call("GET", `/api/v1/leads/${lead.id}/export`, { key: a.key });
+    const exported = await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: a.key });
     expect(exported.status).toBe(404);
     expect(exported.text).not.toContain(email);
     expect((await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: b.key })).json.lead.email).toBe(email);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CaptureInput, captureLead } from "../../workers/domain/capture/capture-lead";
-import type { LeadDetailJson } from "../support/response-json";
+import type { LeadDetailJson, LeadExportJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { domainContext, uniqueChatId } from "../support/workers/outbox-harness";
 
@@ -112,7 +112,7 @@ describe("channel identities", () => {
       telegramUserId: chat,
       identities: [{ kind: "test-json", address }],
     });
-    const exported = await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
+    const exported = await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
     expect(exported.status, exported.text).toBe(200);
     expect(exported.json.lead_identity).toEqual([
       expect.objectContaining({ kind: "telegram", address: chat }),

@@ -1,7 +1,9 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { RepLoad } from "../../workers/domain/routing/rep-load";
+import type { RoutingPreview } from "../../workers/domain/routing/routing-preview";
 import type { LeadDetailJson, ListJson, PoolJson, RepJson, RuleJson } from "../support/response-json";
-import { call, seedWorkspace, testDb } from "../support/workers/harness";
+import { call, type ErrorBody, seedWorkspace, testDb } from "../support/workers/harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 import { addRep, captureLead as capture } from "../support/workers/routing-harness";
 
@@ -34,7 +36,8 @@ describe("routing preview, strategies, per-rep load", () => {
       })
     ).json;
 
-    const preview = (body: Record<string, unknown>) => call("POST", "/api/v1/routing/preview", { key: ws.key, body });
+    const preview = <T = RoutingPreview>(body: Record<string, unknown>) =>
+      call<T>("POST", "/api/v1/routing/preview", { key: ws.key, body });
     const first = await preview({ fields: { product: "Solar" } });
     expect(first.status, first.text).toBe(200);
     expect(first.json).toMatchObject({
@@ -45,9 +48,9 @@ describe("routing preview, strategies, per-rep load", () => {
       skipped: [{ repId: p, name: "P", reason: "paused" }],
       slaMinutes: 15,
     });
-    expect((await preview({ fields: { product: "solar" } })).json.rep.id).toBe(a); // nothing advanced
+    expect((await preview({ fields: { product: "solar" } })).json.rep!.id).toBe(a); // nothing advanced
     expect((await capture(ws.key, { fields: { product: "solar" } })).ownerRepId).toBe(a); // the real capture agrees
-    expect((await preview({ fields: { product: "solar" } })).json.rep.id).toBe(b);
+    expect((await preview({ fields: { product: "solar" } })).json.rep!.id).toBe(b);
     expect((await preview({ fields: { product: "wind" }, hot: true })).json).toMatchObject({
       pool: { name: "General" },
       rule: null,
@@ -55,7 +58,7 @@ describe("routing preview, strategies, per-rep load", () => {
       slaMinutes: 5,
     });
 
-    const bad = await preview({ phone: "not a phone" });
+    const bad = await preview<ErrorBody>({ phone: "not a phone" });
     expect(bad.status).toBe(422);
     expect(bad.json.error.fields!.phone).toBeTruthy();
     const counts = await testDb().execute({
@@ -78,7 +81,7 @@ describe("routing preview, strategies, per-rep load", () => {
     expect((await capture(ws.key)).ownerRepId).toBe(a); // 1 each: A was assigned least recently
     await call<RepJson>("PATCH", `/api/v1/reps/${a}`, { key: ws.key, body: { maxOpenLeads: 2 } });
 
-    const load = await call("GET", "/api/v1/routing/load", { key: ws.key });
+    const load = await call<ListJson<RepLoad>>("GET", "/api/v1/routing/load", { key: ws.key });
     expect(load.status, load.text).toBe(200);
     expect(load.json.data).toEqual([
       { repId: a, name: "A", open: 2, assignedToday: 2, assignedThisWeek: 2, maxOpenLeads: 2, atCap: true },

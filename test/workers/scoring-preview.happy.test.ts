@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { LeadCreatedJson, LeadDetailJson } from "../support/response-json";
+import type { ScorePreview } from "../../workers/domain/capture/score-preview";
+import type { ScoringRules } from "../../workers/domain/capture/scoring";
+import type { AuditEventView } from "../../workers/domain/team/audit-log";
+import type { LeadCreatedJson, LeadDetailJson, ListJson } from "../support/response-json";
 import { call, type ErrorBody, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 
 describe("scoring preview (POST /api/v1/scoring/preview)", () => {
@@ -28,7 +31,10 @@ describe("scoring preview (POST /api/v1/scoring/preview)", () => {
         body: { name: "Pre View", email: uniqueEmail() },
       })
     ).json.lead;
-    const saved = await call("POST", "/api/v1/scoring/preview", { key: ws.key, body: { rules, leadId: lead.id } });
+    const saved = await call<ScorePreview>("POST", "/api/v1/scoring/preview", {
+      key: ws.key,
+      body: { rules, leadId: lead.id },
+    });
     expect(saved.status).toBe(200);
     expect(saved.json.reasons.map((r: { rule: string }) => r.rule)).toEqual(["base", "contact.email"]);
     expect(saved.json.score).toBe(3);
@@ -36,8 +42,10 @@ describe("scoring preview (POST /api/v1/scoring/preview)", () => {
     expect((await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.lead.score).toBe(
       lead.score,
     );
-    expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.base).toBe(1);
-    const audit = (await call("GET", "/api/v1/audit", { key: ws.key })).json.data as { action: string }[];
+    expect((await call<ScoringRules>("GET", "/api/v1/scoring", { key: ws.key })).json.base).toBe(1);
+    const audit = (await call<ListJson<AuditEventView>>("GET", "/api/v1/audit", { key: ws.key })).json.data as {
+      action: string;
+    }[];
     expect(audit.map((a) => a.action)).not.toContain("scoring.preview");
   });
 

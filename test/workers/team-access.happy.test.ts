@@ -88,7 +88,7 @@ describe("people, roles and invites", () => {
     expect((await page(`/app/leads/${freeLead.id}`, cookie)).status).toBe(200);
     expect((await page(`/app/leads/${benLead.id}`, cookie)).status).toBe(404);
 
-    const revoked = await call("DELETE", `/api/v1/people/${invited.json.person.id}`, { key: ws.key });
+    const revoked = await call<PersonJson>("DELETE", `/api/v1/people/${invited.json.person.id}`, { key: ws.key });
     expect(revoked.status).toBe(200);
     expect(revoked.json.status).toBe("revoked");
     expect((await page("/app/leads", cookie)).status).toBe(401);
@@ -138,8 +138,8 @@ describe("people, roles and invites", () => {
       (await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { role: "rep", repId: null } })).status,
     ).toBe(422);
     expect(
-      (await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { repId: "rep_elsewhere" } })).json.error
-        .fields,
+      (await call<ErrorBody>("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { repId: "rep_elsewhere" } }))
+        .json.error.fields,
     ).toHaveProperty("repId");
     expect(
       (

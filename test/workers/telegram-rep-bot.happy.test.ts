@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { createRepTelegramInvite } from "../../workers/domain/team/rep-invites";
 import type { LeadCreatedJson } from "../support/response-json";
 import { call, type ErrorBody, seedWorkspace } from "../support/workers/harness";
 import { eventually, fakeCalls, uniqueChatId } from "../support/workers/outbox-harness";
@@ -6,7 +7,7 @@ import { connectBot, deliver, leadsOf, type TestBot, textFrom } from "../support
 
 /** The rep opens an invite of `bot` and starts it: linked through that bot. */
 async function linkThrough(bot: TestBot, repId: string): Promise<string> {
-  const invite = await call("POST", `/api/v1/reps/${repId}/telegram-invite`, {
+  const invite = await call<RepInvite>("POST", `/api/v1/reps/${repId}/telegram-invite`, {
     key: bot.ws.key,
     body: { channelId: bot.channelId },
   });
@@ -16,6 +17,9 @@ async function linkThrough(bot: TestBot, repId: string): Promise<string> {
   await deliver(bot, await textFrom(chat, `/start rep_${invite.json.code}`));
   return chat;
 }
+
+/** A rep's one-time Telegram link. */
+type RepInvite = Awaited<ReturnType<typeof createRepTelegramInvite>>;
 
 describe("telegram: reps linked through a second bot", () => {
   it("get their alerts from the bot they started, not the workspace's first bot", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { RepJson } from "../support/response-json";
+import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
+import type { createRepTelegramInvite } from "../../workers/domain/team/rep-invites";
+import type { ListJson, RepJson } from "../support/response-json";
 import { call, dashboardSession, testDb, uniquePhone } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
@@ -17,6 +19,9 @@ import {
   workspaceWithBot,
 } from "../support/workers/telegram-harness";
 
+/** A rep's one-time Telegram link. */
+type RepInvite = Awaited<ReturnType<typeof createRepTelegramInvite>>;
+
 describe("telegram: connecting a bot", () => {
   it("getMe and setWebhook (URL with the channel id, a random secret); stores botInfo, lists the bot", async () => {
     const bot = await workspaceWithBot();
@@ -26,7 +31,7 @@ describe("telegram: connecting a bot", () => {
     expect(setWebhook.url).toBe(`https://leadrelay.test/hooks/telegram/${bot.channelId}`);
     expect(setWebhook.secret_token).toBe(bot.secret);
     expect(bot.secret).toMatch(/^[A-Za-z0-9]{48}$/);
-    const list = await call("GET", "/api/v1/channels/telegram", { key: bot.ws.key });
+    const list = await call<ListJson<TelegramChannel>>("GET", "/api/v1/channels/telegram", { key: bot.ws.key });
     expect(list.json.data[0]).toMatchObject({
       id: bot.channelId,
       botUsername: `leaddesk_${bot.botId}_bot`,
@@ -231,7 +236,10 @@ describe("telegram: reps", () => {
   it("an owner's invite links the rep's chat once; the code cannot be reused", async () => {
     const bot = await workspaceWithBot();
     const rep = bot.ws.reps[0]!;
-    const invite = await call("POST", `/api/v1/reps/${rep.id}/telegram-invite`, { key: bot.ws.key, body: {} });
+    const invite = await call<RepInvite>("POST", `/api/v1/reps/${rep.id}/telegram-invite`, {
+      key: bot.ws.key,
+      body: {},
+    });
     expect(invite.status).toBe(201);
     expect(invite.json.deepLink).toBe(`https://t.me/leaddesk_${bot.botId}_bot?start=rep_${invite.json.code}`);
     const stored = await testDb().execute({ sql: `SELECT code_hash FROM rep_invite WHERE rep_id = ?`, args: [rep.id] });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RoutingPreview } from "../../workers/domain/routing/routing-preview";
 import type { LeadJson, ListJson, PoolJson, RuleJson } from "../support/response-json";
 import { call, seedWorkspace, submit } from "../support/workers/harness";
 import { addRep } from "../support/workers/routing-harness";
@@ -79,9 +80,12 @@ describe("territories from the phone number", () => {
 
   it("the routing preview places a phone-only sample the same way", async () => {
     const { ws } = await territoryWorkspace();
-    const res = await call("POST", "/api/v1/routing/preview", { key: ws.key, body: { phone: phoneIn("213") } });
+    const res = await call<RoutingPreview>("POST", "/api/v1/routing/preview", {
+      key: ws.key,
+      body: { phone: phoneIn("213") },
+    });
     expect(res.status, res.text).toBe(200);
-    expect(res.json.rule.name).toBe("California");
-    expect(res.json.rep.name).toBe("West");
+    expect(res.json.rule!.name).toBe("California");
+    expect(res.json.rep!.name).toBe("West");
   });
 });

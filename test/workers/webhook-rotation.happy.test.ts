@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { sendTestEvent, WebhookDelivery } from "../../workers/domain/channels/webhook-deliveries";
 import { verifyWebhookSignature } from "../../workers/lib/webhook-signature";
-import type { LeadCreatedJson, WebhookCreatedJson, WebhookJson } from "../support/response-json";
+import type { LeadCreatedJson, ListJson, WebhookCreatedJson, WebhookJson } from "../support/response-json";
 import { call, dashboardSession, type ErrorBody, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
+
+/** `POST /api/v1/webhooks/:id/test`: the delivery it made and its event id. */
+type WebhookTestJson = Awaited<ReturnType<typeof sendTestEvent>>;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -71,7 +75,7 @@ describe("webhook secret rotation, test events and the delivery log", () => {
   it("a test event reaches the receiver signed, and every attempt is listed with its status code", async () => {
     const ws = await seedWorkspace();
     const hook = await createEndpoint(ws.key, ["lead.assigned"]);
-    const sent = await call("POST", `/api/v1/webhooks/${hook.id}/test`, { key: ws.key, body: {} });
+    const sent = await call<WebhookTestJson>("POST", `/api/v1/webhooks/${hook.id}/test`, { key: ws.key, body: {} });
     expect(sent.status).toBe(200);
     expect(sent.json.delivery).toMatchObject({ statusCode: 204, outcome: "sent", eventType: "webhook.test" });
     const [got] = await fakeCalls(hook.path);
@@ -80,11 +84,13 @@ describe("webhook secret rotation, test events and the delivery log", () => {
 
     // A receiver that fails: the attempt is logged with its code and retried, the retry logged too.
     await scriptFake(hook.path, ["http_503"]);
-    const failing = await call("POST", `/api/v1/webhooks/${hook.id}/test`, { key: ws.key, body: {} });
+    const failing = await call<WebhookTestJson>("POST", `/api/v1/webhooks/${hook.id}/test`, { key: ws.key, body: {} });
     expect(failing.json.delivery).toMatchObject({ statusCode: 503, outcome: "retry", error: "HTTP 503" });
     await tick(Date.now() + 3_600_000);
     const log = await eventually(async () => {
-      const res = await call("GET", `/api/v1/webhooks/${hook.id}/deliveries`, { key: ws.key });
+      const res = await call<ListJson<WebhookDelivery>>("GET", `/api/v1/webhooks/${hook.id}/deliveries`, {
+        key: ws.key,
+      });
       expect(res.json.data).toHaveLength(3);
       return res.json.data as { statusCode: number; eventId: string; attemptedAt: number }[];
     });
