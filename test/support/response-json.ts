@@ -17,7 +17,7 @@ import type {
  * and node helpers; the shapes below are the API's answers, built from the schema's row types (timestamps are
  * epoch milliseconds, so a row is its own JSON).
  */
-export type ResponseJson = any;
+export type ResponseJson = unknown;
 
 /** The one error shape every route answers with. */
 export interface ErrorBody {
@@ -139,3 +139,6 @@ export interface LeadExportJson {
   sequence_enrollment: Rows;
   telegram_conversation: Rows;
 }
+
+/** `GET /api/v1/scoring`: the workspace's scoring rules, defaults filled in (the domain's own type). */
+export type { ScoringRules as ScoringRulesJson } from "../../workers/domain/capture/scoring";

@@ -37,7 +37,7 @@ describe("telegram: /note", () => {
     expect((await sentTo(ownerChat, 2)).at(-1)!.body.text).toBe(`Noted on Mira Solberg (${lead.id}).`);
     // The owner sees it on the lead's timeline.
     const timeline = await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key });
-    expect(timeline.json.events.find((e: any) => e.type === "note")!.data.notes).toBe("wants a call after 5pm");
+    expect(timeline.json.events.find((e) => e.type === "note")!.data.notes).toBe("wants a call after 5pm");
   });
 
   it("without a reply or without text → how to use it; nothing written", async () => {
