@@ -8,6 +8,7 @@
  * table then goes to bench/out/results.partial.md unless --out says otherwise, so results.md stays whole).
  */
 import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { type RecordedCall, startFakeApis } from "../test/support/fake-apis";
 import { measureBundle } from "./bundle-size";
@@ -53,6 +54,7 @@ const cleanup = new Cleanup();
 cleanup.onSignals();
 const progress = new Progress();
 const startedAt = new Date();
+const loadAtStart = loadavg();
 
 async function main() {
   const rows: ResultRow[] = [];
@@ -87,6 +89,7 @@ async function main() {
   };
 
   let ratio: string | undefined;
+  let directRatio: string | undefined;
   if (wanted("capture")) {
     const split = cpuSplit(stack.worker.pid);
     const capture = await measureCapture(ctx);
@@ -115,11 +118,12 @@ async function main() {
     const direct = await measureCapture(ctx, { url: mf.url, workspace: await seedBenchWorkspace(mf.url), served });
     const directCpu = mfSplit.take();
     await mf.stop();
+    directRatio = `${(direct.leadsPerSecond / raw.insertsPerSecond).toFixed(2)} (${direct.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)})`;
     rows.push(
       ...direct.rows,
       {
         metric: `Capture / raw INSERT, ${served}`,
-        value: (direct.leadsPerSecond / raw.insertsPerSecond).toFixed(2),
+        value: directRatio.split(" ")[0]!,
         how:
           `${direct.leadsPerSecond.toFixed(0)} / ${raw.insertsPerSecond.toFixed(0)}: the raw INSERT run above, ` +
           "same server and concurrency, same bench run",
@@ -145,7 +149,8 @@ async function main() {
 
   const pending = scenarios.filter((s) => s.pending);
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
-  writeFileSync(out, renderMarkdown({ startedAt, durationS, rows, pending, ratio }));
+  const load = { start: loadAtStart, end: loadavg() };
+  writeFileSync(out, renderMarkdown({ startedAt, durationS, rows, pending, ratio, directRatio, load }));
   console.log(`\nLeadRelay bench (${out})\n${renderConsole(rows, pending)}\n`);
 }
 
