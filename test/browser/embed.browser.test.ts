@@ -2,6 +2,7 @@ import { createClient } from "@libsql/client";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { api, launchChromium, newWorkspace, SHOTS } from "../support/browser/chromium";
+import type { LeadJson, ListJson, RepJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 let browser: Browser;
@@ -13,7 +14,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   const ws = await newWorkspace("Callback Co");
   key = ws.key;
-  await api("/api/v1/reps", { method: "POST", key: ws.key, body: { name: "Dee" } });
+  await api<RepJson>("/api/v1/reps", { method: "POST", key: ws.key, body: { name: "Dee" } });
   openForm = await api("/api/v1/forms", {
     method: "POST",
     key: ws.key,
@@ -126,7 +127,7 @@ describe("embed snippet on hostile pages", () => {
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByText("Thanks! We will be in touch shortly.").waitFor();
 
-    const lead = (await api(`/api/v1/leads?q=${encodeURIComponent(email)}`, { key })).data[0];
+    const lead = (await api<ListJson<LeadJson>>(`/api/v1/leads?q=${encodeURIComponent(email)}`, { key })).data[0]!;
     expect(lead.name).toBe("ليلى حداد");
     const db = createClient({ url: env.libsqlUrl, intMode: "number" });
     const rows = await db.execute({

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { LeadJson, ListJson, RepJson } from "../support/response-json";
 
 const own = browserWithWorkspace("Import Desk");
 
@@ -15,7 +16,7 @@ const CSV = [
 
 describe("CSV import in the console", () => {
   it("maps the columns, previews the rows with their problems, imports with live progress and reports", async () => {
-    const ava = await api("/api/v1/reps", { method: "POST", body: { name: "Ava Stone" }, key: own.key });
+    const ava = await api<RepJson>("/api/v1/reps", { method: "POST", body: { name: "Ava Stone" }, key: own.key });
     const page = await own.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, own.key);
     await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Import" }).click();
@@ -72,9 +73,9 @@ describe("CSV import in the console", () => {
     );
 
     // The leads: Ada once (her second row merged), owned by the rep her row named; Grace from the rotation.
-    const leads = (await api("/api/v1/leads?source=import", { key: own.key })).data;
-    expect(leads.map((l: { email: string }) => l.email).sort()).toEqual(["ada@example.com", "grace@example.com"]);
-    const ada = leads.find((l: { email: string }) => l.email === "ada@example.com");
+    const leads = (await api<ListJson<LeadJson>>("/api/v1/leads?source=import", { key: own.key })).data;
+    expect(leads.map((l) => l.email).sort()).toEqual(["ada@example.com", "grace@example.com"]);
+    const ada = leads.find((l) => l.email === "ada@example.com");
     expect(ada).toMatchObject({ name: "Ada Lovelace", ownerRepId: ava.id, source: "import" });
     await page.getByRole("link", { name: "See the imported leads" }).click();
     await page.getByRole("link", { name: "Ada Lovelace" }).waitFor();

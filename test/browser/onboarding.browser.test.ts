@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { LeadJson, ListJson, RepJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Fresh Desk");
@@ -40,9 +41,9 @@ describe("onboarding checklist", () => {
 
     await page.getByRole("button", { name: "Send a test lead" }).click();
     await page.getByRole("heading", { name: "Test lead" }).waitFor();
-    const lead = (await api("/api/v1/leads?q=test-lead", { key: own.key })).data[0];
+    const lead = (await api<ListJson<LeadJson>>("/api/v1/leads?q=test-lead", { key: own.key })).data[0]!;
     expect(lead).toMatchObject({ name: "Test lead", status: "new" });
-    expect(lead.ownerRepId).toBe((await api("/api/v1/reps", { key: own.key })).data[0].id);
+    expect(lead.ownerRepId).toBe((await api<ListJson<RepJson>>("/api/v1/reps", { key: own.key })).data[0]!.id);
     expect(await done(page)).toEqual({ reps: "yes", chat: "yes", form: "yes", channel: "no", lead: "yes" });
     expect(await page.locator('svg[data-chart="leads-per-day"] rect').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/onboarding-progress.png`, fullPage: true });

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, workerApi } from "../support/browser/chromium";
+import type { LeadCreatedJson, LeadJson, ListJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const SHOTS = "test-results/browser";
@@ -15,10 +16,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const api = (path: string, init: { method?: string; body?: unknown } = {}) => workerApi(env, path, init);
+const api = <T = unknown>(path: string, init: { method?: string; body?: unknown } = {}) =>
+  workerApi<T>(env, path, init);
 
 async function leadByEmail(email: string) {
-  return (await api(`/api/v1/leads?q=${encodeURIComponent(email)}`)).data[0];
+  return (await api<ListJson<LeadJson>>(`/api/v1/leads?q=${encodeURIComponent(email)}`)).data[0]!;
 }
 
 /**
@@ -185,14 +187,20 @@ describe("dashboard", () => {
 
   it("charts leads per day, the funnel, speed to lead per rep, SLA breaches and conversion", async () => {
     // Work some leads like a rep would: assign, contact, win.
-    const leads = (await api("/api/v1/leads?limit=10")).data as { id: string; ownerRepId: string | null }[];
+    const leads = (await api<ListJson<LeadJson>>("/api/v1/leads?limit=10")).data as {
+      id: string;
+      ownerRepId: string | null;
+    }[];
     expect(leads.length).toBeGreaterThanOrEqual(2);
     for (const [i, l] of leads.entries()) {
       if (!l.ownerRepId)
         await api(`/api/v1/leads/${l.id}`, { method: "PATCH", body: { ownerRepId: env.reps[i % 2]!.id } });
       await api(`/api/v1/leads/${l.id}`, { method: "PATCH", body: { status: i === 0 ? "won" : "contacted" } });
     }
-    await api("/api/v1/leads", { method: "POST", body: { name: "API Lead", email: `api-${Date.now()}@example.com` } });
+    await api<LeadCreatedJson>("/api/v1/leads", {
+      method: "POST",
+      body: { name: "API Lead", email: `api-${Date.now()}@example.com` },
+    });
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page);

@@ -1,20 +1,22 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { LeadCreatedJson, LeadJson, ListJson, PoolJson, RepJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Preview Co");
 
 const reps: Record<string, string> = {};
-const leadCount = async () => ((await api("/api/v1/leads?limit=100", { key: own.key })).data as unknown[]).length;
+const leadCount = async () =>
+  ((await api<ListJson<LeadJson>>("/api/v1/leads?limit=100", { key: own.key })).data as unknown[]).length;
 
 beforeAll(async () => {
   const add = async (body: Record<string, unknown>) =>
-    (await api("/api/v1/reps", { method: "POST", key: own.key, body })).id as string;
+    (await api<RepJson>("/api/v1/reps", { method: "POST", key: own.key, body })).id as string;
   reps.ava = await add({ name: "Ava Sun" });
   reps.ben = await add({ name: "Ben Sun" });
   reps.pat = await add({ name: "Pat Away", paused: true });
   reps.gus = await add({ name: "Gus General" });
-  const solar = await api("/api/v1/pools", {
+  const solar = await api<PoolJson>("/api/v1/pools", {
     method: "POST",
     key: own.key,
     body: { name: "Solar", repIds: [reps.ava, reps.ben, reps.pat] },
@@ -67,7 +69,7 @@ describe("who would get this lead?", () => {
     expect((await ask("solar")).rep).toBe("Ava Sun");
 
     // The rotation did not move: a real lead like the sample goes to the previewed rep, then the next one is Ben.
-    const { lead } = await api("/api/v1/leads", {
+    const { lead } = await api<LeadCreatedJson>("/api/v1/leads", {
       method: "POST",
       key: own.key,
       body: { name: "Real Lead", email: `real-${Date.now()}@example.com`, fields: { product: "solar" } },

@@ -1,10 +1,11 @@
 import { describe, expect, inject, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { FormJson, ListJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Forms Co");
 
-const forms = async () => (await api("/api/v1/forms", { key: own.key })).data as any[];
+const forms = async () => (await api<ListJson<FormJson>>("/api/v1/forms", { key: own.key })).data;
 
 describe("forms settings page", () => {
   it("creates a form with its own field, shows a field problem on its row, edits it and deletes it", async () => {
@@ -31,7 +32,7 @@ describe("forms settings page", () => {
     await page.getByLabel("Consent checkbox text").fill("Send me the newsletter.");
     await page.getByRole("button", { name: "Create form" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const [created] = await forms();
+    const [created] = (await forms()) as [FormJson];
     expect(created).toMatchObject({
       name: "Quote form",
       allowedOrigins: ["https://acme.example"],
@@ -53,9 +54,9 @@ describe("forms settings page", () => {
     await page.getByLabel("Field 3 required").check();
     await page.getByRole("button", { name: "Save form" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const [edited] = await forms();
+    const [edited] = (await forms()) as [FormJson];
     expect(edited.successMessage).toBe("Thanks, we will send a quote today.");
-    expect(edited.fields.find((f: any) => f.name === "phone").required).toBe(true);
+    expect(edited.fields.find((f) => f.name === "phone")!.required).toBe(true);
     // Untouched settings of the fields survive a save from the page.
     expect(edited.fields.find((f: any) => f.name === "name")).toEqual(
       created.fields.find((f: any) => f.name === "name"),

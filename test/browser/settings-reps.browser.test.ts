@@ -1,11 +1,12 @@
 import { describe, expect, inject, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { ListJson, RepJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Reps Co");
 
 const repNamed = async (name: string) =>
-  ((await api("/api/v1/reps", { key: own.key })).data as any[]).find((r) => r.name === name);
+  (await api<ListJson<RepJson>>("/api/v1/reps", { key: own.key })).data.find((r) => r.name === name);
 
 describe("reps settings page", () => {
   it("adds a rep with a week of hours, shows a bad range next to its day, edits and removes them", async () => {

@@ -1,16 +1,17 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { ListJson, PoolJson, RepJson, RuleJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Routing Co");
 
-const pools = async () => (await api("/api/v1/pools", { key: own.key })).data as any[];
-const rules = async () => (await api("/api/v1/routing-rules", { key: own.key })).data as any[];
+const pools = async () => (await api<ListJson<PoolJson>>("/api/v1/pools", { key: own.key })).data;
+const rules = async () => (await api<ListJson<RuleJson>>("/api/v1/routing-rules", { key: own.key })).data;
 const reps: Record<string, string> = {};
 
 beforeAll(async () => {
   for (const name of ["Ava Solar", "Ben Solar", "Cy Wind"])
-    reps[name] = (await api("/api/v1/reps", { method: "POST", key: own.key, body: { name } })).id;
+    reps[name] = (await api<RepJson>("/api/v1/reps", { method: "POST", key: own.key, body: { name } })).id;
 });
 
 describe("routing settings pages", () => {
@@ -41,7 +42,7 @@ describe("routing settings pages", () => {
     await page.getByLabel("First response due within (minutes)").fill("20");
     await page.getByRole("button", { name: "Add pool" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const [solar] = await pools();
+    const [solar] = (await pools()) as [PoolJson];
     expect(solar).toMatchObject({
       name: "Solar team",
       strategy: "least-loaded",
@@ -119,7 +120,7 @@ describe("routing settings pages", () => {
     await page.getByLabel("Postal code prefixes", { exact: true }).fill("75, 77");
     await page.getByRole("button", { name: "Save rule" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const texas = (await rules()).find((r) => r.name === "Texas solar");
+    const texas = (await rules()).find((r) => r.name === "Texas solar")!;
     expect(texas.match).toEqual({
       countries: ["US"],
       postalPrefixes: ["75", "77"],
@@ -144,7 +145,7 @@ describe("routing settings pages", () => {
   it("fits a phone screen: the routing list, its edit pages, the preview and a new sequence", async () => {
     const page = await own.browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, own.key);
-    const pool = await api("/api/v1/pools", {
+    const pool = await api<PoolJson>("/api/v1/pools", {
       method: "POST",
       key: own.key,
       body: {

@@ -1,15 +1,16 @@
 import { describe, expect, inject, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { LeadCreatedJson, LeadDetailJson, ScoringRulesJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Scoring Co");
 
-const rules = async () => api("/api/v1/scoring", { key: own.key });
+const rules = async () => api<ScoringRulesJson>("/api/v1/scoring", { key: own.key });
 
 describe("scoring settings page", () => {
   it("edits rules as a form with errors next to their field, previews a sample and a real lead, rescores", async () => {
     const lead = (
-      await api("/api/v1/leads", {
+      await api<LeadCreatedJson>("/api/v1/leads", {
         key: own.key,
         method: "POST",
         body: { name: "Rita Score", email: "rita.score@example.com", fields: { timeline: "now" } },
@@ -62,7 +63,7 @@ describe("scoring settings page", () => {
     await page.getByLabel("Answer rule 2 points").fill("1");
     await page.getByRole("button", { name: "Preview score" }).click();
     await page.locator("[data-preview-score]").getByText("4").waitFor();
-    expect((await rules()).fields[1].points).toBe(4);
+    expect((await rules()).fields[1]!.points).toBe(4);
 
     // An existing lead, picked by its email: its own answers and contact details.
     await page.getByLabel("Answer rule 2 points").fill("4");
@@ -85,9 +86,9 @@ describe("scoring settings page", () => {
     await page.getByRole("button", { name: "Rescore open leads" }).click();
     await page.locator("[data-rescored]").waitFor();
     expect(await page.locator("[data-rescored]").textContent()).toContain("Rescored 1 open leads");
-    const rescored = (await api(`/api/v1/leads/${lead.id}`, { key: own.key })).lead;
+    const rescored = (await api<LeadDetailJson>(`/api/v1/leads/${lead.id}`, { key: own.key })).lead;
     expect(rescored.hot).toBe(true);
-    expect(rescored.scoreReasons.map((r: { rule: string }) => r.rule)).toContain("field.timeline");
+    expect(rescored.scoreReasons!.map((r: { rule: string }) => r.rule)).toContain("field.timeline");
     await page.close();
   });
 });

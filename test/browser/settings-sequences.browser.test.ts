@@ -1,10 +1,11 @@
 import { describe, expect, inject, it } from "vitest";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { ListJson, SequenceJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Sequences Co");
 
-const sequences = async () => (await api("/api/v1/sequences", { key: own.key })).data as any[];
+const sequences = async () => (await api<ListJson<SequenceJson>>("/api/v1/sequences", { key: own.key })).data;
 
 describe("sequences settings page", () => {
   it("creates a sequence with steps, shows a step's problem on that step, edits it and deletes it", async () => {
@@ -33,7 +34,7 @@ describe("sequences settings page", () => {
     await page.getByLabel("Step 2 template").fill("quote_follow_up");
     await page.getByRole("button", { name: "Create sequence" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const [created] = await sequences();
+    const [created] = (await sequences()) as [SequenceJson];
     expect(created).toMatchObject({
       name: "Quote nurture",
       active: true,
@@ -60,7 +61,7 @@ describe("sequences settings page", () => {
     await page.getByLabel("Step 3 text").fill("Still interested, {name}?");
     await page.getByRole("button", { name: "Save sequence" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const [edited] = await sequences();
+    const [edited] = (await sequences()) as [SequenceJson];
     expect(edited).toMatchObject({ source: "whatsapp", quietStart: "22:00", quietEnd: "07:00" });
     expect(edited.steps.map((s: any) => [s.delayMinutes, s.sender])).toEqual([
       [120, "email"],

@@ -1,11 +1,12 @@
 import { describe, expect, inject, it } from "vitest";
 import { verifyWebhookSignature } from "../../workers/lib/webhook-signature";
 import { api, browserWithWorkspace, SHOTS, signIn } from "../support/browser/chromium";
+import type { ListJson, WebhookCreatedJson, WebhookJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 const own = browserWithWorkspace("Hooks Co");
 
-const endpoints = async () => (await api("/api/v1/webhooks", { key: own.key })).data as any[];
+const endpoints = async () => (await api<ListJson<WebhookJson>>("/api/v1/webhooks", { key: own.key })).data;
 
 describe("webhooks settings page", () => {
   it("refuses a plain-http URL next to its field; adds an endpoint, its secret shown once; deletes it", async () => {
@@ -23,7 +24,7 @@ describe("webhooks settings page", () => {
     await page.getByRole("button", { name: "Add endpoint" }).click();
     const secret = (await page.locator("[data-secret]").textContent())!;
     expect(secret).toMatch(/^whsec_/);
-    const [created] = await endpoints();
+    const [created] = (await endpoints()) as [WebhookJson];
     expect(created).toMatchObject({
       url: "https://crm.example/hooks",
       events: ["lead.created", "lead.assigned"],
@@ -53,7 +54,7 @@ describe("one webhook endpoint's page", () => {
   it("edits (errors by their field), sends a test event to a local receiver, lists status codes, rotates", async () => {
     const path = `/hook/console-${Date.now().toString(36)}`;
     const url = `${env.fakeApiUrl}${path}`;
-    const created = await api("/api/v1/webhooks", {
+    const created = await api<WebhookCreatedJson>("/api/v1/webhooks", {
       key: own.key,
       method: "POST",
       body: { url, events: ["lead.created"] },
@@ -71,7 +72,7 @@ describe("one webhook endpoint's page", () => {
     await page.locator('[data-error-for="url"]').waitFor();
     await page.locator('[data-error-for="events"]').waitFor();
     expect(await page.getByLabel("HTTPS URL").getAttribute("aria-invalid")).toBe("true");
-    expect(await api(`/api/v1/webhooks/${created.id}`, { key: own.key })).toMatchObject({
+    expect(await api<WebhookJson>(`/api/v1/webhooks/${created.id}`, { key: own.key })).toMatchObject({
       url,
       events: ["lead.created"],
       active: true,
@@ -84,7 +85,7 @@ describe("one webhook endpoint's page", () => {
     await page.getByLabel("lead.status_changed").check();
     await page.getByRole("button", { name: "Save endpoint" }).click();
     await page.waitForURL(`${env.workerUrl}/app/webhooks/${created.id}?saved=1`);
-    expect((await api(`/api/v1/webhooks/${created.id}`, { key: own.key })).events).toEqual([
+    expect((await api<WebhookJson>(`/api/v1/webhooks/${created.id}`, { key: own.key })).events).toEqual([
       "lead.created",
       "lead.status_changed",
     ]);

@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium, workerApi } from "../support/browser/chromium";
+import type { LeadCreatedJson } from "../support/response-json";
 
 const env = inject("browserEnv");
 
@@ -12,11 +13,12 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const api = (path: string, init: { method?: string; body?: unknown } = {}) => workerApi(env, path, init);
+const api = <T = unknown>(path: string, init: { method?: string; body?: unknown } = {}) =>
+  workerApi<T>(env, path, init);
 
 async function leadFor(repId: string, label: string) {
   const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
-  const { lead } = await api("/api/v1/leads", { method: "POST", body: { name: label, email } });
+  const { lead } = await api<LeadCreatedJson>("/api/v1/leads", { method: "POST", body: { name: label, email } });
   await api(`/api/v1/leads/${lead.id}`, { method: "PATCH", body: { ownerRepId: repId } });
   return { id: lead.id as string, email };
 }

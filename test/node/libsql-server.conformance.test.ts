@@ -12,6 +12,7 @@ import {
   exec,
   float,
   int,
+  type PipelineJson,
   postJson,
   startTestServer,
   type TestServer,
@@ -449,7 +450,7 @@ describe("@libsql/client over HTTP", () => {
     // The same within one pipeline, where nothing (not even GC) can tidy up in between.
     const again = await db.transaction("write");
     await again.execute("INSERT INTO b VALUES ('again')");
-    const raw = await postJson(`${server.url}/v2/pipeline`, {
+    const raw = await postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
       baton: null,
       requests: [
         exec("BEGIN"),
@@ -567,7 +568,7 @@ describe("Hrana over HTTP, raw", () => {
 
   it("executes in order, isolates failures, and closes the stream on request", async () => {
     const server = await startTestServer();
-    const res = await postJson(`${server.url}/v3/pipeline`, {
+    const res = await postJson<PipelineJson>(`${server.url}/v3/pipeline`, {
       baton: null,
       requests: [
         exec("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)"),
@@ -615,7 +616,7 @@ describe("Hrana over HTTP, raw", () => {
 
   it("encodes every value type on the wire", async () => {
     const server = await startTestServer();
-    const res = await postJson(`${server.url}/v2/pipeline`, {
+    const res = await postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
       baton: null,
       requests: [
         exec("SELECT ?, ?, ?, ?, ?, 1.0, -9223372036854775808", [
@@ -650,7 +651,7 @@ describe("Hrana over HTTP, raw", () => {
   it("keeps a stream across requests with fresh single-use batons", async () => {
     const server = await startTestServer();
     const url = `${server.url}/v3/pipeline`;
-    const first = await postJson(url, {
+    const first = await postJson<PipelineJson>(url, {
       baton: null,
       requests: [{ type: "get_autocommit" }, exec("BEGIN"), { type: "get_autocommit" }, exec("CREATE TABLE t (x)")],
     });
@@ -658,7 +659,7 @@ describe("Hrana over HTTP, raw", () => {
     expect(typeof baton).toBe("string");
     expect(results.map((r: any) => r.response.is_autocommit)).toEqual([true, undefined, false, undefined]);
 
-    const second = await postJson(url, {
+    const second = await postJson<PipelineJson>(url, {
       baton,
       requests: [exec("INSERT INTO t VALUES (1)"), exec("COMMIT"), { type: "get_autocommit" }],
     });
@@ -666,37 +667,37 @@ describe("Hrana over HTTP, raw", () => {
     expect(second.body.baton).not.toBe(baton);
     expect(second.body.results[2].response.is_autocommit).toBe(true);
 
-    const reused = await postJson(url, { baton, requests: [exec("SELECT 1")] });
+    const reused = await postJson<PipelineJson>(url, { baton, requests: [exec("SELECT 1")] });
     expect(reused.status).toBe(400);
     expect(reused.contentType).toBe("application/json");
     expect(reused.body).toMatchObject({ code: "BATON_INVALID" });
-    const forged = await postJson(url, { baton: "not-a-baton", requests: [] });
+    const forged = await postJson<PipelineJson>(url, { baton: "not-a-baton", requests: [] });
     expect(forged.status).toBe(400);
 
-    const last = await postJson(url, { baton: second.body.baton, requests: [close] });
+    const last = await postJson<PipelineJson>(url, { baton: second.body.baton, requests: [close] });
     expect(last.body.baton).toBeNull();
-    expect((await postJson(url, { baton: second.body.baton, requests: [] })).status).toBe(400);
+    expect((await postJson<PipelineJson>(url, { baton: second.body.baton, requests: [] })).status).toBe(400);
   });
 
   it("rejects malformed bodies with HTTP 400", async () => {
     const server = await startTestServer();
     const url = `${server.url}/v2/pipeline`;
-    const badJson = await postJson(url, "{not json");
+    const badJson = await postJson<PipelineJson>(url, "{not json");
     expect(badJson.status).toBe(400);
     expect(badJson.body).toMatchObject({
       code: "INVALID_JSON",
       message: expect.any(String),
       error: expect.any(String),
     });
-    expect((await postJson(url, { baton: null })).status).toBe(400);
-    expect((await postJson(url, { baton: 12, requests: [] })).status).toBe(400);
-    expect((await postJson(url, [1, 2])).status).toBe(400);
+    expect((await postJson<PipelineJson>(url, { baton: null })).status).toBe(400);
+    expect((await postJson<PipelineJson>(url, { baton: 12, requests: [] })).status).toBe(400);
+    expect((await postJson<PipelineJson>(url, [1, 2])).status).toBe(400);
   });
 
   it("stores and closes SQL texts per stream", async () => {
     const server = await startTestServer();
     const url = `${server.url}/v2/pipeline`;
-    const res = await postJson(url, {
+    const res = await postJson<PipelineJson>(url, {
       baton: null,
       requests: [
         { type: "store_sql", sql_id: 7, sql: "SELECT ? * 2 AS doubled" },
@@ -720,17 +721,20 @@ describe("Hrana over HTTP, raw", () => {
     expect(r[7].error.code).toBe("PROTO_ERROR");
 
     // Stored SQL belongs to its stream.
-    await postJson(url, {
+    await postJson<PipelineJson>(url, {
       baton: res.body.baton,
       requests: [{ type: "store_sql", sql_id: 1, sql: "SELECT 1" }, close],
     });
-    const other = await postJson(url, { baton: null, requests: [{ type: "execute", stmt: { sql_id: 1 } }, close] });
+    const other = await postJson<PipelineJson>(url, {
+      baton: null,
+      requests: [{ type: "execute", stmt: { sql_id: 1 } }, close],
+    });
     expect(other.body.results[0].error.code).toBe("SQL_NOT_FOUND");
   });
 
   it("describes statements", async () => {
     const server = await startTestServer();
-    const res = await postJson(`${server.url}/v3/pipeline`, {
+    const res = await postJson<PipelineJson>(`${server.url}/v3/pipeline`, {
       baton: null,
       requests: [
         exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, data)"),
@@ -773,7 +777,7 @@ describe("Hrana over HTTP, raw", () => {
   it("evaluates batch conditions: ok, error, not, and, or, is_autocommit", async () => {
     const server = await startTestServer();
     const step = (sql: string, condition?: unknown) => ({ stmt: { sql }, ...(condition ? { condition } : {}) });
-    const res = await postJson(`${server.url}/v3/pipeline`, {
+    const res = await postJson<PipelineJson>(`${server.url}/v3/pipeline`, {
       baton: null,
       requests: [
         {
@@ -845,14 +849,14 @@ describe("Hrana over HTTP, raw", () => {
       "ok",
     ]);
     expect(step_errors[1]).toMatchObject({ code: "SQLITE_ERROR" });
-    expect(step_results[12].rows).toEqual([[text("in tx")]]);
+    expect(step_results[12]!.rows).toEqual([[text("in tx")]]);
     expect(selfRef.error.code).toBe("BATCH_COND_BAD_STEP");
     expect(forwardRef.error.code).toBe("BATCH_COND_BAD_STEP");
   });
 
   it("runs sequences and rejects multiple statements in execute", async () => {
     const server = await startTestServer();
-    const res = await postJson(`${server.url}/v2/pipeline`, {
+    const res = await postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
       baton: null,
       requests: [
         {
@@ -925,7 +929,10 @@ describe("Hrana over HTTP, raw", () => {
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(againLines[1]).toMatchObject({ type: "error", error: { code: "PROTO_ERROR" } });
-    const closed = await postJson(`${server.url}/v3/pipeline`, { baton: againLines[0].baton, requests: [close] });
+    const closed = await postJson<PipelineJson>(`${server.url}/v3/pipeline`, {
+      baton: againLines[0].baton,
+      requests: [close],
+    });
     expect(closed.body).toMatchObject({ baton: null, results: [{ type: "ok" }] });
   });
 

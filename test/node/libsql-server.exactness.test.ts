@@ -2,7 +2,7 @@
 // leaves room for other streams while it runs.
 
 import { describe, expect, it } from "vitest";
-import { exec, postJson, startTestServer, testClient, text } from "../support/node/libsql-server";
+import { exec, type PipelineJson, postJson, startTestServer, testClient, text } from "../support/node/libsql-server";
 
 describe("lastInsertRowid", () => {
   it("is the request's own insert, and undefined when it inserted nothing, across pooled connections", async () => {
@@ -63,7 +63,7 @@ describe("lastInsertRowid", () => {
     );
     expect(upsert.lastInsertRowid).toBeUndefined();
 
-    const res = await postJson(`${server.url}/v2/pipeline`, {
+    const res = await postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
       baton: null,
       requests: [
         {
@@ -81,12 +81,8 @@ describe("lastInsertRowid", () => {
       ],
     });
     const { step_results, step_errors } = res.body.results[0].response.result;
-    expect(step_errors[0].code).toBe("SQLITE_CONSTRAINT");
-    expect(step_results.slice(1).map((r: { last_insert_rowid: string | null }) => r.last_insert_rowid)).toEqual([
-      null,
-      null,
-      "6",
-    ]);
+    expect(step_errors[0]!.code).toBe("SQLITE_CONSTRAINT");
+    expect(step_results.slice(1).map((r) => r!.last_insert_rowid)).toEqual([null, null, "6"]);
   });
 
   it("is reported for REPLACE and INSERT landing on the connection's previous rowid, not for UPDATE", async () => {
@@ -132,7 +128,7 @@ describe("long batches", () => {
       stmt: exec("INSERT INTO big (v) VALUES (?)", [text(`v${i}`)]).stmt,
     }));
     let batchDone = false;
-    const batch = postJson(`${server.url}/v2/pipeline`, {
+    const batch = postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
       baton: null,
       requests: [{ type: "batch", batch: { steps } }],
     }).then((res) => {

@@ -3,7 +3,14 @@
 
 import { connect, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import { close as closeStream, exec, postJson, startTestServer, testClient } from "../support/node/libsql-server";
+import {
+  close as closeStream,
+  exec,
+  type PipelineJson,
+  postJson,
+  startTestServer,
+  testClient,
+} from "../support/node/libsql-server";
 
 interface RawAnswer {
   status: number;
@@ -120,13 +127,19 @@ describe("HTTP/1.1", () => {
     const server = await startTestServer();
     await testClient(server.url).execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
     // Another stream holds the write lock, so the INSERT below is still waiting when the client half-closes.
-    const begun = await postJson(`${server.url}/v2/pipeline`, { baton: null, requests: [exec("BEGIN IMMEDIATE")] });
+    const begun = await postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
+      baton: null,
+      requests: [exec("BEGIN IMMEDIATE")],
+    });
     const request = post("/v2/pipeline", pipelineBody("INSERT INTO t (v) VALUES ('after the lock')"));
     const answered = raw(server.url, [request, "GET /health HTTP/1.1\r\nhost: x\r\n\r\n"], true);
     // Bounded by a count: until the server has taken the INSERT (it counts statements as it starts them).
     for (let i = 0; i < 1_000 && server.stats().statements < 2; i++) await new Promise((r) => setImmediate(r));
     expect(server.stats().statements).toBe(2);
-    await postJson(`${server.url}/v2/pipeline`, { baton: begun.body.baton, requests: [exec("COMMIT"), closeStream] });
+    await postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
+      baton: begun.body.baton,
+      requests: [exec("COMMIT"), closeStream],
+    });
     const got = answers(await answered);
     expect(got.map((a) => a.status)).toEqual([200, 200]);
     expect(JSON.parse(got[0]!.body).results[0].response.result.last_insert_rowid).toBe("1");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { FormJson } from "../support/response-json";
 import { call, dashboardSession, seedWorkspace } from "../support/workers/harness";
 
 const consolePost = (path: string, cookie: string) =>
@@ -52,7 +53,7 @@ describe("account page: the person's sessions, each of which can be ended", () =
 
   it("shows the owner an Activity section naming who changed what", async () => {
     const ws = await seedWorkspace({ reps: [] });
-    await call("PATCH", `/api/v1/forms/${ws.form.id}`, { key: ws.key, body: { name: "Renamed" } });
+    await call<FormJson>("PATCH", `/api/v1/forms/${ws.form.id}`, { key: ws.key, body: { name: "Renamed" } });
     const { cookie } = await dashboardSession(ws.key);
     const page = await call("GET", "/app/account", { headers: { cookie } });
     expect(page.text).toContain("<h2>Activity</h2>");
@@ -64,7 +65,7 @@ describe("account page: the person's sessions, each of which can be ended", () =
   it("pages through older activity in the console, without pointing at the API", async () => {
     const ws = await seedWorkspace({ reps: [] });
     for (let i = 0; i < 23; i++)
-      await call("PATCH", `/api/v1/forms/${ws.form.id}`, { key: ws.key, body: { name: `Name ${i}` } });
+      await call<FormJson>("PATCH", `/api/v1/forms/${ws.form.id}`, { key: ws.key, body: { name: `Name ${i}` } });
     const { cookie } = await dashboardSession(ws.key);
     const first = await call("GET", "/app/account", { headers: { cookie } });
     expect(first.text).not.toContain("/api/v1");

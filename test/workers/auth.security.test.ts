@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { CHANNELS } from "../../workers/index";
+import type { ApiKeyJson, LeadCreatedJson, PersonInvitedJson, PoolJson } from "../support/response-json";
 import {
   allRows,
   call,
+  type ErrorBody,
   fetchWorker,
   isErrorShape,
   libsqlUrl,
@@ -33,17 +35,19 @@ function forgeries(realKey: string): [string, Record<string, string>, string?][]
 describe("forged or missing secrets → 401, no side effect", () => {
   it("every owner route (from the OpenAPI document) refuses every forged credential, writing nothing", async () => {
     const ws = await seedWorkspace();
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: "victim@example.com" } })).json
-      .lead;
-    const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Victim pool" } })).json;
+    const lead = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: "victim@example.com" } })
+    ).json.lead;
+    const pool = (await call<PoolJson>("POST", "/api/v1/pools", { key: ws.key, body: { name: "Victim pool" } })).json;
     const person = (
-      await call("POST", "/api/v1/people", {
+      await call<PersonInvitedJson>("POST", "/api/v1/people", {
         key: ws.key,
         body: { email: uniqueEmail(), name: "Victim", role: "admin" },
       })
     ).json.person;
-    const otherKey = (await call("POST", "/api/v1/api-keys", { key: ws.key, body: { name: "victim", scope: "read" } }))
-      .json;
+    const otherKey = (
+      await call<ApiKeyJson>("POST", "/api/v1/api-keys", { key: ws.key, body: { name: "victim", scope: "read" } })
+    ).json;
     const ids: Record<string, string> = {
       leads: lead.id,
       reps: ws.reps[0]!.id,
@@ -85,7 +89,7 @@ describe("forged or missing secrets → 401, no side effect", () => {
       sql: "UPDATE api_key SET revoked_at = ? WHERE workspace_id = ?",
       args: [Date.now(), ws.id],
     });
-    const res = await call("GET", "/api/v1/leads", { key: ws.key });
+    const res = await call<ErrorBody>("GET", "/api/v1/leads", { key: ws.key });
     expect(res.status).toBe(401);
     expect(res.json.error.code).toBe("UNAUTHORIZED");
   });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rotationName } from "../../workers/routing/rotation-service";
+import type { RepJson } from "../support/response-json";
 import { call, libsqlStats, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 import { captureLead as capture } from "../support/workers/routing-harness";
 
@@ -9,7 +10,7 @@ const rotationOf = (workspaceId: string) => env.ROTATION.get(env.ROTATION.idFrom
 async function addReps(key: string, names: string[]) {
   const ids: string[] = [];
   for (const name of names) {
-    const res = await call("POST", "/api/v1/reps", { key, body: { name } });
+    const res = await call<RepJson>("POST", "/api/v1/reps", { key, body: { name } });
     expect(res.status, res.text).toBe(201);
     ids.push(res.json.id);
   }

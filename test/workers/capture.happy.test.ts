@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadDetailJson, LeadJson, ListJson } from "../support/response-json";
 import { call, countRows, libsqlStats, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 describe("public form capture", () => {
@@ -20,10 +21,10 @@ describe("public form capture", () => {
     expect(res.json).toEqual({ ok: true, message: "Thanks! We will be in touch shortly.", redirectUrl: null });
     expect(res.headers.get("access-control-allow-origin")).toBe("https://acme.test");
 
-    const list = await call("GET", "/api/v1/leads", { key: ws.key });
+    const list = await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key });
     expect(list.status).toBe(200);
     expect(list.json.data).toHaveLength(1);
-    const lead = list.json.data[0];
+    const lead = list.json.data[0]!;
     expect(lead).toMatchObject({
       source: "form",
       status: "new",
@@ -38,7 +39,7 @@ describe("public form capture", () => {
       referrer: "https://www.google.com/",
       pageUrl: "https://acme.test/pricing?utm_source=google&utm_medium=cpc&utm_campaign=spring",
     });
-    const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
+    const detail = await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
     expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned"]);
     expect(ws.reps.map((r) => r.id)).toContain(lead.ownerRepId);
     expect(detail.json.events[0]).toMatchObject({ actorType: "prospect", data: { phoneAsTyped: "(415) 555-0132" } });
@@ -60,15 +61,15 @@ describe("public form capture", () => {
       ).status,
     ).toBe(200);
 
-    const list = await call("GET", "/api/v1/leads", { key: ws.key });
+    const list = await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key });
     expect(list.json.data).toHaveLength(1);
-    const lead = list.json.data[0];
+    const lead = list.json.data[0]!;
     // First-touch name kept, the missing email filled in from the re-inquiry.
     expect(lead).toMatchObject({ name: "Ada", phone: "+14155550101", email: "ada@example.com", message: "first" });
-    const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
+    const detail = await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
     // The returning lead stays with its (available) owner: no second assignment.
     expect(detail.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned", "re-inquiry"]);
-    expect(detail.json.events[2].data.message).toBe("second");
+    expect(detail.json.events[2]!.data.message).toBe("second");
   });
 
   it("dedups by email regardless of case, and keeps separate leads for separate people", async () => {
@@ -92,7 +93,7 @@ describe("public form capture", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     expect(res.text).toContain("Thanks! We will be in touch shortly.");
-    const list = await call("GET", "/api/v1/leads?source=form", { key: ws.key });
+    const list = await call<ListJson<LeadJson>>("GET", "/api/v1/leads?source=form", { key: ws.key });
     expect(list.json.data[0]).toMatchObject({ email: "linus@example.org", utmSource: "newsletter" });
   });
 
@@ -131,15 +132,15 @@ describe("public form capture", () => {
     });
     const res = await submit(ws.form.publicKey, { name: "Bo", phone: "+44 20 7946 0958", budget: ">10k", seats: 25 });
     expect(res.status).toBe(200);
-    const list = await call("GET", "/api/v1/leads", { key: ws.key });
+    const list = await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key });
     expect(list.json.data[0]).toMatchObject({ phone: "+442079460958", fields: { budget: ">10k", seats: "25" } });
   });
 
   it("reads national numbers in the workspace's default country", async () => {
     const ws = await seedWorkspace({ defaultCountry: "DE" });
     await submit(ws.form.publicKey, { name: "Jens", phone: "030 901820" });
-    const list = await call("GET", "/api/v1/leads", { key: ws.key });
-    expect(list.json.data[0].phone).toBe("+4930901820");
+    const list = await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key });
+    expect(list.json.data[0]!.phone).toBe("+4930901820");
   });
 
   it("answers CORS preflights for allowed origins only", async () => {

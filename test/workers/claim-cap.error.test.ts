@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { LeadDetailJson } from "../support/response-json";
 import { call, isErrorShape, seedWorkspace, testDb } from "../support/workers/harness";
 import { addRep, captureLead as capture } from "../support/workers/routing-harness";
 
 const claim = (key: string, leadId: string, repId: string) =>
-  call("POST", `/api/v1/leads/${leadId}/claim`, { key, body: { repId } });
+  call<LeadDetailJson>("POST", `/api/v1/leads/${leadId}/claim`, { key, body: { repId } });
 
 async function openCount(repId: string): Promise<number> {
   const rs = await testDb().execute({
@@ -26,13 +27,13 @@ describe("claiming an unowned lead respects the rep's cap", () => {
     expect(isErrorShape(refused.json)).toBe(true);
     expect(refused.text).toContain("repId");
     expect(refused.text).toContain("cap");
-    const lead = (await call("GET", `/api/v1/leads/${b.id}`, { key: ws.key })).json;
+    const lead = (await call<LeadDetailJson>("GET", `/api/v1/leads/${b.id}`, { key: ws.key })).json;
     expect(lead.lead).toMatchObject({ ownerRepId: null, claimedAt: null });
     expect(lead.events.map((e: { type: string }) => e.type)).not.toContain("claimed");
 
     // Claiming the lead they already own is fine at cap; closing one frees the slot for the other.
     expect((await claim(ws.key, a.id, rep)).status).toBe(200);
-    await call("PATCH", `/api/v1/leads/${a.id}`, { key: ws.key, body: { status: "won" } });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${a.id}`, { key: ws.key, body: { status: "won" } });
     expect((await claim(ws.key, b.id, rep)).status).toBe(200);
     expect(await openCount(rep)).toBe(1);
   });

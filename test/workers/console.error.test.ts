@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadCreatedJson } from "../support/response-json";
 import { call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 
@@ -14,7 +15,7 @@ async function post(path: string, cookie: string, form: Record<string, string | 
 }
 
 async function apiLead(key: string, name: string) {
-  const res = await call("POST", "/api/v1/leads", { key, body: { name, email: uniqueEmail() } });
+  const res = await call<LeadCreatedJson>("POST", "/api/v1/leads", { key, body: { name, email: uniqueEmail() } });
   return res.json.lead as { id: string; email: string; status: string; ownerRepId: string | null };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dailyDigest } from "../../workers/cron/daily-digest";
 import { optOutLead } from "../../workers/domain/capture/opt-out";
 import { createSenders } from "../../workers/outbox/senders";
+import type { LeadDetailJson, LeadJson, ListJson, SequenceJson } from "../support/response-json";
 import { call, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 import {
   addTelegramChannel,
@@ -62,7 +63,7 @@ describe("cron jobs", () => {
 
   it("an opt-out stops the lead's sequence before its next step", async () => {
     const ws = await seedWorkspace();
-    await call("POST", "/api/v1/sequences", {
+    await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: {
         name: "S",
@@ -73,14 +74,16 @@ describe("cron jobs", () => {
     });
     const email = uniqueEmail();
     await submit(ws.form.publicKey, { name: "Otto", email });
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
     const scope = { ctx: domainContext(), workspace: { id: ws.id, defaultCountry: "US" } };
     const first = await optOutLead(scope, lead.id);
     expect(await optOutLead(scope, lead.id)).toBe(first);
     await tick(Date.now() + 10 * 60_000);
     expect(await fakeCalls(email)).toHaveLength(0);
     expect(await enrollmentsFor(lead.id)).toMatchObject([{ state: "stopped", stop_reason: "opted_out" }]);
-    expect((await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.lead.optedOutAt).toBe(first);
+    expect((await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.lead.optedOutAt).toBe(
+      first,
+    );
   });
 
   it("runs the SLA sweep in the tick: a lead nobody picked up moves on instead of failing the tick", async () => {
@@ -92,10 +95,10 @@ describe("cron jobs", () => {
     });
     const email = uniqueEmail();
     await submit(ws.form.publicKey, { name: "Sly", email });
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
     expect(lead.ownerRepId).not.toBeNull();
     await tick(Date.now() + 7 * 24 * HOUR); // long past any SLA deadline
-    const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
+    const detail = await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
     expect(
       detail.json.events
         .map((e: { type: string }) => e.type)

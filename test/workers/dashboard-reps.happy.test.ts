@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { FormJson } from "../support/response-json";
 import { call, dashboardSession, seedWorkspace } from "../support/workers/harness";
 import { workspaceWithBot } from "../support/workers/telegram-harness";
 
@@ -54,7 +55,7 @@ describe("dashboard: rep invite links and channels", () => {
       "No Telegram bot connected yet.",
     );
     // The forms page shows each form's auto-reply.
-    await call("PATCH", `/api/v1/forms/${ws.form.id}`, {
+    await call<FormJson>("PATCH", `/api/v1/forms/${ws.form.id}`, {
       key: ws.key,
       body: { autoReplyText: "Thanks {name}, we call back within the hour." },
     });

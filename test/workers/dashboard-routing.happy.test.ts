@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { AuditEventView } from "../../workers/domain/team/audit-log";
+import type { ListJson, PoolJson, RuleJson, SequenceJson } from "../support/response-json";
 import { call, dashboardSession, seedWorkspace, testDb } from "../support/workers/harness";
 
 const BASE = "https://leadrelay.test";
@@ -12,8 +14,11 @@ const get = (path: string, cookie: string) => call("GET", path, { headers: { coo
 const errorUnder = (text: string, control: string) =>
   new RegExp(`data-error-for="${control.replaceAll(".", "\\.")}">([^<]+)<`).exec(text)?.[1];
 const audited = async (key: string) =>
-  ((await call("GET", "/api/v1/audit?limit=100", { key })).json.data as any[]).map((e) => [e.action, e.resourceId]);
-const rules = async (key: string) => (await call("GET", "/api/v1/routing-rules", { key })).json.data as any[];
+  (await call<ListJson<AuditEventView>>("GET", "/api/v1/audit?limit=100", { key })).json.data.map(
+    (e): [string, string | null] => [e.action, e.resourceId],
+  );
+const rules = async (key: string) =>
+  (await call<ListJson<RuleJson>>("GET", "/api/v1/routing-rules", { key })).json.data as any[];
 
 describe("console routing and sequences pages", () => {
   it("pools and rules: foreign ids refused under their field, rules move, OR-groups round-trip", async () => {
@@ -31,7 +36,7 @@ describe("console routing and sequences pages", () => {
     });
     expect(foreign.status).toBe(422);
     expect(errorUnder(foreign.text, "members")).toBe("No such rep in this workspace.");
-    expect((await call("GET", "/api/v1/pools", { key: a.key })).json.data).toEqual([]);
+    expect((await call<ListJson<PoolJson>>("GET", "/api/v1/pools", { key: a.key })).json.data).toEqual([]);
 
     const made = await post("/app/routing/pools", cookie, {
       name: "Solar",
@@ -45,7 +50,7 @@ describe("console routing and sequences pages", () => {
       escalation1: ben!.id,
     });
     expect(made.status, made.text).toBe(303);
-    const pool = (await call("GET", "/api/v1/pools", { key: a.key })).json.data[0];
+    const pool = (await call<ListJson<PoolJson>>("GET", "/api/v1/pools", { key: a.key })).json.data[0]!;
     expect(pool).toMatchObject({
       name: "Solar",
       strategy: "least-loaded",
@@ -178,7 +183,7 @@ describe("console routing and sequences pages", () => {
     });
     expect(made.status, made.text).toBe(303);
     const id = made.headers.get("location")!.split("/").pop()!.split("?")[0]!;
-    const saved = (await call("GET", `/api/v1/sequences/${id}`, { key: ws.key })).json;
+    const saved = (await call<SequenceJson>("GET", `/api/v1/sequences/${id}`, { key: ws.key })).json;
     expect(saved).toMatchObject({ formId: ws.form.id, quietStart: "21:00", quietEnd: "08:00" });
     expect(saved.steps.map((s: any) => [s.position, s.delayMinutes, s.sender, s.text, s.template])).toEqual([
       [1, 120, "email", "Hi {name}", null],
@@ -196,7 +201,7 @@ describe("console routing and sequences pages", () => {
       "step.text.0": "Still there?",
     });
     expect(changed.status, changed.text).toBe(303);
-    const after = (await call("GET", `/api/v1/sequences/${id}`, { key: ws.key })).json;
+    const after = (await call<SequenceJson>("GET", `/api/v1/sequences/${id}`, { key: ws.key })).json;
     expect(after).toMatchObject({ active: false, quietStart: null, quietEnd: null, formId: null });
     expect(after.steps).toMatchObject([{ position: 1, delayMinutes: 3, sender: "telegram", text: "Still there?" }]);
 

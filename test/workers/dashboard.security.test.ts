@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
+import type { ScoringRules } from "../../workers/domain/capture/scoring";
 import { AppError } from "../../workers/errors";
 import { createApp } from "../../workers/http/create-app";
 import { sessionSecret } from "../../workers/http/session";
 import { CHANNELS } from "../../workers/index";
+import type { LeadJson, ListJson, PoolJson, RuleJson, SequenceJson } from "../support/response-json";
 import { call, dashboardSession, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 
 const BASE = "https://leadrelay.test";
@@ -129,8 +131,8 @@ describe("dashboard pages", () => {
       page_url: "https://acme.test/?utm_source=ads",
     });
     await submit(b.form.publicKey, { name: "B secret lead", email: uniqueEmail() });
-    const aLead = (await call("GET", "/api/v1/leads", { key: a.key })).json.data[0];
-    const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
+    const aLead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: a.key })).json.data[0]!;
+    const bLead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: b.key })).json.data[0]!;
     const { cookie } = await dashboardSession(a.key);
 
     const leads = await page("/app/leads", cookie);
@@ -146,7 +148,7 @@ describe("dashboard pages", () => {
     expect(foreign.headers.get("content-type")).toMatch(/text\/html/);
     expect(foreign.text).toContain("Lead not found.");
     expect(foreign.text).not.toContain("B secret lead");
-    expect((await page(`/app/leads?q=${encodeURIComponent(bLead.email)}`, cookie)).text).toContain("No leads match.");
+    expect((await page(`/app/leads?q=${encodeURIComponent(bLead.email!)}`, cookie)).text).toContain("No leads match.");
 
     const csv = await page("/app/leads/export.csv?source=form", cookie);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
@@ -169,14 +171,15 @@ describe("dashboard pages", () => {
       expect((await page(path, cookie)).status, path).toBe(200);
     }
     // Routing and sequences pages list this workspace's own rules, pools and sequences, not B's.
-    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A solar pool", slaMinutes: 20 } }))
-      .json;
-    await call("POST", "/api/v1/routing-rules", {
+    const aPool = (
+      await call<PoolJson>("POST", "/api/v1/pools", { key: a.key, body: { name: "A solar pool", slaMinutes: 20 } })
+    ).json;
+    await call<RuleJson>("POST", "/api/v1/routing-rules", {
       key: a.key,
       body: { name: "A solar rule", match: { fields: { product: ["solar"] } }, poolId: aPool.id },
     });
-    await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B secret pool" } });
-    await call("POST", "/api/v1/sequences", {
+    await call<PoolJson>("POST", "/api/v1/pools", { key: b.key, body: { name: "B secret pool" } });
+    await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: a.key,
       body: { name: "A nurture", steps: [{ delayMinutes: 60, sender: "email", text: "Hi {name}" }] },
     });
@@ -199,7 +202,7 @@ describe("dashboard pages", () => {
     const bad = await post({ hotThreshold: "99", field0_name: "budget", field0_points: "5" });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain('data-error-for="hotThreshold"');
-    expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.hotThreshold).toBe(7);
+    expect((await call<ScoringRules>("GET", "/api/v1/scoring", { key: ws.key })).json.hotThreshold).toBe(7);
     const good = await post({
       hotThreshold: "4",
       field0_name: "budget",
@@ -207,7 +210,8 @@ describe("dashboard pages", () => {
       field0_points: "3",
     });
     expect(good.status).toBe(200);
-    const saved = (await call("GET", "/api/v1/scoring", { key: ws.key })).json;
+    const saved = (await call<ScoringRules>("GET", "/api/v1/scoring", { key: ws.key })).json;
+
     expect(saved.hotThreshold).toBe(4);
     expect(saved.fields).toEqual([{ field: "budget", equals: ["high", "urgent"], points: 3 }]);
   });

@@ -1,4 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type {
+  LeadDetailJson,
+  LeadJson,
+  ListJson,
+  RepJson,
+  SequenceJson,
+  WorkspaceJson,
+} from "../support/response-json";
 import { call, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 import {
   addTelegramChannel,
@@ -14,7 +22,7 @@ import { addRep, captureLead as capture } from "../support/workers/routing-harne
 const MIN = 60_000;
 
 const setStatus = (key: string, id: string, status: string) =>
-  call("PATCH", `/api/v1/leads/${id}`, { key, body: { status } });
+  call<LeadDetailJson>("PATCH", `/api/v1/leads/${id}`, { key, body: { status } });
 
 describe("re-inquiry of a closed lead", () => {
   it("reopens a won lead by default: back to new, SLA from now, owner alerted, event on the timeline", async () => {
@@ -22,7 +30,7 @@ describe("re-inquiry of a closed lead", () => {
     await addTelegramChannel(ws.id, {});
     const chat = uniqueChatId();
     const rep = await addRep(ws.key, { name: "Rita", telegramChatId: chat });
-    expect((await call("GET", "/api/v1/workspace", { key: ws.key })).json).toMatchObject({
+    expect((await call<WorkspaceJson>("GET", "/api/v1/workspace", { key: ws.key })).json).toMatchObject({
       reInquiryPolicy: "reopen",
       failedStepPolicy: "stop",
     });
@@ -35,7 +43,7 @@ describe("re-inquiry of a closed lead", () => {
     const before = Date.now();
     const back = await capture(ws.key, { email, name: "Wes Won", message: "we need a second site" });
     expect(back.id).toBe(first.id);
-    const read = (await call("GET", `/api/v1/leads/${first.id}`, { key: ws.key })).json;
+    const read = (await call<LeadDetailJson>("GET", `/api/v1/leads/${first.id}`, { key: ws.key })).json;
     expect(read.lead).toMatchObject({ status: "new", ownerRepId: rep });
     // A returning prospect is hot: the pool's hot SLA, counted from this inquiry.
     expect(read.lead.slaDueAt).toBeGreaterThanOrEqual(before + 5 * MIN);
@@ -66,14 +74,14 @@ describe("re-inquiry of a closed lead", () => {
     const bossChat = uniqueChatId();
     const rep = await addRep(ws.key, { name: "Capped", maxOpenLeads: 1 });
     const boss = await addRep(ws.key, { name: "Boss", active: false, telegramChatId: bossChat });
-    await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+    await call<WorkspaceJson>("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
     const email = uniqueEmail();
     const first = await capture(ws.key, { email, name: "Lou Lost" });
     await setStatus(ws.key, first.id, "lost");
     expect((await capture(ws.key)).ownerRepId).toBe(rep); // the rep's one slot is taken again
     const back = await capture(ws.key, { email, name: "Lou Lost" });
     expect(back).toMatchObject({ id: first.id, ownerRepId: null });
-    const lead = (await call("GET", `/api/v1/leads/${first.id}`, { key: ws.key })).json.lead;
+    const lead = (await call<LeadDetailJson>("GET", `/api/v1/leads/${first.id}`, { key: ws.key })).json.lead;
     expect(lead.status).toBe("new");
     const texts = await eventually(async () => {
       const c = await fakeCalls(bossChat);
@@ -91,11 +99,11 @@ describe("re-inquiry of a closed lead", () => {
     const bossChat = uniqueChatId();
     const rep = await addRep(ws.key, { name: "Soon paused" });
     const boss = await addRep(ws.key, { name: "Boss", active: false, telegramChatId: bossChat });
-    await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+    await call<WorkspaceJson>("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
     const email = uniqueEmail();
     const first = await capture(ws.key, { email, name: "Pat Paused" });
     await setStatus(ws.key, first.id, "won");
-    await call("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { paused: true } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { paused: true } });
     expect(await capture(ws.key, { email, name: "Pat Paused" })).toMatchObject({ id: first.id, ownerRepId: null });
     const texts = await eventually(async () => {
       const c = await fakeCalls(bossChat);
@@ -110,17 +118,23 @@ describe("re-inquiry of a closed lead", () => {
     await addTelegramChannel(ws.id, {});
     const chat = uniqueChatId();
     await addRep(ws.key, { name: "Kim", telegramChatId: chat });
-    const bad = await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { reInquiryPolicy: "maybe" } });
+    const bad = await call<WorkspaceJson>("PATCH", "/api/v1/workspace", {
+      key: ws.key,
+      body: { reInquiryPolicy: "maybe" },
+    });
     expect(bad.status).toBe(422);
     expect(bad.text).toContain("reInquiryPolicy");
-    const ok = await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { reInquiryPolicy: "keep" } });
+    const ok = await call<WorkspaceJson>("PATCH", "/api/v1/workspace", {
+      key: ws.key,
+      body: { reInquiryPolicy: "keep" },
+    });
     expect(ok.json.reInquiryPolicy).toBe("keep");
     const email = uniqueEmail();
     const first = await capture(ws.key, { email, name: "Kay Kept" });
     await setStatus(ws.key, first.id, "won");
     await eventually(async () => expect(await fakeCalls(chat)).toHaveLength(1));
     await capture(ws.key, { email, message: "thanks again" });
-    const read = (await call("GET", `/api/v1/leads/${first.id}`, { key: ws.key })).json;
+    const read = (await call<LeadDetailJson>("GET", `/api/v1/leads/${first.id}`, { key: ws.key })).json;
     expect(read.lead.status).toBe("won");
     expect(read.events.map((e: { type: string }) => e.type)).toContain("re-inquiry");
     expect(read.events.map((e: { type: string }) => e.type)).not.toContain("reopened");
@@ -130,7 +144,7 @@ describe("re-inquiry of a closed lead", () => {
 });
 
 async function twoStepSequence(ws: Awaited<ReturnType<typeof seedWorkspace>>) {
-  const seq = await call("POST", "/api/v1/sequences", {
+  const seq = await call<SequenceJson>("POST", "/api/v1/sequences", {
     key: ws.key,
     body: {
       name: "Two steps",
@@ -147,7 +161,8 @@ async function twoStepSequence(ws: Awaited<ReturnType<typeof seedWorkspace>>) {
 }
 
 async function leadIdByEmail(key: string, email: string): Promise<string> {
-  return (await call("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key })).json.data[0].id;
+  return (await call<ListJson<LeadJson>>("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key })).json.data[0]!
+    .id;
 }
 
 describe("a failed sequence step", () => {
@@ -168,7 +183,10 @@ describe("a failed sequence step", () => {
 
   it("with `skip` goes on to the next step", async () => {
     const ws = await seedWorkspace();
-    const patched = await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { failedStepPolicy: "skip" } });
+    const patched = await call<WorkspaceJson>("PATCH", "/api/v1/workspace", {
+      key: ws.key,
+      body: { failedStepPolicy: "skip" },
+    });
     expect(patched.json.failedStepPolicy).toBe("skip");
     await twoStepSequence(ws);
     const email = uniqueEmail();

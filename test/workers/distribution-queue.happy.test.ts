@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import type { LeadDetailJson, RepJson, WorkspaceJson } from "../support/response-json";
+import { call, type ErrorBody, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 import { addRep, captureLead as capture, type CapturedLead as Lead } from "../support/workers/routing-harness";
 
@@ -13,7 +14,7 @@ async function ownerCounts(workspaceId: string, status = "'new'") {
 }
 
 const setStatus = (key: string, id: string, status: string) =>
-  call("PATCH", `/api/v1/leads/${id}`, { key, body: { status } });
+  call<LeadDetailJson>("PATCH", `/api/v1/leads/${id}`, { key, body: { status } });
 
 describe("caps hold and the unassigned queue drains", () => {
   it("3 reps capped at 5, 40 captures 20 at a time: exactly 5 each, the rest queued, then drained as leads close", {
@@ -49,13 +50,13 @@ describe("caps hold and the unassigned queue drains", () => {
     ).rows[0]!.id;
     const aLead = leads.find((l) => l.ownerRepId === reps[0])!;
     expect((await setStatus(ws.key, aLead.id, "won")).status).toBe(200);
-    const moved = await call("GET", `/api/v1/leads/${queued}`, { key: ws.key });
+    const moved = await call<LeadDetailJson>("GET", `/api/v1/leads/${queued}`, { key: ws.key });
     expect(moved.json.lead.ownerRepId).toBe(reps[0]);
     expect(moved.json.events.at(-1)).toMatchObject({ type: "assigned", data: { repId: reps[0], reason: "queue" } });
     expect((await ownerCounts(ws.id))[reps[0]!]).toBe(5);
 
     // Raising a cap drains as many as now fit; never more.
-    await call("PATCH", `/api/v1/reps/${reps[1]}`, { key: ws.key, body: { maxOpenLeads: 8 } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${reps[1]}`, { key: ws.key, body: { maxOpenLeads: 8 } });
     const after = await ownerCounts(ws.id);
     expect(after[reps[1]!]).toBe(8);
     expect(after.none).toBe(21);
@@ -65,7 +66,10 @@ describe("caps hold and the unassigned queue drains", () => {
     const ws = await seedWorkspace({ reps: [] });
     const rep = await addRep(ws.key, { name: "Only", paused: true });
     const boss = await addRep(ws.key, { name: "Boss", weight: 0, paused: true });
-    await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss, queueHotFirst: true } });
+    await call<WorkspaceJson>("PATCH", "/api/v1/workspace", {
+      key: ws.key,
+      body: { ownerRepId: boss, queueHotFirst: true },
+    });
     const cold = await capture(ws.key);
     const hot = await capture(ws.key, {
       phone: "+14155550199",
@@ -73,12 +77,16 @@ describe("caps hold and the unassigned queue drains", () => {
       fields: { budget: "50000", timeline: "this month" },
     });
     expect([cold.ownerRepId, hot.ownerRepId]).toEqual([null, null]);
-    const created = (await call("GET", `/api/v1/leads/${cold.id}`, { key: ws.key })).json.lead;
+    const created = (await call<LeadDetailJson>("GET", `/api/v1/leads/${cold.id}`, { key: ws.key })).json.lead;
     expect(created.slaDueAt).toBe(created.createdAt + 15 * 60_000); // the SLA clock runs while it waits
 
-    await call("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { paused: false, maxOpenLeads: 1 } });
-    expect((await call("GET", `/api/v1/leads/${hot.id}`, { key: ws.key })).json.lead.ownerRepId).toBe(rep);
-    expect((await call("GET", `/api/v1/leads/${cold.id}`, { key: ws.key })).json.lead.ownerRepId).toBeNull();
+    await call<RepJson>("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { paused: false, maxOpenLeads: 1 } });
+    expect((await call<LeadDetailJson>("GET", `/api/v1/leads/${hot.id}`, { key: ws.key })).json.lead.ownerRepId).toBe(
+      rep,
+    );
+    expect(
+      (await call<LeadDetailJson>("GET", `/api/v1/leads/${cold.id}`, { key: ws.key })).json.lead.ownerRepId,
+    ).toBeNull();
   });
 
   it("the owner is alerted once while a lead waits; the rep who takes it gets the hand-over alert", async () => {
@@ -87,7 +95,7 @@ describe("caps hold and the unassigned queue drains", () => {
     const [repChat, bossChat] = [uniqueChatId(), uniqueChatId()];
     const rep = await addRep(ws.key, { name: "Rep", paused: true, telegramChatId: repChat });
     const boss = await addRep(ws.key, { name: "Boss", active: false, telegramChatId: bossChat });
-    await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+    await call<WorkspaceJson>("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
     const lead = await capture(ws.key, { name: "Wanda Wait" });
     expect(lead.ownerRepId).toBeNull();
     const bossTexts = async () => (await fakeCalls(bossChat)).map((c) => String(c.body.text));
@@ -95,7 +103,7 @@ describe("caps hold and the unassigned queue drains", () => {
     expect((await bossTexts())[0]).toMatch(/^Lead waiting: nobody can take it now.*\nWanda Wait \(api\)/);
 
     await tick(Date.now()); // the cron's drain finds nobody: no second alert
-    await call("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { paused: false } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { paused: false } });
     const repCalls = await eventually(async () => {
       const calls = await fakeCalls(repChat);
       expect(calls).toHaveLength(1);
@@ -134,22 +142,27 @@ describe("caps hold and the unassigned queue drains", () => {
     const full = await addRep(ws.key, { name: "Full", maxOpenLeads: 0 });
     const lead = await capture(ws.key);
     expect(lead.ownerRepId).toBe(open);
-    const assign = (body: Record<string, unknown>) =>
-      call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body });
+    const assign = <T = LeadDetailJson>(body: Record<string, unknown>) =>
+      call<T>("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body });
 
-    const inactive = await assign({ repId: gone, force: true });
+    const inactive = await assign<ErrorBody>({ repId: gone, force: true });
     expect(inactive.status).toBe(422);
-    expect(inactive.json.error.fields.repId).toMatch(/deactivated/);
-    const p = await assign({ repId: paused });
+    expect(inactive.json.error.fields!.repId).toMatch(/deactivated/);
+    const p = await assign<ErrorBody>({ repId: paused });
     expect(p.status).toBe(422);
-    expect(p.json.error.fields.repId).toMatch(/paused.*force/);
-    const f = await assign({ repId: full });
+    expect(p.json.error.fields!.repId).toMatch(/paused.*force/);
+    const f = await assign<ErrorBody>({ repId: full });
     expect(f.status).toBe(422);
-    expect(f.json.error.fields.repId).toMatch(/cap of 0/);
-    const patched = await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { ownerRepId: gone } });
+    expect(f.json.error.fields!.repId).toMatch(/cap of 0/);
+    const patched = await call<ErrorBody>("PATCH", `/api/v1/leads/${lead.id}`, {
+      key: ws.key,
+      body: { ownerRepId: gone },
+    });
     expect(patched.status).toBe(422);
-    expect(patched.json.error.fields.ownerRepId).toMatch(/deactivated/);
-    expect((await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.lead.ownerRepId).toBe(open);
+    expect(patched.json.error.fields!.ownerRepId).toMatch(/deactivated/);
+    expect((await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.lead.ownerRepId).toBe(
+      open,
+    );
 
     const forced = await assign({ repId: paused, force: true });
     expect(forced.status).toBe(200);
@@ -171,12 +184,14 @@ describe("caps hold and the unassigned queue drains", () => {
     expect(ofA).toHaveLength(2);
     await setStatus(ws.key, ofA[1]!.id, "won"); // closed leads stay where they are
 
-    await call("PATCH", `/api/v1/reps/${a}`, { key: ws.key, body: { active: false } });
-    const moved = (await call("GET", `/api/v1/leads/${ofA[0]!.id}`, { key: ws.key })).json;
+    await call<RepJson>("PATCH", `/api/v1/reps/${a}`, { key: ws.key, body: { active: false } });
+    const moved = (await call<LeadDetailJson>("GET", `/api/v1/leads/${ofA[0]!.id}`, { key: ws.key })).json;
     expect([b, c]).toContain(moved.lead.ownerRepId);
     expect(moved.events.at(-1)).toMatchObject({ type: "reassigned", data: { from: a, reason: "deactivated" } });
-    expect((await call("GET", `/api/v1/leads/${ofA[1]!.id}`, { key: ws.key })).json.lead.ownerRepId).toBe(a);
-    const to = chats[[a, b, c].indexOf(moved.lead.ownerRepId)]!;
+    expect(
+      (await call<LeadDetailJson>("GET", `/api/v1/leads/${ofA[1]!.id}`, { key: ws.key })).json.lead.ownerRepId,
+    ).toBe(a);
+    const to = chats[[a, b, c].indexOf(moved.lead.ownerRepId!)]!;
     await eventually(async () => {
       const texts = (await fakeCalls(to)).map((x) => String(x.body.text));
       expect(texts.filter((t) => t.startsWith("Lead of a deactivated rep — now yours"))).toHaveLength(1);

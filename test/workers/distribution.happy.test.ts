@@ -1,13 +1,14 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rotationName } from "../../workers/routing/rotation-service";
+import type { LeadDetailJson, ListJson, PoolJson, RepJson, RuleJson, WorkspaceJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { captureLead as capture, type CapturedLead as Lead } from "../support/workers/routing-harness";
 
 async function addReps(key: string, reps: Record<string, unknown>[]) {
   const ids: string[] = [];
   for (const body of reps) {
-    const res = await call("POST", "/api/v1/reps", { key, body });
+    const res = await call<RepJson>("POST", "/api/v1/reps", { key, body });
     expect(res.status, res.text).toBe(201);
     ids.push(res.json.id);
   }
@@ -24,7 +25,7 @@ function tally(leads: Lead[]): Record<string, number> {
 }
 
 async function eventsOf(key: string, id: string) {
-  return (await call("GET", `/api/v1/leads/${id}`, { key })).json.events as {
+  return (await call<LeadDetailJson>("GET", `/api/v1/leads/${id}`, { key })).json.events as {
     type: string;
     data: Record<string, unknown>;
   }[];
@@ -95,7 +96,7 @@ describe("lead distribution", () => {
       },
     });
     // Resuming a rep brings them straight back into the rotation.
-    await call("PATCH", `/api/v1/reps/${paused}`, { key: ws.key, body: { paused: false } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${paused}`, { key: ws.key, body: { paused: false } });
     const next = [await capture(ws.key), await capture(ws.key)];
     expect(next.map((l) => l.ownerRepId).sort()).toEqual([open, paused].sort());
   });
@@ -114,9 +115,9 @@ describe("lead distribution", () => {
     });
 
     // A deactivated owner is no last resort; an available one (weight 0: outside the rotation) is.
-    await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+    await call<WorkspaceJson>("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
     expect((await capture(ws.key)).ownerRepId).toBeNull();
-    await call("PATCH", `/api/v1/reps/${boss}`, { key: ws.key, body: { active: true, weight: 0 } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${boss}`, { key: ws.key, body: { active: true, weight: 0 } });
     const toOwner = await capture(ws.key);
     expect(toOwner.ownerRepId).toBe(boss);
     expect((await eventsOf(ws.key, toOwner.id))[1]).toMatchObject({ type: "assigned", data: { reason: "fallback" } });
@@ -152,7 +153,7 @@ describe("lead distribution", () => {
     expect(back.id).toBe(first.id);
     expect(back.ownerRepId).toBe(a);
 
-    await call("PATCH", `/api/v1/reps/${a}`, { key: ws.key, body: { paused: true } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${a}`, { key: ws.key, body: { paused: true } });
     const moved = await capture(ws.key, { email });
     expect(moved.ownerRepId).toBe(b);
     const types = (await eventsOf(ws.key, first.id)).map((e) => e.type);
@@ -163,12 +164,13 @@ describe("lead distribution", () => {
     const ws = await seedWorkspace({ reps: [] });
     const [sol, es, gen] = await addReps(ws.key, [{ name: "Solar" }, { name: "Spanish" }, { name: "General" }]);
     const pool = async (name: string, repIds: string[], isDefault = false) =>
-      (await call("POST", "/api/v1/pools", { key: ws.key, body: { name, repIds, isDefault } })).json.id as string;
+      (await call<PoolJson>("POST", "/api/v1/pools", { key: ws.key, body: { name, repIds, isDefault } })).json
+        .id as string;
     const solarPool = await pool("Solar", [sol!]);
     const spanishPool = await pool("Spanish", [es!]);
     await pool("General", [gen!], true);
     const rule = async (body: Record<string, unknown>) =>
-      expect((await call("POST", "/api/v1/routing-rules", { key: ws.key, body })).status).toBe(201);
+      expect((await call<RuleJson>("POST", "/api/v1/routing-rules", { key: ws.key, body })).status).toBe(201);
     await rule({ name: "Spanish speakers", match: { fields: { language: ["es"] } }, poolId: spanishPool });
     await rule({ name: "Solar interest", match: { fields: { product: ["solar"] } }, poolId: solarPool });
     await rule({ name: "Mexico", match: { countries: ["MX"] }, poolId: spanishPool });
@@ -178,8 +180,10 @@ describe("lead distribution", () => {
     expect((await capture(ws.key, { phone: "+52 55 1234 5678" })).ownerRepId).toBe(es);
     const other = await capture(ws.key, { fields: { product: "wind" } });
     expect(other.ownerRepId).toBe(gen);
-    expect((await call("GET", `/api/v1/leads/${other.id}`, { key: ws.key })).json.lead.poolId).toBeTypeOf("string");
-    const rules = (await call("GET", "/api/v1/routing-rules", { key: ws.key })).json.data;
+    expect(
+      (await call<LeadDetailJson>("GET", `/api/v1/leads/${other.id}`, { key: ws.key })).json.lead.poolId,
+    ).toBeTypeOf("string");
+    const rules = (await call<ListJson<RuleJson>>("GET", "/api/v1/routing-rules", { key: ws.key })).json.data;
     expect(rules.map((r: { name: string }) => r.name)).toEqual(["Spanish speakers", "Solar interest", "Mexico"]);
   });
 
@@ -189,23 +193,38 @@ describe("lead distribution", () => {
     const lead = await capture(ws.key);
     expect(lead.ownerRepId).toBe(a);
 
-    const wrong = await call("POST", `/api/v1/leads/${lead.id}/claim`, { key: ws.key, body: { repId: b } });
+    const wrong = await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/claim`, {
+      key: ws.key,
+      body: { repId: b },
+    });
     expect(wrong.status).toBe(409);
-    const claimed = await call("POST", `/api/v1/leads/${lead.id}/claim`, { key: ws.key, body: { repId: a } });
+    const claimed = await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/claim`, {
+      key: ws.key,
+      body: { repId: a },
+    });
     expect(claimed.json.lead).toMatchObject({ slaDueAt: null, ownerRepId: a });
     expect(claimed.json.lead.claimedAt).toBeTypeOf("number");
 
-    const passed = await call("POST", `/api/v1/leads/${lead.id}/pass`, { key: ws.key, body: { repId: a } });
+    const passed = await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/pass`, {
+      key: ws.key,
+      body: { repId: a },
+    });
     expect(passed.status).toBe(200);
     expect(passed.json.lead.ownerRepId).not.toBe(a);
     expect(passed.json.lead.passedRepIds).toEqual([a]);
     const second = passed.json.lead.ownerRepId;
-    const again = await call("POST", `/api/v1/leads/${lead.id}/pass`, { key: ws.key, body: { repId: second } });
+    const again = await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/pass`, {
+      key: ws.key,
+      body: { repId: second },
+    });
     expect(again.json.lead.ownerRepId).toBe([b, c].find((r) => r !== second));
 
-    const manual = await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: a } });
+    const manual = await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/assign`, {
+      key: ws.key,
+      body: { repId: a },
+    });
     expect(manual.json.lead.ownerRepId).toBe(a);
-    const last = manual.json.events.at(-1);
+    const last = manual.json.events.at(-1)!;
     expect(last).toMatchObject({ type: "reassigned", actorType: "api", data: { to: a, reason: "manual" } });
     expect(last.actorId).toMatch(/^key_/);
     expect(manual.json.events.filter((e: { type: string }) => e.type === "passed")).toHaveLength(2);

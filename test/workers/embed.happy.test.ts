@@ -3,7 +3,16 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { CHANNELS } from "../../workers/index";
-import { call, countRows, libsqlUrl, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
+import {
+  call,
+  countRows,
+  type ErrorBody,
+  libsqlUrl,
+  seedWorkspace,
+  submit,
+  testDb,
+  uniqueEmail,
+} from "../support/workers/harness";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -68,21 +77,28 @@ describe("embed snippet endpoints", () => {
 describe("what a visitor sees and agrees to", () => {
   it("a name-only entry names the contact fields it needs and stores nothing", async () => {
     const ws = await seedWorkspace();
-    const res = await submit(ws.form.publicKey, { name: "Only A Name", _elapsed_ms: 5000 });
+    const res = await submit<ErrorBody>(ws.form.publicKey, { name: "Only A Name", _elapsed_ms: 5000 });
     expect(res.status).toBe(422);
     expect(res.json.error.fields).toMatchObject({
       email: "Enter an email or a phone number so we can reply.",
       phone: "Enter an email or a phone number so we can reply.",
     });
-    const badPhone = await submit(ws.form.publicKey, { name: "A", phone: "12", _elapsed_ms: 5000 });
-    expect(badPhone.json.error.fields.phone).not.toMatch(/default country|read with/);
+    const badPhone = await submit<ErrorBody>(ws.form.publicKey, { name: "A", phone: "12", _elapsed_ms: 5000 });
+    expect(badPhone.json.error.fields!.phone).not.toMatch(/default country|read with/);
     expect(await countRows(testDb(), "lead", ws.id)).toBe(0);
   });
 
   it("records the consent checkbox's text and answer in the consent ledger, once per entry", async () => {
     const consentText = "Send me offers by email.";
     const ws = await seedWorkspace({ form: { consentText } });
-    expect((await call("GET", `/f/${ws.form.publicKey}/schema`)).json.consentText).toBe(consentText);
+    expect(
+      (
+        await call<{ consentText: string | null; turnstileSiteKey: string | null }>(
+          "GET",
+          `/f/${ws.form.publicKey}/schema`,
+        )
+      ).json.consentText,
+    ).toBe(consentText);
     const yes = { name: "Yes", email: uniqueEmail(), _consent: "yes", _elapsed_ms: 5000, _sid: "lrconsent01" };
     expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
     expect((await submit(ws.form.publicKey, yes)).status).toBe(200);
@@ -151,7 +167,14 @@ describe("Turnstile", () => {
 
   it("is off when no secret is configured", async () => {
     const ws = await seedWorkspace({ form: { turnstileSiteKey: "0x4AAAAAAAtest" } });
-    expect((await call("GET", `/f/${ws.form.publicKey}/schema`)).json.turnstileSiteKey).toBe("0x4AAAAAAAtest");
+    expect(
+      (
+        await call<{ consentText: string | null; turnstileSiteKey: string | null }>(
+          "GET",
+          `/f/${ws.form.publicKey}/schema`,
+        )
+      ).json.turnstileSiteKey,
+    ).toBe("0x4AAAAAAAtest");
     expect((await submit(ws.form.publicKey, { name: "A", email: uniqueEmail() })).status).toBe(200);
     expect(await countRows(testDb(), "lead", ws.id)).toBe(1);
   });

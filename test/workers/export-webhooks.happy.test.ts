@@ -1,6 +1,13 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import type {
+  LeadCreatedJson,
+  LeadDetailJson,
+  ListJson,
+  WebhookCreatedJson,
+  WebhookJson,
+} from "../support/response-json";
+import { call, type ErrorBody, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 describe("CSV export", () => {
   it("exports the filtered leads with escaping and the formula guard", async () => {
@@ -11,8 +18,11 @@ describe("CSV export", () => {
       message: 'Hi, "quoted"\nsecond line',
       phone: "+1 415 555 0150",
     });
-    const other = await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Via API", email: uniqueEmail() } });
-    await call("PATCH", `/api/v1/leads/${other.json.lead.id}`, {
+    const other = await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+      key: ws.key,
+      body: { name: "Via API", email: uniqueEmail() },
+    });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${other.json.lead.id}`, {
       key: ws.key,
       body: { status: "won", ownerRepId: ws.reps[0]!.id },
     });
@@ -43,7 +53,7 @@ describe("CSV export", () => {
   it("needs a key and validates filters like the list", async () => {
     expect((await call("GET", "/api/v1/leads/export.csv")).status).toBe(401);
     const ws = await seedWorkspace();
-    const bad = await call("GET", "/api/v1/leads/export.csv?status=bogus", { key: ws.key });
+    const bad = await call<ErrorBody>("GET", "/api/v1/leads/export.csv?status=bogus", { key: ws.key });
     expect(bad.status).toBe(422);
     expect(bad.json.error.fields).toHaveProperty("status");
   });
@@ -52,13 +62,13 @@ describe("CSV export", () => {
 describe("webhook endpoints", () => {
   it("creates an endpoint with a secret shown once, lists it masked, updates and deletes it", async () => {
     const ws = await seedWorkspace();
-    const created = await call("POST", "/api/v1/webhooks", {
+    const created = await call<WebhookCreatedJson>("POST", "/api/v1/webhooks", {
       key: ws.key,
       body: { url: "https://crm.example/hooks/lr", events: ["lead.created", "lead.assigned"] },
     });
     expect(created.status).toBe(201);
     expect(created.json.secret).toMatch(/^whsec_[A-Za-z0-9]{32}$/);
-    const list = await call("GET", "/api/v1/webhooks", { key: ws.key });
+    const list = await call<ListJson<WebhookJson>>("GET", "/api/v1/webhooks", { key: ws.key });
     expect(list.json.data).toHaveLength(1);
     expect(list.json.data[0]).toMatchObject({
       url: "https://crm.example/hooks/lr",
@@ -67,33 +77,36 @@ describe("webhook endpoints", () => {
     });
     expect(list.text).not.toContain(created.json.secret);
 
-    const patched = await call("PATCH", `/api/v1/webhooks/${created.json.id}`, {
+    const patched = await call<WebhookJson>("PATCH", `/api/v1/webhooks/${created.json.id}`, {
       key: ws.key,
       body: { active: false, events: ["lead.status_changed"] },
     });
     expect(patched.json).toMatchObject({ active: false, events: ["lead.status_changed"] });
     expect(patched.json).not.toHaveProperty("secret");
     expect((await call("DELETE", `/api/v1/webhooks/${created.json.id}`, { key: ws.key })).status).toBe(204);
-    expect((await call("GET", "/api/v1/webhooks", { key: ws.key })).json.data).toEqual([]);
+    expect((await call<ListJson<WebhookJson>>("GET", "/api/v1/webhooks", { key: ws.key })).json.data).toEqual([]);
   });
 
   it("refuses plain-http URLs and unknown events; another workspace's endpoint is a 404", async () => {
     const a = await seedWorkspace();
     const b = await seedWorkspace();
-    const bad = await call("POST", "/api/v1/webhooks", {
+    const bad = await call<ErrorBody>("POST", "/api/v1/webhooks", {
       key: a.key,
       body: { url: "http://crm.example/h", events: ["lead.won"] },
     });
     expect(bad.status).toBe(422);
-    expect(Object.keys(bad.json.error.fields).sort()).toEqual(["events.0", "url"]);
-    const bHook = await call("POST", "/api/v1/webhooks", {
+    expect(Object.keys(bad.json.error.fields!).sort()).toEqual(["events.0", "url"]);
+    const bHook = await call<WebhookCreatedJson>("POST", "/api/v1/webhooks", {
       key: b.key,
       body: { url: "https://b.example/h", events: ["lead.created"] },
     });
     expect(
-      (await call("PATCH", `/api/v1/webhooks/${bHook.json.id}`, { key: a.key, body: { active: false } })).status,
+      (await call<WebhookJson>("PATCH", `/api/v1/webhooks/${bHook.json.id}`, { key: a.key, body: { active: false } }))
+        .status,
     ).toBe(404);
     expect((await call("DELETE", `/api/v1/webhooks/${bHook.json.id}`, { key: a.key })).status).toBe(404);
-    expect((await call("GET", "/api/v1/webhooks", { key: b.key })).json.data[0].active).toBe(true);
+    expect((await call<ListJson<WebhookJson>>("GET", "/api/v1/webhooks", { key: b.key })).json.data[0]!.active).toBe(
+      true,
+    );
   });
 });

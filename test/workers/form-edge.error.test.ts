@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { ErrorBody, LeadJson, ListJson } from "../support/response-json";
 import { call, callRaw, isErrorShape, leadRows, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 
-const urlencoded = (formKey: string, body: string, contentType = "application/x-www-form-urlencoded") =>
-  callRaw("POST", `/f/${formKey}`, body, { "content-type": contentType });
-const json = (formKey: string, body: string) =>
-  callRaw("POST", `/f/${formKey}`, body, { "content-type": "application/json" });
+const urlencoded = <T = ErrorBody>(formKey: string, body: string, contentType = "application/x-www-form-urlencoded") =>
+  callRaw<T>("POST", `/f/${formKey}`, body, { "content-type": contentType });
+const json = <T = ErrorBody>(formKey: string, body: string) =>
+  callRaw<T>("POST", `/f/${formKey}`, body, { "content-type": "application/json" });
 
 describe("form submissions at the edges", () => {
   it("_elapsed_ms as an object (even one with toString/valueOf) → 422 naming the field, nothing stored", async () => {
@@ -52,7 +53,7 @@ describe("form submissions at the edges", () => {
 
     const ok = await urlencoded(ws.form.publicKey, body, "application/x-www-form-urlencoded; charset=ISO-8859-1");
     expect(ok.status).toBe(200);
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
     expect(lead).toMatchObject({ name: "José Müller", email });
     expect(lead.message).toBe("€ 5");
 
@@ -64,7 +65,7 @@ describe("form submissions at the edges", () => {
     );
     expect(utf8.status).toBe(200);
     expect(
-      (await call("GET", "/api/v1/leads?q=Zo", { key: ws.key })).json.data.map((l: { name: string }) => l.name),
+      (await call<ListJson<LeadJson>>("GET", "/api/v1/leads?q=Zo", { key: ws.key })).json.data.map((l) => l.name),
     ).toContain("Zoë");
 
     const unknown = await urlencoded(ws.form.publicKey, "name=x", "application/x-www-form-urlencoded; charset=koi8-r");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadCreatedJson } from "../support/response-json";
 import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 // Found by fuzzing with prototype keys: a form field (or honeypot) may be named like an Object.prototype
@@ -38,7 +39,7 @@ describe("form fields named like Object.prototype members", () => {
     });
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const api = await call("POST", "/api/v1/leads", {
+    const api = await call<LeadCreatedJson>("POST", "/api/v1/leads", {
       key: ws.key,
       rawBody: `{"email":"${uniqueEmail()}","fields":{"__proto__":"x","plan":"pro"}}`,
       headers: { "content-type": "application/json" },

@@ -1,4 +1,13 @@
 import { describe, expect, it } from "vitest";
+import type {
+  LeadCreatedJson,
+  LeadDetailJson,
+  LeadJson,
+  ListJson,
+  OpenApiJson,
+  PoolJson,
+  RuleJson,
+} from "../support/response-json";
 import {
   call,
   callRaw,
@@ -39,10 +48,10 @@ async function send(path: string, method: string, c: { body: Uint8Array; content
 
 /** Every stored lead and timeline reads back: the libSQL engine aborts on reading text that is not UTF-8. */
 async function expectReadable(ws: TestWorkspace) {
-  const list = await call("GET", "/api/v1/leads?limit=200", { key: ws.key });
+  const list = await call<ListJson<LeadJson>>("GET", "/api/v1/leads?limit=200", { key: ws.key });
   expect(list.status, list.text.slice(0, 300)).toBe(200);
   for (const lead of list.json.data as { id: string }[]) {
-    const detail = await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
+    const detail = await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key });
     expect(detail.status, detail.text.slice(0, 300)).toBe(200);
   }
   for (const path of ["/api/v1/reps", "/api/v1/forms", "/api/v1/workspace"]) {
@@ -93,12 +102,16 @@ describe("fuzzing the public form route", () => {
 describe("fuzzing the owner API routes", () => {
   it("every route with a JSON body (OpenAPI): never a 5xx, one error shape, no stray lead rows", async () => {
     const ws = await seedWorkspace();
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Target", email: uniqueEmail() } }))
-      .json.lead;
+    const lead = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+        key: ws.key,
+        body: { name: "Target", email: uniqueEmail() },
+      })
+    ).json.lead;
     const ids: Record<string, string> = { leads: lead.id, reps: ws.reps[0]!.id, forms: ws.form.id };
-    const pool = (await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Fuzz pool" } })).json;
+    const pool = (await call<PoolJson>("POST", "/api/v1/pools", { key: ws.key, body: { name: "Fuzz pool" } })).json;
     const rule = (
-      await call("POST", "/api/v1/routing-rules", {
+      await call<RuleJson>("POST", "/api/v1/routing-rules", {
         key: ws.key,
         body: { name: "R", match: { sources: ["api"] }, poolId: pool.id },
       })
@@ -106,7 +119,7 @@ describe("fuzzing the owner API routes", () => {
     ids.pools = pool.id;
     ids["routing-rules"] = rule.id;
     const own = { repId: ws.reps[0]!.id, poolId: pool.id };
-    const doc = (await call("GET", "/api/openapi.json")).json;
+    const doc = (await call<OpenApiJson>("GET", "/api/openapi.json")).json;
     const r = seededRandom(API_SEED);
     let routes = 0;
     for (const [template, ops] of Object.entries<Record<string, { requestBody?: unknown }>>(doc.paths)) {
@@ -152,7 +165,7 @@ describe("fuzzing the owner API routes", () => {
 describe("fuzzing owner API URLs (path ids and query strings)", () => {
   it("every GET and DELETE route (OpenAPI): never a 5xx, one error shape, no lead rows touched", async () => {
     const ws = await seedWorkspace();
-    await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Keep", email: uniqueEmail() } });
+    await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { name: "Keep", email: uniqueEmail() } });
     const r = seededRandom(API_SEED + 1);
     const before = await leadRows(ws.id);
     const ops = (await ownerOperations()).filter((op) => op.method === "GET" || op.method === "DELETE");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ErrorBody, RepJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls } from "../support/workers/outbox-harness";
 
@@ -8,17 +9,20 @@ describe("a channel added through the list alone", () => {
   async function connected() {
     const ws = await seedWorkspace({ reps: [] });
     const repEmail = uniqueEmail();
-    const rep = await call("POST", "/api/v1/reps", { key: ws.key, body: { name: "Jo", email: repEmail } });
+    const rep = await call<RepJson>("POST", "/api/v1/reps", { key: ws.key, body: { name: "Jo", email: repEmail } });
     expect(rep.status).toBe(201);
     const path = `/hook/json-${crypto.randomUUID()}`;
     const secret = crypto.randomUUID();
-    const channel = await call("POST", "/api/v1/channels/json", {
+    const channel = await call<{ id: string }>("POST", "/api/v1/channels/json", {
       key: ws.key,
       body: { callbackUrl: `${fakeApiUrl}${path}`, secret, autoReplyText: "Thanks, we will answer soon." },
     });
     expect(channel.status).toBe(201);
     const post = (body: unknown, token = secret) =>
-      call("POST", `/hooks/json/${channel.json.id}`, { body, headers: { "x-json-secret": token } });
+      call<{ leadId: string } & ErrorBody>("POST", `/hooks/json/${channel.json.id}`, {
+        body,
+        headers: { "x-json-secret": token },
+      });
     return { ws, repId: rep.json.id as string, repEmail, path, post };
   }
 
@@ -79,7 +83,7 @@ describe("a channel added through the list alone", () => {
     expect((await post({ id: "x", from: { id: "u1", email: uniqueEmail() }, text: "hi" }, "wrong")).status).toBe(401);
     const bad = await post({ id: "x", from: { id: "u1", email: "not-an-email" }, text: "hi" });
     expect(bad.status).toBe(422);
-    expect(Object.keys(bad.json.error.fields)).toEqual(["from.email"]);
+    expect(Object.keys(bad.json.error.fields!)).toEqual(["from.email"]);
     const leads = await testDb().execute({
       sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = ?`,
       args: [ws.id],

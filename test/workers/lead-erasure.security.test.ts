@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { LeadDetailJson, LeadExportJson, LeadJson, ListJson, WebhookCreatedJson } from "../support/response-json";
 import { call, leadRows, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls, tick } from "../support/workers/outbox-harness";
 
 // Tables that may hold something about a person; after erasure none of them may (suppression excepted: it keeps
 // the address precisely so the person is not written to again).
-const TABLES = [
+const TABLES: (keyof LeadExportJson)[] = [
   "lead",
   "lead_event",
   "lead_identity",
@@ -31,7 +32,7 @@ async function erasedLeadSetup() {
     form: { autoReplyText: "Thanks {name}, we will call you.", autoReplySubject: "Thanks" },
   });
   const hook = `/hook/erase-${crypto.randomUUID()}`;
-  const endpoint = await call("POST", "/api/v1/webhooks", {
+  const endpoint = await call<WebhookCreatedJson>("POST", "/api/v1/webhooks", {
     key: ws.key,
     body: { url: `${fakeApiUrl}${hook}`, events: ["lead.erased"] },
   });
@@ -44,8 +45,8 @@ async function erasedLeadSetup() {
     message: "Call me about the loft on Elm St",
   };
   expect((await submit(ws.form.publicKey, person)).status).toBe(200);
-  const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
-  await call("PATCH", `/api/v1/leads/${lead.id}`, {
+  const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
+  await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, {
     key: ws.key,
     body: { notes: "Zelda prefers evenings", status: "contacted" },
   });
@@ -55,7 +56,7 @@ async function erasedLeadSetup() {
 describe("erasing and exporting a person", () => {
   it("export returns everything stored about the person: the lead, its timeline and its messages", async () => {
     const { ws, email, person, lead } = await erasedLeadSetup();
-    const res = await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
+    const res = await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
     expect(res.status).toBe(200);
     expect(res.json.lead).toMatchObject({
       id: lead.id,
@@ -68,7 +69,7 @@ describe("erasing and exporting a person", () => {
     expect(res.json.lead_event.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining(["created", "assigned", "status_changed"]),
     );
-    expect(res.json.lead_event.find((e: { type: string }) => e.type === "created").data).toMatchObject({
+    expect(res.json.lead_event.find((e: { type: string }) => e.type === "created")!.data).toMatchObject({
       name: person.name,
       email,
     });
@@ -85,7 +86,7 @@ describe("erasing and exporting a person", () => {
     expect((await call("DELETE", `/api/v1/leads/${lead.id}`, { key: ws.key })).status).toBe(204);
 
     expect(await rowsMentioning(ws.id, [email, "Zelda", "5550199", "Elm St"])).toEqual([]);
-    const after = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json;
+    const after = (await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json;
     expect(after.lead).toMatchObject({
       name: null,
       email: null,
@@ -101,7 +102,7 @@ describe("erasing and exporting a person", () => {
     expect(after.events.map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining(["created", "status_changed", "erased"]),
     );
-    expect(after.events.find((e: { type: string }) => e.type === "status_changed").data).toMatchObject({
+    expect(after.events.find((e: { type: string }) => e.type === "status_changed")!.data).toMatchObject({
       from: "new",
       to: "contacted",
     });
@@ -129,7 +130,9 @@ describe("erasing and exporting a person", () => {
     expect((await call("DELETE", `/api/v1/leads/${lead.id}`, { key: ws.key })).status).toBe(204);
     await tick(Date.now() + 120_000);
     expect(await fakeCalls(hook)).toHaveLength(1);
-    expect((await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key })).json.lead).toMatchObject({
+    expect(
+      (await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key })).json.lead,
+    ).toMatchObject({
       email: null,
       name: null,
     });
@@ -153,9 +156,9 @@ describe("erasing and exporting a person", () => {
 
     // They write again: a new lead (the erased one is not brought back), and the suppression is lifted.
     expect((await submit(ws.form.publicKey, { name: "Zelda again", email })).status).toBe(200);
-    const leads = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
+    const leads = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data;
     expect(leads).toHaveLength(2);
-    expect(leads.find((l: { id: string }) => l.id === lead.id).email).toBeNull();
+    expect(leads.find((l: { id: string }) => l.id === lead.id)!.email).toBeNull();
     const left = await testDb().execute({
       sql: "SELECT count(*) AS n FROM suppression WHERE workspace_id = ? AND address = ?",
       args: [ws.id, email],
@@ -167,9 +170,9 @@ describe("erasing and exporting a person", () => {
     const { ws: b, email, lead } = await erasedLeadSetup();
     const a = await seedWorkspace();
     expect((await call("DELETE", `/api/v1/leads/${lead.id}`, { key: a.key })).status).toBe(404);
-    const exported = await call("GET", `/api/v1/leads/${lead.id}/export`, { key: a.key });
+    const exported = await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: a.key });
     expect(exported.status).toBe(404);
     expect(exported.text).not.toContain(email);
-    expect((await call("GET", `/api/v1/leads/${lead.id}`, { key: b.key })).json.lead.email).toBe(email);
+    expect((await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: b.key })).json.lead.email).toBe(email);
   });
 });

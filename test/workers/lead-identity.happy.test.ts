@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CaptureInput, captureLead } from "../../workers/domain/capture/capture-lead";
+import type { LeadDetailJson, LeadExportJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { domainContext, uniqueChatId } from "../support/workers/outbox-harness";
 
@@ -49,7 +50,8 @@ describe("channel identities", () => {
       { kind: "test-json", address, leadId: first.lead.id },
       { kind: "test-other", address, leadId: other.lead.id },
     ]);
-    const events = (await call("GET", `/api/v1/leads/${first.lead.id}`, { key: ws.key })).json.events as {
+    const events = (await call<LeadDetailJson>("GET", `/api/v1/leads/${first.lead.id}`, { key: ws.key })).json
+      .events as {
       type: string;
     }[];
     expect(events.filter((e) => e.type === "re-inquiry")).toHaveLength(2);
@@ -110,7 +112,7 @@ describe("channel identities", () => {
       telegramUserId: chat,
       identities: [{ kind: "test-json", address }],
     });
-    const exported = await call("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
+    const exported = await call<LeadExportJson>("GET", `/api/v1/leads/${lead.id}/export`, { key: ws.key });
     expect(exported.status, exported.text).toBe(200);
     expect(exported.json.lead_identity).toEqual([
       expect.objectContaining({ kind: "telegram", address: chat }),

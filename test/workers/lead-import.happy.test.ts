@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../workers/lib/csv-parse";
+import type { LeadCreatedJson, LeadDetailJson } from "../support/response-json";
 import { call, dashboardSession, fetchWorker, seedWorkspace, testDb } from "../support/workers/harness";
 import { tick } from "../support/workers/outbox-harness";
 import { linkRep, workspaceWithBot } from "../support/workers/telegram-harness";
@@ -64,9 +65,9 @@ describe("CSV import", () => {
     // Two leads the workspace already has: rows with their contact merge into them.
     // Answered already, so no SLA alarm escalates them while the import runs (real minutes pass here).
     for (const email of ["known-1@example.com", "known-2@example.com"]) {
-      const res = await call("POST", "/api/v1/leads", { key: ws.key, body: { source: "api", email } });
+      const res = await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { source: "api", email } });
       expect(res.status).toBe(201);
-      const contacted = await call("PATCH", `/api/v1/leads/${res.json.lead.id}`, {
+      const contacted = await call<LeadDetailJson>("PATCH", `/api/v1/leads/${res.json.lead.id}`, {
         key: ws.key,
         body: { status: "contacted" },
       });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadDetailJson } from "../support/response-json";
 import { call, seedWorkspace } from "../support/workers/harness";
 import { eventually, scriptFake } from "../support/workers/outbox-harness";
 import {
@@ -14,7 +15,7 @@ import {
 /** The lead as the API returns it, once its outbound messages have settled (sent or failed). */
 async function settledLead(key: string, leadId: string) {
   return eventually(async () => {
-    const res = await call("GET", `/api/v1/leads/${leadId}`, { key });
+    const res = await call<LeadDetailJson>("GET", `/api/v1/leads/${leadId}`, { key });
     if (res.json.messages.some((m: { status: string }) => m.status === "pending")) throw new Error("still pending");
     return res;
   });
@@ -73,6 +74,6 @@ describe("GET /api/v1/leads/{id}: the conversation with delivery statuses", () =
 
     // Another workspace's key sees neither the lead nor its messages.
     const stranger = await seedWorkspace();
-    expect((await call("GET", `/api/v1/leads/${lead.id}`, { key: stranger.key })).status).toBe(404);
+    expect((await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: stranger.key })).status).toBe(404);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { captureLead } from "../../workers/domain/capture/capture-lead";
 import { claimDue, LEASE_MS } from "../../workers/outbox/claim";
+import type { LeadCreatedJson, LeadDetailJson, LeadJson, ListJson, RepJson } from "../support/response-json";
 import { call, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 import {
   addTelegramChannel,
@@ -42,7 +43,7 @@ describe("outbox", () => {
       return c;
     });
     // {rep_name}: the rep routing assigned in the same capture.
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
     const repName = ws.reps.find((r) => r.id === lead.ownerRepId)!.name;
     expect(calls[0]!.body).toEqual({
       from: "LeadRelay <hello@leadrelay.test>",
@@ -78,7 +79,7 @@ describe("outbox", () => {
     for (const rep of ws.reps) {
       const chat = uniqueChatId();
       chats.set(rep.id, chat);
-      await call("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chat } });
+      await call<RepJson>("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chat } });
     }
     const email = uniqueEmail();
     await submit(ws.form.publicKey, {
@@ -88,8 +89,8 @@ describe("outbox", () => {
       message: "Call me",
       page_url: "https://acme.test/?utm_medium=cpc",
     });
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
-    const ownerChat = chats.get(lead.ownerRepId)!;
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
+    const ownerChat = chats.get(lead.ownerRepId!)!;
     const calls = await eventually(async () => {
       const c = await fakeCalls(ownerChat);
       expect(c).toHaveLength(1);
@@ -207,9 +208,12 @@ describe("outbox", () => {
     const repChat = uniqueChatId();
     await submit(ws.form.publicKey, { name: "Sam", email: uniqueEmail() });
     // Linked after the capture, so this chat sees only the reminder (not the new-lead alert).
-    await call("PATCH", `/api/v1/reps/${ws.reps[0]!.id}`, { key: ws.key, body: { telegramChatId: repChat } });
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
-    await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { ownerRepId: ws.reps[0]!.id } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${ws.reps[0]!.id}`, { key: ws.key, body: { telegramChatId: repChat } });
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, {
+      key: ws.key,
+      body: { ownerRepId: ws.reps[0]!.id },
+    });
 
     const now = Date.now();
     const scope = { ctx: domainContext(() => now), workspace: { id: ws.id, defaultCountry: "US" } };
@@ -231,8 +235,9 @@ describe("what the outbox renders", () => {
   it("relays and alerts arrive exactly as typed; only the owner's templates take variables", async () => {
     const ws = await seedWorkspace();
     const channelId = await addTelegramChannel(ws.id, {});
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Ada", email: uniqueEmail() } }))
-      .json.lead;
+    const lead = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { name: "Ada", email: uniqueEmail() } })
+    ).json.lead;
     const relayChat = uniqueChatId();
     const templateChat = uniqueChatId();
     const row = (id: string, kind: string, chat: string, text: string) =>

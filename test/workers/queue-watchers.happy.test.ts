@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { PersonInvitedJson, WorkspaceJson } from "../support/response-json";
 import { call, seedWorkspace } from "../support/workers/harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 import { addRep, captureLead as capture } from "../support/workers/routing-harness";
@@ -8,7 +9,7 @@ const waitingAlerts = async (chat: string) =>
   (await fakeCalls(chat)).filter((c) => String(c.body.text).startsWith("Lead waiting"));
 
 const person = async (key: string, role: "admin" | "rep", repId: string) => {
-  const res = await call("POST", "/api/v1/people", {
+  const res = await call<PersonInvitedJson>("POST", "/api/v1/people", {
     key,
     body: { email: `${role}-${repId}@example.com`, name: `${role} person`, role, repId },
   });
@@ -24,7 +25,7 @@ describe("a lead nobody can take", () => {
     const boss = await addRep(ws.key, { name: "Boss", active: false, telegramChatId: bossChat });
     const adminRep = await addRep(ws.key, { name: "Admin", active: false, telegramChatId: adminChat });
     const plainRep = await addRep(ws.key, { name: "Plain", active: false, telegramChatId: repChat });
-    await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+    await call<WorkspaceJson>("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
     await person(ws.key, "admin", adminRep);
     await person(ws.key, "rep", plainRep);
 

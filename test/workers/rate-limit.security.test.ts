@@ -3,14 +3,17 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { CHANNELS } from "../../workers/index";
-import { callRaw, isErrorShape, seedWorkspace } from "../support/workers/harness";
+import { callRaw, type ErrorBody, isErrorShape, seedWorkspace } from "../support/workers/harness";
 
 // The limits of wrangler.toml ([[ratelimits]]); keep these in step with it.
 const IP_LIMIT = 120;
 const FORM_LIMIT = 600;
 
 function submit(formKey: string, body: unknown, headers: Record<string, string> = {}) {
-  return callRaw("POST", `/f/${formKey}`, JSON.stringify(body), { "content-type": "application/json", ...headers });
+  return callRaw<ErrorBody>("POST", `/f/${formKey}`, JSON.stringify(body), {
+    "content-type": "application/json",
+    ...headers,
+  });
 }
 
 /**
@@ -122,7 +125,7 @@ describe("rate limit on the platform webhooks", () => {
     // Unknown channel ids: below the limit each delivery is looked up (404), above it the limiter answers first.
     const flooded = `chn_flood${crypto.randomUUID().replaceAll("-", "")}`;
     const post = (channelId: string) =>
-      callRaw("POST", `/hooks/telegram/${channelId}`, JSON.stringify({ update_id: 1 }), {
+      callRaw<ErrorBody>("POST", `/hooks/telegram/${channelId}`, JSON.stringify({ update_id: 1 }), {
         "content-type": "application/json",
       });
     let accepted = 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import type { ListJson, RepJson } from "../support/response-json";
+import { call, dashboardSession, type ErrorBody, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 const BASE = "https://leadrelay.test";
 
@@ -11,13 +12,13 @@ describe("removing a rep", () => {
     expect(
       (await submit(ws.form.publicKey, { name: "Open Lead", email: uniqueEmail(), _elapsed_ms: 5000 })).status,
     ).toBe(200);
-    const idle = (await call("POST", "/api/v1/reps", { key: ws.key, body: { name: "Idle" } })).json;
+    const idle = (await call<RepJson>("POST", "/api/v1/reps", { key: ws.key, body: { name: "Idle" } })).json;
 
-    const refused = await call("DELETE", `/api/v1/reps/${busy!.id}`, { key: ws.key });
+    const refused = await call<ErrorBody>("DELETE", `/api/v1/reps/${busy!.id}`, { key: ws.key });
     expect(refused.status).toBe(409);
     expect(refused.json.error.message).toMatch(/open leads/);
     expect((await call("DELETE", `/api/v1/reps/${idle.id}`, { key: other.key })).status).toBe(404);
-    expect((await call("GET", `/api/v1/reps/${idle.id}`, { key: ws.key })).status).toBe(200);
+    expect((await call<RepJson>("GET", `/api/v1/reps/${idle.id}`, { key: ws.key })).status).toBe(200);
 
     // The console's remove button is the same verb.
     const { cookie } = await dashboardSession(ws.key);
@@ -27,7 +28,7 @@ describe("removing a rep", () => {
     expect(busyPage.text).toContain("still owns open leads");
     const gone = await call("POST", `/app/reps/${idle.id}/delete`, { rawBody: "", headers: form });
     expect(gone.status).toBe(303);
-    expect((await call("GET", `/api/v1/reps/${idle.id}`, { key: ws.key })).status).toBe(404);
+    expect((await call<RepJson>("GET", `/api/v1/reps/${idle.id}`, { key: ws.key })).status).toBe(404);
     expect((await call("DELETE", `/api/v1/reps/${idle.id}`, { key: ws.key })).status).toBe(404);
   });
 
@@ -48,7 +49,9 @@ describe("removing a rep", () => {
     expect(res.status).toBe(422);
     expect(res.text).toMatch(/data-error-for="timezone">Unknown IANA time zone\./);
     expect(
-      ((await call("GET", "/api/v1/reps", { key: ws.key })).json.data as { name: string }[]).map((r) => r.name),
+      ((await call<ListJson<RepJson>>("GET", "/api/v1/reps", { key: ws.key })).json.data as { name: string }[]).map(
+        (r) => r.name,
+      ),
     ).not.toContain("Zed");
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadCreatedJson, LeadDetailJson, LeadJson, ListJson } from "../support/response-json";
 import { call, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 import { fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
@@ -32,9 +33,9 @@ describe("replaying the same submission 3×", () => {
     for (let i = 0; i < 3; i++) expect((await submit(ws.form.publicKey, body)).status).toBe(200);
     // + one `assigned` event from routing: the returning lead stays with its owner, so no more.
     expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 3, events: 4 });
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
     expect(lead).toMatchObject({ name: "Replay", utmSource: "ad", message: "once" });
-    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events;
+    const events = (await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events;
     expect(events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned", "re-inquiry", "re-inquiry"]);
   });
 
@@ -42,7 +43,8 @@ describe("replaying the same submission 3×", () => {
     const ws = await seedWorkspace();
     const body = { name: "Api Replay", email: uniqueEmail() };
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await call("POST", "/api/v1/leads", { key: ws.key, body })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body })).status);
     expect(statuses).toEqual([201, 200, 200]);
     expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 3, events: 4 });
   });

@@ -1,18 +1,22 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace, testDb } from "../support/workers/harness";
+import type { RepLoad } from "../../workers/domain/routing/rep-load";
+import type { RoutingPreview } from "../../workers/domain/routing/routing-preview";
+import type { LeadDetailJson, ListJson, PoolJson, RepJson, RuleJson } from "../support/response-json";
+import { call, type ErrorBody, seedWorkspace, testDb } from "../support/workers/harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 import { addRep, captureLead as capture } from "../support/workers/routing-harness";
 
 const MIN = 60_000;
 
 async function addPool(key: string, body: Record<string, unknown>): Promise<string> {
-  const res = await call("POST", "/api/v1/pools", { key, body });
+  const res = await call<PoolJson>("POST", "/api/v1/pools", { key, body });
   expect(res.status, res.text).toBe(201);
   return res.json.id;
 }
 
-const lead = async (key: string, id: string) => (await call("GET", `/api/v1/leads/${id}`, { key })).json;
+const lead = async (key: string, id: string) =>
+  (await call<LeadDetailJson>("GET", `/api/v1/leads/${id}`, { key })).json;
 
 describe("routing preview, strategies, per-rep load", () => {
   it("preview names pool, rule, rep and skipped reps, and does not advance the rotation", async () => {
@@ -26,13 +30,14 @@ describe("routing preview, strategies, per-rep load", () => {
     const solar = await addPool(ws.key, { name: "Solar", repIds: [a, b, p] });
     await addPool(ws.key, { name: "General", repIds: [other], isDefault: true });
     const rule = (
-      await call("POST", "/api/v1/routing-rules", {
+      await call<RuleJson>("POST", "/api/v1/routing-rules", {
         key: ws.key,
         body: { name: "Solar interest", match: { fields: { product: ["solar"] } }, poolId: solar },
       })
     ).json;
 
-    const preview = (body: Record<string, unknown>) => call("POST", "/api/v1/routing/preview", { key: ws.key, body });
+    const preview = <T = RoutingPreview>(body: Record<string, unknown>) =>
+      call<T>("POST", "/api/v1/routing/preview", { key: ws.key, body });
     const first = await preview({ fields: { product: "Solar" } });
     expect(first.status, first.text).toBe(200);
     expect(first.json).toMatchObject({
@@ -43,9 +48,9 @@ describe("routing preview, strategies, per-rep load", () => {
       skipped: [{ repId: p, name: "P", reason: "paused" }],
       slaMinutes: 15,
     });
-    expect((await preview({ fields: { product: "solar" } })).json.rep.id).toBe(a); // nothing advanced
+    expect((await preview({ fields: { product: "solar" } })).json.rep!.id).toBe(a); // nothing advanced
     expect((await capture(ws.key, { fields: { product: "solar" } })).ownerRepId).toBe(a); // the real capture agrees
-    expect((await preview({ fields: { product: "solar" } })).json.rep.id).toBe(b);
+    expect((await preview({ fields: { product: "solar" } })).json.rep!.id).toBe(b);
     expect((await preview({ fields: { product: "wind" }, hot: true })).json).toMatchObject({
       pool: { name: "General" },
       rule: null,
@@ -53,9 +58,9 @@ describe("routing preview, strategies, per-rep load", () => {
       slaMinutes: 5,
     });
 
-    const bad = await preview({ phone: "not a phone" });
+    const bad = await preview<ErrorBody>({ phone: "not a phone" });
     expect(bad.status).toBe(422);
-    expect(bad.json.error.fields.phone).toBeTruthy();
+    expect(bad.json.error.fields!.phone).toBeTruthy();
     const counts = await testDb().execute({
       sql: `SELECT count(*) AS n FROM lead WHERE workspace_id = ?`,
       args: [ws.id],
@@ -71,12 +76,12 @@ describe("routing preview, strategies, per-rep load", () => {
     const l1 = await capture(ws.key);
     const l2 = await capture(ws.key);
     expect([l1.ownerRepId, l2.ownerRepId]).toEqual([a, b]);
-    await call("PATCH", `/api/v1/leads/${l2.id}`, { key: ws.key, body: { status: "won" } });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${l2.id}`, { key: ws.key, body: { status: "won" } });
     expect((await capture(ws.key)).ownerRepId).toBe(b); // B has 0 open, A has 1
     expect((await capture(ws.key)).ownerRepId).toBe(a); // 1 each: A was assigned least recently
-    await call("PATCH", `/api/v1/reps/${a}`, { key: ws.key, body: { maxOpenLeads: 2 } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${a}`, { key: ws.key, body: { maxOpenLeads: 2 } });
 
-    const load = await call("GET", "/api/v1/routing/load", { key: ws.key });
+    const load = await call<ListJson<RepLoad>>("GET", "/api/v1/routing/load", { key: ws.key });
     expect(load.status, load.text).toBe(200);
     expect(load.json.data).toEqual([
       { repId: a, name: "A", open: 2, assignedToday: 2, assignedThisWeek: 2, maxOpenLeads: 2, atCap: true },
@@ -106,11 +111,15 @@ describe("routing preview, strategies, per-rep load", () => {
     expect((await lead(ws.key, first.id)).lead).toMatchObject({ ownerRepId: lead2, passedRepIds: [a] });
 
     // Only the rep who missed it in the chain, no workspace owner: it waits unowned instead of going back.
-    await call("PATCH", `/api/v1/pools/${(await call("GET", "/api/v1/pools", { key: ws.key })).json.data[0].id}`, {
-      key: ws.key,
-      body: { escalationRepIds: [a] },
-    });
-    await call("PATCH", `/api/v1/reps/${lead2}`, { key: ws.key, body: { active: false } });
+    await call(
+      "PATCH",
+      `/api/v1/pools/${(await call<ListJson<PoolJson>>("GET", "/api/v1/pools", { key: ws.key })).json.data[0]!.id}`,
+      {
+        key: ws.key,
+        body: { escalationRepIds: [a] },
+      },
+    );
+    await call<RepJson>("PATCH", `/api/v1/reps/${lead2}`, { key: ws.key, body: { active: false } });
     const second = await capture(ws.key);
     expect(second.ownerRepId).toBe(a);
     await tick(second.createdAt + 16 * MIN);

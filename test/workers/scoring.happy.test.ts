@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { call, libsqlStats, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import type { ScoringRules } from "../../workers/domain/capture/scoring";
+import type { LeadCreatedJson, LeadDetailJson, LeadJson, ListJson } from "../support/response-json";
+import { call, type ErrorBody, libsqlStats, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 
 describe("lead scoring", () => {
   it("serves the default rules, saves new ones and rejects bad ones field by field", async () => {
     const ws = await seedWorkspace();
-    const defaults = await call("GET", "/api/v1/scoring", { key: ws.key });
+    const defaults = await call<ScoringRules>("GET", "/api/v1/scoring", { key: ws.key });
     expect(defaults.status).toBe(200);
     expect(defaults.json).toMatchObject({ base: 1, hotThreshold: 7, contact: { phone: 1 } });
 
@@ -14,14 +16,16 @@ describe("lead scoring", () => {
     });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ hotThreshold: 5, utmSources: { google: 3 }, base: 1 });
-    expect((await call("GET", "/api/v1/scoring", { key: ws.key })).json.utmSources).toEqual({ google: 3 });
+    expect((await call<ScoringRules>("GET", "/api/v1/scoring", { key: ws.key })).json.utmSources).toEqual({
+      google: 3,
+    });
 
-    const bad = await call("PUT", "/api/v1/scoring", {
+    const bad = await call<ErrorBody>("PUT", "/api/v1/scoring", {
       key: ws.key,
       body: { hotThreshold: 42, fields: [{ field: "budget" }] },
     });
     expect(bad.status).toBe(422);
-    expect(Object.keys(bad.json.error.fields).sort()).toEqual(["fields.0.points", "hotThreshold"]);
+    expect(Object.keys(bad.json.error.fields!).sort()).toEqual(["fields.0.points", "hotThreshold"]);
   });
 
   it("scores a captured lead with the workspace's rules and stores the reasons", async () => {
@@ -49,10 +53,13 @@ describe("lead scoring", () => {
       page_url: "https://acme.test/?utm_source=google",
     });
     await submit(ws.form.publicKey, { email: uniqueEmail(), budget: "small" });
-    const [cold, hot] = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
+    const [cold, hot] = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data as [
+      LeadJson,
+      LeadJson,
+    ];
     // base 1 + email 1 + google 3 + big budget 2 + fresh 1 = 8 (a name is worth 0 by default)
     expect(hot).toMatchObject({ score: 8, hot: true });
-    expect(hot.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual([
+    expect(hot.scoreReasons!.map((r: { rule: string }) => r.rule)).toEqual([
       "base",
       "contact.email",
       "utm.google",
@@ -67,20 +74,20 @@ describe("lead scoring", () => {
     const ws = await seedWorkspace();
     const email = uniqueEmail();
     await submit(ws.form.publicKey, { name: "Back", email });
-    const first = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const first = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
     const before = await libsqlStats();
     await submit(ws.form.publicKey, { name: "Back", email, phone: "+1 415 555 0142" });
     // A known contact: the batch that finds it, then its write (see capture-round-trip): scoring adds none.
     expect((await libsqlStats()).pipelineRequests - before.pipelineRequests).toBe(2);
-    const again = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
+    const again = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
     expect(again.id).toBe(first.id);
-    expect(again.score).toBeGreaterThan(first.score);
-    expect(again.scoreReasons.map((r: { rule: string }) => r.rule)).toContain("engagement.replied");
+    expect(again.score).toBeGreaterThan(first.score!);
+    expect(again.scoreReasons!.map((r: { rule: string }) => r.rule)).toContain("engagement.replied");
   });
 
   it("scores leads captured through the API too", async () => {
     const ws = await seedWorkspace();
-    const res = await call("POST", "/api/v1/leads", {
+    const res = await call<LeadCreatedJson>("POST", "/api/v1/leads", {
       key: ws.key,
       body: { email: uniqueEmail(), phone: "+1 415 555 0143" },
     });
@@ -92,11 +99,14 @@ describe("lead scoring", () => {
     await submit(ws.form.publicKey, { name: "Warm", email: uniqueEmail() });
     await call("PUT", "/api/v1/scoring", { key: ws.key, body: { hotThreshold: 1 } });
     await submit(ws.form.publicKey, { name: "Hot", email: uniqueEmail() });
-    const [hot, warm] = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data;
+    const [hot, warm] = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data as [
+      LeadJson,
+      LeadJson,
+    ];
     expect([hot.hot, warm.hot]).toEqual([true, false]);
     // The implicit pool: 5 minutes for hot leads, 15 for the rest (routing).
-    expect(hot.slaDueAt - hot.createdAt).toBe(5 * 60_000);
-    expect(warm.slaDueAt - warm.createdAt).toBe(15 * 60_000);
+    expect(hot.slaDueAt! - hot.createdAt).toBe(5 * 60_000);
+    expect(warm.slaDueAt! - warm.createdAt).toBe(15 * 60_000);
   });
 
   it("rescoring applies changed rules to open leads only, keeping the engagement signal", async () => {
@@ -105,8 +115,8 @@ describe("lead scoring", () => {
     await submit(ws.form.publicKey, { name: "Open", email });
     await submit(ws.form.publicKey, { name: "Open", email }); // a re-inquiry: "replied"
     await submit(ws.form.publicKey, { name: "Closed", email: uniqueEmail() });
-    const closed = (await call("GET", "/api/v1/leads?q=Closed", { key: ws.key })).json.data[0];
-    await call("PATCH", `/api/v1/leads/${closed.id}`, { key: ws.key, body: { status: "won" } });
+    const closed = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads?q=Closed", { key: ws.key })).json.data[0]!;
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${closed.id}`, { key: ws.key, body: { status: "won" } });
 
     await call("PUT", "/api/v1/scoring", {
       key: ws.key,
@@ -116,15 +126,17 @@ describe("lead scoring", () => {
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ rescored: 1, truncated: false });
 
-    const open = (await call("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key: ws.key })).json.data[0];
+    const open = (
+      await call<ListJson<LeadJson>>("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key: ws.key })
+    ).json.data[0]!;
     // base 1 + email 4 + replied 5
     expect(open.score).toBe(10);
-    expect(open.scoreReasons.map((r: { rule: string }) => r.rule)).toEqual([
+    expect(open.scoreReasons!.map((r: { rule: string }) => r.rule)).toEqual([
       "base",
       "contact.email",
       "engagement.replied",
     ]);
-    const after = (await call("GET", `/api/v1/leads/${closed.id}`, { key: ws.key })).json.lead;
+    const after = (await call<LeadDetailJson>("GET", `/api/v1/leads/${closed.id}`, { key: ws.key })).json.lead;
     expect(after.score).toBe(closed.score);
   });
 });

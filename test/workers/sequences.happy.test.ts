@@ -1,20 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { localMinuteOfDay } from "../../workers/sequences/quiet-hours";
-import { call, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import type { LeadDetailJson, LeadJson, ListJson, OpenApiJson, SequenceJson } from "../support/response-json";
+import { call, type ErrorBody, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 import { enrollmentsFor, fakeCalls, tick } from "../support/workers/outbox-harness";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
+/** The part of an OpenAPI object schema these tests read. */
+type ObjectSchema = { properties: Record<string, { type?: string }>; required?: string[] };
+
 async function leadByEmail(key: string, email: string) {
-  const list = await call("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key });
-  return list.json.data[0] as { id: string };
+  const list = await call<ListJson<LeadJson>>("GET", `/api/v1/leads?q=${encodeURIComponent(email)}`, { key });
+  return list.json.data[0]! as { id: string };
 }
 
 describe("follow-up sequences through the cron handler", () => {
   it("runs step by step with its delays, renders variables, and stops when the prospect replies", async () => {
     const ws = await seedWorkspace();
-    const seq = await call("POST", "/api/v1/sequences", {
+    const seq = await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: {
         name: "New form leads",
@@ -73,7 +77,7 @@ describe("follow-up sequences through the cron handler", () => {
 
   it("stops when a rep takes over or the lead is closed", async () => {
     const ws = await seedWorkspace();
-    await call("POST", "/api/v1/sequences", {
+    await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: {
         name: "All",
@@ -88,8 +92,8 @@ describe("follow-up sequences through the cron handler", () => {
     await submit(ws.form.publicKey, { name: "B", email: b });
     const leadA = await leadByEmail(ws.key, a);
     const leadB = await leadByEmail(ws.key, b);
-    await call("PATCH", `/api/v1/leads/${leadA.id}`, { key: ws.key, body: { status: "contacted" } });
-    await call("PATCH", `/api/v1/leads/${leadB.id}`, { key: ws.key, body: { status: "lost" } });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${leadA.id}`, { key: ws.key, body: { status: "contacted" } });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${leadB.id}`, { key: ws.key, body: { status: "lost" } });
     await tick(Date.now() + 11 * MIN);
     expect(await fakeCalls(a)).toHaveLength(0);
     expect(await fakeCalls(b)).toHaveLength(0);
@@ -109,8 +113,8 @@ describe("follow-up sequences through the cron handler", () => {
         { delayMinutes: 60, sender: "email", text: `${name} two` },
       ],
     });
-    const off = await call("POST", "/api/v1/sequences", { key: ws.key, body: body("Off", false) });
-    const on = await call("POST", "/api/v1/sequences", { key: ws.key, body: body("On", true) });
+    const off = await call<SequenceJson>("POST", "/api/v1/sequences", { key: ws.key, body: body("Off", false) });
+    const on = await call<SequenceJson>("POST", "/api/v1/sequences", { key: ws.key, body: body("On", true) });
     expect([off.status, on.status]).toEqual([201, 201]);
     expect([off.json.stopOnReply, on.json.stopOnReply]).toEqual([false, true]);
 
@@ -134,7 +138,7 @@ describe("follow-up sequences through the cron handler", () => {
 
   it("holds a step that falls due at night until the end of quiet hours in the workspace time zone", async () => {
     const ws = await seedWorkspace(); // time zone America/New_York
-    await call("POST", "/api/v1/sequences", {
+    await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: ws.key,
       // default 21:00–08:00
       body: { name: "Night", steps: [{ delayMinutes: 0, sender: "email", text: "Good morning {name}" }] },
@@ -166,7 +170,7 @@ describe("sequences API", () => {
   it("creates, reads, replaces steps, lists and deletes, scoped to the workspace", async () => {
     const ws = await seedWorkspace();
     const other = await seedWorkspace();
-    const created = await call("POST", "/api/v1/sequences", {
+    const created = await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: {
         name: "WhatsApp nudges",
@@ -189,7 +193,7 @@ describe("sequences API", () => {
     ]);
     const id = created.json.id;
 
-    const patched = await call("PATCH", `/api/v1/sequences/${id}`, {
+    const patched = await call<SequenceJson>("PATCH", `/api/v1/sequences/${id}`, {
       key: ws.key,
       body: {
         active: false,
@@ -202,65 +206,69 @@ describe("sequences API", () => {
     expect(patched.status).toBe(200);
     expect(patched.json.active).toBe(false);
     // The stop settings change on their own; a PATCH without them leaves them as they were.
-    const stops = await call("PATCH", `/api/v1/sequences/${id}`, { key: ws.key, body: { stopOnReply: false } });
+    const stops = await call<SequenceJson>("PATCH", `/api/v1/sequences/${id}`, {
+      key: ws.key,
+      body: { stopOnReply: false },
+    });
     expect(stops.status).toBe(200);
     expect(stops.json).toMatchObject({ stopOnReply: false, stopOnRepResponse: true, active: false });
     await call("PATCH", `/api/v1/sequences/${id}`, { key: ws.key, body: { stopOnRepResponse: false } });
-    expect((await call("GET", `/api/v1/sequences/${id}`, { key: ws.key })).json).toMatchObject({
+    expect((await call<SequenceJson>("GET", `/api/v1/sequences/${id}`, { key: ws.key })).json).toMatchObject({
       stopOnReply: false,
       stopOnRepResponse: false,
     });
-    const listed = (await call("GET", "/api/v1/sequences", { key: ws.key })).json.data;
+    const listed = (await call<ListJson<SequenceJson>>("GET", "/api/v1/sequences", { key: ws.key })).json.data;
     expect(listed[0]).toMatchObject({ id, stopOnReply: false, stopOnRepResponse: false });
-    expect(patched.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([
+    expect(patched.json.steps.map((s) => [s.position, s.text])).toEqual([
       [1, "A"],
       [2, "B"],
     ]);
-    expect((await call("GET", "/api/v1/sequences", { key: ws.key })).json.data).toHaveLength(1);
+    expect((await call<ListJson<SequenceJson>>("GET", "/api/v1/sequences", { key: ws.key })).json.data).toHaveLength(1);
 
     // Steps one by one: append, edit, remove (later steps move up).
-    const added = await call("POST", `/api/v1/sequences/${id}/steps`, {
+    const added = await call<SequenceJson>("POST", `/api/v1/sequences/${id}/steps`, {
       key: ws.key,
       body: { delayMinutes: 120, sender: "email", text: "C" },
     });
     expect(added.status).toBe(201);
-    expect(added.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([
+    expect(added.json.steps.map((s) => [s.position, s.text])).toEqual([
       [1, "A"],
       [2, "B"],
       [3, "C"],
     ]);
-    const edited = await call("PATCH", `/api/v1/sequences/${id}/steps/2`, {
+    const edited = await call<SequenceJson>("PATCH", `/api/v1/sequences/${id}/steps/2`, {
       key: ws.key,
       body: { text: "B2", delayMinutes: 30 },
     });
     expect(edited.json.steps[1]).toMatchObject({ position: 2, text: "B2", delayMinutes: 30, sender: "telegram" });
-    const removed = await call("DELETE", `/api/v1/sequences/${id}/steps/1`, { key: ws.key });
-    expect(removed.json.steps.map((s: { position: number; text: string }) => [s.position, s.text])).toEqual([
+    const removed = await call<SequenceJson>("DELETE", `/api/v1/sequences/${id}/steps/1`, { key: ws.key });
+    expect(removed.json.steps.map((s) => [s.position, s.text])).toEqual([
       [1, "B2"],
       [2, "C"],
     ]);
-    expect((await call("PATCH", `/api/v1/sequences/${id}/steps/9`, { key: ws.key, body: { text: "x" } })).status).toBe(
-      404,
-    );
+    expect(
+      (await call<SequenceJson>("PATCH", `/api/v1/sequences/${id}/steps/9`, { key: ws.key, body: { text: "x" } }))
+        .status,
+    ).toBe(404);
     expect(
       (
-        await call("POST", `/api/v1/sequences/${id}/steps`, {
+        await call<SequenceJson>("POST", `/api/v1/sequences/${id}/steps`, {
           key: other.key,
           body: { delayMinutes: 1, sender: "email", text: "x" },
         })
       ).status,
     ).toBe(404);
 
-    expect((await call("GET", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
+    expect((await call<SequenceJson>("GET", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
     expect((await call("DELETE", `/api/v1/sequences/${id}`, { key: other.key })).status).toBe(404);
     expect((await call("DELETE", `/api/v1/sequences/${id}`, { key: ws.key })).status).toBe(204);
-    expect((await call("GET", `/api/v1/sequences/${id}`, { key: ws.key })).status).toBe(404);
+    expect((await call<SequenceJson>("GET", `/api/v1/sequences/${id}`, { key: ws.key })).status).toBe(404);
   });
 
   it("rejects bad input with the one error shape", async () => {
     const ws = await seedWorkspace();
     const other = await seedWorkspace();
-    const noText = await call("POST", "/api/v1/sequences", {
+    const noText = await call<ErrorBody>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: { name: "X", steps: [{ delayMinutes: 1, sender: "email" }] },
     });
@@ -269,44 +277,47 @@ describe("sequences API", () => {
       code: "VALIDATION_FAILED",
       fields: { "steps.0.text": expect.any(String) },
     });
-    const badTime = await call("POST", "/api/v1/sequences", {
+    const badTime = await call<ErrorBody>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: { name: "X", quietStart: "25:00", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
     });
     expect(badTime.status).toBe(422);
     expect(badTime.json.error.fields).toHaveProperty("quietStart");
-    const foreignForm = await call("POST", "/api/v1/sequences", {
+    const foreignForm = await call<ErrorBody>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: { name: "X", formId: other.form.id, steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
     });
     expect(foreignForm.status).toBe(422);
     expect(foreignForm.json.error.fields).toHaveProperty("formId");
-    const badStop = await call("POST", "/api/v1/sequences", {
+    const badStop = await call<ErrorBody>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: { name: "X", stopOnReply: "no", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
     });
     expect(badStop.status).toBe(422);
-    expect(Object.keys(badStop.json.error.fields)).toEqual(["stopOnReply"]);
-    const seq = await call("POST", "/api/v1/sequences", {
+    expect(Object.keys(badStop.json.error.fields ?? {})).toEqual(["stopOnReply"]);
+    const seq = await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: ws.key,
       body: { name: "Y", steps: [{ delayMinutes: 1, sender: "email", text: "x" }] },
     });
-    const badPatch = await call("PATCH", `/api/v1/sequences/${seq.json.id}`, {
+    const badPatch = await call<ErrorBody>("PATCH", `/api/v1/sequences/${seq.json.id}`, {
       key: ws.key,
       body: { stopOnRepResponse: 1 },
     });
     expect(badPatch.status).toBe(422);
-    expect(Object.keys(badPatch.json.error.fields)).toEqual(["stopOnRepResponse"]);
+    expect(Object.keys(badPatch.json.error.fields ?? {})).toEqual(["stopOnRepResponse"]);
 
     // The OpenAPI document follows the schema: both settings in the input and in the answer.
-    const doc = (await call("GET", "/api/openapi.json")).json;
-    const input = doc.paths["/api/v1/sequences"].post.requestBody.content["application/json"].schema;
+    const doc = (await call<OpenApiJson>("GET", "/api/openapi.json")).json;
+    const input = doc.paths["/api/v1/sequences"]!.post!.requestBody!.content!["application/json"]!
+      .schema as ObjectSchema;
     expect(input.properties.stopOnReply).toMatchObject({ type: "boolean" });
     expect(input.properties.stopOnRepResponse).toMatchObject({ type: "boolean" });
     expect(input.required).not.toContain("stopOnReply");
-    expect(doc.components.schemas.Sequence.required).toEqual(
+    expect((doc.components.schemas.Sequence as ObjectSchema).required).toEqual(
       expect.arrayContaining(["stopOnReply", "stopOnRepResponse"]),
     );
-    expect((await call("GET", `/api/v1/sequences/${seq.json.id}`, { key: ws.key })).json.stopOnRepResponse).toBe(true);
+    expect(
+      (await call<SequenceJson>("GET", `/api/v1/sequences/${seq.json.id}`, { key: ws.key })).json.stopOnRepResponse,
+    ).toBe(true);
   });
 });

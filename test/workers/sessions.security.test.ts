@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { CHANNELS } from "../../workers/index";
+import type { ApiKeyJson, ListJson, PersonJson } from "../support/response-json";
 import { call, dashboardSession, libsqlUrl, seedWorkspace, testDb } from "../support/workers/harness";
 import { BASE, cookieOf, formPost, invitedPerson, PASSWORD, page, signIn } from "../support/workers/team-harness";
 
@@ -89,8 +90,8 @@ describe("console sessions", () => {
   it("a cookie built from public ids → 401 in every mode (with or without secret, local or deployed)", async () => {
     const ws = await seedWorkspace();
     const { cookie } = await dashboardSession(ws.key);
-    const person = (await call("GET", "/api/v1/people", { key: ws.key })).json.data[0];
-    const key = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data[0];
+    const person = (await call<ListJson<PersonJson>>("GET", "/api/v1/people", { key: ws.key })).json.data[0]!;
+    const key = (await call<ListJson<ApiKeyJson>>("GET", "/api/v1/api-keys", { key: ws.key })).json.data[0]!;
     // The secret this codebase once built in for local use: it must sign nothing, anywhere.
     const oldDevSecret = "leadrelay-local-development-session-secret-not-for-production";
     const far = Date.now() + 10 ** 9;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { PersonInvitedJson, RepJson } from "../support/response-json";
 import { call, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 import { addTelegramChannel, eventually, fakeCalls, uniqueChatId } from "../support/workers/outbox-harness";
 import { cookieOf, formPost, PASSWORD, page } from "../support/workers/team-harness";
@@ -15,11 +16,12 @@ describe("invites and one-time codes through the linked chat", () => {
     const chatId = uniqueChatId();
     const rep = ws.reps[0]!;
     expect(
-      (await call("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chatId } })).status,
+      (await call<RepJson>("PATCH", `/api/v1/reps/${rep.id}`, { key: ws.key, body: { telegramChatId: chatId } }))
+        .status,
     ).toBe(200);
 
     const email = uniqueEmail();
-    const invited = await call("POST", "/api/v1/people", {
+    const invited = await call<PersonInvitedJson & { sentTo: number }>("POST", "/api/v1/people", {
       key: ws.key,
       body: { email, name: "Ana", role: "rep", repId: rep.id },
     });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadCreatedJson, LeadDetailJson, PoolJson, RepJson, WorkspaceJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { addTelegramChannel, eventually, fakeCalls, tick, uniqueChatId } from "../support/workers/outbox-harness";
 
@@ -17,7 +18,7 @@ async function onlyThisWorkspaceDue(workspaceId: string) {
 }
 
 async function leadWithEvents(key: string, id: string) {
-  const { json } = await call("GET", `/api/v1/leads/${id}`, { key });
+  const { json } = await call<LeadDetailJson>("GET", `/api/v1/leads/${id}`, { key });
   return json as {
     lead: Record<string, any>;
     events: { type: string; actorType: string; data: Record<string, any> }[];
@@ -27,11 +28,11 @@ async function leadWithEvents(key: string, id: string) {
 async function setup() {
   const ws = await seedWorkspace({ reps: [] });
   const rep = async (body: Record<string, unknown>) =>
-    (await call("POST", "/api/v1/reps", { key: ws.key, body })).json.id as string;
+    (await call<RepJson>("POST", "/api/v1/reps", { key: ws.key, body })).json.id as string;
   const [a, b, c] = [await rep({ name: "A" }), await rep({ name: "B" }), await rep({ name: "C" })];
   // The owner is not in the rotation (weight 0) but available: escalations land with them.
   const boss = await rep({ name: "Boss", weight: 0 });
-  await call("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
+  await call<WorkspaceJson>("PATCH", "/api/v1/workspace", { key: ws.key, body: { ownerRepId: boss } });
   await onlyThisWorkspaceDue(ws.id);
   return { ws, a: a!, b: b!, c: c!, boss };
 }
@@ -39,7 +40,9 @@ async function setup() {
 describe("SLA: claim or pass, driven by the scheduled handler with a controlled clock", () => {
   it("reassigns a lead nobody acted on, never to a rep who let it lapse; then escalates to the owner", async () => {
     const { ws, a, b, c, boss } = await setup();
-    const created = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
+    const created = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })
+    ).json.lead;
     expect(created.ownerRepId).toBe(a);
     const t0 = created.createdAt as number;
     expect(created.slaDueAt).toBe(t0 + 15 * MIN); // the implicit default pool: 15 minutes
@@ -78,10 +81,13 @@ describe("SLA: claim or pass, driven by the scheduled handler with a controlled 
     const chats: Record<string, string> = {};
     for (const rep of [a, b, c, boss]) {
       chats[rep] = uniqueChatId();
-      await call("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { telegramChatId: chats[rep] } });
+      await call<RepJson>("PATCH", `/api/v1/reps/${rep}`, { key: ws.key, body: { telegramChatId: chats[rep] } });
     }
     const created = (
-      await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Rita Lapse", email: uniqueEmail() } })
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+        key: ws.key,
+        body: { name: "Rita Lapse", email: uniqueEmail() },
+      })
     ).json.lead;
     const t0 = created.createdAt as number;
     for (const minutes of [16, 16, 32, 48, 48]) await tick(t0 + minutes * MIN); // repeated ticks must not resend
@@ -98,12 +104,25 @@ describe("SLA: claim or pass, driven by the scheduled handler with a controlled 
 
   it("a claimed or contacted lead is left alone; a pool's own SLA applies", async () => {
     const { ws, a } = await setup();
-    await call("POST", "/api/v1/pools", { key: ws.key, body: { name: "Slow", isDefault: true, slaMinutes: 60 } });
-    const claimed = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
+    await call<PoolJson>("POST", "/api/v1/pools", {
+      key: ws.key,
+      body: { name: "Slow", isDefault: true, slaMinutes: 60 },
+    });
+    const claimed = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })
+    ).json.lead;
     expect(claimed.slaDueAt).toBe(claimed.createdAt + 60 * MIN);
-    const contacted = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
-    await call("POST", `/api/v1/leads/${claimed.id}/claim`, { key: ws.key, body: { repId: claimed.ownerRepId } });
-    await call("PATCH", `/api/v1/leads/${contacted.id}`, { key: ws.key, body: { status: "contacted" } });
+    const contacted = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })
+    ).json.lead;
+    await call<LeadDetailJson>("POST", `/api/v1/leads/${claimed.id}/claim`, {
+      key: ws.key,
+      body: { repId: claimed.ownerRepId },
+    });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${contacted.id}`, {
+      key: ws.key,
+      body: { status: "contacted" },
+    });
 
     await tick(claimed.createdAt + 3 * 60 * MIN);
     for (const id of [claimed.id, contacted.id]) {
@@ -116,7 +135,9 @@ describe("SLA: claim or pass, driven by the scheduled handler with a controlled 
 
   it("two overlapping ticks move a lapsed lead once", async () => {
     const { ws, a, b } = await setup();
-    const created = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
+    const created = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })
+    ).json.lead;
     await Promise.all([tick(created.createdAt + 16 * MIN), tick(created.createdAt + 16 * MIN)]);
     const { lead, events } = await leadWithEvents(ws.key, created.id);
     expect(lead).toMatchObject({ ownerRepId: b, reassignCount: 1, passedRepIds: [a] });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../workers/config";
 import { createApp } from "../../workers/http/create-app";
 import { CHANNELS } from "../../workers/index";
+import type { LeadCreatedJson, WebhookCreatedJson } from "../support/response-json";
 import { call, isErrorShape, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 
@@ -82,7 +83,8 @@ describe("outgoing webhooks never reach private networks", () => {
             VALUES (?, ?, 'https://169.254.169.254/latest/meta-data/', 'whsec_x', '["lead.created"]', 1, ?, ?)`,
       args: [`whk_meta${now}`, ws.id, now, now],
     });
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
+    const lead = (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } }))
+      .json.lead;
     await tick(Date.now() + 60_000);
     const row = await eventually(async () => {
       const rs = await testDb().execute({
@@ -100,12 +102,13 @@ describe("outgoing webhooks never reach private networks", () => {
     const path = `/hook/bounce-${crypto.randomUUID()}`;
     const target = `${path}-target`;
     await scriptFake(path, [`redirect:${target}`]);
-    const created = await call("POST", "/api/v1/webhooks", {
+    const created = await call<WebhookCreatedJson>("POST", "/api/v1/webhooks", {
       key: ws.key,
       body: { url: `${fakeApiUrl}${path}`, events: ["lead.created"] },
     });
     expect(created.status).toBe(201);
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
+    const lead = (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } }))
+      .json.lead;
     await tick(Date.now() + 60_000);
     await eventually(async () => expect((await fakeCalls(path)).map((c) => c.answered)).toEqual([307]));
     await tick(Date.now() + 3_600_000);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { LeadDetailJson, LeadJson, ListJson } from "../support/response-json";
 import { appBehindFaultProxy, setDatabase } from "../support/workers/fault";
 import { call, isErrorShape, leadRows, seedWorkspace, uniqueEmail } from "../support/workers/harness";
 
@@ -63,8 +64,8 @@ describe("database down during capture, then back", () => {
     expect((await post(app, ws.form.publicKey, body)).status).toBe(200);
     // Forms carry no delivery id, so the retry is recorded as what it looks like: the same person again.
     expect(await leadRows(ws.id)).toEqual({ leads: 1, inquiries: 2, events: 3 });
-    const lead = (await call("GET", "/api/v1/leads", { key: ws.key })).json.data[0];
-    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events.map(
+    const lead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).json.data[0]!;
+    const events = (await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events.map(
       (e: { type: string }) => e.type,
     );
     expect(events).toEqual(["created", "assigned", "re-inquiry"]);

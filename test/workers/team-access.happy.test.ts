@@ -1,11 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { call, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import type {
+  ApiKeyJson,
+  LeadCreatedJson,
+  LeadDetailJson,
+  LeadJson,
+  ListJson,
+  PersonInvitedJson,
+  PersonJson,
+  WorkspaceJson,
+} from "../support/response-json";
+import { call, dashboardSession, type ErrorBody, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { cookieOf, formPost, invitedPerson, PASSWORD, page, signIn } from "../support/workers/team-harness";
 
 async function leadOwnedBy(key: string, repId: string | null) {
   const email = uniqueEmail();
-  const lead = (await call("POST", "/api/v1/leads", { key, body: { email } })).json.lead;
-  const res = await call("PATCH", `/api/v1/leads/${lead.id}`, { key, body: { ownerRepId: repId } });
+  const lead = (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key, body: { email } })).json.lead;
+  const res = await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, { key, body: { ownerRepId: repId } });
   expect(res.status).toBe(200);
   return { id: lead.id as string, email };
 }
@@ -19,7 +29,7 @@ describe("people, roles and invites", () => {
     const freeLead = await leadOwnedBy(ws.key, null);
 
     const email = uniqueEmail();
-    const invited = await call("POST", "/api/v1/people", {
+    const invited = await call<PersonInvitedJson>("POST", "/api/v1/people", {
       key: ws.key,
       body: { email, name: "Ana", role: "rep", repId: ana!.id },
     });
@@ -73,12 +83,12 @@ describe("people, roles and invites", () => {
     const { cookie: ownerCookie } = await dashboardSession(ws.key);
     expect((await formPost("/app/people/unassigned-queue", { repsSeeUnassigned: "on" }, cookie)).status).toBe(403);
     expect((await formPost("/app/people/unassigned-queue", { repsSeeUnassigned: "on" }, ownerCookie)).status).toBe(200);
-    expect((await call("GET", "/api/v1/workspace", { key: ws.key })).json.repsSeeUnassigned).toBe(true);
+    expect((await call<WorkspaceJson>("GET", "/api/v1/workspace", { key: ws.key })).json.repsSeeUnassigned).toBe(true);
     expect((await page("/app/leads", cookie)).text).toContain(freeLead.email);
     expect((await page(`/app/leads/${freeLead.id}`, cookie)).status).toBe(200);
     expect((await page(`/app/leads/${benLead.id}`, cookie)).status).toBe(404);
 
-    const revoked = await call("DELETE", `/api/v1/people/${invited.json.person.id}`, { key: ws.key });
+    const revoked = await call<PersonJson>("DELETE", `/api/v1/people/${invited.json.person.id}`, { key: ws.key });
     expect(revoked.status).toBe(200);
     expect(revoked.json.status).toBe("revoked");
     expect((await page("/app/leads", cookie)).status).toBe(401);
@@ -88,7 +98,7 @@ describe("people, roles and invites", () => {
   it("upgrade path: the workspace key signs the owner in once, until the owner sets a password", async () => {
     const ws = await seedWorkspace();
     const { cookie } = await dashboardSession(ws.key);
-    const people = (await call("GET", "/api/v1/people", { key: ws.key })).json.data;
+    const people = (await call<ListJson<PersonJson>>("GET", "/api/v1/people", { key: ws.key })).json.data;
     expect(people).toEqual([expect.objectContaining({ role: "owner", email: null, status: "invited" })]);
     expect((await page("/app/leads", cookie)).text).toContain("data-set-password");
 
@@ -104,13 +114,13 @@ describe("people, roles and invites", () => {
     expect(byKey.status).toBe(401);
     expect(byKey.text).toContain("email and password");
     expect((await signIn(email)).status).toBe(303);
-    expect((await call("GET", "/api/v1/leads", { key: ws.key })).status).toBe(200);
+    expect((await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: ws.key })).status).toBe(200);
   });
 
   it("admins manage people but not ownership; the owner transfers it; changes name who made them", async () => {
     const ws = await seedWorkspace();
     const { cookie: ownerCookie } = await dashboardSession(ws.key);
-    const owner = (await call("GET", "/api/v1/people", { key: ws.key })).json.data[0];
+    const owner = (await call<ListJson<PersonJson>>("GET", "/api/v1/people", { key: ws.key })).json.data[0]!;
     const admin = await invitedPerson(ws.key, { role: "admin", name: "Adele" });
     const rep = await invitedPerson(ws.key, { role: "rep", repId: ws.reps[0]!.id, name: "Ana" });
 
@@ -121,26 +131,31 @@ describe("people, roles and invites", () => {
     expect(grab.status).toBe(403);
     expect((await formPost(`/app/people/${owner.id}/revoke`, {}, admin.cookie)).status).toBe(403);
     // A write key acts as an admin, never as the owner.
-    const byKey = await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { role: "owner" } });
+    const byKey = await call<ErrorBody>("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { role: "owner" } });
     expect(byKey.status).toBe(403);
     expect(byKey.json.error.code).toBe("FORBIDDEN");
     expect(
       (await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { role: "rep", repId: null } })).status,
     ).toBe(422);
     expect(
-      (await call("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { repId: "rep_elsewhere" } })).json.error
-        .fields,
+      (await call<ErrorBody>("PATCH", `/api/v1/people/${rep.id}`, { key: ws.key, body: { repId: "rep_elsewhere" } }))
+        .json.error.fields,
     ).toHaveProperty("repId");
     expect(
-      (await call("POST", "/api/v1/people", { key: ws.key, body: { email: admin.email, name: "Dup", role: "admin" } }))
-        .status,
+      (
+        await call<PersonInvitedJson>("POST", "/api/v1/people", {
+          key: ws.key,
+          body: { email: admin.email, name: "Dup", role: "admin" },
+        })
+      ).status,
     ).toBe(409);
 
     // A change made in the console names the person; one made with a key names the key.
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
-    await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
-    const keyId = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data[0].id;
-    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events;
+    const lead = (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } }))
+      .json.lead;
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
+    const keyId = (await call<ListJson<ApiKeyJson>>("GET", "/api/v1/api-keys", { key: ws.key })).json.data[0]!.id;
+    const events = (await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events;
     expect(events.find((e: { type: string }) => e.type === "status_changed")).toMatchObject({
       actorType: "api",
       actorId: keyId,
@@ -148,17 +163,17 @@ describe("people, roles and invites", () => {
     expect((await page(`/app/leads/${lead.id}`, ownerCookie)).text).toContain("key “default”");
     const created = await formPost("/app/keys", { name: "Zapier", scope: "read" }, admin.cookie);
     expect(created.status).toBe(201);
-    const listed = (await call("GET", "/api/v1/api-keys", { key: ws.key })).json.data.find(
+    const listed = (await call<ListJson<ApiKeyJson>>("GET", "/api/v1/api-keys", { key: ws.key })).json.data.find(
       (k: { name: string }) => k.name === "Zapier",
     );
-    expect(listed.createdBy).toEqual({ type: "person", id: admin.id });
+    expect(listed!.createdBy).toEqual({ type: "person", id: admin.id });
 
     // The owner hands ownership over: one owner afterwards, the old one an admin.
     expect((await formPost(`/app/people/${admin.id}`, { role: "owner", repId: "" }, ownerCookie)).status).toBe(303);
-    const after = (await call("GET", "/api/v1/people", { key: ws.key })).json.data;
+    const after = (await call<ListJson<PersonJson>>("GET", "/api/v1/people", { key: ws.key })).json.data;
     expect(after.filter((p: { role: string }) => p.role === "owner").map((p: { id: string }) => p.id)).toEqual([
       admin.id,
     ]);
-    expect(after.find((p: { id: string }) => p.id === owner.id).role).toBe("admin");
+    expect(after.find((p: { id: string }) => p.id === owner.id)!.role).toBe("admin");
   });
 });

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { call, seedWorkspace } from "../support/workers/harness";
+import type { createRepTelegramInvite } from "../../workers/domain/team/rep-invites";
+import type { LeadCreatedJson } from "../support/response-json";
+import { call, type ErrorBody, seedWorkspace } from "../support/workers/harness";
 import { eventually, fakeCalls, uniqueChatId } from "../support/workers/outbox-harness";
 import { connectBot, deliver, leadsOf, type TestBot, textFrom } from "../support/workers/telegram-harness";
 
 /** The rep opens an invite of `bot` and starts it: linked through that bot. */
 async function linkThrough(bot: TestBot, repId: string): Promise<string> {
-  const invite = await call("POST", `/api/v1/reps/${repId}/telegram-invite`, {
+  const invite = await call<RepInvite>("POST", `/api/v1/reps/${repId}/telegram-invite`, {
     key: bot.ws.key,
     body: { channelId: bot.channelId },
   });
@@ -16,6 +18,9 @@ async function linkThrough(bot: TestBot, repId: string): Promise<string> {
   return chat;
 }
 
+/** A rep's one-time Telegram link. */
+type RepInvite = Awaited<ReturnType<typeof createRepTelegramInvite>>;
+
 describe("telegram: reps linked through a second bot", () => {
   it("get their alerts from the bot they started, not the workspace's first bot", async () => {
     const ws = await seedWorkspace();
@@ -23,7 +28,7 @@ describe("telegram: reps linked through a second bot", () => {
     const second = await connectBot(ws);
     const chats = [await linkThrough(second, ws.reps[0]!.id), await linkThrough(second, ws.reps[1]!.id)];
 
-    const res = await call("POST", "/api/v1/leads", {
+    const res = await call<LeadCreatedJson>("POST", "/api/v1/leads", {
       key: ws.key,
       body: { email: `rep-bot-${Date.now()}@example.com`, name: "Ada" },
     });
@@ -41,11 +46,11 @@ describe("telegram: reps linked through a second bot", () => {
 
     // A bot of another workspace cannot be chosen for an invite.
     const stranger = await connectBot(await seedWorkspace());
-    const foreign = await call("POST", `/api/v1/reps/${ws.reps[0]!.id}/telegram-invite`, {
+    const foreign = await call<ErrorBody>("POST", `/api/v1/reps/${ws.reps[0]!.id}/telegram-invite`, {
       key: ws.key,
       body: { channelId: stranger.channelId },
     });
     expect(foreign.status).toBe(422);
-    expect(foreign.json.error.fields.channelId).toBeDefined();
+    expect(foreign.json.error.fields!.channelId).toBeDefined();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadCreatedJson, LeadDetailJson, RepJson, WorkspaceJson } from "../support/response-json";
 import { call, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
@@ -35,8 +36,8 @@ describe("telegram: /note", () => {
     expect(JSON.parse(note!.data)).toEqual({ notes: "wants a call after 5pm", via: "telegram" });
     expect((await sentTo(ownerChat, 2)).at(-1)!.body.text).toBe(`Noted on Mira Solberg (${lead.id}).`);
     // The owner sees it on the lead's timeline.
-    const timeline = await call("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key });
-    expect(timeline.json.events.find((e: any) => e.type === "note").data.notes).toBe("wants a call after 5pm");
+    const timeline = await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key });
+    expect(timeline.json.events.find((e) => e.type === "note")!.data.notes).toBe("wants a call after 5pm");
   });
 
   it("without a reply or without text → how to use it; nothing written", async () => {
@@ -70,10 +71,16 @@ describe("telegram: /stats", () => {
     // The owner answers (first response), then wins the lead.
     const answer = await textFrom(ownerChat, "Hello! Calling you in 5.", replyTo(alertMessageId, ownerChat));
     await deliver(bot, answer);
-    await call("PATCH", `/api/v1/leads/${lead.id}`, { key: bot.ws.key, body: { status: "won" } });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, { key: bot.ws.key, body: { status: "won" } });
     // A second lead of the owner, still open.
-    await call("POST", "/api/v1/leads", { key: bot.ws.key, body: { email: `x${Date.now()}@example.com` } });
-    await call("POST", "/api/v1/leads", { key: bot.ws.key, body: { email: `y${Date.now()}@example.com` } });
+    await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+      key: bot.ws.key,
+      body: { email: `x${Date.now()}@example.com` },
+    });
+    await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+      key: bot.ws.key,
+      body: { email: `y${Date.now()}@example.com` },
+    });
     const mine = (await leadsOf(bot.ws.id)).filter((l) => l.owner_rep_id === lead.owner_rep_id);
     const open = mine.filter((l) => ["new", "contacted", "qualified"].includes(l.status)).length;
 
@@ -126,7 +133,7 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     expect(buttonsOf(swept)).toContain(`l:claim:${lead.id}`);
 
     // Back to the first rep by the owner: alerted again, with buttons.
-    const assigned = await call("POST", `/api/v1/leads/${lead.id}/assign`, {
+    const assigned = await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/assign`, {
       key: bot.ws.key,
       body: { repId: lead.owner_rep_id },
     });
@@ -137,7 +144,12 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     // And by PATCH ownerRepId.
     const otherRep = bot.ws.reps.find((r) => r.id !== lead.owner_rep_id)!.id;
     expect(
-      (await call("PATCH", `/api/v1/leads/${lead.id}`, { key: bot.ws.key, body: { ownerRepId: otherRep } })).status,
+      (
+        await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, {
+          key: bot.ws.key,
+          body: { ownerRepId: otherRep },
+        })
+      ).status,
     ).toBe(200);
     expect(buttonsOf((await sentTo(next, 2)).at(-1)!.body)).toContain(`l:pass:${lead.id}`);
     const alerts = (await outboxOf(bot.ws.id)).filter((o) => o.kind === "rep_alert");
@@ -149,8 +161,8 @@ describe("telegram: alerts on reassignment carry the buttons", () => {
     const { lead, ownerChat } = await leadWithAlert(bot);
     // Nobody else can take it (the other rep is paused): passing escalates to the workspace owner rep.
     const other = bot.ws.reps.find((r) => r.id !== lead.owner_rep_id)!;
-    await call("PATCH", `/api/v1/reps/${other.id}`, { key: bot.ws.key, body: { paused: true } });
-    await call("PATCH", "/api/v1/workspace", { key: bot.ws.key, body: { ownerRepId: other.id } });
+    await call<RepJson>("PATCH", `/api/v1/reps/${other.id}`, { key: bot.ws.key, body: { paused: true } });
+    await call<WorkspaceJson>("PATCH", "/api/v1/workspace", { key: bot.ws.key, body: { ownerRepId: other.id } });
     const tap = retarget(await fixtureUpdate("callback_query"), ownerChat, nextUpdateId());
     tap.callback_query.data = `l:pass:${lead.id}`;
     await deliver(bot, tap);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
+import type { createRepTelegramInvite } from "../../workers/domain/team/rep-invites";
+import type { ListJson, RepJson } from "../support/response-json";
 import { call, dashboardSession, testDb, uniquePhone } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
@@ -16,6 +19,9 @@ import {
   workspaceWithBot,
 } from "../support/workers/telegram-harness";
 
+/** A rep's one-time Telegram link. */
+type RepInvite = Awaited<ReturnType<typeof createRepTelegramInvite>>;
+
 describe("telegram: connecting a bot", () => {
   it("getMe and setWebhook (URL with the channel id, a random secret); stores botInfo, lists the bot", async () => {
     const bot = await workspaceWithBot();
@@ -25,7 +31,7 @@ describe("telegram: connecting a bot", () => {
     expect(setWebhook.url).toBe(`https://leadrelay.test/hooks/telegram/${bot.channelId}`);
     expect(setWebhook.secret_token).toBe(bot.secret);
     expect(bot.secret).toMatch(/^[A-Za-z0-9]{48}$/);
-    const list = await call("GET", "/api/v1/channels/telegram", { key: bot.ws.key });
+    const list = await call<ListJson<TelegramChannel>>("GET", "/api/v1/channels/telegram", { key: bot.ws.key });
     expect(list.json.data[0]).toMatchObject({
       id: bot.channelId,
       botUsername: `leaddesk_${bot.botId}_bot`,
@@ -230,7 +236,10 @@ describe("telegram: reps", () => {
   it("an owner's invite links the rep's chat once; the code cannot be reused", async () => {
     const bot = await workspaceWithBot();
     const rep = bot.ws.reps[0]!;
-    const invite = await call("POST", `/api/v1/reps/${rep.id}/telegram-invite`, { key: bot.ws.key, body: {} });
+    const invite = await call<RepInvite>("POST", `/api/v1/reps/${rep.id}/telegram-invite`, {
+      key: bot.ws.key,
+      body: {},
+    });
     expect(invite.status).toBe(201);
     expect(invite.json.deepLink).toBe(`https://t.me/leaddesk_${bot.botId}_bot?start=rep_${invite.json.code}`);
     const stored = await testDb().execute({ sql: `SELECT code_hash FROM rep_invite WHERE rep_id = ?`, args: [rep.id] });
@@ -242,7 +251,7 @@ describe("telegram: reps", () => {
     start.message.entities = [{ offset: 0, length: 6, type: "bot_command" }];
     start.message.chat.type = "private";
     expect((await postUpdate(bot, start, bot.secret)).status).toBe(200);
-    expect((await call("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
+    expect((await call<RepJson>("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
     expect((await sentTo(chat, 1))[0]!.body.text).toMatch(/^Linked: you are Ana\./);
     // No lead was made of the rep.
     expect(await leadsOf(bot.ws.id)).toHaveLength(0);
@@ -252,7 +261,7 @@ describe("telegram: reps", () => {
     const again = retarget(start, other, nextUpdateId());
     expect((await postUpdate(bot, again, bot.secret)).status).toBe(200);
     expect((await sentTo(other, 1))[0]!.body.text).toMatch(/invalid, expired or already used/);
-    expect((await call("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
+    expect((await call<RepJson>("GET", `/api/v1/reps/${rep.id}`, { key: bot.ws.key })).json.telegramChatId).toBe(chat);
   });
 
   it("invites need a connected bot and a rep of the workspace", async () => {
@@ -372,7 +381,7 @@ describe("telegram: reps", () => {
       expect((await postUpdate(bot, u, bot.secret)).status).toBe(200);
     };
     const repState = async () =>
-      (await call("GET", `/api/v1/reps/${lead!.owner_rep_id}`, { key: bot.ws.key })).json.paused;
+      (await call<RepJson>("GET", `/api/v1/reps/${lead!.owner_rep_id}`, { key: bot.ws.key })).json.paused;
     await sentTo(ownerChat, 1); // the alert
     await command("/pause");
     expect(await repState()).toBe(true);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { call, isErrorShape, seedWorkspace, testDb } from "../support/workers/harness";
+import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
+import type { ListJson } from "../support/response-json";
+import { call, type ErrorBody, isErrorShape, seedWorkspace, testDb } from "../support/workers/harness";
 import { scriptFake } from "../support/workers/outbox-harness";
 import {
   fixtureUpdate,
@@ -67,25 +69,29 @@ describe("telegram webhook security", () => {
 
   it("the channel list never returns the token or the webhook secret", async () => {
     const bot = await workspaceWithBot();
-    const res = await call("GET", "/api/v1/channels/telegram", { key: bot.ws.key });
+    const res = await call<ListJson<TelegramChannel>>("GET", "/api/v1/channels/telegram", { key: bot.ws.key });
     expect(res.status).toBe(200);
     expect(res.json.data).toHaveLength(1);
     expect(res.text).not.toContain(bot.token.split(":")[1]);
     expect(res.text).not.toContain(bot.secret);
     // Other workspaces do not see it.
     const other = await seedWorkspace();
-    expect((await call("GET", "/api/v1/channels/telegram", { key: other.key })).json.data).toEqual([]);
+    expect(
+      (await call<ListJson<TelegramChannel>>("GET", "/api/v1/channels/telegram", { key: other.key })).json.data,
+    ).toEqual([]);
   });
 
   it("a token Telegram rejects → 422 on `token`, nothing stored", async () => {
     const ws = await seedWorkspace();
-    const res = await call("POST", "/api/v1/channels/telegram", {
+    const res = await call<ErrorBody>("POST", "/api/v1/channels/telegram", {
       key: ws.key,
       body: { token: "123456:REVOKEDxxxxxxxxxxxxxxxxxxxx" },
     });
     expect(res.status).toBe(422);
-    expect(res.json.error.fields.token).toMatch(/Telegram rejected/);
-    expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
+    expect(res.json.error.fields!.token).toMatch(/Telegram rejected/);
+    expect(
+      (await call<ListJson<TelegramChannel>>("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data,
+    ).toEqual([]);
     expect(
       (await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token: "not-a-token" } })).status,
     ).toBe(422);
@@ -96,12 +102,14 @@ describe("telegram webhook security", () => {
     const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
     const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;
     await scriptFake(`bot${botId}`, ["telegram_bad_webhook"]);
-    const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token } });
+    const res = await call<ErrorBody>("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token } });
     expect(res.status).toBe(422);
     expect(isErrorShape(res.json)).toBe(true);
-    expect(res.json.error.fields.token).toBeUndefined();
-    expect(res.json.error.fields.webhookUrl).toMatch(/HTTPS URL must be provided.*PUBLIC_URL/);
-    expect((await call("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data).toEqual([]);
+    expect(res.json.error.fields!.token).toBeUndefined();
+    expect(res.json.error.fields!.webhookUrl).toMatch(/HTTPS URL must be provided.*PUBLIC_URL/);
+    expect(
+      (await call<ListJson<TelegramChannel>>("GET", "/api/v1/channels/telegram", { key: ws.key })).json.data,
+    ).toEqual([]);
     // Reconnecting a working bot with a refused URL keeps the working one as it was (its secret too).
     const bot = await workspaceWithBot();
     const before = (await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [bot.channelId] }))
@@ -115,7 +123,7 @@ describe("telegram webhook security", () => {
   });
 
   it("the channel API needs the workspace key", async () => {
-    expect((await call("GET", "/api/v1/channels/telegram")).status).toBe(401);
+    expect((await call<ListJson<TelegramChannel>>("GET", "/api/v1/channels/telegram")).status).toBe(401);
     expect((await call("POST", "/api/v1/channels/telegram", { body: { token: "1:x" } })).status).toBe(401);
   });
 });

@@ -1,4 +1,16 @@
 import { describe, expect, it } from "vitest";
+import type {
+  ApiKeyJson,
+  ErrorBody,
+  FormJson,
+  LeadCreatedJson,
+  LeadDetailJson,
+  LeadJson,
+  ListJson,
+  PoolJson,
+  RepJson,
+  RuleJson,
+} from "../support/response-json";
 import { call, isErrorShape, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
 import { ownerOperations, validBodyFor } from "../support/workers/openapi-routes";
 import { connectBot } from "../support/workers/telegram-harness";
@@ -8,7 +20,7 @@ describe("tenant isolation", () => {
     const a = await seedWorkspace();
     const b = await seedWorkspace();
     await submit(b.form.publicKey, { name: "B's lead", email: uniqueEmail() });
-    const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
+    const bLead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: b.key })).json.data[0]!;
     const bRep = b.reps[0]!.id;
 
     const probes: [string, string, unknown?][] = [
@@ -22,35 +34,42 @@ describe("tenant isolation", () => {
       ["DELETE", `/api/v1/forms/${b.form.id}`],
     ];
     for (const [method, path, body] of probes) {
-      const res = await call(method, path, { key: a.key, ...(body ? { body } : {}) });
+      const res = await call<ErrorBody>(method, path, { key: a.key, ...(body ? { body } : {}) });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.json.error.code).toBe("NOT_FOUND");
-      expect(res.text).not.toContain(bLead.email);
+      expect(res.text).not.toContain(bLead.email!);
     }
 
     // A's lists never include B's rows.
     const lists = await Promise.all(
-      ["/api/v1/leads", "/api/v1/reps", "/api/v1/forms"].map((p) => call("GET", p, { key: a.key })),
+      ["/api/v1/leads", "/api/v1/reps", "/api/v1/forms"].map((p) =>
+        call<ListJson<{ id: string }>>("GET", p, { key: a.key }),
+      ),
     );
     const ids = lists.flatMap((l) => l.json.data.map((row: { id: string }) => row.id));
     expect(ids).not.toContain(bLead.id);
     expect(ids).not.toContain(bRep);
     expect(ids).not.toContain(b.form.id);
-    expect((await call("GET", `/api/v1/leads?q=${encodeURIComponent(bLead.email)}`, { key: a.key })).json.data).toEqual(
-      [],
-    );
+    expect(
+      (await call<ListJson<LeadJson>>("GET", `/api/v1/leads?q=${encodeURIComponent(bLead.email!)}`, { key: a.key }))
+        .json.data,
+    ).toEqual([]);
 
     // A cannot hand its own lead to B's rep either.
-    const aLead = (await call("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } })).json.lead;
-    const cross = await call("PATCH", `/api/v1/leads/${aLead.id}`, { key: a.key, body: { ownerRepId: bRep } });
+    const aLead = (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } }))
+      .json.lead;
+    const cross = await call<LeadDetailJson>("PATCH", `/api/v1/leads/${aLead.id}`, {
+      key: a.key,
+      body: { ownerRepId: bRep },
+    });
     expect(cross.status).toBe(422);
 
     // B's data is untouched.
-    const after = await call("GET", `/api/v1/leads/${bLead.id}`, { key: b.key });
+    const after = await call<LeadDetailJson>("GET", `/api/v1/leads/${bLead.id}`, { key: b.key });
     expect(after.json.lead).toMatchObject({ status: "new", notes: null });
     expect(after.json.events.map((e: { type: string }) => e.type)).toEqual(["created", "assigned"]);
-    expect((await call("GET", `/api/v1/reps/${bRep}`, { key: b.key })).json.paused).toBe(false);
-    expect((await call("GET", `/api/v1/forms/${b.form.id}`, { key: b.key })).json.name).toBe("Contact us");
+    expect((await call<RepJson>("GET", `/api/v1/reps/${bRep}`, { key: b.key })).json.paused).toBe(false);
+    expect((await call<FormJson>("GET", `/api/v1/forms/${b.form.id}`, { key: b.key })).json.name).toBe("Contact us");
   });
 
   it("the same contact in two workspaces is two separate leads", async () => {
@@ -59,11 +78,11 @@ describe("tenant isolation", () => {
     const email = uniqueEmail();
     await submit(a.form.publicKey, { name: "Same", email });
     await submit(b.form.publicKey, { name: "Same", email });
-    const la = (await call("GET", "/api/v1/leads", { key: a.key })).json.data;
-    const lb = (await call("GET", "/api/v1/leads", { key: b.key })).json.data;
+    const la = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: a.key })).json.data;
+    const lb = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: b.key })).json.data;
     expect(la).toHaveLength(1);
     expect(lb).toHaveLength(1);
-    expect(la[0].id).not.toBe(lb[0].id);
+    expect(la[0]!.id).not.toBe(lb[0]!.id);
   });
 
   it("every owner route in the OpenAPI document with A's key on B's ids → 404; nothing of B leaks", async () => {
@@ -71,18 +90,18 @@ describe("tenant isolation", () => {
     const b = await seedWorkspace();
     const bEmail = uniqueEmail();
     await submit(b.form.publicKey, { name: "B secret", email: bEmail });
-    const bLead = (await call("GET", "/api/v1/leads", { key: b.key })).json.data[0];
-    const bPool = (await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
+    const bLead = (await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: b.key })).json.data[0]!;
+    const bPool = (await call<PoolJson>("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
     const bRule = (
-      await call("POST", "/api/v1/routing-rules", {
+      await call<RuleJson>("POST", "/api/v1/routing-rules", {
         key: b.key,
         body: { name: "B rule", match: { sources: ["api"] }, poolId: bPool.id },
       })
     ).json;
-    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
+    const aPool = (await call<PoolJson>("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
     const own = { repId: a.reps[0]!.id, poolId: aPool.id };
     const bSeq = (
-      await call("POST", "/api/v1/sequences", {
+      await call<{ id: string }>("POST", "/api/v1/sequences", {
         key: b.key,
         body: validBodyFor(
           { method: "POST", template: "/api/v1/sequences", resource: "sequences", hasBody: true, needsId: false },
@@ -92,7 +111,7 @@ describe("tenant isolation", () => {
     ).json;
     expect(bSeq.id).toBeTypeOf("string");
     const bHook = (
-      await call("POST", "/api/v1/webhooks", {
+      await call<{ id?: string; endpoint?: { id: string } }>("POST", "/api/v1/webhooks", {
         key: b.key,
         body: validBodyFor(
           { method: "POST", template: "/api/v1/webhooks", resource: "webhooks", hasBody: true, needsId: false },
@@ -102,13 +121,14 @@ describe("tenant isolation", () => {
     ).json;
     expect(bHook.id ?? bHook.endpoint?.id, JSON.stringify(bHook)).toBeTypeOf("string");
     const bPerson = (
-      await call("POST", "/api/v1/people", {
+      await call<{ person: { id: string; email: string } }>("POST", "/api/v1/people", {
         key: b.key,
         body: { email: uniqueEmail(), name: "B admin", role: "admin" },
       })
     ).json.person;
-    const bKey = (await call("POST", "/api/v1/api-keys", { key: b.key, body: { name: "B read key", scope: "read" } }))
-      .json;
+    const bKey = (
+      await call<ApiKeyJson>("POST", "/api/v1/api-keys", { key: b.key, body: { name: "B read key", scope: "read" } })
+    ).json;
     const bIds: Record<string, string> = {
       leads: bLead.id,
       reps: b.reps[0]!.id,
@@ -116,7 +136,7 @@ describe("tenant isolation", () => {
       pools: bPool.id,
       "routing-rules": bRule.id,
       sequences: bSeq.id,
-      webhooks: bHook.id ?? bHook.endpoint?.id,
+      webhooks: (bHook.id ?? bHook.endpoint?.id)!,
       people: bPerson.id,
       "api-keys": bKey.id,
     };
@@ -160,10 +180,12 @@ describe("tenant isolation", () => {
       if (op.needsId) {
         // A new resource with an {id} needs a B-side fixture above: fail loudly rather than skip it.
         expect(bIds[op.resource], `${what}: add workspace B's ${op.resource} id to this test`).toBeDefined();
-        const res = await call(op.method, op.template.replace("{id}", bIds[op.resource]!).replace("{position}", "1"), {
-          key: a.key,
-          ...body,
-        });
+        const res = await call<ErrorBody>(
+          op.method,
+          op.template.replace("{id}", bIds[op.resource]!).replace("{position}", "1"),
+          { key: a.key, ...body },
+        );
+
         expect(res.status, what).toBe(404);
         expect(res.json.error.code, what).toBe("NOT_FOUND");
         for (const s of secrets.slice(1)) expect(res.text, what).not.toContain(s);
@@ -178,7 +200,7 @@ describe("tenant isolation", () => {
     }
     expect(await bView()).toBe(before);
     // B's keys: none revoked, none added (last-used times move, so they are not in bView).
-    const bKeys = (await call("GET", "/api/v1/api-keys", { key: b.key })).json.data;
+    const bKeys = (await call<ListJson<ApiKeyJson>>("GET", "/api/v1/api-keys", { key: b.key })).json.data;
     expect(bKeys.map((k: { id: string; revokedAt: number | null }) => [k.id, k.revokedAt])).toEqual([
       [expect.any(String), null],
       [bKey.id, null],
@@ -194,7 +216,14 @@ type JsonSchema = {
   allOf?: JsonSchema[];
 };
 
+/** The parts of the OpenAPI document this file reads. */
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>;
+  components: { schemas: Record<string, JsonSchema> };
+}
+
 /** Every property path named `…Id` or `…Ids` in an operation's JSON body, from the OpenAPI document. */
+
 function idFields(doc: any, schema: JsonSchema | undefined, prefix = "", depth = 0): string[] {
   if (!schema || depth > 6) return [];
   if (schema.$ref) return idFields(doc, doc.components.schemas[schema.$ref.split("/").pop()!], prefix, depth + 1);
@@ -210,20 +239,23 @@ describe("tenant isolation of ids inside request bodies", () => {
   it("a body id of another workspace or of none → 422 on that field, never a 500; B never deletes A's", async () => {
     const a = await seedWorkspace();
     const b = await seedWorkspace();
-    const aPool = (await call("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
-    const bPool = (await call("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
+    const aPool = (await call<PoolJson>("POST", "/api/v1/pools", { key: a.key, body: { name: "A pool" } })).json;
+    const bPool = (await call<PoolJson>("POST", "/api/v1/pools", { key: b.key, body: { name: "B pool" } })).json;
     const aRule = (
-      await call("POST", "/api/v1/routing-rules", {
+      await call<RuleJson>("POST", "/api/v1/routing-rules", {
         key: a.key,
         body: { name: "A rule", match: { sources: ["api"] }, poolId: aPool.id },
       })
     ).json;
     const steps = [{ delayMinutes: 60, sender: "email", text: "Hi" }];
-    const aSeq = (await call("POST", "/api/v1/sequences", { key: a.key, body: { name: "A seq", steps } })).json;
-    const aLead = (await call("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } })).json.lead;
+    const aSeq = (
+      await call<{ id: string }>("POST", "/api/v1/sequences", { key: a.key, body: { name: "A seq", steps } })
+    ).json;
+    const aLead = (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: a.key, body: { email: uniqueEmail() } }))
+      .json.lead;
     const bRep = b.reps[0]!.id;
     const aPerson = (
-      await call("POST", "/api/v1/people", {
+      await call<{ id?: string; person?: { id: string } }>("POST", "/api/v1/people", {
         key: a.key,
         body: { email: uniqueEmail(), name: "A admin", role: "admin" },
       })
@@ -279,7 +311,7 @@ describe("tenant isolation of ids inside request bodies", () => {
     );
     for (const [method, path, body, field] of probes) {
       for (const id of [foreign[kindOf(field)]!, `${kindOf(field)}_doesnotexist0000`]) {
-        const res = await call(method, path, { key: a.key, body: body(id) });
+        const res = await call<ErrorBody>(method, path, { key: a.key, body: body(id) });
         const what = `${method} ${path} ${field}=${id} → ${res.status} ${res.text.slice(0, 200)}`;
         expect(res.status, what).toBe(422);
         expect(isErrorShape(res.json), what).toBe(true);
@@ -299,7 +331,7 @@ describe("tenant isolation of ids inside request bodies", () => {
     expect(after).toBe(before);
 
     // A body id field added later must be probed above: the list is checked against the OpenAPI document.
-    const doc = (await call("GET", "/api/openapi.json")).json;
+    const doc = (await call<OpenApiDoc>("GET", "/api/openapi.json")).json;
     const covered = new Set(
       probes.map(
         ([m, p, , f]) =>

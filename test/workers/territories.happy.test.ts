@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { RoutingPreview } from "../../workers/domain/routing/routing-preview";
+import type { LeadJson, ListJson, PoolJson, RuleJson } from "../support/response-json";
 import { call, seedWorkspace, submit } from "../support/workers/harness";
 import { addRep } from "../support/workers/routing-harness";
 
@@ -25,12 +27,12 @@ async function territoryWorkspace() {
     await addRep(ws.key, { name: "General" }),
   ];
   const pool = async (name: string, repIds: string[], isDefault = false) => {
-    const res = await call("POST", "/api/v1/pools", { key: ws.key, body: { name, repIds, isDefault } });
+    const res = await call<PoolJson>("POST", "/api/v1/pools", { key: ws.key, body: { name, repIds, isDefault } });
     expect(res.status, res.text).toBe(201);
     return res.json.id as string;
   };
   const rule = async (name: string, regions: string[], poolId: string) => {
-    const res = await call("POST", "/api/v1/routing-rules", {
+    const res = await call<RuleJson>("POST", "/api/v1/routing-rules", {
       key: ws.key,
       body: { name, match: { regions }, poolId },
     });
@@ -48,9 +50,9 @@ async function territoryWorkspace() {
 async function formLead(ws: { key: string; form: { publicKey: string } }, body: Record<string, string>) {
   const res = await submit(ws.form.publicKey, body);
   expect(res.status, res.text).toBe(200);
-  const found = await call("GET", `/api/v1/leads?q=${digits(body.phone ?? "")}`, { key: ws.key });
+  const found = await call<ListJson<LeadJson>>("GET", `/api/v1/leads?q=${digits(body.phone ?? "")}`, { key: ws.key });
   expect(found.json.data, found.text).toHaveLength(1);
-  return found.json.data[0] as { ownerRepId: string | null; fields: Record<string, string> };
+  return found.json.data[0]! as { ownerRepId: string | null; fields: Record<string, string> };
 }
 
 describe("territories from the phone number", () => {
@@ -78,9 +80,12 @@ describe("territories from the phone number", () => {
 
   it("the routing preview places a phone-only sample the same way", async () => {
     const { ws } = await territoryWorkspace();
-    const res = await call("POST", "/api/v1/routing/preview", { key: ws.key, body: { phone: phoneIn("213") } });
+    const res = await call<RoutingPreview>("POST", "/api/v1/routing/preview", {
+      key: ws.key,
+      body: { phone: phoneIn("213") },
+    });
     expect(res.status, res.text).toBe(200);
-    expect(res.json.rule.name).toBe("California");
-    expect(res.json.rep.name).toBe("West");
+    expect(res.json.rule!.name).toBe("California");
+    expect(res.json.rep!.name).toBe("West");
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { call, callRaw, isErrorShape, leadRows, seedWorkspace, submit, uniqueEmail } from "../support/workers/harness";
+import type { ListJson, RepJson } from "../support/response-json";
+import {
+  call,
+  callRaw,
+  type ErrorBody,
+  isErrorShape,
+  leadRows,
+  seedWorkspace,
+  submit,
+  uniqueEmail,
+} from "../support/workers/harness";
 
 // Found by fuzzing (fuzz.security.test.ts): the libSQL engine turns a lone surrogate into U+FFFD and
 // reads text back only up to a NUL, and `request.json()` turns invalid UTF-8 into U+FFFD. Each of these
@@ -7,7 +17,7 @@ import { call, callRaw, isErrorShape, leadRows, seedWorkspace, submit, uniqueEma
 describe("text that cannot be stored as sent is refused, not altered", () => {
   it("a NUL in a form field → 400 naming it, nothing stored", async () => {
     const ws = await seedWorkspace();
-    const res = await submit(ws.form.publicKey, { name: "Ada\u0000Lovelace", email: uniqueEmail() });
+    const res = await submit<ErrorBody>(ws.form.publicKey, { name: "Ada\u0000Lovelace", email: uniqueEmail() });
     expect(res.status).toBe(400);
     expect(isErrorShape(res.json)).toBe(true);
     expect(res.json.error.fields).toHaveProperty("name");
@@ -27,7 +37,7 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
 
   it("a NUL through form encoding (%00) → 400", async () => {
     const ws = await seedWorkspace();
-    const res = await callRaw(
+    const res = await callRaw<ErrorBody>(
       "POST",
       `/f/${ws.form.publicKey}`,
       `name=A%00B&email=${encodeURIComponent(uniqueEmail())}`,
@@ -47,24 +57,24 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
       0xfe,
       ...new TextEncoder().encode('"}'),
     ]);
-    const res = await callRaw("POST", "/api/v1/reps", body, {
+    const res = await callRaw<ErrorBody>("POST", "/api/v1/reps", body, {
       "content-type": "application/json",
       authorization: `Bearer ${ws.key}`,
     });
     expect(res.status).toBe(400);
     expect(res.json.error.fields).toEqual({ body: "Not valid UTF-8." });
-    expect((await call("GET", "/api/v1/reps", { key: ws.key })).json.data).toHaveLength(2);
+    expect((await call<ListJson<RepJson>>("GET", "/api/v1/reps", { key: ws.key })).json.data).toHaveLength(2);
   });
 
   it("owner API: NUL and lone surrogates → 400 naming the field path", async () => {
     const ws = await seedWorkspace();
-    const nul = await call("POST", "/api/v1/leads", {
+    const nul = await call<ErrorBody>("POST", "/api/v1/leads", {
       key: ws.key,
       body: { email: uniqueEmail(), fields: { plan: "a\u0000b" } },
     });
     expect(nul.status).toBe(400);
     expect(nul.json.error.fields).toHaveProperty(["fields.plan"]);
-    const lone = await callRaw("PATCH", "/api/v1/workspace", '{"name":"\\udfff"}', {
+    const lone = await callRaw<ErrorBody>("PATCH", "/api/v1/workspace", '{"name":"\\udfff"}', {
       "content-type": "application/json",
       authorization: `Bearer ${ws.key}`,
     });
@@ -75,7 +85,7 @@ describe("text that cannot be stored as sent is refused, not altered", () => {
 
   it("owner API: a body over API_MAX_BODY_BYTES → 413; deep nesting → 400", async () => {
     const ws = await seedWorkspace();
-    const big = await call("POST", "/api/v1/reps", { key: ws.key, body: { name: "x".repeat(1_100_000) } });
+    const big = await call<ErrorBody>("POST", "/api/v1/reps", { key: ws.key, body: { name: "x".repeat(1_100_000) } });
     expect(big.status).toBe(413);
     expect(big.json.error.code).toBe("PAYLOAD_TOO_LARGE");
     const deep = await callRaw("POST", "/api/v1/reps", `${'{"a":'.repeat(100)}1${"}".repeat(100)}`, {
@@ -106,7 +116,7 @@ describe("the same rule for URLs: a NUL in a path id or query value", () => {
       ["/api/v1/reps/rep%00x", "path.4"],
       ["/api/v1/forms/%ED%A0%80?x=%F0%9F%98%80", undefined],
     ] as const) {
-      const res = await call("GET", path, { key: ws.key });
+      const res = await call<ErrorBody>("GET", path, { key: ws.key });
       expect(res.status, path).toBeLessThan(500);
       expect(isErrorShape(res.json) || res.status === 200, path).toBe(true);
       if (field) {

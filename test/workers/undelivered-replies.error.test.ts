@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadDetailJson } from "../support/response-json";
 import { call, testDb } from "../support/workers/harness";
 import { eventually, scriptFake } from "../support/workers/outbox-harness";
 import {
@@ -64,7 +65,7 @@ describe("a rep's reply that cannot be delivered", () => {
     });
     const notice = (await sentTo(ownerChat, 2)).find((c) => /NOT delivered/.test(c.body.text ?? ""));
     expect(notice!.body.text).toMatch(/^Your reply to .+ was NOT delivered \(.*blocked.*\)/);
-    const messages = (await call("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key })).json.messages;
+    const messages = (await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: bot.ws.key })).json.messages;
     expect(messages.find((m: any) => m.kind === "rep_reply")).toMatchObject({
       status: "failed",
       error: expect.stringMatching(/blocked/),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyHubSignature } from "../../workers/lib/hub-signature";
-import { call, isErrorShape } from "../support/workers/harness";
+import { call, type ErrorBody, isErrorShape } from "../support/workers/harness";
 import { fakeCalls } from "../support/workers/outbox-harness";
 import {
   postWebhook,
@@ -129,7 +129,7 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     }
     const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
     for (const s of [num.accessToken, num.appSecret, num.verifyToken]) expect(list.text).not.toContain(s);
-    const bad = await call("POST", "/api/v1/channels/whatsapp", {
+    const bad = await call<ErrorBody>("POST", "/api/v1/channels/whatsapp", {
       key: num.ws.key,
       body: {
         phoneNumberId: "12345678",
@@ -139,13 +139,13 @@ describe("webhook signatures and secrets: WhatsApp", () => {
       },
     });
     expect(bad.status).toBe(422);
-    expect(bad.json.error.fields.accessToken).toMatch(/Meta rejected this access token/);
-    const missing = await call("POST", "/api/v1/channels/whatsapp", {
+    expect(bad.json.error.fields!.accessToken).toMatch(/Meta rejected this access token/);
+    const missing = await call<ErrorBody>("POST", "/api/v1/channels/whatsapp", {
       key: num.ws.key,
       body: { phoneNumberId: "abc" },
     });
     expect(missing.status).toBe(422);
-    expect(Object.keys(missing.json.error.fields).sort()).toEqual([
+    expect(Object.keys(missing.json.error.fields!).sort()).toEqual([
       "accessToken",
       "appSecret",
       "phoneNumberId",

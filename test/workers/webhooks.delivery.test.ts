@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyWebhookSignature } from "../../workers/lib/webhook-signature";
+import type { LeadCreatedJson, LeadDetailJson } from "../support/response-json";
 import { call, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { eventually, fakeApiUrl, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 
@@ -28,10 +29,17 @@ describe("outgoing webhooks through the outbox", () => {
   it("lead.created, lead.assigned and lead.status_changed arrive once each, signed", async () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.created", "lead.assigned", "lead.status_changed"]);
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hook", email: uniqueEmail() } }))
-      .json.lead;
-    await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
-    await call("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { notes: "no webhook for notes" } });
+    const lead = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+        key: ws.key,
+        body: { name: "Hook", email: uniqueEmail() },
+      })
+    ).json.lead;
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
+    await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, {
+      key: ws.key,
+      body: { notes: "no webhook for notes" },
+    });
     // A tick sends anything the at-once path left behind; nothing may go out twice.
     await tick(Date.now() + 60_000);
 
@@ -55,7 +63,7 @@ describe("outgoing webhooks through the outbox", () => {
     const changed = calls.find((c) => c.body.type === "lead.status_changed")!;
     expect(changed.body.data).toMatchObject({ from: "new", to: "contacted", lead: { status: "contacted" } });
     // Delivery ids are the timeline event ids: receivers can dedup on them.
-    const events = (await call("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events as {
+    const events = (await call<LeadDetailJson>("GET", `/api/v1/leads/${lead.id}`, { key: ws.key })).json.events as {
       id: string;
       type: string;
     }[];
@@ -68,16 +76,21 @@ describe("outgoing webhooks through the outbox", () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.assigned"]);
     const lead = (
-      await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Hand over", email: uniqueEmail() } })
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+        key: ws.key,
+        body: { name: "Hand over", email: uniqueEmail() },
+      })
     ).json.lead;
     const to = ws.reps.find((r) => r.id !== lead.ownerRepId)!.id;
-    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(
-      200,
-    );
+    expect(
+      (await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } }))
+        .status,
+    ).toBe(200);
     // The same again is no change: no second event.
-    expect((await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } })).status).toBe(
-      200,
-    );
+    expect(
+      (await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } }))
+        .status,
+    ).toBe(200);
     await tick(Date.now() + 60_000);
     const calls = await eventually(async () => {
       const got = await fakeCalls(path);
@@ -95,8 +108,12 @@ describe("outgoing webhooks through the outbox", () => {
     const path = await endpoint(ws.id, ["lead.created"]);
     // The receiver is down for the first attempt, so the delivery waits in the outbox for a retry.
     await scriptFake(path, ["http_503"]);
-    const lead = (await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Queued", email: uniqueEmail() } }))
-      .json.lead;
+    const lead = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+        key: ws.key,
+        body: { name: "Queued", email: uniqueEmail() },
+      })
+    ).json.lead;
     const row = await eventually(async () => {
       const rs = await testDb().execute({
         sql: `SELECT payload, state, attempts FROM outbox WHERE lead_id = ? AND kind = 'webhook'`,
@@ -129,7 +146,10 @@ describe("outgoing webhooks through the outbox", () => {
     // Deactivated while a delivery waits: it is skipped, not sent.
     await scriptFake(path, ["http_503"]);
     const second = (
-      await call("POST", "/api/v1/leads", { key: ws.key, body: { name: "Second", email: uniqueEmail() } })
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+        key: ws.key,
+        body: { name: "Second", email: uniqueEmail() },
+      })
     ).json.lead;
     await eventually(async () => expect((await fakeCalls(path)).length).toBe(3));
     await testDb().execute({ sql: `UPDATE webhook_endpoint SET active = 0 WHERE url LIKE ?`, args: [`%${path}`] });
@@ -153,8 +173,8 @@ describe("outgoing webhooks through the outbox", () => {
       args: [`%${inactivePath}`],
     });
     const email = uniqueEmail();
-    await call("POST", "/api/v1/leads", { key: ws.key, body: { email } });
-    await call("POST", "/api/v1/leads", { key: ws.key, body: { email } });
+    await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email } });
+    await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email } });
     await tick(Date.now() + 60_000);
     await eventually(async () => expect(await fakeCalls(path)).toHaveLength(1));
     const [only] = await fakeCalls(path);

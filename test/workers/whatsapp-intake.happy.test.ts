@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ListJson } from "../support/response-json";
 import { libsqlStats, testDb } from "../support/workers/harness";
 import { fakeCalls } from "../support/workers/outbox-harness";
 import {
@@ -9,6 +10,7 @@ import {
   retarget,
   uniqueSuffix,
   uniqueWaId,
+  type WhatsappChannelJson,
   waEvents,
   waFixture,
   waLeads,
@@ -213,8 +215,8 @@ describe("whatsapp intake: every message type of the fixtures", () => {
     const payload = retarget(await waFixture("errors_rate_limit"), num, {}, uniqueSuffix());
     expect((await postWebhook(num, payload)).status).toBe(200);
     const { call } = await import("../support/workers/harness");
-    const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
-    expect(list.json.data[0].lastError).toMatchObject({ code: 130429, title: "Rate limit hit" });
+    const list = await call<ListJson<WhatsappChannelJson>>("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
+    expect(list.json.data[0]!.lastError).toMatchObject({ code: 130429, title: "Rate limit hit" });
   });
 
   it("a later message is relayed to the owner rep on WhatsApp (no Telegram) and on the timeline", async () => {

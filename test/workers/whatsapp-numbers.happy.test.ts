@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ListJson } from "../support/response-json";
 import { call, testDb } from "../support/workers/harness";
 import {
   graphSendsTo,
@@ -6,6 +7,7 @@ import {
   retarget,
   uniqueSuffix,
   uniqueWaId,
+  type WhatsappChannelJson,
   waFixture,
   waLeads,
   workspaceWithNumber,
@@ -52,8 +54,9 @@ describe("whatsapp: several numbers of one Meta app", () => {
     const res2 = await postWebhook(a, forUnknown);
     expect(res2.status).toBe(200);
     expect(res2.json.unknownNumbers).toEqual([unknown.phoneNumberId]);
-    const list = (await call("GET", "/api/v1/channels/whatsapp", { key: a.ws.key })).json.data;
-    expect(list.find((c: any) => c.id === a.channelId).unknownNumbers).toEqual([
+    const list = (await call<ListJson<WhatsappChannelJson>>("GET", "/api/v1/channels/whatsapp", { key: a.ws.key })).json
+      .data;
+    expect(list.find((c) => c.id === a.channelId)!.unknownNumbers).toEqual([
       { phoneNumberId: unknown.phoneNumberId, messages: 1, statuses: 0, lastAt: expect.any(Number) },
     ]);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { SequenceJson } from "../support/response-json";
 import { call, submit, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, scriptFake, tick } from "../support/workers/outbox-harness";
 import {
@@ -112,7 +113,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
 
   it("free text outside the window: skipped and recorded locally, never sent; a configured template goes", async () => {
     const num = await workspaceWithNumber();
-    const seq = await call("POST", "/api/v1/sequences", {
+    const seq = await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: num.ws.key,
       body: {
         name: "Nudge",
@@ -137,7 +138,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
     const num2 = await workspaceWithNumber({
       templates: { follow_up: { name: "still_interested", language: "pt_BR", parameters: ["{name}", "{rep_name}"] } },
     });
-    const seq2 = await call("POST", "/api/v1/sequences", {
+    const seq2 = await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: num2.ws.key,
       body: {
         name: "Nudge",
@@ -163,7 +164,7 @@ describe("whatsapp sender: window, templates, Graph errors", () => {
 
   it("inside the window a follow-up goes as free text", async () => {
     const num = await workspaceWithNumber();
-    await call("POST", "/api/v1/sequences", {
+    await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: num.ws.key,
       body: {
         name: "Soon",

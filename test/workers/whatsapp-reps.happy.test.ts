@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeadDetailJson, RepJson, SequenceJson } from "../support/response-json";
 import { call, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
@@ -128,7 +129,12 @@ describe("whatsapp: reps without Telegram", () => {
     const { num, lead, other } = await setup();
     const to = num.ws.reps.find((r) => r.id !== lead.owner_rep_id)!;
     expect(
-      (await call("POST", `/api/v1/leads/${lead.id}/assign`, { key: num.ws.key, body: { repId: to.id } })).status,
+      (
+        await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/assign`, {
+          key: num.ws.key,
+          body: { repId: to.id },
+        })
+      ).status,
     ).toBe(200);
     const alert = await graphSendMatching(
       other,
@@ -143,7 +149,10 @@ describe("whatsapp: reps without Telegram", () => {
     await addTelegramChannel(num.ws.id, {});
     for (const r of num.ws.reps) {
       await repOnWhatsapp(num, r.id);
-      await call("PATCH", `/api/v1/reps/${r.id}`, { key: num.ws.key, body: { telegramChatId: uniqueChatId() } });
+      await call<RepJson>("PATCH", `/api/v1/reps/${r.id}`, {
+        key: num.ws.key,
+        body: { telegramChatId: uniqueChatId() },
+      });
     }
     await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix()));
     const alerts = (await waOutbox(num.ws.id)).filter((r) => r.kind === "rep_alert");
@@ -154,7 +163,7 @@ describe("whatsapp: reps without Telegram", () => {
 describe("whatsapp: STOP and the consent ledger", () => {
   it("STOP opts out everywhere and confirms, later sends skipped; START opts back in; replays no-op", async () => {
     const num = await workspaceWithNumber();
-    await call("POST", "/api/v1/sequences", {
+    await call<SequenceJson>("POST", "/api/v1/sequences", {
       key: num.ws.key,
       body: {
         name: "Nudge",

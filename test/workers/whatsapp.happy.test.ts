@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ListJson } from "../support/response-json";
 import { call } from "../support/workers/harness";
 import { fakeCalls } from "../support/workers/outbox-harness";
 import {
@@ -7,6 +8,7 @@ import {
   retarget,
   uniqueSuffix,
   uniqueWaId,
+  type WhatsappChannelJson,
   waEvents,
   waFixture,
   waLeads,
@@ -19,7 +21,7 @@ describe("whatsapp: connecting a number", () => {
     const check = await fakeCalls(`pn${num.phoneNumberId}`);
     expect(check).toHaveLength(1);
     expect(check[0]!.authorization).toBe(`Bearer ${num.accessToken}`);
-    const list = await call("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
+    const list = await call<ListJson<WhatsappChannelJson>>("GET", "/api/v1/channels/whatsapp", { key: num.ws.key });
     expect(list.status).toBe(200);
     expect(list.json.data).toHaveLength(1);
     expect(list.json.data[0]).toMatchObject({

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { onTestFinished } from "vitest";
+import type { ProtoError } from "../../../db/server/errors";
 import { type LibsqlServer, type LibsqlServerOptions, startLibsqlServer } from "../../../db/server/index";
+import type { BatchResult, DescribeResult, StmtResult, StreamResponse } from "../../../db/server/protocol";
 
 export interface TestServer extends LibsqlServer {
   file: string;
@@ -30,14 +32,43 @@ export function testClient(url: string): Client {
   return c;
 }
 
-export interface RawResponse<T = any> {
+/**
+ * One pipeline result as tests read it: the fields of every kind at once (`PipelineRespBody` in the server is the
+ * exact union). Tests assert `type` and read the fields of that kind; a field of another kind reads `undefined`
+ * at run time and fails the assertion, so the flat view costs no check.
+ */
+export interface ResultJson {
+  type: "ok" | "error";
+  error: ProtoError & { extended_code?: string };
+  response: {
+    type: StreamResponse["type"];
+    result: StmtResult & BatchResult & DescribeResult;
+    is_autocommit: boolean;
+  };
+}
+
+/** Twelve of `T` and any more: what a test indexes or destructures needs no non-null assertion per element. */
+type Indexed<T> = [T, T, T, T, T, T, T, T, T, T, T, T] & T[];
+
+/**
+ * A pipeline answer as tests read it.
+ The results are a tuple so a test indexes or destructures the ones it sent
+ * without asserting each exists (a missing one is `undefined` at run time and fails the test's expectation).
+ */
+export interface PipelineJson {
+  baton: string | null;
+  base_url: string | null;
+  results: Indexed<ResultJson>;
+}
+
+export interface RawResponse<T = unknown> {
   status: number;
   contentType: string | null;
   body: T;
 }
 
 /** POST a JSON body and parse the JSON answer (whatever the status). */
-export async function postJson<T = any>(url: string, body: unknown, token?: string): Promise<RawResponse<T>> {
+export async function postJson<T = unknown>(url: string, body: unknown, token?: string): Promise<RawResponse<T>> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   const res = await fetch(url, {

@@ -1,7 +1,14 @@
 import { createExecutionContext, env } from "cloudflare:test";
 import { type Client, createClient } from "@libsql/client/web";
 import { inject } from "vitest";
-import type { ResponseJson } from "../response-json";
+import type {
+  ErrorBody,
+  FormAnswerJson,
+  FormJson,
+  RepJson,
+  ResponseJson,
+  WorkspaceCreatedJson,
+} from "../response-json";
 import worker from "./test-entry";
 
 export const libsqlUrl = inject("libsqlUrl");
@@ -18,7 +25,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export type { ResponseJson };
+export type { ErrorBody, ResponseJson };
 
 /** Status, headers, text and — when the body is JSON — the parsed body (else undefined). */
 export interface TestResponse<T = ResponseJson> {
@@ -68,16 +75,16 @@ export interface TestWorkspace {
 export async function seedWorkspace(
   opts: { defaultCountry?: string; form?: Record<string, unknown>; reps?: string[] } = {},
 ): Promise<TestWorkspace> {
-  const created = await call("POST", "/api/v1/workspaces", {
+  const created = await call<WorkspaceCreatedJson>("POST", "/api/v1/workspaces", {
     body: { name: `Acme ${unique()}`, defaultCountry: opts.defaultCountry ?? "US", timezone: "America/New_York" },
   });
   if (created.status !== 201) throw new Error(`seed workspace: ${created.status} ${created.text}`);
   const key: string = created.json.apiKey.key;
-  const form = await call("POST", "/api/v1/forms", { key, body: { name: "Contact us", ...opts.form } });
+  const form = await call<FormJson>("POST", "/api/v1/forms", { key, body: { name: "Contact us", ...opts.form } });
   if (form.status !== 201) throw new Error(`seed form: ${form.status} ${form.text}`);
   const reps = [];
   for (const name of opts.reps ?? ["Ana", "Ben"]) {
-    const r = await call("POST", "/api/v1/reps", { key, body: { name } });
+    const r = await call<RepJson>("POST", "/api/v1/reps", { key, body: { name } });
     if (r.status !== 201) throw new Error(`seed rep: ${r.status} ${r.text}`);
     reps.push({ id: r.json.id, name });
   }
@@ -91,8 +98,8 @@ export const uniquePhone = () => {
 };
 export const uniqueEmail = () => `p-${unique()}@example.com`;
 
-export function submit(publicKey: string, body: unknown, headers: Record<string, string> = {}) {
-  return call("POST", `/f/${publicKey}`, { body, headers });
+export function submit<T = FormAnswerJson>(publicKey: string, body: unknown, headers: Record<string, string> = {}) {
+  return call<T>("POST", `/f/${publicKey}`, { body, headers });
 }
 
 export async function countRows(db: Client, table: "lead" | "lead_event", workspaceId: string): Promise<number> {
@@ -141,11 +148,6 @@ export async function allRows(): Promise<Record<string, number>> {
   ];
   const rs = await testDb().execute(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`);
   return Object.fromEntries(tables.map((t) => [t, Number(rs.rows[0]?.[t])]));
-}
-
-/** The one error shape every route answers with. */
-export interface ErrorBody {
-  error: { code: string; message: string; requestId: string; fields?: Record<string, string> };
 }
 
 /** The one error shape, and nothing else in the body. */

@@ -4,7 +4,7 @@ import { call, fetchWorker, uniqueEmail } from "./harness";
 export type CapturedLead = { id: string; ownerRepId: string | null; createdAt: number; slaDueAt: number | null };
 
 export async function addRep(key: string, body: Record<string, unknown>): Promise<string> {
-  const res = await call("POST", "/api/v1/reps", { key, body });
+  const res = await call<{ id: string }>("POST", "/api/v1/reps", { key, body });
   expect(res.status, res.text).toBe(201);
   return res.json.id;
 }

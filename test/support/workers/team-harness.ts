@@ -35,7 +35,10 @@ export const PASSWORD = "correct horse battery staple";
  */
 export async function invitedPerson(key: string, input: { role: "admin" | "rep"; repId?: string; name?: string }) {
   const email = uniqueEmail();
-  const res = await call("POST", "/api/v1/people", { key, body: { email, name: input.name ?? "Invitee", ...input } });
+  const res = await call<{ inviteUrl: string; person: { id: string } }>("POST", "/api/v1/people", {
+    key,
+    body: { email, name: input.name ?? "Invitee", ...input },
+  });
   if (res.status !== 201) throw new Error(`invite: ${res.status} ${res.text}`);
   const invitePath = new URL(res.json.inviteUrl).pathname;
   const accepted = await formPost(invitePath, { password: PASSWORD });

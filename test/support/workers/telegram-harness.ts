@@ -45,7 +45,10 @@ export async function workspaceWithBot(config: { autoReplyText?: string } = {}):
 export async function connectBot(ws: TestWorkspace, config: { autoReplyText?: string } = {}): Promise<TestBot> {
   const botId = String(Math.floor(Math.random() * 1e9) + 1e9);
   const token = `${botId}:AAtest-${Math.random().toString(36).slice(2, 14)}xxxxxxxx`;
-  const res = await call("POST", "/api/v1/channels/telegram", { key: ws.key, body: { token, ...config } });
+  const res = await call<{ id: string }>("POST", "/api/v1/channels/telegram", {
+    key: ws.key,
+    body: { token, ...config },
+  });
   if (res.status !== 201) throw new Error(`connect bot: ${res.status} ${res.text}`);
   const rs = await testDb().execute({ sql: `SELECT config FROM channel WHERE id = ?`, args: [res.json.id] });
   const secret = JSON.parse(String(rs.rows[0]!.config)).secretToken as string;

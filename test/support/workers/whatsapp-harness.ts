@@ -1,7 +1,20 @@
+import type { WebhookReport } from "../../../bots/whatsapp/handle-webhook";
 import { call, seedWorkspace, type TestWorkspace, testDb } from "./harness";
 import { eventually, fakeApiUrl, fakeCalls } from "./outbox-harness";
 
 export type Payload = Record<string, any>;
+
+/** A connected number as `GET /api/v1/channels/whatsapp` lists it (secrets masked). */
+export interface WhatsappChannelJson {
+  id: string;
+  phoneNumberId: string;
+  lastError: { code: number | null; title: string | null; details: string | null; at: number } | null;
+  unknownNumbers: { phoneNumberId: string; messages: number; statuses: number; lastAt: number }[];
+}
+
+/** What the hook answers Meta
+: the report of a delivery handled inline, or `queued` for the consumer. */
+export type HookAnswer = { ok: true; queued?: true; unknownNumbers?: string[] } & Partial<WebhookReport>;
 
 /**
  * A payload from test/fixtures/whatsapp (`message_text`, `status_failed`), fetched from the fake API server
@@ -51,7 +64,10 @@ export async function workspaceWithNumber(
     appSecret: `appsecret-${uniqueSuffix()}`,
     verifyToken: `verify-${uniqueSuffix()}`,
   };
-  const res = await call("POST", "/api/v1/channels/whatsapp", { key: workspace.key, body: { ...n, ...config } });
+  const res = await call<{ id: string }>("POST", "/api/v1/channels/whatsapp", {
+    key: workspace.key,
+    body: { ...n, ...config },
+  });
   if (res.status !== 201) throw new Error(`connect number: ${res.status} ${res.text}`);
   return { ws: workspace, channelId: res.json.id, ...n };
 }
@@ -121,7 +137,7 @@ export async function postWebhook(
   const headers: Record<string, string> = { "content-type": "application/json" };
   const sig = signature === undefined ? await sign(raw, num.appSecret) : signature;
   if (sig !== null) headers["x-hub-signature-256"] = sig;
-  return call("POST", `/hooks/whatsapp/${num.channelId}`, { rawBody: raw, headers });
+  return call<HookAnswer>("POST", `/hooks/whatsapp/${num.channelId}`, { rawBody: raw, headers });
 }
 
 /** Graph API sends the fake received for a recipient (wa_id), once there are `n` of them. */
