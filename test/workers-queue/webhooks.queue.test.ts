@@ -29,6 +29,7 @@ import {
   type Payload,
   postWebhook,
   retarget,
+  SentOutboxPoller,
   sign,
   type TestNumber,
   uniqueSuffix,
@@ -85,22 +86,10 @@ describe("inbound queue: libSQL round trips", () => {
   // First in the file: no earlier delivery's delayed copy can reach the consumer while requests are counted.
   it("a new prospect's message: at most 4 libSQL requests from the hook to the sent auto-reply and alert", async () => {
     const { num } = await numberWithLinkedReps();
-    // The test's own reads count too: each poll is one request, subtracted below.
-    let polls = 0;
-    const sentTo = async (wa: string) => {
-      polls++;
-      const rs = await testDb().execute({
-        sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
-              WHERE l.workspace_id = ? AND l.whatsapp_id = ? AND o.state = 'sent'`,
-        args: [num.ws.id, wa],
-      });
-      return Number(rs.rows[0]!.n);
-    };
-    // Bounded by a count of polls; the auto-reply and the alert are both sent.
-    const bothSent = async (wa: string) => {
-      for (let i = 0; i < 100 && (await sentTo(wa)) < 2; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await sentTo(wa)).toBe(2);
-    };
+    // The test's own reads count too: each poll is one request, subtracted below. Both the auto-reply and the
+    // alert are sent.
+    const sent = new SentOutboxPoller(num.ws.id);
+    const bothSent = async (wa: string) => expect(await sent.until(wa, 2)).toBe(2);
     // Warm, and settled: the isolate's caches (scoring rules) hold this workspace, as for any lead after the first,
     // and the warm lead's own sends are over before counting starts.
     const warmWa = uniqueWaId();
@@ -108,10 +97,10 @@ describe("inbound queue: libSQL round trips", () => {
     await bothSent(warmWa);
     const wa = uniqueWaId();
     const before = (await libsqlStats()).pipelineRequests;
-    polls = 0;
+    sent.polls = 0;
     expect((await postWebhook(num, await textsFrom(num, wa, ["How much?"]))).status).toBe(200);
     await bothSent(wa);
-    const used = (await libsqlStats()).pipelineRequests - before - polls;
+    const used = (await libsqlStats()).pipelineRequests - before - sent.polls;
     // Hook: the channel with the delivery's reads. After the 200: the capture's batch (the window and the handled
     // mark ride in it). Sends: claim with their context, outcomes. The delayed copy comes after this test.
     expect(used).toBeLessThanOrEqual(4);

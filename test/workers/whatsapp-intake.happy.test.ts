@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ListJson } from "../support/response-json";
 import { libsqlStats, testDb } from "../support/workers/harness";
-import { fakeCalls } from "../support/workers/outbox-harness";
+import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
   graphSendsTo,
   MESSAGE_FIXTURES,
   postWebhook,
   repOnWhatsapp,
   retarget,
+  SentOutboxPoller,
   uniqueSuffix,
   uniqueWaId,
   type WhatsappChannelJson,
@@ -252,27 +253,12 @@ describe("whatsapp intake: every message type of the fixtures", () => {
   });
 });
 
-import { eventually } from "../support/workers/outbox-harness";
-
 describe("whatsapp intake: libSQL round trips without the inbound queue", () => {
   it("a new prospect's message: at most 4 libSQL requests from the webhook to the sent auto-reply", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Thanks {name}!" });
     // The test's own reads count too: each poll is one request, subtracted below.
-    let polls = 0;
-    const sentTo = async (wa: string) => {
-      polls++;
-      const rs = await testDb().execute({
-        sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
-              WHERE l.workspace_id = ? AND l.whatsapp_id = ? AND o.kind = 'auto_reply' AND o.state = 'sent'`,
-        args: [num.ws.id, wa],
-      });
-      return Number(rs.rows[0]!.n);
-    };
-    // Bounded by a count of polls.
-    const replySent = async (wa: string) => {
-      for (let i = 0; i < 100 && (await sentTo(wa)) < 1; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await sentTo(wa)).toBe(1);
-    };
+    const sent = new SentOutboxPoller(num.ws.id, "auto_reply");
+    const replySent = async (wa: string) => expect(await sent.until(wa, 1)).toBe(1);
     // Warm (the isolate caches this workspace's routing and scoring rules, as for any lead after the first) and
     // settled (the warm lead's send is over before counting starts).
     const warm = uniqueWaId();
@@ -286,9 +272,9 @@ describe("whatsapp intake: libSQL round trips without the inbound queue", () => 
     // Stored when answered: the channel with the delivery's reads, then the capture's batch (window, handled mark).
     expect(res.json).toMatchObject({ ok: true, handled: 1 });
     const answered = (await libsqlStats()).pipelineRequests - before;
-    polls = 0;
+    sent.polls = 0;
     await replySent(wa);
-    const used = (await libsqlStats()).pipelineRequests - before - polls;
+    const used = (await libsqlStats()).pipelineRequests - before - sent.polls;
     // The send after the answer may have begun by the time the answer is read: at most its claim.
     expect(answered).toBeLessThanOrEqual(3);
     // With the send: its claim and its outcome.

@@ -160,6 +160,35 @@ export function graphSendMatching(to: string, match: (body: Record<string, any>)
   });
 }
 
+/**
+ * Polls the sent outbox rows of one prospect (wa_id) of a workspace, `kind` only if given, a bounded count of
+ * times. Each poll is one libSQL request of the test's own: `polls` counts them, so a round-trip count can leave
+ * them out.
+ */
+export class SentOutboxPoller {
+  polls = 0;
+  constructor(
+    private readonly workspaceId: string,
+    private readonly kind?: string,
+  ) {}
+
+  async count(wa: string): Promise<number> {
+    this.polls++;
+    const rs = await testDb().execute({
+      sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
+            WHERE l.workspace_id = ? AND l.whatsapp_id = ? AND (? IS NULL OR o.kind = ?) AND o.state = 'sent'`,
+      args: [this.workspaceId, wa, this.kind ?? null, this.kind ?? null],
+    });
+    return Number(rs.rows[0]!.n);
+  }
+
+  /** The count once it reached `n`, or after 100 polls 100 ms apart (then whatever it is). */
+  async until(wa: string, n: number): Promise<number> {
+    for (let i = 0; i < 100 && (await this.count(wa)) < n; i++) await new Promise((r) => setTimeout(r, 100));
+    return this.count(wa);
+  }
+}
+
 export async function waLeads(workspaceId: string) {
   const rs = await testDb().execute({
     sql: `SELECT * FROM lead WHERE workspace_id = ? ORDER BY created_at`,
