@@ -7,6 +7,7 @@ import { prospectComposer } from "./prospect";
 import { repActionsComposer } from "./rep-actions";
 import { repCommandsComposer } from "./rep-commands";
 import { repRepliesComposer } from "./rep-replies";
+import { chatRepOf, chatRepStatement } from "./update-read";
 
 /**
  * One bot per webhook call (cheap: `botInfo` comes from the channel row, so grammY never calls getMe).
@@ -47,12 +48,11 @@ function attachDeps(deps: BotDeps): Middleware<BotContext> {
     ctx.rep = null;
     if (ctx.chat?.type === "private" && deps.chatRep?.chatId === String(ctx.chat.id)) ctx.rep = deps.chatRep.rep;
     else if (ctx.chat?.type === "private") {
-      const rs = await deps.ctx.database.client.execute({
-        sql: `SELECT id, name FROM rep WHERE workspace_id = ? AND telegram_chat_id = ? AND active = 1`,
-        args: [deps.workspace.id, String(ctx.chat.id)],
-      });
-      const row = rs.rows[0];
-      if (row) ctx.rep = { id: String(row.id), name: String(row.name) };
+      ctx.rep = chatRepOf(
+        await deps.ctx.database.client.execute(
+          chatRepStatement({ workspaceId: deps.workspace.id }, String(ctx.chat.id)),
+        ),
+      );
     }
     await next();
   };

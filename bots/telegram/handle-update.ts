@@ -6,7 +6,7 @@ import { findTelegramChannel } from "../../workers/domain/channels/telegram-chan
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 import type { InboundHandler } from "../../workers/inbound/inbound-message";
 import { createBot } from "./create-bot";
-import type { UpdateRead } from "./update-read";
+import { type UpdateRead, updateSeenStatement } from "./update-read";
 
 /**
  * One update to one bot. An `update_id` already recorded is skipped; otherwise the bot handles it and the id
@@ -23,10 +23,7 @@ export async function handleTelegramUpdate(
   const { client } = ctx.database;
   if (read?.seen) return;
   if (!read) {
-    const seen = await client.execute({
-      sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
-      args: [found.channel.id, update.update_id],
-    });
+    const seen = await client.execute(updateSeenStatement(found.channel.id, update.update_id));
     if (seen.rows.length > 0) return;
   }
   const bot = createBot(found.channel.config.token, {

@@ -1,3 +1,4 @@
+import type { InStatement, ResultSet } from "@libsql/client/web";
 import type { Update } from "grammy/types";
 import { channelRowStatement, foundChannel } from "../../workers/domain/channels/channel-rows";
 import { type TelegramChannel, telegramComplete } from "../../workers/domain/channels/telegram-channels";
@@ -17,6 +18,29 @@ function privateChat(update: Update): string | null {
   return chat?.type === "private" ? String(chat.id) : null;
 }
 
+/** Whether bot `channelId` recorded update `updateId` as handled (a row: yes). */
+export function updateSeenStatement(channelId: string, updateId: number | null): InStatement {
+  return { sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`, args: [channelId, updateId] };
+}
+
+/**
+ * The active rep linked to private chat `chatId` (a row, or none), in the workspace given or, before the hook
+ * knows it, the workspace of bot `channelId`.
+ */
+export function chatRepStatement(of: { workspaceId: string } | { channelId: string }, chatId: string | null) {
+  const workspace = "workspaceId" in of ? "?" : "(SELECT workspace_id FROM channel WHERE id = ?)";
+  return {
+    sql: `SELECT id, name FROM rep WHERE workspace_id = ${workspace} AND telegram_chat_id = ? AND active = 1`,
+    args: ["workspaceId" in of ? of.workspaceId : of.channelId, chatId],
+  } satisfies InStatement;
+}
+
+/** `chatRepStatement`'s answer. */
+export function chatRepOf(rs: ResultSet | undefined): LinkedRep | null {
+  const row = rs?.rows[0];
+  return row ? { id: String(row.id), name: String(row.name) } : null;
+}
+
 /**
  * The hook's lookup of its bot with the update's reads, in one round trip: read-only, so it may come before the
  * secret is checked. `update`: the body when it parsed (its id and chat are only used to read).
@@ -31,27 +55,18 @@ export async function findBotWithReads(
   const results = await ctx.database.client.batch(
     [
       channelRowStatement(channelId, "telegram"),
-      {
-        sql: `SELECT 1 FROM telegram_update WHERE channel_id = ? AND update_id = ?`,
-        args: [channelId, updateId],
-      },
-      {
-        sql: `SELECT id, name FROM rep WHERE workspace_id = (SELECT workspace_id FROM channel WHERE id = ?)
-              AND telegram_chat_id = ? AND active = 1`,
-        args: [channelId, chatId],
-      },
+      updateSeenStatement(channelId, updateId),
+      chatRepStatement({ channelId }, chatId),
     ],
     "read",
   );
   const found = foundChannel(results[0]?.rows[0], telegramComplete);
   if (updateId === null) return { found, read: undefined };
-  const row = results[2]?.rows[0];
   return {
     found,
     read: {
       seen: (results[1]?.rows.length ?? 0) > 0,
-      chatRep:
-        chatId === null ? undefined : { chatId, rep: row ? { id: String(row.id), name: String(row.name) } : null },
+      chatRep: chatId === null ? undefined : { chatId, rep: chatRepOf(results[2]) },
     },
   };
 }
