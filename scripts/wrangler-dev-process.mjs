@@ -2,8 +2,8 @@
  * `wrangler dev` for the local stack, through wrangler's own dev server API (`unstable_startWorker`, what the
  * `wrangler dev` command runs) with one difference: no DevTools inspector. Spawned by scripts/wrangler-dev.ts
  * with its options (`WranglerDevOptions` there) as one JSON argument; SIGINT or SIGTERM stops it and its workerd
- * processes. Plain JavaScript so that Node loads it without tsx, whose loader cost wrangler's start-up about a
- * second of CPU more.
+ * processes. Plain JavaScript so that Node loads it without tsx, whose loader cost wrangler's start-up seconds
+ * of CPU more.
  *
  * Why not the command: `wrangler dev` always starts its inspector proxy, which enables the Network domain on the
  * Worker's isolate and, for every event it then gets (four per subrequest: libSQL, Telegram, WhatsApp), makes
@@ -14,7 +14,11 @@
  * output still reaches the terminal (workerd's structured logs).
  */
 
-import { unstable_startWorker } from "wrangler";
+import { createRequire } from "node:module";
+
+// Loaded as CommonJS, as the wrangler command loads it: an ESM import of its bundle (over 10 MB) first scans the
+// whole text for its export names, which measured about a second of CPU more here.
+const { unstable_startWorker } = createRequire(import.meta.url)("wrangler");
 
 const opts = JSON.parse(process.argv[2] ?? "{}");
 const worker = await unstable_startWorker({
