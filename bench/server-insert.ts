@@ -133,7 +133,7 @@ async function insertFromProcesses(ctx: BenchContext, url: string, serverCpuMs: 
 /**
  * The local server against the engine under it. The server runs in its own process (as `npm run db:server`
  * and `npm start` run it beside workerd); single-row INSERT requests through @libsql/client/web at the
- * bench's concurrency, first with a kept-alive node:http fetch, then the same from separate client
+ * bench's concurrency, first with a kept-alive node:net fetch, then the same from separate client
  * processes, then with Node's global fetch; then the
  * same number of autocommit INSERTs in-process on the same file with the server's settings (WAL,
  * synchronous=NORMAL). A fresh server and file, so nothing else counts. The server's CPU per request
@@ -174,7 +174,7 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
       value: `${kept.rate.toFixed(0)} req/s vs ${localRate.toFixed(0)} inserts/s (${ratio})`,
       how:
         `${n} INSERTs each way on one fresh file: the server in its own process, @libsql/client/web at ` +
-        `concurrency ${ctx.concurrency} with a kept-alive node:http fetch (${outcome(kept)}), then libsql ` +
+        `concurrency ${ctx.concurrency} with a kept-alive node:net fetch (${outcome(kept)}), then libsql ` +
         "in-process, autocommit, WAL, synchronous=NORMAL",
     },
     {
