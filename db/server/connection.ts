@@ -170,6 +170,10 @@ export class Connection {
         lastInsertRowid: this.inserted(info, run.changes, BigInt(run.lastInsertRowid)),
         durationMs: performance.now() - started,
       };
+    } catch (e) {
+      // Reading the outcome failed after the statement ran: what last_insert_rowid() holds is unknown.
+      this.parked = false;
+      throw e;
     } finally {
       this.afterStatement(info);
     }
