@@ -15,7 +15,14 @@ import { liftErasedSuppression } from "../leads/lead-erasure";
 import { type Lead, leadFromRow } from "../leads/lead-row";
 import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
 import { handOverStatements, queuedAlertStatements, reopenedAlertStatements } from "../routing/hand-over";
-import { cachedRouting, refreshRouting, rememberRouting, routingReadBack } from "../routing/routing-cache";
+import {
+  cachedRouting,
+  refreshRouting,
+  rememberRouting,
+  routingBeingRead,
+  routingReadBack,
+  shareRoutingRead,
+} from "../routing/routing-cache";
 import {
   defaultPoolId,
   type ExistingLeadRef,
@@ -144,10 +151,10 @@ export async function captureLead(
   // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
   // rules and the routing context are cached per isolate (no round trip once warm); callers may pass rules.
   const contact = { phone, email, identities };
-  const cached = cachedRouting(ctx, workspace.id);
+  const cached = cachedRouting(ctx, workspace.id) ?? (await routingBeingRead(workspace.id));
   const [rules, loaded] = await Promise.all([
     scoring ?? getScoringRules(ctx, workspace.id),
-    cached ? null : loadRoutingContext(ctx, workspace.id, contact),
+    cached ? null : shareRoutingRead(workspace.id, loadRoutingContext(ctx, workspace.id, contact)),
   ]).catch((err: unknown) => {
     throw toAppError(err);
   });
