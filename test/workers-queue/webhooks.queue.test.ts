@@ -15,6 +15,7 @@ import { setDatabase } from "../support/workers/fault";
 import { libsqlStats, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls, tick } from "../support/workers/outbox-harness";
 import {
+  deliver,
   fixtureUpdate,
   leadsOf,
   linkBothReps,
@@ -22,6 +23,8 @@ import {
   postUpdate,
   retarget as retargetUpdate,
   type TestBot,
+  textFrom,
+  uniqueChatId,
   workspaceWithBot,
 } from "../support/workers/telegram-harness";
 import {
@@ -104,6 +107,31 @@ describe("inbound queue: libSQL round trips", () => {
     // Hook: the channel with the delivery's reads. After the 200: the capture's batch (the window and the handled
     // mark ride in it). Sends: claim with their context, outcomes. The delayed copy comes after this test.
     expect(used).toBeLessThanOrEqual(4);
+  });
+
+  it("a new prospect's Telegram message: at most 4 libSQL requests from the hook to the sent alert and replies", async () => {
+    const bot = await workspaceWithBot({ autoReplyText: "Hi from the bot" });
+    await linkBothReps(bot);
+    // The owner's alert, the auto-reply and the first question: all three sent.
+    const sent = new SentOutboxPoller(bot.ws.id, undefined, "telegram_user_id");
+    const allSent = async (user: string) => expect(await sent.until(user, 3)).toBe(3);
+    // Warm and settled, as for the WhatsApp count above.
+    const warm = uniqueChatId();
+    await deliver(bot, await textFrom(warm, "warm"));
+    await allSent(warm);
+    const user = uniqueChatId();
+    const before = (await libsqlStats()).pipelineRequests;
+    sent.polls = 0;
+    await deliver(bot, await textFrom(user, "How much for a quote?"));
+    await allSent(user);
+    const used = (await libsqlStats()).pipelineRequests - before - sent.polls;
+    // Hook: the bot with the update's reads (seen, the chat's rep, the prospect's state). After the 200: the
+    // capture's batch, holding the conversation, its first question and the update's mark. Sends: one claim of all
+    // three with their context, one batch of outcomes.
+    expect(used).toBeLessThanOrEqual(4);
+    // Claimed together, the prospect's two messages still reach the chat in the order they were written.
+    const texts = (await fakeCalls(user)).filter((c) => c.path.endsWith("/sendMessage")).map((c) => c.body.text);
+    expect(texts).toEqual(["Hi from the bot", expect.stringContaining("What's your name?")]);
   });
 });
 

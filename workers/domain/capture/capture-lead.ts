@@ -6,6 +6,7 @@ import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact"
 import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { captureOutboxStatements } from "../../outbox/capture-statements";
+import { insertedIds } from "../../outbox/outbox-row";
 import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
 import { routeToPool } from "../../routing/rules";
@@ -106,6 +107,7 @@ export interface CaptureOptions extends Scope {
   /**
    * The caller's own writes of this step, in the same batch (a webhook marking its message handled): run on every
    * attempt, so each must be idempotent and, if it should follow the inquiry, conditional on its recorded event.
+   * The outbox rows they insert (`RETURNING id`) are sent with the capture's own, in one claim.
    */
   alsoWrite?: InStatement[] | undefined;
 }
@@ -421,12 +423,17 @@ export async function captureLead(
       rows = results[readBackAt]?.rows;
       after = refreshRouting(ctx, workspace.id, version, [results.at(-2)?.rows, results.at(-1)?.rows]);
       const webhookAt = readBackAt + 1 + messages.statements.length;
-      outboxIds = returnedIds(results, [
-        ...messages.outboxIndexes.map((i) => readBackAt + 1 + i),
-        webhookAt,
-        webhookAt + 1,
-        ...handOvers.map((_, i) => webhookAt + 2 + i),
-      ]);
+      // The caller's writes sit just before the routing read-back (the last two); their outbox rows go out too.
+      const alsoAt = results.length - 2 - alsoWrite.length;
+      outboxIds = [
+        ...returnedIds(results, [
+          ...messages.outboxIndexes.map((i) => readBackAt + 1 + i),
+          webhookAt,
+          webhookAt + 1,
+          ...handOvers.map((_, i) => webhookAt + 2 + i),
+        ]),
+        ...insertedIds(results.slice(alsoAt, alsoAt + alsoWrite.length)),
+      ];
     } catch (err) {
       throw toAppError(err);
     }
