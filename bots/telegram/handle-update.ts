@@ -1,12 +1,11 @@
 import { BotError } from "grammy";
 import type { Update } from "grammy/types";
 import type { TelegramChannel } from "../../workers/domain/channels/telegram-channels";
-import { findTelegramChannel } from "../../workers/domain/channels/telegram-channels";
 import type { DomainContext, WorkspaceRef } from "../../workers/domain/context";
 import type { InboundHandler } from "../../workers/inbound/inbound-message";
 import { createBot } from "./create-bot";
 import { UpdateDone } from "./update-done";
-import { type UpdateRead, updateSeenStatement } from "./update-read";
+import { findBotWithSeen, type UpdateRead, updateSeenStatement } from "./update-read";
 
 /**
  * One update to one bot. An `update_id` already recorded is skipped; otherwise the bot handles it and the id
@@ -48,12 +47,21 @@ export async function handleTelegramUpdate(
   if (left.length > 0) await client.batch(left, "write");
 }
 
-/** The inbound queue's Telegram side: a bot's queued updates, one after another in the order they came. */
+/**
+ * The inbound queue's Telegram side: a bot's queued updates, one after another in the order they came. Those the
+ * bot's read found recorded are skipped at once; the others check again as they come (one may be handled
+ * meanwhile).
+ */
 export const telegramInbound: InboundHandler = async (ctx, channelId, bodies) => {
-  const found = await findTelegramChannel(ctx, channelId);
+  const updates = bodies.map((body) => JSON.parse(body) as Update);
+  const { found, seen } = await findBotWithSeen(
+    ctx,
+    channelId,
+    updates.map((u) => u.update_id),
+  );
   if (!found) {
     console.warn(JSON.stringify({ bot: "telegram", channel: channelId, dropped: bodies.length, reason: "gone" }));
     return;
   }
-  for (const body of bodies) await handleTelegramUpdate(ctx, found, JSON.parse(body) as Update);
+  for (const update of updates) if (!seen.has(update.update_id)) await handleTelegramUpdate(ctx, found, update);
 };

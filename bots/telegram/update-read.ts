@@ -103,3 +103,28 @@ export async function findBotWithReads(
     },
   };
 }
+
+/**
+ * The queue consumer's lookup of its bot with which of the queued updates it recorded as handled, in one round
+ * trip: the queued copies of updates handled right after their 200 (the safety net) cost that read alone.
+ */
+export async function findBotWithSeen(
+  ctx: DomainContext,
+  channelId: string,
+  updateIds: number[],
+): Promise<{ found: ReturnType<typeof foundChannel<TelegramChannel["config"]>>; seen: Set<number> }> {
+  const [channel, seen] = await ctx.database.client.batch(
+    [
+      channelRowStatement(channelId, "telegram"),
+      {
+        sql: `SELECT update_id FROM telegram_update WHERE channel_id = ? AND update_id IN (SELECT value FROM json_each(?))`,
+        args: [channelId, JSON.stringify(updateIds)],
+      },
+    ],
+    "read",
+  );
+  return {
+    found: foundChannel(channel?.rows[0], telegramComplete),
+    seen: new Set((seen?.rows ?? []).map((r) => Number(r.update_id))),
+  };
+}
