@@ -26,6 +26,38 @@ export function cachedRouting(
   return { routing: hit.routing, version: hit.version };
 }
 
+// Reads of a workspace's routing context under way in this isolate.
+const loading = new Map<string, Promise<{ routing: RoutingContext; version: number }>>();
+
+/**
+ * A routing read started for `workspaceId`, noted so that captures arriving while it runs wait for it
+ * (`routingBeingRead`) instead of each reading the whole context again: an isolate's first captures, arriving
+ * together, cost one read, not one each.
+ */
+export function shareRoutingRead<T extends { routing: RoutingContext; version: number }>(
+  workspaceId: string,
+  read: Promise<T>,
+): Promise<T> {
+  loading.set(workspaceId, read);
+  const forget = () => loading.get(workspaceId) === read && loading.delete(workspaceId);
+  read.then(forget, forget);
+  return read;
+}
+
+/** The routing context another capture of this isolate is reading now, once read; null when none is (or it failed). */
+export async function routingBeingRead(
+  workspaceId: string,
+): Promise<{ routing: RoutingContext; version: number } | null> {
+  const read = loading.get(workspaceId);
+  if (!read) return null;
+  try {
+    const { routing, version } = await read;
+    return { routing, version };
+  } catch {
+    return null;
+  }
+}
+
 export function rememberRouting(ctx: DomainContext, workspaceId: string, routing: RoutingContext, version: number) {
   if (cache.size > 1000) cache.clear();
   cache.set(workspaceId, { expires: ctx.now() + ctx.config.FORM_CACHE_TTL_SECONDS * 1000, version, routing });
