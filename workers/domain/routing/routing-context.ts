@@ -1,5 +1,15 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { lead, person, pool, poolMember, rep, routingRule, routingVersion, workspace } from "../../../db/schema";
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import {
+  lead,
+  person,
+  pool,
+  poolMember,
+  rep,
+  repOpenLeads,
+  routingRule,
+  routingVersion,
+  workspace,
+} from "../../../db/schema";
 import type { RepAvailability } from "../../routing/availability";
 import { type Identity, identitiesArg } from "../capture/lead-identities";
 import type { DomainContext } from "../context";
@@ -80,12 +90,9 @@ export async function loadRoutingContext(
       .where(eq(routingRule.workspaceId, workspaceId))
       .orderBy(asc(routingRule.position), asc(routingRule.id)),
     db
-      .select({ repId: lead.ownerRepId, n: sql<number>`count(*)` })
-      .from(lead)
-      .where(
-        and(eq(lead.workspaceId, workspaceId), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])),
-      )
-      .groupBy(lead.ownerRepId),
+      .select({ repId: repOpenLeads.repId, n: repOpenLeads.openLeads })
+      .from(repOpenLeads)
+      .where(eq(repOpenLeads.workspaceId, workspaceId)),
     // Same precedence as captureLead's dedup: phone, email, then the channel identities in the order given.
     db
       .select({
@@ -135,7 +142,7 @@ export async function loadRoutingContext(
       pools,
       members: memberMap,
       rules,
-      openLeads: new Map(counts.map((c) => [c.repId ?? "", Number(c.n)])),
+      openLeads: new Map(counts.map((c) => [c.repId, c.n])),
     },
     existing: existing[0] ?? null,
     version: version[0]?.version ?? 0,
