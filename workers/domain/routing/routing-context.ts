@@ -8,6 +8,7 @@ import {
   repOpenLeads,
   routingRule,
   routingVersion,
+  webhookEndpoint,
   workspace,
 } from "../../../db/schema";
 import type { RepAvailability } from "../../routing/availability";
@@ -42,6 +43,8 @@ export interface RoutingContext {
   members: Map<string, string[]>;
   rules: RoutingRule[];
   openLeads: Map<string, number>;
+  /** The events the workspace's active webhook endpoints take (a capture on a current context writes no other). */
+  webhookEvents: Set<string>;
 }
 
 export interface ExistingLeadRef {
@@ -71,7 +74,7 @@ export async function loadRoutingContext(
   const identityRank = sql`(SELECT min(j.key) FROM json_each(${id.ids}) j JOIN lead_identity li
     ON li.workspace_id = ${workspaceId} AND li.kind = json_extract(j.value, '$[0]')
       AND li.address = json_extract(j.value, '$[1]') AND li.lead_id = ${lead.id})`;
-  const [ws, reps, pools, members, rules, counts, existing, admins, version] = await db.batch([
+  const [ws, reps, pools, members, rules, counts, existing, admins, endpoints, version] = await db.batch([
     db
       .select({
         timezone: workspace.timezone,
@@ -123,6 +126,10 @@ export async function loadRoutingContext(
           isNull(person.revokedAt),
         ),
       ),
+    db
+      .select({ events: webhookEndpoint.events })
+      .from(webhookEndpoint)
+      .where(and(eq(webhookEndpoint.workspaceId, workspaceId), eq(webhookEndpoint.active, true))),
     // What the context is as of (see routing-cache.ts): read in the same batch, so it matches the rows above.
     db
       .select({ version: routingVersion.version })
@@ -143,6 +150,7 @@ export async function loadRoutingContext(
       members: memberMap,
       rules,
       openLeads: new Map(counts.map((c) => [c.repId, c.n])),
+      webhookEvents: new Set(endpoints.flatMap((e) => e.events)),
     },
     existing: existing[0] ?? null,
     version: version[0]?.version ?? 0,
