@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { InStatement, Row } from "@libsql/client/web";
-import { LEAD_SOURCES } from "../../../db/schema";
+import { LEAD_SOURCES, type WebhookEventType } from "../../../db/schema";
 import { AppError, type FieldErrors, toAppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
 import { newId } from "../../lib/ids";
@@ -315,6 +315,28 @@ export async function captureLead(
     ];
     // A quiet capture announces nothing: no outbox row at all.
     const handOvers = quiet ? [] : announced;
+    // Outgoing webhooks of a new lead: created, and assigned when routing found an owner. On a current cached
+    // context (optimistic) the endpoints' events are known: routing_version moves when endpoints change, and then
+    // this batch writes nothing; so an event no endpoint takes is left out rather than sent to match no row.
+    const hooked = (type: WebhookEventType) => !quiet && (!optimistic || routing.webhookEvents.has(type));
+    const webhooks = [
+      ...(hooked("lead.created")
+        ? [webhookStatement({ ws: workspace.id, leadId, type: "lead.created", eventId, now })]
+        : []),
+      ...(hooked("lead.assigned")
+        ? [
+            webhookStatement({
+              ws: workspace.id,
+              leadId,
+              type: "lead.assigned",
+              eventId: assignEventId,
+              now,
+              extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
+              condition: "l.owner_rep_id IS NOT NULL",
+            }),
+          ]
+        : []),
+    ];
     const messages = quiet ? { statements: [], outboxIndexes: [] } : outbox;
     let rows: Row[] | undefined;
     let outboxIds: string[] = [];
@@ -368,24 +390,7 @@ export async function captureLead(
           ...writes,
           stmt(CAPTURE_SQL.readBack, { ...args, eventId }),
           ...messages.statements,
-          // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
-          webhookStatement({
-            ws: workspace.id,
-            leadId,
-            type: "lead.created",
-            eventId,
-            now,
-            condition: quiet ? "0" : "1",
-          }),
-          webhookStatement({
-            ws: workspace.id,
-            leadId,
-            type: "lead.assigned",
-            eventId: assignEventId,
-            now,
-            extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
-            condition: quiet ? "0" : "l.owner_rep_id IS NOT NULL",
-          }),
+          ...webhooks,
           ...handOvers,
           // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
           ...(input.consent
@@ -428,9 +433,7 @@ export async function captureLead(
       outboxIds = [
         ...returnedIds(results, [
           ...messages.outboxIndexes.map((i) => readBackAt + 1 + i),
-          webhookAt,
-          webhookAt + 1,
-          ...handOvers.map((_, i) => webhookAt + 2 + i),
+          ...[...webhooks, ...handOvers].map((_, i) => webhookAt + i),
         ]),
         ...insertedIds(results.slice(alsoAt, alsoAt + alsoWrite.length)),
       ];

@@ -1,7 +1,6 @@
 import type { Row } from "@libsql/client/web";
 import { stmt } from "../../lib/statement";
 import type { DomainContext } from "../context";
-import { OPEN_STATUS_LIST } from "./assignment-guard";
 import type { RoutingContext } from "./routing-context";
 
 /**
@@ -68,11 +67,8 @@ export function routingReadBack(workspaceId: string) {
   const args = { ws: workspaceId };
   return [
     stmt(`SELECT ${ROUTING_VERSION} AS version`, args),
-    stmt(
-      `SELECT owner_rep_id AS rep_id, count(*) AS n FROM lead
-       WHERE workspace_id = :ws AND owner_rep_id IS NOT NULL AND status IN ${OPEN_STATUS_LIST} GROUP BY owner_rep_id`,
-      args,
-    ),
+    // One row per rep (kept by triggers), where counting the workspace's open leads grew with them.
+    stmt(`SELECT rep_id, open_leads AS n FROM rep_open_leads WHERE workspace_id = :ws`, args),
   ];
 }
 
