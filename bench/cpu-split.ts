@@ -6,7 +6,7 @@ export type CpuSpent = { label: string; ms: number }[];
 
 // wrangler dev runs two workerd, its proxy (started first) in front of the Worker's own, and node and esbuild
 // processes of its own (the CLI, its bundler). Miniflare alone runs one workerd: the Worker's.
-function labels(tree: Map<number, { name: string }>): Map<number, string> {
+export function processLabels(tree: Map<number, { name: string }>): Map<number, string> {
   let workerds = 0;
   const single = [...tree.values()].filter((p) => p.name === "workerd").length === 1;
   const out = new Map<number, string>();
@@ -25,7 +25,7 @@ export function cpuSplit(wranglerPid: number): { take(): CpuSpent } {
   return {
     take() {
       const [now, benchNow] = [processTreeCpu(wranglerPid), ownCpuMs()];
-      const names = labels(now);
+      const names = processLabels(now);
       const byLabel = new Map<string, number>();
       for (const [pid, { cpuMs }] of now) {
         const label = names.get(pid)!;

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createClient } from "@libsql/client/web";
 import type { RecordedCall } from "../test/support/fake-apis";
+import { sampleWorkerdFds } from "./fd-sampler";
 import { percentile } from "./load";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
@@ -14,6 +15,12 @@ const REPS = 4;
 /** Polls (each DRAIN_POLL_MS) for the queue to drain: bounded by a count, reported when it runs out. */
 const DRAIN_POLLS = 1200;
 const DRAIN_POLL_MS = 500;
+/**
+ * Open descriptors any one workerd may hold during the run: tens when idle, a few hundred at most with every
+ * subrequest's connection open. wrangler dev's inspector once drove the proxy workerd past 19,000 here (its
+ * limit was 20,000) with connections to wrangler's node; above this bound the scenario fails.
+ */
+const MAX_WORKERD_FDS = 2_000;
 const PHONE_NUMBER_ID = "106540352242923";
 const APP_SECRET = "bench-batch-secret-0123456789";
 const FIXTURE = new URL("../test/fixtures/whatsapp/message_text.json", import.meta.url);
@@ -106,6 +113,7 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
     if (res.status !== 200) throw new Error(`bench: delivery answered ${res.status} ${answer.slice(0, 300)}`);
     return { ms, kb: Buffer.byteLength(d.body) / 1024 };
   };
+  const fds = sampleWorkerdFds(ctx.worker.pid);
   try {
     const small: number[] = [];
     let smallKb = 0;
@@ -149,6 +157,8 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
           `draining: ${stored.leads}/${total} leads, ${replies.size} replies, ${alerts.size} alerts at the fakes`,
         );
         if (stored.leads >= total && replies.size >= total && alerts.size >= total) break;
+        // Descriptors piling up end in "Too many open files": no point waiting for that.
+        if (fds.peak > MAX_WORKERD_FDS) break;
         await sleep(DRAIN_POLL_MS);
       }
       drainedMs = performance.now() - postedAt;
@@ -158,6 +168,13 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
     } finally {
       client.close();
     }
+    const open = fds.stop();
+    const perProcess = open.byProcess.map((p) => `${p.label} ${p.peak}`).join(", ");
+    if (open.peak > MAX_WORKERD_FDS)
+      throw new Error(
+        `bench: a workerd held ${open.peak} open descriptors during the drain (bound ${MAX_WORKERD_FDS}; ` +
+          `${perProcess}); connections are piling up (bench/README.md, "wrangler dev's inspector")`,
+      );
     const once = (m: Map<string, number>) => names.filter((n) => m.get(n) === 1).length;
     const twice = (m: Map<string, number>) => [...m.values()].filter((v) => v > 1).length;
     const exact =
@@ -197,8 +214,17 @@ export async function measureWhatsappBatch(ctx: BenchContext): Promise<ResultRow
           `fake APIs: ${once(replies)} prospects auto-replied once (${twice(replies)} more than once), ` +
           `${once(alerts)} leads alerted once (${twice(alerts)} more than once)`,
       },
+      {
+        metric: "WhatsApp batched deliveries: open descriptors of one workerd, peak",
+        value: `${open.peak} (bound ${MAX_WORKERD_FDS.toLocaleString("en")})`,
+        how:
+          `/proc/<pid>/fd of each of wrangler dev's workerd every 250 ms from the first delivery until the queue ` +
+          `drained (${open.samples} samples): ${perProcess}; above the bound the scenario fails (connections ` +
+          "piling up, as wrangler dev's inspector once made them: bench/README.md)",
+      },
     ];
   } finally {
+    fds.stop();
     stop();
   }
 }

@@ -3,6 +3,15 @@ import { resolve } from "node:path";
 import { localSessionSecret } from "./session-secret";
 import { offlineWranglerEnv } from "./wrangler-env";
 
+/** What scripts/wrangler-dev-process.mjs reads from its one argument (JSON). */
+export interface WranglerDevOptions {
+  config: string;
+  port: number;
+  persistTo: string;
+  logLevel: "error" | "warn";
+  vars: Record<string, string>;
+}
+
 export interface WranglerDev {
   url: string;
   pid: number;
@@ -10,7 +19,10 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
-/** Starts `wrangler dev` offline against the given libSQL URL and resolves when /health answers. */
+/**
+ * Starts `wrangler dev` (without its DevTools inspector: scripts/wrangler-dev-process.mjs) offline against the
+ * given libSQL URL and resolves when /health answers.
+ */
 export async function startWrangler(opts: {
   port: number;
   libsqlUrl: string;
@@ -24,24 +36,19 @@ export async function startWrangler(opts: {
 }): Promise<WranglerDev> {
   const url = `http://127.0.0.1:${opts.port}`;
   const vars = { LIBSQL_URL: opts.libsqlUrl, ...localSessionSecret(opts.dataDir, opts.vars), ...opts.vars };
-  const child = spawn(
-    resolve("node_modules/.bin/wrangler"),
-    [
-      "dev",
-      ...(opts.config ? ["--config", opts.config] : []),
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(opts.port),
-      "--persist-to",
-      resolve(opts.dataDir, "wrangler"),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      opts.quiet ? "error" : "warn",
-      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-    ],
-    { env: offlineWranglerEnv(), stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit"] },
-  );
+  const options: WranglerDevOptions = {
+    config: resolve(opts.config ?? "wrangler.toml"),
+    port: opts.port,
+    persistTo: resolve(opts.dataDir, "wrangler"),
+    logLevel: opts.quiet ? "error" : "warn",
+    vars,
+  };
+  // wrangler dev through its API, without the DevTools inspector (see the child's file for why). WRANGLER_LOG
+  // is the level of wrangler's own logger, which the command's --log-level set.
+  const child = spawn(process.execPath, [resolve("scripts/wrangler-dev-process.mjs"), JSON.stringify(options)], {
+    env: { ...offlineWranglerEnv(), WRANGLER_LOG: options.logLevel },
+    stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit"],
+  });
   opts.onSpawn?.(() => child.kill("SIGINT"));
   const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
   let dead = false;
@@ -69,7 +76,7 @@ export async function startWrangler(opts: {
     exited,
     async stop() {
       if (dead) return;
-      // SIGINT to wrangler itself: it stops its workerd children.
+      // SIGINT to the wrangler process: it disposes of the dev server, which stops its workerd children.
       child.kill("SIGINT");
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;

@@ -99,6 +99,8 @@ describe("sequences settings page", () => {
 
     await page.goto(`${env.workerUrl}/app/sequences`);
     expect(await page.locator(`[data-sequence="${created.id}"]`).textContent()).toContain("(paused)");
+    // The list says what each sequence stops on, as last saved: a reply, not a rep taking over.
+    expect(await page.locator(`[data-sequence="${created.id}"] [data-stops]`).textContent()).toBe("stops on a reply");
     await page.getByRole("link", { name: "Quote nurture" }).click();
     await page.getByRole("button", { name: "Delete sequence" }).click();
     await page.waitForURL(`${env.workerUrl}/app/sequences?removed=1`);

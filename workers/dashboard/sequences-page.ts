@@ -2,6 +2,12 @@ import { html } from "hono/html";
 import type { Sequence } from "../domain/leads/sequences";
 import { STOP_CONDITIONS } from "./sequence-form-page";
 
+/** The two stops an owner chooses, said in words: the list is where owners compare sequences. */
+function stopsLine(s: Pick<Sequence, "stopOnReply" | "stopOnRepResponse">): string {
+  const stops = [s.stopOnReply ? "a reply" : null, s.stopOnRepResponse ? "a rep taking over" : null].filter(Boolean);
+  return stops.length === 0 ? "keeps going after replies and rep responses" : `stops on ${stops.join(" or ")}`;
+}
+
 export function sequencesBody(
   sequences: Sequence[],
   names: { forms: { id: string; name: string }[]; pools: { id: string; name: string }[] },
@@ -24,7 +30,8 @@ ${
             .filter(Boolean)
             .join(", ") || "every new lead"
         };
-quiet hours ${s.quietStart && s.quietEnd ? `${s.quietStart}–${s.quietEnd}` : "none"}.</p>
+quiet hours ${s.quietStart && s.quietEnd ? `${s.quietStart}–${s.quietEnd}` : "none"};
+<span data-stops>${stopsLine(s)}</span>.</p>
 <ol>${s.steps.map(
           (st) =>
             html`<li>after ${st.delayMinutes} min · ${st.sender}: ${
