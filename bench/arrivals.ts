@@ -120,3 +120,17 @@ export async function outboxStates(ctx: BenchContext, workspaceId: string, kind:
     client.close();
   }
 }
+
+/** How many outbox rows of `kind` in the workspace are sent. */
+export async function sentOfKind(ctx: BenchContext, workspaceId: string, kind: string): Promise<number> {
+  const client = createClient({ url: ctx.db.url, intMode: "number" });
+  try {
+    const rs = await client.execute({
+      sql: `SELECT count(*) AS n FROM outbox WHERE workspace_id = ? AND kind = ? AND state = 'sent'`,
+      args: [workspaceId, kind],
+    });
+    return Number(rs.rows[0]!.n);
+  } finally {
+    client.close();
+  }
+}

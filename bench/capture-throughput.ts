@@ -1,4 +1,5 @@
 import { createClient } from "@libsql/client/web";
+import { keepAlivePoster } from "./keep-alive-post";
 import { percentile, runPool } from "./load";
 import type { BenchContext, ResultRow } from "./scenario";
 import type { BenchWorkspace } from "./seed";
@@ -18,18 +19,20 @@ export async function measureCapture(
   ctx: BenchContext,
   target: CaptureTarget = { url: ctx.worker.url, workspace: ctx.workspace, served: "" },
 ): Promise<{ rows: ResultRow[]; leadsPerSecond: number }> {
-  const url = `${target.url}/f/${target.workspace.formKey}`;
+  const url = new URL(`${target.url}/f/${target.workspace.formKey}`);
+  // node:http rather than Node's fetch: the load client shares the 2 cores with what it measures (keep-alive-post.ts).
+  const client = keepAlivePoster(ctx.concurrency);
+  // No compression: workerd gzips even this 80-byte answer when asked, and un-gzipping it cost the bench
+  // process (which also holds the libSQL server) about 0.5 ms per POST in a profile, more than the answer
+  // is worth and a cost the raw INSERT client, whose answers come uncompressed, does not pay.
+  const headers = { "content-type": "application/json", origin: "https://bench.test", "accept-encoding": "identity" };
   const post = async (tag: string, i: number) => {
-    const res = await fetch(url, {
-      method: "POST",
-      // No compression: workerd gzips even this 80-byte answer when asked, and un-gzipping it cost the bench
-      // process (which also holds the libSQL server) about 0.5 ms per POST in a profile, more than the answer
-      // is worth and a cost the raw INSERT client, whose answers come uncompressed, does not pay.
-      headers: { "content-type": "application/json", origin: "https://bench.test", "accept-encoding": "identity" },
-      body: JSON.stringify({ name: `Lead ${tag}${i}`, email: `lead-${tag}${i}@bench.test`, message: "Benchmark lead" }),
+    const body = JSON.stringify({
+      name: `Lead ${tag}${i}`,
+      email: `lead-${tag}${i}@bench.test`,
+      message: "Benchmark lead",
     });
-    await res.arrayBuffer();
-    return res.status === 200;
+    return (await client.post(url, headers, body)) === 200;
   };
   // Warm-up: the isolate, its form cache and the server's connection pool; not counted.
   await runPool(64, ctx.concurrency, (i) => post("warm", i));
@@ -42,23 +45,24 @@ export async function measureCapture(
     (done, bad) => ctx.progress.update("capture", `${done}/${ctx.leads} leads${bad ? `, ${bad} failed` : ""}`),
   );
   const after = (await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number };
-  const client = createClient({ url: ctx.db.url, intMode: "number" });
+  client.close();
+  const db = createClient({ url: ctx.db.url, intMode: "number" });
   const stored = Number(
     (
-      await client.execute({
+      await db.execute({
         sql: "SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND name NOT LIKE 'Lead warm%'",
         args: [target.workspace.id],
       })
     ).rows[0]?.n,
   );
-  client.close();
+  db.close();
 
   const leadsPerSecond = (ctx.leads - failed) / (wallMs / 1000);
   const perLead = (after.pipelineRequests - before.pipelineRequests) / ctx.leads;
   const how =
     `${ctx.leads.toLocaleString("en")} form POSTs (JSON, new contact each), concurrency ` +
     `${ctx.concurrency}, ${target.served ? "Miniflare (the deploy bundle, no wrangler dev proxy)" : "wrangler dev"} ` +
-    "→ local libSQL, answers uncompressed (accept-encoding: identity)";
+    "→ local libSQL, node:http client with kept-alive sockets, answers uncompressed (accept-encoding: identity)";
   const named = (metric: string) => (target.served ? `${metric}, ${target.served}` : metric);
   return {
     leadsPerSecond,

@@ -58,7 +58,7 @@ export const scenarios: Scenario[] = [
     id: "server-insert",
     title: "Local libSQL server: single-row INSERT requests/s beside the same engine in-process",
     plan:
-      "fresh server process + file; @libsql/client/web at the bench concurrency (kept-alive node:http fetch, then " +
+      "fresh server process + file; @libsql/client/web at the bench concurrency (kept-alive node:net fetch, then " +
       "Node's fetch), then libsql in-process on the same file",
     run: measureServerInsert,
   },

@@ -8,9 +8,11 @@ import Database from "libsql";
 import type { Cleanup } from "./cleanup";
 import { keepAliveFetch } from "./keep-alive-fetch";
 import { percentile, runPool } from "./load";
+import { ownCpuMs } from "./process-cpu";
 import type { BenchContext, ResultRow } from "./scenario";
 import { INSERT, TABLE } from "./server-insert-sql";
 import { startServerProcess } from "./server-process";
+import { startWorkerdInsert } from "./workerd-insert";
 
 /** Load processes for the run that puts the client in processes of its own. */
 const CLIENT_PROCESSES = 2;
@@ -20,8 +22,15 @@ interface HttpRun {
   failed: number;
   p50: number;
   serverCpuUsPerRequest: number;
+  /** The client's process (this one, or workerd), when it holds nothing else. */
+  clientCpuUsPerRequest?: number;
   /** Requests whose lastInsertRowid was missing or another request's too. */
   wrongRowids: number;
+}
+
+/** Missing, non-positive and repeated rowids. */
+function wrongOf(rowids: number[]): number {
+  return rowids.filter((r) => !(r > 0)).length + (rowids.length - new Set(rowids).size);
 }
 
 async function insertOverHttp(
@@ -35,6 +44,7 @@ async function insertOverHttp(
   const rowids = new Set<number>();
   let wrongRowids = 0;
   const cpuBefore = serverCpuMs();
+  const ownBefore = ownCpuMs();
   const run = await runPool(
     ctx.leads,
     ctx.concurrency,
@@ -48,14 +58,48 @@ async function insertOverHttp(
     (done) => ctx.progress.update(`server INSERT (${label})`, `${done}/${ctx.leads} requests`),
   );
   const cpuMs = serverCpuMs() - cpuBefore;
+  const ownMs = ownCpuMs() - ownBefore;
   client.close();
   return {
     rate: (ctx.leads - run.failed) / (run.wallMs / 1000),
     failed: run.failed,
     p50: percentile(run.latencies, 50),
     serverCpuUsPerRequest: (cpuMs * 1000) / ctx.leads,
+    clientCpuUsPerRequest: (ownMs * 1000) / ctx.leads,
     wrongRowids,
   };
+}
+
+/** Inserts a Worker uses to warm up (module load, JIT, its connections) before the counted ones. */
+const WORKERD_WARM_UP = 64;
+
+/**
+ * The same INSERTs from a Worker in workerd (Miniflare), @libsql/client/web over workerd's own fetch: the
+ * client as the product runs it. The loop runs inside the Worker, so only workerd and the server work.
+ */
+async function insertFromWorkerd(ctx: BenchContext, url: string, serverCpuMs: () => number): Promise<HttpRun> {
+  ctx.progress.update("server INSERT (workerd)", "starting Miniflare");
+  const worker = await startWorkerdInsert(ctx.cleanup, url);
+  try {
+    const from = 10 * ctx.leads;
+    await worker.run(from, WORKERD_WARM_UP, ctx.concurrency);
+    ctx.progress.update("server INSERT (workerd)", `${ctx.leads} requests in the Worker`);
+    const cpuBefore = serverCpuMs();
+    const workerdBefore = worker.cpuMs();
+    const t0 = performance.now();
+    const run = await worker.run(from + WORKERD_WARM_UP, ctx.leads, ctx.concurrency);
+    const wallMs = performance.now() - t0;
+    return {
+      rate: (ctx.leads - run.failed) / (wallMs / 1000),
+      failed: run.failed,
+      p50: percentile(run.latencies, 50),
+      serverCpuUsPerRequest: ((serverCpuMs() - cpuBefore) * 1000) / ctx.leads,
+      clientCpuUsPerRequest: ((worker.cpuMs() - workerdBefore) * 1000) / ctx.leads,
+      wrongRowids: wrongOf(run.rowids),
+    };
+  } finally {
+    await worker.stop();
+  }
 }
 
 interface ClientProcess {
@@ -126,15 +170,15 @@ async function insertFromProcesses(ctx: BenchContext, url: string, serverCpuMs: 
       50,
     ),
     serverCpuUsPerRequest: (cpuMs * 1000) / ctx.leads,
-    wrongRowids: rowids.filter((r) => !(r > 0)).length + (rowids.length - new Set(rowids).size),
+    wrongRowids: wrongOf(rowids),
   };
 }
 
 /**
  * The local server against the engine under it. The server runs in its own process (as `npm run db:server`
  * and `npm start` run it beside workerd); single-row INSERT requests through @libsql/client/web at the
- * bench's concurrency, first with a kept-alive node:http fetch, then the same from separate client
- * processes, then with Node's global fetch; then the
+ * bench's concurrency, first with a kept-alive node:net fetch, then the same from separate client
+ * processes, then with Node's global fetch, then from a Worker in workerd (the product's client); then the
  * same number of autocommit INSERTs in-process on the same file with the server's settings (WAL,
  * synchronous=NORMAL). A fresh server and file, so nothing else counts. The server's CPU per request
  * is the figure the machine's load does not move much.
@@ -150,6 +194,7 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
   fetch.close();
   const split = await insertFromProcesses(ctx, server.url, server.cpuMs);
   const global = await insertOverHttp(ctx, server.url, "global fetch", server.cpuMs);
+  const workerd = await insertFromWorkerd(ctx, server.url, server.cpuMs);
   await server.stop();
 
   const db = new Database(file);
@@ -164,9 +209,12 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
 
   const localRate = ctx.leads / (localMs / 1000);
   const n = ctx.leads.toLocaleString("en");
-  const outcome = (r: HttpRun) =>
+  const outcome = (r: HttpRun, client?: string) =>
     `${r.failed} failed, ${r.wrongRowids} wrong lastInsertRowid; p50 ${r.p50.toFixed(1)} ms; ` +
-    `server CPU ${r.serverCpuUsPerRequest.toFixed(0)} µs/request`;
+    `server CPU ${r.serverCpuUsPerRequest.toFixed(0)} µs/request` +
+    (client && r.clientCpuUsPerRequest !== undefined
+      ? `, ${client} CPU ${r.clientCpuUsPerRequest.toFixed(0)} µs/request`
+      : "");
   const ratio = (kept.rate / localRate).toFixed(2);
   return [
     {
@@ -174,7 +222,7 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
       value: `${kept.rate.toFixed(0)} req/s vs ${localRate.toFixed(0)} inserts/s (${ratio})`,
       how:
         `${n} INSERTs each way on one fresh file: the server in its own process, @libsql/client/web at ` +
-        `concurrency ${ctx.concurrency} with a kept-alive node:http fetch (${outcome(kept)}), then libsql ` +
+        `concurrency ${ctx.concurrency} with a kept-alive node:net fetch (${outcome(kept, "client process")}), then libsql ` +
         "in-process, autocommit, WAL, synchronous=NORMAL",
     },
     {
@@ -189,7 +237,15 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
       value: `${global.rate.toFixed(0)} req/s`,
       how:
         `${n} more INSERTs on the same server, same client library and concurrency, Node's own fetch ` +
-        `(undici): ${outcome(global)}`,
+        `(undici): ${outcome(global, "client process")}`,
+    },
+    {
+      metric: "Local libSQL server, client in workerd vs the engine in-process",
+      value: `${workerd.rate.toFixed(0)} req/s vs ${localRate.toFixed(0)} inserts/s (${(workerd.rate / localRate).toFixed(2)})`,
+      how:
+        `${n} more INSERTs on the same server from a Worker in Miniflare's workerd: @libsql/client/web with ` +
+        `workerd's own fetch (as the product's Worker), concurrency ${ctx.concurrency} inside the Worker, after ` +
+        `${WORKERD_WARM_UP} warm-up INSERTs: ${outcome(workerd, "workerd")}`,
     },
   ];
 }

@@ -1,8 +1,7 @@
 import type { Channel } from "../../workers/channels/channel";
 import { repTelegramBot } from "../../workers/domain/channels/rep-bot";
-import { registerChannels } from "../../workers/routes/channels";
-import { registerRepTelegramInvite } from "../../workers/routes/rep-telegram-invite";
 import { telegramInbound } from "./handle-update";
+import { registerTelegramOwnerRoutes } from "./owner-routes";
 import { leadActionsKeyboard } from "./telegram-actions";
 import { registerTelegramHook } from "./telegram-hook";
 import { telegramSender } from "./telegram-sender";
@@ -10,11 +9,8 @@ import { telegramSender } from "./telegram-sender";
 /** The Telegram bot channel: prospects write to a bot, reps link their chat and work leads with inline buttons. */
 export const telegramChannel: Channel = {
   kind: "telegram",
-  routes(app) {
-    registerChannels(app);
-    registerRepTelegramInvite(app);
-    registerTelegramHook(app);
-  },
+  hooks: registerTelegramHook,
+  ownerRoutes: registerTelegramOwnerRoutes,
   sender: (config) => telegramSender(config.TELEGRAM_API_ROOT),
   inbound: telegramInbound,
   renderActions: (ref) => leadActionsKeyboard(ref.leadId),

@@ -38,7 +38,7 @@ export function outboxInsert(deps: BotDeps, m: QueuedMessage): InStatement {
  * Dedup key of the lead event an update records (captureLead's `dedupKey`, messages, notes). Update ids are
  * counted per bot, so the channel is part of the key: two bots of one workspace may both send update 7.
  */
-export function eventKey(deps: BotDeps, updateId: number): string {
+export function eventKey(deps: { channel: { id: string } }, updateId: number): string {
   return `tg:${deps.channel.id}:${updateId}`;
 }
 

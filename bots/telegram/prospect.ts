@@ -11,8 +11,8 @@ import type { BotContext, BotDeps } from "./context";
 import {
   advance,
   type Conversation,
-  captureSteps,
   captureSummary,
+  conversationAfterCapture,
   conversationReply,
   DONE_TEXT,
   loadProspectState,
@@ -62,13 +62,16 @@ export function prospectComposer() {
     const state = await load(u);
     if (state.conversation?.lastUpdateId === u.updateId) return;
     const campaign = START_PAYLOAD.test(payload) ? payload : undefined;
-    const { lead } = await capture(u, {
-      name: profileName(u.from),
-      utm: { source: "telegram", ...(campaign ? { campaign } : {}) },
-      fields: campaign ? { start: campaign } : {},
-    });
     // A /start (again) begins the questions anew, on the lead as it is now.
-    await startConversation(u, lead.id, captureSteps({ needKnown: false, hasPhone: lead.phone !== null }));
+    await captureAndAsk(
+      u,
+      {
+        name: profileName(u.from),
+        utm: { source: "telegram", ...(campaign ? { campaign } : {}) },
+        fields: campaign ? { start: campaign } : {},
+      },
+      { needKnown: false, last: true },
+    );
   });
 
   prospect.command("skip", async (ctx) => {
@@ -130,12 +133,22 @@ export function prospectComposer() {
   return composer;
 }
 
-const load = (u: Update) => loadProspectState(u.deps, u.chatId, String(u.from.id), u.updateId);
+/** The prospect state the hook read for this very update and chat, else a read of its own. */
+function load(u: Update): Promise<ProspectState> {
+  const read = u.deps.prospect;
+  if (read && read.chatId === u.chatId && read.telegramUserId === String(u.from.id) && read.updateId === u.updateId)
+    return Promise.resolve(read.state);
+  return loadProspectState(u.deps, u.chatId, String(u.from.id), u.updateId);
+}
 
 /** captureLead for this chat's Telegram identity, keyed by the update (a redelivery records nothing new). */
-function capture(u: Update, input: Omit<CaptureInput, "source" | "telegramUserId" | "dedupKey" | "channelId">) {
+function capture(
+  u: Update,
+  input: Omit<CaptureInput, "source" | "telegramUserId" | "dedupKey" | "channelId">,
+  alsoWrite: InStatement[] = [],
+) {
   return captureLead(
-    { ctx: u.deps.ctx, workspace: u.deps.workspace, actor: { type: "prospect" } },
+    { ctx: u.deps.ctx, workspace: u.deps.workspace, actor: { type: "prospect" }, alsoWrite },
     {
       source: "telegram",
       telegramUserId: String(u.from.id),
@@ -146,25 +159,28 @@ function capture(u: Update, input: Omit<CaptureInput, "source" | "telegramUserId
   );
 }
 
-async function startConversation(u: Update, leadId: string, steps: ReturnType<typeof captureSteps>) {
-  const [step, ...later] = steps;
-  await commitAndSend(u.deps.ctx, [
-    saveConversation(u.deps, {
+/**
+ * A first contact's capture with the questions it starts, in one batch: the conversation and its first question
+ * ride in the capture's own batch, and the question is sent with the rep alert. `last`: nothing follows in this
+ * update, so that batch also records the update handled (saving the hook's round trip for it).
+ */
+async function captureAndAsk(
+  u: Update,
+  input: Omit<CaptureInput, "source" | "telegramUserId" | "dedupKey" | "channelId">,
+  o: { needKnown: boolean; last: boolean },
+) {
+  const done = o.last ? u.deps.done : undefined;
+  const result = await capture(u, input, [
+    ...conversationAfterCapture(u.deps, {
       chatId: u.chatId,
-      leadId,
-      step: step!,
-      later,
       updateId: u.updateId,
-      expectedUpdateId: null,
+      needKnown: o.needKnown,
+      profileName: profileName(u.from),
     }),
-    conversationReply(u.deps, {
-      chatId: u.chatId,
-      leadId,
-      updateId: u.updateId,
-      n: 0,
-      ...question(step!, profileName(u.from)),
-    }),
+    ...(done?.inBatchOf({ workspaceId: u.deps.workspace.id, eventKey: eventKey(u.deps, u.updateId) }) ?? []),
   ]);
+  done?.stored();
+  return result;
 }
 
 /**
@@ -194,9 +210,12 @@ async function inbound(u: Update, message: Message) {
 }
 
 async function firstContact(u: Update, message: Message, content: InboundContent) {
-  const { lead } = await capture(u, { name: profileName(u.from), message: content.text, utm: { source: "telegram" } });
   // They said what they need; the questions ask who they are (and the phone).
-  await startConversation(u, lead.id, captureSteps({ needKnown: true, hasPhone: lead.phone !== null }));
+  await captureAndAsk(
+    u,
+    { name: profileName(u.from), message: content.text, utm: { source: "telegram" } },
+    { needKnown: true, last: !content.media },
+  );
   if (content.media) {
     // The alert only describes the photo or voice note; the rep gets the thing itself as a relay.
     await recordProspectMessage(u.deps, {

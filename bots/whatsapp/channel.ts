@@ -14,10 +14,8 @@ const workspaceNumber = (ws: string) => `COALESCE(
 /** WhatsApp Business numbers (Cloud API): prospects write to a number; reps without Telegram work leads there. */
 export const whatsappChannel: Channel = {
   kind: "whatsapp",
-  routes(app) {
-    registerWhatsappChannels(app);
-    registerWhatsappHook(app);
-  },
+  hooks: registerWhatsappHook,
+  ownerRoutes: registerWhatsappChannels,
   sender: (config) => whatsappSender(config.WHATSAPP_GRAPH_URL),
   inbound: whatsappInbound,
   renderActions: (ref) => alertButtons(ref.leadId),

@@ -122,8 +122,11 @@ export async function handleWebhook(
   await Promise.all(Array.from({ length: Math.min(CONTACTS_AT_ONCE, queue.length) }, worker));
   if (storageFailure) throw storageFailure;
 
+  // Nothing new (every message handled before: a redelivery, or the queued copy of a delivery handled after its
+  // 200): the first handling opened the windows and noted the arrival, so only statuses and errors are written.
+  const fresh = byContact.size > 0 || batch.statuses.length > 0 || batch.errors.length > 0;
   const finish: InStatement[] = [
-    ...(opened ? [] : opening),
+    ...(opened || !fresh ? [] : opening),
     ...batch.statuses.flatMap((s) => statusStatements(deps, s)),
   ];
   const lastError = batch.errors.at(-1);

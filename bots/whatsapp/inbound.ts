@@ -1,6 +1,7 @@
-import { findWhatsappChannel } from "../../workers/domain/channels/whatsapp-channels";
 import type { InboundHandler } from "../../workers/inbound/inbound-message";
+import { findNumberWithReads } from "./delivery-read";
 import { handleDelivery } from "./handle-delivery";
+import { webhookMessages } from "./webhook-payload";
 
 // Meta's own cap on the updates of one POST; a merged delivery stays within what one POST may hold.
 const MAX_ENTRIES = 1000;
@@ -26,14 +27,17 @@ export function mergeDeliveries(bodies: Envelope[]): Envelope[] {
   return merged;
 }
 
-/** The inbound queue's WhatsApp side: a number's queued deliveries (verified and parsed by the hook). */
+/**
+ * The inbound queue's WhatsApp side: a number's queued deliveries (verified and parsed by the hook). The number is
+ * read with the first merged delivery's reads, in one round trip: the queued copies of deliveries handled right
+ * after their 200 (the safety net) find every message handled and cost that read alone.
+ */
 export const whatsappInbound: InboundHandler = async (ctx, channelId, bodies) => {
-  const found = await findWhatsappChannel(ctx, channelId);
+  const merged = mergeDeliveries(bodies.map((b) => JSON.parse(b) as Envelope));
+  const { found, read } = await findNumberWithReads(ctx, channelId, merged[0] ? webhookMessages(merged[0]) : []);
   if (!found) {
     console.warn(JSON.stringify({ bot: "whatsapp", channel: channelId, dropped: bodies.length, reason: "gone" }));
     return;
   }
-  for (const body of mergeDeliveries(bodies.map((b) => JSON.parse(b) as Envelope))) {
-    await handleDelivery(ctx, found, body);
-  }
+  for (const [i, body] of merged.entries()) await handleDelivery(ctx, found, body, i === 0 ? read : undefined);
 };

@@ -248,6 +248,11 @@ export function webhookNumbers(body: unknown): Map<string, { messages: number; s
   return numbers;
 }
 
+/** Every message of the webhook, whichever of the app's numbers it is for. */
+export function webhookMessages(body: unknown): InboundMessage[] {
+  return [...webhookNumbers(body).keys()].flatMap((id) => readWebhook(body, id).messages);
+}
+
 /**
  * Who wrote in the webhook, any number: each message's wa_id, else its BSUID (messages Meta sent without a
  * sender are skipped later anyway). Deliveries naming the same sender are handled in order.

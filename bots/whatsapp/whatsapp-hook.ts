@@ -9,7 +9,7 @@ import { verifyHubSignature } from "../../workers/lib/hub-signature";
 import { timingSafeEqualText } from "../../workers/lib/timing-safe";
 import { findNumberWithReads } from "./delivery-read";
 import { handleDelivery } from "./handle-delivery";
-import { readEnvelope, readWebhook, webhookNumbers, webhookSenders } from "./webhook-payload";
+import { readEnvelope, webhookMessages, webhookNumbers, webhookSenders } from "./webhook-payload";
 
 // Meta batches up to 1,000 updates per POST, each a few hundred bytes to a few KB.
 const MAX_WEBHOOK_BYTES = 8 * 1_048_576;
@@ -65,7 +65,7 @@ export function registerWhatsappHook(app: App) {
     // A small delivery's reads ride with the channel lookup (read-only, so before the signature check is fine):
     // the message handled after the 200 then writes its lead in the next round trip.
     const small = units > 0 && units <= SMALL_DELIVERY;
-    const messages = small ? [...numbers.keys()].flatMap((id) => readWebhook(body, id).messages) : [];
+    const messages = small ? webhookMessages(body) : [];
     const { found, read } = small
       ? await findNumberWithReads(ctx, c.req.param("channelId"), messages)
       : { found: await findWhatsappChannel(ctx, c.req.param("channelId")), read: undefined };

@@ -13,6 +13,7 @@ export * from "./outbox";
 export * from "./person";
 export * from "./pool";
 export * from "./rep";
+export * from "./rep-open-leads";
 export * from "./routing-rule";
 export * from "./routing-version";
 export * from "./scoring-rules";

@@ -29,6 +29,8 @@ interface KeptStatement {
   stmt: Statement;
   /** Whether it returns rows: fixed by the statement's text, so asked of libsql once. */
   reader: boolean;
+  /** When it last ran, in statements run on this connection (for evicting the least recently used). */
+  lastUse: number;
 }
 
 let nextConnectionId = 1;
@@ -63,6 +65,7 @@ export class Connection {
   private metaStmt: Statement | undefined;
   private parkStmt: Statement | undefined;
   private readonly prepared = new Map<string, KeptStatement>();
+  private uses = 0;
   /** last_insert_rowid() is known to hold the sentinel: nothing moved it since it was parked. */
   private parked = false;
   /** What last_insert_rowid() held before the running statement, for the "compare" rule. */
@@ -100,25 +103,53 @@ export class Connection {
     this.db.exec("PRAGMA journal_mode = WAL");
   }
 
-  async execute(sql: string, info: StatementInfo, values: SqlValue[], wantRows: boolean): Promise<RawResult> {
-    let kept = this.prepared.get(sql);
-    if (kept === undefined) {
-      kept = await this.retry(() => this.prepare(sql));
-    } else {
-      // Most recently used last, so the one used longest ago goes first.
-      this.prepared.delete(sql);
-      this.prepared.set(sql, kept);
-    }
+  /**
+   * Not async: a statement that meets no lock (nearly all of them) runs and answers in the same turn; only a
+   * lock wait makes it a promise.
+   */
+  execute(sql: string, info: StatementInfo, values: SqlValue[], wantRows: boolean): RawResult | Promise<RawResult> {
+    const kept = this.prepared.get(sql) ?? this.run(() => this.prepare(sql));
+    if (kept instanceof Promise) return kept.then((k) => this.executeKept(k, info, values, wantRows));
+    return this.executeKept(kept, info, values, wantRows);
+  }
+
+  private executeKept(
+    kept: KeptStatement,
+    info: StatementInfo,
+    values: SqlValue[],
+    wantRows: boolean,
+  ): RawResult | Promise<RawResult> {
+    kept.lastUse = ++this.uses;
     const stmt = kept.stmt;
     const started = performance.now();
     // A rule that compares needs the sentinel in place; the others never read the value from before.
     if (info.rowid === "compare") this.parkRowid();
+    let outcome: unknown;
+    try {
+      outcome = kept.reader ? this.run(() => stmt.all(values)) : this.run(() => stmt.run(values));
+    } catch (e) {
+      this.failed(e, stmt, values, info);
+      throw e;
+    }
+    if (outcome instanceof Promise) {
+      return outcome.then(
+        (done) => this.finish(kept, info, done, wantRows, started),
+        (e: unknown) => {
+          this.failed(e, stmt, values, info);
+          throw e;
+        },
+      );
+    }
+    return this.finish(kept, info, outcome, wantRows, started);
+  }
+
+  private finish(kept: KeptStatement, info: StatementInfo, outcome: unknown, wantRows: boolean, started: number) {
     try {
       if (kept.reader) {
-        const rows = (await this.run(() => stmt.all(values))) as SqlValue[][];
+        const rows = outcome as SqlValue[][];
         // Read after running: a kept statement that SQLite re-prepared for a new schema (`SELECT *` after
         // ALTER TABLE) only reports its new columns from then on.
-        const columns = stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
+        const columns = kept.stmt.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }));
         // Only a write (`... RETURNING`) can change anything; changes() still holds the count of an
         // earlier INSERT/UPDATE/DELETE, so a SELECT reports none and needs no second native call.
         const [changes, lastInsertRowid] = info.kind === "write" ? this.lastChange() : [0, null];
@@ -130,7 +161,7 @@ export class Connection {
           durationMs: performance.now() - started,
         };
       }
-      const run = await this.run(() => stmt.run(values));
+      const run = outcome as Database.RunResult;
       return {
         // A statement that returns no rows has no columns, whatever the schema.
         columns: [],
@@ -140,13 +171,19 @@ export class Connection {
         durationMs: performance.now() - started,
       };
     } catch (e) {
-      // A failed INSERT may still have moved last_insert_rowid (to a row its rollback took away again).
+      // Reading the outcome failed after the statement ran: what last_insert_rowid() holds is unknown.
       this.parked = false;
-      if (isLockError(e)) this.settle(stmt, values);
       throw e;
     } finally {
       this.afterStatement(info);
     }
+  }
+
+  private failed(e: unknown, stmt: Statement, values: SqlValue[], info: StatementInfo): void {
+    // A failed INSERT may still have moved last_insert_rowid (to a row its rollback took away again).
+    this.parked = false;
+    if (isLockError(e)) this.settle(stmt, values);
+    this.afterStatement(info);
   }
 
   /** Prepared afresh, not kept: a kept statement reports the schema of its last run. */
@@ -194,10 +231,26 @@ export class Connection {
     const reader = stmt.reader;
     if (reader) stmt.raw(true);
     stmt.safeIntegers(true);
-    if (this.prepared.size >= STATEMENT_CACHE_LIMIT) this.prepared.delete(this.prepared.keys().next().value as string);
-    const kept = { stmt, reader };
+    if (this.prepared.size >= STATEMENT_CACHE_LIMIT) this.evictLeastRecent();
+    const kept = { stmt, reader, lastUse: this.uses };
     this.prepared.set(sql, kept);
     return kept;
+  }
+
+  /**
+   * A scan, but only when a new text meets a full cache; a hit then only stamps its statement (moving it to
+   * the end of the Map cost two more hash lookups of the SQL text on every request).
+   */
+  private evictLeastRecent(): void {
+    let oldest: string | undefined;
+    let oldestUse = Number.POSITIVE_INFINITY;
+    for (const [sql, kept] of this.prepared) {
+      if (kept.lastUse < oldestUse) {
+        oldest = sql;
+        oldestUse = kept.lastUse;
+      }
+    }
+    if (oldest !== undefined) this.prepared.delete(oldest);
   }
 
   /** The rowid a finished statement inserted, by its rule (see RowidRule); null when it inserted none. */

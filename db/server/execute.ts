@@ -1,10 +1,10 @@
 // Statement-level requests (execute, sequence, describe): resolving SQL text, binding arguments the
 // way sqld does, and encoding results.
 
-import type { Connection } from "./connection";
+import type { Connection, RawResult } from "./connection";
 import { RequestError } from "./errors";
 import type { DescribeResult, Stmt, StmtResult } from "./protocol";
-import { type StatementInfo, statementInfo, statementsOf } from "./sql";
+import { singleStatement as checkSingle, type StatementInfo, statementInfo, statementsOf } from "./sql";
 import { encodeValue, type SqlValue } from "./values";
 import { timeSlicer } from "./yield-slice";
 
@@ -23,17 +23,26 @@ export function resolveSql(env: ExecEnv, sql: string | undefined, sqlId: number 
 }
 
 // libsql-js passes SQL as a C string, so everything after a NUL would silently vanish.
+function nulError(): RequestError {
+  return new RequestError("SQL_PARSE_ERROR", "SQL string could not be parsed: it contains a NUL character");
+}
+
 function checkSqlText(sql: string): void {
-  if (sql.includes("\0"))
-    throw new RequestError("SQL_PARSE_ERROR", "SQL string could not be parsed: it contains a NUL character");
+  if (sql.includes("\0")) throw nulError();
 }
 
 function singleStatement(sql: string): StatementInfo {
-  checkSqlText(sql);
-  const count = statementsOf(sql).length;
-  if (count === 0) throw new RequestError("SQL_NO_STATEMENT", "SQL string does not contain any statement");
-  if (count > 1) throw new RequestError("SQL_MANY_STATEMENTS", "SQL string contains more than one statement");
-  return statementInfo(sql);
+  const single = checkSingle(sql);
+  switch (single) {
+    case "nul":
+      throw nulError();
+    case "none":
+      throw new RequestError("SQL_NO_STATEMENT", "SQL string does not contain any statement");
+    case "many":
+      throw new RequestError("SQL_MANY_STATEMENTS", "SQL string contains more than one statement");
+    default:
+      return single;
+  }
 }
 
 function argsInvalid(why: string): RequestError {
@@ -74,17 +83,25 @@ export function bindArgs(info: StatementInfo, stmt: Stmt): SqlValue[] {
   });
 }
 
-export async function executeStmt(env: ExecEnv, stmt: Stmt): Promise<StmtResult> {
+/**
+ * Not async: a statement that meets no lock runs and answers in the same turn, and every await on the way
+ * (decoding, the stream, the connection) cost a microtask hop per request.
+ */
+export function executeStmt(env: ExecEnv, stmt: Stmt): StmtResult | Promise<StmtResult> {
   const sql = resolveSql(env, stmt.sql, stmt.sqlId);
   const info = singleStatement(sql);
   const values = bindArgs(info, stmt);
   env.countStatement();
-  const raw = await env.conn().execute(sql, info, values, stmt.wantRows);
+  const raw = env.conn().execute(sql, info, values, stmt.wantRows);
+  return raw instanceof Promise ? raw.then(stmtResult) : stmtResult(raw);
+}
+
+function stmtResult(raw: RawResult): StmtResult {
   return {
     cols: raw.columns,
-    rows: raw.rows.map((row) => row.map(encodeValue)),
+    rows: raw.rows.length === 0 ? [] : raw.rows.map((row) => row.map(encodeValue)),
     affected_row_count: raw.affectedRowCount,
-    last_insert_rowid: raw.lastInsertRowid?.toString() ?? null,
+    last_insert_rowid: raw.lastInsertRowid === null ? null : raw.lastInsertRowid.toString(),
     // libsql-js exposes no sqlite3_stmt_status(); rows returned / rows changed are the honest stand-ins.
     rows_read: raw.rows.length,
     rows_written: raw.affectedRowCount,

@@ -130,19 +130,21 @@ export function createRequestHandler(deps: HttpDeps): HttpHandler {
       else sendError(res, 404, "NOT_FOUND", `No route for ${req.method} ${path}`);
       return;
     }
-    const failed = (e: unknown) => {
-      if (e instanceof HttpError) {
-        sendError(res, e.status, e.code, e.message);
-        return;
-      }
-      deps.log(`internal error on ${req.method} ${path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      const { message, code } = toProtoError(e);
-      sendError(res, 500, code, message);
-    };
+    // Inline callback: tsx (which runs this server) wraps every named closure in a __name() call.
     try {
-      route(req, res)?.catch(failed);
+      route(req, res)?.catch((e: unknown) => failed(req, res, path, e));
     } catch (e) {
-      failed(e);
+      failed(req, res, path, e);
     }
   };
+
+  function failed(req: HttpRequest, res: HttpResponse, path: string, e: unknown): void {
+    if (e instanceof HttpError) {
+      sendError(res, e.status, e.code, e.message);
+      return;
+    }
+    deps.log(`internal error on ${req.method} ${path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    const { message, code } = toProtoError(e);
+    sendError(res, 500, code, message);
+  }
 }

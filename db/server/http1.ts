@@ -49,9 +49,21 @@ const REASONS: Record<number, string> = {
 /** Flat name/value pairs, lower-case names, in the order they are to be written. */
 export type HeaderList = readonly (string | number)[];
 
+// Routes answer with a few fixed header lists; their status line and header lines are put together once.
+const heads = new WeakMap<HeaderList, Map<number, string>>();
+
 function headLines(status: number, headers: HeaderList, extra: string): string {
-  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\n`;
-  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+  let byStatus = heads.get(headers);
+  if (byStatus === undefined) {
+    byStatus = new Map();
+    heads.set(headers, byStatus);
+  }
+  let head = byStatus.get(status);
+  if (head === undefined) {
+    head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\n`;
+    for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    byStatus.set(status, head);
+  }
   return `${head}${extra}\r\n`;
 }
 

@@ -19,22 +19,29 @@ import type { Stream, StreamRegistry } from "./stream";
 // sqld caps stored SQL texts per stream as well; without a cap a client could grow server memory forever.
 const MAX_STORED_SQLS = 1000;
 
-async function handleRequest(stream: Stream, raw: unknown): Promise<StreamResponse> {
+/** Not async: the common requests (execute, close) answer in the same turn (see executeStmt). */
+function handleRequest(stream: Stream, raw: unknown): StreamResponse | Promise<StreamResponse> {
   const req = decodeRequest(raw);
   if (stream.closed) throw new RequestError("STREAM_CLOSED", "The stream has already been closed");
   switch (req.type) {
     case "close":
       stream.close();
       return { type: "close" };
-    case "execute":
-      return { type: "execute", result: await executeStmt(stream, req.stmt) };
+    case "execute": {
+      const result = executeStmt(stream, req.stmt);
+      return result instanceof Promise
+        ? result.then((r) => ({ type: "execute", result: r }))
+        : { type: "execute", result };
+    }
     case "batch":
-      return { type: "batch", result: await runBatch(stream, req.batch) };
+      return runBatch(stream, req.batch).then((result) => ({ type: "batch", result }));
     case "sequence":
-      await executeSequence(stream, resolveSql(stream, req.sql, req.sqlId));
-      return { type: "sequence" };
+      return executeSequence(stream, resolveSql(stream, req.sql, req.sqlId)).then(() => ({ type: "sequence" }));
     case "describe":
-      return { type: "describe", result: await describeSql(stream, resolveSql(stream, req.sql, req.sqlId)) };
+      return describeSql(stream, resolveSql(stream, req.sql, req.sqlId)).then((result) => ({
+        type: "describe",
+        result,
+      }));
     case "store_sql":
       if (stream.sqls.has(req.sqlId))
         throw new RequestError("SQL_ID_IN_USE", `SQL text id ${req.sqlId} is already in use`);
@@ -58,7 +65,8 @@ export async function handlePipeline(registry: StreamRegistry, body: PipelineReq
       // In order, and every request runs even when an earlier one failed (HTTP_V2_SPEC.md).
       for (const raw of body.requests) {
         try {
-          results.push({ type: "ok", response: await handleRequest(stream, raw) });
+          const response = handleRequest(stream, raw);
+          results.push({ type: "ok", response: response instanceof Promise ? await response : response });
         } catch (e) {
           results.push({ type: "error", error: toProtoError(e) });
         }

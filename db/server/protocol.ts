@@ -141,22 +141,25 @@ function sqlSource(obj: Json, where: string): { sql?: string; sqlId?: number } {
 export function decodeStmt(raw: unknown, where: string): Stmt {
   const obj = object(raw, where);
   const source = sqlSource(obj, where);
-  const args =
-    obj.args === undefined || obj.args === null
-      ? []
-      : array(obj.args, `${where}.args`).map((v, i) => decodeValue(v, `${where}.args[${i}]`));
-  const namedRaw =
-    obj.named_args === undefined || obj.named_args === null ? [] : array(obj.named_args, `${where}.named_args`);
-  const namedArgs = namedRaw.map((a, i) => {
-    const arg = object(a, `${where}.named_args[${i}]`);
-    const name = arg.name;
-    if (typeof name !== "string") throw proto(`${where}.named_args[${i}].name must be a string`);
-    return { name, value: decodeValue(arg.value, `${where}.named_args[${i}].value`) };
-  });
+  const args: SqlValue[] = [];
+  if (obj.args !== undefined && obj.args !== null) {
+    const list = array(obj.args, `${where}.args`);
+    for (let i = 0; i < list.length; i++) args.push(decodeValue(list[i], `${where}.args`, i));
+  }
+  const namedArgs: Stmt["namedArgs"] = [];
+  if (obj.named_args !== undefined && obj.named_args !== null) {
+    const list = array(obj.named_args, `${where}.named_args`);
+    for (let i = 0; i < list.length; i++) {
+      const arg = object(list[i], `${where}.named_args[${i}]`);
+      const name = arg.name;
+      if (typeof name !== "string") throw proto(`${where}.named_args[${i}].name must be a string`);
+      namedArgs.push({ name, value: decodeValue(arg.value, `${where}.named_args`, i, ".value") });
+    }
+  }
   const wantRows = obj.want_rows;
   if (wantRows !== undefined && wantRows !== null && typeof wantRows !== "boolean")
     throw proto(`${where}.want_rows must be a boolean`);
-  return { ...source, args, namedArgs, wantRows: wantRows !== false };
+  return { sql: source.sql, sqlId: source.sqlId, args, namedArgs, wantRows: wantRows !== false };
 }
 
 function decodeCond(raw: unknown, where: string): BatchCond {

@@ -399,6 +399,7 @@ const CACHE_LIMIT = 512;
 const CACHEABLE_LENGTH = 8192;
 const statementCache = new Map<string, StatementInfo>();
 const splitCache = new Map<string, string[]>();
+const singleCache = new Map<string, SingleStatement>();
 
 function cached<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
   if (key.length > CACHEABLE_LENGTH) return compute(key);
@@ -416,4 +417,20 @@ export function statementInfo(sql: string): StatementInfo {
 
 export function statementsOf(sql: string): string[] {
   return cached(splitCache, sql, splitStatements);
+}
+
+/** What a text meant to hold one statement holds: that statement's info, or why it cannot run as one. */
+export type SingleStatement = StatementInfo | "nul" | "none" | "many";
+
+function checkSingle(sql: string): SingleStatement {
+  // libsql-js passes SQL as a C string, so everything after a NUL would silently vanish.
+  if (sql.includes("\0")) return "nul";
+  const count = statementsOf(sql).length;
+  if (count !== 1) return count === 0 ? "none" : "many";
+  return statementInfo(sql);
+}
+
+/** One lookup for a statement sent again (the common case) instead of a NUL scan and two lookups. */
+export function singleStatement(sql: string): SingleStatement {
+  return cached(singleCache, sql, checkSingle);
 }

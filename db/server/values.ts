@@ -23,8 +23,18 @@ function invalid(where: string, why: string): RequestError {
   return new RequestError("PROTO_ERROR", `Invalid value in ${where}: ${why}`);
 }
 
-export function decodeValue(raw: unknown, where: string): SqlValue {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalid(where, "expected an object");
+/**
+ * `where` names the list the value is in and `index` its place in it (with `suffix` after): the path for an
+ * error message is only put together when there is an error. Building it for every argument of every
+ * statement was a tenth of the server's decoding work.
+ */
+function placeOf(where: string, index: number, suffix: string): string {
+  return index < 0 ? where : `${where}[${index}]${suffix}`;
+}
+
+export function decodeValue(raw: unknown, where: string, index = -1, suffix = ""): SqlValue {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    throw invalid(placeOf(where, index, suffix), "expected an object");
   const v = raw as Record<string, unknown>;
   switch (v.type) {
     case "null":
@@ -34,33 +44,33 @@ export function decodeValue(raw: unknown, where: string): SqlValue {
       let n: bigint;
       if (typeof value === "string" && INTEGER.test(value)) n = BigInt(value);
       else if (typeof value === "number" && Number.isSafeInteger(value)) n = BigInt(value);
-      else throw invalid(where, "integer value must be a decimal string");
-      if (n < MIN_INT64 || n > MAX_INT64) throw invalid(where, "integer out of 64-bit range");
+      else throw invalid(placeOf(where, index, suffix), "integer value must be a decimal string");
+      if (n < MIN_INT64 || n > MAX_INT64) throw invalid(placeOf(where, index, suffix), "integer out of 64-bit range");
       return n;
     }
     case "float": {
       const value = v.value;
-      if (typeof value !== "number") throw invalid(where, "float value must be a number");
+      if (typeof value !== "number") throw invalid(placeOf(where, index, suffix), "float value must be a number");
       return value;
     }
     case "text": {
       const value = v.value;
-      if (typeof value !== "string") throw invalid(where, "text value must be a string");
+      if (typeof value !== "string") throw invalid(placeOf(where, index, suffix), "text value must be a string");
       // libsql-js binds strings as C strings and would silently cut the value at the first NUL.
       if (value.includes("\0"))
         throw new RequestError(
           "ARGS_INVALID",
-          `Text in ${where} contains a NUL character, which libsql-js would truncate; send it as a blob`,
+          `Text in ${placeOf(where, index, suffix)} contains a NUL character, which libsql-js would truncate; send it as a blob`,
         );
       return value;
     }
     case "blob": {
       const b64 = v.base64;
-      if (typeof b64 !== "string") throw invalid(where, "blob must carry a base64 string");
+      if (typeof b64 !== "string") throw invalid(placeOf(where, index, suffix), "blob must carry a base64 string");
       return Buffer.from(b64, "base64");
     }
     default:
-      throw invalid(where, `unknown type ${JSON.stringify(v.type)}`);
+      throw invalid(placeOf(where, index, suffix), `unknown type ${JSON.stringify(v.type)}`);
   }
 }
 

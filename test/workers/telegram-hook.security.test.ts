@@ -218,16 +218,17 @@ describe("telegram webhook: database down during an update, then back", () => {
     expect((await deliver(app, bot, update)).status).toBeGreaterThanOrEqual(500);
     await setDatabase("up");
     const afterFailure = await snapshot(bot, []);
-    // The capture batch landed whole (lead + its events); the bot's answer, written after it, did not.
-    expect(afterFailure).toMatchObject({ leads: 1, updates: 0 });
+    // The capture batch landed whole: the lead with its events, the bot's first question and the update's mark ride
+    // in it, so nothing of the update is half-written.
+    expect(afterFailure).toMatchObject({ leads: 1, updates: 1 });
 
     expect((await deliver(app, bot, update)).status).toBe(200);
     // app.request has no execution context (no waitUntil): the cron job sends what the update stored.
     await tick(Date.now());
     await settled(bot);
     const afterRetry = await snapshot(bot, [user]);
-    // Same lead and timeline (the capture is keyed by the update, so no re-inquiry); the redelivery adds
-    // what the failed try never stored (the bot's answer), and records the update as handled.
+    // Same lead and timeline (the update was recorded as handled with them, so no re-inquiry); what the failed try
+    // stored but never sent (the alert, the question) the cron job sends.
     expect(afterRetry).toMatchObject({
       leads: 1,
       events: afterFailure.events,

@@ -49,15 +49,15 @@ describe("telegram webhook when storage fails", () => {
     expect(await state(bot)).toEqual({ leads: 1, inquiries: 1, replies: 1, updates: 1 });
   });
 
-  it("capture committed, answer lost → 5xx; the redelivery completes with no second lead or event", async () => {
+  it("capture committed, answer lost → 5xx; the batch held the whole update, the redelivery adds nothing", async () => {
     const bot = await workspaceWithBot();
     const user = uniqueChatId();
     const update = retarget(await fixtureUpdate("start_deeplink"), user, nextUpdateId());
     await setDatabase("drop-write-response");
     expect((await post(bot, update)).status).toBeGreaterThanOrEqual(500);
     await setDatabase("up");
-    // The lead is there (the batch committed), but the update is not marked as handled.
-    expect(await state(bot)).toMatchObject({ leads: 1, inquiries: 1, updates: 0 });
+    // The batch committed: the lead, the first question and the update's mark, together.
+    expect(await state(bot)).toEqual({ leads: 1, inquiries: 1, replies: 1, updates: 1 });
     expect((await post(bot, update)).status).toBe(200);
     expect(await state(bot)).toEqual({ leads: 1, inquiries: 1, replies: 1, updates: 1 });
     expect((await leadsOf(bot.ws.id))[0]!.telegram_user_id).toBe(user);

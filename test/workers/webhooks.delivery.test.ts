@@ -183,4 +183,29 @@ describe("outgoing webhooks through the outbox", () => {
     expect(await fakeCalls(otherPath)).toEqual([]);
     expect(await fakeCalls(inactivePath)).toEqual([]);
   });
+
+  it("an endpoint added, or its events changed, after captures warmed the routing cache counts from the next lead", async () => {
+    const ws = await seedWorkspace();
+    const capture = async () =>
+      (await call<LeadCreatedJson>("POST", "/api/v1/leads", { key: ws.key, body: { email: uniqueEmail() } })).json.lead;
+    // Two captures: the second decides on the cached context, which has no endpoint.
+    await capture();
+    await capture();
+    const path = await endpoint(ws.id, ["lead.created"]);
+    const first = await capture();
+    await testDb().execute({
+      sql: `UPDATE webhook_endpoint SET events = '["lead.created","lead.assigned"]' WHERE url LIKE ?`,
+      args: [`%${path}`],
+    });
+    const second = await capture();
+    await tick(Date.now() + 60_000);
+    const calls = await eventually(async () => {
+      const got = await fakeCalls(path);
+      expect(got).toHaveLength(3);
+      return got;
+    });
+    expect(calls.map((c) => `${c.body.type} ${c.body.data.lead.id}`).sort()).toEqual(
+      [`lead.assigned ${second.id}`, `lead.created ${first.id}`, `lead.created ${second.id}`].sort(),
+    );
+  });
 });

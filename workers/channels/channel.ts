@@ -36,11 +36,16 @@ export interface Channel {
   /** Stored in `channel.kind` and `outbox.sender`; unique in the list. */
   readonly kind: string;
   /**
-   * Its HTTP surface: the webhook route(s) (authenticate, read the body with a limit, dedupe by the platform's
-   * ids, then call the channel's handler, which turns a prospect's message into `captureLead` input and a rep's
-   * into a reply or an action) and the owner API that connects and lists its bots or numbers.
+   * Its webhook route(s) under /hooks/: authenticate, read the body with a limit, dedupe by the platform's ids,
+   * then call the channel's handler, which turns a prospect's message into `captureLead` input and a rep's into a
+   * reply or an action. Registered at start-up: a webhook may be the first request a cold isolate serves.
    */
-  routes(app: App): void;
+  hooks(app: App): void;
+  /**
+   * Its owner API routes (under /api/: connect and list its bots or numbers), registered on the owner app when
+   * that is built, on the first /api or /app request of an isolate (workers/http/owner-app.ts).
+   */
+  ownerRoutes?(app: App): void;
   /** Its outbox sender: sends, classifies the platform's answer, honours its limits and messaging window. */
   sender(config: Config): Sender;
   /**

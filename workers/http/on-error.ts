@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError, toAppError as domainError, errorBody } from "../errors";
-import type { AppEnv } from "./app";
+import type { App, AppEnv } from "./app";
 
 function toAppError(err: unknown): AppError {
   if (err instanceof HTTPException) {
@@ -26,4 +26,10 @@ export function renderError(err: unknown, c: Context<AppEnv>): Response {
     );
   }
   return c.json(errorBody(appErr, requestId), appErr.status, appErr.headers);
+}
+
+/** Unknown routes and every thrown error answer in the one error shape. */
+export function answerErrors(app: App) {
+  app.notFound((c) => renderError(new AppError("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`), c));
+  app.onError((err, c) => renderError(err, c));
 }

@@ -51,7 +51,10 @@ export async function claimWithContext(
     [claimByIdsStatement(ctx.now(), senders, ids), contextStatement(ctx.channels, ids, ctx.now())],
     "write",
   );
-  return { rows: claimedRows(claimed?.rows ?? []), context: contextFromRows(context?.rows ?? []) };
+  // In the order the caller wrote them (RETURNING follows no ORDER BY): messages to one chat go out in that order.
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const rows = claimedRows(claimed?.rows ?? []).sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  return { rows, context: contextFromRows(context?.rows ?? []) };
 }
 
 /** Everything rendering and the suppression checks need, for all claimed rows, in one read. */
@@ -302,23 +305,30 @@ export async function deliverClaimed(
     loaded ?? contextFromRows((await ctx.database.client.execute(contextStatement(ctx.channels, ids, ctx.now()))).rows);
   const statements: InStatement[] = [];
   const retries = new Map<number, string[]>();
-  let next = 0;
-  async function worker() {
-    while (next < rows.length) {
-      const row = rows[next++]!;
-      const outcome = await sendOne(row, context.get(row.id), senders, ctx.channels, ctx.now());
-      const now = ctx.now();
-      const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
-      if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS)
-        retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
-      statements.push(...record(row, outcome, now, retryAt, context.get(row.id)?.leadName ?? null));
-      if (outcome.status === "ok") report.sent++;
-      else if (outcome.status === "retry") report.retried++;
-      else if (outcome.status === "permanent") report.failed++;
-      else report.skipped++;
-    }
+  // Rows about one lead to one chat go one after another in the order given (an auto-reply, then the question
+  // written with it, reach the prospect in that order); anything else side by side.
+  const chains = new Map<string, ClaimedRow[]>();
+  for (const row of rows) {
+    const key = `${row.sender}:${row.recipient}:${row.leadId ?? row.id}`;
+    chains.set(key, [...(chains.get(key) ?? []), row]);
   }
-  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, worker));
+  const queue = [...chains.values()];
+  async function worker() {
+    for (let chain = queue.shift(); chain; chain = queue.shift()) for (const row of chain) await sendAndRecord(row);
+  }
+  async function sendAndRecord(row: ClaimedRow) {
+    const outcome = await sendOne(row, context.get(row.id), senders, ctx.channels, ctx.now());
+    const now = ctx.now();
+    const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
+    if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS)
+      retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
+    statements.push(...record(row, outcome, now, retryAt, context.get(row.id)?.leadName ?? null));
+    if (outcome.status === "ok") report.sent++;
+    else if (outcome.status === "retry") report.retried++;
+    else if (outcome.status === "permanent") report.failed++;
+    else report.skipped++;
+  }
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
   const results = await ctx.database.client.batch(statements, "write");
   // Only once the new due times are stored: a message that came first would find the rows still leased.
   await scheduleRetries(ctx.scheduleRetry, retries);

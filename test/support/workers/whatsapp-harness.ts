@@ -167,16 +167,18 @@ export function graphSendMatching(to: string, match: (body: Record<string, any>)
  */
 export class SentOutboxPoller {
   polls = 0;
+  /** `by`: the lead column the polled address is in (a WhatsApp wa_id, or a Telegram user id). */
   constructor(
     private readonly workspaceId: string,
     private readonly kind?: string,
+    private readonly by: "whatsapp_id" | "telegram_user_id" = "whatsapp_id",
   ) {}
 
   async count(wa: string): Promise<number> {
     this.polls++;
     const rs = await testDb().execute({
       sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
-            WHERE l.workspace_id = ? AND l.whatsapp_id = ? AND (? IS NULL OR o.kind = ?) AND o.state = 'sent'`,
+            WHERE l.workspace_id = ? AND l.${this.by} = ? AND (? IS NULL OR o.kind = ?) AND o.state = 'sent'`,
       args: [this.workspaceId, wa, this.kind ?? null, this.kind ?? null],
     });
     return Number(rs.rows[0]!.n);

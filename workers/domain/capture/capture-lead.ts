@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import type { InStatement, Row } from "@libsql/client/web";
-import { LEAD_SOURCES } from "../../../db/schema";
+import { LEAD_SOURCES, type WebhookEventType } from "../../../db/schema";
 import { AppError, type FieldErrors, toAppError } from "../../errors";
 import { normalizeEmail, normalizePhone, phoneCountry } from "../../lib/contact";
 import { newId } from "../../lib/ids";
 import { stmt } from "../../lib/statement";
 import { captureOutboxStatements } from "../../outbox/capture-statements";
+import { insertedIds } from "../../outbox/outbox-row";
 import { sendSoon } from "../../outbox/send-now";
 import { returnedIds, webhookStatement } from "../../outbox/webhook-statements";
 import { routeToPool } from "../../routing/rules";
@@ -15,7 +16,14 @@ import { liftErasedSuppression } from "../leads/lead-erasure";
 import { type Lead, leadFromRow } from "../leads/lead-row";
 import { decideOwner, type OwnerDecision } from "../routing/decide-owner";
 import { handOverStatements, queuedAlertStatements, reopenedAlertStatements } from "../routing/hand-over";
-import { cachedRouting, refreshRouting, rememberRouting, routingReadBack } from "../routing/routing-cache";
+import {
+  cachedRouting,
+  refreshRouting,
+  rememberRouting,
+  routingBeingRead,
+  routingReadBack,
+  shareRoutingRead,
+} from "../routing/routing-cache";
 import {
   defaultPoolId,
   type ExistingLeadRef,
@@ -99,6 +107,7 @@ export interface CaptureOptions extends Scope {
   /**
    * The caller's own writes of this step, in the same batch (a webhook marking its message handled): run on every
    * attempt, so each must be idempotent and, if it should follow the inquiry, conditional on its recorded event.
+   * The outbox rows they insert (`RETURNING id`) are sent with the capture's own, in one claim.
    */
   alsoWrite?: InStatement[] | undefined;
 }
@@ -144,10 +153,10 @@ export async function captureLead(
   // Routing is decided before the write so the lead is stored with its owner in the same batch. Scoring
   // rules and the routing context are cached per isolate (no round trip once warm); callers may pass rules.
   const contact = { phone, email, identities };
-  const cached = cachedRouting(ctx, workspace.id);
+  const cached = cachedRouting(ctx, workspace.id) ?? (await routingBeingRead(workspace.id));
   const [rules, loaded] = await Promise.all([
     scoring ?? getScoringRules(ctx, workspace.id),
-    cached ? null : loadRoutingContext(ctx, workspace.id, contact),
+    cached ? null : shareRoutingRead(workspace.id, loadRoutingContext(ctx, workspace.id, contact)),
   ]).catch((err: unknown) => {
     throw toAppError(err);
   });
@@ -306,6 +315,28 @@ export async function captureLead(
     ];
     // A quiet capture announces nothing: no outbox row at all.
     const handOvers = quiet ? [] : announced;
+    // Outgoing webhooks of a new lead: created, and assigned when routing found an owner. On a current cached
+    // context (optimistic) the endpoints' events are known: routing_version moves when endpoints change, and then
+    // this batch writes nothing; so an event no endpoint takes is left out rather than sent to match no row.
+    const hooked = (type: WebhookEventType) => !quiet && (!optimistic || routing.webhookEvents.has(type));
+    const webhooks = [
+      ...(hooked("lead.created")
+        ? [webhookStatement({ ws: workspace.id, leadId, type: "lead.created", eventId, now })]
+        : []),
+      ...(hooked("lead.assigned")
+        ? [
+            webhookStatement({
+              ws: workspace.id,
+              leadId,
+              type: "lead.assigned",
+              eventId: assignEventId,
+              now,
+              extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
+              condition: "l.owner_rep_id IS NOT NULL",
+            }),
+          ]
+        : []),
+    ];
     const messages = quiet ? { statements: [], outboxIndexes: [] } : outbox;
     let rows: Row[] | undefined;
     let outboxIds: string[] = [];
@@ -359,24 +390,7 @@ export async function captureLead(
           ...writes,
           stmt(CAPTURE_SQL.readBack, { ...args, eventId }),
           ...messages.statements,
-          // Outgoing webhooks of a new lead: created, and assigned when routing found an owner.
-          webhookStatement({
-            ws: workspace.id,
-            leadId,
-            type: "lead.created",
-            eventId,
-            now,
-            condition: quiet ? "0" : "1",
-          }),
-          webhookStatement({
-            ws: workspace.id,
-            leadId,
-            type: "lead.assigned",
-            eventId: assignEventId,
-            now,
-            extraData: `'repId', l.owner_rep_id, 'previousRepId', NULL`,
-            condition: quiet ? "0" : "l.owner_rep_id IS NOT NULL",
-          }),
+          ...webhooks,
           ...handOvers,
           // Last, so the result indexes above stay put; only a recorded (not replayed) inquiry answers.
           ...(input.consent
@@ -414,12 +428,15 @@ export async function captureLead(
       rows = results[readBackAt]?.rows;
       after = refreshRouting(ctx, workspace.id, version, [results.at(-2)?.rows, results.at(-1)?.rows]);
       const webhookAt = readBackAt + 1 + messages.statements.length;
-      outboxIds = returnedIds(results, [
-        ...messages.outboxIndexes.map((i) => readBackAt + 1 + i),
-        webhookAt,
-        webhookAt + 1,
-        ...handOvers.map((_, i) => webhookAt + 2 + i),
-      ]);
+      // The caller's writes sit just before the routing read-back (the last two); their outbox rows go out too.
+      const alsoAt = results.length - 2 - alsoWrite.length;
+      outboxIds = [
+        ...returnedIds(results, [
+          ...messages.outboxIndexes.map((i) => readBackAt + 1 + i),
+          ...[...webhooks, ...handOvers].map((_, i) => webhookAt + i),
+        ]),
+        ...insertedIds(results.slice(alsoAt, alsoAt + alsoWrite.length)),
+      ];
     } catch (err) {
       throw toAppError(err);
     }

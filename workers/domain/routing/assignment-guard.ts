@@ -7,10 +7,12 @@ export const OPEN_STATUS_LIST = `(${OPEN_STATUSES.map((s) => `'${s}'`).join(", "
  * than their cap. It is evaluated inside the write that assigns the lead, and libSQL runs write batches
  * one at a time, so captures and queue drains racing for the last slot can never overshoot a cap —
  * whatever their reads said before. The lead being assigned is not yet owned, so it is not counted.
+ * The count is the rep's `rep_open_leads` row, which triggers keep in step with every lead write (one row
+ * read, not a count of the rep's open leads); a rep without that row is treated as at cap, never over it.
  */
-// CASE, not OR: SQLite evaluated the count behind an OR even for an uncapped rep (measured: a rep's every open
-// lead counted on each capture); CASE runs it only when there is a cap to compare with.
+// CASE, not OR: SQLite evaluated the subquery behind an OR even for an uncapped rep; CASE reads it only when there
+// is a cap to compare with.
 export const underCap = (repParam: string) =>
-  `COALESCE((SELECT CASE WHEN r.max_open_leads IS NULL THEN 1 ELSE r.max_open_leads > (SELECT count(*) FROM lead o
-     WHERE o.workspace_id = r.workspace_id AND o.owner_rep_id = r.id AND o.status IN ${OPEN_STATUS_LIST}) END
+  `COALESCE((SELECT CASE WHEN r.max_open_leads IS NULL THEN 1 ELSE r.max_open_leads > (SELECT o.open_leads
+     FROM rep_open_leads o WHERE o.rep_id = r.id) END
    FROM rep r WHERE r.id = ${repParam}), 0)`;

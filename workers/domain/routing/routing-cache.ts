@@ -1,7 +1,6 @@
 import type { Row } from "@libsql/client/web";
 import { stmt } from "../../lib/statement";
 import type { DomainContext } from "../context";
-import { OPEN_STATUS_LIST } from "./assignment-guard";
 import type { RoutingContext } from "./routing-context";
 
 /**
@@ -26,6 +25,38 @@ export function cachedRouting(
   return { routing: hit.routing, version: hit.version };
 }
 
+// Reads of a workspace's routing context under way in this isolate.
+const loading = new Map<string, Promise<{ routing: RoutingContext; version: number }>>();
+
+/**
+ * A routing read started for `workspaceId`, noted so that captures arriving while it runs wait for it
+ * (`routingBeingRead`) instead of each reading the whole context again: an isolate's first captures, arriving
+ * together, cost one read, not one each.
+ */
+export function shareRoutingRead<T extends { routing: RoutingContext; version: number }>(
+  workspaceId: string,
+  read: Promise<T>,
+): Promise<T> {
+  loading.set(workspaceId, read);
+  const forget = () => loading.get(workspaceId) === read && loading.delete(workspaceId);
+  read.then(forget, forget);
+  return read;
+}
+
+/** The routing context another capture of this isolate is reading now, once read; null when none is (or it failed). */
+export async function routingBeingRead(
+  workspaceId: string,
+): Promise<{ routing: RoutingContext; version: number } | null> {
+  const read = loading.get(workspaceId);
+  if (!read) return null;
+  try {
+    const { routing, version } = await read;
+    return { routing, version };
+  } catch {
+    return null;
+  }
+}
+
 export function rememberRouting(ctx: DomainContext, workspaceId: string, routing: RoutingContext, version: number) {
   if (cache.size > 1000) cache.clear();
   cache.set(workspaceId, { expires: ctx.now() + ctx.config.FORM_CACHE_TTL_SECONDS * 1000, version, routing });
@@ -36,11 +67,8 @@ export function routingReadBack(workspaceId: string) {
   const args = { ws: workspaceId };
   return [
     stmt(`SELECT ${ROUTING_VERSION} AS version`, args),
-    stmt(
-      `SELECT owner_rep_id AS rep_id, count(*) AS n FROM lead
-       WHERE workspace_id = :ws AND owner_rep_id IS NOT NULL AND status IN ${OPEN_STATUS_LIST} GROUP BY owner_rep_id`,
-      args,
-    ),
+    // One row per rep (kept by triggers), where counting the workspace's open leads grew with them.
+    stmt(`SELECT rep_id, open_leads AS n FROM rep_open_leads WHERE workspace_id = :ws`, args),
   ];
 }
 

@@ -1,5 +1,16 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
-import { lead, person, pool, poolMember, rep, routingRule, routingVersion, workspace } from "../../../db/schema";
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import {
+  lead,
+  person,
+  pool,
+  poolMember,
+  rep,
+  repOpenLeads,
+  routingRule,
+  routingVersion,
+  webhookEndpoint,
+  workspace,
+} from "../../../db/schema";
 import type { RepAvailability } from "../../routing/availability";
 import { type Identity, identitiesArg } from "../capture/lead-identities";
 import type { DomainContext } from "../context";
@@ -32,6 +43,8 @@ export interface RoutingContext {
   members: Map<string, string[]>;
   rules: RoutingRule[];
   openLeads: Map<string, number>;
+  /** The events the workspace's active webhook endpoints take (a capture on a current context writes no other). */
+  webhookEvents: Set<string>;
 }
 
 export interface ExistingLeadRef {
@@ -61,7 +74,7 @@ export async function loadRoutingContext(
   const identityRank = sql`(SELECT min(j.key) FROM json_each(${id.ids}) j JOIN lead_identity li
     ON li.workspace_id = ${workspaceId} AND li.kind = json_extract(j.value, '$[0]')
       AND li.address = json_extract(j.value, '$[1]') AND li.lead_id = ${lead.id})`;
-  const [ws, reps, pools, members, rules, counts, existing, admins, version] = await db.batch([
+  const [ws, reps, pools, members, rules, counts, existing, admins, endpoints, version] = await db.batch([
     db
       .select({
         timezone: workspace.timezone,
@@ -80,12 +93,9 @@ export async function loadRoutingContext(
       .where(eq(routingRule.workspaceId, workspaceId))
       .orderBy(asc(routingRule.position), asc(routingRule.id)),
     db
-      .select({ repId: lead.ownerRepId, n: sql<number>`count(*)` })
-      .from(lead)
-      .where(
-        and(eq(lead.workspaceId, workspaceId), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])),
-      )
-      .groupBy(lead.ownerRepId),
+      .select({ repId: repOpenLeads.repId, n: repOpenLeads.openLeads })
+      .from(repOpenLeads)
+      .where(eq(repOpenLeads.workspaceId, workspaceId)),
     // Same precedence as captureLead's dedup: phone, email, then the channel identities in the order given.
     db
       .select({
@@ -116,6 +126,10 @@ export async function loadRoutingContext(
           isNull(person.revokedAt),
         ),
       ),
+    db
+      .select({ events: webhookEndpoint.events })
+      .from(webhookEndpoint)
+      .where(and(eq(webhookEndpoint.workspaceId, workspaceId), eq(webhookEndpoint.active, true))),
     // What the context is as of (see routing-cache.ts): read in the same batch, so it matches the rows above.
     db
       .select({ version: routingVersion.version })
@@ -135,7 +149,8 @@ export async function loadRoutingContext(
       pools,
       members: memberMap,
       rules,
-      openLeads: new Map(counts.map((c) => [c.repId ?? "", Number(c.n)])),
+      openLeads: new Map(counts.map((c) => [c.repId, c.n])),
+      webhookEvents: new Set(endpoints.flatMap((e) => e.events)),
     },
     existing: existing[0] ?? null,
     version: version[0]?.version ?? 0,

@@ -1,6 +1,6 @@
 import type { Channel } from "../../../../workers/channels/channel";
 import { actionLabel, encodeLeadAction, LEAD_ACTIONS } from "../../../../workers/domain/leads/lead-action-names";
-import { registerJsonRoutes } from "./routes";
+import { registerJsonConnect, registerJsonHook } from "./routes";
 import { jsonSender } from "./sender";
 
 /** The workspace's JSON endpoint: where replies and alerts go (the first one connected). */
@@ -16,7 +16,8 @@ const FIRST_ENDPOINT = (ws: string) =>
  */
 export const jsonChannel: Channel = {
   kind: "json",
-  routes: registerJsonRoutes,
+  hooks: registerJsonHook,
+  ownerRoutes: registerJsonConnect,
   sender: () => jsonSender(),
   renderActions: (ref) => LEAD_ACTIONS.map((a) => ({ id: encodeLeadAction(a, ref.leadId), label: actionLabel(a) })),
   prospect: {

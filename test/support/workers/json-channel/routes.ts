@@ -13,8 +13,8 @@ const ConnectInput = z.object({
   autoReplyText: z.string().trim().min(1).max(2000).optional(),
 });
 
-/** The owner API that connects an endpoint, and the webhook it posts to (secret in `x-json-secret`). */
-export function registerJsonRoutes(app: App) {
+/** The owner API that connects an endpoint. */
+export function registerJsonConnect(app: App) {
   app.post("/api/v1/channels/json", async (c) => {
     const parsed = ConnectInput.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) {
@@ -30,7 +30,10 @@ export function registerJsonRoutes(app: App) {
     });
     return c.json({ id, kind: "json", webhookUrl: `${new URL(c.req.url).origin}/hooks/json/${id}` }, 201);
   });
+}
 
+/** The webhook an endpoint posts to (secret in `x-json-secret`). */
+export function registerJsonHook(app: App) {
   app.post("/hooks/json/:channelId", async (c) => {
     const ctx = c.get("ctx");
     const found = await findChannelRow<{ secret?: string }>(ctx, c.req.param("channelId"), "json", (cfg) =>
