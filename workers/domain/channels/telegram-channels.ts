@@ -5,8 +5,8 @@ import type { UserFromGetMe } from "grammy/types";
 import { type ChannelConfig, channel } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { newId, randomToken } from "../../lib/ids";
-import type { DomainContext, Scope } from "../context";
-import { findChannelRow, listChannelRows } from "./channel-rows";
+import type { Scope } from "../context";
+import { listChannelRows } from "./channel-rows";
 
 /** What a Telegram channel keeps in its config JSON (the token and secret never leave the server). */
 export interface TelegramChannelConfig extends ChannelConfig {
@@ -111,11 +111,6 @@ export async function listTelegramChannels(scope: Scope) {
 
 /** What a bot's webhook needs to be served. */
 export const telegramComplete = (c: TelegramChannelConfig) => Boolean(c.token && c.secretToken && c.botInfo);
-
-/** The webhook's lookup: by id alone (the secret in the request proves which workspace it is). */
-export function findTelegramChannel(ctx: DomainContext, id: string) {
-  return findChannelRow<TelegramChannelConfig>(ctx, id, "telegram", telegramComplete);
-}
 
 /** Telegram's answer to a connect call, as our error shape: a bad token is the caller's mistake, an outage is not. */
 async function telegramCall<T>(fn: () => Promise<T>): Promise<T> {
