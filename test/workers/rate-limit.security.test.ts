@@ -117,8 +117,9 @@ describe("which client address the per-IP limit counts", () => {
   });
 });
 
-// HOOK_RATE_LIMITER in wrangler.toml.
-const HOOK_LIMIT = 3000;
+// HOOK_RATE_LIMITER: 3,000 a minute in wrangler.toml, lowered to 300 for this project (its vitest.config.ts) so that
+// the deliveries below fit in two windows however busy the machine is.
+const HOOK_LIMIT = 300;
 
 describe("rate limit on the platform webhooks", () => {
   it(`per channel: over ${HOOK_LIMIT} deliveries → 429, Retry-After, before any lookup; others pass`, async () => {
@@ -131,8 +132,8 @@ describe("rate limit on the platform webhooks", () => {
     let accepted = 0;
     let limited: Awaited<ReturnType<typeof post>> | undefined;
     // Fixed windows: a boundary in the middle restarts the count, so the first 429 comes before 2 × limit + 1.
-    for (let i = 0; i <= 2 * HOOK_LIMIT + 1 && !limited; i += 50) {
-      const batch = await Promise.all(Array.from({ length: 50 }, () => post(flooded)));
+    for (let i = 0; i <= 2 * HOOK_LIMIT + 1 && !limited; i += 20) {
+      const batch = await Promise.all(Array.from({ length: 20 }, () => post(flooded)));
       for (const res of batch) {
         if (res.status === 429) limited ??= res;
         else {
