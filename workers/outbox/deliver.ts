@@ -310,7 +310,9 @@ export async function deliverClaimed(
   const chains = new Map<string, ClaimedRow[]>();
   for (const row of rows) {
     const key = `${row.sender}:${row.recipient}:${row.leadId ?? row.id}`;
-    chains.set(key, [...(chains.get(key) ?? []), row]);
+    const chain = chains.get(key);
+    if (chain) chain.push(row);
+    else chains.set(key, [row]);
   }
   const queue = [...chains.values()];
   async function worker() {
