@@ -38,9 +38,13 @@ export function deliveryReads(channelId: string, messages: Sender[]): InStatemen
       args: { ch: channelId, phones: list(messages.map((m) => (m.from ? `+${m.from}` : null))) },
     },
     {
+      // One SELECT per kind: behind an OR of the two kinds SQLite uses only the key's workspace_id and reads every
+      // identity of the workspace (a lookup that grew with its leads); each half here is a key lookup per address.
       sql: `SELECT kind, address FROM lead_identity WHERE workspace_id = ${ws}
-            AND ((kind = 'whatsapp' AND address IN (SELECT value FROM json_each(:was)))
-              OR (kind = 'whatsapp-user' AND address IN (SELECT value FROM json_each(:waUsers))))`,
+              AND kind = 'whatsapp' AND address IN (SELECT value FROM json_each(:was))
+            UNION ALL
+            SELECT kind, address FROM lead_identity WHERE workspace_id = ${ws}
+              AND kind = 'whatsapp-user' AND address IN (SELECT value FROM json_each(:waUsers))`,
       args: {
         ch: channelId,
         was: list(messages.map((m) => m.from)),
