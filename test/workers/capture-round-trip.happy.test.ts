@@ -101,4 +101,22 @@ describe("one round trip per new lead", () => {
     expect(k4.repId).toBe(k2.repId);
     expect(await stub.counts()).toEqual({ [k1.repId!]: 1, [k2.repId!]: 2 });
   });
+
+  it("a rotation of 30 reps stores every rep's turn, and goes on exactly after reading them back", async () => {
+    const ws = await seedWorkspace({ reps: [] });
+    const stub = rotationOf(ws.id);
+    const reps = Array.from({ length: 30 }, (_, i) => `r${String(i).padStart(2, "0")}`);
+    const candidates = reps.map((repId) => ({ repId, weight: 1 }));
+    const first: string[] = [];
+    for (let i = 0; i < 30; i++) first.push((await stub.pick({ assignmentKey: `a${i}`, candidates })).repId!);
+    expect([...first].sort()).toEqual(reps);
+    expect(Object.values(await stub.counts())).toEqual(reps.map(() => 1));
+    // A release rewrites the states, so the object reads them all back: the turn handed back is the next one.
+    expect(await stub.release("a29")).toBe(true);
+    expect((await stub.pick({ assignmentKey: "b0", candidates })).repId).toBe(first[29]);
+    const second: string[] = [];
+    for (let i = 0; i < 30; i++) second.push((await stub.pick({ assignmentKey: `c${i}`, candidates })).repId!);
+    expect([...second].sort()).toEqual(reps);
+    expect(Object.values(await stub.counts())).toEqual(reps.map(() => 2));
+  });
 });

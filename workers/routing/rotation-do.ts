@@ -25,6 +25,15 @@ interface PickUndo {
   after: RepRotationState[];
 }
 
+interface RotationMemory {
+  states: Map<string, RepRotationState>;
+  /** The highest assignment seq stored; 0 before the first. */
+  seq: number;
+}
+
+// Four values per rep state.
+const STATES_PER_STATEMENT = 25;
+
 // Assignment keys are kept this long for idempotency; webhook platforms retry for at most 36 h.
 const KEEP_ASSIGNMENTS_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -34,6 +43,13 @@ const KEEP_ASSIGNMENTS_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export class Rotation extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /**
+   * `rep_state` and the last assignment's seq as stored. This object is their only writer, so after one read
+   * they are kept here: `pick` updates them once its writes went through, and anything else that writes them
+   * (`release`) or a write that failed drops them, to be read again. Weights, caps and who is eligible are not
+   * part of it: they come with every request as its candidates, so a change there needs no reload.
+   */
+  private memory: RotationMemory | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -69,29 +85,38 @@ export class Rotation extends DurableObject<Env> {
       before: picked.updated.map((s) => states.get(s.repId) ?? { repId: s.repId, current: 0, lastSeq: -1 }),
       after: picked.updated,
     };
-    this.sql.exec(
-      `INSERT INTO assignment_undo (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data`,
-      request.assignmentKey,
-      JSON.stringify(undo),
-    );
-    for (const s of picked.updated) {
+    try {
       this.sql.exec(
-        `INSERT INTO rep_state (rep_id, current, last_seq, assigned) VALUES (?, ?, ?, ?)
-         ON CONFLICT (rep_id) DO UPDATE SET current = excluded.current, last_seq = excluded.last_seq,
-           assigned = rep_state.assigned + excluded.assigned`,
-        s.repId,
-        s.current,
-        s.lastSeq,
-        s.repId === picked.repId ? 1 : 0,
+        `INSERT INTO assignment_undo (key, data) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data`,
+        request.assignmentKey,
+        JSON.stringify(undo),
       );
+      // The candidates' states, several per statement (bound values: a JSON round trip could move a REAL), within
+      // the 100 bound parameters a Durable Object's statement may have.
+      for (let i = 0; i < picked.updated.length; i += STATES_PER_STATEMENT) {
+        const part = picked.updated.slice(i, i + STATES_PER_STATEMENT);
+        this.sql.exec(
+          `INSERT INTO rep_state (rep_id, current, last_seq, assigned)
+           VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}
+           ON CONFLICT (rep_id) DO UPDATE SET current = excluded.current, last_seq = excluded.last_seq,
+             assigned = rep_state.assigned + excluded.assigned`,
+          ...part.flatMap((s) => [s.repId, s.current, s.lastSeq, s.repId === picked.repId ? 1 : 0]),
+        );
+      }
+      this.sql.exec(
+        `INSERT INTO assignment (key, rep_id, seq, at) VALUES (?, ?, ?, ?)`,
+        request.assignmentKey,
+        picked.repId,
+        seq,
+        now,
+      );
+    } catch (err) {
+      // What was written is unknown: the next pick reads the tables again.
+      this.memory = undefined;
+      throw err;
     }
-    this.sql.exec(
-      `INSERT INTO assignment (key, rep_id, seq, at) VALUES (?, ?, ?, ?)`,
-      request.assignmentKey,
-      picked.repId,
-      seq,
-      now,
-    );
+    for (const s of picked.updated) states.set(s.repId, s);
+    this.memory!.seq = seq;
     if (seq % 500 === 0) {
       this.sql.exec(`DELETE FROM assignment WHERE at < ? AND seq < ?`, now - KEEP_ASSIGNMENTS_MS, seq);
       this.sql.exec(`DELETE FROM assignment_undo WHERE key NOT IN (SELECT key FROM assignment)`);
@@ -107,6 +132,8 @@ export class Rotation extends DurableObject<Env> {
    * Returns false when nothing was picked under this key (or it was handed back already).
    */
   release(assignmentKey: string): boolean {
+    // It rewrites states and may remove the last seq: the next pick reads them again.
+    this.memory = undefined;
     const row = this.sql
       .exec<{ data: string }>(`SELECT data FROM assignment_undo WHERE key = ?`, assignmentKey)
       .toArray()[0];
@@ -144,16 +171,25 @@ export class Rotation extends DurableObject<Env> {
   }
 
   private next(request: Omit<PickRequest, "assignmentKey">) {
+    const { states, seq: last } = this.loaded();
+    const seq = last + 1;
+    const candidates =
+      request.strategy === "least-loaded" ? leastLoaded(states, request.candidates) : request.candidates;
+    return { picked: pickNext(states, candidates, seq), seq, states };
+  }
+
+  /** The rotation's state, read from storage once per instance and kept in step by `pick` (see `memory`). */
+  private loaded(): RotationMemory {
+    if (this.memory) return this.memory;
     const states = new Map<string, RepRotationState>();
     for (const row of this.sql.exec<{ rep_id: string; current: number; last_seq: number }>(
       `SELECT rep_id, current, last_seq FROM rep_state`,
     )) {
       states.set(row.rep_id, { repId: row.rep_id, current: row.current, lastSeq: row.last_seq });
     }
-    const seq = (this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0) + 1;
-    const candidates =
-      request.strategy === "least-loaded" ? leastLoaded(states, request.candidates) : request.candidates;
-    return { picked: pickNext(states, candidates, seq), seq, states };
+    const seq = this.sql.exec<{ seq: number | null }>(`SELECT max(seq) AS seq FROM assignment`).one().seq ?? 0;
+    this.memory = { states, seq };
+    return this.memory;
   }
 
   /** Assignments per rep made by this rotation (dashboard, benchmark, tests). */
