@@ -1,11 +1,19 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { measureArrivals, outboxStates, percentiles, sentOfKind } from "./arrivals";
+import { type Arrivals, measureArrivals, outboxStates, percentiles, sentOfKind } from "./arrivals";
+import { cpuPerItem, cpuSplit } from "./cpu-split";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
 import { warmUp } from "./warm-up";
 
 const LEADS = 1000;
+const SINGLE_LEADS = 100;
+const PACED_LEADS = 200;
+const PACED_RATE = 10;
+/** SAFETY_NET_DELAY_S of workers/inbound/accept-delivery.ts (not imported: that module needs the Worker's types). */
+const SAFETY_NET_DELAY_S = 60;
+/** The warm-up webhook's prospect, after every measured one. */
+const WARM_UP = LEADS + SINGLE_LEADS + PACED_LEADS;
 const PHONE_NUMBER_ID = "106540352242922";
 const APP_SECRET = "bench-app-secret-0123456789";
 /** The inbound text webhook fixture (Meta's current shape, with BSUID fields). */
@@ -58,13 +66,13 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
 
   const template = JSON.parse(readFileSync(FIXTURE, "utf8"));
   const url = `${ctx.worker.url}/hooks/whatsapp/${channel.id}`;
-  const index = new Map(Array.from({ length: LEADS }, (_, i) => [waId(i), i]));
+  const index = new Map(Array.from({ length: WARM_UP }, (_, i) => [waId(i), i]));
   const stats = async () =>
     ((await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number }).pipelineRequests;
-  // Prospect LEADS (not in `index`): its webhook warms the isolate and its auto-reply is sent before counting starts.
+  // Prospect WARM_UP (not in `index`): its webhook warms the isolate and its auto-reply is sent before counting starts.
   const warm = await warmUp(
     async () => {
-      const { body, signature } = inbound(template, LEADS);
+      const { body, signature } = inbound(template, WARM_UP);
       const res = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", "x-hub-signature-256": signature },
@@ -78,61 +86,97 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
   const before = await stats();
   // Why a webhook was not answered 200: its status and body, or the network error.
   const failures = new Map<string, number>();
-  const run = await measureArrivals(ctx, {
-    label: "speed to lead (WhatsApp)",
-    total: LEADS,
-    async send(i) {
-      const { body, signature } = inbound(template, i);
-      try {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-          body,
-        });
-        const answer = await res.text();
-        if (res.status !== 200) {
-          const why = `${res.status} ${answer.slice(0, 80)}`;
-          failures.set(why, (failures.get(why) ?? 0) + 1);
+  let lastSentAt = 0;
+  const run = (label: string, total: number, first: number, loop: { concurrency?: number; perSecond?: number }) =>
+    measureArrivals(ctx, {
+      label,
+      total,
+      first,
+      ...loop,
+      async send(i) {
+        const { body, signature } = inbound(template, i);
+        lastSentAt = Date.now();
+        try {
+          const res = await fetch(url, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+            body,
+          });
+          const answer = await res.text();
+          if (res.status !== 200) {
+            const why = `${res.status} ${answer.slice(0, 80)}`;
+            failures.set(why, (failures.get(why) ?? 0) + 1);
+          }
+          return res.status === 200;
+        } catch (err) {
+          const why =
+            err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+          failures.set(why.slice(0, 120), (failures.get(why.slice(0, 120)) ?? 0) + 1);
+          return false;
         }
-        return res.status === 200;
-      } catch (err) {
-        const why =
-          err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
-        failures.set(why.slice(0, 120), (failures.get(why.slice(0, 120)) ?? 0) + 1);
-        return false;
-      }
-    },
-    match(call) {
-      if (call.api !== "whatsapp" || call.body.type !== "text") return null;
-      return index.get(String(call.body.to)) ?? null;
-    },
-  });
+      },
+      match(call) {
+        if (call.api !== "whatsapp" || call.body.type !== "text") return null;
+        return index.get(String(call.body.to)) ?? null;
+      },
+    });
+  const split = cpuSplit(ctx.worker.pid);
+  const saturated = await run("speed to lead (WhatsApp)", LEADS, 0, {});
+  const cpu = split.take();
   // Includes the sends' own writes (claim, result) under waitUntil, as the form figure does not: the whole cost of a
   // lead. Divided by the leads whose auto-reply was sent by then (a queue still draining would otherwise flatter it).
   const requests = (await stats()) - before;
   const sentRows = (await sentOfKind(ctx, ws.id, "auto_reply")) - warmSent;
   const perLead = requests / Math.max(1, sentRows);
+  const saturatedFailures = failedWhy(failures);
+  failures.clear();
+  // The saturated run's safety-net copies reach the consumer a minute after their webhooks: wait them out, or the
+  // runs below would time the consumer's pass over 1,000 copies rather than a lead.
+  const settled = await settleSafetyNet(stats, lastSentAt);
+  // What one prospect waits when the desk is not flooded, as for the form: one webhook at a time, then a steady rate.
+  const single = await run("speed to lead (WhatsApp), one at a time", SINGLE_LEADS, LEADS, { concurrency: 1 });
+  const steady = await run("speed to lead (WhatsApp), paced", PACED_LEADS, LEADS + SINGLE_LEADS, {
+    perSecond: PACED_RATE,
+  });
+  const counts = (r: Arrivals, n: number) =>
+    `${r.received}/${n} auto-replies received, ${r.missing} missing, ${r.duplicated} duplicated, ` +
+    `${r.failed} webhooks failed`;
   return [
     {
       metric:
         `Speed to lead: WhatsApp inbound webhook → auto-reply received at the fake Graph API, p50 / p90 / ` +
-        `p99 (${LEADS.toLocaleString("en")} leads)`,
-      value: percentiles(run.latencies),
+        `p99 (${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight)`,
+      value: percentiles(saturated.latencies),
       how:
-        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), concurrency ` +
-        `${ctx.concurrency}, number connected ` +
+        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), closed loop at ` +
+        `concurrency ${ctx.concurrency} (mostly queueing: in flight / throughput), number connected ` +
         `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving ` +
         `POST /<phone-number-id>/messages ` +
-        `(waitUntil, no cron); ${run.received}/${LEADS} auto-replies received, ${run.missing} missing, ` +
-        `${run.duplicated} duplicated, ${run.failed} webhooks failed${failedWhy(failures)}; ` +
-        `auto_reply rows: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
+        `(waitUntil, no cron); ${counts(saturated, LEADS)}${saturatedFailures}; CPU per lead from /proc over this ` +
+        `run: ${cpuPerItem(cpu, LEADS)}, the bench process holding the load client, the libSQL server and the ` +
+        `fake APIs; auto_reply rows after the three runs: ${await outboxStates(ctx, ws.id, "auto_reply")}`,
+    },
+    {
+      metric: `Speed to lead (WhatsApp), one webhook at a time, p50 / p90 / p99 (${SINGLE_LEADS} leads)`,
+      value: percentiles(single.latencies),
+      how:
+        "same number and path, after the saturated run and its safety-net copies " +
+        `(${settled ? "consumed" : "still arriving after 60 polls"}); each webhook sent when the previous one answered (its ` +
+        `auto-reply may still be on its way); ${counts(single, SINGLE_LEADS)}`,
+    },
+    {
+      metric: `Speed to lead (WhatsApp), paced ${PACED_RATE} webhooks/s, p50 / p90 / p99 (${PACED_LEADS} leads)`,
+      value: percentiles(steady.latencies),
+      how:
+        `same number and path; open loop, one webhook every ${1000 / PACED_RATE} ms whatever the answers; ` +
+        `${counts(steady, PACED_LEADS)}${failedWhy(failures)}`,
     },
     {
       metric: "libSQL pipeline requests per WhatsApp lead (webhook + its auto-reply send)",
       value: perLead.toFixed(2),
       how:
-        "GET /_stats on the local server before and after the WhatsApp speed-to-lead run, divided by the leads " +
-        `whose auto-reply was sent by then (${sentRows}): the hook's channel lookup with the delivery's reads, the ` +
+        "GET /_stats on the local server before and after the saturated WhatsApp speed-to-lead run, divided by the " +
+        `leads whose auto-reply was sent by then (${sentRows}): the hook's channel lookup with the delivery's reads, the ` +
         "capture's batch after the 200, the auto-reply's claim and result. Counted after one warm-up webhook " +
         `(${warm ? "its auto-reply sent first" : "not settled in 60 s: partly counted"}): the isolate reads the ` +
         "workspace's routing context and scoring rules once, shared by the captures in flight, then keeps them. " +
@@ -141,6 +185,25 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
     },
   ];
 }
+
+/**
+ * Until the delayed copies of the webhooks sent up to `lastSentAt` have been consumed: past their delay, then until
+ * the libSQL server saw no request for 2 s (each consumer batch reads once). False when it never went quiet.
+ */
+async function settleSafetyNet(stats: () => Promise<number>, lastSentAt: number): Promise<boolean> {
+  await sleep(Math.max(0, lastSentAt + SAFETY_NET_DELAY_S * 1000 + 1000 - Date.now()));
+  let last = await stats();
+  for (let polls = 0, quiet = 0; polls < 60; polls++) {
+    await sleep(500);
+    const now = await stats();
+    quiet = now === last ? quiet + 1 : 0;
+    if (quiet === 4) return true;
+    last = now;
+  }
+  return false;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** " (3× 503 …; 1× fetch failed …)", or nothing when every webhook was answered 200. */
 const failedWhy = (failures: Map<string, number>) =>
