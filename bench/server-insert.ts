@@ -26,11 +26,66 @@ interface HttpRun {
   clientCpuUsPerRequest?: number;
   /** Requests whose lastInsertRowid was missing or another request's too. */
   wrongRowids: number;
+  /** The uncounted warm-up INSERTs before, when this client had them: their rate and client CPU. */
+  cold?: { rate: number; clientCpuUsPerRequest: number };
 }
 
 /** Missing, non-positive and repeated rowids. */
 function wrongOf(rowids: number[]): number {
   return rowids.filter((r) => !(r > 0)).length + (rowids.length - new Set(rowids).size);
+}
+
+/**
+ * INSERTs a Node client sends before the counted ones, through the same client and fetch. A fresh process
+ * runs its code in V8's baseline tiers for the first few thousand requests: over the first 2,000 of a run, the
+ * client spent about 700 µs of CPU per request and the server 310, and after 3,000 the same ones 370–400 and
+ * 180 (same run, load 4), so a count without them measured the JIT warming up, not the request path.
+ */
+const NODE_WARM_UP = 3_000;
+
+interface PoolRun {
+  rate: number;
+  failed: number;
+  latencies: number[];
+  wrongRowids: number;
+  serverCpuMs: number;
+  ownCpuMs: number;
+}
+
+/** `count` INSERTs through `client` at the bench concurrency, rows `from` on, with both processes' CPU. */
+async function insertRun(
+  ctx: BenchContext,
+  client: ReturnType<typeof createClient>,
+  label: string,
+  from: number,
+  count: number,
+  serverCpuMs: () => number,
+): Promise<PoolRun> {
+  const rowids = new Set<number>();
+  let wrongRowids = 0;
+  const cpuBefore = serverCpuMs();
+  const ownBefore = ownCpuMs();
+  const run = await runPool(
+    count,
+    ctx.concurrency,
+    async (i) => {
+      const n = from + i;
+      const rs = await client.execute({ sql: INSERT, args: [`${label} ${n}`, `${label}-${n}@bench.test`, n] });
+      const rowid = Number(rs.lastInsertRowid);
+      if (!(rowid > 0) || rowids.has(rowid)) wrongRowids++;
+      rowids.add(rowid);
+      return true;
+    },
+    (done) => ctx.progress.update(`server INSERT (${label})`, `${done}/${count} requests`),
+  );
+  return {
+    rate: (count - run.failed) / (run.wallMs / 1000),
+    failed: run.failed,
+    latencies: run.latencies,
+    wrongRowids,
+    serverCpuMs: serverCpuMs() - cpuBefore,
+    ownCpuMs: ownCpuMs() - ownBefore,
+  };
 }
 
 async function insertOverHttp(
@@ -41,32 +96,17 @@ async function insertOverHttp(
   fetch?: (input: Request) => Promise<Response>,
 ): Promise<HttpRun> {
   const client = createClient({ url, intMode: "number", ...(fetch ? { fetch } : {}) });
-  const rowids = new Set<number>();
-  let wrongRowids = 0;
-  const cpuBefore = serverCpuMs();
-  const ownBefore = ownCpuMs();
-  const run = await runPool(
-    ctx.leads,
-    ctx.concurrency,
-    async (i) => {
-      const rs = await client.execute({ sql: INSERT, args: [`${label} ${i}`, `${label}-${i}@bench.test`, i] });
-      const rowid = Number(rs.lastInsertRowid);
-      if (!(rowid > 0) || rowids.has(rowid)) wrongRowids++;
-      rowids.add(rowid);
-      return true;
-    },
-    (done) => ctx.progress.update(`server INSERT (${label})`, `${done}/${ctx.leads} requests`),
-  );
-  const cpuMs = serverCpuMs() - cpuBefore;
-  const ownMs = ownCpuMs() - ownBefore;
+  const cold = await insertRun(ctx, client, `${label} warm-up`, 0, NODE_WARM_UP, serverCpuMs);
+  const run = await insertRun(ctx, client, label, NODE_WARM_UP, ctx.leads, serverCpuMs);
   client.close();
   return {
-    rate: (ctx.leads - run.failed) / (run.wallMs / 1000),
-    failed: run.failed,
+    rate: run.rate,
+    failed: run.failed + cold.failed,
     p50: percentile(run.latencies, 50),
-    serverCpuUsPerRequest: (cpuMs * 1000) / ctx.leads,
-    clientCpuUsPerRequest: (ownMs * 1000) / ctx.leads,
-    wrongRowids,
+    serverCpuUsPerRequest: (run.serverCpuMs * 1000) / ctx.leads,
+    clientCpuUsPerRequest: (run.ownCpuMs * 1000) / ctx.leads,
+    wrongRowids: run.wrongRowids + cold.wrongRowids,
+    cold: { rate: cold.rate, clientCpuUsPerRequest: (cold.ownCpuMs * 1000) / NODE_WARM_UP },
   };
 }
 
@@ -150,6 +190,7 @@ async function insertFromProcesses(ctx: BenchContext, url: string, serverCpuMs: 
       String(Math.min(per, ctx.leads - p * per)),
       String(Math.max(1, Math.round(ctx.concurrency / CLIENT_PROCESSES))),
       `process ${p}`,
+      String(Math.ceil(NODE_WARM_UP / CLIENT_PROCESSES)),
     ]),
   );
   ctx.progress.update("server INSERT (client processes)", `starting ${CLIENT_PROCESSES} processes`);
@@ -209,12 +250,19 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
 
   const localRate = ctx.leads / (localMs / 1000);
   const n = ctx.leads.toLocaleString("en");
+  const warm = NODE_WARM_UP.toLocaleString("en");
+  const coldText = (r: HttpRun) =>
+    r.cold
+      ? `; before them ${warm} warm-up INSERTs through the same client: ${r.cold.rate.toFixed(0)} req/s, ` +
+        `client CPU ${r.cold.clientCpuUsPerRequest.toFixed(0)} µs/request`
+      : "";
   const outcome = (r: HttpRun, client?: string) =>
     `${r.failed} failed, ${r.wrongRowids} wrong lastInsertRowid; p50 ${r.p50.toFixed(1)} ms; ` +
     `server CPU ${r.serverCpuUsPerRequest.toFixed(0)} µs/request` +
     (client && r.clientCpuUsPerRequest !== undefined
       ? `, ${client} CPU ${r.clientCpuUsPerRequest.toFixed(0)} µs/request`
-      : "");
+      : "") +
+    coldText(r);
   const ratio = (kept.rate / localRate).toFixed(2);
   return [
     {
@@ -222,22 +270,23 @@ export async function measureServerInsert(ctx: BenchContext): Promise<ResultRow[
       value: `${kept.rate.toFixed(0)} req/s vs ${localRate.toFixed(0)} inserts/s (${ratio})`,
       how:
         `${n} INSERTs each way on one fresh file: the server in its own process, @libsql/client/web at ` +
-        `concurrency ${ctx.concurrency} with a kept-alive node:net fetch (${outcome(kept, "client process")}), then libsql ` +
-        "in-process, autocommit, WAL, synchronous=NORMAL",
+        `concurrency ${ctx.concurrency} with a kept-alive node:net fetch, counted after ${warm} warm-up INSERTs ` +
+        `(${outcome(kept, "client process")}), then libsql in-process, autocommit, WAL, synchronous=NORMAL`,
     },
     {
       metric: `Local libSQL server, load from ${CLIENT_PROCESSES} client processes`,
       value: `${split.rate.toFixed(0)} req/s`,
       how:
         `${n} more INSERTs on the same server: the same client and fetch in ${CLIENT_PROCESSES} processes of ` +
-        `their own, concurrency ${ctx.concurrency} in all, started together once each was up: ${outcome(split)}`,
+        `their own, concurrency ${ctx.concurrency} in all, started together once each was up and had sent its ` +
+        `share of ${warm} warm-up INSERTs: ${outcome(split)}`,
     },
     {
       metric: "Local libSQL server through Node's global fetch",
       value: `${global.rate.toFixed(0)} req/s`,
       how:
         `${n} more INSERTs on the same server, same client library and concurrency, Node's own fetch ` +
-        `(undici): ${outcome(global, "client process")}`,
+        `(undici), counted after ${warm} warm-up INSERTs: ${outcome(global, "client process")}`,
     },
     {
       metric: "Local libSQL server, client in workerd vs the engine in-process",

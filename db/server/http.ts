@@ -69,11 +69,14 @@ export function createRequestHandler(deps: HttpDeps): HttpHandler {
 
   const ok: Route = (_req, res) => res.send(200, TEXT_HEADERS);
 
-  const pipeline: Route = async (req, res) => {
+  const pipeline: Route = (req, res) => {
     requireAuth(req);
     const body = decodePipelineBody(readBody(req, deps.maxBodyBytes));
     deps.stats.pipelineRequests++;
-    sendJson(res, 200, await handlePipeline(deps.registry, body));
+    const answer = handlePipeline(deps.registry, body);
+    if (!(answer instanceof Promise)) return sendJson(res, 200, answer);
+    // Inline callback: tsx (which runs this server) wraps every named closure in a __name() call.
+    return answer.then((a) => sendJson(res, 200, a));
   };
 
   const cursor: Route = async (req, res) => {

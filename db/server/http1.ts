@@ -6,13 +6,15 @@
 // and the connection closed, never guessed at.
 
 import { createServer, type Server, type Socket } from "node:net";
+import { HeadCache, ProtocolError } from "./http1-head";
 
 export interface HttpRequest {
   method: string;
   /** The request target as sent (path and query). */
   url: string;
-  /** Lower-case names; a repeated header keeps its last value (none of ours may repeat). */
-  headers: Record<string, string>;
+  /** Lower-case names; a repeated header keeps its last value (none of ours may repeat). Shared by every
+   * request that sent the same head, so never changed. */
+  headers: Readonly<Record<string, string>>;
   body: Buffer;
   /** The body was over maxBodyBytes: it was read and dropped, `body` is empty. */
   bodyTooLarge: boolean;
@@ -124,19 +126,10 @@ export class HttpResponse {
   }
 }
 
-class ProtocolError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface Pending {
   method: string;
   url: string;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   keepAlive: boolean;
   chunkedOk: boolean;
   /** Bytes still to read of a Content-Length body; -1 while reading a chunked one. */
@@ -162,6 +155,7 @@ class HttpConnection {
     private readonly socket: Socket,
     private readonly handler: HttpHandler,
     private readonly opts: Http1Options,
+    private readonly heads: HeadCache,
   ) {
     socket.setNoDelay(true);
     socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
@@ -228,58 +222,22 @@ class HttpConnection {
     const end = data.indexOf(HEAD_END, start);
     if (end < 0) return start;
     if (end - start > MAX_HEAD_BYTES) throw new ProtocolError(431, "Request head too large");
-    const lines = data.toString("latin1", start, end).split("\r\n");
-    const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.([01])$/.exec(lines[0]!);
-    if (requestLine === null) throw new ProtocolError(400, "Malformed request line");
-    const [, method, url, minor] = requestLine as unknown as [string, string, string, string];
-    // No prototype: a header named __proto__ is just a header.
-    const headers: Record<string, string> = Object.create(null);
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(":");
-      // No name, or a folded continuation line (obsolete, and a smuggling vector).
-      if (colon <= 0 || line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) {
-        throw new ProtocolError(400, "Malformed header line");
-      }
-      const name = line.slice(0, colon).toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === "content-length" && headers[name] !== undefined && headers[name] !== value) {
-        throw new ProtocolError(400, "Conflicting Content-Length headers");
-      }
-      headers[name] = value;
-    }
-
-    const http10 = minor === "0";
-    const connection = (headers.connection ?? "").toLowerCase();
-    const keepAlive = http10 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
-    const te = headers["transfer-encoding"];
-    const cl = headers["content-length"];
-    let remaining = 0;
-    if (te !== undefined) {
-      if (cl !== undefined) throw new ProtocolError(400, "Both Content-Length and Transfer-Encoding");
-      if (te.toLowerCase() !== "chunked") throw new ProtocolError(501, `Transfer-Encoding ${te} is not supported`);
-      remaining = -1;
-    } else if (cl !== undefined) {
-      if (!/^\d{1,15}$/.test(cl)) throw new ProtocolError(400, "Invalid Content-Length");
-      remaining = Number(cl);
-    }
-    if ((headers.expect ?? "").toLowerCase() === "100-continue" && !http10) {
-      this.write("HTTP/1.1 100 Continue\r\n\r\n");
-    }
+    const head = this.heads.parse(data.toString("latin1", start, end));
+    if (head.expectContinue) this.write("HTTP/1.1 100 Continue\r\n\r\n");
     this.pending = {
-      method,
-      url,
-      headers,
-      keepAlive,
-      chunkedOk: !http10,
-      remaining,
+      method: head.method,
+      url: head.url,
+      headers: head.headers,
+      keepAlive: head.keepAlive,
+      chunkedOk: head.chunkedOk,
+      remaining: head.length,
       chunkLeft: -1,
       trailers: false,
       parts: [],
       size: 0,
     };
     const used = end + HEAD_END.length;
-    if (remaining === 0) this.dispatch(this.pending);
+    if (head.length === 0) this.dispatch(this.pending);
     return used;
   }
 
@@ -360,11 +318,12 @@ export interface Http1Server {
 
 export function createHttp1Server(handler: HttpHandler, opts: Http1Options): Http1Server {
   const sockets = new Set<Socket>();
+  const heads = new HeadCache();
   // Half-open allowed: a client may send its request and then end its side, and still read the answer.
   const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    new HttpConnection(socket, handler, opts);
+    new HttpConnection(socket, handler, opts, heads);
   });
   return {
     server,

@@ -57,26 +57,63 @@ function handleRequest(stream: Stream, raw: unknown): StreamResponse | Promise<S
   }
 }
 
-export async function handlePipeline(registry: StreamRegistry, body: PipelineReqBody): Promise<PipelineRespBody> {
+/**
+ * Not async: when every request of the pipeline answers in this turn (an execute and a close, as a client's
+ * single statement sends them), so does the pipeline, without a promise or a microtask per layer.
+ */
+export function handlePipeline(
+  registry: StreamRegistry,
+  body: PipelineReqBody,
+): PipelineRespBody | Promise<PipelineRespBody> {
   const stream = registry.checkout(body.baton);
+  let out: PipelineRespBody | Promise<PipelineRespBody>;
   try {
-    return await stream.exclusive(async () => {
-      const results: StreamResult[] = [];
-      // In order, and every request runs even when an earlier one failed (HTTP_V2_SPEC.md).
-      for (const raw of body.requests) {
-        try {
-          const response = handleRequest(stream, raw);
-          results.push({ type: "ok", response: response instanceof Promise ? await response : response });
-        } catch (e) {
-          results.push({ type: "error", error: toProtoError(e) });
-        }
-      }
-      return { baton: registry.checkin(stream), base_url: null, results };
-    });
+    out = stream.exclusive(() => runRequests(registry, stream, body.requests, [], 0));
   } catch (e) {
     registry.discard(stream);
     throw e;
   }
+  if (!(out instanceof Promise)) return out;
+  return out.catch((e: unknown) => {
+    registry.discard(stream);
+    throw e;
+  });
+}
+
+/**
+ * Runs `requests` from `from` on, in order, and every one even when an earlier one failed (HTTP_V2_SPEC.md);
+ * the first that has to wait turns the rest into a continuation of its promise.
+ */
+function runRequests(
+  registry: StreamRegistry,
+  stream: Stream,
+  requests: unknown[],
+  results: StreamResult[],
+  from: number,
+): PipelineRespBody | Promise<PipelineRespBody> {
+  for (let i = from; i < requests.length; i++) {
+    let response: StreamResponse | Promise<StreamResponse>;
+    try {
+      response = handleRequest(stream, requests[i]);
+    } catch (e) {
+      results.push({ type: "error", error: toProtoError(e) });
+      continue;
+    }
+    if (response instanceof Promise) {
+      return response.then(
+        (r) => {
+          results.push({ type: "ok", response: r });
+          return runRequests(registry, stream, requests, results, i + 1);
+        },
+        (e: unknown) => {
+          results.push({ type: "error", error: toProtoError(e) });
+          return runRequests(registry, stream, requests, results, i + 1);
+        },
+      );
+    }
+    results.push({ type: "ok", response });
+  }
+  return { baton: registry.checkin(stream), base_url: null, results };
 }
 
 /**

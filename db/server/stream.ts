@@ -48,13 +48,27 @@ export class Stream implements BatchEnv {
   /**
    * Runs `fn` after everything queued before it. The baton already keeps a well-behaved client to one
    * request at a time, but a cursor hands out its next baton before it has finished, and the idle timer
-   * must never fire while work is in flight.
+   * must never fire while work is in flight. With nothing queued (a new stream, as for nearly every
+   * request) `fn` runs now, and an `fn` that finishes in this turn gives its result back without a promise.
    */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  exclusive<T>(fn: () => T | Promise<T>): T | Promise<T> {
     this.pending++;
     this.disarm();
-    // Nothing queued (a new stream, as for nearly every request): start now rather than a turn later.
-    const run = this.pending === 1 ? fn() : this.tail.then(fn);
+    if (this.pending > 1) return this.queued(this.tail.then(fn));
+    let result: T | Promise<T>;
+    try {
+      result = fn();
+    } catch (e) {
+      this.settled();
+      throw e;
+    }
+    if (result instanceof Promise) return this.queued(result);
+    this.settled();
+    return result;
+  }
+
+  /** Work still running: the next piece waits for it, and it counts as pending until it settles. */
+  private queued<T>(run: Promise<T>): Promise<T> {
     // Inline callbacks: tsx (which runs this server) wraps every named closure in a __name() call.
     this.tail = run.then(
       () => this.settled(),

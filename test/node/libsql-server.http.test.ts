@@ -111,6 +111,30 @@ describe("HTTP/1.1", () => {
     }
   });
 
+  it("judges every request by its own head when heads repeat, differ in one value, or outnumber those kept", async () => {
+    const server = await startTestServer({ authToken: "secret" });
+    const good = "authorization: Bearer secret\r\n";
+    const bad = "authorization: Bearer secreT\r\n";
+    const select = (n: number) => post("/v2/pipeline", pipelineBody(`SELECT ${n} AS n`), good);
+    // More distinct heads than the server keeps parsed, so the cache is emptied along the way.
+    const many = Array.from({ length: 300 }, (_, i) => `GET /health HTTP/1.1\r\nhost: x\r\nx-n: ${i}\r\n\r\n`);
+    const stream = [
+      select(1),
+      select(1),
+      post("/v2/pipeline", pipelineBody("SELECT 1 AS n"), bad),
+      select(1),
+      select(123456),
+      ...many,
+      post("/v2/pipeline", pipelineBody("SELECT 1 AS n"), bad),
+      select(7),
+      close,
+    ];
+    const got = answers(await raw(server.url, [stream.join("")]));
+    expect(got.map((a) => a.status)).toEqual([200, 200, 401, 200, 200, ...many.map(() => 200), 401, 200, 200]);
+    const value = (a: RawAnswer) => JSON.parse(a.body).results[0].response.result.rows[0][0].value;
+    expect([got[0]!, got[1]!, got[3]!, got[4]!, got[306]!].map(value)).toEqual(["1", "1", "1", "123456", "7"]);
+  });
+
   it("reads chunked bodies (with extensions and trailers) and answers Expect: 100-continue first", async () => {
     const server = await startTestServer();
     const body = pipelineBody("SELECT 42 AS answer");
