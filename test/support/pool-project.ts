@@ -49,6 +49,9 @@ export function workersProject(opts: { name: string; include: string[]; configPa
       testTimeout: 120_000,
       // Files share one libSQL server and some tests count its requests: run files one after another.
       fileParallelism: false,
+      // One workerd for all of a project's files, the Worker's modules loaded once: a fresh workerd per file cost
+      // more than most files' tests (631 s of gaps between 94 files in one full run, 9 s without; docs/testing.md).
+      isolate: false,
       // Every file loads the Worker afresh, module by module over the pool's socket: several hundred small
       // modules of these packages cost more than the tests of most files. Pre-bundled, each is one module.
       deps: {
