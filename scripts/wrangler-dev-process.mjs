@@ -2,8 +2,9 @@
  * `wrangler dev` for the local stack, through wrangler's own dev server API (`unstable_startWorker`, what the
  * `wrangler dev` command runs) with one difference: no DevTools inspector. Spawned by scripts/wrangler-dev.ts
  * with its options (`WranglerDevOptions` there) as one JSON argument; SIGINT or SIGTERM stops it and its workerd
- * processes. Plain JavaScript so that Node loads it without tsx, whose loader cost wrangler's start-up seconds
- * of CPU more.
+ * processes, and so does the end of its stdin (the parent's end of that pipe closes when the parent exits, even
+ * killed). Plain JavaScript so that Node loads it without tsx, whose loader cost wrangler's start-up seconds of CPU
+ * more.
  *
  * Why not the command: `wrangler dev` always starts its inspector proxy, which enables the Network domain on the
  * Worker's isolate and, for every event it then gets (four per subrequest: libSQL, Telegram, WhatsApp), makes
@@ -42,3 +43,7 @@ async function stop() {
 }
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
+// Our parent holds the other end of stdin: when it is gone, so are we.
+process.stdin.on("end", () => void stop());
+process.stdin.on("close", () => void stop());
+process.stdin.resume();

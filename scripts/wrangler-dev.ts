@@ -47,7 +47,9 @@ export async function startWrangler(opts: {
   // is the level of wrangler's own logger, which the command's --log-level set.
   const child = spawn(process.execPath, [resolve("scripts/wrangler-dev-process.mjs"), JSON.stringify(options)], {
     env: { ...offlineWranglerEnv(), WRANGLER_LOG: options.logLevel },
-    stdio: ["ignore", opts.quiet ? "ignore" : "inherit", "inherit"],
+    // A pipe the child only watches: it closes when this process ends, however it ends (a killed test run's
+    // global teardown never runs), and the child then stops its workerd instead of outliving us.
+    stdio: ["pipe", opts.quiet ? "ignore" : "inherit", "inherit"],
   });
   opts.onSpawn?.(() => child.kill("SIGINT"));
   const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));

@@ -14,7 +14,13 @@ process.env.XDG_CONFIG_HOME ??= `${root}.config`;
  * the host-side fakes and its database at the project's own libSQL server (`viaFaultProxy`: behind the proxy
  * tests can take down, test/support/fault-proxy.ts).
  */
-export function workersProject(opts: { name: string; include: string[]; configPath: string; viaFaultProxy?: boolean }) {
+export function workersProject(opts: {
+  name: string;
+  include: string[];
+  configPath: string;
+  groupOrder: number;
+  viaFaultProxy?: boolean;
+}) {
   return defineProject({
     // Pre-bundled dependencies live in the checkout, not in node_modules (which worktrees may share).
     cacheDir: `${root}.cache/vite`,
@@ -49,8 +55,13 @@ export function workersProject(opts: { name: string; include: string[]; configPa
       testTimeout: 120_000,
       // Files share one libSQL server and some tests count its requests: run files one after another.
       fileParallelism: false,
-      // Every file loads the Worker afresh, module by module over the pool's socket: several hundred small
-      // modules of these packages cost more than the tests of most files. Pre-bundled, each is one module.
+      // One workerd for all of a project's files, the Worker's modules loaded once: a fresh workerd per file cost
+      // more than most files' tests (631 s of gaps between 94 files in one full run, 9 s without; docs/testing.md).
+      isolate: false,
+      // vitest hands all of a non-isolated project's files to one worker only when no other project shares its group.
+      sequence: { groupOrder: opts.groupOrder },
+      // The Worker loads module by module over the pool's socket: several hundred small modules of these packages,
+      // pre-bundled, are one module each.
       deps: {
         optimizer: {
           ssr: {

@@ -5,6 +5,7 @@ import { workersProject } from "../support/pool-project";
 export default workersProject({
   name: "workers-queue",
   include: ["test/workers-queue/**/*.test.ts"],
+  groupOrder: 2,
   configPath: "./wrangler.toml",
   viaFaultProxy: true,
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { workersProject } from "../support/pool-project";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -13,11 +13,18 @@ const inline = readFileSync(`${root}wrangler.toml`, "utf8")
   .replace(/(name = "HOOK_RATE_LIMITER"\n[^\n]*\nsimple = \{ limit = )3000,/, "$1300,");
 if (inline.includes('"INBOUND"')) throw new Error("wrangler.toml: the inbound queue block lost its BEGIN/END lines");
 if (!inline.includes("limit = 300,")) throw new Error("wrangler.toml: HOOK_RATE_LIMITER is no longer 3000 a minute");
-mkdirSync(`${root}.wrangler/test`, { recursive: true });
-writeFileSync(`${root}.wrangler/test/wrangler.inline.toml`, inline);
+// `npm test` loads this config in two vitest processes at once: write a whole new file and rename it over the old,
+// so neither can read a half-written one.
+const target = `${root}.wrangler/test/wrangler.inline.toml`;
+if (!existsSync(target) || readFileSync(target, "utf8") !== inline) {
+  mkdirSync(`${root}.wrangler/test`, { recursive: true });
+  writeFileSync(`${target}.${process.pid}`, inline);
+  renameSync(`${target}.${process.pid}`, target);
+}
 
 export default workersProject({
   name: "workers",
   include: ["test/workers/**/*.test.ts"],
+  groupOrder: 1,
   configPath: "./.wrangler/test/wrangler.inline.toml",
 });

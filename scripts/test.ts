@@ -1,0 +1,66 @@
+/**
+ * `npm test`: every project, in two vitest processes side by side.
+ * The workerd projects run their files one after another against one libSQL server (tests count its requests),
+ * and vitest runs one project group at a time; the Node and Chromium projects use their own servers, so they
+ * run beside them instead of after them (docs/testing.md, "Time"). Each line is prefixed with its lane.
+ * `npm test -- <vitest arguments>` (a file, `--project browser`, …) runs one plain `vitest run` with them.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+
+const vitest = new URL("../node_modules/vitest/vitest.mjs", import.meta.url).pathname;
+const args = process.argv.slice(2);
+
+const LANES: Record<string, string[]> = {
+  workerd: ["--project", "workers", "--project", "workers-queue"],
+  "node+browser": ["--project", "node", "--project", "browser"],
+};
+
+function run(lane: string | null, extra: string[]): Promise<number> {
+  const child: ChildProcess = spawn(process.execPath, [vitest, "run", ...extra], {
+    stdio: lane === null ? "inherit" : ["ignore", "pipe", "pipe"],
+    // Piped output is not a terminal: keep vitest's colours when ours is one.
+    env: process.stdout.isTTY && lane !== null ? { ...process.env, FORCE_COLOR: "1" } : process.env,
+  });
+  children.push(child);
+  if (lane !== null) {
+    const tag = `${lane.padEnd(12)} │ `;
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      const out = stream === child.stdout ? process.stdout : process.stderr;
+      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) =>
+        out.write(`${tag}${line}\n`),
+      );
+    }
+  }
+  return new Promise((resolve) => {
+    child.on("error", (err) => {
+      console.error(`${lane ?? "vitest"}: ${err.message}`);
+      resolve(1);
+    });
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const children: ChildProcess[] = [];
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal);
+  });
+}
+
+if (args.length > 0) {
+  process.exitCode = await run(null, args);
+} else {
+  const started = performance.now();
+  const names = Object.keys(LANES);
+  const codes = await Promise.all(names.map((lane) => run(lane, LANES[lane] ?? [])));
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  const failed = names.filter((_, i) => codes[i] !== 0);
+  console.log(
+    failed.length === 0
+      ? `\nnpm test: both lanes passed in ${seconds} s`
+      : `\nnpm test: failed in ${failed.join(" and ")} (${seconds} s); the lines prefixed with its name say why`,
+  );
+  process.exitCode = failed.length === 0 ? 0 : 1;
+}
