@@ -253,6 +253,18 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
 }
 
 /**
+ * Gives back a claimed row that was not tried: its claim's attempt is undone (it must not move the row towards
+ * `dead`), and it is due no earlier than the chain's earlier row it waits for, so one claim takes both again.
+ */
+function holdStatement(row: ClaimedRow, dueAt: number, now: number): InStatement {
+  return {
+    sql: `UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, due_at = MAX(due_at, :due), updated_at = :now
+          WHERE id = :id AND lease_until = :lease`,
+    args: { id: row.id, lease: row.leaseUntil, due: dueAt, now },
+  };
+}
+
+/**
  * A sequence step that could not be delivered ends its enrolment when the workspace's policy says `stop`
  * (the default); with `skip` the enrolment goes on to its next step. Only once this row is really failed.
  */
@@ -286,6 +298,8 @@ export interface DeliveryReport {
   retried: number;
   failed: number;
   skipped: number;
+  /** Claimed but not tried: an earlier row of their chain was rescheduled, so they wait for it. */
+  held: number;
 }
 
 /**
@@ -298,7 +312,7 @@ export async function deliverClaimed(
   rows: ClaimedRow[],
   loaded?: Map<string, RowContext>,
 ): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0, held: 0 };
   if (rows.length === 0) return report;
   const ids = rows.map((r) => r.id);
   const context =
@@ -316,19 +330,33 @@ export async function deliverClaimed(
   }
   const queue = [...chains.values()];
   async function worker() {
-    for (let chain = queue.shift(); chain; chain = queue.shift()) for (const row of chain) await sendAndRecord(row);
+    for (let chain = queue.shift(); chain; chain = queue.shift()) {
+      for (const [i, row] of chain.entries()) {
+        const retryAt = await sendAndRecord(row);
+        if (retryAt === undefined) continue;
+        // Rescheduled: the rest of its chain waits for it (the claim holds them back until it is settled) and
+        // goes with it, in the same retry message; a row that finally failed (dead) lets them go now.
+        const held = chain.slice(i + 1);
+        statements.push(...held.map((r) => holdStatement(r, retryAt, ctx.now())));
+        retries.get(retryAt)!.push(...held.map((r) => r.id));
+        report.held += held.length;
+        break;
+      }
+    }
   }
-  async function sendAndRecord(row: ClaimedRow) {
+  /** Sends and records one row; the time it is due again when it was rescheduled. */
+  async function sendAndRecord(row: ClaimedRow): Promise<number | undefined> {
     const outcome = await sendOne(row, context.get(row.id), senders, ctx.channels, ctx.now());
     const now = ctx.now();
     const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
-    if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS)
-      retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
     statements.push(...record(row, outcome, now, retryAt, context.get(row.id)?.leadName ?? null));
     if (outcome.status === "ok") report.sent++;
     else if (outcome.status === "retry") report.retried++;
     else if (outcome.status === "permanent") report.failed++;
     else report.skipped++;
+    if (outcome.status !== "retry" || row.attempts >= MAX_ATTEMPTS) return undefined;
+    retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
+    return retryAt;
   }
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
   const results = await ctx.database.client.batch(statements, "write");
@@ -343,6 +371,7 @@ export async function deliverClaimed(
     report.retried += more.retried;
     report.failed += more.failed;
     report.skipped += more.skipped;
+    report.held += more.held;
   }
   return report;
 }
