@@ -24,7 +24,7 @@ function recording(): { ctx: DomainContext; repMessageKinds: unknown[][] } {
   return { ctx, repMessageKinds };
 }
 
-async function alertsOf(workspaceId: string) {
+async function alertedChats(workspaceId: string) {
   const rs = await testDb().execute({
     sql: `SELECT recipient FROM outbox WHERE workspace_id = ? AND kind = 'rep_alert' ORDER BY id`,
     args: [workspaceId],
@@ -32,35 +32,45 @@ async function alertsOf(workspaceId: string) {
   return rs.rows.map((r) => String(r.recipient));
 }
 
+const setChat = async (key: string, repId: string, chat: string) => {
+  const patched = await call<RepJson>("PATCH", `/api/v1/reps/${repId}`, { key, body: { telegramChatId: chat } });
+  expect(patched.status, patched.text).toBe(200);
+};
+
 describe("a capture's rep alert statements", () => {
-  it("are left out when the current routing context says the owner has no address, and kept once they have one", async () => {
-    const ws = await seedWorkspace({ reps: ["Ana"] });
+  it("are left out when the current routing context says the owner has no address, and kept for one who has", async () => {
+    const ws = await seedWorkspace({ reps: ["Ana", "Ben"] });
     await addTelegramChannel(ws.id, {});
-    const [ana] = ws.reps;
+    const [ana, ben] = ws.reps.map((r) => r.id) as [string, string];
+    const benChat = uniqueChatId();
+    await setChat(ws.key, ben, benChat);
     const { ctx, repMessageKinds } = recording();
-    const capture = () =>
-      captureLead(
+    const capture = async () => {
+      const { assignment } = await captureLead(
         { ctx, workspace: { id: ws.id, defaultCountry: "US" }, actor: { type: "api" } },
         { source: "api", email: uniqueEmail(), name: "Rae" },
       );
+      return { owner: assignment.ownerRepId, kinds: repMessageKinds.at(-1) };
+    };
 
-    // The first capture reads the routing context; the second decides on it, cached: Ana has no chat.
-    expect((await capture()).assignment.ownerRepId).toBe(ana!.id);
-    expect((await capture()).assignment.ownerRepId).toBe(ana!.id);
-    expect(repMessageKinds.at(-1)).toEqual([]);
-    expect(await alertsOf(ws.id)).toEqual([]);
+    // The first capture reads the routing context; the next ones decide on it, cached, and take turns: Ana has
+    // no chat (no alert statements), Ben has one (his alert is written).
+    await capture();
+    const cached = [await capture(), await capture(), await capture()];
+    expect(new Set(cached.map((c) => c.owner))).toEqual(new Set([ana, ben]));
+    for (const c of cached) {
+      if (c.owner === ana) expect(c.kinds).toEqual([]);
+      else expect(c.kinds).toContain("rep_alert");
+    }
+    const benAlerts = (await alertedChats(ws.id)).length;
+    expect(await alertedChats(ws.id)).toEqual(Array(benAlerts).fill(benChat));
+    expect(benAlerts).toBeGreaterThanOrEqual(1);
 
-    // Ana's chat id is set: the cached context is no longer current, so the next capture alerts her, and so does
-    // the one after it, on the context read again.
-    const chat = uniqueChatId();
-    const patched = await call<RepJson>("PATCH", `/api/v1/reps/${ana!.id}`, {
-      key: ws.key,
-      body: { telegramChatId: chat },
-    });
-    expect(patched.status, patched.text).toBe(200);
-    await capture();
-    await capture();
-    expect(repMessageKinds.at(-1)).toContain("rep_alert");
-    expect(await alertsOf(ws.id)).toEqual([chat, chat]);
+    // Ana's chat id is set: the cached context is no longer current, so from the next capture on she is alerted too.
+    const anaChat = uniqueChatId();
+    await setChat(ws.key, ana, anaChat);
+    for (let i = 0; i < 4; i++) await capture();
+    const after = (await alertedChats(ws.id)).slice(benAlerts);
+    expect(after.sort()).toEqual([anaChat, anaChat, benChat, benChat].sort());
   });
 });

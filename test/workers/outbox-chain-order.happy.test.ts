@@ -4,6 +4,7 @@ import { captureLead } from "../../workers/domain/capture/capture-lead";
 import type { DomainContext } from "../../workers/domain/context";
 import { newId } from "../../workers/lib/ids";
 import { MAX_ATTEMPTS } from "../../workers/outbox/backoff";
+import { claimWithContext, deliverClaimed } from "../../workers/outbox/deliver";
 import { sendNow } from "../../workers/outbox/send-now";
 import { createSenders } from "../../workers/outbox/senders";
 import { seedWorkspace, testDb } from "../support/workers/harness";
@@ -122,6 +123,31 @@ describe("outbox: messages about one lead to one chat keep their order through r
     await sweep(at(t0 + 2 * MIN));
     await sweep(at(t0 + 3 * MIN));
     expect(await texts(chat)).toEqual(["First 429", "About another lead 200", "First 200", "Second 200"]);
+  });
+
+  it("a message written while the earlier one is in flight goes out right after it, without a cron run", async () => {
+    const ws = await seedWorkspace();
+    await addTelegramChannel(ws.id, { autoReplyText: "First" });
+    const chat = uniqueChatId();
+    const lead = await telegramLead(ws.id, chat);
+    const t0 = Date.now() + MIN;
+    const ctx = at(t0);
+    const senders = createSenders(ctx.config, ctx.channels);
+    // A run has claimed the first message and not sent it yet.
+    const inFlight = await claimWithContext(ctx, ["telegram"], [(await outboxFor(lead.id))[0]!.id]);
+    expect(inFlight.rows).toHaveLength(1);
+
+    // The next one's own send finds it in flight and leaves it; the run that holds the first sends both, in order.
+    const second = await laterMessage(lead.id, chat, "Second", t0);
+    await sendNow(ctx, [second]);
+    expect(await texts(chat)).toEqual([]);
+    const report = await deliverClaimed(ctx, senders, inFlight.rows, inFlight.context);
+    expect(report).toMatchObject({ sent: 2, retried: 0, held: 0 });
+    expect(await texts(chat)).toEqual(["First 200", "Second 200"]);
+    expect((await outboxFor(lead.id)).map((r) => [r.state, Number(r.attempts)])).toEqual([
+      ["sent", 1],
+      ["sent", 1],
+    ]);
   });
 
   it("a message that finally fails lets the next one go", async () => {

@@ -72,6 +72,9 @@ function claimStatement(
   };
 }
 
+/** Rows in the order written (ids sort by creation), as deliverClaimed sends a chain's rows. */
+export const byId = (a: ClaimedRow, b: ClaimedRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** Claims up to `limit` due rows for the senders that exist (cron). */
 export async function claimDue(ctx: DomainContext, senders: SenderKind[], limit: number): Promise<ClaimedRow[]> {
   // An earlier row of a chain is in this claim when it comes before in the claim's order (due_at, then id) and
@@ -80,7 +83,7 @@ export async function claimDue(ctx: DomainContext, senders: SenderKind[], limit:
     claimStatement(ctx.now(), senders, "", "p.due_at <= o.due_at", { limit }),
   );
   // In the order written, as deliverClaimed sends a chain's rows (RETURNING follows no ORDER BY).
-  return rs.rows.map(fromRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rs.rows.map(fromRow).sort(byId);
 }
 
 /** The claim of the given rows if they are still due and unclaimed (the immediate send after a capture). */
@@ -91,6 +94,25 @@ export function claimByIdsStatement(now: number, senders: SenderKind[], ids: str
     limit: ids.length,
   });
 }
+
+/**
+ * The claim of rows that waited for an earlier row of their chain ([lead, sender, recipient]) which this run has
+ * just settled: it rides in the batch recording that outcome (after it), so a message written while the earlier one
+ * was in flight goes out at once instead of at the next cron run, at no round trip of its own.
+ */
+export function claimFollowersStatement(now: number, senders: SenderKind[], chains: [string, string, string][]) {
+  return claimStatement(
+    now,
+    senders,
+    `AND o.lead_id IN (SELECT value ->> 0 FROM json_each(:chains)) AND EXISTS (SELECT 1 FROM json_each(:chains) c
+       WHERE c.value ->> 0 = o.lead_id AND c.value ->> 1 = o.sender AND c.value ->> 2 = o.recipient)`,
+    "p.due_at <= o.due_at",
+    { chains: JSON.stringify(chains), limit: FOLLOWERS_LIMIT },
+  );
+}
+
+// Followers claimed per run: a chat's burst of messages; any more go with the next run or cron.
+const FOLLOWERS_LIMIT = 20;
 
 /** The claimed rows a claim statement returned. */
 export const claimedRows = (rows: Row[]): ClaimedRow[] => rows.map(fromRow);

@@ -4,7 +4,7 @@ import { type ChannelList, channelOfKind } from "../channels/channel";
 import type { DomainContext } from "../domain/context";
 import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
-import { type ClaimedRow, claimByIdsStatement, claimedRows } from "./claim";
+import { byId, type ClaimedRow, claimByIdsStatement, claimedRows, claimFollowersStatement } from "./claim";
 import { statusRank } from "./delivery-status";
 import { insertedIds } from "./outbox-row";
 import { renderTemplate } from "./render";
@@ -329,11 +329,13 @@ export async function deliverClaimed(
     else chains.set(key, [row]);
   }
   const queue = [...chains.values()];
+  const waiting = new Set<ClaimedRow[]>();
   async function worker() {
     for (let chain = queue.shift(); chain; chain = queue.shift()) {
       for (const [i, row] of chain.entries()) {
         const retryAt = await sendAndRecord(row);
         if (retryAt === undefined) continue;
+        waiting.add(chain);
         // Rescheduled: the rest of its chain waits for it (the claim holds them back until it is settled) and
         // goes with it, in the same retry message; a row that finally failed (dead) lets them go now.
         const held = chain.slice(i + 1);
@@ -359,19 +361,31 @@ export async function deliverClaimed(
     return retryAt;
   }
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
+  // Chains about a lead whose rows here are all settled: later rows of theirs that waited are claimed in this batch.
+  const settled = [...chains.values()].flatMap((chain): [string, string, string][] => {
+    const { leadId, sender, recipient } = chain[0]!;
+    return leadId && !waiting.has(chain) ? [[leadId, sender, recipient]] : [];
+  });
+  const kinds = Object.keys(senders) as SenderKind[];
+  if (settled.length > 0) statements.push(claimFollowersStatement(ctx.now(), kinds, settled));
   const results = await ctx.database.client.batch(statements, "write");
+  const followers = settled.length > 0 ? claimedRows(results.pop()?.rows ?? []).sort(byId) : [];
   // Only once the new due times are stored: a message that came first would find the rows still leased.
   await scheduleRetries(ctx.scheduleRetry, retries);
   // Notices the outcomes queued (a rep told their reply was not delivered) go out now, not at the next tick.
   const notices = insertedIds(results);
+  const more: DeliveryReport[] = [];
   if (notices.length > 0) {
-    const claimed = await claimWithContext(ctx, Object.keys(senders) as SenderKind[], notices);
-    const more = await deliverClaimed(ctx, senders, claimed.rows, claimed.context);
-    report.sent += more.sent;
-    report.retried += more.retried;
-    report.failed += more.failed;
-    report.skipped += more.skipped;
-    report.held += more.held;
+    const claimed = await claimWithContext(ctx, kinds, notices);
+    more.push(await deliverClaimed(ctx, senders, claimed.rows, claimed.context));
+  }
+  if (followers.length > 0) more.push(await deliverClaimed(ctx, senders, followers));
+  for (const m of more) {
+    report.sent += m.sent;
+    report.retried += m.retried;
+    report.failed += m.failed;
+    report.skipped += m.skipped;
+    report.held += m.held;
   }
   return report;
 }

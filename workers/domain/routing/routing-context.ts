@@ -64,7 +64,9 @@ export interface ExistingLeadRef {
  */
 function repReachable(channels: ChannelList) {
   const any = channels.flatMap((c) => (c.rep ? [`(${c.rep.reachable})`] : []));
-  return sql<number>`(SELECT ${sql.raw(any.length ? any.join(" OR ") : "0")} FROM rep r WHERE r.id = ${rep.id})`;
+  // "rep"."id" spelled out: drizzle writes a column of the only table selected from unqualified, which inside this
+  // subquery would be r's own id.
+  return sql<number>`(SELECT ${sql.raw(any.length ? any.join(" OR ") : "0")} FROM rep r WHERE r.id = "rep"."id")`;
 }
 
 /**
