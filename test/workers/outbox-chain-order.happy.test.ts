@@ -66,14 +66,19 @@ async function laterMessage(leadId: string, chat: string, text: string, now: num
   return id;
 }
 
+/** A workspace whose bot auto-replies "First", and a prospect who wrote to it (that reply pending). */
+async function leadWithAutoReply() {
+  const ws = await seedWorkspace();
+  await addTelegramChannel(ws.id, { autoReplyText: "First" });
+  const chat = uniqueChatId();
+  return { ws, chat, lead: await telegramLead(ws.id, chat) };
+}
+
 const texts = async (chat: string) => (await fakeCalls(chat)).map((c) => `${c.body.text} ${c.answered}`);
 
 describe("outbox: messages about one lead to one chat keep their order through retries", () => {
   it("a refused send holds the next message of its chain in the same run; both go together, in order", async () => {
-    const ws = await seedWorkspace();
-    await addTelegramChannel(ws.id, { autoReplyText: "First" });
-    const chat = uniqueChatId();
-    const lead = await telegramLead(ws.id, chat);
+    const { chat, lead } = await leadWithAutoReply();
     const t0 = Date.now() + MIN;
     const second = await laterMessage(lead.id, chat, "Second", t0);
     await scriptFake(chat, ["telegram_429"]); // retry_after 5
@@ -100,10 +105,7 @@ describe("outbox: messages about one lead to one chat keep their order through r
   });
 
   it("a message written while an earlier one waits for its retry waits too, across sends and cron runs", async () => {
-    const ws = await seedWorkspace();
-    await addTelegramChannel(ws.id, { autoReplyText: "First" });
-    const chat = uniqueChatId();
-    const lead = await telegramLead(ws.id, chat);
+    const { ws, chat, lead } = await leadWithAutoReply();
     const other = await telegramLead(ws.id, uniqueChatId());
     const t0 = Date.now() + MIN;
     await scriptFake(chat, ["telegram_429"]);
@@ -126,10 +128,7 @@ describe("outbox: messages about one lead to one chat keep their order through r
   });
 
   it("a message written while the earlier one is in flight goes out right after it, without a cron run", async () => {
-    const ws = await seedWorkspace();
-    await addTelegramChannel(ws.id, { autoReplyText: "First" });
-    const chat = uniqueChatId();
-    const lead = await telegramLead(ws.id, chat);
+    const { chat, lead } = await leadWithAutoReply();
     const t0 = Date.now() + MIN;
     const ctx = at(t0);
     const senders = createSenders(ctx.config, ctx.channels);
@@ -151,10 +150,7 @@ describe("outbox: messages about one lead to one chat keep their order through r
   });
 
   it("a message that finally fails lets the next one go", async () => {
-    const ws = await seedWorkspace();
-    await addTelegramChannel(ws.id, { autoReplyText: "First" });
-    const chat = uniqueChatId();
-    const lead = await telegramLead(ws.id, chat);
+    const { chat, lead } = await leadWithAutoReply();
     const t0 = Date.now() + MIN;
     const [first] = await outboxFor(lead.id);
     // Its last try comes next.
