@@ -13,13 +13,15 @@ import { readWebhook, webhookNumbers } from "./webhook-payload";
  * the changes of the workspace's other numbers under the same app secret are handled here too, each as
  * its own channel (a change for number B that reached A's URL is never answered 200 and dropped). A number
  * the workspace has not connected is recorded on this channel's status (shown in the channel list). `read`: what
- * the hook read about this number's messages with its channel lookup (bots/whatsapp/delivery-read.ts).
+ * the hook read about this number's messages with its channel lookup (bots/whatsapp/delivery-read.ts). `arrival`:
+ * handled by the hook that verified it (inline or right after its answer), not from the queue.
  */
 export async function handleDelivery(
   ctx: DomainContext,
   found: { channel: WhatsappChannel; workspace: WorkspaceRef },
   body: unknown,
   read?: DeliveryRead,
+  arrival = false,
 ): Promise<WebhookReport & { unknownNumbers: string[] }> {
   const own = readWebhook(body, found.channel.config.phoneNumberId);
   if (own.skipped.length > 0)
@@ -27,7 +29,7 @@ export async function handleDelivery(
   const numbers = webhookNumbers(body);
   const others = [...numbers.keys()].filter((id) => id !== found.channel.config.phoneNumberId);
   const siblings = others.length > 0 ? await findSiblingNumbers(ctx, found.channel, others) : [];
-  const report = await handleWebhook({ ctx, channel: found.channel, workspace: found.workspace }, own, read);
+  const report = await handleWebhook({ ctx, channel: found.channel, workspace: found.workspace }, own, read, arrival);
   for (const sibling of siblings) {
     const more = await handleWebhook(
       { ctx, channel: sibling, workspace: found.workspace },

@@ -1,4 +1,5 @@
 import type { InStatement } from "@libsql/client/web";
+import { channelWebhookSeen } from "../../workers/domain/channels/channel-status";
 import { toAppError } from "../../workers/errors";
 import { decodeAlertReply } from "./alert-actions";
 import type { WhatsappDeps, WhatsappRep } from "./context";
@@ -39,6 +40,7 @@ export async function handleWebhook(
   deps: WhatsappDeps,
   batch: WebhookBatch,
   read?: DeliveryRead,
+  arrival = false,
 ): Promise<WebhookReport> {
   const { client } = deps.ctx.database;
   const now = deps.ctx.now();
@@ -123,10 +125,13 @@ export async function handleWebhook(
   if (storageFailure) throw storageFailure;
 
   // Nothing new (every message handled before: a redelivery, or the queued copy of a delivery handled after its
-  // 200): the first handling opened the windows and noted the arrival, so only statuses and errors are written.
+  // 200): the first handling opened the windows, so only statuses and errors are written. A redelivery that reached
+  // the hook (`arrival`) still notes that a verified webhook came, the channel's health sign. That costs a write of
+  // its own: the hook's one request before it is read-only (it precedes the signature check) and nothing else is
+  // written. A queued copy does not note it: its delivery's own handling did, when it arrived.
   const fresh = byContact.size > 0 || batch.statuses.length > 0 || batch.errors.length > 0;
   const finish: InStatement[] = [
-    ...(opened || !fresh ? [] : opening),
+    ...(opened ? [] : fresh ? opening : arrival ? [channelWebhookSeen(deps.channel.id, now)] : []),
     ...batch.statuses.flatMap((s) => statusStatements(deps, s)),
   ];
   const lastError = batch.errors.at(-1);

@@ -89,11 +89,11 @@ export function registerWhatsappHook(app: App) {
       const contacts = webhookSenders(body).map((from) => `whatsapp:${channelId}:${from}`);
       // Behind an earlier delivery of the same sender, what was read before may be stale: read again.
       handleAfter(ctx, { channelId, contacts }, (waited) =>
-        handleDelivery(ctx, found, body, waited ? undefined : read),
+        handleDelivery(ctx, found, body, waited ? undefined : read, true),
       );
     }
     if (intake !== "inline") return c.json({ ok: true, queued: true }, 200);
-    const report = await handleDelivery(ctx, found, body, read);
+    const report = await handleDelivery(ctx, found, body, read, true);
     return c.json({ ok: true, ...report }, 200);
   });
 }

@@ -72,6 +72,25 @@ describe("channel health on the channels page", () => {
     );
   });
 
+  it("a WhatsApp redelivery of messages handled before still moves the number's last webhook", async () => {
+    const num = await workspaceWithNumber();
+    const delivery = retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix());
+    expect((await postWebhook(num, delivery)).status).toBe(200);
+    expect(await lastWebhookAt(num.channelId)).not.toBeNull();
+    // Long ago, as if the number had been quiet since; then Meta delivers the same message again.
+    await testDb().execute({ sql: "UPDATE channel SET last_webhook_at = 1 WHERE id = ?", args: [num.channelId] });
+    const before = Date.now();
+    const again = await postWebhook(num, delivery);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ handled: 0, duplicates: 1 });
+    expect(Number(await lastWebhookAt(num.channelId))).toBeGreaterThanOrEqual(before);
+
+    // A forged delivery (wrong signature) moves nothing.
+    await testDb().execute({ sql: "UPDATE channel SET last_webhook_at = 1 WHERE id = ?", args: [num.channelId] });
+    expect((await postWebhook(num, delivery, "sha256=00")).status).toBe(401);
+    expect(Number(await lastWebhookAt(num.channelId))).toBe(1);
+  });
+
   it("another workspace's channels never show", async () => {
     const a = await workspaceWithBot();
     const b = await workspaceWithBot();

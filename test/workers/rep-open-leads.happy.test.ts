@@ -68,3 +68,44 @@ describe("each rep's kept open-lead count", () => {
     expect(after.map((r) => r.counted).reduce((a, n) => a + n, 0)).toBe(1);
   });
 });
+
+describe("the kept count is the figure the API answers with", () => {
+  interface Load {
+    repId: string;
+    open: number;
+    assignedToday: number;
+    atCap: boolean;
+  }
+  const load = async (key: string) =>
+    (await call<{ data: Load[] }>("GET", "/api/v1/routing/load", { key })).json.data.map((l) => ({
+      repId: l.repId,
+      open: l.open,
+      assignedToday: l.assignedToday,
+      atCap: l.atCap,
+    }));
+
+  it("routing load and rep removal read each rep's kept row, the count their caps are checked against", async () => {
+    const ws = await seedWorkspace({ reps: ["Ana", "Ben"] });
+    const [ana, ben] = ws.reps.map((r) => r.id) as [string, string];
+    for (let i = 0; i < 3; i++) await captureLead(ws.key);
+    const counted = await expectInStep(ws.id, "captured");
+    const byId = new Map((await keptAndCounted(ws.id)).map((r, i) => [[ana, ben].sort()[i]!, r.counted]));
+    expect(counted.reduce((a, n) => a + n, 0)).toBe(3);
+    expect(await load(ws.key)).toEqual([
+      { repId: ana, open: byId.get(ana), assignedToday: byId.get(ana), atCap: false },
+      { repId: ben, open: byId.get(ben), assignedToday: byId.get(ben), atCap: false },
+    ]);
+
+    // Ben's leads closed: his kept row says 0 and removal goes through the same row. When that row says otherwise
+    // (written here by hand) both follow it, so the answer and the cap check cannot disagree.
+    const db = testDb();
+    await db.execute({ sql: `UPDATE lead SET status = 'won' WHERE owner_rep_id = ?`, args: [ben] });
+    await db.execute({ sql: `UPDATE rep_open_leads SET open_leads = 7 WHERE rep_id = ?`, args: [ben] });
+    await call("PATCH", `/api/v1/reps/${ben}`, { key: ws.key, body: { maxOpenLeads: 7 } });
+    expect((await load(ws.key)).find((l) => l.repId === ben)).toMatchObject({ open: 7, atCap: true });
+    expect((await call("DELETE", `/api/v1/reps/${ben}`, { key: ws.key })).status).toBe(409);
+    await db.execute({ sql: `UPDATE rep_open_leads SET open_leads = 0 WHERE rep_id = ?`, args: [ben] });
+    expect((await load(ws.key)).find((l) => l.repId === ben)).toMatchObject({ open: 0, atCap: false });
+    expect((await call("DELETE", `/api/v1/reps/${ben}`, { key: ws.key })).status).toBe(204);
+  });
+});

@@ -20,7 +20,10 @@ export interface ProspectReach {
  * use `:channelId`, the bot or number the lead's prospect wrote to, for channels that answer from it.
  */
 export interface RepReach {
-  /** True when the rep has an address here. */
+  /**
+   * True when the rep has an address here. Over the rep row only: a capture on a current routing context trusts
+   * the answer it read (a change to the rep moves the workspace's routing version).
+   */
   reachable: string;
   recipient: string;
   /** The bot or number that writes to the rep; NULL when the workspace has none that can. */

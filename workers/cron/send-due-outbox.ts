@@ -13,7 +13,7 @@ export const sendDueOutbox: CronJob = {
   name: "send-due-outbox",
   async run({ ctx, senders }) {
     const kinds = Object.keys(senders) as SenderKind[];
-    const total = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, dead: await reapExhausted(ctx) };
+    const total = { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, held: 0, dead: await reapExhausted(ctx) };
     for (let i = 0; i < OUTBOX_MAX_BATCHES; i++) {
       const rows = await claimDue(ctx, kinds, OUTBOX_CLAIM_BATCH);
       total.claimed += rows.length;
@@ -22,6 +22,7 @@ export const sendDueOutbox: CronJob = {
       total.retried += r.retried;
       total.failed += r.failed;
       total.skipped += r.skipped;
+      total.held += r.held;
       if (rows.length < OUTBOX_CLAIM_BATCH) break;
     }
     return total;

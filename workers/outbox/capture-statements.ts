@@ -22,6 +22,11 @@ export interface CaptureFacts {
   now: number;
   /** The rep routing picked for a new lead, who gets the alert. */
   ownerRepId: string | null;
+  /**
+   * Certain that the owner has no address on any channel (a current cached routing context says so, and the batch
+   * writes nothing once it is not current): the alert statements, which would write nothing, are left out.
+   */
+  ownerUnreachable?: boolean;
   /** What the rep alert shows. */
   alert: {
     name: string | null;
@@ -176,7 +181,7 @@ export function captureOutboxStatements(
   }
   // The owner's alert with the one-tap action buttons, in the first app of the list they are reachable on
   // (each channel handles the taps). Reassignments alert through the same statements.
-  if (f.ownerRepId) {
+  if (f.ownerRepId && !f.ownerUnreachable) {
     const alerts = repAlertStatements({
       channels,
       ws: f.ws,

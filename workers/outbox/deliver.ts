@@ -4,7 +4,7 @@ import { type ChannelList, channelOfKind } from "../channels/channel";
 import type { DomainContext } from "../domain/context";
 import type { LeadActionsRef } from "../domain/leads/lead-action-names";
 import { MAX_ATTEMPTS, nextAttemptAt } from "./backoff";
-import { type ClaimedRow, claimByIdsStatement, claimedRows } from "./claim";
+import { byId, type ClaimedRow, claimByIdsStatement, claimedRows, claimFollowersStatement } from "./claim";
 import { statusRank } from "./delivery-status";
 import { insertedIds } from "./outbox-row";
 import { renderTemplate } from "./render";
@@ -253,6 +253,18 @@ function recordRow(row: ClaimedRow, outcome: Outcome, now: number, retryAt: numb
 }
 
 /**
+ * Gives back a claimed row that was not tried: its claim's attempt is undone (it must not move the row towards
+ * `dead`), and it is due no earlier than the chain's earlier row it waits for, so one claim takes both again.
+ */
+function holdStatement(row: ClaimedRow, dueAt: number, now: number): InStatement {
+  return {
+    sql: `UPDATE outbox SET lease_until = NULL, attempts = attempts - 1, due_at = MAX(due_at, :due), updated_at = :now
+          WHERE id = :id AND lease_until = :lease`,
+    args: { id: row.id, lease: row.leaseUntil, due: dueAt, now },
+  };
+}
+
+/**
  * A sequence step that could not be delivered ends its enrolment when the workspace's policy says `stop`
  * (the default); with `skip` the enrolment goes on to its next step. Only once this row is really failed.
  */
@@ -286,6 +298,8 @@ export interface DeliveryReport {
   retried: number;
   failed: number;
   skipped: number;
+  /** Claimed but not tried: an earlier row of their chain was rescheduled, so they wait for it. */
+  held: number;
 }
 
 /**
@@ -298,7 +312,7 @@ export async function deliverClaimed(
   rows: ClaimedRow[],
   loaded?: Map<string, RowContext>,
 ): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0 };
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, skipped: 0, held: 0 };
   if (rows.length === 0) return report;
   const ids = rows.map((r) => r.id);
   const context =
@@ -315,34 +329,63 @@ export async function deliverClaimed(
     else chains.set(key, [row]);
   }
   const queue = [...chains.values()];
+  const waiting = new Set<ClaimedRow[]>();
   async function worker() {
-    for (let chain = queue.shift(); chain; chain = queue.shift()) for (const row of chain) await sendAndRecord(row);
+    for (let chain = queue.shift(); chain; chain = queue.shift()) {
+      for (const [i, row] of chain.entries()) {
+        const retryAt = await sendAndRecord(row);
+        if (retryAt === undefined) continue;
+        waiting.add(chain);
+        // Rescheduled: the rest of its chain waits for it (the claim holds them back until it is settled) and
+        // goes with it, in the same retry message; a row that finally failed (dead) lets them go now.
+        const held = chain.slice(i + 1);
+        statements.push(...held.map((r) => holdStatement(r, retryAt, ctx.now())));
+        retries.get(retryAt)!.push(...held.map((r) => r.id));
+        report.held += held.length;
+        break;
+      }
+    }
   }
-  async function sendAndRecord(row: ClaimedRow) {
+  /** Sends and records one row; the time it is due again when it was rescheduled. */
+  async function sendAndRecord(row: ClaimedRow): Promise<number | undefined> {
     const outcome = await sendOne(row, context.get(row.id), senders, ctx.channels, ctx.now());
     const now = ctx.now();
     const retryAt = nextAttemptAt(now, row.attempts, outcome.status === "retry" ? outcome.retryAfterMs : undefined);
-    if (outcome.status === "retry" && row.attempts < MAX_ATTEMPTS)
-      retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
     statements.push(...record(row, outcome, now, retryAt, context.get(row.id)?.leadName ?? null));
     if (outcome.status === "ok") report.sent++;
     else if (outcome.status === "retry") report.retried++;
     else if (outcome.status === "permanent") report.failed++;
     else report.skipped++;
+    if (outcome.status !== "retry" || row.attempts >= MAX_ATTEMPTS) return undefined;
+    retries.set(retryAt, [...(retries.get(retryAt) ?? []), row.id]);
+    return retryAt;
   }
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
+  // Chains about a lead whose rows here are all settled: later rows of theirs that waited are claimed in this batch.
+  const settled = [...chains.values()].flatMap((chain): [string, string, string][] => {
+    const { leadId, sender, recipient } = chain[0]!;
+    return leadId && !waiting.has(chain) ? [[leadId, sender, recipient]] : [];
+  });
+  const kinds = Object.keys(senders) as SenderKind[];
+  if (settled.length > 0) statements.push(claimFollowersStatement(ctx.now(), kinds, settled));
   const results = await ctx.database.client.batch(statements, "write");
+  const followers = settled.length > 0 ? claimedRows(results.pop()?.rows ?? []).sort(byId) : [];
   // Only once the new due times are stored: a message that came first would find the rows still leased.
   await scheduleRetries(ctx.scheduleRetry, retries);
   // Notices the outcomes queued (a rep told their reply was not delivered) go out now, not at the next tick.
   const notices = insertedIds(results);
+  const more: DeliveryReport[] = [];
   if (notices.length > 0) {
-    const claimed = await claimWithContext(ctx, Object.keys(senders) as SenderKind[], notices);
-    const more = await deliverClaimed(ctx, senders, claimed.rows, claimed.context);
-    report.sent += more.sent;
-    report.retried += more.retried;
-    report.failed += more.failed;
-    report.skipped += more.skipped;
+    const claimed = await claimWithContext(ctx, kinds, notices);
+    more.push(await deliverClaimed(ctx, senders, claimed.rows, claimed.context));
+  }
+  if (followers.length > 0) more.push(await deliverClaimed(ctx, senders, followers));
+  for (const m of more) {
+    report.sent += m.sent;
+    report.retried += m.retried;
+    report.failed += m.failed;
+    report.skipped += m.skipped;
+    report.held += m.held;
   }
   return report;
 }

@@ -272,6 +272,8 @@ export async function captureLead(
       phone,
       channelId: blank(input.channelId),
       ownerRepId: decision.ownerRepId,
+      // As for webhooks below: on a current cached context the rep's addresses are known.
+      ownerUnreachable: optimistic && !!decision.ownerRepId && routing.unreachableRepIds.has(decision.ownerRepId),
       alert: { name: args.name, phone, email, message: blank(input.message), score: fresh.score, hot: fresh.hot },
     });
 

@@ -1,20 +1,21 @@
-import { and, asc, count, eq, inArray, isNotNull, sql } from "drizzle-orm";
-import { lead, rep, workspace as workspaceTable } from "../../../db/schema";
+import { and, asc, eq, gte, isNotNull, sql } from "drizzle-orm";
+import { lead, rep, repOpenLeads, workspace as workspaceTable } from "../../../db/schema";
+import type { Db } from "../../db";
 import type { Scope } from "../context";
 import { localBoundaries } from "../reports/rep-stats";
-import { OPEN_STATUSES } from "./routing-context";
 
-/** Open leads per rep id, for the reps page (cap usage). */
+// Open leads are the count the triggers keep per rep (rep_open_leads), the figure every cap check uses: one row
+// per rep instead of a count over the workspace's leads.
+const keptOpenLeads = (db: Db, workspaceId: string) =>
+  db
+    .select({ repId: repOpenLeads.repId, n: repOpenLeads.openLeads })
+    .from(repOpenLeads)
+    .where(eq(repOpenLeads.workspaceId, workspaceId));
+
+/** Open leads per rep id, for the reps page (cap usage); reps with none are absent. */
 export async function openLeadsByRep({ ctx, workspace }: Scope): Promise<Map<string, number>> {
-  const rows = await ctx.database.db
-    .select({ repId: lead.ownerRepId, n: count() })
-    .from(lead)
-    .where(
-      and(eq(lead.workspaceId, workspace.id), isNotNull(lead.ownerRepId), inArray(lead.status, [...OPEN_STATUSES])),
-    )
-    .groupBy(lead.ownerRepId)
-    .all();
-  return new Map(rows.map((r) => [r.repId!, r.n]));
+  const rows = await keptOpenLeads(ctx.database.db, workspace.id).all();
+  return new Map(rows.filter((r) => r.n > 0).map((r) => [r.repId, r.n]));
 }
 
 export interface RepLoad {
@@ -38,23 +39,31 @@ export async function repLoads({ ctx, workspace }: Scope): Promise<RepLoad[]> {
     .where(eq(workspaceTable.id, workspace.id))
     .get();
   const { today, week } = localBoundaries(now, ws?.timezone ?? "UTC");
-  const [reps, counts] = await db.batch([
+  const [reps, kept, counts] = await db.batch([
     db.select().from(rep).where(eq(rep.workspaceId, workspace.id)).orderBy(asc(rep.createdAt)),
+    keptOpenLeads(db, workspace.id),
     db
       .select({
         repId: lead.ownerRepId,
-        open: sql<number>`sum(${lead.status} IN ('new', 'contacted', 'qualified'))`,
         today: sql<number>`sum(${lead.assignedAt} >= ${today})`,
         week: sql<number>`sum(${lead.assignedAt} >= ${week})`,
       })
       .from(lead)
-      .where(and(eq(lead.workspaceId, workspace.id), isNotNull(lead.ownerRepId)))
+      // Only leads assigned since the earlier boundary count now that open leads are read from the kept row.
+      .where(
+        and(
+          eq(lead.workspaceId, workspace.id),
+          isNotNull(lead.ownerRepId),
+          gte(lead.assignedAt, Math.min(today, week)),
+        ),
+      )
       .groupBy(lead.ownerRepId),
   ]);
+  const openByRep = new Map(kept.map((k) => [k.repId, k.n]));
   const byRep = new Map(counts.map((c) => [c.repId, c]));
   return reps.map((r) => {
     const c = byRep.get(r.id);
-    const open = Number(c?.open ?? 0);
+    const open = openByRep.get(r.id) ?? 0;
     return {
       repId: r.id,
       name: r.name,

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, isNotNull, isNull, sql } from "drizzle-orm";
 import {
   lead,
   person,
@@ -11,6 +11,7 @@ import {
   webhookEndpoint,
   workspace,
 } from "../../../db/schema";
+import type { ChannelList } from "../../channels/channel";
 import type { RepAvailability } from "../../routing/availability";
 import { type Identity, identitiesArg } from "../capture/lead-identities";
 import type { DomainContext } from "../context";
@@ -45,6 +46,8 @@ export interface RoutingContext {
   openLeads: Map<string, number>;
   /** The events the workspace's active webhook endpoints take (a capture on a current context writes no other). */
   webhookEvents: Set<string>;
+  /** Reps with an address on no channel that reaches reps (a capture on a current context writes them no alert). */
+  unreachableRepIds: Set<string>;
 }
 
 export interface ExistingLeadRef {
@@ -53,6 +56,17 @@ export interface ExistingLeadRef {
   reassignCount: number;
   passedRepIds: string[];
   status: string;
+}
+
+/**
+ * SQL: 1 when the rep has an address on some channel that reaches reps. Each channel's `reachable` reads the rep
+ * row only, so a change to it moves routing_version with the rest of the rep (the triggers of migration 0015).
+ */
+function repReachable(channels: ChannelList) {
+  const any = channels.flatMap((c) => (c.rep ? [`(${c.rep.reachable})`] : []));
+  // "rep"."id" spelled out: drizzle writes a column of the only table selected from unqualified, which inside this
+  // subquery would be r's own id.
+  return sql<number>`(SELECT ${sql.raw(any.length ? any.join(" OR ") : "0")} FROM rep r WHERE r.id = "rep"."id")`;
 }
 
 /**
@@ -84,7 +98,11 @@ export async function loadRoutingContext(
       })
       .from(workspace)
       .where(eq(workspace.id, workspaceId)),
-    db.select().from(rep).where(eq(rep.workspaceId, workspaceId)).orderBy(asc(rep.createdAt)),
+    db
+      .select({ ...getTableColumns(rep), reachable: repReachable(ctx.channels) })
+      .from(rep)
+      .where(eq(rep.workspaceId, workspaceId))
+      .orderBy(asc(rep.createdAt)),
     db.select().from(pool).where(eq(pool.workspaceId, workspaceId)),
     db.select().from(poolMember).where(eq(poolMember.workspaceId, workspaceId)),
     db
@@ -151,6 +169,7 @@ export async function loadRoutingContext(
       rules,
       openLeads: new Map(counts.map((c) => [c.repId, c.n])),
       webhookEvents: new Set(endpoints.flatMap((e) => e.events)),
+      unreachableRepIds: new Set(reps.flatMap((r) => (Number(r.reachable) === 1 ? [] : [r.id]))),
     },
     existing: existing[0] ?? null,
     version: version[0]?.version ?? 0,

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { and, asc, eq, inArray, notExists } from "drizzle-orm";
-import { lead, rep } from "../../../db/schema";
+import { and, asc, eq, gt, inArray, notExists } from "drizzle-orm";
+import { lead, rep, repOpenLeads } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { normalizeEmail, normalizePhone } from "../../lib/contact";
 import { newId } from "../../lib/ids";
@@ -132,10 +132,11 @@ export async function updateRep({ ctx, workspace }: Scope, id: string, input: Pa
  */
 export async function deleteRep({ ctx, workspace }: Scope, id: string): Promise<void> {
   const db = ctx.database.db;
+  // The count the triggers keep (rep_open_leads), written in the same transaction as every lead write.
   const openLeads = db
-    .select({ id: lead.id })
-    .from(lead)
-    .where(and(eq(lead.workspaceId, workspace.id), eq(lead.ownerRepId, id), inArray(lead.status, [...OPEN_STATUSES])));
+    .select({ n: repOpenLeads.openLeads })
+    .from(repOpenLeads)
+    .where(and(eq(repOpenLeads.repId, id), gt(repOpenLeads.openLeads, 0)));
   const gone = await db
     .delete(rep)
     .where(and(eq(rep.workspaceId, workspace.id), eq(rep.id, id), notExists(openLeads)))
