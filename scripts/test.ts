@@ -1,9 +1,11 @@
 /**
- * `npm test`: every project, in two vitest processes side by side.
+ * `npm test`: every project, in three vitest processes side by side.
  * The workerd projects run their files one after another against one libSQL server (tests count its requests),
- * and vitest runs one project group at a time; the Node and Chromium projects use their own servers, so they
- * run beside them instead of after them (docs/testing.md, "Time"). Each line is prefixed with its lane.
- * `npm test -- <vitest arguments>` (a file, `--project browser`, …) runs one plain `vitest run` with them.
+ * which keeps one process on about one core; vitest runs one project group at a time. So the workerd files are
+ * split in two halves (vitest's `--shard`, by a hash of each path), each half in a process with its own libSQL
+ * server and fake APIs, and the Node and Chromium projects run in a third (docs/testing.md, "Time"). Each line
+ * is prefixed with its lane. `npm test -- <vitest arguments>` (a file, `--project browser`, …) runs one plain
+ * `vitest run` with them.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -11,16 +13,27 @@ import { createInterface } from "node:readline";
 const vitest = new URL("../node_modules/vitest/vitest.mjs", import.meta.url).pathname;
 const args = process.argv.slice(2);
 
+const WORKERD = ["--project", "workers", "--project", "workers-queue"];
 const LANES: Record<string, string[]> = {
-  workerd: ["--project", "workers", "--project", "workers-queue"],
+  "workerd 1/2": [...WORKERD, "--shard=1/2"],
+  "workerd 2/2": [...WORKERD, "--shard=2/2"],
   "node+browser": ["--project", "node", "--project", "browser"],
 };
+
+/** A lane's name for folders (test/support/pool-project.ts keeps a Vite cache per lane) and vitest's colours. */
+function laneEnv(lane: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LEADRELAY_TEST_LANE: lane.replace(/[^a-z0-9]+/gi, "-"),
+    // Piped output is not a terminal: keep vitest's colours when ours is one.
+    ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}),
+  };
+}
 
 function run(lane: string | null, extra: string[]): Promise<number> {
   const child: ChildProcess = spawn(process.execPath, [vitest, "run", ...extra], {
     stdio: lane === null ? "inherit" : ["ignore", "pipe", "pipe"],
-    // Piped output is not a terminal: keep vitest's colours when ours is one.
-    env: process.stdout.isTTY && lane !== null ? { ...process.env, FORCE_COLOR: "1" } : process.env,
+    env: lane === null ? process.env : laneEnv(lane),
   });
   children.push(child);
   if (lane !== null) {
@@ -59,7 +72,7 @@ if (args.length > 0) {
   const failed = names.filter((_, i) => codes[i] !== 0);
   console.log(
     failed.length === 0
-      ? `\nnpm test: both lanes passed in ${seconds} s`
+      ? `\nnpm test: every lane passed in ${seconds} s`
       : `\nnpm test: failed in ${failed.join(" and ")} (${seconds} s); the lines prefixed with its name say why`,
   );
   process.exitCode = failed.length === 0 ? 0 : 1;

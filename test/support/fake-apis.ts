@@ -30,6 +30,8 @@ export interface RecordedCall {
   body: Record<string, unknown>;
   authorization: string | null;
   answered: number;
+  /** When the call arrived (ms since the epoch): tests check a retry did not go before its time. */
+  at: number;
   /** webhooks: the exact bytes and the signature header, so tests can verify the HMAC */
   raw?: string;
   signature?: string | null;
@@ -94,6 +96,11 @@ export async function startFakeApis(
   };
   const scripts = new Map<string, string[]>();
   const calls: RecordedCall[] = [];
+  const record = (call: Omit<RecordedCall, "at">): RecordedCall => {
+    const stamped = { ...call, at: Date.now() };
+    calls.push(stamped);
+    return stamped;
+  };
   let messageId = 1000;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -150,7 +157,7 @@ export async function startFakeApis(
         const revoked = (authorization ?? "").startsWith("Bearer REVOKED");
         const expired = { status: 401, body: canned.wa_190!.body };
         if (req.method === "GET" && !messages) {
-          calls.push({
+          record({
             api: "whatsapp",
             path: url.pathname,
             recipient: `pn${phoneNumberId}`,
@@ -172,15 +179,14 @@ export async function startFakeApis(
           // "wamid:<id>" answers success with that message id (tests that deliver a status before the send).
           const fixedId = scripted?.startsWith("wamid:") ? scripted.slice(6) : undefined;
           const answer = revoked ? expired : scripted && scripted !== "ok" && !fixedId ? canned[scripted] : undefined;
-          const call: RecordedCall = {
+          const call = record({
             api: "whatsapp",
             path: url.pathname,
             recipient,
             body,
             authorization,
             answered: answer?.status ?? 200,
-          };
-          calls.push(call);
+          });
           opts.onCall?.(call);
           if (answer) return send(res, answer.status, answer.body);
           // The shape of test/fixtures/whatsapp/send_ok.json, with a fresh message id.
@@ -200,7 +206,7 @@ export async function startFakeApis(
         const body = await readJson(req);
         const recipient = String(body.chat_id ?? body.callback_query_id ?? `bot${botId}`);
         const revoked = secret!.startsWith("REVOKED");
-        calls.push({
+        record({
           api: "telegram",
           path: url.pathname,
           recipient,
@@ -279,7 +285,7 @@ export async function startFakeApis(
         const redirectTo = scripted?.startsWith("redirect:") ? scripted.slice(9) : undefined;
         const answer = scripted && scripted !== "ok" && !redirectTo ? canned[scripted] : undefined;
         const status = redirectTo ? 307 : (answer?.status ?? (hook ? 204 : 200));
-        const call: RecordedCall = {
+        const call = record({
           api,
           path: url.pathname,
           recipient,
@@ -287,8 +293,7 @@ export async function startFakeApis(
           authorization: req.headers.authorization ?? null,
           answered: status,
           ...(hook ? { raw, signature: (req.headers["leadrelay-signature"] as string | undefined) ?? null } : {}),
-        };
-        calls.push(call);
+        });
         opts.onCall?.(call);
         if (redirectTo) {
           res.writeHead(307, { location: redirectTo });

@@ -22,8 +22,9 @@ export function workersProject(opts: {
   viaFaultProxy?: boolean;
 }) {
   return defineProject({
-    // Pre-bundled dependencies live in the checkout, not in node_modules (which worktrees may share).
-    cacheDir: `${root}.cache/vite`,
+    // Pre-bundled dependencies live in the checkout, not in node_modules (which worktrees may share), one folder
+    // per `npm test` lane (scripts/test.ts): lanes start together, and two processes must not write one folder.
+    cacheDir: `${root}.cache/vite${process.env.LEADRELAY_TEST_LANE ? `-${process.env.LEADRELAY_TEST_LANE}` : ""}`,
     plugins: [
       cloudflareTest(({ inject }) => ({
         // The shipped Worker plus the test-only JSON channel (test/support/workers/json-channel/).

@@ -126,8 +126,10 @@ describe("outbox", () => {
     // Not before the provider's retry_after (5 s) nor our own backoff.
     expect(rows[0]!.due_at).toBeGreaterThanOrEqual(t0 + 5_000);
 
-    await tick(t0 + 1_000); // too early: nothing is sent
-    expect(await fakeCalls(chat)).toHaveLength(1);
+    // Too early for a cron run: it sends nothing. The retry the 429 scheduled for its time may have gone already
+    // when this machine is slow, so what is checked is that nothing went before that time.
+    await tick(t0 + 1_000);
+    expect((await fakeCalls(chat)).filter((c) => c.at < t0 + 5_000)).toHaveLength(1);
 
     await tick(t0 + 2 * MIN);
     await tick(t0 + 3 * MIN);

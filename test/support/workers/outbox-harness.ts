@@ -38,6 +38,8 @@ export interface FakeCall {
   body: Record<string, any>;
   authorization: string | null;
   answered: number;
+  /** When the fake received it (ms since the epoch, the host's clock). */
+  at: number;
 }
 
 /** Every call the fake Telegram / email API received for this recipient (chat id or address). */
