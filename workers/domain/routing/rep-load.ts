@@ -1,16 +1,8 @@
 import { and, asc, eq, gte, isNotNull, sql } from "drizzle-orm";
-import { lead, rep, repOpenLeads, workspace as workspaceTable } from "../../../db/schema";
-import type { Db } from "../../db";
+import { lead, rep, workspace as workspaceTable } from "../../../db/schema";
 import type { Scope } from "../context";
 import { localBoundaries } from "../reports/rep-stats";
-
-// Open leads are the count the triggers keep per rep (rep_open_leads), the figure every cap check uses: one row
-// per rep instead of a count over the workspace's leads.
-const keptOpenLeads = (db: Db, workspaceId: string) =>
-  db
-    .select({ repId: repOpenLeads.repId, n: repOpenLeads.openLeads })
-    .from(repOpenLeads)
-    .where(eq(repOpenLeads.workspaceId, workspaceId));
+import { keptOpenLeads } from "./routing-context";
 
 /** Open leads per rep id, for the reps page (cap usage); reps with none are absent. */
 export async function openLeadsByRep({ ctx, workspace }: Scope): Promise<Map<string, number>> {

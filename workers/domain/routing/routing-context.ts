@@ -12,6 +12,7 @@ import {
   workspace,
 } from "../../../db/schema";
 import type { ChannelList } from "../../channels/channel";
+import type { Db } from "../../db";
 import type { RepAvailability } from "../../routing/availability";
 import { type Identity, identitiesArg } from "../capture/lead-identities";
 import type { DomainContext } from "../context";
@@ -70,6 +71,16 @@ function repReachable(channels: ChannelList) {
 }
 
 /**
+ * Open leads per rep as the triggers keep them (rep_open_leads, written with every lead write): the figure every
+ * cap check and the reps' load use, one row per rep instead of a count over the workspace's leads.
+ */
+export const keptOpenLeads = (db: Db, workspaceId: string) =>
+  db
+    .select({ repId: repOpenLeads.repId, n: repOpenLeads.openLeads })
+    .from(repOpenLeads)
+    .where(eq(repOpenLeads.workspaceId, workspaceId));
+
+/**
  * Everything routing needs, in one libSQL round trip: reps, pools, members, rules, open-lead counts
  * (for caps), the workspace's settings and — when identifiers are given — the lead they already match.
  */
@@ -110,10 +121,7 @@ export async function loadRoutingContext(
       .from(routingRule)
       .where(eq(routingRule.workspaceId, workspaceId))
       .orderBy(asc(routingRule.position), asc(routingRule.id)),
-    db
-      .select({ repId: repOpenLeads.repId, n: repOpenLeads.openLeads })
-      .from(repOpenLeads)
-      .where(eq(repOpenLeads.workspaceId, workspaceId)),
+    keptOpenLeads(db, workspaceId),
     // Same precedence as captureLead's dedup: phone, email, then the channel identities in the order given.
     db
       .select({
