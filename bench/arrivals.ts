@@ -81,6 +81,26 @@ export async function measureArrivals(
   }
 }
 
+/** The sizes every speed-to-lead path is measured with, after its saturated run: one at a time, then paced. */
+export const SINGLE_LEADS = 100;
+export const PACED_LEADS = 200;
+export const PACED_RATE = 10;
+
+/** How measureArrivals loads a path: a closed loop (`concurrency`, the bench's by default) or paced (`perSecond`). */
+export type ArrivalsLoop = { concurrency?: number; perSecond?: number };
+
+/**
+ * measureArrivals for one path (how lead i is sent and how its arrival is recognised), run as often as a scenario
+ * needs: each run with its label, its count, its first index and its loop.
+ */
+export function arrivalsOf(
+  ctx: BenchContext,
+  path: { send(i: number): Promise<boolean>; match(call: RecordedCall): number | null },
+) {
+  return (label: string, total: number, first: number, loop: ArrivalsLoop) =>
+    measureArrivals(ctx, { ...path, label, total, first, ...loop });
+}
+
 /** Starts task i at start + i / perSecond (bounded by `total`), without waiting for earlier ones to answer. */
 async function paced(
   total: number,

@@ -1,15 +1,21 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type Arrivals, measureArrivals, outboxStates, percentiles, sentOfKind } from "./arrivals";
+import {
+  type Arrivals,
+  arrivalsOf,
+  outboxStates,
+  PACED_LEADS,
+  PACED_RATE,
+  percentiles,
+  SINGLE_LEADS,
+  sentOfKind,
+} from "./arrivals";
 import { cpuPerItem, cpuSplit } from "./cpu-split";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
 import { warmUp } from "./warm-up";
 
 const LEADS = 1000;
-const SINGLE_LEADS = 100;
-const PACED_LEADS = 200;
-const PACED_RATE = 10;
 /** SAFETY_NET_DELAY_S of workers/inbound/accept-delivery.ts (not imported: that module needs the Worker's types). */
 const SAFETY_NET_DELAY_S = 60;
 /** The warm-up webhook's prospect, after every measured one. */
@@ -87,39 +93,34 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
   // Why a webhook was not answered 200: its status and body, or the network error.
   const failures = new Map<string, number>();
   let lastSentAt = 0;
-  const run = (label: string, total: number, first: number, loop: { concurrency?: number; perSecond?: number }) =>
-    measureArrivals(ctx, {
-      label,
-      total,
-      first,
-      ...loop,
-      async send(i) {
-        const { body, signature } = inbound(template, i);
-        lastSentAt = Date.now();
-        try {
-          const res = await fetch(url, {
-            method: "POST",
-            headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-            body,
-          });
-          const answer = await res.text();
-          if (res.status !== 200) {
-            const why = `${res.status} ${answer.slice(0, 80)}`;
-            failures.set(why, (failures.get(why) ?? 0) + 1);
-          }
-          return res.status === 200;
-        } catch (err) {
-          const why =
-            err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
-          failures.set(why.slice(0, 120), (failures.get(why.slice(0, 120)) ?? 0) + 1);
-          return false;
+  const run = arrivalsOf(ctx, {
+    async send(i) {
+      const { body, signature } = inbound(template, i);
+      lastSentAt = Date.now();
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+          body,
+        });
+        const answer = await res.text();
+        if (res.status !== 200) {
+          const why = `${res.status} ${answer.slice(0, 80)}`;
+          failures.set(why, (failures.get(why) ?? 0) + 1);
         }
-      },
-      match(call) {
-        if (call.api !== "whatsapp" || call.body.type !== "text") return null;
-        return index.get(String(call.body.to)) ?? null;
-      },
-    });
+        return res.status === 200;
+      } catch (err) {
+        const why =
+          err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+        failures.set(why.slice(0, 120), (failures.get(why.slice(0, 120)) ?? 0) + 1);
+        return false;
+      }
+    },
+    match(call) {
+      if (call.api !== "whatsapp" || call.body.type !== "text") return null;
+      return index.get(String(call.body.to)) ?? null;
+    },
+  });
   const split = cpuSplit(ctx.worker.pid);
   const saturated = await run("speed to lead (WhatsApp)", LEADS, 0, {});
   const cpu = split.take();

@@ -1,13 +1,18 @@
-import { type Arrivals, measureArrivals, outboxStates, percentiles } from "./arrivals";
+import {
+  type Arrivals,
+  arrivalsOf,
+  outboxStates,
+  PACED_LEADS,
+  PACED_RATE,
+  percentiles,
+  SINGLE_LEADS,
+} from "./arrivals";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
 import { connectTelegramReps } from "./telegram-reps";
 
 const LEADS = 1000;
 const REPS = 4;
-const SINGLE_LEADS = 100;
-const PACED_LEADS = 200;
-const PACED_RATE = 10;
 
 /**
  * Form POST → the rep alert arriving at the fake Bot API, per lead: the alert is written in the capture
@@ -19,28 +24,23 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
   await connectTelegramReps(ctx.worker.url, ws, 700_000);
 
   const url = `${ctx.worker.url}/f/${ws.formKey}`;
-  const run = (label: string, total: number, first: number, loop: { concurrency?: number; perSecond?: number }) =>
-    measureArrivals(ctx, {
-      label,
-      total,
-      first,
-      ...loop,
-      async send(i) {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ name: `S2L ${i}`, email: `s2l-${i}@bench.test`, message: "Call me" }),
-        });
-        await res.arrayBuffer();
-        return res.status === 200;
-      },
-      match(call) {
-        // "New lead (form): S2L 17 · score 5/10", "HOT " first for hot leads.
-        const m =
-          call.api === "telegram" ? /^(?:HOT )?New lead \(form\): S2L (\d+)\b/m.exec(String(call.body.text)) : null;
-        return m ? Number(m[1]) : null;
-      },
-    });
+  const run = arrivalsOf(ctx, {
+    async send(i) {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: `S2L ${i}`, email: `s2l-${i}@bench.test`, message: "Call me" }),
+      });
+      await res.arrayBuffer();
+      return res.status === 200;
+    },
+    match(call) {
+      // "New lead (form): S2L 17 · score 5/10", "HOT " first for hot leads.
+      const m =
+        call.api === "telegram" ? /^(?:HOT )?New lead \(form\): S2L (\d+)\b/m.exec(String(call.body.text)) : null;
+      return m ? Number(m[1]) : null;
+    },
+  });
   const saturated = await run("speed to lead (form)", LEADS, 0, {});
   // What one prospect waits when the desk is not flooded: the same path, one POST at a time, then arriving at a
   // steady rate. Same workspace, reps and bot, after the saturated run (so the isolate and caches are warm).
