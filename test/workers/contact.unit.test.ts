@@ -20,6 +20,25 @@ describe("normalizePhone", () => {
   it("knows the country of a number", () => {
     expect(phoneCountry("+442079460958")).toBe("GB");
   });
+
+  it("answers the same when asked again, and knows the country of a number it normalized", () => {
+    for (let round = 0; round < 2; round++) {
+      expect(normalizePhone("+1 204 555 0199", "US")).toBe("+12045550199");
+      expect(normalizePhone("+12045550199", "GB")).toBe("+12045550199");
+      expect(phoneCountry("+12045550199")).toBe("CA");
+      expect(normalizePhone("020 7946 0958", "GB")).toBe("+442079460958");
+      expect(normalizePhone("020 7946 0958", "US")).toBeNull();
+      expect(phoneCountry("+16135550123")).toBe("CA");
+    }
+  });
+
+  it("stays right past the numbers it keeps", () => {
+    for (let i = 0; i < 2500; i++) {
+      const e164 = `+1415555${String(i % 10000).padStart(4, "0")}`;
+      expect(normalizePhone(e164, "DE")).toBe(e164);
+      expect(phoneCountry(e164)).toBe("US");
+    }
+  });
 });
 
 describe("normalizeEmail", () => {
