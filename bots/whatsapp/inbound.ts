@@ -1,7 +1,7 @@
 import type { InboundHandler } from "../../workers/inbound/inbound-message";
 import { findNumberWithReads } from "./delivery-read";
 import { handleDelivery } from "./handle-delivery";
-import { webhookMessages } from "./webhook-payload";
+import { readDelivery, webhookMessages } from "./webhook-payload";
 
 // Meta's own cap on the updates of one POST; a merged delivery stays within what one POST may hold.
 const MAX_ENTRIES = 1000;
@@ -33,11 +33,11 @@ export function mergeDeliveries(bodies: Envelope[]): Envelope[] {
  * after their 200 (the safety net) find every message handled and cost that read alone.
  */
 export const whatsappInbound: InboundHandler = async (ctx, channelId, bodies) => {
-  const merged = mergeDeliveries(bodies.map((b) => JSON.parse(b) as Envelope));
+  const merged = mergeDeliveries(bodies.map((b) => JSON.parse(b) as Envelope)).map(readDelivery);
   const { found, read } = await findNumberWithReads(ctx, channelId, merged[0] ? webhookMessages(merged[0]) : []);
   if (!found) {
     console.warn(JSON.stringify({ bot: "whatsapp", channel: channelId, dropped: bodies.length, reason: "gone" }));
     return;
   }
-  for (const [i, body] of merged.entries()) await handleDelivery(ctx, found, body, i === 0 ? read : undefined);
+  for (const [i, delivery] of merged.entries()) await handleDelivery(ctx, found, delivery, i === 0 ? read : undefined);
 };

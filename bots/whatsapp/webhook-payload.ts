@@ -110,37 +110,138 @@ export function metaTimestamp(v: string | number | null | undefined): number | n
   return Number.isFinite(n) && n > 0 ? n * 1000 : null;
 }
 
-/** The envelope of a WhatsApp webhook; 400 when the body is not one at all (checked before a delivery is queued). */
-export function readEnvelope(body: unknown): z.infer<typeof envelopeSchema> {
+type Change = z.infer<typeof changeSchema>;
+type MessageData = z.infer<typeof messageSchema>;
+
+/** Parsed on first use, then kept: a part the caller never asks for (a large delivery's messages) costs nothing. */
+function once<T>(read: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: read() };
+    return value.v;
+  };
+}
+
+/** One change of the webhook, as read: null when malformed. */
+interface ReadChange {
+  field: string;
+  value: Change["value"];
+  contacts: () => InboundContact[];
+  /** Each message's fields, null where it is malformed. */
+  messages: () => (MessageData | null)[];
+  statuses: () => (InboundStatus | null)[];
+  errors: () => (PlatformError | null)[];
+}
+
+/**
+ * A webhook body read once. The hook, the handling after its answer and the queue consumer each ask several
+ * things of the same body (how many updates per number, who wrote, each number's batch); each part is checked
+ * against its schema once per body, not once per question: reading a one-message delivery six times over was a
+ * twentieth of a WhatsApp lead's Worker CPU, measured.
+ */
+export interface WebhookDelivery {
+  /** False when the body is not a WhatsApp webhook at all (no `object`, or no `entry` array). */
+  isWebhook: boolean;
+  /** Each entry's changes, in order; null for a malformed entry. */
+  entries: ((ReadChange | null)[] | null)[];
+}
+
+function readChange(change: Change): ReadChange {
+  const { field, value } = change;
+  return {
+    field,
+    value,
+    contacts: once(() =>
+      (value.contacts ?? []).flatMap((raw) => {
+        const parsed = contactSchema.safeParse(raw);
+        if (!parsed.success) return [];
+        return [
+          {
+            waId: blank(parsed.data.wa_id),
+            userId: blank(parsed.data.user_id),
+            name: blank(parsed.data.profile?.name)?.slice(0, 200) ?? null,
+          },
+        ];
+      }),
+    ),
+    messages: once(() =>
+      (value.messages ?? []).map((raw) => {
+        const parsed = messageSchema.safeParse(raw);
+        return parsed.success ? parsed.data : null;
+      }),
+    ),
+    statuses: once(() =>
+      (value.statuses ?? []).map((raw) => {
+        const parsed = statusSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        const st = parsed.data;
+        return {
+          id: st.id,
+          status: st.status.toLowerCase(),
+          timestampMs: metaTimestamp(st.timestamp),
+          recipientId: blank(st.recipient_id),
+          errors: st.errors ?? null,
+        };
+      }),
+    ),
+    errors: once(() =>
+      (value.errors ?? []).map((raw) => {
+        const parsed = errorSchema.safeParse(raw);
+        if (!parsed.success) return null;
+        return {
+          code: parsed.data.code ?? null,
+          title: parsed.data.title ?? parsed.data.message ?? null,
+          details: parsed.data.error_data?.details ?? null,
+        };
+      }),
+    ),
+  };
+}
+
+/** The body's envelope, entries and changes checked once (their messages and statuses when first asked for). */
+export function readDelivery(body: unknown): WebhookDelivery {
   const envelope = envelopeSchema.safeParse(body);
-  if (!envelope.success)
+  if (!envelope.success) return { isWebhook: false, entries: [] };
+  return {
+    isWebhook: true,
+    entries: envelope.data.entry.map((rawEntry) => {
+      const entry = entrySchema.safeParse(rawEntry);
+      if (!entry.success) return null;
+      return (entry.data.changes ?? []).map((rawChange) => {
+        const change = changeSchema.safeParse(rawChange);
+        return change.success ? readChange(change.data) : null;
+      });
+    }),
+  };
+}
+
+/** 400 when the body is not a WhatsApp webhook at all (checked before a delivery is queued). */
+export function assertWebhook(delivery: WebhookDelivery): void {
+  if (!delivery.isWebhook)
     throw new AppError("BAD_REQUEST", "Not a WhatsApp webhook (needs `object` and an `entry` array).", {
       fields: { entry: "Missing or not an array." },
     });
-  return envelope.data;
 }
 
 /**
  * Everything in the webhook for this channel's number. Throws 400 only when the body is not a WhatsApp
  * webhook at all; the rest is acknowledged, and what cannot be read is listed in `skipped`.
  */
-export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch {
-  const envelope = readEnvelope(body);
+export function readWebhook(delivery: WebhookDelivery, phoneNumberId: string): WebhookBatch {
+  assertWebhook(delivery);
   const batch: WebhookBatch = { messages: [], statuses: [], errors: [], skipped: [] };
-  envelope.entry.forEach((rawEntry, e) => {
-    const entry = entrySchema.safeParse(rawEntry);
-    if (!entry.success) {
+  delivery.entries.forEach((changes, e) => {
+    if (!changes) {
       batch.skipped.push(`entry ${e}: malformed`);
       return;
     }
-    (entry.data.changes ?? []).forEach((rawChange, c) => {
+    changes.forEach((change, c) => {
       const where = `entry ${e} change ${c}`;
-      const change = changeSchema.safeParse(rawChange);
-      if (!change.success) {
+      if (!change) {
         batch.skipped.push(`${where}: malformed`);
         return;
       }
-      const { field, value } = change.data;
+      const { field, value } = change;
       if (field !== "messages") {
         batch.skipped.push(`${where}: field ${field}`);
         return;
@@ -152,24 +253,12 @@ export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch 
         );
         return;
       }
-      const contacts = (value.contacts ?? []).flatMap((raw) => {
-        const parsed = contactSchema.safeParse(raw);
-        if (!parsed.success) return [];
-        return [
-          {
-            waId: blank(parsed.data.wa_id),
-            userId: blank(parsed.data.user_id),
-            name: blank(parsed.data.profile?.name)?.slice(0, 200) ?? null,
-          },
-        ];
-      });
-      (value.messages ?? []).forEach((raw, m) => {
-        const parsed = messageSchema.safeParse(raw);
-        if (!parsed.success) {
+      const contacts = change.contacts();
+      change.messages().forEach((msg, m) => {
+        if (!msg) {
           batch.skipped.push(`${where} message ${m}: malformed`);
           return;
         }
-        const msg = parsed.data;
         const from = blank(msg.from);
         const contact =
           contacts.find(
@@ -192,33 +281,14 @@ export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch 
           raw: msg,
         });
       });
-      (value.statuses ?? []).forEach((raw, s) => {
-        const parsed = statusSchema.safeParse(raw);
-        if (!parsed.success) {
-          batch.skipped.push(`${where} status ${s}: malformed`);
-          return;
-        }
-        const st = parsed.data;
-        batch.statuses.push({
-          id: st.id,
-          status: st.status.toLowerCase(),
-          timestampMs: metaTimestamp(st.timestamp),
-          recipientId: blank(st.recipient_id),
-          errors: st.errors ?? null,
-        });
+      change.statuses().forEach((status, s) => {
+        if (status) batch.statuses.push({ ...status });
+        else batch.skipped.push(`${where} status ${s}: malformed`);
       });
-      (value.errors ?? []).forEach((raw) => {
-        const parsed = errorSchema.safeParse(raw);
-        if (!parsed.success) {
-          batch.skipped.push(`${where}: malformed error`);
-          return;
-        }
-        batch.errors.push({
-          code: parsed.data.code ?? null,
-          title: parsed.data.title ?? parsed.data.message ?? null,
-          details: parsed.data.error_data?.details ?? null,
-        });
-      });
+      for (const error of change.errors()) {
+        if (error) batch.errors.push({ ...error });
+        else batch.skipped.push(`${where}: malformed error`);
+      }
     });
   });
   return batch;
@@ -228,20 +298,15 @@ export function readWebhook(body: unknown, phoneNumberId: string): WebhookBatch 
  * How many messages and statuses each business number has in the webhook. One Meta app sends every number
  * it serves to the same callback URL, so a delivery to one channel's URL may carry another number's changes.
  */
-export function webhookNumbers(body: unknown): Map<string, { messages: number; statuses: number }> {
+export function webhookNumbers(delivery: WebhookDelivery): Map<string, { messages: number; statuses: number }> {
   const numbers = new Map<string, { messages: number; statuses: number }>();
-  const envelope = envelopeSchema.safeParse(body);
-  if (!envelope.success) return numbers;
-  for (const rawEntry of envelope.data.entry) {
-    const entry = entrySchema.safeParse(rawEntry);
-    for (const rawChange of entry.success ? (entry.data.changes ?? []) : []) {
-      const change = changeSchema.safeParse(rawChange);
-      const id =
-        change.success && change.data.field === "messages" ? change.data.value.metadata?.phone_number_id : undefined;
-      if (!change.success || id === undefined) continue;
+  for (const changes of delivery.entries) {
+    for (const change of changes ?? []) {
+      const id = change?.field === "messages" ? change.value.metadata?.phone_number_id : undefined;
+      if (!change || id === undefined) continue;
       const seen = numbers.get(id) ?? { messages: 0, statuses: 0 };
-      seen.messages += change.data.value.messages?.length ?? 0;
-      seen.statuses += change.data.value.statuses?.length ?? 0;
+      seen.messages += change.value.messages?.length ?? 0;
+      seen.statuses += change.value.statuses?.length ?? 0;
       numbers.set(id, seen);
     }
   }
@@ -249,25 +314,20 @@ export function webhookNumbers(body: unknown): Map<string, { messages: number; s
 }
 
 /** Every message of the webhook, whichever of the app's numbers it is for. */
-export function webhookMessages(body: unknown): InboundMessage[] {
-  return [...webhookNumbers(body).keys()].flatMap((id) => readWebhook(body, id).messages);
+export function webhookMessages(delivery: WebhookDelivery): InboundMessage[] {
+  return [...webhookNumbers(delivery).keys()].flatMap((id) => readWebhook(delivery, id).messages);
 }
 
 /**
  * Who wrote in the webhook, any number: each message's wa_id, else its BSUID (messages Meta sent without a
  * sender are skipped later anyway). Deliveries naming the same sender are handled in order.
  */
-export function webhookSenders(body: unknown): string[] {
+export function webhookSenders(delivery: WebhookDelivery): string[] {
   const senders = new Set<string>();
-  const envelope = envelopeSchema.safeParse(body);
-  if (!envelope.success) return [];
-  for (const rawEntry of envelope.data.entry) {
-    const entry = entrySchema.safeParse(rawEntry);
-    for (const rawChange of entry.success ? (entry.data.changes ?? []) : []) {
-      const change = changeSchema.safeParse(rawChange);
-      for (const raw of change.success ? (change.data.value.messages ?? []) : []) {
-        const msg = messageSchema.safeParse(raw);
-        const from = msg.success ? (blank(msg.data.from) ?? blank(msg.data.from_user_id)) : null;
+  for (const changes of delivery.entries) {
+    for (const change of changes ?? []) {
+      for (const msg of change?.messages() ?? []) {
+        const from = msg ? (blank(msg.from) ?? blank(msg.from_user_id)) : null;
         if (from !== null) senders.add(from);
       }
     }

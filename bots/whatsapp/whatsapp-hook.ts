@@ -9,7 +9,7 @@ import { verifyHubSignature } from "../../workers/lib/hub-signature";
 import { timingSafeEqualText } from "../../workers/lib/timing-safe";
 import { findNumberWithReads } from "./delivery-read";
 import { handleDelivery } from "./handle-delivery";
-import { readEnvelope, webhookMessages, webhookNumbers, webhookSenders } from "./webhook-payload";
+import { assertWebhook, readDelivery, webhookMessages, webhookNumbers, webhookSenders } from "./webhook-payload";
 
 // Meta batches up to 1,000 updates per POST, each a few hundred bytes to a few KB.
 const MAX_WEBHOOK_BYTES = 8 * 1_048_576;
@@ -60,12 +60,14 @@ export function registerWhatsappHook(app: App) {
       // Answered below, once the signature is known good: a forged body learns nothing about its shape.
       text = undefined;
     }
-    const numbers = webhookNumbers(body);
+    // Read once here; what follows (the counts, the senders, each number's batch after the 200) asks this.
+    const delivery = readDelivery(body);
+    const numbers = webhookNumbers(delivery);
     const units = [...numbers.values()].reduce((n, v) => n + v.messages + v.statuses, 0);
     // A small delivery's reads ride with the channel lookup (read-only, so before the signature check is fine):
     // the message handled after the 200 then writes its lead in the next round trip.
     const small = units > 0 && units <= SMALL_DELIVERY;
-    const messages = small ? webhookMessages(body) : [];
+    const messages = small ? webhookMessages(delivery) : [];
     const { found, read } = small
       ? await findNumberWithReads(ctx, c.req.param("channelId"), messages)
       : { found: await findWhatsappChannel(ctx, c.req.param("channelId")), read: undefined };
@@ -76,7 +78,7 @@ export function registerWhatsappHook(app: App) {
     if (text === undefined)
       throw new AppError("INVALID_JSON", "The body is not JSON.", { fields: { body: "Not valid JSON." } });
     assertStorableText(body);
-    readEnvelope(body);
+    assertWebhook(delivery);
     const channelId = found.channel.id;
     const intake = await acceptDelivery(ctx, {
       channel: "whatsapp",
@@ -86,14 +88,14 @@ export function registerWhatsappHook(app: App) {
       units,
     });
     if (intake === "after") {
-      const contacts = webhookSenders(body).map((from) => `whatsapp:${channelId}:${from}`);
+      const contacts = webhookSenders(delivery).map((from) => `whatsapp:${channelId}:${from}`);
       // Behind an earlier delivery of the same sender, what was read before may be stale: read again.
       handleAfter(ctx, { channelId, contacts }, (waited) =>
-        handleDelivery(ctx, found, body, waited ? undefined : read, true),
+        handleDelivery(ctx, found, delivery, waited ? undefined : read, true),
       );
     }
     if (intake !== "inline") return c.json({ ok: true, queued: true }, 200);
-    const report = await handleDelivery(ctx, found, body, read, true);
+    const report = await handleDelivery(ctx, found, delivery, read, true);
     return c.json({ ok: true, ...report }, 200);
   });
 }
