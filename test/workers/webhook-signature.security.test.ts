@@ -38,6 +38,27 @@ describe("webhook signatures and secrets: WhatsApp", () => {
     expect(await verifyHubSignature(v.app_secret, escaped, null)).toBe(false);
   });
 
+  it("each app secret checks with its own key, also once other secrets were seen", async () => {
+    const body = new TextEncoder().encode('{"object":"whatsapp_business_account","entry":[]}');
+    const macOf = async (secret: string) => {
+      const key = await crypto.subtle.importKey(
+        "raw",
+        new TextEncoder().encode(secret),
+        { name: "HMAC", hash: "SHA-256" },
+        false,
+        ["sign"],
+      );
+      const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, body));
+      return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+    };
+    const secrets = ["secret-a", "secret-b", "secret-a", "secret-c", "secret-b"];
+    for (const secret of secrets) {
+      for (const other of secrets) {
+        expect(await verifyHubSignature(secret, body, await macOf(other))).toBe(secret === other);
+      }
+    }
+  });
+
   it("a body with non-ASCII escaped as Meta sends it is accepted as signed over those bytes", async () => {
     const num = await workspaceWithNumber();
     const payload = retarget(await waFixture("message_text"), num, { waId: uniqueWaId() }, uniqueSuffix());
