@@ -1,7 +1,7 @@
 import { timingSafeEqualText } from "./timing-safe";
 
-// Importing the app secret as an HMAC key on every webhook was most of the check's CPU: the key is kept per
-// isolate, per secret (a rotated secret is simply another entry), bounded whatever the secrets seen. The key
+// Importing the app secret as an HMAC key on every webhook redid work whose result never changes: the key is kept
+// per isolate, per secret (a rotated secret is simply another entry), bounded whatever the secrets seen. The key
 // itself is kept, not the promise of it: a promise settled by another request's work is not shared across requests.
 const KEYS_KEPT = 100;
 const keys = new Map<string, CryptoKey>();

@@ -5,8 +5,8 @@ type BatchStatement = InStatement | [string, InArgs?];
 /**
  * @libsql/client's `batch` first stores every SQL text of the batch on its stream (one `store_sql` request each in
  * the pipeline, answered and awaited each) and then refers to it by id. That pays off only for a text the batch sends
- * more than once; for the others it is a request, an answer and a promise more per statement on both sides — on a
- * WhatsApp lead's capture batch, most of the client's work besides the HTTP call (measured: bench/README.md).
+ * more than once; for the others it is a request, an answer and a promise more per statement on both sides (the
+ * client's SQL cache was 3.5 % of the Worker isolate's CPU profile of the WhatsApp speed-to-lead run).
  * A text sent once is handed over as a `String` object: the client's cache stores only primitive strings, and
  * its encoder writes any other text inline (`"" + sql`), so the server gets the same SQL in the batch step
  * itself. Texts the batch repeats still go through the cache.
