@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createClient } from "@libsql/client/web";
-import { measureArrivals, outboxStates, percentiles, sentOfKind } from "./arrivals";
+import { measureArrivals, outboxStates, percentiles, saturatedLoop, sentOfKind } from "./arrivals";
 import { scenarioPoster } from "./keep-alive-post";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
@@ -74,6 +74,7 @@ export async function measureSpeedToLeadTelegram(ctx: BenchContext): Promise<Res
   const run = await measureArrivals(ctx, {
     label: "speed to lead (Telegram)",
     total: LEADS,
+    untilArrival: true,
     async send(i) {
       try {
         const res = await post(i);
@@ -96,10 +97,11 @@ export async function measureSpeedToLeadTelegram(ctx: BenchContext): Promise<Res
     {
       metric:
         `Speed to lead: Telegram message → rep alert received at the fake Bot API, p50 / p90 / p99 ` +
-        `(${LEADS.toLocaleString("en")} leads)`,
+        `(${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight until alerted)`,
       value: percentiles(run.latencies),
       how:
-        `${LEADS} webhook updates (the private-text fixture, one new user each; node:http, kept-alive sockets), concurrency ${ctx.concurrency}, ` +
+        `${LEADS} webhook updates (the private-text fixture, one new user each; node:http, kept-alive sockets), ` +
+        `${saturatedLoop(ctx.concurrency, "alert")}, ` +
         `${REPS} reps with chat ids, bot connected through POST /api/v1/channels/telegram; from sending the update ` +
         `to the fake receiving the alert's sendMessage (waitUntil, no cron); ${run.received}/${LEADS} alerts ` +
         `received, ${run.missing} missing, ${run.duplicated} duplicated, ${run.failed} updates failed` +
