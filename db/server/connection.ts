@@ -167,7 +167,7 @@ export class Connection {
         columns: [],
         rows: [],
         affectedRowCount: run.changes,
-        lastInsertRowid: this.inserted(info, run.changes, BigInt(run.lastInsertRowid)),
+        lastInsertRowid: this.inserted(info, run.changes, this.exactRowid(run.lastInsertRowid)),
         durationMs: performance.now() - started,
       };
     } catch (e) {
@@ -251,6 +251,15 @@ export class Connection {
       }
     }
     if (oldest !== undefined) this.prepared.delete(oldest);
+  }
+
+  /**
+   * libsql's run() gives last_insert_rowid() as a double even with safeIntegers on, so beyond 2^53 it may be a
+   * neighbour of the real one (2^53 + 1 came back as 2^53); only then is the exact value asked of SQLite.
+   */
+  private exactRowid(reported: number | bigint): bigint {
+    if (typeof reported === "bigint") return reported;
+    return Number.isSafeInteger(reported) ? BigInt(reported) : this.lastChange()[1];
   }
 
   /** The rowid a finished statement inserted, by its rule (see RowidRule); null when it inserted none. */
