@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { HttpError, toProtoError } from "./errors";
 import type { HeaderList, HttpHandler, HttpRequest, HttpResponse } from "./http1";
 import { handleCursor, handlePipeline } from "./pipeline";
+import { pipelineJson } from "./pipeline-json";
 import { decodeCursorBody, decodePipelineBody } from "./protocol";
 import type { Stats } from "./stats";
 import type { StreamRegistry } from "./stream";
@@ -74,9 +75,9 @@ export function createRequestHandler(deps: HttpDeps): HttpHandler {
     const body = decodePipelineBody(readBody(req, deps.maxBodyBytes));
     deps.stats.pipelineRequests++;
     const answer = handlePipeline(deps.registry, body);
-    if (!(answer instanceof Promise)) return sendJson(res, 200, answer);
+    if (!(answer instanceof Promise)) return res.send(200, JSON_HEADERS, pipelineJson(answer));
     // Inline callback: tsx (which runs this server) wraps every named closure in a __name() call.
-    return answer.then((a) => sendJson(res, 200, a));
+    return answer.then((a) => res.send(200, JSON_HEADERS, pipelineJson(a)));
   };
 
   const cursor: Route = async (req, res) => {
