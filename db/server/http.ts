@@ -115,19 +115,23 @@ export function createRequestHandler(deps: HttpDeps): HttpHandler {
     },
   };
 
-  // The exact paths clients send are found as they are; only others are normalized first. Own keys only:
-  // a request for `constructor` must not find Object's.
-  const pathOf = (url: string): string =>
-    Object.hasOwn(routes, url) ? url : url.split("?")[0]!.replace(/\/+$/, "") || "/";
+  // Maps, not the object: a request for `constructor` must not find Object's keys, and a head's strings (the
+  // same objects every time, see http1-head.ts) keep their hash from one lookup to the next.
+  const table = new Map(
+    Object.entries(routes).map(([path, methods]) => [path, new Map(Object.entries(methods ?? {}))] as const),
+  );
+
+  // The exact paths clients send are found as they are; only others are normalized first.
+  const pathOf = (url: string): string => (table.has(url) ? url : url.split("?")[0]!.replace(/\/+$/, "") || "/");
 
   return (req, res) => {
     const path = pathOf(req.url);
-    const methods = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    const methods = table.get(path);
     if (req.method === "OPTIONS" && methods) {
       res.send(204, CORS);
       return;
     }
-    const route = methods && Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
+    const route = methods?.get(req.method);
     if (route === undefined) {
       // Unknown paths include /v3-protobuf: answering 404 there makes hrana-client fall back to JSON.
       if (methods) sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${path}`);
