@@ -126,10 +126,15 @@ export class Connection {
     if (info.rowid === "compare") this.parkRowid();
     let outcome: unknown;
     try {
-      outcome = kept.reader ? this.run(() => stmt.all(values)) : this.run(() => stmt.run(values));
+      // Called directly rather than through run(), which takes a closure per statement for the rare lock wait.
+      outcome = kept.reader ? stmt.all(values) : stmt.run(values);
     } catch (e) {
-      this.failed(e, stmt, values, info);
-      throw e;
+      if (isBusyError(e) && !this.isClosed) {
+        outcome = this.retry(() => (kept.reader ? stmt.all(values) : stmt.run(values)));
+      } else {
+        this.failed(e, stmt, values, info);
+        throw e;
+      }
     }
     if (outcome instanceof Promise) {
       return outcome.then(
