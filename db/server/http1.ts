@@ -25,11 +25,17 @@ export type HttpHandler = (req: HttpRequest, res: HttpResponse) => void;
 export interface Http1Options {
   /** Larger bodies are read to their end and dropped (so the client gets to read the answer). */
   maxBodyBytes: number;
-  /** Idle keep-alive connections are closed after this long. */
+  /** Idle keep-alive connections are closed after this long (and at most a quarter longer). */
   idleTimeoutMs: number;
 }
 
 const MAX_HEAD_BYTES = 64 * 1024;
+/**
+ * Idle connections are found by a sweep every quarter of the idle timeout, not by a timer per socket: node
+ * re-arms a socket's timer on every read and every write, two moves in its timer lists per request. A connection
+ * with no read or write over more sweeps than this is closed: idle at least the timeout, at most a quarter more.
+ */
+const SWEEPS_PER_TIMEOUT = 4;
 const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");
 
@@ -150,6 +156,8 @@ class HttpConnection {
   private closing = false;
   /** The client has sent its last byte (half-close); answer what it sent, then close. */
   private peerEnded = false;
+  /** Idle sweeps since the last read or write. */
+  private quietSweeps = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -158,7 +166,6 @@ class HttpConnection {
     private readonly heads: HeadCache,
   ) {
     socket.setNoDelay(true);
-    socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("end", () => {
       this.peerEnded = true;
@@ -168,8 +175,14 @@ class HttpConnection {
   }
 
   write(data: string | Buffer): void {
+    this.quietSweeps = 0;
     // The client may have gone (or half-closed) while its request ran.
     if (this.socket.writable) this.socket.write(data);
+  }
+
+  /** Called every quarter of the idle timeout; closes the connection once it has been idle for all of it. */
+  sweep(): void {
+    if (++this.quietSweeps > SWEEPS_PER_TIMEOUT) this.socket.destroy();
   }
 
   /** The current answer is complete: read the next request, or close. */
@@ -188,6 +201,7 @@ class HttpConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.quietSweeps = 0;
     if (this.closing) return;
     const data = this.buffered === undefined ? chunk : Buffer.concat([this.buffered, chunk]);
     this.buffered = undefined;
@@ -341,19 +355,23 @@ export interface Http1Server {
 }
 
 export function createHttp1Server(handler: HttpHandler, opts: Http1Options): Http1Server {
-  const sockets = new Set<Socket>();
+  const connections = new Map<Socket, HttpConnection>();
   const heads = new HeadCache();
   // Half-open allowed: a client may send its request and then end its side, and still read the answer.
   const server = createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    new HttpConnection(socket, handler, opts, heads);
+    connections.set(socket, new HttpConnection(socket, handler, opts, heads));
+    socket.on("close", () => connections.delete(socket));
   });
+  const sweeper = setInterval(() => {
+    for (const connection of connections.values()) connection.sweep();
+  }, opts.idleTimeoutMs / SWEEPS_PER_TIMEOUT);
+  sweeper.unref();
+  server.on("close", () => clearInterval(sweeper));
   return {
     server,
     closeAllConnections() {
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
+      for (const socket of connections.keys()) socket.destroy();
+      connections.clear();
     },
   };
 }
