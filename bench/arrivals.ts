@@ -34,6 +34,12 @@ export async function measureArrivals(
     /** Closed loop with this many in flight (default the bench's concurrency); ignored when paced. */
     concurrency?: number;
     /**
+     * In the closed loop, a request stays in flight until its arrival at the fake (or the drain window), not only
+     * until its answer. A webhook is answered before its lead is handled, so a loop bound by answers bounds nothing:
+     * the faster the client, the longer the backlog behind the answers, and the latency measures the client.
+     */
+    untilArrival?: boolean;
+    /**
      * Open loop: one request every 1000/perSecond ms whatever the answers, the way prospects arrive at a desk that
      * is not flooded (a closed loop at 16 in flight measures queueing: latency = in flight / throughput).
      */
@@ -44,20 +50,38 @@ export async function measureArrivals(
 ): Promise<Arrivals> {
   const sentAt = new Map<number, number>();
   const arrivals = new Map<number, number[]>();
+  // Closed loop until arrival: the task of each index waiting for its first arrival.
+  const waiting = new Map<number, () => void>();
   const stop = ctx.fake.listen((call) => {
     const i = o.match(call);
     if (i === null || !sentAt.has(i)) return;
     arrivals.set(i, [...(arrivals.get(i) ?? []), performance.now()]);
+    waiting.get(i)?.();
   });
   let lastSent = 0;
   try {
     const first = o.first ?? 0;
+    const untilArrival = o.untilArrival === true && !o.perSecond;
     const task = async (i: number) => {
-      sentAt.set(first + i, performance.now());
-      const ok = await o.send(first + i).catch(() => false);
+      const index = first + i;
+      // Waiting from before the send: an arrival can come before the answer.
+      const arrived = untilArrival ? arrivalOf(index) : null;
+      sentAt.set(index, performance.now());
+      const ok = await o.send(index).catch(() => false);
       lastSent = performance.now();
+      if (ok && arrived) await arrived;
+      waiting.delete(index);
       return ok;
     };
+    /** Resolves at index's first arrival, or after the drain window (it then counts as missing). */
+    const arrivalOf = (index: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, DRAIN_MS);
+        waiting.set(index, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     const progress = (done: number) =>
       ctx.progress.update(o.label, `${done}/${o.total} sent, ${arrivals.size} received`);
     const { failed } = o.perSecond
@@ -81,13 +105,24 @@ export async function measureArrivals(
   }
 }
 
+/**
+ * How a saturated speed-to-lead row describes its loop (`untilArrival`): `inFlight` prospects at once, each one's
+ * next lead sent when its `what` arrived.
+ */
+export const saturatedLoop = (inFlight: number, what: string) =>
+  `closed loop, ${inFlight} in flight each until its ${what} arrived (mostly queueing: in flight / throughput; ` +
+  "a webhook is answered before its lead is handled, so a loop bound by the answers would measure the client)";
+
 /** The sizes every speed-to-lead path is measured with, after its saturated run: one at a time, then paced. */
 export const SINGLE_LEADS = 100;
 export const PACED_LEADS = 200;
 export const PACED_RATE = 10;
 
-/** How measureArrivals loads a path: a closed loop (`concurrency`, the bench's by default) or paced (`perSecond`). */
-export type ArrivalsLoop = { concurrency?: number; perSecond?: number };
+/**
+ * How measureArrivals loads a path: a closed loop (`concurrency`, the bench's by default; `untilArrival`: each
+ * request in flight until its arrival) or paced (`perSecond`).
+ */
+export type ArrivalsLoop = { concurrency?: number; perSecond?: number; untilArrival?: boolean };
 
 /**
  * measureArrivals for one path (how lead i is sent and how its arrival is recognised), run as often as a scenario

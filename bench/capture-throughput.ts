@@ -32,7 +32,7 @@ export async function measureCapture(
       email: `lead-${tag}${i}@bench.test`,
       message: "Benchmark lead",
     });
-    return (await client.post(url, headers, body)) === 200;
+    return (await client.post(url, headers, body)).status === 200;
   };
   // Warm-up: the isolate, its form cache and the server's connection pool; not counted.
   await runPool(64, ctx.concurrency, (i) => post("warm", i));

@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import type { Cleanup } from "./cleanup";
 
 /**
  * POSTs over node:http with kept-alive sockets, for load that should measure the Worker rather than the client.
@@ -7,8 +8,8 @@ import { Agent, request } from "node:http";
  * share the machine's 2 cores with the Worker being measured. Loopback http only.
  */
 export interface KeepAlivePoster {
-  /** The answer's status, its body read and dropped; rejects on a network error. */
-  post(url: URL, headers: Record<string, string>, body: string): Promise<number>;
+  /** The answer's status and body; rejects on a network error. */
+  post(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }>;
   close(): void;
 }
 
@@ -21,14 +22,31 @@ export function keepAlivePoster(maxSockets: number): KeepAlivePoster {
           url,
           { method: "POST", agent, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
           (res) => {
+            let answer = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => {
+              answer += chunk;
+            });
             res.on("error", reject);
-            res.on("end", () => resolve(res.statusCode ?? 0));
-            res.resume();
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: answer }));
           },
         );
         req.on("error", reject);
         req.end(body);
       }),
     close: () => agent.destroy(),
+  };
+}
+
+/** keepAlivePoster for one scenario: closed by the scenario when done, or by the bench's cleanup if it throws first. */
+export function scenarioPoster(cleanup: Cleanup, maxSockets: number): KeepAlivePoster {
+  const poster = keepAlivePoster(maxSockets);
+  const forget = cleanup.add("kept-alive load client", () => poster.close());
+  return {
+    post: poster.post,
+    close() {
+      forget();
+      poster.close();
+    },
   };
 }

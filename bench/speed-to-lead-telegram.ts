@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createClient } from "@libsql/client/web";
-import { measureArrivals, outboxStates, percentiles, sentOfKind } from "./arrivals";
+import { measureArrivals, outboxStates, percentiles, saturatedLoop, sentOfKind } from "./arrivals";
+import { scenarioPoster } from "./keep-alive-post";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
 import { connectTelegramReps } from "./telegram-reps";
@@ -42,6 +43,9 @@ export async function measureSpeedToLeadTelegram(ctx: BenchContext): Promise<Res
   const failures = new Map<string, number>();
   const stats = async () =>
     ((await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number }).pipelineRequests;
+  // The load client shares the 2 cores with what it measures: node:http, answers uncompressed (keep-alive-post.ts).
+  const load = scenarioPoster(ctx.cleanup, ctx.concurrency);
+  const hook = new URL(url);
   /** User i's first message, as Telegram would deliver it with the secret token setWebhook set. */
   const post = (i: number) => {
     const update = structuredClone(template);
@@ -50,15 +54,19 @@ export async function measureSpeedToLeadTelegram(ctx: BenchContext): Promise<Res
     update.message.from = { ...update.message.from, id: userId(i), first_name: `TG ${i}` };
     update.message.chat = { ...update.message.chat, id: userId(i), first_name: `TG ${i}` };
     update.message.date = Math.floor(Date.now() / 1000);
-    return fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": bot.secret },
-      body: JSON.stringify(update),
-    });
+    return load.post(
+      hook,
+      {
+        "content-type": "application/json",
+        "accept-encoding": "identity",
+        "x-telegram-bot-api-secret-token": bot.secret,
+      },
+      JSON.stringify(update),
+    );
   };
   // User LEADS (outside the matched 0..LEADS-1): warms the isolate; its alert is sent before counting starts.
   const warm = await warmUp(
-    async () => (await post(LEADS)).text(),
+    async () => (await post(LEADS)).body,
     async () => (await sentOfKind(ctx, ws.id, "rep_alert")) >= 1,
   );
   const before = await stats();
@@ -66,11 +74,11 @@ export async function measureSpeedToLeadTelegram(ctx: BenchContext): Promise<Res
   const run = await measureArrivals(ctx, {
     label: "speed to lead (Telegram)",
     total: LEADS,
+    untilArrival: true,
     async send(i) {
       try {
         const res = await post(i);
-        const answer = await res.text();
-        if (res.status !== 200) fail(`${res.status} ${answer.slice(0, 80)}`);
+        if (res.status !== 200) fail(`${res.status} ${res.body.slice(0, 80)}`);
         return res.status === 200;
       } catch (err) {
         fail(err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err));
@@ -83,15 +91,17 @@ export async function measureSpeedToLeadTelegram(ctx: BenchContext): Promise<Res
       return m ? Number(m[1]) : null;
     },
   });
+  load.close();
   const requests = (await stats()) - before;
   return [
     {
       metric:
         `Speed to lead: Telegram message → rep alert received at the fake Bot API, p50 / p90 / p99 ` +
-        `(${LEADS.toLocaleString("en")} leads)`,
+        `(${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight until alerted)`,
       value: percentiles(run.latencies),
       how:
-        `${LEADS} webhook updates (the private-text fixture, one new user each), concurrency ${ctx.concurrency}, ` +
+        `${LEADS} webhook updates (the private-text fixture, one new user each; node:http, kept-alive sockets), ` +
+        `${saturatedLoop(ctx.concurrency, "alert")}, ` +
         `${REPS} reps with chat ids, bot connected through POST /api/v1/channels/telegram; from sending the update ` +
         `to the fake receiving the alert's sendMessage (waitUntil, no cron); ${run.received}/${LEADS} alerts ` +
         `received, ${run.missing} missing, ${run.duplicated} duplicated, ${run.failed} updates failed` +

@@ -8,9 +8,11 @@ import {
   PACED_RATE,
   percentiles,
   SINGLE_LEADS,
+  saturatedLoop,
   sentOfKind,
 } from "./arrivals";
 import { cpuPerItem, cpuSplit } from "./cpu-split";
+import { scenarioPoster } from "./keep-alive-post";
 import type { BenchContext, ResultRow } from "./scenario";
 import { seedBenchWorkspace } from "./seed";
 import { warmUp } from "./warm-up";
@@ -93,19 +95,21 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
   // Why a webhook was not answered 200: its status and body, or the network error.
   const failures = new Map<string, number>();
   let lastSentAt = 0;
+  // The load client shares the 2 cores with what it measures: node:http, answers uncompressed (keep-alive-post.ts).
+  const client = scenarioPoster(ctx.cleanup, ctx.concurrency);
+  const hook = new URL(url);
   const run = arrivalsOf(ctx, {
     async send(i) {
       const { body, signature } = inbound(template, i);
       lastSentAt = Date.now();
       try {
-        const res = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+        const res = await client.post(
+          hook,
+          { "content-type": "application/json", "accept-encoding": "identity", "x-hub-signature-256": signature },
           body,
-        });
-        const answer = await res.text();
+        );
         if (res.status !== 200) {
-          const why = `${res.status} ${answer.slice(0, 80)}`;
+          const why = `${res.status} ${res.body.slice(0, 80)}`;
           failures.set(why, (failures.get(why) ?? 0) + 1);
         }
         return res.status === 200;
@@ -122,7 +126,7 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
     },
   });
   const split = cpuSplit(ctx.worker.pid);
-  const saturated = await run("speed to lead (WhatsApp)", LEADS, 0, {});
+  const saturated = await run("speed to lead (WhatsApp)", LEADS, 0, { untilArrival: true });
   const cpu = split.take();
   // Includes the sends' own writes (claim, result) under waitUntil, as the form figure does not: the whole cost of a
   // lead. Divided by the leads whose auto-reply was sent by then (a queue still draining would otherwise flatter it).
@@ -139,6 +143,7 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
   const steady = await run("speed to lead (WhatsApp), paced", PACED_LEADS, LEADS + SINGLE_LEADS, {
     perSecond: PACED_RATE,
   });
+  client.close();
   const counts = (r: Arrivals, n: number) =>
     `${r.received}/${n} auto-replies received, ${r.missing} missing, ${r.duplicated} duplicated, ` +
     `${r.failed} webhooks failed`;
@@ -146,11 +151,11 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
     {
       metric:
         `Speed to lead: WhatsApp inbound webhook → auto-reply received at the fake Graph API, p50 / p90 / ` +
-        `p99 (${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight)`,
+        `p99 (${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight until replied)`,
       value: percentiles(saturated.latencies),
       how:
-        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each), closed loop at ` +
-        `concurrency ${ctx.concurrency} (mostly queueing: in flight / throughput), number connected ` +
+        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each; node:http, kept-alive sockets), ` +
+        `${saturatedLoop(ctx.concurrency, "auto-reply")}, number connected ` +
         `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving ` +
         `POST /<phone-number-id>/messages ` +
         `(waitUntil, no cron); ${counts(saturated, LEADS)}${saturatedFailures}; CPU per lead from /proc over this ` +

@@ -2,7 +2,7 @@
  * `npm test`: every project, in three vitest processes side by side.
  * The workerd projects run their files one after another against one libSQL server (tests count its requests),
  * which keeps one process on about one core; vitest runs one project group at a time. So the workerd files are
- * split in two halves (vitest's `--shard`, by a hash of each path), each half in a process with its own libSQL
+ * split in two halves of about equal time (`--shard` with test/support/balanced-shards.ts), each half in a process with its own libSQL
  * server and fake APIs, and the Node and Chromium projects run in a third (docs/testing.md, "Time"). Each line
  * is prefixed with its lane. `npm test -- <vitest arguments>` (a file, `--project browser`, …) runs one plain
  * `vitest run` with them.
@@ -19,6 +19,13 @@ const LANES: Record<string, string[]> = {
   "workerd 2/2": [...WORKERD, "--shard=2/2"],
   "node+browser": ["--project", "node", "--project", "browser"],
 };
+/** Each lane's per-file times, which `npm run test:times` turns into the shards' split (scripts/test-times.ts). */
+const TIMES_DIR = ".cache/test-times";
+const reports = (lane: string) => [
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${TIMES_DIR}/${laneEnv(lane).LEADRELAY_TEST_LANE}.json`,
+];
 
 /** A lane's name for folders (test/support/pool-project.ts keeps a Vite cache per lane) and vitest's colours. */
 function laneEnv(lane: string): NodeJS.ProcessEnv {
@@ -67,7 +74,7 @@ if (args.length > 0) {
 } else {
   const started = performance.now();
   const names = Object.keys(LANES);
-  const codes = await Promise.all(names.map((lane) => run(lane, LANES[lane] ?? [])));
+  const codes = await Promise.all(names.map((lane) => run(lane, [...(LANES[lane] ?? []), ...reports(lane)])));
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   const failed = names.filter((_, i) => codes[i] !== 0);
   console.log(

@@ -126,10 +126,15 @@ export class Connection {
     if (info.rowid === "compare") this.parkRowid();
     let outcome: unknown;
     try {
-      outcome = kept.reader ? this.run(() => stmt.all(values)) : this.run(() => stmt.run(values));
+      // Called directly rather than through run(), which takes a closure per statement for the rare lock wait.
+      outcome = kept.reader ? stmt.all(values) : stmt.run(values);
     } catch (e) {
-      this.failed(e, stmt, values, info);
-      throw e;
+      if (isBusyError(e) && !this.isClosed) {
+        outcome = this.retry(() => (kept.reader ? stmt.all(values) : stmt.run(values)));
+      } else {
+        this.failed(e, stmt, values, info);
+        throw e;
+      }
     }
     if (outcome instanceof Promise) {
       return outcome.then(
@@ -167,7 +172,7 @@ export class Connection {
         columns: [],
         rows: [],
         affectedRowCount: run.changes,
-        lastInsertRowid: this.inserted(info, run.changes, BigInt(run.lastInsertRowid)),
+        lastInsertRowid: this.inserted(info, run.changes, this.exactRowid(run.lastInsertRowid)),
         durationMs: performance.now() - started,
       };
     } catch (e) {
@@ -251,6 +256,15 @@ export class Connection {
       }
     }
     if (oldest !== undefined) this.prepared.delete(oldest);
+  }
+
+  /**
+   * libsql's run() gives last_insert_rowid() as a double even with safeIntegers on, so beyond 2^53 it may be a
+   * neighbour of the real one (2^53 + 1 came back as 2^53); only then is the exact value asked of SQLite.
+   */
+  private exactRowid(reported: number | bigint): bigint {
+    if (typeof reported === "bigint") return reported;
+    return Number.isSafeInteger(reported) ? BigInt(reported) : this.lastChange()[1];
   }
 
   /** The rowid a finished statement inserted, by its rule (see RowidRule); null when it inserted none. */

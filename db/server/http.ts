@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { HttpError, toProtoError } from "./errors";
 import type { HeaderList, HttpHandler, HttpRequest, HttpResponse } from "./http1";
 import { handleCursor, handlePipeline } from "./pipeline";
+import { pipelineJson } from "./pipeline-json";
 import { decodeCursorBody, decodePipelineBody } from "./protocol";
 import type { Stats } from "./stats";
 import type { StreamRegistry } from "./stream";
@@ -74,9 +75,9 @@ export function createRequestHandler(deps: HttpDeps): HttpHandler {
     const body = decodePipelineBody(readBody(req, deps.maxBodyBytes));
     deps.stats.pipelineRequests++;
     const answer = handlePipeline(deps.registry, body);
-    if (!(answer instanceof Promise)) return sendJson(res, 200, answer);
+    if (!(answer instanceof Promise)) return res.send(200, JSON_HEADERS, pipelineJson(answer));
     // Inline callback: tsx (which runs this server) wraps every named closure in a __name() call.
-    return answer.then((a) => sendJson(res, 200, a));
+    return answer.then((a) => res.send(200, JSON_HEADERS, pipelineJson(a)));
   };
 
   const cursor: Route = async (req, res) => {
@@ -114,19 +115,23 @@ export function createRequestHandler(deps: HttpDeps): HttpHandler {
     },
   };
 
-  // The exact paths clients send are found as they are; only others are normalized first. Own keys only:
-  // a request for `constructor` must not find Object's.
-  const pathOf = (url: string): string =>
-    Object.hasOwn(routes, url) ? url : url.split("?")[0]!.replace(/\/+$/, "") || "/";
+  // Maps, not the object: a request for `constructor` must not find Object's keys, and a head's strings (the
+  // same objects every time, see http1-head.ts) keep their hash from one lookup to the next.
+  const table = new Map(
+    Object.entries(routes).map(([path, methods]) => [path, new Map(Object.entries(methods ?? {}))] as const),
+  );
+
+  // The exact paths clients send are found as they are; only others are normalized first.
+  const pathOf = (url: string): string => (table.has(url) ? url : url.split("?")[0]!.replace(/\/+$/, "") || "/");
 
   return (req, res) => {
     const path = pathOf(req.url);
-    const methods = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    const methods = table.get(path);
     if (req.method === "OPTIONS" && methods) {
       res.send(204, CORS);
       return;
     }
-    const route = methods && Object.hasOwn(methods, req.method) ? methods[req.method] : undefined;
+    const route = methods?.get(req.method);
     if (route === undefined) {
       // Unknown paths include /v3-protobuf: answering 404 there makes hrana-client fall back to JSON.
       if (methods) sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} is not allowed on ${path}`);

@@ -25,11 +25,17 @@ export type HttpHandler = (req: HttpRequest, res: HttpResponse) => void;
 export interface Http1Options {
   /** Larger bodies are read to their end and dropped (so the client gets to read the answer). */
   maxBodyBytes: number;
-  /** Idle keep-alive connections are closed after this long. */
+  /** Idle keep-alive connections are closed after this long (and at most a quarter longer). */
   idleTimeoutMs: number;
 }
 
 const MAX_HEAD_BYTES = 64 * 1024;
+/**
+ * Idle connections are found by a sweep every quarter of the idle timeout, not by a timer per socket: node
+ * re-arms a socket's timer on every read and every write, two moves in its timer lists per request. A connection
+ * with no read or write over more sweeps than this is closed: idle at least the timeout, at most a quarter more.
+ */
+const SWEEPS_PER_TIMEOUT = 4;
 const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");
 
@@ -150,6 +156,8 @@ class HttpConnection {
   private closing = false;
   /** The client has sent its last byte (half-close); answer what it sent, then close. */
   private peerEnded = false;
+  /** Idle sweeps since the last read or write. */
+  private quietSweeps = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -158,7 +166,6 @@ class HttpConnection {
     private readonly heads: HeadCache,
   ) {
     socket.setNoDelay(true);
-    socket.setTimeout(opts.idleTimeoutMs, () => socket.destroy());
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("end", () => {
       this.peerEnded = true;
@@ -168,8 +175,14 @@ class HttpConnection {
   }
 
   write(data: string | Buffer): void {
+    this.quietSweeps = 0;
     // The client may have gone (or half-closed) while its request ran.
     if (this.socket.writable) this.socket.write(data);
+  }
+
+  /** Called every quarter of the idle timeout; closes the connection once it has been idle for all of it. */
+  sweep(): void {
+    if (++this.quietSweeps > SWEEPS_PER_TIMEOUT) this.socket.destroy();
   }
 
   /** The current answer is complete: read the next request, or close. */
@@ -188,21 +201,24 @@ class HttpConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.quietSweeps = 0;
     if (this.closing) return;
-    let data = this.buffered === undefined ? chunk : Buffer.concat([this.buffered, chunk]);
+    const data = this.buffered === undefined ? chunk : Buffer.concat([this.buffered, chunk]);
     this.buffered = undefined;
+    // Read by offset: a Buffer view per step (head, body, rest) was a typed array made and dropped each time.
+    let at = 0;
     try {
       // Bounded by the bytes at hand: every turn consumes some, or stops to wait for more.
-      while (data.length > 0 && !this.busy && !this.closing) {
-        const used = this.pending === undefined ? this.readHead(data) : this.readBody(this.pending, data);
+      while (at < data.length && !this.busy && !this.closing) {
+        const used = this.pending === undefined ? this.readHead(data, at) : this.readBody(this.pending, data, at);
         if (used === 0) break;
-        data = data.subarray(used);
+        at += used;
       }
     } catch (e) {
       this.fail(e instanceof ProtocolError ? e : new ProtocolError(400, "Malformed request"));
       return;
     }
-    if (data.length > 0) this.buffered = data;
+    if (at < data.length) this.buffered = at === 0 ? data : data.subarray(at);
     // Only an unfinished head can pile up here while no request is being answered (pipelined bytes wait).
     if (
       !this.busy &&
@@ -214,16 +230,24 @@ class HttpConnection {
     }
   }
 
-  /** Parses a request head; returns the bytes used, 0 while it is incomplete. */
-  private readHead(data: Buffer): number {
+  /** Parses the request head at `from`; returns the bytes used, 0 while it is incomplete. */
+  private readHead(data: Buffer, from: number): number {
     // Empty lines before a request line are allowed (RFC 9112 §2.2).
-    let start = 0;
+    let start = from;
     while (data[start] === 0x0d && data[start + 1] === 0x0a) start += 2;
     const end = data.indexOf(HEAD_END, start);
-    if (end < 0) return start;
+    if (end < 0) return start - from;
     if (end - start > MAX_HEAD_BYTES) throw new ProtocolError(431, "Request head too large");
     const head = this.heads.parse(data.toString("latin1", start, end));
     if (head.expectContinue) this.write("HTTP/1.1 100 Continue\r\n\r\n");
+    const used = end + HEAD_END.length - from;
+    // The usual request: its whole body came with its head. Handed on as one view, with no reading state.
+    if (head.length > 0 && data.length - (from + used) >= head.length) {
+      const bodyAt = from + used;
+      const body = data.subarray(bodyAt, bodyAt + head.length);
+      this.dispatch(head.method, head.url, head.headers, head.keepAlive, head.chunkedOk, body, head.length);
+      return used + head.length;
+    }
     this.pending = {
       method: head.method,
       url: head.url,
@@ -236,35 +260,36 @@ class HttpConnection {
       parts: [],
       size: 0,
     };
-    const used = end + HEAD_END.length;
-    if (head.length === 0) this.dispatch(this.pending);
+    if (head.length === 0) this.dispatchPending(this.pending);
     return used;
   }
 
-  /** Takes body bytes; returns the bytes used, 0 while a chunk-size line is incomplete. */
-  private readBody(p: Pending, data: Buffer): number {
+  /** Takes body bytes at `from`; returns the bytes used, 0 while a chunk-size line is incomplete. */
+  private readBody(p: Pending, data: Buffer, from: number): number {
+    const available = data.length - from;
     if (p.remaining >= 0) {
-      const take = Math.min(p.remaining, data.length);
-      this.keep(p, data.subarray(0, take));
+      const take = Math.min(p.remaining, available);
+      this.keep(p, data.subarray(from, from + take));
       p.remaining -= take;
-      if (p.remaining === 0) this.dispatch(p);
+      if (p.remaining === 0) this.dispatchPending(p);
       return take;
     }
     if (p.chunkLeft > 0) {
-      const take = Math.min(p.chunkLeft, data.length);
-      this.keep(p, data.subarray(0, take));
+      const take = Math.min(p.chunkLeft, available);
+      this.keep(p, data.subarray(from, from + take));
       p.chunkLeft -= take;
       return take;
     }
     // A size line, the CRLF after a chunk's data, or a trailer line: one line at a time.
-    const eol = data.indexOf(CRLF);
-    if (eol < 0) {
-      if (data.length > MAX_HEAD_BYTES) throw new ProtocolError(400, "Chunk line too long");
+    const eolAt = data.indexOf(CRLF, from);
+    if (eolAt < 0) {
+      if (available > MAX_HEAD_BYTES) throw new ProtocolError(400, "Chunk line too long");
       return 0;
     }
-    const line = data.toString("latin1", 0, eol);
+    const eol = eolAt - from;
+    const line = data.toString("latin1", from, eolAt);
     if (p.trailers) {
-      if (line === "") this.dispatch(p);
+      if (line === "") this.dispatchPending(p);
       return eol + 2;
     }
     if (p.chunkLeft === 0) {
@@ -286,13 +311,26 @@ class HttpConnection {
     if (p.size <= this.opts.maxBodyBytes) p.parts.push(bytes);
   }
 
-  private dispatch(p: Pending): void {
+  private dispatchPending(p: Pending): void {
+    const body = p.parts.length === 1 ? p.parts[0]! : Buffer.concat(p.parts);
+    this.dispatch(p.method, p.url, p.headers, p.keepAlive, p.chunkedOk, body, p.size);
+  }
+
+  /** Hands a complete request to the handler; `size` is the body's length as sent, kept or not. */
+  private dispatch(
+    method: string,
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    keepAlive: boolean,
+    chunkedOk: boolean,
+    body: Buffer,
+    size: number,
+  ): void {
     this.pending = undefined;
     this.busy = true;
-    const res = new HttpResponse(this, p.method === "HEAD", p.keepAlive, p.chunkedOk);
-    const bodyTooLarge = p.size > this.opts.maxBodyBytes;
-    const body = bodyTooLarge ? Buffer.alloc(0) : p.parts.length === 1 ? p.parts[0]! : Buffer.concat(p.parts);
-    this.handler({ method: p.method, url: p.url, headers: p.headers, body, bodyTooLarge }, res);
+    const res = new HttpResponse(this, method === "HEAD", keepAlive, chunkedOk);
+    const bodyTooLarge = size > this.opts.maxBodyBytes;
+    this.handler({ method, url, headers, body: bodyTooLarge ? Buffer.alloc(0) : body, bodyTooLarge }, res);
   }
 
   /** Answers a request that could not be read and closes: its end, and so the next request's start, is unknown. */
@@ -317,19 +355,23 @@ export interface Http1Server {
 }
 
 export function createHttp1Server(handler: HttpHandler, opts: Http1Options): Http1Server {
-  const sockets = new Set<Socket>();
+  const connections = new Map<Socket, HttpConnection>();
   const heads = new HeadCache();
   // Half-open allowed: a client may send its request and then end its side, and still read the answer.
   const server = createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    new HttpConnection(socket, handler, opts, heads);
+    connections.set(socket, new HttpConnection(socket, handler, opts, heads));
+    socket.on("close", () => connections.delete(socket));
   });
+  const sweeper = setInterval(() => {
+    for (const connection of connections.values()) connection.sweep();
+  }, opts.idleTimeoutMs / SWEEPS_PER_TIMEOUT);
+  sweeper.unref();
+  server.on("close", () => clearInterval(sweeper));
   return {
     server,
     closeAllConnections() {
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
+      for (const socket of connections.keys()) socket.destroy();
+      connections.clear();
     },
   };
 }

@@ -74,6 +74,7 @@ export function handlePipeline(
     throw e;
   }
   if (!(out instanceof Promise)) return out;
+  registry.track(stream);
   return out.catch((e: unknown) => {
     registry.discard(stream);
     throw e;
@@ -126,6 +127,7 @@ export async function handleCursor(
   writeLine: (json: string) => void,
 ): Promise<void> {
   const stream = registry.checkout(body.baton);
+  registry.track(stream);
   try {
     await stream.exclusive(async () => {
       writeLine(JSON.stringify({ baton: registry.checkin(stream), base_url: null }));

@@ -13,10 +13,12 @@ let nextStreamId = 1;
  */
 export class Stream implements BatchEnv {
   readonly id = nextStreamId++;
-  readonly sqls = new Map<number, string>();
+  // Made when first asked for, like `tail`: nearly every stream runs one statement and closes in the same turn.
+  private storedSqls: Map<number, string> | undefined;
   private connection: Connection | undefined;
   private isClosed = false;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** The last piece of queued work; unset until some work had to wait. */
+  private tail: Promise<unknown> | undefined;
   private pending = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private onIdle: (() => void) | undefined;
@@ -29,6 +31,12 @@ export class Stream implements BatchEnv {
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** SQL texts stored on the stream by id (store_sql). */
+  get sqls(): Map<number, string> {
+    this.storedSqls ??= new Map();
+    return this.storedSqls;
   }
 
   conn(): Connection {
@@ -54,7 +62,7 @@ export class Stream implements BatchEnv {
   exclusive<T>(fn: () => T | Promise<T>): T | Promise<T> {
     this.pending++;
     this.disarm();
-    if (this.pending > 1) return this.queued(this.tail.then(fn));
+    if (this.pending > 1) return this.queued((this.tail ?? Promise.resolve()).then(fn));
     let result: T | Promise<T>;
     try {
       result = fn();
@@ -98,7 +106,7 @@ export class Stream implements BatchEnv {
     if (this.isClosed) return;
     this.isClosed = true;
     this.unpark();
-    this.sqls.clear();
+    this.storedSqls?.clear();
     const conn = this.connection;
     this.connection = undefined;
     if (conn) this.pool.release(conn);
@@ -142,13 +150,13 @@ export class StreamRegistry {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** The stream a request is for: a new one for a null baton, or the parked one the baton names. */
+  /**
+   * The stream a request is for: a new one for a null baton, or the parked one the baton names. A new stream is
+   * listed (for closeAll) only once it outlives the turn it was made in, when parked or by track(): nearly every
+   * one closes within it, and adding each to the set and taking it out again cost a shrink of the set per request.
+   */
   checkout(baton: string | null): Stream {
-    if (baton === null) {
-      const stream = new Stream(this.pool, this.stats, this.idleTimeoutMs);
-      this.streams.add(stream);
-      return stream;
-    }
+    if (baton === null) return new Stream(this.pool, this.stats, this.idleTimeoutMs);
     const stream = this.byBaton.get(baton);
     if (stream === undefined || stream.closed) {
       this.byBaton.delete(baton);
@@ -174,9 +182,15 @@ export class StreamRegistry {
       return null;
     }
     const baton = randomBytes(24).toString("base64url");
+    this.streams.add(stream);
     this.byBaton.set(baton, stream);
     stream.park(() => this.expire(baton, stream));
     return baton;
+  }
+
+  /** Lists a stream whose work goes on after this turn (it waits for a lock, or streams a cursor). */
+  track(stream: Stream): void {
+    if (!stream.closed) this.streams.add(stream);
   }
 
   /** Ends a stream that failed at the HTTP level; the client must consider it gone. */
@@ -185,7 +199,7 @@ export class StreamRegistry {
     this.streams.delete(stream);
   }
 
-  /** Open streams, parked or busy. */
+  /** Open streams, parked or busy past the turn they were made in. */
   get size(): number {
     return this.streams.size;
   }

@@ -98,6 +98,25 @@ describe("lastInsertRowid", () => {
     expect(updated.rowsAffected).toBe(1);
   });
 
+  it("is exact beyond 2^53, where a double cannot hold every rowid", async () => {
+    const server = await startTestServer();
+    const setup = testClient(server.url);
+    await setup.execute("CREATE TABLE a (id INTEGER PRIMARY KEY, k TEXT UNIQUE)");
+    await setup.execute("INSERT INTO a (id, k) VALUES (9007199254740992, 'first')");
+    // The next rowid, 2^53 + 1, is the first integer a double rounds (to 2^53).
+    const next = await testClient(server.url).execute("INSERT INTO a (k) VALUES ('next')");
+    expect(next.lastInsertRowid).toBe(9007199254740993n);
+    const top = await testClient(server.url).execute(
+      "INSERT INTO a (id, k) VALUES (9223372036854775807, 'top') ON CONFLICT (k) DO NOTHING",
+    );
+    expect(top.lastInsertRowid).toBe(9223372036854775807n);
+    const res = await postJson<PipelineJson>(`${server.url}/v2/pipeline`, {
+      baton: null,
+      requests: [exec("INSERT INTO a (id, k) VALUES (-9007199254740993, 'low')"), { type: "close" }],
+    });
+    expect(res.body.results[0].response.result.last_insert_rowid).toBe("-9007199254740993");
+  });
+
   it("keeps each concurrent writer's rowid apart (16 writers, 10 inserts each)", async () => {
     const server = await startTestServer();
     const setup = testClient(server.url);

@@ -1,8 +1,10 @@
 // The server's own HTTP/1.1 (db/server/http1.ts) byte by byte: what clients other than fetch may send
 // (pipelining, chunked bodies, Expect, HTTP/1.0, heads split across packets) and what it must refuse.
 
+import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { createHttp1Server } from "../../db/server/http1";
 import {
   close as closeStream,
   exec,
@@ -246,5 +248,48 @@ describe("HTTP/1.1", () => {
     // A HEAD answer keeps its Content-Length but sends no body: the next answer starts right after its head.
     const head = await raw(server.url, ["HEAD /nowhere HTTP/1.1\r\nhost: x\r\n\r\n", close]);
     expect(head).toMatch(/^HTTP\/1\.1 404 [\s\S]*?content-length: [1-9]\d*\r\n\r\nHTTP\/1\.1 200 /);
+  });
+
+  it("closes a connection left idle for the idle timeout, and not one that keeps sending requests", async () => {
+    const idleTimeoutMs = 400;
+    const { server, closeAllConnections } = createHttp1Server((_req, res) => res.send(200, [], "ok"), {
+      maxBodyBytes: 1024,
+      idleTimeoutMs,
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => {
+      closeAllConnections();
+      server.close();
+    });
+    const { port } = server.address() as AddressInfo;
+    const open = async () => {
+      const socket = connect(port, "127.0.0.1");
+      await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+      const conn = { socket, closedAt: undefined as number | undefined };
+      socket.once("close", () => {
+        conn.closedAt = performance.now();
+      });
+      return conn;
+    };
+    const opened = performance.now();
+    const idle = await open();
+    const busy = await open();
+    let answered = 0;
+    busy.socket.on("data", (c: Buffer) => {
+      answered += c.toString("latin1").split("HTTP/1.1 200").length - 1;
+    });
+    // Bounded: 20 requests, one every 60 ms, over three idle timeouts.
+    for (let i = 0; i < 20 && busy.closedAt === undefined; i++) {
+      busy.socket.write("GET /x HTTP/1.1\r\nhost: x\r\n\r\n");
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    // Bounded: a further 50 polls of 100 ms for the idle one.
+    for (let i = 0; i < 50 && idle.closedAt === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(idle.closedAt).toBeDefined();
+    // Never before the timeout: a client's pool must be the one to close first.
+    expect(idle.closedAt! - opened).toBeGreaterThanOrEqual(idleTimeoutMs);
+    expect(busy.closedAt).toBeUndefined();
+    expect(answered).toBe(20);
+    busy.socket.destroy();
   });
 });

@@ -72,6 +72,38 @@ describe("outgoing webhooks through the outbox", () => {
     );
   });
 
+  it("a receiver that was down gets a lead's events in the order they happened", async () => {
+    const ws = await seedWorkspace();
+    const path = await endpoint(ws.id, ["lead.created", "lead.assigned", "lead.status_changed"]);
+    // The first delivery is refused, so it waits for its retry while the lead changes.
+    await scriptFake(path, ["http_503"]);
+    const lead = (
+      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
+        key: ws.key,
+        body: { name: "In order", email: uniqueEmail() },
+      })
+    ).json.lead;
+    for (const status of ["contacted", "qualified", "won"]) {
+      await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status } });
+    }
+    // Past the refused delivery's backoff; every tick sends what is due and what waited behind it.
+    for (let i = 1; i <= 3; i++) await tick(Date.now() + i * 10 * 60_000);
+    const calls = await eventually(async () => {
+      const got = await fakeCalls(path);
+      expect(got).toHaveLength(6);
+      return got;
+    });
+    // The refused attempt, then every event once, as they happened.
+    expect(calls.map((c) => `${c.body.type} ${c.body.data?.to ?? ""}`.trim())).toEqual([
+      "lead.created",
+      "lead.created",
+      "lead.assigned",
+      "lead.status_changed contacted",
+      "lead.status_changed qualified",
+      "lead.status_changed won",
+    ]);
+  });
+
   it("assigning a lead to a named rep sends lead.assigned once, like PATCH ownerRepId", async () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.assigned"]);

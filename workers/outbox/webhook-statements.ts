@@ -1,5 +1,6 @@
 import type { InStatement, InValue } from "@libsql/client/web";
 import type { WebhookEventType } from "../../db/schema";
+import { newId } from "../lib/ids";
 
 // The lead as receivers see it (no internal notes), read from the row inside the batch that changed it.
 const LEAD_JSON = `json_object('id', l.id, 'workspaceId', l.workspace_id, 'formId', l.form_id, 'source', l.source,
@@ -15,7 +16,9 @@ const LEAD_JSON = `json_object('id', l.id, 'workspaceId', l.workspace_id, 'formI
  * and only when `condition` holds there. The row carries the event and the endpoint's id, never its secret:
  * each attempt reads the secret of the endpoint as it is then (a rotated secret signs queued deliveries, a
  * deleted or deactivated endpoint gets nothing more) and signs it (HMAC-SHA256, fresh timestamp). Idempotency key =
- * endpoint + event id, so a retried batch queues nothing twice and receivers dedup on the event id.
+ * endpoint + event id, so a retried batch queues nothing twice and receivers dedup on the event id. The row's id
+ * sorts by when the statement was made, then by endpoint: a lead's events reach an endpoint in the order they
+ * happened, because the outbox sends a chain (lead, sender, recipient) in id order (outbox/claim.ts).
  */
 export function webhookStatement(w: {
   ws: string;
@@ -32,7 +35,7 @@ export function webhookStatement(w: {
   return {
     sql: `INSERT INTO outbox (id, workspace_id, lead_id, kind, sender, channel_id, recipient, payload, idempotency_key,
             state, attempts, due_at, created_at, updated_at)
-          SELECT 'obx_' || lower(hex(randomblob(10))), :ws, l.id, 'webhook', 'webhook', NULL, e.url,
+          SELECT :whOutboxId || '_' || e.id, :ws, l.id, 'webhook', 'webhook', NULL, e.url,
             json_object('body', json_object('endpointId', e.id, 'event', json_object('id', :whEventId, 'type', :whType,
               'createdAt', strftime('%Y-%m-%dT%H:%M:%fZ', :now / 1000.0, 'unixepoch'), 'workspaceId', :ws,
               'data', json_object('lead', ${LEAD_JSON}${w.extraData ? `, ${w.extraData}` : ""})))),
@@ -42,7 +45,15 @@ export function webhookStatement(w: {
             WHERE value = :whType)
             AND ${w.condition ?? "1"}
           ON CONFLICT DO NOTHING RETURNING id`,
-    args: { ...w.args, ws: w.ws, leadId: w.leadId, now: w.now, whEventId: w.eventId, whType: w.type },
+    args: {
+      ...w.args,
+      ws: w.ws,
+      leadId: w.leadId,
+      now: w.now,
+      whEventId: w.eventId,
+      whType: w.type,
+      whOutboxId: newId("obx", w.now),
+    },
   };
 }
 
