@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { BalancedShards } from "./test/support/balanced-shards";
+import { BalancedShards } from "./test/support/balanced-shards.ts";
 
 // Three projects: "node" drives host-side pieces (the local libSQL server) from Node,
 // "workers" runs the Worker inside workerd through @cloudflare/vitest-pool-workers,

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { workersProject } from "../support/pool-project";
+import { workersProject } from "../support/pool-project.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
