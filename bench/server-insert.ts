@@ -41,7 +41,7 @@ function wrongOf(rowids: number[]): number {
  * client spent about 700 µs of CPU per request and the server 310, and after 3,000 the same ones 370–400 and
  * 180 (same run, load 4), so a count without them measured the JIT warming up, not the request path.
  */
-const NODE_WARM_UP = 3_000;
+export const NODE_WARM_UP = 3_000;
 
 interface PoolRun {
   rate: number;
