@@ -70,6 +70,7 @@ export async function measureArrivals(
       const ok = await o.send(index).catch(() => false);
       lastSent = performance.now();
       if (ok && arrived) await arrived;
+      else waiting.get(index)?.(); // a failed send waits for nothing: its timer goes now
       waiting.delete(index);
       return ok;
     };
