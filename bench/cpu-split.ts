@@ -45,15 +45,17 @@ const perItem = (spent: CpuSpent, n: number) =>
     .map((s) => `${s.label} ${((s.ms * 1000) / n).toFixed(0)} µs`)
     .join(", ");
 
+/** "6120 µs": the CPU a run spent per item, all processes together. */
+const totalPerItem = (spent: CpuSpent, n: number) =>
+  `${((spent.reduce((a, s) => a + s.ms, 0) * 1000) / n).toFixed(0)} µs`;
+
 /** "6120 µs (workerd (Worker) 3100 µs, …)": the CPU a run spent per item, in all and per process. */
-export const cpuPerItem = (spent: CpuSpent, n: number) =>
-  `${((spent.reduce((a, s) => a + s.ms, 0) * 1000) / n).toFixed(0)} µs (${perItem(spent, n)})`;
+export const cpuPerItem = (spent: CpuSpent, n: number) => `${totalPerItem(spent, n)} (${perItem(spent, n)})`;
 
 export function cpuSplitRow(capture: CpuSpent, raw: CpuSpent, n: number, served = ""): ResultRow {
-  const total = (spent: CpuSpent) => `${((spent.reduce((a, s) => a + s.ms, 0) * 1000) / n).toFixed(0)} µs`;
   return {
     metric: `CPU per captured lead vs per raw INSERT${served ? `, ${served}` : ""}`,
-    value: `${total(capture)} vs ${total(raw)}`,
+    value: `${totalPerItem(capture, n)} vs ${totalPerItem(raw, n)}`,
     how:
       `CPU time from /proc over each run (capture's includes its 64 warm-up POSTs). Capture: ${perItem(capture, n)}. ` +
       `Raw INSERT: ${perItem(raw, n)}. The bench process holds the HTTP load client, the libSQL server and the ` +
