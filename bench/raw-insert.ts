@@ -58,7 +58,8 @@ export async function measureRawInsert(
         how:
           `${ctx.leads.toLocaleString("en")} single-row INSERTs into \`lead\`, @libsql/client/web from Node, ` +
           `concurrency ${ctx.concurrency}, kept-alive node:net fetch, same server, counted after ` +
-          `${NODE_WARM_UP.toLocaleString("en")} warm-up INSERTs (${(NODE_WARM_UP / (warmUp.wallMs / 1000)).toFixed(0)} ` +
+          `${NODE_WARM_UP.toLocaleString("en")} warm-up INSERTs ` +
+          `(${(NODE_WARM_UP / (warmUp.wallMs / 1000)).toFixed(0)} ` +
           `rows/s); ${failed} failed; p50 ${percentile(latencies, 50).toFixed(1)} ms`,
       },
     ],

@@ -73,21 +73,24 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
     throw new Error(`bench: POST /api/v1/channels/whatsapp: ${connected.status} ${JSON.stringify(channel)}`);
 
   const template = JSON.parse(readFileSync(FIXTURE, "utf8"));
-  const url = `${ctx.worker.url}/hooks/whatsapp/${channel.id}`;
+  const hook = new URL(`${ctx.worker.url}/hooks/whatsapp/${channel.id}`);
   const index = new Map(Array.from({ length: WARM_UP }, (_, i) => [waId(i), i]));
   const stats = async () =>
     ((await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number }).pipelineRequests;
+  // The load client shares the 2 cores with what it measures: node:http, answers uncompressed (keep-alive-post.ts).
+  const client = scenarioPoster(ctx.cleanup, ctx.concurrency);
+  /** Prospect i's first message, signed, posted as Meta would. */
+  const post = (i: number) => {
+    const { body, signature } = inbound(template, i);
+    return client.post(
+      hook,
+      { "content-type": "application/json", "accept-encoding": "identity", "x-hub-signature-256": signature },
+      body,
+    );
+  };
   // Prospect WARM_UP (not in `index`): its webhook warms the isolate and its auto-reply is sent before counting starts.
   const warm = await warmUp(
-    async () => {
-      const { body, signature } = inbound(template, WARM_UP);
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-hub-signature-256": signature },
-        body,
-      });
-      await res.text();
-    },
+    async () => (await post(WARM_UP)).body,
     async () => (await sentOfKind(ctx, ws.id, "auto_reply")) >= 1,
   );
   const warmSent = await sentOfKind(ctx, ws.id, "auto_reply");
@@ -95,19 +98,11 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
   // Why a webhook was not answered 200: its status and body, or the network error.
   const failures = new Map<string, number>();
   let lastSentAt = 0;
-  // The load client shares the 2 cores with what it measures: node:http, answers uncompressed (keep-alive-post.ts).
-  const client = scenarioPoster(ctx.cleanup, ctx.concurrency);
-  const hook = new URL(url);
   const run = arrivalsOf(ctx, {
     async send(i) {
-      const { body, signature } = inbound(template, i);
       lastSentAt = Date.now();
       try {
-        const res = await client.post(
-          hook,
-          { "content-type": "application/json", "accept-encoding": "identity", "x-hub-signature-256": signature },
-          body,
-        );
+        const res = await post(i);
         if (res.status !== 200) {
           const why = `${res.status} ${res.body.slice(0, 80)}`;
           failures.set(why, (failures.get(why) ?? 0) + 1);
@@ -154,7 +149,8 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
         `p99 (${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight until replied)`,
       value: percentiles(saturated.latencies),
       how:
-        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each; node:http, kept-alive sockets), ` +
+        `${LEADS} signed webhooks (the pywa text-message fixture, one new prospect each; node:http, kept-alive ` +
+        "sockets), " +
         `${saturatedLoop(ctx.concurrency, "auto-reply")}, number connected ` +
         `through POST /api/v1/channels/whatsapp with an auto-reply; from sending the webhook to the fake receiving ` +
         `POST /<phone-number-id>/messages ` +
@@ -167,7 +163,8 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
       value: percentiles(single.latencies),
       how:
         "same number and path, after the saturated run and its safety-net copies " +
-        `(${settled ? "consumed" : "still arriving after 60 polls"}); each webhook sent when the previous one answered (its ` +
+        `(${settled ? "consumed" : "still arriving after 60 polls"}); each webhook sent when the previous one ` +
+        "answered (its " +
         `auto-reply may still be on its way); ${counts(single, SINGLE_LEADS)}`,
     },
     {
@@ -182,7 +179,8 @@ export async function measureSpeedToLeadWhatsapp(ctx: BenchContext): Promise<Res
       value: perLead.toFixed(2),
       how:
         "GET /_stats on the local server before and after the saturated WhatsApp speed-to-lead run, divided by the " +
-        `leads whose auto-reply was sent by then (${sentRows}): the hook's channel lookup with the delivery's reads, the ` +
+        `leads whose auto-reply was sent by then (${sentRows}): the hook's channel lookup with the delivery's ` +
+        "reads, the " +
         "capture's batch after the 200, the auto-reply's claim and result. Counted after one warm-up webhook " +
         `(${warm ? "its auto-reply sent first" : "not settled in 60 s: partly counted"}): the isolate reads the ` +
         "workspace's routing context and scoring rules once, shared by the captures in flight, then keeps them. " +

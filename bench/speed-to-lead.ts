@@ -57,7 +57,8 @@ export async function measureSpeedToLead(ctx: BenchContext): Promise<ResultRow[]
         `(${LEADS.toLocaleString("en")} leads, saturated: ${ctx.concurrency} in flight until alerted)`,
       value: percentiles(saturated.latencies),
       how:
-        `${LEADS} form POSTs (node:http, kept-alive sockets), ${saturatedLoop(ctx.concurrency, "alert")}, ${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), bot connected through ` +
+        `${LEADS} form POSTs (node:http, kept-alive sockets), ${saturatedLoop(ctx.concurrency, "alert")}, ` +
+        `${REPS} reps with chat ids (PATCH /api/v1/reps/{id}), bot connected through ` +
         `POST /api/v1/channels/telegram; from sending the POST to the fake receiving sendMessage (waitUntil, no ` +
         `cron); ${counts(saturated, LEADS)}; rep_alert rows after the three runs: ${alertRows}`,
     },

@@ -4,8 +4,8 @@
  * which keeps one process on about one core; vitest runs one project group at a time. So the workerd files are
  * split in two halves of about equal time (`--shard` with test/support/balanced-shards.ts), each half in a
  * process with its own libSQL server and fake APIs, and the Node and Chromium projects run in a third
- * (docs/testing.md, "Time"). Each line is prefixed with its lane. `npm test -- <vitest arguments>` (a file, `--project browser`, …) runs one plain
- * `vitest run` with them.
+ * (docs/testing.md, "Time"). Each line is prefixed with its lane. `npm test -- <vitest arguments>` (a file,
+ * `--project browser`, …) runs one plain `vitest run` with them.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
