@@ -1,6 +1,6 @@
 import type { SenderKind } from "../../db/schema";
 import { claimDue, reapExhausted } from "../outbox/claim";
-import { deliverClaimed } from "../outbox/deliver";
+import { addReport, deliverClaimed } from "../outbox/deliver";
 import type { CronJob } from "./job";
 
 // Per tick at most 4 × 50 sends: inside the Workers subrequest limit (1,000 on older paid plans,
@@ -17,12 +17,7 @@ export const sendDueOutbox: CronJob = {
     for (let i = 0; i < OUTBOX_MAX_BATCHES; i++) {
       const rows = await claimDue(ctx, kinds, OUTBOX_CLAIM_BATCH);
       total.claimed += rows.length;
-      const r = await deliverClaimed(ctx, senders, rows);
-      total.sent += r.sent;
-      total.retried += r.retried;
-      total.failed += r.failed;
-      total.skipped += r.skipped;
-      total.held += r.held;
+      addReport(total, await deliverClaimed(ctx, senders, rows));
       if (rows.length < OUTBOX_CLAIM_BATCH) break;
     }
     return total;

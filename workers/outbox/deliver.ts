@@ -380,12 +380,15 @@ export async function deliverClaimed(
     more.push(await deliverClaimed(ctx, senders, claimed.rows, claimed.context));
   }
   if (followers.length > 0) more.push(await deliverClaimed(ctx, senders, followers));
-  for (const m of more) {
-    report.sent += m.sent;
-    report.retried += m.retried;
-    report.failed += m.failed;
-    report.skipped += m.skipped;
-    report.held += m.held;
-  }
+  for (const m of more) addReport(report, m);
   return report;
+}
+
+/** Adds `more`'s counts to `into`'s (a run's report over several deliveries). */
+export function addReport(into: DeliveryReport, more: DeliveryReport): void {
+  into.sent += more.sent;
+  into.retried += more.retried;
+  into.failed += more.failed;
+  into.skipped += more.skipped;
+  into.held += more.held;
 }
