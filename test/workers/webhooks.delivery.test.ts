@@ -25,16 +25,17 @@ async function endpoint(workspaceId: string, events: string[]) {
   return path;
 }
 
+/** A lead created through the API, with a fresh email. */
+async function apiLead(key: string, name: string) {
+  const created = await call<LeadCreatedJson>("POST", "/api/v1/leads", { key, body: { name, email: uniqueEmail() } });
+  return created.json.lead;
+}
+
 describe("outgoing webhooks through the outbox", () => {
   it("lead.created, lead.assigned and lead.status_changed arrive once each, signed", async () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.created", "lead.assigned", "lead.status_changed"]);
-    const lead = (
-      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
-        key: ws.key,
-        body: { name: "Hook", email: uniqueEmail() },
-      })
-    ).json.lead;
+    const lead = await apiLead(ws.key, "Hook");
     await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status: "contacted" } });
     await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, {
       key: ws.key,
@@ -77,12 +78,7 @@ describe("outgoing webhooks through the outbox", () => {
     const path = await endpoint(ws.id, ["lead.created", "lead.assigned", "lead.status_changed"]);
     // The first delivery is refused, so it waits for its retry while the lead changes.
     await scriptFake(path, ["http_503"]);
-    const lead = (
-      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
-        key: ws.key,
-        body: { name: "In order", email: uniqueEmail() },
-      })
-    ).json.lead;
+    const lead = await apiLead(ws.key, "In order");
     for (const status of ["contacted", "qualified", "won"]) {
       await call<LeadDetailJson>("PATCH", `/api/v1/leads/${lead.id}`, { key: ws.key, body: { status } });
     }
@@ -107,12 +103,7 @@ describe("outgoing webhooks through the outbox", () => {
   it("assigning a lead to a named rep sends lead.assigned once, like PATCH ownerRepId", async () => {
     const ws = await seedWorkspace();
     const path = await endpoint(ws.id, ["lead.assigned"]);
-    const lead = (
-      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
-        key: ws.key,
-        body: { name: "Hand over", email: uniqueEmail() },
-      })
-    ).json.lead;
+    const lead = await apiLead(ws.key, "Hand over");
     const to = ws.reps.find((r) => r.id !== lead.ownerRepId)!.id;
     expect(
       (await call<LeadDetailJson>("POST", `/api/v1/leads/${lead.id}/assign`, { key: ws.key, body: { repId: to } }))
@@ -140,12 +131,7 @@ describe("outgoing webhooks through the outbox", () => {
     const path = await endpoint(ws.id, ["lead.created"]);
     // The receiver is down for the first attempt, so the delivery waits in the outbox for a retry.
     await scriptFake(path, ["http_503"]);
-    const lead = (
-      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
-        key: ws.key,
-        body: { name: "Queued", email: uniqueEmail() },
-      })
-    ).json.lead;
+    const lead = await apiLead(ws.key, "Queued");
     const row = await eventually(async () => {
       const rs = await testDb().execute({
         sql: `SELECT payload, state, attempts FROM outbox WHERE lead_id = ? AND kind = 'webhook'`,
@@ -177,12 +163,7 @@ describe("outgoing webhooks through the outbox", () => {
 
     // Deactivated while a delivery waits: it is skipped, not sent.
     await scriptFake(path, ["http_503"]);
-    const second = (
-      await call<LeadCreatedJson>("POST", "/api/v1/leads", {
-        key: ws.key,
-        body: { name: "Second", email: uniqueEmail() },
-      })
-    ).json.lead;
+    const second = await apiLead(ws.key, "Second");
     await eventually(async () => expect((await fakeCalls(path)).length).toBe(3));
     await testDb().execute({ sql: `UPDATE webhook_endpoint SET active = 0 WHERE url LIKE ?`, args: [`%${path}`] });
     await tick(Date.now() + 3_600_000);
