@@ -28,7 +28,11 @@ const dataDir = resolve(args["data-dir"]);
 mkdirSync(dataDir, { recursive: true });
 const step = (msg: string) => console.log(`[start] ${msg}`);
 
-const db = await startLibsqlServer({ file: resolve(dataDir, "leadrelay.db"), port: Number(args["db-port"]) });
+const db = await startLibsqlServer({
+  file: resolve(dataDir, "leadrelay.db"),
+  port: Number(args["db-port"]),
+  log: (line) => console.error(`[libsql] ${line}`),
+});
 step(`libSQL server on ${db.url} (file ${resolve(dataDir, "leadrelay.db")})`);
 await migrateDatabase(db.url);
 step("migrations applied");

@@ -7,6 +7,8 @@ export interface ConnectionOptions {
   file: string;
   /** How long a statement keeps retrying while another connection holds the write lock. */
   busyTimeoutMs: number;
+  /** Told of every statement that fails on a lock, so a client's SQLITE_BUSY can be traced to its cause. */
+  log?: (line: string) => void;
 }
 
 export interface ColumnInfo {
@@ -27,6 +29,7 @@ type Statement = Database.Statement;
 
 interface KeptStatement {
   stmt: Statement;
+  sql: string;
   /** Whether it returns rows: fixed by the statement's text, so asked of libsql once. */
   reader: boolean;
   /** When it last ran, in statements run on this connection (for evicting the least recently used). */
@@ -132,7 +135,7 @@ export class Connection {
       if (isBusyError(e) && !this.isClosed) {
         outcome = this.retry(() => (kept.reader ? stmt.all(values) : stmt.run(values)));
       } else {
-        this.failed(e, stmt, values, info);
+        this.failed(e, kept, values, info, started);
         throw e;
       }
     }
@@ -140,7 +143,7 @@ export class Connection {
       return outcome.then(
         (done) => this.finish(kept, info, done, wantRows, started),
         (e: unknown) => {
-          this.failed(e, stmt, values, info);
+          this.failed(e, kept, values, info, started);
           throw e;
         },
       );
@@ -184,11 +187,25 @@ export class Connection {
     }
   }
 
-  private failed(e: unknown, stmt: Statement, values: SqlValue[], info: StatementInfo): void {
+  private failed(e: unknown, kept: KeptStatement, values: SqlValue[], info: StatementInfo, started: number): void {
     // A failed INSERT may still have moved last_insert_rowid (to a row its rollback took away again).
     this.parked = false;
-    if (isLockError(e)) this.settle(stmt, values);
+    if (isLockError(e)) {
+      this.logLockFailure(e, kept.sql, started);
+      this.settle(kept.stmt, values);
+    }
     this.afterStatement(info);
+  }
+
+  // SQLITE_BUSY after the full wait means a lock held that long; SQLITE_BUSY_SNAPSHOT at once means a deferred
+  // transaction read before writing while another connection committed (only the whole transaction can retry).
+  private logLockFailure(e: unknown, sql: string, started: number): void {
+    if (!this.opts.log) return;
+    const code = (e as { code?: string }).code;
+    const waited = (performance.now() - started).toFixed(0);
+    const where = this.db.inTransaction ? "in a transaction" : "outside a transaction";
+    const text = sql.replace(/\s+/g, " ").slice(0, 120);
+    this.opts.log(`${code} on connection ${this.id} ${where}, after ${waited} ms: ${text}`);
   }
 
   /** Prepared afresh, not kept: a kept statement reports the schema of its last run. */
@@ -237,7 +254,7 @@ export class Connection {
     if (reader) stmt.raw(true);
     stmt.safeIntegers(true);
     if (this.prepared.size >= STATEMENT_CACHE_LIMIT) this.evictLeastRecent();
-    const kept = { stmt, reader, lastUse: this.uses };
+    const kept = { stmt, sql, reader, lastUse: this.uses };
     this.prepared.set(sql, kept);
     return kept;
   }

@@ -40,7 +40,7 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
   const host = opts.host ?? "127.0.0.1";
   const log = opts.log ?? (() => {});
   const stats = new Stats();
-  const pool = new ConnectionPool({ file: opts.file, busyTimeoutMs: opts.busyTimeoutMs ?? 5_000 });
+  const pool = new ConnectionPool({ file: opts.file, busyTimeoutMs: opts.busyTimeoutMs ?? 5_000, log: opts.log });
 
   // Opening the first connection up front surfaces a bad path now rather than on the first request.
   const first = pool.acquire();

@@ -428,6 +428,17 @@ describe("@libsql/client over HTTP", () => {
     await waiter.execute("SELECT 1");
     await expect(waiter.execute("INSERT INTO b VALUES ('waiter')")).rejects.toThrow(/SQLITE_BUSY/);
     await holder.commit();
+    // Each failure is in the server's log, with what waited and how long, so a client's SQLITE_BUSY can be traced.
+    const busy = server.logs.filter((line) => line.startsWith("SQLITE_BUSY"));
+    expect(busy).toHaveLength(2);
+    expect(busy[0]).toMatch(
+      /^SQLITE_BUSY on connection \d+ outside a transaction, after (\d+) ms: INSERT INTO b VALUES \('one-shot'\)$/,
+    );
+    // It stops retrying once the next pause (25 ms at most) would pass the 80 ms.
+    expect(Number(busy[0]!.match(/after (\d+) ms/)![1])).toBeGreaterThanOrEqual(50);
+    expect(busy[1]).toMatch(
+      /^SQLITE_BUSY on connection \d+ in a transaction, after \d+ ms: INSERT INTO b VALUES \('waiter'\)$/,
+    );
 
     // A statement that failed with SQLITE_BUSY would otherwise stay active inside SQLite and make
     // COMMIT fail with "SQL statements in progress", in this stream and in whoever reuses the connection.

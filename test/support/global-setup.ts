@@ -9,7 +9,11 @@ import { startFaultProxy } from "./fault-proxy";
 /** One real libSQL server (over a temp file) for the whole workers suite, migrated like production. */
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "leadrelay-test-"));
-  const server = await startLibsqlServer({ file: join(dir, "test.db") });
+  // Its log names the cause of any SQLITE_BUSY a test meets (which lock, held how long), on this lane's output.
+  const server = await startLibsqlServer({
+    file: join(dir, "test.db"),
+    log: (line) => console.error(`[libsql] ${line}`),
+  });
   await migrateDatabase(server.url);
   project.provide("libsqlUrl", server.url);
   // The same database behind a proxy tests can take down and bring back (storage.error tests).
