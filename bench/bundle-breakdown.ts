@@ -1,9 +1,10 @@
 /**
  * Where the Worker bundle's bytes come from (bench/README.md "Libraries' floor and our own code"):
  * `node --import tsx bench/bundle-breakdown.ts`. Builds with esbuild as wrangler does (minified, workerd
- * conditions, the zod alias of wrangler.toml) five ways: the Worker; our code with every package left out; the
+ * conditions, the zod alias of wrangler.toml) six ways: the Worker; our code with every package left out; the
  * libraries alone, as every value import of a package our code makes, re-exported from one generated entry; that
- * floor again without each library in turn; and the start-up paths alone (the owner app left out).
+ * floor again without each library in turn; the start-up paths alone (the owner app left out); and the owner app
+ * alone, the other half of such a split.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -113,6 +114,13 @@ try {
     plugins: [ownerAppOut, packagesOut],
   });
   console.log(`  of which our code: ${sizes(startUpOwn)}`);
+
+  // The other half of a two-Worker split: what the start-up paths leave out, built on its own.
+  const ownerEntry = entryOf([`export { createOwnerApp } from "../../../workers/http/owner-app";`], "owner-app");
+  const ownerApp = await build({ ...common, entryPoints: [ownerEntry] });
+  console.log(`the owner app alone (owner API, console, OpenAPI document): ${sizes(ownerApp)}`);
+  const ownerAppOwn = await build({ ...common, alias: {}, entryPoints: [ownerEntry], plugins: [packagesOut] });
+  console.log(`  of which our code: ${sizes(ownerAppOwn)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,9 +1,11 @@
 import { createClient } from "@libsql/client/web";
+import type { StatsSnapshot } from "../db/server/stats";
 import { keepAlivePoster } from "./keep-alive-post";
 import { percentile, runPool } from "./load";
 import type { BenchContext, ResultRow } from "./scenario";
 import type { BenchWorkspace } from "./seed";
 
+const serverStats = async (url: string) => (await (await fetch(`${url}/_stats`)).json()) as StatsSnapshot;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 /** Where the capture run posts: the Worker's URL, the workspace it seeded, and what serves it (for the rows). */
@@ -36,7 +38,7 @@ export async function measureCapture(
   };
   // Warm-up: the isolate, its form cache and the server's connection pool; not counted.
   await runPool(64, ctx.concurrency, (i) => post("warm", i));
-  const before = (await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number };
+  const before = await serverStats(ctx.db.url);
 
   const { latencies, failed, wallMs } = await runPool(
     ctx.leads,
@@ -44,7 +46,7 @@ export async function measureCapture(
     (i) => post("", i),
     (done, bad) => ctx.progress.update("capture", `${done}/${ctx.leads} leads${bad ? `, ${bad} failed` : ""}`),
   );
-  const after = (await (await fetch(`${ctx.db.url}/_stats`)).json()) as { pipelineRequests: number };
+  const after = await serverStats(ctx.db.url);
   client.close();
   const db = createClient({ url: ctx.db.url, intMode: "number" });
   const stored = Number(
@@ -59,6 +61,7 @@ export async function measureCapture(
 
   const leadsPerSecond = (ctx.leads - failed) / (wallMs / 1000);
   const perLead = (after.pipelineRequests - before.pipelineRequests) / ctx.leads;
+  const statementsPerLead = (after.statements - before.statements) / ctx.leads;
   const how =
     `${ctx.leads.toLocaleString("en")} form POSTs (JSON, new contact each), concurrency ` +
     `${ctx.concurrency}, ${target.served ? "Miniflare (the deploy bundle, no wrangler dev proxy)" : "wrangler dev"} ` +
@@ -83,6 +86,13 @@ export async function measureCapture(
         metric: named("libSQL pipeline requests per captured lead"),
         value: perLead.toFixed(2),
         how: "GET /_stats on the local server before and after the run (form settings cached in the isolate)",
+      },
+      {
+        metric: named("libSQL statements per captured lead"),
+        value: statementsPerLead.toFixed(1),
+        how:
+          "same counters; every statement the server executed for the run, BEGIN and COMMIT included, over the " +
+          "leads (a raw INSERT is 1)",
       },
     ],
   };
