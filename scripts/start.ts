@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { migrateDatabase } from "../db/scripts/migrate";
-import { startLibsqlServer } from "../db/server";
+import { logToStderr, startLibsqlServer } from "../db/server";
 import { ensureDemoWorkspace } from "./demo-seed";
 import { workerVarsFromEnv } from "./worker-vars";
 import { startWrangler } from "./wrangler-dev";
@@ -31,7 +31,7 @@ const step = (msg: string) => console.log(`[start] ${msg}`);
 const db = await startLibsqlServer({
   file: resolve(dataDir, "leadrelay.db"),
   port: Number(args["db-port"]),
-  log: (line) => console.error(`[libsql] ${line}`),
+  log: logToStderr,
 });
 step(`libSQL server on ${db.url} (file ${resolve(dataDir, "leadrelay.db")})`);
 await migrateDatabase(db.url);

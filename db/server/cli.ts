@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startLibsqlServer } from "./index";
+import { logToStderr, startLibsqlServer } from "./index";
 
 const USAGE =
   "usage: tsx db/server/cli.ts --file <path> [--port 8080] [--host 127.0.0.1] [--auth-token <token>] " +
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     port,
     authToken,
     streamIdleTimeoutMs,
-    log: (line) => console.error(`[libsql] ${line}`),
+    log: logToStderr,
   });
   console.log(`libsql server listening on ${server.url} (file ${file})`);
   let stopping = false;
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     // A second Ctrl-C means "now", even if closing is stuck.
     if (stopping) process.exit(1);
     stopping = true;
-    console.error(`[libsql] ${signal}: closing`);
+    logToStderr(`${signal}: closing`);
     server.close().then(
       () => process.exit(0),
       (e: unknown) => {

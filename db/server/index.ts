@@ -34,6 +34,9 @@ export interface LibsqlServer {
 
 export type { StatsSnapshot };
 
+/** The server's log on stderr, each line marked as its own: for the CLI, `npm start` and the test lanes. */
+export const logToStderr = (line: string): void => console.error(`[libsql] ${line}`);
+
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<LibsqlServer> {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../../db/scripts/migrate";
-import { startLibsqlServer } from "../../db/server";
+import { logToStderr, startLibsqlServer } from "../../db/server";
 import { startFaultProxy } from "./fault-proxy";
 
 /** One real libSQL server (over a temp file) for the whole workers suite, migrated like production. */
@@ -12,7 +12,7 @@ export default async function setup(project: TestProject) {
   // Its log names the cause of any SQLITE_BUSY a test meets (which lock, held how long), on this lane's output.
   const server = await startLibsqlServer({
     file: join(dir, "test.db"),
-    log: (line) => console.error(`[libsql] ${line}`),
+    log: logToStderr,
   });
   await migrateDatabase(server.url);
   project.provide("libsqlUrl", server.url);
