@@ -44,10 +44,15 @@ function digest(s: string): Buffer {
 }
 
 /** Constant-time: hashing first makes both sides the same length, so length leaks nothing either. */
-function authorized(req: HttpRequest, expected: Buffer | undefined): boolean {
+function bearerToken(req: HttpRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return undefined;
+  return /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+}
+
+function authorized(token: string | undefined, expected: Buffer | undefined): boolean {
   if (expected === undefined) return true;
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
-  return timingSafeEqual(digest(match?.[1]?.trim() ?? ""), expected) && match !== null;
+  return timingSafeEqual(digest(token ?? ""), expected) && token !== undefined;
 }
 
 function readBody(req: HttpRequest, limit: number): unknown {
@@ -64,16 +69,18 @@ type Route = (req: HttpRequest, res: HttpResponse) => Promise<void> | void;
 export function createRequestHandler(deps: HttpDeps): HttpHandler {
   const expectedToken = deps.authToken === undefined ? undefined : digest(deps.authToken);
 
-  const requireAuth = (req: HttpRequest): void => {
-    if (!authorized(req, expectedToken)) throw new HttpError(401, "UNAUTHORIZED", "Missing or invalid bearer token");
+  const requireAuth = (req: HttpRequest): string | undefined => {
+    const token = bearerToken(req);
+    if (!authorized(token, expectedToken)) throw new HttpError(401, "UNAUTHORIZED", "Missing or invalid bearer token");
+    return token;
   };
 
   const ok: Route = (_req, res) => res.send(200, TEXT_HEADERS);
 
   const pipeline: Route = (req, res) => {
-    requireAuth(req);
+    const token = requireAuth(req);
     const body = decodePipelineBody(readBody(req, deps.maxBodyBytes));
-    deps.stats.pipelineRequests++;
+    deps.stats.countPipeline(token);
     const answer = handlePipeline(deps.registry, body);
     if (!(answer instanceof Promise)) return res.send(200, JSON_HEADERS, pipelineJson(answer));
     // Inline callback: tsx (which runs this server) wraps every named closure in a __name() call.
@@ -106,7 +113,14 @@ export function createRequestHandler(deps: HttpDeps): HttpHandler {
     "/v2/pipeline": { POST: pipeline },
     "/v3/pipeline": { POST: pipeline },
     "/v3/cursor": { POST: cursor },
-    "/_stats": { GET: (_req, res) => sendJson(res, 200, deps.stats.snapshot()) },
+    "/_stats": {
+      GET: (req, res) => {
+        // ?token=T: only the pipeline requests sent with that bearer token (Stats.countPipeline).
+        const token = new URL(req.url, "http://localhost").searchParams.get("token");
+        if (token === null) return sendJson(res, 200, deps.stats.snapshot());
+        sendJson(res, 200, { pipelineRequests: deps.stats.pipelineRequestsWith(token) });
+      },
+    },
     "/_stats/reset": {
       POST: (_req, res) => {
         deps.stats.reset();

@@ -552,6 +552,25 @@ describe("@libsql/client over HTTP", () => {
     expect(server.stats().pipelineRequests).toBe(0);
   });
 
+  it("counts a token's pipeline requests apart, for tests that tag the Worker's requests", async () => {
+    const server = await startTestServer();
+    const tagged = client(server, { authToken: "window-1" });
+    const other = client(server, { authToken: "window-2" });
+    const plain = client(server);
+    await tagged.execute("SELECT 1");
+    await tagged.batch(["SELECT 1", "SELECT 2"], "read");
+    await other.execute("SELECT 1");
+    await plain.execute("SELECT 1");
+    const count = async (token: string) =>
+      (await (await fetch(`${server.url}/_stats?token=${encodeURIComponent(token)}`)).json()) as unknown;
+    expect(await count("window-1")).toEqual({ pipelineRequests: 2 });
+    expect(await count("window-2")).toEqual({ pipelineRequests: 1 });
+    expect(await count("never-used")).toEqual({ pipelineRequests: 0 });
+    expect(server.stats().pipelineRequests).toBe(4);
+    await postJson(`${server.url}/_stats/reset`, {});
+    expect(await count("window-1")).toEqual({ pipelineRequests: 0 });
+  });
+
   it("works with the @libsql/client/web entry point (what the Worker imports)", async () => {
     const server = await startTestServer({ authToken: "t" });
     const web = createWebClient({ url: server.url, authToken: "t", intMode: "number" });

@@ -33,6 +33,9 @@ export function workersProject(opts: {
         miniflare: {
           bindings: {
             LIBSQL_URL: inject(opts.viaFaultProxy ? "faultyLibsqlUrl" : "libsqlUrl"),
+            // The test server accepts any token and counts requests by it (harness `libsqlStats`): the project's
+            // Worker's requests apart from the tests' own reads and from work another project left running.
+            LIBSQL_AUTH_TOKEN: opts.name,
             // External APIs point at the host-side fakes (test/support/fake-apis.ts).
             TELEGRAM_API_ROOT: inject("fakeApiUrl"),
             WHATSAPP_GRAPH_URL: `${inject("fakeApiUrl")}/graph`,

@@ -89,8 +89,7 @@ describe("inbound queue: libSQL round trips", () => {
   // First in the file: no earlier delivery's delayed copy can reach the consumer while requests are counted.
   it("a new prospect's message: at most 4 libSQL requests from the hook to the sent auto-reply and alert", async () => {
     const { num } = await numberWithLinkedReps();
-    // The test's own reads count too: each poll is one request, subtracted below. Both the auto-reply and the
-    // alert are sent.
+    // Both the auto-reply and the alert are sent. The test's own polls are not counted (libsqlStats).
     const sent = new SentOutboxPoller(num.ws.id);
     const bothSent = async (wa: string) => expect(await sent.until(wa, 2)).toBe(2);
     // Warm, and settled: the isolate's caches (scoring rules) hold this workspace, as for any lead after the first,
@@ -100,12 +99,12 @@ describe("inbound queue: libSQL round trips", () => {
     await bothSent(warmWa);
     const wa = uniqueWaId();
     const before = (await libsqlStats()).pipelineRequests;
-    sent.polls = 0;
     expect((await postWebhook(num, await textsFrom(num, wa, ["How much?"]))).status).toBe(200);
     await bothSent(wa);
-    const used = (await libsqlStats()).pipelineRequests - before - sent.polls;
+    const used = (await libsqlStats()).pipelineRequests - before;
     // Hook: the channel with the delivery's reads. After the 200: the capture's batch (the window and the handled
     // mark ride in it). Sends: claim with their context, outcomes. The delayed copy comes after this test.
+    expect(used).toBeGreaterThanOrEqual(3);
     expect(used).toBeLessThanOrEqual(4);
   });
 
@@ -121,13 +120,13 @@ describe("inbound queue: libSQL round trips", () => {
     await allSent(warm);
     const user = uniqueChatId();
     const before = (await libsqlStats()).pipelineRequests;
-    sent.polls = 0;
     await deliver(bot, await textFrom(user, "How much for a quote?"));
     await allSent(user);
-    const used = (await libsqlStats()).pipelineRequests - before - sent.polls;
+    const used = (await libsqlStats()).pipelineRequests - before;
     // Hook: the bot with the update's reads (seen, the chat's rep, the prospect's state). After the 200: the
     // capture's batch, holding the conversation, its first question and the update's mark. Sends: one claim of all
     // three with their context, one batch of outcomes.
+    expect(used).toBeGreaterThanOrEqual(3);
     expect(used).toBeLessThanOrEqual(4);
     // Claimed together, the prospect's two messages still reach the chat in the order they were written.
     const texts = (await fakeCalls(user)).filter((c) => c.path.endsWith("/sendMessage")).map((c) => c.body.text);

@@ -55,7 +55,7 @@ describe("API keys", () => {
     const read = (await post(ws.key, "/api/v1/api-keys", { name: "reporting", scope: "read" })).json.key;
     const capture = (await post(ws.key, "/api/v1/api-keys", { name: "website", scope: "capture" })).json.key;
     expect((await call<ListJson<LeadJson>>("GET", "/api/v1/leads", { key: read })).status).toBe(200);
-    const before = await allRows();
+    const before = await allRows([ws.id]);
     for (const [key, method, path, body] of [
       [read, "POST", "/api/v1/leads", { email: uniqueEmail() }],
       [read, "POST", "/api/v1/api-keys", { name: "escalate", scope: "write" }],
@@ -68,7 +68,7 @@ describe("API keys", () => {
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.json.error.code).toBe("FORBIDDEN");
     }
-    expect(await allRows()).toEqual(before);
+    expect(await allRows([ws.id])).toEqual(before);
     expect((await post(capture, "/api/v1/leads", { email: uniqueEmail() })).status).toBe(201);
     // A read or capture key cannot open the console either.
     expect((await formPost("/app/login", { apiKey: read })).status).toBe(401);

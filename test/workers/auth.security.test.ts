@@ -56,7 +56,7 @@ describe("forged or missing secrets → 401, no side effect", () => {
       people: person.id,
       "api-keys": otherKey.id,
     };
-    const before = await allRows();
+    const before = await allRows([ws.id]);
     let probes = 0;
     for (const op of await ownerOperations()) {
       if (op.method === "POST" && op.resource === "workspaces") continue; // open sign-up unless ADMIN_TOKEN: below
@@ -80,7 +80,7 @@ describe("forged or missing secrets → 401, no side effect", () => {
       }
     }
     expect(probes).toBeGreaterThanOrEqual(12 * 9);
-    expect(await allRows()).toEqual(before);
+    expect(await allRows([ws.id])).toEqual(before);
   });
 
   it("a revoked key → 401", async () => {
@@ -99,7 +99,8 @@ describe("forged or missing secrets → 401, no side effect", () => {
     const parsed = parseConfig({ LIBSQL_URL: libsqlUrl, ADMIN_TOKEN: admin });
     if (!parsed.ok) throw new Error(parsed.issues.join());
     const app = createApp(parsed.config, CHANNELS);
-    const before = await allRows();
+    // A workspace anywhere is what this would write: the count of workspaces is global.
+    const before = await allRows([]);
     for (const auth of [
       undefined,
       "Bearer ",
@@ -115,7 +116,7 @@ describe("forged or missing secrets → 401, no side effect", () => {
       });
       expect(res.status, String(auth)).toBe(401);
     }
-    expect(await allRows()).toEqual(before);
+    expect(await allRows([])).toEqual(before);
     const ok = await app.request("/api/v1/workspaces", {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${admin}` },

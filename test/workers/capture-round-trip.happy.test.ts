@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rotationName } from "../../workers/routing/rotation-service";
 import type { RepJson } from "../support/response-json";
-import { call, libsqlStats, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
+import { call, libsqlRequests, seedWorkspace, submit, testDb, uniqueEmail } from "../support/workers/harness";
 import { captureLead as capture } from "../support/workers/routing-harness";
 
 const rotationOf = (workspaceId: string) => env.ROTATION.get(env.ROTATION.idFromName(rotationName(workspaceId, null)));
@@ -23,9 +23,9 @@ describe("one round trip per new lead", () => {
     const [a, b] = await addReps(ws.key, ["A", "B"]);
     // Through the form, whose settings are cached too (an API call would also look up its key).
     const post = async (email: string) => {
-      const before = (await libsqlStats()).pipelineRequests;
-      expect((await submit(ws.form.publicKey, { name: "P", email })).status).toBe(200);
-      const requests = (await libsqlStats()).pipelineRequests - before;
+      const requests = await libsqlRequests(async () => {
+        expect((await submit(ws.form.publicKey, { name: "P", email })).status).toBe(200);
+      });
       const rs = await testDb().execute({ sql: `SELECT owner_rep_id FROM lead WHERE email = ?`, args: [email] });
       return { owner: rs.rows[0]?.owner_rep_id, requests };
     };

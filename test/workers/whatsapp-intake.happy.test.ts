@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ListJson } from "../support/response-json";
-import { libsqlStats, testDb } from "../support/workers/harness";
+import { libsqlRequests, testDb } from "../support/workers/harness";
 import { eventually, fakeCalls } from "../support/workers/outbox-harness";
 import {
   graphSendsTo,
@@ -256,28 +256,29 @@ describe("whatsapp intake: every message type of the fixtures", () => {
 describe("whatsapp intake: libSQL round trips without the inbound queue", () => {
   it("a new prospect's message: at most 4 libSQL requests from the webhook to the sent auto-reply", async () => {
     const num = await workspaceWithNumber({ autoReplyText: "Thanks {name}!" });
-    // The test's own reads count too: each poll is one request, subtracted below.
     const sent = new SentOutboxPoller(num.ws.id, "auto_reply");
     const replySent = async (wa: string) => expect(await sent.until(wa, 1)).toBe(1);
-    // Warm (the isolate caches this workspace's routing and scoring rules, as for any lead after the first) and
-    // settled (the warm lead's send is over before counting starts).
+    // Warm: the isolate caches this workspace's routing and scoring rules, as for any lead after the first.
     const warm = uniqueWaId();
     await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: warm }, uniqueSuffix()));
     await replySent(warm);
 
     const wa = uniqueWaId();
-    const before = (await libsqlStats()).pipelineRequests;
-    const res = await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
-    expect(res.status).toBe(200);
-    // Stored when answered: the channel with the delivery's reads, then the capture's batch (window, handled mark).
-    expect(res.json).toMatchObject({ ok: true, handled: 1 });
-    const answered = (await libsqlStats()).pipelineRequests - before;
-    sent.polls = 0;
-    await replySent(wa);
-    const used = (await libsqlStats()).pipelineRequests - before - sent.polls;
+    let answered = 0;
+    // Only the Worker's requests are counted, not the test's own polls (libsqlRequests).
+    const used = await libsqlRequests(async (soFar) => {
+      const res = await postWebhook(num, retarget(await waFixture("message_text"), num, { waId: wa }, uniqueSuffix()));
+      expect(res.status).toBe(200);
+      // Stored when answered: the channel with the delivery's reads, then the capture's batch (window, handled mark).
+      expect(res.json).toMatchObject({ ok: true, handled: 1 });
+      answered = await soFar();
+      await replySent(wa);
+    });
     // The send after the answer may have begun by the time the answer is read: at most its claim.
+    expect(answered).toBeGreaterThanOrEqual(2);
     expect(answered).toBeLessThanOrEqual(3);
     // With the send: its claim and its outcome.
+    expect(used).toBeGreaterThanOrEqual(3);
     expect(used).toBeLessThanOrEqual(4);
     expect((await waLeads(num.ws.id)).filter((l) => l.whatsapp_id === wa)).toHaveLength(1);
   });

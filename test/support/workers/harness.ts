@@ -110,9 +110,39 @@ export async function countRows(db: Client, table: "lead" | "lead_event", worksp
   return Number(rs.rows[0]?.n);
 }
 
+/**
+ * Pipeline requests made so far with this project's token (pool-project.ts): the Worker's, its queue consumers'
+ * and alarms' included, the test's own reads (`testDb`, no token) and other projects' work not.
+ */
 export async function libsqlStats(): Promise<{ pipelineRequests: number }> {
-  const res = await fetch(`${libsqlUrl}/_stats`);
+  const res = await fetch(`${libsqlUrl}/_stats?token=${encodeURIComponent(env.LIBSQL_AUTH_TOKEN ?? "")}`);
   return (await res.json()) as { pipelineRequests: number };
+}
+
+// The env `fetchWorker` hands the Worker while `libsqlRequests` counts: the test env with a token of its own.
+let countedEnv: typeof env | undefined;
+
+/**
+ * The libSQL pipeline requests the Worker made for what `work` sent through `fetchWorker` (with the waitUntil
+ * work of those calls that was over when `work` returned; `soFar` reads the count at any point), and no others. Those calls reach the Worker with a fresh LIBSQL_AUTH_TOKEN,
+ * which the test server accepts and counts by. Work still running from earlier tests in this workerd (a retry
+ * queued with a delay, an alarm, an earlier call's waitUntil) and the test's own reads carry none, so an exact
+ * count does not depend on what else happened to be running.
+ */
+export async function libsqlRequests(work: (soFar: () => Promise<number>) => Promise<unknown>): Promise<number> {
+  if (countedEnv) throw new Error("libsqlRequests: already counting");
+  const token = `counted-${unique()}`;
+  const soFar = async () => {
+    const res = await fetch(`${libsqlUrl}/_stats?token=${token}`);
+    return ((await res.json()) as { pipelineRequests: number }).pipelineRequests;
+  };
+  countedEnv = { ...env, LIBSQL_AUTH_TOKEN: token };
+  try {
+    await work(soFar);
+  } finally {
+    countedEnv = undefined;
+  }
+  return soFar();
 }
 
 /**
@@ -132,22 +162,21 @@ export async function leadRows(workspaceId: string): Promise<{ leads: number; in
   return { leads: Number(row?.leads), inquiries: Number(row?.inquiries), events: Number(row?.events) };
 }
 
-/** Row counts of every table, for "no side effect" checks across workspaces (test files run one at a time). */
-export async function allRows(): Promise<Record<string, number>> {
-  const tables = [
-    "workspace",
-    "api_key",
-    "rep",
-    "form",
-    "lead",
-    "lead_event",
-    "pool",
-    "routing_rule",
-    "person",
-    "session",
-  ];
-  const rs = await testDb().execute(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(", ")}`);
-  return Object.fromEntries(tables.map((t) => [t, Number(rs.rows[0]?.[t])]));
+/**
+ * Row counts for "no side effect" checks: workspaces anywhere, and every other table's rows in the given
+ * workspaces. Not the whole database: work earlier test files left armed in this workerd (an SLA alarm that
+ * reassigns, a delayed retry whose send fails) may write to their own workspaces at any moment.
+ */
+export async function allRows(workspaceIds: string[]): Promise<Record<string, number>> {
+  const scoped = ["api_key", "rep", "form", "lead", "lead_event", "pool", "routing_rule", "person", "session"];
+  const inScope = `workspace_id IN (${workspaceIds.map(() => "?").join(", ")})`;
+  const rs = await testDb().execute({
+    sql: `SELECT (SELECT count(*) FROM workspace) AS workspace, ${scoped
+      .map((t) => `(SELECT count(*) FROM ${t} WHERE ${inScope}) AS ${t}`)
+      .join(", ")}`,
+    args: scoped.flatMap(() => workspaceIds),
+  });
+  return Object.fromEntries(["workspace", ...scoped].map((t) => [t, Number(rs.rows[0]?.[t])]));
 }
 
 /** The one error shape, and nothing else in the body. */
@@ -170,7 +199,7 @@ export function isErrorShape(json: unknown): boolean {
  */
 export async function fetchWorker(path: string, init: RequestInit = {}): Promise<Response> {
   const request = new Request(`https://leadrelay.test${path}`, { redirect: "manual", ...init });
-  return worker.fetch(request as Parameters<typeof worker.fetch>[0], env, createExecutionContext());
+  return worker.fetch(request as Parameters<typeof worker.fetch>[0], countedEnv ?? env, createExecutionContext());
 }
 
 /** Raw bytes (or text) with any content type, or none; through `fetchWorker`. */

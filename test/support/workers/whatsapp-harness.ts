@@ -162,11 +162,9 @@ export function graphSendMatching(to: string, match: (body: Record<string, any>)
 
 /**
  * Polls the sent outbox rows of one prospect (wa_id) of a workspace, `kind` only if given, a bounded count of
- * times. Each poll is one libSQL request of the test's own: `polls` counts them, so a round-trip count can leave
- * them out.
+ * times. The polls go through `testDb`, without the Worker's token, so round-trip counts leave them out.
  */
 export class SentOutboxPoller {
-  polls = 0;
   /** `by`: the lead column the polled address is in (a WhatsApp wa_id, or a Telegram user id). */
   constructor(
     private readonly workspaceId: string,
@@ -175,7 +173,6 @@ export class SentOutboxPoller {
   ) {}
 
   async count(wa: string): Promise<number> {
-    this.polls++;
     const rs = await testDb().execute({
       sql: `SELECT count(*) AS n FROM outbox o JOIN lead l ON l.id = o.lead_id
             WHERE l.workspace_id = ? AND l.${this.by} = ? AND (? IS NULL OR o.kind = ?) AND o.state = 'sent'`,
