@@ -60,9 +60,10 @@ export async function scriptFake(recipient: string, responses: string[]): Promis
 /**
  * Polls until `check` passes: for work done after the response (waitUntil), never for timing. The first
  * pauses are short (that work usually lands within milliseconds, and a flat 100 ms pause made every call
- * wait that long); the pauses add up to `tries` × 100 ms as before, counted, not timed.
+ * wait that long); the pauses add up to `tries` × 100 ms, counted, not timed. 15 s by default: a passing check
+ * costs no more for it, and a 2-core CI machine with busy neighbours can hold work after a response for seconds.
  */
-export async function eventually<T>(check: () => Promise<T>, tries = 50): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, tries = 150): Promise<T> {
   let last: unknown;
   for (let budget = tries * 100, pause = 5; ; budget -= pause, pause = Math.min(pause * 2, 100)) {
     try {
