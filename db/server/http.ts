@@ -43,13 +43,13 @@ function digest(s: string): Buffer {
   return createHash("sha256").update(s).digest();
 }
 
-/** Constant-time: hashing first makes both sides the same length, so length leaks nothing either. */
 function bearerToken(req: HttpRequest): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
   return /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
 }
 
+/** Constant-time: hashing first makes both sides the same length, so length leaks nothing either. */
 function authorized(token: string | undefined, expected: Buffer | undefined): boolean {
   if (expected === undefined) return true;
   return timingSafeEqual(digest(token ?? ""), expected) && token !== undefined;

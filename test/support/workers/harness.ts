@@ -124,10 +124,11 @@ let countedEnv: typeof env | undefined;
 
 /**
  * The libSQL pipeline requests the Worker made for what `work` sent through `fetchWorker` (with the waitUntil
- * work of those calls that was over when `work` returned; `soFar` reads the count at any point), and no others. Those calls reach the Worker with a fresh LIBSQL_AUTH_TOKEN,
- * which the test server accepts and counts by. Work still running from earlier tests in this workerd (a retry
- * queued with a delay, an alarm, an earlier call's waitUntil) and the test's own reads carry none, so an exact
- * count does not depend on what else happened to be running.
+ * work of those calls that was over when `work` returned; `soFar` reads the count at any point), and no others.
+ * Those calls reach the Worker with a fresh LIBSQL_AUTH_TOKEN, which the test server accepts and counts by. Work
+ * still running from earlier tests in this workerd (a retry queued with a delay, an alarm, an earlier call's
+ * waitUntil) and the test's own reads carry other tokens or none, so an exact count does not depend on what else
+ * happened to be running.
  */
 export async function libsqlRequests(work: (soFar: () => Promise<number>) => Promise<unknown>): Promise<number> {
   if (countedEnv) throw new Error("libsqlRequests: already counting");
