@@ -115,7 +115,8 @@ export async function countRows(db: Client, table: "lead" | "lead_event", worksp
  * and alarms' included, the test's own reads (`testDb`, no token) and other projects' work not.
  */
 export async function libsqlStats(): Promise<{ pipelineRequests: number }> {
-  const res = await fetch(`${libsqlUrl}/_stats?token=${encodeURIComponent(env.LIBSQL_AUTH_TOKEN ?? "")}`);
+  if (!env.LIBSQL_AUTH_TOKEN) throw new Error("libsqlStats: the project has no LIBSQL_AUTH_TOKEN to count by");
+  const res = await fetch(`${libsqlUrl}/_stats?token=${encodeURIComponent(env.LIBSQL_AUTH_TOKEN)}`);
   return (await res.json()) as { pipelineRequests: number };
 }
 
