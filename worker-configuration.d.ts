@@ -8,6 +8,7 @@ declare namespace Cloudflare {
 	interface Env {
 		OUTBOX_RETRY: Queue;
 		INBOUND: Queue;
+		IMPORTS: Queue;
 		IP_RATE_LIMITER: RateLimit;
 		FORM_RATE_LIMITER: RateLimit;
 		HOOK_RATE_LIMITER: RateLimit;

@@ -4,6 +4,7 @@ import { CRON_JOBS } from "./cron/jobs";
 import { runCron } from "./cron/run-cron";
 import { sweepInbound } from "./cron/sweep-inbound";
 import { openDatabase } from "./db";
+import { consumeImportChunks, IMPORTS_QUEUE, type ImportMessage } from "./domain/imports/import-queue";
 import { createApp } from "./http/create-app";
 import { consumeInbound, parkDeadLetters } from "./inbound/consume-inbound";
 import { INBOUND_DEAD_LETTERS, INBOUND_QUEUE, type InboundMessage } from "./inbound/inbound-message";
@@ -56,14 +57,10 @@ export function workerFor(channels: ChannelList) {
       if ("issues" in entry) throw new Error(`Worker misconfigured: ${entry.issues.join("; ")}`);
       // The tick's own time, not Date.now(): tests drive the clock through `scheduledTime`.
       const tickTime = () => controller.scheduledTime;
-      await runCron(
-        entry.config,
-        channels,
-        controller.scheduledTime,
-        rotationService(env.ROTATION),
-        jobs,
-        queueRetries(env.OUTBOX_RETRY, tickTime),
-      );
+      await runCron(entry.config, channels, controller.scheduledTime, rotationService(env.ROTATION), jobs, {
+        scheduleRetry: queueRetries(env.OUTBOX_RETRY, tickTime),
+        imports: env.IMPORTS,
+      });
     },
     async queue(batch, env, executionCtx) {
       const entry = appFor(env);
@@ -80,10 +77,12 @@ export function workerFor(channels: ChannelList) {
         // A consumed delivery's auto-reply and alerts go out as a webhook's would: right after, in this invocation.
         waitUntil: (p: Promise<unknown>) => executionCtx.waitUntil(p),
         scheduleRetry,
+        imports: env.IMPORTS,
       };
       // Queue names as in wrangler.toml.
       if (batch.queue === INBOUND_DEAD_LETTERS) await parkDeadLetters(ctx, batch as MessageBatch<InboundMessage>);
       else if (batch.queue === INBOUND_QUEUE) await consumeInbound(ctx, inbound, batch as MessageBatch<InboundMessage>);
+      else if (batch.queue === IMPORTS_QUEUE) await consumeImportChunks(ctx, batch as MessageBatch<ImportMessage>);
       else await consumeOutboxRetries(ctx, batch as MessageBatch<OutboxRetryMessage>);
     },
   } satisfies ExportedHandler<Env>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../workers/lib/csv-parse";
 import type { LeadCreatedJson, LeadDetailJson } from "../support/response-json";
 import { call, dashboardSession, fetchWorker, seedWorkspace, testDb } from "../support/workers/harness";
+import { postForm, upload } from "../support/workers/import-harness";
 import { tick } from "../support/workers/outbox-harness";
 import { linkRep, workspaceWithBot } from "../support/workers/telegram-harness";
 
@@ -9,22 +10,6 @@ const BASE = "https://leadrelay.test";
 const ROWS = 10_000;
 // 5 % duplicates and 1 % bad rows: the rest are new people.
 const NEW = ROWS - ROWS / 20 - ROWS / 100;
-
-/** Uploads a CSV through the console's form, as a browser would (multipart); answers the import's id. */
-async function upload(cookie: string, csv: string, fileName = "leads.csv"): Promise<string> {
-  const form = new FormData();
-  form.append("file", new File([csv], fileName, { type: "text/csv" }));
-  const res = await fetchWorker("/app/import", { method: "POST", body: form, headers: { cookie, origin: BASE } });
-  expect(res.status).toBe(303);
-  return res.headers.get("location")!.split("/").pop()!;
-}
-
-const postForm = (path: string, cookie: string, values: Record<string, string>) =>
-  fetchWorker(path, {
-    method: "POST",
-    body: new URLSearchParams(values).toString(),
-    headers: { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" },
-  });
 
 async function runChunk(id: string, cookie: string) {
   const res = await fetchWorker(`/app/import/${id}/run`, {

@@ -1,3 +1,4 @@
+import { queueNextChunk } from "../domain/imports/import-queue";
 import { runImportChunk } from "../domain/imports/run-import-chunk";
 import type { CronJob } from "./job";
 
@@ -5,7 +6,10 @@ import type { CronJob } from "./job";
 // other jobs share. The console page runs chunks back to back while it is open; this only keeps a closed tab going.
 const IMPORTS_PER_TICK = 1;
 
-/** Imports left running (a closed tab, a failed chunk) go on by themselves, a chunk a minute. */
+/**
+ * Imports left running go on by themselves: a chunk a minute here, and with the imports queue the chunks after it
+ * back to back (a chain of queued chunks stops where it met another runner, or after a storage failure).
+ */
 export const resumeImports: CronJob = {
   name: "resume-imports",
   async run({ ctx }) {
@@ -18,7 +22,9 @@ export const resumeImports: CronJob = {
     let rows = 0;
     for (const r of rs.rows) {
       const workspace = { id: String(r.workspace_id), defaultCountry: String(r.default_country) };
-      rows += (await runImportChunk({ ctx, workspace }, String(r.id))).ran;
+      const { job, ran } = await runImportChunk({ ctx, workspace }, String(r.id));
+      rows += ran;
+      if (ran > 0 && job.status === "running") await queueNextChunk(ctx, job.id, workspace.id);
     }
     return { rows };
   },

@@ -1,7 +1,7 @@
 import type { ChannelList } from "../channels/channel";
 import type { Config } from "../config";
 import { openDatabase } from "../db";
-import type { ScheduleRetry } from "../outbox/retry-queue";
+import type { DomainContext } from "../domain/context";
 import { createSenders } from "../outbox/senders";
 import type { RotationService } from "../routing/rotation-service";
 import type { CronJob } from "./job";
@@ -18,9 +18,9 @@ export async function runCron(
   scheduledTime: number,
   rotation: RotationService,
   jobs: CronJob[] = CRON_JOBS,
-  scheduleRetry?: ScheduleRetry,
+  queues: Pick<DomainContext, "scheduleRetry" | "imports"> = {},
 ) {
-  const ctx = { config, channels, database: openDatabase(config), now: () => scheduledTime, rotation, scheduleRetry };
+  const ctx = { config, channels, database: openDatabase(config), now: () => scheduledTime, rotation, ...queues };
   const senders = createSenders(config, channels);
   const results: Record<string, Record<string, number> | { error: string }> = {};
   for (const job of jobs) {

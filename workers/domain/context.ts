@@ -5,6 +5,7 @@ import type { InboundQueue } from "../inbound/inbound-message";
 import type { ScheduleRetry } from "../outbox/retry-queue";
 import type { RotationService } from "../routing/rotation-service";
 import type { SlaClock } from "../routing/sla-clock";
+import type { ImportsQueue } from "./imports/import-queue";
 
 /** What every domain verb receives: no `env`, no request, so any transport (HTTP, bots, cron) can call it. */
 export interface DomainContext {
@@ -22,6 +23,8 @@ export interface DomainContext {
   scheduleRetry?: ScheduleRetry | undefined;
   /** Takes verified webhook deliveries for the queue consumer; absent: the hooks handle them inline. */
   inbound?: InboundQueue | undefined;
+  /** Runs a started CSV import chunk after chunk (a queue); absent: the page's script and the cron job do. */
+  imports?: ImportsQueue | undefined;
 }
 
 export interface Actor {

@@ -34,6 +34,7 @@ export function useRequestContext(app: App, config: Config, channels: ChannelLis
       waitUntil: ec ? (p) => ec.waitUntil(p) : undefined,
       scheduleRetry,
       inbound: c.env?.INBOUND,
+      imports: c.env?.IMPORTS,
     });
     await next();
     c.header("X-Request-Id", c.get("requestId"));

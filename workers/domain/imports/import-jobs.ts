@@ -6,6 +6,7 @@ import { parseCsv } from "../../lib/csv-parse";
 import { newId } from "../../lib/ids";
 import type { Actor, Scope } from "../context";
 import { guessTarget, type ImportSettings, type ImportTarget } from "./import-mapping";
+import { queueNextChunk } from "./import-queue";
 
 // A 10,000-row export of a CRM is 1–3 MB; the caps keep one upload inside a Worker's memory and one libSQL batch.
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -170,5 +171,6 @@ export async function saveImportSettings(
     },
   });
   if (rs.rowsAffected === 0) throw AppError.validation({ owner: "Not an active rep of this workspace." });
+  if (opts.start) await queueNextChunk(ctx, id, workspace.id);
   return getImport({ ctx, workspace }, id);
 }

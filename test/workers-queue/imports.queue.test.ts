@@ -1,0 +1,104 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { IMPORTS_QUEUE, type ImportMessage } from "../../workers/domain/imports/import-queue";
+import worker from "../../workers/index";
+import { dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { postForm, upload } from "../support/workers/import-harness";
+import { eventually } from "../support/workers/outbox-harness";
+
+async function jobRow(id: string) {
+  const rs = await testDb().execute({
+    sql: `SELECT status, imported, merged, rejected FROM import_job WHERE id = ?`,
+    args: [id],
+  });
+  const row = rs.rows[0]!;
+  return {
+    status: String(row.status),
+    imported: Number(row.imported),
+    merged: Number(row.merged),
+    rejected: Number(row.rejected),
+  };
+}
+
+async function count(sql: string, args: string[]): Promise<number> {
+  return Number((await testDb().execute({ sql, args })).rows[0]!.n);
+}
+
+/** An uploaded CSV of `rows` new people (and one repeat), mapped, not started; its id and the console cookie. */
+async function uploaded(rows: number) {
+  const ws = await seedWorkspace();
+  const { cookie } = await dashboardSession(ws.key);
+  const emails = Array.from({ length: rows }, () => uniqueEmail());
+  const lines = ["Name,Email", ...emails.map((e, i) => `Person ${i},${e}`), `Again,${emails[0]!.toUpperCase()}`];
+  const id = await upload(cookie, `${lines.join("\n")}\n`);
+  return { ws, cookie, id };
+}
+
+describe("imports queue", () => {
+  it("a started import runs to the end without the page or a cron tick, every row once", async () => {
+    // Three chunks of 200 and a last one: all but the first reach the consumer only as queued continuations.
+    const { ws, cookie, id } = await uploaded(650);
+    const start = await postForm(`/app/import/${id}`, cookie, {
+      "col.0": "name",
+      "col.1": "email",
+      owner: "rotation",
+      intent: "start",
+    });
+    expect(start.status).toBe(303);
+    // Nothing here runs a chunk: no /run call (the page's script), no tick (the cron job).
+    const done = await eventually(async () => {
+      const job = await jobRow(id);
+      expect(job.status).toBe("done");
+      return job;
+    }, 600);
+    expect(done).toEqual({ status: "done", imported: 650, merged: 1, rejected: 0 });
+    expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND source = 'import'`, [ws.id])).toBe(
+      650,
+    );
+    expect(
+      await count(`SELECT count(*) AS n FROM lead_event WHERE workspace_id = ? AND dedup_key LIKE ?`, [
+        ws.id,
+        `import:${id}:%`,
+      ]),
+    ).toBe(651);
+    expect(await count(`SELECT count(*) AS n FROM import_row WHERE job_id = ? AND state = 'pending'`, [id])).toBe(0);
+  });
+
+  it("a message naming an import of another workspace runs nothing", async () => {
+    const victim = await uploaded(3);
+    const other = await seedWorkspace();
+    // Running, as if started, but with no chain of its own: only the crafted message below could run it.
+    await testDb().execute({ sql: `UPDATE import_job SET status = 'running' WHERE id = ?`, args: [victim.id] });
+    try {
+      const batch = createMessageBatch<ImportMessage>(IMPORTS_QUEUE, [
+        { id: "forged", timestamp: new Date(), attempts: 1, body: { jobId: victim.id, workspaceId: other.id } },
+      ]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      const result = await getQueueResult(batch, ctx);
+      expect(result.explicitAcks).toEqual(["forged"]);
+      expect(result.retryMessages).toEqual([]);
+      expect(await jobRow(victim.id)).toEqual({ status: "running", imported: 0, merged: 0, rejected: 0 });
+      expect(
+        await count(`SELECT count(*) AS n FROM import_row WHERE job_id = ? AND state = 'pending'`, [victim.id]),
+      ).toBe(4);
+      for (const ws of [victim.ws, other]) {
+        expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`, [ws.id])).toBe(0);
+      }
+
+      // The same message with the right workspace runs the import's chunk, and the import is done.
+      const own = createMessageBatch<ImportMessage>(IMPORTS_QUEUE, [
+        { id: "own", timestamp: new Date(), attempts: 1, body: { jobId: victim.id, workspaceId: victim.ws.id } },
+      ]);
+      const ownCtx = createExecutionContext();
+      await worker.queue(own, env, ownCtx);
+      expect((await getQueueResult(own, ownCtx)).explicitAcks).toEqual(["own"]);
+      expect(await jobRow(victim.id)).toEqual({ status: "done", imported: 3, merged: 1, rejected: 0 });
+    } finally {
+      await testDb().execute({
+        sql: `UPDATE import_job SET status = 'done' WHERE id = ? AND status = 'running'`,
+        args: [victim.id],
+      });
+    }
+  });
+});
