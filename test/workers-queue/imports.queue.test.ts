@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, it } from "vitest";
 import { IMPORTS_QUEUE, type ImportMessage } from "../../workers/domain/imports/import-queue";
 import worker from "../../workers/index";
+import { setDatabase } from "../support/workers/fault";
 import { dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { postForm, upload } from "../support/workers/import-harness";
 import { eventually } from "../support/workers/outbox-harness";
@@ -18,6 +19,14 @@ async function jobRow(id: string) {
 
 async function count(sql: string, args: string[]): Promise<number> {
   return Number((await testDb().execute({ sql, args })).rows[0]!.n);
+}
+
+/** One message reaching the imports consumer, as the queue would deliver it; what the consumer answered. */
+async function consume(id: string, attempts: number, body: ImportMessage) {
+  const batch = createMessageBatch<ImportMessage>(IMPORTS_QUEUE, [{ id, timestamp: new Date(), attempts, body }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
 }
 
 /** An uploaded CSV of `rows` new people (and one repeat), mapped, not started; its id and the console cookie. */
@@ -60,18 +69,44 @@ describe("imports queue", () => {
     expect(await count(`SELECT count(*) AS n FROM import_row WHERE job_id = ? AND state = 'pending'`, [id])).toBe(0);
   });
 
+  it("a chunk whose writes lose their answers is retried, and every row still counts once", async () => {
+    const { ws, id } = await uploaded(3);
+    // Running, as if started, but with no chain of its own: only the messages below run it.
+    await testDb().execute({ sql: `UPDATE import_job SET status = 'running' WHERE id = ?`, args: [id] });
+    const deliver = (attempts: number) => consume(`try-${attempts}`, attempts, { jobId: id, workspaceId: ws.id });
+    // The captures commit, but their answers are cut off: the chunk fails after writing.
+    await setDatabase("drop-write-response");
+    let failed: Awaited<ReturnType<typeof deliver>>;
+    try {
+      failed = await deliver(1);
+    } finally {
+      await setDatabase("up");
+    }
+    expect(failed.explicitAcks).toEqual([]);
+    expect(failed.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["try-1"]);
+    expect((await jobRow(id)).status).toBe("running");
+    // What the failed try wrote stayed written.
+    expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`, [ws.id])).toBeGreaterThan(0);
+
+    // The retry: rows captured by the failed try are found by their dedup keys, not captured again.
+    expect((await deliver(2)).explicitAcks).toEqual(["try-2"]);
+    expect(await jobRow(id)).toEqual({ status: "done", counts: [3, 1, 0] });
+    expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`, [ws.id])).toBe(3);
+    expect(
+      await count(`SELECT count(*) AS n FROM lead_event WHERE workspace_id = ? AND dedup_key LIKE ?`, [
+        ws.id,
+        `import:${id}:%`,
+      ]),
+    ).toBe(4);
+  });
+
   it("a message naming an import of another workspace runs nothing", async () => {
     const victim = await uploaded(3);
     const other = await seedWorkspace();
     // Running, as if started, but with no chain of its own: only the crafted message below could run it.
     await testDb().execute({ sql: `UPDATE import_job SET status = 'running' WHERE id = ?`, args: [victim.id] });
     try {
-      const batch = createMessageBatch<ImportMessage>(IMPORTS_QUEUE, [
-        { id: "forged", timestamp: new Date(), attempts: 1, body: { jobId: victim.id, workspaceId: other.id } },
-      ]);
-      const ctx = createExecutionContext();
-      await worker.queue(batch, env, ctx);
-      const result = await getQueueResult(batch, ctx);
+      const result = await consume("forged", 1, { jobId: victim.id, workspaceId: other.id });
       expect(result.explicitAcks).toEqual(["forged"]);
       expect(result.retryMessages).toEqual([]);
       expect(await jobRow(victim.id)).toEqual({ status: "running", counts: [0, 0, 0] });
@@ -83,12 +118,8 @@ describe("imports queue", () => {
       }
 
       // The same message with the right workspace runs the import's chunk, and the import is done.
-      const own = createMessageBatch<ImportMessage>(IMPORTS_QUEUE, [
-        { id: "own", timestamp: new Date(), attempts: 1, body: { jobId: victim.id, workspaceId: victim.ws.id } },
-      ]);
-      const ownCtx = createExecutionContext();
-      await worker.queue(own, env, ownCtx);
-      expect((await getQueueResult(own, ownCtx)).explicitAcks).toEqual(["own"]);
+      const own = await consume("own", 1, { jobId: victim.id, workspaceId: victim.ws.id });
+      expect(own.explicitAcks).toEqual(["own"]);
       expect(await jobRow(victim.id)).toEqual({ status: "done", counts: [3, 1, 0] });
     } finally {
       await testDb().execute({
