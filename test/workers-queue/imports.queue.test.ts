@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { IMPORTS_QUEUE, type ImportMessage } from "../../workers/domain/imports/import-queue";
 import worker from "../../workers/index";
 import { setDatabase } from "../support/workers/fault";
-import { dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
+import { countRows, dashboardSession, seedWorkspace, testDb, uniqueEmail } from "../support/workers/harness";
 import { postForm, upload } from "../support/workers/import-harness";
 import { eventually } from "../support/workers/outbox-harness";
 
@@ -20,6 +20,17 @@ async function jobRow(id: string) {
 async function count(sql: string, args: string[]): Promise<number> {
   return Number((await testDb().execute({ sql, args })).rows[0]!.n);
 }
+
+/** Timeline events written under an import's dedup keys: one per captured row. */
+const importEvents = (workspaceId: string, jobId: string) =>
+  count(`SELECT count(*) AS n FROM lead_event WHERE workspace_id = ? AND dedup_key LIKE ?`, [
+    workspaceId,
+    `import:${jobId}:%`,
+  ]);
+
+/** An import's rows no chunk has recorded an outcome for. */
+const pendingRows = (jobId: string) =>
+  count(`SELECT count(*) AS n FROM import_row WHERE job_id = ? AND state = 'pending'`, [jobId]);
 
 /** One message reaching the imports consumer, as the queue would deliver it; what the consumer answered. */
 async function consume(id: string, attempts: number, body: ImportMessage) {
@@ -60,13 +71,8 @@ describe("imports queue", () => {
     expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ? AND source = 'import'`, [ws.id])).toBe(
       650,
     );
-    expect(
-      await count(`SELECT count(*) AS n FROM lead_event WHERE workspace_id = ? AND dedup_key LIKE ?`, [
-        ws.id,
-        `import:${id}:%`,
-      ]),
-    ).toBe(651);
-    expect(await count(`SELECT count(*) AS n FROM import_row WHERE job_id = ? AND state = 'pending'`, [id])).toBe(0);
+    expect(await importEvents(ws.id, id)).toBe(651);
+    expect(await pendingRows(id)).toBe(0);
   });
 
   it("a chunk whose writes lose their answers is retried, and every row still counts once", async () => {
@@ -86,18 +92,13 @@ describe("imports queue", () => {
     expect(failed.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["try-1"]);
     expect((await jobRow(id)).status).toBe("running");
     // What the failed try wrote stayed written.
-    expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`, [ws.id])).toBeGreaterThan(0);
+    expect(await countRows(testDb(), "lead", ws.id)).toBeGreaterThan(0);
 
     // The retry: rows captured by the failed try are found by their dedup keys, not captured again.
     expect((await deliver(2)).explicitAcks).toEqual(["try-2"]);
     expect(await jobRow(id)).toEqual({ status: "done", counts: [3, 1, 0] });
-    expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`, [ws.id])).toBe(3);
-    expect(
-      await count(`SELECT count(*) AS n FROM lead_event WHERE workspace_id = ? AND dedup_key LIKE ?`, [
-        ws.id,
-        `import:${id}:%`,
-      ]),
-    ).toBe(4);
+    expect(await countRows(testDb(), "lead", ws.id)).toBe(3);
+    expect(await importEvents(ws.id, id)).toBe(4);
   });
 
   it("a message naming an import of another workspace runs nothing", async () => {
@@ -110,11 +111,9 @@ describe("imports queue", () => {
       expect(result.explicitAcks).toEqual(["forged"]);
       expect(result.retryMessages).toEqual([]);
       expect(await jobRow(victim.id)).toEqual({ status: "running", counts: [0, 0, 0] });
-      expect(
-        await count(`SELECT count(*) AS n FROM import_row WHERE job_id = ? AND state = 'pending'`, [victim.id]),
-      ).toBe(4);
+      expect(await pendingRows(victim.id)).toBe(4);
       for (const ws of [victim.ws, other]) {
-        expect(await count(`SELECT count(*) AS n FROM lead WHERE workspace_id = ?`, [ws.id])).toBe(0);
+        expect(await countRows(testDb(), "lead", ws.id)).toBe(0);
       }
 
       // The same message with the right workspace runs the import's chunk, and the import is done.

@@ -116,8 +116,13 @@ export async function countRows(db: Client, table: "lead" | "lead_event", worksp
  */
 export async function libsqlStats(): Promise<{ pipelineRequests: number }> {
   if (!env.LIBSQL_AUTH_TOKEN) throw new Error("libsqlStats: the project has no LIBSQL_AUTH_TOKEN to count by");
-  const res = await fetch(`${libsqlUrl}/_stats?token=${encodeURIComponent(env.LIBSQL_AUTH_TOKEN)}`);
-  return (await res.json()) as { pipelineRequests: number };
+  return { pipelineRequests: await requestsWith(env.LIBSQL_AUTH_TOKEN) };
+}
+
+/** Pipeline requests the test server has counted for one bearer token. */
+async function requestsWith(token: string): Promise<number> {
+  const res = await fetch(`${libsqlUrl}/_stats?token=${encodeURIComponent(token)}`);
+  return ((await res.json()) as { pipelineRequests: number }).pipelineRequests;
 }
 
 // The env `fetchWorker` hands the Worker while `libsqlRequests` counts: the test env with a token of its own.
@@ -134,10 +139,7 @@ let countedEnv: typeof env | undefined;
 export async function libsqlRequests(work: (soFar: () => Promise<number>) => Promise<unknown>): Promise<number> {
   if (countedEnv) throw new Error("libsqlRequests: already counting");
   const token = `counted-${unique()}`;
-  const soFar = async () => {
-    const res = await fetch(`${libsqlUrl}/_stats?token=${token}`);
-    return ((await res.json()) as { pipelineRequests: number }).pipelineRequests;
-  };
+  const soFar = () => requestsWith(token);
   countedEnv = { ...env, LIBSQL_AUTH_TOKEN: token };
   try {
     await work(soFar);
