@@ -1,5 +1,4 @@
-import { queueNextChunk } from "../domain/imports/import-queue";
-import { runImportChunk } from "../domain/imports/run-import-chunk";
+import { runChunkAndQueueNext } from "../domain/imports/import-queue";
 import type { CronJob } from "./job";
 
 // One chunk per tick: a chunk spends about 600 subrequests of the tick's budget (see IMPORT_CHUNK_ROWS), which the
@@ -22,9 +21,7 @@ export const resumeImports: CronJob = {
     let rows = 0;
     for (const r of rs.rows) {
       const workspace = { id: String(r.workspace_id), defaultCountry: String(r.default_country) };
-      const { job, ran } = await runImportChunk({ ctx, workspace }, String(r.id));
-      rows += ran;
-      if (ran > 0 && job.status === "running") await queueNextChunk(ctx, job.id, workspace.id);
+      rows += await runChunkAndQueueNext(ctx, workspace, String(r.id));
     }
     return { rows };
   },

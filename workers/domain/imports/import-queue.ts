@@ -1,4 +1,4 @@
-import type { DomainContext } from "../context";
+import type { DomainContext, WorkspaceRef } from "../context";
 import { runImportChunk } from "./run-import-chunk";
 
 /** The imports queue's name in wrangler.toml; its consumer runs a running import's next chunk. */
@@ -27,6 +27,16 @@ export async function queueNextChunk(ctx: DomainContext, jobId: string, workspac
 }
 
 /**
+ * Runs an import's next chunk, then queues the one after it while rows are left. A chunk that ran nothing found
+ * the lease held: that runner goes on, so nothing is queued. Answers how many rows ran.
+ */
+export async function runChunkAndQueueNext(ctx: DomainContext, workspace: WorkspaceRef, jobId: string) {
+  const { job, ran } = await runImportChunk({ ctx, workspace }, jobId);
+  if (ran > 0 && job.status === "running") await queueNextChunk(ctx, jobId, workspace.id);
+  return ran;
+}
+
+/**
  * The consumer: each message runs one chunk of its import and queues the next while rows are left, so an import
  * goes on at full speed with the page closed. A chunk that finds the lease held (the page's script, the cron job,
  * another message) runs nothing and queues nothing: that runner goes on, and the cron job queues a chunk again
@@ -45,9 +55,7 @@ export async function consumeImportChunks(ctx: DomainContext, batch: MessageBatc
       const row = rs.rows[0];
       // Done, or no such import in that workspace: nothing left to run.
       if (row) {
-        const workspace = { id: workspaceId, defaultCountry: String(row.default_country) };
-        const { job, ran } = await runImportChunk({ ctx, workspace }, jobId);
-        if (ran > 0 && job.status === "running") await queueNextChunk(ctx, jobId, workspaceId);
+        await runChunkAndQueueNext(ctx, { id: workspaceId, defaultCountry: String(row.default_country) }, jobId);
       }
       message.ack();
     } catch (err) {
